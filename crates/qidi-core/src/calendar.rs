@@ -1,0 +1,1 @@
+//! Working days on China's official calendar. (Being written for issue 3.)

@@ -1,0 +1,13 @@
+//! qidi's domain: the rules, and nothing else. No I/O, no async, no database.
+//!
+//! The store remembers and the web translates; every decision is made here so
+//! that it has one home and one set of tests.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod project;
+pub mod region;
+pub mod role;
+
+pub use region::RegionCode;
+pub use role::{Role, Scope};

@@ -1,0 +1,189 @@
+//! Projects in the library: the project code and the fields that describe a project.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The national online platform's project code (项目代码), e.g. `2022-152529-44-01-012345`.
+///
+/// Codes since 2020 have five hyphen-joined segments (4-6-2-2-6 digits). Older codes
+/// differ, so parsing is lenient: ASCII letters, digits and hyphens, 8 to 40 characters,
+/// at least one digit. The check digit is never verified (DOMAIN.md).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProjectCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("项目代码“{0}”格式不正确：应如 2022-152529-44-01-012345")]
+pub struct InvalidProjectCode(pub String);
+
+impl ProjectCode {
+    pub fn parse(s: &str) -> Result<Self, InvalidProjectCode> {
+        let t: String = crate::catalogue::to_half_width(s.trim())
+            .chars()
+            .map(|c| if c == '—' || c == '–' { '-' } else { c })
+            .collect();
+        let ok_chars = t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let len_ok = (8..=40).contains(&t.len());
+        let has_digit = t.chars().any(|c| c.is_ascii_digit());
+        if !ok_chars || !len_ok || !has_digit || t.starts_with('-') || t.ends_with('-') {
+            return Err(InvalidProjectCode(s.to_string()));
+        }
+        Ok(ProjectCode(t.to_ascii_uppercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the code has the 2020 national shape (4-6-2-2-6 digits).
+    pub fn is_national_shape(&self) -> bool {
+        let parts: Vec<&str> = self.0.split('-').collect();
+        let lens = [4, 6, 2, 2, 6];
+        parts.len() == 5
+            && parts
+                .iter()
+                .zip(lens)
+                .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// The region segment of a national-shape code.
+    pub fn region_segment(&self) -> Option<&str> {
+        self.is_national_shape().then(|| &self.0[5..11])
+    }
+}
+
+impl fmt::Display for ProjectCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ProjectCode {
+    type Error = InvalidProjectCode;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        ProjectCode::parse(&s)
+    }
+}
+
+impl From<ProjectCode> for String {
+    fn from(c: ProjectCode) -> String {
+        c.0
+    }
+}
+
+/// Where a project stands on the ground.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStage {
+    NotStarted,
+    UnderConstruction,
+}
+
+impl ProjectStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectStage::NotStarted => "not_started",
+            ProjectStage::UnderConstruction => "under_construction",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ProjectStage::NotStarted => "未开工",
+            ProjectStage::UnderConstruction => "在建",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "not_started" | "未开工" | "未建" | "拟建" => Some(ProjectStage::NotStarted),
+            "under_construction" | "在建" | "已开工" => Some(ProjectStage::UnderConstruction),
+            _ => None,
+        }
+    }
+}
+
+/// An amount of money in whole yuan. Ledgers write investment in 万元 with up to
+/// two decimals (100 yuan), so whole yuan are exact and need no floats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Yuan(pub i64);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("金额“{0}”无法识别：应为数字（万元），如 1,234.56")]
+pub struct InvalidAmount(pub String);
+
+impl Yuan {
+    /// Parse an amount written in 万元: thousands separators, full-width digits,
+    /// a trailing 万元/万 unit and surrounding spaces are accepted.
+    pub fn parse_wan(s: &str) -> Result<Yuan, InvalidAmount> {
+        let t = crate::catalogue::to_half_width(s.trim());
+        let t = t.trim_end_matches("万元").trim_end_matches('万').trim();
+        let t: String = t.chars().filter(|c| *c != ',' && *c != '，' && *c != ' ').collect();
+        let err = || InvalidAmount(s.to_string());
+        if t.is_empty() || t.starts_with('-') {
+            return Err(err());
+        }
+        let (int, frac) = match t.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (t.as_str(), ""),
+        };
+        if int.is_empty() && frac.is_empty()
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || frac.len() > 4
+            || int.len() > 12
+        {
+            return Err(err());
+        }
+        let int: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| err())? };
+        let mut frac4 = frac.to_string();
+        while frac4.len() < 4 {
+            frac4.push('0');
+        }
+        let frac: i64 = frac4.parse().map_err(|_| err())?;
+        Ok(Yuan(int * 10_000 + frac))
+    }
+
+    /// From a spreadsheet number in 万元.
+    pub fn from_wan_f64(v: f64) -> Result<Yuan, InvalidAmount> {
+        if !v.is_finite() || v < 0.0 || v > 1e12 {
+            return Err(InvalidAmount(v.to_string()));
+        }
+        Ok(Yuan((v * 10_000.0).round() as i64))
+    }
+
+    /// Written back in 万元 with two decimals.
+    pub fn to_wan_string(self) -> String {
+        let cents_of_wan = (self.0 + 50) / 100;
+        format!("{}.{:02}", cents_of_wan / 100, cents_of_wan % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_code_shapes() {
+        let c = ProjectCode::parse(" 2022-152529-44-01-012345 ").unwrap();
+        assert!(c.is_national_shape());
+        assert_eq!(c.region_segment(), Some("152529"));
+        let old = ProjectCode::parse("2017152529440100123").unwrap();
+        assert!(!old.is_national_shape());
+        assert_eq!(ProjectCode::parse("２０２２－152529-44-01-012345").unwrap().as_str(), "2022-152529-44-01-012345");
+        for bad in ["", "abc", "2022 152529", "--2022-1", "2022-152529-44-01-01234５?"] {
+            assert!(ProjectCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn amounts_in_wan() {
+        assert_eq!(Yuan::parse_wan("1,234.56").unwrap(), Yuan(12_345_600));
+        assert_eq!(Yuan::parse_wan("１２００万元").unwrap(), Yuan(12_000_000));
+        assert_eq!(Yuan::parse_wan(" 0.5 ").unwrap(), Yuan(5_000));
+        assert_eq!(Yuan(12_345_600).to_wan_string(), "1234.56");
+        for bad in ["", "abc", "-5", "1.2.3", "12e5"] {
+            assert!(Yuan::parse_wan(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Yuan::from_wan_f64(1234.56).unwrap(), Yuan(12_345_600));
+        assert!(Yuan::from_wan_f64(f64::NAN).is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Excel ledgers in and out. (Being written for issue 5.)
