@@ -3,11 +3,15 @@
 //! The store remembers and the web translates; every decision is made here so
 //! that it has one home and one set of tests.
 
+pub mod auth;
 pub mod calendar;
 pub mod catalogue;
+pub mod deadline;
+pub mod light;
 pub mod project;
 pub mod region;
 pub mod role;
+pub mod workflow;
 
 pub use region::RegionCode;
 pub use role::{Role, Scope};

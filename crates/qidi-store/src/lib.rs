@@ -1,1 +1,47 @@
-//! Persistence.
+//! qidi's persistence: one repository API over embedded SQLite and PostgreSQL.
+//!
+//! Both backends go through sqlx's `Any` driver with the same SQL: ids, dates and
+//! timestamps are text, integers are 64-bit, and placeholders are `$1…$n`, which both
+//! engines accept. Each backend has its own migrations (`migrations/sqlite`,
+//! `migrations/postgres`), compiled into the binary. The store remembers and
+//! translates; the rules it applies (who sees what, what a password must be) come
+//! from `qidi-core`.
+
+mod db;
+pub mod demo;
+pub mod events;
+mod error;
+pub mod ledger;
+pub mod password;
+pub mod seed;
+pub mod testing;
+pub mod users;
+
+pub use db::{redact_url, Backend, Store};
+pub use error::StoreError;
+
+/// The current time as stored: RFC 3339 with the Asia/Shanghai offset.
+pub fn now_text() -> String {
+    timestamp_text(chrono::Utc::now())
+}
+
+pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    t.with_timezone(&cst).format("%Y-%m-%dT%H:%M:%S%.6f%:z").to_string()
+}
+
+/// Today's date in Asia/Shanghai.
+pub fn today() -> chrono::NaiveDate {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    chrono::Utc::now().with_timezone(&cst).date_naive()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Read a boolean column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite.
+pub(crate) fn get_bool(row: &sqlx::any::AnyRow, idx: usize) -> bool {
+    use sqlx::Row;
+    row.try_get::<bool, _>(idx).or_else(|_| row.try_get::<i64, _>(idx).map(|v| v != 0)).unwrap_or(false)
+}

@@ -1,0 +1,33 @@
+use thiserror::Error;
+
+/// What can go wrong in the store, worded for the person who must act on it.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database URL `{0}` is not valid: use sqlite://PATH or postgres://USER@HOST:PORT/DB")]
+    BadUrl(String),
+    #[error("cannot reach the database at {url}: {reason}. Check that the server is running and the URL is right")]
+    Unreachable { url: String, reason: String },
+    #[error("the database file {path} is not a usable SQLite database ({reason}). It was left untouched; restore it from a backup or point --database-url elsewhere")]
+    Corrupt { path: String, reason: String },
+    #[error("migrating the database failed: {0}")]
+    Migrate(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether the error is a unique-constraint violation (someone else got there first).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            StoreError::Conflict(_) => true,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The ledger as people read it: projects and their pending items, within a scope.
+
+use crate::{Store, StoreError};
+use qidi_core::role::{Scope, ScopeLimit};
+use serde::Serialize;
+use sqlx::Row;
+
+/// SQL that keeps only what a scope may see, with its bind values. `p` is the
+/// projects alias; `i`, when given, the pending-items alias. Placeholders start at `$first`.
+pub(crate) struct ScopeSql {
+    pub sql: String,
+    pub binds: Vec<String>,
+}
+
+pub(crate) fn project_scope(scope: &Scope, first: usize) -> ScopeSql {
+    let region = format!("p.region_code LIKE ${first}");
+    let mut binds = vec![format!("{}%", scope.region_prefix)];
+    let limit = match &scope.limit {
+        ScopeLimit::Region => String::new(),
+        ScopeLimit::Department(d) => {
+            binds.push(d.clone());
+            let n = first + 1;
+            format!(
+                " AND (p.initiating_department_id = ${n} OR EXISTS (SELECT 1 FROM pending_items si WHERE si.project_id = p.id AND si.handling_department_id = ${n}))"
+            )
+        }
+        ScopeLimit::Owner(o) => {
+            binds.push(o.clone());
+            format!(" AND p.owner_id = ${}", first + 1)
+        }
+        ScopeLimit::Nothing => " AND 1 = 0".to_string(),
+    };
+    ScopeSql { sql: format!("{region}{limit}"), binds }
+}
+
+pub(crate) fn item_scope(scope: &Scope, first: usize) -> ScopeSql {
+    let region = format!("i.region_code LIKE ${first}");
+    let mut binds = vec![format!("{}%", scope.region_prefix)];
+    let limit = match &scope.limit {
+        ScopeLimit::Region => String::new(),
+        // A department sees the items it handles, and the items of projects it initiated
+        // (it answers for their ledger); nothing of other departments' projects.
+        ScopeLimit::Department(d) => {
+            binds.push(d.clone());
+            let n = first + 1;
+            format!(" AND (i.handling_department_id = ${n} OR p.initiating_department_id = ${n})")
+        }
+        ScopeLimit::Owner(o) => {
+            binds.push(o.clone());
+            format!(" AND p.owner_id = ${}", first + 1)
+        }
+        ScopeLimit::Nothing => " AND 1 = 0".to_string(),
+    };
+    ScopeSql { sql: format!("{region}{limit}"), binds }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DepartmentCount {
+    pub department_id: String,
+    pub department: String,
+    pub pending_items: i64,
+    pub projects: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerSummary {
+    pub projects: i64,
+    pub pending_items: i64,
+    pub by_department: Vec<DepartmentCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow {
+    pub id: String,
+    pub region_code: String,
+    pub code: String,
+    pub name: String,
+    pub owner: Option<String>,
+    pub initiating_department: Option<String>,
+    pub initiated_year: Option<i64>,
+    pub investment_yuan: Option<i64>,
+    pub stage: String,
+    pub in_library: bool,
+    pub pending_items: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingItemRow {
+    pub id: String,
+    pub region_code: String,
+    pub project_id: String,
+    pub project_code: String,
+    pub project_name: String,
+    pub item_type: String,
+    pub handling_department_id: String,
+    pub handling_department: String,
+    pub status: String,
+    pub responsible_person: Option<String>,
+    pub due_on: Option<String>,
+}
+
+const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
+        (SELECT COUNT(*) FROM pending_items c WHERE c.project_id = p.id AND c.status = 'pending')
+    FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id";
+
+fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
+    ProjectRow {
+        id: r.get(0),
+        region_code: r.get(1),
+        code: r.get(2),
+        name: r.get(3),
+        owner: r.get(4),
+        initiating_department: r.get(5),
+        initiated_year: r.get(6),
+        investment_yuan: r.get(7),
+        stage: r.get(8),
+        in_library: crate::get_bool(r, 9),
+        pending_items: r.get(10),
+    }
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for b in binds {
+        q = q.bind(b.as_str());
+    }
+    q
+}
+
+impl Store {
+    /// Counts for the home page: projects in the library and pending items, and the
+    /// pending items per handling department, all within the scope.
+    pub async fn ledger_summary(&self, scope: &Scope) -> Result<LedgerSummary, StoreError> {
+        let ps = project_scope(scope, 1);
+        let sql = format!("SELECT COUNT(*) FROM projects p WHERE p.in_library = TRUE AND {}", ps.sql);
+        let projects: i64 = bind_all(sqlx::query(&sql), &ps.binds).fetch_one(&self.pool).await?.get(0);
+
+        let is = item_scope(scope, 1);
+        let sql = format!(
+            "SELECT d.id, d.name, COUNT(*), COUNT(DISTINCT i.project_id)
+             FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN departments d ON d.id = i.handling_department_id
+             WHERE i.status = 'pending' AND p.in_library = TRUE AND {}
+             GROUP BY d.id, d.name ORDER BY COUNT(*) DESC, d.name",
+            is.sql
+        );
+        let rows = bind_all(sqlx::query(&sql), &is.binds).fetch_all(&self.pool).await?;
+        let by_department: Vec<DepartmentCount> = rows
+            .iter()
+            .map(|r| DepartmentCount {
+                department_id: r.get(0),
+                department: r.get(1),
+                pending_items: r.get(2),
+                projects: r.get(3),
+            })
+            .collect();
+        let pending_items = by_department.iter().map(|d| d.pending_items).sum();
+        Ok(LedgerSummary { projects, pending_items, by_department })
+    }
+
+    /// Projects in scope, by code, with their number of pending items.
+    pub async fn list_projects(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ProjectRow>, StoreError> {
+        let ps = project_scope(scope, 3);
+        let sql = format!(
+            "{PROJECT_SELECT} WHERE {} ORDER BY p.code LIMIT $1 OFFSET $2",
+            ps.sql
+        );
+        let q = sqlx::query(&sql).bind(limit).bind(offset);
+        let rows = bind_all(q, &ps.binds).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(project_from_row).collect())
+    }
+
+    /// Pending items in scope, optionally of one project.
+    pub async fn list_pending_items(
+        &self,
+        scope: &Scope,
+        project_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<PendingItemRow>, StoreError> {
+        let is = item_scope(scope, 3);
+        let sql = format!(
+            "SELECT i.id, i.region_code, p.id, p.code, p.name, t.name, d.id, d.name, i.status, i.responsible_person, i.due_on
+             FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+                  JOIN departments d ON d.id = i.handling_department_id
+             WHERE ($1 = '' OR p.id = $1) AND {} ORDER BY p.code, t.code LIMIT $2",
+            is.sql
+        );
+        let q = sqlx::query(&sql).bind(project_id.unwrap_or("")).bind(limit);
+        let rows = bind_all(q, &is.binds).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| PendingItemRow {
+                id: r.get(0),
+                region_code: r.get(1),
+                project_id: r.get(2),
+                project_code: r.get(3),
+                project_name: r.get(4),
+                item_type: r.get(5),
+                handling_department_id: r.get(6),
+                handling_department: r.get(7),
+                status: r.get(8),
+                responsible_person: r.get(9),
+                due_on: r.get(10),
+            })
+            .collect())
+    }
+
+    /// One project, if the scope may see it.
+    pub async fn project_in_scope(&self, scope: &Scope, id: &str) -> Result<Option<ProjectRow>, StoreError> {
+        let ps = project_scope(scope, 2);
+        let sql = format!(
+            "{PROJECT_SELECT} WHERE p.id = $1 AND {}",
+            ps.sql
+        );
+        let row = bind_all(sqlx::query(&sql).bind(id), &ps.binds).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(project_from_row))
+    }
+}

@@ -1,0 +1,74 @@
+//! Argon2id password hashes and random secrets.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        // Hashing only fails on parameters we do not set; an unusable hash is the safe fallback.
+        .unwrap_or_else(|_| "!".to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Burn the same time as a real check, so an unknown user and a wrong password
+/// cannot be told apart by timing.
+pub fn verify_dummy(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let h = DUMMY.get_or_init(|| hash_password("qidi-dummy-password"));
+    let _ = verify_password(password, h);
+}
+
+/// A random token of 256 bits, hex.
+pub fn random_token() -> String {
+    let bytes: [u8; 32] = rand::thread_rng().gen();
+    hex::encode(bytes)
+}
+
+/// A random password that meets the policy: letters, digits and a symbol.
+pub fn random_password() -> String {
+    const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    let mut s: String = (0..14).map(|_| ALNUM[rng.gen_range(0..ALNUM.len())] as char).collect();
+    s.insert(rng.gen_range(0..s.len()), '-');
+    s.push_str(&format!("{}a", rng.gen_range(2..10)));
+    s.insert(0, 'Q');
+    s
+}
+
+/// Sessions are stored by the hash of their token, so a database dump holds no
+/// usable cookie.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_and_verify() {
+        let h = hash_password("Qidi-2026-ledger");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("Qidi-2026-ledger", &h));
+        assert!(!verify_password("Qidi-2026-ledgeR", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn random_passwords_meet_policy() {
+        for _ in 0..50 {
+            let p = random_password();
+            assert!(qidi_core::auth::check_password("demo", &p).is_ok(), "{p}");
+        }
+        assert_ne!(random_token(), random_token());
+        assert_eq!(random_token().len(), 64);
+    }
+}

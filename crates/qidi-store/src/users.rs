@@ -1,0 +1,358 @@
+//! Accounts, sign-in and sessions.
+
+use crate::events::{append, NewEvent};
+use crate::password::{hash_password, random_token, token_hash, verify_dummy, verify_password};
+use crate::{new_id, now_text, Store, StoreError};
+use chrono::{DateTime, FixedOffset};
+use qidi_core::auth::{check_password, LockoutPolicy, SessionPolicy};
+use qidi_core::{RegionCode, Role, Scope};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A signed-in or listed account.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: String,
+    pub region_code: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<String>,
+    pub department_name: Option<String>,
+    pub owner_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+impl User {
+    pub fn region(&self) -> RegionCode {
+        // Region codes are validated before any user row is written.
+        RegionCode::parse(&self.region_code).unwrap_or_else(|_| RegionCode::parse("152529").expect("valid"))
+    }
+
+    pub fn scope(&self) -> Scope {
+        Scope::for_user(self.role, &self.region(), self.department_id.as_deref(), self.owner_id.as_deref())
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub region: &'a RegionCode,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub department_id: Option<&'a str>,
+    pub owner_id: Option<&'a str>,
+    pub password: &'a str,
+}
+
+/// Why a sign-in failed. Unknown user and wrong password are one case on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginFailure {
+    BadCredentials,
+    Locked,
+    Disabled,
+}
+
+const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled";
+const USER_FROM: &str = "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
+
+fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
+    let role: String = r.get(4);
+    Ok(User {
+        id: r.get(0),
+        region_code: r.get(1),
+        username: r.get(2),
+        display_name: r.get(3),
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role `{role}` in users")))?,
+        department_id: r.get(5),
+        department_name: r.get(6),
+        owner_id: r.get(7),
+        owner_name: r.get(8),
+        must_change_password: crate::get_bool(r, 9),
+        disabled: crate::get_bool(r, 10),
+    })
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+fn now() -> DateTime<FixedOffset> {
+    parse_ts(&now_text()).expect("now_text is RFC 3339")
+}
+
+impl Store {
+    /// Create an account. The password must meet the policy; the role must have the
+    /// department or project unit it acts for.
+    pub async fn create_user(&self, u: &NewUser<'_>, actor: Option<&User>) -> Result<User, StoreError> {
+        let username = u.username.trim();
+        if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
+            return Err(StoreError::Invalid("用户名须为 1–64 个字符，且不含空格".into()));
+        }
+        check_password(username, u.password).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let res = sqlx::query(
+            "INSERT INTO users (id, region_code, username, display_name, role, department_id, owner_id, password_hash, must_change_password, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&id)
+        .bind(u.region.as_str())
+        .bind(username)
+        .bind(u.display_name.trim())
+        .bind(u.role.as_str())
+        .bind(u.department_id)
+        .bind(u.owner_id)
+        .bind(hash_password(u.password))
+        .bind(true)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await;
+        if let Err(e) = res {
+            let e = StoreError::from(e);
+            return Err(if e.is_unique_violation() {
+                StoreError::Conflict(format!("用户名“{username}”已存在"))
+            } else {
+                e
+            });
+        }
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: u.region.to_string(),
+                actor_id: actor.map(|a| a.id.clone()),
+                actor_role: actor.map(|a| a.role.as_str().to_string()),
+                action: "user.create".into(),
+                object_type: "user".into(),
+                object_id: Some(id.clone()),
+                payload: serde_json::json!({ "username": username, "role": u.role.as_str(), "department_id": u.department_id, "owner_id": u.owner_id }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.user_by_id(&id).await?.ok_or_else(|| StoreError::NotFound("user vanished".into()))
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.username = $1");
+        let row = sqlx::query(&sql).bind(username.trim()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} ORDER BY u.region_code, u.role, u.username");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Set a new password (policy-checked), end the user's sessions, and record it.
+    pub async fn set_password(&self, username: &str, password: &str, must_change: bool) -> Result<(), StoreError> {
+        let user = self
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
+        check_password(&user.username, password).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
+            .bind(hash_password(password))
+            .bind(must_change)
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: user.region_code.clone(),
+                action: "user.password".into(),
+                object_type: "user".into(),
+                object_id: Some(user.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Check a username and password; on success open a session and return its token.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client_addr: Option<&str>,
+    ) -> Result<Result<(User, String), LoginFailure>, StoreError> {
+        let policy = LockoutPolicy::default();
+        let row = sqlx::query("SELECT id, password_hash, failed_logins, first_failed_at, locked_until, disabled, region_code FROM users WHERE username = $1")
+            .bind(username.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            verify_dummy(password);
+            self.append_event(&NewEvent {
+                region_code: String::new(),
+                action: "auth.login".into(),
+                object_type: "user".into(),
+                outcome: "denied".into(),
+                payload: serde_json::json!({ "username": username.chars().take(64).collect::<String>() }),
+                client_addr: client_addr.map(str::to_string),
+                ..Default::default()
+            })
+            .await?;
+            return Ok(Err(LoginFailure::BadCredentials));
+        };
+        let id: String = row.get(0);
+        let hash: String = row.get(1);
+        let failures: i64 = row.get(2);
+        let first_failed: Option<String> = row.get(3);
+        let locked_until: Option<String> = row.get(4);
+        let disabled = crate::get_bool(&row, 5);
+        let region: String = row.get(6);
+        let now = now();
+        let event = |action: &str, outcome: &str| NewEvent {
+            region_code: region.clone(),
+            actor_id: Some(id.clone()),
+            action: action.into(),
+            object_type: "user".into(),
+            object_id: Some(id.clone()),
+            outcome: outcome.into(),
+            client_addr: client_addr.map(str::to_string),
+            ..Default::default()
+        };
+        if policy.is_locked(now, locked_until.as_deref().and_then(parse_ts)) {
+            verify_dummy(password);
+            self.append_event(&event("auth.login", "locked")).await?;
+            return Ok(Err(LoginFailure::Locked));
+        }
+        if !verify_password(password, &hash) {
+            let st = policy.after_failure(now, failures.max(0) as u32, first_failed.as_deref().and_then(parse_ts));
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("UPDATE users SET failed_logins = $1, first_failed_at = $2, locked_until = $3 WHERE id = $4")
+                .bind(i64::from(st.failures))
+                .bind(st.first_failed_at.to_rfc3339())
+                .bind(st.locked_until.map(|t| t.to_rfc3339()))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            append(&mut tx, &event("auth.login", "denied")).await?;
+            if st.locked_until.is_some() {
+                append(&mut tx, &event("auth.lockout", "locked")).await?;
+            }
+            tx.commit().await?;
+            return Ok(Err(if st.locked_until.is_some() { LoginFailure::Locked } else { LoginFailure::BadCredentials }));
+        }
+        if disabled {
+            self.append_event(&event("auth.login", "disabled")).await?;
+            return Ok(Err(LoginFailure::Disabled));
+        }
+        let token = random_token();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let ts = now_text();
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, region_code, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash(&token))
+            .bind(&id)
+            .bind(&region)
+            .bind(&ts)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+        append(&mut tx, &event("auth.login", "ok")).await?;
+        tx.commit().await?;
+        let user = self.user_by_id(&id).await?.ok_or_else(|| StoreError::NotFound("user vanished".into()))?;
+        Ok(Ok((user, token)))
+    }
+
+    /// The user behind a session token, if the session is still live. Touches it.
+    pub async fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let hash = token_hash(token);
+        let row = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user_id: String = row.get(0);
+        let created: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(1));
+        let seen: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(2));
+        let now = now();
+        let live = matches!((created, seen), (Some(c), Some(s)) if SessionPolicy::default().is_live(now, c, s));
+        if !live {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&self.pool).await?;
+            return Ok(None);
+        }
+        let user = self.user_by_id(&user_id).await?;
+        if user.as_ref().is_none_or(|u| u.disabled) {
+            return Ok(None);
+        }
+        // Touch at most once a minute, so reads do not turn into writes.
+        if seen.is_some_and(|s| now - s > chrono::Duration::minutes(1)) {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now_text())
+                .bind(&hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(user)
+    }
+
+    pub async fn logout(&self, token: &str, user: &User) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: user.region_code.clone(),
+                actor_id: Some(user.id.clone()),
+                actor_role: Some(user.role.as_str().into()),
+                action: "auth.logout".into(),
+                object_type: "user".into(),
+                object_id: Some(user.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disable an account and end its sessions at once.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
+        let user = self
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(disabled).bind(&user.id).execute(&mut *tx).await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
+        }
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: user.region_code.clone(),
+                action: if disabled { "user.disable" } else { "user.enable" }.into(),
+                object_type: "user".into(),
+                object_id: Some(user.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

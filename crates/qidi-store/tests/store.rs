@@ -1,0 +1,170 @@
+//! The store on both backends: migrations, the append-only record, the demo banner,
+//! scoping, sign-in.
+
+use qidi_core::role::ScopeLimit;
+use qidi_core::{RegionCode, Role};
+use qidi_store::testing::on_each_backend;
+use qidi_store::users::{LoginFailure, NewUser};
+use qidi_store::Store;
+
+fn banner() -> RegionCode {
+    RegionCode::parse("152529").unwrap()
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_seed_is_repeatable() {
+    on_each_backend(|store| async move {
+        store.migrate().await.expect("second migrate is a no-op");
+        store.seed_catalogue(&banner()).await.unwrap();
+        store.seed_catalogue(&banner()).await.unwrap();
+        let n: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM item_types").fetch_one(store.pool()).await.unwrap(), 0);
+        assert_eq!(n, qidi_core::catalogue::ITEM_TYPES.len() as i64);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_cannot_be_changed_or_deleted() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        let id = store
+            .append_event(&qidi_store::events::NewEvent {
+                region_code: "152529".into(),
+                action: "test.event".into(),
+                object_type: "test".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let upd = sqlx::query("UPDATE events SET action = 'forged' WHERE id = $1").bind(&id).execute(store.pool()).await;
+        assert!(upd.is_err(), "UPDATE on events must be refused");
+        let del = sqlx::query("DELETE FROM events WHERE id = $1").bind(&id).execute(store.pool()).await;
+        assert!(del.is_err(), "DELETE on events must be refused");
+        let n: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM events WHERE action = 'test.event'").fetch_one(store.pool()).await.unwrap(), 0);
+        assert_eq!(n, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_loads_once_and_departments_see_only_their_items() {
+    on_each_backend(|store| async move {
+        let accounts = store.load_demo(&banner()).await.unwrap();
+        assert_eq!(accounts.len(), 8, "one account per demo role");
+        assert!(store.load_demo(&banner()).await.unwrap().is_empty(), "second load adds nothing");
+
+        let office = store.user_by_username("office").await.unwrap().unwrap();
+        let all = store.ledger_summary(&office.scope()).await.unwrap();
+        assert_eq!(all.projects, 465);
+        assert!(all.pending_items >= 465);
+
+        let handler = store.user_by_username("zrzy_handler").await.unwrap().unwrap();
+        assert_eq!(handler.role, Role::Handler);
+        let ScopeLimit::Department(dept) = handler.scope().limit else { panic!("handler scope") };
+        let items = store.list_pending_items(&handler.scope(), None, 10_000).await.unwrap();
+        assert!(!items.is_empty());
+        assert!(items.iter().all(|i| i.handling_department_id == dept), "a handler sees only its department's items");
+        let other = store.user_by_username("slj_handler").await.unwrap().unwrap();
+        let other_items = store.list_pending_items(&other.scope(), None, 10_000).await.unwrap();
+        assert!(other_items.iter().all(|i| i.handling_department_id != dept));
+        let s = store.ledger_summary(&handler.scope()).await.unwrap();
+        assert_eq!(s.by_department.len(), 1);
+        assert_eq!(s.pending_items, items.len() as i64);
+        assert!(s.pending_items < all.pending_items);
+
+        // A project with no item of the handler's department is invisible to it.
+        let hidden = other_items.iter().find(|i| !items.iter().any(|m| m.project_id == i.project_id)).expect("some project only 水利 handles");
+        assert!(store.project_in_scope(&handler.scope(), &hidden.project_id).await.unwrap().is_none());
+        assert!(store.project_in_scope(&office.scope(), &hidden.project_id).await.unwrap().is_some());
+
+        let applicant = store.user_by_username("applicant").await.unwrap().unwrap();
+        let mine = store.list_projects(&applicant.scope(), 1000, 0).await.unwrap();
+        assert!(!mine.is_empty() && mine.len() < 465);
+        assert!(mine.iter().all(|p| p.owner.as_deref() == applicant.owner_name.as_deref()));
+
+        // A league account sees the banner's rows; another banner's account does not.
+        let league_scope = qidi_core::Scope::for_user(Role::Inspector, &RegionCode::parse("152500").unwrap(), None, None);
+        assert_eq!(store.ledger_summary(&league_scope).await.unwrap().projects, 465);
+        let other_banner = qidi_core::Scope::for_user(Role::Office, &RegionCode::parse("152530").unwrap(), None, None);
+        assert_eq!(store.ledger_summary(&other_banner).await.unwrap().projects, 0);
+    })
+    .await;
+}
+
+async fn make_user(store: &Store, name: &str, password: &str) {
+    store.seed_catalogue(&banner()).await.unwrap();
+    store
+        .create_user(
+            &NewUser { region: &banner(), username: name, display_name: name, role: Role::Office, department_id: None, owner_id: None, password },
+            None,
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn sign_in_sessions_and_lockout() {
+    on_each_backend(|store| async move {
+        make_user(&store, "wang", "Ledger-2026-ok").await;
+        assert!(store
+            .create_user(
+                &NewUser { region: &banner(), username: "wang", display_name: "x", role: Role::Office, department_id: None, owner_id: None, password: "Ledger-2026-ok" },
+                None
+            )
+            .await
+            .unwrap_err()
+            .is_unique_violation());
+        let weak = store
+            .create_user(&NewUser { region: &banner(), username: "li", display_name: "x", role: Role::Office, department_id: None, owner_id: None, password: "short" }, None)
+            .await;
+        assert!(weak.is_err(), "weak password refused");
+        let no_dept = store
+            .create_user(&NewUser { region: &banner(), username: "li", display_name: "x", role: Role::Handler, department_id: None, owner_id: None, password: "Ledger-2026-ok" }, None)
+            .await;
+        assert!(no_dept.is_err(), "handler without department refused");
+
+        assert_eq!(store.login("nobody", "Ledger-2026-ok", None).await.unwrap().unwrap_err(), LoginFailure::BadCredentials);
+        let (user, token) = store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap();
+        assert_eq!(store.session_user(&token).await.unwrap().unwrap().id, user.id);
+        assert!(store.session_user("forged").await.unwrap().is_none());
+        store.logout(&token, &user).await.unwrap();
+        assert!(store.session_user(&token).await.unwrap().is_none(), "logout ends the session");
+
+        for i in 0..5 {
+            assert_eq!(store.login("wang", "wrong", None).await.unwrap().unwrap_err(), LoginFailure::BadCredentials, "failure {i}");
+        }
+        assert_eq!(store.login("wang", "wrong", None).await.unwrap().unwrap_err(), LoginFailure::Locked, "6th failure locks");
+        assert_eq!(store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap_err(), LoginFailure::Locked, "locked refuses the right password");
+        let locks: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM events WHERE action = 'auth.lockout'").fetch_one(store.pool()).await.unwrap(), 0);
+        assert_eq!(locks, 1, "the lock is audited");
+
+        let (_, token) = {
+            store.set_password("wang", "Another-2026-pw", false).await.unwrap();
+            store.login("wang", "Another-2026-pw", None).await.unwrap().unwrap()
+        };
+        store.set_disabled("wang", true).await.unwrap();
+        assert!(store.session_user(&token).await.unwrap().is_none(), "disabling ends sessions");
+        assert_eq!(store.login("wang", "Another-2026-pw", None).await.unwrap().unwrap_err(), LoginFailure::Disabled);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_urls_and_corrupt_files_are_reported() {
+    assert!(matches!(Store::connect("mysql://x").await, Err(qidi_store::StoreError::BadUrl(_))));
+    let err = Store::connect("postgres://u:secret@127.0.0.1:1/db").await.err().expect("unreachable");
+    let msg = err.to_string();
+    assert!(!msg.contains("secret"), "password must not be printed: {msg}");
+    let dir = std::env::temp_dir().join(format!("qidi-corrupt-{}", qidi_store::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("qidi.db");
+    let junk = b"this is not a database, but someone's notes".repeat(200);
+    std::fs::write(&file, &junk).unwrap();
+    let res = async {
+        let s = Store::connect(&format!("sqlite://{}", file.display())).await?;
+        s.migrate().await
+    }
+    .await;
+    assert!(res.is_err(), "a corrupt file must be refused");
+    assert_eq!(std::fs::read(&file).unwrap(), junk, "and left untouched");
+}
