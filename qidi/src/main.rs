@@ -1,1 +1,287 @@
-fn main() {}
+//! `qidi`: one binary for the server and its command-line tools.
+
+mod config;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use config::{Config, Sources};
+use qidi_core::Role;
+use qidi_store::{redact_url, Store};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "qidi", version, about = "起底 qidi: 待批项目审批监督平台 — tracking projects pending approval")]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: an embedded
+    /// SQLite file under the data directory.
+    #[arg(long, global = true, env = "QIDI_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Region code (GB/T 2260) of this deployment.
+    #[arg(long, global = true, env = "QIDI_REGION")]
+    region: Option<String>,
+    /// Directory for the embedded database and uploads.
+    #[arg(long, global = true, env = "QIDI_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Optional TOML config file.
+    #[arg(long, global = true, env = "QIDI_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "QIDI_LISTEN")]
+        listen: Option<String>,
+        /// Load the demo banner first (once).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo banner (once) and print its accounts.
+    Demo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. Without --password-stdin a random password is printed once.
+    Add {
+        username: String,
+        /// applicant, handler, department_head, office, leader, inspector or admin
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Department code (e.g. zrzy) for handlers and department heads.
+        #[arg(long)]
+        department: Option<String>,
+        /// Project unit name for applicants (created if missing).
+        #[arg(long)]
+        owner: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password; the user must change it at next sign-in.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("QIDI_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("qidi: error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, the whole cause chain, no backtrace.
+            eprintln!("qidi: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cfg: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&cfg.database_url).await?;
+    store.migrate().await?;
+    store.seed_catalogue(&cfg.region).await?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let cfg = Config::resolve(Sources {
+        database_url: cli.database_url,
+        region: cli.region,
+        data_dir: cli.data_dir,
+        listen,
+        config_file: cli.config,
+    })?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve(&cfg, demo).await,
+        Command::Migrate => {
+            open(&cfg).await?;
+            println!("database at {} is migrated", redact_url(&cfg.database_url));
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open(&cfg).await?;
+            load_demo(&store, &cfg).await
+        }
+        Command::User { command } => user(&cfg, command).await,
+    }
+}
+
+async fn load_demo(store: &Store, cfg: &Config) -> anyhow::Result<()> {
+    let accounts = store.load_demo(&cfg.region).await?;
+    if accounts.is_empty() {
+        println!("演示数据已存在（demo data already loaded）；账户密码只在首次加载时显示，可用 `qidi user passwd NAME` 重设。");
+        return Ok(());
+    }
+    println!(
+        "已加载演示旗县：{} 个项目。演示账户（密码仅显示这一次，首次登录须修改）：",
+        qidi_store::demo::DEMO_PROJECTS
+    );
+    println!("{:<14} {:<16} {:<18} 单位", "用户名", "角色", "初始密码");
+    for a in &accounts {
+        println!("{:<14} {:<16} {:<18} {}", a.username, a.role.as_str(), a.password, a.unit);
+    }
+    Ok(())
+}
+
+async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!("cannot listen on {}: the address is already in use. Stop the other program or choose another with --listen", cfg.listen)
+        } else {
+            anyhow::anyhow!("cannot listen on {}: {e}. Use --listen HOST:PORT", cfg.listen)
+        }
+    })?;
+    let store = open(cfg).await?;
+    if demo {
+        load_demo(&store, cfg).await?;
+    }
+    let app = qidi_web::router(store.clone(), qidi_web::WebConfig { secure_cookies: cfg.secure_cookies });
+    let addr = listener.local_addr().context("listener has no address")?;
+    tracing::info!(database = %redact_url(&cfg.database_url), data_dir = %cfg.data_dir.display(), region = %cfg.region, "qidi serving on http://{addr}");
+    println!("qidi 已启动：http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+    store.close().await;
+    tracing::info!("qidi stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn read_password_stdin() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).context("cannot read the password from standard input")?;
+    let p = s.trim_end_matches(['\n', '\r']).to_string();
+    if p.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(p)
+}
+
+async fn user(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let store = open(cfg).await?;
+    match command {
+        UserCommand::Add { username, role, name, department, owner, password_stdin } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!("unknown role `{role}`: use applicant, handler, department_head, office, leader, inspector or admin");
+            };
+            let department_id = match department {
+                Some(code) => Some(store.department_id(&cfg.region, &code).await?),
+                None => None,
+            };
+            let owner_id = match owner {
+                Some(name) => Some(store.owner_id_or_create(&cfg.region, &name).await?),
+                None => None,
+            };
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (qidi_store::password::random_password(), true)
+            };
+            let display = name.unwrap_or_else(|| username.clone());
+            let user = store
+                .create_user(
+                    &qidi_store::users::NewUser {
+                        region: &cfg.region,
+                        username: &username,
+                        display_name: &display,
+                        role,
+                        department_id: department_id.as_deref(),
+                        owner_id: owner_id.as_deref(),
+                        password: &password,
+                    },
+                    None,
+                )
+                .await?;
+            println!("created {} ({})", user.username, user.role.as_str());
+            if generated {
+                println!("initial password (shown once; must be changed at first sign-in): {password}");
+            }
+        }
+        UserCommand::Passwd { username, password_stdin } => {
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (qidi_store::password::random_password(), true)
+            };
+            store.set_password(&username, &password, true).await?;
+            println!("password of {username} reset; it must be changed at next sign-in");
+            if generated {
+                println!("new password (shown once): {password}");
+            }
+        }
+        UserCommand::List => {
+            for u in store.list_users().await? {
+                println!(
+                    "{:<16} {:<16} {:<8} {}{}",
+                    u.username,
+                    u.role.as_str(),
+                    u.region_code,
+                    u.department_name.or(u.owner_name).unwrap_or_default(),
+                    if u.disabled { " (disabled)" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -8,9 +8,26 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// A few of the most common passwords; the full list is loaded by the store.
 const COMMON: &[&str] = &[
-    "password", "password1", "passw0rd", "12345678", "123456789", "1234567890", "qwerty123",
-    "1qaz2wsx", "abc12345", "admin123", "admin@123", "Aa123456", "a1234567", "iloveyou",
-    "woaini1314", "88888888", "11111111", "qwertyuiop", "P@ssw0rd", "Abc@1234",
+    "password",
+    "password1",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty123",
+    "1qaz2wsx",
+    "abc12345",
+    "admin123",
+    "admin@123",
+    "Aa123456",
+    "a1234567",
+    "iloveyou",
+    "woaini1314",
+    "88888888",
+    "11111111",
+    "qwertyuiop",
+    "P@ssw0rd",
+    "Abc@1234",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

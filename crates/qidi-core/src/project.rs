@@ -39,11 +39,7 @@ impl ProjectCode {
     pub fn is_national_shape(&self) -> bool {
         let parts: Vec<&str> = self.0.split('-').collect();
         let lens = [4, 6, 2, 2, 6];
-        parts.len() == 5
-            && parts
-                .iter()
-                .zip(lens)
-                .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+        parts.len() == 5 && parts.iter().zip(lens).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
     }
 
     /// The region segment of a national-shape code.
@@ -144,7 +140,7 @@ impl Yuan {
 
     /// From a spreadsheet number in 万元.
     pub fn from_wan_f64(v: f64) -> Result<Yuan, InvalidAmount> {
-        if !v.is_finite() || v < 0.0 || v > 1e12 {
+        if !v.is_finite() || !(0.0..=1e12).contains(&v) {
             return Err(InvalidAmount(v.to_string()));
         }
         Ok(Yuan((v * 10_000.0).round() as i64))

@@ -23,15 +23,8 @@ pub enum Role {
     Admin,
 }
 
-pub const ALL_ROLES: [Role; 7] = [
-    Role::Applicant,
-    Role::Handler,
-    Role::DepartmentHead,
-    Role::Office,
-    Role::Leader,
-    Role::Inspector,
-    Role::Admin,
-];
+pub const ALL_ROLES: [Role; 7] =
+    [Role::Applicant, Role::Handler, Role::DepartmentHead, Role::Office, Role::Leader, Role::Inspector, Role::Admin];
 
 impl Role {
     pub fn as_str(self) -> &'static str {
@@ -105,12 +98,7 @@ pub enum ScopeError {
 
 impl Scope {
     /// The scope of a user with this role, region, department and project unit.
-    pub fn for_user(
-        role: Role,
-        region: &RegionCode,
-        department_id: Option<&str>,
-        owner_id: Option<&str>,
-    ) -> Scope {
+    pub fn for_user(role: Role, region: &RegionCode, department_id: Option<&str>, owner_id: Option<&str>) -> Scope {
         let limit = match role {
             Role::Handler | Role::DepartmentHead => match department_id {
                 Some(d) => ScopeLimit::Department(d.to_string()),
@@ -130,11 +118,7 @@ impl Scope {
     }
 
     /// Check that an account's links fit its role before it is created.
-    pub fn check_account(
-        role: Role,
-        department_id: Option<&str>,
-        owner_id: Option<&str>,
-    ) -> Result<(), ScopeError> {
+    pub fn check_account(role: Role, department_id: Option<&str>, owner_id: Option<&str>) -> Result<(), ScopeError> {
         if role.needs_department() && department_id.is_none() {
             return Err(ScopeError::MissingDepartment);
         }

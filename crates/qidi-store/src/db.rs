@@ -124,10 +124,8 @@ impl Store {
     }
 
     pub(crate) async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let row: Option<AnyRow> = sqlx::query("SELECT value FROM app_meta WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<AnyRow> =
+            sqlx::query("SELECT value FROM app_meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| sqlx::Row::get::<String, _>(&r, 0)))
     }
 }

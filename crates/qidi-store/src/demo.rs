@@ -22,18 +22,57 @@ pub struct DemoAccount {
 }
 
 const PLACES: &[&str] = &[
-    "明安图", "宝绍岱", "乌兰查布", "伊和淖尔", "星耀", "巴彦", "哈夏图", "沙布台", "塔木沁", "白音",
-    "查干", "浩特", "额尔敦", "阿拉坦", "乌宁巴图", "那日图", "宝力根", "敖包", "锡林", "恩格尔",
+    "明安图",
+    "宝绍岱",
+    "乌兰查布",
+    "伊和淖尔",
+    "星耀",
+    "巴彦",
+    "哈夏图",
+    "沙布台",
+    "塔木沁",
+    "白音",
+    "查干",
+    "浩特",
+    "额尔敦",
+    "阿拉坦",
+    "乌宁巴图",
+    "那日图",
+    "宝力根",
+    "敖包",
+    "锡林",
+    "恩格尔",
 ];
 const WORKS: &[(&str, &str)] = &[
-    ("风电场", "44"), ("光伏电站", "44"), ("储能电站", "44"), ("牧区饮水安全工程", "76"),
-    ("标准化养殖基地", "03"), ("乳制品加工厂", "14"), ("农畜产品冷链物流园", "59"), ("旅游公路", "48"),
-    ("乡村振兴产业园", "72"), ("污水处理厂", "46"), ("集中供热改造工程", "44"), ("保障性住房", "70"),
-    ("草原生态修复工程", "77"), ("天文科普基地", "73"), ("矿泉水生产线", "15"), ("物流仓储中心", "59"),
+    ("风电场", "44"),
+    ("光伏电站", "44"),
+    ("储能电站", "44"),
+    ("牧区饮水安全工程", "76"),
+    ("标准化养殖基地", "03"),
+    ("乳制品加工厂", "14"),
+    ("农畜产品冷链物流园", "59"),
+    ("旅游公路", "48"),
+    ("乡村振兴产业园", "72"),
+    ("污水处理厂", "46"),
+    ("集中供热改造工程", "44"),
+    ("保障性住房", "70"),
+    ("草原生态修复工程", "77"),
+    ("天文科普基地", "73"),
+    ("矿泉水生产线", "15"),
+    ("物流仓储中心", "59"),
 ];
-const OWNER_KINDS: &[&str] = &["能源有限公司", "新能源开发有限公司", "农牧业发展有限公司", "建设投资有限公司", "文化旅游有限公司", "食品有限公司"];
-const OWNER_WORDS: &[&str] = &["锡林", "白旗", "明安", "绿野", "草原", "正白", "察哈尔", "浩瀚", "天骄", "金穗", "云杉", "北疆"];
-const PEOPLE: &[&str] = &["王海", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "孙丽", "乌兰", "巴特尔", "其其格", "额尔德尼"];
+const OWNER_KINDS: &[&str] = &[
+    "能源有限公司",
+    "新能源开发有限公司",
+    "农牧业发展有限公司",
+    "建设投资有限公司",
+    "文化旅游有限公司",
+    "食品有限公司",
+];
+const OWNER_WORDS: &[&str] =
+    &["锡林", "白旗", "明安", "绿野", "草原", "正白", "察哈尔", "浩瀚", "天骄", "金穗", "云杉", "北疆"];
+const PEOPLE: &[&str] =
+    &["王海", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "孙丽", "乌兰", "巴特尔", "其其格", "额尔德尼"];
 
 impl Store {
     /// Whether the demo banner has been loaded.
@@ -54,14 +93,21 @@ impl Store {
         let mut tx = self.pool.begin().await?;
 
         let mut dept_ids = std::collections::HashMap::new();
-        for r in sqlx::query("SELECT code, id FROM departments WHERE region_code = $1").bind(rc).fetch_all(&mut *tx).await? {
+        for r in
+            sqlx::query("SELECT code, id FROM departments WHERE region_code = $1").bind(rc).fetch_all(&mut *tx).await?
+        {
             dept_ids.insert(r.get::<String, _>(0), r.get::<String, _>(1));
         }
         let mut type_ids = std::collections::HashMap::new();
-        for r in sqlx::query("SELECT code, id, department_id FROM item_types WHERE region_code = $1").bind(rc).fetch_all(&mut *tx).await? {
+        for r in sqlx::query("SELECT code, id, department_id FROM item_types WHERE region_code = $1")
+            .bind(rc)
+            .fetch_all(&mut *tx)
+            .await?
+        {
             type_ids.insert(r.get::<String, _>(0), (r.get::<String, _>(1), r.get::<String, _>(2)));
         }
-        let dept = |code: &str| dept_ids.get(code).cloned().ok_or_else(|| StoreError::NotFound(format!("department {code}")));
+        let dept =
+            |code: &str| dept_ids.get(code).cloned().ok_or_else(|| StoreError::NotFound(format!("department {code}")));
 
         let mut owners = Vec::new();
         for i in 0..60 {
@@ -166,10 +212,15 @@ impl Store {
             if res.rows_affected() == 0 {
                 continue;
             }
-            let unit = owner.map(|o| o.1).or_else(|| dcode.and_then(|c| DEPARTMENTS.iter().find(|d| d.code == c).map(|d| d.name.to_string())));
+            let unit = owner
+                .map(|o| o.1)
+                .or_else(|| dcode.and_then(|c| DEPARTMENTS.iter().find(|d| d.code == c).map(|d| d.name.to_string())));
             accounts.push(DemoAccount { username: username.into(), role, unit: unit.unwrap_or_default(), password });
         }
-        sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_loaded', $1)").bind(&now).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_loaded', $1)")
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
         append(
             &mut tx,
             &NewEvent {

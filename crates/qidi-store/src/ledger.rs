@@ -162,10 +162,7 @@ impl Store {
     /// Projects in scope, by code, with their number of pending items.
     pub async fn list_projects(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ProjectRow>, StoreError> {
         let ps = project_scope(scope, 3);
-        let sql = format!(
-            "{PROJECT_SELECT} WHERE {} ORDER BY p.code LIMIT $1 OFFSET $2",
-            ps.sql
-        );
+        let sql = format!("{PROJECT_SELECT} WHERE {} ORDER BY p.code LIMIT $1 OFFSET $2", ps.sql);
         let q = sqlx::query(&sql).bind(limit).bind(offset);
         let rows = bind_all(q, &ps.binds).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(project_from_row).collect())
@@ -209,10 +206,7 @@ impl Store {
     /// One project, if the scope may see it.
     pub async fn project_in_scope(&self, scope: &Scope, id: &str) -> Result<Option<ProjectRow>, StoreError> {
         let ps = project_scope(scope, 2);
-        let sql = format!(
-            "{PROJECT_SELECT} WHERE p.id = $1 AND {}",
-            ps.sql
-        );
+        let sql = format!("{PROJECT_SELECT} WHERE p.id = $1 AND {}", ps.sql);
         let row = bind_all(sqlx::query(&sql).bind(id), &ps.binds).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(project_from_row))
     }

@@ -9,8 +9,8 @@
 
 mod db;
 pub mod demo;
-pub mod events;
 mod error;
+pub mod events;
 pub mod ledger;
 pub mod password;
 pub mod seed;

@@ -12,17 +12,17 @@ impl Store {
     pub async fn seed_catalogue(&self, region: &RegionCode) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for (code, name, parent) in DEFAULT_REGIONS {
-            sqlx::query("INSERT INTO regions (code, name, parent_code) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
-                .bind(*code)
-                .bind(*name)
-                .bind(*parent)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let known = sqlx::query("SELECT 1 FROM regions WHERE code = $1")
-            .bind(region.as_str())
-            .fetch_optional(&mut *tx)
+            sqlx::query(
+                "INSERT INTO regions (code, name, parent_code) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(*code)
+            .bind(*name)
+            .bind(*parent)
+            .execute(&mut *tx)
             .await?;
+        }
+        let known =
+            sqlx::query("SELECT 1 FROM regions WHERE code = $1").bind(region.as_str()).fetch_optional(&mut *tx).await?;
         if known.is_none() {
             let parent = region.parent().map(|p| p.to_string());
             sqlx::query("INSERT INTO regions (code, name, parent_code) VALUES ($1, $2, $3)")
@@ -89,5 +89,29 @@ impl Store {
             .await?
             .map(|r| r.get(0))
             .ok_or_else(|| StoreError::NotFound(format!("no department with code `{code}` in region {region}")))
+    }
+}
+
+impl Store {
+    /// The id of a project unit by name, created if missing.
+    pub async fn owner_id_or_create(&self, region: &RegionCode, name: &str) -> Result<String, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("项目单位名称不能为空".into()));
+        }
+        sqlx::query(
+            "INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3) ON CONFLICT (region_code, name) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(region.as_str())
+        .bind(name)
+        .execute(&self.pool)
+        .await?;
+        Ok(sqlx::query("SELECT id FROM owners WHERE region_code = $1 AND name = $2")
+            .bind(region.as_str())
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?
+            .get(0))
     }
 }

@@ -58,7 +58,8 @@ pub enum LoginFailure {
 }
 
 const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled";
-const USER_FROM: &str = "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
+const USER_FROM: &str =
+    "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
 
 fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
     let role: String = r.get(4);
@@ -251,7 +252,11 @@ impl Store {
                 append(&mut tx, &event("auth.lockout", "locked")).await?;
             }
             tx.commit().await?;
-            return Ok(Err(if st.locked_until.is_some() { LoginFailure::Locked } else { LoginFailure::BadCredentials }));
+            return Ok(Err(if st.locked_until.is_some() {
+                LoginFailure::Locked
+            } else {
+                LoginFailure::BadCredentials
+            }));
         }
         if disabled {
             self.append_event(&event("auth.login", "disabled")).await?;
@@ -337,7 +342,11 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(disabled).bind(&user.id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
         }

@@ -17,7 +17,8 @@ async fn migrations_are_idempotent_and_seed_is_repeatable() {
         store.migrate().await.expect("second migrate is a no-op");
         store.seed_catalogue(&banner()).await.unwrap();
         store.seed_catalogue(&banner()).await.unwrap();
-        let n: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM item_types").fetch_one(store.pool()).await.unwrap(), 0);
+        let n: i64 =
+            sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM item_types").fetch_one(store.pool()).await.unwrap(), 0);
         assert_eq!(n, qidi_core::catalogue::ITEM_TYPES.len() as i64);
     })
     .await;
@@ -36,11 +37,18 @@ async fn events_cannot_be_changed_or_deleted() {
             })
             .await
             .unwrap();
-        let upd = sqlx::query("UPDATE events SET action = 'forged' WHERE id = $1").bind(&id).execute(store.pool()).await;
+        let upd =
+            sqlx::query("UPDATE events SET action = 'forged' WHERE id = $1").bind(&id).execute(store.pool()).await;
         assert!(upd.is_err(), "UPDATE on events must be refused");
         let del = sqlx::query("DELETE FROM events WHERE id = $1").bind(&id).execute(store.pool()).await;
         assert!(del.is_err(), "DELETE on events must be refused");
-        let n: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM events WHERE action = 'test.event'").fetch_one(store.pool()).await.unwrap(), 0);
+        let n: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM events WHERE action = 'test.event'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
         assert_eq!(n, 1);
     })
     .await;
@@ -73,7 +81,10 @@ async fn demo_loads_once_and_departments_see_only_their_items() {
         assert!(s.pending_items < all.pending_items);
 
         // A project with no item of the handler's department is invisible to it.
-        let hidden = other_items.iter().find(|i| !items.iter().any(|m| m.project_id == i.project_id)).expect("some project only 水利 handles");
+        let hidden = other_items
+            .iter()
+            .find(|i| !items.iter().any(|m| m.project_id == i.project_id))
+            .expect("some project only 水利 handles");
         assert!(store.project_in_scope(&handler.scope(), &hidden.project_id).await.unwrap().is_none());
         assert!(store.project_in_scope(&office.scope(), &hidden.project_id).await.unwrap().is_some());
 
@@ -83,7 +94,8 @@ async fn demo_loads_once_and_departments_see_only_their_items() {
         assert!(mine.iter().all(|p| p.owner.as_deref() == applicant.owner_name.as_deref()));
 
         // A league account sees the banner's rows; another banner's account does not.
-        let league_scope = qidi_core::Scope::for_user(Role::Inspector, &RegionCode::parse("152500").unwrap(), None, None);
+        let league_scope =
+            qidi_core::Scope::for_user(Role::Inspector, &RegionCode::parse("152500").unwrap(), None, None);
         assert_eq!(store.ledger_summary(&league_scope).await.unwrap().projects, 465);
         let other_banner = qidi_core::Scope::for_user(Role::Office, &RegionCode::parse("152530").unwrap(), None, None);
         assert_eq!(store.ledger_summary(&other_banner).await.unwrap().projects, 0);
@@ -95,7 +107,15 @@ async fn make_user(store: &Store, name: &str, password: &str) {
     store.seed_catalogue(&banner()).await.unwrap();
     store
         .create_user(
-            &NewUser { region: &banner(), username: name, display_name: name, role: Role::Office, department_id: None, owner_id: None, password },
+            &NewUser {
+                region: &banner(),
+                username: name,
+                display_name: name,
+                role: Role::Office,
+                department_id: None,
+                owner_id: None,
+                password,
+            },
             None,
         )
         .await
@@ -108,22 +128,55 @@ async fn sign_in_sessions_and_lockout() {
         make_user(&store, "wang", "Ledger-2026-ok").await;
         assert!(store
             .create_user(
-                &NewUser { region: &banner(), username: "wang", display_name: "x", role: Role::Office, department_id: None, owner_id: None, password: "Ledger-2026-ok" },
+                &NewUser {
+                    region: &banner(),
+                    username: "wang",
+                    display_name: "x",
+                    role: Role::Office,
+                    department_id: None,
+                    owner_id: None,
+                    password: "Ledger-2026-ok"
+                },
                 None
             )
             .await
             .unwrap_err()
             .is_unique_violation());
         let weak = store
-            .create_user(&NewUser { region: &banner(), username: "li", display_name: "x", role: Role::Office, department_id: None, owner_id: None, password: "short" }, None)
+            .create_user(
+                &NewUser {
+                    region: &banner(),
+                    username: "li",
+                    display_name: "x",
+                    role: Role::Office,
+                    department_id: None,
+                    owner_id: None,
+                    password: "short",
+                },
+                None,
+            )
             .await;
         assert!(weak.is_err(), "weak password refused");
         let no_dept = store
-            .create_user(&NewUser { region: &banner(), username: "li", display_name: "x", role: Role::Handler, department_id: None, owner_id: None, password: "Ledger-2026-ok" }, None)
+            .create_user(
+                &NewUser {
+                    region: &banner(),
+                    username: "li",
+                    display_name: "x",
+                    role: Role::Handler,
+                    department_id: None,
+                    owner_id: None,
+                    password: "Ledger-2026-ok",
+                },
+                None,
+            )
             .await;
         assert!(no_dept.is_err(), "handler without department refused");
 
-        assert_eq!(store.login("nobody", "Ledger-2026-ok", None).await.unwrap().unwrap_err(), LoginFailure::BadCredentials);
+        assert_eq!(
+            store.login("nobody", "Ledger-2026-ok", None).await.unwrap().unwrap_err(),
+            LoginFailure::BadCredentials
+        );
         let (user, token) = store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap();
         assert_eq!(store.session_user(&token).await.unwrap().unwrap().id, user.id);
         assert!(store.session_user("forged").await.unwrap().is_none());
@@ -131,11 +184,29 @@ async fn sign_in_sessions_and_lockout() {
         assert!(store.session_user(&token).await.unwrap().is_none(), "logout ends the session");
 
         for i in 0..5 {
-            assert_eq!(store.login("wang", "wrong", None).await.unwrap().unwrap_err(), LoginFailure::BadCredentials, "failure {i}");
+            assert_eq!(
+                store.login("wang", "wrong", None).await.unwrap().unwrap_err(),
+                LoginFailure::BadCredentials,
+                "failure {i}"
+            );
         }
-        assert_eq!(store.login("wang", "wrong", None).await.unwrap().unwrap_err(), LoginFailure::Locked, "6th failure locks");
-        assert_eq!(store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap_err(), LoginFailure::Locked, "locked refuses the right password");
-        let locks: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM events WHERE action = 'auth.lockout'").fetch_one(store.pool()).await.unwrap(), 0);
+        assert_eq!(
+            store.login("wang", "wrong", None).await.unwrap().unwrap_err(),
+            LoginFailure::Locked,
+            "6th failure locks"
+        );
+        assert_eq!(
+            store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap_err(),
+            LoginFailure::Locked,
+            "locked refuses the right password"
+        );
+        let locks: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM events WHERE action = 'auth.lockout'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
         assert_eq!(locks, 1, "the lock is audited");
 
         let (_, token) = {

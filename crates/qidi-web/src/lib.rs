@@ -1,1 +1,67 @@
-//! Web.
+//! qidi's web server: server-rendered pages in Simplified Chinese and a JSON API.
+//!
+//! Handlers are thin: they read the signed-in user, ask the store for what that
+//! user's scope allows, and render. Rules live in `qidi-core`.
+
+mod api;
+mod auth;
+mod error;
+mod pages;
+mod security;
+
+use axum::routing::{get, post};
+use axum::Router;
+use qidi_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, PageError};
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+pub struct AppState {
+    pub store: Store,
+    pub config: WebConfig,
+}
+
+pub type SharedState = Arc<AppState>;
+
+/// The whole application as one router, ready for `axum::serve` or `oneshot`.
+pub fn router(store: Store, config: WebConfig) -> Router {
+    let state = Arc::new(AppState { store, config });
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/password", get(pages::password_form).post(pages::change_password))
+        .route("/projects", get(pages::projects))
+        .route("/projects/{id}", get(pages::project))
+        .route("/static/qidi.css", get(pages::stylesheet))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(api::readyz))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/summary", get(api::summary))
+        .route("/api/v1/projects", get(api::projects))
+        .route("/api/v1/projects/{id}", get(api::project))
+        .route("/api/v1/pending-items", get(api::pending_items))
+        .route("/api/v1/login", post(api::login))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}

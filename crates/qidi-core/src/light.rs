@@ -1,0 +1,115 @@
+//! Traffic lights (红绿灯预警): green on time, yellow near the limit, red overdue.
+//!
+//! No national threshold exists (DOMAIN.md, "Warning lights"); the default below is
+//! configurable per item type.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// When yellow comes on. Yellow starts on the first day on which either condition
+/// holds, that is the earlier of the two:
+/// - at most `warn_days` units of the limit remain;
+/// - at least `warn_ratio_percent` % of the limit is used (rounded up to whole days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LightPolicy {
+    pub warn_days: u32,
+    /// Values above 100 count as 100.
+    pub warn_ratio_percent: u32,
+}
+
+impl Default for LightPolicy {
+    /// 2 working days left, or 80 % used.
+    fn default() -> Self {
+        LightPolicy { warn_days: 2, warn_ratio_percent: 80 }
+    }
+}
+
+impl LightPolicy {
+    /// How many days of a `limit` must be used for yellow: the smaller of
+    /// `limit - warn_days` and `ceil(limit × ratio / 100)`. 0 means yellow from the
+    /// start (a limit no longer than `warn_days`). Never more than `limit`.
+    pub fn warn_threshold(&self, limit: u32) -> u32 {
+        let by_days = limit.saturating_sub(self.warn_days);
+        let ratio = u64::from(self.warn_ratio_percent.min(100));
+        let by_ratio = (u64::from(limit) * ratio).div_ceil(100) as u32;
+        by_days.min(by_ratio)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Light::Green => "green",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Light::Green => "绿灯",
+            Light::Yellow => "黄灯",
+            Light::Red => "红灯",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "green" => Some(Light::Green),
+            "yellow" => Some(Light::Yellow),
+            "red" => Some(Light::Red),
+            _ => None,
+        }
+    }
+}
+
+/// The light on `today`: red after the due day (the due day itself is still on
+/// time), yellow from `warn_on`, green before.
+pub fn light(today: NaiveDate, due_on: NaiveDate, warn_on: NaiveDate) -> Light {
+    if today > due_on {
+        Light::Red
+    } else if today >= warn_on {
+        Light::Yellow
+    } else {
+        Light::Green
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds() {
+        let p = LightPolicy::default();
+        assert_eq!(p.warn_threshold(20), 16); // 80 % comes before "2 left" (18)
+        assert_eq!(p.warn_threshold(5), 3); // "2 left" (3) before 80 % (4)
+        assert_eq!(p.warn_threshold(3), 1);
+        assert_eq!(p.warn_threshold(10), 8); // both at 8
+        assert_eq!(p.warn_threshold(2), 0);
+        assert_eq!(p.warn_threshold(0), 0);
+        assert_eq!(LightPolicy { warn_days: 0, warn_ratio_percent: 75 }.warn_threshold(7), 6); // ceil 5.25
+        assert_eq!(LightPolicy { warn_days: 0, warn_ratio_percent: 500 }.warn_threshold(7), 7);
+        assert_eq!(LightPolicy { warn_days: 0, warn_ratio_percent: 100 }.warn_threshold(u32::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn lights() {
+        let d = |s| crate::calendar::parse_date(s).unwrap();
+        let (warn, due) = (d("2024-05-08"), d("2024-05-10"));
+        assert_eq!(light(d("2024-05-07"), due, warn), Light::Green);
+        assert_eq!(light(d("2024-05-08"), due, warn), Light::Yellow);
+        assert_eq!(light(d("2024-05-10"), due, warn), Light::Yellow);
+        assert_eq!(light(d("2024-05-11"), due, warn), Light::Red);
+        for l in [Light::Green, Light::Yellow, Light::Red] {
+            assert_eq!(Light::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(Light::Red.label_zh(), "红灯");
+    }
+}

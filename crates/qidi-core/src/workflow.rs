@@ -1,0 +1,710 @@
+//! The life of an application (申请): from draft to decision, who may move it, and the
+//! clocks that run on the way (R8–R12, R15, R17).
+//!
+//! [`decide`] says whether one actor may take one action in one state, and what state
+//! follows. The store appends an [`ApplicationEvent`] only after `decide` said yes, and
+//! the current state is always [`replay`]ed from the events, never kept on its own.
+//!
+//! ```text
+//! draft ─submit→ submitted ─return→ returned ─resubmit→ submitted …
+//!                submitted ─accept→ under_review ⇄ paused → approved | refused
+//!                submitted ─accept→ accepted ─forward→ forwarded → higher_approved | higher_refused
+//! any state not yet decided ─withdraw→ withdrawn
+//! ```
+//!
+//! Acceptance and the start of review are one step: accepting an item decided at the
+//! deployment's own level puts it under review at once; accepting an item whose
+//! authority lies higher leaves it accepted, waiting to be forwarded.
+//!
+//! Time is counted by the caller with the working-day calendar; this module only says
+//! which [`Clock`] runs, since which date, against what limit, and which days are paused.
+//!
+//! The [`ApplicationFacts`] an application is judged by (handling department, level,
+//! required materials, promised limit) should be copied onto the application when it
+//! is created, so that later catalogue edits neither change the rules mid-way nor make
+//! an old history fail to replay.
+
+use crate::catalogue::{AuthorityLevel, LimitUnit};
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+
+mod notice;
+mod replay;
+
+pub use notice::{NoticeProblem, OneTimeNotice};
+pub use replay::{
+    one_time_violations, replay, running_clock, running_clocks, shanghai_date, ApplicationEvent, ApplicationView,
+    Clock, ClockEnd, ClockKind, ClockRun, Decision, Forwarding, NoticeRecord, OneTimeViolation, PauseRecord,
+    ReturnFlag, Submission, Withdrawal,
+};
+
+/// The plan's limit for the initial review, from submission or resubmission (R11).
+pub const INITIAL_REVIEW_WORKING_DAYS: u32 = 5;
+/// The plan's limit for returning an application with its one-time notice (R8).
+pub const NOTICE_WORKING_DAYS: u32 = 3;
+/// The plan's limit for forwarding to the higher authority, from acceptance (R10).
+pub const FORWARD_WORKING_DAYS: u32 = 5;
+
+/// Where an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationState {
+    /// Being prepared by the unit; nobody else has seen it.
+    Draft,
+    /// Submitted (or resubmitted); the initial review is running.
+    Submitted,
+    /// Returned with a one-time notice; waiting for the unit to resubmit.
+    Returned,
+    /// Accepted, and the authority lies higher: waiting to be forwarded.
+    Accepted,
+    /// Accepted and under review at this level; the promised clock runs.
+    UnderReview,
+    /// Review clock paused (expert review, hearing, public notice …).
+    Paused,
+    Approved,
+    Refused,
+    /// Sent to the higher authority; its outcome is awaited.
+    Forwarded,
+    HigherApproved,
+    HigherRefused,
+    Withdrawn,
+}
+
+pub const ALL_STATES: [ApplicationState; 12] = [
+    ApplicationState::Draft,
+    ApplicationState::Submitted,
+    ApplicationState::Returned,
+    ApplicationState::Accepted,
+    ApplicationState::UnderReview,
+    ApplicationState::Paused,
+    ApplicationState::Approved,
+    ApplicationState::Refused,
+    ApplicationState::Forwarded,
+    ApplicationState::HigherApproved,
+    ApplicationState::HigherRefused,
+    ApplicationState::Withdrawn,
+];
+
+impl ApplicationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationState::Draft => "draft",
+            ApplicationState::Submitted => "submitted",
+            ApplicationState::Returned => "returned",
+            ApplicationState::Accepted => "accepted",
+            ApplicationState::UnderReview => "under_review",
+            ApplicationState::Paused => "paused",
+            ApplicationState::Approved => "approved",
+            ApplicationState::Refused => "refused",
+            ApplicationState::Forwarded => "forwarded",
+            ApplicationState::HigherApproved => "higher_approved",
+            ApplicationState::HigherRefused => "higher_refused",
+            ApplicationState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        ALL_STATES.into_iter().find(|st| st.as_str() == s.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ApplicationState::Draft => "草稿",
+            ApplicationState::Submitted => "已提交待初审",
+            ApplicationState::Returned => "已退回（一次性告知）",
+            ApplicationState::Accepted => "已受理待转报",
+            ApplicationState::UnderReview => "审查中",
+            ApplicationState::Paused => "计时中止",
+            ApplicationState::Approved => "已批准",
+            ApplicationState::Refused => "不予许可",
+            ApplicationState::Forwarded => "已转报上级",
+            ApplicationState::HigherApproved => "上级已批准",
+            ApplicationState::HigherRefused => "上级不予许可",
+            ApplicationState::Withdrawn => "已撤回",
+        }
+    }
+
+    /// Decided or withdrawn: no action is accepted any more.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            ApplicationState::Approved
+                | ApplicationState::Refused
+                | ApplicationState::HigherApproved
+                | ApplicationState::HigherRefused
+                | ApplicationState::Withdrawn
+        )
+    }
+
+    /// Whether the application has been accepted (受理) at some point.
+    pub fn is_accepted(self) -> bool {
+        matches!(
+            self,
+            ApplicationState::Accepted
+                | ApplicationState::UnderReview
+                | ApplicationState::Paused
+                | ApplicationState::Approved
+                | ApplicationState::Refused
+                | ApplicationState::Forwarded
+                | ApplicationState::HigherApproved
+                | ApplicationState::HigherRefused
+        )
+    }
+}
+
+/// Why the review clock is paused. The law excludes hearings, tendering, testing,
+/// appraisal and expert review from the limit (行政许可法 art. 45).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseReason {
+    ExpertReview,
+    Hearing,
+    PublicNotice,
+    Tendering,
+    Testing,
+    Appraisal,
+    /// Waiting for the unit to correct materials during review.
+    AwaitingCorrection,
+    /// Another legal ground; the note must name it.
+    Other,
+}
+
+pub const ALL_PAUSE_REASONS: [PauseReason; 8] = [
+    PauseReason::ExpertReview,
+    PauseReason::Hearing,
+    PauseReason::PublicNotice,
+    PauseReason::Tendering,
+    PauseReason::Testing,
+    PauseReason::Appraisal,
+    PauseReason::AwaitingCorrection,
+    PauseReason::Other,
+];
+
+impl PauseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PauseReason::ExpertReview => "expert_review",
+            PauseReason::Hearing => "hearing",
+            PauseReason::PublicNotice => "public_notice",
+            PauseReason::Tendering => "tendering",
+            PauseReason::Testing => "testing",
+            PauseReason::Appraisal => "appraisal",
+            PauseReason::AwaitingCorrection => "awaiting_correction",
+            PauseReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        ALL_PAUSE_REASONS.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PauseReason::ExpertReview => "专家评审",
+            PauseReason::Hearing => "听证",
+            PauseReason::PublicNotice => "公示",
+            PauseReason::Tendering => "招标、拍卖",
+            PauseReason::Testing => "检验、检测、检疫",
+            PauseReason::Appraisal => "鉴定",
+            PauseReason::AwaitingCorrection => "补正材料",
+            PauseReason::Other => "其他法定情形",
+        }
+    }
+}
+
+/// One step someone takes on an application. Stored as JSON with a `type` tag equal to
+/// [`Action::as_str`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// The unit submits; `materials` are the required-material codes provided.
+    Submit {
+        materials: Vec<String>,
+    },
+    /// The handler returns the application with its one-time notice.
+    Return {
+        notice: OneTimeNotice,
+    },
+    /// The unit resubmits after a return. `materials` are all codes provided now;
+    /// `replaced` are those replaced or corrected since the last submission.
+    Resubmit {
+        materials: Vec<String>,
+        #[serde(default)]
+        replaced: Vec<String>,
+    },
+    /// The handler accepts (受理): review starts, or forwarding is due.
+    Accept,
+    /// The handler pauses the review clock.
+    Pause {
+        reason: PauseReason,
+        #[serde(default)]
+        note: String,
+    },
+    /// The handler resumes the review clock.
+    Resume,
+    Approve {
+        document_number: String,
+        decided_on: chrono::NaiveDate,
+    },
+    Refuse {
+        reasons: String,
+    },
+    Forward {
+        to_authority: String,
+    },
+    /// The higher authority's outcome, entered by the office or the handling department.
+    /// `decided_on` is the higher decision's date when known; otherwise the date of
+    /// recording stands for it.
+    RecordHigherOutcome {
+        approved: bool,
+        #[serde(default)]
+        document_number: Option<String>,
+        #[serde(default)]
+        reasons: Option<String>,
+        #[serde(default)]
+        decided_on: Option<chrono::NaiveDate>,
+    },
+    /// The unit withdraws its application.
+    Withdraw {
+        reason: String,
+    },
+}
+
+impl Action {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Submit { .. } => "submit",
+            Action::Return { .. } => "return",
+            Action::Resubmit { .. } => "resubmit",
+            Action::Accept => "accept",
+            Action::Pause { .. } => "pause",
+            Action::Resume => "resume",
+            Action::Approve { .. } => "approve",
+            Action::Refuse { .. } => "refuse",
+            Action::Forward { .. } => "forward",
+            Action::RecordHigherOutcome { .. } => "record_higher_outcome",
+            Action::Withdraw { .. } => "withdraw",
+        }
+    }
+
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            Action::Submit { .. } => "提交",
+            Action::Return { .. } => "退回并一次性告知",
+            Action::Resubmit { .. } => "重新提交",
+            Action::Accept => "受理",
+            Action::Pause { .. } => "中止计时",
+            Action::Resume => "恢复计时",
+            Action::Approve { .. } => "批准",
+            Action::Refuse { .. } => "不予许可",
+            Action::Forward { .. } => "转报",
+            Action::RecordHigherOutcome { .. } => "录入上级审批结果",
+            Action::Withdraw { .. } => "撤回",
+        }
+    }
+
+    /// Who takes this action.
+    pub fn side(&self) -> Side {
+        match self {
+            Action::Submit { .. } | Action::Resubmit { .. } | Action::Withdraw { .. } => Side::Unit,
+            Action::RecordHigherOutcome { .. } => Side::Recorder,
+            _ => Side::Department,
+        }
+    }
+
+    /// Whether `state` is exactly what this action leads to, so that taking it again
+    /// is a repeat (a double click, two tabs, two handlers at once).
+    fn is_reflected_by(&self, state: ApplicationState) -> bool {
+        use ApplicationState as S;
+        match self {
+            Action::Submit { .. } | Action::Resubmit { .. } => state == S::Submitted,
+            Action::Return { .. } => state == S::Returned,
+            Action::Accept => matches!(state, S::Accepted | S::UnderReview),
+            Action::Pause { .. } => state == S::Paused,
+            Action::Resume => state == S::UnderReview,
+            Action::Approve { .. } => state == S::Approved,
+            Action::Refuse { .. } => state == S::Refused,
+            Action::Forward { .. } => state == S::Forwarded,
+            Action::RecordHigherOutcome { approved: true, .. } => state == S::HigherApproved,
+            Action::RecordHigherOutcome { approved: false, .. } => state == S::HigherRefused,
+            Action::Withdraw { .. } => state == S::Withdrawn,
+        }
+    }
+}
+
+/// The three kinds of actor an action belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The project unit, or its authorised helper: submit, resubmit, withdraw.
+    Unit,
+    /// A handler or head of the handling department.
+    Department,
+    /// Records the higher authority's outcome: the office or the handling department.
+    Recorder,
+}
+
+/// Who is acting, as the caller established it from the signed-in account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub role: Role,
+    #[serde(default)]
+    pub department_id: Option<String>,
+    /// The project unit this actor acts for: an applicant's own unit, or for a helper
+    /// the unit that assigned and authorised them.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    /// An assisted-service helper (帮办代办) acting on the unit's behalf. The caller sets
+    /// `owner_id` for a helper only when the unit has authorised them on this project.
+    #[serde(default)]
+    pub helper_for: bool,
+}
+
+impl Actor {
+    pub fn applicant(owner_id: &str) -> Actor {
+        Actor { role: Role::Applicant, department_id: None, owner_id: Some(owner_id.to_string()), helper_for: false }
+    }
+
+    pub fn handler(department_id: &str) -> Actor {
+        Actor { role: Role::Handler, department_id: Some(department_id.to_string()), owner_id: None, helper_for: false }
+    }
+
+    /// A helper of the given role acting for `owner_id` (None: not authorised by any unit).
+    pub fn helper(role: Role, department_id: Option<&str>, owner_id: Option<&str>) -> Actor {
+        Actor {
+            role,
+            department_id: department_id.map(str::to_string),
+            owner_id: owner_id.map(str::to_string),
+            helper_for: true,
+        }
+    }
+
+    pub fn of_role(role: Role) -> Actor {
+        Actor { role, department_id: None, owner_id: None, helper_for: false }
+    }
+}
+
+/// What the rules need to know about the application and its item type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationFacts {
+    pub handling_department_id: String,
+    pub owner_id: String,
+    /// The level that holds the authority to approve this item type.
+    pub authority_level: AuthorityLevel,
+    /// The level of this deployment, normally the banner.
+    pub home_level: AuthorityLevel,
+    /// Required-material codes, in checklist order.
+    pub required_materials: Vec<String>,
+    /// The item type's promised limit (承诺时限), counted from acceptance.
+    pub promised_limit: u32,
+    pub limit_unit: LimitUnit,
+}
+
+fn level_rank(l: AuthorityLevel) -> u8 {
+    match l {
+        AuthorityLevel::Banner => 0,
+        AuthorityLevel::League => 1,
+        AuthorityLevel::Region => 2,
+        AuthorityLevel::National => 3,
+    }
+}
+
+impl ApplicationFacts {
+    /// Whether the authority lies above this deployment, so the application is forwarded.
+    pub fn lies_higher(&self) -> bool {
+        level_rank(self.authority_level) > level_rank(self.home_level)
+    }
+
+    /// Required materials not among `provided`, in checklist order.
+    pub fn missing_materials(&self, provided: &[String]) -> Vec<String> {
+        self.required_materials.iter().filter(|m| !provided.contains(m)).cloned().collect()
+    }
+}
+
+/// How the web layer answers a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// This actor may not do this here (403, or 404 to hide that the record exists).
+    Forbidden,
+    /// The application's state does not allow it now (409).
+    Conflict,
+    /// What was sent is incomplete or wrong (422).
+    Invalid,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Invalid => "invalid",
+        }
+    }
+}
+
+/// Why a transition was refused. The message is for people; [`TransitionError::kind`]
+/// and [`TransitionError::code`] are for programs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("“{}”不能办理审批业务", .role.label_zh())]
+    RoleCannotAct { role: Role },
+    #[error("非本项目单位，无权办理")]
+    NotOwner,
+    #[error("未获项目单位授权代办，无权办理")]
+    HelperNotAuthorised,
+    #[error("该操作只能由项目单位或经其授权的帮办代办人员办理")]
+    NotApplicant,
+    #[error("该操作只能由审批部门经办人办理")]
+    NotHandler,
+    #[error("非本部门经办人，无权办理")]
+    NotHandlingDepartment,
+    #[error("帮办代办人员代表项目单位，不能办理审批部门的操作")]
+    HelperCannotHandle,
+    #[error("上级审批结果只能由领导小组办公室或本部门经办人录入")]
+    NotRecorder,
+
+    /// The state already reflects this action: a repeat. The caller may answer a repeat
+    /// by the same client idempotently; anyone else gets a 409.
+    #[error("申请已处于“{}”状态，无需重复办理", .state.label_zh())]
+    AlreadyInState { state: ApplicationState },
+    #[error("申请已办结（{}），不能再办理", .state.label_zh())]
+    Terminal { state: ApplicationState },
+    #[error("尚未受理，不能作出审批决定")]
+    NotYetAccepted,
+    #[error("申请处于“{}”状态，不能{}", .state.label_zh(), .action)]
+    WrongState { action: &'static str, state: ApplicationState },
+
+    #[error("缺少必需材料：{}", .missing.join("、"))]
+    MissingMaterials { missing: Vec<String> },
+    #[error("注明更换的材料未在本次提交之列：{}", .materials.join("、"))]
+    ReplacedNotProvided { materials: Vec<String> },
+    #[error("一次性告知书至少应列明一个问题")]
+    EmptyNotice,
+    #[error("一次性告知书第{position}项问题的材料、存在问题或整改要求未填写")]
+    IncompleteNoticeProblem { position: usize },
+    #[error("批准须填写批复文号")]
+    MissingDocumentNumber,
+    #[error("不予许可须说明理由")]
+    MissingReasons,
+    #[error("转报须写明上级审批机关")]
+    MissingAuthority,
+    #[error("以“其他法定情形”中止计时须说明具体情形")]
+    MissingPauseNote,
+    #[error("撤回须说明理由")]
+    MissingWithdrawReason,
+    #[error("本事项由本级审批，不能转报")]
+    NotHigherAuthority,
+    #[error("本事项审批权限在{}，应受理后转报，不能由本级作出决定", .level.label_zh())]
+    HigherAuthority { level: AuthorityLevel },
+
+    #[error("事件序号{seq}不在上一事件之后")]
+    EventOutOfOrder { seq: u64 },
+    #[error("事件{seq}的日期与其时间（北京时间）不符")]
+    EventDateMismatch { seq: u64 },
+    #[error("事件{seq}：{error}")]
+    InEvent { seq: u64, error: Box<TransitionError> },
+}
+
+impl TransitionError {
+    pub fn kind(&self) -> ErrorKind {
+        use TransitionError as E;
+        match self {
+            E::RoleCannotAct { .. }
+            | E::NotOwner
+            | E::HelperNotAuthorised
+            | E::NotApplicant
+            | E::NotHandler
+            | E::NotHandlingDepartment
+            | E::HelperCannotHandle
+            | E::NotRecorder => ErrorKind::Forbidden,
+            E::AlreadyInState { .. } | E::Terminal { .. } | E::NotYetAccepted | E::WrongState { .. } => {
+                ErrorKind::Conflict
+            }
+            E::MissingMaterials { .. }
+            | E::ReplacedNotProvided { .. }
+            | E::EmptyNotice
+            | E::IncompleteNoticeProblem { .. }
+            | E::MissingDocumentNumber
+            | E::MissingReasons
+            | E::MissingAuthority
+            | E::MissingPauseNote
+            | E::MissingWithdrawReason
+            | E::NotHigherAuthority
+            | E::HigherAuthority { .. }
+            | E::EventOutOfOrder { .. }
+            | E::EventDateMismatch { .. } => ErrorKind::Invalid,
+            E::InEvent { error, .. } => error.kind(),
+        }
+    }
+
+    /// A stable snake_case code for each refusal.
+    pub fn code(&self) -> &'static str {
+        use TransitionError as E;
+        match self {
+            E::RoleCannotAct { .. } => "role_cannot_act",
+            E::NotOwner => "not_owner",
+            E::HelperNotAuthorised => "helper_not_authorised",
+            E::NotApplicant => "not_applicant",
+            E::NotHandler => "not_handler",
+            E::NotHandlingDepartment => "not_handling_department",
+            E::HelperCannotHandle => "helper_cannot_handle",
+            E::NotRecorder => "not_recorder",
+            E::AlreadyInState { .. } => "already_in_state",
+            E::Terminal { .. } => "terminal",
+            E::NotYetAccepted => "not_yet_accepted",
+            E::WrongState { .. } => "wrong_state",
+            E::MissingMaterials { .. } => "missing_materials",
+            E::ReplacedNotProvided { .. } => "replaced_not_provided",
+            E::EmptyNotice => "empty_notice",
+            E::IncompleteNoticeProblem { .. } => "incomplete_notice_problem",
+            E::MissingDocumentNumber => "missing_document_number",
+            E::MissingReasons => "missing_reasons",
+            E::MissingAuthority => "missing_authority",
+            E::MissingPauseNote => "missing_pause_note",
+            E::MissingWithdrawReason => "missing_withdraw_reason",
+            E::NotHigherAuthority => "not_higher_authority",
+            E::HigherAuthority { .. } => "higher_authority",
+            E::EventOutOfOrder { .. } => "event_out_of_order",
+            E::EventDateMismatch { .. } => "event_date_mismatch",
+            E::InEvent { error, .. } => error.code(),
+        }
+    }
+
+    /// Whether this refusal only says the action was already taken.
+    pub fn is_repeat(&self) -> bool {
+        match self {
+            TransitionError::AlreadyInState { .. } => true,
+            TransitionError::InEvent { error, .. } => error.is_repeat(),
+            _ => false,
+        }
+    }
+}
+
+/// Whether `actor` may take `action` on `state`, and the state that follows.
+///
+/// Checks run in this order, so that the first refusal is the most telling: who acts,
+/// then a repeat of the step that led here, then a closed application, then the item's
+/// level, then the state, then what was sent.
+pub fn decide(
+    state: &ApplicationState,
+    facts: &ApplicationFacts,
+    actor: &Actor,
+    action: &Action,
+) -> Result<ApplicationState, TransitionError> {
+    let state = *state;
+    authorise(facts, actor, action)?;
+    if action.is_reflected_by(state) {
+        return Err(TransitionError::AlreadyInState { state });
+    }
+    if state.is_terminal() {
+        return Err(TransitionError::Terminal { state });
+    }
+    check_level(facts, action)?;
+    let next = next_state(state, facts, action)?;
+    validate(facts, action)?;
+    Ok(next)
+}
+
+fn authorise(facts: &ApplicationFacts, actor: &Actor, action: &Action) -> Result<(), TransitionError> {
+    use TransitionError as E;
+    if matches!(actor.role, Role::Inspector | Role::Leader | Role::Admin) {
+        return Err(E::RoleCannotAct { role: actor.role });
+    }
+    let of_owner = actor.owner_id.as_deref() == Some(facts.owner_id.as_str());
+    let of_department = actor.department_id.as_deref() == Some(facts.handling_department_id.as_str());
+    let department_role = matches!(actor.role, Role::Handler | Role::DepartmentHead);
+    match action.side() {
+        Side::Unit if actor.helper_for => of_owner.then_some(()).ok_or(E::HelperNotAuthorised),
+        Side::Unit if actor.role != Role::Applicant => Err(E::NotApplicant),
+        Side::Unit => of_owner.then_some(()).ok_or(E::NotOwner),
+        Side::Department | Side::Recorder if actor.helper_for => Err(E::HelperCannotHandle),
+        Side::Recorder if actor.role == Role::Office => Ok(()),
+        Side::Department | Side::Recorder if department_role => {
+            of_department.then_some(()).ok_or(E::NotHandlingDepartment)
+        }
+        Side::Department => Err(E::NotHandler),
+        Side::Recorder => Err(E::NotRecorder),
+    }
+}
+
+fn check_level(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionError> {
+    match action {
+        Action::Forward { .. } if !facts.lies_higher() => Err(TransitionError::NotHigherAuthority),
+        Action::Approve { .. } | Action::Refuse { .. } if facts.lies_higher() => {
+            Err(TransitionError::HigherAuthority { level: facts.authority_level })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn next_state(
+    state: ApplicationState,
+    facts: &ApplicationFacts,
+    action: &Action,
+) -> Result<ApplicationState, TransitionError> {
+    use ApplicationState as S;
+    Ok(match (action, state) {
+        (Action::Submit { .. }, S::Draft) => S::Submitted,
+        (Action::Resubmit { .. }, S::Returned) => S::Submitted,
+        (Action::Return { .. }, S::Submitted) => S::Returned,
+        (Action::Accept, S::Submitted) if facts.lies_higher() => S::Accepted,
+        (Action::Accept, S::Submitted) => S::UnderReview,
+        (Action::Pause { .. }, S::UnderReview) => S::Paused,
+        (Action::Resume, S::Paused) => S::UnderReview,
+        (Action::Approve { .. }, S::UnderReview | S::Paused) => S::Approved,
+        (Action::Refuse { .. }, S::UnderReview | S::Paused) => S::Refused,
+        (Action::Approve { .. } | Action::Refuse { .. }, S::Draft | S::Submitted | S::Returned) => {
+            return Err(TransitionError::NotYetAccepted)
+        }
+        (Action::Forward { .. }, S::Accepted) => S::Forwarded,
+        (Action::RecordHigherOutcome { approved: true, .. }, S::Forwarded) => S::HigherApproved,
+        (Action::RecordHigherOutcome { approved: false, .. }, S::Forwarded) => S::HigherRefused,
+        // Terminal states were refused before; every other state may be withdrawn.
+        (Action::Withdraw { .. }, _) => S::Withdrawn,
+        _ => return Err(TransitionError::WrongState { action: action.label_zh(), state }),
+    })
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn validate(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionError> {
+    use TransitionError as E;
+    match action {
+        Action::Submit { materials } => check_materials(facts, materials),
+        Action::Resubmit { materials, replaced } => {
+            check_materials(facts, materials)?;
+            let stray: Vec<String> = replaced.iter().filter(|m| !materials.contains(m)).cloned().collect();
+            if stray.is_empty() {
+                Ok(())
+            } else {
+                Err(E::ReplacedNotProvided { materials: stray })
+            }
+        }
+        Action::Return { notice } => notice.validate(),
+        Action::Pause { reason: PauseReason::Other, note } if blank(note) => Err(E::MissingPauseNote),
+        Action::Approve { document_number, .. } if blank(document_number) => Err(E::MissingDocumentNumber),
+        Action::Refuse { reasons } if blank(reasons) => Err(E::MissingReasons),
+        Action::Forward { to_authority } if blank(to_authority) => Err(E::MissingAuthority),
+        Action::RecordHigherOutcome { approved: true, document_number, .. }
+            if document_number.as_deref().is_none_or(blank) =>
+        {
+            Err(E::MissingDocumentNumber)
+        }
+        Action::RecordHigherOutcome { approved: false, reasons, .. } if reasons.as_deref().is_none_or(blank) => {
+            Err(E::MissingReasons)
+        }
+        Action::Withdraw { reason } if blank(reason) => Err(E::MissingWithdrawReason),
+        _ => Ok(()),
+    }
+}
+
+fn check_materials(facts: &ApplicationFacts, provided: &[String]) -> Result<(), TransitionError> {
+    let missing = facts.missing_materials(provided);
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(TransitionError::MissingMaterials { missing })
+    }
+}

@@ -1,0 +1,92 @@
+//! The JSON API. Same scope rules as the pages: what a user may not see is 404.
+
+use crate::auth::{session_cookie, ApiUser};
+use crate::error::ApiError;
+use crate::SharedState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qidi_store::ledger::{LedgerSummary, PendingItemRow, ProjectRow};
+use qidi_store::users::User;
+use serde::Deserialize;
+
+pub async fn readyz(State(state): State<SharedState>) -> Response {
+    if state.store.ping().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+pub async fn me(ApiUser(user): ApiUser) -> Json<User> {
+    Json(user)
+}
+
+pub async fn summary(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<LedgerSummary>, ApiError> {
+    Ok(Json(state.store.ledger_summary(&user.scope()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    #[serde(default)]
+    pub page: Option<u32>,
+    #[serde(default)]
+    pub per_page: Option<u32>,
+}
+
+impl Paging {
+    pub fn limit_offset(&self) -> (i64, i64) {
+        let per = i64::from(self.per_page.unwrap_or(50).clamp(1, 500));
+        let page = i64::from(self.page.unwrap_or(1).max(1));
+        (per, (page - 1) * per)
+    }
+}
+
+pub async fn projects(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Vec<ProjectRow>>, ApiError> {
+    let (limit, offset) = paging.limit_offset();
+    Ok(Json(state.store.list_projects(&user.scope(), limit, offset).await?))
+}
+
+pub async fn project(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let scope = user.scope();
+    let project = state.store.project_in_scope(&scope, &id).await?.ok_or_else(ApiError::not_found)?;
+    let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
+    Ok(Json(serde_json::json!({ "project": project, "pending_items": items })))
+}
+
+pub async fn pending_items(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<PendingItemRow>>, ApiError> {
+    Ok(Json(state.store.list_pending_items(&user.scope(), None, 5000).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+/// Sign in for API clients: sets the same session cookie as the page.
+pub async fn login(State(state): State<SharedState>, Json(body): Json<LoginBody>) -> Result<Response, ApiError> {
+    match state.store.login(&body.username, &body.password, None).await? {
+        Ok((user, token)) => {
+            let mut res = Json(user).into_response();
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
+            Ok(res)
+        }
+        Err(f) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", crate::pages::login_failure_message(&f))),
+    }
+}

@@ -1,0 +1,87 @@
+//! Who is asking: the session cookie, turned into a user by the store.
+
+use crate::error::{ApiError, PageError};
+use crate::SharedState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use qidi_store::users::User;
+
+pub const SESSION_COOKIE: &str = "qidi_session";
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("qidi_session=; Path=/"))
+}
+
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("qidi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// The client address as the socket saw it, if known.
+pub fn client_addr(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+async fn current_user(parts: &Parts, state: &SharedState) -> Result<Option<(User, String)>, qidi_store::StoreError> {
+    let Some(token) = session_token(&parts.headers) else { return Ok(None) };
+    Ok(state.store.session_user(&token).await?.map(|u| (u, token)))
+}
+
+/// A signed-in user for a page; otherwise a redirect to the sign-in page. A user who
+/// must change the initial password is sent to do that first.
+pub struct PageUser(pub User);
+
+impl FromRequestParts<SharedState> for PageUser {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+        match current_user(parts, state).await? {
+            Some((u, _)) if u.must_change_password => Err(PageError::ChangePassword),
+            Some((u, _)) => Ok(PageUser(u)),
+            None => Err(PageError::SignIn),
+        }
+    }
+}
+
+/// A signed-in user, whether or not the initial password has been changed; with the
+/// session token (for sign-out and password change).
+pub struct SessionUser(pub User, pub String);
+
+impl FromRequestParts<SharedState> for SessionUser {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+        match current_user(parts, state).await? {
+            Some((u, t)) => Ok(SessionUser(u, t)),
+            None => Err(PageError::SignIn),
+        }
+    }
+}
+
+/// A signed-in user for the JSON API; otherwise 401.
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<SharedState> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+        match current_user(parts, state).await? {
+            Some((u, _)) if u.must_change_password => {
+                Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "password_change_required", "请先修改初始密码"))
+            }
+            Some((u, _)) => Ok(ApiUser(u)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}

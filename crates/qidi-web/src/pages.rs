@@ -1,0 +1,243 @@
+//! Server-rendered pages in Simplified Chinese.
+
+use crate::auth::{clear_cookie, client_addr, session_cookie, PageUser, SessionUser};
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, request::Parts, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qidi_store::ledger::{LedgerSummary, PendingItemRow, ProjectRow};
+use qidi_store::users::{LoginFailure, User};
+use serde::Deserialize;
+
+/// A project as a page shows it.
+struct ProjectView {
+    id: String,
+    code: String,
+    name: String,
+    owner: String,
+    department: String,
+    year: String,
+    investment_wan: String,
+    stage: &'static str,
+    pending_items: i64,
+}
+
+impl From<ProjectRow> for ProjectView {
+    fn from(p: ProjectRow) -> Self {
+        ProjectView {
+            id: p.id,
+            code: p.code,
+            name: p.name,
+            owner: p.owner.unwrap_or_default(),
+            department: p.initiating_department.unwrap_or_default(),
+            year: p.initiated_year.map(|y| y.to_string()).unwrap_or_default(),
+            // Ledgers write money in 万元 with two decimals.
+            investment_wan: p.investment_yuan.map(|y| qidi_core::project::Yuan(y).to_wan_string()).unwrap_or_default(),
+            stage: qidi_core::project::ProjectStage::parse(&p.stage).map(|s| s.label_zh()).unwrap_or("—"),
+            pending_items: p.pending_items,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    error: Option<&'a str>,
+    username: &'a str,
+}
+
+pub async fn login_form() -> Response {
+    render(&LoginPage { error: None, username: "" })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub fn login_failure_message(f: &LoginFailure) -> &'static str {
+    match f {
+        LoginFailure::BadCredentials => "用户名或密码错误",
+        LoginFailure::Locked => "连续登录失败次数过多，账户已锁定 30 分钟，请稍后再试或联系管理员",
+        LoginFailure::Disabled => "该账户已停用，请联系管理员",
+    }
+}
+
+pub async fn login(
+    State(state): State<SharedState>,
+    parts: Parts,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let addr = client_addr(&parts);
+    match state.store.login(&form.username, &form.password, addr.as_deref()).await? {
+        Ok((user, token)) => {
+            let to = if user.must_change_password { "/password" } else { "/" };
+            let mut res = Redirect::to(to).into_response();
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
+            Ok(res)
+        }
+        Err(f) => {
+            let page = render(&LoginPage { error: Some(login_failure_message(&f)), username: &form.username });
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<SharedState>,
+    SessionUser(user, token): SessionUser,
+) -> Result<Response, PageError> {
+    state.store.logout(&token, &user).await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().insert(header::SET_COOKIE, clear_cookie());
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage<'a> {
+    user: &'a User,
+    error: Option<String>,
+}
+
+pub async fn password_form(SessionUser(user, _): SessionUser) -> Response {
+    render(&PasswordPage { user: &user, error: None })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<SharedState>,
+    SessionUser(user, _): SessionUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let fail = |msg: String| {
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&PasswordPage { user: &user, error: Some(msg) })).into_response()
+    };
+    if form.new != form.confirm {
+        return Ok(fail("两次输入的新密码不一致".into()));
+    }
+    if form.new == form.current {
+        return Ok(fail("新密码不能与当前密码相同".into()));
+    }
+    // The current password is checked by signing in with it; that also counts failures.
+    match state.store.login(&user.username, &form.current, None).await? {
+        Ok(_) => {}
+        Err(f) => return Ok(fail(format!("当前密码不正确：{}", login_failure_message(&f)))),
+    }
+    match state.store.set_password(&user.username, &form.new, false).await {
+        Ok(()) => {}
+        Err(qidi_store::StoreError::Invalid(m)) => return Ok(fail(m)),
+        Err(e) => return Err(e.into()),
+    }
+    // Every session ended with the change; sign in again with the new password.
+    let (_, token) = match state.store.login(&user.username, &form.new, None).await? {
+        Ok(ok) => ok,
+        Err(_) => return Ok(Redirect::to("/login").into_response()),
+    };
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
+    Ok(res)
+}
+
+/// One bar of the by-department chart.
+struct Bar<'a> {
+    label: &'a str,
+    value: i64,
+    projects: i64,
+    percent: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    user: &'a User,
+    summary: &'a LedgerSummary,
+    bars: Vec<Bar<'a>>,
+}
+
+pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    let summary = state.store.ledger_summary(&user.scope()).await?;
+    let max = summary.by_department.iter().map(|d| d.pending_items).max().unwrap_or(0).max(1);
+    let bars = summary
+        .by_department
+        .iter()
+        .map(|d| Bar {
+            label: &d.department,
+            value: d.pending_items,
+            projects: d.projects,
+            percent: d.pending_items * 100 / max,
+        })
+        .collect();
+    Ok(render(&HomePage { user: &user, summary: &summary, bars }))
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ProjectsPage<'a> {
+    user: &'a User,
+    projects: Vec<ProjectView>,
+    page: u32,
+    has_next: bool,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<u32>,
+}
+
+const PER_PAGE: u32 = 50;
+
+pub async fn projects(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let offset = i64::from((page - 1) * PER_PAGE);
+    let mut projects = state.store.list_projects(&user.scope(), i64::from(PER_PAGE) + 1, offset).await?;
+    let has_next = projects.len() > PER_PAGE as usize;
+    projects.truncate(PER_PAGE as usize);
+    let projects = projects.into_iter().map(ProjectView::from).collect();
+    Ok(render(&ProjectsPage { user: &user, projects, page, has_next }))
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectPage<'a> {
+    user: &'a User,
+    project: ProjectView,
+    items: Vec<PendingItemRow>,
+}
+
+pub async fn project(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let scope = user.scope();
+    let project = state.store.project_in_scope(&scope, &id).await?.ok_or_else(PageError::not_found)?;
+    let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
+    Ok(render(&ProjectPage { user: &user, project: project.into(), items }))
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/qidi.css"),
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> PageError {
+    PageError::not_found()
+}

@@ -1,0 +1,72 @@
+//! Settings from flags, the environment (`QIDI_…`) and an optional TOML file, in that
+//! order of precedence.
+
+use anyhow::{bail, Context};
+use qidi_core::RegionCode;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub region: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub secure_cookies: Option<bool>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> anyhow::Result<FileConfig> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+    }
+}
+
+/// Everything resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub region: RegionCode,
+    pub data_dir: PathBuf,
+    pub listen: String,
+    pub secure_cookies: bool,
+}
+
+pub struct Sources {
+    pub database_url: Option<String>,
+    pub region: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub config_file: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn resolve(s: Sources) -> anyhow::Result<Config> {
+        let file = match &s.config_file {
+            Some(p) => FileConfig::load(p)?,
+            None => FileConfig::default(),
+        };
+        let data_dir = s.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("qidi-data"));
+        let region_text = s.region.or(file.region).unwrap_or_else(|| "152529".into());
+        let Ok(region) = RegionCode::parse(&region_text) else {
+            bail!("region `{region_text}` is not a six-digit GB/T 2260 code such as 152529");
+        };
+        let database_url = match s.database_url.or(file.database_url).filter(|u| !u.trim().is_empty()) {
+            Some(u) => u,
+            None => {
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+                format!("sqlite://{}", data_dir.join("qidi.db").display())
+            }
+        };
+        Ok(Config {
+            database_url,
+            region,
+            data_dir,
+            listen: s.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            secure_cookies: file.secure_cookies.unwrap_or(false),
+        })
+    }
+}
