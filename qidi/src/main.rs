@@ -173,7 +173,7 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         load_demo(&store, cfg).await?;
     }
-    let app = qidi_web::router(store.clone(), qidi_web::WebConfig { secure_cookies: cfg.secure_cookies });
+    let app = qidi_web::router(store.clone(), qidi_web::WebConfig { secure_cookies: cfg.secure_cookies, data_dir: cfg.data_dir.clone() });
     let addr = listener.local_addr().context("listener has no address")?;
     tracing::info!(database = %redact_url(&cfg.database_url), data_dir = %cfg.data_dir.display(), region = %cfg.region, "qidi serving on http://{addr}");
     println!("qidi 已启动：http://{addr}");

@@ -239,3 +239,24 @@ async fn bad_urls_and_corrupt_files_are_reported() {
     assert!(res.is_err(), "a corrupt file must be refused");
     assert_eq!(std::fs::read(&file).unwrap(), junk, "and left untouched");
 }
+
+#[tokio::test]
+async fn calendar_is_seeded_once_and_matches_the_shipped_one() {
+    on_each_backend(|store| async move {
+        let cal = store.work_calendar().await.unwrap();
+        store.seed_calendar().await.unwrap();
+        let again = store.work_calendar().await.unwrap();
+        let shipped = qidi_core::calendar::WorkCalendar::shipped();
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // 2022-09-29 + 5 working days skips the National Day week.
+        assert_eq!(cal.add_working_days(d("2022-09-29"), 5), d("2022-10-11"));
+        // 2023-01-29 was a make-up Sunday.
+        assert_eq!(again.add_working_days(d("2023-01-19"), 3), d("2023-01-29"));
+        for (from, n) in [("2016-01-01", 300), ("2020-01-20", 40), ("2025-09-25", 12)] {
+            assert_eq!(cal.add_working_days(d(from), n), shipped.add_working_days(d(from), n));
+        }
+        let years: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM calendar_years").fetch_one(store.pool()).await.unwrap(), 0);
+        assert_eq!(years, 11);
+    })
+    .await;
+}

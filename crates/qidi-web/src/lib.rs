@@ -26,6 +26,8 @@ pub use error::{ApiError, PageError};
 pub struct WebConfig {
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Where uploaded files live (outside any web root), under server-made names.
+    pub data_dir: std::path::PathBuf,
 }
 
 pub struct AppState {
