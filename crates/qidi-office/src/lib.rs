@@ -1,1 +1,32 @@
-//! Excel ledgers in and out. (Being written for issue 5.)
+//! Excel ledgers (台账) in and out.
+//!
+//! * [`read_ledger`] / [`read_ledger_bytes`] read the spreadsheets departments keep:
+//!   title and 填报单位 rows above the header, header variants, project cells merged
+//!   over their item rows, dates and amounts as people type them. Rows that cannot
+//!   be read come back as [`RowIssue`]s naming the sheet row, the column and why.
+//!   Files are checked before any parser sees them (size, zip-bomb caps on the real
+//!   decompressed bytes, no DTDs): see [`ArchiveLimits`].
+//! * [`write_ledger`] and [`LedgerWriter`] write the official layout (sheet 台账)
+//!   and a plain one-row-per-item sheet (明细), streaming in constant memory.
+//!
+//! No database and no I/O beyond the file being read or written.
+
+mod cells;
+mod error;
+mod export;
+mod headers;
+mod import;
+mod names;
+mod safety;
+
+pub use error::OfficeError;
+pub use export::{
+    write_ledger, write_ledger_to, ExportItem, ExportProject, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET,
+    PLAIN_SHEET,
+};
+pub use headers::{normalise_header, Field, HeaderMap};
+pub use import::{
+    read_ledger, read_ledger_bytes, ImportOptions, ImportReport, ImportedItem, ImportedProject, LedgerImport, RowIssue,
+};
+pub use names::NameTable;
+pub use safety::ArchiveLimits;
