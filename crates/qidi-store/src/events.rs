@@ -33,6 +33,7 @@ pub struct Event {
     pub object_id: Option<String>,
     pub outcome: String,
     pub payload: String,
+    pub client_addr: Option<String>,
 }
 
 pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, StoreError> {
@@ -69,7 +70,7 @@ impl crate::Store {
     /// Events about one object, oldest first.
     pub async fn events_for(&self, object_type: &str, object_id: &str) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload
+            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr
              FROM events WHERE object_type = $1 AND object_id = $2 ORDER BY at, id",
         )
         .bind(object_type)
@@ -82,7 +83,7 @@ impl crate::Store {
     /// The newest events, newest first.
     pub async fn recent_events(&self, limit: i64) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload
+            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr
              FROM events ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
@@ -104,5 +105,6 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Event {
         object_id: r.get(7),
         outcome: r.get(8),
         payload: r.get(9),
+        client_addr: r.get(10),
     }
 }

@@ -1,0 +1,132 @@
+//! A `TestApp` per test: a fresh database (SQLite, or PostgreSQL when
+//! `QIDI_TEST_DATABASE_URL` is set), the whole router, and helpers that speak HTTP to
+//! it in-process.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use qidi_core::RegionCode;
+use qidi_store::Store;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub store: Store,
+    pub router: Router,
+    pub data_dir: std::path::PathBuf,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("qidi_session=") && !v.starts_with("qidi_session=;"))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string)
+    }
+}
+
+pub fn banner() -> RegionCode {
+    RegionCode::parse("152529").unwrap()
+}
+
+pub const PASSWORD: &str = "Test-Ledger-2026";
+
+impl TestApp {
+    pub async fn new(url: &str) -> TestApp {
+        let store = qidi_store::testing::migrated_store(url).await;
+        store.seed_catalogue(&banner()).await.unwrap();
+        let data_dir = std::env::temp_dir().join(format!("qidi-web-test-{}", qidi_store::new_id()));
+        std::fs::create_dir_all(&data_dir).unwrap();
+        let router = qidi_web::router(
+            store.clone(),
+            qidi_web::WebConfig { secure_cookies: false, data_dir: data_dir.clone() },
+        );
+        TestApp { store, router, data_dir }
+    }
+
+    /// Run `f` on a fresh app per backend.
+    pub async fn on_each_backend<F, Fut>(f: F)
+    where
+        F: Fn(TestApp) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        for url in qidi_store::testing::fresh_database_urls().await {
+            eprintln!("-- on {}", if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" });
+            let app = TestApp::new(&url).await;
+            let store = app.store.clone();
+            f(app).await;
+            store.close().await;
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> TestResponse {
+        let res = self.router.clone().oneshot(req).await.expect("router is infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> TestResponse {
+        let mut b = Request::get(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> TestResponse {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, cookie: Option<&str>, json: &serde_json::Value) -> TestResponse {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(json.to_string())).unwrap()).await
+    }
+
+    /// Give an existing account a known password that needs no change, and sign in.
+    pub async fn sign_in(&self, username: &str) -> String {
+        self.store.set_password(username, PASSWORD, false).await.unwrap();
+        let res = self.post_json("/api/v1/login", None, &serde_json::json!({"username": username, "password": PASSWORD})).await;
+        assert_eq!(res.status, StatusCode::OK, "sign-in of {username}: {}", res.body);
+        res.session_cookie().expect("session cookie")
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

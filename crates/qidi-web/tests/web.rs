@@ -1,0 +1,203 @@
+//! The foundation's pages and API, in-process and through a real socket.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{TestApp, PASSWORD};
+
+#[tokio::test]
+async fn health_and_readiness() {
+    TestApp::on_each_backend(|app| async move {
+        let res = app.get("/healthz", None).await;
+        assert_eq!((res.status, res.body.as_str()), (StatusCode::OK, "ok"));
+        let res = app.get("/readyz", None).await;
+        assert_eq!(res.status, StatusCode::OK);
+        app.store.close().await;
+        let res = app.get("/readyz", None).await;
+        assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "a closed database is not ready");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signed_out_visitors_go_to_the_chinese_sign_in_page() {
+    TestApp::on_each_backend(|app| async move {
+        let res = app.get("/", None).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.location(), Some("/login"));
+        let res = app.get("/login", None).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(res.body.contains("<html lang=\"zh-CN\">") && res.body.contains("登录"));
+        assert_eq!(app.get("/api/v1/summary", None).await.status, StatusCode::UNAUTHORIZED);
+        let res = app.get("/no/such/page", None).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        assert!(res.body.contains("不存在"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn home_shows_the_demo_ledger_from_the_database() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let cookie = app.sign_in("office").await;
+        let res = app.get("/", Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(res.body.contains("<span class=\"num\" id=\"stat-projects\">465</span>"), "{}", res.body);
+        let summary = app.get("/api/v1/summary", Some(&cookie)).await.json();
+        assert_eq!(summary["projects"], 465);
+        let items = summary["pending_items"].as_i64().unwrap();
+        assert!(res.body.contains(&format!("id=\"stat-items\">{items}</span>")));
+        for d in summary["by_department"].as_array().unwrap() {
+            assert!(res.body.contains(d["department"].as_str().unwrap()));
+        }
+        let list = app.get("/projects", Some(&cookie)).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.body.contains("项目库") && list.body.contains("下一页"));
+        let projects = app.get("/api/v1/projects?per_page=500", Some(&cookie)).await.json();
+        assert_eq!(projects.as_array().unwrap().len(), 465);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_department_cannot_see_another_departments_items() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let slj = app.sign_in("slj_handler").await;
+        let mine = app.get("/api/v1/pending-items", Some(&zrzy)).await.json();
+        let theirs = app.get("/api/v1/pending-items", Some(&slj)).await.json();
+        let mine = mine.as_array().unwrap();
+        let theirs = theirs.as_array().unwrap();
+        assert!(!mine.is_empty() && !theirs.is_empty());
+        let dept = mine[0]["handling_department_id"].as_str().unwrap().to_string();
+        assert!(mine.iter().all(|i| i["handling_department_id"] == dept.as_str()));
+        assert!(theirs.iter().all(|i| i["handling_department_id"] != dept.as_str()));
+
+        // A project only 水利 handles: 404 for 自然资源, in the API and on the page.
+        let hidden = theirs
+            .iter()
+            .map(|i| i["project_id"].as_str().unwrap())
+            .find(|p| !mine.iter().any(|m| m["project_id"] == *p))
+            .expect("a project without 自然资源 items");
+        assert_eq!(app.get(&format!("/api/v1/projects/{hidden}"), Some(&zrzy)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/projects/{hidden}"), Some(&zrzy)).await.status, StatusCode::NOT_FOUND);
+        let ok = app.get(&format!("/api/v1/projects/{hidden}"), Some(&slj)).await;
+        assert_eq!(ok.status, StatusCode::OK);
+        // Even on a shared project, each department sees only its own items of it.
+        let shared = mine
+            .iter()
+            .map(|i| i["project_id"].as_str().unwrap())
+            .find(|p| theirs.iter().any(|t| t["project_id"] == *p));
+        if let Some(p) = shared {
+            let view = app.get(&format!("/api/v1/projects/{p}"), Some(&zrzy)).await.json();
+            assert!(view["pending_items"].as_array().unwrap().iter().all(|i| i["handling_department_id"] == dept.as_str()));
+        }
+        let home = app.get("/", Some(&zrzy)).await;
+        assert!(home.body.contains("旗自然资源局") && !home.body.contains("旗水利局</td>"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_failures_look_alike_and_first_sign_in_forces_a_new_password() {
+    TestApp::on_each_backend(|app| async move {
+        let accounts = app.store.load_demo(&common::banner()).await.unwrap();
+        let unknown = app.post_form("/login", None, &[("username", "nobody"), ("password", "x")]).await;
+        let wrong = app.post_form("/login", None, &[("username", "office"), ("password", "x")]).await;
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(unknown.body.contains("用户名或密码错误") && wrong.body.contains("用户名或密码错误"));
+
+        let leader = accounts.iter().find(|a| a.username == "leader").unwrap();
+        let res = app.post_form("/login", None, &[("username", "leader"), ("password", &leader.password)]).await;
+        assert_eq!(res.location(), Some("/password"));
+        let cookie = res.session_cookie().unwrap();
+        assert_eq!(app.get("/", Some(&cookie)).await.location(), Some("/password"));
+        assert_eq!(app.get("/api/v1/summary", Some(&cookie)).await.status, StatusCode::FORBIDDEN);
+        let weak =
+            app.post_form("/password", Some(&cookie), &[("current", &leader.password), ("new", "abc"), ("confirm", "abc")]).await;
+        assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(weak.body.contains("密码至少 8 位"));
+        let ok = app
+            .post_form("/password", Some(&cookie), &[("current", &leader.password), ("new", PASSWORD), ("confirm", PASSWORD)])
+            .await;
+        assert_eq!(ok.location(), Some("/"), "{}", ok.body);
+        assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::SEE_OTHER, "old session ended by the change");
+        let fresh = ok.session_cookie().unwrap();
+        assert_eq!(app.get("/", Some(&fresh)).await.status, StatusCode::OK);
+
+        let out = app.post_form("/logout", Some(&fresh), &[]).await;
+        assert_eq!(out.location(), Some("/login"));
+        assert_eq!(app.get("/", Some(&fresh)).await.location(), Some("/login"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cross_site_writes_are_refused_and_headers_are_set() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let cookie = app.sign_in("office").await;
+        let req = Request::post("/logout")
+            .header(header::HOST, "qidi.example")
+            .header(header::ORIGIN, "http://evil.example")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::OK, "still signed in");
+        let req = Request::post("/logout")
+            .header(header::HOST, "qidi.example")
+            .header(header::ORIGIN, "http://qidi.example")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.send(req).await.location(), Some("/login"));
+
+        let res = app.get("/login", None).await;
+        let h = |n: &str| res.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
+        assert_eq!(h("x-content-type-options"), "nosniff");
+        assert_eq!(h("cache-control"), "no-store");
+        assert!(!h("x-request-id").is_empty());
+        let login = app.post_json("/api/v1/login", None, &serde_json::json!({"username": "office", "password": PASSWORD})).await;
+        let set_cookie = login.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn through_a_real_socket() {
+    let url = qidi_store::testing::fresh_sqlite_url();
+    let app = TestApp::new(&url).await;
+    app.store.load_demo(&common::banner()).await.unwrap();
+    app.store.set_password("office", PASSWORD, false).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app.router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let base = format!("http://{addr}");
+    assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
+    let res = client
+        .post(format!("{base}/login"))
+        .header("origin", &base)
+        .form(&[("username", "office"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let home = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let body = home.text().await.unwrap();
+    assert!(body.contains("待批项目台账概览") && body.contains(">465<"));
+    let events = app.store.recent_events(20).await.unwrap();
+    let login = events.iter().find(|e| e.action == "auth.login" && e.outcome == "ok").expect("login audited");
+    assert_eq!(login.client_addr.as_deref(), Some("127.0.0.1"), "the client address is recorded");
+    server.abort();
+}
