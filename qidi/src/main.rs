@@ -104,7 +104,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line, the whole cause chain, no backtrace.
-            eprintln!("qidi: error: {e:#}");
+            let msg = format!("{e:#}");
+            let one_line: Vec<&str> = msg.lines().map(str::trim).filter(|l| !l.is_empty() && *l != "|").collect();
+            eprintln!("qidi: error: {}", one_line.join(" "));
             ExitCode::FAILURE
         }
     }

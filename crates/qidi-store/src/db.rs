@@ -77,6 +77,22 @@ impl Store {
                     Ok(())
                 })
             });
+        if backend == Backend::Postgres {
+            // One direct attempt first: a pool would retry a refused connection until its
+            // timeout, and a person waiting at the console deserves the answer now.
+            use sqlx::Connection;
+            let conn = tokio::time::timeout(Duration::from_secs(10), sqlx::AnyConnection::connect(url)).await;
+            match conn {
+                Ok(Ok(c)) => {
+                    let _ = c.close().await;
+                }
+                Ok(Err(sqlx::Error::Configuration(_))) => return Err(StoreError::BadUrl(redact_url(url))),
+                Ok(Err(e)) => return Err(StoreError::Unreachable { url: redact_url(url), reason: e.to_string() }),
+                Err(_) => {
+                    return Err(StoreError::Unreachable { url: redact_url(url), reason: "no answer within 10 s".into() })
+                }
+            }
+        }
         let pool = options.connect(&url_for_pool).await.map_err(|e| match backend {
             Backend::Sqlite => StoreError::Corrupt { path: sqlite_path(url), reason: e.to_string() },
             Backend::Postgres => match e {
