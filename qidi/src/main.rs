@@ -1,5 +1,6 @@
 //! `qidi`: one binary for the server and its command-line tools.
 
+mod calendar_cmd;
 mod config;
 
 use anyhow::{bail, Context};
@@ -50,6 +51,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Working days on the official calendar, and loading a year's notice.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar_cmd::CalendarCommand,
     },
 }
 
@@ -143,6 +149,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             load_demo(&store, &cfg).await
         }
         Command::User { command } => user(&cfg, command).await,
+        Command::Calendar { command } => calendar_cmd::run(&cfg, command).await,
     }
 }
 
@@ -175,7 +182,10 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         load_demo(&store, cfg).await?;
     }
-    let app = qidi_web::router(store.clone(), qidi_web::WebConfig { secure_cookies: cfg.secure_cookies, data_dir: cfg.data_dir.clone() });
+    let app = qidi_web::router(
+        store.clone(),
+        qidi_web::WebConfig { secure_cookies: cfg.secure_cookies, data_dir: cfg.data_dir.clone() },
+    );
     let addr = listener.local_addr().context("listener has no address")?;
     tracing::info!(database = %redact_url(&cfg.database_url), data_dir = %cfg.data_dir.display(), region = %cfg.region, "qidi serving on http://{addr}");
     println!("qidi 已启动：http://{addr}");

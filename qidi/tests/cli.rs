@@ -26,7 +26,11 @@ fn temp_dir() -> PathBuf {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    format!("{}-{}", N.fetch_add(1, Ordering::SeqCst), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+    format!(
+        "{}-{}",
+        N.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
 }
 
 fn stderr(o: &Output) -> String {
@@ -101,7 +105,13 @@ fn default_database_is_an_embedded_file_and_config_file_is_read() {
     // A flag beats the file.
     let o = qidi()
         .current_dir(&dir)
-        .args(["--config", cfg.to_str().unwrap(), "--database-url", &format!("sqlite://{}/flag.db", dir.display()), "migrate"])
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "--database-url",
+            &format!("sqlite://{}/flag.db", dir.display()),
+            "migrate",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));

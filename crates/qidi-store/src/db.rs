@@ -89,7 +89,10 @@ impl Store {
                 Ok(Err(sqlx::Error::Configuration(_))) => return Err(StoreError::BadUrl(redact_url(url))),
                 Ok(Err(e)) => return Err(StoreError::Unreachable { url: redact_url(url), reason: e.to_string() }),
                 Err(_) => {
-                    return Err(StoreError::Unreachable { url: redact_url(url), reason: "no answer within 10 s".into() })
+                    return Err(StoreError::Unreachable {
+                        url: redact_url(url),
+                        reason: "no answer within 10 s".into(),
+                    })
                 }
             }
         }

@@ -255,7 +255,10 @@ async fn calendar_is_seeded_once_and_matches_the_shipped_one() {
         for (from, n) in [("2016-01-01", 300), ("2020-01-20", 40), ("2025-09-25", 12)] {
             assert_eq!(cal.add_working_days(d(from), n), shipped.add_working_days(d(from), n));
         }
-        let years: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM calendar_years").fetch_one(store.pool()).await.unwrap(), 0);
+        let years: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM calendar_years").fetch_one(store.pool()).await.unwrap(),
+            0,
+        );
         assert_eq!(years, 11);
     })
     .await;

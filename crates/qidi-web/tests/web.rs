@@ -93,7 +93,11 @@ async fn a_department_cannot_see_another_departments_items() {
             .find(|p| theirs.iter().any(|t| t["project_id"] == *p));
         if let Some(p) = shared {
             let view = app.get(&format!("/api/v1/projects/{p}"), Some(&zrzy)).await.json();
-            assert!(view["pending_items"].as_array().unwrap().iter().all(|i| i["handling_department_id"] == dept.as_str()));
+            assert!(view["pending_items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["handling_department_id"] == dept.as_str()));
         }
         let home = app.get("/", Some(&zrzy)).await;
         assert!(home.body.contains("旗自然资源局") && !home.body.contains("旗水利局</td>"));
@@ -117,12 +121,17 @@ async fn sign_in_failures_look_alike_and_first_sign_in_forces_a_new_password() {
         let cookie = res.session_cookie().unwrap();
         assert_eq!(app.get("/", Some(&cookie)).await.location(), Some("/password"));
         assert_eq!(app.get("/api/v1/summary", Some(&cookie)).await.status, StatusCode::FORBIDDEN);
-        let weak =
-            app.post_form("/password", Some(&cookie), &[("current", &leader.password), ("new", "abc"), ("confirm", "abc")]).await;
+        let weak = app
+            .post_form("/password", Some(&cookie), &[("current", &leader.password), ("new", "abc"), ("confirm", "abc")])
+            .await;
         assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(weak.body.contains("密码至少 8 位"));
         let ok = app
-            .post_form("/password", Some(&cookie), &[("current", &leader.password), ("new", PASSWORD), ("confirm", PASSWORD)])
+            .post_form(
+                "/password",
+                Some(&cookie),
+                &[("current", &leader.password), ("new", PASSWORD), ("confirm", PASSWORD)],
+            )
             .await;
         assert_eq!(ok.location(), Some("/"), "{}", ok.body);
         assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::SEE_OTHER, "old session ended by the change");
@@ -163,7 +172,9 @@ async fn cross_site_writes_are_refused_and_headers_are_set() {
         assert_eq!(h("x-content-type-options"), "nosniff");
         assert_eq!(h("cache-control"), "no-store");
         assert!(!h("x-request-id").is_empty());
-        let login = app.post_json("/api/v1/login", None, &serde_json::json!({"username": "office", "password": PASSWORD})).await;
+        let login = app
+            .post_json("/api/v1/login", None, &serde_json::json!({"username": "office", "password": PASSWORD}))
+            .await;
         let set_cookie = login.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
         assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
     })
@@ -181,7 +192,8 @@ async fn through_a_real_socket() {
     let server = tokio::spawn(async move {
         axum::serve(listener, app.router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
     });
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let base = format!("http://{addr}");
     assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
     let res = client

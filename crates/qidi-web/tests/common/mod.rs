@@ -54,10 +54,8 @@ impl TestApp {
         store.seed_catalogue(&banner()).await.unwrap();
         let data_dir = std::env::temp_dir().join(format!("qidi-web-test-{}", qidi_store::new_id()));
         std::fs::create_dir_all(&data_dir).unwrap();
-        let router = qidi_web::router(
-            store.clone(),
-            qidi_web::WebConfig { secure_cookies: false, data_dir: data_dir.clone() },
-        );
+        let router =
+            qidi_web::router(store.clone(), qidi_web::WebConfig { secure_cookies: false, data_dir: data_dir.clone() });
         TestApp { store, router, data_dir }
     }
 
@@ -93,11 +91,7 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> TestResponse {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
         let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
@@ -116,7 +110,9 @@ impl TestApp {
     /// Give an existing account a known password that needs no change, and sign in.
     pub async fn sign_in(&self, username: &str) -> String {
         self.store.set_password(username, PASSWORD, false).await.unwrap();
-        let res = self.post_json("/api/v1/login", None, &serde_json::json!({"username": username, "password": PASSWORD})).await;
+        let res = self
+            .post_json("/api/v1/login", None, &serde_json::json!({"username": username, "password": PASSWORD}))
+            .await;
         assert_eq!(res.status, StatusCode::OK, "sign-in of {username}: {}", res.body);
         res.session_cookie().expect("session cookie")
     }
