@@ -1,0 +1,154 @@
+//! Sign-in and the home page in headless Chromium, driven over WebDriver
+//! (chromedriver). Runs when chromedriver is installed; `.ci/run` installs it and sets
+//! `QIDI_BROWSER_TESTS=required`, so CI never skips it.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+}
+
+impl Driver {
+    async fn start() -> Option<Driver> {
+        let required = std::env::var("QIDI_BROWSER_TESTS").is_ok_and(|v| v == "required");
+        let exists = std::path::Path::new("/usr/bin/chromedriver").exists();
+        if !exists {
+            assert!(!required, "QIDI_BROWSER_TESTS=required but /usr/bin/chromedriver is missing");
+            eprintln!("SKIPPED: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("qidi-chromium-{}", qidi_store::new_id()));
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())]}}}});
+        let mut d = Driver { child, base, session: String::new(), http };
+        let res = d.call("POST", "/session", Some(caps)).await;
+        d.session = res["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {res}")).to_string();
+        Some(d)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let req = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).header("content-type", "application/json").body(body.unwrap_or(json!({})).to_string()),
+        };
+        let text = req.send().await.expect("webdriver").text().await.unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("webdriver said: {text}"));
+        v["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url}))).await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css}))).await;
+        v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element {css}: {v}")).to_string()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.call("POST", &format!("/element/{e}/value"), Some(json!({"text": text}))).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        self.call("POST", &format!("/element/{e}/click"), None).await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let e = self.find(css).await;
+        self.call("GET", &format!("/element/{e}/text"), None).await.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn url(&self) -> String {
+        self.call("GET", "/url", None).await.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn script(&self, js: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []}))).await
+    }
+
+    async fn quit(mut self) {
+        self.call("DELETE", "", None).await;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn first_sign_in_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else { return };
+    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let accounts = app.store.load_demo(&common::banner()).await.unwrap();
+    let office = accounts.iter().find(|a| a.username == "office").unwrap().password.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = app.router.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+
+    driver.goto(&format!("{base}/")).await;
+    assert!(driver.url().await.ends_with("/login"), "signed-out visitors land on the sign-in page");
+    driver.type_into("input[name=username]", "office").await;
+    driver.type_into("input[name=password]", "wrong-password").await;
+    driver.click("button[type=submit]").await;
+    assert_eq!(driver.text(".error").await, "用户名或密码错误");
+
+    driver.type_into("input[name=password]", &office).await;
+    driver.click("button[type=submit]").await;
+    assert!(driver.url().await.ends_with("/password"), "first sign-in asks for a new password");
+    driver.type_into("input[name=current]", &office).await;
+    driver.type_into("input[name=new]", common::PASSWORD).await;
+    driver.type_into("input[name=confirm]", common::PASSWORD).await;
+    driver.click("button[type=submit]").await;
+    assert_eq!(driver.url().await, format!("{base}/"));
+    assert_eq!(driver.text("#stat-projects").await, "465");
+
+    // The page is laid out by our stylesheet (CSP allows it), and on a phone the
+    // ledger still fits the screen's width.
+    let bar_width = driver.script("return document.querySelector('.bar').getBoundingClientRect().width").await;
+    assert!(bar_width.as_f64().unwrap_or(0.0) > 10.0, "bars are drawn: {bar_width}");
+    driver.call("POST", "/window/rect", Some(json!({"width": 390, "height": 844}))).await;
+    let fits = driver.script("return document.documentElement.scrollWidth <= window.innerWidth + 1").await;
+    assert_eq!(fits, json!(true), "no sideways scrolling on a phone");
+
+    driver.click("nav form button").await;
+    assert!(driver.url().await.ends_with("/login"), "sign-out returns to the sign-in page");
+    driver.quit().await;
+    server.abort();
+}
