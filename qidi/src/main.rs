@@ -2,6 +2,7 @@
 
 mod calendar_cmd;
 mod config;
+mod ledger_cmd;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -56,6 +57,16 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar_cmd::CalendarCommand,
+    },
+    /// Import spreadsheets: `qidi import ledger FILE.xlsx [--dry-run] [--json] [--skip-invalid]`.
+    Import {
+        #[command(subcommand)]
+        command: ledger_cmd::ImportCommand,
+    },
+    /// Export spreadsheets: `qidi export ledger [--department CODE] -o FILE.xlsx`.
+    Export {
+        #[command(subcommand)]
+        command: ledger_cmd::ExportCommand,
     },
 }
 
@@ -150,6 +161,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command } => user(&cfg, command).await,
         Command::Calendar { command } => calendar_cmd::run(&cfg, command).await,
+        Command::Import { command } => ledger_cmd::import(&cfg, command).await,
+        Command::Export { command } => ledger_cmd::export(&cfg, command).await,
     }
 }
 
@@ -159,8 +172,9 @@ async fn load_demo(store: &Store, cfg: &Config) -> anyhow::Result<()> {
         println!("演示数据已存在（demo data already loaded）；账户密码只在首次加载时显示，可用 `qidi user passwd NAME` 重设。");
         return Ok(());
     }
+    let applications = store.load_demo_applications(&cfg.region, &cfg.data_dir).await?;
     println!(
-        "已加载演示旗县：{} 个项目。演示账户（密码仅显示这一次，首次登录须修改）：",
+        "已加载演示旗县：{} 个项目，{applications} 件演示申请。演示账户（密码仅显示这一次，首次登录须修改）：",
         qidi_store::demo::DEMO_PROJECTS
     );
     println!("{:<14} {:<16} {:<18} 单位", "用户名", "角色", "初始密码");

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod ledger;
 pub mod light;
 pub mod project;
 pub mod region;

@@ -16,11 +16,15 @@
 //!
 //! # Deadlines that follow the calendar
 //!
-//! `pending_items` and `applications` store `due_on`, `warn_on` and
-//! `deadline_provisional`, so that "all red items in department X" is an index query.
-//! A due date computed from the calendar is written with [`set_deadline`], which also
-//! keeps what it was computed from (start, limit, unit, clock pauses, warning policy)
-//! in `deadline_clocks`. A calendar change then recomputes ([`recompute_deadlines`]):
+//! `pending_items` and `applications` store `due_on`, `warn_on` and `provisional`
+//! (migrations 0005 and 0003), so that "all red items in department X" is an index
+//! query. A due date computed from the calendar is written with [`set_deadline`], which
+//! also keeps what it was computed from (start, limit, unit, clock pauses, warning
+//! policy) in `deadline_clocks`; when the clock stops (decided, withdrawn, waiting for
+//! the unit) [`clear_deadline`] stops following it. The workflow calls these in the
+//! transaction of the step that starts, pauses, resumes or ends a clock.
+//!
+//! A calendar change then recomputes ([`recompute_deadlines`], in the same transaction):
 //! - only rows that have a clock (dates typed in by hand are literal and never move);
 //! - and of those only rows whose `due_on` or `warn_on` is on or after the first date
 //!   whose working-day status changed, rows marked provisional (their year's notice
@@ -28,12 +32,18 @@
 //!   pause). A deadline before the first changed date counted only unchanged days, so
 //!   it is left alone.
 //!
+//! It rewrites `due_on`, `warn_on` and `provisional` and nothing else: the state, the
+//! clock's kind and the start of an open pause do not depend on the calendar.
+//!
 //! A deadline is provisional when it counts across a day whose status is not settled:
 //! its year's notice is not loaded (or, for a December day, the next year's).
 //!
 //! Calendar writes and deadline writes take one lock row (`app_meta` key
-//! `calendar_lock`) first, so an import and a deadline computed at the same time
-//! cannot miss each other, and two imports cannot both pass the contradiction check.
+//! `calendar_lock`), so an import and a deadline computed at the same time cannot miss
+//! each other, and two imports cannot both pass the contradiction check. An import
+//! takes it before touching any deadline row; a workflow step that already holds its
+//! application row waits for a running import (on PostgreSQL, were the import to need
+//! that very row, one of the two is aborted as a deadlock and can be retried).
 
 use crate::events::{append, NewEvent};
 use crate::users::User;
@@ -147,7 +157,8 @@ fn date_text(d: NaiveDate) -> String {
 }
 
 fn parse_stored_date(s: &str, what: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Invalid(format!("{what} holds a malformed date `{s}`")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Invalid(format!("{what} holds a malformed date `{s}`")))
 }
 
 fn status_zh(listed: Option<bool>) -> &'static str {
@@ -202,8 +213,9 @@ async fn stored_days(conn: &mut AnyConnection) -> Result<(Vec<i32>, Vec<Calendar
         .iter()
         .map(|r| r.get::<i64, _>(0) as i32)
         .collect();
-    let rows =
-        sqlx::query("SELECT date, is_off_day, year FROM calendar_days ORDER BY date, year").fetch_all(&mut *conn).await?;
+    let rows = sqlx::query("SELECT date, is_off_day, year FROM calendar_days ORDER BY date, year")
+        .fetch_all(&mut *conn)
+        .await?;
     let mut days = Vec::with_capacity(rows.len());
     for r in &rows {
         let date = parse_stored_date(&r.get::<String, _>(0), "calendar_days")?;
@@ -385,8 +397,12 @@ impl Store {
     }
 
     /// The deadline stored on a row, if the row exists.
-    pub async fn stored_deadline(&self, target: DeadlineTarget, id: &str) -> Result<Option<StoredDeadline>, StoreError> {
-        let sql = format!("SELECT due_on, warn_on, deadline_provisional FROM {} WHERE id = $1", target.table());
+    pub async fn stored_deadline(
+        &self,
+        target: DeadlineTarget,
+        id: &str,
+    ) -> Result<Option<StoredDeadline>, StoreError> {
+        let sql = format!("SELECT due_on, warn_on, provisional FROM {} WHERE id = $1", target.table());
         let Some(r) = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
@@ -427,7 +443,7 @@ fn clock_from_row(r: &sqlx::any::AnyRow) -> Result<DeadlineClock, StoreError> {
 }
 
 /// Compute a row's deadline from `clock` on the calendar as stored, write `due_on`,
-/// `warn_on` and `deadline_provisional` on the row, and keep the clock so that calendar
+/// `warn_on` and `provisional` on the row, and keep the clock so that calendar
 /// changes recompute it. Call it in the transaction that starts, pauses or resumes the
 /// clock (and appends the event); call it again with the new pauses after each pause
 /// or resumption. [`StoreError::NotFound`] when the row does not exist.
@@ -489,7 +505,7 @@ async fn write_deadline(
     id: &str,
     d: &Deadline,
 ) -> Result<(), StoreError> {
-    let sql = format!("UPDATE {} SET due_on = $1, warn_on = $2, deadline_provisional = $3 WHERE id = $4", target.table());
+    let sql = format!("UPDATE {} SET due_on = $1, warn_on = $2, provisional = $3 WHERE id = $4", target.table());
     sqlx::query(&sql)
         .bind(d.due_on.map(date_text))
         .bind(d.warn_on.map(date_text))
@@ -517,9 +533,9 @@ pub async fn recompute_deadlines(
     for target in DeadlineTarget::ALL {
         let sql = format!(
             "SELECT c.started_on, c.time_limit, c.limit_unit, c.pauses, c.warn_days, c.warn_ratio_percent,
-                    t.id, t.due_on, t.warn_on, t.deadline_provisional
+                    t.id, t.due_on, t.warn_on, t.provisional
              FROM {} t JOIN deadline_clocks c ON c.object_type = $1 AND c.object_id = t.id
-             WHERE t.due_on IS NULL OR t.due_on >= $2 OR t.warn_on >= $2 OR t.deadline_provisional = TRUE
+             WHERE t.due_on IS NULL OR t.due_on >= $2 OR t.warn_on >= $2 OR t.provisional = TRUE
              ORDER BY t.id",
             target.table()
         );

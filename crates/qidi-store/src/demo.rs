@@ -174,7 +174,7 @@ impl Store {
             }
         }
 
-        let plan: [(&str, &str, Role, Option<&str>, bool); 8] = [
+        let plan: [(&str, &str, Role, Option<&str>, bool); 11] = [
             ("admin", "系统管理员", Role::Admin, None, false),
             ("office", "旗发改委 大起底办公室", Role::Office, Some("fgw"), false),
             ("leader", "分管旗长", Role::Leader, None, false),
@@ -182,6 +182,9 @@ impl Store {
             ("fgw_head", "旗发改委 主任", Role::DepartmentHead, Some("fgw"), false),
             ("zrzy_handler", "旗自然资源局 经办人", Role::Handler, Some("zrzy"), false),
             ("slj_handler", "旗水利局 经办人", Role::Handler, Some("slj"), false),
+            ("sthj_handler", "旗生态环境分局 经办人", Role::Handler, Some("sthj"), false),
+            ("zjj_handler", "旗住建局 经办人", Role::Handler, Some("zjj"), false),
+            ("lcj_handler", "旗林草局 经办人", Role::Handler, Some("lcj"), false),
             ("applicant", "项目单位", Role::Applicant, None, true),
         ];
         let mut accounts = Vec::new();

@@ -7,16 +7,20 @@
 //! translates; the rules it applies (who sees what, what a password must be) come
 //! from `qidi-core`.
 
+pub mod baseline;
 pub mod calendar;
 mod db;
 pub mod demo;
+mod demo_workflow;
 mod error;
 pub mod events;
 pub mod ledger;
+pub mod ledger_import;
 pub mod password;
 pub mod seed;
 pub mod testing;
 pub mod users;
+pub mod workflow;
 
 pub use db::{redact_url, Backend, Store};
 pub use error::StoreError;

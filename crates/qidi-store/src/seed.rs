@@ -76,6 +76,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        crate::workflow::fill_catalogue_defaults(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -5,9 +5,12 @@
 
 mod api;
 mod auth;
+mod calendar;
 mod error;
+mod ledger;
 mod pages;
 mod security;
+mod workflow;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -57,10 +60,16 @@ pub fn router(store: Store, config: WebConfig) -> Router {
         .route("/api/v1/projects/{id}", get(api::project))
         .route("/api/v1/pending-items", get(api::pending_items))
         .route("/api/v1/login", post(api::login))
+        .route("/admin/calendar", get(calendar::admin_page).post(calendar::admin_import))
+        .route("/api/v1/calendar/add", get(calendar::add))
+        .route("/api/v1/calendar/{date}", get(calendar::day))
+        .merge(workflow::routes())
+        .merge(ledger::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // Uploads need room; every other route keeps axum's 2 MB default on what it reads.
+        .layer(RequestBodyLimitLayer::new(workflow::MAX_REQUEST_BYTES))
         .layer(TimeoutLayer::new(Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

@@ -24,7 +24,9 @@ impl Driver {
         let exists = std::path::Path::new("/usr/bin/chromedriver").exists();
         if !exists {
             assert!(!required, "QIDI_BROWSER_TESTS=required but /usr/bin/chromedriver is missing");
-            eprintln!("SKIPPED: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver)");
+            eprintln!(
+                "SKIPPED: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver)"
+            );
             return None;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -63,7 +65,11 @@ impl Driver {
         let req = match method {
             "GET" => self.http.get(url),
             "DELETE" => self.http.delete(url),
-            _ => self.http.post(url).header("content-type", "application/json").body(body.unwrap_or(json!({})).to_string()),
+            _ => self
+                .http
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body.unwrap_or(json!({})).to_string()),
         };
         let text = req.send().await.expect("webdriver").text().await.unwrap();
         let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("webdriver said: {text}"));
@@ -89,13 +95,38 @@ impl Driver {
         self.call("POST", &format!("/element/{e}/click"), None).await;
     }
 
-    async fn text(&self, css: &str) -> String {
-        let e = self.find(css).await;
-        self.call("GET", &format!("/element/{e}/text"), None).await.as_str().unwrap_or_default().to_string()
-    }
-
     async fn url(&self) -> String {
         self.call("GET", "/url", None).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Wait until the address satisfies `ok` (a click may return before its navigation ends).
+    async fn wait_url(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let url = self.url().await;
+            let ready = self.script("return document.readyState").await == json!("complete");
+            if ok(&url) && ready {
+                return url;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "waiting for {what}, still at {url}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Wait until an element exists and has this text.
+    async fn wait_text(&self, css: &str, want: &str) {
+        let start = Instant::now();
+        loop {
+            let v = self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css}))).await;
+            if let Some(e) = v.as_array().and_then(|a| a.first()).and_then(|e| e[ELEMENT_KEY].as_str()) {
+                let t = self.call("GET", &format!("/element/{e}/text"), None).await;
+                if t == json!(want) {
+                    return;
+                }
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "waiting for {css} to read {want}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     async fn script(&self, js: &str) -> Value {
@@ -123,21 +154,22 @@ async fn first_sign_in_in_a_real_browser() {
     });
 
     driver.goto(&format!("{base}/")).await;
-    assert!(driver.url().await.ends_with("/login"), "signed-out visitors land on the sign-in page");
+    driver.wait_url("the sign-in page for signed-out visitors", |u| u.ends_with("/login")).await;
     driver.type_into("input[name=username]", "office").await;
     driver.type_into("input[name=password]", "wrong-password").await;
     driver.click("button[type=submit]").await;
-    assert_eq!(driver.text(".error").await, "用户名或密码错误");
+    driver.wait_text(".error", "用户名或密码错误").await;
 
     driver.type_into("input[name=password]", &office).await;
     driver.click("button[type=submit]").await;
-    assert!(driver.url().await.ends_with("/password"), "first sign-in asks for a new password");
+    driver.wait_url("the new-password page at first sign-in", |u| u.ends_with("/password")).await;
     driver.type_into("input[name=current]", &office).await;
     driver.type_into("input[name=new]", common::PASSWORD).await;
     driver.type_into("input[name=confirm]", common::PASSWORD).await;
     driver.click("button[type=submit]").await;
-    assert_eq!(driver.url().await, format!("{base}/"));
-    assert_eq!(driver.text("#stat-projects").await, "465");
+    let home = format!("{base}/");
+    driver.wait_url("the home page", |u| u == home).await;
+    driver.wait_text("#stat-projects", "465").await;
 
     // The page is laid out by our stylesheet (CSP allows it), and on a phone the
     // ledger still fits the screen's width.
@@ -148,7 +180,7 @@ async fn first_sign_in_in_a_real_browser() {
     assert_eq!(fits, json!(true), "no sideways scrolling on a phone");
 
     driver.click("nav form button").await;
-    assert!(driver.url().await.ends_with("/login"), "sign-out returns to the sign-in page");
+    driver.wait_url("the sign-in page after sign-out", |u| u.ends_with("/login")).await;
     driver.quit().await;
     server.abort();
 }

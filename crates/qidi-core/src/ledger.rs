@@ -1,0 +1,1178 @@
+//! The ledger rules (台账): check lists and their answers, ledger versions and the hash a
+//! sign-off binds, who signs what in which order, the baseline and what may reduce it,
+//! removal reasons, progress against the baseline and its burn-down, campaigns.
+//!
+//! Pure: the store remembers versions, signatures and baseline rows; everything that
+//! decides is here.
+
+use crate::role::Role;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+// ---------------------------------------------------------------------------
+// Campaigns
+// ---------------------------------------------------------------------------
+
+/// A dated step of a campaign's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub on: NaiveDate,
+    pub label: String,
+}
+
+/// A time-boxed sweep (大起底) with its plan's milestones as data (R6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub code: String,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub milestones: Vec<Milestone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CampaignError {
+    #[error("结束日期 {ends_on} 早于开始日期 {starts_on}")]
+    EndsBeforeStart { starts_on: NaiveDate, ends_on: NaiveDate },
+    #[error("节点“{label}”的日期 {on} 不在工作期内")]
+    MilestoneOutside { label: String, on: NaiveDate },
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid literal date")
+}
+
+impl Campaign {
+    /// The 2022 sweep of the Zhengxiangbai Banner plan (issued 2022-08-19).
+    pub fn sweep_2022() -> Campaign {
+        let m = |mo, d, label: &str| Milestone { on: ymd(2022, mo, d), label: label.to_string() };
+        Campaign {
+            code: "sweep-2022".into(),
+            name: "待批项目大起底".into(),
+            starts_on: ymd(2022, 8, 19),
+            ends_on: ymd(2022, 12, 31),
+            milestones: vec![
+                m(8, 20, "推送核查清单，各办理部门反馈核查情况"),
+                m(8, 23, "部门台账签字"),
+                m(8, 25, "全旗台账报旗政府"),
+                m(9, 20, "不符合要求的项目移出项目库"),
+                m(9, 30, "全部部门上线办理"),
+                m(12, 31, "待批事项基本办结"),
+            ],
+        }
+    }
+
+    /// The end date may move (the campaign is extended); milestones must stay inside.
+    pub fn validate(&self) -> Result<(), CampaignError> {
+        if self.ends_on < self.starts_on {
+            return Err(CampaignError::EndsBeforeStart { starts_on: self.starts_on, ends_on: self.ends_on });
+        }
+        for m in &self.milestones {
+            if m.on < self.starts_on || m.on > self.ends_on {
+                return Err(CampaignError::MilestoneOutside { label: m.label.clone(), on: m.on });
+            }
+        }
+        Ok(())
+    }
+
+    /// The campaign with another end date, checked.
+    pub fn with_end(&self, ends_on: NaiveDate) -> Result<Campaign, CampaignError> {
+        let c = Campaign { ends_on, ..self.clone() };
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Check lists and check reports
+// ---------------------------------------------------------------------------
+
+/// A handling department's answer for one pending item (核查情况).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CheckAnswer {
+    pub check_result: String,
+    pub responsible_person: String,
+    pub acceptance_status: String,
+    pub due_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckAnswerError {
+    #[error("请填写：{}", .0.join("、"))]
+    Missing(Vec<&'static str>),
+    #[error("{0}过长（最多 {1} 个字符）")]
+    TooLong(&'static str, usize),
+}
+
+const ANSWER_MAX: usize = 500;
+
+impl CheckAnswer {
+    /// Trimmed, with every part present: result, responsible person, acceptance status
+    /// and completion deadline.
+    pub fn validated(self) -> Result<CheckAnswer, CheckAnswerError> {
+        let a = CheckAnswer {
+            check_result: self.check_result.trim().to_string(),
+            responsible_person: self.responsible_person.trim().to_string(),
+            acceptance_status: self.acceptance_status.trim().to_string(),
+            due_on: self.due_on,
+        };
+        let mut missing = Vec::new();
+        if a.check_result.is_empty() {
+            missing.push("核查情况");
+        }
+        if a.responsible_person.is_empty() {
+            missing.push("责任人");
+        }
+        if a.acceptance_status.is_empty() {
+            missing.push("受理情况");
+        }
+        if a.due_on.is_none() {
+            missing.push("完成时限");
+        }
+        if !missing.is_empty() {
+            return Err(CheckAnswerError::Missing(missing));
+        }
+        for (label, v) in
+            [("核查情况", &a.check_result), ("责任人", &a.responsible_person), ("受理情况", &a.acceptance_status)]
+        {
+            if v.chars().count() > ANSWER_MAX {
+                return Err(CheckAnswerError::TooLong(label, ANSWER_MAX));
+            }
+        }
+        Ok(a)
+    }
+}
+
+/// Where one check-list row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerState {
+    Answered,
+    /// Not answered, due date not passed.
+    Missing,
+    /// Not answered and past its due date.
+    Overdue,
+}
+
+impl AnswerState {
+    pub fn of(answered: bool, due_on: NaiveDate, today: NaiveDate) -> AnswerState {
+        if answered {
+            AnswerState::Answered
+        } else if today > due_on {
+            AnswerState::Overdue
+        } else {
+            AnswerState::Missing
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AnswerState::Answered => "已反馈",
+            AnswerState::Missing => "未反馈",
+            AnswerState::Overdue => "逾期未反馈",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Ledger versions: the canonical content and its hash
+// ---------------------------------------------------------------------------
+
+/// The version tag at the head of every canonical serialisation. A new layout gets a new tag.
+pub const CANONICAL_TAG: &str = "qidi-ledger-v1";
+
+/// One pending item as a department ledger lists it and a signature binds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerLine {
+    pub project_code: String,
+    pub project_name: String,
+    pub owner: Option<String>,
+    /// Department code.
+    pub initiating_department: Option<String>,
+    /// Item type code.
+    pub item_type: String,
+    /// Department code.
+    pub handling_department: String,
+    pub check_result: Option<String>,
+    pub responsible_person: Option<String>,
+    pub acceptance_status: Option<String>,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// What a banner ledger aggregates: one signed department ledger version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BannerPart {
+    /// Department code.
+    pub department: String,
+    /// The content hash of the department's signed version.
+    pub content_hash: String,
+    pub items: u64,
+}
+
+/// A ledger's content, laid out so that the same content always gives the same bytes:
+/// a head line (tag, kind, whose ledger), then one JSON array per line, sorted, each
+/// ending in `\n`. Fields are in a fixed order; absent values are `null`; text is
+/// exactly as stored (JSON escaping is deterministic); dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalLedger {
+    pub text: String,
+    pub items: u64,
+}
+
+impl CanonicalLedger {
+    /// A department ledger: lines sorted by project code, then item type.
+    pub fn department(region: &str, department: &str, lines: &[LedgerLine]) -> CanonicalLedger {
+        let mut sorted: Vec<&LedgerLine> = lines.iter().collect();
+        sorted.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)));
+        let mut text = format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department));
+        for l in sorted {
+            let due = l.due_on.map(|d| d.format("%Y-%m-%d").to_string());
+            let fields: [Option<&str>; 10] = [
+                Some(&l.project_code),
+                Some(&l.project_name),
+                l.owner.as_deref(),
+                l.initiating_department.as_deref(),
+                Some(&l.item_type),
+                Some(&l.handling_department),
+                l.check_result.as_deref(),
+                l.responsible_person.as_deref(),
+                l.acceptance_status.as_deref(),
+                due.as_deref(),
+            ];
+            text.push_str(&serde_json::to_string(&fields).expect("strings serialise"));
+            text.push('\n');
+        }
+        CanonicalLedger { text, items: lines.len() as u64 }
+    }
+
+    /// A banner ledger: the signed department versions it aggregates, by department code.
+    pub fn banner(region: &str, parts: &[BannerPart]) -> CanonicalLedger {
+        let mut sorted: Vec<&BannerPart> = parts.iter().collect();
+        sorted.sort_by(|a, b| a.department.cmp(&b.department));
+        let mut text = format!("{CANONICAL_TAG} banner {}\n", json_str(region));
+        for p in sorted {
+            text.push_str(&serde_json::to_string(&(&p.department, &p.content_hash, p.items)).expect("serialises"));
+            text.push('\n');
+        }
+        CanonicalLedger { text, items: parts.iter().map(|p| p.items).sum() }
+    }
+
+    /// SHA-256 of the canonical text, lowercase hex.
+    pub fn hash(&self) -> String {
+        content_hash(&self.text)
+    }
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+/// SHA-256 of a canonical text, lowercase hex: what a signature binds.
+pub fn content_hash(canonical: &str) -> String {
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// The first characters of a hash, for people to compare by eye.
+pub fn short_hash(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
+}
+
+// ---------------------------------------------------------------------------
+// Sign-off
+// ---------------------------------------------------------------------------
+
+/// Whose ledger: a department's (its initiating department) or the banner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerKind {
+    Department,
+    Banner,
+}
+
+impl LedgerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LedgerKind::Department => "department",
+            LedgerKind::Banner => "banner",
+        }
+    }
+    pub fn parse(s: &str) -> Option<LedgerKind> {
+        match s {
+            "department" => Some(LedgerKind::Department),
+            "banner" => Some(LedgerKind::Banner),
+            _ => None,
+        }
+    }
+    /// The signatures a version needs, in the order they are given.
+    pub fn capacities(self) -> &'static [Capacity] {
+        match self {
+            LedgerKind::Department => &[Capacity::DepartmentHead, Capacity::Leader],
+            LedgerKind::Banner => &[Capacity::Office],
+        }
+    }
+}
+
+/// In which capacity someone signs a ledger version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capacity {
+    /// 部门主要负责人 of the initiating department.
+    DepartmentHead,
+    /// 分管旗长 (deputy banner head).
+    Leader,
+    /// 领导小组办公室, for the banner ledger.
+    Office,
+}
+
+impl Capacity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capacity::DepartmentHead => "department_head",
+            Capacity::Leader => "leader",
+            Capacity::Office => "office",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Capacity> {
+        match s {
+            "department_head" => Some(Capacity::DepartmentHead),
+            "leader" => Some(Capacity::Leader),
+            "office" => Some(Capacity::Office),
+            _ => None,
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Capacity::DepartmentHead => "部门主要负责人",
+            Capacity::Leader => "分管旗长",
+            Capacity::Office => "领导小组办公室",
+        }
+    }
+    /// The role that signs in this capacity.
+    pub fn role(self) -> Role {
+        match self {
+            Capacity::DepartmentHead => Role::DepartmentHead,
+            Capacity::Leader => Role::Leader,
+            Capacity::Office => Role::Office,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    #[error("您的角色不能以“{}”身份签字", .0.label_zh())]
+    WrongRole(Capacity),
+    #[error("该台账不需要“{}”签字", .0.label_zh())]
+    NotForThisLedger(Capacity),
+    #[error("只能签署本部门的台账")]
+    OtherDepartment,
+    #[error("须先由“{}”签字", .0.label_zh())]
+    OutOfOrder(Capacity),
+    #[error("“{}”已签过这一版本", .0.label_zh())]
+    AlreadySigned(Capacity),
+    #[error("台账内容已变化，请刷新页面核对后再签字")]
+    Stale,
+    #[error("台账为空，无需签字")]
+    Empty,
+}
+
+/// A request to sign: who asks, in which capacity, for which ledger, having seen which hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignRequest<'a> {
+    pub role: Role,
+    pub capacity: Capacity,
+    pub kind: LedgerKind,
+    /// The signer's department code.
+    pub user_department: Option<&'a str>,
+    /// The ledger's department code (None for the banner ledger).
+    pub ledger_department: Option<&'a str>,
+    /// The hash the signer was shown.
+    pub seen_hash: &'a str,
+}
+
+/// The ledger as it stands when the signature is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerNow<'a> {
+    pub hash: &'a str,
+    pub items: u64,
+    /// Capacities that have already signed the version with this hash.
+    pub signed: &'a [Capacity],
+}
+
+/// Who may sign which ledger version in which capacity: the right role (a department
+/// head only for the own department), the hash the signer saw is the current one, the
+/// capacities before this one have signed the same version, and nobody twice.
+pub fn check_signature(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(), SignError> {
+    let capacity = req.capacity;
+    let needed = req.kind.capacities();
+    if !needed.contains(&capacity) {
+        return Err(SignError::NotForThisLedger(capacity));
+    }
+    if req.role != capacity.role() {
+        return Err(SignError::WrongRole(capacity));
+    }
+    if capacity == Capacity::DepartmentHead
+        && (req.user_department.is_none() || req.user_department != req.ledger_department)
+    {
+        return Err(SignError::OtherDepartment);
+    }
+    if req.seen_hash != now.hash {
+        return Err(SignError::Stale);
+    }
+    if now.items == 0 {
+        return Err(SignError::Empty);
+    }
+    if now.signed.contains(&capacity) {
+        return Err(SignError::AlreadySigned(capacity));
+    }
+    for c in needed {
+        if *c == capacity {
+            break;
+        }
+        if !now.signed.contains(c) {
+            return Err(SignError::OutOfOrder(*c));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a version carries every signature its kind needs: then it is fixed.
+pub fn fully_signed(kind: LedgerKind, signed: &[Capacity]) -> bool {
+    kind.capacities().iter().all(|c| signed.contains(c))
+}
+
+/// How a signature stands against the ledger as it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureState {
+    /// The signed hash is the hash of the ledger now.
+    Matches,
+    /// The ledger has changed since: the signature covers an earlier version only.
+    Outdated,
+    /// The stored content no longer gives the signed hash: tampering.
+    Broken,
+}
+
+impl SignatureState {
+    /// `signed_hash` is what the signature bound, `stored_content` the version's stored
+    /// canonical text, `current_hash` the hash of the ledger now.
+    pub fn of(signed_hash: &str, stored_content: &str, current_hash: &str) -> SignatureState {
+        if content_hash(stored_content) != signed_hash {
+            SignatureState::Broken
+        } else if signed_hash == current_hash {
+            SignatureState::Matches
+        } else {
+            SignatureState::Outdated
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            SignatureState::Matches => "与当前台账一致",
+            SignatureState::Outdated => "与当前台账不一致（台账已变化）",
+            SignatureState::Broken => "校验失败：签字版本内容被改动",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Baseline, reductions and removals
+// ---------------------------------------------------------------------------
+
+/// Why a project or a baseline entry is removed (R7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalReason {
+    /// 不符合产业政策
+    IndustrialPolicy,
+    /// 不符合节约集约用地要求
+    LandSaving,
+    /// 项目不再实施
+    NotGoingAhead,
+    Other,
+}
+
+pub const REMOVAL_REASONS: [RemovalReason; 4] =
+    [RemovalReason::IndustrialPolicy, RemovalReason::LandSaving, RemovalReason::NotGoingAhead, RemovalReason::Other];
+
+impl RemovalReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemovalReason::IndustrialPolicy => "industrial_policy",
+            RemovalReason::LandSaving => "land_saving",
+            RemovalReason::NotGoingAhead => "not_going_ahead",
+            RemovalReason::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RemovalReason> {
+        REMOVAL_REASONS.into_iter().find(|r| r.as_str() == s.trim())
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RemovalReason::IndustrialPolicy => "不符合产业政策",
+            RemovalReason::LandSaving => "不符合节约集约用地要求",
+            RemovalReason::NotGoingAhead => "项目不再实施",
+            RemovalReason::Other => "其他",
+        }
+    }
+}
+
+/// What a removal takes away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalKind {
+    /// The project leaves the library (in_library = false); its baseline entries go with it.
+    Project,
+    /// One pending item leaves the baseline.
+    Item,
+}
+
+impl RemovalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemovalKind::Project => "project",
+            RemovalKind::Item => "item",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RemovalKind> {
+        match s {
+            "project" => Some(RemovalKind::Project),
+            "item" => Some(RemovalKind::Item),
+            _ => None,
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RemovalKind::Project => "移出项目库",
+            RemovalKind::Item => "核减待批事项",
+        }
+    }
+}
+
+/// The office's decision on a proposed removal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Proposed,
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Proposed => "proposed",
+            Decision::Approved => "approved",
+            Decision::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "proposed" => Some(Decision::Proposed),
+            "approved" => Some(Decision::Approved),
+            "rejected" => Some(Decision::Rejected),
+            _ => None,
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Decision::Proposed => "待办公室审核",
+            Decision::Approved => "已批准",
+            Decision::Rejected => "未批准",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RemovalError {
+    #[error("请说明移除理由")]
+    NoReasonText,
+    #[error("移除理由过长（最多 2000 个字符）")]
+    ReasonTooLong,
+    #[error("您的角色不能提出移除")]
+    MayNotPropose,
+    #[error("只有领导小组办公室可以批准或驳回移除")]
+    MayNotDecide,
+    #[error("该移除申请已有决定（{}），不能再改", .0.label_zh())]
+    AlreadyDecided(Decision),
+    #[error("决定只能是批准或驳回")]
+    NotADecision,
+}
+
+/// The reason text, trimmed, present and not too long.
+pub fn check_reason_text(text: &str) -> Result<String, RemovalError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(RemovalError::NoReasonText);
+    }
+    if t.chars().count() > 2000 {
+        return Err(RemovalError::ReasonTooLong);
+    }
+    Ok(t.to_string())
+}
+
+/// Departments propose removals of what they answer for; the office may too.
+pub fn may_propose_removal(role: Role) -> Result<(), RemovalError> {
+    match role {
+        Role::Office | Role::DepartmentHead | Role::Handler => Ok(()),
+        _ => Err(RemovalError::MayNotPropose),
+    }
+}
+
+/// Only the office decides, once, between approval and rejection.
+pub fn check_decision(role: Role, current: Decision, new: Decision) -> Result<(), RemovalError> {
+    if role != Role::Office {
+        return Err(RemovalError::MayNotDecide);
+    }
+    if current != Decision::Proposed {
+        return Err(RemovalError::AlreadyDecided(current));
+    }
+    if new == Decision::Proposed {
+        return Err(RemovalError::NotADecision);
+    }
+    Ok(())
+}
+
+/// How an entry leaves the baseline (核减).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduction {
+    /// The pending item was granted: 审批1个核减1个.
+    Approved,
+    /// Removed with a reason and the office's approval.
+    Removed,
+}
+
+impl Reduction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reduction::Approved => "approved",
+            Reduction::Removed => "removed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Reduction> {
+        match s {
+            "approved" => Some(Reduction::Approved),
+            "removed" => Some(Reduction::Removed),
+            _ => None,
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Reduction::Approved => "已审批核减",
+            Reduction::Removed => "移除核减",
+        }
+    }
+}
+
+/// The pending-item status that counts as approval.
+pub const GRANTED: &str = "granted";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReductionError {
+    #[error("该事项已核减，不能再变")]
+    AlreadyReduced,
+    #[error("只有审批通过的事项才能按审批核减")]
+    NotGranted,
+    #[error("移除核减须有办公室批准的移除决定")]
+    RemovalNotApproved,
+    #[error("移除核减须写明理由")]
+    NoReason,
+}
+
+/// What a removal carries when it reduces a baseline entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovalFacts<'a> {
+    pub decision: Decision,
+    pub reason: RemovalReason,
+    pub text: &'a str,
+}
+
+/// Whether a baseline entry may be reduced: by approval only if its item is granted;
+/// by removal only with an approved decision and a stated reason. Nothing else.
+pub fn check_reduction(
+    already: Option<Reduction>,
+    how: Reduction,
+    item_status: &str,
+    removal: Option<&RemovalFacts<'_>>,
+) -> Result<(), ReductionError> {
+    if already.is_some() {
+        return Err(ReductionError::AlreadyReduced);
+    }
+    match how {
+        Reduction::Approved if item_status == GRANTED => Ok(()),
+        Reduction::Approved => Err(ReductionError::NotGranted),
+        Reduction::Removed => match removal {
+            Some(r) if r.decision == Decision::Approved => {
+                if r.text.trim().is_empty() {
+                    Err(ReductionError::NoReason)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(ReductionError::RemovalNotApproved),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Progress and burn-down
+// ---------------------------------------------------------------------------
+
+/// One baseline entry as progress counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaselineEntry {
+    pub added_on: NaiveDate,
+    /// Found after the baseline was fixed.
+    pub addition: bool,
+    pub reduced: Option<(Reduction, NaiveDate)>,
+}
+
+/// Progress against the baseline: `remaining = baseline + additions − approved − removed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Progress {
+    /// Entries of the signed ledgers.
+    pub baseline: u64,
+    /// Entries added later.
+    pub additions: u64,
+    pub approved: u64,
+    pub removed: u64,
+    pub remaining: u64,
+}
+
+impl Progress {
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a BaselineEntry>) -> Progress {
+        let mut p = Progress::default();
+        for e in entries {
+            p.add(e);
+        }
+        p
+    }
+
+    pub fn add(&mut self, e: &BaselineEntry) {
+        if e.addition {
+            self.additions += 1;
+        } else {
+            self.baseline += 1;
+        }
+        match e.reduced {
+            Some((Reduction::Approved, _)) => self.approved += 1,
+            Some((Reduction::Removed, _)) => self.removed += 1,
+            None => self.remaining += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.baseline + self.additions
+    }
+
+    /// Share of the entries reduced, in whole percent (0 when there are none).
+    pub fn percent_done(&self) -> u64 {
+        (self.total() - self.remaining).checked_mul(100).and_then(|d| d.checked_div(self.total())).unwrap_or(0)
+    }
+
+    pub fn merge(&mut self, o: &Progress) {
+        self.baseline += o.baseline;
+        self.additions += o.additions;
+        self.approved += o.approved;
+        self.removed += o.removed;
+        self.remaining += o.remaining;
+    }
+}
+
+/// The remaining count over time, and the straight line to zero at the campaign's end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BurnDown {
+    /// The day the baseline was fixed: where both lines start.
+    pub start: NaiveDate,
+    /// The campaign's end: where the ideal line reaches zero. May lie before `start`
+    /// (a baseline fixed after the deadline: everything is already due).
+    pub end: NaiveDate,
+    /// Remaining at `start` (what the ideal line starts from).
+    pub initial: u64,
+    /// (day, remaining at the end of that day): `start`, every day the count changed,
+    /// and the last day shown (today; a campaign that overruns its end keeps showing
+    /// what is left). Ascending.
+    pub actual: Vec<(NaiveDate, u64)>,
+}
+
+impl BurnDown {
+    /// Burn-down from `start` (the day the baseline was fixed) towards `end`, up to `today`.
+    pub fn of(entries: &[BaselineEntry], start: NaiveDate, end: NaiveDate, today: NaiveDate) -> BurnDown {
+        let last = today.max(start);
+        // Changes per day: +1 when an entry is added, −1 when it is reduced.
+        let mut deltas: Vec<(NaiveDate, i64)> = Vec::new();
+        for e in entries {
+            deltas.push((e.added_on.max(start), 1));
+            if let Some((_, on)) = e.reduced {
+                deltas.push((on.max(e.added_on).max(start), -1));
+            }
+        }
+        // Additions before reductions on the same day: the line starts from everything
+        // fixed at `start`, and reductions on that day show as a drop.
+        deltas.sort_by_key(|d| (d.0, std::cmp::Reverse(d.1)));
+        let mut remaining: i64 = 0;
+        let mut i = 0;
+        while i < deltas.len() && deltas[i].0 <= start && deltas[i].1 > 0 {
+            remaining += deltas[i].1;
+            i += 1;
+        }
+        let initial = remaining.max(0) as u64;
+        let mut actual = vec![(start, initial)];
+        while i < deltas.len() && deltas[i].0 <= last {
+            let day = deltas[i].0;
+            while i < deltas.len() && deltas[i].0 == day {
+                remaining += deltas[i].1;
+                i += 1;
+            }
+            actual.push((day, remaining.max(0) as u64));
+        }
+        if actual.last().is_some_and(|p| p.0 < last) {
+            actual.push((last, remaining.max(0) as u64));
+        }
+        BurnDown { start, end, initial, actual }
+    }
+
+    /// The last day a chart must show: the campaign's end or the last day counted.
+    pub fn axis_end(&self) -> NaiveDate {
+        let last = self.actual.last().map_or(self.start, |p| p.0);
+        self.end.max(last).max(self.start)
+    }
+
+    /// The ideal remaining on a day: a straight line from `initial` at `start` to 0 at
+    /// `end`, and 0 after it (everything is due once the campaign ends).
+    pub fn ideal(&self, on: NaiveDate) -> f64 {
+        let span = (self.end - self.start).num_days();
+        if span <= 0 {
+            return 0.0;
+        }
+        let done = (on - self.start).num_days().clamp(0, span) as f64;
+        self.initial as f64 * (1.0 - done / span as f64)
+    }
+
+    /// Remaining on the last day shown.
+    pub fn remaining(&self) -> u64 {
+        self.actual.last().map_or(0, |p| p.1)
+    }
+
+    /// Whether the count is above the ideal line on the last day shown.
+    pub fn behind(&self) -> bool {
+        self.actual.last().is_some_and(|(d, r)| (*r as f64) > self.ideal(*d) + 1e-9)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Who may do what
+// ---------------------------------------------------------------------------
+
+/// Who may load spreadsheet ledgers into the database: the office, which aggregates
+/// the departments' sheets (a department's import could rewrite other departments'
+/// projects, so departments answer in the system instead).
+pub fn may_import(role: Role) -> bool {
+    role == Role::Office
+}
+
+/// Who may export a ledger: anyone who reads ledgers (a project unit has none).
+pub fn may_export(role: Role) -> bool {
+    role != Role::Applicant
+}
+
+/// Who may push check lists: the initiating department's own staff, or the office.
+pub fn may_push_check_list(role: Role, user_department: Option<&str>, initiating_department: &str) -> bool {
+    match role {
+        Role::Office => true,
+        Role::DepartmentHead | Role::Handler => user_department == Some(initiating_department),
+        _ => false,
+    }
+}
+
+/// Who may answer a check-list row: the handling department's own staff.
+pub fn may_answer(role: Role, user_department: Option<&str>, handling_department: &str) -> bool {
+    matches!(role, Role::DepartmentHead | Role::Handler) && user_department == Some(handling_department)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(code: &str, item: &str) -> LedgerLine {
+        LedgerLine {
+            project_code: code.into(),
+            project_name: "测试项目".into(),
+            owner: Some("某公司".into()),
+            initiating_department: Some("fgw".into()),
+            item_type: item.into(),
+            handling_department: "zrzy".into(),
+            check_result: Some("材料齐全".into()),
+            responsible_person: Some("王海".into()),
+            acceptance_status: None,
+            due_on: Some(ymd(2022, 9, 30)),
+        }
+    }
+
+    #[test]
+    fn canonical_text_ignores_order_and_binds_every_field() {
+        let a = vec![line("2022-152529-44-01-000002", "eia"), line("2022-152529-44-01-000001", "land")];
+        let mut b = a.clone();
+        b.reverse();
+        let ca = CanonicalLedger::department("152529", "fgw", &a);
+        let cb = CanonicalLedger::department("152529", "fgw", &b);
+        assert_eq!(ca, cb);
+        assert_eq!(ca.items, 2);
+        assert!(ca.text.starts_with("qidi-ledger-v1 department \"152529\" \"fgw\"\n"));
+        assert_eq!(
+            ca.text.lines().nth(1).unwrap(),
+            r#"["2022-152529-44-01-000001","测试项目","某公司","fgw","land","zrzy","材料齐全","王海",null,"2022-09-30"]"#
+        );
+        assert_eq!(ca.hash().len(), 64);
+        // Any field change changes the hash.
+        let mut c = a.clone();
+        c[0].responsible_person = Some("李娜".into());
+        assert_ne!(CanonicalLedger::department("152529", "fgw", &c).hash(), ca.hash());
+        let mut c = a.clone();
+        c[1].due_on = None;
+        assert_ne!(CanonicalLedger::department("152529", "fgw", &c).hash(), ca.hash());
+        // Whose ledger is part of the content.
+        assert_ne!(CanonicalLedger::department("152529", "gxj", &a).hash(), ca.hash());
+        // An empty value and an absent one differ.
+        let mut c = a.clone();
+        c[0].acceptance_status = Some(String::new());
+        assert_ne!(CanonicalLedger::department("152529", "fgw", &c).hash(), ca.hash());
+        // Text that looks like the separator cannot forge another line.
+        let mut c = a.clone();
+        c[0].project_name = "x\n[\"y\"]".into();
+        assert_eq!(CanonicalLedger::department("152529", "fgw", &c).text.lines().count(), 3);
+    }
+
+    #[test]
+    fn known_hash() {
+        // Pinned: a change to the layout must change the tag, never silently the hash.
+        let c = CanonicalLedger::department("152529", "fgw", &[]);
+        assert_eq!(c.text, "qidi-ledger-v1 department \"152529\" \"fgw\"\n");
+        assert_eq!(c.hash(), content_hash("qidi-ledger-v1 department \"152529\" \"fgw\"\n"));
+        assert_eq!(content_hash(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    #[test]
+    fn banner_content() {
+        let p = |d: &str, h: &str, n| BannerPart { department: d.into(), content_hash: h.into(), items: n };
+        let a = CanonicalLedger::banner("152529", &[p("gxj", "bb", 3), p("fgw", "aa", 5)]);
+        let b = CanonicalLedger::banner("152529", &[p("fgw", "aa", 5), p("gxj", "bb", 3)]);
+        assert_eq!(a, b);
+        assert_eq!(a.items, 8);
+        assert_ne!(a.hash(), CanonicalLedger::banner("152529", &[p("fgw", "ab", 5), p("gxj", "bb", 3)]).hash());
+    }
+
+    #[test]
+    fn signing_rules() {
+        use Capacity::*;
+        let sign = |role, cap, kind, ud: Option<&str>, ld: Option<&str>, already: &[Capacity], seen: &str| {
+            let req =
+                SignRequest { role, capacity: cap, kind, user_department: ud, ledger_department: ld, seen_hash: seen };
+            check_signature(&req, &LedgerNow { hash: "h", items: 3, signed: already })
+        };
+        let dept = LedgerKind::Department;
+        assert_eq!(sign(Role::DepartmentHead, DepartmentHead, dept, Some("fgw"), Some("fgw"), &[], "h"), Ok(()));
+        assert_eq!(
+            sign(Role::DepartmentHead, DepartmentHead, dept, Some("gxj"), Some("fgw"), &[], "h"),
+            Err(SignError::OtherDepartment)
+        );
+        assert_eq!(
+            sign(Role::Handler, DepartmentHead, dept, Some("fgw"), Some("fgw"), &[], "h"),
+            Err(SignError::WrongRole(DepartmentHead))
+        );
+        assert_eq!(
+            sign(Role::Leader, Leader, dept, None, Some("fgw"), &[], "h"),
+            Err(SignError::OutOfOrder(DepartmentHead))
+        );
+        assert_eq!(sign(Role::Leader, Leader, dept, None, Some("fgw"), &[DepartmentHead], "h"), Ok(()));
+        assert_eq!(
+            sign(Role::Leader, Leader, dept, None, Some("fgw"), &[DepartmentHead, Leader], "h"),
+            Err(SignError::AlreadySigned(Leader))
+        );
+        assert_eq!(
+            sign(Role::DepartmentHead, DepartmentHead, dept, Some("fgw"), Some("fgw"), &[], "old"),
+            Err(SignError::Stale)
+        );
+        assert_eq!(
+            sign(Role::Office, Office, dept, None, Some("fgw"), &[], "h"),
+            Err(SignError::NotForThisLedger(Office))
+        );
+        assert_eq!(sign(Role::Office, Office, LedgerKind::Banner, None, None, &[], "h"), Ok(()));
+        assert_eq!(
+            sign(Role::Inspector, Office, LedgerKind::Banner, None, None, &[], "h"),
+            Err(SignError::WrongRole(Office))
+        );
+        assert_eq!(
+            check_signature(
+                &SignRequest {
+                    role: Role::Office,
+                    capacity: Office,
+                    kind: LedgerKind::Banner,
+                    user_department: None,
+                    ledger_department: None,
+                    seen_hash: "h"
+                },
+                &LedgerNow { hash: "h", items: 0, signed: &[] }
+            ),
+            Err(SignError::Empty)
+        );
+        assert!(fully_signed(dept, &[Leader, DepartmentHead]));
+        assert!(!fully_signed(dept, &[DepartmentHead]));
+        assert!(fully_signed(LedgerKind::Banner, &[Office]));
+    }
+
+    #[test]
+    fn signature_state() {
+        let text = "qidi-ledger-v1 banner \"152529\"\n";
+        let h = content_hash(text);
+        assert_eq!(SignatureState::of(&h, text, &h), SignatureState::Matches);
+        assert_eq!(SignatureState::of(&h, text, "other"), SignatureState::Outdated);
+        assert_eq!(SignatureState::of(&h, "tampered", &h), SignatureState::Broken);
+    }
+
+    #[test]
+    fn reductions() {
+        let approved =
+            RemovalFacts { decision: Decision::Approved, reason: RemovalReason::LandSaving, text: "占地超标" };
+        let proposed = RemovalFacts { decision: Decision::Proposed, ..approved.clone() };
+        assert_eq!(check_reduction(None, Reduction::Approved, "granted", None), Ok(()));
+        assert_eq!(check_reduction(None, Reduction::Approved, "pending", None), Err(ReductionError::NotGranted));
+        assert_eq!(check_reduction(None, Reduction::Removed, "pending", Some(&approved)), Ok(()));
+        assert_eq!(
+            check_reduction(None, Reduction::Removed, "pending", Some(&proposed)),
+            Err(ReductionError::RemovalNotApproved)
+        );
+        assert_eq!(check_reduction(None, Reduction::Removed, "pending", None), Err(ReductionError::RemovalNotApproved));
+        let blank = RemovalFacts { text: "  ", ..approved.clone() };
+        assert_eq!(check_reduction(None, Reduction::Removed, "pending", Some(&blank)), Err(ReductionError::NoReason));
+        assert_eq!(
+            check_reduction(Some(Reduction::Approved), Reduction::Removed, "granted", Some(&approved)),
+            Err(ReductionError::AlreadyReduced)
+        );
+    }
+
+    #[test]
+    fn removal_rules() {
+        for r in REMOVAL_REASONS {
+            assert_eq!(RemovalReason::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(RemovalReason::parse("whim"), None);
+        assert_eq!(check_reason_text("  "), Err(RemovalError::NoReasonText));
+        assert_eq!(check_reason_text(" 用地超标 ").unwrap(), "用地超标");
+        assert!(may_propose_removal(Role::Handler).is_ok());
+        assert!(may_propose_removal(Role::Inspector).is_err());
+        assert!(check_decision(Role::Office, Decision::Proposed, Decision::Approved).is_ok());
+        assert_eq!(
+            check_decision(Role::DepartmentHead, Decision::Proposed, Decision::Approved),
+            Err(RemovalError::MayNotDecide)
+        );
+        assert_eq!(
+            check_decision(Role::Office, Decision::Approved, Decision::Rejected),
+            Err(RemovalError::AlreadyDecided(Decision::Approved))
+        );
+        assert_eq!(
+            check_decision(Role::Office, Decision::Proposed, Decision::Proposed),
+            Err(RemovalError::NotADecision)
+        );
+    }
+
+    #[test]
+    fn check_answers() {
+        let a = CheckAnswer { check_result: " 已受理 ".into(), ..Default::default() };
+        assert_eq!(a.validated(), Err(CheckAnswerError::Missing(vec!["责任人", "受理情况", "完成时限"])));
+        let ok = CheckAnswer {
+            check_result: "材料齐全".into(),
+            responsible_person: "王海".into(),
+            acceptance_status: "已受理".into(),
+            due_on: Some(ymd(2022, 9, 30)),
+        };
+        assert_eq!(ok.clone().validated().unwrap(), ok);
+        let today = ymd(2022, 8, 21);
+        assert_eq!(AnswerState::of(false, ymd(2022, 8, 20), today), AnswerState::Overdue);
+        assert_eq!(AnswerState::of(false, ymd(2022, 8, 21), today), AnswerState::Missing);
+        assert_eq!(AnswerState::of(true, ymd(2022, 8, 20), today), AnswerState::Answered);
+        assert!(may_answer(Role::Handler, Some("zrzy"), "zrzy"));
+        assert!(!may_answer(Role::Handler, Some("slj"), "zrzy"));
+        assert!(!may_answer(Role::Office, None, "zrzy"));
+        assert!(may_push_check_list(Role::Office, None, "fgw"));
+        assert!(may_push_check_list(Role::Handler, Some("fgw"), "fgw"));
+        assert!(!may_push_check_list(Role::Handler, Some("zrzy"), "fgw"));
+        assert!(!may_push_check_list(Role::Inspector, None, "fgw"));
+    }
+
+    #[test]
+    fn progress_arithmetic() {
+        let d = |m, day| ymd(2022, m, day);
+        let e = |added, addition, reduced| BaselineEntry { added_on: added, addition, reduced };
+        let entries = vec![
+            e(d(8, 23), false, None),
+            e(d(8, 23), false, Some((Reduction::Approved, d(9, 1)))),
+            e(d(8, 23), false, Some((Reduction::Removed, d(9, 20)))),
+            e(d(8, 23), false, Some((Reduction::Approved, d(9, 1)))),
+            e(d(9, 5), true, None),
+        ];
+        let p = Progress::of(&entries);
+        assert_eq!(p, Progress { baseline: 4, additions: 1, approved: 2, removed: 1, remaining: 2 });
+        assert_eq!(p.total(), 5);
+        assert_eq!(p.percent_done(), 60);
+        assert_eq!(p.baseline + p.additions - p.approved - p.removed, p.remaining);
+        assert_eq!(Progress::default().percent_done(), 0);
+
+        let b = BurnDown::of(&entries, d(8, 23), d(12, 31), d(10, 1));
+        assert_eq!(b.initial, 4);
+        assert_eq!(b.actual, vec![(d(8, 23), 4), (d(9, 1), 2), (d(9, 5), 3), (d(9, 20), 2), (d(10, 1), 2)]);
+        assert_eq!(b.remaining(), 2);
+        assert_eq!(b.ideal(d(8, 23)), 4.0);
+        assert_eq!(b.ideal(d(12, 31)), 0.0);
+        assert_eq!(b.ideal(ymd(2023, 3, 1)), 0.0);
+        assert!((b.ideal(d(10, 27)) - 2.0).abs() < 0.02);
+        // The line is at 4 × (1 − 39/130) = 2.8 on 10-01: 2 left is ahead of it.
+        assert!(!b.behind());
+        let late = BurnDown::of(&entries, d(8, 23), d(12, 31), d(12, 1));
+        assert!(late.behind(), "2 left on 12-01 is above the line (about 0.9)");
+    }
+
+    #[test]
+    fn burn_down_edges() {
+        let d = |m, day| ymd(2022, m, day);
+        // Fixed and partly approved on the same day: the line starts from all of it.
+        let same_day = [
+            BaselineEntry { added_on: d(8, 23), addition: false, reduced: Some((Reduction::Approved, d(8, 23))) },
+            BaselineEntry { added_on: d(8, 23), addition: false, reduced: None },
+        ];
+        let b = BurnDown::of(&same_day, d(8, 23), d(12, 31), d(8, 23));
+        assert_eq!((b.initial, b.actual.clone()), (2, vec![(d(8, 23), 2), (d(8, 23), 1)]));
+        assert_eq!(b.remaining(), 1);
+        // Nothing yet.
+        let b = BurnDown::of(&[], d(8, 23), d(12, 31), d(9, 1));
+        assert_eq!(b.actual, vec![(d(8, 23), 0), (d(9, 1), 0)]);
+        assert!(!b.behind());
+        // Today past the end: the overrun stays visible, and everything is due.
+        let entries = [BaselineEntry { added_on: d(8, 23), addition: false, reduced: None }];
+        let b = BurnDown::of(&entries, d(8, 23), d(12, 31), ymd(2023, 2, 1));
+        assert_eq!(b.actual, vec![(d(8, 23), 1), (ymd(2023, 2, 1), 1)]);
+        assert_eq!(b.axis_end(), ymd(2023, 2, 1));
+        assert_eq!(b.ideal(ymd(2023, 1, 15)), 0.0);
+        assert!(b.behind());
+        // A baseline fixed after the campaign's end: the line is at zero from the start.
+        let late = [BaselineEntry { added_on: ymd(2023, 3, 1), addition: false, reduced: None }];
+        let b = BurnDown::of(&late, ymd(2023, 3, 1), d(12, 31), ymd(2023, 3, 10));
+        assert_eq!((b.initial, b.ideal(ymd(2023, 3, 1))), (1, 0.0));
+        assert_eq!(b.axis_end(), ymd(2023, 3, 10));
+        assert!(b.behind());
+        // Today before the start: one point.
+        let b = BurnDown::of(&entries, d(8, 23), d(12, 31), d(8, 1));
+        assert_eq!(b.actual, vec![(d(8, 23), 1)]);
+        assert_eq!(b.axis_end(), d(12, 31));
+    }
+
+    #[test]
+    fn campaigns() {
+        let c = Campaign::sweep_2022();
+        assert!(c.validate().is_ok());
+        assert_eq!(c.ends_on, ymd(2022, 12, 31));
+        assert_eq!(c.milestones.len(), 6);
+        assert!(c.with_end(ymd(2023, 3, 31)).is_ok());
+        assert!(matches!(c.with_end(ymd(2022, 9, 1)), Err(CampaignError::MilestoneOutside { .. })));
+        assert!(matches!(c.with_end(ymd(2022, 1, 1)), Err(CampaignError::EndsBeforeStart { .. })));
+    }
+}

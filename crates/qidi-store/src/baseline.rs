@@ -1,0 +1,1350 @@
+//! Check lists, signed ledger versions, the baseline and removals.
+//!
+//! The rules are `qidi_core::ledger`'s; this module remembers. Every write is one
+//! transaction with its event. The database backs the baseline up with triggers
+//! (migration 0004): no row is deleted, and a row is marked reduced only when its item
+//! is granted or an approved removal with its reason says so.
+
+use crate::events::{append, NewEvent};
+use crate::users::User;
+use crate::{new_id, now_text, today, Store, StoreError};
+use chrono::NaiveDate;
+use qidi_core::ledger::{
+    check_decision, check_reason_text, check_reduction, check_signature, fully_signed, BannerPart, BaselineEntry,
+    BurnDown, Campaign, CanonicalLedger, Capacity, CheckAnswer, Decision, LedgerKind, LedgerLine, LedgerNow, Milestone,
+    Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason, SignRequest, SignatureState,
+};
+use qidi_core::RegionCode;
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeMap, HashSet};
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn actor_event(actor: &User, action: &str, object_type: &str, object_id: &str, payload: serde_json::Value) -> NewEvent {
+    NewEvent {
+        region_code: actor.region_code.clone(),
+        actor_id: Some(actor.id.clone()),
+        actor_role: Some(actor.role.as_str().to_string()),
+        action: action.into(),
+        object_type: object_type.into(),
+        object_id: Some(object_id.to_string()),
+        payload,
+        ..Default::default()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Campaigns
+// ---------------------------------------------------------------------------
+
+/// A campaign as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignRow {
+    pub id: String,
+    pub region_code: String,
+    pub campaign: Campaign,
+}
+
+const CAMPAIGN_SELECT: &str = "SELECT id, region_code, code, name, starts_on, ends_on, milestones FROM campaigns";
+
+fn campaign_from_row(r: &sqlx::any::AnyRow) -> Result<CampaignRow, StoreError> {
+    let bad = |what: &str| StoreError::Invalid(format!("campaigns row has a bad {what}"));
+    let starts: String = r.get(4);
+    let ends: String = r.get(5);
+    let milestones: Vec<Milestone> = serde_json::from_str(&r.get::<String, _>(6)).map_err(|_| bad("milestones"))?;
+    Ok(CampaignRow {
+        id: r.get(0),
+        region_code: r.get(1),
+        campaign: Campaign {
+            code: r.get(2),
+            name: r.get(3),
+            starts_on: parse_date(&starts).ok_or_else(|| bad("starts_on"))?,
+            ends_on: parse_date(&ends).ok_or_else(|| bad("ends_on"))?,
+            milestones,
+        },
+    })
+}
+
+/// The region's current campaign (the one that started last), if any.
+pub(crate) async fn current_campaign_tx(
+    conn: &mut AnyConnection,
+    region: &RegionCode,
+) -> Result<Option<CampaignRow>, StoreError> {
+    let sql = format!("{CAMPAIGN_SELECT} WHERE region_code = $1 ORDER BY starts_on DESC, created_at DESC LIMIT 1");
+    let row = sqlx::query(&sql).bind(region.as_str()).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(campaign_from_row).transpose()
+}
+
+/// Department ids whose ledger has a fully signed version in the campaign.
+pub(crate) async fn locked_departments_tx(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+) -> Result<HashSet<String>, StoreError> {
+    // A department is locked once any one version carries every signature; signatures of
+    // different versions do not add up, so count per version.
+    let rows = sqlx::query(
+        "SELECT v.id, v.department_id, s.capacity FROM ledger_versions v JOIN ledger_signatures s ON s.ledger_version_id = v.id
+         WHERE v.campaign_id = $1 AND v.kind = 'department'",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut per_version: BTreeMap<String, (String, Vec<Capacity>)> = BTreeMap::new();
+    for r in &rows {
+        let d: Option<String> = r.get(1);
+        if let (Some(d), Some(c)) = (d, Capacity::parse(&r.get::<String, _>(2))) {
+            per_version.entry(r.get(0)).or_insert_with(|| (d, Vec::new())).1.push(c);
+        }
+    }
+    Ok(per_version
+        .into_values()
+        .filter(|(_, caps)| fully_signed(LedgerKind::Department, caps))
+        .map(|(d, _)| d)
+        .collect())
+}
+
+/// Add a pending item found after the baseline was fixed, marked as an addition.
+pub(crate) async fn insert_addition(
+    conn: &mut AnyConnection,
+    region: &str,
+    campaign_id: &str,
+    pending_item_id: &str,
+    today: &str,
+    now: &str,
+) -> Result<bool, StoreError> {
+    let res = sqlx::query(
+        "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(region)
+    .bind(campaign_id)
+    .bind(pending_item_id)
+    .bind(true)
+    .bind(today)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+impl Store {
+    /// The region's current campaign; a region without one gets the 2022 sweep's plan.
+    pub async fn campaign(&self, region: &RegionCode) -> Result<CampaignRow, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        if let Some(c) = current_campaign_tx(&mut conn, region).await? {
+            return Ok(c);
+        }
+        drop(conn);
+        let c = Campaign::sweep_2022();
+        let mut tx = self.pool.begin().await?;
+        let id = new_id();
+        let res = sqlx::query(
+            "INSERT INTO campaigns (id, region_code, code, name, starts_on, ends_on, milestones, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (region_code, code) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(region.as_str())
+        .bind(&c.code)
+        .bind(&c.name)
+        .bind(date_text(c.starts_on))
+        .bind(date_text(c.ends_on))
+        .bind(serde_json::to_string(&c.milestones).unwrap_or_else(|_| "[]".into()))
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() > 0 {
+            append(
+                &mut tx,
+                &NewEvent {
+                    region_code: region.to_string(),
+                    action: "campaign.create".into(),
+                    object_type: "campaign".into(),
+                    object_id: Some(id),
+                    payload: serde_json::json!({ "code": c.code, "ends_on": date_text(c.ends_on) }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        let row = current_campaign_tx(&mut tx, region).await?;
+        tx.commit().await?;
+        row.ok_or_else(|| StoreError::NotFound("campaign vanished".into()))
+    }
+
+    /// Move the campaign's end date (milestones must stay inside it).
+    pub async fn set_campaign_end(
+        &self,
+        region: &RegionCode,
+        ends_on: NaiveDate,
+        actor: &User,
+    ) -> Result<CampaignRow, StoreError> {
+        let current = self.campaign(region).await?;
+        let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE campaigns SET ends_on = $1 WHERE id = $2")
+            .bind(date_text(updated.ends_on))
+            .bind(&current.id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "campaign.update",
+                "campaign",
+                &current.id,
+                serde_json::json!({ "ends_on": date_text(ends_on), "was": date_text(current.campaign.ends_on) }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CampaignRow { campaign: updated, ..current })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Departments
+// ---------------------------------------------------------------------------
+
+/// A department as the ledger pages name it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DepartmentRef {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub initiates: bool,
+}
+
+impl Store {
+    /// A department of the region by code.
+    pub async fn department_by_code(
+        &self,
+        region: &RegionCode,
+        code: &str,
+    ) -> Result<Option<DepartmentRef>, StoreError> {
+        let row = sqlx::query("SELECT id, code, name, initiates FROM departments WHERE region_code = $1 AND code = $2")
+            .bind(region.as_str())
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| DepartmentRef {
+            id: r.get(0),
+            code: r.get(1),
+            name: r.get(2),
+            initiates: crate::get_bool(&r, 3),
+        }))
+    }
+
+    /// The region's departments, by code.
+    pub async fn departments(&self, region: &RegionCode) -> Result<Vec<DepartmentRef>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, code, name, initiates FROM departments WHERE region_code = $1 ORDER BY code")
+                .bind(region.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .iter()
+            .map(|r| DepartmentRef { id: r.get(0), code: r.get(1), name: r.get(2), initiates: crate::get_bool(r, 3) })
+            .collect())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Check lists
+// ---------------------------------------------------------------------------
+
+/// What a push did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct PushSummary {
+    /// Handling departments the list went to.
+    pub lists: u64,
+    /// Rows new on the lists.
+    pub items_added: u64,
+}
+
+/// One check-list row, as both sides see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRow {
+    pub pending_item_id: String,
+    pub project_code: String,
+    pub project_name: String,
+    pub item_type: String,
+    pub initiating_department_id: String,
+    pub initiating_department: String,
+    pub handling_department_id: String,
+    pub handling_department: String,
+    /// The date the answer is due.
+    pub answer_due_on: NaiveDate,
+    pub answered_at: Option<String>,
+    pub check_result: Option<String>,
+    pub responsible_person: Option<String>,
+    pub acceptance_status: Option<String>,
+    /// The completion deadline the handling department gave.
+    pub due_on: Option<String>,
+}
+
+impl Store {
+    /// An initiating department pushes its project list to each handling department:
+    /// one check list per handling department, due on `due_on`, with every pending
+    /// item of its projects in the library. Pushing again adds new items and moves the
+    /// due date; answers already given stay.
+    pub async fn push_check_lists(
+        &self,
+        region: &RegionCode,
+        initiating_department_id: &str,
+        due_on: NaiveDate,
+        actor: &User,
+    ) -> Result<PushSummary, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(
+            "SELECT i.id, i.handling_department_id FROM pending_items i JOIN projects p ON p.id = i.project_id
+             WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+             ORDER BY i.handling_department_id, i.id",
+        )
+        .bind(rc)
+        .bind(initiating_department_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Err(StoreError::Invalid("本部门立项的项目没有待批事项，无需推送核查清单".into()));
+        }
+        let now = now_text();
+        let mut s = PushSummary::default();
+        let mut list_ids: BTreeMap<String, String> = BTreeMap::new();
+        for r in &rows {
+            let item: String = r.get(0);
+            let handling: String = r.get(1);
+            let list_id = match list_ids.get(&handling) {
+                Some(id) => id.clone(),
+                None => {
+                    sqlx::query(
+                        "INSERT INTO check_lists (id, region_code, campaign_id, initiating_department_id, handling_department_id, due_on, pushed_at, pushed_by)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                         ON CONFLICT (campaign_id, initiating_department_id, handling_department_id)
+                         DO UPDATE SET due_on = excluded.due_on, pushed_at = excluded.pushed_at, pushed_by = excluded.pushed_by",
+                    )
+                    .bind(new_id())
+                    .bind(rc)
+                    .bind(&campaign.id)
+                    .bind(initiating_department_id)
+                    .bind(&handling)
+                    .bind(date_text(due_on))
+                    .bind(&now)
+                    .bind(&actor.id)
+                    .execute(&mut *tx)
+                    .await?;
+                    let id: String = sqlx::query(
+                        "SELECT id FROM check_lists WHERE campaign_id = $1 AND initiating_department_id = $2 AND handling_department_id = $3",
+                    )
+                    .bind(&campaign.id)
+                    .bind(initiating_department_id)
+                    .bind(&handling)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .get(0);
+                    list_ids.insert(handling.clone(), id.clone());
+                    s.lists += 1;
+                    id
+                }
+            };
+            let res = sqlx::query(
+                "INSERT INTO check_list_items (check_list_id, pending_item_id, region_code) VALUES ($1, $2, $3)
+                 ON CONFLICT (check_list_id, pending_item_id) DO NOTHING",
+            )
+            .bind(&list_id)
+            .bind(&item)
+            .bind(rc)
+            .execute(&mut *tx)
+            .await?;
+            s.items_added += res.rows_affected();
+        }
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "check_list.push",
+                "department",
+                initiating_department_id,
+                serde_json::json!({ "due_on": date_text(due_on), "lists": s.lists, "items_added": s.items_added }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// The check-list rows a department is on, either side: lists it pushed (as the
+    /// initiating department) and lists it must answer (as the handling department).
+    pub async fn check_rows(&self, region: &RegionCode, department_id: &str) -> Result<Vec<CheckRow>, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rows = sqlx::query(
+            "SELECT i.id, p.code, p.name, t.name, idd.id, idd.name, hd.id, hd.name, c.due_on, ci.answered_at,
+                    i.check_result, i.responsible_person, i.acceptance_status, i.due_on
+             FROM check_list_items ci JOIN check_lists c ON c.id = ci.check_list_id
+                  JOIN pending_items i ON i.id = ci.pending_item_id JOIN projects p ON p.id = i.project_id
+                  JOIN item_types t ON t.id = i.item_type_id
+                  JOIN departments idd ON idd.id = c.initiating_department_id
+                  JOIN departments hd ON hd.id = c.handling_department_id
+             WHERE c.campaign_id = $1 AND (c.initiating_department_id = $2 OR c.handling_department_id = $2)
+             ORDER BY c.due_on, p.code, t.code
+             LIMIT 5000",
+        )
+        .bind(&campaign.id)
+        .bind(department_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| CheckRow {
+                pending_item_id: r.get(0),
+                project_code: r.get(1),
+                project_name: r.get(2),
+                item_type: r.get(3),
+                initiating_department_id: r.get(4),
+                initiating_department: r.get(5),
+                handling_department_id: r.get(6),
+                handling_department: r.get(7),
+                answer_due_on: parse_date(&r.get::<String, _>(8)).unwrap_or_else(today),
+                answered_at: r.get(9),
+                check_result: r.get(10),
+                responsible_person: r.get(11),
+                acceptance_status: r.get(12),
+                due_on: r.get(13),
+            })
+            .collect())
+    }
+
+    /// The handling department of a pending item, with the item's region (for checks).
+    pub async fn pending_item_department(&self, item_id: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query("SELECT region_code, handling_department_id FROM pending_items WHERE id = $1")
+            .bind(item_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    /// A handling department answers for one pending item (核查情况): the answer is
+    /// validated by the core, written to the item and marks the check-list rows answered.
+    pub async fn answer_check(&self, item_id: &str, answer: CheckAnswer, actor: &User) -> Result<(), StoreError> {
+        let a = answer.validated().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let Some((region, handling)) = self.pending_item_department(item_id).await? else {
+            return Err(StoreError::NotFound("待批事项不存在".into()));
+        };
+        if region != actor.region_code
+            || !qidi_core::ledger::may_answer(actor.role, actor.department_id.as_deref(), &handling)
+        {
+            return Err(StoreError::NotFound("待批事项不存在，或不由本部门办理".into()));
+        }
+        let now = now_text();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE pending_items SET check_result = $1, responsible_person = $2, acceptance_status = $3, due_on = $4 WHERE id = $5",
+        )
+        .bind(&a.check_result)
+        .bind(&a.responsible_person)
+        .bind(&a.acceptance_status)
+        .bind(a.due_on.map(date_text))
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE check_list_items SET answered_at = $1, answered_by = $2 WHERE pending_item_id = $3")
+            .bind(&now)
+            .bind(&actor.id)
+            .bind(item_id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "check_report.answer",
+                "pending_item",
+                item_id,
+                serde_json::to_value(&a).unwrap_or_default(),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Ledger versions and sign-off
+// ---------------------------------------------------------------------------
+
+/// One signature as the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureView {
+    pub capacity: Capacity,
+    pub signer_name: String,
+    pub signed_at: String,
+    pub content_hash: String,
+    pub state: SignatureState,
+}
+
+/// A stored version with its signatures.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionView {
+    pub id: String,
+    pub content_hash: String,
+    pub items: i64,
+    pub created_at: String,
+    pub signatures: Vec<SignatureView>,
+    pub fully_signed: bool,
+}
+
+/// A ledger now, and what has been signed of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerState {
+    pub kind: LedgerKind,
+    /// Department id (None for the banner).
+    pub department_id: Option<String>,
+    pub current_hash: String,
+    pub items: u64,
+    /// Signatures of the current content, by capacity.
+    pub signed_now: Vec<Capacity>,
+    /// Versions that carry signatures, newest first.
+    pub versions: Vec<VersionView>,
+    /// Whether some version of this ledger is fully signed (the baseline is fixed).
+    pub locked: bool,
+    /// The banner ledger's parts (departments with a fully signed version).
+    pub parts: Vec<BannerPart>,
+}
+
+/// What a signature did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOutcome {
+    pub version_id: String,
+    pub content_hash: String,
+    pub fully_signed: bool,
+    /// Entries newly in the baseline.
+    pub baseline_added: u64,
+}
+
+/// Lines of a department ledger, with their pending item ids.
+async fn department_lines(
+    conn: &mut AnyConnection,
+    region: &str,
+    department_id: &str,
+) -> Result<Vec<(String, LedgerLine)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT i.id, p.code, p.name, o.name, idd.code, t.code, hd.code, i.check_result, i.responsible_person,
+                i.acceptance_status, i.due_on
+         FROM pending_items i JOIN projects p ON p.id = i.project_id LEFT JOIN owners o ON o.id = p.owner_id
+              JOIN departments idd ON idd.id = p.initiating_department_id JOIN item_types t ON t.id = i.item_type_id
+              JOIN departments hd ON hd.id = i.handling_department_id
+         WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'",
+    )
+    .bind(region)
+    .bind(department_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let due: Option<String> = r.get(10);
+            (
+                r.get(0),
+                LedgerLine {
+                    project_code: r.get(1),
+                    project_name: r.get(2),
+                    owner: r.get(3),
+                    initiating_department: r.get(4),
+                    item_type: r.get(5),
+                    handling_department: r.get(6),
+                    check_result: r.get(7),
+                    responsible_person: r.get(8),
+                    acceptance_status: r.get(9),
+                    due_on: due.as_deref().and_then(parse_date),
+                },
+            )
+        })
+        .collect())
+}
+
+async fn department_code(conn: &mut AnyConnection, department_id: &str) -> Result<String, StoreError> {
+    sqlx::query("SELECT code FROM departments WHERE id = $1")
+        .bind(department_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.get(0))
+        .ok_or_else(|| StoreError::NotFound("部门不存在".into()))
+}
+
+/// The newest fully signed version of each department: what the banner ledger aggregates.
+async fn banner_parts(conn: &mut AnyConnection, campaign_id: &str) -> Result<Vec<BannerPart>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT v.id, d.code, v.content_hash, v.item_count, v.created_at, s.capacity
+         FROM ledger_versions v JOIN departments d ON d.id = v.department_id
+              JOIN ledger_signatures s ON s.ledger_version_id = v.id
+         WHERE v.campaign_id = $1 AND v.kind = 'department'
+         ORDER BY v.created_at, v.id",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut versions: BTreeMap<String, (String, String, i64, String, Vec<Capacity>)> = BTreeMap::new();
+    for r in &rows {
+        let e = versions.entry(r.get(0)).or_insert_with(|| (r.get(1), r.get(2), r.get(3), r.get(4), Vec::new()));
+        if let Some(c) = Capacity::parse(&r.get::<String, _>(5)) {
+            e.4.push(c);
+        }
+    }
+    let mut newest: BTreeMap<String, (String, BannerPart)> = BTreeMap::new();
+    for (_, (dept, hash, items, created, caps)) in versions {
+        if !fully_signed(LedgerKind::Department, &caps) {
+            continue;
+        }
+        let part = BannerPart { department: dept.clone(), content_hash: hash, items: items.max(0) as u64 };
+        match newest.get(&dept) {
+            Some((at, _)) if *at >= created => {}
+            _ => {
+                newest.insert(dept, (created, part));
+            }
+        }
+    }
+    Ok(newest.into_values().map(|(_, p)| p).collect())
+}
+
+/// The current content of a ledger: its canonical form and the pending item ids it lists.
+async fn current_content(
+    conn: &mut AnyConnection,
+    region: &str,
+    campaign_id: &str,
+    department_id: Option<&str>,
+) -> Result<(CanonicalLedger, Vec<String>, Vec<BannerPart>), StoreError> {
+    match department_id {
+        Some(d) => {
+            let code = department_code(conn, d).await?;
+            let lines = department_lines(conn, region, d).await?;
+            let ids = lines.iter().map(|l| l.0.clone()).collect();
+            let lines: Vec<LedgerLine> = lines.into_iter().map(|l| l.1).collect();
+            Ok((CanonicalLedger::department(region, &code, &lines), ids, Vec::new()))
+        }
+        None => {
+            let parts = banner_parts(conn, campaign_id).await?;
+            Ok((CanonicalLedger::banner(region, &parts), Vec::new(), parts))
+        }
+    }
+}
+
+impl Store {
+    /// A department's ledger now (`department_id` Some) or the banner's (None), with
+    /// every signed version and whether each signature matches the ledger as it is.
+    pub async fn ledger_state(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+    ) -> Result<LedgerState, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let mut conn = self.pool.acquire().await?;
+        let (canonical, _, parts) = current_content(&mut conn, region.as_str(), &campaign.id, department_id).await?;
+        let current_hash = canonical.hash();
+        let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
+        let scope_key = department_id.unwrap_or("banner");
+        let rows = sqlx::query(
+            "SELECT v.id, v.content_hash, v.item_count, v.created_at, v.content, s.capacity, s.signer_name, s.signed_at, s.content_hash
+             FROM ledger_versions v JOIN ledger_signatures s ON s.ledger_version_id = v.id
+             WHERE v.campaign_id = $1 AND v.scope_key = $2
+             ORDER BY v.created_at DESC, v.id, s.signed_at",
+        )
+        .bind(&campaign.id)
+        .bind(scope_key)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut versions: Vec<VersionView> = Vec::new();
+        for r in &rows {
+            let id: String = r.get(0);
+            if versions.last().is_none_or(|v| v.id != id) {
+                versions.push(VersionView {
+                    id: id.clone(),
+                    content_hash: r.get(1),
+                    items: r.get(2),
+                    created_at: r.get(3),
+                    signatures: Vec::new(),
+                    fully_signed: false,
+                });
+            }
+            let content: String = r.get(4);
+            let signed_hash: String = r.get(8);
+            let Some(capacity) = Capacity::parse(&r.get::<String, _>(5)) else { continue };
+            let v = versions.last_mut().expect("pushed above");
+            v.signatures.push(SignatureView {
+                capacity,
+                signer_name: r.get(6),
+                signed_at: r.get(7),
+                state: SignatureState::of(&signed_hash, &content, &current_hash),
+                content_hash: signed_hash,
+            });
+        }
+        let mut locked = false;
+        let mut signed_now = Vec::new();
+        for v in &mut versions {
+            let caps: Vec<Capacity> = v.signatures.iter().map(|s| s.capacity).collect();
+            v.fully_signed = fully_signed(kind, &caps);
+            locked |= v.fully_signed;
+            if v.content_hash == current_hash {
+                signed_now = caps;
+            }
+        }
+        Ok(LedgerState {
+            kind,
+            department_id: department_id.map(str::to_string),
+            current_hash,
+            items: canonical.items,
+            signed_now,
+            versions,
+            locked,
+            parts,
+        })
+    }
+
+    /// Sign the ledger as it is now. `seen_hash` is the hash the signer was shown: if
+    /// the ledger changed since, nothing is signed. The signature binds the version's
+    /// content hash. When the version carries every signature its kind needs, its
+    /// items join the baseline (later items as additions).
+    pub async fn sign_ledger(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        capacity: Capacity,
+        seen_hash: &str,
+        actor: &User,
+    ) -> Result<SignOutcome, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
+        let scope_key = department_id.unwrap_or("banner");
+        let mut tx = self.pool.begin().await?;
+        let (canonical, item_ids, _) = current_content(&mut tx, rc, &campaign.id, department_id).await?;
+        let hash = canonical.hash();
+        let existing = sqlx::query(
+            "SELECT id FROM ledger_versions WHERE campaign_id = $1 AND scope_key = $2 AND content_hash = $3",
+        )
+        .bind(&campaign.id)
+        .bind(scope_key)
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.get::<String, _>(0));
+        let mut signed: Vec<Capacity> = Vec::new();
+        if let Some(v) = &existing {
+            for r in sqlx::query("SELECT capacity FROM ledger_signatures WHERE ledger_version_id = $1")
+                .bind(v)
+                .fetch_all(&mut *tx)
+                .await?
+            {
+                signed.extend(Capacity::parse(&r.get::<String, _>(0)));
+            }
+        }
+        let user_dept_code = match &actor.department_id {
+            Some(d) => Some(department_code(&mut tx, d).await?),
+            None => None,
+        };
+        let ledger_dept_code = match department_id {
+            Some(d) => Some(department_code(&mut tx, d).await?),
+            None => None,
+        };
+        let req = SignRequest {
+            role: actor.role,
+            capacity,
+            kind,
+            user_department: user_dept_code.as_deref(),
+            ledger_department: ledger_dept_code.as_deref(),
+            seen_hash,
+        };
+        check_signature(&req, &LedgerNow { hash: &hash, items: canonical.items, signed: &signed })
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        if actor.region_code != rc {
+            return Err(StoreError::NotFound("台账不存在".into()));
+        }
+        let now = now_text();
+        let version_id = match existing {
+            Some(v) => v,
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO ledger_versions (id, region_code, campaign_id, kind, scope_key, department_id, content_hash, content, item_count, created_at, created_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(&id)
+                .bind(rc)
+                .bind(&campaign.id)
+                .bind(kind.as_str())
+                .bind(scope_key)
+                .bind(department_id)
+                .bind(&hash)
+                .bind(&canonical.text)
+                .bind(canonical.items as i64)
+                .bind(&now)
+                .bind(&actor.id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        sqlx::query(
+            "INSERT INTO ledger_signatures (id, region_code, ledger_version_id, capacity, content_hash, signer_id, signer_name, signed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(rc)
+        .bind(&version_id)
+        .bind(capacity.as_str())
+        .bind(&hash)
+        .bind(&actor.id)
+        .bind(&actor.display_name)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        signed.push(capacity);
+        let complete = fully_signed(kind, &signed);
+        let mut baseline_added = 0u64;
+        if complete && kind == LedgerKind::Department {
+            let dept = department_id.expect("department ledger");
+            // The first fixed version forms the baseline; items in a later one are additions.
+            let earlier = sqlx::query(
+                "SELECT COUNT(*) FROM baseline_items b JOIN ledger_versions v ON v.id = b.ledger_version_id
+                 WHERE b.campaign_id = $1 AND v.scope_key = $2",
+            )
+            .bind(&campaign.id)
+            .bind(dept)
+            .fetch_one(&mut *tx)
+            .await?
+            .get::<i64, _>(0);
+            let day = date_text(today());
+            for item in &item_ids {
+                let res = sqlx::query(
+                    "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
+                )
+                .bind(new_id())
+                .bind(rc)
+                .bind(&campaign.id)
+                .bind(item)
+                .bind(&version_id)
+                .bind(earlier > 0)
+                .bind(&day)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                baseline_added += res.rows_affected();
+            }
+        }
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "ledger.sign",
+                "ledger_version",
+                &version_id,
+                serde_json::json!({
+                    "kind": kind.as_str(),
+                    "department": ledger_dept_code,
+                    "capacity": capacity.as_str(),
+                    "content_hash": hash,
+                    "items": canonical.items,
+                    "fully_signed": complete,
+                    "baseline_added": baseline_added,
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SignOutcome { version_id, content_hash: hash, fully_signed: complete, baseline_added })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Baseline progress
+// ---------------------------------------------------------------------------
+
+/// Progress of one department.
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentProgress {
+    pub department: DepartmentRef,
+    pub progress: Progress,
+}
+
+/// Progress banner-wide and per department, and the burn-down.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressReport {
+    pub campaign: CampaignRow,
+    pub total: Progress,
+    /// Per initiating department (whose ledger the entry is in).
+    pub by_initiating: Vec<DepartmentProgress>,
+    /// Per handling department (who must approve).
+    pub by_handling: Vec<DepartmentProgress>,
+    pub burn_down: BurnDown,
+}
+
+/// One baseline row as a page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineRow {
+    pub id: String,
+    pub pending_item_id: String,
+    pub project_id: String,
+    pub project_code: String,
+    pub project_name: String,
+    pub item_type: String,
+    pub handling_department: String,
+    pub is_addition: bool,
+    pub added_on: String,
+    pub reduction: Option<Reduction>,
+    pub reduced_on: Option<String>,
+    pub reason: Option<RemovalReason>,
+    pub reason_text: Option<String>,
+}
+
+impl Store {
+    /// Progress against the baseline. With `department_id`, only the entries of that
+    /// department (in its ledger or handled by it) count for the total and burn-down.
+    pub async fn baseline_progress(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+    ) -> Result<ProgressReport, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let depts = self.departments(region).await?;
+        let rows = sqlx::query(
+            "SELECT b.added_on, b.is_addition, b.reduction, b.reduced_on, p.initiating_department_id, i.handling_department_id
+             FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
+             WHERE b.campaign_id = $1",
+        )
+        .bind(&campaign.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = Vec::new();
+        let mut by_init: BTreeMap<String, Progress> = BTreeMap::new();
+        let mut by_handling: BTreeMap<String, Progress> = BTreeMap::new();
+        for r in &rows {
+            let added: String = r.get(0);
+            let reduction: Option<String> = r.get(2);
+            let reduced_on: Option<String> = r.get(3);
+            let init: Option<String> = r.get(4);
+            let handling: String = r.get(5);
+            let Some(added_on) = parse_date(&added) else { continue };
+            let reduced =
+                match (reduction.as_deref().and_then(Reduction::parse), reduced_on.as_deref().and_then(parse_date)) {
+                    (Some(k), Some(on)) => Some((k, on)),
+                    _ => None,
+                };
+            let e = BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced };
+            if let Some(d) = &init {
+                by_init.entry(d.clone()).or_default().add(&e);
+            }
+            by_handling.entry(handling.clone()).or_default().add(&e);
+            if department_id.is_none_or(|d| init.as_deref() == Some(d) || handling == d) {
+                entries.push(e);
+            }
+        }
+        let total = Progress::of(&entries);
+        let start =
+            entries.iter().filter(|e| !e.addition).map(|e| e.added_on).min().unwrap_or(campaign.campaign.starts_on);
+        let burn_down = BurnDown::of(&entries, start, campaign.campaign.ends_on, today());
+        let named = |m: BTreeMap<String, Progress>| -> Vec<DepartmentProgress> {
+            depts
+                .iter()
+                .filter_map(|d| m.get(&d.id).map(|p| DepartmentProgress { department: d.clone(), progress: *p }))
+                .collect()
+        };
+        Ok(ProgressReport {
+            campaign,
+            total,
+            by_initiating: named(by_init),
+            by_handling: named(by_handling),
+            burn_down,
+        })
+    }
+
+    /// Baseline rows of a department (in its ledger or handled by it), or all.
+    pub async fn baseline_rows(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<BaselineRow>, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rows = sqlx::query(
+            "SELECT b.id, i.id, p.id, p.code, p.name, t.name, hd.name, b.is_addition, b.added_on, b.reduction, b.reduced_on,
+                    b.reason_category, b.reason_text
+             FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
+                  JOIN item_types t ON t.id = i.item_type_id JOIN departments hd ON hd.id = i.handling_department_id
+             WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
+             ORDER BY p.code, t.code LIMIT $3",
+        )
+        .bind(&campaign.id)
+        .bind(department_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let reduction: Option<String> = r.get(9);
+                let reason: Option<String> = r.get(11);
+                BaselineRow {
+                    id: r.get(0),
+                    pending_item_id: r.get(1),
+                    project_id: r.get(2),
+                    project_code: r.get(3),
+                    project_name: r.get(4),
+                    item_type: r.get(5),
+                    handling_department: r.get(6),
+                    is_addition: crate::get_bool(r, 7),
+                    added_on: r.get(8),
+                    reduction: reduction.as_deref().and_then(Reduction::parse),
+                    reduced_on: r.get(10),
+                    reason: reason.as_deref().and_then(RemovalReason::parse),
+                    reason_text: r.get(12),
+                }
+            })
+            .collect())
+    }
+
+    /// Record pending items of departments with a fixed ledger that are not in the
+    /// baseline yet (found later), as additions. Returns how many were added.
+    pub async fn record_additions(&self, region: &RegionCode, actor: Option<&User>) -> Result<u64, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        let mut tx = self.pool.begin().await?;
+        let locked = locked_departments_tx(&mut tx, &campaign.id).await?;
+        let mut added = 0u64;
+        let now = now_text();
+        let day = date_text(today());
+        for d in &locked {
+            let rows = sqlx::query(
+                "SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
+                 WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+                   AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $3 AND b.pending_item_id = i.id)",
+            )
+            .bind(rc)
+            .bind(d)
+            .bind(&campaign.id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &rows {
+                if insert_addition(&mut tx, rc, &campaign.id, &r.get::<String, _>(0), &day, &now).await? {
+                    added += 1;
+                }
+            }
+        }
+        if added > 0 {
+            append(
+                &mut tx,
+                &NewEvent {
+                    region_code: rc.to_string(),
+                    actor_id: actor.map(|a| a.id.clone()),
+                    actor_role: actor.map(|a| a.role.as_str().to_string()),
+                    action: "baseline.add".into(),
+                    object_type: "campaign".into(),
+                    object_id: Some(campaign.id.clone()),
+                    payload: serde_json::json!({ "additions": added }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Removals
+// ---------------------------------------------------------------------------
+
+/// A removal to propose.
+#[derive(Debug, Clone)]
+pub struct NewRemoval<'a> {
+    pub kind: RemovalKind,
+    pub project_id: &'a str,
+    /// For [`RemovalKind::Item`]: the pending item leaving the baseline.
+    pub pending_item_id: Option<&'a str>,
+    pub reason: RemovalReason,
+    pub text: &'a str,
+}
+
+/// A removal as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovalRow {
+    pub id: String,
+    pub kind: RemovalKind,
+    pub project_id: String,
+    pub project_code: String,
+    pub project_name: String,
+    pub in_library: bool,
+    pub item_type: Option<String>,
+    pub reason: RemovalReason,
+    pub reason_text: String,
+    pub proposed_at: String,
+    pub decision: Decision,
+    pub decided_at: Option<String>,
+    pub decision_note: Option<String>,
+    pub initiating_department_id: Option<String>,
+}
+
+impl Store {
+    /// Propose a removal: a project from the library, or one pending item from the
+    /// baseline. Nothing leaves anything until the office approves.
+    pub async fn propose_removal(
+        &self,
+        region: &RegionCode,
+        r: &NewRemoval<'_>,
+        actor: &User,
+    ) -> Result<String, StoreError> {
+        qidi_core::ledger::may_propose_removal(actor.role).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let text = check_reason_text(r.text).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        let mut tx = self.pool.begin().await?;
+        let project =
+            sqlx::query("SELECT in_library, initiating_department_id FROM projects WHERE id = $1 AND region_code = $2")
+                .bind(r.project_id)
+                .bind(rc)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("项目不存在".into()))?;
+        let in_library = crate::get_bool(&project, 0);
+        let initiating: Option<String> = project.get(1);
+        let item = match r.kind {
+            RemovalKind::Project => {
+                if !in_library {
+                    return Err(StoreError::Conflict("该项目已移出项目库".into()));
+                }
+                None
+            }
+            RemovalKind::Item => {
+                let item = r.pending_item_id.ok_or_else(|| StoreError::Invalid("请选择要核减的待批事项".into()))?;
+                let row = sqlx::query(
+                    "SELECT b.reduction, i.handling_department_id FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+                     WHERE b.campaign_id = $1 AND b.pending_item_id = $2 AND i.project_id = $3",
+                )
+                .bind(&campaign.id)
+                .bind(item)
+                .bind(r.project_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("该事项不在基线中".into()))?;
+                let reduction: Option<String> = row.get(0);
+                if reduction.is_some() {
+                    return Err(StoreError::Conflict("该事项已核减".into()));
+                }
+                let handling: String = row.get(1);
+                if matches!(actor.role, qidi_core::Role::Handler | qidi_core::Role::DepartmentHead)
+                    && actor.department_id.as_deref() != Some(handling.as_str())
+                    && actor.department_id != initiating
+                {
+                    return Err(StoreError::NotFound("该事项不存在，或不属于本部门".into()));
+                }
+                Some(item.to_string())
+            }
+        };
+        if r.kind == RemovalKind::Project
+            && matches!(actor.role, qidi_core::Role::Handler | qidi_core::Role::DepartmentHead)
+            && actor.department_id != initiating
+        {
+            return Err(StoreError::NotFound("只能对本部门立项的项目提出移出".into()));
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO removals (id, region_code, campaign_id, kind, project_id, pending_item_id, reason_category, reason_text, proposed_by, proposed_at, decision)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'proposed')",
+        )
+        .bind(&id)
+        .bind(rc)
+        .bind(&campaign.id)
+        .bind(r.kind.as_str())
+        .bind(r.project_id)
+        .bind(&item)
+        .bind(r.reason.as_str())
+        .bind(&text)
+        .bind(&actor.id)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "removal.propose",
+                "removal",
+                &id,
+                serde_json::json!({ "kind": r.kind.as_str(), "project_id": r.project_id, "pending_item_id": item, "reason": r.reason.as_str(), "text": text }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The office decides a proposed removal. Approval takes the project out of the
+    /// library (it stays on record) and reduces its baseline entries, or reduces the one
+    /// entry, with the removal's reason — all in one transaction.
+    pub async fn decide_removal(
+        &self,
+        removal_id: &str,
+        decision: Decision,
+        note: &str,
+        actor: &User,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "SELECT region_code, campaign_id, kind, project_id, pending_item_id, reason_category, reason_text, decision
+             FROM removals WHERE id = $1",
+        )
+        .bind(removal_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("移除申请不存在".into()))?;
+        let region: String = row.get(0);
+        if region != actor.region_code {
+            return Err(StoreError::NotFound("移除申请不存在".into()));
+        }
+        let campaign_id: String = row.get(1);
+        let kind = RemovalKind::parse(&row.get::<String, _>(2))
+            .ok_or_else(|| StoreError::Invalid("bad removal kind".into()))?;
+        let project_id: String = row.get(3);
+        let item: Option<String> = row.get(4);
+        let reason =
+            RemovalReason::parse(&row.get::<String, _>(5)).ok_or_else(|| StoreError::Invalid("bad reason".into()))?;
+        let text: String = row.get(6);
+        let current = Decision::parse(&row.get::<String, _>(7)).unwrap_or(Decision::Proposed);
+        check_decision(actor.role, current, decision).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let now = now_text();
+        let day = date_text(today());
+        let res = sqlx::query(
+            "UPDATE removals SET decision = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND decision = 'proposed'",
+        )
+        .bind(decision.as_str())
+        .bind(&actor.id)
+        .bind(&now)
+        .bind(note.trim())
+        .bind(removal_id)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() != 1 {
+            return Err(StoreError::Conflict("该移除申请已有决定".into()));
+        }
+        let mut reduced = 0u64;
+        if decision == Decision::Approved {
+            if kind == RemovalKind::Project {
+                sqlx::query("UPDATE projects SET in_library = FALSE, updated_at = $1 WHERE id = $2")
+                    .bind(&now)
+                    .bind(&project_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let rows = sqlx::query(
+                "SELECT b.id, b.reduction, i.status FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+                 WHERE b.campaign_id = $1 AND i.project_id = $2 AND ($3 = '' OR i.id = $3)",
+            )
+            .bind(&campaign_id)
+            .bind(&project_id)
+            .bind(item.as_deref().unwrap_or(""))
+            .fetch_all(&mut *tx)
+            .await?;
+            let facts = RemovalFacts { decision, reason, text: &text };
+            for r in &rows {
+                let already: Option<String> = r.get(1);
+                let already = already.as_deref().and_then(Reduction::parse);
+                if already.is_some() {
+                    continue; // approved before the removal: it stays an approval
+                }
+                check_reduction(already, Reduction::Removed, &r.get::<String, _>(2), Some(&facts))
+                    .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                sqlx::query(
+                    "UPDATE baseline_items SET reduction = 'removed', reduced_on = $1, reason_category = $2, reason_text = $3, removal_id = $4
+                     WHERE id = $5",
+                )
+                .bind(&day)
+                .bind(reason.as_str())
+                .bind(&text)
+                .bind(removal_id)
+                .bind(r.get::<String, _>(0))
+                .execute(&mut *tx)
+                .await?;
+                reduced += 1;
+            }
+        }
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "removal.decide",
+                "removal",
+                removal_id,
+                serde_json::json!({ "decision": decision.as_str(), "note": note.trim(), "kind": kind.as_str(), "project_id": project_id, "reduced": reduced }),
+            ),
+        )
+        .await?;
+        if decision == Decision::Approved && kind == RemovalKind::Project {
+            append(
+                &mut tx,
+                &actor_event(
+                    actor,
+                    "project.remove",
+                    "project",
+                    &project_id,
+                    serde_json::json!({ "removal_id": removal_id, "reason": reason.as_str(), "text": text }),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(reduced)
+    }
+
+    /// Removals of the region, newest first; with `department_id`, those of projects it
+    /// initiated or items it handles.
+    pub async fn removals(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+    ) -> Result<Vec<RemovalRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.kind, p.id, p.code, p.name, p.in_library, t.name, r.reason_category, r.reason_text, r.proposed_at,
+                    r.decision, r.decided_at, r.decision_note, p.initiating_department_id
+             FROM removals r JOIN projects p ON p.id = r.project_id
+                  LEFT JOIN pending_items i ON i.id = r.pending_item_id LEFT JOIN item_types t ON t.id = i.item_type_id
+             WHERE r.region_code = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
+             ORDER BY r.proposed_at DESC LIMIT 500",
+        )
+        .bind(region.as_str())
+        .bind(department_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(RemovalRow {
+                    id: r.get(0),
+                    kind: RemovalKind::parse(&r.get::<String, _>(1))?,
+                    project_id: r.get(2),
+                    project_code: r.get(3),
+                    project_name: r.get(4),
+                    in_library: crate::get_bool(r, 5),
+                    item_type: r.get(6),
+                    reason: RemovalReason::parse(&r.get::<String, _>(7))?,
+                    reason_text: r.get(8),
+                    proposed_at: r.get(9),
+                    decision: Decision::parse(&r.get::<String, _>(10))?,
+                    decided_at: r.get(11),
+                    decision_note: r.get(12),
+                    initiating_department_id: r.get(13),
+                })
+            })
+            .collect())
+    }
+}

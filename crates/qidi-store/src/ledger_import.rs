@@ -1,0 +1,658 @@
+//! Spreadsheet ledgers into the database and back out.
+//!
+//! [`Store::import_ledger`] upserts what `qidi_office` read, keyed by (region, project
+//! code) and, for pending items, by (project, item type), in ONE transaction with one
+//! `ledger.import` event: importing the same file again changes nothing. A file with
+//! any row error writes nothing unless the caller asks to skip the invalid projects.
+//! [`Store::export_ledger`] hands the ledger in scope to a writer, project by project,
+//! reading the database in pages so memory stays bounded.
+
+use crate::baseline::{current_campaign_tx, locked_departments_tx};
+use crate::events::{append, NewEvent};
+use crate::ledger::{item_scope, project_scope};
+use crate::users::User;
+use crate::{new_id, now_text, today, Store, StoreError};
+use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
+use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
+use qidi_core::{RegionCode, Scope};
+use qidi_office::{ExportItem, ExportProject, ImportedItem, ImportedProject, LedgerImport, NameTable};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::{HashMap, HashSet};
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub dry_run: bool,
+    /// Whether anything was committed.
+    pub written: bool,
+    pub projects_new: u64,
+    pub projects_changed: u64,
+    pub projects_unchanged: u64,
+    pub items_new: u64,
+    pub items_changed: u64,
+    pub items_unchanged: u64,
+    pub owners_new: u64,
+    /// New pending items of departments whose ledger is already fixed: added to the
+    /// baseline, marked as additions.
+    pub additions: u64,
+    /// Row errors in the file (their projects were not imported).
+    pub errors: u64,
+}
+
+impl ImportSummary {
+    /// Whether the import changes anything in the database.
+    pub fn changes_anything(&self) -> bool {
+        self.projects_new + self.projects_changed + self.items_new + self.items_changed + self.owners_new > 0
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportMode {
+    /// Work everything out, then roll back.
+    pub dry_run: bool,
+    /// Import the valid projects even when other rows have errors.
+    pub skip_invalid: bool,
+}
+
+struct ProjectDb {
+    id: String,
+    name: String,
+    owner_id: Option<String>,
+    department_id: Option<String>,
+    year: Option<i64>,
+    investment: Option<i64>,
+    stage: String,
+}
+
+struct ItemDb {
+    id: String,
+    handling_department_id: String,
+    check_result: Option<String>,
+    responsible_person: Option<String>,
+    acceptance_status: Option<String>,
+    due_on: Option<String>,
+    note: Option<String>,
+}
+
+/// Set `old` to `new` when the file has a value and it differs; true if it changed.
+fn take_if_some<T: PartialEq>(old: &mut Option<T>, new: Option<T>) -> bool {
+    match new {
+        Some(n) if old.as_ref() != Some(&n) => {
+            *old = Some(n);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn actor_fields(actor: Option<&User>) -> (Option<String>, Option<String>) {
+    (actor.map(|a| a.id.clone()), actor.map(|a| a.role.as_str().to_string()))
+}
+
+impl Store {
+    /// The names spreadsheets use for departments and item types: the shipped
+    /// catalogue, overridden and extended by the region's live rows and their aliases.
+    pub async fn name_table(&self, region: &RegionCode) -> Result<NameTable, StoreError> {
+        let mut t = NameTable::shipped();
+        let rows = sqlx::query("SELECT code, name, aliases FROM departments WHERE region_code = $1 ORDER BY code")
+            .bind(region.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        for r in &rows {
+            let code: String = r.get(0);
+            t.add_department(&code, &r.get::<String, _>(1));
+            for a in serde_json::from_str::<Vec<String>>(&r.get::<String, _>(2)).unwrap_or_default() {
+                t.add_department_alias(&code, &a);
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT t.code, t.name, t.aliases, d.code FROM item_types t JOIN departments d ON d.id = t.department_id
+             WHERE t.region_code = $1 ORDER BY t.code",
+        )
+        .bind(region.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let code: String = r.get(0);
+            t.add_item_type(&code, &r.get::<String, _>(1), &r.get::<String, _>(3));
+            for a in serde_json::from_str::<Vec<String>>(&r.get::<String, _>(2)).unwrap_or_default() {
+                t.add_item_type_alias(&code, &a);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Import a ledger read by `qidi_office`: refuses a file with row errors (nothing is
+    /// written). With `dry_run` everything is worked out and rolled back.
+    pub async fn import_ledger(
+        &self,
+        region: &RegionCode,
+        import: &LedgerImport,
+        actor: Option<&User>,
+        dry_run: bool,
+    ) -> Result<ImportSummary, StoreError> {
+        self.import_ledger_with(region, import, actor, ImportMode { dry_run, skip_invalid: false }).await
+    }
+
+    /// Import with explicit options; see [`ImportMode`].
+    pub async fn import_ledger_with(
+        &self,
+        region: &RegionCode,
+        import: &LedgerImport,
+        actor: Option<&User>,
+        mode: ImportMode,
+    ) -> Result<ImportSummary, StoreError> {
+        let errors = import.errors.len() as u64;
+        if errors > 0 && !mode.skip_invalid && !mode.dry_run {
+            return Err(StoreError::Invalid(format!(
+                "台账有 {errors} 处错误，未导入任何内容：请改正后重新导入，或选择只导入无误的项目"
+            )));
+        }
+        let rc = region.as_str();
+        let mut tx = self.pool.begin().await?;
+        let mut s = ImportSummary { dry_run: mode.dry_run, errors, ..Default::default() };
+
+        let mut dept_ids = load_map(&mut tx, "SELECT code, id FROM departments WHERE region_code = $1", rc).await?;
+        let mut type_ids = load_map(&mut tx, "SELECT code, id FROM item_types WHERE region_code = $1", rc).await?;
+        let mut owner_ids = load_map(&mut tx, "SELECT name, id FROM owners WHERE region_code = $1", rc).await?;
+
+        let mut projects: HashMap<String, ProjectDb> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT code, id, name, owner_id, initiating_department_id, initiated_year, investment_yuan, stage
+             FROM projects WHERE region_code = $1",
+        )
+        .bind(rc)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            projects.insert(
+                r.get(0),
+                ProjectDb {
+                    id: r.get(1),
+                    name: r.get(2),
+                    owner_id: r.get(3),
+                    department_id: r.get(4),
+                    year: r.get(5),
+                    investment: r.get(6),
+                    stage: r.get(7),
+                },
+            );
+        }
+        let mut items: HashMap<(String, String), ItemDb> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT project_id, item_type_id, id, handling_department_id, check_result, responsible_person,
+                    acceptance_status, due_on, note
+             FROM pending_items WHERE region_code = $1",
+        )
+        .bind(rc)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            items.insert(
+                (r.get(0), r.get(1)),
+                ItemDb {
+                    id: r.get(2),
+                    handling_department_id: r.get(3),
+                    check_result: r.get(4),
+                    responsible_person: r.get(5),
+                    acceptance_status: r.get(6),
+                    due_on: r.get(7),
+                    note: r.get(8),
+                },
+            );
+        }
+        let campaign = current_campaign_tx(&mut tx, region).await?;
+        let locked: HashSet<String> = match &campaign {
+            Some(c) => locked_departments_tx(&mut tx, &c.id).await?,
+            None => HashSet::new(),
+        };
+
+        let now = now_text();
+        let today = today().format("%Y-%m-%d").to_string();
+        let (actor_id, actor_role) = actor_fields(actor);
+        for p in &import.projects {
+            let owner_id = match p.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                None => None,
+                Some(name) => Some(match owner_ids.get(name) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = new_id();
+                        sqlx::query("INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3)")
+                            .bind(&id)
+                            .bind(rc)
+                            .bind(name)
+                            .execute(&mut *tx)
+                            .await?;
+                        owner_ids.insert(name.to_string(), id.clone());
+                        s.owners_new += 1;
+                        id
+                    }
+                }),
+            };
+            let dept_id = match &p.initiating_department {
+                Some(code) => Some(department_id(&mut tx, rc, &mut dept_ids, code).await?),
+                None => None,
+            };
+            let (project_id, project_dept) =
+                upsert_project(&mut tx, rc, &mut projects, p, owner_id, dept_id, &now, &actor_id, &actor_role, &mut s)
+                    .await?;
+            for it in &p.items {
+                let type_id = item_type_id(&mut tx, rc, &mut type_ids, &mut dept_ids, &it.item_type).await?;
+                let handling = department_id(&mut tx, rc, &mut dept_ids, &it.handling_department).await?;
+                let key = (project_id.clone(), type_id.clone());
+                match items.get_mut(&key) {
+                    Some(old) => {
+                        if update_item(&mut tx, old, it, handling).await? {
+                            s.items_changed += 1;
+                        } else {
+                            s.items_unchanged += 1;
+                        }
+                    }
+                    None => {
+                        let id = new_id();
+                        let due = it.due_on.map(|d| d.format("%Y-%m-%d").to_string());
+                        sqlx::query(
+                            "INSERT INTO pending_items (id, region_code, project_id, item_type_id, handling_department_id, status,
+                                check_result, responsible_person, acceptance_status, due_on, note, created_at)
+                             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11)",
+                        )
+                        .bind(&id)
+                        .bind(rc)
+                        .bind(&project_id)
+                        .bind(&type_id)
+                        .bind(&handling)
+                        .bind(&it.check_result)
+                        .bind(&it.responsible_person)
+                        .bind(&it.acceptance_status)
+                        .bind(&due)
+                        .bind(&it.note)
+                        .bind(&now)
+                        .execute(&mut *tx)
+                        .await?;
+                        s.items_new += 1;
+                        if let (Some(c), Some(d)) = (&campaign, &project_dept) {
+                            if locked.contains(d) {
+                                crate::baseline::insert_addition(&mut tx, rc, &c.id, &id, &today, &now).await?;
+                                s.additions += 1;
+                            }
+                        }
+                        items.insert(
+                            key,
+                            ItemDb {
+                                id,
+                                handling_department_id: handling,
+                                check_result: it.check_result.clone(),
+                                responsible_person: it.responsible_person.clone(),
+                                acceptance_status: it.acceptance_status.clone(),
+                                due_on: due,
+                                note: it.note.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+
+        let changed = s.changes_anything();
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: rc.to_string(),
+                actor_id: actor_id.clone(),
+                actor_role: actor_role.clone(),
+                action: "ledger.import".into(),
+                object_type: "ledger".into(),
+                object_id: Some(rc.to_string()),
+                outcome: if changed { "ok" } else { "unchanged" }.into(),
+                payload: serde_json::json!({
+                    "sheet": import.sheet,
+                    "unit": import.unit,
+                    "summary": s,
+                    "skip_invalid": mode.skip_invalid,
+                }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        if mode.dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+            s.written = true;
+        }
+        Ok(s)
+    }
+
+    /// The title and 填报单位 of an exported ledger: the region's, or a department's.
+    pub async fn export_heading(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+    ) -> Result<(String, String), StoreError> {
+        let region_name: String = sqlx::query("SELECT name FROM regions WHERE code = $1")
+            .bind(region.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.get(0))
+            .unwrap_or_else(|| region.to_string());
+        let unit = match department_id {
+            Some(d) => sqlx::query("SELECT name FROM departments WHERE id = $1")
+                .bind(d)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0))
+                .ok_or_else(|| StoreError::NotFound("部门不存在".into()))?,
+            None => format!("{region_name}待批项目大起底工作领导小组办公室"),
+        };
+        Ok((format!("{region_name}待批项目台账"), unit))
+    }
+
+    /// The ledger in `scope` for export, one project at a time (by project code):
+    /// projects in the library, and their pending items still pending. Reads the
+    /// database in pages of `page` projects.
+    pub async fn export_ledger<F>(&self, scope: &Scope, page: i64, mut each: F) -> Result<u64, StoreError>
+    where
+        F: FnMut(ExportProject) -> Result<(), StoreError>,
+    {
+        let page = page.clamp(1, 10_000);
+        let mut last = String::new();
+        let mut count = 0u64;
+        loop {
+            let ps = project_scope(scope, 3);
+            let sql = format!(
+                "SELECT p.id, p.code, p.name, o.name, d.code, p.initiated_year, p.investment_yuan, p.stage
+                 FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id
+                 WHERE p.in_library = TRUE AND p.code > $1 AND {} ORDER BY p.code LIMIT $2",
+                ps.sql
+            );
+            let mut q = sqlx::query(&sql).bind(&last).bind(page);
+            for b in &ps.binds {
+                q = q.bind(b.as_str());
+            }
+            let rows = q.fetch_all(&self.pool).await?;
+            if rows.is_empty() {
+                break;
+            }
+            let first_code: String = rows[0].get(1);
+            let last_code: String = rows[rows.len() - 1].get(1);
+            let is = item_scope(scope, 3);
+            let sql = format!(
+                "SELECT i.project_id, t.code, hd.code, i.check_result, i.responsible_person, i.acceptance_status, i.due_on, i.note
+                 FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+                      JOIN departments hd ON hd.id = i.handling_department_id
+                 WHERE i.status = 'pending' AND p.in_library = TRUE AND p.code >= $1 AND p.code <= $2 AND {}
+                 ORDER BY p.code, t.code",
+                is.sql
+            );
+            let mut q = sqlx::query(&sql).bind(&first_code).bind(&last_code);
+            for b in &is.binds {
+                q = q.bind(b.as_str());
+            }
+            let mut by_project: HashMap<String, Vec<ExportItem>> = HashMap::new();
+            for r in q.fetch_all(&self.pool).await? {
+                let due: Option<String> = r.get(6);
+                by_project.entry(r.get(0)).or_default().push(ExportItem {
+                    item_type: r.get(1),
+                    handling_department: r.get(2),
+                    check_result: r.get(3),
+                    responsible_person: r.get(4),
+                    acceptance_status: r.get(5),
+                    due_on: due.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    note: r.get(7),
+                });
+            }
+            for r in &rows {
+                let id: String = r.get(0);
+                let code: String = r.get(1);
+                let Ok(code) = ProjectCode::parse(&code) else {
+                    tracing::warn!(code, "project code in the database does not parse; left out of the export");
+                    continue;
+                };
+                let year: Option<i64> = r.get(5);
+                let investment: Option<i64> = r.get(6);
+                let stage: String = r.get(7);
+                each(ExportProject {
+                    code,
+                    name: r.get(2),
+                    owner: r.get(3),
+                    initiating_department: r.get(4),
+                    year: year.and_then(|y| i32::try_from(y).ok()),
+                    investment: investment.map(Yuan),
+                    stage: ProjectStage::parse(&stage),
+                    items: by_project.remove(&id).unwrap_or_default(),
+                })?;
+                count += 1;
+            }
+            last = last_code;
+            if (rows.len() as i64) < page {
+                break;
+            }
+        }
+        Ok(count)
+    }
+}
+
+async fn load_map(conn: &mut AnyConnection, sql: &str, region: &str) -> Result<HashMap<String, String>, StoreError> {
+    let rows = sqlx::query(sql).bind(region).fetch_all(&mut *conn).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// A department's id by code; a shipped department missing from the database is added.
+async fn department_id(
+    conn: &mut AnyConnection,
+    region: &str,
+    ids: &mut HashMap<String, String>,
+    code: &str,
+) -> Result<String, StoreError> {
+    if let Some(id) = ids.get(code) {
+        return Ok(id.clone());
+    }
+    let Some(seed) = DEPARTMENTS.iter().find(|d| d.code == code) else {
+        return Err(StoreError::Invalid(format!("部门“{code}”不在本地区的部门目录中")));
+    };
+    let id = new_id();
+    let aliases = serde_json::to_string(seed.aliases).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "INSERT INTO departments (id, region_code, code, name, aliases, initiates) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(region)
+    .bind(seed.code)
+    .bind(seed.name)
+    .bind(aliases)
+    .bind(seed.initiates)
+    .execute(&mut *conn)
+    .await?;
+    ids.insert(code.to_string(), id.clone());
+    Ok(id)
+}
+
+/// An item type's id by code; a shipped item type missing from the database is added.
+async fn item_type_id(
+    conn: &mut AnyConnection,
+    region: &str,
+    ids: &mut HashMap<String, String>,
+    dept_ids: &mut HashMap<String, String>,
+    code: &str,
+) -> Result<String, StoreError> {
+    if let Some(id) = ids.get(code) {
+        return Ok(id.clone());
+    }
+    let Some(t) = ITEM_TYPES.iter().find(|t| t.code == code) else {
+        return Err(StoreError::Invalid(format!("审批事项“{code}”不在本地区的事项目录中")));
+    };
+    let dept = department_id(conn, region, dept_ids, t.department).await?;
+    let id = new_id();
+    let aliases = serde_json::to_string(t.aliases).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "INSERT INTO item_types (id, region_code, code, name, aliases, department_id, authority_level,
+            statutory_limit, limit_unit, promised_limit, limit_confirmed, limit_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&id)
+    .bind(region)
+    .bind(t.code)
+    .bind(t.name)
+    .bind(aliases)
+    .bind(dept)
+    .bind(t.level.as_str())
+    .bind(i64::from(t.statutory_limit))
+    .bind(t.limit_unit.as_str())
+    .bind(i64::from(t.promised_limit))
+    .bind(t.limit_confirmed)
+    .bind(t.limit_source)
+    .execute(&mut *conn)
+    .await?;
+    ids.insert(code.to_string(), id.clone());
+    Ok(id)
+}
+
+/// Insert a project or bring it up to date with the file. Values the file leaves empty
+/// keep what the database has. Returns the project id and its initiating department id.
+#[allow(clippy::too_many_arguments)]
+async fn upsert_project(
+    conn: &mut AnyConnection,
+    region: &str,
+    projects: &mut HashMap<String, ProjectDb>,
+    p: &ImportedProject,
+    owner_id: Option<String>,
+    dept_id: Option<String>,
+    now: &str,
+    actor_id: &Option<String>,
+    actor_role: &Option<String>,
+    s: &mut ImportSummary,
+) -> Result<(String, Option<String>), StoreError> {
+    let code = p.code.as_str();
+    let event = |action: &str, id: &str, payload: serde_json::Value| NewEvent {
+        region_code: region.to_string(),
+        actor_id: actor_id.clone(),
+        actor_role: actor_role.clone(),
+        action: action.into(),
+        object_type: "project".into(),
+        object_id: Some(id.to_string()),
+        payload,
+        ..Default::default()
+    };
+    let Some(old) = projects.get_mut(code) else {
+        let id = new_id();
+        let stage = p.stage.unwrap_or(ProjectStage::NotStarted).as_str();
+        sqlx::query(
+            "INSERT INTO projects (id, region_code, code, name, owner_id, initiating_department_id, initiated_year,
+                investment_yuan, stage, in_library, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $10)",
+        )
+        .bind(&id)
+        .bind(region)
+        .bind(code)
+        .bind(&p.name)
+        .bind(&owner_id)
+        .bind(&dept_id)
+        .bind(p.year.map(i64::from))
+        .bind(p.investment.map(|y| y.0))
+        .bind(stage)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        append(conn, &event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true })))
+            .await?;
+        s.projects_new += 1;
+        projects.insert(
+            code.to_string(),
+            ProjectDb {
+                id: id.clone(),
+                name: p.name.clone(),
+                owner_id,
+                department_id: dept_id.clone(),
+                year: p.year.map(i64::from),
+                investment: p.investment.map(|y| y.0),
+                stage: stage.to_string(),
+            },
+        );
+        return Ok((id, dept_id));
+    };
+    let mut changed: Vec<&str> = Vec::new();
+    if old.name != p.name {
+        old.name = p.name.clone();
+        changed.push("name");
+    }
+    if take_if_some(&mut old.owner_id, owner_id) {
+        changed.push("owner");
+    }
+    if take_if_some(&mut old.department_id, dept_id) {
+        changed.push("initiating_department");
+    }
+    if take_if_some(&mut old.year, p.year.map(i64::from)) {
+        changed.push("year");
+    }
+    if take_if_some(&mut old.investment, p.investment.map(|y| y.0)) {
+        changed.push("investment");
+    }
+    if let Some(st) = p.stage {
+        if old.stage != st.as_str() {
+            old.stage = st.as_str().to_string();
+            changed.push("stage");
+        }
+    }
+    if changed.is_empty() {
+        s.projects_unchanged += 1;
+    } else {
+        sqlx::query(
+            "UPDATE projects SET name = $1, owner_id = $2, initiating_department_id = $3, initiated_year = $4,
+                investment_yuan = $5, stage = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(&old.name)
+        .bind(&old.owner_id)
+        .bind(&old.department_id)
+        .bind(old.year)
+        .bind(old.investment)
+        .bind(&old.stage)
+        .bind(now)
+        .bind(&old.id)
+        .execute(&mut *conn)
+        .await?;
+        append(
+            conn,
+            &event("project.import", &old.id, serde_json::json!({ "code": code, "changed": changed, "new": false })),
+        )
+        .await?;
+        s.projects_changed += 1;
+    }
+    Ok((old.id.clone(), old.department_id.clone()))
+}
+
+/// Bring a pending item up to date with the file (its status is never touched).
+async fn update_item(
+    conn: &mut AnyConnection,
+    old: &mut ItemDb,
+    it: &ImportedItem,
+    handling: String,
+) -> Result<bool, StoreError> {
+    let mut changed = false;
+    if old.handling_department_id != handling {
+        old.handling_department_id = handling;
+        changed = true;
+    }
+    changed |= take_if_some(&mut old.check_result, it.check_result.clone());
+    changed |= take_if_some(&mut old.responsible_person, it.responsible_person.clone());
+    changed |= take_if_some(&mut old.acceptance_status, it.acceptance_status.clone());
+    changed |= take_if_some(&mut old.due_on, it.due_on.map(|d| d.format("%Y-%m-%d").to_string()));
+    changed |= take_if_some(&mut old.note, it.note.clone());
+    if changed {
+        sqlx::query(
+            "UPDATE pending_items SET handling_department_id = $1, check_result = $2, responsible_person = $3,
+                acceptance_status = $4, due_on = $5, note = $6 WHERE id = $7",
+        )
+        .bind(&old.handling_department_id)
+        .bind(&old.check_result)
+        .bind(&old.responsible_person)
+        .bind(&old.acceptance_status)
+        .bind(&old.due_on)
+        .bind(&old.note)
+        .bind(&old.id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(changed)
+}

@@ -1,0 +1,277 @@
+//! The item catalogue as the office edits it: limits, authority level, the checklist
+//! of required materials, prerequisites and warning thresholds. Every edit is one
+//! `item_type.update` event with the values before and after.
+//!
+//! An application copies what it is judged by when it is created, so an edit applies
+//! to applications created after it.
+
+use super::{to_json, MaterialSpec, WorkflowError};
+use crate::events::{append, NewEvent};
+use crate::users::User;
+use crate::{now_text, Store, StoreError};
+use qidi_core::catalogue::{AuthorityLevel, LimitUnit};
+use qidi_core::light::LightPolicy;
+use qidi_core::Role;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// An item type as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemType {
+    pub id: String,
+    pub region_code: String,
+    pub code: String,
+    pub name: String,
+    pub department_id: String,
+    pub department: String,
+    pub authority_level: AuthorityLevel,
+    pub statutory_limit: u32,
+    pub limit_unit: LimitUnit,
+    pub promised_limit: u32,
+    pub limit_confirmed: bool,
+    pub limit_source: String,
+    pub required_materials: Vec<MaterialSpec>,
+    pub prerequisites: Vec<String>,
+    /// Where the checklist comes from ("default …" until the office edits it).
+    pub materials_source: String,
+    /// The warning thresholds applications of this type are created with.
+    pub light_policy: LightPolicy,
+    pub updated_at: Option<String>,
+}
+
+/// An office edit; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ItemTypeEdit {
+    #[serde(default)]
+    pub promised_limit: Option<u32>,
+    #[serde(default)]
+    pub statutory_limit: Option<u32>,
+    #[serde(default)]
+    pub limit_unit: Option<LimitUnit>,
+    #[serde(default)]
+    pub authority_level: Option<AuthorityLevel>,
+    #[serde(default)]
+    pub limit_source: Option<String>,
+    #[serde(default)]
+    pub limit_confirmed: Option<bool>,
+    #[serde(default)]
+    pub required_materials: Option<Vec<MaterialSpec>>,
+    #[serde(default)]
+    pub prerequisites: Option<Vec<String>>,
+    #[serde(default)]
+    pub warn_days: Option<u32>,
+    #[serde(default)]
+    pub warn_ratio_percent: Option<u32>,
+}
+
+const ITEM_SELECT: &str = "SELECT t.id, t.region_code, t.code, t.name, t.department_id, d.name, t.authority_level,
+        t.statutory_limit, t.limit_unit, t.promised_limit, t.limit_confirmed, t.limit_source, t.required_materials,
+        t.prerequisites, t.materials_source, t.warn_days, t.warn_ratio_percent, t.updated_at
+    FROM item_types t JOIN departments d ON d.id = t.department_id";
+
+fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
+    let level: String = r.get(6);
+    let unit: String = r.get(8);
+    let default = LightPolicy::default();
+    Ok(ItemType {
+        id: r.get(0),
+        region_code: r.get(1),
+        code: r.get(2),
+        name: r.get(3),
+        department_id: r.get(4),
+        department: r.get(5),
+        authority_level: AuthorityLevel::parse(&level)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
+        statutory_limit: u32::try_from(r.get::<i64, _>(7)).unwrap_or(0),
+        limit_unit: LimitUnit::parse(&unit)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
+        promised_limit: u32::try_from(r.get::<i64, _>(9)).unwrap_or(0),
+        limit_confirmed: crate::get_bool(r, 10),
+        limit_source: r.get(11),
+        required_materials: r
+            .get::<Option<String>, _>(12)
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
+        prerequisites: serde_json::from_str(&r.get::<String, _>(13)).unwrap_or_default(),
+        materials_source: r.get(14),
+        light_policy: LightPolicy {
+            warn_days: r.get::<Option<i64>, _>(15).map_or(default.warn_days, |v| v.clamp(0, 3650) as u32),
+            warn_ratio_percent: r
+                .get::<Option<i64>, _>(16)
+                .map_or(default.warn_ratio_percent, |v| v.clamp(0, 100) as u32),
+        },
+        updated_at: r.get(17),
+    })
+}
+
+/// Fill the checklist and prerequisites of item types that have none yet from the
+/// shipped defaults (`item_type_defaults`, see migration 0003). Never overwrites an
+/// edit, even one that emptied the list.
+pub(crate) async fn fill_catalogue_defaults(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE item_types SET
+             required_materials = (SELECT d.required_materials FROM item_type_defaults d WHERE d.item_code = item_types.code),
+             prerequisites = (SELECT d.prerequisites FROM item_type_defaults d WHERE d.item_code = item_types.code),
+             materials_source = (SELECT d.source FROM item_type_defaults d WHERE d.item_code = item_types.code)
+         WHERE required_materials IS NULL AND code IN (SELECT item_code FROM item_type_defaults)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn valid_code(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Shape checks of an edit (the values' meaning is the office's call).
+fn check_edit(edit: &ItemTypeEdit, own_code: &str, known_codes: &[String]) -> Result<(), WorkflowError> {
+    let bad = |m: &str| Err(WorkflowError::Invalid(m.to_string()));
+    for limit in [edit.promised_limit, edit.statutory_limit].into_iter().flatten() {
+        if limit == 0 || limit > 3650 {
+            return bad("时限须为 1 至 3650 之间的整数");
+        }
+    }
+    if let Some(ms) = &edit.required_materials {
+        if ms.len() > 100 {
+            return bad("材料清单最多 100 项");
+        }
+        for (i, m) in ms.iter().enumerate() {
+            if !valid_code(m.code.trim()) {
+                return Err(WorkflowError::Invalid(format!(
+                    "第{}项材料的代码须为小写字母、数字或下划线（不超过 64 位）",
+                    i + 1
+                )));
+            }
+            if m.name.trim().is_empty() || m.name.chars().count() > 200 {
+                return Err(WorkflowError::Invalid(format!("第{}项材料的名称须为 1–200 个字", i + 1)));
+            }
+            if ms[..i].iter().any(|o| o.code.trim() == m.code.trim()) {
+                return Err(WorkflowError::Invalid(format!("材料代码“{}”重复", m.code.trim())));
+            }
+        }
+    }
+    if let Some(ps) = &edit.prerequisites {
+        for p in ps {
+            if p == own_code {
+                return bad("事项不能以自身为前置事项");
+            }
+            if !known_codes.contains(p) {
+                return Err(WorkflowError::Invalid(format!("前置事项“{p}”不在事项目录中")));
+            }
+        }
+    }
+    if edit.warn_ratio_percent.is_some_and(|r| r > 100) {
+        return bad("黄灯比例须在 0 至 100 之间");
+    }
+    if edit.warn_days.is_some_and(|d| d > 3650) {
+        return bad("黄灯提前天数过大");
+    }
+    if edit.limit_source.as_ref().is_some_and(|s| s.chars().count() > 500) {
+        return bad("时限依据最多 500 字");
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The item types of the user's region (and below), by code.
+    pub async fn item_types(&self, user: &User) -> Result<Vec<ItemType>, StoreError> {
+        let sql = format!("{ITEM_SELECT} WHERE t.region_code LIKE $1 ORDER BY t.region_code, t.code");
+        let rows = sqlx::query(&sql).bind(format!("{}%", user.scope().region_prefix)).fetch_all(&self.pool).await?;
+        rows.iter().map(item_from_row).collect()
+    }
+
+    pub async fn item_type(&self, user: &User, id: &str) -> Result<ItemType, WorkflowError> {
+        let sql = format!("{ITEM_SELECT} WHERE t.id = $1 AND t.region_code LIKE $2");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(format!("{}%", user.scope().region_prefix))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(WorkflowError::NotFound)?;
+        Ok(item_from_row(&row)?)
+    }
+
+    /// Edit an item type: the office only. One transaction with its audit event.
+    pub async fn update_item_type(
+        &self,
+        user: &User,
+        id: &str,
+        edit: &ItemTypeEdit,
+    ) -> Result<ItemType, WorkflowError> {
+        let before = self.item_type(user, id).await?;
+        if user.role != Role::Office {
+            return Err(WorkflowError::Forbidden("事项目录只能由领导小组办公室修改".into()));
+        }
+        let known: Vec<String> = self.item_types(user).await?.into_iter().map(|t| t.code).collect();
+        check_edit(edit, &before.code, &known)?;
+        let materials = edit.required_materials.clone().map(|ms| {
+            ms.into_iter().map(|m| MaterialSpec { code: m.code.trim().into(), name: m.name.trim().into() }).collect()
+        });
+        let after = ItemType {
+            promised_limit: edit.promised_limit.unwrap_or(before.promised_limit),
+            statutory_limit: edit.statutory_limit.unwrap_or(before.statutory_limit),
+            limit_unit: edit.limit_unit.unwrap_or(before.limit_unit),
+            authority_level: edit.authority_level.unwrap_or(before.authority_level),
+            limit_source: edit
+                .limit_source
+                .as_deref()
+                .map(str::trim)
+                .map(str::to_string)
+                .unwrap_or(before.limit_source.clone()),
+            limit_confirmed: edit.limit_confirmed.unwrap_or(before.limit_confirmed),
+            materials_source: if materials.is_some() {
+                format!("edited by {}", user.username)
+            } else {
+                before.materials_source.clone()
+            },
+            required_materials: materials.unwrap_or(before.required_materials.clone()),
+            prerequisites: edit.prerequisites.clone().unwrap_or(before.prerequisites.clone()),
+            light_policy: LightPolicy {
+                warn_days: edit.warn_days.unwrap_or(before.light_policy.warn_days),
+                warn_ratio_percent: edit.warn_ratio_percent.unwrap_or(before.light_policy.warn_ratio_percent),
+            },
+            updated_at: Some(now_text()),
+            ..before.clone()
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE item_types SET promised_limit = $1, statutory_limit = $2, limit_unit = $3, authority_level = $4,
+                 limit_source = $5, limit_confirmed = $6, required_materials = $7, prerequisites = $8,
+                 materials_source = $9, warn_days = $10, warn_ratio_percent = $11, updated_at = $12
+             WHERE id = $13",
+        )
+        .bind(i64::from(after.promised_limit))
+        .bind(i64::from(after.statutory_limit))
+        .bind(after.limit_unit.as_str())
+        .bind(after.authority_level.as_str())
+        .bind(&after.limit_source)
+        .bind(after.limit_confirmed)
+        .bind(to_json(&after.required_materials))
+        .bind(to_json(&after.prerequisites))
+        .bind(&after.materials_source)
+        .bind(i64::from(after.light_policy.warn_days))
+        .bind(i64::from(after.light_policy.warn_ratio_percent))
+        .bind(&after.updated_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: before.region_code.clone(),
+                actor_id: Some(user.id.clone()),
+                actor_role: Some(user.role.as_str().into()),
+                action: "item_type.update".into(),
+                object_type: "item_type".into(),
+                object_id: Some(id.to_string()),
+                payload: serde_json::json!({ "code": before.code, "before": before, "after": after }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

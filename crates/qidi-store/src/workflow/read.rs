@@ -1,0 +1,468 @@
+//! Reading applications: one with its full timeline, a handler's inbox ordered by
+//! light, a project unit's projects with their applications.
+
+use super::{
+    actor_for, app_from_row, bind_all, visible, ApplicationRow, MaterialSpec, ProjectHelper, StoredFile, WorkflowError,
+    APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT,
+};
+use crate::users::User;
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use qidi_core::calendar::WorkCalendar;
+use qidi_core::catalogue::LimitUnit;
+use qidi_core::deadline::ClockPause;
+use qidi_core::light::{Light, LightPolicy};
+use qidi_core::workflow::{
+    decide, one_time_violations, running_clocks, Action, ApplicationEvent, ApplicationFacts, ApplicationState,
+    ApplicationView, NoticeProblem, OneTimeNotice, OneTimeViolation, PauseReason,
+};
+use qidi_core::Role;
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// One step of an application's record, as the timeline shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineStep {
+    pub seq: u64,
+    pub at: String,
+    pub on: NaiveDate,
+    pub actor_user_id: String,
+    pub actor_name: String,
+    pub actor_role: &'static str,
+    /// Taken by an assisted-service helper on the unit's behalf.
+    pub helper_for: bool,
+    pub action: Action,
+    pub action_code: &'static str,
+    pub action_label: &'static str,
+    pub state_after: ApplicationState,
+    pub state_label: &'static str,
+    /// What the action carried, in one line (document number, reasons, notice size …).
+    pub summary: String,
+    pub reason: Option<String>,
+    pub attachments: Vec<String>,
+    /// Working days in (previous step, this step]; for the first step, since the
+    /// application was created.
+    pub working_days_since_previous: i64,
+    /// A return that breaks the one-time rule.
+    pub breaks_one_time_rule: bool,
+}
+
+/// A clock running now, counted for today.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockStatus {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub started_on: NaiveDate,
+    pub limit: u32,
+    pub unit: LimitUnit,
+    pub due_on: Option<NaiveDate>,
+    pub warn_on: Option<NaiveDate>,
+    pub provisional: bool,
+    pub paused: bool,
+    pub used: i64,
+    pub light: Option<Light>,
+}
+
+/// One checklist line with its current file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistEntry {
+    pub code: String,
+    pub name: String,
+    pub file: Option<StoredFile>,
+}
+
+/// An application with everything its page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationDetail {
+    pub application: ApplicationRow,
+    pub facts: ApplicationFacts,
+    pub checklist: Vec<ChecklistEntry>,
+    /// Every upload, newest first (replaced ones included).
+    pub files: Vec<StoredFile>,
+    pub view: ApplicationView,
+    pub timeline: Vec<TimelineStep>,
+    pub clocks: Vec<ClockStatus>,
+    pub one_time_violations: Vec<OneTimeViolation>,
+    /// The actions (core `Action::as_str`) the core would let this user take now.
+    pub available_actions: Vec<&'static str>,
+    pub helpers: Vec<ProjectHelper>,
+}
+
+impl ApplicationDetail {
+    pub fn can(&self, action: &str) -> bool {
+        self.available_actions.contains(&action)
+    }
+}
+
+/// A pending item of one of the user's projects, with its latest application.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemWithApplication {
+    pub pending_item_id: String,
+    pub item_type_code: String,
+    pub item_type: String,
+    pub handling_department: String,
+    pub status: String,
+    /// Prerequisite item types of this project not yet granted.
+    pub open_prerequisites: Vec<String>,
+    pub application: Option<ApplicationRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectApplications {
+    pub project_id: String,
+    pub project_code: String,
+    pub project_name: String,
+    pub owner: Option<String>,
+    pub items: Vec<ItemWithApplication>,
+}
+
+fn light_rank(l: Option<Light>) -> u8 {
+    match l {
+        Some(Light::Red) => 0,
+        Some(Light::Yellow) => 1,
+        Some(Light::Green) => 2,
+        None => 3,
+    }
+}
+
+/// Red first, then yellow, then green, then those without a running clock; within a
+/// colour the earliest due date first.
+pub fn sort_by_light(rows: &mut [ApplicationRow]) {
+    rows.sort_by(|a, b| {
+        (light_rank(a.light), a.due_on.is_none(), a.due_on, &a.created_at).cmp(&(
+            light_rank(b.light),
+            b.due_on.is_none(),
+            b.due_on,
+            &b.created_at,
+        ))
+    });
+}
+
+/// Action templates to ask the core which steps are open: each with content that
+/// passes validation, so that only who and when decide.
+fn probes(facts: &ApplicationFacts, today: NaiveDate) -> Vec<Action> {
+    let all = facts.required_materials.clone();
+    let text = || "—".to_string();
+    vec![
+        Action::Submit { materials: all.clone() },
+        Action::Resubmit { materials: all.clone(), replaced: Vec::new() },
+        Action::Return {
+            notice: OneTimeNotice {
+                problems: vec![NoticeProblem::new(all.first().map_or("—", |s| s.as_str()), "—", "—")],
+                suggestions: Vec::new(),
+            },
+        },
+        Action::Accept,
+        Action::Pause { reason: PauseReason::ExpertReview, note: text() },
+        Action::Resume,
+        Action::Approve { document_number: text(), decided_on: today },
+        Action::Refuse { reasons: text() },
+        Action::Forward { to_authority: text() },
+        Action::RecordHigherOutcome { approved: true, document_number: Some(text()), reasons: None, decided_on: None },
+        Action::Withdraw { reason: text() },
+    ]
+}
+
+fn material_name(checklist: &[MaterialSpec], code: &str) -> String {
+    checklist.iter().find(|m| m.code == code).map_or_else(|| code.to_string(), |m| m.name.clone())
+}
+
+fn summary(action: &Action, checklist: &[MaterialSpec]) -> String {
+    let names = |codes: &[String]| codes.iter().map(|c| material_name(checklist, c)).collect::<Vec<_>>().join("、");
+    match action {
+        Action::Submit { materials } => format!("提交材料 {} 项", materials.len()),
+        Action::Resubmit { materials, replaced } if replaced.is_empty() => {
+            format!("重新提交材料 {} 项", materials.len())
+        }
+        Action::Resubmit { materials, replaced } => {
+            format!("重新提交材料 {} 项，更换：{}", materials.len(), names(replaced))
+        }
+        Action::Return { notice } => format!("一次性告知问题 {} 项", notice.problems.len()),
+        Action::Accept | Action::Resume => String::new(),
+        Action::Pause { reason, note } if note.trim().is_empty() => reason.label_zh().to_string(),
+        Action::Pause { reason, note } => format!("{}：{}", reason.label_zh(), note.trim()),
+        Action::Approve { document_number, decided_on } => format!("批复文号 {document_number}，{decided_on}"),
+        Action::Refuse { reasons } => format!("理由：{reasons}"),
+        Action::Forward { to_authority } => format!("转报至 {to_authority}"),
+        Action::RecordHigherOutcome { approved: true, document_number, decided_on, .. } => format!(
+            "上级批准，文号 {}{}",
+            document_number.as_deref().unwrap_or(""),
+            decided_on.map(|d| format!("，{d}")).unwrap_or_default()
+        ),
+        Action::RecordHigherOutcome { approved: false, reasons, .. } => {
+            format!("上级不予许可，理由：{}", reasons.as_deref().unwrap_or(""))
+        }
+        Action::Withdraw { reason } => format!("理由：{reason}"),
+    }
+}
+
+impl Store {
+    /// Display names of users by id.
+    async fn user_names(&self, ids: impl Iterator<Item = &str>) -> Result<HashMap<String, (String, Role)>, StoreError> {
+        let mut out = HashMap::new();
+        for id in ids {
+            if out.contains_key(id) {
+                continue;
+            }
+            if let Some(u) = self.user_by_id(id).await? {
+                out.insert(id.to_string(), (u.display_name, u.role));
+            }
+        }
+        Ok(out)
+    }
+
+    fn timeline_of(
+        events: &[ApplicationEvent],
+        facts: &ApplicationFacts,
+        checklist: &[MaterialSpec],
+        created_on: NaiveDate,
+        calendar: &WorkCalendar,
+        names: &HashMap<String, (String, Role)>,
+    ) -> Vec<TimelineStep> {
+        let mut view = ApplicationView::new();
+        let mut prev = created_on;
+        let mut out = Vec::with_capacity(events.len());
+        for e in events {
+            // The record was checked when written; a step that no longer replays is
+            // still shown, with the state it left.
+            let _ = view.apply(e, facts);
+            let breaks = matches!(e.action, Action::Return { .. })
+                && view.notices.iter().any(|n| n.seq == e.seq && !n.flags.is_empty());
+            let (name, role) =
+                names.get(&e.actor_user_id).cloned().unwrap_or_else(|| (e.actor_user_id.clone(), e.actor.role));
+            out.push(TimelineStep {
+                seq: e.seq,
+                at: e.at.format("%Y-%m-%d %H:%M").to_string(),
+                on: e.on,
+                actor_user_id: e.actor_user_id.clone(),
+                actor_name: name,
+                actor_role: role.label_zh(),
+                helper_for: e.actor.helper_for,
+                action: e.action.clone(),
+                action_code: e.action.as_str(),
+                action_label: e.action.label_zh(),
+                state_after: view.state,
+                state_label: view.state.label_zh(),
+                summary: summary(&e.action, checklist),
+                reason: e.reason.clone(),
+                attachments: e.attachments.clone(),
+                working_days_since_previous: calendar.working_days_between(prev, e.on).max(0),
+                breaks_one_time_rule: breaks,
+            });
+            prev = e.on;
+        }
+        out
+    }
+
+    /// An application with its checklist, files, timeline, clocks and the actions the
+    /// user may take.
+    pub async fn application_detail(&self, user: &User, id: &str) -> Result<ApplicationDetail, WorkflowError> {
+        let application = self.application(user, id).await?;
+        let stored = self.stored_facts(id).await?;
+        let events = self.application_events(id).await?;
+        let view = qidi_core::workflow::replay(&events, &stored.facts)
+            .map_err(|e| StoreError::Invalid(format!("application {id}: its record does not replay: {e}")))?;
+        let calendar = self.work_calendar().await?;
+        let today = crate::today();
+        let names = self.user_names(events.iter().map(|e| e.actor_user_id.as_str())).await?;
+        let created_on = NaiveDate::parse_from_str(stored.created_at.get(..10).unwrap_or(""), "%Y-%m-%d")
+            .unwrap_or_else(|_| events.first().map_or(today, |e| e.on));
+        let timeline = Self::timeline_of(&events, &stored.facts, &stored.checklist, created_on, &calendar, &names);
+        let clocks = clock_statuses(&view, &calendar, &stored.policy, today);
+        let helper = self.helper_link(&user.id, &application.project_id).await?;
+        let available_actions = probes(&stored.facts, today)
+            .into_iter()
+            .filter(|a| {
+                let actor = actor_for(user, helper.as_ref(), &stored.facts.owner_id, a.side());
+                decide(&view.state, &stored.facts, &actor, a).is_ok()
+            })
+            .map(|a| a.as_str())
+            .collect();
+        let current = self.current_files(id).await?;
+        let checklist = stored
+            .checklist
+            .iter()
+            .map(|m| ChecklistEntry {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                file: current.iter().find(|f| f.material_code == m.code).cloned(),
+            })
+            .collect();
+        Ok(ApplicationDetail {
+            one_time_violations: one_time_violations(&view),
+            files: self.all_files(id).await?,
+            helpers: self.project_helpers(user, &application.project_id).await?,
+            application,
+            facts: stored.facts,
+            checklist,
+            view,
+            timeline,
+            clocks,
+            available_actions,
+        })
+    }
+
+    /// What awaits the user's side, most urgent first: for a department its
+    /// applications awaiting a step or the higher outcome; for a project unit (or a
+    /// helper) those awaiting the unit; for the office and supervisors everything
+    /// open in the region that awaits a department or the higher authority.
+    pub async fn inbox(&self, user: &User) -> Result<Vec<ApplicationRow>, WorkflowError> {
+        let (vis, mut binds) = visible(user, 1);
+        let mut sql = format!("{APP_SELECT} WHERE {vis}");
+        match (user.role, &user.department_id) {
+            (Role::Applicant, _) => {
+                binds.push(AWAITING_UNIT.into());
+                sql.push_str(&format!(" AND a.awaiting = ${}", binds.len()));
+            }
+            (role, Some(dept)) if role.needs_department() => {
+                binds.push(AWAITING_DEPARTMENT.into());
+                binds.push(AWAITING_HIGHER.into());
+                binds.push(dept.clone());
+                let n = binds.len();
+                sql.push_str(&format!(
+                    " AND a.awaiting IN (${}, ${}) AND i.handling_department_id = ${n}",
+                    n - 2,
+                    n - 1
+                ));
+            }
+            _ => {
+                binds.push(AWAITING_DEPARTMENT.into());
+                binds.push(AWAITING_HIGHER.into());
+                let n = binds.len();
+                sql.push_str(&format!(" AND a.awaiting IN (${}, ${n})", n - 1));
+            }
+        }
+        // The earliest deadlines first, so that a cut at the limit never drops a red one.
+        sql.push_str(" ORDER BY (a.due_on IS NULL), a.due_on, a.created_at LIMIT 5000");
+        let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
+        let today = crate::today();
+        let mut apps = rows.iter().map(|r| app_from_row(r, today)).collect::<Result<Vec<_>, _>>()?;
+        sort_by_light(&mut apps);
+        Ok(apps)
+    }
+
+    /// The user's projects with their pending items and latest applications: for a
+    /// project unit its own projects, for anyone else the projects they accompany as
+    /// a helper.
+    pub async fn my_projects(&self, user: &User) -> Result<Vec<ProjectApplications>, WorkflowError> {
+        let (vis, binds) = if user.role == Role::Applicant {
+            visible(user, 1)
+        } else {
+            (
+                "EXISTS (SELECT 1 FROM project_helpers hv WHERE hv.project_id = p.id AND hv.helper_user_id = $1)"
+                    .to_string(),
+                vec![user.id.clone()],
+            )
+        };
+        let sql = format!(
+            "SELECT i.id, p.id, p.code, p.name, o.name, t.code, t.name, d.name, i.status, t.prerequisites
+             FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+                  JOIN departments d ON d.id = i.handling_department_id LEFT JOIN owners o ON o.id = p.owner_id
+             WHERE {vis} ORDER BY p.code, t.code LIMIT 2000"
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
+        let app_sql = format!("{APP_SELECT} WHERE {vis} ORDER BY a.created_at");
+        let today = crate::today();
+        let apps = bind_all(sqlx::query(&app_sql), &binds).fetch_all(&self.pool).await?;
+        let mut latest: HashMap<String, ApplicationRow> = HashMap::new();
+        for r in &apps {
+            let a = app_from_row(r, today)?;
+            latest.insert(a.pending_item_id.clone(), a);
+        }
+        let mut out: Vec<ProjectApplications> = Vec::new();
+        // (project id, item type code) → (name, status), for prerequisites.
+        let statuses: HashMap<(String, String), (String, String)> = rows
+            .iter()
+            .map(|r| ((r.get::<String, _>(1), r.get::<String, _>(5)), (r.get::<String, _>(6), r.get::<String, _>(8))))
+            .collect();
+        for r in &rows {
+            let project_id: String = r.get(1);
+            let prereqs: Vec<String> = serde_json::from_str(&r.get::<String, _>(9)).unwrap_or_default();
+            let open_prerequisites = prereqs
+                .iter()
+                .filter_map(|code| statuses.get(&(project_id.clone(), code.clone())))
+                .filter(|(_, status)| status == "pending")
+                .map(|(name, _)| name.clone())
+                .collect();
+            let item_id: String = r.get(0);
+            let item = ItemWithApplication {
+                application: latest.remove(&item_id),
+                pending_item_id: item_id,
+                item_type_code: r.get(5),
+                item_type: r.get(6),
+                handling_department: r.get(7),
+                status: r.get(8),
+                open_prerequisites,
+            };
+            match out.last_mut() {
+                Some(p) if p.project_id == project_id => p.items.push(item),
+                _ => out.push(ProjectApplications {
+                    project_id,
+                    project_code: r.get(2),
+                    project_name: r.get(3),
+                    owner: r.get(4),
+                    items: vec![item],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// A project's applications, each with its timeline, oldest application first.
+    pub async fn project_timeline(
+        &self,
+        user: &User,
+        project_id: &str,
+    ) -> Result<Vec<(ApplicationRow, Vec<TimelineStep>)>, WorkflowError> {
+        self.visible_project(user, project_id).await?;
+        let (vis, binds) = visible(user, 2);
+        let sql = format!("{APP_SELECT} WHERE a.project_id = $1 AND {vis} ORDER BY a.created_at, a.id");
+        let rows = bind_all(sqlx::query(&sql).bind(project_id), &binds).fetch_all(&self.pool).await?;
+        let today = crate::today();
+        let calendar = self.work_calendar().await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let app = app_from_row(r, today)?;
+            let stored = self.stored_facts(&app.id).await?;
+            let events = self.application_events(&app.id).await?;
+            let names = self.user_names(events.iter().map(|e| e.actor_user_id.as_str())).await?;
+            let created_on = NaiveDate::parse_from_str(stored.created_at.get(..10).unwrap_or(""), "%Y-%m-%d")
+                .unwrap_or_else(|_| events.first().map_or(today, |e| e.on));
+            let steps = Self::timeline_of(&events, &stored.facts, &stored.checklist, created_on, &calendar, &names);
+            out.push((app, steps));
+        }
+        Ok(out)
+    }
+}
+
+/// Every clock running now, with its deadline and light for `today`.
+fn clock_statuses(
+    view: &ApplicationView,
+    calendar: &WorkCalendar,
+    policy: &LightPolicy,
+    today: NaiveDate,
+) -> Vec<ClockStatus> {
+    running_clocks(view)
+        .into_iter()
+        .filter_map(|c| {
+            let pauses: Vec<ClockPause> =
+                c.pauses.iter().map(|(from, to)| ClockPause { from: *from, to: *to }).collect();
+            let deadline = calendar.compute_deadline(c.started_on, c.limit, c.unit, &pauses, policy).ok()?;
+            let used = calendar.limit_used(c.started_on, today, c.unit, &pauses).unwrap_or(0);
+            Some(ClockStatus {
+                kind: c.kind.as_str(),
+                label: c.kind.label_zh(),
+                started_on: c.started_on,
+                limit: c.limit,
+                unit: c.unit,
+                due_on: deadline.due_on,
+                warn_on: deadline.warn_on,
+                provisional: deadline.provisional,
+                paused: c.is_paused(),
+                used,
+                light: deadline.light(today),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,223 @@
+//! The ledger in the store, on both backends: importing is keyed and idempotent, a dry
+//! run and a refused import leave nothing behind, check lists track missing answers,
+//! and a fixed ledger takes later items as additions.
+
+use chrono::NaiveDate;
+use qidi_core::ledger::{Capacity, CheckAnswer};
+use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
+use qidi_core::{RegionCode, Role};
+use qidi_office::{ImportedItem, ImportedProject, LedgerImport, RowIssue};
+use qidi_store::ledger_import::ImportMode;
+use qidi_store::testing::on_each_backend;
+use qidi_store::users::{NewUser, User};
+use qidi_store::Store;
+use sqlx::Row;
+
+fn banner() -> RegionCode {
+    RegionCode::parse("152529").unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn item(code: &str, dept: &str, person: Option<&str>) -> ImportedItem {
+    ImportedItem {
+        item_type: code.into(),
+        handling_department: dept.into(),
+        check_result: Some("已核查".into()),
+        responsible_person: person.map(str::to_string),
+        acceptance_status: None,
+        due_on: Some(date(2022, 9, 30)),
+        note: None,
+        row: 4,
+    }
+}
+
+fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject {
+    ImportedProject {
+        code: ProjectCode::parse(code).unwrap(),
+        name: format!("项目{code}"),
+        owner: Some("锡林能源有限公司".into()),
+        initiating_department: Some(dept.into()),
+        year: Some(2022),
+        investment: Some(Yuan(12_345_600)),
+        stage: Some(ProjectStage::NotStarted),
+        items,
+        first_row: 4,
+    }
+}
+
+fn ledger(projects: Vec<ImportedProject>, errors: Vec<RowIssue>) -> LedgerImport {
+    LedgerImport {
+        sheet: "Sheet1".into(),
+        header_row: 3,
+        title: None,
+        unit: None,
+        date: None,
+        projects,
+        errors,
+        warnings: Vec::new(),
+    }
+}
+
+fn sample() -> LedgerImport {
+    ledger(
+        vec![
+            project(
+                "2022-152529-44-01-000101",
+                "fgw",
+                vec![item("land_pre_review", "zrzy", Some("王海")), item("eia", "sthj", None)],
+            ),
+            project("2021-152529-59-03-000202", "gxj", vec![item("construction_permit", "zjj", Some("张伟"))]),
+        ],
+        Vec::new(),
+    )
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    sqlx::query(sql).fetch_one(store.pool()).await.unwrap().get(0)
+}
+
+async fn user(store: &Store, username: &str, role: Role, dept: Option<&str>) -> User {
+    let department_id = match dept {
+        Some(code) => Some(store.department_id(&banner(), code).await.unwrap()),
+        None => None,
+    };
+    store
+        .create_user(
+            &NewUser {
+                region: &banner(),
+                username,
+                display_name: username,
+                role,
+                department_id: department_id.as_deref(),
+                owner_id: None,
+                password: "Test-Ledger-2026",
+            },
+            None,
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn import_is_keyed_idempotent_and_all_or_nothing() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        // A dry run works everything out and keeps nothing.
+        let s = store.import_ledger(&banner(), &sample(), None, true).await.unwrap();
+        assert!(s.dry_run && !s.written);
+        assert_eq!((s.projects_new, s.items_new, s.owners_new), (2, 3, 1));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 0);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events").await, 0);
+
+        let s = store.import_ledger(&banner(), &sample(), None, false).await.unwrap();
+        assert!(s.written);
+        assert_eq!((s.projects_new, s.items_new, s.owners_new), (2, 3, 1));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'project.import'").await, 2);
+
+        // Again: nothing new, nothing changed, one `unchanged` import event and no other.
+        let s = store.import_ledger(&banner(), &sample(), None, false).await.unwrap();
+        assert_eq!((s.projects_new, s.projects_changed, s.projects_unchanged), (0, 0, 2));
+        assert_eq!((s.items_new, s.items_changed, s.items_unchanged, s.owners_new), (0, 0, 3, 0));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'project.import'").await, 2);
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM events WHERE action = 'ledger.import' AND outcome = 'unchanged'").await,
+            1
+        );
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 2);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM pending_items").await, 3);
+
+        // An empty cell keeps what the database has; a new value is a change.
+        let mut l = sample();
+        l.projects[0].owner = None;
+        l.projects[0].items[1].responsible_person = Some("李娜".into());
+        let s = store.import_ledger(&banner(), &l, None, false).await.unwrap();
+        assert_eq!((s.projects_changed, s.items_changed), (0, 1));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM projects WHERE owner_id IS NULL").await, 0);
+
+        // Row errors: refused outright, or only the valid projects with skip_invalid.
+        let issue = RowIssue { row: 9, column: "项目代码".into(), message: "项目代码格式不正确".into() };
+        let mut l = sample();
+        l.projects.push(project("2020-152529-76-01-000303", "fgw", vec![item("water_intake", "slj", None)]));
+        l.errors.push(issue);
+        let before = count(&store, "SELECT COUNT(*) FROM events").await;
+        assert!(matches!(
+            store.import_ledger(&banner(), &l, None, false).await,
+            Err(qidi_store::StoreError::Invalid(m)) if m.contains("1 处错误")
+        ));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events").await, before);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 2);
+        let s = store
+            .import_ledger_with(&banner(), &l, None, ImportMode { dry_run: false, skip_invalid: true })
+            .await
+            .unwrap();
+        assert_eq!((s.projects_new, s.errors), (1, 1));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn check_lists_show_missing_answers_and_fixed_ledgers_take_additions() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        store.import_ledger(&banner(), &sample(), None, false).await.unwrap();
+        let fgw_head = user(&store, "fgw_head", Role::DepartmentHead, Some("fgw")).await;
+        let leader = user(&store, "leader", Role::Leader, None).await;
+        let zrzy = user(&store, "zrzy_handler", Role::Handler, Some("zrzy")).await;
+        let slj = user(&store, "slj_handler", Role::Handler, Some("slj")).await;
+        let fgw = fgw_head.department_id.clone().unwrap();
+
+        let s = store.push_check_lists(&banner(), &fgw, date(2022, 8, 20), &fgw_head).await.unwrap();
+        assert_eq!((s.lists, s.items_added), (2, 2), "zrzy and sthj each get one row");
+        let again = store.push_check_lists(&banner(), &fgw, date(2022, 8, 22), &fgw_head).await.unwrap();
+        assert_eq!(again.items_added, 0);
+        let rows = store.check_rows(&banner(), &fgw).await.unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.answered_at.is_none() && r.answer_due_on == date(2022, 8, 22)));
+        let zrzy_rows = store.check_rows(&banner(), zrzy.department_id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(zrzy_rows.len(), 1, "the handling side sees its row");
+        let land = zrzy_rows[0].pending_item_id.clone();
+
+        let answer = CheckAnswer {
+            check_result: "材料齐全".into(),
+            responsible_person: "王海".into(),
+            acceptance_status: "已受理".into(),
+            due_on: Some(date(2022, 10, 15)),
+        };
+        assert!(store.answer_check(&land, answer.clone(), &slj).await.is_err(), "not slj's item");
+        assert!(store.answer_check(&land, CheckAnswer::default(), &zrzy).await.is_err(), "incomplete");
+        store.answer_check(&land, answer, &zrzy).await.unwrap();
+        let rows = store.check_rows(&banner(), &fgw).await.unwrap();
+        assert_eq!(rows.iter().filter(|r| r.answered_at.is_some()).count(), 1);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'check_report.answer'").await, 1);
+
+        // Fix fgw's ledger, then a later import adds an item: an addition.
+        let hash = store.ledger_state(&banner(), Some(&fgw)).await.unwrap().current_hash;
+        store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, &fgw_head).await.unwrap();
+        let out = store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, &leader).await.unwrap();
+        assert_eq!((out.fully_signed, out.baseline_added), (true, 2));
+        let mut l = sample();
+        l.projects[0].items.push(item("energy_review", "fgw", None));
+        let s = store.import_ledger(&banner(), &l, None, false).await.unwrap();
+        assert_eq!((s.items_new, s.additions), (1, 1));
+        // gxj's ledger is not fixed: its new items are not in the baseline.
+        let mut l = sample();
+        l.projects[1].items.push(item("eia", "sthj", None));
+        let s = store.import_ledger(&banner(), &l, None, false).await.unwrap();
+        assert_eq!((s.items_new, s.additions), (1, 0));
+        assert_eq!(store.record_additions(&banner(), None).await.unwrap(), 0, "nothing missed");
+        let p = store.baseline_progress(&banner(), None).await.unwrap();
+        assert_eq!((p.total.baseline, p.total.additions, p.total.remaining), (2, 1, 3));
+        assert_eq!(p.by_initiating.len(), 1);
+        assert_eq!(p.burn_down.end, date(2022, 12, 31));
+
+        // The signed versions and signatures are the record.
+        assert!(sqlx::query("UPDATE ledger_signatures SET content_hash = 'x'").execute(store.pool()).await.is_err());
+        assert!(sqlx::query("DELETE FROM ledger_versions").execute(store.pool()).await.is_err());
+        assert!(sqlx::query("UPDATE ledger_versions SET content = 'x'").execute(store.pool()).await.is_err());
+    })
+    .await;
+}

@@ -1,0 +1,1131 @@
+//! The ledger pages (台账): a department's check lists, sign-off, baseline and progress;
+//! the banner ledger; spreadsheet import (dry run, then confirm) and export.
+//!
+//! Handlers translate: who may do what is `qidi_core::ledger`'s, what is stored is the
+//! store's. What a user may not see is 404; what a user may see but not do is 403.
+
+use crate::auth::PageUser;
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use qidi_core::ledger::{
+    may_answer, may_export, may_import, may_propose_removal, short_hash, AnswerState, BurnDown, Capacity, CheckAnswer,
+    Decision, LedgerKind, Progress, RemovalKind, RemovalReason, SignatureState, REMOVAL_REASONS,
+};
+use qidi_core::role::ScopeLimit;
+use qidi_core::{Role, Scope};
+use qidi_office::{read_ledger_bytes, ExportSheets, ImportOptions, LedgerImport, LedgerWriter, OfficeError, RowIssue};
+use qidi_store::baseline::{
+    BaselineRow, CampaignRow, CheckRow, DepartmentProgress, DepartmentRef, LedgerState, NewRemoval, ProgressReport,
+    RemovalRow,
+};
+use qidi_store::ledger_import::{ImportMode, ImportSummary};
+use qidi_store::users::User;
+use qidi_store::StoreError;
+use serde::Deserialize;
+
+/// The ledger routes, merged into the application router.
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/ledger", get(index))
+        .route("/ledger/banner", get(banner))
+        .route("/ledger/banner/sign", post(sign_banner))
+        .route("/ledger/campaign", post(set_campaign_end))
+        .route("/ledger/departments/{code}", get(department))
+        .route("/ledger/departments/{code}/push", post(push))
+        .route("/ledger/departments/{code}/sign", post(sign_department))
+        .route("/ledger/items/{id}/answer", post(answer))
+        .route("/ledger/removals", post(propose_removal))
+        .route("/ledger/removals/{id}/decide", post(decide_removal))
+        .route(
+            "/ledger/import",
+            get(import_form).post(import_upload).layer(axum::extract::DefaultBodyLimit::max(MAX_LEDGER_UPLOAD)),
+        )
+        .route("/ledger/import/confirm", post(import_confirm))
+        .route("/ledger/export", get(export))
+}
+
+/// The largest spreadsheet the web page takes; bigger ledgers go through `qidi import ledger`.
+const MAX_LEDGER_UPLOAD: usize = 20 << 20;
+
+fn forbidden(message: &str) -> PageError {
+    PageError::Status(StatusCode::FORBIDDEN, message.to_string())
+}
+
+fn unprocessable(message: impl Into<String>) -> PageError {
+    PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
+}
+
+/// Inspectors (and leaders, except for signing) read; nobody else is read-only here.
+fn not_read_only(user: &User) -> Result<(), PageError> {
+    if user.role == Role::Inspector {
+        return Err(forbidden("派驻纪检组为只读权限，不能修改台账"));
+    }
+    Ok(())
+}
+
+/// The department, if this user may see its ledger: region-wide roles see every
+/// department; a department's staff see their own; anyone else gets 404.
+async fn visible_department(state: &SharedState, user: &User, code: &str) -> Result<DepartmentRef, PageError> {
+    let dept = state.store.department_by_code(&user.region(), code).await?.ok_or_else(PageError::not_found)?;
+    match user.scope().limit {
+        ScopeLimit::Region => Ok(dept),
+        ScopeLimit::Department(d) if d == dept.id => Ok(dept),
+        _ => Err(PageError::not_found()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// View models
+// ---------------------------------------------------------------------------
+
+struct CampaignView {
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    milestones: Vec<(String, String, bool)>,
+}
+
+impl CampaignView {
+    fn of(c: &CampaignRow) -> Self {
+        let today = qidi_store::today();
+        CampaignView {
+            name: c.campaign.name.clone(),
+            starts_on: c.campaign.starts_on.to_string(),
+            ends_on: c.campaign.ends_on.to_string(),
+            milestones: c
+                .campaign
+                .milestones
+                .iter()
+                .map(|m| (m.on.to_string(), m.label.clone(), m.on < today))
+                .collect(),
+        }
+    }
+}
+
+struct ProgressRow {
+    code: String,
+    name: String,
+    baseline: u64,
+    additions: u64,
+    approved: u64,
+    removed: u64,
+    remaining: u64,
+    percent: u64,
+}
+
+impl ProgressRow {
+    fn of(code: &str, name: &str, p: &Progress) -> Self {
+        ProgressRow {
+            code: code.to_string(),
+            name: name.to_string(),
+            baseline: p.baseline,
+            additions: p.additions,
+            approved: p.approved,
+            removed: p.removed,
+            remaining: p.remaining,
+            percent: p.percent_done(),
+        }
+    }
+    fn rows(list: &[DepartmentProgress]) -> Vec<ProgressRow> {
+        list.iter().map(|d| ProgressRow::of(&d.department.code, &d.department.name, &d.progress)).collect()
+    }
+}
+
+struct SigRow {
+    capacity: &'static str,
+    signer: String,
+    signed_at: String,
+    state: &'static str,
+    state_class: &'static str,
+}
+
+struct VersionRow {
+    hash: String,
+    short: String,
+    items: i64,
+    fully_signed: bool,
+    signatures: Vec<SigRow>,
+}
+
+struct LedgerView {
+    hash: String,
+    short: String,
+    items: u64,
+    locked: bool,
+    signed_now: Vec<&'static str>,
+    versions: Vec<VersionRow>,
+    /// Capacities this user may sign the current content in: (value, label).
+    can_sign: Vec<(&'static str, &'static str)>,
+    parts: Vec<(String, String, u64)>,
+}
+
+impl LedgerView {
+    fn of(s: &LedgerState, user: &User, ledger_dept_id: Option<&str>) -> Self {
+        let can_sign = s
+            .kind
+            .capacities()
+            .iter()
+            .copied()
+            .filter(|c| c.role() == user.role)
+            .filter(|c| *c != Capacity::DepartmentHead || user.department_id.as_deref() == ledger_dept_id)
+            .filter(|c| !s.signed_now.contains(c))
+            .filter(|c| {
+                // The capacities before this one must have signed this very content.
+                let caps = s.kind.capacities();
+                caps.iter().take_while(|x| *x != c).all(|x| s.signed_now.contains(x))
+            })
+            .filter(|_| s.items > 0)
+            .map(|c| (c.as_str(), c.label_zh()))
+            .collect();
+        LedgerView {
+            hash: s.current_hash.clone(),
+            short: short_hash(&s.current_hash).to_string(),
+            items: s.items,
+            locked: s.locked,
+            signed_now: s.signed_now.iter().map(|c| c.label_zh()).collect(),
+            versions: s
+                .versions
+                .iter()
+                .map(|v| VersionRow {
+                    hash: v.content_hash.clone(),
+                    short: short_hash(&v.content_hash).to_string(),
+                    items: v.items,
+                    fully_signed: v.fully_signed,
+                    signatures: v
+                        .signatures
+                        .iter()
+                        .map(|g| SigRow {
+                            capacity: g.capacity.label_zh(),
+                            signer: g.signer_name.clone(),
+                            signed_at: g.signed_at.chars().take(16).collect::<String>().replace('T', " "),
+                            state: g.state.label_zh(),
+                            state_class: match g.state {
+                                SignatureState::Matches => "ok",
+                                SignatureState::Outdated => "stale",
+                                SignatureState::Broken => "broken",
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+            can_sign,
+            parts: s
+                .parts
+                .iter()
+                .map(|p| (p.department.clone(), short_hash(&p.content_hash).to_string(), p.items))
+                .collect(),
+        }
+    }
+}
+
+struct CheckRowView {
+    item_id: String,
+    project_code: String,
+    project_name: String,
+    item_type: String,
+    initiating: String,
+    handling: String,
+    answer_due_on: String,
+    state: &'static str,
+    state_class: &'static str,
+    answered: bool,
+    check_result: String,
+    responsible_person: String,
+    acceptance_status: String,
+    due_on: String,
+}
+
+impl CheckRowView {
+    fn of(r: &CheckRow, today: NaiveDate) -> Self {
+        let st = AnswerState::of(r.answered_at.is_some(), r.answer_due_on, today);
+        CheckRowView {
+            item_id: r.pending_item_id.clone(),
+            project_code: r.project_code.clone(),
+            project_name: r.project_name.clone(),
+            item_type: r.item_type.clone(),
+            initiating: r.initiating_department.clone(),
+            handling: r.handling_department.clone(),
+            answer_due_on: r.answer_due_on.to_string(),
+            state: st.label_zh(),
+            state_class: match st {
+                AnswerState::Answered => "ok",
+                AnswerState::Missing => "missing",
+                AnswerState::Overdue => "overdue",
+            },
+            answered: st == AnswerState::Answered,
+            check_result: r.check_result.clone().unwrap_or_default(),
+            responsible_person: r.responsible_person.clone().unwrap_or_default(),
+            acceptance_status: r.acceptance_status.clone().unwrap_or_default(),
+            due_on: r.due_on.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// One pushed list, as the initiating department sees it.
+struct ListSummary {
+    handling: String,
+    due_on: String,
+    items: usize,
+    answered: usize,
+    missing: usize,
+    overdue: usize,
+}
+
+struct BaselineView {
+    project_id: String,
+    item_id: String,
+    project_code: String,
+    project_name: String,
+    item_type: String,
+    handling: String,
+    addition: bool,
+    status: String,
+    reduced: bool,
+}
+
+impl BaselineView {
+    fn of(b: &BaselineRow) -> Self {
+        let status = match (b.reduction, &b.reduced_on) {
+            (Some(r), on) => {
+                let reason = b
+                    .reason
+                    .map(|x| format!("：{}（{}）", x.label_zh(), b.reason_text.clone().unwrap_or_default()))
+                    .unwrap_or_default();
+                format!("{} {}{}", r.label_zh(), on.clone().unwrap_or_default(), reason)
+            }
+            (None, _) => "待办理".to_string(),
+        };
+        BaselineView {
+            project_id: b.project_id.clone(),
+            item_id: b.pending_item_id.clone(),
+            project_code: b.project_code.clone(),
+            project_name: b.project_name.clone(),
+            item_type: b.item_type.clone(),
+            handling: b.handling_department.clone(),
+            addition: b.is_addition,
+            status,
+            reduced: b.reduction.is_some(),
+        }
+    }
+}
+
+struct RemovalView {
+    id: String,
+    kind: &'static str,
+    project_code: String,
+    project_name: String,
+    in_library: bool,
+    item_type: String,
+    reason: &'static str,
+    reason_text: String,
+    proposed_at: String,
+    decision: &'static str,
+    proposed: bool,
+    decided_at: String,
+    decision_note: String,
+}
+
+impl RemovalView {
+    fn of(r: &RemovalRow) -> Self {
+        RemovalView {
+            id: r.id.clone(),
+            kind: r.kind.label_zh(),
+            project_code: r.project_code.clone(),
+            project_name: r.project_name.clone(),
+            in_library: r.in_library,
+            item_type: r.item_type.clone().unwrap_or_default(),
+            reason: r.reason.label_zh(),
+            reason_text: r.reason_text.clone(),
+            proposed_at: r.proposed_at.chars().take(10).collect(),
+            decision: r.decision.label_zh(),
+            proposed: r.decision == Decision::Proposed,
+            decided_at: r.decided_at.clone().map(|d| d.chars().take(10).collect()).unwrap_or_default(),
+            decision_note: r.decision_note.clone().unwrap_or_default(),
+        }
+    }
+}
+
+fn reasons() -> Vec<(&'static str, &'static str)> {
+    REMOVAL_REASONS.iter().map(|r| (r.as_str(), r.label_zh())).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The burn-down chart: inline SVG with presentation attributes only (the CSP
+// forbids inline styles and scripts).
+// ---------------------------------------------------------------------------
+
+struct Label {
+    x: String,
+    y: String,
+    text: String,
+    anchor: &'static str,
+}
+
+struct Chart {
+    width: u32,
+    height: u32,
+    left: String,
+    right: String,
+    top: String,
+    bottom: String,
+    ideal: String,
+    actual: String,
+    x_labels: Vec<Label>,
+    y_labels: Vec<Label>,
+    milestones: Vec<Label>,
+    summary: String,
+}
+
+fn f1(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+impl Chart {
+    fn of(b: &BurnDown, c: &CampaignRow) -> Chart {
+        let (width, height) = (720u32, 280u32);
+        let (left, right, top, bottom) = (48.0, width as f64 - 16.0, 16.0, height as f64 - 44.0);
+        let axis_end = b.axis_end();
+        let span = (axis_end - b.start).num_days().max(1) as f64;
+        let max = b.actual.iter().map(|p| p.1).max().unwrap_or(0).max(b.initial).max(1);
+        let x = |d: NaiveDate| left + ((d - b.start).num_days() as f64 / span).clamp(0.0, 1.0) * (right - left);
+        let y = |v: f64| bottom - (v / max as f64) * (bottom - top);
+        // The ideal line: from the start to zero at the campaign's end, then along zero.
+        let mut ideal = vec![format!("{},{}", f1(x(b.start)), f1(y(b.ideal(b.start))))];
+        if b.end > b.start {
+            ideal.push(format!("{},{}", f1(x(b.end)), f1(y(0.0))));
+        }
+        ideal.push(format!("{},{}", f1(x(axis_end)), f1(y(0.0))));
+        let mut pts: Vec<String> = Vec::new();
+        let mut prev: Option<f64> = None;
+        for (d, v) in &b.actual {
+            let (px, py) = (x(*d), y(*v as f64));
+            if let Some(py0) = prev {
+                pts.push(format!("{},{}", f1(px), f1(py0)));
+            }
+            pts.push(format!("{},{}", f1(px), f1(py)));
+            prev = Some(py);
+        }
+        let mut ticks = vec![0, max / 2, max];
+        ticks.dedup();
+        let y_labels = ticks
+            .iter()
+            .map(|v| Label { x: f1(left - 6.0), y: f1(y(*v as f64) + 4.0), text: v.to_string(), anchor: "end" })
+            .collect();
+        let mut days = vec![b.start, b.end.max(b.start), axis_end];
+        days.dedup();
+        let n = days.len();
+        let x_labels = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| Label {
+                x: f1(x(*d)),
+                y: f1(bottom + 16.0),
+                text: d.format("%Y-%m-%d").to_string(),
+                anchor: if i == 0 {
+                    "start"
+                } else if i + 1 == n {
+                    "end"
+                } else {
+                    "middle"
+                },
+            })
+            .collect();
+        let milestones = c
+            .campaign
+            .milestones
+            .iter()
+            .filter(|m| m.on > b.start && m.on < axis_end)
+            .map(|m| Label {
+                x: f1(x(m.on)),
+                y: f1(bottom + 32.0),
+                text: m.on.format("%m-%d").to_string(),
+                anchor: "middle",
+            })
+            .collect();
+        let (last_day, last) = b.actual.last().copied().unwrap_or((b.start, 0));
+        let summary = format!(
+            "基线自 {} 起 {} 项，截至 {} 剩余 {} 项，按期清零应剩 {:.0} 项（工作期至 {}）{}",
+            b.start,
+            b.initial,
+            last_day,
+            last,
+            b.ideal(last_day),
+            b.end,
+            if b.behind() { "，进度落后" } else { "" }
+        );
+        Chart {
+            width,
+            height,
+            left: f1(left),
+            right: f1(right),
+            top: f1(top),
+            bottom: f1(bottom),
+            ideal: ideal.join(" "),
+            actual: pts.join(" "),
+            x_labels,
+            y_labels,
+            milestones,
+            summary,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pages
+// ---------------------------------------------------------------------------
+
+pub async fn index(PageUser(user): PageUser, State(state): State<SharedState>) -> Result<Response, PageError> {
+    match user.scope().limit {
+        ScopeLimit::Region => Ok(Redirect::to("/ledger/banner").into_response()),
+        ScopeLimit::Department(d) => {
+            let code = state
+                .store
+                .departments(&user.region())
+                .await?
+                .into_iter()
+                .find(|x| x.id == d)
+                .map(|x| x.code)
+                .ok_or_else(PageError::not_found)?;
+            Ok(Redirect::to(&format!("/ledger/departments/{code}")).into_response())
+        }
+        _ => Err(PageError::not_found()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger_department.html")]
+struct DepartmentPage<'a> {
+    user: &'a User,
+    dept: DepartmentRef,
+    campaign: CampaignView,
+    ledger: LedgerView,
+    lists: Vec<ListSummary>,
+    missing: Vec<CheckRowView>,
+    to_answer: Vec<CheckRowView>,
+    can_push: bool,
+    can_answer: bool,
+    can_propose: bool,
+    can_decide: bool,
+    progress: Vec<ProgressRow>,
+    chart: Chart,
+    baseline: Vec<BaselineView>,
+    projects: Vec<(String, String, String)>,
+    removals: Vec<RemovalView>,
+    reasons: Vec<(&'static str, &'static str)>,
+    default_due: String,
+    region_wide: bool,
+    sign_action: String,
+}
+
+pub async fn department(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let dept = visible_department(&state, &user, &code).await?;
+    let region = user.region();
+    let store = &state.store;
+    let campaign = store.campaign(&region).await?;
+    let ledger = store.ledger_state(&region, Some(&dept.id)).await?;
+    let rows = store.check_rows(&region, &dept.id).await?;
+    let today = qidi_store::today();
+    let mut lists: Vec<ListSummary> = Vec::new();
+    let mut missing = Vec::new();
+    let mut to_answer = Vec::new();
+    for r in &rows {
+        let v = CheckRowView::of(r, today);
+        if r.initiating_department_id == dept.id {
+            match lists.iter_mut().find(|l| l.handling == r.handling_department) {
+                Some(l) => l.items += 1,
+                None => lists.push(ListSummary {
+                    handling: r.handling_department.clone(),
+                    due_on: r.answer_due_on.to_string(),
+                    items: 1,
+                    answered: 0,
+                    missing: 0,
+                    overdue: 0,
+                }),
+            }
+            let l = lists.iter_mut().find(|l| l.handling == r.handling_department).expect("just pushed");
+            match v.state_class {
+                "ok" => l.answered += 1,
+                "overdue" => l.overdue += 1,
+                _ => l.missing += 1,
+            }
+            if !v.answered {
+                missing.push(CheckRowView::of(r, today));
+            }
+        }
+        if r.handling_department_id == dept.id {
+            to_answer.push(v);
+        }
+    }
+    let report: ProgressReport = store.baseline_progress(&region, Some(&dept.id)).await?;
+    let mut progress = Vec::new();
+    if let Some(p) = report.by_initiating.iter().find(|p| p.department.id == dept.id) {
+        progress.push(ProgressRow::of("ledger", "本部门台账（立项项目）", &p.progress));
+    }
+    if let Some(p) = report.by_handling.iter().find(|p| p.department.id == dept.id) {
+        progress.push(ProgressRow::of("handling", "本部门办理事项", &p.progress));
+    }
+    let chart = Chart::of(&report.burn_down, &report.campaign);
+    let baseline = store.baseline_rows(&region, Some(&dept.id), 2000).await?.iter().map(BaselineView::of).collect();
+    let dept_scope = Scope { limit: ScopeLimit::Department(dept.id.clone()), ..user.scope() };
+    let projects = store
+        .list_projects(&dept_scope, 2000, 0)
+        .await?
+        .into_iter()
+        .filter(|p| p.in_library && p.initiating_department.as_deref() == Some(dept.name.as_str()))
+        .map(|p| (p.id, p.code, p.name))
+        .collect();
+    let removals = store.removals(&region, Some(&dept.id)).await?.iter().map(RemovalView::of).collect();
+    let own = user.department_id.as_deref() == Some(dept.id.as_str());
+    let page = DepartmentPage {
+        user: &user,
+        campaign: CampaignView::of(&campaign),
+        ledger: LedgerView::of(&ledger, &user, Some(&dept.id)),
+        lists,
+        missing,
+        to_answer,
+        can_push: qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id),
+        can_answer: may_answer(user.role, user.department_id.as_deref(), &dept.id),
+        can_propose: may_propose_removal(user.role).is_ok() && (own || user.role == Role::Office),
+        can_decide: user.role == Role::Office,
+        progress,
+        chart,
+        baseline,
+        projects,
+        removals,
+        reasons: reasons(),
+        default_due: (today + chrono::Days::new(3)).to_string(),
+        region_wide: user.scope().limit == ScopeLimit::Region,
+        sign_action: format!("/ledger/departments/{}/sign", dept.code),
+        dept,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "ledger_banner.html")]
+struct BannerPage<'a> {
+    user: &'a User,
+    campaign: CampaignView,
+    ledger: LedgerView,
+    total: ProgressRow,
+    by_initiating: Vec<ProgressRow>,
+    by_handling: Vec<ProgressRow>,
+    chart: Chart,
+    departments: Vec<(String, String, bool, bool)>,
+    removals: Vec<RemovalView>,
+    can_import: bool,
+    can_set_end: bool,
+    can_decide: bool,
+}
+
+pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) -> Result<Response, PageError> {
+    if user.scope().limit != ScopeLimit::Region {
+        return Err(PageError::not_found());
+    }
+    let region = user.region();
+    let store = &state.store;
+    let ledger = store.ledger_state(&region, None).await?;
+    let report = store.baseline_progress(&region, None).await?;
+    let locked: Vec<String> = ledger.parts.iter().map(|p| p.department.clone()).collect();
+    let departments = store
+        .departments(&region)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let signed = locked.contains(&d.code);
+            (d.code, d.name, d.initiates, signed)
+        })
+        .collect();
+    let removals = store.removals(&region, None).await?.iter().map(RemovalView::of).collect();
+    let page = BannerPage {
+        user: &user,
+        campaign: CampaignView::of(&report.campaign),
+        ledger: LedgerView::of(&ledger, &user, None),
+        total: ProgressRow::of("total", "全旗合计", &report.total),
+        by_initiating: ProgressRow::rows(&report.by_initiating),
+        by_handling: ProgressRow::rows(&report.by_handling),
+        chart: Chart::of(&report.burn_down, &report.campaign),
+        departments,
+        removals,
+        can_import: may_import(user.role),
+        can_set_end: user.role == Role::Office,
+        can_decide: user.role == Role::Office,
+    };
+    Ok(render(&page))
+}
+
+// ---------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------
+
+fn back_to(code: &str) -> Response {
+    Redirect::to(&format!("/ledger/departments/{code}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SignForm {
+    capacity: String,
+    hash: String,
+}
+
+/// Store refusals of a rule (stale hash, out of order …) are 409 with the reason.
+fn refused(e: StoreError) -> PageError {
+    match e {
+        StoreError::Conflict(m) => PageError::Status(StatusCode::CONFLICT, m),
+        other => other.into(),
+    }
+}
+
+pub async fn sign_department(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(code): Path<String>,
+    Form(form): Form<SignForm>,
+) -> Result<Response, PageError> {
+    let dept = visible_department(&state, &user, &code).await?;
+    let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
+    if !LedgerKind::Department.capacities().contains(&capacity) || capacity.role() != user.role {
+        return Err(forbidden("您的角色不能签署部门台账"));
+    }
+    state
+        .store
+        .sign_ledger(&user.region(), Some(&dept.id), capacity, form.hash.trim(), &user)
+        .await
+        .map_err(refused)?;
+    Ok(back_to(&dept.code))
+}
+
+pub async fn sign_banner(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Form(form): Form<SignForm>,
+) -> Result<Response, PageError> {
+    if user.scope().limit != ScopeLimit::Region {
+        return Err(PageError::not_found());
+    }
+    let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
+    if !LedgerKind::Banner.capacities().contains(&capacity) || capacity.role() != user.role {
+        return Err(forbidden("只有领导小组办公室可以签署全旗台账"));
+    }
+    state.store.sign_ledger(&user.region(), None, capacity, form.hash.trim(), &user).await.map_err(refused)?;
+    Ok(Redirect::to("/ledger/banner").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EndForm {
+    ends_on: String,
+}
+
+pub async fn set_campaign_end(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Form(form): Form<EndForm>,
+) -> Result<Response, PageError> {
+    if user.role != Role::Office {
+        return Err(forbidden("只有领导小组办公室可以调整工作期"));
+    }
+    let d = NaiveDate::parse_from_str(form.ends_on.trim(), "%Y-%m-%d")
+        .map_err(|_| unprocessable("日期格式应为 YYYY-MM-DD"))?;
+    state.store.set_campaign_end(&user.region(), d, &user).await?;
+    Ok(Redirect::to("/ledger/banner").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PushForm {
+    due_on: String,
+}
+
+pub async fn push(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(code): Path<String>,
+    Form(form): Form<PushForm>,
+) -> Result<Response, PageError> {
+    let dept = visible_department(&state, &user, &code).await?;
+    not_read_only(&user)?;
+    if !qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id) {
+        return Err(forbidden("只有立项部门或领导小组办公室可以推送核查清单"));
+    }
+    let due = NaiveDate::parse_from_str(form.due_on.trim(), "%Y-%m-%d")
+        .map_err(|_| unprocessable("反馈期限格式应为 YYYY-MM-DD"))?;
+    state.store.push_check_lists(&user.region(), &dept.id, due, &user).await?;
+    Ok(back_to(&dept.code))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    check_result: String,
+    responsible_person: String,
+    acceptance_status: String,
+    due_on: String,
+}
+
+pub async fn answer(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, PageError> {
+    not_read_only(&user)?;
+    let Some((region, handling)) = state.store.pending_item_department(&id).await? else {
+        return Err(PageError::not_found());
+    };
+    if region != user.region_code {
+        return Err(PageError::not_found());
+    }
+    let visible = match user.scope().limit {
+        ScopeLimit::Region => true,
+        ScopeLimit::Department(d) => d == handling,
+        _ => false,
+    };
+    if !visible {
+        return Err(PageError::not_found());
+    }
+    if !may_answer(user.role, user.department_id.as_deref(), &handling) {
+        return Err(forbidden("只有办理部门可以反馈核查情况"));
+    }
+    let due_on = match form.due_on.trim() {
+        "" => None,
+        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| unprocessable("完成时限格式应为 YYYY-MM-DD"))?),
+    };
+    let a = CheckAnswer {
+        check_result: form.check_result,
+        responsible_person: form.responsible_person,
+        acceptance_status: form.acceptance_status,
+        due_on,
+    };
+    state.store.answer_check(&id, a, &user).await?;
+    let code = state
+        .store
+        .departments(&user.region())
+        .await?
+        .into_iter()
+        .find(|d| d.id == handling)
+        .map(|d| d.code)
+        .unwrap_or_default();
+    Ok(back_to(&code))
+}
+
+#[derive(Deserialize)]
+pub struct RemovalForm {
+    kind: String,
+    project_id: String,
+    #[serde(default)]
+    pending_item_id: String,
+    reason: String,
+    text: String,
+    /// Department code of the page to go back to.
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn propose_removal(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Form(form): Form<RemovalForm>,
+) -> Result<Response, PageError> {
+    not_read_only(&user)?;
+    if may_propose_removal(user.role).is_err() {
+        return Err(forbidden("您的角色不能提出移除"));
+    }
+    let kind = RemovalKind::parse(&form.kind).ok_or_else(|| unprocessable("移除类型无效"))?;
+    let reason = RemovalReason::parse(&form.reason).ok_or_else(|| unprocessable("请选择移除原因"))?;
+    let item = Some(form.pending_item_id.trim()).filter(|s| !s.is_empty());
+    state
+        .store
+        .propose_removal(
+            &user.region(),
+            &NewRemoval { kind, project_id: form.project_id.trim(), pending_item_id: item, reason, text: &form.text },
+            &user,
+        )
+        .await
+        .map_err(refused)?;
+    Ok(if form.back.is_empty() { Redirect::to("/ledger").into_response() } else { back_to(&form.back) })
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    decision: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn decide_removal(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    Form(form): Form<DecideForm>,
+) -> Result<Response, PageError> {
+    not_read_only(&user)?;
+    if user.role != Role::Office {
+        return Err(forbidden("只有领导小组办公室可以批准或驳回移除"));
+    }
+    let decision = Decision::parse(&form.decision).ok_or_else(|| unprocessable("决定无效"))?;
+    state.store.decide_removal(&id, decision, &form.note, &user).await.map_err(refused)?;
+    Ok(if form.back.is_empty() { Redirect::to("/ledger/banner").into_response() } else { back_to(&form.back) })
+}
+
+// ---------------------------------------------------------------------------
+// Import: upload, dry run, confirm
+// ---------------------------------------------------------------------------
+
+struct ImportView {
+    file_name: String,
+    sheet: String,
+    header_row: u32,
+    unit: String,
+    projects: usize,
+    items: usize,
+    errors: Vec<RowIssue>,
+    warnings: Vec<RowIssue>,
+    summary: ImportSummary,
+    token: String,
+    confirmed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ledger_import.html")]
+struct ImportPage<'a> {
+    user: &'a User,
+    error: Option<String>,
+    result: Option<ImportView>,
+}
+
+fn may_import_or_403(user: &User) -> Result<(), PageError> {
+    not_read_only(user)?;
+    if !may_import(user.role) {
+        return Err(forbidden("只有领导小组办公室可以导入台账"));
+    }
+    Ok(())
+}
+
+pub async fn import_form(PageUser(user): PageUser) -> Result<Response, PageError> {
+    may_import_or_403(&user)?;
+    Ok(render(&ImportPage { user: &user, error: None, result: None }))
+}
+
+fn upload_dir(state: &SharedState) -> std::path::PathBuf {
+    state.config.data_dir.join("uploads")
+}
+
+/// The server-made file name of a user's upload. The token is a UUID we issued.
+fn upload_path(state: &SharedState, user: &User, token: &str) -> Option<std::path::PathBuf> {
+    let token = uuid::Uuid::parse_str(token.trim()).ok()?;
+    let user = uuid::Uuid::parse_str(&user.id).ok()?;
+    Some(upload_dir(state).join(format!("ledger-{}-{}.upload", user.simple(), token.simple())))
+}
+
+async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) -> Result<LedgerImport, OfficeError> {
+    let names = state.store.name_table(&user.region()).await.map_err(|e| {
+        tracing::error!(error = %e, "name table");
+        OfficeError::Io { detail: "系统暂时无法读取部门目录".into() }
+    })?;
+    let opts = ImportOptions { names, ..ImportOptions::default() };
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || read_ledger_bytes(&bytes, &opts))
+        .await
+        .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
+}
+
+fn import_failed(user: &User, message: String) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, render(&ImportPage { user, error: Some(message), result: None })).into_response()
+}
+
+pub async fn import_upload(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    may_import_or_403(&user)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let msg = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    "文件过大：网页上传上限为 20 MB，更大的台账请用命令行 qidi import ledger 导入".to_string()
+                } else {
+                    "上传不完整，请重新选择文件上传".to_string()
+                };
+                return Ok(import_failed(&user, msg));
+            }
+        };
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("台账.xlsx").chars().take(120).collect::<String>();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => {
+                    return Ok(import_failed(
+                        &user,
+                        "文件过大或上传中断：网页上传上限为 20 MB，更大的台账请用命令行导入".to_string(),
+                    ))
+                }
+            }
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
+        return Ok(import_failed(&user, "请选择要导入的 Excel 文件".to_string()));
+    };
+    let import = match read_upload(&state, &user, &bytes).await {
+        Ok(i) => i,
+        Err(e) => return Ok(import_failed(&user, format!("无法读取“{file_name}”：{e}"))),
+    };
+    // The dry run: what would change, for the valid projects; nothing is kept.
+    let summary = state
+        .store
+        .import_ledger_with(&user.region(), &import, Some(&user), ImportMode { dry_run: true, skip_invalid: true })
+        .await?;
+    let token = uuid::Uuid::new_v4().to_string();
+    let path = upload_path(&state, &user, &token).ok_or_else(PageError::not_found)?;
+    let saved = async {
+        tokio::fs::create_dir_all(upload_dir(&state)).await?;
+        tokio::fs::write(&path, &bytes).await
+    }
+    .await;
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "cannot keep the upload for confirmation");
+        return Ok(import_failed(&user, "系统暂时无法保存上传的文件，请稍后再试".to_string()));
+    }
+    let view = ImportView {
+        file_name,
+        sheet: import.sheet.clone(),
+        header_row: import.header_row,
+        unit: import.unit.clone().unwrap_or_default(),
+        projects: import.projects.len(),
+        items: import.item_count(),
+        errors: import.errors,
+        warnings: import.warnings,
+        summary,
+        token,
+        confirmed: false,
+    };
+    let status = if view.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, render(&ImportPage { user: &user, error: None, result: Some(view) })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    token: String,
+    #[serde(default)]
+    skip_invalid: String,
+    #[serde(default)]
+    file_name: String,
+}
+
+pub async fn import_confirm(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, PageError> {
+    may_import_or_403(&user)?;
+    let path = upload_path(&state, &user, &form.token).ok_or_else(PageError::not_found)?;
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return Ok(import_failed(&user, "上传的文件已过期或已导入，请重新上传".to_string()));
+    };
+    let import = match read_upload(&state, &user, &bytes).await {
+        Ok(i) => i,
+        Err(e) => return Ok(import_failed(&user, e.to_string())),
+    };
+    let skip_invalid = !form.skip_invalid.is_empty();
+    if !import.errors.is_empty() && !skip_invalid {
+        return Ok(import_failed(
+            &user,
+            format!("台账有 {} 处错误，未导入任何内容：请改正后重新上传，或选择只导入无误的项目", import.errors.len()),
+        ));
+    }
+    let summary = state
+        .store
+        .import_ledger_with(&user.region(), &import, Some(&user), ImportMode { dry_run: false, skip_invalid })
+        .await?;
+    let _ = tokio::fs::remove_file(&path).await;
+    let view = ImportView {
+        file_name: form.file_name.chars().take(120).collect(),
+        sheet: import.sheet.clone(),
+        header_row: import.header_row,
+        unit: import.unit.clone().unwrap_or_default(),
+        projects: import.projects.len(),
+        items: import.item_count(),
+        errors: import.errors,
+        warnings: import.warnings,
+        summary,
+        token: String::new(),
+        confirmed: true,
+    };
+    Ok(render(&ImportPage { user: &user, error: None, result: Some(view) }))
+}
+
+// ---------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    department: Option<String>,
+}
+
+/// RFC 5987 encoding for a non-ASCII download name.
+fn pct_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn export(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
+    if !may_export(user.role) {
+        return Err(PageError::not_found());
+    }
+    let region = user.region();
+    let mut scope = user.scope();
+    let mut department: Option<DepartmentRef> = None;
+    if let Some(code) = q.department.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let d = visible_department(&state, &user, code).await?;
+        scope.limit = ScopeLimit::Department(d.id.clone());
+        department = Some(d);
+    } else if let ScopeLimit::Department(d) = &scope.limit {
+        department = state.store.departments(&region).await?.into_iter().find(|x| x.id == *d);
+    }
+    let names = state.store.name_table(&region).await?;
+    let (title, unit) = state.store.export_heading(&region, department.as_ref().map(|d| d.id.as_str())).await?;
+    let today = qidi_store::today();
+    let mut writer = LedgerWriter::new(&title, &unit, today, &names, ExportSheets::Both)
+        .map_err(|e| unprocessable(e.to_string()))?;
+    state
+        .store
+        .export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::Invalid(e.to_string())))
+        .await?;
+    let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
+    let name = format!("{}台账-{}.xlsx", department.map(|d| d.name).unwrap_or_else(|| "全旗".into()), today);
+    let disposition = format!("attachment; filename=\"ledger-{today}.xlsx\"; filename*=UTF-8''{}", pct_encode(&name));
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    Ok(res)
+}

@@ -1,0 +1,667 @@
+//! Workflow pages in Simplified Chinese. Forms post to the same store calls as the
+//! JSON API; every form carries its own client token, so a double click is one step.
+
+use super::{file_response, multipart};
+use crate::auth::PageUser;
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qidi_core::light::Light;
+use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
+use qidi_core::Role;
+use qidi_store::users::User;
+use qidi_store::workflow::{
+    ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, MaterialSpec, ProjectBrief, ProjectHelper,
+    TimelineStep, WorkflowError,
+};
+use std::collections::HashMap;
+
+/// Rows offered for problems in a one-time notice.
+const NOTICE_ROWS: usize = 8;
+
+fn token() -> String {
+    qidi_store::new_id()
+}
+
+/// A lamp as the page draws it: a CSS class and its words.
+struct Lamp {
+    class: &'static str,
+    label: &'static str,
+}
+
+fn lamp(light: Option<Light>, paused: bool) -> Lamp {
+    match light {
+        Some(l) => Lamp { class: l.as_str(), label: l.label_zh() },
+        None if paused => Lamp { class: "paused", label: "计时中止" },
+        None => Lamp { class: "none", label: "—" },
+    }
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn bad(message: impl Into<String>) -> PageError {
+    PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+// ---------- 我的项目 ----------
+
+struct MyItemView {
+    pending_item_id: String,
+    item_type: String,
+    handling_department: String,
+    granted: bool,
+    can_apply: bool,
+    open_prerequisites: String,
+    app: Option<AppLink>,
+    token: String,
+}
+
+struct AppLink {
+    id: String,
+    state_label: &'static str,
+    lamp: Lamp,
+    due_on: String,
+}
+
+impl From<&ApplicationRow> for AppLink {
+    fn from(a: &ApplicationRow) -> Self {
+        AppLink {
+            id: a.id.clone(),
+            state_label: a.state_label,
+            lamp: lamp(a.light, a.paused_since.is_some()),
+            due_on: opt(&a.due_on),
+        }
+    }
+}
+
+struct MyProjectView {
+    id: String,
+    code: String,
+    name: String,
+    owner: String,
+    items: Vec<MyItemView>,
+}
+
+#[derive(Template)]
+#[template(path = "workflow_my.html")]
+struct MyProjectsPage<'a> {
+    user: &'a User,
+    projects: Vec<MyProjectView>,
+}
+
+pub async fn my_projects(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    let projects = state
+        .store
+        .my_projects(&user)
+        .await?
+        .into_iter()
+        .map(|p| MyProjectView {
+            id: p.project_id,
+            code: p.project_code,
+            name: p.project_name,
+            owner: p.owner.unwrap_or_default(),
+            items: p
+                .items
+                .into_iter()
+                .map(|i| MyItemView {
+                    granted: i.status == "granted",
+                    can_apply: i.status != "granted" && i.application.as_ref().is_none_or(|a| a.closed_at.is_some()),
+                    app: i.application.as_ref().map(AppLink::from),
+                    pending_item_id: i.pending_item_id,
+                    item_type: i.item_type,
+                    handling_department: i.handling_department,
+                    open_prerequisites: i.open_prerequisites.join("、"),
+                    token: token(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(render(&MyProjectsPage { user: &user, projects }))
+}
+
+pub async fn create(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let item = f.get("pending_item_id").map(String::as_str).unwrap_or("");
+    let c = state.store.create_application(&user, item, f.get("client_token").map(String::as_str)).await?;
+    Ok(see_other(&format!("/applications/{}", c.application.id)))
+}
+
+// ---------- 待办 ----------
+
+struct InboxRow {
+    id: String,
+    lamp: Lamp,
+    project_id: String,
+    project_code: String,
+    project_name: String,
+    owner: String,
+    item_type: String,
+    department: String,
+    state_label: &'static str,
+    clock: &'static str,
+    due_on: String,
+    provisional: bool,
+}
+
+#[derive(Template)]
+#[template(path = "workflow_inbox.html")]
+struct InboxPage<'a> {
+    user: &'a User,
+    rows: Vec<InboxRow>,
+}
+
+fn clock_label(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("initial_review") => "初审",
+        Some("review") => "审查（承诺时限）",
+        Some("forward") => "转报",
+        Some("notice_due") => "一次性告知",
+        _ => "—",
+    }
+}
+
+pub async fn inbox(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    let rows = state
+        .store
+        .inbox(&user)
+        .await?
+        .into_iter()
+        .map(|a| InboxRow {
+            lamp: lamp(a.light, a.paused_since.is_some()),
+            clock: clock_label(a.clock_kind.as_deref()),
+            due_on: opt(&a.due_on),
+            provisional: a.provisional,
+            id: a.id,
+            project_id: a.project_id,
+            project_code: a.project_code,
+            project_name: a.project_name,
+            owner: a.owner.unwrap_or_default(),
+            item_type: a.item_type,
+            department: a.handling_department,
+            state_label: a.state_label,
+        })
+        .collect();
+    Ok(render(&InboxPage { user: &user, rows }))
+}
+
+// ---------- 申请办理 ----------
+
+struct ClockView {
+    label: &'static str,
+    started_on: String,
+    limit: u32,
+    unit: &'static str,
+    due_on: String,
+    warn_on: String,
+    used: i64,
+    paused: bool,
+    provisional: bool,
+    lamp: Lamp,
+}
+
+struct ChecklistView {
+    code: String,
+    name: String,
+    file_id: String,
+    file_name: String,
+    file_size: String,
+    uploaded_at: String,
+}
+
+struct NoticeLink {
+    seq: u64,
+    on: String,
+    problems: usize,
+    breaks: bool,
+}
+
+struct Forms {
+    submit: String,
+    resubmit: String,
+    ret: String,
+    accept: String,
+    pause: String,
+    resume: String,
+    approve: String,
+    refuse: String,
+    forward: String,
+    higher: String,
+    withdraw: String,
+}
+
+#[derive(Template)]
+#[template(path = "workflow_application.html")]
+struct DetailPage<'a> {
+    user: &'a User,
+    d: &'a ApplicationDetail,
+    a: &'a ApplicationRow,
+    lamp: Lamp,
+    clocks: Vec<ClockView>,
+    checklist: Vec<ChecklistView>,
+    notices: Vec<NoticeLink>,
+    can_upload: bool,
+    forms: Forms,
+    today: String,
+    rows: Vec<usize>,
+    pause_reasons: Vec<(&'static str, &'static str)>,
+    materials: Vec<MaterialSpec>,
+    steps: &'a [TimelineStep],
+    unit_label: &'static str,
+}
+
+fn unit_label(unit: qidi_core::catalogue::LimitUnit) -> &'static str {
+    match unit {
+        qidi_core::catalogue::LimitUnit::WorkingDays => "个工作日",
+        qidi_core::catalogue::LimitUnit::CalendarDays => "日（自然日）",
+    }
+}
+
+pub async fn detail(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let d = state.store.application_detail(&user, &id).await?;
+    let a = &d.application;
+    let clocks = d
+        .clocks
+        .iter()
+        .map(|c| ClockView {
+            label: c.label,
+            started_on: c.started_on.to_string(),
+            limit: c.limit,
+            unit: unit_label(c.unit),
+            due_on: opt(&c.due_on),
+            warn_on: opt(&c.warn_on),
+            used: c.used,
+            paused: c.paused,
+            provisional: c.provisional,
+            lamp: lamp(c.light, c.paused),
+        })
+        .collect();
+    let checklist = d
+        .checklist
+        .iter()
+        .map(|m| ChecklistView {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            file_id: m.file.as_ref().map(|f| f.id.clone()).unwrap_or_default(),
+            file_name: m.file.as_ref().map(|f| f.original_name.clone()).unwrap_or_default(),
+            file_size: m.file.as_ref().map(|f| format!("{:.1} KB", f.size_bytes as f64 / 1024.0)).unwrap_or_default(),
+            uploaded_at: m.file.as_ref().map(|f| f.uploaded_at.chars().take(16).collect()).unwrap_or_default(),
+        })
+        .collect();
+    let notices = d
+        .view
+        .notices
+        .iter()
+        .map(|n| NoticeLink {
+            seq: n.seq,
+            on: n.on.to_string(),
+            problems: n.notice.problems.len(),
+            breaks: !n.flags.is_empty(),
+        })
+        .collect();
+    let page = DetailPage {
+        user: &user,
+        d: &d,
+        a,
+        lamp: lamp(a.light, a.paused_since.is_some()),
+        clocks,
+        checklist,
+        notices,
+        can_upload: d.can("submit") || d.can("resubmit"),
+        forms: Forms {
+            submit: token(),
+            resubmit: token(),
+            ret: token(),
+            accept: token(),
+            pause: token(),
+            resume: token(),
+            approve: token(),
+            refuse: token(),
+            forward: token(),
+            higher: token(),
+            withdraw: token(),
+        },
+        today: qidi_store::today().to_string(),
+        rows: (0..NOTICE_ROWS).collect(),
+        pause_reasons: ALL_PAUSE_REASONS.iter().map(|r| (r.as_str(), r.label_zh())).collect(),
+        materials: d.checklist.iter().map(|m| MaterialSpec { code: m.code.clone(), name: m.name.clone() }).collect(),
+        steps: &d.timeline,
+        unit_label: unit_label(d.facts.limit_unit),
+    };
+    Ok(render(&page))
+}
+
+fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+    f.get(k).map(|s| s.trim()).unwrap_or("")
+}
+
+fn non_empty(f: &HashMap<String, String>, k: &str) -> serde_json::Value {
+    match field(f, k) {
+        "" => serde_json::Value::Null,
+        v => serde_json::Value::String(v.to_string()),
+    }
+}
+
+/// The core's action from a page form. Dates and names are checked by the core's
+/// types (a malformed date is refused here, a missing document number by the core).
+fn action_from_form(f: &HashMap<String, String>) -> Result<Action, PageError> {
+    use serde_json::json;
+    let t = field(f, "type");
+    let v = match t {
+        "submit" => json!({ "type": t, "materials": [] }),
+        "resubmit" => json!({ "type": t, "materials": [], "replaced": [] }),
+        "accept" | "resume" => json!({ "type": t }),
+        "return" => {
+            let problems: Vec<serde_json::Value> = (0..NOTICE_ROWS)
+                .map(|i| {
+                    (
+                        field(f, &format!("material_{i}")),
+                        field(f, &format!("problem_{i}")),
+                        field(f, &format!("remedy_{i}")),
+                    )
+                })
+                .filter(|(_, p, r)| !(p.is_empty() && r.is_empty()))
+                .map(|(m, p, r)| json!({ "material": m, "problem": p, "remedy": r }))
+                .collect();
+            let suggestions: Vec<&str> =
+                field(f, "suggestions").lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            json!({ "type": t, "notice": { "problems": problems, "suggestions": suggestions } })
+        }
+        "pause" => json!({ "type": t, "reason": field(f, "pause_reason"), "note": field(f, "note") }),
+        "approve" => {
+            json!({ "type": t, "document_number": field(f, "document_number"), "decided_on": field(f, "decided_on") })
+        }
+        "refuse" => json!({ "type": t, "reasons": field(f, "reasons") }),
+        "forward" => json!({ "type": t, "to_authority": field(f, "to_authority") }),
+        "record_higher_outcome" => json!({
+            "type": t,
+            "approved": field(f, "approved") == "true",
+            "document_number": non_empty(f, "document_number"),
+            "reasons": non_empty(f, "reasons"),
+            "decided_on": non_empty(f, "decided_on"),
+        }),
+        "withdraw" => json!({ "type": t, "reason": field(f, "withdraw_reason") }),
+        _ => return Err(bad("未知的办理操作")),
+    };
+    if matches!(t, "approve" | "record_higher_outcome") {
+        let d = field(f, "decided_on");
+        if (t == "approve" || !d.is_empty()) && qidi_core::calendar::parse_date(d).is_err() {
+            return Err(bad("日期格式应为 YYYY-MM-DD"));
+        }
+    }
+    serde_json::from_value(v).map_err(|e| bad(format!("表单内容有误：{e}")))
+}
+
+pub async fn act(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    // Out of scope is a 404 before anything in the form is looked at.
+    state.store.application(&user, &id).await?;
+    let action = action_from_form(&f)?;
+    let req = ActRequest {
+        action,
+        client_token: f.get("client_token").cloned(),
+        expected_version: field(&f, "expected_version").parse().ok(),
+        reason: f.get("reason").cloned(),
+    };
+    state.store.act(&user, &id, req).await?;
+    Ok(see_other(&format!("/applications/{id}")))
+}
+
+pub async fn upload(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let parts = multipart::parse(ct, &body).ok_or_else(|| bad("上传表单格式有误"))?;
+    let code = parts.iter().find(|p| p.name == "material_code").map(|p| p.text()).unwrap_or_default();
+    let file = parts.iter().find(|p| p.name == "file").ok_or_else(|| bad("请选择要上传的文件"))?;
+    state
+        .store
+        .upload_material(
+            &state.config.data_dir,
+            &user,
+            &id,
+            &code,
+            file.filename.as_deref().unwrap_or(&code),
+            file.content_type.as_deref(),
+            &file.data,
+        )
+        .await?;
+    Ok(see_other(&format!("/applications/{id}")))
+}
+
+pub async fn download(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((id, file_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (file, bytes) = state.store.download_file(&state.config.data_dir, &user, &id, &file_id).await?;
+    Ok(file_response(&file, bytes))
+}
+
+// ---------- 一次性告知书 ----------
+
+struct ProblemView {
+    material: String,
+    problem: String,
+    remedy: String,
+}
+
+#[derive(Template)]
+#[template(path = "workflow_notice.html")]
+struct NoticePage<'a> {
+    user: &'a User,
+    a: &'a ApplicationRow,
+    number: String,
+    on: String,
+    problems: Vec<ProblemView>,
+    suggestions: Vec<String>,
+    breaks: bool,
+}
+
+pub async fn notice(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((id, seq)): Path<(String, u64)>,
+) -> Result<Response, PageError> {
+    let d = state.store.application_detail(&user, &id).await?;
+    let n = d.view.notices.iter().find(|n| n.seq == seq).ok_or_else(PageError::not_found)?;
+    let name = |code: &str| {
+        d.checklist.iter().find(|m| m.code == code.trim()).map_or_else(|| code.to_string(), |m| m.name.clone())
+    };
+    let problems = n
+        .notice
+        .problems
+        .iter()
+        .map(|p| ProblemView { material: name(&p.material), problem: p.problem.clone(), remedy: p.remedy.clone() })
+        .collect();
+    let page = NoticePage {
+        user: &user,
+        a: &d.application,
+        // The application's id (its first block is the creation time) and the step.
+        number: format!("{}-{seq}", d.application.id.split('-').next().unwrap_or("")),
+        on: n.on.format("%Y年%m月%d日").to_string(),
+        problems,
+        suggestions: n.notice.suggestions.clone(),
+        breaks: !n.flags.is_empty(),
+    };
+    Ok(render(&page))
+}
+
+// ---------- 项目全流程 ----------
+
+struct TimelineApp {
+    a: ApplicationRow,
+    steps: Vec<TimelineStep>,
+    total_days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "workflow_timeline.html")]
+struct TimelinePage<'a> {
+    user: &'a User,
+    project: ProjectBrief,
+    apps: Vec<TimelineApp>,
+    helpers: Vec<ProjectHelper>,
+    is_office: bool,
+    is_owner: bool,
+}
+
+pub async fn project_timeline(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let project = state.store.project_brief(&user, &id).await?;
+    let apps = state
+        .store
+        .project_timeline(&user, &id)
+        .await?
+        .into_iter()
+        .map(|(a, steps)| TimelineApp {
+            total_days: steps.iter().map(|s| s.working_days_since_previous).skip(1).sum(),
+            a,
+            steps,
+        })
+        .collect();
+    let helpers = state.store.project_helpers(&user, &id).await?;
+    let is_owner = user.role == Role::Applicant && user.owner_id.is_some() && user.owner_id == project.owner_id;
+    let page = TimelinePage { is_office: user.role == Role::Office, is_owner, user: &user, project, apps, helpers };
+    Ok(render(&page))
+}
+
+pub async fn assign_helper(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    state.store.assign_helper(&user, &id, field(&f, "username")).await?;
+    Ok(see_other(&format!("/projects/{id}/timeline")))
+}
+
+pub async fn authorise_helper(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((id, helper)): Path<(String, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    state.store.authorise_helper(&user, &id, &helper, field(&f, "authorised") == "true").await?;
+    Ok(see_other(&format!("/projects/{id}/timeline")))
+}
+
+// ---------- 事项目录 ----------
+
+struct ItemTypeView {
+    t: ItemType,
+    level_label: &'static str,
+    unit_label: &'static str,
+    materials_text: String,
+    prerequisites_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "workflow_catalogue.html")]
+struct CataloguePage<'a> {
+    user: &'a User,
+    items: Vec<ItemTypeView>,
+    can_edit: bool,
+    levels: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn catalogue(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    use qidi_core::catalogue::AuthorityLevel as L;
+    let items = state
+        .store
+        .item_types(&user)
+        .await?
+        .into_iter()
+        .map(|t| ItemTypeView {
+            level_label: t.authority_level.label_zh(),
+            unit_label: unit_label(t.limit_unit),
+            materials_text: t
+                .required_materials
+                .iter()
+                .map(|m| format!("{} {}", m.code, m.name))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            prerequisites_text: t.prerequisites.join(" "),
+            t,
+        })
+        .collect();
+    let levels = [L::Banner, L::League, L::Region, L::National].iter().map(|l| (l.as_str(), l.label_zh())).collect();
+    Ok(render(&CataloguePage { user: &user, items, can_edit: user.role == Role::Office, levels }))
+}
+
+fn number(f: &HashMap<String, String>, k: &str, label: &str) -> Result<Option<u32>, PageError> {
+    match field(f, k) {
+        "" => Ok(None),
+        v => v.parse().map(Some).map_err(|_| bad(format!("{label}须为整数"))),
+    }
+}
+
+/// The checklist as the form writes it: one material a line, its code, a space, its name.
+fn materials_from_text(text: &str) -> Result<Vec<MaterialSpec>, PageError> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            let (code, name) = l
+                .split_once(|c: char| c.is_whitespace())
+                .ok_or_else(|| bad(format!("材料清单第{}行应为“代码 名称”", i + 1)))?;
+            Ok(MaterialSpec { code: code.trim().to_string(), name: name.trim().to_string() })
+        })
+        .collect()
+}
+
+pub async fn update_item_type(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let edit = ItemTypeEdit {
+        promised_limit: number(&f, "promised_limit", "承诺时限")?,
+        statutory_limit: number(&f, "statutory_limit", "法定时限")?,
+        limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit")),
+        authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level")),
+        limit_source: f.get("limit_source").cloned(),
+        limit_confirmed: Some(field(&f, "limit_confirmed") == "on"),
+        required_materials: f.get("materials").map(|t| materials_from_text(t)).transpose()?,
+        prerequisites: f.get("prerequisites").map(|t| {
+            t.split([' ', ',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+        }),
+        warn_days: number(&f, "warn_days", "黄灯提前天数")?,
+        warn_ratio_percent: number(&f, "warn_ratio_percent", "黄灯比例")?,
+    };
+    match state.store.update_item_type(&user, &id, &edit).await {
+        Ok(_) => Ok(see_other("/catalogue")),
+        Err(WorkflowError::Forbidden(m)) => Err(PageError::Status(StatusCode::FORBIDDEN, m)),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,760 @@
+//! The ledger pages on both backends: spreadsheet upload (errors shown, nothing
+//! written; valid files imported after a dry run), export, sign-off bound to the
+//! content hash, the baseline that only approval or an approved removal reduces (down
+//! to the database triggers), and who may do what.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{banner, TestApp, PASSWORD};
+use http_body_util::BodyExt;
+use qidi_core::ledger::{content_hash, Capacity};
+use qidi_core::role::{Scope, ScopeLimit};
+use qidi_core::Role;
+use qidi_office::{read_ledger_bytes, ImportOptions};
+use qidi_store::users::{NewUser, User};
+use rust_xlsxwriter::Workbook;
+use sqlx::Row;
+use tower::ServiceExt;
+
+const HEADER: [&str; 15] = [
+    "序号",
+    "项目代码",
+    "项目名称",
+    "项目单位",
+    "立项部门",
+    "立项年度",
+    "总投资（万元）",
+    "建设状态",
+    "待批事项",
+    "办理部门",
+    "核查情况",
+    "责任人",
+    "受理情况",
+    "完成时限",
+    "备注",
+];
+
+const P1: &str = "2022-152529-44-01-000101";
+const P2: &str = "2021-152529-59-03-000202";
+const P3: &str = "2020-152529-76-01-000303";
+
+/// Rows under the header, one per item: project cells repeated (a project's later rows
+/// leave them empty, as merged cells read).
+fn ledger_rows(extra: &[[&'static str; 15]]) -> Vec<[&'static str; 15]> {
+    let mut rows = vec![
+        [
+            "1",
+            P1,
+            "正镶白旗明安图风电场项目（一期）",
+            "锡林能源有限公司",
+            "旗发改委",
+            "2022",
+            "1,234.56",
+            "未开工",
+            "土地预审",
+            "自然资源局",
+            "材料已齐",
+            "王海",
+            "已受理",
+            "2022.9.30",
+            "",
+        ],
+        ["", "", "", "", "", "", "", "", "环评", "生态环境局", "正在编制", "李娜", "未受理", "2022年10月31日", ""],
+        [
+            "2",
+            P2,
+            "正镶白旗冷链物流园项目",
+            "草原农牧业发展有限公司",
+            "工信局",
+            "2021",
+            "800",
+            "在建",
+            "施工许可",
+            "住建局",
+            "待提交",
+            "张伟",
+            "未受理",
+            "2022/09/30",
+            "",
+        ],
+        [
+            "3",
+            P3,
+            "正镶白旗牧区饮水安全工程",
+            "北疆建设投资有限公司",
+            "发改委",
+            "2020",
+            "50.5",
+            "未开工",
+            "取水",
+            "水利局",
+            "已核查",
+            "巴特尔",
+            "已受理",
+            "2022-11-15",
+            "",
+        ],
+        ["", "", "", "", "", "", "", "", "水保", "水利局", "已核查", "巴特尔", "已受理", "2022-11-30", ""],
+    ];
+    rows.extend_from_slice(extra);
+    rows
+}
+
+fn error_rows() -> Vec<[&'static str; 15]> {
+    ledger_rows(&[
+        [
+            "4",
+            "2022-152529-44-01-000404",
+            "正镶白旗储能电站项目",
+            "天骄公司",
+            "发改委",
+            "2022",
+            "约一千万",
+            "未开工",
+            "规划许可",
+            "自然资源局",
+            "",
+            "",
+            "",
+            "2022.9.30",
+            "",
+        ],
+        [
+            "5",
+            "坏代码",
+            "正镶白旗污水处理厂项目",
+            "白旗公司",
+            "发改委",
+            "2021",
+            "300",
+            "未开工",
+            "环评",
+            "生态环境局",
+            "",
+            "",
+            "",
+            "下个月",
+            "",
+        ],
+    ])
+}
+
+/// An .xlsx as a department keeps it: title, 填报单位, header on row 3, data from row 4.
+fn xlsx(rows: &[[&str; 15]]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "正镶白旗待批项目台账").unwrap();
+    ws.write_string(1, 0, "填报单位：旗发改委").unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            match v.parse::<f64>() {
+                Ok(x) if c != 1 => ws.write_number(3 + r as u32, c as u16, x).unwrap(),
+                _ => ws.write_string(3 + r as u32, c as u16, *v).unwrap(),
+            };
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn user(app: &TestApp, username: &str, role: Role, dept: Option<&str>) -> User {
+    let department_id = match dept {
+        Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
+        None => None,
+    };
+    app.store
+        .create_user(
+            &NewUser {
+                region: &banner(),
+                username,
+                display_name: username,
+                role,
+                department_id: department_id.as_deref(),
+                owner_id: None,
+                password: PASSWORD,
+            },
+            None,
+        )
+        .await
+        .unwrap()
+}
+
+struct Cast {
+    office: User,
+    leader: User,
+    fgw_head: User,
+    zrzy_handler: User,
+}
+
+async fn cast(app: &TestApp) -> Cast {
+    Cast {
+        office: user(app, "office", Role::Office, None).await,
+        leader: user(app, "leader", Role::Leader, None).await,
+        fgw_head: user(app, "fgw_head", Role::DepartmentHead, Some("fgw")).await,
+        zrzy_handler: {
+            user(app, "inspector", Role::Inspector, None).await;
+            user(app, "fgw_handler", Role::Handler, Some("fgw")).await;
+            user(app, "slj_head", Role::DepartmentHead, Some("slj")).await;
+            user(app, "zrzy_handler", Role::Handler, Some("zrzy")).await
+        },
+    }
+}
+
+/// Load the clean ledger straight through the store.
+async fn import(app: &TestApp, rows: &[[&str; 15]]) -> qidi_store::ledger_import::ImportSummary {
+    let names = app.store.name_table(&banner()).await.unwrap();
+    let l = read_ledger_bytes(&xlsx(rows), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    app.store.import_ledger(&banner(), &l, None, false).await.unwrap()
+}
+
+fn region() -> Scope {
+    Scope { region_prefix: "152529".into(), limit: ScopeLimit::Region, read_only: true }
+}
+
+async fn counts(app: &TestApp) -> (usize, usize, usize) {
+    let projects = app.store.list_projects(&region(), 1000, 0).await.unwrap().len();
+    let items = app.store.list_pending_items(&region(), None, 1000).await.unwrap().len();
+    let imports = app.store.recent_events(1000).await.unwrap().iter().filter(|e| e.action == "ledger.import").count();
+    (projects, items, imports)
+}
+
+const BOUNDARY: &str = "qidi-test-7d3f0a";
+
+async fn upload(app: &TestApp, cookie: &str, name: &str, bytes: &[u8]) -> common::TestResponse {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let req = Request::post("/ledger/import")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .body(Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let i = body.find(&needle).unwrap_or_else(|| panic!("no hidden {name} in {body}")) + needle.len();
+    body[i..].split('"').next().unwrap().to_string()
+}
+
+/// The bytes of a response, for downloads (the common helper reads text).
+async fn get_bytes(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let req = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, headers, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn an_upload_with_errors_shows_them_in_chinese_and_writes_nothing() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        let office = app.sign_in("office").await;
+        let res = app.get("/ledger/import", Some(&office)).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(res.body.contains("enctype=\"multipart/form-data\""));
+
+        let res = upload(&app, &office, "errors.xlsx", &xlsx(&error_rows())).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("<th class=\"n\">行</th><th>列</th><th>原因</th>"), "{}", res.body);
+        for (row, column, reason) in [
+            (9, "总投资（万元）", "金额"),
+            (9, "待批事项", "规划许可"),
+            (10, "项目代码", "坏代码"),
+            (10, "完成时限", "下个月"),
+        ] {
+            let cells = format!("<tr><td class=\"n\">{row}</td><td>{column}</td><td>");
+            let at = res.body.find(&cells).unwrap_or_else(|| panic!("row {row} {column} in {}", res.body));
+            let rest = &res.body[at + cells.len()..];
+            let msg = &rest[..rest.find("</td>").unwrap()];
+            assert!(msg.contains(reason), "{row} {column}: {msg}");
+        }
+        assert!(res.body.contains("错误 4 处"));
+        assert_eq!(counts(&app).await, (0, 0, 0), "a dry run writes nothing, not even its event");
+
+        // Confirming without choosing to skip the broken projects writes nothing either.
+        let token = hidden(&res.body, "token");
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("未导入任何内容"), "{}", res.body);
+        assert_eq!(counts(&app).await, (0, 0, 0));
+
+        // Not a workbook, or a broken one: a clear sentence, nothing written.
+        let res = upload(&app, &office, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("不是 Excel 工作簿"), "{}", res.body);
+        let good = xlsx(&ledger_rows(&[]));
+        let res = upload(&app, &office, "cut.xlsx", &good[..good.len() / 2]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("已损坏"), "{}", res.body);
+        assert_eq!(counts(&app).await, (0, 0, 0));
+
+        // Someone else's token, or a forged one, finds nothing.
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", "../../etc/passwd")]).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+        // With the choice to skip, the three good projects go in.
+        let res = upload(&app, &office, "errors.xlsx", &xlsx(&error_rows())).await;
+        let token = hidden(&res.body, "token");
+        let res =
+            app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token), ("skip_invalid", "1")]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(counts(&app).await, (3, 5, 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_valid_upload_is_imported_after_the_dry_run_and_exports_back() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        let office = app.sign_in("office").await;
+        let res = upload(&app, &office, "台账.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(res.body.contains("可导入 3 个项目、5 个待批事项"), "{}", res.body);
+        assert!(res.body.contains("确认导入"));
+        assert_eq!(counts(&app).await, (0, 0, 0), "nothing before confirmation");
+
+        let token = hidden(&res.body, "token");
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(res.body.contains("项目：新增 3"), "{}", res.body);
+        assert_eq!(counts(&app).await, (3, 5, 1));
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a token imports once");
+        assert_eq!(counts(&app).await, (3, 5, 1));
+
+        // The same file again changes nothing.
+        let res = upload(&app, &office, "台账.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        assert!(res.body.contains("项目新增 0、更新 0、未变 3"), "{}", res.body);
+
+        // The download: an attachment that reads back as the same ledger.
+        let (status, headers, bytes) = get_bytes(&app, "/ledger/export", &office).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        let cd = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(cd.starts_with("attachment; filename=\"ledger-") && cd.contains("filename*=UTF-8''"), "{cd}");
+        let back = read_ledger_bytes(&bytes, &ImportOptions::default()).unwrap();
+        assert!(back.errors.is_empty());
+        assert_eq!((back.projects.len(), back.item_count()), (3, 5));
+        let page = app.get("/ledger/banner", Some(&office)).await;
+        assert!(page.body.contains("href=\"/ledger/export\""));
+
+        // A department's download holds its own ledger only.
+        let fgw = app.sign_in("fgw_head").await;
+        let (status, _, bytes) = get_bytes(&app, "/ledger/export", &fgw).await;
+        assert_eq!(status, StatusCode::OK);
+        let mine = read_ledger_bytes(&bytes, &ImportOptions::default()).unwrap();
+        let codes: Vec<&str> = mine.projects.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, vec![P3, P1]);
+        assert_eq!(mine.unit.as_deref(), Some("旗发展和改革委员会"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_signature_binds_the_hash_and_a_changed_ledger_outdates_it() {
+    TestApp::on_each_backend(|app| async move {
+        let c = cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        let fgw_id = app.store.department_id(&banner(), "fgw").await.unwrap();
+        let state = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap();
+        assert_eq!(state.items, 4, "P1's two items and P3's two");
+        let hash = state.current_hash.clone();
+
+        let head = app.sign_in("fgw_head").await;
+        let leader = app.sign_in("leader").await;
+        let handler = app.sign_in("fgw_handler").await;
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(&format!("name=\"hash\" value=\"{hash}\"")), "{}", page.body);
+
+        let sign = |cookie: String, capacity: &'static str, hash: String| {
+            let app = &app;
+            async move {
+                app.post_form("/ledger/departments/fgw/sign", Some(&cookie), &[("capacity", capacity), ("hash", &hash)])
+                    .await
+            }
+        };
+        // A handler cannot sign; the leader cannot sign before the head; a stale hash signs nothing.
+        assert_eq!(sign(handler.clone(), "department_head", hash.clone()).await.status, StatusCode::FORBIDDEN);
+        let res = sign(leader.clone(), "leader", hash.clone()).await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert!(res.body.contains("须先由“部门主要负责人”签字"), "{}", res.body);
+        assert_eq!(sign(head.clone(), "department_head", "0".repeat(64)).await.status, StatusCode::CONFLICT);
+        assert!(app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().versions.is_empty());
+
+        assert_eq!(sign(head.clone(), "department_head", hash.clone()).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(sign(head.clone(), "department_head", hash.clone()).await.status, StatusCode::CONFLICT, "once");
+        assert_eq!(sign(leader.clone(), "leader", hash.clone()).await.status, StatusCode::SEE_OTHER);
+
+        // What was signed: the stored content hashes to the signed hash, for both signers.
+        let rows = sqlx::query(
+            "SELECT s.capacity, s.content_hash, v.content, s.signer_name FROM ledger_signatures s
+             JOIN ledger_versions v ON v.id = s.ledger_version_id ORDER BY s.signed_at",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        for r in &rows {
+            assert_eq!(r.get::<String, _>(1), hash);
+            assert_eq!(content_hash(&r.get::<String, _>(2)), hash);
+        }
+        assert_eq!(rows[0].get::<String, _>(3), c.fgw_head.display_name);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert_eq!(page.body.matches("与当前台账一致").count(), 2, "{}", page.body);
+        assert!(page.body.contains("基线已锁定"));
+        let progress = app.store.baseline_progress(&banner(), None).await.unwrap();
+        assert_eq!((progress.total.baseline, progress.total.remaining), (4, 4));
+
+        // The banner ledger aggregates the signed department ledger; the office signs it.
+        let office = app.sign_in("office").await;
+        let banner_state = app.store.ledger_state(&banner(), None).await.unwrap();
+        assert_eq!(banner_state.parts.len(), 1);
+        assert_eq!(banner_state.parts[0].content_hash, hash);
+        let res = app
+            .post_form(
+                "/ledger/banner/sign",
+                Some(&office),
+                &[("capacity", "office"), ("hash", &banner_state.current_hash)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = app
+            .post_form(
+                "/ledger/banner/sign",
+                Some(&leader),
+                &[("capacity", "office"), ("hash", &banner_state.current_hash)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+        // A handling department answers its check list: the ledger content changes.
+        let res = app.post_form("/ledger/departments/fgw/push", Some(&head), &[("due_on", "2022-08-20")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let page = app.get("/ledger/departments/zrzy", Some(&zrzy)).await;
+        assert!(page.body.contains("逾期未反馈"), "the 08-20 due date has passed: {}", page.body);
+        let head_page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(head_page.body.contains("尚未反馈的事项") && head_page.body.contains("逾期未反馈"));
+        let item = app
+            .store
+            .check_rows(&banner(), &c.zrzy_handler.department_id.clone().unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.project_code == P1)
+            .unwrap()
+            .pending_item_id;
+        let incomplete = app
+            .post_form(
+                &format!("/ledger/items/{item}/answer"),
+                Some(&zrzy),
+                &[
+                    ("check_result", "已受理"),
+                    ("responsible_person", ""),
+                    ("acceptance_status", "已受理"),
+                    ("due_on", ""),
+                ],
+            )
+            .await;
+        assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(incomplete.body.contains("责任人") && incomplete.body.contains("完成时限"), "{}", incomplete.body);
+        let res = app
+            .post_form(
+                &format!("/ledger/items/{item}/answer"),
+                Some(&zrzy),
+                &[
+                    ("check_result", "材料齐全，已受理"),
+                    ("responsible_person", "王海"),
+                    ("acceptance_status", "已受理"),
+                    ("due_on", "2022-10-15"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+        let now = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap();
+        assert_ne!(now.current_hash, hash);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert_eq!(page.body.matches("与当前台账不一致（台账已变化）").count(), 2, "{}", page.body);
+        assert!(!page.body.contains("与当前台账一致<"), "{}", page.body);
+        // The old hash no longer signs anything; the new one can be signed again.
+        assert_eq!(sign(head.clone(), "department_head", hash.clone()).await.status, StatusCode::CONFLICT);
+        assert_eq!(sign(head.clone(), "department_head", now.current_hash.clone()).await.status, StatusCode::SEE_OTHER);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("与当前台账一致<"), "{}", page.body);
+        let _ = (c.office, c.leader);
+    })
+    .await;
+}
+
+/// Sign fgw's ledger as its head and the leader: the baseline is fixed.
+async fn fix_baseline(app: &TestApp, c: &Cast) {
+    let fgw_id = app.store.department_id(&banner(), "fgw").await.unwrap();
+    let hash = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().current_hash;
+    app.store.sign_ledger(&banner(), Some(&fgw_id), Capacity::DepartmentHead, &hash, &c.fgw_head).await.unwrap();
+    let out = app.store.sign_ledger(&banner(), Some(&fgw_id), Capacity::Leader, &hash, &c.leader).await.unwrap();
+    assert!(out.fully_signed);
+    assert_eq!(out.baseline_added, 4);
+}
+
+async fn item_id(app: &TestApp, project: &str, item_type: &str) -> String {
+    sqlx::query(
+        "SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+         WHERE p.code = $1 AND t.code = $2",
+    )
+    .bind(project)
+    .bind(item_type)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap()
+    .get(0)
+}
+
+async fn project_id(app: &TestApp, code: &str) -> String {
+    sqlx::query("SELECT id FROM projects WHERE code = $1").bind(code).fetch_one(app.store.pool()).await.unwrap().get(0)
+}
+
+async fn total(app: &TestApp) -> qidi_core::ledger::Progress {
+    app.store.baseline_progress(&banner(), None).await.unwrap().total
+}
+
+#[tokio::test]
+async fn the_baseline_shrinks_only_by_approval_or_an_approved_removal() {
+    TestApp::on_each_backend(|app| async move {
+        let c = cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        fix_baseline(&app, &c).await;
+        let pool = app.store.pool().clone();
+        let land = item_id(&app, P1, "land_pre_review").await;
+        let eia = item_id(&app, P1, "eia").await;
+        let before = total(&app).await;
+        assert_eq!((before.baseline, before.remaining, before.approved, before.removed), (4, 4, 0, 0));
+
+        // The database itself refuses every other way out.
+        let refused = |sql: &'static str, bind: String| {
+            let pool = pool.clone();
+            async move { sqlx::query(sql).bind(bind).execute(&pool).await }
+        };
+        assert!(refused("DELETE FROM baseline_items WHERE pending_item_id = $1", land.clone()).await.is_err());
+        assert!(refused("DELETE FROM baseline_items WHERE pending_item_id <> $1", String::new()).await.is_err());
+        assert!(refused(
+            "UPDATE baseline_items SET reduction = 'removed', reduced_on = '2022-09-01' WHERE pending_item_id = $1",
+            land.clone()
+        )
+        .await
+        .is_err());
+        assert!(refused(
+            "UPDATE baseline_items SET reduction = 'removed', reduced_on = '2022-09-01', reason_category = 'other', reason_text = '不想做了' WHERE pending_item_id = $1",
+            land.clone()
+        )
+        .await
+        .is_err(), "a reason without the office's approved removal is not enough");
+        assert!(refused(
+            "UPDATE baseline_items SET reduction = 'approved', reduced_on = '2022-09-01' WHERE pending_item_id = $1",
+            land.clone()
+        )
+        .await
+        .is_err(), "not granted, so not approved");
+        assert!(refused("UPDATE baseline_items SET added_on = '2023-01-01' WHERE pending_item_id = $1", land.clone())
+            .await
+            .is_err());
+        assert!(refused("DELETE FROM pending_items WHERE id = $1", land.clone()).await.is_err(), "the item stays");
+        assert_eq!(total(&app).await, before);
+
+        // 审批1个核减1个: the approval transaction marks the item granted; the baseline follows.
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1").bind(&land).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let after = total(&app).await;
+        assert_eq!((after.baseline, after.approved, after.removed, after.remaining), (4, 1, 0, 3));
+        let reduced: Option<String> = sqlx::query("SELECT reduction FROM baseline_items WHERE pending_item_id = $1")
+            .bind(&land)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(reduced.as_deref(), Some("approved"));
+        assert!(refused("UPDATE baseline_items SET reduction = NULL, reduced_on = NULL WHERE pending_item_id = $1", land.clone())
+            .await
+            .is_err(), "a reduction is final");
+
+        // A removal: proposed by the department, decided by the office only.
+        let head = app.sign_in("fgw_head").await;
+        let inspector = app.sign_in("inspector").await;
+        let office = app.sign_in("office").await;
+        let p1 = project_id(&app, P1).await;
+        let form = [
+            ("kind", "item"),
+            ("project_id", p1.as_str()),
+            ("pending_item_id", eia.as_str()),
+            ("reason", "land_saving"),
+            ("text", "用地不符合节约集约要求，项目调整选址"),
+            ("back", "fgw"),
+        ];
+        assert_eq!(app.post_form("/ledger/removals", Some(&inspector), &form).await.status, StatusCode::FORBIDDEN);
+        let res = app.post_form("/ledger/removals", Some(&head), &form).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let no_reason = [("kind", "item"), ("project_id", p1.as_str()), ("pending_item_id", eia.as_str()), ("reason", "other"), ("text", "  ")];
+        assert_eq!(app.post_form("/ledger/removals", Some(&head), &no_reason).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(total(&app).await.remaining, 3, "a proposal reduces nothing");
+        let removal: String =
+            sqlx::query("SELECT id FROM removals").fetch_one(&pool).await.unwrap().get(0);
+        let decide = format!("/ledger/removals/{removal}/decide");
+        assert_eq!(app.post_form(&decide, Some(&head), &[("decision", "approved")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.post_form(&decide, Some(&inspector), &[("decision", "approved")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(total(&app).await.remaining, 3);
+        let res = app.post_form(&decide, Some(&office), &[("decision", "approved"), ("note", "白旗发改发〔2022〕18号")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let t = total(&app).await;
+        assert_eq!((t.baseline, t.approved, t.removed, t.remaining), (4, 1, 1, 2));
+        assert_eq!(app.post_form(&decide, Some(&office), &[("decision", "rejected")]).await.status, StatusCode::CONFLICT);
+        let row = sqlx::query("SELECT reason_category, reason_text, removal_id FROM baseline_items WHERE pending_item_id = $1")
+            .bind(&eia)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(row.get::<String, _>(0), "land_saving");
+        assert_eq!(row.get::<String, _>(2), removal);
+        assert!(refused("UPDATE removals SET decision = 'rejected' WHERE id = $1", removal.clone()).await.is_err());
+        assert!(refused("DELETE FROM removals WHERE id = $1", removal.clone()).await.is_err());
+
+        // A project leaves the library with its reason; it stays on record.
+        let p3 = project_id(&app, P3).await;
+        let form = [("kind", "project"), ("project_id", p3.as_str()), ("reason", "not_going_ahead"), ("text", "项目单位书面申请不再实施")];
+        assert_eq!(app.post_form("/ledger/removals", Some(&head), &form).await.status, StatusCode::SEE_OTHER);
+        let removal: String = sqlx::query("SELECT id FROM removals WHERE kind = 'project'").fetch_one(&pool).await.unwrap().get(0);
+        let res = app.post_form(&format!("/ledger/removals/{removal}/decide"), Some(&office), &[("decision", "approved")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let t = total(&app).await;
+        assert_eq!((t.baseline, t.approved, t.removed, t.remaining), (4, 1, 3, 0));
+        let project = app.get(&format!("/projects/{p3}"), Some(&office)).await;
+        assert_eq!(project.status, StatusCode::OK, "a removed project stays visible");
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("项目不再实施") && page.body.contains("已移出"), "{}", page.body);
+        assert!(page.body.contains("白旗发改发〔2022〕18号"));
+
+        // Found later: a new item of a fixed ledger joins as an addition.
+        let s = import(
+            &app,
+            &ledger_rows(&[["", P1, "正镶白旗明安图风电场项目（一期）", "", "", "", "", "", "能评", "发改委", "", "", "", "", ""]]),
+        )
+        .await;
+        assert_eq!((s.items_new, s.additions), (1, 1));
+        let t = total(&app).await;
+        assert_eq!((t.baseline, t.additions, t.remaining), (4, 1, 1));
+
+        // The progress table and the burn-down, server-drawn without inline styles.
+        let page = app.get("/ledger/banner", Some(&office)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("<svg") && page.body.contains("class=\"actual\""), "{}", page.body);
+        assert!(!page.body.contains("style="), "the CSP forbids inline styles");
+        assert!(!page.body.contains("<script"));
+        assert!(page.body.contains("id=\"progress-total\""));
+        assert!(page.body.contains("2022-12-31"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_decide_who_signs_reads_and_sees() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        let fgw_id = app.store.department_id(&banner(), "fgw").await.unwrap();
+        let hash = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().current_hash;
+        let handler = app.sign_in("fgw_handler").await;
+        let inspector = app.sign_in("inspector").await;
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let slj_head = app.sign_in("slj_head").await;
+
+        // A handler sees its department's page but no sign button, and cannot sign.
+        let page = app.get("/ledger/departments/fgw", Some(&handler)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("name=\"capacity\""));
+        let res = app
+            .post_form(
+                "/ledger/departments/fgw/sign",
+                Some(&handler),
+                &[("capacity", "department_head"), ("hash", &hash)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        // Another department's head cannot sign fgw's ledger either: it cannot even see it.
+        let res = app
+            .post_form(
+                "/ledger/departments/fgw/sign",
+                Some(&slj_head),
+                &[("capacity", "department_head"), ("hash", &hash)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+        // The inspector reads everything and changes nothing.
+        for path in ["/ledger/banner", "/ledger/departments/fgw", "/ledger/departments/zrzy"] {
+            let page = app.get(path, Some(&inspector)).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(!page.body.contains("<form method=\"post\" action=\"/ledger"), "{path} has no forms");
+        }
+        assert_eq!(app.get("/ledger", Some(&inspector)).await.location(), Some("/ledger/banner"));
+        let (status, _, _) = get_bytes(&app, "/ledger/export?department=fgw", &inspector).await;
+        assert_eq!(status, StatusCode::OK);
+        for (path, form) in [
+            ("/ledger/departments/fgw/push", vec![("due_on", "2022-08-20")]),
+            ("/ledger/departments/fgw/sign", vec![("capacity", "department_head"), ("hash", hash.as_str())]),
+            ("/ledger/campaign", vec![("ends_on", "2023-06-30")]),
+        ] {
+            assert_eq!(app.post_form(path, Some(&inspector), &form).await.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(app.get("/ledger/import", Some(&inspector)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(upload(&app, &inspector, "x.xlsx", &xlsx(&ledger_rows(&[]))).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(upload(&app, &handler, "x.xlsx", &xlsx(&ledger_rows(&[]))).await.status, StatusCode::FORBIDDEN);
+        assert!(app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().versions.is_empty());
+        assert_eq!(app.store.campaign(&banner()).await.unwrap().campaign.ends_on.to_string(), "2022-12-31");
+
+        // Another department's ledger is 404, in the page, the download and the answers.
+        assert_eq!(app.get("/ledger/departments/fgw", Some(&zrzy)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/ledger/departments/nope", Some(&zrzy)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/ledger/banner", Some(&zrzy)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/ledger", Some(&zrzy)).await.location(), Some("/ledger/departments/zrzy"));
+        let (status, _, _) = get_bytes(&app, "/ledger/export?department=fgw", &zrzy).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let water = item_id(&app, P3, "water_intake").await;
+        let res = app
+            .post_form(
+                &format!("/ledger/items/{water}/answer"),
+                Some(&zrzy),
+                &[
+                    ("check_result", "x"),
+                    ("responsible_person", "x"),
+                    ("acceptance_status", "x"),
+                    ("due_on", "2022-10-01"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+        // The office moves the campaign's end; the burn-down follows.
+        let office = app.sign_in("office").await;
+        let res = app.post_form("/ledger/campaign", Some(&office), &[("ends_on", "2023-06-30")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert!(app.get("/ledger/banner", Some(&office)).await.body.contains("2023-06-30"));
+        let res = app.post_form("/ledger/campaign", Some(&office), &[("ends_on", "2022-09-01")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "milestones stay inside the campaign");
+    })
+    .await;
+}
