@@ -5,6 +5,7 @@
 use crate::workflow::ActRequest;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use qidi_core::ledger::Capacity;
 use qidi_core::role::ScopeLimit;
 use qidi_core::workflow::{Action, NoticeProblem, OneTimeNotice, PauseReason};
 use qidi_core::{RegionCode, Role};
@@ -20,6 +21,28 @@ fn step(action: Action) -> ActRequest {
 }
 
 impl Store {
+    /// Sign the development and reform commission's ledger (its head, then the deputy
+    /// banner head) and the banner ledger (the office), so the demo has a baseline that
+    /// the approvals below reduce.
+    async fn sign_demo_ledgers(&self, region: &RegionCode) -> Result<(), StoreError> {
+        let fgw = self.department_id(region, "fgw").await?;
+        let signers = [
+            ("fgw_head", Some(fgw.as_str()), Capacity::DepartmentHead),
+            ("leader", Some(fgw.as_str()), Capacity::Leader),
+            ("office", None, Capacity::Office),
+        ];
+        // The demo runs today, so its campaign is extended past today for the burn-down.
+        if let Some(office) = self.user_by_username("office").await? {
+            self.set_campaign_end(region, crate::today() + Duration::days(90), &office).await?;
+        }
+        for (name, department, capacity) in signers {
+            let Some(user) = self.user_by_username(name).await? else { continue };
+            let state = self.ledger_state(region, department).await?;
+            self.sign_ledger(region, department, capacity, &state.current_hash, &user).await?;
+        }
+        Ok(())
+    }
+
     /// Take the demo unit's pending items through the workflow. Returns how many
     /// applications were made; none when the demo unit has applications already.
     pub async fn load_demo_applications(&self, region: &RegionCode, data_dir: &Path) -> Result<usize, StoreError> {
@@ -47,6 +70,7 @@ impl Store {
         if existing > 0 {
             return Ok(0);
         }
+        self.sign_demo_ledgers(region).await?;
         let today = crate::today();
         let ago = |days: i64| today - Duration::days(days);
         let mut made = 0;

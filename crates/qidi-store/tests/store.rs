@@ -263,3 +263,37 @@ async fn calendar_is_seeded_once_and_matches_the_shipped_one() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn demo_applications_light_lamps_and_reduce_the_signed_baseline() {
+    on_each_backend(|store| async move {
+        store.load_demo(&banner()).await.unwrap();
+        let dir = std::env::temp_dir().join(format!("qidi-demo-{}", qidi_store::new_id()));
+        let made = store.load_demo_applications(&banner(), &dir).await.unwrap();
+        assert!(made >= 10, "the demo unit's items become applications: {made}");
+        assert_eq!(store.load_demo_applications(&banner(), &dir).await.unwrap(), 0, "only once");
+        let count = |sql: &'static str| {
+            let store = store.clone();
+            async move { sqlx::Row::get::<i64, _>(&sqlx::query(sql).fetch_one(store.pool()).await.unwrap(), 0) }
+        };
+        let approved = count("SELECT COUNT(*) FROM applications WHERE state = 'approved'").await;
+        assert!(approved > 0);
+        assert_eq!(count("SELECT COUNT(*) FROM pending_items WHERE status = 'granted'").await, approved);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM baseline_items WHERE reduction = 'approved'").await,
+            approved,
+            "each approval reduces the signed baseline by one"
+        );
+        let today = qidi_store::today().format("%Y-%m-%d").to_string();
+        let red: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM applications WHERE due_on < $1")
+                .bind(&today)
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
+        assert!(red > 0, "some demo applications are overdue");
+    })
+    .await;
+}
