@@ -133,6 +133,7 @@ async fn open(cfg: &Config) -> anyhow::Result<Store> {
     let store = Store::connect(&cfg.database_url).await?;
     store.migrate().await?;
     store.seed_catalogue(&cfg.region).await?;
+    store.seed_calendar().await?;
     Ok(store)
 }
 

@@ -174,7 +174,12 @@ fn serve_demo_then_sigterm() {
     let mut printed = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     let addr = loop {
-        let line = lines.next().expect("server exited early").unwrap();
+        let Some(line) = lines.next() else {
+            let mut err = String::new();
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("server exited early: {err}");
+        };
+        let line = line.unwrap();
         if let Some(rest) = line.strip_prefix("qidi 已启动：http://") {
             break rest.trim().to_string();
         }

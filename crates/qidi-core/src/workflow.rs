@@ -397,6 +397,12 @@ pub struct ApplicationFacts {
     /// The item type's promised limit (承诺时限), counted from acceptance.
     pub promised_limit: u32,
     pub limit_unit: LimitUnit,
+    /// Prerequisite items (by name) of the same project that are still pending, as
+    /// they stand at the moment of a submission: land pre-review before the
+    /// construction permit. Filled by the caller for the live check only; a stored
+    /// history replays with it empty, since it was checked when it happened.
+    #[serde(default)]
+    pub unmet_prerequisites: Vec<String>,
 }
 
 fn level_rank(l: AuthorityLevel) -> u8 {
@@ -476,6 +482,8 @@ pub enum TransitionError {
 
     #[error("缺少必需材料：{}", .missing.join("、"))]
     MissingMaterials { missing: Vec<String> },
+    #[error("前置事项尚未办结，暂不能提交：{}", .items.join("、"))]
+    UnmetPrerequisites { items: Vec<String> },
     #[error("注明更换的材料未在本次提交之列：{}", .materials.join("、"))]
     ReplacedNotProvided { materials: Vec<String> },
     #[error("一次性告知书至少应列明一个问题")]
@@ -517,9 +525,11 @@ impl TransitionError {
             | E::NotHandlingDepartment
             | E::HelperCannotHandle
             | E::NotRecorder => ErrorKind::Forbidden,
-            E::AlreadyInState { .. } | E::Terminal { .. } | E::NotYetAccepted | E::WrongState { .. } => {
-                ErrorKind::Conflict
-            }
+            E::AlreadyInState { .. }
+            | E::Terminal { .. }
+            | E::NotYetAccepted
+            | E::WrongState { .. }
+            | E::UnmetPrerequisites { .. } => ErrorKind::Conflict,
             E::MissingMaterials { .. }
             | E::ReplacedNotProvided { .. }
             | E::EmptyNotice
@@ -554,6 +564,7 @@ impl TransitionError {
             E::NotYetAccepted => "not_yet_accepted",
             E::WrongState { .. } => "wrong_state",
             E::MissingMaterials { .. } => "missing_materials",
+            E::UnmetPrerequisites { .. } => "unmet_prerequisites",
             E::ReplacedNotProvided { .. } => "replaced_not_provided",
             E::EmptyNotice => "empty_notice",
             E::IncompleteNoticeProblem { .. } => "incomplete_notice_problem",
@@ -672,9 +683,9 @@ fn blank(s: &str) -> bool {
 fn validate(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionError> {
     use TransitionError as E;
     match action {
-        Action::Submit { materials } => check_materials(facts, materials),
+        Action::Submit { materials } => check_submission(facts, materials),
         Action::Resubmit { materials, replaced } => {
-            check_materials(facts, materials)?;
+            check_submission(facts, materials)?;
             let stray: Vec<String> = replaced.iter().filter(|m| !materials.contains(m)).cloned().collect();
             if stray.is_empty() {
                 Ok(())
@@ -700,7 +711,10 @@ fn validate(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionE
     }
 }
 
-fn check_materials(facts: &ApplicationFacts, provided: &[String]) -> Result<(), TransitionError> {
+fn check_submission(facts: &ApplicationFacts, provided: &[String]) -> Result<(), TransitionError> {
+    if !facts.unmet_prerequisites.is_empty() {
+        return Err(TransitionError::UnmetPrerequisites { items: facts.unmet_prerequisites.clone() });
+    }
     let missing = facts.missing_materials(provided);
     if missing.is_empty() {
         Ok(())

@@ -213,6 +213,21 @@ fn approving_before_acceptance_is_refused() {
 }
 
 #[test]
+fn a_pending_prerequisite_blocks_submission_until_it_is_met() {
+    let blocked = ApplicationFacts { unmet_prerequisites: strings(&["用地预审与选址"]), ..facts() };
+    let e = decide(&S::Draft, &blocked, &unit(), &Action::Submit { materials: strings(&MATERIALS) }).unwrap_err();
+    assert_eq!(e, TransitionError::UnmetPrerequisites { items: strings(&["用地预审与选址"]) });
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Conflict, "unmet_prerequisites"));
+    assert_eq!(e.to_string(), "前置事项尚未办结，暂不能提交：用地预审与选址");
+    let resubmit = Action::Resubmit { materials: strings(&MATERIALS), replaced: vec![] };
+    assert!(decide(&S::Returned, &blocked, &unit(), &resubmit).is_err());
+    assert_eq!(
+        decide(&S::Draft, &facts(), &unit(), &Action::Submit { materials: strings(&MATERIALS) }),
+        Ok(S::Submitted)
+    );
+}
+
+#[test]
 fn submitting_with_missing_materials_lists_them() {
     let mut app = App::new(facts());
     let e = refused(&mut app, unit(), Action::Submit { materials: strings(&["site_plan", "extra"]) });

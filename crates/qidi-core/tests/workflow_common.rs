@@ -19,6 +19,7 @@ pub fn facts() -> ApplicationFacts {
         required_materials: MATERIALS.iter().map(|s| s.to_string()).collect(),
         promised_limit: 20,
         limit_unit: LimitUnit::WorkingDays,
+        unmet_prerequisites: Vec::new(),
     }
 }
 

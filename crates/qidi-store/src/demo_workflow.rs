@@ -2,7 +2,7 @@
 //! at dates relative to today, so the inbox shows green, yellow and red lamps, a
 //! one-time notice, a paused review and an approval.
 
-use crate::workflow::ActRequest;
+use crate::workflow::{ActRequest, WorkflowError};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use qidi_core::ledger::Capacity;
@@ -46,7 +46,7 @@ impl Store {
     /// Take the demo unit's pending items through the workflow. Returns how many
     /// applications were made; none when the demo unit has applications already.
     pub async fn load_demo_applications(&self, region: &RegionCode, data_dir: &Path) -> Result<usize, StoreError> {
-        let fail = |e: crate::workflow::WorkflowError| StoreError::Invalid(format!("demo workflow: {e}"));
+        let fail = |e: WorkflowError| StoreError::Invalid(format!("demo workflow: {e}"));
         let Some(unit) = self.user_by_username("applicant").await? else { return Ok(0) };
         let users = self.list_users().await?;
         let handler_of = |dept: &str| {
@@ -96,19 +96,25 @@ impl Store {
                 .await
                 .map_err(fail)?;
             }
+            let submitted_ago = match scenario {
+                1 => 1,  // just submitted: green
+                2 => 10, // never reviewed: red
+                3 => 6,
+                4 => 30,
+                _ => 25,
+            };
             let submit = Action::Submit { materials: Vec::new() };
+            match self.act_at(&unit, &app.id, step(submit), at(ago(submitted_ago))).await {
+                // Its prerequisite (land pre-review) is still pending: it stays a draft.
+                Err(WorkflowError::Refused(e)) if e.code() == "unmet_prerequisites" => continue,
+                other => {
+                    other.map_err(fail)?;
+                }
+            }
             match scenario {
-                // Just submitted: green.
-                1 => {
-                    self.act_at(&unit, &app.id, step(submit), at(ago(1))).await.map_err(fail)?;
-                }
-                // Submitted ten days ago and never reviewed: red.
-                2 => {
-                    self.act_at(&unit, &app.id, step(submit), at(ago(10))).await.map_err(fail)?;
-                }
+                1 | 2 => {}
                 // Returned with a one-time notice; waiting for the unit.
                 3 => {
-                    self.act_at(&unit, &app.id, step(submit), at(ago(6))).await.map_err(fail)?;
                     let material = detail.facts.required_materials.first().cloned().unwrap_or_default();
                     let notice = OneTimeNotice {
                         problems: vec![NoticeProblem::new(&material, "材料缺少盖章页", "补充加盖单位公章的完整材料")],
@@ -118,7 +124,6 @@ impl Store {
                 }
                 // Accepted and under review, with an expert review paused and resumed.
                 4 => {
-                    self.act_at(&unit, &app.id, step(submit), at(ago(30))).await.map_err(fail)?;
                     self.act_at(handler, &app.id, step(Action::Accept), at(ago(28))).await.map_err(fail)?;
                     let pause = Action::Pause { reason: PauseReason::ExpertReview, note: "组织专家评审".into() };
                     self.act_at(handler, &app.id, step(pause), at(ago(20))).await.map_err(fail)?;
@@ -126,7 +131,6 @@ impl Store {
                 }
                 // Approved: the pending item is granted.
                 _ => {
-                    self.act_at(&unit, &app.id, step(submit), at(ago(25))).await.map_err(fail)?;
                     self.act_at(handler, &app.id, step(Action::Accept), at(ago(23))).await.map_err(fail)?;
                     let approve = Action::Approve {
                         document_number: format!("正审批字〔{}〕{}号", ago(5).format("%Y"), 100 + i),

@@ -405,6 +405,7 @@ impl Store {
             promised_limit: u32::try_from(item.get::<i64, _>(7)).unwrap_or(0),
             limit_unit: LimitUnit::parse(&unit)
                 .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
+            unmet_prerequisites: Vec::new(),
         };
         let default = LightPolicy::default();
         let policy = LightPolicy {
@@ -577,7 +578,13 @@ impl Store {
         let mut event = ApplicationEvent::new(seq, at, &user.id, actor, action);
         event.reason = req.reason.map(|r| r.trim().chars().take(2000).collect::<String>()).filter(|r| !r.is_empty());
         event.attachments = attachments;
-        if let Err(e) = view.apply(&event, &stored.facts) {
+        // Prerequisites are judged as they stand now, for submissions only; the stored
+        // facts keep the list empty so that the history replays as it was decided.
+        let mut facts = stored.facts.clone();
+        if matches!(event.action, Action::Submit { .. } | Action::Resubmit { .. }) {
+            facts.unmet_prerequisites = self.unmet_prerequisites(application_id).await?;
+        }
+        if let Err(e) = view.apply(&event, &facts) {
             self.record_denial(user, &app.region_code, application_id, event.action.as_str(), &e).await?;
             return Err(WorkflowError::Refused(e));
         }
@@ -772,6 +779,34 @@ impl Store {
         let events = self.application_events(id).await?;
         replay(&events, &stored.facts)
             .map_err(|e| WorkflowError::Store(StoreError::Invalid(format!("application {id}: {e}"))))
+    }
+}
+
+impl Store {
+    /// Names of the application's prerequisite item types that its project still has
+    /// pending (a prerequisite the project never needed, or was granted, is met).
+    async fn unmet_prerequisites(&self, application_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.prerequisites, t2.code, t2.name
+             FROM applications a
+             JOIN pending_items i ON i.id = a.pending_item_id
+             JOIN item_types t ON t.id = i.item_type_id
+             JOIN pending_items i2 ON i2.project_id = i.project_id AND i2.status = 'pending' AND i2.id <> i.id
+             JOIN item_types t2 ON t2.id = i2.item_type_id
+             WHERE a.id = $1
+             ORDER BY t2.code",
+        )
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter(|r| {
+                let required: Vec<String> = serde_json::from_str(&r.get::<String, _>(0)).unwrap_or_default();
+                required.contains(&r.get::<String, _>(1))
+            })
+            .map(|r| r.get::<String, _>(2))
+            .collect())
     }
 }
 

@@ -334,3 +334,43 @@ async fn loading_a_new_years_notice_recomputes_a_running_application_deadline() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_construction_permit_waits_for_land_pre_review() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let dir = data_dir();
+        let permit_type: String = sqlx::query("SELECT id FROM item_types WHERE code = 'construction_permit'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let zjj = store.department_id(&banner(), "zjj").await.unwrap();
+        let permit = qidi_store::new_id();
+        sqlx::query(
+            "INSERT INTO pending_items (id, region_code, project_id, item_type_id, handling_department_id, status, created_at)
+             VALUES ($1, '152529', $2, $3, $4, 'pending', $5)",
+        )
+        .bind(&permit)
+        .bind(&f.project)
+        .bind(&permit_type)
+        .bind(&zjj)
+        .bind(qidi_store::now_text())
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let app = store.create_application(&f.applicant, &permit, None).await.unwrap().application;
+        upload_all(&store, &dir, &f.applicant, &app.id).await;
+        let e = store.act(&f.applicant, &app.id, req(submit())).await.unwrap_err();
+        assert!(matches!(&e, WorkflowError::Refused(t) if t.code() == "unmet_prerequisites"), "{e:?}");
+        assert!(e.to_string().contains("用地预审与选址"), "{e}");
+
+        // Once land pre-review is granted, the permit may be submitted, and its history
+        // replays although the refusal came first.
+        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1").bind(&f.item).execute(store.pool()).await.unwrap();
+        let out = store.act(&f.applicant, &app.id, req(submit())).await.unwrap();
+        assert_eq!(out.application.state, ApplicationState::Submitted);
+        assert_eq!(store.application_view(&f.applicant, &app.id).await.unwrap().state, ApplicationState::Submitted);
+    })
+    .await;
+}

@@ -64,6 +64,13 @@ async fn user(app: &TestApp, name: &str, display: &str, role: Role, dept: Option
     app.sign_in(name).await
 }
 
+/// Every item type of the one project is pending in `world`, so the shipped
+/// prerequisites (land pre-review first) would hold most of them back; tests about
+/// other steps lift them.
+async fn without_prerequisites(app: &TestApp) {
+    sqlx::query("UPDATE item_types SET prerequisites = '[]'").execute(app.store.pool()).await.unwrap();
+}
+
 async fn world(app: &TestApp) -> World {
     let store = &app.store;
     let owner = store.owner_id_or_create(&banner(), "白旗绿野能源有限公司").await.unwrap();
@@ -563,6 +570,7 @@ async fn the_timeline_page_shows_dates_actors_and_working_days() {
 async fn the_inbox_puts_red_before_yellow_before_green() {
     TestApp::on_each_backend(|app| async move {
         let w = world(&app).await;
+        without_prerequisites(&app).await;
         let calendar = app.store.work_calendar().await.unwrap();
         let today = qidi_store::today();
         // A start date with 4 working days since: past the yellow line (3 of 5), not overdue.
@@ -657,6 +665,16 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
         }
         let page = app.get(&format!("/applications/{id}"), Some(&w.unit)).await;
         assert!(page.body.contains("提交申请") && !page.body.contains("未上传"), "{}", page.body);
+        // The permit waits for land pre-review: refused while it is pending, then let through.
+        let land = w.item(&app, "land_pre_review").await;
+        let early = act(&app, &w.unit, &id, json!({"type": "submit", "materials": []})).await;
+        assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+        assert!(early.body.contains("前置事项尚未办结"), "{}", early.body);
+        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1")
+            .bind(&land)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
         let token = "page-submit-1";
         let submit = [("type", "submit"), ("client_token", token), ("expected_version", "0")];
         assert_eq!(
@@ -759,6 +777,7 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
 async fn a_helper_acts_for_the_unit_only_once_authorised() {
     TestApp::on_each_backend(|app| async move {
         let w = world(&app).await;
+        without_prerequisites(&app).await;
         let helper = user(&app, "helper", "帮办员 其其格", Role::Office, Some("fgw"), None).await;
         let item = w.item(&app, "grassland").await;
         let assign = |cookie: String| {
