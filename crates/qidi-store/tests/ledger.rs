@@ -221,3 +221,41 @@ async fn check_lists_show_missing_answers_and_fixed_ledgers_take_additions() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_large_import_is_written_in_batches_and_whole() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        // 257 projects with 1–3 items each: several full batches and a partial one.
+        let projects: Vec<ImportedProject> = (0..257)
+            .map(|n| {
+                let items = [("land_pre_review", "zrzy"), ("eia", "sthj"), ("water_intake", "slj")]
+                    .iter()
+                    .take(1 + n % 3)
+                    .map(|(t, d)| item(t, d, Some("王海")))
+                    .collect();
+                project(&format!("2022-152529-44-01-{:06}", 100_000 + n), "fgw", items)
+            })
+            .collect();
+        let expected_items: usize = projects.iter().map(|p| p.items.len()).sum();
+        let s = store.import_ledger(&banner(), &ledger(projects, Vec::new()), None, false).await.unwrap();
+        assert_eq!((s.projects_new, s.items_new), (257, expected_items as u64));
+        let count = |sql: &'static str| {
+            let store = store.clone();
+            async move { sqlx::query(sql).fetch_one(store.pool()).await.unwrap().get::<i64, _>(0) }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM projects").await, 257);
+        assert_eq!(count("SELECT COUNT(*) FROM pending_items").await, expected_items as i64);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM events WHERE action = 'project.import'").await,
+            257,
+            "one record per project"
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM pending_items i JOIN projects p ON p.id = i.project_id").await,
+            expected_items as i64,
+            "every item belongs to its project"
+        );
+    })
+    .await;
+}
