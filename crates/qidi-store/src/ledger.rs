@@ -97,6 +97,8 @@ pub struct PendingItemRow {
     pub status: String,
     pub responsible_person: Option<String>,
     pub due_on: Option<String>,
+    /// The due date counts days of a year whose official calendar is not loaded yet.
+    pub provisional: bool,
 }
 
 const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
@@ -177,7 +179,8 @@ impl Store {
     ) -> Result<Vec<PendingItemRow>, StoreError> {
         let is = item_scope(scope, 3);
         let sql = format!(
-            "SELECT i.id, i.region_code, p.id, p.code, p.name, t.name, d.id, d.name, i.status, i.responsible_person, i.due_on
+            "SELECT i.id, i.region_code, p.id, p.code, p.name, t.name, d.id, d.name, i.status, i.responsible_person, i.due_on,
+                    i.provisional
              FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
                   JOIN departments d ON d.id = i.handling_department_id
              WHERE ($1 = '' OR p.id = $1) AND {} ORDER BY p.code, t.code LIMIT $2",
@@ -199,6 +202,7 @@ impl Store {
                 status: r.get(8),
                 responsible_person: r.get(9),
                 due_on: r.get(10),
+                provisional: crate::get_bool(r, 11),
             })
             .collect())
     }

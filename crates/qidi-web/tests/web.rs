@@ -213,3 +213,24 @@ async fn through_a_real_socket() {
     assert_eq!(login.client_addr.as_deref(), Some("127.0.0.1"), "the client address is recorded");
     server.abort();
 }
+
+#[tokio::test]
+async fn a_provisional_due_date_is_marked_on_the_project_page() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let cookie = app.sign_in("office").await;
+        let items = app.get("/api/v1/pending-items", Some(&cookie)).await.json();
+        let item = &items.as_array().unwrap()[0];
+        let (id, project) = (item["id"].as_str().unwrap(), item["project_id"].as_str().unwrap());
+        assert_eq!(item["provisional"], false);
+        sqlx::query("UPDATE pending_items SET due_on = '2027-01-05', provisional = $1 WHERE id = $2")
+            .bind(true)
+            .bind(id)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let page = app.get(&format!("/projects/{project}"), Some(&cookie)).await;
+        assert!(page.body.contains("2027-01-05<span class=\"hint\">（暂定）</span>"), "{}", page.body);
+    })
+    .await;
+}
