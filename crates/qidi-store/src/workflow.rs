@@ -648,8 +648,8 @@ impl Store {
         }
         if let Some(t) = &token {
             sqlx::query(
-                "INSERT INTO application_requests (client_token, application_id, user_id, action, seq, version, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO application_requests (client_token, application_id, user_id, action, seq, version, created_at, region_code)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(t)
             .bind(application_id)
@@ -658,6 +658,7 @@ impl Store {
             .bind(version)
             .bind(version)
             .bind(&now)
+            .bind(&app.region_code)
             .execute(&mut *tx)
             .await?;
         }

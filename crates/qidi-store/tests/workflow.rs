@@ -374,3 +374,24 @@ async fn the_construction_permit_waits_for_land_pre_review() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn step_tokens_carry_the_region() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let dir = data_dir();
+        let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
+        upload_all(&store, &dir, &f.applicant, &app.id).await;
+        let mut r = req(submit());
+        r.client_token = Some("token-region-1".into());
+        store.act(&f.applicant, &app.id, r).await.unwrap();
+        let region: String =
+            sqlx::query("SELECT region_code FROM application_requests WHERE client_token = 'token-region-1'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .get(0);
+        assert_eq!(region, "152529");
+    })
+    .await;
+}
