@@ -4,8 +4,8 @@
 //! Handlers translate: who may do what is `qidi_core::ledger`'s, what is stored is the
 //! store's. What a user may not see is 404; what a user may see but not do is 403.
 
-use crate::auth::PageUser;
-use crate::error::{render, PageError};
+use crate::auth::{ApiUser, PageUser};
+use crate::error::{render, ApiError, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -33,6 +33,7 @@ use serde::Deserialize;
 /// The ledger routes, merged into the application router.
 pub fn routes() -> Router<SharedState> {
     Router::new()
+        .route("/api/v1/ledger/progress", get(progress_json))
         .route("/ledger", get(index))
         .route("/ledger/banner", get(banner))
         .route("/ledger/banner/sign", post(sign_banner))
@@ -627,6 +628,20 @@ struct BannerPage<'a> {
     can_import: bool,
     can_set_end: bool,
     can_decide: bool,
+}
+
+/// The baseline's progress as JSON: banner-wide for region-wide roles, a department's own
+/// for its staff; nothing for project units.
+pub async fn progress_json(
+    ApiUser(user): ApiUser,
+    State(state): State<SharedState>,
+) -> Result<axum::Json<qidi_store::baseline::ProgressReport>, ApiError> {
+    let department = match user.scope().limit {
+        ScopeLimit::Region => None,
+        ScopeLimit::Department(d) => Some(d),
+        ScopeLimit::Owner(_) | ScopeLimit::Nothing => return Err(ApiError::not_found()),
+    };
+    Ok(axum::Json(state.store.baseline_progress(&user.region(), department.as_deref()).await?))
 }
 
 pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) -> Result<Response, PageError> {

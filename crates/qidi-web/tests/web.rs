@@ -234,3 +234,31 @@ async fn a_provisional_due_date_is_marked_on_the_project_page() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn baseline_progress_as_json_follows_the_scope() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        app.store.load_demo_applications(&common::banner(), &app.data_dir).await.unwrap();
+        let office = app.sign_in("office").await;
+        let all = app.get("/api/v1/ledger/progress", Some(&office)).await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+        let all = all.json();
+        let baseline = all["total"]["baseline"].as_u64().unwrap();
+        let approved = all["total"]["approved"].as_u64().unwrap();
+        assert!(baseline > 0 && approved > 0, "{all}");
+        assert_eq!(
+            all["total"]["remaining"].as_u64().unwrap(),
+            baseline - approved - all["total"]["removed"].as_u64().unwrap()
+        );
+
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let mine = app.get("/api/v1/ledger/progress", Some(&zrzy)).await.json();
+        assert!(mine["total"]["baseline"].as_u64().unwrap() < baseline, "a department sees its own part: {mine}");
+
+        let unit = app.sign_in("applicant").await;
+        assert_eq!(app.get("/api/v1/ledger/progress", Some(&unit)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/api/v1/ledger/progress", None).await.status, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
