@@ -1,6 +1,7 @@
 //! `qidi calendar …` run as a real process against a fresh database: SQLite always,
 //! PostgreSQL too when `QIDI_TEST_DATABASE_URL` names a server.
 
+use qidi_store::testing::fresh_database_urls;
 use qidi_store::Store;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -22,14 +23,6 @@ const FILE_2028_CONTRADICTING: &str = r#"{"year": 2028, "days": [
   {"name": "元旦", "date": "2027-12-25", "isOffDay": true},
   {"name": "元旦", "date": "2028-01-03", "isOffDay": true}
 ]}"#;
-
-async fn database_urls() -> Vec<String> {
-    let mut urls = vec![qidi_store::testing::fresh_sqlite_url()];
-    if let Some(pg) = qidi_store::testing::fresh_postgres_url().await {
-        urls.push(pg);
-    }
-    urls
-}
 
 fn qidi(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qidi"))
@@ -93,7 +86,7 @@ async fn calendar_state(url: &str) -> (Vec<(i32, i64, i64, String)>, usize) {
 
 #[tokio::test]
 async fn answers_follow_the_state_council_notices() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         eprintln!("-- on {url}");
         // National Day 2022: Oct 1–7 off, Oct 8 and 9 (weekend) worked.
         assert_eq!(ok(&url, &["calendar", "add", "2022-09-29", "5"]), "2022-10-11\n");
@@ -114,7 +107,7 @@ async fn answers_follow_the_state_council_notices() {
 
 #[tokio::test]
 async fn bad_input_is_one_line_naming_it() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         eprintln!("-- on {url}");
         refused(&url, &["calendar", "add", "2023-02-29", "3"], "2023-02-29");
         refused(&url, &["calendar", "add", "2023-2-01", "3"], "2023-2-01");
@@ -141,7 +134,7 @@ async fn bad_input_is_one_line_naming_it() {
 
 #[tokio::test]
 async fn importing_a_year_settles_provisional_answers() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         eprintln!("-- on {url}");
         // Before 2027 is loaded, 2027-01-01 (a Friday) counts and the answer is provisional.
         let o = qidi(&url, &["calendar", "add", "2026-12-24", "10"]);
@@ -169,7 +162,7 @@ async fn importing_a_year_settles_provisional_answers() {
 
 #[tokio::test]
 async fn a_contradicting_import_leaves_the_calendar_unchanged() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         eprintln!("-- on {url}");
         let file = temp_file("2027.json", FILE_2027);
         ok(&url, &["calendar", "import", file.to_str().unwrap()]);

@@ -4,6 +4,7 @@
 
 use qidi_core::role::{Scope, ScopeLimit};
 use qidi_office::{read_ledger, ImportOptions, ImportedProject};
+use qidi_store::testing::fresh_database_urls;
 use qidi_store::Store;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
@@ -22,16 +23,6 @@ fn temp_dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("qidi-ledger-cli-{}", qidi_store::new_id()));
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// A fresh SQLite file, and a fresh PostgreSQL database when the environment names a server.
-async fn database_urls() -> Vec<String> {
-    let dir = temp_dir();
-    let mut urls = vec![format!("sqlite://{}", dir.join("qidi.db").display())];
-    if let Some(pg) = qidi_store::testing::fresh_postgres_url().await {
-        urls.push(pg);
-    }
-    urls
 }
 
 fn out(o: &Output) -> String {
@@ -209,7 +200,7 @@ async fn db_counts(url: &str) -> (usize, usize, Vec<String>, usize) {
 
 #[tokio::test]
 async fn clean_import_then_reimport_changes_nothing() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         eprintln!("-- {}", if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" });
         let dir = temp_dir();
         let file = dir.join("台账.xlsx");
@@ -245,7 +236,7 @@ async fn clean_import_then_reimport_changes_nothing() {
 
 #[tokio::test]
 async fn errors_are_reported_by_row_and_column_and_nothing_is_written() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         let dir = temp_dir();
         let file = dir.join("errors.xlsx");
         write_xlsx(&file, &HEADER, &projects_with_errors());
@@ -292,7 +283,7 @@ async fn errors_are_reported_by_row_and_column_and_nothing_is_written() {
 
 #[tokio::test]
 async fn skip_invalid_imports_the_valid_projects_and_reports_the_rest() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         let dir = temp_dir();
         let file = dir.join("errors.xlsx");
         write_xlsx(&file, &HEADER, &projects_with_errors());
@@ -325,7 +316,7 @@ fn without_rows(mut ps: Vec<ImportedProject>) -> Vec<ImportedProject> {
 
 #[tokio::test]
 async fn export_then_import_gives_back_the_same_ledger() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         let dir = temp_dir();
         let file = dir.join("in.xlsx");
         write_xlsx(&file, &HEADER, &clean_projects());
@@ -367,7 +358,7 @@ async fn export_then_import_gives_back_the_same_ledger() {
 
 #[tokio::test]
 async fn corrupt_and_non_excel_files_are_refused_and_nothing_is_written() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         let dir = temp_dir();
         let corrupt = dir.join("corrupt.xlsx");
         let mut bytes = b"PK\x03\x04".to_vec();
@@ -400,7 +391,7 @@ async fn corrupt_and_non_excel_files_are_refused_and_nothing_is_written() {
 
 #[tokio::test]
 async fn a_mapping_file_names_unusual_headers() {
-    for url in database_urls().await {
+    for url in fresh_database_urls().await {
         let dir = temp_dir();
         let mut header = HEADER;
         header[2] = "工程名称";
