@@ -465,18 +465,7 @@ async fn department_id(
         return Err(StoreError::Invalid(format!("部门“{code}”不在本地区的部门目录中")));
     };
     let id = new_id();
-    let aliases = serde_json::to_string(seed.aliases).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
-        "INSERT INTO departments (id, region_code, code, name, aliases, initiates) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(region)
-    .bind(seed.code)
-    .bind(seed.name)
-    .bind(aliases)
-    .bind(seed.initiates)
-    .execute(&mut *conn)
-    .await?;
+    crate::seed::insert_department(conn, &id, region, seed).await?;
     ids.insert(code.to_string(), id.clone());
     Ok(id)
 }
@@ -497,26 +486,7 @@ async fn item_type_id(
     };
     let dept = department_id(conn, region, dept_ids, t.department).await?;
     let id = new_id();
-    let aliases = serde_json::to_string(t.aliases).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
-        "INSERT INTO item_types (id, region_code, code, name, aliases, department_id, authority_level,
-            statutory_limit, limit_unit, promised_limit, limit_confirmed, limit_source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&id)
-    .bind(region)
-    .bind(t.code)
-    .bind(t.name)
-    .bind(aliases)
-    .bind(dept)
-    .bind(t.level.as_str())
-    .bind(i64::from(t.statutory_limit))
-    .bind(t.limit_unit.as_str())
-    .bind(i64::from(t.promised_limit))
-    .bind(t.limit_confirmed)
-    .bind(t.limit_source)
-    .execute(&mut *conn)
-    .await?;
+    crate::seed::insert_item_type(conn, &id, region, t, &dept).await?;
     ids.insert(code.to_string(), id.clone());
     Ok(id)
 }

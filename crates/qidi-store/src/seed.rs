@@ -1,7 +1,7 @@
 //! First-start data: the region tree and the shipped catalogue for one banner.
 
 use crate::{new_id, Store, StoreError};
-use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
+use qidi_core::catalogue::{DepartmentSeed, ItemTypeSeed, DEPARTMENTS, ITEM_TYPES};
 use qidi_core::region::DEFAULT_REGIONS;
 use qidi_core::RegionCode;
 use sqlx::Row;
@@ -33,19 +33,7 @@ impl Store {
                 .await?;
         }
         for d in DEPARTMENTS {
-            let aliases = serde_json::to_string(d.aliases).unwrap_or_else(|_| "[]".into());
-            sqlx::query(
-                "INSERT INTO departments (id, region_code, code, name, aliases, initiates) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (region_code, code) DO NOTHING",
-            )
-            .bind(new_id())
-            .bind(region.as_str())
-            .bind(d.code)
-            .bind(d.name)
-            .bind(aliases)
-            .bind(d.initiates)
-            .execute(&mut *tx)
-            .await?;
+            insert_department(&mut tx, &new_id(), region.as_str(), d).await?;
         }
         for t in ITEM_TYPES {
             let dept: String = sqlx::query("SELECT id FROM departments WHERE region_code = $1 AND code = $2")
@@ -54,27 +42,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?
                 .get(0);
-            let aliases = serde_json::to_string(t.aliases).unwrap_or_else(|_| "[]".into());
-            sqlx::query(
-                "INSERT INTO item_types (id, region_code, code, name, aliases, department_id, authority_level,
-                    statutory_limit, limit_unit, promised_limit, limit_confirmed, limit_source)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                 ON CONFLICT (region_code, code) DO NOTHING",
-            )
-            .bind(new_id())
-            .bind(region.as_str())
-            .bind(t.code)
-            .bind(t.name)
-            .bind(aliases)
-            .bind(dept)
-            .bind(t.level.as_str())
-            .bind(i64::from(t.statutory_limit))
-            .bind(t.limit_unit.as_str())
-            .bind(i64::from(t.promised_limit))
-            .bind(t.limit_confirmed)
-            .bind(t.limit_source)
-            .execute(&mut *tx)
-            .await?;
+            insert_item_type(&mut tx, &new_id(), region.as_str(), t, &dept).await?;
         }
         crate::workflow::fill_catalogue_defaults(&mut tx).await?;
         tx.commit().await?;
@@ -115,4 +83,57 @@ impl Store {
             .await?
             .get(0))
     }
+}
+
+/// Add a shipped department to a region, unless the region has one of that code.
+pub(crate) async fn insert_department(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    region: &str,
+    d: &DepartmentSeed,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO departments (id, region_code, code, name, aliases, initiates) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (region_code, code) DO NOTHING",
+    )
+    .bind(id)
+    .bind(region)
+    .bind(d.code)
+    .bind(d.name)
+    .bind(serde_json::to_string(d.aliases).unwrap_or_else(|_| "[]".into()))
+    .bind(d.initiates)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Add a shipped item type to a region, unless the region has one of that code.
+pub(crate) async fn insert_item_type(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    region: &str,
+    t: &ItemTypeSeed,
+    department_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO item_types (id, region_code, code, name, aliases, department_id, authority_level,
+            statutory_limit, limit_unit, promised_limit, limit_confirmed, limit_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (region_code, code) DO NOTHING",
+    )
+    .bind(id)
+    .bind(region)
+    .bind(t.code)
+    .bind(t.name)
+    .bind(serde_json::to_string(t.aliases).unwrap_or_else(|_| "[]".into()))
+    .bind(department_id)
+    .bind(t.level.as_str())
+    .bind(i64::from(t.statutory_limit))
+    .bind(t.limit_unit.as_str())
+    .bind(i64::from(t.promised_limit))
+    .bind(t.limit_confirmed)
+    .bind(t.limit_source)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
