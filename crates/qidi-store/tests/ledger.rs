@@ -226,8 +226,8 @@ async fn check_lists_show_missing_answers_and_fixed_ledgers_take_additions() {
 async fn a_large_import_is_written_in_batches_and_whole() {
     on_each_backend(|store| async move {
         store.seed_catalogue(&banner()).await.unwrap();
-        // 257 projects with 1–3 items each: several full batches and a partial one.
-        let projects: Vec<ImportedProject> = (0..257)
+        // 1,100 projects with 1–3 items each: several full batches and a partial one.
+        let mut projects: Vec<ImportedProject> = (0..1100)
             .map(|n| {
                 let items = [("land_pre_review", "zrzy"), ("eia", "sthj"), ("water_intake", "slj")]
                     .iter()
@@ -237,18 +237,26 @@ async fn a_large_import_is_written_in_batches_and_whole() {
                 project(&format!("2022-152529-44-01-{:06}", 100_000 + n), "fgw", items)
             })
             .collect();
+        // Values that must survive the batch encoding exactly: quotes, a backslash, a
+        // line break, a character outside the BMP, and empty optional numbers.
+        let odd = "引号\"与\\反斜杠\n第二行 😀 '单引号'";
+        projects[7].name = odd.into();
+        projects[7].year = None;
+        projects[7].investment = None;
+        projects[7].items[0].note = Some(odd.into());
+        projects[7].items[0].due_on = None;
         let expected_items: usize = projects.iter().map(|p| p.items.len()).sum();
         let s = store.import_ledger(&banner(), &ledger(projects, Vec::new()), None, false).await.unwrap();
-        assert_eq!((s.projects_new, s.items_new), (257, expected_items as u64));
+        assert_eq!((s.projects_new, s.items_new), (1100, expected_items as u64));
         let count = |sql: &'static str| {
             let store = store.clone();
             async move { sqlx::query(sql).fetch_one(store.pool()).await.unwrap().get::<i64, _>(0) }
         };
-        assert_eq!(count("SELECT COUNT(*) FROM projects").await, 257);
+        assert_eq!(count("SELECT COUNT(*) FROM projects").await, 1100);
         assert_eq!(count("SELECT COUNT(*) FROM pending_items").await, expected_items as i64);
         assert_eq!(
             count("SELECT COUNT(*) FROM events WHERE action = 'project.import'").await,
-            257,
+            1100,
             "one record per project"
         );
         assert_eq!(
@@ -256,6 +264,25 @@ async fn a_large_import_is_written_in_batches_and_whole() {
             expected_items as i64,
             "every item belongs to its project"
         );
+        assert_eq!(count("SELECT COUNT(*) FROM projects WHERE in_library = TRUE AND initiated_year = 2022").await, 1099);
+        assert_eq!(count("SELECT CAST(SUM(investment_yuan) AS BIGINT) FROM projects").await, 1099 * 12_345_600);
+        let r = sqlx::query(
+            "SELECT p.name, p.initiated_year, p.investment_yuan, i.note, i.due_on FROM projects p
+             JOIN pending_items i ON i.project_id = p.id WHERE p.code = '2022-152529-44-01-100007' AND i.note IS NOT NULL",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(r.get::<String, _>(0), odd);
+        assert_eq!((r.get::<Option<i64>, _>(1), r.get::<Option<i64>, _>(2)), (None, None));
+        assert_eq!(r.get::<Option<String>, _>(3).as_deref(), Some(odd));
+        assert_eq!(r.get::<Option<String>, _>(4), None);
+        let due: String = sqlx::query("SELECT due_on FROM pending_items WHERE due_on IS NOT NULL LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(due, "2022-09-30");
     })
     .await;
 }
