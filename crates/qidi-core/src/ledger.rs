@@ -863,11 +863,42 @@ impl BurnDown {
 // Who may do what
 // ---------------------------------------------------------------------------
 
-/// Who may load spreadsheet ledgers into the database: the office, which aggregates
-/// the departments' sheets (a department's import could rewrite other departments'
-/// projects, so departments answer in the system instead).
+/// Who may load spreadsheet ledgers into the database: the office, for the whole
+/// region; a department's head or handler, for the projects their department
+/// initiates (see [`import_refusal`]).
 pub fn may_import(role: Role) -> bool {
-    role == Role::Office
+    matches!(role, Role::Office | Role::DepartmentHead | Role::Handler)
+}
+
+/// Why this person may not load one project of a spreadsheet, or `None` if they may.
+/// `file_department` is the initiating department the file names for the project and
+/// `stored_department` the one the database holds (`Some(None)`: the project exists
+/// with none recorded; `None`: it is new). A department's staff load only their own
+/// department's projects, so an import cannot rewrite another department's ledger.
+pub fn import_refusal(
+    role: Role,
+    user_department: Option<&str>,
+    file_department: Option<&str>,
+    stored_department: Option<Option<&str>>,
+) -> Option<&'static str> {
+    match role {
+        Role::Office => None,
+        Role::DepartmentHead | Role::Handler => {
+            let Some(own) = user_department else {
+                return Some("账号未关联部门，不能导入台账");
+            };
+            if file_department != Some(own) {
+                return Some("只能导入本部门立项的项目：此项目的立项部门不是本部门");
+            }
+            match stored_department {
+                Some(stored) if stored != Some(own) => {
+                    Some("系统中已有此项目，立项部门不是本部门，不能由本部门导入改写；请联系领导小组办公室")
+                }
+                _ => None,
+            }
+        }
+        _ => Some("无权导入台账"),
+    }
 }
 
 /// Who may export a ledger: anyone who reads ledgers (a project unit has none).
@@ -892,6 +923,27 @@ pub fn may_answer(role: Role, user_department: Option<&str>, handling_department
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_department_imports_only_its_own_projects() {
+        let own = Some("fgw-id");
+        // The office loads anything; readers and project units load nothing.
+        assert_eq!(import_refusal(Role::Office, None, Some("gxj-id"), Some(Some("slj-id"))), None);
+        assert!(import_refusal(Role::Inspector, None, own, None).is_some());
+        assert!(import_refusal(Role::Applicant, None, own, None).is_some());
+        assert!(import_refusal(Role::Leader, None, own, None).is_some());
+        for role in [Role::DepartmentHead, Role::Handler] {
+            assert_eq!(import_refusal(role, own, own, None), None, "a new project of its own");
+            assert_eq!(import_refusal(role, own, own, Some(own)), None, "its own existing project");
+            assert!(import_refusal(role, own, Some("gxj-id"), None).is_some(), "another department's");
+            assert!(import_refusal(role, own, None, None).is_some(), "no initiating department named");
+            assert!(import_refusal(role, own, own, Some(Some("gxj-id"))).is_some(), "taking over another's");
+            assert!(import_refusal(role, own, own, Some(None)).is_some(), "claiming an unassigned project");
+            assert!(import_refusal(role, None, own, None).is_some(), "an account with no department");
+        }
+        assert!(may_import(Role::Handler) && may_import(Role::DepartmentHead) && may_import(Role::Office));
+        assert!(!may_import(Role::Inspector) && !may_import(Role::Leader) && !may_import(Role::Applicant));
+    }
 
     fn line(code: &str, item: &str) -> LedgerLine {
         LedgerLine {

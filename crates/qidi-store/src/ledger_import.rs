@@ -14,9 +14,10 @@ use crate::ledger::{item_scope, project_scope};
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
+use qidi_core::ledger::import_refusal;
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Scope};
-use qidi_office::{ExportItem, ExportProject, ImportedItem, ImportedProject, LedgerImport, NameTable};
+use qidi_office::{ExportItem, ExportProject, Field, ImportedItem, ImportedProject, LedgerImport, NameTable, RowIssue};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -125,6 +126,30 @@ impl Store {
         Ok(t)
     }
 
+    /// Take out of `import` the projects `actor` may not load (see
+    /// [`qidi_core::ledger::import_refusal`]) and report each as a row error, so the
+    /// person sees them beside the file's own errors before anything is written.
+    pub async fn restrict_import(
+        &self,
+        region: &RegionCode,
+        actor: &User,
+        import: &mut LedgerImport,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let refused = import_refusals(&mut conn, region.as_str(), actor, import).await?;
+        let column = Field::InitiatingDepartment.label_zh();
+        for (i, why) in refused.into_iter().rev() {
+            let p = import.projects.remove(i);
+            import.errors.push(RowIssue {
+                row: p.first_row,
+                column: column.to_string(),
+                message: format!("项目 {}：{why}", p.code.as_str()),
+            });
+        }
+        import.errors.sort_by_key(|e| e.row);
+        Ok(())
+    }
+
     /// Import a ledger read by `qidi_office`: refuses a file with row errors (nothing is
     /// written). With `dry_run` everything is worked out and rolled back.
     pub async fn import_ledger(
@@ -227,6 +252,12 @@ impl Store {
                     note: r.get(8),
                 },
             );
+        }
+        if let Some(actor) = actor {
+            if let Some((i, why)) = import_refusals(&mut tx, rc, actor, import).await?.into_iter().next() {
+                let code = import.projects[i].code.as_str();
+                return Err(StoreError::Invalid(format!("项目 {code}：{why}；未导入任何内容")));
+            }
         }
         let campaign = current_campaign_tx(&mut tx, region).await?;
         let locked: HashSet<String> = match &campaign {
@@ -469,6 +500,39 @@ impl Store {
         }
         Ok(count)
     }
+}
+
+/// The projects of `import` (by index) that `actor` may not load, and why.
+async fn import_refusals(
+    conn: &mut AnyConnection,
+    region: &str,
+    actor: &User,
+    import: &LedgerImport,
+) -> Result<Vec<(usize, &'static str)>, StoreError> {
+    let own = actor.department_id.as_deref();
+    if import_refusal(actor.role, own, None, None).is_none() {
+        // Refused nothing even for a project with no department named: no lookups needed.
+        return Ok(Vec::new());
+    }
+    let dept_ids = load_map(conn, "SELECT code, id FROM departments WHERE region_code = $1", region).await?;
+    let stored: HashMap<String, Option<String>> =
+        sqlx::query("SELECT code, initiating_department_id FROM projects WHERE region_code = $1")
+            .bind(region)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    Ok(import
+        .projects
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let file_dept = p.initiating_department.as_deref().and_then(|c| dept_ids.get(c)).map(String::as_str);
+            let stored = stored.get(p.code.as_str()).map(Option::as_deref);
+            import_refusal(actor.role, own, file_dept, stored).map(|why| (i, why))
+        })
+        .collect())
 }
 
 async fn load_map(conn: &mut AnyConnection, sql: &str, region: &str) -> Result<HashMap<String, String>, StoreError> {

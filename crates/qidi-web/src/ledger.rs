@@ -514,6 +514,7 @@ struct DepartmentPage<'a> {
     can_answer: bool,
     can_propose: bool,
     can_decide: bool,
+    can_import: bool,
     progress: Vec<ProgressRow>,
     chart: Chart,
     baseline: Vec<BaselineView>,
@@ -599,6 +600,7 @@ pub async fn department(
         can_answer: may_answer(user.role, user.department_id.as_deref(), &dept.id),
         can_propose: may_propose_removal(user.role).is_ok() && (own || user.role == Role::Office),
         can_decide: user.role == Role::Office,
+        can_import: may_import(user.role) && (own || user.role == Role::Office),
         progress,
         chart,
         baseline,
@@ -922,7 +924,7 @@ struct ImportPage<'a> {
 fn may_import_or_403(user: &User) -> Result<(), PageError> {
     not_read_only(user)?;
     if !may_import(user.role) {
-        return Err(forbidden("只有领导小组办公室可以导入台账"));
+        return Err(forbidden("无权导入台账：领导小组办公室可导入全旗台账，各部门可导入本部门立项的项目"));
     }
     Ok(())
 }
@@ -934,6 +936,28 @@ pub async fn import_form(PageUser(user): PageUser) -> Result<Response, PageError
 
 fn upload_dir(state: &SharedState) -> std::path::PathBuf {
     state.config.data_dir.join("uploads")
+}
+
+/// How long an upload waits for its confirmation. Older ones are removed when the next
+/// upload arrives, and confirming one is answered as expired.
+const UPLOAD_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn is_expired(meta: &std::fs::Metadata) -> bool {
+    meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > UPLOAD_TTL)
+}
+
+/// Remove the uploads nobody confirmed in time; only files this module names.
+async fn sweep_uploads(dir: &std::path::Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else { return };
+    while let Ok(Some(e)) = entries.next_entry().await {
+        let name = e.file_name();
+        let ours = name.to_str().is_some_and(|n| n.starts_with("ledger-") && n.ends_with(".upload"));
+        if ours && e.metadata().await.is_ok_and(|m| is_expired(&m)) {
+            if let Err(err) = tokio::fs::remove_file(e.path()).await {
+                tracing::warn!(error = %err, file = ?e.path(), "cannot remove an expired upload");
+            }
+        }
+    }
 }
 
 /// The server-made file name of a user's upload. The token is a UUID we issued.
@@ -995,10 +1019,11 @@ pub async fn import_upload(
     let Some((file_name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
         return Ok(import_failed(&user, "请选择要导入的 Excel 文件".to_string()));
     };
-    let import = match read_upload(&state, &user, &bytes).await {
+    let mut import = match read_upload(&state, &user, &bytes).await {
         Ok(i) => i,
         Err(e) => return Ok(import_failed(&user, format!("无法读取“{file_name}”：{e}"))),
     };
+    state.store.restrict_import(&user.region(), &user, &mut import).await?;
     // The dry run: what would change, for the valid projects; nothing is kept.
     let summary = state
         .store
@@ -1006,6 +1031,7 @@ pub async fn import_upload(
         .await?;
     let token = uuid::Uuid::new_v4().to_string();
     let path = upload_path(&state, &user, &token).ok_or_else(PageError::not_found)?;
+    sweep_uploads(&upload_dir(&state)).await;
     let saved = async {
         tokio::fs::create_dir_all(upload_dir(&state)).await?;
         tokio::fs::write(&path, &bytes).await
@@ -1048,13 +1074,19 @@ pub async fn import_confirm(
 ) -> Result<Response, PageError> {
     may_import_or_403(&user)?;
     let path = upload_path(&state, &user, &form.token).ok_or_else(PageError::not_found)?;
+    let expired = "上传的文件已过期（超过 24 小时未确认）或已导入，请重新上传";
+    if tokio::fs::metadata(&path).await.is_ok_and(|m| is_expired(&m)) {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Ok(import_failed(&user, expired.to_string()));
+    }
     let Ok(bytes) = tokio::fs::read(&path).await else {
-        return Ok(import_failed(&user, "上传的文件已过期或已导入，请重新上传".to_string()));
+        return Ok(import_failed(&user, expired.to_string()));
     };
-    let import = match read_upload(&state, &user, &bytes).await {
+    let mut import = match read_upload(&state, &user, &bytes).await {
         Ok(i) => i,
         Err(e) => return Ok(import_failed(&user, e.to_string())),
     };
+    state.store.restrict_import(&user.region(), &user, &mut import).await?;
     let skip_invalid = !form.skip_invalid.is_empty();
     if !import.errors.is_empty() && !skip_invalid {
         return Ok(import_failed(

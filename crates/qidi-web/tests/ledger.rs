@@ -317,6 +317,118 @@ async fn an_upload_with_errors_shows_them_in_chinese_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_department_imports_only_the_projects_it_initiates() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        let fgw = app.sign_in("fgw_handler").await;
+        assert_eq!(app.get("/ledger/import", Some(&fgw)).await.status, StatusCode::OK);
+        // P1 and P3 are fgw's (旗发改委, 发改委); P2 (rows 6) is 工信局's.
+        let res = upload(&app, &fgw, "fgw.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let cells = "<tr><td class=\"n\">6</td><td>立项部门</td><td>";
+        let at = res.body.find(cells).unwrap_or_else(|| panic!("row 6 refused in {}", res.body));
+        assert!(res.body[at..].contains(P2), "the message names the project");
+        assert!(res.body.contains("错误 1 处"), "{}", res.body);
+        assert_eq!(counts(&app).await, (0, 0, 0));
+        let token = hidden(&res.body, "token");
+        let res =
+            app.post_form("/ledger/import/confirm", Some(&fgw), &[("token", &token), ("skip_invalid", "1")]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(counts(&app).await, (2, 4, 1), "P1 and P3 with their items");
+
+        // A department that initiates none of them has nothing to confirm.
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let res = upload(&app, &zrzy, "fgw.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("错误 3 处"), "{}", res.body);
+        assert!(!res.body.contains("跳过有错误的项目"), "no valid project to import");
+
+        // The office loads P2; fgw then cannot take it over by naming itself.
+        let office = app.sign_in("office").await;
+        let res = upload(&app, &office, "all.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let token = hidden(&res.body, "token");
+        app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
+        assert_eq!(counts(&app).await.0, 3);
+        let mut rows = ledger_rows(&[]);
+        rows[2][4] = "发改委";
+        rows[2][2] = "改名后的项目";
+        let res = upload(&app, &fgw, "takeover.xlsx", &xlsx(&rows)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("系统中已有此项目"), "{}", res.body);
+
+        // The store refuses it too, whoever calls it without the check.
+        let names = app.store.name_table(&banner()).await.unwrap();
+        let l = read_ledger_bytes(&xlsx(&rows), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+        let fgw_user = app.store.user_by_username("fgw_handler").await.unwrap().unwrap();
+        let refused = app.store.import_ledger(&banner(), &l, Some(&fgw_user), false).await;
+        assert!(matches!(refused, Err(qidi_store::StoreError::Invalid(ref m)) if m.contains(P2)), "{refused:?}");
+        let name: String = sqlx::query("SELECT name FROM projects WHERE code = $1")
+            .bind(P2)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(name, "正镶白旗冷链物流园项目", "nothing rewritten");
+    })
+    .await;
+}
+
+/// Set a file's modification time `hours` into the past.
+fn age(path: &std::path::Path, hours: u64) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600);
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(then).unwrap();
+}
+
+#[tokio::test]
+async fn unconfirmed_uploads_expire_after_a_day() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        let office = app.sign_in("office").await;
+        let uploads = app.data_dir.join("uploads");
+        let kept = |dir: &std::path::Path| -> Vec<String> {
+            let mut v: Vec<String> =
+                std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+            v.sort();
+            v
+        };
+        let res = upload(&app, &office, "a.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let stale_token = hidden(&res.body, "token");
+        let stale = kept(&uploads);
+        assert_eq!(stale.len(), 1);
+        // A day and an hour later, confirming it is refused and the file is gone.
+        age(&uploads.join(&stale[0]), 25);
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &stale_token)]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("已过期"), "{}", res.body);
+        assert!(kept(&uploads).is_empty());
+        assert_eq!(counts(&app).await, (0, 0, 0));
+
+        // Forgotten uploads are swept when the next one arrives; fresh ones and files
+        // that are not uploads stay.
+        upload(&app, &office, "b.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let fresh = kept(&uploads);
+        upload(&app, &office, "c.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let two = kept(&uploads);
+        assert_eq!(two.len(), 2);
+        std::fs::write(uploads.join("readme.txt"), "not an upload").unwrap();
+        age(&uploads.join("readme.txt"), 48);
+        age(&uploads.join(&fresh[0]), 30);
+        let res = upload(&app, &office, "d.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let after = kept(&uploads);
+        assert!(!after.contains(&fresh[0]), "the day-old upload was swept: {after:?}");
+        assert!(after.contains(&"readme.txt".to_string()));
+        assert_eq!(after.len(), 3, "{after:?}");
+        // The newest upload still imports.
+        let token = hidden(&res.body, "token");
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(counts(&app).await.0, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_valid_upload_is_imported_after_the_dry_run_and_exports_back() {
     TestApp::on_each_backend(|app| async move {
         cast(&app).await;
@@ -722,7 +834,10 @@ async fn roles_decide_who_signs_reads_and_sees() {
         }
         assert_eq!(app.get("/ledger/import", Some(&inspector)).await.status, StatusCode::FORBIDDEN);
         assert_eq!(upload(&app, &inspector, "x.xlsx", &xlsx(&ledger_rows(&[]))).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(upload(&app, &handler, "x.xlsx", &xlsx(&ledger_rows(&[]))).await.status, StatusCode::FORBIDDEN);
+        // A department's handler may upload, but another department's project is refused.
+        let res = upload(&app, &handler, "x.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("立项部门不是本部门"), "{}", res.body);
         assert!(app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().versions.is_empty());
         assert_eq!(app.store.campaign(&banner()).await.unwrap().campaign.ends_on.to_string(), "2022-12-31");
 
