@@ -8,11 +8,14 @@
 //! * read it with calamine alone (open + `worksheet_range`), the baseline;
 //! * read it with `read_ledger` (safety checks, header detection, merges, parsing);
 //! * export 1,000,000 rows, plain sheet only (constant memory);
-//! * export 100,000 rows in the official layout (merged cells), for comparison.
+//! * export 100,000 rows in the official layout (merged cells), for comparison;
+//! * export 1,000,000 rows to both sheets, as the CLI's default export does.
 //!
 //! One step alone: `… --bench ledger -- STEP [ARGS]` with STEP one of
 //! `gen ROWS PATH`, `gen-shared ROWS PATH`, `calamine PATH`, `import PATH`, `export-plain ROWS PATH`,
-//! `export-official ROWS PATH`.
+//! `export-official ROWS PATH`, `export-both ROWS PATH`.
+//!
+//! The binary runs on mimalloc, like the `qidi` binary, so both measure the same allocator.
 
 use calamine::Reader;
 use chrono::NaiveDate;
@@ -21,6 +24,9 @@ use qidi_office::{ExportItem, ExportProject, ExportSheets, ImportOptions, Ledger
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ITEMS: [(&str, &str); 4] =
     [("land_pre_review", "zrzy"), ("energy_review", "fgw"), ("eia", "sthj"), ("construction_permit", "zjj")];
@@ -194,10 +200,13 @@ fn step(args: &[String]) {
                 &format!("projects={} items={}", got.projects.len(), got.item_count()),
             );
         }
-        "export-plain" | "export-official" => {
+        "export-plain" | "export-official" | "export-both" => {
             let rows: u64 = args[1].parse().unwrap();
-            let (sheets, per) =
-                if args[0] == "export-plain" { (ExportSheets::PlainOnly, 4) } else { (ExportSheets::OfficialOnly, 3) };
+            let (sheets, per) = match args[0].as_str() {
+                "export-plain" => (ExportSheets::PlainOnly, 4),
+                "export-official" => (ExportSheets::OfficialOnly, 3),
+                _ => (ExportSheets::Both, 3),
+            };
             let t = Instant::now();
             let n = write(rows, per, sheets, Path::new(&args[2]));
             let size = std::fs::metadata(&args[2]).unwrap().len();
@@ -257,5 +266,7 @@ fn main() {
     run(&["export-plain", "1000000", plain.to_str().unwrap()]);
     let official = dir.join("export-official-100k.xlsx");
     run(&["export-official", "100000", official.to_str().unwrap()]);
+    let both = dir.join("export-both-1m.xlsx");
+    run(&["export-both", "1000000", both.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

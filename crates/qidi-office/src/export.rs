@@ -2,10 +2,10 @@
 //!
 //! Both sheets are written in rust_xlsxwriter's constant-memory mode: each row goes
 //! to a temporary file as soon as the next row starts, so memory does not grow with
-//! the row count — except for the official sheet's merged ranges, which
-//! rust_xlsxwriter keeps in memory (one map entry per merged cell, to refuse
-//! overlaps). Very large exports (the 1,000,000-row case) therefore use
-//! [`ExportSheets::PlainOnly`].
+//! the row count. The official sheet's project cells are merged over their item rows,
+//! but not through rust_xlsxwriter, which keeps one map entry per merged cell: the
+//! rows below a project's first are formatted blanks, and the merged ranges are added
+//! to the saved file afterwards (see `crate::merges`).
 //!
 //! Every text value is written with `write_string`/`merge_range` (never as a
 //! formula), and text starting with `= + - @`, tab or CR (or their full-width forms)
@@ -13,13 +13,15 @@
 
 use crate::headers::Field;
 use crate::import::{ImportedItem, ImportedProject};
+use crate::merges::{self, RowSpans};
 use crate::names::NameTable;
 use crate::OfficeError;
 use chrono::{Datelike, NaiveDate};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
-use std::io::{Seek, Write};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Cursor, Seek, Write};
+use std::path::{Path, PathBuf};
 
 /// The official sheet's name.
 pub const OFFICIAL_SHEET: &str = "台账";
@@ -252,6 +254,10 @@ pub struct LedgerWriter<'n> {
     plain_row: u32,
     seq: u32,
     rows: u64,
+    /// Projects of the official sheet whose cells are merged, added at `finish`.
+    spans: RowSpans,
+    /// Where temporary files go (`None`: the system's temp dir).
+    tempdir: Option<PathBuf>,
 }
 
 impl<'n> LedgerWriter<'n> {
@@ -291,6 +297,8 @@ impl<'n> LedgerWriter<'n> {
             seq: 0,
             rows: 0,
             workbook,
+            spans: RowSpans::new(tempdir),
+            tempdir: tempdir.map(Path::to_path_buf),
         };
         if sheets != ExportSheets::PlainOnly {
             let mut ws = w.workbook.new_worksheet_with_constant_memory();
@@ -341,33 +349,21 @@ impl<'n> LedgerWriter<'n> {
             if r0 + k - 1 > MAX_ROW - 2 {
                 return Err(OfficeError::TooManyRows);
             }
-            for (c, f) in OFFICIAL_COLUMNS.iter().enumerate() {
-                let c = c as u16;
-                if !f.is_project_field() {
-                    continue;
-                }
-                let cell = project_cell(*f, self.seq);
-                if k > 1 {
-                    let (text, fmt) = match &cell {
-                        Cell::Text(s) => (*s, official_text_format(&self.fmt, *f, s)),
-                        _ => ("", official_format(&self.fmt, *f)),
-                    };
-                    ws.merge_range(r0, c, r0 + k - 1, c, text, fmt)?;
-                    if !matches!(cell, Cell::Text(_) | Cell::Blank) {
-                        write_official(ws, &self.fmt, r0, c, *f, &cell)?;
-                    }
-                } else {
-                    write_official(ws, &self.fmt, r0, c, *f, &cell)?;
-                }
-            }
+            // Row after row, as constant-memory mode wants. Below the first row the
+            // project cells are blanks with the same format (borders), merged at `finish`.
             for i in 0..k {
                 let it = p.items.get(i as usize);
                 for (c, f) in OFFICIAL_COLUMNS.iter().enumerate() {
-                    if f.is_project_field() {
-                        continue;
-                    }
-                    write_official(ws, &self.fmt, r0 + i, c as u16, *f, &item_cell(names, *f, it))?;
+                    let cell = match (f.is_project_field(), i) {
+                        (true, 0) => project_cell(*f, self.seq),
+                        (true, _) => Cell::Blank,
+                        (false, _) => item_cell(names, *f, it),
+                    };
+                    write_official(ws, &self.fmt, r0 + i, c as u16, *f, &cell)?;
                 }
+            }
+            if k > 1 {
+                self.spans.push(r0, r0 + k - 1)?;
             }
             self.official_row += k;
         }
@@ -414,25 +410,66 @@ impl<'n> LedgerWriter<'n> {
     }
 
     /// Write the footer and save to `path`. Returns the number of data rows.
+    ///
+    /// With merged projects, the workbook is first saved to a temporary file next to
+    /// `path`, then copied into `path` with the merges; if that fails, `path` is removed
+    /// rather than left half written.
     pub fn finish(mut self, path: &Path) -> Result<u64, OfficeError> {
         self.finish_sheets()?;
-        self.workbook.save(path)?;
+        if self.spans.is_empty() {
+            self.workbook.save(path)?;
+            return Ok(self.rows);
+        }
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let saved = save_to_temp(&mut self.workbook, Some(dir))?;
+        let out = File::create(path).map_err(merges::io_err)?;
+        let written = merges::add_merges(saved, BufWriter::new(out), OFFICIAL_SHEET, &merged_columns(), self.spans)
+            .and_then(|w| w.into_inner().map_err(|e| merges::io_err(e.into_error())));
+        if written.is_err() {
+            let _ = std::fs::remove_file(path);
+        }
+        written?;
         Ok(self.rows)
     }
 
     /// Write the footer and save to a seekable writer. Returns the number of data rows.
     pub fn finish_to_writer<W: Write + Seek + Send>(mut self, writer: W) -> Result<u64, OfficeError> {
         self.finish_sheets()?;
-        self.workbook.save_to_writer(writer)?;
+        if self.spans.is_empty() {
+            self.workbook.save_to_writer(writer)?;
+            return Ok(self.rows);
+        }
+        let saved = save_to_temp(&mut self.workbook, self.tempdir.as_deref())?;
+        merges::add_merges(saved, writer, OFFICIAL_SHEET, &merged_columns(), self.spans)?;
         Ok(self.rows)
     }
 
     /// Write the footer and return the file's bytes and the number of data rows.
     pub fn finish_to_buffer(mut self) -> Result<(Vec<u8>, u64), OfficeError> {
         self.finish_sheets()?;
-        let bytes = self.workbook.save_to_buffer()?;
-        Ok((bytes, self.rows))
+        if self.spans.is_empty() {
+            let bytes = self.workbook.save_to_buffer()?;
+            return Ok((bytes, self.rows));
+        }
+        // Through a temporary file, so that only the final bytes are held in memory.
+        let saved = save_to_temp(&mut self.workbook, self.tempdir.as_deref())?;
+        let out = merges::add_merges(saved, Cursor::new(Vec::new()), OFFICIAL_SHEET, &merged_columns(), self.spans)?;
+        Ok((out.into_inner(), self.rows))
     }
+}
+
+/// Save the workbook, as rust_xlsxwriter writes it, to an anonymous temporary file in
+/// `dir`, rewound for reading.
+fn save_to_temp(workbook: &mut Workbook, dir: Option<&Path>) -> Result<File, OfficeError> {
+    let mut file = merges::temp_file(dir)?;
+    workbook.save_to_writer(&mut file)?;
+    file.rewind().map_err(merges::io_err)?;
+    Ok(file)
+}
+
+/// The official sheet's columns that hold project fields: merged over the item rows.
+fn merged_columns() -> Vec<u16> {
+    (0..OFFICIAL_COLUMNS.len() as u16).filter(|&c| OFFICIAL_COLUMNS[c as usize].is_project_field()).collect()
 }
 
 fn item_cell<'a>(names: &'a NameTable, f: Field, it: Option<&'a ExportItem>) -> Cell<'a> {

@@ -16,6 +16,7 @@ mod error;
 mod export;
 mod headers;
 mod import;
+mod merges;
 mod names;
 mod safety;
 

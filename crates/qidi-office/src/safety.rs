@@ -178,7 +178,7 @@ impl ZipFacts {
 
 /// The zip entry of a sheet: `<sheet name=… r:id=…>` in the workbook, then the
 /// relationship with that id.
-fn sheet_part(workbook: &[u8], rels: &[u8], sheet: &str) -> Option<String> {
+pub(crate) fn sheet_part(workbook: &[u8], rels: &[u8], sheet: &str) -> Option<String> {
     use quick_xml::events::Event;
     let attrs = |e: &quick_xml::events::BytesStart<'_>| -> Vec<(Vec<u8>, String)> {
         e.attributes()

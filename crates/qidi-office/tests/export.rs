@@ -9,6 +9,7 @@ use qidi_office::{
     read_ledger_bytes, ExportItem, ExportProject, ExportSheets, ImportOptions, LedgerExport, LedgerWriter, NameTable,
     OFFICIAL_SHEET, PLAIN_SHEET,
 };
+use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
 fn item(t: &str, dept: &str) -> ExportItem {
@@ -309,4 +310,248 @@ fn an_empty_ledger() {
     assert_eq!(got.unit.as_deref(), Some("旗发展和改革委员会"));
     let xml = entry(&bytes, "xl/worksheets/sheet1.xml");
     assert_eq!(xml.matches("<row r=\"5\"").count(), 1, "footer once: {xml}");
+}
+
+/// A merged range as calamine gives it: (first row, first column), (last row, last column), 0-based.
+type Range = ((u32, u32), (u32, u32));
+
+fn merges_of(bytes: &[u8], sheet: &str) -> BTreeSet<Range> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    wb.worksheet_merge_cells(sheet).unwrap().unwrap().iter().map(|d| (d.start, d.end)).collect()
+}
+
+/// The official sheet's merges, worked out from the layout: the title and 填报单位 rows
+/// across all 15 columns, the 8 project columns (A–H) over each project of two or more
+/// items, and the three signature lines one row below the table.
+fn expected_merges(ledger: &LedgerExport) -> BTreeSet<Range> {
+    let mut want = BTreeSet::from([((0, 0), (0, 14)), ((1, 0), (1, 14))]);
+    let mut r = 3;
+    for p in &ledger.projects {
+        let k = p.items.len().max(1) as u32;
+        if k > 1 {
+            want.extend((0..8).map(|c| ((r, c), (r + k - 1, c))));
+        }
+        r += k;
+    }
+    let footer = r + 1;
+    want.extend([((footer, 0), (footer, 4)), ((footer, 5), (footer, 9)), ((footer, 10), (footer, 14))]);
+    want
+}
+
+/// `n` projects with 0 to 4 items each, enough rows for a sheet of several hundred KiB.
+fn varied(n: u32) -> LedgerExport {
+    let types = ["eia", "energy_review", "land_pre_review", "construction_permit"];
+    let projects = (0..n)
+        .map(|i| ExportProject {
+            code: ProjectCode::parse(&format!("2024-152529-44-01-{i:06}")).unwrap(),
+            name: format!("项目{i}"),
+            owner: (i % 3 != 0).then(|| format!("公司{i}")),
+            initiating_department: Some("fgw".into()),
+            year: Some(2024),
+            investment: (i % 2 == 0).then_some(Yuan(i as i64 * 10_000)),
+            stage: Some(ProjectStage::NotStarted),
+            items: (0..i % 5)
+                .map(|k| ExportItem {
+                    note: Some(format!("备注{i}-{k}")),
+                    due_on: Some(date(2025, 1 + k, 1)),
+                    ..item(types[k as usize], "fgw")
+                })
+                .collect(),
+        })
+        .collect();
+    LedgerExport { projects, ..sample() }
+}
+
+fn read_back(bytes: &[u8]) -> Vec<ExportProject> {
+    let got = read_ledger_bytes(bytes, &ImportOptions::default()).unwrap();
+    assert!(got.errors.is_empty() && got.warnings.is_empty(), "{:#?} {:#?}", got.errors, got.warnings);
+    got.projects.into_iter().map(ExportProject::from).collect()
+}
+
+#[test]
+fn official_merges_are_exactly_the_projects() {
+    let ledger = varied(3_000);
+    let want = expected_merges(&ledger);
+    assert_eq!(want.len(), 5 + 8 * 1_800, "projects of 2, 3 and 4 items are merged");
+    let names = NameTable::shipped();
+
+    // The three ways out: a writer, a buffer and a path.
+    let by_writer = write(&ledger);
+    let mut w = LedgerWriter::new(&ledger.title, &ledger.unit, ledger.date, &names, ExportSheets::Both).unwrap();
+    for p in &ledger.projects {
+        w.push(p).unwrap();
+    }
+    let (by_buffer, rows) = w.finish_to_buffer().unwrap();
+    assert_eq!(rows, 6_600, "6,000 items, and a row for each of the 600 projects without one");
+    let dir = std::env::temp_dir().join(format!("qidi-office-merges-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("台账.xlsx");
+    assert_eq!(qidi_office::write_ledger(&path, &ledger, &names).unwrap(), 6_600);
+    let by_path = std::fs::read(&path).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    for (how, bytes) in [("writer", &by_writer), ("buffer", &by_buffer), ("path", &by_path)] {
+        assert_eq!(merges_of(bytes, OFFICIAL_SHEET), want, "{how}");
+        assert!(merges_of(bytes, PLAIN_SHEET).is_empty(), "{how}");
+        assert_eq!(read_back(bytes), ledger.projects, "{how}");
+        // The plain sheet was copied untouched and still reads back.
+        let opts = ImportOptions { sheet: Some(PLAIN_SHEET.into()), ..Default::default() };
+        let plain = read_ledger_bytes(bytes, &opts).unwrap();
+        let plain: Vec<ExportProject> = plain.projects.into_iter().map(ExportProject::from).collect();
+        assert_eq!(plain, ledger.projects, "{how}");
+    }
+
+    // The importer sees the merges too: the value is in the project's first row only.
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(by_writer)).unwrap();
+    let r = wb.worksheet_range(OFFICIAL_SHEET).unwrap();
+    // Project 2 has two items: rows 5 and 6 (0-based), below projects 0 and 1 (one row each).
+    assert_eq!(r.get_value((5, 1)), Some(&Data::String("2024-152529-44-01-000002".into())));
+    assert_eq!(r.get_value((6, 1)).cloned().unwrap_or(Data::Empty), Data::Empty);
+    assert_eq!(r.get_value((6, 14)), Some(&Data::String("备注2-1".into())));
+}
+
+#[test]
+fn a_project_with_one_item_is_not_merged() {
+    let mut ledger = sample();
+    ledger.projects.remove(0); // leaves one project of one item and one without items
+    assert!(ledger.projects.iter().all(|p| p.items.len() <= 1));
+    let bytes = write(&ledger);
+    let merges = merges_of(&bytes, OFFICIAL_SHEET);
+    assert_eq!(merges, expected_merges(&ledger));
+    assert_eq!(merges.len(), 5, "only the title, 填报单位 and signature lines: {merges:?}");
+    assert_eq!(read_back(&bytes), ledger.projects);
+
+    // In the sample, the one-item project (row 7) is not merged, the three-item one is.
+    let ledger = sample();
+    let merges = merges_of(&write(&ledger), OFFICIAL_SHEET);
+    assert_eq!(merges, expected_merges(&ledger));
+    assert!(merges.iter().all(|((r0, _), (r1, _))| !(*r0..=*r1).contains(&6) && !(*r0..=*r1).contains(&7)));
+    assert!(merges.contains(&((3, 7), (5, 7))));
+}
+
+#[test]
+fn the_title_and_footer_merges_stay() {
+    let ledger = varied(50);
+    let bytes = write(&ledger);
+    let merges = merges_of(&bytes, OFFICIAL_SHEET);
+    let rows: u32 = ledger.projects.iter().map(|p| p.items.len().max(1) as u32).sum();
+    let footer = 3 + rows + 1;
+    for m in [((0, 0), (0, 14)), ((1, 0), (1, 14)), ((footer, 0), (footer, 4)), ((footer, 5), (footer, 9))] {
+        assert!(merges.contains(&m), "{m:?}");
+    }
+    assert!(merges.contains(&((footer, 10), (footer, 14))));
+    let got = read_ledger_bytes(&bytes, &ImportOptions::default()).unwrap();
+    assert_eq!(got.title.as_deref(), Some(ledger.title.as_str()));
+    assert_eq!(got.unit.as_deref(), Some(ledger.unit.as_str()));
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let r = wb.worksheet_range(OFFICIAL_SHEET).unwrap();
+    assert_eq!(r.get_value((footer, 10)), Some(&Data::String("分管旗长：".into())));
+}
+
+/// The official sheet's XML after the merges went in: well formed, `count` right, the
+/// elements in the order OOXML requires, and the blanks under a merge formatted like its
+/// first cell (same borders).
+#[test]
+fn the_merged_sheet_is_well_formed_xml() {
+    use quick_xml::events::Event;
+    let ledger = varied(3_000);
+    let bytes = write(&ledger);
+    let xml = entry(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(xml.len() > 256 * 1024, "bigger than one read of the rewriter");
+
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut depth = 0;
+    let mut top = Vec::new(); // the children of <worksheet>, in order
+    let (mut count, mut cells) = (None, 0);
+    let mut style = std::collections::HashMap::new(); // cell ref → s
+    loop {
+        let ev = reader.read_event().unwrap_or_else(|e| panic!("not well formed: {e}"));
+        let (e, empty) = match &ev {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                depth -= 1;
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let name = String::from_utf8(e.local_name().as_ref().to_vec()).unwrap();
+        let decoder = reader.decoder();
+        let attr = |k: &str| {
+            e.try_get_attribute(k).unwrap().map(|a| a.decode_and_unescape_value(decoder).unwrap().into_owned())
+        };
+        if depth == 1 {
+            top.push(name.clone());
+        }
+        match name.as_str() {
+            "mergeCells" => count = Some(attr("count").unwrap().parse::<usize>().unwrap()),
+            "mergeCell" => {
+                assert_eq!(depth, 2, "mergeCell inside mergeCells");
+                assert!(empty);
+                cells += 1;
+            }
+            "c" => {
+                style.insert(attr("r").unwrap(), attr("s"));
+            }
+            _ => {}
+        }
+        if !empty {
+            depth += 1;
+        }
+    }
+    assert_eq!(depth, 0);
+    assert_eq!(count, Some(expected_merges(&ledger).len()));
+    assert_eq!(cells, expected_merges(&ledger).len());
+    let at = |n: &str| top.iter().position(|t| t == n).unwrap_or_else(|| panic!("no {n} in {top:?}"));
+    assert_eq!(top.iter().filter(|t| *t == "mergeCells").count(), 1);
+    assert!(at("sheetData") < at("mergeCells") && at("mergeCells") < at("pageMargins"), "{top:?}");
+    assert!(at("mergeCells") < at("pageSetup"), "{top:?}");
+
+    // Project 2 takes rows 6–7 (1-based): the blanks in row 7 look like row 6's cells.
+    for col in ["A", "B", "C", "D", "E", "F", "G", "H"] {
+        let (first, below) = (format!("{col}6"), format!("{col}7"));
+        assert!(style.contains_key(&below), "{below} is written");
+        assert_eq!(style[&first], style[&below], "{col}");
+        assert!(style[&below].is_some(), "{below} has a format");
+    }
+}
+
+#[test]
+fn finishing_leaves_no_temporary_files() {
+    let names = NameTable::shipped();
+    let ledger = varied(100);
+    let dir = std::env::temp_dir().join(format!("qidi-office-temp-{}", std::process::id()));
+    let temp = dir.join("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+
+    // Rows and merges go to temporary files in `temp`; none is left after finishing.
+    let mut w = LedgerWriter::new_in(&ledger.title, &ledger.unit, ledger.date, &names, ExportSheets::Both, Some(&temp))
+        .unwrap();
+    for p in &ledger.projects {
+        w.push(p).unwrap();
+    }
+    let (bytes, _) = w.finish_to_buffer().unwrap();
+    assert_eq!(merges_of(&bytes, OFFICIAL_SHEET), expected_merges(&ledger));
+    assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0);
+
+    // Saving to a path leaves that one file beside the others.
+    let path = dir.join("out.xlsx");
+    qidi_office::write_ledger(&path, &ledger, &names).unwrap();
+    let mut left: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    left.sort();
+    assert_eq!(left, ["out.xlsx", "tmp"]);
+    assert_eq!(read_back(&std::fs::read(&path).unwrap()), ledger.projects);
+
+    // A folder that does not exist: an error in Chinese, and no file.
+    let missing = dir.join("no-such-folder").join("out.xlsx");
+    let e = qidi_office::write_ledger(&missing, &ledger, &names).unwrap_err();
+    assert!(e.to_string().contains("写入文件出错"), "{e}");
+    assert!(!missing.exists());
+    // A path that is a folder: refused, and the folder is still there.
+    let e = qidi_office::write_ledger(&temp, &ledger, &names).unwrap_err();
+    assert!(e.to_string().contains("生成 Excel 文件失败"), "{e}");
+    assert!(temp.is_dir());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
