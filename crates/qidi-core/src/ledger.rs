@@ -915,6 +915,28 @@ pub fn may_push_check_list(role: Role, user_department: Option<&str>, initiating
     }
 }
 
+/// Why this person may not add a pending item found later (补录) to a project, if they
+/// may not. The people who push the project's check lists may — its initiating
+/// department's staff, or the office — and only while it is in the project library.
+pub fn add_item_refusal(
+    role: Role,
+    user_department: Option<&str>,
+    initiating_department: Option<&str>,
+    in_library: bool,
+) -> Option<&'static str> {
+    let allowed = match initiating_department {
+        Some(d) => may_push_check_list(role, user_department, d),
+        None => role == Role::Office,
+    };
+    if !allowed {
+        Some("只有项目的立项部门或领导小组办公室可以补录待批事项")
+    } else if !in_library {
+        Some("项目已移出项目库，不能再补录待批事项")
+    } else {
+        None
+    }
+}
+
 /// Who may answer a check-list row: the handling department's own staff.
 pub fn may_answer(role: Role, user_department: Option<&str>, handling_department: &str) -> bool {
     matches!(role, Role::DepartmentHead | Role::Handler) && user_department == Some(handling_department)
@@ -923,6 +945,21 @@ pub fn may_answer(role: Role, user_department: Option<&str>, handling_department
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_items_found_later_are_added_by_the_initiating_department_or_the_office() {
+        let fgw = Some("fgw-id");
+        assert_eq!(add_item_refusal(Role::Office, None, fgw, true), None);
+        assert_eq!(add_item_refusal(Role::Office, None, None, true), None);
+        assert_eq!(add_item_refusal(Role::DepartmentHead, fgw, fgw, true), None);
+        assert_eq!(add_item_refusal(Role::Handler, fgw, fgw, true), None);
+        assert!(add_item_refusal(Role::Handler, Some("zrzy-id"), fgw, true).is_some());
+        assert!(add_item_refusal(Role::Handler, fgw, None, true).is_some());
+        assert!(add_item_refusal(Role::Inspector, None, fgw, true).is_some());
+        assert!(add_item_refusal(Role::Leader, None, fgw, true).is_some());
+        assert!(add_item_refusal(Role::Applicant, None, fgw, true).is_some());
+        assert!(add_item_refusal(Role::Office, None, fgw, false).unwrap().contains("移出"));
+    }
 
     #[test]
     fn a_department_imports_only_its_own_projects() {

@@ -135,6 +135,23 @@ pub(crate) async fn insert_addition(
     Ok(res.rows_affected() > 0)
 }
 
+/// A pending item found after the ledger was built (补录).
+#[derive(Debug, Clone, Default)]
+pub struct NewPendingItem {
+    pub item_type_id: String,
+    pub responsible_person: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// What [`Store::add_pending_item`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedItem {
+    pub id: String,
+    /// Whether it joined a fixed baseline as an addition.
+    pub addition: bool,
+}
+
 impl Store {
     /// The region's current campaign; a region without one gets the 2022 sweep's plan.
     pub async fn campaign(&self, region: &RegionCode) -> Result<CampaignRow, StoreError> {
@@ -1011,6 +1028,96 @@ impl Store {
                 }
             })
             .collect())
+    }
+
+    /// Add a pending item found later to a project in `actor`'s scope (补录): handled by
+    /// the item type's department; when the project's department ledger is already
+    /// fixed it joins the baseline as an addition. One transaction with its record.
+    pub async fn add_pending_item(
+        &self,
+        actor: &User,
+        project_id: &str,
+        new: &NewPendingItem,
+    ) -> Result<AddedItem, StoreError> {
+        let scope = actor.scope();
+        let ps = crate::ledger::project_scope(&scope, 2);
+        let sql = format!(
+            "SELECT p.region_code, p.initiating_department_id, p.in_library, p.code FROM projects p WHERE p.id = $1 AND {}",
+            ps.sql
+        );
+        let mut tx = self.pool.begin().await?;
+        let mut q = sqlx::query(&sql).bind(project_id);
+        for b in &ps.binds {
+            q = q.bind(b.as_str());
+        }
+        let project = q.fetch_optional(&mut *tx).await?.ok_or_else(|| StoreError::NotFound("项目不存在".into()))?;
+        let region: String = project.get(0);
+        let initiating: Option<String> = project.get(1);
+        let code: String = project.get(3);
+        let refusal = qidi_core::ledger::add_item_refusal(
+            actor.role,
+            actor.department_id.as_deref(),
+            initiating.as_deref(),
+            crate::get_bool(&project, 2),
+        );
+        if let Some(why) = refusal {
+            return Err(StoreError::Invalid(why.into()));
+        }
+        let item_type = sqlx::query("SELECT department_id, name FROM item_types WHERE id = $1 AND region_code = $2")
+            .bind(&new.item_type_id)
+            .bind(&region)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::Invalid("请选择本地区事项目录中的审批事项".into()))?;
+        let handling: String = item_type.get(0);
+        let type_name: String = item_type.get(1);
+        let exists = sqlx::query("SELECT 1 FROM pending_items WHERE project_id = $1 AND item_type_id = $2")
+            .bind(project_id)
+            .bind(&new.item_type_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict(format!("项目 {code} 已有待批事项“{type_name}”")));
+        }
+        let id = new_id();
+        let now = now_text();
+        let trimmed = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        sqlx::query(
+            "INSERT INTO pending_items (id, region_code, project_id, item_type_id, handling_department_id, status,
+                responsible_person, due_on, note, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(&region)
+        .bind(project_id)
+        .bind(&new.item_type_id)
+        .bind(&handling)
+        .bind(trimmed(&new.responsible_person))
+        .bind(new.due_on.map(date_text))
+        .bind(trimmed(&new.note))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let mut addition = false;
+        let region_code = RegionCode::parse(&region).map_err(|_| StoreError::Invalid("项目的地区代码无效".into()))?;
+        if let (Some(c), Some(d)) = (current_campaign_tx(&mut tx, &region_code).await?, &initiating) {
+            if locked_departments_tx(&mut tx, &c.id).await?.contains(d) {
+                addition = insert_addition(&mut tx, &region, &c.id, &id, &date_text(today()), &now).await?;
+            }
+        }
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "pending_item.add",
+                "project",
+                project_id,
+                serde_json::json!({ "code": code, "pending_item": id, "item_type": type_name, "addition": addition }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AddedItem { id, addition })
     }
 
     /// Record pending items of departments with a fixed ledger that are not in the

@@ -82,6 +82,7 @@ pub struct ProjectRow {
     pub stage: String,
     pub in_library: bool,
     pub pending_items: i64,
+    pub initiating_department_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,7 +103,7 @@ pub struct PendingItemRow {
 }
 
 const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
-        (SELECT COUNT(*) FROM pending_items c WHERE c.project_id = p.id AND c.status = 'pending')
+        (SELECT COUNT(*) FROM pending_items c WHERE c.project_id = p.id AND c.status = 'pending'), p.initiating_department_id
     FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id";
 
 fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
@@ -118,6 +119,7 @@ fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
         stage: r.get(8),
         in_library: crate::get_bool(r, 9),
         pending_items: r.get(10),
+        initiating_department_id: r.get(11),
     }
 }
 

@@ -22,8 +22,8 @@ use qidi_core::role::ScopeLimit;
 use qidi_core::{Role, Scope};
 use qidi_office::{read_ledger_bytes, ExportSheets, ImportOptions, LedgerImport, LedgerWriter, OfficeError, RowIssue};
 use qidi_store::baseline::{
-    BaselineRow, CampaignRow, CheckRow, DepartmentProgress, DepartmentRef, LedgerState, NewRemoval, ProgressReport,
-    RemovalRow,
+    BaselineRow, CampaignRow, CheckRow, DepartmentProgress, DepartmentRef, LedgerState, NewPendingItem, NewRemoval,
+    ProgressReport, RemovalRow,
 };
 use qidi_store::ledger_import::{ImportMode, ImportSummary};
 use qidi_store::users::User;
@@ -50,6 +50,7 @@ pub fn routes() -> Router<SharedState> {
         )
         .route("/ledger/import/confirm", post(import_confirm))
         .route("/ledger/export", get(export))
+        .route("/projects/{id}/items", post(add_item))
 }
 
 /// The largest spreadsheet the web page takes; bigger ledgers go through `qidi import ledger`.
@@ -893,6 +894,39 @@ pub async fn decide_removal(
     let decision = Decision::parse(&form.decision).ok_or_else(|| unprocessable("决定无效"))?;
     state.store.decide_removal(&id, decision, &form.note, &user).await.map_err(refused)?;
     Ok(if form.back.is_empty() { Redirect::to("/ledger/banner").into_response() } else { back_to(&form.back) })
+}
+
+#[derive(Deserialize)]
+pub struct AddItemForm {
+    item_type_id: String,
+    #[serde(default)]
+    responsible_person: String,
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// 补录: a pending item found after the ledger was built, added from the project page.
+pub async fn add_item(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    Form(form): Form<AddItemForm>,
+) -> Result<Response, PageError> {
+    not_read_only(&user)?;
+    let due_on = match form.due_on.trim() {
+        "" => None,
+        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| unprocessable("完成时限格式应为 YYYY-MM-DD"))?),
+    };
+    let new = NewPendingItem {
+        item_type_id: form.item_type_id,
+        responsible_person: Some(form.responsible_person),
+        due_on,
+        note: Some(form.note),
+    };
+    state.store.add_pending_item(&user, &id, &new).await.map_err(refused)?;
+    Ok(Redirect::to(&format!("/projects/{id}")).into_response())
 }
 
 // ---------------------------------------------------------------------------

@@ -217,6 +217,8 @@ struct ProjectPage<'a> {
     user: &'a User,
     project: ProjectView,
     items: Vec<PendingItemRow>,
+    /// Item types that may still be added (补录), as (id, "name（department）").
+    add_types: Vec<(String, String)>,
 }
 
 pub async fn project(
@@ -227,7 +229,28 @@ pub async fn project(
     let scope = user.scope();
     let project = state.store.project_in_scope(&scope, &id).await?.ok_or_else(PageError::not_found)?;
     let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
-    Ok(render(&ProjectPage { user: &user, project: project.into(), items }))
+    let may_add = !scope.read_only
+        && qidi_core::ledger::add_item_refusal(
+            user.role,
+            user.department_id.as_deref(),
+            project.initiating_department_id.as_deref(),
+            project.in_library,
+        )
+        .is_none();
+    let add_types = if may_add {
+        let present: Vec<&str> = items.iter().map(|i| i.item_type.as_str()).collect();
+        state
+            .store
+            .item_types(&user)
+            .await?
+            .into_iter()
+            .filter(|t| t.region_code == project.region_code && !present.contains(&t.name.as_str()))
+            .map(|t| (t.id, format!("{}（{}）", t.name, t.department)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render(&ProjectPage { user: &user, project: project.into(), items, add_types }))
 }
 
 pub async fn stylesheet() -> Response {

@@ -429,6 +429,70 @@ async fn unconfirmed_uploads_expire_after_a_day() {
 }
 
 #[tokio::test]
+async fn a_pending_item_found_later_joins_a_fixed_baseline_as_an_addition() {
+    TestApp::on_each_backend(|app| async move {
+        let c = cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        fix_baseline(&app, &c).await;
+        let p1 = project_id(&app, P1).await;
+        let energy: String = sqlx::query("SELECT id FROM item_types WHERE code = 'energy_review'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let path = format!("/projects/{p1}/items");
+        let form = [("item_type_id", energy.as_str()), ("responsible_person", " 王海 "), ("due_on", "2022-12-15")];
+
+        // Only the initiating department (or the office) sees the form and may add.
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let page = app.get(&format!("/projects/{p1}"), Some(&zrzy)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("id=\"add-item\""));
+        assert_eq!(app.post_form(&path, Some(&zrzy), &form).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let inspector = app.sign_in("inspector").await;
+        assert_eq!(app.post_form(&path, Some(&inspector), &form).await.status, StatusCode::FORBIDDEN);
+        let slj = app.sign_in("slj_head").await;
+        assert_eq!(app.post_form(&path, Some(&slj), &form).await.status, StatusCode::NOT_FOUND, "out of its scope");
+        assert_eq!(total(&app).await.additions, 0);
+
+        let fgw = app.sign_in("fgw_head").await;
+        let page = app.get(&format!("/projects/{p1}"), Some(&fgw)).await;
+        assert!(page.body.contains("id=\"add-item\""), "{}", page.body);
+        assert!(page.body.contains("节能审查") || page.body.contains("能评"), "energy review is offered");
+        let res = app.post_form(&path, Some(&fgw), &[("item_type_id", energy.as_str()), ("due_on", "12/15")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("YYYY-MM-DD"));
+        let res = app.post_form(&path, Some(&fgw), &form).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let p = total(&app).await;
+        assert_eq!((p.baseline, p.additions, p.remaining), (4, 1, 5), "the baseline grows by an addition");
+        let (person, due, handling): (Option<String>, Option<String>, String) = {
+            let r = sqlx::query(
+                "SELECT i.responsible_person, i.due_on, d.code FROM pending_items i JOIN departments d
+                 ON d.id = i.handling_department_id WHERE i.item_type_id = $1",
+            )
+            .bind(&energy)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+            (r.get(0), r.get(1), r.get(2))
+        };
+        assert_eq!((person.as_deref(), due.as_deref(), handling.as_str()), (Some("王海"), Some("2022-12-15"), "fgw"));
+        let events = app.store.recent_events(100).await.unwrap();
+        assert!(events.iter().any(|e| e.action == "pending_item.add" && e.payload.contains("\"addition\":true")));
+
+        // The same item twice is refused, and the form no longer offers it.
+        let res = app.post_form(&path, Some(&fgw), &form).await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert!(res.body.contains("已有待批事项"), "{}", res.body);
+        let page = app.get(&format!("/projects/{p1}"), Some(&fgw)).await;
+        assert!(!page.body.contains(&format!("value=\"{energy}\"")));
+        assert_eq!(total(&app).await.additions, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_valid_upload_is_imported_after_the_dry_run_and_exports_back() {
     TestApp::on_each_backend(|app| async move {
         cast(&app).await;
