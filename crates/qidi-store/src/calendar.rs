@@ -40,10 +40,9 @@
 //!
 //! Calendar writes and deadline writes take one lock row (`app_meta` key
 //! `calendar_lock`), so an import and a deadline computed at the same time cannot miss
-//! each other, and two imports cannot both pass the contradiction check. An import
-//! takes it before touching any deadline row; a workflow step that already holds its
-//! application row waits for a running import (on PostgreSQL, were the import to need
-//! that very row, one of the two is aborted as a deadlock and can be retried).
+//! each other, and two imports cannot both pass the contradiction check. Both take it
+//! before touching any other row ([`locked_calendar`]), so they wait for each other
+//! and never deadlock.
 
 use crate::events::{append, NewEvent};
 use crate::users::User;
@@ -442,6 +441,16 @@ fn clock_from_row(r: &sqlx::any::AnyRow) -> Result<DeadlineClock, StoreError> {
     })
 }
 
+/// Take the calendar lock and load the calendar as stored, in `conn`'s transaction:
+/// what any deadline write does first. A deadline computed from the result stays the
+/// calendar's until commit, and taking the lock before any other row (as a calendar
+/// import does) means a workflow step and an import cannot deadlock.
+pub async fn locked_calendar(conn: &mut AnyConnection) -> Result<WorkCalendar, StoreError> {
+    lock_calendar(&mut *conn).await?;
+    seed_in(&mut *conn).await?;
+    load_calendar(&mut *conn).await
+}
+
 /// Compute a row's deadline from `clock` on the calendar as stored, write `due_on`,
 /// `warn_on` and `provisional` on the row, and keep the clock so that calendar
 /// changes recompute it. Call it in the transaction that starts, pauses or resumes the
@@ -453,8 +462,22 @@ pub async fn set_deadline(
     id: &str,
     clock: &DeadlineClock,
 ) -> Result<Deadline, StoreError> {
-    lock_calendar(&mut *conn).await?;
-    seed_in(&mut *conn).await?;
+    let cal = locked_calendar(&mut *conn).await?;
+    let deadline = clock.deadline(&cal)?;
+    keep_clock(&mut *conn, target, id, clock).await?;
+    write_deadline(&mut *conn, target, id, &deadline).await?;
+    Ok(deadline)
+}
+
+/// Keep the clock behind a row's deadline, so that calendar changes recompute it. The
+/// caller computed the deadline from [`locked_calendar`] in this transaction and wrote
+/// it with the row. [`StoreError::NotFound`] when the row does not exist.
+pub(crate) async fn keep_clock(
+    conn: &mut AnyConnection,
+    target: DeadlineTarget,
+    id: &str,
+    clock: &DeadlineClock,
+) -> Result<(), StoreError> {
     let region: Option<String> = sqlx::query(&format!("SELECT region_code FROM {} WHERE id = $1", target.table()))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -463,9 +486,6 @@ pub async fn set_deadline(
     let Some(region) = region else {
         return Err(StoreError::NotFound(format!("{} {id} not found", target.as_str())));
     };
-    let cal = load_calendar(&mut *conn).await?;
-    let deadline = clock.deadline(&cal)?;
-    write_deadline(&mut *conn, target, id, &deadline).await?;
     sqlx::query(
         "INSERT INTO deadline_clocks (object_type, object_id, region_code, started_on, time_limit, limit_unit, pauses, warn_days, warn_ratio_percent, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -485,7 +505,7 @@ pub async fn set_deadline(
     .bind(now_text())
     .execute(&mut *conn)
     .await?;
-    Ok(deadline)
+    Ok(())
 }
 
 /// Stop recomputing a row's deadline (its clock ended: decided, withdrawn, granted).

@@ -186,7 +186,11 @@ impl Store {
         }
         let result = self.import_on(&mut conn, region, import, actor, mode, errors).await;
         if sqlite {
-            sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
+            // The import's outcome stands either way; a connection that keeps the larger
+            // cache only uses more memory.
+            if let Err(e) = sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await {
+                tracing::warn!(error = %e, "cannot reset the page cache after an import");
+            }
         }
         result
     }

@@ -589,11 +589,13 @@ impl Store {
             return Err(WorkflowError::Refused(e));
         }
 
-        let derived = Derived::of(&view, &stored, &self.work_calendar().await?)?;
         let version = i64::try_from(seq).unwrap_or(i64::MAX);
         let now = now_text();
         let mut tx = self.pool.begin().await?;
-        // The version check comes first: it is also what takes the write lock.
+        // The calendar lock first, as a calendar import takes it (see `calendar`): the
+        // deadline computed here is the calendar's until commit.
+        let calendar = crate::calendar::locked_calendar(&mut tx).await?;
+        let derived = Derived::of(&view, &stored, &calendar)?;
         let updated = sqlx::query(
             "UPDATE applications SET state = $1, version = $2, due_on = $3, warn_on = $4, provisional = $5,
                  paused_since = $6, clock_kind = $7, awaiting = $8, closed_at = $9, updated_at = $10
@@ -633,7 +635,7 @@ impl Store {
                     pauses: c.pauses.iter().map(|(from, to)| ClockPause { from: *from, to: *to }).collect(),
                     policy: stored.policy,
                 };
-                crate::calendar::set_deadline(
+                crate::calendar::keep_clock(
                     &mut tx,
                     crate::calendar::DeadlineTarget::Application,
                     application_id,

@@ -395,3 +395,35 @@ async fn step_tokens_carry_the_region() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_step_waits_for_a_running_calendar_import_and_both_go_through() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let dir = data_dir();
+        let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
+        upload_all(&store, &dir, &f.applicant, &app.id).await;
+        // A calendar import under way: it holds the calendar lock, and will rewrite this
+        // application's deadline before it commits.
+        let mut import = store.pool().begin().await.unwrap();
+        qidi_store::calendar::locked_calendar(&mut import).await.unwrap();
+        let step = {
+            let (store, user, id) = (store.clone(), f.applicant.clone(), app.id.clone());
+            tokio::spawn(async move { store.act_at(&user, &id, req(submit()), at(2026, 12, 1)).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!step.is_finished(), "the step waits for the import");
+        // Had the step locked its application row first, this would deadlock on PostgreSQL.
+        sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+            .bind(qidi_store::now_text())
+            .bind(&app.id)
+            .execute(&mut *import)
+            .await
+            .unwrap();
+        import.commit().await.unwrap();
+        let out = step.await.unwrap().unwrap();
+        assert_eq!(out.application.state, ApplicationState::Submitted);
+        assert!(out.application.due_on.is_some(), "its deadline was computed under the lock");
+    })
+    .await;
+}
