@@ -52,7 +52,7 @@ impl ImportSummary {
 /// How to import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportMode {
-    /// Work everything out, then roll back.
+    /// Work everything out, reading only: nothing is written.
     pub dry_run: bool,
     /// Import the valid projects even when other rows have errors.
     pub skip_invalid: bool,
@@ -151,7 +151,7 @@ impl Store {
     }
 
     /// Import a ledger read by `qidi_office`: refuses a file with row errors (nothing is
-    /// written). With `dry_run` everything is worked out and rolled back.
+    /// written). With `dry_run` everything is worked out and nothing written.
     pub async fn import_ledger(
         &self,
         region: &RegionCode,
@@ -180,7 +180,7 @@ impl Store {
         // and reading them back: a 100,000-row import took a quarter longer without it.
         // It is this connection's alone and set back before the connection is returned.
         let mut conn = self.pool.acquire().await?;
-        let sqlite = self.backend() == Backend::Sqlite;
+        let sqlite = self.backend() == Backend::Sqlite && !mode.dry_run;
         if sqlite {
             sqlx::query("PRAGMA cache_size = -65536").execute(&mut *conn).await?;
         }
@@ -272,7 +272,10 @@ impl Store {
         let now = now_text();
         let today = today().format("%Y-%m-%d").to_string();
         let (actor_id, actor_role) = actor_fields(actor);
-        let mut batches = Batches::new(self.backend());
+        // A dry run only reads: it works out the same summary without taking the
+        // database's write lock, so checking a file never holds up anyone's work.
+        let write = !mode.dry_run;
+        let mut batches = Batches::new(self.backend(), write);
         for p in &import.projects {
             let owner_id = match p.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
                 None => None,
@@ -280,12 +283,14 @@ impl Store {
                     Some(id) => id.clone(),
                     None => {
                         let id = new_id();
-                        sqlx::query("INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3)")
-                            .bind(&id)
-                            .bind(rc)
-                            .bind(name)
-                            .execute(&mut *tx)
-                            .await?;
+                        if write {
+                            sqlx::query("INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3)")
+                                .bind(&id)
+                                .bind(rc)
+                                .bind(name)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
                         owner_ids.insert(name.to_string(), id.clone());
                         s.owners_new += 1;
                         id
@@ -293,7 +298,7 @@ impl Store {
                 }),
             };
             let dept_id = match &p.initiating_department {
-                Some(code) => Some(department_id(&mut tx, rc, &mut dept_ids, code).await?),
+                Some(code) => Some(department_id(&mut tx, write, rc, &mut dept_ids, code).await?),
                 None => None,
             };
             let (project_id, project_dept) = upsert_project(
@@ -311,12 +316,12 @@ impl Store {
             )
             .await?;
             for it in &p.items {
-                let type_id = item_type_id(&mut tx, rc, &mut type_ids, &mut dept_ids, &it.item_type).await?;
-                let handling = department_id(&mut tx, rc, &mut dept_ids, &it.handling_department).await?;
+                let type_id = item_type_id(&mut tx, write, rc, &mut type_ids, &mut dept_ids, &it.item_type).await?;
+                let handling = department_id(&mut tx, write, rc, &mut dept_ids, &it.handling_department).await?;
                 let key = (project_id.clone(), type_id.clone());
                 match items.get_mut(&key) {
                     Some(old) => {
-                        if update_item(&mut tx, old, it, handling).await? {
+                        if update_item(&mut tx, write, old, it, handling).await? {
                             s.items_changed += 1;
                         } else {
                             s.items_unchanged += 1;
@@ -345,7 +350,9 @@ impl Store {
                             if locked.contains(d) {
                                 // The baseline row refers to the item: write it first.
                                 batches.flush_all(&mut tx).await?;
-                                crate::baseline::insert_addition(&mut tx, rc, &c.id, &id, &today, &now).await?;
+                                if write {
+                                    crate::baseline::insert_addition(&mut tx, rc, &c.id, &id, &today, &now).await?;
+                                }
                                 s.additions += 1;
                             }
                         }
@@ -367,6 +374,10 @@ impl Store {
         }
 
         batches.flush_all(&mut tx).await?;
+        if !write {
+            tx.rollback().await?;
+            return Ok(s);
+        }
         let changed = s.changes_anything();
         append(
             &mut tx,
@@ -388,12 +399,8 @@ impl Store {
             },
         )
         .await?;
-        if mode.dry_run {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
-            s.written = true;
-        }
+        tx.commit().await?;
+        s.written = true;
         Ok(s)
     }
 
@@ -547,6 +554,7 @@ async fn load_map(conn: &mut AnyConnection, sql: &str, region: &str) -> Result<H
 /// A department's id by code; a shipped department missing from the database is added.
 async fn department_id(
     conn: &mut AnyConnection,
+    write: bool,
     region: &str,
     ids: &mut HashMap<String, String>,
     code: &str,
@@ -558,7 +566,9 @@ async fn department_id(
         return Err(StoreError::Invalid(format!("部门“{code}”不在本地区的部门目录中")));
     };
     let id = new_id();
-    crate::seed::insert_department(conn, &id, region, seed).await?;
+    if write {
+        crate::seed::insert_department(conn, &id, region, seed).await?;
+    }
     ids.insert(code.to_string(), id.clone());
     Ok(id)
 }
@@ -566,6 +576,7 @@ async fn department_id(
 /// An item type's id by code; a shipped item type missing from the database is added.
 async fn item_type_id(
     conn: &mut AnyConnection,
+    write: bool,
     region: &str,
     ids: &mut HashMap<String, String>,
     dept_ids: &mut HashMap<String, String>,
@@ -577,9 +588,11 @@ async fn item_type_id(
     let Some(t) = ITEM_TYPES.iter().find(|t| t.code == code) else {
         return Err(StoreError::Invalid(format!("审批事项“{code}”不在本地区的事项目录中")));
     };
-    let dept = department_id(conn, region, dept_ids, t.department).await?;
+    let dept = department_id(conn, write, region, dept_ids, t.department).await?;
     let id = new_id();
-    crate::seed::insert_item_type(conn, &id, region, t, &dept).await?;
+    if write {
+        crate::seed::insert_item_type(conn, &id, region, t, &dept).await?;
+    }
     ids.insert(code.to_string(), id.clone());
     Ok(id)
 }
@@ -682,6 +695,8 @@ async fn upsert_project(
     }
     if changed.is_empty() {
         s.projects_unchanged += 1;
+    } else if !batches.write {
+        s.projects_changed += 1;
     } else {
         sqlx::query(
             "UPDATE projects SET name = $1, owner_id = $2, initiating_department_id = $3, initiated_year = $4,
@@ -710,6 +725,7 @@ async fn upsert_project(
 /// Bring a pending item up to date with the file (its status is never touched).
 async fn update_item(
     conn: &mut AnyConnection,
+    write: bool,
     old: &mut ItemDb,
     it: &ImportedItem,
     handling: String,
@@ -724,7 +740,7 @@ async fn update_item(
     changed |= take_if_some(&mut old.acceptance_status, it.acceptance_status.clone());
     changed |= take_if_some(&mut old.due_on, it.due_on.map(|d| d.format("%Y-%m-%d").to_string()));
     changed |= take_if_some(&mut old.note, it.note.clone());
-    if changed {
+    if changed && write {
         sqlx::query(
             "UPDATE pending_items SET handling_department_id = $1, check_result = $2, responsible_person = $3,
                 acceptance_status = $4, due_on = $5, note = $6 WHERE id = $7",
@@ -861,16 +877,19 @@ fn push_json_string(out: &mut String, s: &str) {
 /// The batches of one import, flushed parents first so foreign keys hold.
 struct Batches {
     backend: Backend,
+    /// False in a dry run: rows are counted and dropped.
+    write: bool,
     projects: Batch,
     items: Batch,
     events: Batch,
 }
 
 impl Batches {
-    fn new(backend: Backend) -> Batches {
+    fn new(backend: Backend, write: bool) -> Batches {
         use Col::{Bool, Int, Text};
         Batches {
             backend,
+            write,
             projects: Batch::new(
                 "projects",
                 &[
@@ -924,6 +943,10 @@ impl Batches {
     }
 
     async fn flush_full(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        if !self.write {
+            self.drop_rows();
+            return Ok(());
+        }
         if self.projects.is_full() || self.items.is_full() {
             self.projects.flush(conn, self.backend).await?;
             self.items.flush(conn, self.backend).await?;
@@ -935,9 +958,21 @@ impl Batches {
     }
 
     async fn flush_all(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        if !self.write {
+            self.drop_rows();
+            return Ok(());
+        }
         self.projects.flush(conn, self.backend).await?;
         self.items.flush(conn, self.backend).await?;
         self.events.flush(conn, self.backend).await
+    }
+}
+
+impl Batches {
+    fn drop_rows(&mut self) {
+        self.projects.vals.clear();
+        self.items.vals.clear();
+        self.events.vals.clear();
     }
 }
 

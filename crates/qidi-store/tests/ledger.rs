@@ -7,7 +7,7 @@ use qidi_core::ledger::{Capacity, CheckAnswer};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Role};
 use qidi_office::{ImportedItem, ImportedProject, LedgerImport, RowIssue};
-use qidi_store::ledger_import::ImportMode;
+use qidi_store::ledger_import::{ImportMode, ImportSummary};
 use qidi_store::testing::on_each_backend;
 use qidi_store::users::{NewUser, User};
 use qidi_store::Store;
@@ -155,6 +155,46 @@ async fn import_is_keyed_idempotent_and_all_or_nothing() {
             .unwrap();
         assert_eq!((s.projects_new, s.errors), (1, 1));
         assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_dry_run_reads_only_and_foretells_the_import() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        store.import_ledger(&banner(), &sample(), None, false).await.unwrap();
+        let mut l = sample();
+        l.projects[0].name = "改名后的项目".into();
+        l.projects[0].items[0].responsible_person = Some("新责任人".into());
+        l.projects[0].items.push(item("energy_review", "fgw", None));
+        l.projects[1].owner = Some("新的项目单位有限公司".into());
+        l.projects.push(project("2020-152529-76-01-000303", "fgw", vec![item("water_intake", "slj", None)]));
+
+        // Someone else is writing to the same project, and has not committed yet.
+        let mut other = store.pool().begin().await.unwrap();
+        sqlx::query("UPDATE projects SET updated_at = $1 WHERE code = $2")
+            .bind(qidi_store::now_text())
+            .bind(l.projects[0].code.as_str())
+            .execute(&mut *other)
+            .await
+            .unwrap();
+        let events = count(&store, "SELECT COUNT(*) FROM events").await;
+        let dry =
+            tokio::time::timeout(std::time::Duration::from_secs(3), store.import_ledger(&banner(), &l, None, true))
+                .await
+                .expect("a dry run does not wait for other writers")
+                .unwrap();
+        other.rollback().await.unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events").await, events, "nothing written");
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM owners").await, 1);
+
+        let real = store.import_ledger(&banner(), &l, None, false).await.unwrap();
+        assert_eq!(
+            (real.projects_new, real.projects_changed, real.items_new, real.items_changed, real.owners_new),
+            (1, 2, 2, 1, 1)
+        );
+        assert_eq!(dry, ImportSummary { dry_run: true, written: false, ..real.clone() }, "the dry run foretold it");
     })
     .await;
 }
