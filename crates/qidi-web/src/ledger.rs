@@ -54,7 +54,7 @@ pub fn routes() -> Router<SharedState> {
 }
 
 /// The largest spreadsheet the web page takes; bigger ledgers go through `qidi import ledger`.
-const MAX_LEDGER_UPLOAD: usize = 20 << 20;
+pub(crate) const MAX_LEDGER_UPLOAD: usize = 20 << 20;
 
 fn forbidden(message: &str) -> PageError {
     PageError::Status(StatusCode::FORBIDDEN, message.to_string())
@@ -74,13 +74,27 @@ fn not_read_only(user: &User) -> Result<(), PageError> {
 
 /// The department, if this user may see its ledger: region-wide roles see every
 /// department; a department's staff see their own; anyone else gets 404.
-async fn visible_department(state: &SharedState, user: &User, code: &str) -> Result<DepartmentRef, PageError> {
-    let dept = state.store.department_by_code(&user.region(), code).await?.ok_or_else(PageError::not_found)?;
+/// The department `code` if `user` may see its ledger; otherwise not found.
+pub(crate) async fn visible_department(
+    state: &SharedState,
+    user: &User,
+    code: &str,
+) -> Result<DepartmentRef, StoreError> {
+    let missing = || StoreError::NotFound(format!("部门“{code}”不存在，或您无权查看"));
+    let dept = state.store.department_by_code(&user.region(), code).await?.ok_or_else(missing)?;
     match user.scope().limit {
         ScopeLimit::Region => Ok(dept),
         ScopeLimit::Department(d) if d == dept.id => Ok(dept),
-        _ => Err(PageError::not_found()),
+        _ => Err(missing()),
     }
+}
+
+/// Whether `user` may sign a department ledger in `capacity` (their own role's).
+pub(crate) fn department_signer(user: &User, capacity: Capacity) -> Result<(), &'static str> {
+    if !LedgerKind::Department.capacities().contains(&capacity) || capacity.role() != user.role {
+        return Err("您的角色不能签署部门台账");
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -713,9 +727,7 @@ pub async fn sign_department(
 ) -> Result<Response, PageError> {
     let dept = visible_department(&state, &user, &code).await?;
     let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
-    if !LedgerKind::Department.capacities().contains(&capacity) || capacity.role() != user.role {
-        return Err(forbidden("您的角色不能签署部门台账"));
-    }
+    department_signer(&user, capacity).map_err(forbidden)?;
     state
         .store
         .sign_ledger(&user.region(), Some(&dept.id), capacity, form.hash.trim(), &user)
@@ -1001,7 +1013,7 @@ fn upload_path(state: &SharedState, user: &User, token: &str) -> Option<std::pat
     Some(upload_dir(state).join(format!("ledger-{}-{}.upload", user.simple(), token.simple())))
 }
 
-async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) -> Result<LedgerImport, OfficeError> {
+pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) -> Result<LedgerImport, OfficeError> {
     let names = state.store.name_table(&user.region()).await.map_err(|e| {
         tracing::error!(error = %e, "name table");
         OfficeError::Io { detail: "系统暂时无法读取部门目录".into() }

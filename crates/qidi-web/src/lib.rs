@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod error;
 mod ledger;
+mod ledger_api;
 mod pages;
 mod security;
 mod workflow;
@@ -65,6 +66,7 @@ pub fn router(store: Store, config: WebConfig) -> Router {
         .route("/api/v1/calendar/{date}", get(calendar::day))
         .merge(workflow::routes())
         .merge(ledger::routes())
+        .merge(ledger_api::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

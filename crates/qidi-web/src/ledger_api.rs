@@ -1,0 +1,153 @@
+//! The ledger's JSON API, for the league's systems and scripts: the same rules as the
+//! pages (scope: what a user may not see is 404; who may do what: core).
+//!
+//! - `POST /api/v1/ledger/import?dry_run=&skip_invalid=` with the spreadsheet as the body:
+//!   `{"projects", "items", "errors": [{"row", "column", "message"}], "warnings", "summary"}`,
+//!   as `qidi import ledger --json` prints it plus what was (or would be) written. A file
+//!   with row errors is 422 and writes nothing unless `skip_invalid`.
+//! - `GET /api/v1/ledger/departments/{code}`: the department ledger now and its signatures.
+//! - `POST /api/v1/ledger/departments/{code}/sign` `{"capacity", "hash"}`.
+//! - `POST /api/v1/projects/{id}/items`: add a pending item found later (补录).
+
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::ledger::{department_signer, read_upload, visible_department, MAX_LEDGER_UPLOAD};
+use crate::SharedState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use qidi_core::ledger::{may_import, Capacity};
+use qidi_core::Role;
+use qidi_store::baseline::{LedgerState, NewPendingItem, SignOutcome};
+use qidi_store::ledger_import::ImportMode;
+use qidi_store::users::User;
+use serde::Deserialize;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/v1/ledger/import", post(import).layer(DefaultBodyLimit::max(MAX_LEDGER_UPLOAD)))
+        .route("/api/v1/ledger/departments/{code}", get(department))
+        .route("/api/v1/ledger/departments/{code}/sign", post(sign))
+        .route("/api/v1/projects/{id}/items", post(add_item))
+}
+
+fn forbidden(message: &str) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+}
+
+fn writer(user: &User) -> Result<(), ApiError> {
+    if user.role == Role::Inspector || user.scope().read_only {
+        return Err(forbidden("只读权限，不能修改台账"));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    skip_invalid: bool,
+}
+
+pub async fn import(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    writer(&user)?;
+    if !may_import(user.role) {
+        return Err(forbidden("无权导入台账：领导小组办公室可导入全旗台账，各部门可导入本部门立项的项目"));
+    }
+    if body.is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "请求体应为 Excel 文件（.xlsx/.xls）"));
+    }
+    let mut ledger = read_upload(&state, &user, &body)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unreadable", e.to_string()))?;
+    state.store.restrict_import(&user.region(), &user, &mut ledger).await?;
+    let refused = !ledger.errors.is_empty() && !q.skip_invalid && !q.dry_run;
+    let summary = if refused {
+        None
+    } else {
+        let mode = ImportMode { dry_run: q.dry_run, skip_invalid: true };
+        Some(state.store.import_ledger_with(&user.region(), &ledger, Some(&user), mode).await?)
+    };
+    let status = if ledger.errors.is_empty() || (q.skip_invalid && !q.dry_run) {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let report = ledger.report();
+    let body = serde_json::json!({
+        "projects": report.projects,
+        "items": report.items,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "summary": summary,
+    });
+    Ok((status, Json(body)).into_response())
+}
+
+pub async fn department(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+) -> Result<Json<LedgerState>, ApiError> {
+    let dept = visible_department(&state, &user, &code).await?;
+    Ok(Json(state.store.ledger_state(&user.region(), Some(&dept.id)).await?))
+}
+
+#[derive(Deserialize)]
+pub struct SignBody {
+    capacity: String,
+    hash: String,
+}
+
+pub async fn sign(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+    Json(b): Json<SignBody>,
+) -> Result<Json<SignOutcome>, ApiError> {
+    // Not `writer`: the deputy banner head reads everything else but signs ledgers.
+    let dept = visible_department(&state, &user, &code).await?;
+    let capacity = Capacity::parse(&b.capacity)
+        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
+    department_signer(&user, capacity).map_err(forbidden)?;
+    Ok(Json(state.store.sign_ledger(&user.region(), Some(&dept.id), capacity, b.hash.trim(), &user).await?))
+}
+
+#[derive(Deserialize)]
+pub struct AddItemBody {
+    item_type_id: String,
+    #[serde(default)]
+    responsible_person: Option<String>,
+    #[serde(default)]
+    due_on: Option<NaiveDate>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+pub async fn add_item(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(b): Json<AddItemBody>,
+) -> Result<Response, ApiError> {
+    writer(&user)?;
+    let new = NewPendingItem {
+        item_type_id: b.item_type_id,
+        responsible_person: b.responsible_person,
+        due_on: b.due_on,
+        note: b.note,
+    };
+    let added = state.store.add_pending_item(&user, &id, &new).await?;
+    let body = serde_json::json!({ "id": added.id, "addition": added.addition });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
