@@ -19,6 +19,7 @@ pub mod ledger_import;
 pub mod password;
 pub mod seed;
 pub mod testing;
+pub mod uploads;
 pub mod users;
 pub mod workflow;
 

@@ -980,39 +980,6 @@ pub async fn import_form(PageUser(user): PageUser) -> Result<Response, PageError
     Ok(render(&ImportPage { user: &user, error: None, result: None }))
 }
 
-fn upload_dir(state: &SharedState) -> std::path::PathBuf {
-    state.config.data_dir.join("uploads")
-}
-
-/// How long an upload waits for its confirmation. Older ones are removed when the next
-/// upload arrives, and confirming one is answered as expired.
-const UPLOAD_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
-fn is_expired(meta: &std::fs::Metadata) -> bool {
-    meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > UPLOAD_TTL)
-}
-
-/// Remove the uploads nobody confirmed in time; only files this module names.
-async fn sweep_uploads(dir: &std::path::Path) {
-    let Ok(mut entries) = tokio::fs::read_dir(dir).await else { return };
-    while let Ok(Some(e)) = entries.next_entry().await {
-        let name = e.file_name();
-        let ours = name.to_str().is_some_and(|n| n.starts_with("ledger-") && n.ends_with(".upload"));
-        if ours && e.metadata().await.is_ok_and(|m| is_expired(&m)) {
-            if let Err(err) = tokio::fs::remove_file(e.path()).await {
-                tracing::warn!(error = %err, file = ?e.path(), "cannot remove an expired upload");
-            }
-        }
-    }
-}
-
-/// The server-made file name of a user's upload. The token is a UUID we issued.
-fn upload_path(state: &SharedState, user: &User, token: &str) -> Option<std::path::PathBuf> {
-    let token = uuid::Uuid::parse_str(token.trim()).ok()?;
-    let user = uuid::Uuid::parse_str(&user.id).ok()?;
-    Some(upload_dir(state).join(format!("ledger-{}-{}.upload", user.simple(), token.simple())))
-}
-
 pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) -> Result<LedgerImport, OfficeError> {
     let names = state.store.name_table(&user.region()).await.map_err(|e| {
         tracing::error!(error = %e, "name table");
@@ -1075,18 +1042,13 @@ pub async fn import_upload(
         .store
         .import_ledger_with(&user.region(), &import, Some(&user), ImportMode { dry_run: true, skip_invalid: true })
         .await?;
-    let token = uuid::Uuid::new_v4().to_string();
-    let path = upload_path(&state, &user, &token).ok_or_else(PageError::not_found)?;
-    sweep_uploads(&upload_dir(&state)).await;
-    let saved = async {
-        tokio::fs::create_dir_all(upload_dir(&state)).await?;
-        tokio::fs::write(&path, &bytes).await
-    }
-    .await;
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "cannot keep the upload for confirmation");
-        return Ok(import_failed(&user, "系统暂时无法保存上传的文件，请稍后再试".to_string()));
-    }
+    let token = match state.store.keep_ledger_upload(&user, &file_name, &bytes).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot keep the upload for confirmation");
+            return Ok(import_failed(&user, "系统暂时无法保存上传的文件，请稍后再试".to_string()));
+        }
+    };
     let view = ImportView {
         file_name,
         sheet: import.sheet.clone(),
@@ -1109,8 +1071,6 @@ pub struct ConfirmForm {
     token: String,
     #[serde(default)]
     skip_invalid: String,
-    #[serde(default)]
-    file_name: String,
 }
 
 pub async fn import_confirm(
@@ -1119,15 +1079,14 @@ pub async fn import_confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PageError> {
     may_import_or_403(&user)?;
-    let path = upload_path(&state, &user, &form.token).ok_or_else(PageError::not_found)?;
-    let expired = "上传的文件已过期（超过 24 小时未确认）或已导入，请重新上传";
-    if tokio::fs::metadata(&path).await.is_ok_and(|m| is_expired(&m)) {
-        let _ = tokio::fs::remove_file(&path).await;
-        return Ok(import_failed(&user, expired.to_string()));
+    // Tokens are ours (UUIDs); anything else was never issued.
+    if uuid::Uuid::parse_str(form.token.trim()).is_err() {
+        return Err(PageError::not_found());
     }
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        return Ok(import_failed(&user, expired.to_string()));
+    let Some(upload) = state.store.ledger_upload(&user, &form.token).await? else {
+        return Ok(import_failed(&user, "上传的文件已过期（超过 24 小时未确认）或已导入，请重新上传".to_string()));
     };
+    let bytes = upload.content;
     let mut import = match read_upload(&state, &user, &bytes).await {
         Ok(i) => i,
         Err(e) => return Ok(import_failed(&user, e.to_string())),
@@ -1144,9 +1103,9 @@ pub async fn import_confirm(
         .store
         .import_ledger_with(&user.region(), &import, Some(&user), ImportMode { dry_run: false, skip_invalid })
         .await?;
-    let _ = tokio::fs::remove_file(&path).await;
+    state.store.drop_ledger_upload(&user, &form.token).await?;
     let view = ImportView {
-        file_name: form.file_name.chars().take(120).collect(),
+        file_name: upload.file_name,
         sheet: import.sheet.clone(),
         header_row: import.header_row,
         unit: import.unit.clone().unwrap_or_default(),

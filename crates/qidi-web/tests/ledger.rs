@@ -374,56 +374,62 @@ async fn a_department_imports_only_the_projects_it_initiates() {
     .await;
 }
 
-/// Set a file's modification time `hours` into the past.
-fn age(path: &std::path::Path, hours: u64) {
-    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600);
-    std::fs::File::options().write(true).open(path).unwrap().set_modified(then).unwrap();
+/// Move an upload's time `hours` into the past.
+async fn age(app: &TestApp, token: &str, hours: i64) {
+    let then = qidi_store::timestamp_text(chrono::Utc::now() - chrono::Duration::hours(hours));
+    sqlx::query("UPDATE ledger_uploads SET created_at = $1 WHERE id = $2")
+        .bind(then)
+        .bind(token)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+}
+
+async fn uploads(app: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM ledger_uploads").fetch_one(app.store.pool()).await.unwrap().get(0)
 }
 
 #[tokio::test]
-async fn unconfirmed_uploads_expire_after_a_day() {
+async fn unconfirmed_uploads_expire_after_a_day_and_any_instance_confirms() {
     TestApp::on_each_backend(|app| async move {
         cast(&app).await;
         let office = app.sign_in("office").await;
-        let uploads = app.data_dir.join("uploads");
-        let kept = |dir: &std::path::Path| -> Vec<String> {
-            let mut v: Vec<String> =
-                std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
-            v.sort();
-            v
-        };
         let res = upload(&app, &office, "a.xlsx", &xlsx(&ledger_rows(&[]))).await;
-        let stale_token = hidden(&res.body, "token");
-        let stale = kept(&uploads);
-        assert_eq!(stale.len(), 1);
-        // A day and an hour later, confirming it is refused and the file is gone.
-        age(&uploads.join(&stale[0]), 25);
-        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &stale_token)]).await;
+        let stale = hidden(&res.body, "token");
+        assert_eq!(uploads(&app).await, 1);
+        // A day and an hour later, confirming it is refused.
+        age(&app, &stale, 25).await;
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &stale)]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("已过期"), "{}", res.body);
-        assert!(kept(&uploads).is_empty());
         assert_eq!(counts(&app).await, (0, 0, 0));
 
-        // Forgotten uploads are swept when the next one arrives; fresh ones and files
-        // that are not uploads stay.
-        upload(&app, &office, "b.xlsx", &xlsx(&ledger_rows(&[]))).await;
-        let fresh = kept(&uploads);
-        upload(&app, &office, "c.xlsx", &xlsx(&ledger_rows(&[]))).await;
-        let two = kept(&uploads);
-        assert_eq!(two.len(), 2);
-        std::fs::write(uploads.join("readme.txt"), "not an upload").unwrap();
-        age(&uploads.join("readme.txt"), 48);
-        age(&uploads.join(&fresh[0]), 30);
-        let res = upload(&app, &office, "d.xlsx", &xlsx(&ledger_rows(&[]))).await;
-        let after = kept(&uploads);
-        assert!(!after.contains(&fresh[0]), "the day-old upload was swept: {after:?}");
-        assert!(after.contains(&"readme.txt".to_string()));
-        assert_eq!(after.len(), 3, "{after:?}");
-        // The newest upload still imports.
-        let token = hidden(&res.body, "token");
-        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        assert_eq!(counts(&app).await.0, 3);
+        // Forgotten uploads are removed when the next one is kept; fresh ones stay.
+        let res = upload(&app, &office, "b.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let fresh = hidden(&res.body, "token");
+        assert_eq!(uploads(&app).await, 1, "the day-old upload is gone");
+        // Another user cannot confirm it.
+        let fgw = app.sign_in("fgw_head").await;
+        let res = app.post_form("/ledger/import/confirm", Some(&fgw), &[("token", &fresh)]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(counts(&app).await, (0, 0, 0));
+
+        // A second server on the same database (another data directory) confirms it.
+        let other = qidi_web::router(
+            app.store.clone(),
+            qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.join("elsewhere") },
+        );
+        let req = Request::post("/ledger/import/confirm")
+            .header(header::COOKIE, &office)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("token={fresh}")))
+            .unwrap();
+        let res = other.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(counts(&app).await, (3, 5, 1));
+        assert_eq!(uploads(&app).await, 0, "an imported upload is forgotten");
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &fresh)]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a token imports once");
     })
     .await;
 }
