@@ -1,4 +1,4 @@
-//! Sign-in and the home page in headless Chromium, driven over WebDriver
+//! Sign-in, the home page and a ledger import in headless Chromium, driven over WebDriver
 //! (chromedriver). Runs when chromedriver is installed; `.ci/run` installs it and sets
 //! `QIDI_BROWSER_TESTS=required`, so CI never skips it.
 
@@ -129,6 +129,20 @@ impl Driver {
         }
     }
 
+    /// Wait until the text of `css` contains `want`.
+    async fn wait_contains(&self, css: &str, want: &str) {
+        let start = Instant::now();
+        let js = format!("const e = document.querySelector({css:?}); return e ? e.textContent : ''");
+        loop {
+            let text = self.script(&js).await;
+            if text.as_str().is_some_and(|t| t.contains(want)) {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "waiting for {css} to contain {want}, it reads {text}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn script(&self, js: &str) -> Value {
         self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []}))).await
     }
@@ -181,6 +195,111 @@ async fn first_sign_in_in_a_real_browser() {
 
     driver.click("nav form button").await;
     driver.wait_url("the sign-in page after sign-out", |u| u.ends_with("/login")).await;
+    driver.quit().await;
+    server.abort();
+}
+
+/// A department's ledger as it keeps it: title, 填报单位, header, two projects (the
+/// first over two item rows).
+fn ledger_file() -> std::path::PathBuf {
+    let rows: [[&str; 9]; 3] = [
+        [
+            "2022-152529-44-01-000101",
+            "明安图风电场项目",
+            "锡林能源有限公司",
+            "旗发改委",
+            "2022",
+            "1,234.56",
+            "土地预审",
+            "自然资源局",
+            "2022.9.30",
+        ],
+        ["", "", "", "", "", "", "环评", "生态环境局", "2022年10月31日"],
+        [
+            "2021-152529-59-03-000202",
+            "冷链物流园项目",
+            "草原农牧业发展有限公司",
+            "发改委",
+            "2021",
+            "800",
+            "取水",
+            "水利局",
+            "2022/09/30",
+        ],
+    ];
+    let header = [
+        "项目代码",
+        "项目名称",
+        "项目单位",
+        "立项部门",
+        "立项年度",
+        "总投资（万元）",
+        "待批事项",
+        "办理部门",
+        "完成时限",
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "正镶白旗待批项目台账").unwrap();
+    ws.write_string(1, 0, "填报单位：旗发改委").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(3 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let path = std::env::temp_dir().join(format!("qidi-browser-{}.xlsx", qidi_store::new_id()));
+    wb.save(&path).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_ledger_file_is_checked_then_imported_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else { return };
+    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let region = common::banner();
+    let new_user = qidi_store::users::NewUser {
+        region: &region,
+        username: "office",
+        display_name: "办公室",
+        role: qidi_core::Role::Office,
+        department_id: None,
+        owner_id: None,
+        password: common::PASSWORD,
+    };
+    app.store.create_user(&new_user, None).await.unwrap();
+    app.store.set_password("office", common::PASSWORD, false).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = app.router.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+
+    driver.goto(&format!("{base}/login")).await;
+    driver.type_into("input[name=username]", "office").await;
+    driver.type_into("input[name=password]", common::PASSWORD).await;
+    driver.click("form[action='/login'] button").await;
+    let home = format!("{base}/");
+    driver.wait_url("the home page", |u| u == home).await;
+
+    // Choose the file, check it: the dry run says what would change and writes nothing.
+    let file = ledger_file();
+    driver.goto(&format!("{base}/ledger/import")).await;
+    driver.type_into("input[type=file]", &file.display().to_string()).await;
+    driver.click("form[enctype='multipart/form-data'] button").await;
+    driver.wait_contains("#import-dry-run", "可导入 2 个项目、3 个待批事项").await;
+    let scope = qidi_core::role::Scope::for_user(qidi_core::Role::Office, &region, None, None);
+    let projects = || async { app.store.ledger_summary(&scope).await.unwrap().projects };
+    assert_eq!(projects().await, 0, "checking writes nothing");
+
+    // Confirm: imported, and the summary says so.
+    driver.click("#confirm-import button").await;
+    driver.wait_contains("#import-summary", "项目：新增 2").await;
+    assert_eq!(projects().await, 2);
+    let _ = std::fs::remove_file(&file);
     driver.quit().await;
     server.abort();
 }
