@@ -915,26 +915,52 @@ pub fn may_push_check_list(role: Role, user_department: Option<&str>, initiating
     }
 }
 
-/// Why this person may not add a pending item found later (补录) to a project, if they
-/// may not. The people who push the project's check lists may — its initiating
-/// department's staff, or the office — and only while it is in the project library.
+/// Why a pending item found later (补录) may not be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddItemRefusal {
+    /// Only the project's initiating department or the office adds items.
+    NotAllowed,
+    /// The project was removed from the library.
+    NotInLibrary,
+}
+
+impl AddItemRefusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            AddItemRefusal::NotAllowed => "只有项目的立项部门或领导小组办公室可以补录待批事项",
+            AddItemRefusal::NotInLibrary => "项目已移出项目库，不能再补录待批事项",
+        }
+    }
+}
+
+/// Whether this person may add a pending item found later (补录) to a project. The
+/// people who push the project's check lists may — its initiating department's staff,
+/// or the office — and only while it is in the project library.
 pub fn add_item_refusal(
     role: Role,
     user_department: Option<&str>,
     initiating_department: Option<&str>,
     in_library: bool,
-) -> Option<&'static str> {
+) -> Option<AddItemRefusal> {
     let allowed = match initiating_department {
         Some(d) => may_push_check_list(role, user_department, d),
         None => role == Role::Office,
     };
     if !allowed {
-        Some("只有项目的立项部门或领导小组办公室可以补录待批事项")
+        Some(AddItemRefusal::NotAllowed)
     } else if !in_library {
-        Some("项目已移出项目库，不能再补录待批事项")
+        Some(AddItemRefusal::NotInLibrary)
     } else {
         None
     }
+}
+
+/// Whether a spreadsheet import by this person may change an existing pending item
+/// (its handling department and the answers on it). The office's may; a department's
+/// may change only the items it handles itself, because the others' answers are theirs
+/// to give ([`may_answer`]). New items of a department's own projects are always added.
+pub fn may_import_over_item(role: Role, user_department: Option<&str>, handling_department: &str) -> bool {
+    role == Role::Office || may_answer(role, user_department, handling_department)
 }
 
 /// Who may answer a check-list row: the handling department's own staff.
@@ -958,7 +984,18 @@ mod tests {
         assert!(add_item_refusal(Role::Inspector, None, fgw, true).is_some());
         assert!(add_item_refusal(Role::Leader, None, fgw, true).is_some());
         assert!(add_item_refusal(Role::Applicant, None, fgw, true).is_some());
-        assert!(add_item_refusal(Role::Office, None, fgw, false).unwrap().contains("移出"));
+        assert_eq!(add_item_refusal(Role::Office, None, fgw, false), Some(AddItemRefusal::NotInLibrary));
+        assert_eq!(add_item_refusal(Role::Handler, Some("zrzy-id"), fgw, false), Some(AddItemRefusal::NotAllowed));
+    }
+
+    #[test]
+    fn a_department_import_leaves_other_departments_answers_alone() {
+        assert!(may_import_over_item(Role::Office, None, "zrzy-id"));
+        assert!(may_import_over_item(Role::Handler, Some("zrzy-id"), "zrzy-id"));
+        assert!(may_import_over_item(Role::DepartmentHead, Some("zrzy-id"), "zrzy-id"));
+        assert!(!may_import_over_item(Role::Handler, Some("fgw-id"), "zrzy-id"));
+        assert!(!may_import_over_item(Role::Leader, None, "zrzy-id"));
+        assert!(!may_import_over_item(Role::Inspector, None, "zrzy-id"));
     }
 
     #[test]

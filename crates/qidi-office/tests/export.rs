@@ -525,7 +525,8 @@ fn finishing_leaves_no_temporary_files() {
     let temp = dir.join("tmp");
     std::fs::create_dir_all(&temp).unwrap();
 
-    // Rows and merges go to temporary files in `temp`; none is left after finishing.
+    // Rows and merges go to temporary files in `temp` (unnamed ones, gone when closed):
+    // nothing named may be left there after finishing.
     let mut w = LedgerWriter::new_in(&ledger.title, &ledger.unit, ledger.date, &names, ExportSheets::Both, Some(&temp))
         .unwrap();
     for p in &ledger.projects {

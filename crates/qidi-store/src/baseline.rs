@@ -10,9 +10,9 @@ use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
-    check_decision, check_reason_text, check_reduction, check_signature, fully_signed, BannerPart, BaselineEntry,
-    BurnDown, Campaign, CanonicalLedger, Capacity, CheckAnswer, Decision, LedgerKind, LedgerLine, LedgerNow, Milestone,
-    Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason, SignRequest, SignatureState,
+    check_decision, check_reason_text, check_reduction, check_signature, fully_signed, AddItemRefusal, BannerPart,
+    BaselineEntry, BurnDown, Campaign, CanonicalLedger, Capacity, CheckAnswer, Decision, LedgerKind, LedgerLine,
+    LedgerNow, Milestone, Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason, SignRequest, SignatureState,
 };
 use qidi_core::RegionCode;
 use serde::Serialize;
@@ -1060,8 +1060,10 @@ impl Store {
             initiating.as_deref(),
             crate::get_bool(&project, 2),
         );
-        if let Some(why) = refusal {
-            return Err(StoreError::Invalid(why.into()));
+        match refusal {
+            Some(r @ AddItemRefusal::NotAllowed) => return Err(StoreError::Forbidden(r.message().into())),
+            Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::Conflict(r.message().into())),
+            None => {}
         }
         let item_type = sqlx::query("SELECT department_id, name FROM item_types WHERE id = $1 AND region_code = $2")
             .bind(&new.item_type_id)
@@ -1071,13 +1073,14 @@ impl Store {
             .ok_or_else(|| StoreError::Invalid("请选择本地区事项目录中的审批事项".into()))?;
         let handling: String = item_type.get(0);
         let type_name: String = item_type.get(1);
+        let duplicate = || StoreError::Conflict(format!("项目 {code} 已有待批事项“{type_name}”"));
         let exists = sqlx::query("SELECT 1 FROM pending_items WHERE project_id = $1 AND item_type_id = $2")
             .bind(project_id)
             .bind(&new.item_type_id)
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!("项目 {code} 已有待批事项“{type_name}”")));
+            return Err(duplicate());
         }
         let id = new_id();
         let now = now_text();
@@ -1097,7 +1100,15 @@ impl Store {
         .bind(trimmed(&new.note))
         .bind(&now)
         .execute(&mut *tx)
-        .await?;
+        .await
+        // Two people adding the same item at once: the second finds it there.
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                duplicate()
+            } else {
+                e.into()
+            }
+        })?;
         let mut addition = false;
         let region_code = RegionCode::parse(&region).map_err(|_| StoreError::Invalid("项目的地区代码无效".into()))?;
         if let (Some(c), Some(d)) = (current_campaign_tx(&mut tx, &region_code).await?, &initiating) {

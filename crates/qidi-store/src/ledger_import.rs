@@ -14,7 +14,7 @@ use crate::ledger::{item_scope, project_scope};
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
-use qidi_core::ledger::import_refusal;
+use qidi_core::ledger::{import_refusal, may_import_over_item};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Scope};
 use qidi_office::{ExportItem, ExportProject, Field, ImportedItem, ImportedProject, LedgerImport, NameTable, RowIssue};
@@ -38,6 +38,10 @@ pub struct ImportSummary {
     /// New pending items of departments whose ledger is already fixed: added to the
     /// baseline, marked as additions.
     pub additions: u64,
+    /// Existing items handled by another department, left as that department answered
+    /// (a department's import changes only its own items; see
+    /// [`qidi_core::ledger::may_import_over_item`]).
+    pub items_kept: u64,
     /// Row errors in the file (their projects were not imported).
     pub errors: u64,
 }
@@ -135,8 +139,22 @@ impl Store {
         actor: &User,
         import: &mut LedgerImport,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let refused = import_refusals(&mut conn, region.as_str(), actor, import).await?;
+        let refused = if import_refusal(actor.role, actor.department_id.as_deref(), None, None).is_none() {
+            // Refused nothing even for a project with no department named: no lookups.
+            Vec::new()
+        } else {
+            let rc = region.as_str();
+            let dept_ids = load_map(self.pool.acquire().await?.as_mut(), DEPARTMENT_IDS, rc).await?;
+            let stored: HashMap<String, Option<String>> =
+                sqlx::query("SELECT code, initiating_department_id FROM projects WHERE region_code = $1")
+                    .bind(rc)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1)))
+                    .collect();
+            import_refusals(actor, import, &dept_ids, |code| stored.get(code).map(Option::as_deref))
+        };
         let column = Field::InitiatingDepartment.label_zh();
         for (i, why) in refused.into_iter().rev() {
             let p = import.projects.remove(i);
@@ -170,6 +188,32 @@ impl Store {
         actor: Option<&User>,
         mode: ImportMode,
     ) -> Result<ImportSummary, StoreError> {
+        self.import_claiming(region, import, actor, mode, None).await
+    }
+
+    /// Import a web upload kept with [`Store::keep_ledger_upload`], claiming it in the
+    /// same transaction: a token imports once, even when confirmed twice at the same
+    /// moment (the second gets [`StoreError::Conflict`]).
+    pub async fn import_upload(
+        &self,
+        region: &RegionCode,
+        import: &LedgerImport,
+        actor: &User,
+        token: &str,
+        skip_invalid: bool,
+    ) -> Result<ImportSummary, StoreError> {
+        let mode = ImportMode { dry_run: false, skip_invalid };
+        self.import_claiming(region, import, Some(actor), mode, Some(token)).await
+    }
+
+    async fn import_claiming(
+        &self,
+        region: &RegionCode,
+        import: &LedgerImport,
+        actor: Option<&User>,
+        mode: ImportMode,
+        upload: Option<&str>,
+    ) -> Result<ImportSummary, StoreError> {
         let errors = import.errors.len() as u64;
         if errors > 0 && !mode.skip_invalid && !mode.dry_run {
             return Err(StoreError::Invalid(format!(
@@ -178,21 +222,14 @@ impl Store {
         }
         // A large page cache keeps SQLite from spilling the transaction's pages to disk
         // and reading them back: a 100,000-row import took a quarter longer without it.
-        // It is this connection's alone and set back before the connection is returned.
+        // The connection is closed afterwards (even if the request is dropped halfway),
+        // so no pooled connection keeps the cache.
         let mut conn = self.pool.acquire().await?;
-        let sqlite = self.backend() == Backend::Sqlite && !mode.dry_run;
-        if sqlite {
+        if self.backend() == Backend::Sqlite && !mode.dry_run {
+            conn.close_on_drop();
             sqlx::query("PRAGMA cache_size = -65536").execute(&mut *conn).await?;
         }
-        let result = self.import_on(&mut conn, region, import, actor, mode, errors).await;
-        if sqlite {
-            // The import's outcome stands either way; a connection that keeps the larger
-            // cache only uses more memory.
-            if let Err(e) = sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await {
-                tracing::warn!(error = %e, "cannot reset the page cache after an import");
-            }
-        }
-        result
+        self.import_on(&mut conn, region, import, actor, mode, upload).await
     }
 
     async fn import_on(
@@ -202,13 +239,19 @@ impl Store {
         import: &LedgerImport,
         actor: Option<&User>,
         mode: ImportMode,
-        errors: u64,
+        upload: Option<&str>,
     ) -> Result<ImportSummary, StoreError> {
         let rc = region.as_str();
+        let errors = import.errors.len() as u64;
         let mut tx = sqlx::Connection::begin(conn).await?;
+        if let (Some(token), Some(actor)) = (upload, actor) {
+            if !crate::uploads::claim_upload(&mut tx, actor, token).await? {
+                return Err(StoreError::Conflict("上传的文件已导入或已过期，请重新上传".into()));
+            }
+        }
         let mut s = ImportSummary { dry_run: mode.dry_run, errors, ..Default::default() };
 
-        let mut dept_ids = load_map(&mut tx, "SELECT code, id FROM departments WHERE region_code = $1", rc).await?;
+        let mut dept_ids = load_map(&mut tx, DEPARTMENT_IDS, rc).await?;
         let mut type_ids = load_map(&mut tx, "SELECT code, id FROM item_types WHERE region_code = $1", rc).await?;
         let mut owner_ids = load_map(&mut tx, "SELECT name, id FROM owners WHERE region_code = $1", rc).await?;
 
@@ -258,9 +301,10 @@ impl Store {
             );
         }
         if let Some(actor) = actor {
-            if let Some((i, why)) = import_refusals(&mut tx, rc, actor, import).await?.into_iter().next() {
+            let stored = |code: &str| projects.get(code).map(|p| p.department_id.as_deref());
+            if let Some((i, why)) = import_refusals(actor, import, &dept_ids, stored).into_iter().next() {
                 let code = import.projects[i].code.as_str();
-                return Err(StoreError::Invalid(format!("项目 {code}：{why}；未导入任何内容")));
+                return Err(StoreError::Forbidden(format!("项目 {code}：{why}；未导入任何内容")));
             }
         }
         let campaign = current_campaign_tx(&mut tx, region).await?;
@@ -320,6 +364,13 @@ impl Store {
                 let handling = department_id(&mut tx, write, rc, &mut dept_ids, &it.handling_department).await?;
                 let key = (project_id.clone(), type_id.clone());
                 match items.get_mut(&key) {
+                    Some(old)
+                        if actor.is_some_and(|a| {
+                            !may_import_over_item(a.role, a.department_id.as_deref(), &old.handling_department_id)
+                        }) =>
+                    {
+                        s.items_kept += 1;
+                    }
                     Some(old) => {
                         if update_item(&mut tx, write, old, it, handling).await? {
                             s.items_changed += 1;
@@ -513,38 +564,27 @@ impl Store {
     }
 }
 
-/// The projects of `import` (by index) that `actor` may not load, and why.
-async fn import_refusals(
-    conn: &mut AnyConnection,
-    region: &str,
+/// The projects of `import` (by index) that `actor` may not load, and why. `stored`
+/// gives an existing project's initiating department id (by project code).
+fn import_refusals<'a>(
     actor: &User,
     import: &LedgerImport,
-) -> Result<Vec<(usize, &'static str)>, StoreError> {
+    dept_ids: &HashMap<String, String>,
+    stored: impl Fn(&str) -> Option<Option<&'a str>>,
+) -> Vec<(usize, &'static str)> {
     let own = actor.department_id.as_deref();
-    if import_refusal(actor.role, own, None, None).is_none() {
-        // Refused nothing even for a project with no department named: no lookups needed.
-        return Ok(Vec::new());
-    }
-    let dept_ids = load_map(conn, "SELECT code, id FROM departments WHERE region_code = $1", region).await?;
-    let stored: HashMap<String, Option<String>> =
-        sqlx::query("SELECT code, initiating_department_id FROM projects WHERE region_code = $1")
-            .bind(region)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-    Ok(import
+    import
         .projects
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
             let file_dept = p.initiating_department.as_deref().and_then(|c| dept_ids.get(c)).map(String::as_str);
-            let stored = stored.get(p.code.as_str()).map(Option::as_deref);
-            import_refusal(actor.role, own, file_dept, stored).map(|why| (i, why))
+            import_refusal(actor.role, own, file_dept, stored(p.code.as_str())).map(|why| (i, why))
         })
-        .collect())
+        .collect()
 }
+
+const DEPARTMENT_IDS: &str = "SELECT code, id FROM departments WHERE region_code = $1";
 
 async fn load_map(conn: &mut AnyConnection, sql: &str, region: &str) -> Result<HashMap<String, String>, StoreError> {
     let rows = sqlx::query(sql).bind(region).fetch_all(&mut *conn).await?;

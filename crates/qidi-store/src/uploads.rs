@@ -7,7 +7,7 @@
 
 use crate::users::User;
 use crate::{new_id, now_text, timestamp_text, Store, StoreError};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// How long an upload waits for its confirmation.
 pub const UPLOAD_TTL_HOURS: i64 = 24;
@@ -59,15 +59,17 @@ impl Store {
         .await?;
         Ok(row.map(|r| PendingUpload { file_name: r.get(0), content: r.get(1) }))
     }
+}
 
-    /// Forget an upload once it is imported. Returns whether it was still there.
-    pub async fn drop_ledger_upload(&self, user: &User, token: &str) -> Result<bool, StoreError> {
-        let n = sqlx::query("DELETE FROM ledger_uploads WHERE id = $1 AND user_id = $2")
-            .bind(token.trim())
-            .bind(&user.id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(n > 0)
-    }
+/// Take `user`'s upload out of waiting, in the caller's transaction; false if it is no
+/// longer there (imported already, expired, or not theirs).
+pub(crate) async fn claim_upload(conn: &mut AnyConnection, user: &User, token: &str) -> Result<bool, StoreError> {
+    let n = sqlx::query("DELETE FROM ledger_uploads WHERE id = $1 AND user_id = $2 AND created_at >= $3")
+        .bind(token.trim())
+        .bind(&user.id)
+        .bind(cutoff())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
 }

@@ -326,3 +326,30 @@ async fn a_large_import_is_written_in_batches_and_whole() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_upload_is_imported_once_even_when_confirmed_twice_at_once() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        let office = user(&store, "office", Role::Office, None).await;
+        let other = user(&store, "office2", Role::Office, None).await;
+        let token = store.keep_ledger_upload(&office, "台账.xlsx", b"the file").await.unwrap();
+        assert!(store.ledger_upload(&other, &token).await.unwrap().is_none(), "only its uploader's");
+        let theirs = store.import_upload(&banner(), &sample(), &other, &token, false).await;
+        assert!(matches!(theirs, Err(qidi_store::StoreError::Conflict(_))), "{theirs:?}");
+        assert_eq!(store.ledger_upload(&office, &token).await.unwrap().unwrap().content, b"the file");
+
+        let (region, ledger) = (banner(), sample());
+        let (a, b) = tokio::join!(
+            store.import_upload(&region, &ledger, &office, &token, false),
+            store.import_upload(&region, &ledger, &office, &token, false),
+        );
+        let outcomes = [&a, &b];
+        assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1, "{a:?} {b:?}");
+        assert!(outcomes.iter().any(|r| matches!(r, Err(qidi_store::StoreError::Conflict(_)))), "{a:?} {b:?}");
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'ledger.import'").await, 1);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 2);
+        assert!(store.ledger_upload(&office, &token).await.unwrap().is_none(), "claimed with the import");
+    })
+    .await;
+}

@@ -31,6 +31,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(_) => ApiError::not_found(),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "系统暂时无法处理，请稍后再试")

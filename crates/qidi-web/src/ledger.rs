@@ -64,17 +64,18 @@ fn unprocessable(message: impl Into<String>) -> PageError {
     PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
 }
 
-/// Inspectors (and leaders, except for signing) read; nobody else is read-only here.
-fn not_read_only(user: &User) -> Result<(), PageError> {
-    if user.role == Role::Inspector {
-        return Err(forbidden("派驻纪检组为只读权限，不能修改台账"));
-    }
-    Ok(())
+/// The inspector changes nothing in the ledger. (What a leader may do — sign, and no
+/// more — the core rules of each action decide.) Shared by the pages and the API.
+pub(crate) fn read_only_refusal(user: &User) -> Option<&'static str> {
+    (user.role == Role::Inspector).then_some("派驻纪检组为只读权限，不能修改台账")
 }
 
-/// The department, if this user may see its ledger: region-wide roles see every
-/// department; a department's staff see their own; anyone else gets 404.
-/// The department `code` if `user` may see its ledger; otherwise not found.
+fn not_read_only(user: &User) -> Result<(), PageError> {
+    read_only_refusal(user).map_or(Ok(()), |m| Err(forbidden(m)))
+}
+
+/// The department `code`, if this user may see its ledger: region-wide roles see every
+/// department; a department's staff see their own; anyone else gets not found.
 pub(crate) async fn visible_department(
     state: &SharedState,
     user: &User,
@@ -1099,11 +1100,7 @@ pub async fn import_confirm(
             format!("台账有 {} 处错误，未导入任何内容：请改正后重新上传，或选择只导入无误的项目", import.errors.len()),
         ));
     }
-    let summary = state
-        .store
-        .import_ledger_with(&user.region(), &import, Some(&user), ImportMode { dry_run: false, skip_invalid })
-        .await?;
-    state.store.drop_ledger_upload(&user, &form.token).await?;
+    let summary = state.store.import_upload(&user.region(), &import, &user, &form.token, skip_invalid).await?;
     let view = ImportView {
         file_name: upload.file_name,
         sheet: import.sheet.clone(),

@@ -11,7 +11,7 @@
 
 use crate::auth::ApiUser;
 use crate::error::ApiError;
-use crate::ledger::{department_signer, read_upload, visible_department, MAX_LEDGER_UPLOAD};
+use crate::ledger::{department_signer, read_only_refusal, read_upload, visible_department, MAX_LEDGER_UPLOAD};
 use crate::SharedState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -21,7 +21,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{may_import, Capacity};
-use qidi_core::Role;
 use qidi_store::baseline::{LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
 use qidi_store::users::User;
@@ -40,10 +39,7 @@ fn forbidden(message: &str) -> ApiError {
 }
 
 fn writer(user: &User) -> Result<(), ApiError> {
-    if user.role == Role::Inspector || user.scope().read_only {
-        return Err(forbidden("只读权限，不能修改台账"));
-    }
-    Ok(())
+    read_only_refusal(user).map_or(Ok(()), |m| Err(forbidden(m)))
 }
 
 #[derive(Deserialize)]
@@ -115,7 +111,7 @@ pub async fn sign(
     Path(code): Path<String>,
     Json(b): Json<SignBody>,
 ) -> Result<Json<SignOutcome>, ApiError> {
-    // Not `writer`: the deputy banner head reads everything else but signs ledgers.
+    // Who signs in which capacity is `department_signer`'s to say.
     let dept = visible_department(&state, &user, &code).await?;
     let capacity = Capacity::parse(&b.capacity)
         .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;

@@ -229,14 +229,13 @@ pub async fn project(
     let scope = user.scope();
     let project = state.store.project_in_scope(&scope, &id).await?.ok_or_else(PageError::not_found)?;
     let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
-    let may_add = !scope.read_only
-        && qidi_core::ledger::add_item_refusal(
-            user.role,
-            user.department_id.as_deref(),
-            project.initiating_department_id.as_deref(),
-            project.in_library,
-        )
-        .is_none();
+    let may_add = qidi_core::ledger::add_item_refusal(
+        user.role,
+        user.department_id.as_deref(),
+        project.initiating_department_id.as_deref(),
+        project.in_library,
+    )
+    .is_none();
     let add_types = if may_add {
         let present: Vec<&str> = items.iter().map(|i| i.item_type.as_str()).collect();
         state

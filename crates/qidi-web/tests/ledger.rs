@@ -219,6 +219,10 @@ fn region() -> Scope {
     Scope { region_prefix: "152529".into(), limit: ScopeLimit::Region, read_only: true }
 }
 
+fn skip_invalid() -> qidi_store::ledger_import::ImportMode {
+    qidi_store::ledger_import::ImportMode { dry_run: false, skip_invalid: true }
+}
+
 async fn counts(app: &TestApp) -> (usize, usize, usize) {
     let projects = app.store.list_projects(&region(), 1000, 0).await.unwrap().len();
     let items = app.store.list_pending_items(&region(), None, 1000).await.unwrap().len();
@@ -357,12 +361,36 @@ async fn a_department_imports_only_the_projects_it_initiates() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("系统中已有此项目"), "{}", res.body);
 
+        // fgw's own project, with another answer on 自然资源局's item: that answer is
+        // 自然资源局's to give, so fgw's import leaves it as it is.
+        let mut answered = ledger_rows(&[]);
+        answered[0][10] = "已办结（发改委改写）";
+        answered[0][11] = "发改委某人";
+        let names = app.store.name_table(&banner()).await.unwrap();
+        let mut l = read_ledger_bytes(&xlsx(&answered), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+        let fgw_user = app.store.user_by_username("fgw_handler").await.unwrap().unwrap();
+        app.store.restrict_import(&banner(), &fgw_user, &mut l).await.unwrap();
+        let s = app.store.import_ledger_with(&banner(), &l, Some(&fgw_user), skip_invalid()).await.unwrap();
+        // All four items of P1 and P3 are handled by other departments: kept as answered.
+        assert_eq!((s.items_kept, s.items_changed, s.items_unchanged), (4, 0, 0), "{s:?}");
+        let land: (Option<String>, Option<String>) = {
+            let r = sqlx::query(
+                "SELECT i.check_result, i.responsible_person FROM pending_items i JOIN projects p ON p.id = i.project_id
+                 JOIN item_types t ON t.id = i.item_type_id WHERE p.code = $1 AND t.code = 'land_pre_review'",
+            )
+            .bind(P1)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+            (r.get(0), r.get(1))
+        };
+        assert_eq!((land.0.as_deref(), land.1.as_deref()), (Some("材料已齐"), Some("王海")), "zrzy's answer stands");
+
         // The store refuses it too, whoever calls it without the check.
         let names = app.store.name_table(&banner()).await.unwrap();
         let l = read_ledger_bytes(&xlsx(&rows), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
-        let fgw_user = app.store.user_by_username("fgw_handler").await.unwrap().unwrap();
         let refused = app.store.import_ledger(&banner(), &l, Some(&fgw_user), false).await;
-        assert!(matches!(refused, Err(qidi_store::StoreError::Invalid(ref m)) if m.contains(P2)), "{refused:?}");
+        assert!(matches!(refused, Err(qidi_store::StoreError::Forbidden(ref m)) if m.contains(P2)), "{refused:?}");
         let name: String = sqlx::query("SELECT name FROM projects WHERE code = $1")
             .bind(P2)
             .fetch_one(app.store.pool())
@@ -454,7 +482,7 @@ async fn a_pending_item_found_later_joins_a_fixed_baseline_as_an_addition() {
         let page = app.get(&format!("/projects/{p1}"), Some(&zrzy)).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(!page.body.contains("id=\"add-item\""));
-        assert_eq!(app.post_form(&path, Some(&zrzy), &form).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.post_form(&path, Some(&zrzy), &form).await.status, StatusCode::FORBIDDEN, "sees it, may not");
         let inspector = app.sign_in("inspector").await;
         assert_eq!(app.post_form(&path, Some(&inspector), &form).await.status, StatusCode::FORBIDDEN);
         let slj = app.sign_in("slj_head").await;
@@ -522,7 +550,9 @@ async fn the_json_api_imports_signs_and_adds_like_the_pages() {
         assert!(j["summary"].is_null());
         assert_eq!(counts(&app).await, (0, 0, 0));
         // A dry run tells what the valid part would do, and writes nothing.
-        let j = api_import(&app, &office, "?dry_run=true", &xlsx(&error_rows())).await.json();
+        let res = api_import(&app, &office, "?dry_run=true", &xlsx(&error_rows())).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "the file has errors");
+        let j = res.json();
         assert_eq!((j["summary"]["projects_new"].as_u64(), j["summary"]["written"].as_bool()), (Some(3), Some(false)));
         assert_eq!(counts(&app).await, (0, 0, 0));
         // Not a workbook: a sentence, not a crash.
