@@ -53,6 +53,7 @@ pub fn router(store: Store, config: WebConfig) -> Router {
         .route("/projects", get(pages::projects))
         .route("/projects/{id}", get(pages::project))
         .route("/static/qidi.css", get(pages::stylesheet))
+        .route("/static/qidi.js", get(pages::script))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
         .route("/api/v1/me", get(api::me))

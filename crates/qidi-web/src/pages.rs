@@ -260,6 +260,14 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/qidi.js"),
+    )
+        .into_response()
+}
+
 pub async fn not_found() -> PageError {
     PageError::not_found()
 }

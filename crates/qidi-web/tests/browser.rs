@@ -299,6 +299,21 @@ async fn a_ledger_file_is_checked_then_imported_in_a_real_browser() {
     driver.click("#confirm-import button").await;
     driver.wait_contains("#import-summary", "项目：新增 2").await;
     assert_eq!(projects().await, 2);
+
+    // While a file is being sent, the form says so and cannot be sent twice (the
+    // navigation itself is held back here, so the state can be read).
+    driver.goto(&format!("{base}/ledger/import")).await;
+    driver.type_into("input[type=file]", &file.display().to_string()).await;
+    let form = "document.querySelector('form[data-busy]')";
+    driver
+        .script(&format!(
+            "{form}.addEventListener('submit', e => e.preventDefault(), {{ once: true }}); {form}.requestSubmit(); return null"
+        ))
+        .await;
+    let state = driver
+        .script(&format!("return [{form}.querySelector('button').disabled, {form}.querySelector('.busy').textContent]"))
+        .await;
+    assert_eq!(state, json!([true, "正在上传并检查，请稍候……"]));
     let _ = std::fs::remove_file(&file);
     driver.quit().await;
     server.abort();
