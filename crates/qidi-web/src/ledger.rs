@@ -6,6 +6,7 @@
 
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{render, ApiError, PageError};
+use crate::workflow::attachment;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -62,6 +63,20 @@ fn forbidden(message: &str) -> PageError {
 
 fn unprocessable(message: impl Into<String>) -> PageError {
     PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
+}
+
+/// A date typed in a form as `YYYY-MM-DD`; a bad one names its `field`.
+fn form_date(text: &str, field: &str) -> Result<NaiveDate, PageError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| unprocessable(format!("{field}格式应为 YYYY-MM-DD")))
+}
+
+/// Like [`form_date`], where an empty field means no date.
+fn optional_form_date(text: &str, field: &str) -> Result<Option<NaiveDate>, PageError> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        form_date(text, field).map(Some)
+    }
 }
 
 /// The inspector changes nothing in the ledger. (What a leader may do — sign, and no
@@ -766,8 +781,7 @@ pub async fn set_campaign_end(
     if user.role != Role::Office {
         return Err(forbidden("只有领导小组办公室可以调整工作期"));
     }
-    let d = NaiveDate::parse_from_str(form.ends_on.trim(), "%Y-%m-%d")
-        .map_err(|_| unprocessable("日期格式应为 YYYY-MM-DD"))?;
+    let d = form_date(&form.ends_on, "日期")?;
     state.store.set_campaign_end(&user.region(), d, &user).await?;
     Ok(Redirect::to("/ledger/banner").into_response())
 }
@@ -788,8 +802,7 @@ pub async fn push(
     if !qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id) {
         return Err(forbidden("只有立项部门或领导小组办公室可以推送核查清单"));
     }
-    let due = NaiveDate::parse_from_str(form.due_on.trim(), "%Y-%m-%d")
-        .map_err(|_| unprocessable("反馈期限格式应为 YYYY-MM-DD"))?;
+    let due = form_date(&form.due_on, "反馈期限")?;
     state.store.push_check_lists(&user.region(), &dept.id, due, &user).await?;
     Ok(back_to(&dept.code))
 }
@@ -826,10 +839,7 @@ pub async fn answer(
     if !may_answer(user.role, user.department_id.as_deref(), &handling) {
         return Err(forbidden("只有办理部门可以反馈核查情况"));
     }
-    let due_on = match form.due_on.trim() {
-        "" => None,
-        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| unprocessable("完成时限格式应为 YYYY-MM-DD"))?),
-    };
+    let due_on = optional_form_date(&form.due_on, "完成时限")?;
     let a = CheckAnswer {
         check_result: form.check_result,
         responsible_person: form.responsible_person,
@@ -928,10 +938,7 @@ pub async fn add_item(
     Form(form): Form<AddItemForm>,
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
-    let due_on = match form.due_on.trim() {
-        "" => None,
-        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| unprocessable("完成时限格式应为 YYYY-MM-DD"))?),
-    };
+    let due_on = optional_form_date(&form.due_on, "完成时限")?;
     let new = NewPendingItem {
         item_type_id: form.item_type_id,
         responsible_person: Some(form.responsible_person),
@@ -1126,16 +1133,6 @@ pub struct ExportQuery {
     department: Option<String>,
 }
 
-/// RFC 5987 encoding for a non-ASCII download name.
-fn pct_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 pub async fn export(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
@@ -1165,16 +1162,12 @@ pub async fn export(
         .await?;
     let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
     let name = format!("{}台账-{}.xlsx", department.map(|d| d.name).unwrap_or_else(|| "全旗".into()), today);
-    let disposition = format!("attachment; filename=\"ledger-{today}.xlsx\"; filename*=UTF-8''{}", pct_encode(&name));
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-    );
+    h.insert(header::CONTENT_DISPOSITION, attachment(&format!("ledger-{today}.xlsx"), &name));
     Ok(res)
 }

@@ -96,6 +96,13 @@ fn rfc5987(s: &str) -> String {
         .collect()
 }
 
+/// `Content-Disposition: attachment`, named `ascii` for old clients and `name` (any
+/// characters) for the others.
+pub(crate) fn attachment(ascii: &str, name: &str) -> HeaderValue {
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", rfc5987(name));
+    HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"))
+}
+
 /// A stored file as an attachment: never rendered by the browser, never sniffed.
 pub(crate) fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
     let ascii: String = file
@@ -103,17 +110,13 @@ pub(crate) fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
         .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", rfc5987(&file.original_name));
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(&file.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-    );
+    h.insert(header::CONTENT_DISPOSITION, attachment(&ascii, &file.original_name));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     res
