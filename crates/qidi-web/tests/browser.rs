@@ -199,59 +199,18 @@ async fn first_sign_in_in_a_real_browser() {
     server.abort();
 }
 
-/// A department's ledger as it keeps it: title, 填报单位, header, two projects (the
-/// first over two item rows).
+/// A department's ledger file: two projects, the first over two item rows.
 fn ledger_file() -> std::path::PathBuf {
-    let rows: [[&str; 9]; 3] = [
-        [
-            "2022-152529-44-01-000101",
-            "明安图风电场项目",
-            "锡林能源有限公司",
-            "旗发改委",
-            "2022",
-            "1,234.56",
-            "土地预审",
-            "自然资源局",
-            "2022.9.30",
-        ],
-        ["", "", "", "", "", "", "环评", "生态环境局", "2022年10月31日"],
-        [
-            "2021-152529-59-03-000202",
-            "冷链物流园项目",
-            "草原农牧业发展有限公司",
-            "发改委",
-            "2021",
-            "800",
-            "取水",
-            "水利局",
-            "2022/09/30",
-        ],
+    #[rustfmt::skip]
+    let rows = [
+        ["1", "2022-152529-44-01-000101", "明安图风电场项目", "锡林能源有限公司", "旗发改委", "2022", "1,234.56", "未开工",
+         "土地预审", "自然资源局", "", "", "", "2022.9.30", ""],
+        ["", "", "", "", "", "", "", "", "环评", "生态环境局", "", "", "", "2022年10月31日", ""],
+        ["2", "2021-152529-59-03-000202", "冷链物流园项目", "草原农牧业发展有限公司", "发改委", "2021", "800", "在建",
+         "取水", "水利局", "", "", "", "2022/09/30", ""],
     ];
-    let header = [
-        "项目代码",
-        "项目名称",
-        "项目单位",
-        "立项部门",
-        "立项年度",
-        "总投资（万元）",
-        "待批事项",
-        "办理部门",
-        "完成时限",
-    ];
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "正镶白旗待批项目台账").unwrap();
-    ws.write_string(1, 0, "填报单位：旗发改委").unwrap();
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(2, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(3 + r as u32, c as u16, *v).unwrap();
-        }
-    }
     let path = std::env::temp_dir().join(format!("qidi-browser-{}.xlsx", qidi_store::new_id()));
-    wb.save(&path).unwrap();
+    std::fs::write(&path, common::ledger_xlsx(&rows)).unwrap();
     path
 }
 

@@ -7,34 +7,15 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{banner, TestApp, PASSWORD};
+use common::{banner, ledger_xlsx as xlsx, TestApp, PASSWORD};
 use http_body_util::BodyExt;
 use qidi_core::ledger::{content_hash, Capacity};
 use qidi_core::role::{Scope, ScopeLimit};
 use qidi_core::Role;
 use qidi_office::{read_ledger_bytes, ImportOptions};
 use qidi_store::users::{NewUser, User};
-use rust_xlsxwriter::Workbook;
 use sqlx::Row;
 use tower::ServiceExt;
-
-const HEADER: [&str; 15] = [
-    "序号",
-    "项目代码",
-    "项目名称",
-    "项目单位",
-    "立项部门",
-    "立项年度",
-    "总投资（万元）",
-    "建设状态",
-    "待批事项",
-    "办理部门",
-    "核查情况",
-    "责任人",
-    "受理情况",
-    "完成时限",
-    "备注",
-];
 
 const P1: &str = "2022-152529-44-01-000101";
 const P2: &str = "2021-152529-59-03-000202";
@@ -142,28 +123,6 @@ fn error_rows() -> Vec<[&'static str; 15]> {
 }
 
 /// An .xlsx as a department keeps it: title, 填报单位, header on row 3, data from row 4.
-fn xlsx(rows: &[[&str; 15]]) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "正镶白旗待批项目台账").unwrap();
-    ws.write_string(1, 0, "填报单位：旗发改委").unwrap();
-    for (c, h) in HEADER.iter().enumerate() {
-        ws.write_string(2, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if v.is_empty() {
-                continue;
-            }
-            match v.parse::<f64>() {
-                Ok(x) if c != 1 => ws.write_number(3 + r as u32, c as u16, x).unwrap(),
-                _ => ws.write_string(3 + r as u32, c as u16, *v).unwrap(),
-            };
-        }
-    }
-    wb.save_to_buffer().unwrap()
-}
-
 async fn user(app: &TestApp, username: &str, role: Role, dept: Option<&str>) -> User {
     let department_id = match dept {
         Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
@@ -207,10 +166,15 @@ async fn cast(app: &TestApp) -> Cast {
     }
 }
 
+/// Read these rows as the server would, with the banner's names.
+async fn read(app: &TestApp, rows: &[[&str; 15]]) -> qidi_office::LedgerImport {
+    let names = app.store.name_table(&banner()).await.unwrap();
+    read_ledger_bytes(&xlsx(rows), &ImportOptions { names, ..ImportOptions::default() }).unwrap()
+}
+
 /// Load the clean ledger straight through the store.
 async fn import(app: &TestApp, rows: &[[&str; 15]]) -> qidi_store::ledger_import::ImportSummary {
-    let names = app.store.name_table(&banner()).await.unwrap();
-    let l = read_ledger_bytes(&xlsx(rows), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+    let l = read(app, rows).await;
     assert!(l.errors.is_empty(), "{:?}", l.errors);
     app.store.import_ledger(&banner(), &l, None, false).await.unwrap()
 }
@@ -366,8 +330,7 @@ async fn a_department_imports_only_the_projects_it_initiates() {
         let mut answered = ledger_rows(&[]);
         answered[0][10] = "已办结（发改委改写）";
         answered[0][11] = "发改委某人";
-        let names = app.store.name_table(&banner()).await.unwrap();
-        let mut l = read_ledger_bytes(&xlsx(&answered), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+        let mut l = read(&app, &answered).await;
         let fgw_user = app.store.user_by_username("fgw_handler").await.unwrap().unwrap();
         app.store.restrict_import(&banner(), &fgw_user, &mut l).await.unwrap();
         let s = app.store.import_ledger_with(&banner(), &l, Some(&fgw_user), skip_invalid()).await.unwrap();
@@ -387,8 +350,7 @@ async fn a_department_imports_only_the_projects_it_initiates() {
         assert_eq!((land.0.as_deref(), land.1.as_deref()), (Some("材料已齐"), Some("王海")), "zrzy's answer stands");
 
         // The store refuses it too, whoever calls it without the check.
-        let names = app.store.name_table(&banner()).await.unwrap();
-        let l = read_ledger_bytes(&xlsx(&rows), &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+        let l = read(&app, &rows).await;
         let refused = app.store.import_ledger(&banner(), &l, Some(&fgw_user), false).await;
         assert!(matches!(refused, Err(qidi_store::StoreError::Forbidden(ref m)) if m.contains(P2)), "{refused:?}");
         let name: String = sqlx::query("SELECT name FROM projects WHERE code = $1")
@@ -469,11 +431,7 @@ async fn a_pending_item_found_later_joins_a_fixed_baseline_as_an_addition() {
         import(&app, &ledger_rows(&[])).await;
         fix_baseline(&app, &c).await;
         let p1 = project_id(&app, P1).await;
-        let energy: String = sqlx::query("SELECT id FROM item_types WHERE code = 'energy_review'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap()
-            .get(0);
+        let energy = item_type_id(&app, "energy_review").await;
         let path = format!("/projects/{p1}/items");
         let form = [("item_type_id", energy.as_str()), ("responsible_person", " 王海 "), ("due_on", "2022-12-15")];
 
@@ -605,11 +563,7 @@ async fn the_json_api_imports_signs_and_adds_like_the_pages() {
 
         // 补录 through the API joins the fixed baseline.
         let p1 = project_id(&app, P1).await;
-        let energy: String = sqlx::query("SELECT id FROM item_types WHERE code = 'energy_review'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap()
-            .get(0);
+        let energy = item_type_id(&app, "energy_review").await;
         let body = serde_json::json!({ "item_type_id": energy, "due_on": "2022-12-15" });
         let res = app.post_json(&format!("/api/v1/projects/{p1}/items"), Some(&fgw_head), &body).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
@@ -832,6 +786,15 @@ async fn item_id(app: &TestApp, project: &str, item_type: &str) -> String {
 
 async fn project_id(app: &TestApp, code: &str) -> String {
     sqlx::query("SELECT id FROM projects WHERE code = $1").bind(code).fetch_one(app.store.pool()).await.unwrap().get(0)
+}
+
+async fn item_type_id(app: &TestApp, code: &str) -> String {
+    sqlx::query("SELECT id FROM item_types WHERE code = $1")
+        .bind(code)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .get(0)
 }
 
 async fn total(app: &TestApp) -> qidi_core::ledger::Progress {

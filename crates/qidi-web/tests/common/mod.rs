@@ -126,3 +126,47 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The header row of a department's ledger, as spreadsheets write it.
+pub const LEDGER_HEADER: [&str; 15] = [
+    "序号",
+    "项目代码",
+    "项目名称",
+    "项目单位",
+    "立项部门",
+    "立项年度",
+    "总投资（万元）",
+    "建设状态",
+    "待批事项",
+    "办理部门",
+    "核查情况",
+    "责任人",
+    "受理情况",
+    "完成时限",
+    "备注",
+];
+
+/// A ledger workbook as a department keeps it: title, 填报单位, [`LEDGER_HEADER`], then
+/// one row per item (a project's later rows leave its cells empty, as merged cells
+/// read). Cells that read as numbers are written as numbers, except the project code.
+pub fn ledger_xlsx(rows: &[[&str; 15]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "正镶白旗待批项目台账").unwrap();
+    ws.write_string(1, 0, "填报单位：旗发改委").unwrap();
+    for (c, h) in LEDGER_HEADER.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            match v.parse::<f64>() {
+                Ok(x) if c != 1 => ws.write_number(3 + r as u32, c as u16, x).unwrap(),
+                _ => ws.write_string(3 + r as u32, c as u16, *v).unwrap(),
+            };
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
