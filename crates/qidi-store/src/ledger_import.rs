@@ -156,13 +156,18 @@ impl Store {
             import_refusals(actor, import, &dept_ids, |code| stored.get(code).map(Option::as_deref))
         };
         let column = Field::InitiatingDepartment.label_zh();
-        for (i, why) in refused.into_iter().rev() {
-            let p = import.projects.remove(i);
-            import.errors.push(RowIssue {
-                row: p.first_row,
-                column: column.to_string(),
-                message: format!("项目 {}：{why}", p.code.as_str()),
-            });
+        let mut reasons: HashMap<usize, &str> = refused.into_iter().collect();
+        // One pass, not one `remove` per refused project: a whole banner's file may be
+        // mostly other departments' projects.
+        for (i, p) in std::mem::take(&mut import.projects).into_iter().enumerate() {
+            match reasons.remove(&i) {
+                None => import.projects.push(p),
+                Some(why) => import.errors.push(RowIssue {
+                    row: p.first_row,
+                    column: column.to_string(),
+                    message: format!("项目 {}：{why}", p.code.as_str()),
+                }),
+            }
         }
         import.errors.sort_by_key(|e| e.row);
         Ok(())
