@@ -28,14 +28,16 @@ use crate::catalogue::{AuthorityLevel, LimitUnit};
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
 
+mod lateness;
 mod notice;
 mod replay;
 
+pub use lateness::{clock_record, clock_records, deemed_acceptance, ClockOutcome, ClockRecord};
 pub use notice::{NoticeProblem, OneTimeNotice};
 pub use replay::{
     one_time_violations, replay, running_clock, running_clocks, shanghai_date, ApplicationEvent, ApplicationView,
-    Clock, ClockEnd, ClockKind, ClockRun, Decision, Forwarding, NoticeRecord, OneTimeViolation, PauseRecord,
-    ReturnFlag, Submission, Withdrawal,
+    Clock, ClockEnd, ClockKind, ClockRun, Decision, DeemedAcceptance, Extension, Forwarding, NoticeRecord,
+    OneTimeViolation, PauseRecord, ReturnFlag, Submission, Withdrawal,
 };
 
 /// The plan's limit for the initial review, from submission or resubmission (R11).
@@ -234,6 +236,20 @@ pub enum Action {
     },
     /// The handler accepts (受理): review starts, or forwarding is due.
     Accept,
+    /// 视为受理: the notice limit ran out with neither a return nor an acceptance, so
+    /// the application counts as accepted from the day it was received (行政许可法
+    /// art. 32). Recorded by qidi itself ([`Actor::system`]), never by a person.
+    DeemAccept {
+        /// The day the application was received: its (re)submission.
+        received_on: chrono::NaiveDate,
+        /// The last day of the notice limit that ran out.
+        notice_due_on: chrono::NaiveDate,
+    },
+    /// The department head extends the decision limit once, with a reason, by the
+    /// item type's extension (行政许可法 art. 42).
+    Extend {
+        reason: String,
+    },
     /// The handler pauses the review clock.
     Pause {
         reason: PauseReason,
@@ -277,6 +293,8 @@ impl Action {
             Action::Return { .. } => "return",
             Action::Resubmit { .. } => "resubmit",
             Action::Accept => "accept",
+            Action::DeemAccept { .. } => "deem_accept",
+            Action::Extend { .. } => "extend",
             Action::Pause { .. } => "pause",
             Action::Resume => "resume",
             Action::Approve { .. } => "approve",
@@ -293,6 +311,8 @@ impl Action {
             Action::Return { .. } => "退回并一次性告知",
             Action::Resubmit { .. } => "重新提交",
             Action::Accept => "受理",
+            Action::DeemAccept { .. } => "视为受理",
+            Action::Extend { .. } => "延期",
             Action::Pause { .. } => "中止计时",
             Action::Resume => "恢复计时",
             Action::Approve { .. } => "批准",
@@ -308,6 +328,7 @@ impl Action {
         match self {
             Action::Submit { .. } | Action::Resubmit { .. } | Action::Withdraw { .. } => Side::Unit,
             Action::RecordHigherOutcome { .. } => Side::Recorder,
+            Action::DeemAccept { .. } => Side::System,
             _ => Side::Department,
         }
     }
@@ -319,7 +340,8 @@ impl Action {
         match self {
             Action::Submit { .. } | Action::Resubmit { .. } => state == S::Submitted,
             Action::Return { .. } => state == S::Returned,
-            Action::Accept => matches!(state, S::Accepted | S::UnderReview),
+            Action::Accept | Action::DeemAccept { .. } => matches!(state, S::Accepted | S::UnderReview),
+            Action::Extend { .. } => false,
             Action::Pause { .. } => state == S::Paused,
             Action::Resume => state == S::UnderReview,
             Action::Approve { .. } => state == S::Approved,
@@ -341,6 +363,8 @@ pub enum Side {
     Department,
     /// Records the higher authority's outcome: the office or the handling department.
     Recorder,
+    /// qidi itself: what the law makes happen when a limit runs out.
+    System,
 }
 
 /// Who is acting, as the caller established it from the signed-in account.
@@ -357,15 +381,31 @@ pub struct Actor {
     /// `owner_id` for a helper only when the unit has authorised them on this project.
     #[serde(default)]
     pub helper_for: bool,
+    /// qidi itself, recording what the law makes happen on its own: a deemed
+    /// acceptance. Carries the office's role, under whose authority the record is kept.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system: bool,
 }
 
 impl Actor {
     pub fn applicant(owner_id: &str) -> Actor {
-        Actor { role: Role::Applicant, department_id: None, owner_id: Some(owner_id.to_string()), helper_for: false }
+        Actor {
+            role: Role::Applicant,
+            department_id: None,
+            owner_id: Some(owner_id.to_string()),
+            helper_for: false,
+            system: false,
+        }
     }
 
     pub fn handler(department_id: &str) -> Actor {
-        Actor { role: Role::Handler, department_id: Some(department_id.to_string()), owner_id: None, helper_for: false }
+        Actor {
+            role: Role::Handler,
+            department_id: Some(department_id.to_string()),
+            owner_id: None,
+            helper_for: false,
+            system: false,
+        }
     }
 
     /// A helper of the given role acting for `owner_id` (None: not authorised by any unit).
@@ -375,11 +415,17 @@ impl Actor {
             department_id: department_id.map(str::to_string),
             owner_id: owner_id.map(str::to_string),
             helper_for: true,
+            system: false,
         }
     }
 
     pub fn of_role(role: Role) -> Actor {
-        Actor { role, department_id: None, owner_id: None, helper_for: false }
+        Actor { role, department_id: None, owner_id: None, helper_for: false, system: false }
+    }
+
+    /// qidi itself (see [`Actor::system`]).
+    pub fn system() -> Actor {
+        Actor { system: true, ..Actor::of_role(Role::Office) }
     }
 }
 
@@ -397,12 +443,18 @@ pub struct ApplicationFacts {
     /// The item type's promised limit (承诺时限), counted from acceptance.
     pub promised_limit: u32,
     pub limit_unit: LimitUnit,
-    /// Prerequisite items (by name) of the same project that are still pending, as
-    /// they stand at the moment of a submission: land pre-review before the
-    /// construction permit. Filled by the caller for the live check only; a stored
-    /// history replays with it empty, since it was checked when it happened.
-    #[serde(default)]
-    pub unmet_prerequisites: Vec<String>,
+    /// How far the department head may extend the decision limit, once, in
+    /// `limit_unit` (行政许可法 art. 42: 10 days); 0 where no extension is allowed.
+    /// Facts stored before extensions existed read as the law's 10.
+    #[serde(default = "statutory_extension")]
+    pub extension_limit: u32,
+}
+
+/// The Administrative Licensing Law's extension of a decision limit (art. 42).
+pub const STATUTORY_EXTENSION_DAYS: u32 = 10;
+
+fn statutory_extension() -> u32 {
+    STATUTORY_EXTENSION_DAYS
 }
 
 fn level_rank(l: AuthorityLevel) -> u8 {
@@ -423,6 +475,28 @@ impl ApplicationFacts {
     /// Required materials not among `provided`, in checklist order.
     pub fn missing_materials(&self, provided: &[String]) -> Vec<String> {
         self.required_materials.iter().filter(|m| !provided.contains(m)).cloned().collect()
+    }
+}
+
+/// What a submission lacks, as far as qidi can tell: shown to the unit before it
+/// confirms and to the handler on the application. It never stops a submission (R11:
+/// units may submit at any time); whether something is really missing is the
+/// department's call, made through the one-time notice on the department's clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionWarnings {
+    /// Required-material codes without a file, in checklist order.
+    pub missing_materials: Vec<String>,
+    /// Prerequisite items (by name) of the same project not yet granted.
+    pub unmet_prerequisites: Vec<String>,
+}
+
+impl SubmissionWarnings {
+    pub fn of(facts: &ApplicationFacts, provided: &[String], unmet_prerequisites: Vec<String>) -> SubmissionWarnings {
+        SubmissionWarnings { missing_materials: facts.missing_materials(provided), unmet_prerequisites }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.missing_materials.is_empty() && self.unmet_prerequisites.is_empty()
     }
 }
 
@@ -468,6 +542,12 @@ pub enum TransitionError {
     HelperCannotHandle,
     #[error("上级审批结果只能由领导小组办公室或本部门经办人录入")]
     NotRecorder,
+    #[error("视为受理由系统依法记录，不能人工办理")]
+    SystemOnly,
+    #[error("系统只记录视为受理，不能代人办理")]
+    NotForSystem,
+    #[error("延期须由本部门主要负责人批准")]
+    NotDepartmentHead,
 
     /// The state already reflects this action: a repeat. The caller may answer a repeat
     /// by the same client idempotently; anyone else gets a 409.
@@ -480,10 +560,18 @@ pub enum TransitionError {
     #[error("申请处于“{}”状态，不能{}", .state.label_zh(), .action)]
     WrongState { action: &'static str, state: ApplicationState },
 
-    #[error("缺少必需材料：{}", .missing.join("、"))]
-    MissingMaterials { missing: Vec<String> },
-    #[error("前置事项尚未办结，暂不能提交：{}", .items.join("、"))]
-    UnmetPrerequisites { items: Vec<String> },
+    #[error("审批时限已延长过一次，不能再次延期")]
+    AlreadyExtended,
+    #[error("该事项的审批时限依法不能延长")]
+    NoExtension,
+    #[error("延期须说明理由")]
+    MissingExtensionReason,
+    #[error("决定日期 {date} 应在受理之日（{from}）与今天（{to}）之间")]
+    DecisionDateOutOfRange { date: chrono::NaiveDate, from: chrono::NaiveDate, to: chrono::NaiveDate },
+    #[error("一次性告知时限（至 {notice_due_on}）尚未届满，不能视为受理")]
+    NoticeLimitNotOver { notice_due_on: chrono::NaiveDate },
+    #[error("视为受理的收件日期 {received_on} 不是本次提交之日")]
+    WrongReceivedOn { received_on: chrono::NaiveDate },
     #[error("注明更换的材料未在本次提交之列：{}", .materials.join("、"))]
     ReplacedNotProvided { materials: Vec<String> },
     #[error("一次性告知书至少应列明一个问题")]
@@ -524,14 +612,21 @@ impl TransitionError {
             | E::NotHandler
             | E::NotHandlingDepartment
             | E::HelperCannotHandle
-            | E::NotRecorder => ErrorKind::Forbidden,
+            | E::NotRecorder
+            | E::SystemOnly
+            | E::NotForSystem
+            | E::NotDepartmentHead => ErrorKind::Forbidden,
             E::AlreadyInState { .. }
             | E::Terminal { .. }
             | E::NotYetAccepted
             | E::WrongState { .. }
-            | E::UnmetPrerequisites { .. } => ErrorKind::Conflict,
-            E::MissingMaterials { .. }
-            | E::ReplacedNotProvided { .. }
+            | E::AlreadyExtended
+            | E::NoExtension
+            | E::NoticeLimitNotOver { .. } => ErrorKind::Conflict,
+            E::ReplacedNotProvided { .. }
+            | E::MissingExtensionReason
+            | E::DecisionDateOutOfRange { .. }
+            | E::WrongReceivedOn { .. }
             | E::EmptyNotice
             | E::IncompleteNoticeProblem { .. }
             | E::MissingDocumentNumber
@@ -559,12 +654,19 @@ impl TransitionError {
             E::NotHandlingDepartment => "not_handling_department",
             E::HelperCannotHandle => "helper_cannot_handle",
             E::NotRecorder => "not_recorder",
+            E::SystemOnly => "system_only",
+            E::NotForSystem => "not_for_system",
+            E::NotDepartmentHead => "not_department_head",
+            E::AlreadyExtended => "already_extended",
+            E::NoExtension => "no_extension",
+            E::MissingExtensionReason => "missing_extension_reason",
+            E::DecisionDateOutOfRange { .. } => "decision_date_out_of_range",
+            E::NoticeLimitNotOver { .. } => "notice_limit_not_over",
+            E::WrongReceivedOn { .. } => "wrong_received_on",
             E::AlreadyInState { .. } => "already_in_state",
             E::Terminal { .. } => "terminal",
             E::NotYetAccepted => "not_yet_accepted",
             E::WrongState { .. } => "wrong_state",
-            E::MissingMaterials { .. } => "missing_materials",
-            E::UnmetPrerequisites { .. } => "unmet_prerequisites",
             E::ReplacedNotProvided { .. } => "replaced_not_provided",
             E::EmptyNotice => "empty_notice",
             E::IncompleteNoticeProblem { .. } => "incomplete_notice_problem",
@@ -596,13 +698,27 @@ impl TransitionError {
 /// Checks run in this order, so that the first refusal is the most telling: who acts,
 /// then a repeat of the step that led here, then a closed application, then the item's
 /// level, then the state, then what was sent.
+///
+/// This judges by the state alone. An application whose acceptance was deemed may
+/// still be returned, late; [`ApplicationView::decide`] knows that, and the rest of
+/// the record (one extension, decision dates), and is what the store asks.
 pub fn decide(
     state: &ApplicationState,
     facts: &ApplicationFacts,
     actor: &Actor,
     action: &Action,
 ) -> Result<ApplicationState, TransitionError> {
-    let state = *state;
+    decide_in(*state, false, facts, actor, action)
+}
+
+/// [`decide`], knowing whether the current acceptance was deemed rather than given.
+pub(crate) fn decide_in(
+    state: ApplicationState,
+    acceptance_deemed: bool,
+    facts: &ApplicationFacts,
+    actor: &Actor,
+    action: &Action,
+) -> Result<ApplicationState, TransitionError> {
     authorise(facts, actor, action)?;
     if action.is_reflected_by(state) {
         return Err(TransitionError::AlreadyInState { state });
@@ -611,13 +727,19 @@ pub fn decide(
         return Err(TransitionError::Terminal { state });
     }
     check_level(facts, action)?;
-    let next = next_state(state, facts, action)?;
+    let next = next_state(state, acceptance_deemed, facts, action)?;
     validate(facts, action)?;
     Ok(next)
 }
 
 fn authorise(facts: &ApplicationFacts, actor: &Actor, action: &Action) -> Result<(), TransitionError> {
     use TransitionError as E;
+    match (actor.system, action.side() == Side::System) {
+        (true, true) => return Ok(()),
+        (true, false) => return Err(E::NotForSystem),
+        (false, true) => return Err(E::SystemOnly),
+        (false, false) => {}
+    }
     if matches!(actor.role, Role::Inspector | Role::Leader | Role::Admin) {
         return Err(E::RoleCannotAct { role: actor.role });
     }
@@ -631,10 +753,15 @@ fn authorise(facts: &ApplicationFacts, actor: &Actor, action: &Action) -> Result
         Side::Department | Side::Recorder if actor.helper_for => Err(E::HelperCannotHandle),
         Side::Recorder if actor.role == Role::Office => Ok(()),
         Side::Department | Side::Recorder if department_role => {
-            of_department.then_some(()).ok_or(E::NotHandlingDepartment)
+            of_department.then_some(()).ok_or(E::NotHandlingDepartment)?;
+            match action {
+                Action::Extend { .. } if actor.role != Role::DepartmentHead => Err(E::NotDepartmentHead),
+                _ => Ok(()),
+            }
         }
         Side::Department => Err(E::NotHandler),
         Side::Recorder => Err(E::NotRecorder),
+        Side::System => Err(E::SystemOnly),
     }
 }
 
@@ -650,6 +777,7 @@ fn check_level(facts: &ApplicationFacts, action: &Action) -> Result<(), Transiti
 
 fn next_state(
     state: ApplicationState,
+    acceptance_deemed: bool,
     facts: &ApplicationFacts,
     action: &Action,
 ) -> Result<ApplicationState, TransitionError> {
@@ -658,8 +786,11 @@ fn next_state(
         (Action::Submit { .. }, S::Draft) => S::Submitted,
         (Action::Resubmit { .. }, S::Returned) => S::Submitted,
         (Action::Return { .. }, S::Submitted) => S::Returned,
-        (Action::Accept, S::Submitted) if facts.lies_higher() => S::Accepted,
-        (Action::Accept, S::Submitted) => S::UnderReview,
+        // A return after the notice limit is still possible, and flagged late.
+        (Action::Return { .. }, S::Accepted | S::UnderReview | S::Paused) if acceptance_deemed => S::Returned,
+        (Action::Accept | Action::DeemAccept { .. }, S::Submitted) if facts.lies_higher() => S::Accepted,
+        (Action::Accept | Action::DeemAccept { .. }, S::Submitted) => S::UnderReview,
+        (Action::Extend { .. }, S::UnderReview) => S::UnderReview,
         (Action::Pause { .. }, S::UnderReview) => S::Paused,
         (Action::Resume, S::Paused) => S::UnderReview,
         (Action::Approve { .. }, S::UnderReview | S::Paused) => S::Approved,
@@ -683,9 +814,9 @@ fn blank(s: &str) -> bool {
 fn validate(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionError> {
     use TransitionError as E;
     match action {
-        Action::Submit { materials } => check_submission(facts, materials),
+        // Never refused for what it lacks: see [`SubmissionWarnings`].
+        Action::Submit { .. } => Ok(()),
         Action::Resubmit { materials, replaced } => {
-            check_submission(facts, materials)?;
             let stray: Vec<String> = replaced.iter().filter(|m| !materials.contains(m)).cloned().collect();
             if stray.is_empty() {
                 Ok(())
@@ -707,18 +838,8 @@ fn validate(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionE
             Err(E::MissingReasons)
         }
         Action::Withdraw { reason } if blank(reason) => Err(E::MissingWithdrawReason),
+        Action::Extend { .. } if facts.extension_limit == 0 => Err(E::NoExtension),
+        Action::Extend { reason } if blank(reason) => Err(E::MissingExtensionReason),
         _ => Ok(()),
-    }
-}
-
-fn check_submission(facts: &ApplicationFacts, provided: &[String]) -> Result<(), TransitionError> {
-    if !facts.unmet_prerequisites.is_empty() {
-        return Err(TransitionError::UnmetPrerequisites { items: facts.unmet_prerequisites.clone() });
-    }
-    let missing = facts.missing_materials(provided);
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(TransitionError::MissingMaterials { missing })
     }
 }

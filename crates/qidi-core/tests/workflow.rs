@@ -153,7 +153,11 @@ fn initial_review_runs_two_limits_from_each_submission() {
     );
     assert!(clocks.iter().all(|c| c.started_on == day(1) && c.unit == LimitUnit::WorkingDays));
     let main = running_clock(&app.view).unwrap();
-    assert_eq!((main.kind, main.started_on, main.limit), (ClockKind::InitialReview, day(1), 5));
+    assert_eq!(
+        (main.kind, main.started_on, main.limit),
+        (ClockKind::NoticeDue, day(1), 3),
+        "the notice limit binds first"
+    );
 
     app.ok(handler(), ret(&["site_plan"]), 2);
     assert_eq!(running_clock(&app.view), None, "the unit's turn: no department clock");
@@ -162,7 +166,7 @@ fn initial_review_runs_two_limits_from_each_submission() {
 
     app.ok(unit(), resubmit(&["site_plan"]), 7);
     let main = running_clock(&app.view).unwrap();
-    assert_eq!((main.kind, main.started_on), (ClockKind::InitialReview, day(7)), "restarts on resubmission");
+    assert_eq!((main.kind, main.started_on), (ClockKind::NoticeDue, day(7)), "restarts on resubmission");
     assert_eq!(running_clocks(&app.view).len(), 2);
 }
 
@@ -213,31 +217,27 @@ fn approving_before_acceptance_is_refused() {
 }
 
 #[test]
-fn a_pending_prerequisite_blocks_submission_until_it_is_met() {
-    let blocked = ApplicationFacts { unmet_prerequisites: strings(&["用地预审与选址"]), ..facts() };
-    let e = decide(&S::Draft, &blocked, &unit(), &Action::Submit { materials: strings(&MATERIALS) }).unwrap_err();
-    assert_eq!(e, TransitionError::UnmetPrerequisites { items: strings(&["用地预审与选址"]) });
-    assert_eq!((e.kind(), e.code()), (ErrorKind::Conflict, "unmet_prerequisites"));
-    assert_eq!(e.to_string(), "前置事项尚未办结，暂不能提交：用地预审与选址");
-    let resubmit = Action::Resubmit { materials: strings(&MATERIALS), replaced: vec![] };
-    assert!(decide(&S::Returned, &blocked, &unit(), &resubmit).is_err());
-    assert_eq!(
-        decide(&S::Draft, &facts(), &unit(), &Action::Submit { materials: strings(&MATERIALS) }),
-        Ok(S::Submitted)
-    );
-}
-
-#[test]
-fn submitting_with_missing_materials_lists_them() {
+fn a_submission_is_never_refused_for_what_it_lacks() {
+    // R11: units submit at any time; what is missing is a warning, and the
+    // department's call through the one-time notice, on the department's clock.
     let mut app = App::new(facts());
-    let e = refused(&mut app, unit(), Action::Submit { materials: strings(&["site_plan", "extra"]) });
-    assert_eq!(e, TransitionError::MissingMaterials { missing: strings(&["application_form", "land_certificate"]) });
-    assert_eq!(e.kind(), ErrorKind::Invalid);
-    assert_eq!(e.to_string(), "缺少必需材料：application_form、land_certificate");
+    let provided = strings(&["site_plan", "extra"]);
+    assert_eq!(app.ok(unit(), Action::Submit { materials: provided.clone() }, 1), S::Submitted);
+    let running: Vec<ClockKind> = running_clocks(&app.view).iter().map(|c| c.kind).collect();
+    assert_eq!(running, vec![ClockKind::NoticeDue, ClockKind::InitialReview], "both clocks start on submission");
+    assert_eq!(running_clock(&app.view).unwrap().started_on, day(1));
 
+    let warnings = SubmissionWarnings::of(&facts(), &provided, strings(&["用地预审与选址"]));
+    assert_eq!(warnings.missing_materials, strings(&["application_form", "land_certificate"]));
+    assert_eq!(warnings.unmet_prerequisites, strings(&["用地预审与选址"]));
+    assert!(!warnings.is_empty());
+    assert!(SubmissionWarnings::of(&facts(), &strings(&MATERIALS), vec![]).is_empty());
+
+    // A resubmission lacking a material goes through too; a replaced material it
+    // does not provide is still a mistake in what was sent.
     let mut app = reach(S::Returned);
-    let e = refused(&mut app, unit(), Action::Resubmit { materials: strings(&MATERIALS[..2]), replaced: vec![] });
-    assert_eq!(e, TransitionError::MissingMaterials { missing: strings(&["land_certificate"]) });
+    app.ok(unit(), Action::Resubmit { materials: strings(&MATERIALS[..1]), replaced: vec![] }, 5);
+    let mut app = reach(S::Returned);
     let e =
         refused(&mut app, unit(), Action::Resubmit { materials: strings(&MATERIALS), replaced: strings(&["photo"]) });
     assert_eq!(e, TransitionError::ReplacedNotProvided { materials: strings(&["photo"]) });
@@ -324,7 +324,7 @@ fn levels_decide_between_forwarding_and_deciding() {
     let mut app = App::new(ApplicationFacts { home_level: AuthorityLevel::League, ..higher_facts() });
     app.ok(unit(), submit(), 1);
     assert_eq!(app.ok(handler(), Action::Accept, 2), S::UnderReview);
-    assert_eq!(app.ok(handler(), approve(), 3), S::Approved);
+    assert_eq!(app.ok(handler(), approve_on(3), 3), S::Approved);
 }
 
 #[test]
@@ -401,8 +401,20 @@ fn inspectors_leaders_and_admins_never_act() {
     for role in [Role::Inspector, Role::Leader, Role::Admin] {
         for action in every_action() {
             for actor in [
-                Actor { role, department_id: Some(DEPT.into()), owner_id: Some(OWNER.into()), helper_for: false },
-                Actor { role, department_id: Some(DEPT.into()), owner_id: Some(OWNER.into()), helper_for: true },
+                Actor {
+                    role,
+                    department_id: Some(DEPT.into()),
+                    owner_id: Some(OWNER.into()),
+                    helper_for: false,
+                    system: false,
+                },
+                Actor {
+                    role,
+                    department_id: Some(DEPT.into()),
+                    owner_id: Some(OWNER.into()),
+                    helper_for: true,
+                    system: false,
+                },
             ] {
                 let mut app = reach(S::Submitted);
                 let e = refused(&mut app, actor, action.clone());
@@ -443,7 +455,7 @@ fn only_the_handling_department_handles() {
     // The department head of the handling department may act like its handlers.
     let head = Actor { role: Role::DepartmentHead, ..handler() };
     let mut app = reach(S::UnderReview);
-    assert_eq!(app.ok(head, approve(), 9), S::Approved);
+    assert_eq!(app.ok(head, approve_on(9), 9), S::Approved);
 }
 
 #[test]
@@ -496,7 +508,7 @@ fn higher_outcomes_are_recorded_by_the_office_or_the_department() {
         TransitionError::HelperCannotHandle
     );
     assert_eq!(refused(&mut app, Actor::handler("sthj"), higher(true)), TransitionError::NotHandlingDepartment);
-    assert_eq!(app.ok(office(), higher(true), 20), S::HigherApproved);
+    assert_eq!(app.ok(office(), higher_dated(true, Some(day(19))), 20), S::HigherApproved);
     let mut app = reach(S::Forwarded);
     assert_eq!(app.ok(Actor { role: Role::DepartmentHead, ..handler() }, higher(false), 20), S::HigherRefused);
     // The office does not handle.

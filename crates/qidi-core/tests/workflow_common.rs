@@ -1,7 +1,7 @@
 //! Shared helpers for the workflow tests.
 #![allow(dead_code)]
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 use qidi_core::catalogue::{AuthorityLevel, LimitUnit};
 use qidi_core::workflow::*;
 use qidi_core::Role;
@@ -19,7 +19,7 @@ pub fn facts() -> ApplicationFacts {
         required_materials: MATERIALS.iter().map(|s| s.to_string()).collect(),
         promised_limit: 20,
         limit_unit: LimitUnit::WorkingDays,
-        unmet_prerequisites: Vec::new(),
+        extension_limit: 10,
     }
 }
 
@@ -33,7 +33,16 @@ pub fn day(d: u32) -> NaiveDate {
 }
 
 pub fn at(d: u32) -> DateTime<FixedOffset> {
-    FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2022, 9, d, 10, 0, 0).unwrap()
+    at_date(day(d))
+}
+
+/// 10:00 Beijing time on `d`.
+pub fn at_date(d: NaiveDate) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(d.year(), d.month(), d.day(), 10, 0, 0).unwrap()
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
 pub fn strings(xs: &[&str]) -> Vec<String> {
@@ -60,7 +69,13 @@ pub fn ret(materials: &[&str]) -> Action {
 }
 
 pub fn approve() -> Action {
-    Action::Approve { document_number: "正自然资字〔2022〕12号".to_string(), decided_on: day(20) }
+    approve_on(20)
+}
+
+/// An approval whose document is dated `d` (it must lie between acceptance and the
+/// day it is recorded).
+pub fn approve_on(d: u32) -> Action {
+    Action::Approve { document_number: "正自然资字〔2022〕12号".to_string(), decided_on: day(d) }
 }
 
 pub fn refuse() -> Action {
@@ -76,12 +91,17 @@ pub fn pause() -> Action {
 }
 
 pub fn higher(approved: bool) -> Action {
+    higher_dated(approved, Some(day(25)))
+}
+
+/// The higher outcome with its decision dated `decided_on` (if approved).
+pub fn higher_dated(approved: bool, decided_on: Option<NaiveDate>) -> Action {
     if approved {
         Action::RecordHigherOutcome {
             approved: true,
             document_number: Some("锡自然资字〔2022〕88号".to_string()),
             reasons: None,
-            decided_on: Some(day(25)),
+            decided_on,
         }
     } else {
         Action::RecordHigherOutcome {
@@ -105,6 +125,10 @@ pub fn handler() -> Actor {
     Actor::handler(DEPT)
 }
 
+pub fn head() -> Actor {
+    Actor { role: Role::DepartmentHead, ..handler() }
+}
+
 pub fn office() -> Actor {
     Actor::of_role(Role::Office)
 }
@@ -123,9 +147,13 @@ impl App {
     }
 
     pub fn act(&mut self, actor: Actor, action: Action, d: u32) -> Result<ApplicationState, TransitionError> {
+        self.act_on(actor, action, day(d))
+    }
+
+    pub fn act_on(&mut self, actor: Actor, action: Action, on: NaiveDate) -> Result<ApplicationState, TransitionError> {
         let seq = self.events.len() as u64 + 1;
-        let event = ApplicationEvent::new(seq, at(d), "user-1", actor, action);
-        let decided = decide(&self.view.state, &self.facts, &event.actor, &event.action);
+        let event = ApplicationEvent::new(seq, at_date(on), "user-1", actor, action);
+        let decided = self.view.decide(&self.facts, &event.actor, &event.action, event.on);
         let mut next = self.view.clone();
         let applied = next.apply(&event, &self.facts);
         assert_eq!(decided.clone().err(), applied.clone().err(), "decide and apply disagree");
@@ -141,8 +169,12 @@ impl App {
     }
 
     pub fn ok(&mut self, actor: Actor, action: Action, d: u32) -> ApplicationState {
+        self.ok_on(actor, action, day(d))
+    }
+
+    pub fn ok_on(&mut self, actor: Actor, action: Action, on: NaiveDate) -> ApplicationState {
         let what = action.as_str();
-        self.act(actor, action, d).unwrap_or_else(|e| panic!("{what} refused: {e}"))
+        self.act_on(actor, action, on).unwrap_or_else(|e| panic!("{what} refused on {on}: {e}"))
     }
 
     pub fn state(&self) -> ApplicationState {
@@ -161,14 +193,14 @@ pub fn reach(state: ApplicationState) -> App {
         S::Returned => vec![(unit(), submit()), (handler(), ret(&["site_plan"]))],
         S::Accepted | S::UnderReview => vec![(unit(), submit()), (handler(), Action::Accept)],
         S::Paused => vec![(unit(), submit()), (handler(), Action::Accept), (handler(), pause())],
-        S::Approved => vec![(unit(), submit()), (handler(), Action::Accept), (handler(), approve())],
+        S::Approved => vec![(unit(), submit()), (handler(), Action::Accept), (handler(), approve_on(3))],
         S::Refused => vec![(unit(), submit()), (handler(), Action::Accept), (handler(), refuse())],
         S::Forwarded => vec![(unit(), submit()), (handler(), Action::Accept), (handler(), forward())],
         S::HigherApproved | S::HigherRefused => vec![
             (unit(), submit()),
             (handler(), Action::Accept),
             (handler(), forward()),
-            (office(), higher(state == S::HigherApproved)),
+            (office(), higher_dated(state == S::HigherApproved, None)),
         ],
         S::Withdrawn => vec![(unit(), submit()), (unit(), withdraw())],
     };
@@ -203,5 +235,6 @@ pub fn entitled(action: &Action) -> Actor {
         Side::Unit => unit(),
         Side::Department => handler(),
         Side::Recorder => office(),
+        Side::System => Actor::system(),
     }
 }

@@ -41,7 +41,9 @@ fn notice() -> impl Strategy<Value = OneTimeNotice> {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    let date = (1u32..=28).prop_map(|d| NaiveDate::from_ymd_opt(2022, 10, d).unwrap());
+    // Decisions are dated between acceptance and the day they are recorded; the steps
+    // fall in September and early October, so some dates are in range and some not.
+    let date = (1u32..=30).prop_map(|d| NaiveDate::from_ymd_opt(2022, 9, d).unwrap());
     prop_oneof![
         9 => materials().prop_map(|materials| Action::Submit { materials }),
         9 => notice().prop_map(|notice| Action::Return { notice }),
@@ -63,6 +65,7 @@ fn action() -> impl Strategy<Value = Action> {
             }
         ),
         1 => text().prop_map(|reason| Action::Withdraw { reason }),
+        3 => text().prop_map(|reason| Action::Extend { reason }),
     ]
 }
 
@@ -111,14 +114,18 @@ proptest! {
     ) {
         let facts = facts_for(higher);
         let mut state = ApplicationState::Draft;
+        let mut folded = ApplicationView::new();
         let mut accepted = Vec::new();
         let mut attempted = Vec::new();
         for (i, ((actor, action), evening, utc)) in steps.into_iter().enumerate() {
             let event = ApplicationEvent::new(i as u64 + 1, instant(i, evening, utc), "u", actor, action);
             attempted.push(event.clone());
-            match decide(&state, &facts, &event.actor, &event.action) {
+            match folded.decide(&facts, &event.actor, &event.action, event.on) {
                 Ok(next) => {
                     prop_assert!(!state.is_terminal(), "left terminal {:?} by {}", state, event.action.as_str());
+                    // What the view decides, the state alone allows (it only adds rules).
+                    prop_assert_eq!(decide(&state, &facts, &event.actor, &event.action), Ok(next));
+                    folded.apply(&event, &facts).expect("a decided step applies");
                     state = next;
                     accepted.push(event);
                 }
@@ -135,6 +142,12 @@ proptest! {
 
         let view = replay(&accepted, &facts).expect("accepted events replay");
         prop_assert_eq!(view.state, state);
+        prop_assert_eq!(&view, &folded);
+        let extensions = accepted.iter().filter(|e| matches!(e.action, Action::Extend { .. })).count();
+        prop_assert!(extensions <= 1, "a limit is extended at most once");
+        if let Some(d) = view.decision.as_ref().filter(|d| !d.by_higher_authority && d.approved) {
+            prop_assert!(d.decided_on <= d.recorded_on, "an approval is not dated after it was recorded");
+        }
 
         // Stored as JSON and read back, the history replays the same.
         let json = serde_json::to_string(&accepted).unwrap();
@@ -153,8 +166,9 @@ proptest! {
         if let Some(c) = &clock {
             prop_assert_eq!(c.is_paused(), state == S::Paused);
             let want = match state {
-                S::Submitted => ClockKind::InitialReview,
+                S::Submitted => ClockKind::NoticeDue,
                 S::Accepted => ClockKind::Forward,
+                _ if view.extension.is_some() => ClockKind::Extension,
                 _ => ClockKind::Review,
             };
             prop_assert_eq!(c.kind, want);

@@ -2,7 +2,7 @@
 //! pauses, decision and clocks (R12).
 
 use super::{
-    decide, Action, Actor, ApplicationFacts, ApplicationState, OneTimeNotice, PauseReason, TransitionError,
+    decide_in, Action, Actor, ApplicationFacts, ApplicationState, OneTimeNotice, PauseReason, TransitionError,
     FORWARD_WORKING_DAYS, INITIAL_REVIEW_WORKING_DAYS, NOTICE_WORKING_DAYS,
 };
 use crate::catalogue::LimitUnit;
@@ -70,6 +70,18 @@ pub struct NoticeRecord {
     pub flags: Vec<ReturnFlag>,
 }
 
+impl NoticeRecord {
+    /// Raised problems the first notice should have raised.
+    pub fn breaks_one_time_rule(&self) -> bool {
+        self.flags.iter().any(|f| matches!(f, ReturnFlag::BreaksOneTimeRule { .. }))
+    }
+
+    /// Sent after the notice limit ran out.
+    pub fn after_notice_limit(&self) -> bool {
+        self.flags.iter().any(|f| matches!(f, ReturnFlag::AfterNoticeLimit { .. }))
+    }
+}
+
 /// What is wrong with a return, though it was allowed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -78,19 +90,45 @@ pub enum ReturnFlag {
     /// did not mention and the unit has not changed since: they should have been told
     /// at once. Counts against the department in assessment.
     BreaksOneTimeRule { materials: Vec<String> },
+    /// Returned after the notice limit ran out, when the application already counted
+    /// as accepted (视为受理). Its lateness is kept as a notice clock record.
+    AfterNoticeLimit { notice_due_on: NaiveDate },
 }
 
 impl ReturnFlag {
     pub fn as_str(&self) -> &'static str {
         match self {
             ReturnFlag::BreaksOneTimeRule { .. } => "breaks_one_time_rule",
+            ReturnFlag::AfterNoticeLimit { .. } => "after_notice_limit",
         }
     }
     pub fn label_zh(&self) -> &'static str {
         match self {
             ReturnFlag::BreaksOneTimeRule { .. } => "违反一次性告知",
+            ReturnFlag::AfterNoticeLimit { .. } => "超过告知时限退回",
         }
     }
+}
+
+/// 视为受理: the acceptance the law deemed when the notice limit ran out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeemedAcceptance {
+    pub seq: u64,
+    /// The first day past the notice limit, when it was deemed.
+    pub on: NaiveDate,
+    /// The day of receipt, from which it counts as accepted.
+    pub received_on: NaiveDate,
+    pub notice_due_on: NaiveDate,
+}
+
+/// 延期: the decision limit extended once by the department head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub seq: u64,
+    pub on: NaiveDate,
+    pub days: u32,
+    pub unit: LimitUnit,
+    pub reason: String,
 }
 
 /// One problem of a later notice that breaks the one-time rule.
@@ -155,6 +193,9 @@ pub enum ClockKind {
     Review,
     /// Forward to the higher authority within 5 working days of acceptance (R10).
     Forward,
+    /// The promised limit once extended (art. 42): same start and pauses as the
+    /// review it replaces, the limit longer by the item type's extension.
+    Extension,
 }
 
 impl ClockKind {
@@ -164,6 +205,7 @@ impl ClockKind {
             ClockKind::InitialReview => "initial_review",
             ClockKind::Review => "review",
             ClockKind::Forward => "forward",
+            ClockKind::Extension => "extension",
         }
     }
     pub fn label_zh(self) -> &'static str {
@@ -172,6 +214,7 @@ impl ClockKind {
             ClockKind::InitialReview => "初审时限",
             ClockKind::Review => "承诺审批时限",
             ClockKind::Forward => "转报时限",
+            ClockKind::Extension => "延期后审批时限",
         }
     }
 }
@@ -199,6 +242,8 @@ impl Clock {
 /// A clock as it ran: still running, or ended by an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockRun {
+    /// The event that started it.
+    pub started_seq: u64,
     pub clock: Clock,
     pub ended: Option<ClockEnd>,
 }
@@ -218,8 +263,12 @@ pub struct ApplicationView {
     pub last_seq: Option<u64>,
     pub submissions: Vec<Submission>,
     pub notices: Vec<NoticeRecord>,
-    /// The (last) acceptance.
+    /// The current acceptance, given or deemed (for a deemed one: the day of receipt).
+    /// A later return clears it.
     pub accepted_on: Option<NaiveDate>,
+    /// Set while the current acceptance is a deemed one.
+    pub deemed: Option<DeemedAcceptance>,
+    pub extension: Option<Extension>,
     pub pauses: Vec<PauseRecord>,
     pub forwarding: Option<Forwarding>,
     pub decision: Option<Decision>,
@@ -243,12 +292,52 @@ impl ApplicationView {
             submissions: Vec::new(),
             notices: Vec::new(),
             accepted_on: None,
+            deemed: None,
+            extension: None,
             pauses: Vec::new(),
             forwarding: None,
             decision: None,
             withdrawal: None,
             clocks: Vec::new(),
         }
+    }
+
+    /// Whether `actor` may take `action` on the application as it stands, on the day
+    /// `on`, and the state that follows: [`super::decide`], plus what only the record
+    /// knows (a deemed acceptance may still be returned, a limit is extended once, a
+    /// decision is dated between acceptance and the day it is recorded).
+    pub fn decide(
+        &self,
+        facts: &ApplicationFacts,
+        actor: &Actor,
+        action: &Action,
+        on: NaiveDate,
+    ) -> Result<ApplicationState, TransitionError> {
+        let next = decide_in(self.state, self.deemed.is_some(), facts, actor, action)?;
+        match action {
+            Action::Extend { .. } if self.extension.is_some() => return Err(TransitionError::AlreadyExtended),
+            Action::DeemAccept { received_on, notice_due_on } => {
+                let last = self.submissions.last().map(|s| s.on);
+                if last != Some(*received_on) {
+                    return Err(TransitionError::WrongReceivedOn { received_on: *received_on });
+                }
+                if on <= *notice_due_on {
+                    return Err(TransitionError::NoticeLimitNotOver { notice_due_on: *notice_due_on });
+                }
+            }
+            Action::Approve { decided_on, .. } => self.check_decision_date(*decided_on, on)?,
+            Action::RecordHigherOutcome { decided_on: Some(d), .. } => self.check_decision_date(*d, on)?,
+            _ => {}
+        }
+        Ok(next)
+    }
+
+    fn check_decision_date(&self, date: NaiveDate, on: NaiveDate) -> Result<(), TransitionError> {
+        let from = self.accepted_on.unwrap_or(on);
+        if date < from || date > on {
+            return Err(TransitionError::DecisionDateOutOfRange { date, from, to: on });
+        }
+        Ok(())
     }
 
     /// Check one more event against the view and fold it in. On refusal the view is
@@ -261,7 +350,7 @@ impl ApplicationView {
         if shanghai_date(&event.at) != on {
             return Err(TransitionError::EventDateMismatch { seq });
         }
-        let next = decide(&self.state, facts, &event.actor, &event.action)?;
+        let next = self.decide(facts, &event.actor, &event.action, on)?;
         let tag = event.action.as_str();
         match &event.action {
             Action::Submit { materials } => {
@@ -272,7 +361,7 @@ impl ApplicationView {
                     materials: materials.clone(),
                     replaced: Vec::new(),
                 });
-                self.start_initial_review(on);
+                self.start_initial_review(seq, on);
             }
             Action::Resubmit { materials, replaced } => {
                 self.submissions.push(Submission {
@@ -282,39 +371,62 @@ impl ApplicationView {
                     materials: materials.clone(),
                     replaced: replaced.clone(),
                 });
-                self.start_initial_review(on);
+                self.start_initial_review(seq, on);
             }
             Action::Return { notice } => {
                 let breached = self.one_time_breaches(notice);
-                let flags = if breached.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![ReturnFlag::BreaksOneTimeRule { materials: breached }]
-                };
+                let mut flags = Vec::new();
+                if !breached.is_empty() {
+                    flags.push(ReturnFlag::BreaksOneTimeRule { materials: breached });
+                }
+                if let Some(deemed) = self.deemed.take() {
+                    flags.push(ReturnFlag::AfterNoticeLimit { notice_due_on: deemed.notice_due_on });
+                    // The notice clock ran out at the deemed acceptance; the late return
+                    // ends it a second time, so that its lateness is kept.
+                    if let Some(notice) = self.clocks.iter().rfind(|r| r.clock.kind == ClockKind::NoticeDue).cloned() {
+                        self.clocks
+                            .push(ClockRun { ended: Some(ClockEnd { seq, on, action: tag.to_string() }), ..notice });
+                    }
+                }
                 self.notices.push(NoticeRecord { seq, on, notice: notice.clone(), flags });
+                self.close_pause(on);
                 self.end_clocks(seq, on, tag);
+                self.accepted_on = None;
             }
             Action::Accept => {
                 self.end_clocks(seq, on, tag);
                 self.accepted_on = Some(on);
-                let clock = if next == ApplicationState::Accepted {
-                    Clock {
-                        kind: ClockKind::Forward,
-                        started_on: on,
-                        limit: FORWARD_WORKING_DAYS,
-                        unit: LimitUnit::WorkingDays,
-                        pauses: Vec::new(),
-                    }
-                } else {
-                    Clock {
-                        kind: ClockKind::Review,
-                        started_on: on,
-                        limit: facts.promised_limit,
-                        unit: facts.limit_unit,
-                        pauses: Vec::new(),
-                    }
-                };
-                self.clocks.push(ClockRun { clock, ended: None });
+                self.start_decision_clock(seq, on, next, facts);
+            }
+            Action::DeemAccept { received_on, notice_due_on } => {
+                self.end_clocks(seq, on, tag);
+                self.accepted_on = Some(*received_on);
+                self.deemed =
+                    Some(DeemedAcceptance { seq, on, received_on: *received_on, notice_due_on: *notice_due_on });
+                self.start_decision_clock(seq, *received_on, next, facts);
+            }
+            Action::Extend { reason } => {
+                let review = self
+                    .clocks
+                    .iter()
+                    .rfind(|r| r.ended.is_none() && r.clock.kind == ClockKind::Review)
+                    .map(|r| r.clock.clone());
+                self.end_clocks(seq, on, tag);
+                if let Some(review) = review {
+                    let clock = Clock {
+                        kind: ClockKind::Extension,
+                        limit: review.limit.saturating_add(facts.extension_limit),
+                        ..review
+                    };
+                    self.clocks.push(ClockRun { started_seq: seq, clock, ended: None });
+                }
+                self.extension = Some(Extension {
+                    seq,
+                    on,
+                    days: facts.extension_limit,
+                    unit: facts.limit_unit,
+                    reason: reason.trim().to_string(),
+                });
             }
             Action::Pause { reason, note } => {
                 self.pauses.push(PauseRecord {
@@ -383,13 +495,36 @@ impl ApplicationView {
         Ok(())
     }
 
-    fn start_initial_review(&mut self, on: NaiveDate) {
+    fn start_initial_review(&mut self, seq: u64, on: NaiveDate) {
         for (kind, limit) in
             [(ClockKind::NoticeDue, NOTICE_WORKING_DAYS), (ClockKind::InitialReview, INITIAL_REVIEW_WORKING_DAYS)]
         {
             let clock = Clock { kind, started_on: on, limit, unit: LimitUnit::WorkingDays, pauses: Vec::new() };
-            self.clocks.push(ClockRun { clock, ended: None });
+            self.clocks.push(ClockRun { started_seq: seq, clock, ended: None });
         }
+    }
+
+    /// After an acceptance given or deemed on `from`: the forwarding clock where the
+    /// authority lies higher, else the promised limit.
+    fn start_decision_clock(&mut self, seq: u64, from: NaiveDate, next: ApplicationState, facts: &ApplicationFacts) {
+        let clock = if next == ApplicationState::Accepted {
+            Clock {
+                kind: ClockKind::Forward,
+                started_on: from,
+                limit: FORWARD_WORKING_DAYS,
+                unit: LimitUnit::WorkingDays,
+                pauses: Vec::new(),
+            }
+        } else {
+            Clock {
+                kind: ClockKind::Review,
+                started_on: from,
+                limit: facts.promised_limit,
+                unit: facts.limit_unit,
+                pauses: Vec::new(),
+            }
+        };
+        self.clocks.push(ClockRun { started_seq: seq, clock, ended: None });
     }
 
     fn end_clocks(&mut self, seq: u64, on: NaiveDate, action: &str) {
@@ -433,7 +568,7 @@ impl ApplicationView {
 
     /// Whether any return broke the one-time rule.
     pub fn breaks_one_time_rule(&self) -> bool {
-        self.notices.iter().any(|n| !n.flags.is_empty())
+        self.notices.iter().any(NoticeRecord::breaks_one_time_rule)
     }
 }
 
@@ -447,22 +582,18 @@ pub fn replay(events: &[ApplicationEvent], facts: &ApplicationFacts) -> Result<A
     Ok(view)
 }
 
-/// The clock that bounds the current step, if the department owes one: the initial
-/// review after a (re)submission, the review after acceptance, or the forwarding.
-/// Nothing runs in a draft, a return (the unit's turn), after forwarding (the higher
-/// authority's time) or after a decision. A paused review clock is still returned;
-/// see [`Clock::is_paused`].
+/// The clock that bounds the current step, if the department owes one: after a
+/// (re)submission the notice limit (3 working days: when it runs out the application
+/// counts as accepted), then the review (or its extension) after acceptance, or the
+/// forwarding. Nothing runs in a draft, a return (the unit's turn), after forwarding
+/// (the higher authority's time) or after a decision. A paused review clock is still
+/// returned; see [`Clock::is_paused`].
 pub fn running_clock(view: &ApplicationView) -> Option<Clock> {
-    view.clocks
-        .iter()
-        .rev()
-        .find(|r| r.ended.is_none() && r.clock.kind != ClockKind::NoticeDue)
-        .map(|r| r.clock.clone())
+    view.clocks.iter().find(|r| r.ended.is_none()).map(|r| r.clock.clone())
 }
 
 /// Every clock running now, the stricter first: after a (re)submission both the
-/// notice clock (3 working days, for a return) and the initial review (5, for either
-/// answer) run.
+/// notice clock (3 working days) and the initial review (5) run.
 pub fn running_clocks(view: &ApplicationView) -> Vec<Clock> {
     view.clocks.iter().filter(|r| r.ended.is_none()).map(|r| r.clock.clone()).collect()
 }
@@ -472,7 +603,7 @@ pub fn one_time_violations(view: &ApplicationView) -> Vec<OneTimeViolation> {
     let mut out = Vec::new();
     for n in &view.notices {
         for flag in &n.flags {
-            let ReturnFlag::BreaksOneTimeRule { materials } = flag;
+            let ReturnFlag::BreaksOneTimeRule { materials } = flag else { continue };
             for p in n.notice.problems.iter().filter(|p| materials.iter().any(|m| m == p.material.trim())) {
                 out.push(OneTimeViolation {
                     seq: n.seq,
