@@ -206,15 +206,32 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
         qidi_web::WebConfig { secure_cookies: cfg.secure_cookies, data_dir: cfg.data_dir.clone() },
     );
     let addr = listener.local_addr().context("listener has no address")?;
+    let law = tokio::spawn(record_what_the_law_makes_happen(store.clone()));
     tracing::info!(database = %redact_url(&cfg.database_url), data_dir = %cfg.data_dir.display(), region = %cfg.region, "qidi serving on http://{addr}");
     println!("qidi 已启动：http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;
+    law.abort();
     store.close().await;
     tracing::info!("qidi stopped");
     Ok(())
+}
+
+/// Deemed acceptances (视为受理) happen by law when a notice limit runs out, whether or
+/// not anyone acts: record them when the server starts and every hour after. Several
+/// instances may do this at once; each step is guarded by its version, so one wins.
+async fn record_what_the_law_makes_happen(store: qidi_store::Store) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match store.settle_deemed_acceptances(qidi_store::today()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "recorded deemed acceptances"),
+            Err(e) => tracing::warn!(error = %e, "could not record deemed acceptances; will try again in an hour"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

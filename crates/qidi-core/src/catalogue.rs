@@ -336,3 +336,120 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Rules for catalogue edits
+// ---------------------------------------------------------------------------
+
+/// Why an item type's limits or prerequisites cannot stand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("承诺时限（{promised}）不能超过法定时限（{statutory}）")]
+    PromisedAboveStatutory { promised: u32, statutory: u32 },
+    #[error("前置事项不能形成循环：{}", .0.join(" → "))]
+    PrerequisiteCycle(Vec<String>),
+    #[error("事项“{code}”存储的{what}（{value}）无效，请在事项目录中改正")]
+    BadStoredLimit { code: String, what: &'static str, value: i64 },
+}
+
+/// The largest limit or extension the catalogue takes (ten years of days).
+pub const MAX_LIMIT: u32 = 3650;
+
+/// A promised limit is what a department promises within the law: never above the
+/// statutory limit (both in the item type's one unit).
+pub fn check_limits(promised: u32, statutory: u32) -> Result<(), CatalogueError> {
+    if promised > statutory {
+        return Err(CatalogueError::PromisedAboveStatutory { promised, statutory });
+    }
+    Ok(())
+}
+
+/// A limit as stored: 1 to [`MAX_LIMIT`] (0 too where `zero_allowed`, as for an
+/// extension). Anything else is an error naming the item type, never a silent 0.
+pub fn stored_limit(code: &str, what: &'static str, value: i64, zero_allowed: bool) -> Result<u32, CatalogueError> {
+    let min = if zero_allowed { 0 } else { 1 };
+    match u32::try_from(value) {
+        Ok(v) if v >= min && v <= MAX_LIMIT => Ok(v),
+        _ => Err(CatalogueError::BadStoredLimit { code: code.to_string(), what, value }),
+    }
+}
+
+/// The cycle `code` would close if its prerequisites became `prerequisites`, given the
+/// other item types' prerequisites: the path from `code` back to itself, or `None`.
+pub fn prerequisite_cycle(
+    code: &str,
+    prerequisites: &[String],
+    others: &[(String, Vec<String>)],
+) -> Option<Vec<String>> {
+    let next = |c: &str| -> Vec<String> {
+        if c == code {
+            prerequisites.to_vec()
+        } else {
+            others.iter().find(|(o, _)| o == c).map(|(_, ps)| ps.clone()).unwrap_or_default()
+        }
+    };
+    // Depth-first from `code`; the catalogue is small (tens of types).
+    let mut stack: Vec<Vec<String>> = vec![vec![code.to_string()]];
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().cloned().unwrap_or_default();
+        for p in next(&last) {
+            let mut longer = path.clone();
+            longer.push(p.clone());
+            if p == code {
+                return Some(longer);
+            }
+            if !seen.contains(&p) {
+                seen.push(p);
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+
+    fn s(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn promised_limits_stay_within_the_law() {
+        assert_eq!(check_limits(20, 20), Ok(()));
+        assert_eq!(check_limits(15, 20), Ok(()));
+        let e = check_limits(25, 20).unwrap_err();
+        assert_eq!(e.to_string(), "承诺时限（25）不能超过法定时限（20）");
+    }
+
+    #[test]
+    fn stored_limits_are_checked_not_zeroed() {
+        assert_eq!(stored_limit("eia", "承诺时限", 30, false), Ok(30));
+        assert_eq!(stored_limit("eia", "延期", 0, true), Ok(0));
+        for bad in [0, -1, 3651, i64::MAX] {
+            let e = stored_limit("eia", "承诺时限", bad, false).unwrap_err();
+            assert_eq!(e, CatalogueError::BadStoredLimit { code: "eia".into(), what: "承诺时限", value: bad });
+        }
+        assert!(stored_limit("eia", "承诺时限", -5, false).unwrap_err().to_string().contains("eia"));
+    }
+
+    #[test]
+    fn prerequisite_cycles_are_found() {
+        let others = vec![
+            ("land_pre_review".to_string(), s(&[])),
+            ("forest_land".to_string(), s(&["land_pre_review"])),
+            ("construction_permit".to_string(), s(&["forest_land"])),
+        ];
+        assert_eq!(prerequisite_cycle("land_pre_review", &s(&[]), &others), None);
+        assert_eq!(prerequisite_cycle("eia", &s(&["construction_permit"]), &others), None);
+        assert_eq!(
+            prerequisite_cycle("land_pre_review", &s(&["construction_permit"]), &others),
+            Some(s(&["land_pre_review", "construction_permit", "forest_land", "land_pre_review"]))
+        );
+        assert_eq!(prerequisite_cycle("a", &s(&["a"]), &[]), Some(s(&["a", "a"])));
+        let e = CatalogueError::PrerequisiteCycle(s(&["a", "b", "a"]));
+        assert_eq!(e.to_string(), "前置事项不能形成循环：a → b → a");
+    }
+}

@@ -33,7 +33,7 @@ mod notice;
 mod replay;
 
 pub use lateness::{clock_record, clock_records, deemed_acceptance, ClockOutcome, ClockRecord};
-pub use notice::{NoticeProblem, OneTimeNotice};
+pub use notice::{department_short_name, notice_number, NoticeProblem, OneTimeNotice};
 pub use replay::{
     one_time_violations, replay, running_clock, running_clocks, shanghai_date, ApplicationEvent, ApplicationView,
     Clock, ClockEnd, ClockKind, ClockRun, Decision, DeemedAcceptance, Extension, Forwarding, NoticeRecord,

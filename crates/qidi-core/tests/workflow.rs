@@ -250,7 +250,7 @@ fn notices_must_be_complete() {
     let e = refused(
         &mut app,
         handler(),
-        Action::Return { notice: OneTimeNotice { problems: vec![], suggestions: strings(&["x"]) } },
+        Action::Return { notice: OneTimeNotice { problems: vec![], suggestions: strings(&["x"]), number: None } },
     );
     assert_eq!((e.clone(), e.kind()), (TransitionError::EmptyNotice, ErrorKind::Invalid));
     assert_eq!(e.to_string(), "一次性告知书至少应列明一个问题");

@@ -61,6 +61,7 @@ pub fn notice(materials: &[&str]) -> OneTimeNotice {
     OneTimeNotice {
         problems: materials.iter().map(|m| NoticeProblem::new(m, &format!("{m}不符合要求"), "按要求补正")).collect(),
         suggestions: vec!["建议先行咨询帮办代办人员".to_string()],
+        number: None,
     }
 }
 

@@ -119,6 +119,7 @@ impl Store {
                     let notice = OneTimeNotice {
                         problems: vec![NoticeProblem::new(&material, "材料缺少盖章页", "补充加盖单位公章的完整材料")],
                         suggestions: vec!["可预约帮办代办人员现场指导".into()],
+                        number: None,
                     };
                     self.act_at(handler, &app.id, step(Action::Return { notice }), at(ago(4))).await.map_err(fail)?;
                 }

@@ -18,13 +18,13 @@ use crate::ledger::item_scope;
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use qidi_core::catalogue::{AuthorityLevel, LimitUnit};
+use qidi_core::catalogue::{stored_limit, AuthorityLevel, LimitUnit};
 use qidi_core::deadline::{ClockPause, Deadline};
 use qidi_core::light::{Light, LightPolicy};
 use qidi_core::region::RegionLevel;
 use qidi_core::workflow::{
-    decide, replay, running_clock, Action, Actor, ApplicationEvent, ApplicationFacts, ApplicationState,
-    ApplicationView, Side, TransitionError,
+    decide, replay, running_clock, shanghai_date, Action, Actor, ApplicationEvent, ApplicationFacts,
+    ApplicationState, ApplicationView, Side, SubmissionWarnings, TransitionError,
 };
 use qidi_core::{RegionCode, Role};
 use serde::{Deserialize, Serialize};
@@ -34,13 +34,18 @@ use sqlx::Row;
 mod catalogue;
 mod files;
 mod helpers;
+mod lateness;
 mod read;
+mod step;
 
 pub(crate) use catalogue::fill_catalogue_defaults;
 pub use catalogue::{ItemType, ItemTypeEdit};
 pub use files::{StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{ProjectBrief, ProjectHelper};
 pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep};
+pub use lateness::{ClockRecordFilter, ClockRecordRow};
+pub(crate) use step::Step;
+pub use step::SYSTEM_ACTOR;
 
 /// Why a workflow request was not carried out.
 #[derive(Debug, thiserror::Error)]
@@ -231,6 +236,7 @@ pub(crate) fn actor_for(user: &User, helper: Option<&HelperLink>, owner_id: &str
             department_id: user.department_id.clone(),
             owner_id: user.owner_id.clone(),
             helper_for: false,
+            system: false,
         },
     }
 }
@@ -262,6 +268,54 @@ pub struct ActOutcome {
     pub repeated: bool,
     /// A return that breaks the one-time rule (allowed, but counted in assessment).
     pub breaks_one_time_rule: bool,
+    /// A return after the notice limit ran out (视为受理 had been recorded).
+    pub after_notice_limit: bool,
+    /// A return's one-time notice number.
+    pub notice_number: Option<String>,
+    /// For a (re)submission: what it lacks, as far as qidi can tell. It went through.
+    pub warnings: Option<NamedWarnings>,
+}
+
+/// [`SubmissionWarnings`] with the materials' Chinese names, as people see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NamedWarnings {
+    pub missing_materials: Vec<MaterialSpec>,
+    pub unmet_prerequisites: Vec<String>,
+}
+
+impl NamedWarnings {
+    pub fn of(w: &SubmissionWarnings, checklist: &[MaterialSpec]) -> NamedWarnings {
+        NamedWarnings {
+            missing_materials: w
+                .missing_materials
+                .iter()
+                .map(|code| {
+                    checklist.iter().find(|m| &m.code == code).cloned().unwrap_or_else(|| MaterialSpec {
+                        code: code.clone(),
+                        name: "（清单外材料）".to_string(),
+                    })
+                })
+                .collect(),
+            unmet_prerequisites: w.unmet_prerequisites.clone(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.missing_materials.is_empty() && self.unmet_prerequisites.is_empty()
+    }
+
+    /// One line for people: "缺少材料：…；前置事项未办结：…".
+    pub fn summary_zh(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.missing_materials.is_empty() {
+            let names: Vec<&str> = self.missing_materials.iter().map(|m| m.name.as_str()).collect();
+            parts.push(format!("缺少材料：{}", names.join("、")));
+        }
+        if !self.unmet_prerequisites.is_empty() {
+            parts.push(format!("前置事项未办结：{}", self.unmet_prerequisites.join("、")));
+        }
+        parts.join("；")
+    }
 }
 
 /// What `create_application` did.
@@ -374,7 +428,8 @@ impl Store {
         let (vis, binds) = visible(user, 2);
         let sql = format!(
             "SELECT i.id, i.region_code, i.project_id, i.handling_department_id, i.status, p.owner_id,
-                    t.authority_level, t.promised_limit, t.limit_unit, t.required_materials, t.warn_days, t.warn_ratio_percent
+                    t.authority_level, t.promised_limit, t.limit_unit, t.required_materials, t.warn_days, t.warn_ratio_percent,
+                    t.code, t.extension_limit
              FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
              WHERE i.id = $1 AND {vis}"
         );
@@ -395,6 +450,7 @@ impl Store {
             item.get::<Option<String>, _>(9).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let level: String = item.get(6);
         let unit: String = item.get(8);
+        let item_code: String = item.get(12);
         let facts = ApplicationFacts {
             handling_department_id: item.get(3),
             owner_id: owner_id.clone(),
@@ -402,10 +458,12 @@ impl Store {
                 .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
             home_level: home_level(&region),
             required_materials: checklist.iter().map(|m| m.code.clone()).collect(),
-            promised_limit: u32::try_from(item.get::<i64, _>(7)).unwrap_or(0),
+            promised_limit: stored_limit(&item_code, "承诺时限", item.get::<i64, _>(7), false)
+                .map_err(|e| WorkflowError::Invalid(e.to_string()))?,
             limit_unit: LimitUnit::parse(&unit)
                 .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
-            unmet_prerequisites: Vec::new(),
+            extension_limit: stored_limit(&item_code, "延期时限", item.get::<i64, _>(13), true)
+                .map_err(|e| WorkflowError::Invalid(e.to_string()))?,
         };
         let default = LightPolicy::default();
         let policy = LightPolicy {
@@ -524,6 +582,12 @@ impl Store {
                 return Ok(first);
             }
         }
+        // What the law made happen before this step comes first on the record.
+        let app = if self.settle_deemed_acceptance(application_id, shanghai_date(&at)).await? {
+            self.application(user, application_id).await?
+        } else {
+            app
+        };
         if let Some(expected) = req.expected_version {
             if expected != app.version {
                 return Err(stale(app.version));
@@ -578,144 +642,40 @@ impl Store {
         let mut event = ApplicationEvent::new(seq, at, &user.id, actor, action);
         event.reason = req.reason.map(|r| r.trim().chars().take(2000).collect::<String>()).filter(|r| !r.is_empty());
         event.attachments = attachments;
-        // Prerequisites are judged as they stand now, for submissions only; the stored
-        // facts keep the list empty so that the history replays as it was decided.
-        let mut facts = stored.facts.clone();
-        if matches!(event.action, Action::Submit { .. } | Action::Resubmit { .. }) {
-            facts.unmet_prerequisites = self.unmet_prerequisites(application_id).await?;
-        }
-        if let Err(e) = view.apply(&event, &facts) {
+        let warnings = match &event.action {
+            Action::Submit { materials } | Action::Resubmit { materials, .. } => {
+                let unmet = self.unmet_prerequisites(application_id).await?;
+                Some(SubmissionWarnings::of(&stored.facts, materials, unmet))
+            }
+            _ => None,
+        };
+        if let Err(e) = view.apply(&event, &stored.facts) {
             self.record_denial(user, &app.region_code, application_id, event.action.as_str(), &e).await?;
             return Err(WorkflowError::Refused(e));
         }
-
-        let version = i64::try_from(seq).unwrap_or(i64::MAX);
-        let now = now_text();
-        let mut tx = self.pool.begin().await?;
-        // The calendar lock first, as a calendar import takes it (see `calendar`): the
-        // deadline computed here is the calendar's until commit.
-        let calendar = crate::calendar::locked_calendar(&mut tx).await?;
-        let derived = Derived::of(&view, &stored, &calendar)?;
-        let updated = sqlx::query(
-            "UPDATE applications SET state = $1, version = $2, due_on = $3, warn_on = $4, provisional = $5,
-                 paused_since = $6, clock_kind = $7, awaiting = $8, closed_at = $9, updated_at = $10
-             WHERE id = $11 AND version = $12",
-        )
-        .bind(view.state.as_str())
-        .bind(version)
-        .bind(date_text(derived.deadline.due_on))
-        .bind(date_text(derived.deadline.warn_on))
-        .bind(derived.deadline.provisional)
-        .bind(date_text(derived.deadline.paused_since))
-        .bind(derived.clock_kind)
-        .bind(derived.awaiting)
-        .bind(view.state.is_terminal().then(|| now.clone()))
-        .bind(&now)
-        .bind(application_id)
-        .bind(app.version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated == 0 {
-            drop(tx);
+        let action = event.action.clone();
+        let step = Step { app: &app, stored: &stored, view: &view, event, user: Some(user), token: token.as_deref() };
+        let Some(event) = self.write_step(step).await? else {
             if let Some(t) = &token {
-                if let Some(first) = self.repeated_request(user, &app, t, &event.action).await? {
+                if let Some(first) = self.repeated_request(user, &app, t, &action).await? {
                     return Ok(first);
                 }
             }
             return Err(stale(app.version));
-        }
-        // Keep the running clock beside the row, so a calendar change recomputes it.
-        match running_clock(&view) {
-            Some(c) => {
-                let clock = crate::calendar::DeadlineClock {
-                    started_on: c.started_on,
-                    limit: c.limit,
-                    unit: c.unit,
-                    pauses: c.pauses.iter().map(|(from, to)| ClockPause { from: *from, to: *to }).collect(),
-                    policy: stored.policy,
-                };
-                crate::calendar::keep_clock(
-                    &mut tx,
-                    crate::calendar::DeadlineTarget::Application,
-                    application_id,
-                    &clock,
-                )
-                .await?;
-            }
-            None => {
-                crate::calendar::clear_deadline(&mut tx, crate::calendar::DeadlineTarget::Application, application_id)
-                    .await?
-            }
-        }
-        if let Some(t) = &token {
-            sqlx::query(
-                "INSERT INTO application_requests (client_token, application_id, user_id, action, seq, version, created_at, region_code)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(t)
-            .bind(application_id)
-            .bind(&user.id)
-            .bind(event.action.as_str())
-            .bind(version)
-            .bind(version)
-            .bind(&now)
-            .bind(&app.region_code)
-            .execute(&mut *tx)
-            .await?;
-        }
-        append(
-            &mut tx,
-            &NewEvent {
-                region_code: app.region_code.clone(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: format!("application.{}", event.action.as_str()),
-                object_type: "application".into(),
-                object_id: Some(application_id.to_string()),
-                payload: serde_json::json!({ "event": event, "state": view.state }),
-                ..Default::default()
-            },
-        )
-        .await?;
-        // 审批1个核减1个: an approval here or above grants the pending item at once.
-        if let Some(d) = view.decision.as_ref().filter(|d| d.approved && d.seq == seq) {
-            let granted =
-                sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1 AND status = 'pending'")
-                    .bind(&app.pending_item_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            append(
-                &mut tx,
-                &NewEvent {
-                    region_code: app.region_code.clone(),
-                    actor_id: Some(user.id.clone()),
-                    actor_role: Some(user.role.as_str().into()),
-                    action: "pending_item.grant".into(),
-                    object_type: "pending_item".into(),
-                    object_id: Some(app.pending_item_id.clone()),
-                    outcome: if granted == 1 { "ok" } else { "unchanged" }.into(),
-                    payload: serde_json::json!({
-                        "application_id": application_id,
-                        "document_number": d.document_number,
-                        "decided_on": d.decided_on,
-                        "by_higher_authority": d.by_higher_authority,
-                    }),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        let breaks = matches!(event.action, Action::Return { .. })
-            && view.notices.last().is_some_and(|n| n.seq == seq && !n.flags.is_empty());
+        };
+        let notice = view.notices.last().filter(|n| n.seq == seq);
         Ok(ActOutcome {
             application: self.application(user, application_id).await?,
             seq,
-            version,
+            version: i64::try_from(seq).unwrap_or(i64::MAX),
             repeated: false,
-            breaks_one_time_rule: breaks,
+            breaks_one_time_rule: notice.is_some_and(|n| n.breaks_one_time_rule()),
+            after_notice_limit: notice.is_some_and(|n| n.after_notice_limit()),
+            notice_number: match &event.action {
+                Action::Return { notice } => notice.number.clone(),
+                _ => None,
+            },
+            warnings: warnings.map(|w| NamedWarnings::of(&w, &stored.checklist)),
         })
     }
 
@@ -772,6 +732,9 @@ impl Store {
             version: row.get(4),
             repeated: true,
             breaks_one_time_rule: false,
+            after_notice_limit: false,
+            notice_number: None,
+            warnings: None,
         }))
     }
 
@@ -788,7 +751,7 @@ impl Store {
 impl Store {
     /// Names of the application's prerequisite item types that its project still has
     /// pending (a prerequisite the project never needed, or was granted, is met).
-    async fn unmet_prerequisites(&self, application_id: &str) -> Result<Vec<String>, StoreError> {
+    pub(crate) async fn unmet_prerequisites(&self, application_id: &str) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.prerequisites, t2.code, t2.name
              FROM applications a

@@ -151,15 +151,20 @@ async fn a_step_is_one_transaction_and_approval_grants_the_item() {
         let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
         assert_eq!(app.state, ApplicationState::Draft);
 
-        // Submitting without the files is refused by the core with what is missing.
-        let e = store.act(&f.applicant, &app.id, req(submit())).await.unwrap_err();
-        assert!(matches!(&e, WorkflowError::Refused(t) if t.code() == "missing_materials"), "{e:?}");
+        // Before uploading, the unit is warned of every missing material, by name.
+        let draft = store.application_detail(&f.applicant, &app.id).await.unwrap();
+        assert_eq!(draft.warnings.missing_materials.len(), draft.checklist.len());
+        assert!(draft.warnings.missing_materials.iter().all(|m| !m.name.is_empty() && m.name != m.code));
+        assert!(draft.can("submit"), "a unit may always submit");
         upload_all(&store, &dir, &f.applicant, &app.id).await;
+        assert!(store.application_detail(&f.applicant, &app.id).await.unwrap().warnings.is_empty());
 
-        store.act_at(&f.applicant, &app.id, req(submit()), at(2022, 9, 5)).await.unwrap();
+        let out = store.act_at(&f.applicant, &app.id, req(submit()), at(2022, 9, 5)).await.unwrap();
+        assert!(out.warnings.unwrap().is_empty());
         let notice = OneTimeNotice {
             problems: vec![NoticeProblem::new("boundary_survey", "坐标缺失", "补充界址点坐标")],
             suggestions: vec![],
+            number: None,
         };
         let out = store.act_at(&f.handler, &app.id, req(Action::Return { notice }), at(2022, 9, 7)).await.unwrap();
         assert_eq!(out.application.state, ApplicationState::Returned);
@@ -174,9 +179,10 @@ async fn a_step_is_one_transaction_and_approval_grants_the_item() {
             )
             .await
             .unwrap();
-        // Initial review: 5 working days after Thursday 8 September 2022, the Mid-Autumn
-        // Monday (12th) off → Friday 16 September.
-        assert_eq!(out.application.due_on, NaiveDate::from_ymd_opt(2022, 9, 16));
+        // The notice limit binds first: 3 working days after Thursday 8 September 2022,
+        // the Mid-Autumn Monday (12th) off → Wednesday 14 September.
+        assert_eq!(out.application.due_on, NaiveDate::from_ymd_opt(2022, 9, 14));
+        assert_eq!(out.application.clock_kind.as_deref(), Some("notice_due"));
         let view = store.application_view(&f.handler, &app.id).await.unwrap();
         assert_eq!(view.submissions.last().unwrap().replaced, vec!["boundary_survey".to_string()]);
 
@@ -361,15 +367,18 @@ async fn the_construction_permit_waits_for_land_pre_review() {
         .unwrap();
         let app = store.create_application(&f.applicant, &permit, None).await.unwrap().application;
         upload_all(&store, &dir, &f.applicant, &app.id).await;
-        let e = store.act(&f.applicant, &app.id, req(submit())).await.unwrap_err();
-        assert!(matches!(&e, WorkflowError::Refused(t) if t.code() == "unmet_prerequisites"), "{e:?}");
-        assert!(e.to_string().contains("用地预审与选址"), "{e}");
-
-        // Once land pre-review is granted, the permit may be submitted, and its history
-        // replays although the refusal came first.
-        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1").bind(&f.item).execute(store.pool()).await.unwrap();
+        // The unit sees the open prerequisite before it submits, and may still submit
+        // (R11): whether to wait is the department's call, on the department's clock.
+        let draft = store.application_detail(&f.applicant, &app.id).await.unwrap();
+        assert_eq!(draft.warnings.unmet_prerequisites, vec!["用地预审与选址".to_string()]);
         let out = store.act(&f.applicant, &app.id, req(submit())).await.unwrap();
         assert_eq!(out.application.state, ApplicationState::Submitted);
+        assert_eq!(out.warnings.unwrap().summary_zh(), "前置事项未办结：用地预审与选址");
+        // The handler sees the same list on the application.
+        let zjj_handler = user(&store, "zjj_h", Role::Handler, Some("zjj"), None).await;
+        let seen = store.application_detail(&zjj_handler, &app.id).await.unwrap();
+        assert_eq!(seen.warnings.unmet_prerequisites, vec!["用地预审与选址".to_string()]);
+        assert!(seen.can("return") && seen.can("accept"));
         assert_eq!(store.application_view(&f.applicant, &app.id).await.unwrap().state, ApplicationState::Submitted);
     })
     .await;
@@ -424,6 +433,202 @@ async fn a_step_waits_for_a_running_calendar_import_and_both_go_through() {
         let out = step.await.unwrap().unwrap();
         assert_eq!(out.application.state, ApplicationState::Submitted);
         assert!(out.application.due_on.is_some(), "its deadline was computed under the lock");
+    })
+    .await;
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn ret(material: &str) -> Action {
+    Action::Return {
+        notice: OneTimeNotice {
+            problems: vec![NoticeProblem::new(material, "缺少盖章页", "补充盖章页")],
+            suggestions: vec![],
+            number: Some("由客户端填写的编号".into()),
+        },
+    }
+}
+
+async fn clock_rows(store: &Store, app: &str) -> Vec<(String, String, String, i64)> {
+    sqlx::query(
+        "SELECT kind, outcome, ended_by, days_overdue FROM clock_records WHERE application_id = $1 ORDER BY ended_seq, kind",
+    )
+    .bind(app)
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+    .collect()
+}
+
+/// Submitted on Thursday 29 September 2022 with nothing uploaded: it goes through. The
+/// notice limit counts the 30th and the make-up working days 8 and 9 October; on the
+/// 10th qidi records 视为受理, and a return on the 12th is flagged late by 3 working days.
+#[tokio::test]
+async fn deemed_acceptance_is_recorded_once_and_a_late_return_is_kept_as_late() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
+        let out = store.act_at(&f.applicant, &app.id, req(submit()), at(2022, 9, 29)).await.unwrap();
+        assert_eq!(out.application.state, ApplicationState::Submitted, "missing materials never block");
+        let warned = out.warnings.unwrap();
+        assert_eq!(warned.missing_materials.len(), 5);
+        assert!(warned.summary_zh().starts_with("缺少材料：建设项目用地预审与选址申请表、"), "{}", warned.summary_zh());
+        assert_eq!(out.application.due_on, Some(date("2022-10-09")), "the notice limit, on a 调休 Sunday");
+
+        assert!(!store.settle_deemed_acceptance(&app.id, date("2022-10-09")).await.unwrap());
+        assert_eq!(store.settle_deemed_acceptances(date("2022-10-10")).await.unwrap(), 1);
+        assert_eq!(store.settle_deemed_acceptances(date("2022-10-11")).await.unwrap(), 0, "recorded once");
+        let row = store.application(&f.handler, &app.id).await.unwrap();
+        assert_eq!((row.state, row.version), (ApplicationState::UnderReview, 2));
+        assert_eq!(row.clock_kind.as_deref(), Some("review"));
+        let detail = store.application_detail(&f.handler, &app.id).await.unwrap();
+        let deemed = detail.view.deemed.clone().unwrap();
+        assert_eq!((deemed.on, deemed.received_on), (date("2022-10-10"), date("2022-09-29")));
+        assert_eq!(detail.view.accepted_on, Some(date("2022-09-29")));
+        let step = &detail.timeline[1];
+        assert_eq!((step.action_label, step.by_system, step.on), ("视为受理", true, date("2022-10-10")));
+        assert!(step.summary.contains("视为受理"), "{}", step.summary);
+        let system_events: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM events WHERE action = 'application.deem_accept' AND actor_role = 'system' AND actor_id IS NULL",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+        assert_eq!(system_events, 1);
+        assert!(!detail.can("accept"), "already accepted");
+        assert!(detail.can("return"), "a late return is still possible");
+
+        let out = store.act_at(&f.handler, &app.id, req(ret("boundary_survey")), at(2022, 10, 12)).await.unwrap();
+        assert!(out.after_notice_limit && !out.breaks_one_time_rule);
+        assert_eq!(out.notice_number.as_deref(), Some("自然资源告〔2022〕1号"), "the client's number is replaced");
+        assert_eq!(
+            clock_rows(&store, &app.id).await,
+            vec![
+                ("initial_review".to_string(), "on_time".to_string(), "deem_accept".to_string(), 0),
+                ("notice_due".to_string(), "deemed".to_string(), "deem_accept".to_string(), 0),
+                ("notice_due".to_string(), "late".to_string(), "return".to_string(), 3),
+                ("review".to_string(), "on_time".to_string(), "return".to_string(), 0),
+            ]
+        );
+
+        // Queryable by department and month; the inspector sees it, another department not.
+        let filter = |month: &str, outcome: &str| qidi_store::workflow::ClockRecordFilter {
+            department: Some("zrzy".into()),
+            month: Some(month.into()),
+            outcome: Some(outcome.into()),
+        };
+        let late = store.clock_records(&f.inspector, &filter("2022-10", "late")).await.unwrap();
+        assert_eq!(late.len(), 1);
+        assert_eq!((late[0].kind.as_str(), late[0].days_overdue, late[0].due_on.as_str()), ("notice_due", 3, "2022-10-09"));
+        assert!(store.clock_records(&f.inspector, &filter("2022-09", "late")).await.unwrap().is_empty());
+        assert!(store.clock_records(&f.other_handler, &filter("2022-10", "late")).await.unwrap().is_empty());
+        let e = store.clock_records(&f.inspector, &filter("2022/10", "late")).await.unwrap_err();
+        assert!(e.to_string().contains("YYYY-MM"), "{e}");
+
+        // The next return of the department that year takes the next number.
+        store.act_at(&f.applicant, &app.id, req(Action::Resubmit { materials: vec![], replaced: vec![] }), at(2022, 10, 13)).await.unwrap();
+        let out = store.act_at(&f.handler, &app.id, req(ret("planning_map")), at(2022, 10, 14)).await.unwrap();
+        assert_eq!(out.notice_number.as_deref(), Some("自然资源告〔2022〕2号"));
+        assert!(!out.after_notice_limit);
+        let detail = store.application_detail(&f.applicant, &app.id).await.unwrap();
+        let numbers: Vec<_> = detail.view.notices.iter().map(|n| n.notice.number.clone().unwrap()).collect();
+        assert_eq!(numbers, vec!["自然资源告〔2022〕1号", "自然资源告〔2022〕2号"]);
+        // The database keeps notices as issued.
+        let changed = sqlx::query("UPDATE one_time_notices SET serial = 9").execute(store.pool()).await;
+        assert!(changed.is_err(), "notices cannot be renumbered");
+        let changed = sqlx::query("DELETE FROM clock_records").execute(store.pool()).await;
+        assert!(changed.is_err(), "clock records cannot be deleted");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_step_after_the_notice_limit_finds_the_deemed_acceptance_first() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
+        store.act_at(&f.applicant, &app.id, req(submit()), at(2022, 9, 29)).await.unwrap();
+        // Nobody swept; the handler's acceptance on 11 October comes after the law's.
+        let e = store.act_at(&f.handler, &app.id, req(Action::Accept), at(2022, 10, 11)).await.unwrap_err();
+        assert!(matches!(&e, WorkflowError::Refused(t) if t.is_repeat()), "{e:?}");
+        let view = store.application_view(&f.handler, &app.id).await.unwrap();
+        assert_eq!(view.deemed.unwrap().on, date("2022-10-10"));
+        // Approved later: the document dated from receipt, and lateness kept if any.
+        let approve = Action::Approve { document_number: "正自然资字〔2022〕40号".into(), decided_on: date("2022-10-20") };
+        let out = store.act_at(&f.handler, &app.id, req(approve), at(2022, 11, 10)).await.unwrap();
+        assert_eq!(out.application.state, ApplicationState::Approved);
+        let review = clock_rows(&store, &app.id).await.into_iter().find(|r| r.0 == "review").unwrap();
+        // Land pre-review promises 20 working days from 29 September: due 1 November;
+        // decided on 10 November, 7 working days late.
+        assert_eq!((review.1.as_str(), review.3), ("late", 7));
+        let timeline = store.application_detail(&f.handler, &app.id).await.unwrap().timeline;
+        let last = timeline.last().unwrap();
+        assert!(last.late(), "the approval step shows it closed late");
+        assert!(last.clocks_ended.iter().any(|r| r.summary_zh() == "承诺审批时限超期 7 个工作日办结"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_the_department_head_extends_and_the_new_deadline_is_lit() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let head = user(&store, "zrzy_head", Role::DepartmentHead, Some("zrzy"), None).await;
+        let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
+        store.act_at(&f.applicant, &app.id, req(submit()), at(2022, 8, 31)).await.unwrap();
+        store.act_at(&f.handler, &app.id, req(Action::Accept), at(2022, 9, 1)).await.unwrap();
+        let before = store.application(&f.handler, &app.id).await.unwrap();
+        assert_eq!(before.due_on, Some(date("2022-09-30")));
+        let extend = || req(Action::Extend { reason: "需补充现场踏勘".into() });
+        let e = store.act_at(&f.handler, &app.id, extend(), at(2022, 9, 28)).await.unwrap_err();
+        assert!(matches!(&e, WorkflowError::Refused(t) if t.code() == "not_department_head"), "{e:?}");
+        assert!(store.application_detail(&head, &app.id).await.unwrap().can("extend"));
+        assert!(!store.application_detail(&f.handler, &app.id).await.unwrap().can("extend"));
+        let out = store.act_at(&head, &app.id, extend(), at(2022, 9, 28)).await.unwrap();
+        assert_eq!(out.application.due_on, Some(date("2022-10-19")), "10 more working days, 调休 counted");
+        assert_eq!(out.application.clock_kind.as_deref(), Some("extension"));
+        let e = store.act_at(&head, &app.id, extend(), at(2022, 9, 29)).await.unwrap_err();
+        assert!(matches!(&e, WorkflowError::Refused(t) if t.code() == "already_extended"), "{e:?}");
+        let detail = store.application_detail(&f.applicant, &app.id).await.unwrap();
+        assert_eq!(detail.view.extension.as_ref().unwrap().reason, "需补充现场踏勘");
+        assert_eq!(detail.clocks[0].label, "延期后审批时限");
+        assert_eq!(clock_rows(&store, &app.id).await.last().unwrap().2, "extend");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_catalogue_keeps_promises_within_the_law_and_prerequisites_acyclic() {
+    on_each_backend(|store| async move {
+        let f = fixture(&store).await;
+        let office = user(&store, "office", Role::Office, None, None).await;
+        let id_of = |code: &'static str| {
+            let pool = store.pool().clone();
+            async move {
+                sqlx::query("SELECT id FROM item_types WHERE code = $1").bind(code).fetch_one(&pool).await.unwrap().get::<String, _>(0)
+            }
+        };
+        let land = id_of("land_pre_review").await;
+        let over = qidi_store::workflow::ItemTypeEdit { promised_limit: Some(999), ..Default::default() };
+        let e = store.update_item_type(&office, &land, &over).await.unwrap_err();
+        assert!(e.to_string().starts_with("承诺时限（999）不能超过法定时限"), "{e}");
+        let cycle =
+            qidi_store::workflow::ItemTypeEdit { prerequisites: Some(vec!["construction_permit".into()]), ..Default::default() };
+        let e = store.update_item_type(&office, &land, &cycle).await.unwrap_err();
+        assert!(e.to_string().contains("前置事项不能形成循环：用地预审与选址 → "), "{e}");
+        let fine = qidi_store::workflow::ItemTypeEdit { extension_limit: Some(0), ..Default::default() };
+        assert_eq!(store.update_item_type(&office, &land, &fine).await.unwrap().extension_limit, 0);
+
+        // A bad stored limit is an error naming the item type, never a silent 0.
+        sqlx::query("UPDATE item_types SET promised_limit = -3 WHERE id = $1").bind(&land).execute(store.pool()).await.unwrap();
+        let e = store.create_application(&f.applicant, &f.item, None).await.unwrap_err();
+        assert!(e.to_string().contains("land_pre_review") && e.to_string().contains("-3"), "{e}");
+        assert!(store.item_type(&office, &land).await.is_err());
     })
     .await;
 }

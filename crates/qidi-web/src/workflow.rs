@@ -28,6 +28,7 @@ pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/api/v1/applications", post(api::create))
         .route("/api/v1/applications/inbox", get(api::inbox))
+        .route("/api/v1/clock-records", get(api::clock_records))
         .route("/api/v1/applications/{id}", get(api::detail))
         .route("/api/v1/applications/{id}/actions", post(api::act))
         .route("/api/v1/applications/{id}/materials/{code}", put(api::upload).layer(upload_limit))

@@ -9,6 +9,10 @@ pub struct OneTimeNotice {
     pub problems: Vec<NoticeProblem>,
     #[serde(default)]
     pub suggestions: Vec<String>,
+    /// The notice's document number ([`notice_number`]), given by the store when the
+    /// return is recorded; whatever a client sends here is replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
 }
 
 /// One problem: which material, what is wrong with it, what the unit should do.
@@ -53,5 +57,51 @@ impl OneTimeNotice {
             }
         }
         out
+    }
+}
+
+/// A department's short name for document numbers: its name without the region word in
+/// front (旗, 盟, 市, 县, 区) and without the kind of body at the end: 旗自然资源局 →
+/// 自然资源, 旗生态环境分局 → 生态环境, 旗发展和改革委员会 → 发展和改革.
+pub fn department_short_name(name: &str) -> String {
+    let mut s = name.trim();
+    for prefix in ["旗", "盟", "市", "县", "区"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            if !rest.is_empty() {
+                s = rest;
+                break;
+            }
+        }
+    }
+    for suffix in ["委员会", "服务中心", "办公室", "分局", "局", "委", "中心", "办"] {
+        if let Some(rest) = s.strip_suffix(suffix) {
+            if !rest.is_empty() {
+                s = rest;
+                break;
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// The document number of a department's `serial`-th one-time notice of `year`, in the
+/// style of an official document number: 自然资源告〔2026〕12号.
+pub fn notice_number(department_name: &str, year: i32, serial: u32) -> String {
+    format!("{}告〔{year}〕{serial}号", department_short_name(department_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_numbers_read_like_document_numbers() {
+        assert_eq!(notice_number("旗自然资源局", 2026, 12), "自然资源告〔2026〕12号");
+        assert_eq!(notice_number("旗生态环境分局", 2026, 1), "生态环境告〔2026〕1号");
+        assert_eq!(notice_number("旗发展和改革委员会", 2025, 3), "发展和改革告〔2025〕3号");
+        assert_eq!(notice_number("旗金融外事服务中心", 2025, 3), "金融外事告〔2025〕3号");
+        // A name that is only a kind of body keeps it.
+        assert_eq!(department_short_name("局"), "局");
+        assert_ne!(notice_number("旗水利局", 2026, 1), notice_number("旗水利局", 2026, 2));
     }
 }

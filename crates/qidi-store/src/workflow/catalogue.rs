@@ -9,7 +9,9 @@ use super::{to_json, MaterialSpec, WorkflowError};
 use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{now_text, Store, StoreError};
-use qidi_core::catalogue::{AuthorityLevel, LimitUnit};
+use qidi_core::catalogue::{
+    check_limits, prerequisite_cycle, stored_limit, AuthorityLevel, CatalogueError, LimitUnit, MAX_LIMIT,
+};
 use qidi_core::light::LightPolicy;
 use qidi_core::Role;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,9 @@ pub struct ItemType {
     pub statutory_limit: u32,
     pub limit_unit: LimitUnit,
     pub promised_limit: u32,
+    /// How far the department head may extend the decision limit, once (art. 42), in
+    /// `limit_unit`; 0: not at all.
+    pub extension_limit: u32,
     pub limit_confirmed: bool,
     pub limit_source: String,
     pub required_materials: Vec<MaterialSpec>,
@@ -47,6 +52,8 @@ pub struct ItemTypeEdit {
     pub promised_limit: Option<u32>,
     #[serde(default)]
     pub statutory_limit: Option<u32>,
+    #[serde(default)]
+    pub extension_limit: Option<u32>,
     #[serde(default)]
     pub limit_unit: Option<LimitUnit>,
     #[serde(default)]
@@ -67,26 +74,31 @@ pub struct ItemTypeEdit {
 
 const ITEM_SELECT: &str = "SELECT t.id, t.region_code, t.code, t.name, t.department_id, d.name, t.authority_level,
         t.statutory_limit, t.limit_unit, t.promised_limit, t.limit_confirmed, t.limit_source, t.required_materials,
-        t.prerequisites, t.materials_source, t.warn_days, t.warn_ratio_percent, t.updated_at
+        t.prerequisites, t.materials_source, t.warn_days, t.warn_ratio_percent, t.updated_at, t.extension_limit
     FROM item_types t JOIN departments d ON d.id = t.department_id";
 
 fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
     let level: String = r.get(6);
     let unit: String = r.get(8);
+    let code: String = r.get(2);
+    let limit = |what, idx: usize, zero_allowed| {
+        stored_limit(&code, what, r.get::<i64, _>(idx), zero_allowed).map_err(|e| StoreError::Invalid(e.to_string()))
+    };
     let default = LightPolicy::default();
     Ok(ItemType {
         id: r.get(0),
         region_code: r.get(1),
-        code: r.get(2),
+        code: code.clone(),
         name: r.get(3),
         department_id: r.get(4),
         department: r.get(5),
         authority_level: AuthorityLevel::parse(&level)
             .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
-        statutory_limit: u32::try_from(r.get::<i64, _>(7)).unwrap_or(0),
+        statutory_limit: limit("法定时限", 7, false)?,
         limit_unit: LimitUnit::parse(&unit)
             .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
-        promised_limit: u32::try_from(r.get::<i64, _>(9)).unwrap_or(0),
+        promised_limit: limit("承诺时限", 9, false)?,
+        extension_limit: limit("延期时限", 18, true)?,
         limit_confirmed: crate::get_bool(r, 10),
         limit_source: r.get(11),
         required_materials: r
@@ -129,9 +141,12 @@ fn valid_code(s: &str) -> bool {
 fn check_edit(edit: &ItemTypeEdit, own_code: &str, known_codes: &[String]) -> Result<(), WorkflowError> {
     let bad = |m: &str| Err(WorkflowError::Invalid(m.to_string()));
     for limit in [edit.promised_limit, edit.statutory_limit].into_iter().flatten() {
-        if limit == 0 || limit > 3650 {
+        if limit == 0 || limit > MAX_LIMIT {
             return bad("时限须为 1 至 3650 之间的整数");
         }
+    }
+    if edit.extension_limit.is_some_and(|l| l > MAX_LIMIT) {
+        return bad("延期时限须为 0 至 3650 之间的整数（0 表示不得延期）");
     }
     if let Some(ms) = &edit.required_materials {
         if ms.len() > 100 {
@@ -204,7 +219,8 @@ impl Store {
         if user.role != Role::Office {
             return Err(WorkflowError::Forbidden("事项目录只能由领导小组办公室修改".into()));
         }
-        let known: Vec<String> = self.item_types(user).await?.into_iter().map(|t| t.code).collect();
+        let catalogue = self.item_types(user).await?;
+        let known: Vec<String> = catalogue.iter().map(|t| t.code.clone()).collect();
         check_edit(edit, &before.code, &known)?;
         let materials = edit.required_materials.clone().map(|ms| {
             ms.into_iter().map(|m| MaterialSpec { code: m.code.trim().into(), name: m.name.trim().into() }).collect()
@@ -212,6 +228,7 @@ impl Store {
         let after = ItemType {
             promised_limit: edit.promised_limit.unwrap_or(before.promised_limit),
             statutory_limit: edit.statutory_limit.unwrap_or(before.statutory_limit),
+            extension_limit: edit.extension_limit.unwrap_or(before.extension_limit),
             limit_unit: edit.limit_unit.unwrap_or(before.limit_unit),
             authority_level: edit.authority_level.unwrap_or(before.authority_level),
             limit_source: edit
@@ -235,9 +252,22 @@ impl Store {
             updated_at: Some(now_text()),
             ..before.clone()
         };
+        // The law's rules for the catalogue (core): a promise within the statutory limit,
+        // and prerequisites that never wait on each other.
+        check_limits(after.promised_limit, after.statutory_limit).map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        let others: Vec<(String, Vec<String>)> = catalogue
+            .iter()
+            .filter(|t| t.region_code == before.region_code && t.code != before.code)
+            .map(|t| (t.code.clone(), t.prerequisites.clone()))
+            .collect();
+        if let Some(cycle) = prerequisite_cycle(&before.code, &after.prerequisites, &others) {
+            let name = |code: &String| catalogue.iter().find(|t| &t.code == code).map_or(code.clone(), |t| t.name.clone());
+            let names = cycle.iter().map(name).collect();
+            return Err(WorkflowError::Invalid(CatalogueError::PrerequisiteCycle(names).to_string()));
+        }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE item_types SET promised_limit = $1, statutory_limit = $2, limit_unit = $3, authority_level = $4,
+            "UPDATE item_types SET extension_limit = $14, promised_limit = $1, statutory_limit = $2, limit_unit = $3, authority_level = $4,
                  limit_source = $5, limit_confirmed = $6, required_materials = $7, prerequisites = $8,
                  materials_source = $9, warn_days = $10, warn_ratio_percent = $11, updated_at = $12
              WHERE id = $13",
@@ -255,6 +285,7 @@ impl Store {
         .bind(i64::from(after.light_policy.warn_ratio_percent))
         .bind(&after.updated_at)
         .bind(id)
+        .bind(i64::from(after.extension_limit))
         .execute(&mut *tx)
         .await?;
         append(

@@ -2,8 +2,8 @@
 //! light, a project unit's projects with their applications.
 
 use super::{
-    actor_for, app_from_row, bind_all, visible, ApplicationRow, MaterialSpec, ProjectHelper, StoredFile, WorkflowError,
-    APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT,
+    actor_for, app_from_row, bind_all, visible, ApplicationRow, MaterialSpec, NamedWarnings, ProjectHelper, StoredFile,
+    WorkflowError, APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT,
 };
 use crate::users::User;
 use crate::{Store, StoreError};
@@ -13,8 +13,9 @@ use qidi_core::catalogue::LimitUnit;
 use qidi_core::deadline::ClockPause;
 use qidi_core::light::{Light, LightPolicy};
 use qidi_core::workflow::{
-    decide, one_time_violations, running_clocks, Action, ApplicationEvent, ApplicationFacts, ApplicationState,
-    ApplicationView, NoticeProblem, OneTimeNotice, OneTimeViolation, PauseReason,
+    clock_record, clock_records, one_time_violations, running_clocks, Action, ApplicationEvent, ApplicationFacts,
+    ApplicationState, ApplicationView, ClockOutcome, ClockRecord, NoticeProblem, OneTimeNotice, OneTimeViolation,
+    PauseReason, SubmissionWarnings,
 };
 use qidi_core::Role;
 use serde::Serialize;
@@ -46,6 +47,19 @@ pub struct TimelineStep {
     pub working_days_since_previous: i64,
     /// A return that breaks the one-time rule.
     pub breaks_one_time_rule: bool,
+    /// A return after the notice limit ran out.
+    pub after_notice_limit: bool,
+    /// Taken by qidi itself (视为受理).
+    pub by_system: bool,
+    /// The clocks this step ended, with their lateness ("承诺审批时限超期 3 个工作日办结").
+    pub clocks_ended: Vec<ClockRecord>,
+}
+
+impl TimelineStep {
+    /// Whether a clock this step ended ran late.
+    pub fn late(&self) -> bool {
+        self.clocks_ended.iter().any(|r| r.outcome == ClockOutcome::Late)
+    }
 }
 
 /// A clock running now, counted for today.
@@ -84,6 +98,12 @@ pub struct ApplicationDetail {
     pub timeline: Vec<TimelineStep>,
     pub clocks: Vec<ClockStatus>,
     pub one_time_violations: Vec<OneTimeViolation>,
+    /// Every clock that ended, with its lateness, in the order started.
+    pub clock_records: Vec<ClockRecord>,
+    /// What the (last) submission lacks, or for a draft or a return what the files
+    /// uploaded now lack: a warning for the unit before it submits, and for the
+    /// handler, who decides through the one-time notice what is really missing.
+    pub warnings: NamedWarnings,
     /// The actions (core `Action::as_str`) the core would let this user take now.
     pub available_actions: Vec<&'static str>,
     pub helpers: Vec<ProjectHelper>,
@@ -151,9 +171,11 @@ fn probes(facts: &ApplicationFacts, today: NaiveDate) -> Vec<Action> {
             notice: OneTimeNotice {
                 problems: vec![NoticeProblem::new(all.first().map_or("—", |s| s.as_str()), "—", "—")],
                 suggestions: Vec::new(),
+                number: None,
             },
         },
         Action::Accept,
+        Action::Extend { reason: text() },
         Action::Pause { reason: PauseReason::ExpertReview, note: text() },
         Action::Resume,
         Action::Approve { document_number: text(), decided_on: today },
@@ -178,8 +200,15 @@ fn summary(action: &Action, checklist: &[MaterialSpec]) -> String {
         Action::Resubmit { materials, replaced } => {
             format!("重新提交材料 {} 项，更换：{}", materials.len(), names(replaced))
         }
-        Action::Return { notice } => format!("一次性告知问题 {} 项", notice.problems.len()),
+        Action::Return { notice } => match &notice.number {
+            Some(n) => format!("{n}，一次性告知问题 {} 项", notice.problems.len()),
+            None => format!("一次性告知问题 {} 项", notice.problems.len()),
+        },
         Action::Accept | Action::Resume => String::new(),
+        Action::DeemAccept { received_on, notice_due_on } => {
+            format!("一次性告知时限至 {notice_due_on} 届满未告知，自收件之日 {received_on} 起视为受理")
+        }
+        Action::Extend { reason } => format!("延期理由：{reason}"),
         Action::Pause { reason, note } if note.trim().is_empty() => reason.label_zh().to_string(),
         Action::Pause { reason, note } => format!("{}：{}", reason.label_zh(), note.trim()),
         Action::Approve { document_number, decided_on } => format!("批复文号 {document_number}，{decided_on}"),
@@ -227,17 +256,27 @@ impl Store {
             // The record was checked when written; a step that no longer replays is
             // still shown, with the state it left.
             let _ = view.apply(e, facts);
-            let breaks = matches!(e.action, Action::Return { .. })
-                && view.notices.iter().any(|n| n.seq == e.seq && !n.flags.is_empty());
-            let (name, role) =
-                names.get(&e.actor_user_id).cloned().unwrap_or_else(|| (e.actor_user_id.clone(), e.actor.role));
+            let notice = view.notices.iter().find(|n| n.seq == e.seq);
+            let clocks_ended = view
+                .clocks
+                .iter()
+                .filter(|r| r.ended.as_ref().is_some_and(|end| end.seq == e.seq))
+                .filter_map(|r| clock_record(r, calendar).ok().flatten())
+                .collect();
+            let (name, role_label) = if e.actor.system {
+                ("起底系统".to_string(), "系统（依法记录）")
+            } else {
+                let (name, role) =
+                    names.get(&e.actor_user_id).cloned().unwrap_or_else(|| (e.actor_user_id.clone(), e.actor.role));
+                (name, role.label_zh())
+            };
             out.push(TimelineStep {
                 seq: e.seq,
                 at: e.at.format("%Y-%m-%d %H:%M").to_string(),
                 on: e.on,
                 actor_user_id: e.actor_user_id.clone(),
                 actor_name: name,
-                actor_role: role.label_zh(),
+                actor_role: role_label,
                 helper_for: e.actor.helper_for,
                 action: e.action.clone(),
                 action_code: e.action.as_str(),
@@ -248,7 +287,10 @@ impl Store {
                 reason: e.reason.clone(),
                 attachments: e.attachments.clone(),
                 working_days_since_previous: calendar.working_days_between(prev, e.on).max(0),
-                breaks_one_time_rule: breaks,
+                breaks_one_time_rule: notice.is_some_and(|n| n.breaks_one_time_rule()),
+                after_notice_limit: notice.is_some_and(|n| n.after_notice_limit()),
+                by_system: e.actor.system,
+                clocks_ended,
             });
             prev = e.on;
         }
@@ -275,11 +317,20 @@ impl Store {
             .into_iter()
             .filter(|a| {
                 let actor = actor_for(user, helper.as_ref(), &stored.facts.owner_id, a.side());
-                decide(&view.state, &stored.facts, &actor, a).is_ok()
+                view.decide(&stored.facts, &actor, a, today).is_ok()
             })
             .map(|a| a.as_str())
             .collect();
         let current = self.current_files(id).await?;
+        let provided: Vec<String> = match view.submissions.last() {
+            Some(last) if !matches!(view.state, ApplicationState::Draft | ApplicationState::Returned) => {
+                last.materials.clone()
+            }
+            _ => current.iter().map(|f| f.material_code.clone()).collect(),
+        };
+        let unmet = if view.state.is_terminal() { Vec::new() } else { self.unmet_prerequisites(id).await? };
+        let warnings = NamedWarnings::of(&SubmissionWarnings::of(&stored.facts, &provided, unmet), &stored.checklist);
+        let clock_records = clock_records(&view, &calendar).unwrap_or_default();
         let checklist = stored
             .checklist
             .iter()
@@ -291,6 +342,8 @@ impl Store {
             .collect();
         Ok(ApplicationDetail {
             one_time_violations: one_time_violations(&view),
+            clock_records,
+            warnings,
             files: self.all_files(id).await?,
             helpers: self.project_helpers(user, &application.project_id).await?,
             application,

@@ -11,6 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qidi_store::workflow::{
+    ClockRecordFilter, ClockRecordRow,
     ActOutcome, ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, ProjectApplications,
     ProjectHelper, StoredFile, TimelineStep,
 };
@@ -39,6 +40,15 @@ pub async fn inbox(
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<ApplicationRow>>, ApiError> {
     Ok(Json(state.store.inbox(&user).await?))
+}
+
+/// The facts of lateness: `?department=CODE&month=YYYY-MM&outcome=late|on_time|deemed`.
+pub async fn clock_records(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Query(filter): Query<ClockRecordFilter>,
+) -> Result<Json<Vec<ClockRecordRow>>, ApiError> {
+    Ok(Json(state.store.clock_records(&user, &filter).await?))
 }
 
 pub async fn detail(

@@ -225,8 +225,10 @@ struct ChecklistView {
 struct NoticeLink {
     seq: u64,
     on: String,
+    number: String,
     problems: usize,
     breaks: bool,
+    after_limit: bool,
 }
 
 struct Forms {
@@ -234,6 +236,7 @@ struct Forms {
     resubmit: String,
     ret: String,
     accept: String,
+    extend: String,
     pause: String,
     resume: String,
     approve: String,
@@ -312,8 +315,10 @@ pub async fn detail(
         .map(|n| NoticeLink {
             seq: n.seq,
             on: n.on.to_string(),
+            number: n.notice.number.clone().unwrap_or_default(),
             problems: n.notice.problems.len(),
-            breaks: !n.flags.is_empty(),
+            breaks: n.breaks_one_time_rule(),
+            after_limit: n.after_notice_limit(),
         })
         .collect();
     let page = DetailPage {
@@ -330,6 +335,7 @@ pub async fn detail(
             resubmit: token(),
             ret: token(),
             accept: token(),
+            extend: token(),
             pause: token(),
             resume: token(),
             approve: token(),
@@ -389,6 +395,7 @@ fn action_from_form(f: &HashMap<String, String>) -> Result<Action, PageError> {
             json!({ "type": t, "document_number": field(f, "document_number"), "decided_on": field(f, "decided_on") })
         }
         "refuse" => json!({ "type": t, "reasons": field(f, "reasons") }),
+        "extend" => json!({ "type": t, "reason": field(f, "extend_reason") }),
         "forward" => json!({ "type": t, "to_authority": field(f, "to_authority") }),
         "record_higher_outcome" => json!({
             "type": t,
@@ -502,12 +509,17 @@ pub async fn notice(
     let page = NoticePage {
         user: &user,
         a: &d.application,
-        // The application's id (its first block is the creation time) and the step.
-        number: format!("{}-{seq}", d.application.id.split('-').next().unwrap_or("")),
+        // The department's running number; records from before numbering existed show
+        // the application's id (its first block is the creation time) and the step.
+        number: n
+            .notice
+            .number
+            .clone()
+            .unwrap_or_else(|| format!("{}-{seq}", d.application.id.split('-').next().unwrap_or(""))),
         on: n.on.format("%Y年%m月%d日").to_string(),
         problems,
         suggestions: n.notice.suggestions.clone(),
-        breaks: !n.flags.is_empty(),
+        breaks: n.breaks_one_time_rule(),
     };
     Ok(render(&page))
 }
@@ -648,6 +660,7 @@ pub async fn update_item_type(
     let edit = ItemTypeEdit {
         promised_limit: number(&f, "promised_limit", "承诺时限")?,
         statutory_limit: number(&f, "statutory_limit", "法定时限")?,
+        extension_limit: number(&f, "extension_limit", "延期时限")?,
         limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit")),
         authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level")),
         limit_source: f.get("limit_source").cloned(),
