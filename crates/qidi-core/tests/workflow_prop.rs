@@ -36,8 +36,11 @@ fn notice() -> impl Strategy<Value = OneTimeNotice> {
         remedy,
     });
     let problems = prop_oneof![6 => prop::collection::vec(problem, 1..4), 1 => Just(Vec::new())];
-    (problems, prop::collection::vec(text(), 0..2))
-        .prop_map(|(problems, suggestions)| OneTimeNotice { problems, suggestions, number: None })
+    (problems, prop::collection::vec(text(), 0..2)).prop_map(|(problems, suggestions)| OneTimeNotice {
+        problems,
+        suggestions,
+        number: None,
+    })
 }
 
 fn action() -> impl Strategy<Value = Action> {

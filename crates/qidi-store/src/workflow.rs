@@ -23,8 +23,8 @@ use qidi_core::deadline::{ClockPause, Deadline};
 use qidi_core::light::{Light, LightPolicy};
 use qidi_core::region::RegionLevel;
 use qidi_core::workflow::{
-    decide, replay, running_clock, shanghai_date, Action, Actor, ApplicationEvent, ApplicationFacts,
-    ApplicationState, ApplicationView, Side, SubmissionWarnings, TransitionError,
+    decide, replay, running_clock, shanghai_date, Action, Actor, ApplicationEvent, ApplicationFacts, ApplicationState,
+    ApplicationView, Side, SubmissionWarnings, TransitionError,
 };
 use qidi_core::{RegionCode, Role};
 use serde::{Deserialize, Serialize};
@@ -42,8 +42,8 @@ pub(crate) use catalogue::fill_catalogue_defaults;
 pub use catalogue::{ItemType, ItemTypeEdit};
 pub use files::{StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{ProjectBrief, ProjectHelper};
-pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};
+pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep};
 pub(crate) use step::Step;
 pub use step::SYSTEM_ACTOR;
 
@@ -290,10 +290,13 @@ impl NamedWarnings {
                 .missing_materials
                 .iter()
                 .map(|code| {
-                    checklist.iter().find(|m| &m.code == code).cloned().unwrap_or_else(|| MaterialSpec {
-                        code: code.clone(),
-                        name: "（清单外材料）".to_string(),
-                    })
+                    checklist
+                        .iter()
+                        .find(|m| &m.code == code)
+                        .cloned()
+                        .unwrap_or_else(|| MaterialSpec {
+                            code: code.clone(), name: "（清单外材料）".to_string()
+                        })
                 })
                 .collect(),
             unmet_prerequisites: w.unmet_prerequisites.clone(),

@@ -324,9 +324,10 @@ async fn loading_a_new_years_notice_recomputes_a_running_application_deadline() 
         let dir = data_dir();
         let app = store.create_application(&f.applicant, &f.item, None).await.unwrap().application;
         upload_all(&store, &dir, &f.applicant, &app.id).await;
-        // Monday 28 December 2026 + 5 working days runs into 2027, whose notice is not
-        // loaded: on the weekday rule alone it is Monday 4 January, and provisional.
-        let out = store.act_at(&f.applicant, &app.id, req(submit()), at(2026, 12, 28)).await.unwrap();
+        // The notice limit from Wednesday 30 December 2026, 3 working days, runs into
+        // 2027, whose notice is not loaded: on the weekday rule alone it is Monday
+        // 4 January, and provisional.
+        let out = store.act_at(&f.applicant, &app.id, req(submit()), at(2026, 12, 30)).await.unwrap();
         assert_eq!(out.application.due_on, NaiveDate::from_ymd_opt(2027, 1, 4));
         assert!(out.application.provisional);
         let file = qidi_core::calendar::HolidayFile::parse(
@@ -559,7 +560,10 @@ async fn a_step_after_the_notice_limit_finds_the_deemed_acceptance_first() {
         let view = store.application_view(&f.handler, &app.id).await.unwrap();
         assert_eq!(view.deemed.unwrap().on, date("2022-10-10"));
         // Approved later: the document dated from receipt, and lateness kept if any.
-        let approve = Action::Approve { document_number: "正自然资字〔2022〕40号".into(), decided_on: date("2022-10-20") };
+        let approve = Action::Approve {
+            document_number: "正自然资字〔2022〕40号".into(),
+            decided_on: date("2022-10-20"),
+        };
         let out = store.act_at(&f.handler, &app.id, req(approve), at(2022, 11, 10)).await.unwrap();
         assert_eq!(out.application.state, ApplicationState::Approved);
         let review = clock_rows(&store, &app.id).await.into_iter().find(|r| r.0 == "review").unwrap();
@@ -610,22 +614,33 @@ async fn the_catalogue_keeps_promises_within_the_law_and_prerequisites_acyclic()
         let id_of = |code: &'static str| {
             let pool = store.pool().clone();
             async move {
-                sqlx::query("SELECT id FROM item_types WHERE code = $1").bind(code).fetch_one(&pool).await.unwrap().get::<String, _>(0)
+                sqlx::query("SELECT id FROM item_types WHERE code = $1")
+                    .bind(code)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+                    .get::<String, _>(0)
             }
         };
         let land = id_of("land_pre_review").await;
         let over = qidi_store::workflow::ItemTypeEdit { promised_limit: Some(999), ..Default::default() };
         let e = store.update_item_type(&office, &land, &over).await.unwrap_err();
         assert!(e.to_string().starts_with("承诺时限（999）不能超过法定时限"), "{e}");
-        let cycle =
-            qidi_store::workflow::ItemTypeEdit { prerequisites: Some(vec!["construction_permit".into()]), ..Default::default() };
+        let cycle = qidi_store::workflow::ItemTypeEdit {
+            prerequisites: Some(vec!["construction_permit".into()]),
+            ..Default::default()
+        };
         let e = store.update_item_type(&office, &land, &cycle).await.unwrap_err();
         assert!(e.to_string().contains("前置事项不能形成循环：用地预审与选址 → "), "{e}");
         let fine = qidi_store::workflow::ItemTypeEdit { extension_limit: Some(0), ..Default::default() };
         assert_eq!(store.update_item_type(&office, &land, &fine).await.unwrap().extension_limit, 0);
 
         // A bad stored limit is an error naming the item type, never a silent 0.
-        sqlx::query("UPDATE item_types SET promised_limit = -3 WHERE id = $1").bind(&land).execute(store.pool()).await.unwrap();
+        sqlx::query("UPDATE item_types SET promised_limit = -3 WHERE id = $1")
+            .bind(&land)
+            .execute(store.pool())
+            .await
+            .unwrap();
         let e = store.create_application(&f.applicant, &f.item, None).await.unwrap_err();
         assert!(e.to_string().contains("land_pre_review") && e.to_string().contains("-3"), "{e}");
         assert!(store.item_type(&office, &land).await.is_err());

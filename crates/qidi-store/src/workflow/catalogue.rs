@@ -261,7 +261,8 @@ impl Store {
             .map(|t| (t.code.clone(), t.prerequisites.clone()))
             .collect();
         if let Some(cycle) = prerequisite_cycle(&before.code, &after.prerequisites, &others) {
-            let name = |code: &String| catalogue.iter().find(|t| &t.code == code).map_or(code.clone(), |t| t.name.clone());
+            let name =
+                |code: &String| catalogue.iter().find(|t| &t.code == code).map_or(code.clone(), |t| t.name.clone());
             let names = cycle.iter().map(name).collect();
             return Err(WorkflowError::Invalid(CatalogueError::PrerequisiteCycle(names).to_string()));
         }

@@ -158,7 +158,11 @@ impl Store {
     /// Record the deemed acceptance of one application if the law has made it by
     /// `today` and it is not on the record yet. Returns whether this call recorded it
     /// (false also when another instance did so first).
-    pub async fn settle_deemed_acceptance(&self, application_id: &str, today: NaiveDate) -> Result<bool, WorkflowError> {
+    pub async fn settle_deemed_acceptance(
+        &self,
+        application_id: &str,
+        today: NaiveDate,
+    ) -> Result<bool, WorkflowError> {
         let sql = format!("{APP_SELECT} WHERE a.id = $1");
         let Some(row) = sqlx::query(&sql).bind(application_id).fetch_optional(&self.pool).await? else {
             return Err(WorkflowError::NotFound);

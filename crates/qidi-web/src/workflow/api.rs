@@ -11,9 +11,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qidi_store::workflow::{
-    ClockRecordFilter, ClockRecordRow,
-    ActOutcome, ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, ProjectApplications,
-    ProjectHelper, StoredFile, TimelineStep,
+    ActOutcome, ActRequest, ApplicationDetail, ApplicationRow, ClockRecordFilter, ClockRecordRow, ItemType,
+    ItemTypeEdit, ProjectApplications, ProjectHelper, StoredFile, TimelineStep,
 };
 use serde::Deserialize;
 
