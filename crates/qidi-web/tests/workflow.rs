@@ -194,11 +194,18 @@ async fn return_resubmit_accept_pause_resume_approve_grants_the_item() {
             app.get("/api/v1/summary", Some(&w.office)).await.json()["pending_items"].as_i64().unwrap();
         let id = create(&app, &w.unit, &item).await;
 
-        // Submitting without materials: 422 with the list of what is missing.
-        let (status, code, message) = refusal(&act(&app, &w.unit, &id, json!({ "type": "submit" })).await);
-        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "missing_materials"));
-        assert!(message.contains("缺少必需材料"), "{message}");
+        // Before uploading, the unit sees every missing material by its Chinese name.
+        let d = detail(&app, &w.unit, &id).await;
+        let missing: Vec<&str> = d["warnings"]["missing_materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(missing.len(), d["checklist"].as_array().unwrap().len());
+        assert!(missing.contains(&"建设项目用地预审与选址申请表"), "{missing:?}");
         upload_all(&app, &w.unit, &id).await;
+        assert_eq!(detail(&app, &w.unit, &id).await["warnings"]["missing_materials"], json!([]));
 
         // Double submission of the same form: one step, the same answer twice.
         let body = json!({ "action": { "type": "submit" }, "client_token": "form-7f3a", "expected_version": 0 });
@@ -215,7 +222,7 @@ async fn return_resubmit_accept_pause_resume_approve_grants_the_item() {
 
         // Approving before acceptance is refused with the reason.
         let approve =
-            json!({ "type": "approve", "document_number": "正自然资预〔2026〕3号", "decided_on": "2026-03-02" });
+            json!({ "type": "approve", "document_number": "正自然资预〔2026〕3号", "decided_on": qidi_store::today() });
         let (status, code, message) = refusal(&act(&app, &w.zrzy, &id, approve.clone()).await);
         assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "not_yet_accepted"));
         assert_eq!(message, "尚未受理，不能作出审批决定");
@@ -357,7 +364,7 @@ async fn forwarded_to_the_higher_authority_and_the_outcome_recorded_by_the_offic
         assert_eq!(state(&r), "accepted");
         assert_eq!(r["application"]["clock_kind"], "forward");
         let (status, code, _) = refusal(
-            &act(&app, &w.slj, &id, json!({ "type": "approve", "document_number": "x", "decided_on": "2026-01-05" })).await,
+            &act(&app, &w.slj, &id, json!({ "type": "approve", "document_number": "x", "decided_on": qidi_store::today() })).await,
         );
         assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "higher_authority"));
         let r = act_ok(&app, &w.slj, &id, json!({ "type": "forward", "to_authority": "锡林郭勒盟水利局" })).await;
@@ -366,7 +373,7 @@ async fn forwarded_to_the_higher_authority_and_the_outcome_recorded_by_the_offic
         // The office's inbox shows it; the unit may not record the outcome.
         let inbox = app.get("/api/v1/applications/inbox", Some(&w.office)).await.json();
         assert!(inbox.as_array().unwrap().iter().any(|a| a["id"] == id.as_str()));
-        let outcome = json!({ "type": "record_higher_outcome", "approved": true, "document_number": "锡水许〔2026〕8号", "decided_on": "2026-02-10" });
+        let outcome = json!({ "type": "record_higher_outcome", "approved": true, "document_number": "锡水许〔2026〕8号", "decided_on": qidi_store::today() });
         let (status, code, _) = refusal(&act(&app, &w.unit, &id, outcome.clone()).await);
         assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "not_recorder"));
         let r = act_ok(&app, &w.office, &id, outcome).await;
@@ -455,7 +462,7 @@ async fn two_handlers_approving_at_once_get_one_200_and_one_409() {
         for (n, cookie) in [(1, w.zrzy.clone()), (2, w.zrzy2.clone())] {
             let router = app.router.clone();
             let body = json!({
-                "action": { "type": "approve", "document_number": format!("正自然资预〔2026〕{n}号"), "decided_on": "2026-03-02" },
+                "action": { "type": "approve", "document_number": format!("正自然资预〔2026〕{n}号"), "decided_on": qidi_store::today() },
                 "client_token": format!("approve-{n}"),
                 "expected_version": version,
             });
@@ -513,7 +520,7 @@ async fn the_timeline_page_shows_dates_actors_and_working_days() {
         let handler = app.store.user_by_username("zrzy_h").await.unwrap().unwrap();
         let steps = [
             (&unit, json!({ "type": "submit" }), "2022-09-05"),
-            (&handler, json!({ "type": "accept" }), "2022-09-09"),
+            (&handler, json!({ "type": "accept" }), "2022-09-08"),
             (&handler, json!({ "type": "pause", "reason": "public_notice", "note": "用地公示" }), "2022-09-13"),
             (&handler, json!({ "type": "resume" }), "2022-09-20"),
             (
@@ -529,7 +536,7 @@ async fn the_timeline_page_shows_dates_actors_and_working_days() {
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         for text in [
             "2022-09-05",
-            "2022-09-09",
+            "2022-09-08",
             "2022-09-13",
             "2022-09-20",
             "2022-09-30",
@@ -543,8 +550,9 @@ async fn the_timeline_page_shows_dates_actors_and_working_days() {
         }
         let days: Vec<&str> =
             page.body.split("<td class=\"n days\">").skip(1).map(|s| s.split('<').next().unwrap()).collect();
-        // 5→9 Sep: 4; →13: 1 (holiday); →20: 5; →30: 8.
-        assert_eq!(&days[1..], &["4", "1", "5", "8"]);
+        // 5→8 Sep: 3 (accepted within the 3-day notice limit); →13: 2 (the 9th, then
+        // the Mid-Autumn holiday); →20: 5; →30: 8.
+        assert_eq!(&days[1..], &["3", "2", "5", "8"]);
         assert!(page.body.contains("累计 18 个工作日"), "total");
         // 水利 handles other items of the project: it sees the project, not this application.
         let other = app.get(&format!("/projects/{}/timeline", w.project), Some(&w.slj)).await;
@@ -573,9 +581,10 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         without_prerequisites(&app).await;
         let calendar = app.store.work_calendar().await.unwrap();
         let today = qidi_store::today();
-        // A start date with 4 working days since: past the yellow line (3 of 5), not overdue.
+        // A start date with 2 working days since: past the yellow line of the 3-day
+        // notice limit, not overdue.
         let mut yellow = today;
-        while calendar.working_days_between(yellow, today) < 4 {
+        while calendar.working_days_between(yellow, today) < 2 {
             yellow = yellow.pred_opt().unwrap();
         }
         let unit = app.store.user_by_username("unit").await.unwrap().unwrap();
@@ -665,16 +674,12 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
         }
         let page = app.get(&format!("/applications/{id}"), Some(&w.unit)).await;
         assert!(page.body.contains("提交申请") && !page.body.contains("未上传"), "{}", page.body);
-        // The permit waits for land pre-review: refused while it is pending, then let through.
-        let land = w.item(&app, "land_pre_review").await;
-        let early = act(&app, &w.unit, &id, json!({"type": "submit", "materials": []})).await;
-        assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
-        assert!(early.body.contains("前置事项尚未办结"), "{}", early.body);
-        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1")
-            .bind(&land)
-            .execute(app.store.pool())
-            .await
-            .unwrap();
+        // Land pre-review, the permit's prerequisite, is still pending: the unit is told
+        // before it submits and must tick that it knows, but is never stopped (R11).
+        for text in ["提交前请注意", "尚未办结的前置事项：用地预审与选址", "name=\"confirm_missing\" required"]
+        {
+            assert!(page.body.contains(text), "page lacks {text}");
+        }
         let token = "page-submit-1";
         let submit = [("type", "submit"), ("client_token", token), ("expected_version", "0")];
         assert_eq!(
@@ -854,6 +859,49 @@ async fn uploads_are_capped_and_other_bodies_keep_the_2_mb_limit() {
             .unwrap()
             .get(0);
         assert_eq!(n, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_submission_with_missing_materials_goes_through_the_api_with_warnings_by_name() {
+    TestApp::on_each_backend(|app| async move {
+        let w = world(&app).await;
+        let item = w.item(&app, "land_pre_review").await;
+        let id = create(&app, &w.unit, &item).await;
+        let put = put_file(&app, &w.unit, &id, "application_form", "申请表.pdf", b"%PDF-1.4 form").await;
+        assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+        let r = act_ok(&app, &w.unit, &id, json!({ "type": "submit" })).await;
+        assert_eq!(state(&r), "submitted");
+        assert_eq!(r["application"]["clock_kind"], "notice_due", "the 3-day notice clock runs from submission");
+        let names: Vec<&str> = r["warnings"]["missing_materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), 4, "{names:?}");
+        assert!(names.contains(&"节约集约用地论证分析专章") && !names.contains(&"建设项目用地预审与选址申请表"));
+        assert!(names.iter().all(|n| !n.is_ascii()), "Chinese names, never internal codes: {names:?}");
+        // The handler sees the same list on the application, and decides by notice.
+        let d = detail(&app, &w.zrzy, &id).await;
+        assert_eq!(d["warnings"]["missing_materials"], r["warnings"]["missing_materials"]);
+        let page = app.get(&format!("/applications/{id}"), Some(&w.zrzy)).await;
+        assert!(page.body.contains("提交时的缺项") && page.body.contains("节约集约用地论证分析专章"), "{}", page.body);
+        // The return gets the department's running notice number.
+        let r = act_ok(&app, &w.zrzy, &id, notice("boundary_survey")).await;
+        assert_eq!(r["notice_number"], format!("自然资源告〔{}〕1号", &qidi_store::today().to_string()[..4]));
+        // The ended clocks are kept and can be asked for by department and month.
+        let month = &qidi_store::today().to_string()[..7];
+        let rows = app.get(&format!("/api/v1/clock-records?department=zrzy&month={month}"), Some(&w.office)).await;
+        assert_eq!(rows.status, StatusCode::OK, "{}", rows.body);
+        let kept = rows.json();
+        let mut kinds: Vec<&str> = kept.as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
+        kinds.sort();
+        assert_eq!(kinds, ["initial_review", "notice_due"], "both clocks the return ended");
+        let bad = app.get("/api/v1/clock-records?month=12-2026", Some(&w.office)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.body.contains("YYYY-MM"));
     })
     .await;
 }
