@@ -7,10 +7,16 @@
 //!
 //! ```text
 //! draft ─submit→ submitted ─return→ returned ─resubmit→ submitted …
-//!                submitted ─accept→ under_review ⇄ paused → approved | refused
-//!                submitted ─accept→ accepted ─forward→ forwarded → higher_approved | higher_refused
+//!                submitted ─accept | deem_accept→ under_review ⇄ paused → approved | refused
+//!                                                  under_review ─extend (once)→ under_review
+//!                submitted ─accept | deem_accept→ accepted ─forward→ forwarded → higher_approved | higher_refused
+//! deemed under_review | accepted | paused ─return (late)→ returned
 //! any state not yet decided ─withdraw→ withdrawn
 //! ```
+//!
+//! A submission is never refused for what it lacks ([`SubmissionWarnings`]). When the
+//! notice limit runs out, qidi records `deem_accept` ([`deemed_acceptance`]); every
+//! clock that ends is kept with its lateness ([`clock_record`]).
 //!
 //! Acceptance and the start of review are one step: accepting an item decided at the
 //! deployment's own level puts it under review at once; accepting an item whose
