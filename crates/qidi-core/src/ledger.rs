@@ -9,6 +9,7 @@ use crate::role::Role;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 
 // ---------------------------------------------------------------------------
 // Campaigns
@@ -199,6 +200,74 @@ pub struct LedgerLine {
     pub due_on: Option<NaiveDate>,
 }
 
+/// Which line of a department ledger: (project code, item type code). A project has
+/// one pending item of each item type.
+pub type LineKey = (String, String);
+
+/// The fields of a ledger line in canonical order: (identifier, Chinese label).
+pub const LINE_FIELDS: [(&str, &str); 10] = [
+    ("project_code", "项目代码"),
+    ("project_name", "项目名称"),
+    ("owner", "项目单位"),
+    ("initiating_department", "立项部门"),
+    ("item_type", "待批事项"),
+    ("handling_department", "办理部门"),
+    ("check_result", "核查情况"),
+    ("responsible_person", "责任人"),
+    ("acceptance_status", "受理情况"),
+    ("due_on", "完成时限"),
+];
+
+impl LedgerLine {
+    pub fn key(&self) -> LineKey {
+        (self.project_code.clone(), self.item_type.clone())
+    }
+
+    /// The values in [`LINE_FIELDS`] order, as the canonical text writes them.
+    pub fn fields(&self) -> [Option<String>; 10] {
+        [
+            Some(self.project_code.clone()),
+            Some(self.project_name.clone()),
+            self.owner.clone(),
+            self.initiating_department.clone(),
+            Some(self.item_type.clone()),
+            Some(self.handling_department.clone()),
+            self.check_result.clone(),
+            self.responsible_person.clone(),
+            self.acceptance_status.clone(),
+            self.due_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        ]
+    }
+
+    fn from_fields(f: Vec<Option<String>>) -> Option<LedgerLine> {
+        let [code, name, owner, initiating, item_type, handling, result, person, acceptance, due]: [Option<String>;
+            10] = f.try_into().ok()?;
+        let due_on = match due {
+            Some(d) => Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()?),
+            None => None,
+        };
+        Some(LedgerLine {
+            project_code: code?,
+            project_name: name?,
+            owner,
+            initiating_department: initiating,
+            item_type: item_type?,
+            handling_department: handling?,
+            check_result: result,
+            responsible_person: person,
+            acceptance_status: acceptance,
+            due_on,
+        })
+    }
+}
+
+/// Whether the check report of a ledger's pending item is still missing: no check
+/// result written, or a check-list row for it that its handling department has not
+/// answered yet.
+pub fn check_missing(check_result: Option<&str>, unanswered_on_a_check_list: bool) -> bool {
+    unanswered_on_a_check_list || check_result.is_none_or(|r| r.trim().is_empty())
+}
+
 /// What a banner ledger aggregates: one signed department ledger version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BannerPart {
@@ -226,23 +295,20 @@ impl CanonicalLedger {
         sorted.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)));
         let mut text = format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department));
         for l in sorted {
-            let due = l.due_on.map(|d| d.format("%Y-%m-%d").to_string());
-            let fields: [Option<&str>; 10] = [
-                Some(&l.project_code),
-                Some(&l.project_name),
-                l.owner.as_deref(),
-                l.initiating_department.as_deref(),
-                Some(&l.item_type),
-                Some(&l.handling_department),
-                l.check_result.as_deref(),
-                l.responsible_person.as_deref(),
-                l.acceptance_status.as_deref(),
-                due.as_deref(),
-            ];
-            text.push_str(&serde_json::to_string(&fields).expect("strings serialise"));
+            text.push_str(&serde_json::to_string(&l.fields()).expect("strings serialise"));
             text.push('\n');
         }
         CanonicalLedger { text, items: lines.len() as u64 }
+    }
+
+    /// The lines of a department ledger's canonical text, read back (the inverse of
+    /// [`CanonicalLedger::department`]); `None` if the text is not one.
+    pub fn parse_department(text: &str) -> Option<Vec<LedgerLine>> {
+        let mut rows = text.split_terminator('\n');
+        if !rows.next()?.starts_with(&format!("{CANONICAL_TAG} department ")) {
+            return None;
+        }
+        rows.map(|row| LedgerLine::from_fields(serde_json::from_str(row).ok()?)).collect()
     }
 
     /// A banner ledger: the signed department versions it aggregates, by department code.
@@ -373,6 +439,14 @@ pub enum SignError {
     Stale,
     #[error("台账为空，无需签字")]
     Empty,
+    #[error("本部门台账已签齐形成基线：此后的新增/变更在“新增/变更，待签认”中逐项签认，无需重签整本台账")]
+    AlreadyFixed,
+    #[error("台账尚未签齐形成基线，没有可签认的新增/变更")]
+    NotFixed,
+    #[error("没有待签认的新增/变更")]
+    NoChanges,
+    #[error("尚有 {0} 项待批事项缺少核查情况（核查清单未反馈或未填写核查情况）：请确认知悉后再签字")]
+    MissingChecks(u64),
 }
 
 /// A request to sign: who asks, in which capacity, for which ledger, having seen which hash.
@@ -387,24 +461,28 @@ pub struct SignRequest<'a> {
     pub ledger_department: Option<&'a str>,
     /// The hash the signer was shown.
     pub seen_hash: &'a str,
+    /// The signer was shown how many check results are missing and signs anyway.
+    pub missing_checks_confirmed: bool,
 }
 
-/// The ledger as it stands when the signature is asked for.
+/// The ledger (or the change set) as it stands when the signature is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerNow<'a> {
     pub hash: &'a str,
+    /// Lines of the ledger; for a change set, the changes it confirms.
     pub items: u64,
-    /// Capacities that have already signed the version with this hash.
+    /// Capacities that have already signed the version (or change set) with this hash.
     pub signed: &'a [Capacity],
+    /// Whether the department ledger is fixed: some version of it carries every signature.
+    pub fixed: bool,
+    /// Pending items it lists whose check report is missing ([`check_missing`]).
+    pub missing_checks: u64,
 }
 
-/// Who may sign which ledger version in which capacity: the right role (a department
-/// head only for the own department), the hash the signer saw is the current one, the
-/// capacities before this one have signed the same version, and nobody twice.
-pub fn check_signature(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(), SignError> {
+/// The right role for the capacity, and a department head only for the own department.
+fn check_signer(req: &SignRequest<'_>) -> Result<(), SignError> {
     let capacity = req.capacity;
-    let needed = req.kind.capacities();
-    if !needed.contains(&capacity) {
+    if !req.kind.capacities().contains(&capacity) {
         return Err(SignError::NotForThisLedger(capacity));
     }
     if req.role != capacity.role() {
@@ -415,16 +493,16 @@ pub fn check_signature(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(),
     {
         return Err(SignError::OtherDepartment);
     }
-    if req.seen_hash != now.hash {
-        return Err(SignError::Stale);
-    }
-    if now.items == 0 {
-        return Err(SignError::Empty);
-    }
+    Ok(())
+}
+
+/// Nobody twice, in order, and missing check results seen and confirmed.
+fn check_turn(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(), SignError> {
+    let capacity = req.capacity;
     if now.signed.contains(&capacity) {
         return Err(SignError::AlreadySigned(capacity));
     }
-    for c in needed {
+    for c in req.kind.capacities() {
         if *c == capacity {
             break;
         }
@@ -432,7 +510,49 @@ pub fn check_signature(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(),
             return Err(SignError::OutOfOrder(*c));
         }
     }
+    if now.missing_checks > 0 && !req.missing_checks_confirmed {
+        return Err(SignError::MissingChecks(now.missing_checks));
+    }
     Ok(())
+}
+
+/// Who may sign which ledger version in which capacity: the right role (a department
+/// head only for the own department), the hash the signer saw is the current one, the
+/// capacities before this one have signed the same version, nobody twice, and missing
+/// check results confirmed. A department ledger is signed whole once: after it is fixed,
+/// changes to it are confirmed as change sets ([`check_change_confirmation`]).
+pub fn check_signature(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(), SignError> {
+    check_signer(req)?;
+    if req.kind == LedgerKind::Department && now.fixed {
+        return Err(SignError::AlreadyFixed);
+    }
+    if req.seen_hash != now.hash {
+        return Err(SignError::Stale);
+    }
+    if now.items == 0 {
+        return Err(SignError::Empty);
+    }
+    check_turn(req, now)
+}
+
+/// Who may confirm the changes to a fixed department ledger (新增/变更，待签认): the
+/// signatories of the ledger, in the same order, each once, having seen this change
+/// set's hash; only once the ledger is fixed, and only when there is something to confirm.
+pub fn check_change_confirmation(req: &SignRequest<'_>, now: &LedgerNow<'_>) -> Result<(), SignError> {
+    if req.kind != LedgerKind::Department {
+        return Err(SignError::NotForThisLedger(req.capacity));
+    }
+    check_signer(req)?;
+    if !now.fixed {
+        return Err(SignError::NotFixed);
+    }
+    if req.seen_hash != now.hash {
+        return Err(SignError::Stale);
+    }
+    if now.items == 0 {
+        return Err(SignError::NoChanges);
+    }
+    check_turn(req, now)
 }
 
 /// Whether a version carries every signature its kind needs: then it is fixed.
@@ -440,21 +560,28 @@ pub fn fully_signed(kind: LedgerKind, signed: &[Capacity]) -> bool {
     kind.capacities().iter().all(|c| signed.contains(c))
 }
 
-/// How a signature stands against the ledger as it is now.
+/// How a signature stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureState {
-    /// The signed hash is the hash of the ledger now.
+    /// What was signed still holds: the ledger is the signed version, less what left
+    /// it by reduction, plus changes the signatories confirmed.
     Matches,
-    /// The ledger has changed since: the signature covers an earlier version only.
+    /// The signed version holds, and lines were added to it or changed since: those
+    /// changes (not the whole ledger) wait for the signatories' confirmation.
+    ChangesPending,
+    /// A version that was never fixed, and the ledger has changed since: it must be
+    /// signed again (or a change set its signatories no longer agree with).
     Outdated,
     /// The stored content no longer gives the signed hash: tampering.
     Broken,
 }
 
 impl SignatureState {
-    /// `signed_hash` is what the signature bound, `stored_content` the version's stored
-    /// canonical text, `current_hash` the hash of the ledger now.
+    /// By hash: `signed_hash` is what the signature bound, `stored_content` the
+    /// version's stored canonical text, `current_hash` the hash it must still have (the
+    /// banner ledger's now, a department ledger's now while it is not fixed, a change
+    /// set's own once confirmed).
     pub fn of(signed_hash: &str, stored_content: &str, current_hash: &str) -> SignatureState {
         if content_hash(stored_content) != signed_hash {
             SignatureState::Broken
@@ -464,12 +591,208 @@ impl SignatureState {
             SignatureState::Outdated
         }
     }
+
+    /// A signature of the version that fixed a department ledger: it holds while the
+    /// stored content gives the signed hash. Reductions never touch it; changes to the
+    /// signed content ([`diff_lines`]) not yet confirmed show as pending.
+    pub fn of_fixed(signed_hash: &str, stored_content: &str, pending_changes: usize) -> SignatureState {
+        if content_hash(stored_content) != signed_hash {
+            SignatureState::Broken
+        } else if pending_changes == 0 {
+            SignatureState::Matches
+        } else {
+            SignatureState::ChangesPending
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
-            SignatureState::Matches => "与当前台账一致",
+            SignatureState::Matches => "与签字版本一致",
+            SignatureState::ChangesPending => "新增/变更，待签认",
             SignatureState::Outdated => "与当前台账不一致（台账已变化）",
             SignatureState::Broken => "校验失败：签字版本内容被改动",
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Changes to the signed content, and the change sets that confirm them
+// ---------------------------------------------------------------------------
+
+/// How a line differs from the signed content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Not in the signed content: found later (补录, or a later import).
+    Added,
+    /// In the signed content with other values (a deadline, a check report …).
+    Changed,
+    /// In the signed content, no longer in the ledger, and not left by reduction.
+    Dropped,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Dropped => "dropped",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "新增",
+            ChangeKind::Changed => "变更",
+            ChangeKind::Dropped => "不再列入",
+        }
+    }
+}
+
+/// One field of a line that differs: before → after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// Its identifier in [`LINE_FIELDS`].
+    pub field: &'static str,
+    pub label: &'static str,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One line of the ledger that differs from the signed content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineChange {
+    pub kind: ChangeKind,
+    pub project_code: String,
+    pub item_type: String,
+    /// As signed (None when added).
+    pub before: Option<LedgerLine>,
+    /// As now (None when dropped).
+    pub after: Option<LedgerLine>,
+}
+
+impl LineChange {
+    pub fn key(&self) -> LineKey {
+        (self.project_code.clone(), self.item_type.clone())
+    }
+
+    /// What differs, field by field, apart from the line's key (project code and item
+    /// type): for an added line its values, for a dropped one what it had.
+    pub fn fields(&self) -> Vec<FieldChange> {
+        let none: [Option<String>; 10] = Default::default();
+        let before = self.before.as_ref().map_or(none.clone(), LedgerLine::fields);
+        let after = self.after.as_ref().map_or(none, LedgerLine::fields);
+        LINE_FIELDS
+            .iter()
+            .zip(before.into_iter().zip(after))
+            .filter(|((field, _), (b, a))| !matches!(*field, "project_code" | "item_type") && b != a)
+            .map(|((field, label), (before, after))| FieldChange { field, label, before, after })
+            .collect()
+    }
+}
+
+/// The ledger now against its signed content, line by line by (project code, item
+/// type). `reduced` are the lines that left the baseline by reduction (approved, or
+/// removed with an approved removal), read from the baseline itself: they are never a
+/// change, whether they are still listed or not. Every other difference is one: a line
+/// added, a line with other values, a signed line that is gone. Sorted by key.
+pub fn diff_lines(signed: &[LedgerLine], current: &[LedgerLine], reduced: &BTreeSet<LineKey>) -> Vec<LineChange> {
+    let signed: BTreeMap<LineKey, &LedgerLine> =
+        signed.iter().map(|l| (l.key(), l)).filter(|(k, _)| !reduced.contains(k)).collect();
+    let current: BTreeMap<LineKey, &LedgerLine> =
+        current.iter().map(|l| (l.key(), l)).filter(|(k, _)| !reduced.contains(k)).collect();
+    let keys: BTreeSet<&LineKey> = signed.keys().chain(current.keys()).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (before, after) = (signed.get(k).copied(), current.get(k).copied());
+            let kind = match (before, after) {
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Dropped,
+                (Some(b), Some(a)) if b != a => ChangeKind::Changed,
+                _ => return None,
+            };
+            Some(LineChange {
+                kind,
+                project_code: k.0.clone(),
+                item_type: k.1.clone(),
+                before: before.cloned(),
+                after: after.cloned(),
+            })
+        })
+        .collect()
+}
+
+/// The signed content once `changes` are confirmed: added lines in, changed ones as
+/// they are now, dropped ones out. Lines left by reduction stay as they were signed.
+pub fn apply_changes(signed: &[LedgerLine], changes: &[LineChange]) -> Vec<LedgerLine> {
+    let mut lines: BTreeMap<LineKey, LedgerLine> = signed.iter().map(|l| (l.key(), l.clone())).collect();
+    for c in changes {
+        match &c.after {
+            Some(a) => lines.insert(c.key(), a.clone()),
+            None => lines.remove(&c.key()),
+        };
+    }
+    lines.into_values().collect()
+}
+
+/// A change set: the changes to a fixed department ledger that its signatories confirm
+/// instead of signing the whole ledger again, bound to its own hash. The text is a head
+/// line (tag, `changes`, region, department, the hash of the signed content it starts
+/// from and the hash of the signed content once confirmed), then one JSON array per
+/// change, sorted by key: `[kind, fields as signed or null, fields now or null]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSet {
+    pub text: String,
+    pub from_hash: String,
+    pub to_hash: String,
+    /// The signed content once confirmed.
+    pub result: CanonicalLedger,
+    pub changes: u64,
+}
+
+impl ChangeSet {
+    /// The change set confirming `changes` to the signed content `signed`.
+    pub fn of(region: &str, department: &str, signed: &[LedgerLine], changes: &[LineChange]) -> ChangeSet {
+        let from_hash = CanonicalLedger::department(region, department, signed).hash();
+        let result = CanonicalLedger::department(region, department, &apply_changes(signed, changes));
+        let to_hash = result.hash();
+        let mut text = format!(
+            "{CANONICAL_TAG} changes {} {} {} {}\n",
+            json_str(region),
+            json_str(department),
+            json_str(&from_hash),
+            json_str(&to_hash)
+        );
+        let mut sorted: Vec<&LineChange> = changes.iter().collect();
+        sorted.sort_by_key(|c| c.key());
+        for c in sorted {
+            let row = (c.kind, c.before.as_ref().map(LedgerLine::fields), c.after.as_ref().map(LedgerLine::fields));
+            text.push_str(&serde_json::to_string(&row).expect("serialises"));
+            text.push('\n');
+        }
+        ChangeSet { text, from_hash, to_hash, result, changes: changes.len() as u64 }
+    }
+
+    pub fn hash(&self) -> String {
+        content_hash(&self.text)
+    }
+
+    /// The (from, to) hashes a change set's text names on its head line.
+    pub fn ends(text: &str) -> Option<(String, String)> {
+        let head = text.lines().next()?.strip_prefix(&format!("{CANONICAL_TAG} changes "))?;
+        let parts: Vec<String> =
+            serde_json::Deserializer::from_str(head).into_iter::<String>().collect::<Result<_, _>>().ok()?;
+        match <[String; 4]>::try_from(parts) {
+            Ok([_, _, from, to]) => Some((from, to)),
+            Err(_) => None,
+        }
+    }
+
+    /// Whether a stored change set holds together: its text gives the signed hash, and
+    /// the stored result is the signed content its head line says it leads to.
+    pub fn intact(signed_hash: &str, text: &str, result_text: &str) -> bool {
+        content_hash(text) == signed_hash
+            && Self::ends(text).is_some_and(|(_, to)| content_hash(result_text) == to)
+            && CanonicalLedger::parse_department(result_text).is_some()
     }
 }
 
@@ -1091,9 +1414,16 @@ mod tests {
     fn signing_rules() {
         use Capacity::*;
         let sign = |role, cap, kind, ud: Option<&str>, ld: Option<&str>, already: &[Capacity], seen: &str| {
-            let req =
-                SignRequest { role, capacity: cap, kind, user_department: ud, ledger_department: ld, seen_hash: seen };
-            check_signature(&req, &LedgerNow { hash: "h", items: 3, signed: already })
+            let req = SignRequest {
+                role,
+                capacity: cap,
+                kind,
+                user_department: ud,
+                ledger_department: ld,
+                seen_hash: seen,
+                missing_checks_confirmed: false,
+            };
+            check_signature(&req, &LedgerNow { hash: "h", items: 3, signed: already, fixed: false, missing_checks: 0 })
         };
         let dept = LedgerKind::Department;
         assert_eq!(sign(Role::DepartmentHead, DepartmentHead, dept, Some("fgw"), Some("fgw"), &[], "h"), Ok(()));
@@ -1135,15 +1465,235 @@ mod tests {
                     kind: LedgerKind::Banner,
                     user_department: None,
                     ledger_department: None,
-                    seen_hash: "h"
+                    seen_hash: "h",
+                    missing_checks_confirmed: false,
                 },
-                &LedgerNow { hash: "h", items: 0, signed: &[] }
+                &LedgerNow { hash: "h", items: 0, signed: &[], fixed: false, missing_checks: 0 }
             ),
             Err(SignError::Empty)
         );
         assert!(fully_signed(dept, &[Leader, DepartmentHead]));
         assert!(!fully_signed(dept, &[DepartmentHead]));
         assert!(fully_signed(LedgerKind::Banner, &[Office]));
+    }
+
+    fn head(seen: &str, confirmed: bool) -> SignRequest<'_> {
+        SignRequest {
+            role: Role::DepartmentHead,
+            capacity: Capacity::DepartmentHead,
+            kind: LedgerKind::Department,
+            user_department: Some("fgw"),
+            ledger_department: Some("fgw"),
+            seen_hash: seen,
+            missing_checks_confirmed: confirmed,
+        }
+    }
+
+    #[test]
+    fn missing_check_results_must_be_seen_and_confirmed_before_signing() {
+        assert!(check_missing(None, false));
+        assert!(check_missing(Some("  "), false));
+        assert!(check_missing(Some("材料齐全"), true), "a check list not yet answered");
+        assert!(!check_missing(Some("材料齐全"), false));
+        let now = LedgerNow { hash: "h", items: 4, signed: &[], fixed: false, missing_checks: 2 };
+        let refused = check_signature(&head("h", false), &now);
+        assert_eq!(refused, Err(SignError::MissingChecks(2)));
+        assert!(refused.unwrap_err().to_string().contains("尚有 2 项待批事项缺少核查情况"));
+        assert_eq!(check_signature(&head("h", true), &now), Ok(()));
+        // Other refusals come first: the count is asked for only when the rest is right.
+        assert_eq!(check_signature(&head("old", false), &now), Err(SignError::Stale));
+        let none_missing = LedgerNow { missing_checks: 0, ..now.clone() };
+        assert_eq!(check_signature(&head("h", false), &none_missing), Ok(()));
+        // The same for a change set whose lines lack check results.
+        let set = LedgerNow { fixed: true, ..now };
+        assert_eq!(check_change_confirmation(&head("h", false), &set), Err(SignError::MissingChecks(2)));
+        assert_eq!(check_change_confirmation(&head("h", true), &set), Ok(()));
+    }
+
+    #[test]
+    fn a_fixed_department_ledger_confirms_change_sets_instead_of_signing_again() {
+        let fixed = LedgerNow { hash: "h", items: 4, signed: &[], fixed: true, missing_checks: 0 };
+        assert_eq!(check_signature(&head("h", false), &fixed), Err(SignError::AlreadyFixed));
+        let open = LedgerNow { fixed: false, ..fixed.clone() };
+        assert_eq!(check_change_confirmation(&head("h", false), &open), Err(SignError::NotFixed));
+        assert_eq!(check_change_confirmation(&head("h", false), &fixed), Ok(()));
+        assert_eq!(check_change_confirmation(&head("x", false), &fixed), Err(SignError::Stale));
+        let nothing = LedgerNow { items: 0, ..fixed.clone() };
+        assert_eq!(check_change_confirmation(&head("h", false), &nothing), Err(SignError::NoChanges));
+        // The leader second, once; the office never; the banner has no change sets.
+        let leader =
+            SignRequest { role: Role::Leader, capacity: Capacity::Leader, user_department: None, ..head("h", false) };
+        assert_eq!(check_change_confirmation(&leader, &fixed), Err(SignError::OutOfOrder(Capacity::DepartmentHead)));
+        let head_signed = LedgerNow { signed: &[Capacity::DepartmentHead], ..fixed.clone() };
+        assert_eq!(check_change_confirmation(&leader, &head_signed), Ok(()));
+        let both = LedgerNow { signed: &[Capacity::DepartmentHead, Capacity::Leader], ..fixed.clone() };
+        assert_eq!(check_change_confirmation(&leader, &both), Err(SignError::AlreadySigned(Capacity::Leader)));
+        let other = SignRequest { user_department: Some("gxj"), ..head("h", false) };
+        assert_eq!(check_change_confirmation(&other, &fixed), Err(SignError::OtherDepartment));
+        let office = SignRequest {
+            role: Role::Office,
+            capacity: Capacity::Office,
+            kind: LedgerKind::Banner,
+            user_department: None,
+            ledger_department: None,
+            ..head("h", false)
+        };
+        assert_eq!(check_change_confirmation(&office, &fixed), Err(SignError::NotForThisLedger(Capacity::Office)));
+        // The banner ledger is signed again whenever its parts change.
+        assert_eq!(check_signature(&office, &fixed), Ok(()));
+    }
+
+    fn lines() -> Vec<LedgerLine> {
+        vec![
+            line("2022-152529-44-01-000001", "land"),
+            line("2022-152529-44-01-000001", "eia"),
+            line("2022-152529-44-01-000002", "water"),
+            line("2022-152529-44-01-000003", "forest"),
+        ]
+    }
+
+    fn key(code: &str, item: &str) -> LineKey {
+        (code.to_string(), item.to_string())
+    }
+
+    /// The state of a fixed version's signature with the ledger as `current`.
+    fn state_now(signed: &[LedgerLine], current: &[LedgerLine], reduced: &BTreeSet<LineKey>) -> SignatureState {
+        let text = CanonicalLedger::department("152529", "fgw", signed).text;
+        SignatureState::of_fixed(&content_hash(&text), &text, diff_lines(signed, current, reduced).len())
+    }
+
+    #[test]
+    fn reductions_never_change_what_was_signed() {
+        let signed = lines();
+        let mut reduced = BTreeSet::new();
+        assert!(diff_lines(&signed, &signed, &reduced).is_empty());
+        assert_eq!(state_now(&signed, &signed, &reduced), SignatureState::Matches);
+        // Approved: the item is granted and leaves the ledger; the baseline says so.
+        let mut current = signed.clone();
+        current.remove(0);
+        reduced.insert(key("2022-152529-44-01-000001", "land"));
+        assert!(diff_lines(&signed, &current, &reduced).is_empty());
+        assert_eq!(state_now(&signed, &current, &reduced), SignatureState::Matches);
+        // Removed with an approved removal: the item may still be listed as pending.
+        reduced.insert(key("2022-152529-44-01-000002", "water"));
+        assert_eq!(state_now(&signed, &current, &reduced), SignatureState::Matches);
+        // A project removed from the library: all of its lines go.
+        current.retain(|l| l.project_code != "2022-152529-44-01-000003");
+        reduced.insert(key("2022-152529-44-01-000003", "forest"));
+        assert_eq!(state_now(&signed, &current, &reduced), SignatureState::Matches);
+        // A reduced line that still changes (a late answer on a removed item) is no change either.
+        let water = current.iter_mut().find(|l| l.item_type == "water").unwrap();
+        water.due_on = Some(ymd(2023, 1, 1));
+        assert_eq!(state_now(&signed, &current, &reduced), SignatureState::Matches);
+    }
+
+    #[test]
+    fn absence_alone_is_not_a_reduction() {
+        let signed = lines();
+        let mut current = signed.clone();
+        current.remove(0);
+        let changes = diff_lines(&signed, &current, &BTreeSet::new());
+        assert_eq!(changes.len(), 1);
+        assert_eq!((changes[0].kind, changes[0].item_type.as_str()), (ChangeKind::Dropped, "land"));
+        assert_eq!(changes[0].after, None);
+        assert_eq!(state_now(&signed, &current, &BTreeSet::new()), SignatureState::ChangesPending);
+    }
+
+    #[test]
+    fn an_added_item_or_a_changed_deadline_is_a_change_listed_with_before_and_after() {
+        let signed = lines();
+        let reduced = BTreeSet::from([key("2022-152529-44-01-000001", "land")]);
+        let mut current: Vec<LedgerLine> = signed[1..].to_vec();
+        current.push(line("2022-152529-44-01-000002", "energy"));
+        current[0].due_on = Some(ymd(2022, 12, 31));
+        current[0].check_result = Some("环评报告书已受理".into());
+        let changes = diff_lines(&signed, &current, &reduced);
+        assert_eq!(state_now(&signed, &current, &reduced), SignatureState::ChangesPending);
+        let summary: Vec<(ChangeKind, &str, &str)> =
+            changes.iter().map(|c| (c.kind, c.project_code.as_str(), c.item_type.as_str())).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (ChangeKind::Changed, "2022-152529-44-01-000001", "eia"),
+                (ChangeKind::Added, "2022-152529-44-01-000002", "energy"),
+            ]
+        );
+        let fields = changes[0].fields();
+        assert_eq!(
+            fields,
+            vec![
+                FieldChange {
+                    field: "check_result",
+                    label: "核查情况",
+                    before: Some("材料齐全".into()),
+                    after: Some("环评报告书已受理".into())
+                },
+                FieldChange {
+                    field: "due_on",
+                    label: "完成时限",
+                    before: Some("2022-09-30".into()),
+                    after: Some("2022-12-31".into())
+                },
+            ]
+        );
+        let added = changes[1].fields();
+        assert!(added.iter().all(|f| f.before.is_none() && f.after.is_some()));
+        assert!(added.iter().any(|f| f.label == "办理部门"));
+        assert_eq!(ChangeKind::Added.label_zh(), "新增");
+        assert_eq!(SignatureState::ChangesPending.label_zh(), "新增/变更，待签认");
+        assert_eq!(SignatureState::Matches.label_zh(), "与签字版本一致");
+    }
+
+    #[test]
+    fn a_confirmed_change_set_restores_validity() {
+        let signed = lines();
+        let reduced = BTreeSet::from([key("2022-152529-44-01-000001", "land")]);
+        let mut current: Vec<LedgerLine> = signed[1..].to_vec();
+        current[0].due_on = Some(ymd(2022, 12, 31));
+        current.push(line("2022-152529-44-01-000002", "energy"));
+        current.retain(|l| l.item_type != "forest");
+        let changes = diff_lines(&signed, &current, &reduced);
+        assert_eq!(changes.len(), 3);
+        let set = ChangeSet::of("152529", "fgw", &signed, &changes);
+        assert_eq!(set.changes, 3);
+        assert_eq!(set.from_hash, CanonicalLedger::department("152529", "fgw", &signed).hash());
+        assert_eq!(ChangeSet::ends(&set.text), Some((set.from_hash.clone(), set.to_hash.clone())));
+        assert!(ChangeSet::intact(&set.hash(), &set.text, &set.result.text));
+        assert!(!ChangeSet::intact(&set.hash(), &set.text.replace("2022-12-31", "2023-12-31"), &set.result.text));
+        assert!(!ChangeSet::intact(&set.hash(), &set.text, &set.result.text.replace("fgw", "gxj")));
+        // Confirmed: the signed content is the result, and nothing is pending.
+        let confirmed = CanonicalLedger::parse_department(&set.result.text).unwrap();
+        assert!(diff_lines(&confirmed, &current, &reduced).is_empty());
+        assert_eq!(state_now(&confirmed, &current, &reduced), SignatureState::Matches);
+        // The reduced line stays in the signed content as it was signed.
+        assert!(confirmed.iter().any(|l| l.item_type == "land"));
+        assert!(!confirmed.iter().any(|l| l.item_type == "forest"));
+        // A change set is its content: another change, another hash; the order of the
+        // changes does not matter.
+        let mut reversed = changes.clone();
+        reversed.reverse();
+        assert_eq!(ChangeSet::of("152529", "fgw", &signed, &reversed).hash(), set.hash());
+        assert_ne!(ChangeSet::of("152529", "fgw", &signed, &changes[..2]).hash(), set.hash());
+        assert!(set.text.starts_with("qidi-ledger-v1 changes \"152529\" \"fgw\" "));
+        assert_eq!(set.text.lines().nth(1).unwrap().split(',').next(), Some("[\"changed\""));
+    }
+
+    #[test]
+    fn canonical_text_reads_back() {
+        let mut l = lines();
+        l[1].owner = None;
+        l[2].due_on = None;
+        l[3].project_name = "引号\"与\\反斜杠\n第二行 😀".into();
+        let c = CanonicalLedger::department("152529", "fgw", &l);
+        let back = CanonicalLedger::parse_department(&c.text).unwrap();
+        assert_eq!(CanonicalLedger::department("152529", "fgw", &back), c);
+        assert_eq!(back.len(), 4);
+        assert_eq!(
+            CanonicalLedger::parse_department(CanonicalLedger::department("152529", "fgw", &[]).text.as_str()),
+            Some(vec![])
+        );
+        assert_eq!(CanonicalLedger::parse_department("qidi-ledger-v1 banner \"152529\"\n"), None);
+        assert_eq!(CanonicalLedger::parse_department(&c.text.replace("2022-09-30", "2022-13-30")), None);
     }
 
     #[test]

@@ -38,7 +38,8 @@ impl Store {
         for (name, department, capacity) in signers {
             let Some(user) = self.user_by_username(name).await? else { continue };
             let state = self.ledger_state(region, department).await?;
-            self.sign_ledger(region, department, capacity, &state.current_hash, &user).await?;
+            // The demo signs its ledgers as they are: the missing check results are acknowledged.
+            self.sign_ledger(region, department, capacity, &state.current_hash, true, &user).await?;
         }
         Ok(())
     }

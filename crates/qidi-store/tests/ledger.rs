@@ -3,7 +3,7 @@
 //! and a fixed ledger takes later items as additions.
 
 use chrono::NaiveDate;
-use qidi_core::ledger::{Capacity, CheckAnswer};
+use qidi_core::ledger::{Capacity, ChangeKind, CheckAnswer, Decision, RemovalKind, RemovalReason, SignatureState};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Role};
 use qidi_office::{ImportedItem, ImportedProject, LedgerImport, RowIssue};
@@ -234,10 +234,18 @@ async fn check_lists_show_missing_answers_and_fixed_ledgers_take_additions() {
         assert_eq!(rows.iter().filter(|r| r.answered_at.is_some()).count(), 1);
         assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'check_report.answer'").await, 1);
 
-        // Fix fgw's ledger, then a later import adds an item: an addition.
-        let hash = store.ledger_state(&banner(), Some(&fgw)).await.unwrap().current_hash;
-        store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, &fgw_head).await.unwrap();
-        let out = store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, &leader).await.unwrap();
+        // Fix fgw's ledger, then a later import adds an item: an addition. sthj has not
+        // answered for eia yet: each signer confirms knowing that one check is missing.
+        let state = store.ledger_state(&banner(), Some(&fgw)).await.unwrap();
+        assert_eq!(state.missing_checks, 1);
+        let hash = state.current_hash;
+        let refused = store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, false, &fgw_head).await;
+        assert!(
+            matches!(refused, Err(qidi_store::StoreError::Conflict(ref m)) if m.contains("尚有 1 项待批事项缺少核查情况")),
+            "{refused:?}"
+        );
+        store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, true, &fgw_head).await.unwrap();
+        let out = store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, true, &leader).await.unwrap();
         assert_eq!((out.fully_signed, out.baseline_added), (true, 2));
         let mut l = sample();
         l.projects[0].items.push(item("energy_review", "fgw", None));
@@ -350,6 +358,206 @@ async fn an_upload_is_imported_once_even_when_confirmed_twice_at_once() {
         assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'ledger.import'").await, 1);
         assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 2);
         assert!(store.ledger_upload(&office, &token).await.unwrap().is_none(), "claimed with the import");
+    })
+    .await;
+}
+
+/// Every signature of a ledger state, as (capacity, state).
+fn states(s: &qidi_store::baseline::LedgerState) -> Vec<(Capacity, SignatureState)> {
+    s.versions.iter().flat_map(|v| v.signatures.iter()).map(|g| (g.capacity, g.state)).collect()
+}
+
+#[tokio::test]
+async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        store.import_ledger(&banner(), &sample(), None, false).await.unwrap();
+        let fgw_head = user(&store, "fgw_head", Role::DepartmentHead, Some("fgw")).await;
+        let leader = user(&store, "leader", Role::Leader, None).await;
+        let office = user(&store, "office", Role::Office, None).await;
+        let zrzy = user(&store, "zrzy_handler", Role::Handler, Some("zrzy")).await;
+        let fgw = fgw_head.department_id.clone().unwrap();
+        let r = banner();
+        let state = || {
+            let (store, fgw) = (store.clone(), fgw.clone());
+            async move { store.ledger_state(&banner(), Some(&fgw)).await.unwrap() }
+        };
+        let banner_states = || {
+            let store = store.clone();
+            async move { states(&store.ledger_state(&banner(), None).await.unwrap()) }
+        };
+        let valid = vec![(Capacity::DepartmentHead, SignatureState::Matches), (Capacity::Leader, SignatureState::Matches)];
+        let pending = vec![
+            (Capacity::DepartmentHead, SignatureState::ChangesPending),
+            (Capacity::Leader, SignatureState::ChangesPending),
+        ];
+
+        // Fixed: the department head, the leader; then the banner ledger by the office.
+        let hash = state().await.current_hash;
+        assert!(store.confirm_changes(&r, &fgw, Capacity::DepartmentHead, &hash, false, &fgw_head).await.is_err(), "not fixed yet");
+        store.sign_ledger(&r, Some(&fgw), Capacity::DepartmentHead, &hash, false, &fgw_head).await.unwrap();
+        store.sign_ledger(&r, Some(&fgw), Capacity::Leader, &hash, false, &leader).await.unwrap();
+        let banner_hash = store.ledger_state(&r, None).await.unwrap().current_hash;
+        store.sign_ledger(&r, None, Capacity::Office, &banner_hash, false, &office).await.unwrap();
+        let s = state().await;
+        assert_eq!(states(&s), valid);
+        assert!(s.changes.is_empty() && s.change_set.is_none());
+        let signed = s.signed.clone().unwrap();
+        assert_eq!((signed.items, signed.reduced, signed.hash.as_str()), (2, 0, hash.as_str()));
+        assert_eq!(banner_states().await, vec![(Capacity::Office, SignatureState::Matches)]);
+
+        // An approved removal of one item reduces the baseline: the item is still
+        // pending, and the baseline, not its absence, says it left. No signature moves.
+        let p101: String = sqlx::query("SELECT id FROM projects WHERE code = '2022-152529-44-01-000101'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let item_of = |code: &'static str| {
+            let store = store.clone();
+            async move {
+                sqlx::query("SELECT i.id FROM pending_items i JOIN item_types t ON t.id = i.item_type_id WHERE t.code = $1")
+                    .bind(code)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap()
+                    .get::<String, _>(0)
+            }
+        };
+        let eia = item_of("eia").await;
+        let removal = qidi_store::baseline::NewRemoval {
+            kind: RemovalKind::Item,
+            project_id: &p101,
+            pending_item_id: Some(&eia),
+            reason: RemovalReason::LandSaving,
+            text: "项目调整选址，不再需要原环评",
+        };
+        let id = store.propose_removal(&r, &removal, &fgw_head).await.unwrap();
+        assert_eq!(store.decide_removal(&id, Decision::Approved, "白旗发改发〔2022〕18号", &office).await.unwrap(), 1);
+        let s = state().await;
+        assert_eq!(states(&s), valid, "a reduction touches no signature");
+        assert_eq!(s.items, 1, "the ledger now lists what is left");
+        assert_eq!(s.signed.as_ref().map(|c| (c.items, c.reduced)), Some((2, 1)));
+        assert!(s.changes.is_empty());
+        assert_eq!(banner_states().await, vec![(Capacity::Office, SignatureState::Matches)]);
+        assert_eq!(store.baseline_progress(&r, None).await.unwrap().total.remaining, 1);
+
+        // A changed deadline and check report of a signed line: a change, listed with
+        // before and after; the whole ledger is not signed again.
+        let land = item_of("land_pre_review").await;
+        let answer = CheckAnswer {
+            check_result: "材料齐全".into(),
+            responsible_person: "王海".into(),
+            acceptance_status: "已受理".into(),
+            due_on: Some(date(2022, 10, 15)),
+        };
+        store.answer_check(&land, answer, &zrzy).await.unwrap();
+        let s = state().await;
+        assert_eq!(states(&s), pending);
+        assert_eq!(s.changes.len(), 1);
+        assert_eq!((s.changes[0].kind, s.changes[0].item_type.as_str()), (ChangeKind::Changed, "land_pre_review"));
+        assert_eq!(s.changes[0].item_type_name, "用地预审与选址");
+        let fields: Vec<(&str, Option<&str>, Option<&str>)> =
+            s.changes[0].fields.iter().map(|f| (f.field, f.before.as_deref(), f.after.as_deref())).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("check_result", Some("已核查"), Some("材料齐全")),
+                ("acceptance_status", None, Some("已受理")),
+                ("due_on", Some("2022-09-30"), Some("2022-10-15")),
+            ]
+        );
+        assert_eq!(banner_states().await, vec![(Capacity::Office, SignatureState::Matches)], "still the signed parts");
+        let refused = store.sign_ledger(&r, Some(&fgw), Capacity::DepartmentHead, &s.current_hash, true, &fgw_head).await;
+        assert!(matches!(refused, Err(qidi_store::StoreError::Conflict(ref m)) if m.contains("逐项签认")), "{refused:?}");
+
+        // The head confirms; meanwhile an item is found later (补录): the set the head
+        // confirmed is no longer the one pending, so the leader cannot confirm it.
+        let first = s.change_set.clone().unwrap().hash;
+        let refused = store.confirm_changes(&r, &fgw, Capacity::Leader, &first, false, &leader).await;
+        assert!(matches!(refused, Err(qidi_store::StoreError::Conflict(ref m)) if m.contains("须先由")), "{refused:?}");
+        let out = store.confirm_changes(&r, &fgw, Capacity::DepartmentHead, &first, false, &fgw_head).await.unwrap();
+        assert!(!out.confirmed);
+        assert_eq!(state().await.change_set.unwrap().signed, vec![Capacity::DepartmentHead]);
+        let energy: String = sqlx::query("SELECT id FROM item_types WHERE code = 'energy_review'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let new = qidi_store::baseline::NewPendingItem { item_type_id: energy, ..Default::default() };
+        assert!(store.add_pending_item(&fgw_head, &p101, &new).await.unwrap().addition);
+        let s = state().await;
+        assert_eq!(s.changes.iter().map(|c| c.kind).collect::<Vec<_>>(), vec![ChangeKind::Added, ChangeKind::Changed]);
+        let second = s.change_set.clone().unwrap();
+        assert_ne!(second.hash, first);
+        assert_eq!((second.signed.clone(), second.missing_checks), (vec![], 1), "the added item has no check result");
+        assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &first, false, &leader).await.is_err(), "stale");
+        assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &second.hash, true, &leader).await.is_err(), "order");
+        let refused = store.confirm_changes(&r, &fgw, Capacity::DepartmentHead, &second.hash, false, &fgw_head).await;
+        assert!(matches!(refused, Err(qidi_store::StoreError::Conflict(ref m)) if m.contains("尚有 1 项")), "{refused:?}");
+        store.confirm_changes(&r, &fgw, Capacity::DepartmentHead, &second.hash, true, &fgw_head).await.unwrap();
+        let out = store.confirm_changes(&r, &fgw, Capacity::Leader, &second.hash, true, &leader).await.unwrap();
+        assert!(out.confirmed);
+        assert_eq!(out.changes, 2);
+
+        // Confirmed: every signature holds, the banner's too, and the signed content has grown.
+        let s = state().await;
+        assert_eq!(states(&s), valid);
+        assert!(s.changes.is_empty() && s.change_set.is_none());
+        let signed = s.signed.clone().unwrap();
+        assert_eq!((signed.items, signed.reduced, signed.confirmed_change_sets), (3, 1, 1));
+        assert_ne!(signed.hash, signed.version_hash);
+        assert_eq!(s.change_sets.len(), 2);
+        let confirmed: Vec<_> = s.change_sets.iter().map(|c| (c.confirmed, c.signatures.len())).collect();
+        assert_eq!(confirmed, vec![(true, 2), (false, 1)], "newest first");
+        assert_eq!(s.change_sets[1].signatures[0].state, SignatureState::Outdated, "the head's first confirmation");
+        assert!(s.change_sets[0].signatures.iter().all(|g| g.state == SignatureState::Matches));
+        assert_eq!(banner_states().await, vec![(Capacity::Office, SignatureState::Matches)]);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'ledger.confirm_changes'").await, 3);
+
+        // The project leaves the library with an approved removal: reductions only.
+        let project = qidi_store::baseline::NewRemoval {
+            kind: RemovalKind::Project,
+            project_id: &p101,
+            pending_item_id: None,
+            reason: RemovalReason::NotGoingAhead,
+            text: "项目单位书面申请不再实施",
+        };
+        let id = store.propose_removal(&r, &project, &fgw_head).await.unwrap();
+        assert_eq!(store.decide_removal(&id, Decision::Approved, "", &office).await.unwrap(), 2);
+        let s = state().await;
+        assert_eq!(states(&s), valid);
+        assert_eq!((s.items, s.signed.as_ref().unwrap().reduced), (0, 3));
+        assert!(s.changes.is_empty());
+
+        // Change sets and their confirmations are the record: never changed, never deleted;
+        // from one signed content only one set is confirmed.
+        for sql in [
+            "UPDATE ledger_change_sets SET result = 'x'",
+            "DELETE FROM ledger_change_sets",
+            "UPDATE ledger_change_signatures SET content_hash = 'x'",
+            "DELETE FROM ledger_change_signatures",
+        ] {
+            assert!(sqlx::query(sql).execute(store.pool()).await.is_err(), "{sql}");
+        }
+        let row = sqlx::query("SELECT ledger_version_id, from_hash, change_set_id FROM ledger_change_signatures WHERE capacity = 'leader'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let twice = sqlx::query(
+            "INSERT INTO ledger_change_signatures (id, region_code, change_set_id, ledger_version_id, from_hash, capacity,
+                content_hash, signer_id, signer_name, signed_at)
+             SELECT $1, '152529', s.id, $2, $3, 'leader', s.content_hash, $4, 'x', 'x'
+             FROM ledger_change_sets s WHERE s.id <> $5",
+        )
+        .bind(qidi_store::new_id())
+        .bind(row.get::<String, _>(0))
+        .bind(row.get::<String, _>(1))
+        .bind(&leader.id)
+        .bind(row.get::<String, _>(2))
+        .execute(store.pool())
+        .await;
+        assert!(twice.is_err(), "a second confirmed set from the same signed content");
     })
     .await;
 }

@@ -16,20 +16,22 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
-    may_answer, may_export, may_import, may_propose_removal, short_hash, AnswerState, BurnDown, Capacity, CheckAnswer,
-    Decision, LedgerKind, Progress, RemovalKind, RemovalReason, SignatureState, REMOVAL_REASONS,
+    check_change_confirmation, check_signature, may_answer, may_export, may_import, may_propose_removal, short_hash,
+    AnswerState, BurnDown, Capacity, ChangeKind, CheckAnswer, Decision, LedgerKind, LedgerNow, Progress, RemovalKind,
+    RemovalReason, SignRequest, SignatureState, REMOVAL_REASONS,
 };
 use qidi_core::role::ScopeLimit;
 use qidi_core::{Role, Scope};
 use qidi_office::{read_ledger_bytes, ExportSheets, ImportOptions, LedgerImport, LedgerWriter, OfficeError, RowIssue};
 use qidi_store::baseline::{
     BaselineRow, CampaignRow, CheckRow, DepartmentProgress, DepartmentRef, LedgerState, NewPendingItem, NewRemoval,
-    ProgressReport, RemovalRow,
+    ProgressReport, RemovalRow, SignatureView,
 };
 use qidi_store::ledger_import::{ImportMode, ImportSummary};
 use qidi_store::users::User;
 use qidi_store::StoreError;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The ledger routes, merged into the application router.
 pub fn routes() -> Router<SharedState> {
@@ -42,6 +44,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/ledger/departments/{code}", get(department))
         .route("/ledger/departments/{code}/push", post(push))
         .route("/ledger/departments/{code}/sign", post(sign_department))
+        .route("/ledger/departments/{code}/changes/sign", post(confirm_changes))
         .route("/ledger/items/{id}/answer", post(answer))
         .route("/ledger/removals", post(propose_removal))
         .route("/ledger/removals/{id}/decide", post(decide_removal))
@@ -176,6 +179,26 @@ struct SigRow {
     signed_at: String,
     state: &'static str,
     state_class: &'static str,
+    /// Check results missing when it was given (the signer confirmed), 0 if none.
+    missing_checks: i64,
+}
+
+impl SigRow {
+    fn of(g: &SignatureView) -> Self {
+        SigRow {
+            capacity: g.capacity.label_zh(),
+            signer: g.signer_name.clone(),
+            signed_at: g.signed_at.chars().take(16).collect::<String>().replace('T', " "),
+            state: g.state.label_zh(),
+            state_class: match g.state {
+                SignatureState::Matches => "ok",
+                SignatureState::ChangesPending => "pending",
+                SignatureState::Outdated => "stale",
+                SignatureState::Broken => "broken",
+            },
+            missing_checks: g.missing_checks,
+        }
+    }
 }
 
 struct VersionRow {
@@ -183,6 +206,45 @@ struct VersionRow {
     short: String,
     items: i64,
     fully_signed: bool,
+    in_force: bool,
+    signatures: Vec<SigRow>,
+}
+
+/// What the signatories of a fixed department ledger signed, as it stands.
+struct SignedView {
+    short: String,
+    hash: String,
+    items: u64,
+    reduced: u64,
+    remaining: u64,
+    confirmed_change_sets: u64,
+}
+
+/// One change to the signed content awaiting confirmation: (label, before, after) per field.
+struct ChangeRow {
+    kind: &'static str,
+    kind_class: &'static str,
+    project_code: String,
+    project_name: String,
+    item_type: String,
+    fields: Vec<(&'static str, String, String)>,
+    missing_check: bool,
+}
+
+/// The change set that confirms the pending changes.
+struct PendingView {
+    hash: String,
+    short: String,
+    changes: u64,
+    signed: Vec<&'static str>,
+    missing_checks: u64,
+}
+
+struct ChangeSetRow {
+    short: String,
+    hash: String,
+    changes: i64,
+    confirmed: bool,
     signatures: Vec<SigRow>,
 }
 
@@ -196,26 +258,76 @@ struct LedgerView {
     /// Capacities this user may sign the current content in: (value, label).
     can_sign: Vec<(&'static str, &'static str)>,
     parts: Vec<(String, String, u64)>,
+    /// Pending items whose check report is missing (shown before signing, confirmed).
+    missing_checks: u64,
+    signed: Option<SignedView>,
+    changes: Vec<ChangeRow>,
+    change_set: Option<PendingView>,
+    /// Capacities this user may confirm the pending change set in: (value, label).
+    can_confirm: Vec<(&'static str, &'static str)>,
+    change_sets: Vec<ChangeSetRow>,
+}
+
+/// A value of a ledger line as people read it: department codes by name, absent as “（空）”.
+fn shown(field: &str, value: &Option<String>, departments: &BTreeMap<String, String>) -> String {
+    match value {
+        None => "（空）".to_string(),
+        Some(v) if v.trim().is_empty() => "（空）".to_string(),
+        Some(v) if matches!(field, "initiating_department" | "handling_department") => {
+            departments.get(v).cloned().unwrap_or_else(|| v.clone())
+        }
+        Some(v) => v.clone(),
+    }
 }
 
 impl LedgerView {
-    fn of(s: &LedgerState, user: &User, ledger_dept_id: Option<&str>) -> Self {
+    /// `departments` names department codes (for the changes' department fields).
+    fn of(s: &LedgerState, user: &User, ledger_dept_id: Option<&str>, departments: &BTreeMap<String, String>) -> Self {
+        // Who may sign what is core's: each capacity asked as the user would sign it.
+        // The hash is the one shown; whether it is still current the store asks again.
+        let request = |capacity: Capacity| SignRequest {
+            role: user.role,
+            capacity,
+            kind: s.kind,
+            user_department: user.department_id.as_deref(),
+            ledger_department: ledger_dept_id,
+            seen_hash: "",
+            missing_checks_confirmed: true,
+        };
+        let now = LedgerNow {
+            hash: "",
+            items: s.items,
+            signed: &s.signed_now,
+            fixed: s.locked,
+            missing_checks: s.missing_checks,
+        };
         let can_sign = s
             .kind
             .capacities()
             .iter()
             .copied()
-            .filter(|c| c.role() == user.role)
-            .filter(|c| *c != Capacity::DepartmentHead || user.department_id.as_deref() == ledger_dept_id)
-            .filter(|c| !s.signed_now.contains(c))
-            .filter(|c| {
-                // The capacities before this one must have signed this very content.
-                let caps = s.kind.capacities();
-                caps.iter().take_while(|x| *x != c).all(|x| s.signed_now.contains(x))
-            })
-            .filter(|_| s.items > 0)
+            .filter(|c| check_signature(&request(*c), &now).is_ok())
             .map(|c| (c.as_str(), c.label_zh()))
             .collect();
+        let can_confirm = match &s.change_set {
+            Some(set) => {
+                let now = LedgerNow {
+                    hash: "",
+                    items: set.changes,
+                    signed: &set.signed,
+                    fixed: s.signed.is_some(),
+                    missing_checks: set.missing_checks,
+                };
+                s.kind
+                    .capacities()
+                    .iter()
+                    .copied()
+                    .filter(|c| check_change_confirmation(&request(*c), &now).is_ok())
+                    .map(|c| (c.as_str(), c.label_zh()))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
         LedgerView {
             hash: s.current_hash.clone(),
             short: short_hash(&s.current_hash).to_string(),
@@ -230,21 +342,8 @@ impl LedgerView {
                     short: short_hash(&v.content_hash).to_string(),
                     items: v.items,
                     fully_signed: v.fully_signed,
-                    signatures: v
-                        .signatures
-                        .iter()
-                        .map(|g| SigRow {
-                            capacity: g.capacity.label_zh(),
-                            signer: g.signer_name.clone(),
-                            signed_at: g.signed_at.chars().take(16).collect::<String>().replace('T', " "),
-                            state: g.state.label_zh(),
-                            state_class: match g.state {
-                                SignatureState::Matches => "ok",
-                                SignatureState::Outdated => "stale",
-                                SignatureState::Broken => "broken",
-                            },
-                        })
-                        .collect(),
+                    in_force: v.in_force,
+                    signatures: v.signatures.iter().map(SigRow::of).collect(),
                 })
                 .collect(),
             can_sign,
@@ -252,6 +351,59 @@ impl LedgerView {
                 .parts
                 .iter()
                 .map(|p| (p.department.clone(), short_hash(&p.content_hash).to_string(), p.items))
+                .collect(),
+            missing_checks: s.missing_checks,
+            signed: s.signed.as_ref().map(|c| SignedView {
+                short: short_hash(&c.version_hash).to_string(),
+                hash: c.version_hash.clone(),
+                items: c.items,
+                reduced: c.reduced,
+                remaining: c.items - c.reduced.min(c.items),
+                confirmed_change_sets: c.confirmed_change_sets,
+            }),
+            changes: s
+                .changes
+                .iter()
+                .map(|c| ChangeRow {
+                    kind: c.kind.label_zh(),
+                    kind_class: c.kind.as_str(),
+                    project_code: c.project_code.clone(),
+                    project_name: c.project_name.clone(),
+                    item_type: c.item_type_name.clone(),
+                    // An added or dropped line is shown by its own values: the
+                    // project's are in the row already.
+                    fields: c
+                        .fields
+                        .iter()
+                        .filter(|f| {
+                            c.kind == ChangeKind::Changed
+                                || !matches!(f.field, "project_name" | "owner" | "initiating_department")
+                        })
+                        .map(|f| {
+                            (f.label, shown(f.field, &f.before, departments), shown(f.field, &f.after, departments))
+                        })
+                        .collect(),
+                    missing_check: c.missing_check,
+                })
+                .collect(),
+            change_set: s.change_set.as_ref().map(|p| PendingView {
+                hash: p.hash.clone(),
+                short: short_hash(&p.hash).to_string(),
+                changes: p.changes,
+                signed: p.signed.iter().map(|c| c.label_zh()).collect(),
+                missing_checks: p.missing_checks,
+            }),
+            can_confirm,
+            change_sets: s
+                .change_sets
+                .iter()
+                .map(|c| ChangeSetRow {
+                    short: short_hash(&c.content_hash).to_string(),
+                    hash: c.content_hash.clone(),
+                    changes: c.changes,
+                    confirmed: c.confirmed,
+                    signatures: c.signatures.iter().map(SigRow::of).collect(),
+                })
                 .collect(),
         }
     }
@@ -555,6 +707,7 @@ struct DepartmentPage<'a> {
     default_due: String,
     region_wide: bool,
     sign_action: String,
+    changes_action: String,
 }
 
 pub async fn department(
@@ -620,10 +773,12 @@ pub async fn department(
         .collect();
     let removals = store.removals(&region, Some(&dept.id)).await?.iter().map(RemovalView::of).collect();
     let own = user.department_id.as_deref() == Some(dept.id.as_str());
+    let names: BTreeMap<String, String> =
+        store.departments(&region).await?.into_iter().map(|d| (d.code, d.name)).collect();
     let page = DepartmentPage {
         user: &user,
         campaign: CampaignView::of(&campaign),
-        ledger: LedgerView::of(&ledger, &user, Some(&dept.id)),
+        ledger: LedgerView::of(&ledger, &user, Some(&dept.id), &names),
         lists,
         missing,
         to_answer,
@@ -641,6 +796,7 @@ pub async fn department(
         default_due: (today + chrono::Days::new(3)).to_string(),
         region_wide: user.scope().limit == ScopeLimit::Region,
         sign_action: format!("/ledger/departments/{}/sign", dept.code),
+        changes_action: format!("/ledger/departments/{}/changes/sign", dept.code),
         dept,
     };
     Ok(render(&page))
@@ -699,7 +855,7 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
     let page = BannerPage {
         user: &user,
         campaign: CampaignView::of(&report.campaign),
-        ledger: LedgerView::of(&ledger, &user, None),
+        ledger: LedgerView::of(&ledger, &user, None, &BTreeMap::new()),
         total: ProgressRow::of("total", "全旗合计", &report.total),
         by_initiating: ProgressRow::rows(&report.by_initiating),
         by_handling: ProgressRow::rows(&report.by_handling),
@@ -725,6 +881,15 @@ fn back_to(code: &str) -> Response {
 pub struct SignForm {
     capacity: String,
     hash: String,
+    /// The checkbox confirming that check results are missing (shown with the count).
+    #[serde(default)]
+    confirm_missing_checks: String,
+}
+
+impl SignForm {
+    fn confirms_missing_checks(&self) -> bool {
+        !self.confirm_missing_checks.trim().is_empty()
+    }
 }
 
 /// Store refusals of a rule (stale hash, out of order …) are 409 with the reason.
@@ -746,10 +911,28 @@ pub async fn sign_department(
     department_signer(&user, capacity).map_err(forbidden)?;
     state
         .store
-        .sign_ledger(&user.region(), Some(&dept.id), capacity, form.hash.trim(), &user)
+        .sign_ledger(&user.region(), Some(&dept.id), capacity, form.hash.trim(), form.confirms_missing_checks(), &user)
         .await
         .map_err(refused)?;
     Ok(back_to(&dept.code))
+}
+
+/// The signatories confirm the changes to a fixed department ledger (新增/变更，待签认).
+pub async fn confirm_changes(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(code): Path<String>,
+    Form(form): Form<SignForm>,
+) -> Result<Response, PageError> {
+    let dept = visible_department(&state, &user, &code).await?;
+    let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
+    department_signer(&user, capacity).map_err(forbidden)?;
+    state
+        .store
+        .confirm_changes(&user.region(), &dept.id, capacity, form.hash.trim(), form.confirms_missing_checks(), &user)
+        .await
+        .map_err(refused)?;
+    Ok(Redirect::to(&format!("/ledger/departments/{}#signoff", dept.code)).into_response())
 }
 
 pub async fn sign_banner(
@@ -764,7 +947,11 @@ pub async fn sign_banner(
     if !LedgerKind::Banner.capacities().contains(&capacity) || capacity.role() != user.role {
         return Err(forbidden("只有领导小组办公室可以签署全旗台账"));
     }
-    state.store.sign_ledger(&user.region(), None, capacity, form.hash.trim(), &user).await.map_err(refused)?;
+    state
+        .store
+        .sign_ledger(&user.region(), None, capacity, form.hash.trim(), form.confirms_missing_checks(), &user)
+        .await
+        .map_err(refused)?;
     Ok(Redirect::to("/ledger/banner").into_response())
 }
 

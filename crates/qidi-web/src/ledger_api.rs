@@ -6,7 +6,12 @@
 //!   as `qidi import ledger --json` prints it plus what was (or would be) written. A file
 //!   with row errors is 422 and writes nothing unless `skip_invalid`.
 //! - `GET /api/v1/ledger/departments/{code}`: the department ledger now and its signatures.
-//! - `POST /api/v1/ledger/departments/{code}/sign` `{"capacity", "hash"}`.
+//! - `POST /api/v1/ledger/departments/{code}/sign` `{"capacity", "hash", "confirm_missing_checks"}`:
+//!   sign the department ledger whole, until it is fixed. With check results missing
+//!   (`missing_checks` in the ledger), `confirm_missing_checks: true` is required, or 409.
+//! - `POST /api/v1/ledger/departments/{code}/changes/sign` (the same body, `hash` being
+//!   `change_set.hash`): confirm the changes to a fixed ledger's signed content
+//!   (`changes`, 新增/变更，待签认), the department head first, then the leader.
 //! - `POST /api/v1/projects/{id}/items`: add a pending item found later (补录).
 
 use crate::auth::ApiUser;
@@ -21,7 +26,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{may_import, Capacity};
-use qidi_store::baseline::{LedgerState, NewPendingItem, SignOutcome};
+use qidi_store::baseline::{ChangeOutcome, LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
 use qidi_store::users::User;
 use serde::Deserialize;
@@ -31,6 +36,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/ledger/import", post(import).layer(DefaultBodyLimit::max(MAX_LEDGER_UPLOAD)))
         .route("/api/v1/ledger/departments/{code}", get(department))
         .route("/api/v1/ledger/departments/{code}/sign", post(sign))
+        .route("/api/v1/ledger/departments/{code}/changes/sign", post(confirm_changes))
         .route("/api/v1/projects/{id}/items", post(add_item))
 }
 
@@ -103,6 +109,9 @@ pub async fn department(
 pub struct SignBody {
     capacity: String,
     hash: String,
+    /// The signer knows how many check results are missing and signs anyway.
+    #[serde(default)]
+    confirm_missing_checks: bool,
 }
 
 pub async fn sign(
@@ -116,7 +125,32 @@ pub async fn sign(
     let capacity = Capacity::parse(&b.capacity)
         .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
     department_signer(&user, capacity).map_err(forbidden)?;
-    Ok(Json(state.store.sign_ledger(&user.region(), Some(&dept.id), capacity, b.hash.trim(), &user).await?))
+    let region = user.region();
+    Ok(Json(
+        state
+            .store
+            .sign_ledger(&region, Some(&dept.id), capacity, b.hash.trim(), b.confirm_missing_checks, &user)
+            .await?,
+    ))
+}
+
+pub async fn confirm_changes(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+    Json(b): Json<SignBody>,
+) -> Result<Json<ChangeOutcome>, ApiError> {
+    let dept = visible_department(&state, &user, &code).await?;
+    let capacity = Capacity::parse(&b.capacity)
+        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
+    department_signer(&user, capacity).map_err(forbidden)?;
+    let region = user.region();
+    Ok(Json(
+        state
+            .store
+            .confirm_changes(&region, &dept.id, capacity, b.hash.trim(), b.confirm_missing_checks, &user)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]

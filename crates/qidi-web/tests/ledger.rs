@@ -674,7 +674,7 @@ async fn a_signature_binds_the_hash_and_a_changed_ledger_outdates_it() {
         }
         assert_eq!(rows[0].get::<String, _>(3), c.fgw_head.display_name);
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;
-        assert_eq!(page.body.matches("与当前台账一致").count(), 2, "{}", page.body);
+        assert_eq!(page.body.matches("与签字版本一致</td>").count(), 2, "{}", page.body);
         assert!(page.body.contains("基线已锁定"));
         let progress = app.store.baseline_progress(&banner(), None).await.unwrap();
         assert_eq!((progress.total.baseline, progress.total.remaining), (4, 4));
@@ -746,16 +746,50 @@ async fn a_signature_binds_the_hash_and_a_changed_ledger_outdates_it() {
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 
+        // A changed check report of a signed line: a change to the signed content,
+        // listed with what changed, for the signatories to confirm.
         let now = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap();
         assert_ne!(now.current_hash, hash);
+        assert_eq!(now.changes.len(), 1);
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;
-        assert_eq!(page.body.matches("与当前台账不一致（台账已变化）").count(), 2, "{}", page.body);
-        assert!(!page.body.contains("与当前台账一致<"), "{}", page.body);
-        // The old hash no longer signs anything; the new one can be signed again.
+        assert_eq!(page.body.matches("新增/变更，待签认</td>").count(), 2, "{}", page.body);
+        assert!(page.body.contains("新增/变更，待签认（1 项）"), "{}", page.body);
+        assert!(page.body.contains("完成时限：2022-09-30 → 2022-10-15"), "{}", page.body);
+        assert!(page.body.contains("核查情况：材料已齐 → 材料齐全，已受理"), "{}", page.body);
+        assert!(page.body.contains("尚有 <strong>3</strong> 项待批事项缺少核查情况"), "{}", page.body);
+        // The ledger is not signed whole again, with the old hash or the new one.
         assert_eq!(sign(head.clone(), "department_head", hash.clone()).await.status, StatusCode::CONFLICT);
-        assert_eq!(sign(head.clone(), "department_head", now.current_hash.clone()).await.status, StatusCode::SEE_OTHER);
+        let res = sign(head.clone(), "department_head", now.current_hash.clone()).await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert!(res.body.contains("逐项签认"), "{}", res.body);
+        // The change is confirmed: the head, then the leader.
+        let set = now.change_set.clone().unwrap().hash;
+        assert!(page.body.contains(&format!("name=\"hash\" value=\"{set}\"")), "{}", page.body);
+        let confirm = |cookie: String, capacity: &'static str| {
+            let (app, set) = (&app, set.clone());
+            async move {
+                app.post_form(
+                    "/ledger/departments/fgw/changes/sign",
+                    Some(&cookie),
+                    &[("capacity", capacity), ("hash", &set)],
+                )
+                .await
+            }
+        };
+        assert_eq!(confirm(leader.clone(), "leader").await.status, StatusCode::CONFLICT, "the head first");
+        assert_eq!(confirm(head.clone(), "department_head").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(confirm(leader.clone(), "leader").await.status, StatusCode::SEE_OTHER);
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;
-        assert!(page.body.contains("与当前台账一致<"), "{}", page.body);
+        assert_eq!(
+            page.body.matches("与签字版本一致</td>").count(),
+            4,
+            "two signatures, two confirmations: {}",
+            page.body
+        );
+        assert!(!page.body.contains("待签认（"), "{}", page.body);
+        assert!(page.body.contains("新增/变更签认记录"));
+        let banner_now = app.store.ledger_state(&banner(), None).await.unwrap();
+        assert_eq!(banner_now.current_hash, banner_state.current_hash, "the banner ledger is unchanged");
         let _ = (c.office, c.leader);
     })
     .await;
@@ -765,8 +799,8 @@ async fn a_signature_binds_the_hash_and_a_changed_ledger_outdates_it() {
 async fn fix_baseline(app: &TestApp, c: &Cast) {
     let fgw_id = app.store.department_id(&banner(), "fgw").await.unwrap();
     let hash = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().current_hash;
-    app.store.sign_ledger(&banner(), Some(&fgw_id), Capacity::DepartmentHead, &hash, &c.fgw_head).await.unwrap();
-    let out = app.store.sign_ledger(&banner(), Some(&fgw_id), Capacity::Leader, &hash, &c.leader).await.unwrap();
+    app.store.sign_ledger(&banner(), Some(&fgw_id), Capacity::DepartmentHead, &hash, false, &c.fgw_head).await.unwrap();
+    let out = app.store.sign_ledger(&banner(), Some(&fgw_id), Capacity::Leader, &hash, false, &c.leader).await.unwrap();
     assert!(out.fully_signed);
     assert_eq!(out.baseline_added, 4);
 }
@@ -1029,6 +1063,297 @@ async fn roles_decide_who_signs_reads_and_sees() {
         assert!(app.get("/ledger/banner", Some(&office)).await.body.contains("2023-06-30"));
         let res = app.post_form("/ledger/campaign", Some(&office), &[("ends_on", "2022-09-01")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "milestones stay inside the campaign");
+    })
+    .await;
+}
+
+/// Take a pending item through the workflow as its project unit and handler: an
+/// application with every material, submitted, accepted and approved today.
+async fn approve_through_workflow(app: &TestApp, project: &str, item_type: &str, handler: &str) {
+    let item = item_id(app, project, item_type).await;
+    let owner: String = sqlx::query("SELECT owner_id FROM projects WHERE code = $1")
+        .bind(project)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    let unit_name = format!("unit-{}", &owner[owner.len() - 6..]);
+    if app.store.user_by_username(&unit_name).await.unwrap().is_none() {
+        app.store
+            .create_user(
+                &NewUser {
+                    region: &banner(),
+                    username: &unit_name,
+                    display_name: "项目单位",
+                    role: Role::Applicant,
+                    department_id: None,
+                    owner_id: Some(&owner),
+                    password: PASSWORD,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let unit = app.sign_in(&unit_name).await;
+    let handler = app.sign_in(handler).await;
+    let res = app.post_json("/api/v1/applications", Some(&unit), &serde_json::json!({ "pending_item_id": item })).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = res.json()["application"]["id"].as_str().unwrap().to_string();
+    let detail = app.get(&format!("/api/v1/applications/{id}"), Some(&unit)).await.json();
+    for code in detail["facts"]["required_materials"].as_array().unwrap() {
+        let code = code.as_str().unwrap();
+        let req = Request::put(format!("/api/v1/applications/{id}/materials/{code}?name={code}.pdf"))
+            .header(header::COOKIE, &unit)
+            .header(header::CONTENT_TYPE, "application/pdf")
+            .body(Body::from(&b"%PDF-1.4 material"[..]))
+            .unwrap();
+        assert_eq!(app.send(req).await.status, StatusCode::CREATED);
+    }
+    let today = qidi_store::today().to_string();
+    for (cookie, action) in [
+        (&unit, serde_json::json!({ "type": "submit" })),
+        (&handler, serde_json::json!({ "type": "accept" })),
+        (
+            &handler,
+            serde_json::json!({ "type": "approve", "document_number": "正自然资预〔2026〕7号", "decided_on": today }),
+        ),
+    ] {
+        let res = app
+            .post_json(
+                &format!("/api/v1/applications/{id}/actions"),
+                Some(cookie),
+                &serde_json::json!({ "action": action }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+    }
+    let status: String = sqlx::query("SELECT status FROM pending_items WHERE id = $1")
+        .bind(&item)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "granted");
+}
+
+/// Every signature of a ledger's JSON, as (capacity, state).
+fn signature_states(ledger: &serde_json::Value) -> Vec<(String, String)> {
+    ledger["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["signatures"].as_array().unwrap().iter())
+        .map(|s| (s["capacity"].as_str().unwrap().to_string(), s["state"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_approval_on_a_signed_ledger_leaves_every_signature_valid() {
+    TestApp::on_each_backend(|app| async move {
+        let c = cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        fix_baseline(&app, &c).await;
+        let banner_state = app.store.ledger_state(&banner(), None).await.unwrap();
+        app.store
+            .sign_ledger(&banner(), None, Capacity::Office, &banner_state.current_hash, false, &c.office)
+            .await
+            .unwrap();
+        let head = app.sign_in("fgw_head").await;
+        let before = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        let valid = |caps: &[&str]| caps.iter().map(|c| (c.to_string(), "matches".to_string())).collect::<Vec<_>>();
+        assert_eq!(signature_states(&before), valid(&["department_head", "leader"]));
+        assert_eq!(total(&app).await.remaining, 4);
+
+        approve_through_workflow(&app, P1, "land_pre_review", "zrzy_handler").await;
+
+        let after = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        assert_eq!(signature_states(&after), valid(&["department_head", "leader"]), "{after}");
+        let t = total(&app).await;
+        assert_eq!((t.baseline, t.approved, t.remaining), (4, 1, 3), "审批1个核减1个");
+        let banner_state = app.store.ledger_state(&banner(), None).await.unwrap();
+        let banner_sigs: Vec<_> =
+            banner_state.versions.iter().flat_map(|v| v.signatures.iter()).map(|s| s.state).collect();
+        assert_eq!(banner_sigs, vec![qidi_core::ledger::SignatureState::Matches], "the banner signature holds");
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(!page.body.contains("不一致"), "{}", page.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_item_added_later_waits_for_confirmation_and_is_confirmed_not_signed_again() {
+    TestApp::on_each_backend(|app| async move {
+        let c = cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        fix_baseline(&app, &c).await;
+        let banner_state = app.store.ledger_state(&banner(), None).await.unwrap();
+        app.store.sign_ledger(&banner(), None, Capacity::Office, &banner_state.current_hash, false, &c.office).await.unwrap();
+        let head = app.sign_in("fgw_head").await;
+        let leader = app.sign_in("leader").await;
+
+        // 补录: an energy review of P1, found after the ledger was fixed.
+        let p1 = project_id(&app, P1).await;
+        let energy = item_type_id(&app, "energy_review").await;
+        let body = serde_json::json!({ "item_type_id": energy, "responsible_person": "杨帆", "due_on": "2022-12-15" });
+        let res = app.post_json(&format!("/api/v1/projects/{p1}/items"), Some(&head), &body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+
+        // Listed separately: which item, what it is; the signatures wait for it.
+        let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        let pending = |caps: &[&str]| caps.iter().map(|c| (c.to_string(), "changes_pending".to_string())).collect::<Vec<_>>();
+        assert_eq!(signature_states(&ledger), pending(&["department_head", "leader"]));
+        let changes = ledger["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{ledger}");
+        assert_eq!((changes[0]["kind"].as_str(), changes[0]["project_code"].as_str()), (Some("added"), Some(P1)));
+        assert_eq!(changes[0]["item_type"], "energy_review");
+        assert_eq!(changes[0]["missing_check"], true, "no check result yet");
+        assert_eq!((ledger["signed"]["items"].as_u64(), ledger["signed"]["reduced"].as_u64()), (Some(4), Some(0)));
+        let set = ledger["change_set"]["hash"].as_str().unwrap().to_string();
+        assert_eq!(ledger["change_set"]["missing_checks"], 1);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("新增/变更，待签认（1 项）"), "{}", page.body);
+        assert!(page.body.contains("完成时限：2022-12-15") && page.body.contains("责任人：杨帆"), "{}", page.body);
+        assert!(page.body.contains("以部门主要负责人身份签认以上 1 项新增/变更"), "{}", page.body);
+        assert!(page.body.contains("name=\"confirm_missing_checks\" value=\"1\" required"), "{}", page.body);
+        assert!(!page.body.contains("action=\"/ledger/departments/fgw/sign\""), "no whole-ledger signing once fixed");
+
+        // The head confirms in the page; a check result is missing, so the box must be ticked.
+        let form = |hash: &str, tick: bool| {
+            let mut f = vec![("capacity".to_string(), "department_head".to_string()), ("hash".into(), hash.to_string())];
+            if tick {
+                f.push(("confirm_missing_checks".into(), "1".into()));
+            }
+            f
+        };
+        let post = |cookie: String, f: Vec<(String, String)>| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                app.post_form("/ledger/departments/fgw/changes/sign", Some(&cookie), &f).await
+            }
+        };
+        let res = post(head.clone(), form(&set, false)).await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert!(res.body.contains("尚有 1 项待批事项缺少核查情况"), "{}", res.body);
+        assert_eq!(post(head.clone(), form(&"0".repeat(64), true)).await.status, StatusCode::CONFLICT, "stale");
+        let res = post(head.clone(), form(&set, true)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("已签认：部门主要负责人"), "{}", page.body);
+
+        // The leader confirms through the API.
+        let confirm = |hash: &str, tick: bool| serde_json::json!({ "capacity": "leader", "hash": hash, "confirm_missing_checks": tick });
+        let res = app.post_json("/api/v1/ledger/departments/fgw/changes/sign", Some(&leader), &confirm(&set, false)).await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert!(res.json()["error"]["message"].as_str().unwrap().contains("1 项"), "{}", res.body);
+        let res = app.post_json("/api/v1/ledger/departments/fgw/changes/sign", Some(&leader), &confirm(&set, true)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!((res.json()["confirmed"].as_bool(), res.json()["changes"].as_u64()), (Some(true), Some(1)));
+        let res = app.post_json("/api/v1/ledger/departments/fgw/changes/sign", Some(&leader), &confirm(&set, true)).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "nothing left to confirm");
+
+        // Every signature holds again; the banner ledger never moved.
+        let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        let valid = |caps: &[&str]| caps.iter().map(|c| (c.to_string(), "matches".to_string())).collect::<Vec<_>>();
+        assert_eq!(signature_states(&ledger), valid(&["department_head", "leader"]), "{ledger}");
+        assert_eq!(ledger["changes"], serde_json::json!([]));
+        assert_eq!((ledger["signed"]["items"].as_u64(), ledger["signed"]["confirmed_change_sets"].as_u64()), (Some(5), Some(1)));
+        assert_ne!(ledger["signed"]["hash"], ledger["signed"]["version_hash"]);
+        let sets = ledger["change_sets"].as_array().unwrap();
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0]["confirmed"], true);
+        assert_eq!(sets[0]["signatures"][0]["missing_checks"], 1, "the count the head confirmed is kept");
+        let banner_now = app.store.ledger_state(&banner(), None).await.unwrap();
+        let states: Vec<_> = banner_now.versions.iter().flat_map(|v| v.signatures.iter()).map(|s| s.state).collect();
+        assert_eq!(states, vec![qidi_core::ledger::SignatureState::Matches]);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("签字有效：与签字版本一致"), "{}", page.body);
+        assert!(page.body.contains("含已签认的新增/变更 1 次"), "{}", page.body);
+        let events = app.store.recent_events(100).await.unwrap();
+        assert_eq!(events.iter().filter(|e| e.action == "ledger.confirm_changes").count(), 2);
+
+        // Approving the added item afterwards reduces it, and touches no signature.
+        approve_through_workflow(&app, P1, "energy_review", "fgw_handler").await;
+        let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        assert_eq!(signature_states(&ledger), valid(&["department_head", "leader"]), "{ledger}");
+        assert_eq!(ledger["signed"]["reduced"], 1);
+        assert_eq!(total(&app).await.remaining, 4, "4 signed + 1 added − 1 approved");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn missing_check_results_are_counted_and_confirmed_before_signing() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        let head = app.sign_in("fgw_head").await;
+        let res = app.post_form("/ledger/departments/fgw/push", Some(&head), &[("due_on", "2022-08-20")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        assert_eq!(ledger["missing_checks"], 4, "no handling department has answered yet");
+        let hash = ledger["current_hash"].as_str().unwrap().to_string();
+
+        // The page says how many, and the signing form asks for confirmation.
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("尚有 <strong>4</strong> 项待批事项缺少核查情况"), "{}", page.body);
+        assert!(page.body.contains("我已知悉尚有 4 项缺少核查情况，仍签字确认"), "{}", page.body);
+        let res = app
+            .post_form("/ledger/departments/fgw/sign", Some(&head), &[("capacity", "department_head"), ("hash", &hash)])
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert!(res.body.contains("尚有 4 项待批事项缺少核查情况"), "{}", res.body);
+        // The API the same: 409 with the count, unless confirmed.
+        let body = |tick: bool| serde_json::json!({ "capacity": "department_head", "hash": hash, "confirm_missing_checks": tick });
+        let res = app.post_json("/api/v1/ledger/departments/fgw/sign", Some(&head), &body(false)).await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert_eq!(res.json()["error"]["message"], "尚有 4 项待批事项缺少核查情况（核查清单未反馈或未填写核查情况）：请确认知悉后再签字");
+        assert!(app.store.ledger_state(&banner(), ledger["department_id"].as_str()).await.unwrap().versions.is_empty());
+        let res = app
+            .post_form(
+                "/ledger/departments/fgw/sign",
+                Some(&head),
+                &[("capacity", "department_head"), ("hash", &hash), ("confirm_missing_checks", "1")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(page.body.contains("签字时 4 项缺核查情况，已确认知悉"), "{}", page.body);
+
+        // The leader is asked to confirm the count too.
+        let leader = app.sign_in("leader").await;
+        let res = app.post_json("/api/v1/ledger/departments/fgw/sign", Some(&leader), &serde_json::json!({ "capacity": "leader", "hash": hash })).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "the leader is asked too: {}", res.body);
+        let res = app.post_json("/api/v1/ledger/departments/fgw/sign", Some(&leader), &serde_json::json!({ "capacity": "leader", "hash": hash, "confirm_missing_checks": true })).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(res.json()["fully_signed"], true);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_approvals_leave_the_demo_signatures_valid() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&banner()).await.unwrap();
+        app.store.load_demo_applications(&banner(), &app.data_dir).await.unwrap();
+        assert!(total(&app).await.approved > 0, "the demo approves some of fgw's baseline");
+        let fgw_id = app.store.department_id(&banner(), "fgw").await.unwrap();
+        let fgw = app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap();
+        let states: Vec<_> = fgw.versions.iter().flat_map(|v| v.signatures.iter()).map(|s| s.state).collect();
+        use qidi_core::ledger::SignatureState::Matches;
+        assert_eq!(states, vec![Matches, Matches]);
+        assert!(fgw.signed.as_ref().is_some_and(|s| s.reduced > 0) && fgw.changes.is_empty());
+        let banner_state = app.store.ledger_state(&banner(), None).await.unwrap();
+        let states: Vec<_> = banner_state.versions.iter().flat_map(|v| v.signatures.iter()).map(|s| s.state).collect();
+        assert_eq!(states, vec![Matches]);
+        let head = app.sign_in("fgw_head").await;
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert_eq!(page.body.matches("class=\"state-ok\">与签字版本一致").count(), 2, "{}", page.body);
+        assert!(
+            page.body.contains("签字时") && page.body.contains("项缺核查情况，已确认知悉"),
+            "the demo signed knowingly"
+        );
     })
     .await;
 }
