@@ -367,7 +367,7 @@ async fn the_construction_permit_waits_for_land_pre_review() {
 
         // Once land pre-review is granted, the permit may be submitted, and its history
         // replays although the refusal came first.
-        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1").bind(&f.item).execute(store.pool()).await.unwrap();
+        store.record_outside_approval(&f.handler, &f.item, "正自然资字〔2022〕12号", qidi_store::today(), None).await.unwrap();
         let out = store.act(&f.applicant, &app.id, req(submit())).await.unwrap();
         assert_eq!(out.application.state, ApplicationState::Submitted);
         assert_eq!(store.application_view(&f.applicant, &app.id).await.unwrap().state, ApplicationState::Submitted);
