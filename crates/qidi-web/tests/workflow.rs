@@ -670,11 +670,9 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
         let early = act(&app, &w.unit, &id, json!({"type": "submit", "materials": []})).await;
         assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
         assert!(early.body.contains("前置事项尚未办结"), "{}", early.body);
-        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1")
-            .bind(&land)
-            .execute(app.store.pool())
-            .await
-            .unwrap();
+        let path = format!("/api/v1/pending-items/{land}/outside-approval");
+        let body = json!({"document_number": "正自然资字〔2022〕12号", "decided_on": qidi_store::today()});
+        assert_eq!(app.post_json(&path, Some(&w.zrzy), &body).await.status, StatusCode::CREATED);
         let token = "page-submit-1";
         let submit = [("type", "submit"), ("client_token", token), ("expected_version", "0")];
         assert_eq!(
