@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod ledger;
 pub mod ledger_import;
+pub mod outside_approval;
 pub mod password;
 pub mod seed;
 pub mod testing;

@@ -879,9 +879,9 @@ async fn the_baseline_shrinks_only_by_approval_or_an_approved_removal() {
         assert_eq!(total(&app).await, before);
 
         // 审批1个核减1个: the approval transaction marks the item granted; the baseline follows.
-        let mut tx = pool.begin().await.unwrap();
-        sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1").bind(&land).execute(&mut *tx).await.unwrap();
-        tx.commit().await.unwrap();
+        // (Granting needs the approval behind it: here one recorded from outside the system.)
+        let today = qidi_store::today();
+        app.store.record_outside_approval(&c.zrzy_handler, &land, "正自然资字〔2022〕12号", today, None).await.unwrap();
         let after = total(&app).await;
         assert_eq!((after.baseline, after.approved, after.removed, after.remaining), (4, 1, 0, 3));
         let reduced: Option<String> = sqlx::query("SELECT reduction FROM baseline_items WHERE pending_item_id = $1")
