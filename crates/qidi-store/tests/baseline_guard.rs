@@ -145,8 +145,8 @@ async fn fixture(store: &Store) -> Fixture {
     let leader = user(store, "leader", Role::Leader, None, None).await;
     let fgw = f.fgw_head.department_id.clone().unwrap();
     let hash = store.ledger_state(&banner(), Some(&fgw)).await.unwrap().current_hash;
-    store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, &f.fgw_head).await.unwrap();
-    let out = store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, &leader).await.unwrap();
+    store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, true, &f.fgw_head).await.unwrap();
+    let out = store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, true, &leader).await.unwrap();
     assert_eq!((out.fully_signed, out.baseline_added), (true, 7));
     assert_eq!(remaining(store).await, 7);
     f

@@ -63,8 +63,8 @@ async fn signed_ledger(app: &TestApp) {
     let leader = user(app, "leader", Role::Leader, None).await;
     let fgw = head.department_id.clone().unwrap();
     let hash = app.store.ledger_state(&banner(), Some(&fgw)).await.unwrap().current_hash;
-    app.store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, &head).await.unwrap();
-    let out = app.store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, &leader).await.unwrap();
+    app.store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, true, &head).await.unwrap();
+    let out = app.store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, true, &leader).await.unwrap();
     assert_eq!((out.fully_signed, out.baseline_added), (true, 2));
 }
 
