@@ -284,7 +284,7 @@ async fn user(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
             let (password, generated) = if password_stdin {
                 (read_password_stdin()?, false)
             } else {
-                (qidi_store::password::random_password(), true)
+                (qidi_store::password::random_password_for(&username), true)
             };
             let display = name.unwrap_or_else(|| username.clone());
             let user = store
@@ -310,7 +310,7 @@ async fn user(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
             let (password, generated) = if password_stdin {
                 (read_password_stdin()?, false)
             } else {
-                (qidi_store::password::random_password(), true)
+                (qidi_store::password::random_password_for(&username), true)
             };
             store.set_password(&username, &password, true).await?;
             println!("password of {username} reset; it must be changed at next sign-in");

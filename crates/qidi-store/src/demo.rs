@@ -2,7 +2,7 @@
 //! account per role. Loaded once; the passwords are returned to be printed once.
 
 use crate::events::{append, NewEvent};
-use crate::password::{hash_password, random_password};
+use crate::password::{hash_password, random_password_for};
 use crate::{new_id, now_text, Store, StoreError};
 use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
 use qidi_core::{RegionCode, Role};
@@ -189,7 +189,7 @@ impl Store {
         ];
         let mut accounts = Vec::new();
         for (username, display, role, dcode, is_owner) in plan {
-            let password = random_password();
+            let password = random_password_for(username);
             let department_id = match dcode {
                 Some(c) => Some(dept(c)?),
                 None => None,

@@ -43,6 +43,18 @@ pub fn random_password() -> String {
     s
 }
 
+/// A random password that meets the policy for `username`: never one that happens to
+/// contain the username (a short name such as `hu` would otherwise now and then be
+/// refused by the policy).
+pub fn random_password_for(username: &str) -> String {
+    loop {
+        let p = random_password();
+        if qidi_core::auth::check_password(username, &p).is_ok() {
+            return p;
+        }
+    }
+}
+
 /// Sessions are stored by the hash of their token, so a database dump holds no
 /// usable cookie.
 pub fn token_hash(token: &str) -> String {
@@ -67,6 +79,12 @@ mod tests {
         for _ in 0..50 {
             let p = random_password();
             assert!(qidi_core::auth::check_password("demo", &p).is_ok(), "{p}");
+        }
+        for name in ["hu", "qa", "a2"] {
+            for _ in 0..200 {
+                let p = random_password_for(name);
+                assert!(qidi_core::auth::check_password(name, &p).is_ok(), "{name}: {p}");
+            }
         }
         assert_ne!(random_token(), random_token());
         assert_eq!(random_token().len(), 64);
