@@ -271,3 +271,16 @@ fn a_decision_is_dated_between_acceptance_and_the_day_it_is_recorded() {
     assert!(matches!(app.act(office(), early, 9), Err(TransitionError::DecisionDateOutOfRange { .. })));
     assert_eq!(app.ok(office(), higher_dated(true, Some(day(8))), 9), S::HigherApproved);
 }
+
+#[test]
+fn stored_clock_names_read_back() {
+    for kind in
+        [ClockKind::NoticeDue, ClockKind::InitialReview, ClockKind::Review, ClockKind::Forward, ClockKind::Extension]
+    {
+        assert_eq!(ClockKind::parse(kind.as_str()), Some(kind));
+    }
+    for outcome in [ClockOutcome::OnTime, ClockOutcome::Late, ClockOutcome::Deemed] {
+        assert_eq!(ClockOutcome::parse(outcome.as_str()), Some(outcome));
+    }
+    assert_eq!(ClockKind::parse("review "), None);
+}

@@ -81,6 +81,11 @@ pub struct MaterialSpec {
     pub name: String,
 }
 
+/// The checklist's name of a material code (the code itself if the checklist lacks it).
+pub(crate) fn material_name(checklist: &[MaterialSpec], code: &str) -> String {
+    checklist.iter().find(|m| m.code == code).map_or_else(|| code.to_string(), |m| m.name.clone())
+}
+
 /// Whose turn it is.
 pub const AWAITING_UNIT: &str = "unit";
 pub const AWAITING_DEPARTMENT: &str = "department";
@@ -284,20 +289,13 @@ pub struct NamedWarnings {
 }
 
 impl NamedWarnings {
+    /// Missing materials are codes of the application's own checklist, so each has its name.
     pub fn of(w: &SubmissionWarnings, checklist: &[MaterialSpec]) -> NamedWarnings {
         NamedWarnings {
             missing_materials: w
                 .missing_materials
                 .iter()
-                .map(|code| {
-                    checklist
-                        .iter()
-                        .find(|m| &m.code == code)
-                        .cloned()
-                        .unwrap_or_else(|| MaterialSpec {
-                            code: code.clone(), name: "（清单外材料）".to_string()
-                        })
-                })
+                .map(|code| MaterialSpec { code: code.clone(), name: material_name(checklist, code) })
                 .collect(),
             unmet_prerequisites: w.unmet_prerequisites.clone(),
         }
@@ -586,7 +584,7 @@ impl Store {
             }
         }
         // What the law made happen before this step comes first on the record.
-        let app = if self.settle_deemed_acceptance(application_id, shanghai_date(&at)).await? {
+        let app = if self.settle_deemed(&app, shanghai_date(&at)).await? {
             self.application(user, application_id).await?
         } else {
             app

@@ -900,15 +900,27 @@ fn refused(e: StoreError) -> PageError {
     }
 }
 
+/// The department ledger `code` and the capacity `user` signs it in: in scope (else
+/// 404), a known capacity (else 422), the role that signs in it (else 403).
+async fn signing(
+    state: &SharedState,
+    user: &User,
+    code: &str,
+    capacity: &str,
+) -> Result<(DepartmentRef, Capacity), PageError> {
+    let dept = visible_department(state, user, code).await?;
+    let capacity = Capacity::parse(capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
+    department_signer(user, capacity).map_err(forbidden)?;
+    Ok((dept, capacity))
+}
+
 pub async fn sign_department(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
     Path(code): Path<String>,
     Form(form): Form<SignForm>,
 ) -> Result<Response, PageError> {
-    let dept = visible_department(&state, &user, &code).await?;
-    let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
-    department_signer(&user, capacity).map_err(forbidden)?;
+    let (dept, capacity) = signing(&state, &user, &code, &form.capacity).await?;
     state
         .store
         .sign_ledger(&user.region(), Some(&dept.id), capacity, form.hash.trim(), form.confirms_missing_checks(), &user)
@@ -924,9 +936,7 @@ pub async fn confirm_changes(
     Path(code): Path<String>,
     Form(form): Form<SignForm>,
 ) -> Result<Response, PageError> {
-    let dept = visible_department(&state, &user, &code).await?;
-    let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
-    department_signer(&user, capacity).map_err(forbidden)?;
+    let (dept, capacity) = signing(&state, &user, &code, &form.capacity).await?;
     state
         .store
         .confirm_changes(&user.region(), &dept.id, capacity, form.hash.trim(), form.confirms_missing_checks(), &user)

@@ -26,7 +26,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{may_import, Capacity};
-use qidi_store::baseline::{ChangeOutcome, LedgerState, NewPendingItem, SignOutcome};
+use qidi_store::baseline::{ChangeOutcome, DepartmentRef, LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
 use qidi_store::users::User;
 use serde::Deserialize;
@@ -114,17 +114,29 @@ pub struct SignBody {
     confirm_missing_checks: bool,
 }
 
+/// The department ledger `code` and the capacity `user` signs it in: in scope (else
+/// 404), a known capacity (else 422), the role that signs in it, as
+/// `department_signer` says (else 403).
+async fn signing(
+    state: &SharedState,
+    user: &User,
+    code: &str,
+    capacity: &str,
+) -> Result<(DepartmentRef, Capacity), ApiError> {
+    let dept = visible_department(state, user, code).await?;
+    let capacity = Capacity::parse(capacity)
+        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
+    department_signer(user, capacity).map_err(forbidden)?;
+    Ok((dept, capacity))
+}
+
 pub async fn sign(
     State(state): State<SharedState>,
     ApiUser(user): ApiUser,
     Path(code): Path<String>,
     Json(b): Json<SignBody>,
 ) -> Result<Json<SignOutcome>, ApiError> {
-    // Who signs in which capacity is `department_signer`'s to say.
-    let dept = visible_department(&state, &user, &code).await?;
-    let capacity = Capacity::parse(&b.capacity)
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
-    department_signer(&user, capacity).map_err(forbidden)?;
+    let (dept, capacity) = signing(&state, &user, &code, &b.capacity).await?;
     let region = user.region();
     Ok(Json(
         state
@@ -140,10 +152,7 @@ pub async fn confirm_changes(
     Path(code): Path<String>,
     Json(b): Json<SignBody>,
 ) -> Result<Json<ChangeOutcome>, ApiError> {
-    let dept = visible_department(&state, &user, &code).await?;
-    let capacity = Capacity::parse(&b.capacity)
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
-    department_signer(&user, capacity).map_err(forbidden)?;
+    let (dept, capacity) = signing(&state, &user, &code, &b.capacity).await?;
     let region = user.region();
     Ok(Json(
         state

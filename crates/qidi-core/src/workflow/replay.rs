@@ -208,6 +208,12 @@ impl ClockKind {
             ClockKind::Extension => "extension",
         }
     }
+
+    pub fn parse(s: &str) -> Option<ClockKind> {
+        [ClockKind::NoticeDue, ClockKind::InitialReview, ClockKind::Review, ClockKind::Forward, ClockKind::Extension]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
     pub fn label_zh(self) -> &'static str {
         match self {
             ClockKind::NoticeDue => "一次性告知时限",

@@ -5,7 +5,6 @@ use super::{bind_all, visible, WorkflowError};
 use crate::users::User;
 use crate::Store;
 use chrono::NaiveDate;
-use qidi_core::catalogue::LimitUnit;
 use qidi_core::workflow::{ClockKind, ClockOutcome};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -93,7 +92,6 @@ impl Store {
             .map(|r| {
                 let kind: String = r.get(7);
                 let outcome: String = r.get(16);
-                let unit: String = r.get(10);
                 ClockRecordRow {
                     application_id: r.get(0),
                     pending_item_id: r.get(1),
@@ -102,11 +100,11 @@ impl Store {
                     item_type: r.get(4),
                     handling_department_id: r.get(5),
                     handling_department: r.get(6),
-                    kind_label: kind_label(&kind),
+                    kind_label: ClockKind::parse(&kind).map_or("", ClockKind::label_zh),
                     kind,
                     started_on: r.get(8),
                     limit: r.get(9),
-                    unit: LimitUnit::parse(&unit).map_or(unit, |u| u.as_str().to_string()),
+                    unit: r.get(10),
                     due_on: r.get(11),
                     ended_on: r.get(12),
                     ended_by: r.get(13),
@@ -118,11 +116,4 @@ impl Store {
             })
             .collect())
     }
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    [ClockKind::NoticeDue, ClockKind::InitialReview, ClockKind::Review, ClockKind::Forward, ClockKind::Extension]
-        .into_iter()
-        .find(|k| k.as_str() == kind)
-        .map_or("", ClockKind::label_zh)
 }

@@ -2,8 +2,8 @@
 //! light, a project unit's projects with their applications.
 
 use super::{
-    actor_for, app_from_row, bind_all, visible, ApplicationRow, MaterialSpec, NamedWarnings, ProjectHelper, StoredFile,
-    WorkflowError, APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT,
+    actor_for, app_from_row, bind_all, material_name, visible, ApplicationRow, MaterialSpec, NamedWarnings,
+    ProjectHelper, StoredFile, WorkflowError, APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT,
 };
 use crate::users::User;
 use crate::{Store, StoreError};
@@ -184,10 +184,6 @@ fn probes(facts: &ApplicationFacts, today: NaiveDate) -> Vec<Action> {
         Action::RecordHigherOutcome { approved: true, document_number: Some(text()), reasons: None, decided_on: None },
         Action::Withdraw { reason: text() },
     ]
-}
-
-fn material_name(checklist: &[MaterialSpec], code: &str) -> String {
-    checklist.iter().find(|m| m.code == code).map_or_else(|| code.to_string(), |m| m.name.clone())
 }
 
 fn summary(action: &Action, checklist: &[MaterialSpec]) -> String {

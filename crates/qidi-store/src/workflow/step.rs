@@ -167,10 +167,15 @@ impl Store {
         let Some(row) = sqlx::query(&sql).bind(application_id).fetch_optional(&self.pool).await? else {
             return Err(WorkflowError::NotFound);
         };
-        let app = app_from_row(&row, today)?;
+        self.settle_deemed(&app_from_row(&row, today)?, today).await
+    }
+
+    /// [`Store::settle_deemed_acceptance`] for an application row already read.
+    pub(crate) async fn settle_deemed(&self, app: &ApplicationRow, today: NaiveDate) -> Result<bool, WorkflowError> {
         if app.state != ApplicationState::Submitted {
             return Ok(false);
         }
+        let application_id = app.id.as_str();
         let stored = self.stored_facts(application_id).await?;
         let events = self.application_events(application_id).await?;
         let mut view = qidi_core::workflow::replay(&events, &stored.facts).map_err(|e| {
@@ -187,7 +192,7 @@ impl Store {
         view.apply(&event, &stored.facts).map_err(|e| {
             StoreError::Invalid(format!("application {application_id}: deemed acceptance refused: {e}"))
         })?;
-        let step = Step { app: &app, stored: &stored, view: &view, event, user: None, token: None };
+        let step = Step { app, stored: &stored, view: &view, event, user: None, token: None };
         Ok(self.write_step(step).await?.is_some())
     }
 
