@@ -14,6 +14,10 @@ pub struct FileConfig {
     pub region: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub secure_cookies: Option<bool>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
+    pub morning: Option<String>,
+    pub public_url: Option<String>,
 }
 
 impl FileConfig {
@@ -32,6 +36,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub listen: String,
     pub secure_cookies: bool,
+    /// Email: `QIDI_SMTP_URL` and `QIDI_SMTP_FROM`; none means no email is sent.
+    pub smtp: Option<qidi_notify::SmtpSettings>,
+    /// When the daily light run is due.
+    pub schedule: qidi_notify::Schedule,
+    /// Where people reach this server, for links in messages.
+    pub public_url: String,
 }
 
 pub struct Sources {
@@ -40,6 +50,10 @@ pub struct Sources {
     pub data_dir: Option<PathBuf>,
     pub listen: Option<String>,
     pub config_file: Option<PathBuf>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
+    pub morning: Option<String>,
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -61,12 +75,30 @@ impl Config {
                 format!("sqlite://{}", data_dir.join("qidi.db").display())
             }
         };
+        let smtp = match (s.smtp_url.or(file.smtp_url).filter(|u| !u.trim().is_empty()), s.smtp_from.or(file.smtp_from))
+        {
+            (Some(url), Some(from)) => Some(qidi_notify::SmtpSettings { url, from }),
+            (Some(_), None) => bail!("QIDI_SMTP_URL is set but QIDI_SMTP_FROM is not: set the sender address"),
+            (None, _) => None,
+        };
+        let schedule = match s.morning.or(file.morning) {
+            Some(t) => match chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M") {
+                Ok(morning) => qidi_notify::Schedule { morning },
+                Err(_) => bail!("QIDI_MORNING `{t}` is not a time of day such as 08:30"),
+            },
+            None => qidi_notify::Schedule::default(),
+        };
+        let listen = s.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let public_url = s.public_url.or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
         Ok(Config {
             database_url,
             region,
             data_dir,
-            listen: s.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            listen,
             secure_cookies: file.secure_cookies.unwrap_or(false),
+            smtp,
+            schedule,
+            public_url,
         })
     }
 }

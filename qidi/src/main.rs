@@ -3,6 +3,7 @@
 mod calendar_cmd;
 mod config;
 mod ledger_cmd;
+mod notify_cmd;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -33,6 +34,23 @@ struct Cli {
     /// Optional TOML config file.
     #[arg(long, global = true, env = "QIDI_CONFIG")]
     config: Option<PathBuf>,
+    /// Trial clock (演练时钟): start this process's clock at an RFC 3339 instant, e.g.
+    /// 2026-03-02T09:00:00+08:00. For training, trials and tests on a copy of the data.
+    #[arg(long, global = true, env = "QIDI_NOW")]
+    now: Option<String>,
+    /// SMTP server for email: smtp://HOST:PORT, smtp://USER:PASS@HOST:587?tls=required
+    /// or smtps://USER:PASS@HOST:465.
+    #[arg(long, global = true, env = "QIDI_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender address of email messages.
+    #[arg(long, global = true, env = "QIDI_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// When the daily light run is due on working days (HH:MM, Beijing time; 08:30).
+    #[arg(long, global = true, env = "QIDI_MORNING")]
+    morning: Option<String>,
+    /// Where people reach this server, for links in messages (default http://LISTEN).
+    #[arg(long, global = true, env = "QIDI_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,6 +90,16 @@ enum Command {
         #[command(subcommand)]
         command: ledger_cmd::ExportCommand,
     },
+    /// Group channels for messages: `qidi channel add|list|remove|test`.
+    Channel {
+        #[command(subcommand)]
+        command: notify_cmd::ChannelCommand,
+    },
+    /// Scheduled jobs: `qidi jobs run` runs what is due now, once.
+    Jobs {
+        #[command(subcommand)]
+        command: notify_cmd::JobsCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +122,9 @@ enum UserCommand {
         /// Read the password from standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// Email address for the person's messages.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Set a new password; the user must change it at next sign-in.
     Passwd {
@@ -133,7 +164,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn open(cfg: &Config) -> anyhow::Result<Store> {
+pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Store> {
     let store = Store::connect(&cfg.database_url).await?;
     store.migrate().await?;
     store.seed_catalogue(&cfg.region).await?;
@@ -142,6 +173,13 @@ async fn open(cfg: &Config) -> anyhow::Result<Store> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(at) = cli.now.as_deref().filter(|s| !s.trim().is_empty()) {
+        let Ok(at) = chrono::DateTime::parse_from_rfc3339(at.trim()) else {
+            bail!("QIDI_NOW `{at}` is not an RFC 3339 instant such as 2026-03-02T09:00:00+08:00");
+        };
+        qidi_store::start_trial_clock(at);
+        tracing::warn!(start = %at, "trial clock (QIDI_NOW) is set: this process's clock started at {at}; for training, trials and tests only");
+    }
     let listen = match &cli.command {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
@@ -152,7 +190,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         data_dir: cli.data_dir,
         listen,
         config_file: cli.config,
+        smtp_url: cli.smtp_url,
+        smtp_from: cli.smtp_from,
+        morning: cli.morning,
+        public_url: cli.public_url,
     })?;
+    qidi_store::messages::set_public_url(&cfg.public_url);
     match cli.command {
         Command::Serve { demo, .. } => serve(&cfg, demo).await,
         Command::Migrate => {
@@ -168,6 +211,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar_cmd::run(&cfg, command).await,
         Command::Import { command } => ledger_cmd::import(&cfg, command).await,
         Command::Export { command } => ledger_cmd::export(&cfg, command).await,
+        Command::Channel { command } => notify_cmd::channel(&cfg, command).await,
+        Command::Jobs { command } => notify_cmd::jobs(&cfg, command).await,
     }
 }
 
@@ -206,32 +251,23 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
         qidi_web::WebConfig { secure_cookies: cfg.secure_cookies, data_dir: cfg.data_dir.clone() },
     );
     let addr = listener.local_addr().context("listener has no address")?;
-    let law = tokio::spawn(record_what_the_law_makes_happen(store.clone()));
+    let scheduler = qidi_notify::spawn_scheduler(store.clone(), notify_cmd::notifier(cfg)?, cfg.schedule);
     tracing::info!(database = %redact_url(&cfg.database_url), data_dir = %cfg.data_dir.display(), region = %cfg.region, "qidi serving on http://{addr}");
     println!("qidi 已启动：http://{addr}");
+    if let Some(at) = qidi_store::trial_clock() {
+        println!("注意：演练时钟已启用，系统时间从 {at} 起计（QIDI_NOW），仅用于培训、演练和测试。");
+    }
+    if cfg.smtp.is_none() {
+        tracing::info!("no SMTP server configured (QIDI_SMTP_URL): email messages cannot be sent and are given up after their retries");
+    }
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;
-    law.abort();
+    scheduler.abort();
     store.close().await;
     tracing::info!("qidi stopped");
     Ok(())
-}
-
-/// Deemed acceptances (视为受理) happen by law when a notice limit runs out, whether or
-/// not anyone acts: record them when the server starts and every hour after. Several
-/// instances may do this at once; each step is guarded by its version, so one wins.
-async fn record_what_the_law_makes_happen(store: qidi_store::Store) {
-    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        every_hour.tick().await;
-        match store.settle_deemed_acceptances(qidi_store::today()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "recorded deemed acceptances"),
-            Err(e) => tracing::warn!(error = %e, "could not record deemed acceptances; will try again in an hour"),
-        }
-    }
 }
 
 async fn shutdown_signal() {
@@ -269,10 +305,13 @@ fn read_password_stdin() -> anyhow::Result<String> {
 async fn user(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
     let store = open(cfg).await?;
     match command {
-        UserCommand::Add { username, role, name, department, owner, password_stdin } => {
+        UserCommand::Add { username, role, name, department, owner, password_stdin, email } => {
             let Some(role) = Role::parse(&role) else {
                 bail!("unknown role `{role}`: use applicant, handler, department_head, office, leader, inspector or admin");
             };
+            if let Some(e) = email.as_deref().filter(|e| !qidi_core::message::is_email(e)) {
+                bail!("`{e}` is not an email address");
+            }
             let department_id = match department {
                 Some(code) => Some(store.department_id(&cfg.region, &code).await?),
                 None => None,
@@ -301,6 +340,9 @@ async fn user(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
                     None,
                 )
                 .await?;
+            if email.is_some() {
+                store.set_user_email(&user.username, email.as_deref(), None).await?;
+            }
             println!("created {} ({})", user.username, user.role.as_str());
             if generated {
                 println!("initial password (shown once; must be changed at first sign-in): {password}");

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod deadline;
 pub mod ledger;
 pub mod light;
+pub mod message;
 pub mod outside_approval;
 pub mod project;
 pub mod region;

@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod ledger;
 pub mod ledger_import;
+pub mod messages;
 pub mod outside_approval;
 pub mod password;
 pub mod seed;
@@ -29,7 +30,28 @@ pub use error::StoreError;
 
 /// The current time as stored: RFC 3339 with the Asia/Shanghai offset.
 pub fn now_text() -> String {
-    timestamp_text(chrono::Utc::now())
+    timestamp_text(now())
+}
+
+/// The current instant: the machine's clock, or the trial clock (演练时钟) when one is
+/// set with [`start_trial_clock`].
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + TRIAL_OFFSET.get().copied().unwrap_or_default()
+}
+
+static TRIAL_OFFSET: std::sync::OnceLock<chrono::Duration> = std::sync::OnceLock::new();
+static TRIAL_START: std::sync::OnceLock<chrono::DateTime<chrono::FixedOffset>> = std::sync::OnceLock::new();
+
+/// Start this process's clock at `at` (`QIDI_NOW`); it runs on from there. For
+/// training, trials and tests on a copy of the data. Only the first call counts.
+pub fn start_trial_clock(at: chrono::DateTime<chrono::FixedOffset>) {
+    let _ = TRIAL_OFFSET.set(at.with_timezone(&chrono::Utc) - chrono::Utc::now());
+    let _ = TRIAL_START.set(at);
+}
+
+/// The instant the trial clock was started at, while one is set.
+pub fn trial_clock() -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    TRIAL_START.get().copied()
 }
 
 pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -40,7 +62,7 @@ pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
 /// Today's date in Asia/Shanghai.
 pub fn today() -> chrono::NaiveDate {
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    chrono::Utc::now().with_timezone(&cst).date_naive()
+    now().with_timezone(&cst).date_naive()
 }
 
 pub fn new_id() -> String {

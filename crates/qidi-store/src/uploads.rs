@@ -20,7 +20,7 @@ pub struct PendingUpload {
 }
 
 fn cutoff() -> String {
-    timestamp_text(chrono::Utc::now() - chrono::Duration::hours(UPLOAD_TTL_HOURS))
+    timestamp_text(crate::now() - chrono::Duration::hours(UPLOAD_TTL_HOURS))
 }
 
 impl Store {

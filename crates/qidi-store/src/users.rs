@@ -24,6 +24,11 @@ pub struct User {
     pub owner_name: Option<String>,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// Where email messages go; never logged.
+    #[serde(skip_serializing)]
+    pub email: Option<String>,
+    /// Unread messages in the message centre, for the page header.
+    pub unread_messages: i64,
 }
 
 impl User {
@@ -57,7 +62,8 @@ pub enum LoginFailure {
     Disabled,
 }
 
-const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled";
+const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled, u.email,
+    (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL)";
 const USER_FROM: &str =
     "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
 
@@ -75,6 +81,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         owner_name: r.get(8),
         must_change_password: crate::get_bool(r, 9),
         disabled: crate::get_bool(r, 10),
+        email: r.get(11),
+        unread_messages: r.get(12),
     })
 }
 

@@ -9,6 +9,7 @@ mod calendar;
 mod error;
 mod ledger;
 mod ledger_api;
+mod messages;
 mod outside_approval;
 mod pages;
 mod security;
@@ -70,6 +71,7 @@ pub fn router(store: Store, config: WebConfig) -> Router {
         .merge(ledger::routes())
         .merge(ledger_api::routes())
         .merge(outside_approval::routes())
+        .merge(messages::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

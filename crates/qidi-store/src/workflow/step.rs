@@ -122,6 +122,7 @@ impl Store {
             },
         )
         .await?;
+        crate::messages::tell_step(&mut tx, app, &event, derived.deadline.due_on).await?;
         // 审批1个核减1个: an approval here or above grants the pending item at once.
         if let Some(d) = view.decision.as_ref().filter(|d| d.approved && d.seq == seq) {
             let granted =

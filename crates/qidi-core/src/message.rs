@@ -1,0 +1,613 @@
+//! Messages (消息): what qidi tells people, who is told what, and when.
+//!
+//! The store writes messages to an outbox in the same transaction as the change that
+//! causes them; the notifier delivers them. Everything decided about a message (its
+//! recipients, its text, how it is grouped, when the daily run is due, how long to
+//! wait before trying a failed channel again) is decided here.
+
+use crate::calendar::WorkCalendar;
+use crate::light::Light;
+use crate::workflow::Action;
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// What a message is about. People choose channels per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// A clock turned yellow or red (红绿灯预警).
+    LightChange,
+    /// A new application in a department's queue.
+    NewApplication,
+    /// A one-time notice, an acceptance or a decision, for the project unit.
+    ApplicantUpdate,
+    /// A check result or signature due under the campaign's milestones is missing.
+    MissingReport,
+    /// A channel test sent by the administrator.
+    ChannelTest,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 4] = [
+        MessageKind::LightChange,
+        MessageKind::NewApplication,
+        MessageKind::ApplicantUpdate,
+        MessageKind::MissingReport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::LightChange => "light_change",
+            MessageKind::NewApplication => "new_application",
+            MessageKind::ApplicantUpdate => "applicant_update",
+            MessageKind::MissingReport => "missing_report",
+            MessageKind::ChannelTest => "channel_test",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [MessageKind::ChannelTest].into_iter().chain(MessageKind::ALL).find(|k| k.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            MessageKind::LightChange => "红黄灯预警",
+            MessageKind::NewApplication => "新申请待受理",
+            MessageKind::ApplicantUpdate => "补正告知、受理与审批结果",
+            MessageKind::MissingReport => "核查反馈与签字提醒",
+            MessageKind::ChannelTest => "渠道测试",
+        }
+    }
+}
+
+/// Where a message goes (渠道). In-app and email reach one person; the group robots
+/// (群机器人) and a department's shared mailbox reach a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    InApp,
+    Email,
+    Wecom,
+    Dingtalk,
+}
+
+impl ChannelKind {
+    /// The channels a person chooses among for themselves.
+    pub const PERSONAL: [ChannelKind; 2] = [ChannelKind::InApp, ChannelKind::Email];
+    /// The channels an administrator configures for a department or the office.
+    pub const GROUP: [ChannelKind; 3] = [ChannelKind::Email, ChannelKind::Wecom, ChannelKind::Dingtalk];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::InApp => "in_app",
+            ChannelKind::Email => "email",
+            ChannelKind::Wecom => "wecom",
+            ChannelKind::Dingtalk => "dingtalk",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [ChannelKind::InApp, ChannelKind::Email, ChannelKind::Wecom, ChannelKind::Dingtalk]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ChannelKind::InApp => "站内消息",
+            ChannelKind::Email => "电子邮件",
+            ChannelKind::Wecom => "企业微信群机器人",
+            ChannelKind::Dingtalk => "钉钉群机器人",
+        }
+    }
+}
+
+/// Why a group channel's target is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    #[error("`{0}` is not an email address")]
+    NotAnEmail(String),
+    #[error("`{0}` is not an http:// or https:// webhook URL")]
+    NotAUrl(String),
+    #[error("a signing secret is only used by DingTalk robots")]
+    SecretNotUsed,
+    #[error("in-app messages go to people, not to a configured channel")]
+    NotAGroupChannel,
+}
+
+/// Check a group channel's target before it is stored: an email channel is a shared
+/// mailbox, a robot is a webhook URL.
+pub fn check_channel(kind: ChannelKind, target: &str, secret: Option<&str>) -> Result<(), ChannelError> {
+    let t = target.trim();
+    match kind {
+        ChannelKind::InApp => return Err(ChannelError::NotAGroupChannel),
+        ChannelKind::Email => {
+            if !is_email(t) {
+                return Err(ChannelError::NotAnEmail(t.to_string()));
+            }
+        }
+        ChannelKind::Wecom | ChannelKind::Dingtalk => {
+            let rest = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
+                return Err(ChannelError::NotAUrl(t.to_string()));
+            }
+        }
+    }
+    if secret.is_some_and(|s| !s.is_empty()) && kind != ChannelKind::Dingtalk {
+        return Err(ChannelError::SecretNotUsed);
+    }
+    Ok(())
+}
+
+/// A plausible address: one `@`, something before it, a dot in the domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// An address as it may appear in a log line: `z***@example.cn`. Addresses themselves
+/// are never logged.
+pub fn mask_address(s: &str) -> String {
+    match s.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    }
+}
+
+/// Who hears of a light change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LightAudience {
+    /// The handler who holds the clock (or the department's handlers while none does).
+    pub holder: bool,
+    pub department_head: bool,
+    /// The sweep office (清理办), at red only.
+    pub office: bool,
+}
+
+/// Yellow: the holder and the department head. Red: the sweep office as well.
+pub fn light_audience(light: Light) -> Option<LightAudience> {
+    match light {
+        Light::Green => None,
+        Light::Yellow => Some(LightAudience { holder: true, department_head: true, office: false }),
+        Light::Red => Some(LightAudience { holder: true, department_head: true, office: true }),
+    }
+}
+
+/// The light a clock changed to, if it changed since the last run. `since` is the day
+/// of the previous run (`None`: there was none, so every yellow or red clock counts).
+/// A clock that turned red is reported red only, even if it passed yellow too.
+pub fn light_change(due_on: NaiveDate, warn_on: NaiveDate, since: Option<NaiveDate>, on: NaiveDate) -> Option<Light> {
+    let now = crate::light::light(on, due_on, warn_on);
+    let before = since.map_or(Light::Green, |s| crate::light::light(s, due_on, warn_on));
+    (now > before).then_some(now)
+}
+
+/// One item in a light digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LightItem {
+    pub project_code: String,
+    pub project_name: String,
+    pub item_type: String,
+    pub department: String,
+    pub due_on: NaiveDate,
+    pub light: Light,
+    /// Working days after the due date up to and including the run's day.
+    pub days_overdue: i64,
+    /// Path on this server, e.g. `/applications/ID`.
+    pub link: String,
+}
+
+impl LightItem {
+    pub fn days_overdue_on(calendar: &WorkCalendar, due_on: NaiveDate, on: NaiveDate) -> i64 {
+        calendar.working_days_between(due_on, on).max(0)
+    }
+}
+
+/// A message ready for any channel: a subject, plain text, HTML and markdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub markdown: String,
+    /// Path on this server of what the message is about, if one thing.
+    pub link: Option<String>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Markdown robots render `*`, `_`, `[` and `]`; project names may contain them.
+fn md(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, '*' | '_' | '[' | ']' | '`' | '#')).collect()
+}
+
+fn url(base: &str, link: &str) -> String {
+    format!("{}{link}", base.trim_end_matches('/'))
+}
+
+/// One message per person, channel and day listing every item whose light changed:
+/// red first, then by due date. `base_url` makes links absolute for email and robots.
+pub fn light_digest(on: NaiveDate, items: &[LightItem], base_url: &str) -> Message {
+    let mut items: Vec<&LightItem> = items.iter().collect();
+    items.sort_by(|a, b| b.light.cmp(&a.light).then(a.due_on.cmp(&b.due_on)).then(a.project_code.cmp(&b.project_code)));
+    let red = items.iter().filter(|i| i.light == Light::Red).count();
+    let yellow = items.len() - red;
+    let subject = match (red, yellow) {
+        (0, y) => format!("【黄灯预警】{on} 有 {y} 个事项临近办理时限"),
+        (r, 0) => format!("【红灯预警】{on} 有 {r} 个事项已超期"),
+        (r, y) => format!("【红灯预警】{on} 有 {r} 个事项已超期，{y} 个事项临近时限"),
+    };
+    let mut text = format!("{subject}。\n\n");
+    let mut markdown = format!("### {subject}\n\n");
+    let mut html = format!(
+        "<p>{}</p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>灯</th><th>项目代码</th><th>项目名称</th><th>审批事项</th><th>办理部门</th><th>办理时限</th><th>超期工作日</th><th></th></tr></thead><tbody>",
+        esc(&subject)
+    );
+    for (n, i) in items.iter().enumerate() {
+        let overdue =
+            if i.days_overdue > 0 { format!("，已超期 {} 个工作日", i.days_overdue) } else { String::new() };
+        let link = url(base_url, &i.link);
+        let _ = writeln!(
+            text,
+            "{}. [{}] {}（{}）{}，{}，时限 {}{overdue}\n   {link}",
+            n + 1,
+            i.light.label_zh(),
+            i.project_name,
+            i.project_code,
+            i.item_type,
+            i.department,
+            i.due_on
+        );
+        let _ = writeln!(
+            markdown,
+            "{}. **{}** {}（{}）{}，{}，时限 {}{overdue} [查看]({link})",
+            n + 1,
+            i.light.label_zh(),
+            md(&i.project_name),
+            i.project_code,
+            md(&i.item_type),
+            md(&i.department),
+            i.due_on
+        );
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">查看</a></td></tr>",
+            i.light.label_zh(),
+            esc(&i.project_code),
+            esc(&i.project_name),
+            esc(&i.item_type),
+            esc(&i.department),
+            i.due_on,
+            i.days_overdue,
+            esc(&link)
+        );
+    }
+    html.push_str("</tbody></table><p>请及时办理。超期情况将计入月度通报和部门考核。</p>");
+    text.push_str("\n请及时办理。超期情况将计入月度通报和部门考核。\n");
+    markdown.push_str("\n请及时办理。超期情况将计入月度通报和部门考核。");
+    Message { kind: MessageKind::LightChange, subject, text, html, markdown, link: None }
+}
+
+/// What happened to an application, as told to its department or its project unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationNews<'a> {
+    pub project_code: &'a str,
+    pub project_name: &'a str,
+    pub item_type: &'a str,
+    pub department: &'a str,
+    /// Path of the application on this server.
+    pub link: &'a str,
+    /// What happened, in a few words, e.g. "已受理" or "出具一次性补正告知书（自然资源告〔2026〕3号）".
+    pub what: String,
+    /// The new due date, if a clock runs.
+    pub due_on: Option<NaiveDate>,
+}
+
+fn single(kind: MessageKind, subject: String, lines: &[String], link: &str, base_url: &str) -> Message {
+    let full = url(base_url, link);
+    let text = format!("{subject}\n\n{}\n\n查看：{full}\n", lines.join("\n"));
+    let markdown = format!(
+        "### {}\n\n{}\n\n[查看]({full})",
+        md(&subject),
+        lines.iter().map(|l| format!("- {}", md(l))).collect::<Vec<_>>().join("\n")
+    );
+    let html = format!(
+        "<p><strong>{}</strong></p><ul>{}</ul><p><a href=\"{}\">查看</a></p>",
+        esc(&subject),
+        lines.iter().map(|l| format!("<li>{}</li>", esc(l))).collect::<String>(),
+        esc(&full)
+    );
+    Message { kind, subject, text, html, markdown, link: Some(link.to_string()) }
+}
+
+fn news_lines(n: &ApplicationNews<'_>) -> Vec<String> {
+    let mut lines = vec![
+        format!("项目：{}（{}）", n.project_name, n.project_code),
+        format!("审批事项：{}", n.item_type),
+        format!("办理部门：{}", n.department),
+        format!("情况：{}", n.what),
+    ];
+    if let Some(d) = n.due_on {
+        lines.push(format!("办理时限：{d}"));
+    }
+    lines
+}
+
+/// A new application in a department's queue, for its handlers.
+pub fn new_application(n: &ApplicationNews<'_>, base_url: &str) -> Message {
+    let subject = format!("【待受理】{} · {}", n.project_name, n.item_type);
+    single(MessageKind::NewApplication, subject, &news_lines(n), n.link, base_url)
+}
+
+/// A notice, an acceptance or a decision, for the project unit and its helper.
+pub fn applicant_update(n: &ApplicationNews<'_>, base_url: &str) -> Message {
+    let subject = format!("【审批进展】{} · {}：{}", n.project_name, n.item_type, n.what);
+    single(MessageKind::ApplicantUpdate, subject, &news_lines(n), n.link, base_url)
+}
+
+/// A check list whose answers are due and still missing, for the handling department.
+pub fn missing_check_results(
+    department: &str,
+    due_on: NaiveDate,
+    missing: usize,
+    link: &str,
+    base_url: &str,
+) -> Message {
+    let subject = format!("【核查反馈提醒】{department}尚有 {missing} 个事项未反馈核查情况，时限 {due_on}");
+    let lines = vec![
+        format!("部门：{department}"),
+        format!("未反馈事项：{missing} 个"),
+        format!("反馈时限：{due_on}"),
+        "请在时限内逐项反馈核查结果并签字确认。".to_string(),
+    ];
+    single(MessageKind::MissingReport, subject, &lines, link, base_url)
+}
+
+/// The message `qidi channel test` sends.
+pub fn channel_test(channel: &str, base_url: &str) -> Message {
+    let subject = "【起底】消息渠道测试".to_string();
+    let lines =
+        vec![format!("这是一条测试消息，用于确认渠道「{channel}」可以收到起底平台的通知。"), "无需回复。".into()];
+    single(MessageKind::ChannelTest, subject, &lines, "/", base_url)
+}
+
+/// Who hears of a step of an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepNews {
+    /// The application entered the department's queue: its handlers.
+    Queue(String),
+    /// Something the project unit (and its helper) must know.
+    ProjectUnit(String),
+}
+
+/// What a step tells whom: a (re)submission goes to the department's queue; a
+/// one-time notice, an acceptance, an extension and every decision go to the project
+/// unit. A return names its notice's document number once the store has issued it.
+pub fn step_news(action: &Action) -> Option<StepNews> {
+    let unit = |s: String| Some(StepNews::ProjectUnit(s));
+    match action {
+        Action::Submit { .. } => Some(StepNews::Queue("项目单位提交了申请，请在规定时限内受理或一次性告知补正".into())),
+        Action::Resubmit { .. } => Some(StepNews::Queue("项目单位补正后重新提交了申请，请及时审查".into())),
+        Action::Return { notice } => unit(match &notice.number {
+            Some(n) => format!("出具一次性补正告知书（{n}），请按告知一次性补齐材料"),
+            None => "出具一次性补正告知书，请按告知一次性补齐材料".into(),
+        }),
+        Action::Accept => unit("已受理，审批时限开始计算".into()),
+        Action::DeemAccept { received_on, .. } => {
+            unit(format!("补正告知期限届满未告知，依法自 {received_on} 起视为受理"))
+        }
+        Action::Extend { reason } => unit(format!("经部门负责人批准延长审批时限：{reason}")),
+        Action::Approve { document_number, .. } => unit(format!("准予许可（{document_number}）")),
+        Action::Refuse { reasons } => unit(format!("不予许可：{reasons}")),
+        Action::Forward { to_authority } => unit(format!("已转报{to_authority}审批")),
+        Action::RecordHigherOutcome { approved: true, document_number, .. } => unit(match document_number {
+            Some(n) => format!("上级机关准予许可（{n}）"),
+            None => "上级机关准予许可".into(),
+        }),
+        Action::RecordHigherOutcome { approved: false, .. } => unit("上级机关不予许可".into()),
+        Action::Pause { .. } | Action::Resume | Action::Withdraw { .. } => None,
+    }
+}
+
+/// The daily run is due at `morning` on working days. Returns the working day the
+/// run is for: the latest working day up to `today` whose morning has come (today
+/// once the morning time has passed, otherwise an earlier day), if it is later than
+/// the last run. So a server started after days down runs once, for the latest day it
+/// missed, and a server started on a day off catches up on the last working day.
+pub fn due_run(
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+    time: NaiveTime,
+    morning: NaiveTime,
+    last_run: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let mut day = if time >= morning { today } else { today.pred_opt()? };
+    // A fortnight back covers the longest holiday (Spring Festival with its weekends).
+    for _ in 0..15 {
+        if last_run.is_some_and(|l| day <= l) {
+            return None;
+        }
+        if calendar.is_working_day(day) {
+            return Some(day);
+        }
+        day = day.pred_opt()?;
+    }
+    None
+}
+
+/// How many times a channel is tried before the message is given up.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// How long to wait after the `attempts`-th failure: 1, 2, 4, 8 … minutes, at most 4
+/// hours. `None` once the message is given up.
+pub fn retry_delay(attempts: u32) -> Option<chrono::Duration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let minutes = 1i64 << attempts.saturating_sub(1).min(8);
+    Some(chrono::Duration::minutes(minutes.min(240)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::parse_date;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in MessageKind::ALL.into_iter().chain([MessageKind::ChannelTest]) {
+            assert_eq!(MessageKind::parse(k.as_str()), Some(k));
+        }
+        for k in [ChannelKind::InApp, ChannelKind::Email, ChannelKind::Wecom, ChannelKind::Dingtalk] {
+            assert_eq!(ChannelKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(ChannelKind::parse("sms"), None);
+    }
+
+    #[test]
+    fn channel_targets_are_checked() {
+        assert!(check_channel(ChannelKind::Email, "zrzy@example.gov.cn", None).is_ok());
+        assert_eq!(check_channel(ChannelKind::Email, "zrzy", None), Err(ChannelError::NotAnEmail("zrzy".into())));
+        assert!(
+            check_channel(ChannelKind::Wecom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", None).is_ok()
+        );
+        assert!(
+            check_channel(ChannelKind::Dingtalk, "http://127.0.0.1:9/robot/send?access_token=t", Some("SEC1")).is_ok()
+        );
+        assert!(matches!(check_channel(ChannelKind::Wecom, "ftp://x", None), Err(ChannelError::NotAUrl(_))));
+        assert!(matches!(check_channel(ChannelKind::Wecom, "https://", None), Err(ChannelError::NotAUrl(_))));
+        assert_eq!(check_channel(ChannelKind::Wecom, "https://a/b", Some("s")), Err(ChannelError::SecretNotUsed));
+        assert_eq!(check_channel(ChannelKind::InApp, "x", None), Err(ChannelError::NotAGroupChannel));
+        assert!(!is_email("a@b@c.cn") && !is_email("a b@c.cn") && !is_email("a@cn") && !is_email("@c.cn"));
+        assert_eq!(mask_address("zhang@example.cn"), "z***@example.cn");
+    }
+
+    #[test]
+    fn who_hears_of_a_light() {
+        assert_eq!(light_audience(Light::Green), None);
+        assert!(!light_audience(Light::Yellow).unwrap().office);
+        let red = light_audience(Light::Red).unwrap();
+        assert!(red.holder && red.department_head && red.office);
+    }
+
+    #[test]
+    fn light_changes_between_runs() {
+        let (warn, due) = (d("2026-03-10"), d("2026-03-12"));
+        // Before yellow: nothing; on the warning day: yellow; once only.
+        assert_eq!(light_change(due, warn, Some(d("2026-03-06")), d("2026-03-09")), None);
+        assert_eq!(light_change(due, warn, Some(d("2026-03-09")), d("2026-03-10")), Some(Light::Yellow));
+        assert_eq!(light_change(due, warn, Some(d("2026-03-10")), d("2026-03-11")), None);
+        // The due day itself is on time; red the day after.
+        assert_eq!(light_change(due, warn, Some(d("2026-03-11")), d("2026-03-12")), None);
+        assert_eq!(light_change(due, warn, Some(d("2026-03-12")), d("2026-03-13")), Some(Light::Red));
+        // Skipping yellow (the server was down): red only.
+        assert_eq!(light_change(due, warn, Some(d("2026-03-05")), d("2026-03-16")), Some(Light::Red));
+        // No previous run: whatever is lit now.
+        assert_eq!(light_change(due, warn, None, d("2026-03-11")), Some(Light::Yellow));
+        assert_eq!(light_change(due, warn, None, d("2026-03-09")), None);
+    }
+
+    #[test]
+    fn the_digest_lists_every_item_red_first() {
+        let item = |code: &str, light, due: &str, over| LightItem {
+            project_code: code.into(),
+            project_name: "风电*项目".into(),
+            item_type: "环境影响评价".into(),
+            department: "旗生态环境分局".into(),
+            due_on: d(due),
+            light,
+            days_overdue: over,
+            link: format!("/applications/{code}"),
+        };
+        let m = light_digest(
+            d("2026-03-13"),
+            &[item("A", Light::Yellow, "2026-03-16", 0), item("B", Light::Red, "2026-03-12", 1)],
+            "http://qidi.example/",
+        );
+        assert_eq!(m.subject, "【红灯预警】2026-03-13 有 1 个事项已超期，1 个事项临近时限");
+        let b = m.text.find("（B）").unwrap();
+        let a = m.text.find("（A）").unwrap();
+        assert!(b < a, "red first: {}", m.text);
+        assert!(m.text.contains("已超期 1 个工作日"));
+        assert!(m.text.contains("http://qidi.example/applications/B"));
+        assert!(m.markdown.contains("[查看](http://qidi.example/applications/A)"));
+        assert!(!m.markdown.contains("风电*"), "markdown specials are dropped");
+        assert!(m.html.contains("<td>风电*项目</td>"));
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        let n = ApplicationNews {
+            project_code: "C",
+            project_name: "<script>",
+            item_type: "t",
+            department: "d",
+            link: "/applications/1",
+            what: "已受理".into(),
+            due_on: Some(d("2026-03-20")),
+        };
+        let m = applicant_update(&n, "http://h");
+        assert!(m.html.contains("&lt;script&gt;") && !m.html.contains("<script>"));
+        assert!(m.text.contains("办理时限：2026-03-20"));
+        assert_eq!(m.link.as_deref(), Some("/applications/1"));
+    }
+
+    #[test]
+    fn the_daily_run_is_due_on_working_mornings_and_catches_up() {
+        let cal = WorkCalendar::shipped();
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        let eight = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        let morning = NaiveTime::from_hms_opt(8, 30, 0).unwrap();
+        // Monday 2026-03-02, after the morning: today.
+        assert_eq!(due_run(&cal, d("2026-03-02"), nine, morning, Some(d("2026-02-27"))), Some(d("2026-03-02")));
+        // Before the morning: Friday's run, if it was missed; nothing if it ran.
+        assert_eq!(due_run(&cal, d("2026-03-02"), eight, morning, Some(d("2026-02-26"))), Some(d("2026-02-27")));
+        assert_eq!(due_run(&cal, d("2026-03-02"), eight, morning, Some(d("2026-02-27"))), None);
+        // Once run today: nothing more.
+        assert_eq!(due_run(&cal, d("2026-03-02"), nine, morning, Some(d("2026-03-02"))), None);
+        // Saturday: nothing if Friday ran.
+        assert_eq!(due_run(&cal, d("2026-03-07"), nine, morning, Some(d("2026-03-06"))), None);
+        // A make-up working Saturday (调休): 2026-02-28 is a working day.
+        assert!(cal.is_working_day(d("2026-02-28")));
+        assert_eq!(due_run(&cal, d("2026-02-28"), nine, morning, Some(d("2026-02-27"))), Some(d("2026-02-28")));
+        // A holiday (Spring Festival 2026-02-17): no run.
+        assert!(!cal.is_working_day(d("2026-02-17")));
+        assert_eq!(due_run(&cal, d("2026-02-17"), nine, morning, Some(d("2026-02-13"))), None);
+    }
+
+    #[test]
+    fn steps_tell_the_queue_or_the_unit() {
+        assert!(matches!(step_news(&Action::Submit { materials: vec![] }), Some(StepNews::Queue(_))));
+        assert_eq!(step_news(&Action::Accept), Some(StepNews::ProjectUnit("已受理，审批时限开始计算".into())));
+        let notice = serde_json::json!({"problems": [], "number": "自然资源告〔2026〕3号"});
+        let Some(StepNews::ProjectUnit(s)) =
+            step_news(&Action::Return { notice: serde_json::from_value(notice).unwrap() })
+        else {
+            panic!("a return tells the unit")
+        };
+        assert!(s.contains("自然资源告〔2026〕3号"));
+        assert_eq!(step_news(&Action::Resume), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_gives_up() {
+        assert_eq!(retry_delay(1), Some(chrono::Duration::minutes(1)));
+        assert_eq!(retry_delay(2), Some(chrono::Duration::minutes(2)));
+        assert_eq!(retry_delay(3), Some(chrono::Duration::minutes(4)));
+        assert!(retry_delay(MAX_ATTEMPTS - 1).unwrap() <= chrono::Duration::hours(4));
+        assert_eq!(retry_delay(MAX_ATTEMPTS), None);
+    }
+}

@@ -1,0 +1,525 @@
+//! Messages (消息) that reach people: the in-app message centre, the outbox the
+//! notifier sends from, each person's choice of channels, and the daily run that
+//! tells people of light changes.
+//!
+//! A change that tells someone something calls [`tell`] inside its own transaction:
+//! an in-app message and one outbox row per other channel are written with it, or
+//! not at all. Every row has a `dedup_key` (what, for whom, over which channel), so
+//! a message cannot be written twice, even by two instances at once. Who is told what
+//! is decided in `qidi_core::message`.
+
+mod channels;
+mod lights;
+mod outbox;
+
+pub use channels::{Channel, OFFICE};
+pub use lights::LightRun;
+pub use outbox::{Attempt, Outgoing, SendLogEntry};
+
+use crate::events::{append, NewEvent};
+use crate::users::User;
+use crate::{get_bool, new_id, now_text, Store, StoreError};
+use qidi_core::message::{is_email, ChannelKind, Message, MessageKind};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::sync::OnceLock;
+
+static PUBLIC_URL: OnceLock<String> = OnceLock::new();
+
+/// The address people reach this server at, for links in email and robot messages
+/// (`QIDI_PUBLIC_URL`). Only the first call counts.
+pub fn set_public_url(url: &str) {
+    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_string());
+}
+
+pub fn public_url() -> &'static str {
+    PUBLIC_URL.get().map_or("http://127.0.0.1:8080", String::as_str)
+}
+
+/// Someone a message is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Recipient {
+    /// A person, over the channels they chose.
+    User(String),
+    /// A department's or the office's group channel.
+    Channel { id: String, kind: ChannelKind },
+}
+
+/// Write `msg` for each recipient, once: an in-app message and an email for people
+/// who chose them, an outbox row for each group channel. `key` names what the message
+/// is about (e.g. `step:APP:SEQ` or `light:2026-03-02`). Returns how many rows were
+/// written (duplicates are skipped silently).
+pub(crate) async fn tell(
+    conn: &mut AnyConnection,
+    region: &str,
+    key: &str,
+    msg: &Message,
+    recipients: &[Recipient],
+) -> Result<usize, StoreError> {
+    let mut recipients = recipients.to_vec();
+    recipients.sort();
+    recipients.dedup();
+    let now = now_text();
+    let mut written = 0;
+    for r in &recipients {
+        match r {
+            Recipient::User(user_id) => {
+                let Some(row) = sqlx::query("SELECT email, disabled FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                else {
+                    continue;
+                };
+                if get_bool(&row, 1) {
+                    continue;
+                }
+                let has_email = row.get::<Option<String>, _>(0).is_some_and(|e| is_email(&e));
+                for channel in ChannelKind::PERSONAL {
+                    if channel == ChannelKind::Email && !has_email {
+                        continue;
+                    }
+                    if !chosen(conn, region, user_id, msg.kind, channel).await? {
+                        continue;
+                    }
+                    let dedup = format!("{key}:u:{user_id}:{}", channel.as_str());
+                    written += if channel == ChannelKind::InApp {
+                        insert_in_app(conn, region, user_id, &dedup, msg, &now).await?
+                    } else {
+                        outbox::insert(conn, region, &dedup, msg, channel, None, Some(user_id), &now).await?
+                    };
+                }
+            }
+            Recipient::Channel { id, kind } => {
+                let dedup = format!("{key}:c:{id}");
+                written += outbox::insert(conn, region, &dedup, msg, *kind, Some(id), None, &now).await?;
+            }
+        }
+    }
+    Ok(written)
+}
+
+async fn insert_in_app(
+    conn: &mut AnyConnection,
+    region: &str,
+    user_id: &str,
+    dedup: &str,
+    msg: &Message,
+    now: &str,
+) -> Result<usize, StoreError> {
+    let n = sqlx::query(
+        "INSERT INTO messages (id, region_code, user_id, kind, subject, body, link, dedup_key, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedup_key) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(region)
+    .bind(user_id)
+    .bind(msg.kind.as_str())
+    .bind(&msg.subject)
+    .bind(&msg.text)
+    .bind(&msg.link)
+    .bind(dedup)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n as usize)
+}
+
+/// Whether the person takes `kind` over `channel`: what the administrator requires is
+/// always on; otherwise their own choice, on by default.
+async fn chosen(
+    conn: &mut AnyConnection,
+    region: &str,
+    user_id: &str,
+    kind: MessageKind,
+    channel: ChannelKind,
+) -> Result<bool, StoreError> {
+    if kind == MessageKind::ChannelTest {
+        return Ok(true);
+    }
+    let required =
+        sqlx::query("SELECT required FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
+            .bind(region)
+            .bind(kind.as_str())
+            .bind(channel.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some_and(|r| get_bool(&r, 0));
+    if required {
+        return Ok(true);
+    }
+    let own =
+        sqlx::query("SELECT enabled FROM message_preferences WHERE user_id = $1 AND kind = $2 AND channel_kind = $3")
+            .bind(user_id)
+            .bind(kind.as_str())
+            .bind(channel.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(own.is_none_or(|r| get_bool(&r, 0)))
+}
+
+/// A message in a person's message centre.
+#[derive(Debug, Clone, Serialize)]
+pub struct InAppMessage {
+    pub id: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub subject: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: String,
+    pub read: bool,
+}
+
+/// One row of a person's channel choices.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preference {
+    pub kind: MessageKind,
+    pub channel: ChannelKind,
+    pub enabled: bool,
+    /// Required by the administrator: always on.
+    pub required: bool,
+}
+
+impl Store {
+    /// The newest messages of `user`, unread first when `unread_only`.
+    pub async fn messages_for(
+        &self,
+        user: &User,
+        unread_only: bool,
+        limit: i64,
+    ) -> Result<Vec<InAppMessage>, StoreError> {
+        let filter = if unread_only { " AND read_at IS NULL" } else { "" };
+        let sql = format!(
+            "SELECT id, kind, subject, body, link, created_at, read_at FROM messages
+             WHERE user_id = $1{filter} ORDER BY created_at DESC, id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql).bind(&user.id).bind(limit).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let kind: String = r.get(1);
+                InAppMessage {
+                    id: r.get(0),
+                    kind_label: MessageKind::parse(&kind).map_or("消息", MessageKind::label_zh),
+                    kind,
+                    subject: r.get(2),
+                    body: r.get(3),
+                    link: r.get(4),
+                    created_at: r.get(5),
+                    read: r.get::<Option<String>, _>(6).is_some(),
+                }
+            })
+            .collect())
+    }
+
+    /// Mark one of the user's messages read, or all of them with `None`. Returns how
+    /// many changed; another person's message is not found.
+    pub async fn mark_read(&self, user: &User, id: Option<&str>) -> Result<u64, StoreError> {
+        let now = now_text();
+        let n = match id {
+            Some(id) => {
+                let n =
+                    sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL")
+                        .bind(&now)
+                        .bind(id)
+                        .bind(&user.id)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected();
+                if n == 0 {
+                    let exists = sqlx::query("SELECT 1 FROM messages WHERE id = $1 AND user_id = $2")
+                        .bind(id)
+                        .bind(&user.id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound("消息不存在".into()));
+                    }
+                }
+                n
+            }
+            None => sqlx::query("UPDATE messages SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+                .bind(&now)
+                .bind(&user.id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(n)
+    }
+
+    /// The user's choices for every kind and personal channel.
+    pub async fn preferences(&self, user: &User) -> Result<Vec<Preference>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for kind in MessageKind::ALL {
+            for channel in ChannelKind::PERSONAL {
+                let required = sqlx::query(
+                    "SELECT required FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3",
+                )
+                .bind(&user.region_code)
+                .bind(kind.as_str())
+                .bind(channel.as_str())
+                .fetch_optional(&mut *conn)
+                .await?
+                .is_some_and(|r| get_bool(&r, 0));
+                let enabled = chosen(&mut conn, &user.region_code, &user.id, kind, channel).await?;
+                out.push(Preference { kind, channel, enabled, required });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Turn one channel on or off for one kind of message. What the administrator
+    /// requires cannot be turned off.
+    pub async fn set_preference(
+        &self,
+        user: &User,
+        kind: MessageKind,
+        channel: ChannelKind,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        if !ChannelKind::PERSONAL.contains(&channel) || !MessageKind::ALL.contains(&kind) {
+            return Err(StoreError::Invalid("只能选择站内消息或电子邮件".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let required = sqlx::query(
+            "SELECT required FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3",
+        )
+        .bind(&user.region_code)
+        .bind(kind.as_str())
+        .bind(channel.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some_and(|r| get_bool(&r, 0));
+        if required && !enabled {
+            return Err(StoreError::Forbidden(format!(
+                "管理员要求{}必须通过{}接收，不能关闭",
+                kind.label_zh(),
+                channel.label_zh()
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO message_preferences (user_id, kind, channel_kind, enabled) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, kind, channel_kind) DO UPDATE SET enabled = excluded.enabled",
+        )
+        .bind(&user.id)
+        .bind(kind.as_str())
+        .bind(channel.as_str())
+        .bind(enabled)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Require (or stop requiring) one channel for one kind of message, for everyone
+    /// in the region. The administrator's decision.
+    pub async fn set_message_policy(
+        &self,
+        admin: &User,
+        kind: MessageKind,
+        channel: ChannelKind,
+        required: bool,
+    ) -> Result<(), StoreError> {
+        if admin.role != qidi_core::Role::Admin {
+            return Err(StoreError::Forbidden("只有系统管理员可以设置消息策略".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO message_policy (region_code, kind, channel_kind, required) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (region_code, kind, channel_kind) DO UPDATE SET required = excluded.required",
+        )
+        .bind(&admin.region_code)
+        .bind(kind.as_str())
+        .bind(channel.as_str())
+        .bind(required)
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: admin.region_code.clone(),
+                actor_id: Some(admin.id.clone()),
+                actor_role: Some(admin.role.as_str().into()),
+                action: "message.policy".into(),
+                object_type: "message_policy".into(),
+                object_id: Some(format!("{}:{}", kind.as_str(), channel.as_str())),
+                payload: serde_json::json!({ "required": required }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The (kind, channel) pairs the administrator requires in `region`.
+    pub async fn message_policy(&self, region: &str) -> Result<Vec<(MessageKind, ChannelKind)>, StoreError> {
+        let rows = sqlx::query("SELECT kind, channel_kind, required FROM message_policy WHERE region_code = $1")
+            .bind(region)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter(|r| get_bool(r, 2))
+            .filter_map(|r| {
+                Some((MessageKind::parse(&r.get::<String, _>(0))?, ChannelKind::parse(&r.get::<String, _>(1))?))
+            })
+            .collect())
+    }
+
+    /// Set or clear a person's email address. The address is checked, recorded as a
+    /// change (masked), and never logged.
+    pub async fn set_user_email(
+        &self,
+        username: &str,
+        email: Option<&str>,
+        actor: Option<&User>,
+    ) -> Result<(), StoreError> {
+        let email = email.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(e) = email {
+            if !is_email(e) {
+                return Err(StoreError::Invalid(format!("“{e}”不是有效的电子邮件地址")));
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query("SELECT id, region_code FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("用户“{username}”不存在")));
+        };
+        let (id, region): (String, String) = (row.get(0), row.get(1));
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2").bind(email).bind(&id).execute(&mut *tx).await?;
+        append(
+            &mut tx,
+            &NewEvent {
+                region_code: region,
+                actor_id: actor.map(|a| a.id.clone()),
+                actor_role: actor.map(|a| a.role.as_str().to_string()),
+                action: "user.email".into(),
+                object_type: "user".into(),
+                object_id: Some(id),
+                payload: serde_json::json!({ "email": email.map(qidi_core::message::mask_address) }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The active users of a department with one of `roles`.
+pub(crate) async fn department_users(
+    conn: &mut AnyConnection,
+    department_id: &str,
+    roles: &[&str],
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for role in roles {
+        let rows =
+            sqlx::query("SELECT id FROM users WHERE department_id = $1 AND role = $2 AND disabled = FALSE ORDER BY id")
+                .bind(department_id)
+                .bind(role)
+                .fetch_all(&mut *conn)
+                .await?;
+        out.extend(rows.iter().map(|r| r.get::<String, _>(0)));
+    }
+    Ok(out)
+}
+
+/// A department's group channels, or the office's with `None`.
+pub(crate) async fn group_channels(
+    conn: &mut AnyConnection,
+    region: &str,
+    department_id: Option<&str>,
+) -> Result<Vec<Recipient>, StoreError> {
+    let rows = match department_id {
+        Some(d) => {
+            sqlx::query(
+                "SELECT id, kind FROM channels WHERE region_code = $1 AND department_id = $2 AND removed_at IS NULL ORDER BY id",
+            )
+            .bind(region)
+            .bind(d)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query(
+                "SELECT id, kind FROM channels WHERE region_code = $1 AND department_id IS NULL AND removed_at IS NULL ORDER BY id",
+            )
+            .bind(region)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let kind = ChannelKind::parse(&r.get::<String, _>(1))?;
+            Some(Recipient::Channel { id: r.get(0), kind })
+        })
+        .collect())
+}
+
+/// Tell whoever a step of an application concerns (core `step_news`): the
+/// department's handlers and group channels of a (re)submission, the project unit's
+/// accounts and its helpers (帮办代办) of a notice, an acceptance or a decision. In
+/// the step's own transaction.
+pub(crate) async fn tell_step(
+    conn: &mut AnyConnection,
+    app: &crate::workflow::ApplicationRow,
+    event: &qidi_core::workflow::ApplicationEvent,
+    due_on: Option<chrono::NaiveDate>,
+) -> Result<usize, StoreError> {
+    use qidi_core::message::{applicant_update, new_application, step_news, ApplicationNews, StepNews};
+    let Some(news) = step_news(&event.action) else { return Ok(0) };
+    let link = format!("/applications/{}", app.id);
+    let what = match &news {
+        StepNews::Queue(s) | StepNews::ProjectUnit(s) => s.clone(),
+    };
+    let n = ApplicationNews {
+        project_code: &app.project_code,
+        project_name: &app.project_name,
+        item_type: &app.item_type,
+        department: &app.handling_department,
+        link: &link,
+        what,
+        due_on,
+    };
+    let (msg, recipients) = match news {
+        StepNews::Queue(_) => {
+            let mut to: Vec<Recipient> = department_users(conn, &app.handling_department_id, &["handler"])
+                .await?
+                .into_iter()
+                .map(Recipient::User)
+                .collect();
+            to.extend(group_channels(conn, &app.region_code, Some(&app.handling_department_id)).await?);
+            (new_application(&n, public_url()), to)
+        }
+        StepNews::ProjectUnit(_) => {
+            let mut to = Vec::new();
+            if let Some(owner) = &app.owner_id {
+                let rows =
+                    sqlx::query("SELECT id FROM users WHERE owner_id = $1 AND role = 'applicant' AND disabled = FALSE")
+                        .bind(owner)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                to.extend(rows.iter().map(|r| Recipient::User(r.get(0))));
+            }
+            let rows = sqlx::query("SELECT helper_user_id FROM project_helpers WHERE project_id = $1")
+                .bind(&app.project_id)
+                .fetch_all(&mut *conn)
+                .await?;
+            to.extend(rows.iter().map(|r| Recipient::User(r.get(0))));
+            (applicant_update(&n, public_url()), to)
+        }
+    };
+    let key = format!("step:{}:{}", app.id, event.seq);
+    tell(conn, &app.region_code, &key, &msg, &recipients).await
+}

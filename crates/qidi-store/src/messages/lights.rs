@@ -1,0 +1,243 @@
+//! The daily light run: every clock that turned yellow or red since the last run is
+//! announced once, grouped into one message per person, channel and day.
+//!
+//! Clocks are found by date through the indexes on `warn_on` and `due_on` (migration
+//! 0011), never by reading every open clock: only those whose warning or due date
+//! fell since the last run can have changed. `light_notices` remembers what was
+//! announced, so a clock is never announced twice for the same light and due date;
+//! `job_runs` holds one row per day, so a second instance's run of the same day
+//! writes nothing.
+
+use super::{department_users, group_channels, public_url, tell, Recipient};
+use crate::{now_text, Store, StoreError};
+use chrono::NaiveDate;
+use qidi_core::light::Light;
+use qidi_core::message::{light_audience, light_change, light_digest, LightItem};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+
+/// What one daily run did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LightRun {
+    pub run_on: NaiveDate,
+    /// The previous run's day; `None` on the first run, which announces every clock
+    /// already yellow or red.
+    pub since: Option<NaiveDate>,
+    /// Clocks whose light change was announced.
+    pub changes: usize,
+    /// In-app messages and outbox rows written.
+    pub written: usize,
+}
+
+/// A clock whose light may have changed.
+struct Candidate {
+    object_type: &'static str,
+    object_id: String,
+    region: String,
+    department_id: String,
+    due_on: NaiveDate,
+    warn_on: NaiveDate,
+    item: LightItem,
+}
+
+const LIGHT_JOB: &str = "lights";
+
+impl Store {
+    /// Run the light check for `run_on` (a working day, see
+    /// `qidi_core::message::due_run`). Returns `None` if that day's run was already
+    /// made, by this instance or another.
+    pub async fn run_lights(&self, run_on: NaiveDate, worker: &str) -> Result<Option<LightRun>, StoreError> {
+        let calendar = self.work_calendar().await?;
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO job_runs (job, run_on, ran_at, worker) VALUES ($1, $2, $3, $4) ON CONFLICT (job, run_on) DO NOTHING",
+        )
+        .bind(LIGHT_JOB)
+        .bind(run_on.to_string())
+        .bind(now_text())
+        .bind(worker)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let since: Option<NaiveDate> = sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND run_on < $2")
+            .bind(LIGHT_JOB)
+            .bind(run_on.to_string())
+            .fetch_one(&mut *tx)
+            .await?
+            .get::<Option<String>, _>(0)
+            .and_then(|s| s.parse().ok());
+        let candidates = candidates(&mut tx, since, run_on).await?;
+        let mut digests: BTreeMap<(String, Recipient), Vec<LightItem>> = BTreeMap::new();
+        let mut changes = 0;
+        for mut c in candidates {
+            let Some(light) = light_change(c.due_on, c.warn_on, since, run_on) else { continue };
+            let Some(audience) = light_audience(light) else { continue };
+            let fresh = sqlx::query(
+                "INSERT INTO light_notices (object_type, object_id, due_on, light, run_on) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(c.object_type)
+            .bind(&c.object_id)
+            .bind(c.due_on.to_string())
+            .bind(light.as_str())
+            .bind(run_on.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if fresh == 0 {
+                continue;
+            }
+            changes += 1;
+            c.item.light = light;
+            c.item.days_overdue = LightItem::days_overdue_on(&calendar, c.due_on, run_on);
+            let mut to: Vec<Recipient> = Vec::new();
+            if audience.holder {
+                to.extend(holders(&mut tx, &c).await?.into_iter().map(Recipient::User));
+            }
+            if audience.department_head {
+                to.extend(
+                    department_users(&mut tx, &c.department_id, &["department_head"])
+                        .await?
+                        .into_iter()
+                        .map(Recipient::User),
+                );
+            }
+            to.extend(group_channels(&mut tx, &c.region, Some(&c.department_id)).await?);
+            if audience.office {
+                to.extend(office_users(&mut tx, &c.region).await?.into_iter().map(Recipient::User));
+                to.extend(group_channels(&mut tx, &c.region, None).await?);
+            }
+            to.sort();
+            to.dedup();
+            for r in to {
+                digests.entry((c.region.clone(), r)).or_default().push(c.item.clone());
+            }
+        }
+        let key = format!("light:{run_on}");
+        let mut written = 0;
+        for ((region, recipient), items) in &digests {
+            let msg = light_digest(run_on, items, public_url());
+            written += tell(&mut tx, region, &key, &msg, std::slice::from_ref(recipient)).await?;
+        }
+        let summary = LightRun { run_on, since, changes, written };
+        sqlx::query("UPDATE job_runs SET summary = $1 WHERE job = $2 AND run_on = $3")
+            .bind(serde_json::to_string(&summary).unwrap_or_default())
+            .bind(LIGHT_JOB)
+            .bind(run_on.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(summary))
+    }
+
+    /// The last day the light run was made, if ever.
+    pub async fn last_light_run(&self) -> Result<Option<NaiveDate>, StoreError> {
+        Ok(sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1")
+            .bind(LIGHT_JOB)
+            .fetch_one(&self.pool)
+            .await?
+            .get::<Option<String>, _>(0)
+            .and_then(|s| s.parse().ok()))
+    }
+}
+
+/// Open clocks whose warning date or due date fell in the window since the last run
+/// (one day of overlap, which `light_notices` makes harmless): applications, and
+/// pending items with a ledger deadline and no application under way.
+async fn candidates(
+    conn: &mut AnyConnection,
+    since: Option<NaiveDate>,
+    run_on: NaiveDate,
+) -> Result<Vec<Candidate>, StoreError> {
+    let from = since.map_or_else(|| "0000-01-01".to_string(), |s| s.pred_opt().unwrap_or(s).to_string());
+    let run = run_on.to_string();
+    let apps = sqlx::query(
+        "SELECT a.id, a.region_code, i.handling_department_id, a.due_on, a.warn_on, p.code, p.name, t.name, d.name
+         FROM applications a JOIN pending_items i ON i.id = a.pending_item_id JOIN projects p ON p.id = a.project_id
+              JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
+         WHERE a.closed_at IS NULL AND a.paused_since IS NULL
+           AND ((a.due_on >= $1 AND a.due_on < $2) OR (a.warn_on >= $1 AND a.warn_on <= $2))",
+    )
+    .bind(&from)
+    .bind(&run)
+    .fetch_all(&mut *conn)
+    .await?;
+    let items = sqlx::query(
+        "SELECT i.id, i.region_code, i.handling_department_id, i.due_on, i.warn_on, p.code, p.name, t.name, d.name, p.id
+         FROM pending_items i JOIN projects p ON p.id = i.project_id
+              JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
+         WHERE i.status = 'pending'
+           AND ((i.due_on >= $1 AND i.due_on < $2) OR (i.warn_on >= $1 AND i.warn_on <= $2))
+           AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.pending_item_id = i.id AND a.closed_at IS NULL)",
+    )
+    .bind(&from)
+    .bind(&run)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(apps.len() + items.len());
+    for (rows, object_type) in [(apps, "application"), (items, "pending_item")] {
+        for r in rows {
+            let date = |i: usize| r.get::<Option<String>, _>(i).and_then(|s| s.parse::<NaiveDate>().ok());
+            let (Some(due_on), Some(warn_on)) = (date(3), date(4)) else { continue };
+            let id: String = r.get(0);
+            let link = if object_type == "application" {
+                format!("/applications/{id}")
+            } else {
+                format!("/projects/{}", r.get::<String, _>(9))
+            };
+            out.push(Candidate {
+                object_type,
+                region: r.get(1),
+                department_id: r.get(2),
+                due_on,
+                warn_on,
+                item: LightItem {
+                    project_code: r.get(5),
+                    project_name: r.get(6),
+                    item_type: r.get(7),
+                    department: r.get(8),
+                    due_on,
+                    light: Light::Green,
+                    days_overdue: 0,
+                    link,
+                },
+                object_id: id,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Who holds a clock: the handler or head who last acted on the application, or,
+/// while nobody has (or for a ledger item), the department's handlers.
+async fn holders(conn: &mut AnyConnection, c: &Candidate) -> Result<Vec<String>, StoreError> {
+    if c.object_type == "application" {
+        let last = sqlx::query(
+            "SELECT e.actor_id FROM events e JOIN users u ON u.id = e.actor_id
+             WHERE e.object_type = 'application' AND e.object_id = $1 AND e.actor_role IN ('handler', 'department_head')
+                   AND u.disabled = FALSE
+             ORDER BY e.at DESC LIMIT 1",
+        )
+        .bind(&c.object_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(r) = last {
+            return Ok(vec![r.get(0)]);
+        }
+    }
+    department_users(conn, &c.department_id, &["handler"]).await
+}
+
+async fn office_users(conn: &mut AnyConnection, region: &str) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query("SELECT id FROM users WHERE region_code = $1 AND role = 'office' AND disabled = FALSE ORDER BY id")
+        .bind(region)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}

@@ -1,0 +1,280 @@
+//! The message centre and the administrator's channel pages.
+
+use crate::auth::PageUser;
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qidi_core::message::{ChannelKind, MessageKind};
+use qidi_core::Role;
+use qidi_store::messages::{Channel, InAppMessage, Preference, SendLogEntry};
+use qidi_store::users::User;
+use qidi_store::StoreError;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// RFC 3339 with +08:00, as a person reads it: `2026-03-02 09:00`.
+fn minute(at: &str) -> String {
+    at.chars().take(16).collect::<String>().replace('T', " ")
+}
+
+/// A row with its time to the minute.
+struct Shown<T> {
+    at: String,
+    row: T,
+}
+
+/// One row of the choice table: a kind, and its personal channels.
+struct PreferenceRow {
+    kind: &'static str,
+    label: &'static str,
+    cells: Vec<Preference>,
+}
+
+#[derive(Template)]
+#[template(path = "messages.html")]
+struct CentrePage<'a> {
+    user: &'a User,
+    messages: Vec<Shown<InAppMessage>>,
+    unread_only: bool,
+    preferences: Vec<PreferenceRow>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct CentreQuery {
+    #[serde(default)]
+    unread: bool,
+    #[serde(default)]
+    saved: bool,
+}
+
+pub async fn centre(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(q): Query<CentreQuery>,
+) -> Result<Response, PageError> {
+    let messages = state
+        .store
+        .messages_for(&user, q.unread, 200)
+        .await?
+        .into_iter()
+        .map(|m| Shown { at: minute(&m.created_at), row: m })
+        .collect();
+    let all = state.store.preferences(&user).await?;
+    let preferences = MessageKind::ALL
+        .into_iter()
+        .map(|k| PreferenceRow {
+            kind: k.as_str(),
+            label: k.label_zh(),
+            cells: all.iter().filter(|p| p.kind == k).cloned().collect(),
+        })
+        .collect();
+    let notice = q.saved.then_some("已保存您的消息接收设置。");
+    Ok(render(&CentrePage { user: &user, messages, unread_only: q.unread, preferences, notice }))
+}
+
+pub async fn mark_read(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let id = f.get("id").map(String::as_str).filter(|s| !s.is_empty());
+    state.store.mark_read(&user, id).await?;
+    // Follow the message's own link when one was opened from the list.
+    let to = f.get("then").filter(|t| t.starts_with('/') && !t.starts_with("//")).cloned();
+    Ok(Redirect::to(to.as_deref().unwrap_or("/messages")).into_response())
+}
+
+/// The form sends a checkbox `KIND:CHANNEL` for each choice that is on.
+pub async fn set_preferences(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    for kind in MessageKind::ALL {
+        for channel in ChannelKind::PERSONAL {
+            let on = f.contains_key(&format!("{}:{}", kind.as_str(), channel.as_str()));
+            match state.store.set_preference(&user, kind, channel, on).await {
+                // What the administrator requires stays on; the page says so.
+                Ok(()) | Err(StoreError::Forbidden(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(Redirect::to("/messages?saved=true").into_response())
+}
+
+fn require_admin(user: &User) -> Result<(), PageError> {
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(PageError::not_found())
+    }
+}
+
+struct PolicyRow {
+    kind: &'static str,
+    label: &'static str,
+    /// (channel, label, required)
+    cells: Vec<(&'static str, &'static str, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_channels.html")]
+struct ChannelsPage<'a> {
+    user: &'a User,
+    channels: Vec<Channel>,
+    departments: Vec<(String, String)>,
+    policy: Vec<PolicyRow>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChannelsQuery {
+    #[serde(default)]
+    added: bool,
+    #[serde(default)]
+    removed: bool,
+    #[serde(default)]
+    saved: bool,
+}
+
+async fn channels_page(
+    state: &SharedState,
+    user: &User,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let channels = state.store.list_channels(&user.region_code).await?;
+    let mut departments = vec![(qidi_store::messages::OFFICE.to_string(), "清理办（旗清理办公室）".to_string())];
+    departments.extend(state.store.departments(&user.region()).await?.into_iter().map(|d| (d.code, d.name)));
+    let required = state.store.message_policy(&user.region_code).await?;
+    let policy = MessageKind::ALL
+        .into_iter()
+        .map(|k| PolicyRow {
+            kind: k.as_str(),
+            label: k.label_zh(),
+            cells: ChannelKind::PERSONAL
+                .into_iter()
+                .map(|c| (c.as_str(), c.label_zh(), required.contains(&(k, c))))
+                .collect(),
+        })
+        .collect();
+    Ok(render(&ChannelsPage { user, channels, departments, policy, notice, error }))
+}
+
+pub async fn channels(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(q): Query<ChannelsQuery>,
+) -> Result<Response, PageError> {
+    require_admin(&user)?;
+    let notice = if q.added {
+        Some("已添加渠道。可用 `qidi channel test ID` 发送一条测试消息。")
+    } else if q.removed {
+        Some("已删除渠道。")
+    } else if q.saved {
+        Some("已保存消息策略。")
+    } else {
+        None
+    };
+    channels_page(&state, &user, notice.map(String::from), None).await
+}
+
+pub async fn add_channel(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_admin(&user)?;
+    let field = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let Some(kind) = ChannelKind::parse(&field("kind")).filter(|k| ChannelKind::GROUP.contains(k)) else {
+        return channels_page(&state, &user, None, Some("请选择渠道类型：电子邮件、企业微信或钉钉群机器人".into()))
+            .await;
+    };
+    let secret = field("secret");
+    let secret = (!secret.is_empty()).then_some(secret.as_str());
+    match state
+        .store
+        .add_channel(&user.region(), &field("department"), kind, &field("target"), secret, Some(&user))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/channels?added=true").into_response()),
+        Err(StoreError::Invalid(m) | StoreError::NotFound(m)) => {
+            channels_page(&state, &user, None, Some(format!("未添加：{}", channel_error_zh(&m)))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The core's reasons are in English for the command line; the page says them in Chinese.
+fn channel_error_zh(m: &str) -> String {
+    if m.contains("not an email address") {
+        "收件地址不是有效的电子邮件地址".into()
+    } else if m.contains("webhook URL") {
+        "群机器人地址须为 http:// 或 https:// 开头的 Webhook 地址".into()
+    } else if m.contains("signing secret") {
+        "只有钉钉群机器人使用加签密钥".into()
+    } else if m.contains("no department") {
+        "请选择部门".into()
+    } else {
+        m.to_string()
+    }
+}
+
+pub async fn remove_channel(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_admin(&user)?;
+    if f.get("confirm").map(String::as_str) != Some("yes") {
+        return channels_page(&state, &user, None, Some("删除渠道前请勾选“确认删除”。".into())).await;
+    }
+    state.store.remove_channel(&user.region_code, &id, Some(&user)).await?;
+    Ok(Redirect::to("/admin/channels?removed=true").into_response())
+}
+
+pub async fn set_policy(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_admin(&user)?;
+    let current = state.store.message_policy(&user.region_code).await?;
+    for kind in MessageKind::ALL {
+        for channel in ChannelKind::PERSONAL {
+            let on = f.contains_key(&format!("{}:{}", kind.as_str(), channel.as_str()));
+            if on != current.contains(&(kind, channel)) {
+                state.store.set_message_policy(&user, kind, channel, on).await?;
+            }
+        }
+    }
+    Ok(Redirect::to("/admin/channels?saved=true").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin_send_log.html")]
+struct SendLogPage<'a> {
+    user: &'a User,
+    entries: Vec<Shown<SendLogEntry>>,
+}
+
+pub async fn send_log(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    if !matches!(user.role, Role::Admin | Role::Office) {
+        return Err(PageError::not_found());
+    }
+    let entries = state
+        .store
+        .send_log(&user.region_code, 500)
+        .await?
+        .into_iter()
+        .map(|e| Shown { at: minute(&e.created_at), row: e })
+        .collect();
+    Ok(render(&SendLogPage { user: &user, entries }))
+}
