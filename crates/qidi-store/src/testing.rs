@@ -66,3 +66,96 @@ where
         store.close().await;
     }
 }
+
+/// The banner the fixtures below live in (正镶白旗).
+pub fn banner() -> qidi_core::RegionCode {
+    qidi_core::RegionCode::parse("152529").expect("valid region code")
+}
+
+/// The password of every fixture account.
+pub const TEST_PASSWORD: &str = "Test-Ledger-2026";
+
+/// An account in the banner, with `dept` (a department code) or `owner` (a project
+/// unit's id) as its role needs, and an email address if given.
+pub async fn test_user(
+    store: &Store,
+    username: &str,
+    role: qidi_core::Role,
+    dept: Option<&str>,
+    owner: Option<&str>,
+    email: Option<&str>,
+) -> crate::users::User {
+    let department_id = match dept {
+        Some(code) => Some(store.department_id(&banner(), code).await.expect("department exists")),
+        None => None,
+    };
+    store
+        .create_user(
+            &crate::users::NewUser {
+                region: &banner(),
+                username,
+                display_name: &format!("{username} 显示名"),
+                role,
+                department_id: department_id.as_deref(),
+                owner_id: owner,
+                password: TEST_PASSWORD,
+            },
+            None,
+        )
+        .await
+        .expect("create user");
+    if email.is_some() {
+        store.set_user_email(username, email, None).await.expect("set email");
+    }
+    store.user_by_username(username).await.expect("read user").expect("user exists")
+}
+
+/// A project of `owner` with one pending item of `item_code` handled by `dept`.
+/// Returns (project id, pending item id). `serial` makes the project code unique.
+pub async fn test_pending_item(
+    store: &Store,
+    owner: &str,
+    serial: u32,
+    item_code: &str,
+    dept: &str,
+) -> (String, String) {
+    use sqlx::Row;
+    store.seed_catalogue(&banner()).await.expect("seed catalogue");
+    let fgw = store.department_id(&banner(), "fgw").await.expect("fgw");
+    let handling = store.department_id(&banner(), dept).await.expect("department exists");
+    let project = crate::new_id();
+    let now = crate::now_text();
+    sqlx::query(
+        "INSERT INTO projects (id, region_code, code, name, owner_id, initiating_department_id, stage, in_library, created_at, updated_at)
+         VALUES ($1, '152529', $2, $3, $4, $5, 'not_started', TRUE, $6, $6)",
+    )
+    .bind(&project)
+    .bind(format!("2026-152529-44-01-{serial:06}"))
+    .bind(format!("测试项目{serial}"))
+    .bind(owner)
+    .bind(&fgw)
+    .bind(&now)
+    .execute(store.pool())
+    .await
+    .expect("insert project");
+    let item_type: String = sqlx::query("SELECT id FROM item_types WHERE code = $1")
+        .bind(item_code)
+        .fetch_one(store.pool())
+        .await
+        .expect("item type exists")
+        .get(0);
+    let item = crate::new_id();
+    sqlx::query(
+        "INSERT INTO pending_items (id, region_code, project_id, item_type_id, handling_department_id, status, created_at)
+         VALUES ($1, '152529', $2, $3, $4, 'pending', $5)",
+    )
+    .bind(&item)
+    .bind(&project)
+    .bind(&item_type)
+    .bind(&handling)
+    .bind(&now)
+    .execute(store.pool())
+    .await
+    .expect("insert pending item");
+    (project, item)
+}

@@ -103,21 +103,27 @@ impl Store {
             Backend::Sqlite => "",
         };
         let mut tx = self.pool.begin().await?;
+        // One statement that writes first, so that on SQLite it takes the write lock
+        // (and waits for it) before it reads.
         let sql = format!(
-            "SELECT id FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-                 AND (claimed_until IS NULL OR claimed_until < $1)
-             ORDER BY created_at, id LIMIT $2{lock}"
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2
+             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+                              AND (claimed_until IS NULL OR claimed_until < $3)
+                          ORDER BY created_at, id LIMIT $4{lock})
+             RETURNING id"
         );
-        let ids: Vec<String> =
-            sqlx::query(&sql).bind(&now_s).bind(limit).fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+        let ids: Vec<String> = sqlx::query(&sql)
+            .bind(worker)
+            .bind(&until)
+            .bind(&now_s)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            sqlx::query("UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id = $3")
-                .bind(worker)
-                .bind(&until)
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
             let r = sqlx::query(
                 "SELECT o.id, o.channel_kind, COALESCE(c.target, u.email), c.secret, o.subject, o.body_text, o.body_html,
                         o.body_markdown, o.attempts, (c.removed_at IS NOT NULL)
@@ -157,16 +163,18 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now_s = timestamp_text(now);
         let mut tx = self.pool.begin().await?;
-        let Some(row) =
-            sqlx::query("SELECT attempts FROM outbox WHERE id = $1 AND claimed_by = $2 AND status = 'pending'")
-                .bind(id)
-                .bind(worker)
-                .fetch_optional(&mut *tx)
-                .await?
+        // Write first (see `claim_outgoing`): count the attempt if the claim is still ours.
+        let Some(row) = sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 AND claimed_by = $2 AND status = 'pending' RETURNING attempts",
+        )
+        .bind(id)
+        .bind(worker)
+        .fetch_optional(&mut *tx)
+        .await?
         else {
             return Ok(());
         };
-        let attempt = row.get::<i64, _>(0) + 1;
+        let attempt: i64 = row.get(0);
         let (ok, answer) = match &result {
             Attempt::Sent(a) => (true, a.as_str()),
             Attempt::Failed(a) | Attempt::Undeliverable(a) => (false, a.as_str()),
