@@ -9,6 +9,7 @@
 mod jobs;
 mod robot;
 mod smtp;
+pub mod testing;
 
 pub use jobs::{run_due_jobs, spawn_scheduler, JobsReport, Schedule};
 pub use robot::{dingtalk_sign, dingtalk_signed_url, robot_payload};
