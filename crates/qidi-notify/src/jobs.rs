@@ -76,7 +76,7 @@ pub fn spawn_scheduler(store: Store, notifier: Notifier, schedule: Schedule) -> 
         loop {
             tick.tick().await;
             let now = qidi_store::now();
-            if n % 12 == 0 {
+            if n.is_multiple_of(12) {
                 match run_due_jobs(&store, &notifier, schedule, now).await {
                     Ok(r) => {
                         if let Some(run) = &r.light_run {
