@@ -85,13 +85,13 @@ CREATE TABLE message_preferences (
     PRIMARY KEY (user_id, kind, channel_kind)
 );
 
--- What the administrator does not allow people to turn off (a row per kind and
--- channel that is required).
+-- What the administrator allows: a row makes one channel required (always on) or
+-- forbidden (never used) for one kind of message; without a row people choose.
 CREATE TABLE message_policy (
     region_code  TEXT NOT NULL,
     kind         TEXT NOT NULL,
     channel_kind TEXT NOT NULL,
-    required     INTEGER NOT NULL,
+    rule         TEXT NOT NULL CHECK (rule IN ('required', 'forbidden')),
     PRIMARY KEY (region_code, kind, channel_kind)
 );
 

@@ -103,6 +103,59 @@ impl ChannelKind {
     }
 }
 
+/// What the administrator allows for one kind of message over one personal channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelRule {
+    /// Each person chooses (on unless they turn it off).
+    Optional,
+    /// Always on; nobody can turn it off.
+    Required,
+    /// Never used for this kind.
+    Forbidden,
+}
+
+impl ChannelRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelRule::Optional => "optional",
+            ChannelRule::Required => "required",
+            ChannelRule::Forbidden => "forbidden",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [ChannelRule::Optional, ChannelRule::Required, ChannelRule::Forbidden].into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ChannelRule::Optional => "个人自选",
+            ChannelRule::Required => "必收",
+            ChannelRule::Forbidden => "不发送",
+        }
+    }
+
+    /// Whether a person gets the message over the channel: the rule first, then their
+    /// own choice (`None`: never chosen, which means on).
+    pub fn takes(self, own_choice: Option<bool>) -> bool {
+        match self {
+            ChannelRule::Required => true,
+            ChannelRule::Forbidden => false,
+            ChannelRule::Optional => own_choice.unwrap_or(true),
+        }
+    }
+
+    /// Whether a person may set `enabled` under this rule.
+    pub fn allows(self, enabled: bool) -> bool {
+        match self {
+            ChannelRule::Optional => true,
+            ChannelRule::Required => enabled,
+            ChannelRule::Forbidden => !enabled,
+        }
+    }
+}
+
 /// Why a group channel's target is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChannelError {
@@ -158,6 +211,31 @@ pub fn mask_address(s: &str) -> String {
         Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
         None => "***".into(),
     }
+}
+
+/// `text` with every email address in it masked, for logs and the send log: a
+/// receiver's answer may quote the address it refused.
+pub fn mask_addresses_in(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str(&mask_address(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | '"' | '\'' | '：' | '，') {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Who hears of a light change.
@@ -358,16 +436,78 @@ pub fn applicant_update(n: &ApplicationNews<'_>, base_url: &str) -> Message {
 pub fn missing_check_results(
     department: &str,
     due_on: NaiveDate,
+    stage: ReportStage,
     missing: usize,
     link: &str,
     base_url: &str,
 ) -> Message {
-    let subject = format!("【核查反馈提醒】{department}尚有 {missing} 个事项未反馈核查情况，时限 {due_on}");
+    let subject = format!(
+        "【核查反馈提醒】{department}尚有 {missing} 个事项未反馈核查情况，时限 {due_on}（{}）",
+        stage.label_zh()
+    );
     let lines = vec![
         format!("部门：{department}"),
         format!("未反馈事项：{missing} 个"),
         format!("反馈时限：{due_on}"),
         "请在时限内逐项反馈核查结果并签字确认。".to_string(),
+    ];
+    single(MessageKind::MissingReport, subject, &lines, link, base_url)
+}
+
+/// How far a report (a check list's answers, a ledger signature) is from its due
+/// date, for a reminder: once when it is due within a working day, once when late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportStage {
+    Due,
+    Overdue,
+}
+
+impl ReportStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStage::Due => "due",
+            ReportStage::Overdue => "overdue",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReportStage::Due => "即将到期",
+            ReportStage::Overdue => "已逾期",
+        }
+    }
+}
+
+pub fn report_stage(calendar: &WorkCalendar, due_on: NaiveDate, on: NaiveDate) -> Option<ReportStage> {
+    if on > due_on {
+        Some(ReportStage::Overdue)
+    } else if calendar.working_days_between(on, due_on) <= 1 {
+        Some(ReportStage::Due)
+    } else {
+        None
+    }
+}
+
+/// The campaign milestone by which departments sign their ledgers: the one whose
+/// label speaks of signing (签字), as the plan's milestones are dated labels.
+pub fn signing_milestone(campaign: &crate::ledger::Campaign) -> Option<&crate::ledger::Milestone> {
+    campaign.milestones.iter().find(|m| m.label.contains("签字"))
+}
+
+/// A department's ledger still unsigned at the campaign's signing milestone.
+pub fn missing_signature(
+    department: &str,
+    due_on: NaiveDate,
+    stage: ReportStage,
+    link: &str,
+    base_url: &str,
+) -> Message {
+    let subject =
+        format!("【台账签字提醒】{department}的待批事项台账尚未签字确认，时限 {due_on}（{}）", stage.label_zh());
+    let lines = vec![
+        format!("部门：{department}"),
+        format!("签字时限：{due_on}"),
+        "请部门负责人核对本部门台账后签字确认；签字后的台账作为基线，只减不增。".to_string(),
     ];
     single(MessageKind::MissingReport, subject, &lines, link, base_url)
 }
@@ -493,6 +633,25 @@ mod tests {
         assert_eq!(check_channel(ChannelKind::InApp, "x", None), Err(ChannelError::NotAGroupChannel));
         assert!(!is_email("a@b@c.cn") && !is_email("a b@c.cn") && !is_email("a@cn") && !is_email("@c.cn"));
         assert_eq!(mask_address("zhang@example.cn"), "z***@example.cn");
+        assert_eq!(
+            mask_addresses_in("550 5.1.1 <zhang@example.cn>: user unknown, li@x.cn"),
+            "550 5.1.1 <z***@example.cn>: user unknown, l***@x.cn"
+        );
+    }
+
+    #[test]
+    fn the_administrators_rule_comes_before_a_persons_choice() {
+        for own in [None, Some(true), Some(false)] {
+            assert!(ChannelRule::Required.takes(own));
+            assert!(!ChannelRule::Forbidden.takes(own));
+        }
+        assert!(ChannelRule::Optional.takes(None));
+        assert!(!ChannelRule::Optional.takes(Some(false)));
+        assert!(!ChannelRule::Required.allows(false) && ChannelRule::Required.allows(true));
+        assert!(!ChannelRule::Forbidden.allows(true));
+        for r in [ChannelRule::Optional, ChannelRule::Required, ChannelRule::Forbidden] {
+            assert_eq!(ChannelRule::parse(r.as_str()), Some(r));
+        }
     }
 
     #[test]
@@ -600,6 +759,20 @@ mod tests {
         };
         assert!(s.contains("自然资源告〔2026〕3号"));
         assert_eq!(step_news(&Action::Resume), None);
+    }
+
+    #[test]
+    fn reports_are_reminded_when_due_and_when_late() {
+        let cal = WorkCalendar::shipped();
+        // Due Wednesday 2026-04-29: Monday is too early, Tuesday and Wednesday are due,
+        // Thursday is late.
+        let due = d("2026-04-29");
+        assert_eq!(report_stage(&cal, due, d("2026-04-27")), None);
+        assert_eq!(report_stage(&cal, due, d("2026-04-28")), Some(ReportStage::Due));
+        assert_eq!(report_stage(&cal, due, due), Some(ReportStage::Due));
+        assert_eq!(report_stage(&cal, due, d("2026-04-30")), Some(ReportStage::Overdue));
+        let c = crate::ledger::Campaign::sweep_2022();
+        assert_eq!(signing_milestone(&c).unwrap().on, d("2022-08-23"));
     }
 
     #[test]

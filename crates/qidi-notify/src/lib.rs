@@ -109,11 +109,13 @@ impl Notifier {
                     Attempt::Sent(_) => report.sent += 1,
                     Attempt::Failed(answer) => {
                         report.failed += 1;
+                        let answer = qidi_core::message::mask_addresses_in(answer);
                         // The answer, never the address.
                         tracing::warn!(message = %m.id, channel = m.channel.as_str(), attempt = m.attempts + 1, %answer, "sending failed; will retry");
                     }
                     Attempt::Undeliverable(answer) => {
                         report.given_up += 1;
+                        let answer = qidi_core::message::mask_addresses_in(answer);
                         tracing::warn!(message = %m.id, channel = m.channel.as_str(), %answer, "message cannot be delivered");
                     }
                 }

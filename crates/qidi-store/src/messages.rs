@@ -11,6 +11,7 @@
 mod channels;
 mod lights;
 mod outbox;
+mod reminders;
 
 pub use channels::{Channel, OFFICE};
 pub use lights::LightRun;
@@ -19,7 +20,7 @@ pub use outbox::{Attempt, Outgoing, SendLogEntry};
 use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{get_bool, new_id, now_text, Store, StoreError};
-use qidi_core::message::{is_email, ChannelKind, Message, MessageKind};
+use qidi_core::message::{is_email, ChannelKind, ChannelRule, Message, MessageKind};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::sync::OnceLock;
@@ -126,8 +127,23 @@ async fn insert_in_app(
     Ok(n as usize)
 }
 
-/// Whether the person takes `kind` over `channel`: what the administrator requires is
-/// always on; otherwise their own choice, on by default.
+/// The administrator's rule for `kind` over `channel` in `region`.
+async fn rule(
+    conn: &mut AnyConnection,
+    region: &str,
+    kind: MessageKind,
+    channel: ChannelKind,
+) -> Result<ChannelRule, StoreError> {
+    let row = sqlx::query("SELECT rule FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
+        .bind(region)
+        .bind(kind.as_str())
+        .bind(channel.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.and_then(|r| ChannelRule::parse(&r.get::<String, _>(0))).unwrap_or(ChannelRule::Optional))
+}
+
+/// Whether the person takes `kind` over `channel` (core `ChannelRule::takes`).
 async fn chosen(
     conn: &mut AnyConnection,
     region: &str,
@@ -138,17 +154,7 @@ async fn chosen(
     if kind == MessageKind::ChannelTest {
         return Ok(true);
     }
-    let required =
-        sqlx::query("SELECT required FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
-            .bind(region)
-            .bind(kind.as_str())
-            .bind(channel.as_str())
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some_and(|r| get_bool(&r, 0));
-    if required {
-        return Ok(true);
-    }
+    let rule = rule(conn, region, kind, channel).await?;
     let own =
         sqlx::query("SELECT enabled FROM message_preferences WHERE user_id = $1 AND kind = $2 AND channel_kind = $3")
             .bind(user_id)
@@ -156,7 +162,7 @@ async fn chosen(
             .bind(channel.as_str())
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(own.is_none_or(|r| get_bool(&r, 0)))
+    Ok(rule.takes(own.map(|r| get_bool(&r, 0))))
 }
 
 /// A message in a person's message centre.
@@ -178,8 +184,8 @@ pub struct Preference {
     pub kind: MessageKind,
     pub channel: ChannelKind,
     pub enabled: bool,
-    /// Required by the administrator: always on.
-    pub required: bool,
+    /// The administrator's rule: optional ones the person may change.
+    pub rule: ChannelRule,
 }
 
 impl Store {
@@ -256,24 +262,16 @@ impl Store {
         let mut out = Vec::new();
         for kind in MessageKind::ALL {
             for channel in ChannelKind::PERSONAL {
-                let required = sqlx::query(
-                    "SELECT required FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3",
-                )
-                .bind(&user.region_code)
-                .bind(kind.as_str())
-                .bind(channel.as_str())
-                .fetch_optional(&mut *conn)
-                .await?
-                .is_some_and(|r| get_bool(&r, 0));
+                let rule = rule(&mut conn, &user.region_code, kind, channel).await?;
                 let enabled = chosen(&mut conn, &user.region_code, &user.id, kind, channel).await?;
-                out.push(Preference { kind, channel, enabled, required });
+                out.push(Preference { kind, channel, enabled, rule });
             }
         }
         Ok(out)
     }
 
-    /// Turn one channel on or off for one kind of message. What the administrator
-    /// requires cannot be turned off.
+    /// Turn one channel on or off for one kind of message, as far as the
+    /// administrator's rule allows.
     pub async fn set_preference(
         &self,
         user: &User,
@@ -285,20 +283,13 @@ impl Store {
             return Err(StoreError::Invalid("只能选择站内消息或电子邮件".into()));
         }
         let mut tx = self.pool.begin().await?;
-        let required = sqlx::query(
-            "SELECT required FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3",
-        )
-        .bind(&user.region_code)
-        .bind(kind.as_str())
-        .bind(channel.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some_and(|r| get_bool(&r, 0));
-        if required && !enabled {
+        let rule = rule(&mut tx, &user.region_code, kind, channel).await?;
+        if !rule.allows(enabled) {
             return Err(StoreError::Forbidden(format!(
-                "管理员要求{}必须通过{}接收，不能关闭",
+                "管理员规定{}通过{}“{}”，不能更改",
                 kind.label_zh(),
-                channel.label_zh()
+                channel.label_zh(),
+                rule.label_zh()
             )));
         }
         sqlx::query(
@@ -315,29 +306,34 @@ impl Store {
         Ok(())
     }
 
-    /// Require (or stop requiring) one channel for one kind of message, for everyone
-    /// in the region. The administrator's decision.
+    /// Set the rule for one kind of message over one personal channel, for everyone
+    /// in the region. The administrator's decision, recorded.
     pub async fn set_message_policy(
         &self,
         admin: &User,
         kind: MessageKind,
         channel: ChannelKind,
-        required: bool,
+        new_rule: ChannelRule,
     ) -> Result<(), StoreError> {
         if admin.role != qidi_core::Role::Admin {
             return Err(StoreError::Forbidden("只有系统管理员可以设置消息策略".into()));
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO message_policy (region_code, kind, channel_kind, required) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (region_code, kind, channel_kind) DO UPDATE SET required = excluded.required",
-        )
-        .bind(&admin.region_code)
-        .bind(kind.as_str())
-        .bind(channel.as_str())
-        .bind(required)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("DELETE FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
+            .bind(&admin.region_code)
+            .bind(kind.as_str())
+            .bind(channel.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if new_rule != ChannelRule::Optional {
+            sqlx::query("INSERT INTO message_policy (region_code, kind, channel_kind, rule) VALUES ($1, $2, $3, $4)")
+                .bind(&admin.region_code)
+                .bind(kind.as_str())
+                .bind(channel.as_str())
+                .bind(new_rule.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         append(
             &mut tx,
             &NewEvent {
@@ -347,7 +343,7 @@ impl Store {
                 action: "message.policy".into(),
                 object_type: "message_policy".into(),
                 object_id: Some(format!("{}:{}", kind.as_str(), channel.as_str())),
-                payload: serde_json::json!({ "required": required }),
+                payload: serde_json::json!({ "rule": new_rule.as_str() }),
                 ..Default::default()
             },
         )
@@ -356,19 +352,19 @@ impl Store {
         Ok(())
     }
 
-    /// The (kind, channel) pairs the administrator requires in `region`.
-    pub async fn message_policy(&self, region: &str) -> Result<Vec<(MessageKind, ChannelKind)>, StoreError> {
-        let rows = sqlx::query("SELECT kind, channel_kind, required FROM message_policy WHERE region_code = $1")
-            .bind(region)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .filter(|r| get_bool(r, 2))
-            .filter_map(|r| {
-                Some((MessageKind::parse(&r.get::<String, _>(0))?, ChannelKind::parse(&r.get::<String, _>(1))?))
-            })
-            .collect())
+    /// The administrator's rule for every kind and personal channel in `region`.
+    pub async fn message_policy(
+        &self,
+        region: &str,
+    ) -> Result<Vec<(MessageKind, ChannelKind, ChannelRule)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for kind in MessageKind::ALL {
+            for channel in ChannelKind::PERSONAL {
+                out.push((kind, channel, rule(&mut conn, region, kind, channel).await?));
+            }
+        }
+        Ok(out)
     }
 
     /// Set or clear a person's email address. The address is checked, recorded as a

@@ -294,3 +294,74 @@ async fn two_instances_never_write_or_claim_a_message_twice() {
         b.close().await;
     }
 }
+
+#[tokio::test]
+async fn missing_check_results_and_signatures_are_reminded_when_due_and_when_late() {
+    on_each_backend(|store| async move {
+        let p = people(&store).await;
+        let (_, item) = test_pending_item(&store, &p.owner, 1, "land_pre_review", "zrzy").await;
+        // The campaign of 2026 asks for signatures by Wednesday 29 April and check
+        // results from the natural resources bureau by the same day.
+        sqlx::query(
+            "UPDATE campaigns SET ends_on = '2026-12-31',
+                 milestones = '[{\"on\":\"2026-04-29\",\"label\":\"部门台账签字\"}]'",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let campaign: String = sqlx::query("SELECT id FROM campaigns").fetch_one(store.pool()).await.unwrap().get(0);
+        let fgw = store.department_id(&banner(), "fgw").await.unwrap();
+        let zrzy = store.department_id(&banner(), "zrzy").await.unwrap();
+        sqlx::query(
+            "INSERT INTO check_lists (id, region_code, campaign_id, initiating_department_id, handling_department_id, due_on, pushed_at)
+             VALUES ('cl1', '152529', $1, $2, $3, '2026-04-29', '2026-04-20T09:00:00+08:00')",
+        )
+        .bind(&campaign)
+        .bind(&fgw)
+        .bind(&zrzy)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO check_list_items (check_list_id, pending_item_id, region_code) VALUES ('cl1', $1, '152529')")
+            .bind(&item)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let reminders = |store: Store| async move {
+            let rows = sqlx::query("SELECT dedup_key, subject FROM messages WHERE kind = 'missing_report' ORDER BY dedup_key")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+            rows.iter().map(|r| (r.get::<String, _>(0), r.get::<String, _>(1))).collect::<Vec<_>>()
+        };
+        // Monday: too early.
+        let run = store.run_lights(day("2026-04-27"), "t").await.unwrap().unwrap();
+        assert_eq!(run.reminders, 0);
+        // Tuesday: due tomorrow: the head and both handlers, once each, for each report.
+        let run = store.run_lights(day("2026-04-28"), "t").await.unwrap().unwrap();
+        assert!(run.reminders > 0);
+        let due = reminders(store.clone()).await;
+        let for_head: Vec<_> = due.iter().filter(|(k, _)| k.contains(&p.head.id) && k.ends_with("in_app")).collect();
+        assert_eq!(for_head.len(), 2, "{due:?}");
+        assert!(for_head.iter().any(|(k, s)| k.starts_with("missing:check:cl1:due") && s.contains("1 个事项未反馈") && s.contains("即将到期")));
+        assert!(for_head.iter().any(|(k, s)| k.starts_with("missing:signature:") && s.contains("旗自然资源局") && s.contains("即将到期")));
+        assert!(due.iter().any(|(k, _)| k.contains(&p.idle_handler.id)), "every handler of the department");
+        assert!(!due.iter().any(|(k, _)| k.contains(&p.office.id) || k.contains(&p.unit.id)), "only the department");
+        // Wednesday, the due day: nothing new. Thursday: late, once more.
+        store.run_lights(day("2026-04-29"), "t").await.unwrap().unwrap();
+        assert_eq!(reminders(store.clone()).await.len(), due.len());
+        store.run_lights(day("2026-04-30"), "t").await.unwrap().unwrap();
+        let late = reminders(store.clone()).await;
+        assert_eq!(late.len(), 2 * due.len());
+        assert!(late.iter().any(|(k, s)| k.starts_with("missing:check:cl1:overdue") && s.contains("已逾期")));
+        // Answered and signed reports are not reminded: answer the check list and the
+        // overdue stage has nothing new to say (its key is taken); a new list is quiet.
+        sqlx::query("UPDATE check_list_items SET answered_at = '2026-05-06T09:00:00+08:00'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let run = store.run_lights(day("2026-05-06"), "t").await.unwrap().unwrap();
+        assert_eq!(run.reminders, 0);
+    })
+    .await;
+}

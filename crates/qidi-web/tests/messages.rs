@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use qidi_core::message::{ChannelKind, MessageKind};
+use qidi_core::message::{ChannelKind, ChannelRule, MessageKind};
 use qidi_core::Role;
 use qidi_store::testing::{banner, test_pending_item, test_user};
 use serde_json::json;

@@ -1,5 +1,6 @@
-//! The daily light run: every clock that turned yellow or red since the last run is
-//! announced once, grouped into one message per person, channel and day.
+//! The daily run: every clock that turned yellow or red since the last run is
+//! announced once, grouped into one message per person, channel and day; and the
+//! reminders of reports still missing (`reminders`).
 //!
 //! Clocks are found by date through the indexes on `warn_on` and `due_on` (migration
 //! 0011), never by reading every open clock: only those whose warning or due date
@@ -28,6 +29,8 @@ pub struct LightRun {
     pub changes: usize,
     /// In-app messages and outbox rows written.
     pub written: usize,
+    /// Of those, reminders of check results and signatures still missing.
+    pub reminders: usize,
 }
 
 /// A clock whose light may have changed.
@@ -123,7 +126,9 @@ impl Store {
             let msg = light_digest(run_on, items, public_url());
             written += tell(&mut tx, region, &key, &msg, std::slice::from_ref(recipient)).await?;
         }
-        let summary = LightRun { run_on, since, changes, written };
+        let reminders = super::reminders::remind_missing_reports(&mut tx, &calendar, run_on).await?;
+        written += reminders;
+        let summary = LightRun { run_on, since, changes, written, reminders };
         sqlx::query("UPDATE job_runs SET summary = $1 WHERE job = $2 AND run_on = $3")
             .bind(serde_json::to_string(&summary).unwrap_or_default())
             .bind(LIGHT_JOB)

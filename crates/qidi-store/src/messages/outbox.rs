@@ -179,7 +179,8 @@ impl Store {
             Attempt::Sent(a) => (true, a.as_str()),
             Attempt::Failed(a) | Attempt::Undeliverable(a) => (false, a.as_str()),
         };
-        let answer: String = answer.chars().take(500).collect();
+        // A receiver's answer may quote an address; the log keeps it masked.
+        let answer: String = qidi_core::message::mask_addresses_in(answer).chars().take(500).collect();
         sqlx::query(
             "INSERT INTO outbox_attempts (outbox_id, attempt, at, ok, answer, worker) VALUES ($1, $2, $3, $4, $5, $6)",
         )

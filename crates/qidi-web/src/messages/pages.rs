@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use qidi_core::message::{ChannelKind, MessageKind};
+use qidi_core::message::{ChannelKind, ChannelRule, MessageKind};
 use qidi_core::Role;
 use qidi_store::messages::{Channel, InAppMessage, Preference, SendLogEntry};
 use qidi_store::users::User;
@@ -118,8 +118,8 @@ fn require_admin(user: &User) -> Result<(), PageError> {
 struct PolicyRow {
     kind: &'static str,
     label: &'static str,
-    /// (channel, label, required)
-    cells: Vec<(&'static str, &'static str, bool)>,
+    /// (channel, its rule)
+    cells: Vec<(&'static str, ChannelRule)>,
 }
 
 #[derive(Template)]
@@ -152,16 +152,13 @@ async fn channels_page(
     let channels = state.store.list_channels(&user.region_code).await?;
     let mut departments = vec![(qidi_store::messages::OFFICE.to_string(), "清理办（旗清理办公室）".to_string())];
     departments.extend(state.store.departments(&user.region()).await?.into_iter().map(|d| (d.code, d.name)));
-    let required = state.store.message_policy(&user.region_code).await?;
+    let rules = state.store.message_policy(&user.region_code).await?;
     let policy = MessageKind::ALL
         .into_iter()
         .map(|k| PolicyRow {
             kind: k.as_str(),
             label: k.label_zh(),
-            cells: ChannelKind::PERSONAL
-                .into_iter()
-                .map(|c| (c.as_str(), c.label_zh(), required.contains(&(k, c))))
-                .collect(),
+            cells: rules.iter().filter(|(rk, _, _)| *rk == k).map(|(_, c, r)| (c.as_str(), *r)).collect(),
         })
         .collect();
     Ok(render(&ChannelsPage { user, channels, departments, policy, notice, error }))
@@ -246,13 +243,12 @@ pub async fn set_policy(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
-    let current = state.store.message_policy(&user.region_code).await?;
-    for kind in MessageKind::ALL {
-        for channel in ChannelKind::PERSONAL {
-            let on = f.contains_key(&format!("{}:{}", kind.as_str(), channel.as_str()));
-            if on != current.contains(&(kind, channel)) {
-                state.store.set_message_policy(&user, kind, channel, on).await?;
-            }
+    // One select per kind and channel: optional, required or forbidden.
+    for (kind, channel, current) in state.store.message_policy(&user.region_code).await? {
+        let field = format!("{}:{}", kind.as_str(), channel.as_str());
+        let Some(wanted) = f.get(&field).and_then(|v| ChannelRule::parse(v)) else { continue };
+        if wanted != current {
+            state.store.set_message_policy(&user, kind, channel, wanted).await?;
         }
     }
     Ok(Redirect::to("/admin/channels?saved=true").into_response())
