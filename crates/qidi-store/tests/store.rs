@@ -215,6 +215,15 @@ async fn sign_in_sessions_and_lockout() {
         };
         store.set_disabled("wang", true).await.unwrap();
         assert!(store.session_user(&token).await.unwrap().is_none(), "disabling ends sessions");
+        let sessions: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+                .bind(&user.id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
+        assert_eq!(sessions, 0, "disabling deletes the sessions, not only hides them");
         assert_eq!(store.login("wang", "Another-2026-pw", None).await.unwrap().unwrap_err(), LoginFailure::Disabled);
     })
     .await;
