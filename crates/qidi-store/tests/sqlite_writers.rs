@@ -70,8 +70,13 @@ async fn write_transactions_wait_for_each_other_on_sqlite() {
     for t in tasks {
         t.await.unwrap().expect("no busy error");
     }
-    let seen: Vec<i64> =
-        sqlx::query("SELECT n FROM tally ORDER BY n").fetch_all(store.pool()).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let seen: Vec<i64> = sqlx::query("SELECT n FROM tally ORDER BY n")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     assert_eq!(seen, (0..WRITERS as i64).collect::<Vec<_>>(), "each writer read what the ones before it wrote");
     store.close().await;
 }

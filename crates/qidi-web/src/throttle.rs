@@ -49,7 +49,9 @@ pub fn policy_from_env() -> ThrottlePolicy {
         Ok(v) if !v.trim().is_empty() => match v.trim().parse::<u32>() {
             Ok(per_minute) => ThrottlePolicy { per_minute },
             Err(_) => {
-                tracing::warn!("{LOGIN_RATE_ENV}={v:?} is not a whole number of attempts per minute; using the default");
+                tracing::warn!(
+                    "{LOGIN_RATE_ENV}={v:?} is not a whole number of attempts per minute; using the default"
+                );
                 ThrottlePolicy::default()
             }
         },

@@ -62,7 +62,8 @@ async fn unknown_wrong_and_locked_get_the_same_answer() {
         assert!(page_error(page_ref).contains("用户名或密码错误"), "{}", page_ref.body);
         assert_eq!(api_ref.status, StatusCode::UNAUTHORIZED);
         assert_eq!(api_ref.json()["error"]["code"], "login_failed");
-        for (what, (p, a)) in [("wrong password", &wrong), ("locked", &locked_wrong), ("locked, right password", &locked_right)]
+        for (what, (p, a)) in
+            [("wrong password", &wrong), ("locked", &locked_wrong), ("locked, right password", &locked_right)]
         {
             assert_eq!(p.status, page_ref.status, "page, {what}");
             assert_eq!(page_error(p), page_error(page_ref), "page, {what}");
@@ -135,9 +136,11 @@ async fn a_client_address_that_tries_too_often_is_throttled() {
 async fn the_rate_is_a_setting_and_zero_turns_it_off() {
     TestApp::on_each_backend(|app| async move {
         let config = qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone() };
-        let strict = qidi_web::router_with_login_rate(app.store.clone(), config.clone(), qidi_web::ThrottlePolicy {
-            per_minute: 2,
-        });
+        let strict = qidi_web::router_with_login_rate(
+            app.store.clone(),
+            config.clone(),
+            qidi_web::ThrottlePolicy { per_minute: 2 },
+        );
         let off =
             qidi_web::router_with_login_rate(app.store.clone(), config, qidi_web::ThrottlePolicy { per_minute: 0 });
         let strict = TestApp { store: app.store.clone(), router: strict, data_dir: app.data_dir.clone() };
