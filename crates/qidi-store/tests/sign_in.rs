@@ -61,7 +61,7 @@ async fn parallel_wrong_passwords_lock_the_account_and_every_attempt_costs_one_h
             .collect();
         for t in tasks {
             let res = t.await.unwrap().expect("no database error under parallel sign-ins");
-            let failure = res.err().expect("a wrong password never signs in");
+            let failure = res.expect_err("a wrong password never signs in");
             assert!(matches!(failure, LoginFailure::BadCredentials | LoginFailure::Locked), "{failure:?}");
         }
         let after = password_checks();
