@@ -5,10 +5,9 @@
 //! (`password_checks`), which another test running at the same time would disturb.
 
 use qidi_core::auth::LockoutPolicy;
-use qidi_core::{RegionCode, Role};
 use qidi_store::password::password_checks;
-use qidi_store::testing::on_each_backend;
-use qidi_store::users::{LoginFailure, NewUser};
+use qidi_store::testing::{office_account, on_each_backend};
+use qidi_store::users::LoginFailure;
 use qidi_store::Store;
 use sqlx::Row;
 
@@ -32,18 +31,7 @@ async fn outcomes(store: &Store, user_id: &str, action: &str, outcome: &str) -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_wrong_passwords_lock_the_account_and_every_attempt_costs_one_hash() {
     on_each_backend(|store| async move {
-        let banner = RegionCode::parse("152529").unwrap();
-        store.seed_catalogue(&banner).await.unwrap();
-        let new = NewUser {
-            region: &banner,
-            username: "wang",
-            display_name: "王",
-            role: Role::Office,
-            department_id: None,
-            owner_id: None,
-            password: RIGHT,
-        };
-        let wang = store.create_user(&new, None).await.unwrap();
+        let wang = office_account(&store, "wang", RIGHT).await;
         let (_, token) = store.login("wang", RIGHT, None).await.unwrap().unwrap();
 
         // An unknown username costs one (dummy) hash, like a known one.

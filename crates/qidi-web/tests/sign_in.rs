@@ -7,22 +7,10 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use common::{urlencode, TestApp, TestResponse, PASSWORD};
-use qidi_core::Role;
-use qidi_store::users::NewUser;
 use std::net::SocketAddr;
 
 async fn create_wang(app: &TestApp) -> String {
-    let banner = common::banner();
-    let new = NewUser {
-        region: &banner,
-        username: "wang",
-        display_name: "王",
-        role: Role::Office,
-        department_id: None,
-        owner_id: None,
-        password: PASSWORD,
-    };
-    app.store.create_user(&new, None).await.unwrap().id
+    qidi_store::testing::office_account(&app.store, "wang", PASSWORD).await.id
 }
 
 /// The page's error paragraph: the form around it echoes the username typed.
