@@ -33,12 +33,25 @@ impl LoginThrottle {
             return Ok(());
         }
         let now = Instant::now();
+        let addr = bucket_key(addr);
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() >= PRUNE_AT && !buckets.contains_key(&addr) {
             buckets.retain(|_, b| !self.policy.is_full(b, now));
         }
         let bucket = buckets.entry(addr).or_insert_with(|| self.policy.bucket(now));
         self.policy.take(bucket, now)
+    }
+}
+
+/// Whose bucket an address draws on: an IPv4 address (also one mapped into IPv6) its
+/// own; an IPv6 address its /64, which one client can change addresses within at will.
+fn bucket_key(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
     }
 }
 
@@ -56,5 +69,25 @@ pub fn policy_from_env() -> ThrottlePolicy {
             }
         },
         _ => ThrottlePolicy::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bucket_per_ipv4_address_and_per_ipv6_64() {
+        let t = LoginThrottle::new(ThrottlePolicy { per_minute: 2 });
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        assert!(t.check(ip("2001:db8:1:2::1")).is_ok());
+        assert!(t.check(ip("2001:db8:1:2:ffff::9")).is_ok());
+        assert!(t.check(ip("2001:db8:1:2::77")).is_err(), "the same /64");
+        assert!(t.check(ip("2001:db8:1:3::1")).is_ok(), "another /64");
+        assert!(t.check(ip("192.0.2.1")).is_ok());
+        assert!(t.check(ip("::ffff:192.0.2.1")).is_ok());
+        assert!(t.check(ip("192.0.2.1")).is_err(), "IPv4 mapped into IPv6 is the same client");
+        assert!(t.check(ip("192.0.2.2")).is_ok());
+        assert!((0..100).all(|_| t.check(None).is_ok()), "no address, no throttle");
     }
 }
