@@ -6,29 +6,35 @@ use chrono::{DateTime, Duration, FixedOffset};
 /// Passwords are never truncated; this bound only stops absurd inputs.
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
-/// A few of the most common passwords; the full list is loaded by the store.
-const COMMON: &[&str] = &[
-    "password",
-    "password1",
-    "passw0rd",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "qwerty123",
-    "1qaz2wsx",
-    "abc12345",
-    "admin123",
-    "admin@123",
-    "Aa123456",
-    "a1234567",
-    "iloveyou",
-    "woaini1314",
-    "88888888",
-    "11111111",
-    "qwertyuiop",
-    "P@ssw0rd",
-    "Abc@1234",
-];
+/// The common passwords refused whatever else they satisfy, one a line, lower case.
+///
+/// `common.txt`: the 17,950 entries of 8 or more characters (shorter ones fail the
+/// length rule anyway), in rank order and lower-cased, of `src/passwords.json` in the npm
+/// package `@zxcvbn-ts/language-common` 4.1.3 (49,233 passwords ranked by frequency in
+/// public password leaks), MIT licence: Copyright (c) 2012-2016 Dan Wheeler and Dropbox,
+/// Inc., Copyright (c) 2021 @zxcvbn-ts; the licence text is `LICENSE-zxcvbn-ts.txt`
+/// beside it.
+/// `extra.txt`: qidi's own (MIT, this project): weak passwords common in Chinese systems
+/// (`Admin@123456`, keyboard walks such as `1qaz@WSX3edc`) that the first list lacks.
+const COMMON_LISTS: [&str; 2] =
+    [include_str!("../../../data/passwords/common.txt"), include_str!("../../../data/passwords/extra.txt")];
+
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON_LISTS
+            .iter()
+            .flat_map(|list| list.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Whether `password` is on the common-password list, compared case-insensitively.
+pub fn is_common_password(password: &str) -> bool {
+    common_passwords().contains(password.to_lowercase().as_str())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {
@@ -66,7 +72,7 @@ pub fn check_password(username: &str, password: &str) -> Result<(), PasswordErro
     if !user.is_empty() && password.to_lowercase().contains(&user) {
         return Err(PasswordError::ContainsUsername);
     }
-    if COMMON.iter().any(|c| c.eq_ignore_ascii_case(password)) {
+    if is_common_password(password) {
         return Err(PasswordError::TooCommon);
     }
     Ok(())
@@ -86,31 +92,122 @@ impl Default for LockoutPolicy {
     }
 }
 
-/// An account's failure counter after one more failed sign-in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailureState {
-    pub failures: u32,
-    pub first_failed_at: DateTime<FixedOffset>,
+/// An account's count of sign-in attempts that have not (yet) succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptCount {
+    /// Attempts counted since `first_at`, the one being checked included.
+    pub attempts: u32,
+    pub first_at: Option<DateTime<FixedOffset>>,
     pub locked_until: Option<DateTime<FixedOffset>>,
 }
 
+/// Whether a sign-in attempt may have its password checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Locked, or the attempts of this window are used up: refuse without checking.
+    Refused,
+    /// Check the password; the account's count is now this.
+    Check(AttemptCount),
+}
+
 impl LockoutPolicy {
-    pub fn after_failure(
-        &self,
-        now: DateTime<FixedOffset>,
-        failures: u32,
-        first_failed_at: Option<DateTime<FixedOffset>>,
-    ) -> FailureState {
-        let (failures, first) = match first_failed_at {
-            Some(first) if now - first <= self.window => (failures + 1, first),
-            _ => (1, now),
-        };
-        let locked_until = (failures > self.max_failures).then(|| now + self.lock_for);
-        FailureState { failures, first_failed_at: first, locked_until }
+    /// How many attempts in one window have their password checked: the failures
+    /// allowed, and the one that locks.
+    pub fn checks_per_window(&self) -> u32 {
+        self.max_failures + 1
+    }
+
+    /// The earliest first attempt that still counts at `now`.
+    pub fn window_start(&self, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        now - self.window
+    }
+
+    /// Count an attempt before its password is checked. Every attempt is counted first
+    /// (a success then clears the count), so that attempts made at once cannot all see
+    /// the count from before them: of any number of parallel guesses only
+    /// [`checks_per_window`](Self::checks_per_window) are checked. The store does this
+    /// in one conditional UPDATE; this function says what that UPDATE must do.
+    pub fn admit(&self, now: DateTime<FixedOffset>, count: &AttemptCount) -> Admission {
+        if self.is_locked(now, count.locked_until) {
+            return Admission::Refused;
+        }
+        match count.first_at {
+            Some(first) if first >= self.window_start(now) => {
+                if count.attempts >= self.checks_per_window() {
+                    Admission::Refused
+                } else {
+                    Admission::Check(AttemptCount { attempts: count.attempts + 1, ..*count })
+                }
+            }
+            _ => Admission::Check(AttemptCount { attempts: 1, first_at: Some(now), locked_until: count.locked_until }),
+        }
+    }
+
+    /// A checked attempt failed: whether it locks the account, and until when. The
+    /// 6th failure in the window does.
+    pub fn lock_after_failure(&self, now: DateTime<FixedOffset>, attempts: u32) -> Option<DateTime<FixedOffset>> {
+        (attempts > self.max_failures).then(|| now + self.lock_for)
     }
 
     pub fn is_locked(&self, now: DateTime<FixedOffset>, locked_until: Option<DateTime<FixedOffset>>) -> bool {
         locked_until.is_some_and(|t| now < t)
+    }
+}
+
+/// Sign-in attempts allowed from one client address: a token bucket that holds
+/// `per_minute` attempts and refills at that rate. 0 turns throttling off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    pub per_minute: u32,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy { per_minute: 10 }
+    }
+}
+
+/// One client's bucket: tokens left when last seen.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket {
+    tokens: f64,
+    at: std::time::Instant,
+}
+
+impl ThrottlePolicy {
+    /// A full bucket at `now`.
+    pub fn bucket(&self, now: std::time::Instant) -> Bucket {
+        Bucket { tokens: f64::from(self.per_minute), at: now }
+    }
+
+    fn refill(&self, b: &mut Bucket, now: std::time::Instant) {
+        let per_sec = f64::from(self.per_minute) / 60.0;
+        let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
+        b.tokens = (b.tokens + elapsed * per_sec).min(f64::from(self.per_minute));
+        b.at = now.max(b.at);
+    }
+
+    /// Take one attempt from the bucket, or say after how many whole seconds the next
+    /// one is allowed (at least 1, for `Retry-After`).
+    pub fn take(&self, b: &mut Bucket, now: std::time::Instant) -> Result<(), u64> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        self.refill(b, now);
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            return Ok(());
+        }
+        let wait = (1.0 - b.tokens) * 60.0 / f64::from(self.per_minute);
+        Err((wait.ceil() as u64).max(1))
+    }
+
+    /// Whether a bucket has refilled completely by `now` (so forgetting it changes nothing).
+    pub fn is_full(&self, b: &Bucket, now: std::time::Instant) -> bool {
+        let mut b = *b;
+        self.refill(&mut b, now);
+        // Refills add up in floating point: allow for its rounding.
+        b.tokens >= f64::from(self.per_minute) - 1e-9
     }
 }
 
@@ -158,28 +255,77 @@ mod tests {
         assert_eq!(check_password("zhang", &"Aa1!".repeat(300)), Err(PasswordError::TooLong));
     }
 
+    /// Attempts one after another, each a failure: the 6th in 15 minutes locks for 30.
     #[test]
     fn sixth_failure_locks() {
         let p = LockoutPolicy::default();
-        let mut failures = 0;
-        let mut first = None;
-        let mut locked = None;
+        let mut count = AttemptCount { attempts: 0, first_at: None, locked_until: None };
         for i in 0..6 {
-            let s = p.after_failure(t(i), failures, first);
-            failures = s.failures;
-            first = Some(s.first_failed_at);
-            locked = s.locked_until;
+            let Admission::Check(c) = p.admit(t(i), &count) else { panic!("attempt {} refused", i + 1) };
+            count = c;
+            count.locked_until = p.lock_after_failure(t(i), c.attempts);
             if i < 5 {
-                assert!(locked.is_none(), "failure {} must not lock", i + 1);
+                assert!(count.locked_until.is_none(), "failure {} must not lock", i + 1);
             }
         }
-        assert_eq!(locked, Some(t(5) + Duration::minutes(30)));
-        assert!(p.is_locked(t(20), locked));
-        assert!(!p.is_locked(t(36), locked));
+        assert_eq!(count.locked_until, Some(t(5) + Duration::minutes(30)));
+        assert!(p.is_locked(t(20), count.locked_until));
+        assert_eq!(p.admit(t(20), &count), Admission::Refused, "a locked account checks nothing");
+        assert!(!p.is_locked(t(36), count.locked_until));
+        // Once the lock and the window have passed, counting starts again.
+        let Admission::Check(c) = p.admit(t(36), &count) else { panic!("refused after the lock") };
+        assert_eq!((c.attempts, c.first_at), (1, Some(t(36))));
         // Failures spread beyond the window start a new count.
-        let s = p.after_failure(t(40), 5, Some(t(0)));
-        assert_eq!(s.failures, 1);
-        assert!(s.locked_until.is_none());
+        let spread = AttemptCount { attempts: 5, first_at: Some(t(0)), locked_until: None };
+        let Admission::Check(c) = p.admit(t(16), &spread) else { panic!("refused") };
+        assert_eq!(c.attempts, 1);
+        assert!(p.lock_after_failure(t(16), c.attempts).is_none());
+    }
+
+    /// Attempts counted but not yet answered (in flight at once) use up the window:
+    /// the 7th is refused even though none has failed yet.
+    #[test]
+    fn parallel_attempts_are_counted_before_checking() {
+        let p = LockoutPolicy::default();
+        let mut count = AttemptCount { attempts: 0, first_at: None, locked_until: None };
+        let mut checked = 0;
+        for _ in 0..100 {
+            if let Admission::Check(c) = p.admit(t(1), &count) {
+                count = c;
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, p.checks_per_window());
+        assert_eq!(checked, 6);
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_the_case() {
+        for p in ["1qaz@WSX", "Admin@123456", "P@ssw0rd", "PASSWORD1", "Qwer@1234", "iloveyou1"] {
+            assert!(is_common_password(p), "{p}");
+        }
+        assert_eq!(check_password("zhang", "1qaz@WSX"), Err(PasswordError::TooCommon));
+        assert_eq!(check_password("zhang", "Admin@123456"), Err(PasswordError::TooCommon));
+        assert!(!is_common_password("Qidi-2026-ledger"));
+        assert!(common_passwords().len() >= 10_000, "{}", common_passwords().len());
+    }
+
+    #[test]
+    fn throttle_allows_the_rate_then_says_when() {
+        let p = ThrottlePolicy { per_minute: 10 };
+        let t0 = std::time::Instant::now();
+        let mut b = p.bucket(t0);
+        for i in 0..10 {
+            assert_eq!(p.take(&mut b, t0), Ok(()), "attempt {}", i + 1);
+        }
+        assert_eq!(p.take(&mut b, t0), Err(6), "one attempt every 6 s");
+        assert!(!p.is_full(&b, t0 + std::time::Duration::from_secs(59)));
+        assert_eq!(p.take(&mut b, t0 + std::time::Duration::from_secs(6)), Ok(()));
+        assert!(p.take(&mut b, t0 + std::time::Duration::from_secs(7)).is_err());
+        assert!(p.is_full(&b, t0 + std::time::Duration::from_secs(66)));
+        let off = ThrottlePolicy { per_minute: 0 };
+        let mut b = off.bucket(t0);
+        assert!((0..1000).all(|_| off.take(&mut b, t0).is_ok()));
     }
 
     #[test]

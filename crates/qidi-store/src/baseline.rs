@@ -163,7 +163,7 @@ impl Store {
         }
         drop(conn);
         let c = Campaign::sweep_2022();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = new_id();
         let res = sqlx::query(
             "INSERT INTO campaigns (id, region_code, code, name, starts_on, ends_on, milestones, created_at)
@@ -207,7 +207,7 @@ impl Store {
     ) -> Result<CampaignRow, StoreError> {
         let current = self.campaign(region).await?;
         let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE campaigns SET ends_on = $1 WHERE id = $2")
             .bind(date_text(updated.ends_on))
             .bind(&current.id)
@@ -324,7 +324,7 @@ impl Store {
     ) -> Result<PushSummary, StoreError> {
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
             "SELECT i.id, i.handling_department_id FROM pending_items i JOIN projects p ON p.id = i.project_id
              WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
@@ -465,7 +465,7 @@ impl Store {
             return Err(StoreError::NotFound("待批事项不存在，或不由本部门办理".into()));
         }
         let now = now_text();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE pending_items SET check_result = $1, responsible_person = $2, acceptance_status = $3, due_on = $4 WHERE id = $5",
         )
@@ -1120,7 +1120,7 @@ impl Store {
         }
         let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
         let scope_key = department_id.unwrap_or("banner");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (canonical, item_ids, fixed, missing) = match department_id {
             Some(d) => {
                 let now = department_now(&mut tx, rc, &campaign.id, d).await?;
@@ -1279,7 +1279,7 @@ impl Store {
         if actor.region_code != rc {
             return Err(StoreError::NotFound("台账不存在".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = department_now(&mut tx, rc, &campaign.id, department_id).await?;
         let set_hash = now.change_set.as_ref().map(ChangeSet::hash).unwrap_or_default();
         let signed = confirmed_by(now.fixed.as_ref(), &set_hash);
@@ -1551,7 +1551,7 @@ impl Store {
             "SELECT p.region_code, p.initiating_department_id, p.in_library, p.code FROM projects p WHERE p.id = $1 AND {}",
             ps.sql
         );
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut q = sqlx::query(&sql).bind(project_id);
         for b in &ps.binds {
             q = q.bind(b.as_str());
@@ -1642,7 +1642,7 @@ impl Store {
     pub async fn record_additions(&self, region: &RegionCode, actor: Option<&User>) -> Result<u64, StoreError> {
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let locked = locked_departments_tx(&mut tx, &campaign.id).await?;
         let mut added = 0u64;
         let now = now_text();
@@ -1732,7 +1732,7 @@ impl Store {
         let text = check_reason_text(r.text).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let project =
             sqlx::query("SELECT in_library, initiating_department_id FROM projects WHERE id = $1 AND region_code = $2")
                 .bind(r.project_id)
@@ -1823,7 +1823,7 @@ impl Store {
         note: &str,
         actor: &User,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT region_code, campaign_id, kind, project_id, pending_item_id, reason_category, reason_text, decision
              FROM removals WHERE id = $1",

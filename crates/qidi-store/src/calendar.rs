@@ -249,7 +249,7 @@ impl Store {
         if n > 0 {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_calendar(&mut tx).await?;
         seed_in(&mut tx).await?;
         tx.commit().await.map_err(Into::into)
@@ -300,7 +300,7 @@ impl Store {
         actor: Option<&User>,
     ) -> Result<CalendarImport, StoreError> {
         check_import_year(file.year)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_calendar(&mut tx).await?;
         seed_in(&mut tx).await?;
         let (years, days) = stored_days(&mut tx).await?;
@@ -376,7 +376,7 @@ impl Store {
     /// the module documentation); one transaction with a `calendar.recompute` event.
     /// [`Store::import_calendar_file`] does this itself, from the first changed date.
     pub async fn recompute_deadlines_from(&self, from: NaiveDate) -> Result<DeadlineRecompute, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_calendar(&mut tx).await?;
         seed_in(&mut tx).await?;
         let cal = load_calendar(&mut tx).await?;

@@ -120,6 +120,31 @@ impl Store {
         self.backend
     }
 
+    /// Begin a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the
+    /// write lock is taken at once, waiting up to the busy timeout for another writer,
+    /// so a transaction that reads before it writes cannot fail with "database is
+    /// locked" when it comes to write (a deferred one would: its snapshot is stale once
+    /// another writer commits, and SQLite does not wait then). PostgreSQL keeps its
+    /// plain `BEGIN`. Every write transaction of the store starts here.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// [`begin_write`](Self::begin_write) on a connection already taken from the pool.
+    pub(crate) async fn begin_write_on<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> Result<sqlx::Transaction<'c, sqlx::Any>, StoreError> {
+        use sqlx::Connection;
+        Ok(match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => conn.begin().await?,
+        })
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -90,7 +90,7 @@ impl Store {
         let mut rng = StdRng::seed_from_u64(152529);
         let rc = region.as_str();
         let now = now_text();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
 
         let mut dept_ids = std::collections::HashMap::new();
         for r in

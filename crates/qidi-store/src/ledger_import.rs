@@ -248,7 +248,9 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let rc = region.as_str();
         let errors = import.errors.len() as u64;
-        let mut tx = sqlx::Connection::begin(conn).await?;
+        // A dry run only reads, so it takes no write lock and waits for no writer.
+        let mut tx =
+            if mode.dry_run { sqlx::Connection::begin(conn).await? } else { self.begin_write_on(conn).await? };
         if let (Some(token), Some(actor)) = (upload, actor) {
             if !crate::uploads::claim_upload(&mut tx, actor, token).await? {
                 return Err(StoreError::Conflict("上传的文件已导入或已过期，请重新上传".into()));

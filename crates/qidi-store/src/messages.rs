@@ -282,7 +282,7 @@ impl Store {
         if !ChannelKind::PERSONAL.contains(&channel) || !MessageKind::ALL.contains(&kind) {
             return Err(StoreError::Invalid("只能选择站内消息或电子邮件".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let rule = rule(&mut tx, &user.region_code, kind, channel).await?;
         if !rule.allows(enabled) {
             return Err(StoreError::Forbidden(format!(
@@ -318,7 +318,7 @@ impl Store {
         if admin.role != qidi_core::Role::Admin {
             return Err(StoreError::Forbidden("只有系统管理员可以设置消息策略".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
             .bind(&admin.region_code)
             .bind(kind.as_str())
@@ -381,7 +381,7 @@ impl Store {
                 return Err(StoreError::Invalid(format!("“{e}”不是有效的电子邮件地址")));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query("SELECT id, region_code FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(&mut *tx)

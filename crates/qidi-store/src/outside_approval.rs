@@ -61,7 +61,7 @@ impl Store {
              WHERE i.id = $1 AND {}",
             scope.sql
         );
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut q = sqlx::query(&sql).bind(pending_item_id);
         for b in &scope.binds {
             q = q.bind(b.as_str());

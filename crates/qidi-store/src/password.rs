@@ -4,6 +4,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -15,6 +16,11 @@ pub fn hash_password(password: &str) -> String {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
+    CHECKS.real.fetch_add(1, Ordering::Relaxed);
+    check(password, hash)
+}
+
+fn check(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
@@ -23,7 +29,50 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 pub fn verify_dummy(password: &str) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let h = DUMMY.get_or_init(|| hash_password("qidi-dummy-password"));
-    let _ = verify_password(password, h);
+    CHECKS.dummy.fetch_add(1, Ordering::Relaxed);
+    let _ = check(password, h);
+}
+
+struct Checks {
+    real: AtomicU64,
+    dummy: AtomicU64,
+}
+
+static CHECKS: Checks = Checks { real: AtomicU64::new(0), dummy: AtomicU64::new(0) };
+
+/// How many password checks this process has made so far: against stored hashes, and
+/// dummy ones (unknown usernames, locked accounts). For tests that count what a burst
+/// of sign-ins cost.
+pub fn password_checks() -> (u64, u64) {
+    (CHECKS.real.load(Ordering::Relaxed), CHECKS.dummy.load(Ordering::Relaxed))
+}
+
+/// Run a password hash or check on the blocking pool, at most as many at once as there
+/// are cores. One argon2 check takes about 19 MiB and tens of milliseconds of CPU: run
+/// on the async workers, a burst of sign-ins would stall every other request (and keep
+/// SQLite's write lock waiting on a transaction whose task cannot run); run without a
+/// bound, it would take the memory of one hash per request.
+pub async fn on_hash_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS
+        .get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let _permit = permits.acquire().await.expect("the semaphore is never closed");
+    match tokio::task::spawn_blocking(f).await {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// [`verify_password`] on the hash pool.
+pub async fn verify_password_async(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    on_hash_pool(move || verify_password(&password, &hash)).await
+}
+
+/// [`verify_dummy`] on the hash pool.
+pub async fn verify_dummy_async(password: &str) {
+    let password = password.to_string();
+    on_hash_pool(move || verify_dummy(&password)).await
 }
 
 /// A random token of 256 bits, hex.

@@ -10,7 +10,7 @@ impl Store {
     /// Insert the regions, departments and item types of `region` where missing.
     /// Running it twice changes nothing.
     pub async fn seed_catalogue(&self, region: &RegionCode) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (code, name, parent) in DEFAULT_REGIONS {
             sqlx::query(
                 "INSERT INTO regions (code, name, parent_code) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",

@@ -159,3 +159,19 @@ pub async fn test_pending_item(
     .expect("insert pending item");
     (project, item)
 }
+
+/// An office account in the banner 152529 (seeded first), for tests of sign-in.
+pub async fn office_account(store: &Store, username: &str, password: &str) -> crate::users::User {
+    let banner = qidi_core::RegionCode::parse("152529").expect("valid region");
+    store.seed_catalogue(&banner).await.expect("seed the banner");
+    let new = crate::users::NewUser {
+        region: &banner,
+        username,
+        display_name: username,
+        role: qidi_core::Role::Office,
+        department_id: None,
+        owner_id: None,
+        password,
+    };
+    store.create_user(&new, None).await.unwrap_or_else(|e| panic!("create {username}: {e}"))
+}

@@ -28,7 +28,7 @@ impl Store {
     /// (everyone's) are removed in the same transaction.
     pub async fn keep_ledger_upload(&self, user: &User, file_name: &str, content: &[u8]) -> Result<String, StoreError> {
         let token = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM ledger_uploads WHERE created_at < $1").bind(cutoff()).execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO ledger_uploads (id, region_code, user_id, file_name, content, created_at)

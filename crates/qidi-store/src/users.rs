@@ -1,7 +1,7 @@
 //! Accounts, sign-in and sessions.
 
 use crate::events::{append, NewEvent};
-use crate::password::{hash_password, random_token, token_hash, verify_dummy, verify_password};
+use crate::password::{hash_password, random_token, token_hash, verify_dummy_async, verify_password_async};
 use crate::{new_id, now_text, Store, StoreError};
 use chrono::{DateTime, FixedOffset};
 use qidi_core::auth::{check_password, LockoutPolicy, SessionPolicy};
@@ -54,7 +54,8 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-/// Why a sign-in failed. Unknown user and wrong password are one case on purpose.
+/// Why a sign-in failed. Unknown user and wrong password are one case on purpose, and
+/// `Locked` must be answered like them: only the record tells them apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginFailure {
     BadCredentials,
@@ -94,6 +95,25 @@ fn now() -> DateTime<FixedOffset> {
     parse_ts(&now_text()).expect("now_text is RFC 3339")
 }
 
+/// A time as stored (the fixed-width form of [`now_text`], so text order is time order).
+fn ts_text(t: DateTime<FixedOffset>) -> String {
+    crate::timestamp_text(t.with_timezone(&chrono::Utc))
+}
+
+/// An event about a sign-in to account `id`.
+fn login_event(id: &str, region: &str, client_addr: Option<&str>, action: &str, outcome: &str) -> NewEvent {
+    NewEvent {
+        region_code: region.to_string(),
+        actor_id: Some(id.to_string()),
+        action: action.into(),
+        object_type: "user".into(),
+        object_id: Some(id.to_string()),
+        outcome: outcome.into(),
+        client_addr: client_addr.map(str::to_string),
+        ..Default::default()
+    }
+}
+
 impl Store {
     /// Create an account. The password must meet the policy; the role must have the
     /// department or project unit it acts for.
@@ -105,7 +125,7 @@ impl Store {
         check_password(username, u.password).map_err(|e| StoreError::Invalid(e.to_string()))?;
         Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let res = sqlx::query(
             "INSERT INTO users (id, region_code, username, display_name, role, department_id, owner_id, password_hash, must_change_password, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -173,7 +193,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
         check_password(&user.username, password).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
             .bind(hash_password(password))
             .bind(must_change)
@@ -197,6 +217,15 @@ impl Store {
     }
 
     /// Check a username and password; on success open a session and return its token.
+    ///
+    /// The attempt is counted before its password is checked, in one conditional
+    /// `UPDATE … RETURNING` (the rule is core's [`LockoutPolicy::admit`]): it is refused
+    /// while the account is locked or once this window's attempts are used up, so of
+    /// any number of parallel guesses only the policy's few are checked, and the one
+    /// that fails the 6th time locks the account and ends its sessions. A success clears
+    /// the count. An unknown username costs one password hash too. Callers must answer
+    /// [`LoginFailure::BadCredentials`] and [`LoginFailure::Locked`] alike; the lock is
+    /// in the record (`auth.lockout`), not in the answer.
     pub async fn login(
         &self,
         username: &str,
@@ -204,78 +233,95 @@ impl Store {
         client_addr: Option<&str>,
     ) -> Result<Result<(User, String), LoginFailure>, StoreError> {
         let policy = LockoutPolicy::default();
-        let row = sqlx::query("SELECT id, password_hash, failed_logins, first_failed_at, locked_until, disabled, region_code FROM users WHERE username = $1")
-            .bind(username.trim())
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else {
-            verify_dummy(password);
-            self.append_event(&NewEvent {
-                region_code: String::new(),
-                action: "auth.login".into(),
-                object_type: "user".into(),
-                outcome: "denied".into(),
-                payload: serde_json::json!({ "username": username.chars().take(64).collect::<String>() }),
-                client_addr: client_addr.map(str::to_string),
-                ..Default::default()
-            })
-            .await?;
-            return Ok(Err(LoginFailure::BadCredentials));
+        let username = username.trim();
+        let now = now();
+        let claimed = sqlx::query(
+            "UPDATE users SET
+                 failed_logins = CASE WHEN first_failed_at >= $2 THEN failed_logins + 1 ELSE 1 END,
+                 first_failed_at = CASE WHEN first_failed_at >= $2 THEN first_failed_at ELSE $3 END
+             WHERE username = $1
+               AND (locked_until IS NULL OR locked_until <= $3)
+               AND (first_failed_at IS NULL OR first_failed_at < $2 OR failed_logins < $4)
+             RETURNING id, password_hash, failed_logins, disabled, region_code",
+        )
+        .bind(username)
+        .bind(ts_text(policy.window_start(now)))
+        .bind(ts_text(now))
+        .bind(i64::from(policy.checks_per_window()))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = claimed else {
+            // Unknown, or locked: the same hash, the same answer to the client.
+            verify_dummy_async(password).await;
+            let known = sqlx::query("SELECT id, region_code FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some(known) = known else {
+                self.append_event(&NewEvent {
+                    region_code: String::new(),
+                    action: "auth.login".into(),
+                    object_type: "user".into(),
+                    outcome: "denied".into(),
+                    payload: serde_json::json!({ "username": username.chars().take(64).collect::<String>() }),
+                    client_addr: client_addr.map(str::to_string),
+                    ..Default::default()
+                })
+                .await?;
+                return Ok(Err(LoginFailure::BadCredentials));
+            };
+            let id: String = known.get(0);
+            self.append_event(&login_event(&id, &known.get::<String, _>(1), client_addr, "auth.login", "locked"))
+                .await?;
+            return Ok(Err(LoginFailure::Locked));
         };
         let id: String = row.get(0);
         let hash: String = row.get(1);
-        let failures: i64 = row.get(2);
-        let first_failed: Option<String> = row.get(3);
-        let locked_until: Option<String> = row.get(4);
-        let disabled = crate::get_bool(&row, 5);
-        let region: String = row.get(6);
-        let now = now();
-        let event = |action: &str, outcome: &str| NewEvent {
-            region_code: region.clone(),
-            actor_id: Some(id.clone()),
-            action: action.into(),
-            object_type: "user".into(),
-            object_id: Some(id.clone()),
-            outcome: outcome.into(),
-            client_addr: client_addr.map(str::to_string),
-            ..Default::default()
-        };
-        if policy.is_locked(now, locked_until.as_deref().and_then(parse_ts)) {
-            verify_dummy(password);
-            self.append_event(&event("auth.login", "locked")).await?;
-            return Ok(Err(LoginFailure::Locked));
-        }
-        if !verify_password(password, &hash) {
-            let st = policy.after_failure(now, failures.max(0) as u32, first_failed.as_deref().and_then(parse_ts));
-            let mut tx = self.pool.begin().await?;
-            sqlx::query("UPDATE users SET failed_logins = $1, first_failed_at = $2, locked_until = $3 WHERE id = $4")
-                .bind(i64::from(st.failures))
-                .bind(st.first_failed_at.to_rfc3339())
-                .bind(st.locked_until.map(|t| t.to_rfc3339()))
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-            append(&mut tx, &event("auth.login", "denied")).await?;
-            if st.locked_until.is_some() {
-                append(&mut tx, &event("auth.lockout", "locked")).await?;
+        let attempts: i64 = row.get(2);
+        let disabled = crate::get_bool(&row, 3);
+        let region: String = row.get(4);
+        let event = |action: &str, outcome: &str| login_event(&id, &region, client_addr, action, outcome);
+        if !verify_password_async(password, &hash).await {
+            let lock = policy.lock_after_failure(now, u32::try_from(attempts).unwrap_or(u32::MAX));
+            let mut tx = self.begin_write().await?;
+            if let Some(until) = lock {
+                sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+                    .bind(ts_text(until))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&id).execute(&mut *tx).await?;
+                append(&mut tx, &event("auth.login", "locked")).await?;
+                let mut lockout = event("auth.lockout", "locked");
+                lockout.payload = serde_json::json!({ "failures": attempts, "locked_until": ts_text(until) });
+                append(&mut tx, &lockout).await?;
+            } else {
+                append(&mut tx, &event("auth.login", "denied")).await?;
             }
             tx.commit().await?;
-            return Ok(Err(if st.locked_until.is_some() {
-                LoginFailure::Locked
-            } else {
-                LoginFailure::BadCredentials
-            }));
+            return Ok(Err(if lock.is_some() { LoginFailure::Locked } else { LoginFailure::BadCredentials }));
         }
         if disabled {
             self.append_event(&event("auth.login", "disabled")).await?;
             return Ok(Err(LoginFailure::Disabled));
         }
         let token = random_token();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL WHERE id = $1")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.begin_write().await?;
+        // A guess that failed the 6th time while this one was being checked has locked
+        // the account: a locked account refuses the right password too.
+        let cleared = sqlx::query(
+            "UPDATE users SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL
+             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)",
+        )
+        .bind(&id)
+        .bind(ts_text(now))
+        .execute(&mut *tx)
+        .await?;
+        if cleared.rows_affected() == 0 {
+            append(&mut tx, &event("auth.login", "locked")).await?;
+            tx.commit().await?;
+            return Ok(Err(LoginFailure::Locked));
+        }
         let ts = now_text();
         sqlx::query("INSERT INTO sessions (token_hash, user_id, region_code, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash(&token))
@@ -324,7 +370,7 @@ impl Store {
     }
 
     pub async fn logout(&self, token: &str, user: &User) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
         append(
             &mut tx,
@@ -349,7 +395,7 @@ impl Store {
             .user_by_username(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(disabled)
             .bind(&user.id)

@@ -486,7 +486,7 @@ impl Store {
 
         let id = new_id();
         let now = now_text();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let res = sqlx::query(
             "INSERT INTO applications (id, region_code, pending_item_id, project_id, state, version, facts, checklist,
                  light_policy, client_token, created_by, awaiting, created_at, updated_at)

@@ -215,6 +215,15 @@ async fn sign_in_sessions_and_lockout() {
         };
         store.set_disabled("wang", true).await.unwrap();
         assert!(store.session_user(&token).await.unwrap().is_none(), "disabling ends sessions");
+        let sessions: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+                .bind(&user.id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
+        assert_eq!(sessions, 0, "disabling deletes the sessions, not only hides them");
         assert_eq!(store.login("wang", "Another-2026-pw", None).await.unwrap().unwrap_err(), LoginFailure::Disabled);
     })
     .await;
@@ -294,6 +303,67 @@ async fn demo_applications_light_lamps_and_reduce_the_signed_baseline() {
             0,
         );
         assert!(red > 0, "some demo applications are overdue");
+    })
+    .await;
+}
+
+/// The conditional UPDATE that counts a sign-in attempt does what core's
+/// `LockoutPolicy::admit` says, case by case.
+#[tokio::test]
+async fn attempt_counting_follows_the_core_rule() {
+    use chrono::{DateTime, Duration, FixedOffset};
+    use qidi_core::auth::{Admission, AttemptCount, LockoutPolicy};
+    on_each_backend(|store| async move {
+        let wang = qidi_store::testing::office_account(&store, "wang", "Ledger-2026-ok").await;
+        let policy = LockoutPolicy::default();
+        let now: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(&qidi_store::now_text()).unwrap();
+        let text = |t: DateTime<FixedOffset>| qidi_store::timestamp_text(t.with_timezone(&chrono::Utc));
+        let ago = |m: i64| Some(now - Duration::minutes(m));
+        let cases = [
+            AttemptCount { attempts: 0, first_at: None, locked_until: None },
+            AttemptCount { attempts: 4, first_at: ago(3), locked_until: None },
+            AttemptCount { attempts: 5, first_at: ago(3), locked_until: None },
+            AttemptCount { attempts: 6, first_at: ago(3), locked_until: None },
+            AttemptCount { attempts: 6, first_at: ago(20), locked_until: None },
+            AttemptCount { attempts: 2, first_at: ago(3), locked_until: Some(now + Duration::minutes(10)) },
+            AttemptCount { attempts: 6, first_at: ago(40), locked_until: ago(5) },
+        ];
+        for case in cases {
+            sqlx::query("UPDATE users SET failed_logins = $1, first_failed_at = $2, locked_until = $3 WHERE id = $4")
+                .bind(i64::from(case.attempts))
+                .bind(case.first_at.map(text))
+                .bind(case.locked_until.map(text))
+                .bind(&wang.id)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            let expected = policy.admit(now, &case);
+            store.login("wang", "Wrong-2026-pw", None).await.unwrap().unwrap_err();
+            let row = sqlx::query("SELECT failed_logins, first_failed_at FROM users WHERE id = $1")
+                .bind(&wang.id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            let attempts: i64 = sqlx::Row::get(&row, 0);
+            let first: Option<String> = sqlx::Row::get(&row, 1);
+            match expected {
+                Admission::Refused => {
+                    assert_eq!(attempts, i64::from(case.attempts), "{case:?}: refused, not counted");
+                    assert_eq!(first, case.first_at.map(text), "{case:?}");
+                }
+                Admission::Check(c) => {
+                    assert_eq!(attempts, i64::from(c.attempts), "{case:?}");
+                    match case.first_at.filter(|f| *f >= policy.window_start(now)) {
+                        // The window goes on from the same first attempt.
+                        Some(f) => assert_eq!(first, Some(text(f)), "{case:?}"),
+                        // A new window starts with this attempt (stored a moment after `now`).
+                        None => {
+                            assert!(first.as_deref().is_some_and(|f| f >= text(now).as_str()), "{case:?}: {first:?}")
+                        }
+                    }
+                }
+            }
+        }
     })
     .await;
 }

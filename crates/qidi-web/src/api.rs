@@ -1,10 +1,10 @@
 //! The JSON API. Same scope rules as the pages: what a user may not see is 404.
 
-use crate::auth::{session_cookie, ApiUser};
+use crate::auth::{client_addr, client_ip, session_cookie, ApiUser};
 use crate::error::ApiError;
 use crate::SharedState;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qidi_store::ledger::{LedgerSummary, PendingItemRow, ProjectRow};
@@ -80,8 +80,20 @@ pub struct LoginBody {
 }
 
 /// Sign in for API clients: sets the same session cookie as the page.
-pub async fn login(State(state): State<SharedState>, Json(body): Json<LoginBody>) -> Result<Response, ApiError> {
-    match state.store.login(&body.username, &body.password, None).await? {
+pub async fn login(
+    State(state): State<SharedState>,
+    parts: Parts,
+    Json(body): Json<LoginBody>,
+) -> Result<Response, ApiError> {
+    if let Err(wait) = state.login_throttle.check(client_ip(&parts)) {
+        let mut res =
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", crate::pages::throttled_message(wait))
+                .into_response();
+        let (name, value) = crate::pages::retry_after(wait);
+        res.headers_mut().insert(name, value);
+        return Ok(res);
+    }
+    match state.store.login(&body.username, &body.password, client_addr(&parts).as_deref()).await? {
         Ok((user, token)) => {
             let mut res = Json(user).into_response();
             res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));

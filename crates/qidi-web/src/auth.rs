@@ -33,7 +33,12 @@ pub fn clear_cookie() -> HeaderValue {
 
 /// The client address as the socket saw it, if known.
 pub fn client_addr(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+    client_ip(parts).map(|ip| ip.to_string())
+}
+
+/// [`client_addr`] as an address.
+pub fn client_ip(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
 }
 
 async fn current_user(parts: &Parts, state: &SharedState) -> Result<Option<(User, String)>, qidi_store::StoreError> {

@@ -13,6 +13,7 @@ mod messages;
 mod outside_approval;
 mod pages;
 mod security;
+mod throttle;
 mod workflow;
 
 use axum::routing::{get, post};
@@ -26,6 +27,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, PageError};
+pub use qidi_core::auth::ThrottlePolicy;
+pub use throttle::LOGIN_RATE_ENV;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone, Default)]
@@ -39,13 +42,21 @@ pub struct WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
+    /// Sign-in attempts per client address, for the page and the API alike.
+    pub login_throttle: throttle::LoginThrottle,
 }
 
 pub type SharedState = Arc<AppState>;
 
-/// The whole application as one router, ready for `axum::serve` or `oneshot`.
+/// The whole application as one router, ready for `axum::serve` or `oneshot`, with the
+/// sign-in rate from [`LOGIN_RATE_ENV`] (default 10 a minute per client address).
 pub fn router(store: Store, config: WebConfig) -> Router {
-    let state = Arc::new(AppState { store, config });
+    router_with_login_rate(store, config, throttle::policy_from_env())
+}
+
+/// [`router`] with the sign-in rate given.
+pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: ThrottlePolicy) -> Router {
+    let state = Arc::new(AppState { store, config, login_throttle: throttle::LoginThrottle::new(login_rate) });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/", get(pages::home))

@@ -1,6 +1,6 @@
 //! Server-rendered pages in Simplified Chinese.
 
-use crate::auth::{clear_cookie, client_addr, session_cookie, PageUser, SessionUser};
+use crate::auth::{clear_cookie, client_addr, client_ip, session_cookie, PageUser, SessionUser};
 use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
@@ -59,12 +59,27 @@ pub struct LoginForm {
     password: String,
 }
 
+/// What a failed sign-in is told. An unknown username, a wrong password and a locked
+/// account get the same words (and the same status), so that no answer tells whether an
+/// account exists or is locked; the lock is in the record. Only the right password of a
+/// disabled account learns that it is disabled.
 pub fn login_failure_message(f: &LoginFailure) -> &'static str {
     match f {
-        LoginFailure::BadCredentials => "用户名或密码错误",
-        LoginFailure::Locked => "连续登录失败次数过多，账户已锁定 30 分钟，请稍后再试或联系管理员",
+        LoginFailure::BadCredentials | LoginFailure::Locked => LOGIN_FAILED,
         LoginFailure::Disabled => "该账户已停用，请联系管理员",
     }
+}
+
+pub const LOGIN_FAILED: &str = "用户名或密码错误（连续输错多次后，账户将暂时锁定）";
+
+/// Said with 429 when a client address has used up its sign-in attempts.
+pub fn throttled_message(retry_after: u64) -> String {
+    format!("登录尝试过于频繁，请 {retry_after} 秒后再试")
+}
+
+/// A 429 answer's `Retry-After` header.
+pub fn retry_after(seconds: u64) -> (header::HeaderName, header::HeaderValue) {
+    (header::RETRY_AFTER, header::HeaderValue::from(seconds))
 }
 
 pub async fn login(
@@ -73,6 +88,11 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let addr = client_addr(&parts);
+    if let Err(wait) = state.login_throttle.check(client_ip(&parts)) {
+        let message = throttled_message(wait);
+        let page = render(&LoginPage { error: Some(&message), username: &form.username });
+        return Ok((StatusCode::TOO_MANY_REQUESTS, [retry_after(wait)], page).into_response());
+    }
     match state.store.login(&form.username, &form.password, addr.as_deref()).await? {
         Ok((user, token)) => {
             let to = if user.must_change_password { "/password" } else { "/" };

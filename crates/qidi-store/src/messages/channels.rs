@@ -43,7 +43,7 @@ impl Store {
         let department_id =
             if department_code == OFFICE { None } else { Some(self.department_id(region, department_code).await?) };
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO channels (id, region_code, department_id, kind, target, secret, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -98,7 +98,7 @@ impl Store {
     /// Stop using a channel. Its messages stay in the send log; those not yet sent
     /// are given up when their turn comes.
     pub async fn remove_channel(&self, region: &str, id: &str, actor: Option<&User>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE channels SET removed_at = $1 WHERE id = $2 AND region_code = $3 AND removed_at IS NULL",
         )

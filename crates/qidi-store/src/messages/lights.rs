@@ -52,7 +52,7 @@ impl Store {
     /// made, by this instance or another.
     pub async fn run_lights(&self, run_on: NaiveDate, worker: &str) -> Result<Option<LightRun>, StoreError> {
         let calendar = self.work_calendar().await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let claimed = sqlx::query(
             "INSERT INTO job_runs (job, run_on, ran_at, worker) VALUES ($1, $2, $3, $4) ON CONFLICT (job, run_on) DO NOTHING",
         )

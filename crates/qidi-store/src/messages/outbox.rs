@@ -102,7 +102,7 @@ impl Store {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // One statement that writes first, so that on SQLite it takes the write lock
         // (and waits for it) before it reads.
         let sql = format!(
@@ -162,7 +162,7 @@ impl Store {
         result: Attempt,
     ) -> Result<(), StoreError> {
         let now_s = timestamp_text(now);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Write first (see `claim_outgoing`): count the attempt if the claim is still ours.
         let Some(row) = sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 AND claimed_by = $2 AND status = 'pending' RETURNING attempts",

@@ -266,7 +266,7 @@ impl Store {
             let names = cycle.iter().map(name).collect();
             return Err(WorkflowError::Invalid(CatalogueError::PrerequisiteCycle(names).to_string()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE item_types SET extension_limit = $14, promised_limit = $1, statutory_limit = $2, limit_unit = $3, authority_level = $4,
                  limit_source = $5, limit_confirmed = $6, required_materials = $7, prerequisites = $8,

@@ -188,7 +188,7 @@ impl Store {
             uploaded_at: now_text(),
         };
         let written = async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             sqlx::query(
                 "INSERT INTO application_files (id, region_code, application_id, material_code, stored_name, original_name,
                      content_type, size_bytes, sha256, uploaded_by, uploaded_at)

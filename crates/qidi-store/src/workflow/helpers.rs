@@ -77,7 +77,7 @@ impl Store {
             .filter(|h| !h.disabled)
             .ok_or_else(|| WorkflowError::Invalid(format!("用户“{helper_username}”不存在或已停用")))?;
         let now = now_text();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO project_helpers (project_id, helper_user_id, region_code, authorised_by_unit, assigned_by, assigned_at)
              VALUES ($1, $2, $3, FALSE, $4, $5) ON CONFLICT (project_id, helper_user_id) DO NOTHING",
@@ -131,7 +131,7 @@ impl Store {
         if user.role != Role::Applicant || owner.is_none() || user.owner_id != owner {
             return Err(WorkflowError::Forbidden("只有项目单位本身可以授权帮办代办".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE project_helpers SET authorised_by_unit = $1, authorised_at = $2 WHERE project_id = $3 AND helper_user_id = $4",
         )

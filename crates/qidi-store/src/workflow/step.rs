@@ -40,7 +40,7 @@ impl Store {
         let seq = event.seq;
         let version = i64::try_from(seq).unwrap_or(i64::MAX);
         let now = now_text();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The calendar lock first, as a calendar import takes it (see `calendar`): the
         // deadline computed here is the calendar's until commit.
         let calendar = locked_calendar(&mut tx).await?;
