@@ -102,16 +102,32 @@ async fn people_choose_channels_within_the_administrators_policy() {
 
         // The administrator requires light changes by email: it is back on and locked.
         assert_eq!(app.post_form("/admin/message-policy", Some(&handler), &[]).await.status, StatusCode::NOT_FOUND);
-        let res = app.post_form("/admin/message-policy", Some(&admin), &[("light_change:email", "on")]).await;
+        // and forbids email for new applications.
+        let res = app
+            .post_form(
+                "/admin/message-policy",
+                Some(&admin),
+                &[
+                    ("light_change:email", "required"),
+                    ("new_application:email", "forbidden"),
+                    ("new_application:in_app", "optional"),
+                ],
+            )
+            .await;
         assert_eq!(res.location(), Some("/admin/channels?saved=true"));
         let prefs = app.store.preferences(&user).await.unwrap();
-        let light_email =
-            prefs.iter().find(|p| p.kind == MessageKind::LightChange && p.channel == ChannelKind::Email).unwrap();
-        assert!(light_email.enabled && light_email.required);
+        let find = |k, c| prefs.iter().find(|p| p.kind == k && p.channel == c).unwrap().clone();
+        let light_email = find(MessageKind::LightChange, ChannelKind::Email);
+        assert!(light_email.enabled && light_email.rule == ChannelRule::Required);
+        let new_email = find(MessageKind::NewApplication, ChannelKind::Email);
+        assert!(!new_email.enabled && new_email.rule == ChannelRule::Forbidden);
+        assert!(find(MessageKind::NewApplication, ChannelKind::InApp).enabled);
         let err =
             app.store.set_preference(&user, MessageKind::LightChange, ChannelKind::Email, false).await.unwrap_err();
-        assert!(err.to_string().contains("不能关闭"), "{err}");
-        assert!(app.get("/messages", Some(&handler)).await.body.contains("必收"));
+        assert!(err.to_string().contains("不能更改"), "{err}");
+        assert!(app.store.set_preference(&user, MessageKind::NewApplication, ChannelKind::Email, true).await.is_err());
+        let page = app.get("/messages", Some(&handler)).await.body;
+        assert!(page.contains("必收") && page.contains("不发送"), "{page}");
     })
     .await;
 }

@@ -16,7 +16,7 @@ use qidi_core::light::Light;
 use qidi_core::message::{light_audience, light_change, light_digest, LightItem};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What one daily run did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,6 +76,7 @@ impl Store {
         let candidates = candidates(&mut tx, since, run_on).await?;
         let mut digests: BTreeMap<(String, Recipient), Vec<LightItem>> = BTreeMap::new();
         let mut changes = 0;
+        let mut known = Known::default();
         for mut c in candidates {
             let Some(light) = light_change(c.due_on, c.warn_on, since, run_on) else { continue };
             let Some(audience) = light_audience(light) else { continue };
@@ -99,20 +100,15 @@ impl Store {
             c.item.days_overdue = LightItem::days_overdue_on(&calendar, c.due_on, run_on);
             let mut to: Vec<Recipient> = Vec::new();
             if audience.holder {
-                to.extend(holders(&mut tx, &c).await?.into_iter().map(Recipient::User));
+                to.extend(holders(&mut tx, &c, &mut known).await?.into_iter().map(Recipient::User));
             }
             if audience.department_head {
-                to.extend(
-                    department_users(&mut tx, &c.department_id, &["department_head"])
-                        .await?
-                        .into_iter()
-                        .map(Recipient::User),
-                );
+                to.extend(known.heads(&mut tx, &c.department_id).await?.iter().cloned().map(Recipient::User));
             }
-            to.extend(group_channels(&mut tx, &c.region, Some(&c.department_id)).await?);
+            to.extend(known.channels(&mut tx, &c.region, Some(&c.department_id)).await?.iter().cloned());
             if audience.office {
-                to.extend(office_users(&mut tx, &c.region).await?.into_iter().map(Recipient::User));
-                to.extend(group_channels(&mut tx, &c.region, None).await?);
+                to.extend(known.office(&mut tx, &c.region).await?.iter().cloned().map(Recipient::User));
+                to.extend(known.channels(&mut tx, &c.region, None).await?.iter().cloned());
             }
             to.sort();
             to.dedup();
@@ -219,7 +215,7 @@ async fn candidates(
 
 /// Who holds a clock: the handler or head who last acted on the application, or,
 /// while nobody has (or for a ledger item), the department's handlers.
-async fn holders(conn: &mut AnyConnection, c: &Candidate) -> Result<Vec<String>, StoreError> {
+async fn holders(conn: &mut AnyConnection, c: &Candidate, known: &mut Known) -> Result<Vec<String>, StoreError> {
     if c.object_type == "application" {
         let last = sqlx::query(
             "SELECT e.actor_id FROM events e JOIN users u ON u.id = e.actor_id
@@ -234,7 +230,57 @@ async fn holders(conn: &mut AnyConnection, c: &Candidate) -> Result<Vec<String>,
             return Ok(vec![r.get(0)]);
         }
     }
-    department_users(conn, &c.department_id, &["handler"]).await
+    Ok(known.handlers(conn, &c.department_id).await?.to_vec())
+}
+
+/// A department's people and channels, read once per run however many of its
+/// clocks changed.
+#[derive(Default)]
+struct Known {
+    handlers: HashMap<String, Vec<String>>,
+    heads: HashMap<String, Vec<String>>,
+    office: HashMap<String, Vec<String>>,
+    channels: HashMap<(String, Option<String>), Vec<Recipient>>,
+}
+
+impl Known {
+    async fn handlers(&mut self, conn: &mut AnyConnection, department_id: &str) -> Result<&[String], StoreError> {
+        if !self.handlers.contains_key(department_id) {
+            let users = department_users(conn, department_id, &["handler"]).await?;
+            self.handlers.insert(department_id.to_string(), users);
+        }
+        Ok(&self.handlers[department_id])
+    }
+
+    async fn heads(&mut self, conn: &mut AnyConnection, department_id: &str) -> Result<&[String], StoreError> {
+        if !self.heads.contains_key(department_id) {
+            let users = department_users(conn, department_id, &["department_head"]).await?;
+            self.heads.insert(department_id.to_string(), users);
+        }
+        Ok(&self.heads[department_id])
+    }
+
+    async fn office(&mut self, conn: &mut AnyConnection, region: &str) -> Result<&[String], StoreError> {
+        if !self.office.contains_key(region) {
+            let users = office_users(conn, region).await?;
+            self.office.insert(region.to_string(), users);
+        }
+        Ok(&self.office[region])
+    }
+
+    async fn channels(
+        &mut self,
+        conn: &mut AnyConnection,
+        region: &str,
+        department_id: Option<&str>,
+    ) -> Result<&[Recipient], StoreError> {
+        let key = (region.to_string(), department_id.map(str::to_string));
+        if !self.channels.contains_key(&key) {
+            let found = group_channels(conn, region, department_id).await?;
+            self.channels.insert(key.clone(), found);
+        }
+        Ok(&self.channels[&key])
+    }
 }
 
 async fn office_users(conn: &mut AnyConnection, region: &str) -> Result<Vec<String>, StoreError> {
