@@ -89,9 +89,16 @@ async fn jobs_run_sends_each_light_change_once() {
         assert!(first.contains("light run for 2026-03-02"), "{first}");
         let mails = smtp.mails();
         assert!(!mails.is_empty(), "{first}");
-        let count = |to: &str| mails.iter().filter(|m| m.to == [to]).count();
-        let to_department: Vec<_> = mails.iter().filter(|m| m.to == ["zjj@example.gov.cn"]).collect();
+        let digests: Vec<_> = mails.iter().filter(|m| m.subject().contains("预警")).collect();
+        let count = |to: &str| digests.iter().filter(|m| m.to == [to]).count();
+        let to_department: Vec<_> = digests.iter().filter(|m| m.to == ["zjj@example.gov.cn"]).collect();
         assert_eq!(to_department.len(), 1, "one digest for the department's mailbox");
+        // The demo's departments other than 发改委 have not signed their ledgers, long
+        // after the campaign's signing milestone: each is reminded once.
+        let reminders: Vec<_> =
+            mails.iter().filter(|m| m.to == ["zjj@example.gov.cn"] && m.subject().contains("台账签字提醒")).collect();
+        assert_eq!(reminders.len(), 1);
+        assert!(reminders[0].subject().contains("已逾期"));
         assert!(to_department[0].subject().starts_with("【红灯预警】2026-03-02"), "{}", to_department[0].subject());
         assert!(to_department[0].text().contains("已超期"), "{}", to_department[0].text());
         assert_eq!(count("zhang@example.cn"), 1, "the department's handler, once");

@@ -63,20 +63,24 @@ fn decode_words(s: &str) -> String {
 }
 
 fn decode_qp(s: &str) -> String {
-    let joined = s.replace("=\r\n", "").replace("=\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    decode_escapes(&s.replace("=\r\n", "").replace("=\n", ""), b'=')
+}
+
+/// Replace every `marker` followed by two hex digits with that byte: quoted-printable
+/// (`=E5`) and percent-encoding (`%E5`).
+fn decode_escapes(s: &str, marker: u8) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
+    while i < b.len() {
+        if b[i] == marker && i + 2 < b.len() {
+            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
                 i += 3;
                 continue;
             }
         }
-        out.push(bytes[i]);
+        out.push(b[i]);
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
@@ -186,27 +190,9 @@ impl ReceivedCall {
         let q = self.target.split_once('?')?.1;
         q.split('&').find_map(|kv| {
             let (k, v) = kv.split_once('=')?;
-            (k == name).then(|| percent_decode(v))
+            (k == name).then(|| decode_escapes(v, b'%'))
         })
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A loopback HTTP server answering webhook calls as WeCom and DingTalk do

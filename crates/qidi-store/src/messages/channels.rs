@@ -58,20 +58,8 @@ impl Store {
         .bind(now_text())
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            &NewEvent {
-                region_code: region.to_string(),
-                actor_id: actor.map(|a| a.id.clone()),
-                actor_role: Some(actor.map_or("cli", |a| a.role.as_str()).to_string()),
-                action: "channel.add".into(),
-                object_type: "channel".into(),
-                object_id: Some(id.clone()),
-                payload: serde_json::json!({ "department": department_code, "kind": kind.as_str() }),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let payload = serde_json::json!({ "department": department_code, "kind": kind.as_str() });
+        append(&mut tx, &channel_event(region.as_str(), actor, "channel.add", &id, payload)).await?;
         tx.commit().await?;
         self.channel(&id).await?.ok_or_else(|| StoreError::NotFound("channel vanished".into()))
     }
@@ -111,19 +99,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound(format!("渠道 {id} 不存在或已删除")));
         }
-        append(
-            &mut tx,
-            &NewEvent {
-                region_code: region.to_string(),
-                actor_id: actor.map(|a| a.id.clone()),
-                actor_role: Some(actor.map_or("cli", |a| a.role.as_str()).to_string()),
-                action: "channel.remove".into(),
-                object_type: "channel".into(),
-                object_id: Some(id.to_string()),
-                ..Default::default()
-            },
-        )
-        .await?;
+        append(&mut tx, &channel_event(region, actor, "channel.remove", id, serde_json::json!({}))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -135,6 +111,20 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .and_then(|r| r.get(0)))
+    }
+}
+
+/// The record of a change to a channel, by a person or (no actor) the command line.
+fn channel_event(region: &str, actor: Option<&User>, action: &str, id: &str, payload: serde_json::Value) -> NewEvent {
+    NewEvent {
+        region_code: region.to_string(),
+        actor_id: actor.map(|a| a.id.clone()),
+        actor_role: Some(actor.map_or("cli", |a| a.role.as_str()).to_string()),
+        action: action.into(),
+        object_type: "channel".into(),
+        object_id: Some(id.to_string()),
+        payload,
+        ..Default::default()
     }
 }
 
