@@ -733,8 +733,10 @@ mod tests {
         // Monday 2026-03-02, after the morning: today.
         assert_eq!(due_run(&cal, d("2026-03-02"), nine, morning, Some(d("2026-02-27"))), Some(d("2026-03-02")));
         // Before the morning: Friday's run, if it was missed; nothing if it ran.
-        assert_eq!(due_run(&cal, d("2026-03-02"), eight, morning, Some(d("2026-02-26"))), Some(d("2026-02-27")));
-        assert_eq!(due_run(&cal, d("2026-03-02"), eight, morning, Some(d("2026-02-27"))), None);
+        assert_eq!(due_run(&cal, d("2026-03-09"), eight, morning, Some(d("2026-03-05"))), Some(d("2026-03-06")));
+        assert_eq!(due_run(&cal, d("2026-03-09"), eight, morning, Some(d("2026-03-06"))), None);
+        // Before Monday's morning after the make-up Saturday 2026-02-28: Saturday's run.
+        assert_eq!(due_run(&cal, d("2026-03-02"), eight, morning, Some(d("2026-02-27"))), Some(d("2026-02-28")));
         // Once run today: nothing more.
         assert_eq!(due_run(&cal, d("2026-03-02"), nine, morning, Some(d("2026-03-02"))), None);
         // Saturday: nothing if Friday ran.
@@ -742,9 +744,11 @@ mod tests {
         // A make-up working Saturday (调休): 2026-02-28 is a working day.
         assert!(cal.is_working_day(d("2026-02-28")));
         assert_eq!(due_run(&cal, d("2026-02-28"), nine, morning, Some(d("2026-02-27"))), Some(d("2026-02-28")));
-        // A holiday (Spring Festival 2026-02-17): no run.
+        // A holiday (Spring Festival 2026-02-17): no run once the make-up Saturday
+        // before it (2026-02-14) ran; that Saturday's run if it was missed.
         assert!(!cal.is_working_day(d("2026-02-17")));
-        assert_eq!(due_run(&cal, d("2026-02-17"), nine, morning, Some(d("2026-02-13"))), None);
+        assert_eq!(due_run(&cal, d("2026-02-17"), nine, morning, Some(d("2026-02-14"))), None);
+        assert_eq!(due_run(&cal, d("2026-02-17"), nine, morning, Some(d("2026-02-13"))), Some(d("2026-02-14")));
     }
 
     #[test]
