@@ -20,7 +20,8 @@
 //! broken link), a backdated one, or a truncated tail (against the head and against
 //! checkpoints). [`Checkpoint`]s are signed with Ed25519.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, Verifier as _};
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 use std::collections::BTreeMap;
@@ -150,6 +151,8 @@ pub enum Break {
     BrokenLink { seq: i64, id: String, prev_id: String },
     /// A row dated before the row before it.
     Backdated { seq: i64, id: String, at: String, prev_at: String },
+    /// A row beyond the chain head: appended without going through the head.
+    BeyondHead { seq: i64, id: String, head_seq: i64 },
     /// The chain head row claims more events than the record holds.
     TruncatedHead { head_seq: i64, last_seq: i64 },
     /// The chain head row's hash is not the last row's hash.
@@ -189,6 +192,10 @@ impl fmt::Display for Break {
             Break::Backdated { seq, id, at, prev_at } => write!(
                 f,
                 "forged insertion: event {id} (seq {seq}) is dated {at}, before the event before it ({prev_at}); a backdated record"
+            ),
+            Break::BeyondHead { seq, id, head_seq } => write!(
+                f,
+                "forged insertion: event {id} carries seq {seq}, beyond the chain head (seq {head_seq}); it was not appended by qidi"
             ),
             Break::TruncatedHead { head_seq, last_seq } => write!(
                 f,
@@ -443,6 +450,47 @@ pub fn check_proof(event_seq: i64, event_hash: &str, steps: &[ProofStep], checkp
     Ok(())
 }
 
+/// What `qidi audit prove` prints: one event, its place in the chain, and the way
+/// from it to a signed checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InclusionProof {
+    /// Always `qidi.audit.proof.v1`.
+    pub kind: String,
+    /// Every column of the event except the chain's, as stored (NULL as null).
+    pub event: BTreeMap<String, Option<String>>,
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    /// The events after it up to the checkpoint: sequence number and content digest.
+    pub steps: Vec<ProofStep>,
+    pub checkpoint: Checkpoint,
+}
+
+pub const PROOF_KIND: &str = "qidi.audit.proof.v1";
+
+impl InclusionProof {
+    /// Check everything a project unit can: the event's content gives its hash, the
+    /// steps lead from it to the checkpoint's head hash, and the checkpoint is signed
+    /// by `trusted`, qidi's published audit key.
+    pub fn check(&self, trusted: &VerifyingKey) -> Result<(), String> {
+        if self.kind != PROOF_KIND {
+            return Err(format!("not a qidi inclusion proof (kind `{}`)", self.kind));
+        }
+        let row = ChainRow {
+            seq: Some(self.seq),
+            prev_hash: Some(self.prev_hash.clone()),
+            hash: Some(self.hash.clone()),
+            columns: self.event.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        match row.computed_hash() {
+            Some(h) if hex_hash(&h) == self.hash => {}
+            _ => return Err("the event's content does not give its hash".into()),
+        }
+        self.checkpoint.check(trusted).map_err(|e| format!("checkpoint: {e}"))?;
+        check_proof(self.seq, &self.hash, &self.steps, self.checkpoint.seq, &self.checkpoint.head_hash)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,6 +673,31 @@ mod tests {
         assert!(check_proof(2, rows[0].hash.as_deref().unwrap(), &steps, 5, &head).is_err());
         assert!(check_proof(2, rows[1].hash.as_deref().unwrap(), &steps[..2], 5, &head).is_err());
         check_proof(5, &head, &[], 5, &head).unwrap();
+    }
+
+    #[test]
+    fn inclusion_proof_checks_content_steps_and_signature() {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let rows = chain(4);
+        let head = rows[3].hash.clone().unwrap();
+        let r = &rows[1];
+        let proof = InclusionProof {
+            kind: PROOF_KIND.into(),
+            event: r.columns.iter().cloned().collect(),
+            seq: 2,
+            prev_hash: r.prev_hash.clone().unwrap(),
+            hash: r.hash.clone().unwrap(),
+            steps: rows[2..].iter().map(|r| ProofStep { seq: r.seq.unwrap(), content: hex_hash(&r.content_digest()) }).collect(),
+            checkpoint: Checkpoint::sign(&key, 4, &head, 4, "2026-01-01T00:01:00+08:00"),
+        };
+        proof.check(&key.verifying_key()).unwrap();
+        let mut altered = proof.clone();
+        altered.event.insert("payload".into(), Some("{\"x\":2}".into()));
+        assert!(altered.check(&key.verifying_key()).unwrap_err().contains("content"));
+        let mut unsigned = proof.clone();
+        unsigned.checkpoint.head_hash = rows[2].hash.clone().unwrap();
+        assert!(unsigned.check(&key.verifying_key()).is_err());
+        assert!(proof.check(&SigningKey::from_bytes(&[1; 32]).verifying_key()).is_err());
     }
 
     #[test]

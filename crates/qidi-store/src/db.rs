@@ -130,7 +130,10 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(|e| StoreError::Migrate(e.to_string()))
+        migrator.run(&self.pool).await.map_err(|e| StoreError::Migrate(e.to_string()))?;
+        // Events from before the hash chain (migration 0013) are hashed once, here.
+        crate::audit::hash_older_events(self).await?;
+        Ok(())
     }
 
     /// Whether the database answers a trivial query.

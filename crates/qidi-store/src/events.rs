@@ -1,7 +1,9 @@
 //! The append-only record. Every write that changes state appends its event in the
-//! same transaction; the database refuses UPDATE and DELETE on the table.
+//! same transaction; the database refuses UPDATE and DELETE on the table, and every
+//! event is a link of an SM3 hash chain (see `crate::audit` and core `audit`).
 
 use crate::{new_id, now_text, StoreError};
+use qidi_core::audit;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -36,35 +38,102 @@ pub struct Event {
     pub client_addr: Option<String>,
 }
 
+/// The columns `append` writes besides the chain's own, in order. Every one of them is
+/// hashed, so a column added to `events` must be written here (a value left to a
+/// column default would not be hashed, and verify would report the event as altered).
+const COLUMNS: [&str; 12] = [
+    "id",
+    "region_code",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "payload",
+    "client_addr",
+    "request_id",
+];
+
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let n = COLUMNS.len();
+        let params: Vec<String> = (1..=n + 3).map(|i| format!("${i}")).collect();
+        format!(
+            "INSERT INTO events ({}, seq, prev_hash, hash) VALUES ({})",
+            COLUMNS.join(", "),
+            params.join(", ")
+        )
+    })
+}
+
+/// Append `e` as the next link of the record's hash chain, in the caller's transaction.
+///
+/// The first statement takes the chain head (`UPDATE audit_chain_head … RETURNING`): on
+/// PostgreSQL its row lock queues every other appender until this transaction ends, on
+/// SQLite the write lock does, so two events never get the same sequence number or
+/// predecessor and a rolled-back transaction leaves no gap. The event's time never goes
+/// back along the chain: it is the later of now and the head's time.
 pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, StoreError> {
+    let head = sqlx::query("UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, at")
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::Invalid("the record has no chain head; run `qidi migrate`".into()))?;
+    let seq: i64 = head.get(0);
+    let prev: Option<String> = head.get(1);
+    let head_at: Option<String> = head.get(2);
+    let prev = prev.as_deref().and_then(audit::parse_hash).ok_or_else(|| {
+        StoreError::Invalid("the record's chain head has no valid hash; run `qidi migrate`, then `qidi audit verify`".into())
+    })?;
+    let seq_u = u64::try_from(seq).map_err(|_| StoreError::Invalid(format!("the chain head's seq {seq} is invalid")))?;
+
     let id = new_id();
+    let now = now_text();
+    let at = match head_at {
+        Some(h) if h > now => h,
+        _ => now,
+    };
     let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
-    sqlx::query(
-        "INSERT INTO events (id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&id)
-    .bind(&e.region_code)
-    .bind(now_text())
-    .bind(&e.actor_id)
-    .bind(&e.actor_role)
-    .bind(&e.action)
-    .bind(&e.object_type)
-    .bind(&e.object_id)
-    .bind(outcome)
-    .bind(e.payload.to_string())
-    .bind(&e.client_addr)
-    .bind(&e.request_id)
-    .execute(conn)
-    .await?;
+    let payload = e.payload.to_string();
+    let values: [Option<&str>; 12] = [
+        Some(&id),
+        Some(&e.region_code),
+        Some(&at),
+        e.actor_id.as_deref(),
+        e.actor_role.as_deref(),
+        Some(&e.action),
+        Some(&e.object_type),
+        e.object_id.as_deref(),
+        Some(outcome),
+        Some(&payload),
+        e.client_addr.as_deref(),
+        e.request_id.as_deref(),
+    ];
+    let content = audit::content_digest(COLUMNS.iter().copied().zip(values.iter().copied()));
+    let hash = audit::hex_hash(&audit::link_hash(seq_u, &prev, &content));
+
+    let mut q = sqlx::query(insert_sql());
+    for v in values {
+        q = q.bind(v.map(str::to_string));
+    }
+    q.bind(seq).bind(audit::hex_hash(&prev)).bind(&hash).execute(&mut *conn).await?;
+    sqlx::query("UPDATE audit_chain_head SET hash = $1, at = $2 WHERE id = 1")
+        .bind(&hash)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
     Ok(id)
 }
 
 impl crate::Store {
     /// Append one event on its own (for events with no other write, such as a denied sign-in).
     pub async fn append_event(&self, e: &NewEvent) -> Result<String, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        append(&mut conn, e).await
+        let mut tx = self.pool.begin().await?;
+        let id = append(&mut tx, e).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Events about one object, oldest first.
