@@ -281,3 +281,82 @@ impl crate::Store {
         Ok(proof)
     }
 }
+
+/// What `lock_down_audit` left the application's role with on the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRights {
+    pub role: String,
+    pub select: bool,
+    pub insert: bool,
+    pub update: bool,
+    pub delete: bool,
+    pub truncate: bool,
+}
+
+impl crate::Store {
+    /// PostgreSQL only: take UPDATE, DELETE and TRUNCATE on `events` and
+    /// `audit_checkpoints` from `role` (and from PUBLIC), and give it what appending
+    /// needs: SELECT and INSERT on both, SELECT and UPDATE on `audit_chain_head`. Refuses
+    /// a role that owns `events` or is a superuser: either can drop the triggers and
+    /// take the rights back, so the application must connect as another role.
+    pub async fn lock_down_audit(&self, role: &str) -> Result<RecordRights, StoreError> {
+        if self.backend() != crate::Backend::Postgres {
+            return Err(StoreError::Invalid(
+                "lock-down is for PostgreSQL; an embedded SQLite file is guarded by the triggers and by who may write the file".into(),
+            ));
+        }
+        let valid = !role.is_empty()
+            && role.len() <= 63
+            && role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !role.starts_with(|c: char| c.is_ascii_digit());
+        if !valid {
+            return Err(StoreError::Invalid(format!(
+                "role name `{role}` is not a plain PostgreSQL name (lower-case letters, digits, _)"
+            )));
+        }
+        let row = sqlx::query("SELECT rolsuper FROM pg_roles WHERE rolname = $1")
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("PostgreSQL has no role `{role}`; create it first (CREATE ROLE {role} LOGIN)")))?;
+        if row.try_get::<bool, _>(0)? {
+            return Err(StoreError::Invalid(format!(
+                "role `{role}` is a superuser and ignores privileges; connect the application as an ordinary role"
+            )));
+        }
+        let owner: String = sqlx::query("SELECT tableowner::text FROM pg_tables WHERE tablename = 'events' AND schemaname = current_schema()")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        if owner == role {
+            return Err(StoreError::Invalid(format!(
+                "role `{role}` owns the events table and could drop its triggers; run migrations as `{role}` but connect the application as another role"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        for stmt in [
+            format!("REVOKE UPDATE, DELETE, TRUNCATE ON events, audit_checkpoints FROM PUBLIC, \"{role}\""),
+            format!("GRANT SELECT, INSERT ON events, audit_checkpoints TO \"{role}\""),
+            format!("GRANT SELECT, UPDATE ON audit_chain_head TO \"{role}\""),
+        ] {
+            sqlx::query(&stmt).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        let r = sqlx::query(
+            "SELECT has_table_privilege($1, 'events', 'SELECT'), has_table_privilege($1, 'events', 'INSERT'),
+                    has_table_privilege($1, 'events', 'UPDATE'), has_table_privilege($1, 'events', 'DELETE'),
+                    has_table_privilege($1, 'events', 'TRUNCATE')",
+        )
+        .bind(role)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(RecordRights {
+            role: role.to_string(),
+            select: r.try_get(0)?,
+            insert: r.try_get(1)?,
+            update: r.try_get(2)?,
+            delete: r.try_get(3)?,
+            truncate: r.try_get(4)?,
+        })
+    }
+}

@@ -69,61 +69,100 @@ fn insert_sql() -> &'static str {
     })
 }
 
-/// Append `e` as the next link of the record's hash chain, in the caller's transaction.
+/// The chain columns of one appended event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Make `rows` the next links of the record's hash chain, in the caller's transaction:
+/// each row holds the values of `columns` (which must be every column the row will be
+/// inserted with, the chain's own aside). Returns each row's `seq`, `prev_hash` and
+/// `hash`; the caller inserts the rows with them in the same transaction.
 ///
 /// The first statement takes the chain head (`UPDATE audit_chain_head … RETURNING`): on
 /// PostgreSQL its row lock queues every other appender until this transaction ends, on
 /// SQLite the write lock does, so two events never get the same sequence number or
-/// predecessor and a rolled-back transaction leaves no gap. The event's time never goes
-/// back along the chain: it is the later of now and the head's time.
-pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, StoreError> {
-    let head = sqlx::query("UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, at")
+/// predecessor, and a rolled-back transaction leaves no gap. Time never goes back
+/// along the chain: a row's `at` earlier than the head's (or the row before it) is
+/// raised to it.
+pub async fn chain_next(
+    conn: &mut AnyConnection,
+    columns: &[&str],
+    rows: &mut [Vec<Option<String>>],
+) -> Result<Vec<Link>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = i64::try_from(rows.len()).map_err(|_| StoreError::Invalid("too many events at once".into()))?;
+    let head = sqlx::query("UPDATE audit_chain_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash, at")
+        .bind(n)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::Invalid("the record has no chain head; run `qidi migrate`".into()))?;
-    let seq: i64 = head.get(0);
-    let prev: Option<String> = head.get(1);
-    let head_at: Option<String> = head.get(2);
-    let prev = prev.as_deref().and_then(audit::parse_hash).ok_or_else(|| {
+    let last: i64 = head.try_get(0)?;
+    let prev: Option<String> = head.try_get(1)?;
+    let mut latest: Option<String> = head.try_get(2)?;
+    let mut prev = prev.as_deref().and_then(audit::parse_hash).ok_or_else(|| {
         StoreError::Invalid("the record's chain head has no valid hash; run `qidi migrate`, then `qidi audit verify`".into())
     })?;
-    let seq_u = u64::try_from(seq).map_err(|_| StoreError::Invalid(format!("the chain head's seq {seq} is invalid")))?;
-
-    let id = new_id();
-    let now = now_text();
-    let at = match head_at {
-        Some(h) if h > now => h,
-        _ => now,
-    };
-    let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
-    let payload = e.payload.to_string();
-    let values: [Option<&str>; 12] = [
-        Some(&id),
-        Some(&e.region_code),
-        Some(&at),
-        e.actor_id.as_deref(),
-        e.actor_role.as_deref(),
-        Some(&e.action),
-        Some(&e.object_type),
-        e.object_id.as_deref(),
-        Some(outcome),
-        Some(&payload),
-        e.client_addr.as_deref(),
-        e.request_id.as_deref(),
-    ];
-    let content = audit::content_digest(COLUMNS.iter().copied().zip(values.iter().copied()));
-    let hash = audit::hex_hash(&audit::link_hash(seq_u, &prev, &content));
-
-    let mut q = sqlx::query(insert_sql());
-    for v in values {
-        q = q.bind(v.map(str::to_string));
+    let at_idx = columns.iter().position(|c| *c == "at");
+    let mut links = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter_mut().enumerate() {
+        let seq = last - n + 1 + i as i64;
+        let seq_u = u64::try_from(seq).map_err(|_| StoreError::Invalid(format!("the chain head's seq {last} is invalid")))?;
+        if let Some(a) = at_idx {
+            match (&row[a], &latest) {
+                (Some(at), Some(l)) if at < l => row[a] = Some(l.clone()),
+                _ => {}
+            }
+            if row[a].is_some() {
+                latest = row[a].clone();
+            }
+        }
+        let content = audit::content_digest(columns.iter().copied().zip(row.iter().map(|v| v.as_deref())));
+        let hash = audit::link_hash(seq_u, &prev, &content);
+        links.push(Link { seq, prev_hash: audit::hex_hash(&prev), hash: audit::hex_hash(&hash) });
+        prev = hash;
     }
-    q.bind(seq).bind(audit::hex_hash(&prev)).bind(&hash).execute(&mut *conn).await?;
     sqlx::query("UPDATE audit_chain_head SET hash = $1, at = $2 WHERE id = 1")
-        .bind(&hash)
-        .bind(&at)
+        .bind(audit::hex_hash(&prev))
+        .bind(latest)
         .execute(&mut *conn)
         .await?;
+    Ok(links)
+}
+
+/// Append `e` as the next link of the record's hash chain, in the caller's transaction
+/// (see [`chain_next`]).
+pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, StoreError> {
+    let id = new_id();
+    let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
+    let mut rows = vec![vec![
+        Some(id.clone()),
+        Some(e.region_code.clone()),
+        Some(now_text()),
+        e.actor_id.clone(),
+        e.actor_role.clone(),
+        Some(e.action.clone()),
+        Some(e.object_type.clone()),
+        e.object_id.clone(),
+        Some(outcome.to_string()),
+        Some(e.payload.to_string()),
+        e.client_addr.clone(),
+        e.request_id.clone(),
+    ]];
+    let links = chain_next(&mut *conn, &COLUMNS, &mut rows).await?;
+    let (Some(row), Some(link)) = (rows.pop(), links.into_iter().next()) else {
+        return Err(StoreError::Invalid("no link was made for the event".into()));
+    };
+    let mut q = sqlx::query(insert_sql());
+    for v in row {
+        q = q.bind(v);
+    }
+    q.bind(link.seq).bind(link.prev_hash).bind(link.hash).execute(&mut *conn).await?;
     Ok(id)
 }
 

@@ -438,3 +438,43 @@ async fn checkpoints_are_kept_and_proofs_lead_to_them() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_large_import_writes_its_batched_events_as_links() {
+    use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
+    use qidi_office::{ImportedProject, LedgerImport};
+    for url in fresh_database_urls().await {
+        let store = migrated_store(&url).await;
+        store.seed_catalogue(&banner()).await.unwrap();
+        let projects = (0..1200)
+            .map(|i| ImportedProject {
+                code: ProjectCode::parse(&format!("2022-152529-44-01-{:06}", 100_000 + i)).unwrap(),
+                name: format!("项目{i}"),
+                owner: Some("锡林能源有限公司".into()),
+                initiating_department: Some("fgw".into()),
+                year: Some(2022),
+                investment: Some(Yuan(1_000_000)),
+                stage: Some(ProjectStage::NotStarted),
+                items: Vec::new(),
+                first_row: 4 + i,
+            })
+            .collect();
+        let import = LedgerImport {
+            sheet: "Sheet1".into(),
+            header_row: 3,
+            title: None,
+            unit: None,
+            date: None,
+            projects,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let s = store.import_ledger(&banner(), &import, None, false).await.unwrap();
+        assert_eq!(s.projects_new, 1200);
+        let n = one_i64(&store, "SELECT COUNT(*) FROM events WHERE action = 'project.import'").await;
+        assert_eq!(n, 1200);
+        let summary = verdict(&store, vec![]).await.expect("batched events are links of the chain");
+        assert_eq!(summary.count, one_i64(&store, "SELECT COUNT(*) FROM events").await);
+        store.close().await;
+    }
+}
