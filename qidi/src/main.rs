@@ -1,5 +1,6 @@
 //! `qidi`: one binary for the server and its command-line tools.
 
+mod audit_cmd;
 mod calendar_cmd;
 mod config;
 mod ledger_cmd;
@@ -71,6 +72,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ledger_cmd::ExportCommand,
+    },
+    /// The tamper-evident record: `qidi audit checkpoint -o FILE`, `verify [--checkpoints FILE]`, `prove EVENT_ID`.
+    Audit {
+        #[command(subcommand)]
+        command: audit_cmd::AuditCommand,
     },
 }
 
@@ -168,6 +174,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar_cmd::run(&cfg, command).await,
         Command::Import { command } => ledger_cmd::import(&cfg, command).await,
         Command::Export { command } => ledger_cmd::export(&cfg, command).await,
+        Command::Audit { command } => audit_cmd::run(&cfg, command).await,
     }
 }
 

@@ -276,7 +276,12 @@ impl Verifier {
             return Err(Break::OutsideChain { id });
         };
         if seq > self.expected {
-            return Err(Break::Missing { from: self.expected, to: seq - 1, after_id: self.prev_id.clone(), before_id: id });
+            return Err(Break::Missing {
+                from: self.expected,
+                to: seq - 1,
+                after_id: self.prev_id.clone(),
+                before_id: id,
+            });
         }
         if seq < self.expected {
             return Err(Break::WrongSeq { seq, expected: self.expected, id });
@@ -287,7 +292,11 @@ impl Verifier {
             _ => return Err(Break::Altered { seq, id }),
         };
         if row.prev_hash.as_deref() != Some(hex_hash(&self.prev_hash).as_str()) {
-            return Err(Break::BrokenLink { seq, id, prev_id: self.prev_id.clone().unwrap_or_else(|| "(none)".into()) });
+            return Err(Break::BrokenLink {
+                seq,
+                id,
+                prev_id: self.prev_id.clone().unwrap_or_else(|| "(none)".into()),
+            });
         }
         let at = row.column("at").map(str::to_string);
         if let (Some(at), Some(prev_at)) = (&at, &self.prev_at) {
@@ -322,7 +331,8 @@ impl Verifier {
             if head.seq > last_seq {
                 return Err(Break::TruncatedHead { head_seq: head.seq, last_seq });
             }
-            if head.seq == last_seq && last_seq > 0 && head.hash.as_deref().and_then(parse_hash) != Some(self.prev_hash) {
+            if head.seq == last_seq && last_seq > 0 && head.hash.as_deref().and_then(parse_hash) != Some(self.prev_hash)
+            {
                 return Err(Break::HeadMismatch { head_seq: head.seq });
             }
         }
@@ -429,7 +439,13 @@ pub struct ProofStep {
 /// Check an inclusion proof: from the proved event's hash, each step's link hash must
 /// lead to the checkpoint's head hash at the checkpoint's sequence number. Returns the
 /// first problem.
-pub fn check_proof(event_seq: i64, event_hash: &str, steps: &[ProofStep], checkpoint_seq: i64, head_hash: &str) -> Result<(), String> {
+pub fn check_proof(
+    event_seq: i64,
+    event_hash: &str,
+    steps: &[ProofStep],
+    checkpoint_seq: i64,
+    head_hash: &str,
+) -> Result<(), String> {
     let mut h = parse_hash(event_hash).ok_or("the event hash is malformed")?;
     let mut seq = event_seq;
     for s in steps {
@@ -572,7 +588,10 @@ mod tests {
         let mut rows = chain(5);
         rows[2].columns[4].1 = Some("{\"x\":1}".into());
         rows[2].hash = Some(hex_hash(&rows[2].computed_hash().unwrap()));
-        assert_eq!(verify(&rows, None, vec![]), Err(Break::BrokenLink { seq: 4, id: "e4".into(), prev_id: "e3".into() }));
+        assert_eq!(
+            verify(&rows, None, vec![]),
+            Err(Break::BrokenLink { seq: 4, id: "e4".into(), prev_id: "e3".into() })
+        );
     }
 
     #[test]
@@ -604,14 +623,12 @@ mod tests {
     fn truncation_against_head_and_checkpoint() {
         let rows = chain(6);
         let head = head_of(&rows);
-        assert_eq!(
-            verify(&rows[..4], Some(&head), vec![]),
-            Err(Break::TruncatedHead { head_seq: 6, last_seq: 4 })
-        );
+        assert_eq!(verify(&rows[..4], Some(&head), vec![]), Err(Break::TruncatedHead { head_seq: 6, last_seq: 4 }));
         // The head rewound too: only a checkpoint sees it.
         let short_head = head_of(&rows[..4]);
         assert!(verify(&rows[..4], Some(&short_head), vec![]).is_ok());
-        let mark = CheckpointMark { seq: 6, hash: parse_hash(rows[5].hash.as_deref().unwrap()).unwrap(), name: "cp".into() };
+        let mark =
+            CheckpointMark { seq: 6, hash: parse_hash(rows[5].hash.as_deref().unwrap()).unwrap(), name: "cp".into() };
         assert_eq!(
             verify(&rows[..4], Some(&short_head), vec![mark.clone()]),
             Err(Break::TruncatedCheckpoint { checkpoint: "cp".into(), count: 6, last_seq: 4 })
@@ -622,7 +639,8 @@ mod tests {
     #[test]
     fn rewritten_chain_fails_at_the_checkpoint() {
         let rows = chain(4);
-        let mark = CheckpointMark { seq: 3, hash: parse_hash(rows[2].hash.as_deref().unwrap()).unwrap(), name: "cp".into() };
+        let mark =
+            CheckpointMark { seq: 3, hash: parse_hash(rows[2].hash.as_deref().unwrap()).unwrap(), name: "cp".into() };
         // Rewrite everything from seq 2 on, consistently.
         let mut rewritten = rows[..1].to_vec();
         let mut prev = parse_hash(rows[0].hash.as_deref().unwrap()).unwrap();
@@ -667,8 +685,10 @@ mod tests {
         assert!(forged.check(&key.verifying_key()).unwrap_err().contains("invalid"));
         assert!(Checkpoint::parse_line("{").is_err());
 
-        let steps: Vec<ProofStep> =
-            rows[2..].iter().map(|r| ProofStep { seq: r.seq.unwrap(), content: hex_hash(&r.content_digest()) }).collect();
+        let steps: Vec<ProofStep> = rows[2..]
+            .iter()
+            .map(|r| ProofStep { seq: r.seq.unwrap(), content: hex_hash(&r.content_digest()) })
+            .collect();
         check_proof(2, rows[1].hash.as_deref().unwrap(), &steps, 5, &head).unwrap();
         assert!(check_proof(2, rows[0].hash.as_deref().unwrap(), &steps, 5, &head).is_err());
         assert!(check_proof(2, rows[1].hash.as_deref().unwrap(), &steps[..2], 5, &head).is_err());
@@ -687,7 +707,10 @@ mod tests {
             seq: 2,
             prev_hash: r.prev_hash.clone().unwrap(),
             hash: r.hash.clone().unwrap(),
-            steps: rows[2..].iter().map(|r| ProofStep { seq: r.seq.unwrap(), content: hex_hash(&r.content_digest()) }).collect(),
+            steps: rows[2..]
+                .iter()
+                .map(|r| ProofStep { seq: r.seq.unwrap(), content: hex_hash(&r.content_digest()) })
+                .collect(),
             checkpoint: Checkpoint::sign(&key, 4, &head, 4, "2026-01-01T00:01:00+08:00"),
         };
         proof.check(&key.verifying_key()).unwrap();

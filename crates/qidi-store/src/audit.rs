@@ -183,10 +183,11 @@ impl crate::Store {
             let seq: i64 = r.try_get(1)?;
             return Ok(Err(Break::BeyondHead { seq, id, head_seq: head.seq }));
         }
-        if let Some(r) =
-            sqlx::query("SELECT id FROM events WHERE seq IS NULL OR prev_hash IS NULL OR hash IS NULL ORDER BY at LIMIT 1")
-                .fetch_optional(&mut *conn)
-                .await?
+        if let Some(r) = sqlx::query(
+            "SELECT id FROM events WHERE seq IS NULL OR prev_hash IS NULL OR hash IS NULL ORDER BY at LIMIT 1",
+        )
+        .fetch_optional(&mut *conn)
+        .await?
         {
             return Ok(Err(Break::OutsideChain { id: r.try_get(0)? }));
         }
@@ -273,7 +274,8 @@ impl crate::Store {
             checkpoint: checkpoint.clone(),
         };
         // Never hand out a proof that does not hold.
-        if let Err(e) = audit::check_proof(proof.seq, &proof.hash, &proof.steps, checkpoint.seq, &checkpoint.head_hash) {
+        if let Err(e) = audit::check_proof(proof.seq, &proof.hash, &proof.steps, checkpoint.seq, &checkpoint.head_hash)
+        {
             return Err(StoreError::Invalid(format!(
                 "the record does not lead from event {event_id} to the checkpoint ({e}); run `qidi audit verify`"
             )));
@@ -318,16 +320,22 @@ impl crate::Store {
             .bind(role)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("PostgreSQL has no role `{role}`; create it first (CREATE ROLE {role} LOGIN)")))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "PostgreSQL has no role `{role}`; create it first (CREATE ROLE {role} LOGIN)"
+                ))
+            })?;
         if row.try_get::<bool, _>(0)? {
             return Err(StoreError::Invalid(format!(
                 "role `{role}` is a superuser and ignores privileges; connect the application as an ordinary role"
             )));
         }
-        let owner: String = sqlx::query("SELECT tableowner::text FROM pg_tables WHERE tablename = 'events' AND schemaname = current_schema()")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+        let owner: String = sqlx::query(
+            "SELECT tableowner::text FROM pg_tables WHERE tablename = 'events' AND schemaname = current_schema()",
+        )
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
         if owner == role {
             return Err(StoreError::Invalid(format!(
                 "role `{role}` owns the events table and could drop its triggers; run migrations as `{role}` but connect the application as another role"

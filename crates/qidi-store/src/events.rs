@@ -61,11 +61,7 @@ fn insert_sql() -> &'static str {
     SQL.get_or_init(|| {
         let n = COLUMNS.len();
         let params: Vec<String> = (1..=n + 3).map(|i| format!("${i}")).collect();
-        format!(
-            "INSERT INTO events ({}, seq, prev_hash, hash) VALUES ({})",
-            COLUMNS.join(", "),
-            params.join(", ")
-        )
+        format!("INSERT INTO events ({}, seq, prev_hash, hash) VALUES ({})", COLUMNS.join(", "), params.join(", "))
     })
 }
 
@@ -106,13 +102,16 @@ pub async fn chain_next(
     let prev: Option<String> = head.try_get(1)?;
     let mut latest: Option<String> = head.try_get(2)?;
     let mut prev = prev.as_deref().and_then(audit::parse_hash).ok_or_else(|| {
-        StoreError::Invalid("the record's chain head has no valid hash; run `qidi migrate`, then `qidi audit verify`".into())
+        StoreError::Invalid(
+            "the record's chain head has no valid hash; run `qidi migrate`, then `qidi audit verify`".into(),
+        )
     })?;
     let at_idx = columns.iter().position(|c| *c == "at");
     let mut links = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter_mut().enumerate() {
         let seq = last - n + 1 + i as i64;
-        let seq_u = u64::try_from(seq).map_err(|_| StoreError::Invalid(format!("the chain head's seq {last} is invalid")))?;
+        let seq_u =
+            u64::try_from(seq).map_err(|_| StoreError::Invalid(format!("the chain head's seq {last} is invalid")))?;
         if let Some(a) = at_idx {
             match (&row[a], &latest) {
                 (Some(at), Some(l)) if at < l => row[a] = Some(l.clone()),

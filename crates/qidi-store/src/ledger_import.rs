@@ -1046,7 +1046,11 @@ impl Batches {
         self.events.vals.clear();
         for (row, link) in rows.into_iter().zip(links) {
             self.events.vals.extend(row.into_iter().map(Val::Text));
-            self.events.vals.extend([Val::Int(Some(link.seq)), Val::Text(Some(link.prev_hash)), Val::Text(Some(link.hash))]);
+            self.events.vals.extend([
+                Val::Int(Some(link.seq)),
+                Val::Text(Some(link.prev_hash)),
+                Val::Text(Some(link.hash)),
+            ]);
         }
         self.events.flush(conn, self.backend).await
     }

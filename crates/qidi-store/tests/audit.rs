@@ -26,6 +26,10 @@ async fn id_at(store: &Store, seq: i64) -> String {
     sqlx::query("SELECT id FROM events WHERE seq = $1").bind(seq).fetch_one(store.pool()).await.unwrap().get(0)
 }
 
+fn test_event(action: impl Into<String>) -> NewEvent {
+    NewEvent { region_code: "152529".into(), action: action.into(), object_type: "test".into(), ..Default::default() }
+}
+
 async fn verdict(store: &Store, marks: Vec<CheckpointMark>) -> Result<audit::Summary, Break> {
     store.verify_audit_chain(marks).await.expect("verify reads the database")
 }
@@ -135,7 +139,10 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         exec(&copy, "UPDATE events SET payload = '{\"decision\":\"refused\"}' WHERE seq = 7").await;
         let err = verdict(&copy, vec![]).await.unwrap_err();
         assert_eq!(err, Break::Altered { seq: 7, id: altered_id.clone() });
-        assert!(err.to_string().starts_with("altered record: event ") && err.to_string().contains(&altered_id), "{err}");
+        assert!(
+            err.to_string().starts_with("altered record: event ") && err.to_string().contains(&altered_id),
+            "{err}"
+        );
         copy.close().await;
 
         // (b) A record deleted.
@@ -188,11 +195,8 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         assert_eq!(err, Break::TruncatedHead { head_seq: n, last_seq: n - 3 });
         assert!(err.to_string().starts_with("truncated tail: "), "{err}");
         // The head rewound as well: only the checkpoint kept elsewhere still knows.
-        let last = sqlx::query("SELECT hash, at FROM events WHERE seq = $1")
-            .bind(n - 3)
-            .fetch_one(copy.pool())
-            .await
-            .unwrap();
+        let last =
+            sqlx::query("SELECT hash, at FROM events WHERE seq = $1").bind(n - 3).fetch_one(copy.pool()).await.unwrap();
         sqlx::query("UPDATE audit_chain_head SET seq = $1, hash = $2, at = $3")
             .bind(n - 3)
             .bind(last.get::<String, _>(0))
@@ -212,63 +216,56 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
     }
 }
 
+/// Give the test event at `seq` (triggers dropped) `prev` and the hash its content
+/// has now, as a forger who knows the algorithm would. Returns the new hash.
+async fn relink(store: &Store, seq: i64, prev: &str) -> String {
+    let r = sqlx::query("SELECT id, region_code, at, action, object_type, outcome, payload FROM events WHERE seq = $1")
+        .bind(seq)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let names = ["id", "region_code", "at", "action", "object_type", "outcome", "payload"];
+    let values: Vec<String> = (0..7).map(|i| r.get::<String, _>(i)).collect();
+    let content = audit::content_digest(names.iter().copied().zip(values.iter().map(|v| Some(v.as_str()))));
+    let h = audit::hex_hash(&audit::link_hash(seq as u64, &audit::parse_hash(prev).unwrap(), &content));
+    sqlx::query("UPDATE events SET prev_hash = $1, hash = $2 WHERE seq = $3")
+        .bind(prev)
+        .bind(&h)
+        .bind(seq)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    h
+}
+
 #[tokio::test]
 async fn a_rewritten_record_fails_at_its_checkpoint_and_a_rehash_breaks_the_next_link() {
     for url in fresh_database_urls().await {
         let store = migrated_store(&url).await;
         for i in 0..6 {
-            store
-                .append_event(&NewEvent {
-                    region_code: "152529".into(),
-                    action: format!("test.{i}"),
-                    object_type: "test".into(),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
+            store.append_event(&test_event(format!("test.{i}"))).await.unwrap();
         }
         let head = store.audit_head().await.unwrap();
-        let mark =
-            CheckpointMark { seq: 6, hash: audit::parse_hash(head.hash.as_deref().unwrap()).unwrap(), name: "cp".into() };
+        let mark = CheckpointMark {
+            seq: 6,
+            hash: audit::parse_hash(head.hash.as_deref().unwrap()).unwrap(),
+            name: "cp".into(),
+        };
         drop_event_triggers(&store).await;
         // Alter seq 3 and give it the hash its new content has.
         exec(&store, "UPDATE events SET action = 'test.rewritten' WHERE seq = 3").await;
         let id3 = id_at(&store, 3).await;
         let id4 = id_at(&store, 4).await;
-        // Recompute seq 3's hash with the same content the store reads.
         let proofless = store.verify_audit_chain(vec![]).await.unwrap().unwrap_err();
         assert_eq!(proofless, Break::Altered { seq: 3, id: id3.clone() });
-        let rows = sqlx::query("SELECT id, region_code, at, action, object_type, outcome, payload, prev_hash FROM events WHERE seq = 3")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        let names = ["id", "region_code", "at", "action", "object_type", "outcome", "payload"];
-        let values: Vec<String> = (0..7).map(|i| rows.get::<String, _>(i)).collect();
-        let content = audit::content_digest(names.iter().copied().zip(values.iter().map(|v| Some(v.as_str()))));
-        let prev = audit::parse_hash(&rows.get::<String, _>(7)).unwrap();
-        let rehash = audit::hex_hash(&audit::link_hash(3, &prev, &content));
-        sqlx::query("UPDATE events SET hash = $1 WHERE seq = 3").bind(&rehash).execute(store.pool()).await.unwrap();
+        let prev3: String =
+            sqlx::query("SELECT prev_hash FROM events WHERE seq = 3").fetch_one(store.pool()).await.unwrap().get(0);
+        let mut prev_hash = relink(&store, 3, &prev3).await;
         let err = store.verify_audit_chain(vec![]).await.unwrap().unwrap_err();
         assert_eq!(err, Break::BrokenLink { seq: 4, id: id4, prev_id: id3.clone() });
         // Re-link everything after it too: the checkpoint still catches it.
-        let mut prev_hash = rehash;
         for seq in 4..=6i64 {
-            let r = sqlx::query("SELECT id, region_code, at, action, object_type, outcome, payload FROM events WHERE seq = $1")
-                .bind(seq)
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-            let values: Vec<String> = (0..7).map(|i| r.get::<String, _>(i)).collect();
-            let content = audit::content_digest(names.iter().copied().zip(values.iter().map(|v| Some(v.as_str()))));
-            let h = audit::hex_hash(&audit::link_hash(seq as u64, &audit::parse_hash(&prev_hash).unwrap(), &content));
-            sqlx::query("UPDATE events SET prev_hash = $1, hash = $2 WHERE seq = $3")
-                .bind(&prev_hash)
-                .bind(&h)
-                .bind(seq)
-                .execute(store.pool())
-                .await
-                .unwrap();
-            prev_hash = h;
+            prev_hash = relink(&store, seq, &prev_hash).await;
         }
         sqlx::query("UPDATE audit_chain_head SET hash = $1").bind(&prev_hash).execute(store.pool()).await.unwrap();
         assert!(store.verify_audit_chain(vec![]).await.unwrap().is_ok(), "a full rewrite is consistent");
@@ -297,15 +294,7 @@ async fn parallel_appenders_leave_one_unbroken_chain() {
                 for i in 0..25 {
                     // Half alone, half inside a transaction that also writes.
                     if i % 2 == 0 {
-                        store
-                            .append_event(&NewEvent {
-                                region_code: "152529".into(),
-                                action: format!("test.parallel.{t}.{i}"),
-                                object_type: "test".into(),
-                                ..Default::default()
-                            })
-                            .await
-                            .unwrap();
+                        store.append_event(&test_event(format!("test.parallel.{t}.{i}"))).await.unwrap();
                     } else {
                         let mut tx = store.pool().begin().await.unwrap();
                         sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, 'x')")
@@ -313,17 +302,9 @@ async fn parallel_appenders_leave_one_unbroken_chain() {
                             .execute(&mut *tx)
                             .await
                             .unwrap();
-                        qidi_store::events::append(
-                            &mut tx,
-                            &NewEvent {
-                                region_code: "152529".into(),
-                                action: format!("test.parallel.{t}.{i}"),
-                                object_type: "test".into(),
-                                ..Default::default()
-                            },
-                        )
-                        .await
-                        .unwrap();
+                        qidi_store::events::append(&mut tx, &test_event(format!("test.parallel.{t}.{i}")))
+                            .await
+                            .unwrap();
                         if i % 5 == 0 {
                             tx.rollback().await.unwrap(); // leaves no gap
                         } else {
@@ -358,9 +339,10 @@ async fn events_from_before_the_chain_are_chained_at_migrate() {
         let mut old = sqlx::migrate::Migrator::new(path).await.unwrap();
         old.migrations = old.migrations.iter().filter(|m| m.version < 13).cloned().collect::<Vec<_>>().into();
         old.run(store.pool()).await.unwrap();
-        for (i, at) in ["2026-01-05T09:00:00.000000+08:00", "2026-01-04T09:00:00.000000+08:00", "2026-01-06T09:00:00.000000+08:00"]
-            .iter()
-            .enumerate()
+        for (i, at) in
+            ["2026-01-05T09:00:00.000000+08:00", "2026-01-04T09:00:00.000000+08:00", "2026-01-06T09:00:00.000000+08:00"]
+                .iter()
+                .enumerate()
         {
             sqlx::query(
                 "INSERT INTO events (id, region_code, at, action, object_type, outcome, payload, client_addr)
@@ -375,19 +357,13 @@ async fn events_from_before_the_chain_are_chained_at_migrate() {
         }
         store.migrate().await.unwrap();
         assert_eq!(id_at(&store, 1).await, "legacy-1", "older events are chained in time order");
-        store
-            .append_event(&NewEvent {
-                region_code: "152529".into(),
-                action: "after".into(),
-                object_type: "test".into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        store.append_event(&test_event("after")).await.unwrap();
         let s = verdict(&store, vec![]).await.expect("an upgraded database verifies");
         assert_eq!(s.count, 4);
         // The one update the trigger allows is spent: a hashed event stays as it is.
-        let again = sqlx::query("UPDATE events SET prev_hash = NULL, hash = NULL WHERE id = 'legacy-0'").execute(store.pool()).await;
+        let again = sqlx::query("UPDATE events SET prev_hash = NULL, hash = NULL WHERE id = 'legacy-0'")
+            .execute(store.pool())
+            .await;
         assert!(again.is_err());
         let again = sqlx::query("UPDATE events SET action = 'x' WHERE id = 'legacy-0'").execute(store.pool()).await;
         assert!(again.is_err());
@@ -403,15 +379,7 @@ async fn checkpoints_are_kept_and_proofs_lead_to_them() {
         let store = migrated_store(&url).await;
         store.load_demo(&banner()).await.unwrap();
         for i in 0..5 {
-            store
-                .append_event(&NewEvent {
-                    region_code: "152529".into(),
-                    action: format!("test.{i}"),
-                    object_type: "test".into(),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
+            store.append_event(&test_event(format!("test.{i}"))).await.unwrap();
         }
         let key = audit::parse_signing_key(&audit::signing_key_text(&[5; 32])).unwrap();
         let head = store.audit_head().await.unwrap();
@@ -433,7 +401,12 @@ async fn checkpoints_are_kept_and_proofs_lead_to_them() {
         back.check(&key.verifying_key()).unwrap();
         // Newer than the checkpoint, or unknown: a clear refusal.
         let newest = id_at(&store, cp.seq + 1).await;
-        assert!(store.audit_proof(&newest, &cp).await.unwrap_err().to_string().contains("newer than the latest checkpoint"));
+        assert!(store
+            .audit_proof(&newest, &cp)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("newer than the latest checkpoint"));
         assert!(store.audit_proof("no-such-event", &cp).await.is_err());
         store.close().await;
     }
@@ -475,6 +448,50 @@ async fn a_large_import_writes_its_batched_events_as_links() {
         assert_eq!(n, 1200);
         let summary = verdict(&store, vec![]).await.expect("batched events are links of the chain");
         assert_eq!(summary.count, one_i64(&store, "SELECT COUNT(*) FROM events").await);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn on_postgres_the_application_role_cannot_change_the_record() {
+    for url in fresh_database_urls().await {
+        let store = migrated_store(&url).await;
+        if store.backend() != Backend::Postgres {
+            assert!(store.lock_down_audit("qidi_app").await.is_err(), "lock-down is for PostgreSQL");
+            continue;
+        }
+        let role = format!("qidi_app_{}", &qidi_store::new_id().replace('-', "")[20..]);
+        exec(&store, &format!("CREATE ROLE {role} LOGIN")).await;
+        // An over-broad grant first, as an operator might make.
+        exec(&store, &format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")).await;
+        assert!(store.lock_down_audit("postgres").await.is_err(), "a superuser owner is refused");
+        assert!(store.lock_down_audit("no_such_role_x").await.is_err());
+        assert!(store.lock_down_audit("bad-name; DROP TABLE events").await.is_err());
+        let rights = store.lock_down_audit(&role).await.unwrap();
+        assert!(rights.select && rights.insert && !rights.update && !rights.delete && !rights.truncate, "{rights:?}");
+
+        let (head, tail) = url.split_once("://").unwrap();
+        let host_db = tail.split_once('@').map(|(_, h)| h).unwrap_or(tail);
+        let app = Store::connect(&format!("{head}://{role}@{host_db}")).await.unwrap();
+        let id = app.append_event(&test_event("test.as_app")).await.expect("the application role appends");
+        for sql in [
+            "UPDATE events SET payload = '{}'",
+            "DELETE FROM events",
+            "TRUNCATE events",
+            "ALTER TABLE events DISABLE TRIGGER USER",
+            "DROP TRIGGER events_no_update ON events",
+            "DELETE FROM audit_checkpoints",
+        ] {
+            let r = sqlx::raw_sql(sql).execute(app.pool()).await;
+            let e = r.expect_err(sql).to_string();
+            assert!(e.contains("permission denied") || e.contains("must be owner"), "{sql}: {e}");
+        }
+        assert!(app.verify_audit_chain(vec![]).await.unwrap().is_ok());
+        assert_eq!(one_i64(&app, "SELECT COUNT(*) FROM events").await, 1);
+        assert!(!id.is_empty());
+        app.close().await;
+        // Roles belong to the server, not the test database: leave none behind.
+        exec(&store, &format!("DROP OWNED BY {role}; DROP ROLE {role}")).await;
         store.close().await;
     }
 }
