@@ -143,8 +143,9 @@ pub enum Break {
     OutsideChain { id: String },
     /// Sequence numbers `from..=to` are absent: records were deleted.
     Missing { from: i64, to: i64, after_id: Option<String>, before_id: String },
-    /// A row whose sequence number is taken or out of order.
-    WrongSeq { seq: i64, expected: i64, id: String },
+    /// A row whose sequence number is taken or out of order; `taken_by` is the row
+    /// before it when that one carries the same number (one of the two is forged).
+    WrongSeq { seq: i64, expected: i64, id: String, taken_by: Option<String> },
     /// A row whose content does not give its stored hash.
     Altered { seq: i64, id: String },
     /// A row whose `prev_hash` is not the stored hash of the row before it.
@@ -177,9 +178,13 @@ impl fmt::Display for Break {
                 let after = after_id.as_deref().map(|a| format!("after event {a} ")).unwrap_or_default();
                 write!(f, "missing record: {which} is gone ({after}before event {before_id}); records were deleted")
             }
-            Break::WrongSeq { seq, expected, id } => write!(
+            Break::WrongSeq { seq, id, taken_by: Some(other), .. } => write!(
                 f,
-                "forged insertion: event {id} carries seq {seq} where seq {expected} comes next (a sequence number taken twice or out of order)"
+                "forged insertion: events {other} and {id} both carry seq {seq}; one of them was inserted around the chain"
+            ),
+            Break::WrongSeq { seq, expected, id, taken_by: None } => write!(
+                f,
+                "forged insertion: event {id} carries seq {seq} where seq {expected} comes next (a sequence number out of order)"
             ),
             Break::Altered { seq, id } => {
                 write!(f, "altered record: event {id} (seq {seq}) no longer matches its hash")
@@ -284,7 +289,8 @@ impl Verifier {
             });
         }
         if seq < self.expected {
-            return Err(Break::WrongSeq { seq, expected: self.expected, id });
+            let taken_by = if seq == self.expected - 1 { self.prev_id.clone() } else { None };
+            return Err(Break::WrongSeq { seq, expected: self.expected, id, taken_by });
         }
         // Compared as text: the stored form is lower-case hex, and `A` for `a` is a change.
         let hash = match row.computed_hash() {
@@ -611,7 +617,10 @@ mod tests {
         forged.hash = Some(hex_hash(&forged.computed_hash().unwrap()));
         let mut with_dup = rows.clone();
         with_dup.push(forged);
-        assert_eq!(verify(&with_dup, None, vec![]), Err(Break::WrongSeq { seq: 3, expected: 4, id: "f".into() }));
+        assert_eq!(
+            verify(&with_dup, None, vec![]),
+            Err(Break::WrongSeq { seq: 3, expected: 4, id: "f".into(), taken_by: Some("e3".into()) })
+        );
 
         let prev = parse_hash(rows[2].hash.as_deref().unwrap()).unwrap();
         let mut backdated = rows.clone();

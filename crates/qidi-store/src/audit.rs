@@ -47,24 +47,32 @@ fn chain_row(row: &AnyRow) -> Result<ChainRow, StoreError> {
 }
 
 /// Rows with `(seq, id)` after `(after_seq, after_id)` and `seq <= through`, in order.
+///
+/// The query is a range on `seq` (the unique index), starting at `after_seq` itself so
+/// that a second row with the same seq (possible only with the index dropped) is still
+/// read; rows up to `(after_seq, after_id)` are skipped here. The verifier stops at the
+/// first repeated seq, so a page is never all repeats.
 async fn page(
     conn: &mut AnyConnection,
     after_seq: i64,
     after_id: &str,
     through: i64,
 ) -> Result<Vec<ChainRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT * FROM events
-         WHERE (seq > $1 OR (seq = $1 AND id > $2)) AND seq <= $3
-         ORDER BY seq, id LIMIT $4",
-    )
-    .bind(after_seq)
-    .bind(after_id)
-    .bind(through)
-    .bind(PAGE)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(chain_row).collect()
+    let rows = sqlx::query("SELECT * FROM events WHERE seq >= $1 AND seq <= $2 ORDER BY seq, id LIMIT $3")
+        .bind(after_seq)
+        .bind(through)
+        .bind(PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let row = chain_row(r)?;
+        let seq = row.seq.unwrap_or(i64::MIN);
+        if seq > after_seq || (seq == after_seq && row.id() > after_id) {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 async fn read_head(conn: &mut AnyConnection) -> Result<Head, StoreError> {

@@ -271,6 +271,22 @@ async fn a_rewritten_record_fails_at_its_checkpoint_and_a_rehash_breaks_the_next
         assert!(store.verify_audit_chain(vec![]).await.unwrap().is_ok(), "a full rewrite is consistent");
         let err = store.verify_audit_chain(vec![mark]).await.unwrap().unwrap_err();
         assert!(matches!(err, Break::CheckpointMismatch { seq: 6, .. }), "{err:?}");
+        // A second row with a taken seq, the unique index dropped: both are named.
+        exec(&store, "DROP INDEX events_seq").await;
+        let id2 = id_at(&store, 2).await;
+        let dup = "ffffffff-0000-7000-8000-000000000000"; // sorts after the real one
+        sqlx::query(
+            "INSERT INTO events (id, region_code, at, action, object_type, outcome, payload, seq, prev_hash, hash)
+             SELECT $1, region_code, at, 'test.dup', object_type, outcome, payload, seq, prev_hash, hash FROM events WHERE seq = 2",
+        )
+        .bind(dup)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let err = store.verify_audit_chain(vec![]).await.unwrap().unwrap_err();
+        assert_eq!(err, Break::WrongSeq { seq: 2, expected: 3, id: dup.into(), taken_by: Some(id2.clone()) });
+        assert!(err.to_string().contains(&format!("events {id2} and {dup} both carry seq 2")), "{err}");
+        exec(&store, &format!("DELETE FROM events WHERE id = '{dup}'")).await;
         // A mangled row is reported, never a panic.
         exec(&store, "UPDATE events SET hash = NULL, prev_hash = 'zz' WHERE seq = 2").await;
         let err = store.verify_audit_chain(vec![]).await.unwrap().unwrap_err();
