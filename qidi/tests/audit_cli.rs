@@ -206,3 +206,52 @@ async fn checkpoint_then_verify_catches_each_tampering() {
     );
     assert_names(&qidi(&dir, &db, &["audit", "prove", "no-such-event"]), "no event with id no-such-event");
 }
+
+/// The same commands against PostgreSQL (when `QIDI_TEST_DATABASE_URL` names a server):
+/// a checkpoint, an untouched verify, then a payload altered with the triggers disabled.
+#[tokio::test]
+async fn checkpoint_then_verify_on_postgres() {
+    let Some(url) = qidi_store::testing::fresh_postgres_url().await else { return };
+    let dir = temp_dir();
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_qidi"));
+        for k in ["QIDI_DATABASE_URL", "QIDI_CONFIG", "QIDI_DATA_DIR", "QIDI_REGION"] {
+            c.env_remove(k);
+        }
+        c.env("QIDI_LOG", "warn")
+            .env("QIDI_AUDIT_KEY_FILE", dir.join("elsewhere.key"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .arg("--database-url")
+            .arg(&url)
+            .args(args)
+            .output()
+            .expect("run qidi")
+    };
+    assert!(run(&["demo"]).status.success());
+    let cps = dir.join("cps.jsonl");
+    let cps_s = cps.to_str().unwrap();
+    // A named key file that does not exist is an error, never silently made.
+    assert_names(&run(&["audit", "checkpoint", "-o", cps_s]), "QIDI_AUDIT_KEY_FILE does not exist");
+    std::fs::write(dir.join("elsewhere.key"), format!("{}\n", "ab".repeat(32))).unwrap();
+    #[cfg(unix)]
+    {
+        // Readable by others: said on every use.
+        let o = run(&["audit", "public-key"]);
+        assert!(err(&o).contains("can be read by others"), "{}", err(&o));
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.join("elsewhere.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let o = run(&["audit", "checkpoint", "-o", cps_s]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = run(&["audit", "verify", "--checkpoints", cps_s]);
+    assert!(o.status.success() && out(&o).starts_with("record intact: "), "{}", err(&o));
+
+    let store = qidi_store::Store::connect(&url).await.unwrap();
+    sqlx::raw_sql("ALTER TABLE events DISABLE TRIGGER USER; UPDATE events SET payload = '{}' WHERE seq = 5;")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    assert_names(&run(&["audit", "verify", "--checkpoints", cps_s]), "(seq 5) no longer matches its hash");
+}
