@@ -273,13 +273,13 @@ async fn verify(cfg: &Config, file: Option<&Path>, public_key: Option<&str>) -> 
     }
     match store.verify_audit_chain(marks(&cps)).await? {
         Ok(s) => {
-            println!(
-                "record intact: {} events, seq 1–{} unbroken, head {}, {} checkpoint(s) matched",
-                s.count,
-                s.count,
-                s.head_hash.as_deref().unwrap_or("(empty)"),
-                s.checkpoints
-            );
+            match s.head_hash.as_deref() {
+                Some(head) => println!(
+                    "record intact: {} events, seq 1–{} unbroken, head {head}, {} checkpoint(s) matched",
+                    s.count, s.count, s.checkpoints
+                ),
+                None => println!("record intact: no events yet, {} checkpoint(s) matched", s.checkpoints),
+            }
             Ok(())
         }
         Err(b) => bail!("{b}"),
