@@ -1,5 +1,6 @@
 //! `qidi`: one binary for the server and its command-line tools.
 
+mod audit_cmd;
 mod calendar_cmd;
 mod config;
 mod ledger_cmd;
@@ -99,6 +100,11 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: notify_cmd::JobsCommand,
+    },
+    /// The tamper-evident record: `qidi audit checkpoint -o FILE`, `verify [--checkpoints FILE]`, `prove EVENT_ID`.
+    Audit {
+        #[command(subcommand)]
+        command: audit_cmd::AuditCommand,
     },
 }
 
@@ -213,6 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { command } => ledger_cmd::export(&cfg, command).await,
         Command::Channel { command } => notify_cmd::channel(&cfg, command).await,
         Command::Jobs { command } => notify_cmd::jobs(&cfg, command).await,
+        Command::Audit { command } => audit_cmd::run(&cfg, command).await,
     }
 }
 

@@ -3,6 +3,7 @@
 //! The store remembers and the web translates; every decision is made here so
 //! that it has one home and one set of tests.
 
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;

@@ -700,6 +700,10 @@ async fn upsert_project(
             Val::Text(e.object_id),
             text("ok"),
             text(&e.payload.to_string()),
+            // The chain's columns, filled in when the batch is written.
+            Val::Int(None),
+            Val::Text(None),
+            Val::Text(None),
         ]);
         batches.flush_full(conn).await?;
         s.projects_new += 1;
@@ -921,6 +925,10 @@ fn push_json_string(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "null".into()));
 }
 
+/// The columns of a batched event before the chain's own (`seq`, `prev_hash`, `hash`).
+const EVENT_COLUMNS: [&str; 10] =
+    ["id", "region_code", "at", "actor_id", "actor_role", "action", "object_type", "object_id", "outcome", "payload"];
+
 /// The batches of one import, flushed parents first so foreign keys hold.
 struct Batches {
     backend: Backend,
@@ -984,6 +992,9 @@ impl Batches {
                     ("object_id", Text),
                     ("outcome", Text),
                     ("payload", Text),
+                    ("seq", Int),
+                    ("prev_hash", Text),
+                    ("hash", Text),
                 ],
             ),
         }
@@ -999,7 +1010,7 @@ impl Batches {
             self.items.flush(conn, self.backend).await?;
         }
         if self.events.is_full() {
-            self.events.flush(conn, self.backend).await?;
+            self.flush_events(conn).await?;
         }
         Ok(())
     }
@@ -1011,6 +1022,38 @@ impl Batches {
         }
         self.projects.flush(conn, self.backend).await?;
         self.items.flush(conn, self.backend).await?;
+        self.flush_events(conn).await
+    }
+
+    /// Make the batched events the next links of the record's hash chain, then write them.
+    async fn flush_events(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        const CONTENT: usize = EVENT_COLUMNS.len();
+        let width = self.events.width;
+        let mut rows: Vec<Vec<Option<String>>> = self
+            .events
+            .vals
+            .chunks(width)
+            .map(|r| {
+                r[..CONTENT]
+                    .iter()
+                    .map(|v| match v {
+                        Val::Text(t) => t.clone(),
+                        Val::Int(i) => i.map(|n| n.to_string()),
+                        Val::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+                    })
+                    .collect()
+            })
+            .collect();
+        let links = crate::events::chain_next(conn, &EVENT_COLUMNS, &mut rows).await?;
+        self.events.vals.clear();
+        for (row, link) in rows.into_iter().zip(links) {
+            self.events.vals.extend(row.into_iter().map(Val::Text));
+            self.events.vals.extend([
+                Val::Int(Some(link.seq)),
+                Val::Text(Some(link.prev_hash)),
+                Val::Text(Some(link.hash)),
+            ]);
+        }
         self.events.flush(conn, self.backend).await
     }
 }

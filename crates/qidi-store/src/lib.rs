@@ -7,6 +7,7 @@
 //! translates; the rules it applies (who sees what, what a password must be) come
 //! from `qidi-core`.
 
+pub mod audit;
 pub mod baseline;
 pub mod calendar;
 mod db;
