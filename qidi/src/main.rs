@@ -1,6 +1,7 @@
 //! `qidi`: one binary for the server and its command-line tools.
 
 mod audit_cmd;
+mod bulletin_cmd;
 mod calendar_cmd;
 mod config;
 mod ledger_cmd;
@@ -95,6 +96,11 @@ enum Command {
     Channel {
         #[command(subcommand)]
         command: notify_cmd::ChannelCommand,
+    },
+    /// Monthly bulletins: `qidi bulletin make --month YYYY-MM --format json|xlsx|docx -o FILE`, `list`.
+    Bulletin {
+        #[command(subcommand)]
+        command: bulletin_cmd::BulletinCommand,
     },
     /// Scheduled jobs: `qidi jobs run` runs what is due now, once.
     Jobs {
@@ -219,6 +225,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { command } => ledger_cmd::export(&cfg, command).await,
         Command::Channel { command } => notify_cmd::channel(&cfg, command).await,
         Command::Jobs { command } => notify_cmd::jobs(&cfg, command).await,
+        Command::Bulletin { command } => bulletin_cmd::run(&cfg, command).await,
         Command::Audit { command } => audit_cmd::run(&cfg, command).await,
     }
 }

@@ -117,6 +117,9 @@ pub async fn jobs(cfg: &Config, command: JobsCommand) -> anyhow::Result<()> {
                 None => println!("light run: nothing due"),
             }
             println!("deemed acceptances recorded: {}", r.deemed_acceptances);
+            for number in &r.bulletins {
+                println!("bulletin issued: {number}");
+            }
             println!(
                 "messages sent: {}, failed (will retry): {}, given up: {}",
                 r.delivery.sent, r.delivery.failed, r.delivery.given_up

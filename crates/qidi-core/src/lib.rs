@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bulletin;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;

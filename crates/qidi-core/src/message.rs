@@ -24,6 +24,8 @@ pub enum MessageKind {
     ApplicantUpdate,
     /// A check result or signature due under the campaign's milestones is missing.
     MissingReport,
+    /// A monthly bulletin was issued.
+    Bulletin,
     /// A channel test sent by the administrator.
     ChannelTest,
 }
@@ -42,6 +44,7 @@ impl MessageKind {
             MessageKind::NewApplication => "new_application",
             MessageKind::ApplicantUpdate => "applicant_update",
             MessageKind::MissingReport => "missing_report",
+            MessageKind::Bulletin => "bulletin",
             MessageKind::ChannelTest => "channel_test",
         }
     }
@@ -56,6 +59,7 @@ impl MessageKind {
             MessageKind::NewApplication => "新申请待受理",
             MessageKind::ApplicantUpdate => "补正告知、受理与审批结果",
             MessageKind::MissingReport => "核查反馈与签字提醒",
+            MessageKind::Bulletin => "月度通报",
             MessageKind::ChannelTest => "渠道测试",
         }
     }
@@ -510,6 +514,18 @@ pub fn missing_signature(
         "请部门负责人核对本部门台账后签字确认；签字后的台账作为基线，只减不增。".to_string(),
     ];
     single(MessageKind::MissingReport, subject, &lines, link, base_url)
+}
+
+/// A bulletin was issued, for the office, the leader and the discipline inspectors.
+pub fn bulletin_issued(number: &str, title: &str, items: usize, link: &str, base_url: &str) -> Message {
+    let subject = format!("【通报】{number} {title}");
+    let lines = vec![
+        format!("文号：{number}"),
+        format!("标题：{title}"),
+        format!("超期事项：{items} 个"),
+        "可在平台查看并下载 Excel、Word 版本。".to_string(),
+    ];
+    single(MessageKind::Bulletin, subject, &lines, link, base_url)
 }
 
 /// The message `qidi channel test` sends.

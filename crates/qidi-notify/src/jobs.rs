@@ -3,6 +3,8 @@
 //! - deemed acceptances (视为受理) the law has made;
 //! - the daily light run, on working days from the morning time, and at start-up for
 //!   the latest working day missed while the server was down (`due_run` in core);
+//! - the monthly bulletin of the month before, from the morning of each month's first
+//!   working day, if it has not been issued;
 //! - sending the outbox.
 //!
 //! Several instances may run this at once: the light run of a day is claimed by one
@@ -32,6 +34,8 @@ impl Default for Schedule {
 pub struct JobsReport {
     pub deemed_acceptances: usize,
     pub light_run: Option<LightRun>,
+    /// Document numbers of the bulletins issued.
+    pub bulletins: Vec<String>,
     pub delivery: DeliveryReport,
 }
 
@@ -55,8 +59,14 @@ pub async fn run_due_jobs(
         Some(day) => store.run_lights(day, &notifier.worker).await?,
         None => None,
     };
+    let bulletins = match qidi_core::bulletin::bulletin_due(&calendar, today, local.time(), schedule.morning) {
+        Some(month) => {
+            store.issue_due_bulletins(month, today).await?.into_iter().map(|b| b.bulletin.document_number).collect()
+        }
+        None => Vec::new(),
+    };
     let delivery = notifier.deliver_due(store, now).await?;
-    Ok(JobsReport { deemed_acceptances, light_run, delivery })
+    Ok(JobsReport { deemed_acceptances, light_run, bulletins, delivery })
 }
 
 fn workflow_error(e: qidi_store::workflow::WorkflowError) -> StoreError {
@@ -81,6 +91,9 @@ pub fn spawn_scheduler(store: Store, notifier: Notifier, schedule: Schedule) -> 
                     Ok(r) => {
                         if let Some(run) = &r.light_run {
                             tracing::info!(day = %run.run_on, changes = run.changes, written = run.written, "light run done");
+                        }
+                        for number in &r.bulletins {
+                            tracing::info!(%number, "bulletin issued");
                         }
                         if r.deemed_acceptances > 0 {
                             tracing::info!(count = r.deemed_acceptances, "recorded deemed acceptances");

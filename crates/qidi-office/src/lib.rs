@@ -11,6 +11,7 @@
 //!
 //! No database and no I/O beyond the file being read or written.
 
+mod bulletin;
 mod cells;
 mod error;
 mod export;
@@ -20,6 +21,7 @@ mod merges;
 mod names;
 mod safety;
 
+pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs};
 pub use error::OfficeError;
 pub use export::{
     write_ledger, write_ledger_to, ExportItem, ExportProject, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET,

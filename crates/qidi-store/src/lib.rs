@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod baseline;
+pub mod bulletins;
 pub mod calendar;
 mod db;
 pub mod demo;
