@@ -446,6 +446,15 @@ impl Store {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// The region a bulletin belongs to.
+    pub async fn bulletin_region(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query("SELECT region_code FROM bulletins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.get(0)))
+    }
+
     /// Every bulletin of the region, newest first.
     pub async fn bulletins(&self, region: &RegionCode) -> Result<Vec<IssuedBulletin>, StoreError> {
         let sql = format!("{SELECT} WHERE region_code = $1 ORDER BY year DESC, serial DESC");

@@ -1,0 +1,157 @@
+//! Monthly bulletins (通报) on the web. The office issues them (or a correction); the
+//! office, the leader, department heads and discipline inspectors read and download
+//! them; nobody changes one.
+//!
+//! - `GET /bulletins`, `POST /bulletins` (office: form `month`, `correct`);
+//! - `GET /bulletins/{id}`, `GET /bulletins/{id}/download/{json|xlsx|docx}`;
+//! - `GET /api/v1/bulletins`, `GET /api/v1/bulletins/{id}`.
+
+use crate::auth::{ApiUser, PageUser};
+use crate::error::{render, ApiError, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use qidi_core::bulletin::Month;
+use qidi_core::Role;
+use qidi_store::bulletins::IssuedBulletin;
+use qidi_store::users::User;
+use qidi_store::StoreError;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/bulletins", get(list).post(issue))
+        .route("/bulletins/{id}", get(page))
+        .route("/bulletins/{id}/download/{format}", get(download))
+        .route("/api/v1/bulletins", get(api_list))
+        .route("/api/v1/bulletins/{id}", post(refuse_write).get(api_one))
+}
+
+/// Who reads bulletins: the office, the leader, department heads and inspectors.
+fn may_read(u: &User) -> bool {
+    matches!(u.role, Role::Office | Role::Leader | Role::DepartmentHead | Role::Inspector)
+}
+
+#[derive(Template)]
+#[template(path = "bulletins.html")]
+struct ListPage<'a> {
+    user: &'a User,
+    bulletins: Vec<IssuedBulletin>,
+    may_issue: bool,
+    last_month: String,
+    error: Option<String>,
+}
+
+async fn list_page(state: &SharedState, user: &User, error: Option<String>) -> Result<Response, PageError> {
+    let bulletins = state.store.bulletins(&user.region()).await?;
+    let last_month = Month::of(qidi_store::today()).previous().to_string();
+    Ok(render(&ListPage { user, bulletins, may_issue: user.role == Role::Office, last_month, error }))
+}
+
+async fn list(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    if !may_read(&user) {
+        return Err(PageError::not_found());
+    }
+    list_page(&state, &user, None).await
+}
+
+async fn issue(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if user.role != Role::Office {
+        return Err(PageError::not_found());
+    }
+    let month = match Month::parse(f.get("month").map(String::as_str).unwrap_or_default()) {
+        Ok(m) => m,
+        Err(_) => return list_page(&state, &user, Some("请选择要通报的月份（如 2026-04）".into())).await,
+    };
+    let correct = f.get("correct").is_some_and(|v| v == "yes");
+    match state.store.issue_bulletin(&user.region(), month, qidi_store::today(), Some(&user), correct).await {
+        Ok((b, _)) => Ok(Redirect::to(&format!("/bulletins/{}", b.id)).into_response()),
+        Err(StoreError::Invalid(_)) => {
+            list_page(&state, &user, Some(format!("{month} 尚未结束，只能通报已结束的月份"))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "bulletin.html")]
+struct BulletinPage<'a> {
+    user: &'a User,
+    b: IssuedBulletin,
+    paragraphs: Vec<String>,
+}
+
+async fn readable(state: &SharedState, user: &User, id: &str) -> Result<IssuedBulletin, StoreError> {
+    match state.store.bulletin(id).await? {
+        Some(b) if may_read(user) && state.store.bulletin_region(id).await?.as_deref() == Some(user.region_code.as_str()) => {
+            Ok(b)
+        }
+        _ => Err(StoreError::NotFound("通报不存在".into())),
+    }
+}
+
+async fn page(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let b = readable(&state, &user, &id).await?;
+    let paragraphs = b.bulletin.paragraphs();
+    Ok(render(&BulletinPage { user: &user, b, paragraphs }))
+}
+
+async fn download(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((id, format)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let b = readable(&state, &user, &id).await?;
+    let (bytes, content_type) = match format.as_str() {
+        "json" => (serde_json::to_vec_pretty(&b.bulletin).unwrap_or_default(), "application/json"),
+        "xlsx" => (
+            qidi_office::bulletin_xlsx(&b.bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "docx" => (
+            qidi_office::bulletin_docx(&b.bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        _ => return Err(PageError::not_found()),
+    };
+    let ascii = format!("bulletin-{}.{format}", b.bulletin.month);
+    let name = format!("{}.{format}", b.bulletin.document_number);
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CONTENT_DISPOSITION, crate::workflow::attachment(&ascii, &name));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
+}
+
+async fn api_list(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<Vec<IssuedBulletin>>, ApiError> {
+    if !may_read(&user) {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(state.store.bulletins(&user.region()).await?))
+}
+
+async fn api_one(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<IssuedBulletin>, ApiError> {
+    Ok(Json(readable(&state, &user, &id).await?))
+}
+
+/// A bulletin is never changed: any write to one is refused.
+async fn refuse_write(ApiUser(_): ApiUser) -> ApiError {
+    ApiError::new(axum::http::StatusCode::FORBIDDEN, "forbidden", "通报一经印发不得修改；如需更正，请由清理办发布更正通报")
+}
