@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod hotline;
 pub mod ledger;
 pub mod light;
 pub mod message;
