@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod calendar;
 mod error;
+mod hotline;
 mod ledger;
 mod ledger_api;
 mod messages;
@@ -83,6 +84,7 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: Throt
         .merge(ledger_api::routes())
         .merge(outside_approval::routes())
         .merge(messages::routes())
+        .merge(hotline::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
