@@ -4,6 +4,7 @@ mod calendar_cmd;
 mod config;
 mod ledger_cmd;
 mod notify_cmd;
+mod token_cmd;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -99,6 +100,11 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: notify_cmd::JobsCommand,
+    },
+    /// API tokens for machines: `qidi token add --purpose hotline [--name NAME]`, `list`, `revoke ID`.
+    Token {
+        #[command(subcommand)]
+        command: token_cmd::TokenCommand,
     },
 }
 
@@ -213,6 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { command } => ledger_cmd::export(&cfg, command).await,
         Command::Channel { command } => notify_cmd::channel(&cfg, command).await,
         Command::Jobs { command } => notify_cmd::jobs(&cfg, command).await,
+        Command::Token { command } => token_cmd::run(&cfg, command).await,
     }
 }
 

@@ -3,7 +3,9 @@
 //! - deemed acceptances (视为受理) the law has made;
 //! - the daily light run, on working days from the morning time, and at start-up for
 //!   the latest working day missed while the server was down (`due_run` in core);
-//! - sending the outbox.
+//! - sending the outbox;
+//! - urging (催办) late 12345 work orders, and posting their results to the hotline
+//!   platform.
 //!
 //! Several instances may run this at once: the light run of a day is claimed by one
 //! row in `job_runs`, messages by row locks, deemed acceptances by version checks.
@@ -33,6 +35,8 @@ pub struct JobsReport {
     pub deemed_acceptances: usize,
     pub light_run: Option<LightRun>,
     pub delivery: DeliveryReport,
+    pub hotline_urged: usize,
+    pub hotline_callbacks: DeliveryReport,
 }
 
 fn beijing(now: DateTime<Utc>) -> DateTime<FixedOffset> {
@@ -55,8 +59,10 @@ pub async fn run_due_jobs(
         Some(day) => store.run_lights(day, &notifier.worker).await?,
         None => None,
     };
+    let hotline_urged = store.run_hotline_urging(today).await?;
     let delivery = notifier.deliver_due(store, now).await?;
-    Ok(JobsReport { deemed_acceptances, light_run, delivery })
+    let hotline_callbacks = notifier.deliver_hotline_callbacks(store, now).await?;
+    Ok(JobsReport { deemed_acceptances, light_run, delivery, hotline_urged, hotline_callbacks })
 }
 
 fn workflow_error(e: qidi_store::workflow::WorkflowError) -> StoreError {
