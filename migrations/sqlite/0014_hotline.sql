@@ -55,6 +55,8 @@ CREATE TABLE hotline_orders (
     clock_limit              INTEGER,
     due_on                   TEXT,
     warn_on                  TEXT,
+    -- The due date whose lateness was urged (催办), so that each is urged once.
+    urged_for                TEXT,
     handling_note            TEXT,
     reply_text               TEXT,
     source                   TEXT NOT NULL CHECK (source IN ('api', 'web')),

@@ -492,6 +492,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, region_code, state, due_on, leading_department_id FROM hotline_orders
              WHERE state IN ('assigned', 'signed_for', 'handled', 'reopened') AND due_on < $1 AND leading_department_id IS NOT NULL
+                   AND (urged_for IS NULL OR urged_for <> due_on)
              ORDER BY due_on, id",
         )
         .bind(day.to_string())
@@ -507,23 +508,28 @@ impl Store {
             }
             let days_overdue = calendar.working_days_between(due_on, day);
             let mut tx = self.begin_write().await?;
+            // Claim the urging of this due date first: another instance, or a step that
+            // moved the due date meanwhile, makes this a no-op.
+            let claimed = sqlx::query(
+                "UPDATE hotline_orders SET urged_for = due_on
+                 WHERE id = $1 AND due_on = $2 AND (urged_for IS NULL OR urged_for <> due_on)",
+            )
+            .bind(&id)
+            .bind(due_on.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                continue;
+            }
             let to = department_recipients(&mut tx, &region, &dept, &["department_head", "handler"]).await?;
             let news = HotlineNews::Urging { days_overdue };
             let written = tell_news(&mut tx, &region, &id, news, Some(due_on), &format!("urge:{due_on}"), &to).await?;
-            if written > 0 {
-                append(
-                    &mut tx,
-                    &order_event(
-                        &region,
-                        None,
-                        "hotline.urge",
-                        &id,
-                        serde_json::json!({ "due_on": due_on, "days_overdue": days_overdue, "state": state.as_str() }),
-                    ),
-                )
-                .await?;
-                urged += 1;
-            }
+            let payload = serde_json::json!({
+                "due_on": due_on, "days_overdue": days_overdue, "state": state.as_str(), "messages": written,
+            });
+            append(&mut tx, &order_event(&region, None, "hotline.urge", &id, payload)).await?;
+            urged += 1;
             tx.commit().await?;
         }
         Ok(urged)
