@@ -36,6 +36,16 @@ pub enum IntakeSource<'a> {
     Web(&'a User),
 }
 
+/// The limits for one category and urgency.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LimitRow {
+    pub category: Category,
+    pub urgency: Urgency,
+    pub limits: StepLimits,
+    /// Stored as data (set by the office), else core's default.
+    pub stored: bool,
+}
+
 /// What intake did: a new complaint, or the one this order number already is.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Intake {
@@ -675,6 +685,25 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The limits in force in `region` for every category and urgency, and whether
+    /// each is stored data (else core's default).
+    pub async fn hotline_limit_table(&self, region: &str) -> Result<Vec<LimitRow>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let stored = stored_limits(&mut conn, region).await?;
+        let mut out = Vec::new();
+        for category in Category::ALL {
+            for urgency in Urgency::ALL {
+                out.push(LimitRow {
+                    category,
+                    urgency,
+                    limits: limits_for(&stored, category, urgency),
+                    stored: stored.iter().any(|(c, u, _)| *c == category && *u == urgency),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The limits in force in `region` for one category and urgency.

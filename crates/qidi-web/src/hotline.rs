@@ -10,6 +10,8 @@
 //! - `GET /api/v1/hotline/complaints`, `GET /api/v1/hotline/complaints/{id}`,
 //!   `POST /api/v1/hotline/complaints/{id}/actions` `{action: {type: assign|sign_for|handle|reply|follow_up, …}}`,
 //!   `POST /api/v1/hotline/complaints/{id}/unmask`, `POST /api/v1/hotline/complaints/{id}/substantiated`;
+//! - `GET /api/v1/hotline/limits`, `POST /api/v1/hotline/limits` (office, administrator)
+//!   `{category, urgency, assign, sign_for, reply, follow_up}`: the limits in working days;
 //! - pages `/hotline`, `/hotline/new` (the office enters an order), `/hotline/{id}`
 //!   with its action forms.
 
@@ -34,6 +36,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/hotline/complaints/{id}/actions", post(api::act))
         .route("/api/v1/hotline/complaints/{id}/unmask", post(api::unmask))
         .route("/api/v1/hotline/complaints/{id}/substantiated", post(api::substantiated))
+        .route("/api/v1/hotline/limits", get(api::limits).post(api::set_limits))
         .route("/hotline", get(pages::list))
         .route("/hotline/new", get(pages::new_form).post(pages::create))
         .route("/hotline/{id}", get(pages::detail))

@@ -259,3 +259,25 @@ async fn the_office_enters_an_order_and_assigns_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_office_sets_limits_as_data() {
+    TestApp::on_each_backend(|app| async move {
+        world(&app).await;
+        let office = app.sign_in("office").await;
+        let lead = app.sign_in("fgw_h").await;
+        let table = app.get("/api/v1/hotline/limits", Some(&office)).await.json();
+        assert_eq!(table.as_array().unwrap().len(), 10);
+        let row = |t: &Value| t.as_array().unwrap().iter().find(|r| r["category"] == "delay" && r["urgency"] == "normal").unwrap().clone();
+        assert_eq!((row(&table)["limits"]["reply"].clone(), row(&table)["stored"].clone()), (json!(15), json!(false)));
+        let body = json!({"category": "delay", "urgency": "normal", "assign": 1, "sign_for": 1, "reply": 10, "follow_up": 2});
+        assert_eq!(app.post_json("/api/v1/hotline/limits", Some(&lead), &body).await.status, StatusCode::FORBIDDEN);
+        let res = app.post_json("/api/v1/hotline/limits", Some(&office), &json!({"category": "delay", "urgency": "normal", "assign": 1, "sign_for": 1, "reply": 61, "follow_up": 2})).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.json()["error"]["message"].as_str().unwrap().contains("答复时限"));
+        let res = app.post_json("/api/v1/hotline/limits", Some(&office), &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!((row(&res.json())["limits"]["reply"].clone(), row(&res.json())["stored"].clone()), (json!(10), json!(true)));
+    })
+    .await;
+}

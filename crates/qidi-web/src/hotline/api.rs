@@ -10,9 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use qidi_core::hotline::{Action, FieldError, OrderInput};
+use qidi_core::hotline::{Action, Category, FieldError, OrderInput, StepLimits, Urgency};
 use qidi_core::RegionCode;
-use qidi_store::hotline::{Complaint, ComplaintDetail, IntakeSource};
+use qidi_store::hotline::{Complaint, ComplaintDetail, IntakeSource, LimitRow};
 use serde::Deserialize;
 
 /// 422 naming the refused field: `{error: {code: "invalid", field, message}}`.
@@ -115,4 +115,27 @@ pub async fn substantiated(
     let s =
         state.store.record_hotline_substantiated(&user, &id, &b.department, b.item_type.as_deref(), &b.note).await?;
     Ok((StatusCode::CREATED, Json(s)).into_response())
+}
+
+pub async fn limits(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<Vec<LimitRow>>, ApiError> {
+    Ok(Json(state.store.hotline_limit_table(&user.region_code).await?))
+}
+
+#[derive(Deserialize)]
+pub struct LimitsBody {
+    category: Category,
+    urgency: Urgency,
+    #[serde(flatten)]
+    limits: StepLimits,
+}
+
+pub async fn set_limits(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<LimitsBody>, JsonRejection>,
+) -> Result<Json<Vec<LimitRow>>, ApiError> {
+    let Json(b) =
+        body.map_err(|e| bad_json(&e, "需要 category、urgency 以及 assign、sign_for、reply、follow_up 工作日数"))?;
+    state.store.set_hotline_limits(&user, b.category, b.urgency, b.limits).await?;
+    Ok(Json(state.store.hotline_limit_table(&user.region_code).await?))
 }
