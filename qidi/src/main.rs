@@ -6,6 +6,7 @@ mod calendar_cmd;
 mod config;
 mod ledger_cmd;
 mod notify_cmd;
+mod token_cmd;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -111,6 +112,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: audit_cmd::AuditCommand,
+    },
+    /// API tokens for machines: `qidi token add --purpose hotline [--name NAME]`, `list`, `revoke ID`.
+    Token {
+        #[command(subcommand)]
+        command: token_cmd::TokenCommand,
     },
 }
 
@@ -227,6 +233,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs { command } => notify_cmd::jobs(&cfg, command).await,
         Command::Bulletin { command } => bulletin_cmd::run(&cfg, command).await,
         Command::Audit { command } => audit_cmd::run(&cfg, command).await,
+        Command::Token { command } => token_cmd::run(&cfg, command).await,
     }
 }
 

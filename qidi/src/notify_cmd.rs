@@ -41,8 +41,12 @@ pub enum JobsCommand {
     Run,
 }
 
+/// Where the 12345 hotline platform takes the results of its work orders.
+pub const HOTLINE_CALLBACK_ENV: &str = "QIDI_HOTLINE_CALLBACK_URL";
+
 pub fn notifier(cfg: &Config) -> anyhow::Result<Notifier> {
-    Ok(Notifier::new(cfg.smtp.clone())?)
+    let callback = std::env::var(HOTLINE_CALLBACK_ENV).ok();
+    Ok(Notifier::new(cfg.smtp.clone())?.with_hotline_callback(callback.as_deref())?)
 }
 
 pub async fn channel(cfg: &Config, command: ChannelCommand) -> anyhow::Result<()> {
@@ -123,6 +127,10 @@ pub async fn jobs(cfg: &Config, command: JobsCommand) -> anyhow::Result<()> {
             println!(
                 "messages sent: {}, failed (will retry): {}, given up: {}",
                 r.delivery.sent, r.delivery.failed, r.delivery.given_up
+            );
+            println!(
+                "hotline orders urged: {}, callbacks sent: {}, failed (will retry): {}",
+                r.hotline_urged, r.hotline_callbacks.sent, r.hotline_callbacks.failed
             );
         }
     }

@@ -9,6 +9,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod hotline;
 pub mod ledger;
 pub mod light;
 pub mod message;

@@ -26,16 +26,20 @@ pub enum MessageKind {
     MissingReport,
     /// A monthly bulletin was issued.
     Bulletin,
+    /// A 12345 hotline work order: assigned, urged (催办) or escalated.
+    Hotline,
     /// A channel test sent by the administrator.
     ChannelTest,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 4] = [
+    pub const ALL: [MessageKind; 6] = [
         MessageKind::LightChange,
         MessageKind::NewApplication,
         MessageKind::ApplicantUpdate,
         MessageKind::MissingReport,
+        MessageKind::Bulletin,
+        MessageKind::Hotline,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +49,7 @@ impl MessageKind {
             MessageKind::ApplicantUpdate => "applicant_update",
             MessageKind::MissingReport => "missing_report",
             MessageKind::Bulletin => "bulletin",
+            MessageKind::Hotline => "hotline",
             MessageKind::ChannelTest => "channel_test",
         }
     }
@@ -60,6 +65,7 @@ impl MessageKind {
             MessageKind::ApplicantUpdate => "补正告知、受理与审批结果",
             MessageKind::MissingReport => "核查反馈与签字提醒",
             MessageKind::Bulletin => "月度通报",
+            MessageKind::Hotline => "12345热线工单",
             MessageKind::ChannelTest => "渠道测试",
         }
     }
@@ -526,6 +532,48 @@ pub fn bulletin_issued(number: &str, title: &str, items: usize, link: &str, base
         "可在平台查看并下载 Excel、Word 版本。".to_string(),
     ];
     single(MessageKind::Bulletin, subject, &lines, link, base_url)
+}
+
+/// What happened to a hotline work order, for the message that tells of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HotlineNews {
+    /// Assigned to the leading department (to its head).
+    Assigned,
+    /// A step of the leading department is late (催办).
+    Urging { days_overdue: i64 },
+    /// Reopened more than three times (to the office).
+    Escalated { reopenings: u32 },
+}
+
+/// A hotline work order's news. It names the order, its category, the project and
+/// the due date, never the caller (来电人).
+pub fn hotline_news(
+    news: HotlineNews,
+    order_number: &str,
+    category: &str,
+    project: Option<&str>,
+    due_on: Option<NaiveDate>,
+    link: &str,
+    base_url: &str,
+) -> Message {
+    let subject = match news {
+        HotlineNews::Assigned => format!("【12345工单】{order_number}（{category}）已派至本部门牵头办理"),
+        HotlineNews::Urging { days_overdue } => {
+            format!("【催办】12345工单 {order_number} 已超期 {days_overdue} 个工作日，请尽快办理答复")
+        }
+        HotlineNews::Escalated { reopenings } => {
+            format!("【升级督办】12345工单 {order_number} 已重办 {reopenings} 次，来电人仍不满意")
+        }
+    };
+    let mut lines = vec![format!("工单编号：{order_number}"), format!("投诉类别：{category}")];
+    if let Some(p) = project {
+        lines.push(format!("涉及项目：{p}"));
+    }
+    if let Some(d) = due_on {
+        lines.push(format!("办理时限：{d}"));
+    }
+    lines.push("来电人信息按规定保护，请在平台内查看诉求并办理。".into());
+    single(MessageKind::Hotline, subject, &lines, link, base_url)
 }
 
 /// The message `qidi channel test` sends.

@@ -5,7 +5,9 @@
 //!   the latest working day missed while the server was down (`due_run` in core);
 //! - the monthly bulletin of the month before, from the morning of each month's first
 //!   working day, if it has not been issued;
-//! - sending the outbox.
+//! - sending the outbox;
+//! - urging (催办) late 12345 work orders, and posting their results to the hotline
+//!   platform.
 //!
 //! Several instances may run this at once: the light run of a day is claimed by one
 //! row in `job_runs`, messages by row locks, deemed acceptances by version checks.
@@ -37,6 +39,8 @@ pub struct JobsReport {
     /// Document numbers of the bulletins issued.
     pub bulletins: Vec<String>,
     pub delivery: DeliveryReport,
+    pub hotline_urged: usize,
+    pub hotline_callbacks: DeliveryReport,
 }
 
 fn beijing(now: DateTime<Utc>) -> DateTime<FixedOffset> {
@@ -65,8 +69,10 @@ pub async fn run_due_jobs(
         }
         None => Vec::new(),
     };
+    let hotline_urged = store.run_hotline_urging(today).await?;
     let delivery = notifier.deliver_due(store, now).await?;
-    Ok(JobsReport { deemed_acceptances, light_run, bulletins, delivery })
+    let hotline_callbacks = notifier.deliver_hotline_callbacks(store, now).await?;
+    Ok(JobsReport { deemed_acceptances, light_run, bulletins, delivery, hotline_urged, hotline_callbacks })
 }
 
 fn workflow_error(e: qidi_store::workflow::WorkflowError) -> StoreError {

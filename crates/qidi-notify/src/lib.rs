@@ -6,6 +6,7 @@
 //! What a message says and who gets it were decided when it was written
 //! (`qidi_core::message`, `qidi_store::messages`); here it is only carried.
 
+mod hotline;
 mod jobs;
 mod robot;
 mod smtp;
@@ -27,6 +28,8 @@ pub struct Notifier {
     http: reqwest::Client,
     /// This instance's name in claims and the send log.
     pub worker: String,
+    /// The 12345 hotline platform's callback URL (`QIDI_HOTLINE_CALLBACK_URL`).
+    hotline_callback: Option<String>,
 }
 
 /// Why the notifier could not be set up.
@@ -38,6 +41,8 @@ pub enum NotifyError {
     SmtpFrom(String),
     #[error("QIDI_SMTP_URL is set but QIDI_SMTP_FROM is not: set the sender address")]
     NoSender,
+    #[error("QIDI_HOTLINE_CALLBACK_URL is not an http:// or https:// URL")]
+    CallbackUrl,
     #[error("cannot start the HTTP client: {0}")]
     Http(String),
     #[error(transparent)]
@@ -66,7 +71,7 @@ impl Notifier {
             .build()
             .map_err(|e| NotifyError::Http(e.to_string()))?;
         let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::now_v7().simple().to_string()[20..]);
-        Ok(Notifier { smtp, http, worker })
+        Ok(Notifier { smtp, http, worker, hotline_callback: None })
     }
 
     /// Whether email can be sent (an SMTP server is configured).

@@ -91,7 +91,10 @@ struct BulletinPage<'a> {
 
 async fn readable(state: &SharedState, user: &User, id: &str) -> Result<IssuedBulletin, StoreError> {
     match state.store.bulletin(id).await? {
-        Some(b) if may_read(user) && state.store.bulletin_region(id).await?.as_deref() == Some(user.region_code.as_str()) => {
+        Some(b)
+            if may_read(user)
+                && state.store.bulletin_region(id).await?.as_deref() == Some(user.region_code.as_str()) =>
+        {
             Ok(b)
         }
         _ => Err(StoreError::NotFound("通报不存在".into())),
@@ -136,7 +139,10 @@ async fn download(
     Ok(res)
 }
 
-async fn api_list(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<Vec<IssuedBulletin>>, ApiError> {
+async fn api_list(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<IssuedBulletin>>, ApiError> {
     if !may_read(&user) {
         return Err(ApiError::not_found());
     }
@@ -153,5 +159,9 @@ async fn api_one(
 
 /// A bulletin is never changed: any write to one is refused.
 async fn refuse_write(ApiUser(_): ApiUser) -> ApiError {
-    ApiError::new(axum::http::StatusCode::FORBIDDEN, "forbidden", "通报一经印发不得修改；如需更正，请由清理办发布更正通报")
+    ApiError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "forbidden",
+        "通报一经印发不得修改；如需更正，请由清理办发布更正通报",
+    )
 }

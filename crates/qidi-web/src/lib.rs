@@ -8,6 +8,7 @@ mod auth;
 mod bulletins;
 mod calendar;
 mod error;
+mod hotline;
 mod ledger;
 mod ledger_api;
 mod messages;
@@ -85,6 +86,7 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: Throt
         .merge(outside_approval::routes())
         .merge(messages::routes())
         .merge(bulletins::routes())
+        .merge(hotline::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

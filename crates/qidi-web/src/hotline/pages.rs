@@ -1,0 +1,205 @@
+//! The hotline's pages: the list, the office's form for an order taken by phone, and
+//! one order with the steps the viewer may take. The caller is shown as core decides
+//! (`caller_view`): "来电人" to the department complained about, the phone masked to
+//! the office and the leading department, whole only after an unmasking, recorded.
+
+use crate::auth::PageUser;
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qidi_core::hotline::{Action, Category, OrderInput, Urgency};
+use qidi_core::Role;
+use qidi_store::baseline::DepartmentRef;
+use qidi_store::hotline::{Complaint, ComplaintDetail, IntakeSource};
+use qidi_store::users::User;
+use std::collections::HashMap;
+
+/// A light as the lamp shows it.
+fn lamp(c: &Complaint) -> (&'static str, &'static str) {
+    match c.light {
+        Some(l) => (l.as_str(), l.label_zh()),
+        None => ("none", "—"),
+    }
+}
+
+struct Row {
+    lamp: (&'static str, &'static str),
+    c: Complaint,
+}
+
+#[derive(Template)]
+#[template(path = "hotline_list.html")]
+struct ListPage<'a> {
+    user: &'a User,
+    rows: Vec<Row>,
+    may_enter: bool,
+}
+
+pub async fn list(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    let rows = state.store.hotline_complaints(&user).await?.into_iter().map(|c| Row { lamp: lamp(&c), c }).collect();
+    Ok(render(&ListPage { may_enter: user.role == Role::Office, user: &user, rows }))
+}
+
+#[derive(Template)]
+#[template(path = "hotline_new.html")]
+struct NewPage<'a> {
+    user: &'a User,
+    categories: Vec<(&'static str, &'static str)>,
+    urgencies: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    form: HashMap<String, String>,
+}
+
+impl NewPage<'_> {
+    fn value(&self, k: &str) -> &str {
+        self.form.get(k).map_or("", String::as_str)
+    }
+}
+
+fn new_page(user: &User, error: Option<String>, form: HashMap<String, String>) -> Response {
+    render(&NewPage {
+        user,
+        categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_zh())).collect(),
+        urgencies: Urgency::ALL.iter().map(|u| (u.as_str(), u.label_zh())).collect(),
+        error,
+        form,
+    })
+}
+
+fn office_only(user: &User) -> Result<(), PageError> {
+    if user.role == Role::Office {
+        Ok(())
+    } else {
+        Err(PageError::not_found())
+    }
+}
+
+pub async fn new_form(PageUser(user): PageUser) -> Result<Response, PageError> {
+    office_only(&user)?;
+    Ok(new_page(&user, None, HashMap::new()))
+}
+
+pub async fn create(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    office_only(&user)?;
+    let get = |k: &str| f.get(k).cloned();
+    let input = OrderInput {
+        order_number: get("order_number"),
+        category: get("category"),
+        urgency: get("urgency"),
+        caller_name: get("caller_name"),
+        caller_phone: get("caller_phone"),
+        text: get("text"),
+        project_code: get("project_code"),
+        item_type: get("item_type"),
+    };
+    let order = match input.check() {
+        Ok(o) => o,
+        Err(e) => return Ok(new_page(&user, Some(e.message), f)),
+    };
+    match state.store.intake_hotline_order(&user.region(), IntakeSource::Web(&user), &order).await {
+        Ok(intake) => Ok(Redirect::to(&format!("/hotline/{}", intake.id)).into_response()),
+        Err(qidi_store::StoreError::Invalid(m)) => Ok(new_page(&user, Some(m), f)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hotline_detail.html")]
+struct DetailPage<'a> {
+    user: &'a User,
+    d: ComplaintDetail,
+    lamp: (&'static str, &'static str),
+    departments: Vec<DepartmentRef>,
+    /// The whole phone number, right after an unmasking.
+    unmasked: Option<String>,
+    error: Option<String>,
+}
+
+impl DetailPage<'_> {
+    fn may(&self, action: &str) -> bool {
+        self.d.actions.contains(&action)
+    }
+}
+
+async fn detail_page(
+    state: &SharedState,
+    user: &User,
+    id: &str,
+    unmasked: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let d = state.store.hotline_complaint(user, id).await?;
+    let departments = if d.actions.contains(&"assign") || d.may_substantiate {
+        state.store.departments(&user.region()).await?
+    } else {
+        Vec::new()
+    };
+    Ok(render(&DetailPage { user, lamp: lamp(&d.complaint), d, departments, unmasked, error }))
+}
+
+pub async fn detail(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    detail_page(&state, &user, &id, None, None).await
+}
+
+pub async fn act(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let text = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let action = match f.get("action").map(String::as_str) {
+        Some("assign") => Action::Assign { department_id: text("department") },
+        Some("sign_for") => Action::SignFor,
+        Some("handle") => Action::Handle { note: text("note") },
+        Some("reply") => Action::Reply { text: text("text") },
+        Some("follow_up") => Action::FollowUp { satisfied: text("satisfied") == "true", note: text("note") },
+        _ => return detail_page(&state, &user, &id, None, Some("未知的操作".into())).await,
+    };
+    match state.store.hotline_act(&user, &id, action).await {
+        Ok(()) => Ok(Redirect::to(&format!("/hotline/{id}")).into_response()),
+        Err(
+            e @ (qidi_store::StoreError::Invalid(_)
+            | qidi_store::StoreError::Conflict(_)
+            | qidi_store::StoreError::Forbidden(_)),
+        ) => detail_page(&state, &user, &id, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn unmask(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let phone = state.store.hotline_unmask_phone(&user, &id).await?;
+    detail_page(&state, &user, &id, Some(phone), None).await
+}
+
+pub async fn substantiated(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| f.get(k).map_or("", String::as_str);
+    let item = Some(get("item_type")).filter(|s| !s.trim().is_empty());
+    match state.store.record_hotline_substantiated(&user, &id, get("department"), item, get("note")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/hotline/{id}")).into_response()),
+        Err(e @ (qidi_store::StoreError::Invalid(_) | qidi_store::StoreError::Conflict(_))) => {
+            detail_page(&state, &user, &id, None, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
