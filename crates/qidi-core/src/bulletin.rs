@@ -228,7 +228,7 @@ impl DepartmentLine {
 
 /// Fill the rates and rank departments by on-time rate (higher first), then by fewer
 /// items overdue at the month's end, then by name. Ties share no rank: the order is total.
-pub fn rank(lines: &mut Vec<DepartmentLine>) {
+pub fn rank(lines: &mut [DepartmentLine]) {
     for l in lines.iter_mut() {
         let ended = l.on_time + l.late + l.deemed;
         l.on_time_permille = (ended > 0).then(|| (u64::from(l.on_time) * 1000 / u64::from(ended)) as u32);
