@@ -37,6 +37,13 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<IssuedBulletin, StoreError> {
     Ok(IssuedBulletin { id: r.get(0), bulletin, content_hash: r.get(2), corrects_id: r.get(3), created_at: r.get(4) })
 }
 
+/// The calendar, the departments and the baseline's progress, for `compose`.
+struct Context {
+    calendar: WorkCalendar,
+    departments: Vec<crate::baseline::DepartmentRef>,
+    baseline: BaselineLine,
+}
+
 /// The joins that name a clock's project, item type and department.
 const NAMES: &str = "JOIN pending_items i ON i.id = a.pending_item_id JOIN projects p ON p.id = a.project_id
      JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id";
@@ -200,7 +207,26 @@ async fn notice_breaches(
 }
 
 impl Store {
+    /// What a bulletin needs besides the month's facts, read before its transaction
+    /// begins: on SQLite the write transaction holds the only write lock, and reading
+    /// the calendar may write (it seeds the shipped years).
+    async fn context(&self, region: &RegionCode) -> Result<Context, StoreError> {
+        let calendar = self.work_calendar().await?;
+        let departments = self.departments(region).await?;
+        let baseline = match self.baseline_progress(region, None).await {
+            Ok(p) => BaselineLine {
+                baseline: p.total.baseline + p.total.additions,
+                reduced: p.total.approved + p.total.removed,
+                remaining: p.total.remaining,
+            },
+            Err(StoreError::NotFound(_)) => BaselineLine::default(),
+            Err(e) => return Err(e),
+        };
+        Ok(Context { calendar, departments, baseline })
+    }
+
     /// Put together the bulletin of `month` from the record, numbered `number`.
+    #[allow(clippy::too_many_arguments)]
     async fn compose(
         &self,
         conn: &mut AnyConnection,
@@ -209,8 +235,9 @@ impl Store {
         number: String,
         issued_on: NaiveDate,
         corrects: Option<String>,
+        ctx: Context,
     ) -> Result<Bulletin, StoreError> {
-        let calendar = self.work_calendar().await?;
+        let Context { calendar, departments, baseline } = ctx;
         let r = region.as_str();
         let facts = clock_facts(conn, r, month).await?;
         let items = bulletin_items(&calendar, month, &facts);
@@ -219,7 +246,7 @@ impl Store {
         let forwards = listed(conn, "r.kind = 'forward' AND r.outcome = 'late'", r, month, &calendar).await?;
 
         let mut lines: BTreeMap<String, DepartmentLine> = BTreeMap::new();
-        for d in self.departments(region).await? {
+        for d in departments {
             lines.insert(
                 d.code.clone(),
                 DepartmentLine { department_code: d.code, department: d.name, ..Default::default() },
@@ -282,15 +309,6 @@ impl Store {
         }
         let mut departments: Vec<DepartmentLine> = lines.into_values().collect();
         rank(&mut departments);
-        let baseline = match self.baseline_progress(region, None).await {
-            Ok(p) => BaselineLine {
-                baseline: p.total.baseline + p.total.additions,
-                reduced: p.total.approved + p.total.removed,
-                remaining: p.total.remaining,
-            },
-            Err(StoreError::NotFound(_)) => BaselineLine::default(),
-            Err(e) => return Err(e),
-        };
         let region_name: String = sqlx::query("SELECT name FROM regions WHERE code = $1")
             .bind(r)
             .fetch_optional(&mut *conn)
@@ -332,6 +350,7 @@ impl Store {
         if let (Some(b), false) = (&latest, correct) {
             return Ok((b.clone(), false));
         }
+        let ctx = self.context(region).await?;
         let mut tx = self.begin_write().await?;
         let year = chrono::Datelike::year(&today);
         let serial: i64 =
@@ -343,7 +362,7 @@ impl Store {
                 .get(0);
         let number = bulletin_number("清理办通报", year, u32::try_from(serial).unwrap_or(u32::MAX));
         let corrects = latest.as_ref().map(|b| b.bulletin.document_number.clone());
-        let bulletin = self.compose(&mut tx, region, month, number, today, corrects).await?;
+        let bulletin = self.compose(&mut tx, region, month, number, today, corrects, ctx).await?;
         let content = serde_json::to_string(&bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content.as_bytes()));
         let id = new_id();
