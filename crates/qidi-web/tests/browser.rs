@@ -172,7 +172,7 @@ async fn first_sign_in_in_a_real_browser() {
     driver.type_into("input[name=username]", "office").await;
     driver.type_into("input[name=password]", "wrong-password").await;
     driver.click("button[type=submit]").await;
-    driver.wait_text(".error", "用户名或密码错误").await;
+    driver.wait_contains(".error", "用户名或密码错误").await;
 
     driver.type_into("input[name=password]", &office).await;
     driver.click("button[type=submit]").await;
