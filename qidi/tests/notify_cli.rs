@@ -9,10 +9,13 @@ use std::process::{Command, Output};
 
 fn qidi(url: &str, now: &str, smtp: &str, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_qidi"));
-    for k in ["QIDI_CONFIG", "QIDI_DATA_DIR", "QIDI_REGION", "QIDI_LISTEN", "QIDI_MORNING", "QIDI_PUBLIC_URL"] {
+    for k in ["QIDI_CONFIG", "QIDI_REGION", "QIDI_LISTEN", "QIDI_MORNING", "QIDI_PUBLIC_URL"] {
         c.env_remove(k);
     }
+    // The demo writes applicants' materials under the data directory: a temporary one.
+    let data_dir = std::env::temp_dir().join(format!("qidi-notify-cli-{}", std::process::id()));
     c.env("QIDI_DATABASE_URL", url)
+        .env("QIDI_DATA_DIR", &data_dir)
         .env("QIDI_NOW", now)
         .env("QIDI_SMTP_URL", smtp)
         .env("QIDI_SMTP_FROM", "qidi@example.gov.cn")
