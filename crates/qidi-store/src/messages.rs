@@ -15,6 +15,7 @@ mod reminders;
 
 pub use channels::{Channel, OFFICE};
 pub use lights::LightRun;
+pub(crate) use outbox::claim_statement;
 pub use outbox::{Attempt, Outgoing, SendLogEntry};
 
 use crate::events::{append, NewEvent};

@@ -3,7 +3,7 @@
 //! outbox (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and retried until the platform
 //! acknowledges with HTTP 2xx. The payload names the order, never the caller.
 
-use crate::{new_id, now_text, timestamp_text, Backend, Store, StoreError};
+use crate::{new_id, now_text, timestamp_text, Store, StoreError};
 use chrono::{DateTime, Utc};
 use qidi_core::hotline::{callback_retry_delay, Action, OrderState};
 use sqlx::{AnyConnection, Row};
@@ -71,18 +71,11 @@ impl Store {
     ) -> Result<Vec<HotlineCallback>, StoreError> {
         let now_s = timestamp_text(now);
         let until = timestamp_text(now + chrono::Duration::seconds(lease_seconds));
-        let lock = match self.backend() {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
         let mut tx = self.begin_write().await?;
-        let sql = format!(
-            "UPDATE hotline_callbacks SET claimed_by = $1, claimed_until = $2
-             WHERE id IN (SELECT id FROM hotline_callbacks WHERE status = 'pending'
-                              AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
-                              AND (claimed_until IS NULL OR claimed_until < $3)
-                          ORDER BY created_at, id LIMIT $4{lock})
-             RETURNING id, order_id, payload, attempts, created_at"
+        let sql = crate::messages::claim_statement(
+            self.backend(),
+            "hotline_callbacks",
+            "id, order_id, payload, attempts, created_at",
         );
         let mut out: Vec<(String, HotlineCallback)> = sqlx::query(&sql)
             .bind(worker)

@@ -41,6 +41,26 @@ pub(super) async fn insert(
     Ok(n as usize)
 }
 
+/// The statement that claims up to `$4` due rows of an outbox-shaped `table` (columns
+/// `status`, `next_attempt_at`, `claimed_by`, `claimed_until`, `created_at`) for worker
+/// `$1` until `$2`, at `$3`, returning `returning`. One statement that writes first, so
+/// that on SQLite it takes the write lock (and waits for it) before it reads; on
+/// PostgreSQL rows are locked with SKIP LOCKED, so instances never claim the same row.
+/// A claim whose lease ran out (its worker died) may be taken again.
+pub(crate) fn claim_statement(backend: Backend, table: &str, returning: &str) -> String {
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    format!(
+        "UPDATE {table} SET claimed_by = $1, claimed_until = $2
+         WHERE id IN (SELECT id FROM {table} WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+                          AND (claimed_until IS NULL OR claimed_until < $3)
+                      ORDER BY created_at, id LIMIT $4{lock})
+         RETURNING {returning}"
+    )
+}
+
 /// A claimed message, with where it goes. `target` is an email address or a webhook
 /// URL: never log it.
 #[derive(Debug, Clone)]
@@ -86,9 +106,8 @@ pub struct SendLogEntry {
 }
 
 impl Store {
-    /// Claim up to `limit` messages due at `now` for `worker`, for `lease` seconds.
-    /// On PostgreSQL rows are locked with SKIP LOCKED, so instances never claim the
-    /// same message; a claim whose lease ran out (its worker died) may be taken again.
+    /// Claim up to `limit` messages due at `now` for `worker`, for `lease` seconds
+    /// (see `claim_statement`: no two instances claim the same message).
     pub async fn claim_outgoing(
         &self,
         worker: &str,
@@ -98,20 +117,8 @@ impl Store {
     ) -> Result<Vec<Outgoing>, StoreError> {
         let now_s = timestamp_text(now);
         let until = timestamp_text(now + chrono::Duration::seconds(lease_seconds));
-        let lock = match self.backend() {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
         let mut tx = self.begin_write().await?;
-        // One statement that writes first, so that on SQLite it takes the write lock
-        // (and waits for it) before it reads.
-        let sql = format!(
-            "UPDATE outbox SET claimed_by = $1, claimed_until = $2
-             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
-                              AND (claimed_until IS NULL OR claimed_until < $3)
-                          ORDER BY created_at, id LIMIT $4{lock})
-             RETURNING id"
-        );
+        let sql = claim_statement(self.backend(), "outbox", "id");
         let ids: Vec<String> = sqlx::query(&sql)
             .bind(worker)
             .bind(&until)
