@@ -435,9 +435,7 @@ impl Store {
         let mut issued = Vec::new();
         for r in regions {
             let Ok(region) = RegionCode::parse(&r) else { continue };
-            if self.latest_bulletin(&region, month).await?.is_some() {
-                continue;
-            }
+            // An issued bulletin is returned as it is (`false`), before any work.
             match self.issue_bulletin(&region, month, today, None, false).await {
                 Ok((b, true)) => issued.push(b),
                 Ok((_, false)) => {}
