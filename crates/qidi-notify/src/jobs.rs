@@ -47,6 +47,9 @@ fn beijing(now: DateTime<Utc>) -> DateTime<FixedOffset> {
     now.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
 }
 
+/// The `job_runs` name of the day's deemed acceptances.
+const DEEMED_JOB: &str = "deemed_acceptances";
+
 /// Run every job due at `now`, once.
 pub async fn run_due_jobs(
     store: &Store,
@@ -56,7 +59,15 @@ pub async fn run_due_jobs(
 ) -> Result<JobsReport, StoreError> {
     let local = beijing(now);
     let today = local.date_naive();
-    let deemed_acceptances = store.settle_deemed_acceptances(today).await.map_err(workflow_error)?;
+    // A notice limit runs out at the end of a day, so the law's acceptances of a day
+    // are all recorded by its first run; later runs that day have nothing to find.
+    let deemed_acceptances = if store.job_ran(DEEMED_JOB, today).await? {
+        0
+    } else {
+        let n = store.settle_deemed_acceptances(today).await.map_err(workflow_error)?;
+        store.record_job_run(DEEMED_JOB, today, &notifier.worker).await?;
+        n
+    };
     let calendar = store.work_calendar().await?;
     let last = store.last_light_run().await?;
     let light_run = match qidi_core::message::due_run(&calendar, today, local.time(), schedule.morning, last) {

@@ -17,6 +17,7 @@ mod demo_workflow;
 mod error;
 pub mod events;
 pub mod hotline;
+mod jobs;
 pub mod ledger;
 pub mod ledger_import;
 pub mod messages;

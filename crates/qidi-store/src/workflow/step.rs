@@ -198,7 +198,7 @@ impl Store {
     }
 
     /// Record every deemed acceptance the law has made by `today` (the scheduler runs
-    /// this when `qidi serve` starts and every hour). Returns how many were recorded.
+    /// this on the first run of each day). Returns how many were recorded.
     pub async fn settle_deemed_acceptances(&self, today: NaiveDate) -> Result<usize, WorkflowError> {
         let ids: Vec<String> = sqlx::query("SELECT id FROM applications WHERE state = 'submitted' ORDER BY id")
             .fetch_all(&self.pool)
