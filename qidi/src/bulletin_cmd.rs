@@ -36,15 +36,15 @@ pub async fn run(cfg: &Config, command: BulletinCommand) -> anyhow::Result<()> {
             if !matches!(format.as_str(), "json" | "xlsx" | "docx" | "pdf") {
                 bail!("unknown format `{format}`: use json, xlsx, docx or pdf");
             }
-            if format == "pdf" {
-                bail!("PDF output is not available yet: use --format docx and print it to PDF from Word or WPS");
-            }
+            // Fonts are found before anything is issued, so a missing font issues nothing.
+            let fonts = if format == "pdf" { Some(qidi_pdf::Fonts::from_environment()?) } else { None };
             let (issued, new) = store.issue_bulletin(&cfg.region, month, qidi_store::today(), None, correct).await?;
             let b = &issued.bulletin;
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(b).context("cannot write the bulletin as JSON")?,
                 "xlsx" => qidi_office::bulletin_xlsx(b)?,
-                _ => qidi_office::bulletin_docx(b)?,
+                "docx" => qidi_office::bulletin_docx(b)?,
+                _ => qidi_pdf::bulletin_pdf(b, fonts.as_ref().context("fonts are loaded for pdf")?)?,
             };
             std::fs::write(&output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
             let what = if new { "issued" } else { "already issued" };

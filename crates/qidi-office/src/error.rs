@@ -36,6 +36,12 @@ pub enum OfficeError {
     #[error("文件解压后过大（超过 {max} 字节），疑似压缩炸弹，已拒绝")]
     Uncompressed { max: u64 },
 
+    /// The shared strings decompress to more than the cap.
+    #[error(
+        "文件中的文字内容解压后过大（超过 {max} 字节），无法安全读取，已拒绝；请删除无关的工作表或拆分文件后再上传"
+    )]
+    SharedStrings { max: u64 },
+
     /// One entry decompresses to far more than its compressed size.
     #[error("文件内部条目“{entry}”压缩比异常（超过 {max_ratio}:1），疑似压缩炸弹，已拒绝")]
     CompressionRatio { entry: String, max_ratio: u64 },

@@ -21,7 +21,7 @@ mod merges;
 mod names;
 mod safety;
 
-pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs};
+pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs, official_docx};
 pub use error::OfficeError;
 pub use export::{
     write_ledger, write_ledger_to, ExportItem, ExportProject, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET,

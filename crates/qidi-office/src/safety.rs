@@ -19,6 +19,11 @@ pub struct ArchiveLimits {
     pub max_ratio: u64,
     /// Entries that decompress to at most this many bytes are not ratio-checked (default 1 MiB).
     pub ratio_floor_bytes: u64,
+    /// Most bytes the shared-strings part may decompress to (default 128 MiB). A parser
+    /// holds every shared string in memory at once, so this part bounds an import's
+    /// memory more than any other: a small file within the ratio cap can still inflate
+    /// to gigabytes of strings.
+    pub max_shared_strings_bytes: u64,
 }
 
 impl Default for ArchiveLimits {
@@ -29,6 +34,7 @@ impl Default for ArchiveLimits {
             max_uncompressed_bytes: 2 << 30,
             max_ratio: 250,
             ratio_floor_bytes: 1 << 20,
+            max_shared_strings_bytes: 128 << 20,
         }
     }
 }
@@ -93,6 +99,7 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<ZipFacts
             return Err(OfficeError::Uncompressed { max: limits.max_uncompressed_bytes });
         }
         ratio_ok(f.name(), f.size(), f.compressed_size(), limits)?;
+        shared_strings_ok(f.name(), f.size(), limits)?;
     }
 
     // Then the real bytes.
@@ -123,6 +130,7 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<ZipFacts
                 return Err(OfficeError::Uncompressed { max: limits.max_uncompressed_bytes });
             }
             ratio_ok(&name, real, compressed, limits)?;
+            shared_strings_ok(&name, real, limits)?;
             if real > declared {
                 return Err(OfficeError::corrupt(format!("{name}: more data than declared")));
             }
@@ -151,6 +159,15 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<ZipFacts
         }
     }
     Ok(facts)
+}
+
+/// The shared-strings part (any case, wherever the workbook puts it) within its cap.
+fn shared_strings_ok(name: &str, size: u64, limits: &ArchiveLimits) -> Result<(), OfficeError> {
+    let shared = name.rsplit('/').next().is_some_and(|f| f.eq_ignore_ascii_case("sharedStrings.xml"));
+    if shared && size > limits.max_shared_strings_bytes {
+        return Err(OfficeError::SharedStrings { max: limits.max_shared_strings_bytes });
+    }
+    Ok(())
 }
 
 /// A merged range: (first row, first column), (last row, last column), 0-based.

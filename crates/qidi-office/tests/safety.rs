@@ -202,3 +202,33 @@ fn damaged_files_never_panic() {
         }
     }
 }
+
+#[test]
+fn shared_strings_that_inflate_past_their_cap_are_refused_before_parsing() {
+    // Text of an ordinary ratio (well under the ratio cap), as the heavy spreadsheet's
+    // shared strings are: it is their size, not their ratio, that would exhaust memory.
+    let mut xml = b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">".to_vec();
+    let mut n: u32 = 1;
+    while xml.len() < 6 << 20 {
+        n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        xml.extend_from_slice(format!("<si><t>项目{n:x}{:x}</t></si>", n.rotate_left(7)).as_bytes());
+    }
+    xml.extend_from_slice(b"</sst>");
+    let bytes = zip_of(&[("[Content_Types].xml", b"<Types/>"), ("xl/sharedStrings.xml", &xml)]);
+    let limits = ArchiveLimits { max_shared_strings_bytes: 4 << 20, ..Default::default() };
+    let opts = ImportOptions { limits, ..Default::default() };
+    let e = read_ledger_bytes(&bytes, &opts).unwrap_err();
+    assert!(matches!(e, OfficeError::SharedStrings { max } if max == 4 << 20), "{e:?}");
+    assert!(e.to_string().contains("文字内容解压后过大"), "{e}");
+
+    // The same part with its declared size lowered is caught on the real stream.
+    let lying = zip_of(&[("xl/SharedStrings.xml", &xml)]);
+    let lying = lie_about_size(lying, 1 << 20);
+    let e = read_ledger_bytes(&lying, &opts).unwrap_err();
+    assert!(matches!(e, OfficeError::SharedStrings { .. } | OfficeError::Corrupt { .. }), "{e:?}");
+
+    // Under the default cap the same strings pass the check (and fail later only
+    // because this archive is not a workbook).
+    let e = read_ledger_bytes(&bytes, &ImportOptions::default()).unwrap_err();
+    assert!(!matches!(e, OfficeError::SharedStrings { .. }), "{e:?}");
+}

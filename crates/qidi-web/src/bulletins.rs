@@ -3,7 +3,7 @@
 //! them; nobody changes one.
 //!
 //! - `GET /bulletins`, `POST /bulletins` (office: form `month`, `correct`);
-//! - `GET /bulletins/{id}`, `GET /bulletins/{id}/download/{json|xlsx|docx}`;
+//! - `GET /bulletins/{id}`, `GET /bulletins/{id}/download/{json|xlsx|docx|pdf}`;
 //! - `GET /api/v1/bulletins`, `GET /api/v1/bulletins/{id}`.
 
 use crate::auth::{ApiUser, PageUser};
@@ -11,7 +11,7 @@ use crate::error::{render, ApiError, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -127,6 +127,7 @@ async fn download(
             qidi_office::bulletin_docx(&b.bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
+        "pdf" => (pdf(b.bulletin.clone()).await?, "application/pdf"),
         _ => return Err(PageError::not_found()),
     };
     let ascii = format!("bulletin-{}.{format}", b.bulletin.month);
@@ -137,6 +138,29 @@ async fn download(
     h.insert(header::CONTENT_DISPOSITION, crate::workflow::attachment(&ascii, &name));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     Ok(res)
+}
+
+/// The PDF is drawn off the async threads: embedding a CJK font takes a moment.
+async fn pdf(b: qidi_core::bulletin::Bulletin) -> Result<Vec<u8>, PageError> {
+    let made = tokio::task::spawn_blocking(move || {
+        let fonts = qidi_pdf::Fonts::from_environment()?;
+        qidi_pdf::bulletin_pdf(&b, &fonts)
+    })
+    .await;
+    match made {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "bulletin PDF");
+            let message = match e {
+                qidi_pdf::PdfError::Font(_) => {
+                    "服务器上没有中文字体，无法生成 PDF：请管理员安装 fonts-noto-cjk 或设置 QIDI_PDF_FONT。可先下载 Word 版。"
+                }
+                qidi_pdf::PdfError::Write(_) => "PDF 生成失败，请下载 Word 版。",
+            };
+            Err(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, message.into()))
+        }
+        Err(_) => Err(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, "PDF 生成失败，请下载 Word 版。".into())),
+    }
 }
 
 async fn api_list(

@@ -1191,10 +1191,16 @@ pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) 
         OfficeError::Io { detail: "系统暂时无法读取部门目录".into() }
     })?;
     let opts = ImportOptions { names, ..ImportOptions::default() };
+    let Some(place) = state.imports.try_enter() else {
+        return Err(OfficeError::Io { detail: "服务器正在处理其他台账导入，请稍后再试".into() });
+    };
     let bytes = bytes.to_vec();
-    tokio::task::spawn_blocking(move || read_ledger_bytes(&bytes, &opts))
-        .await
-        .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
+    tokio::task::spawn_blocking(move || {
+        let _place = place;
+        read_ledger_bytes(&bytes, &opts)
+    })
+    .await
+    .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
 }
 
 fn import_failed(user: &User, message: String) -> Response {

@@ -9,6 +9,7 @@ mod bulletins;
 mod calendar;
 mod error;
 mod hotline;
+mod import_gate;
 mod ledger;
 mod ledger_api;
 mod messages;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub config: WebConfig,
     /// Sign-in attempts per client address, for the page and the API alike.
     pub login_throttle: throttle::LoginThrottle,
+    /// Spreadsheet imports read at once.
+    pub imports: import_gate::ImportGate,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -58,7 +61,12 @@ pub fn router(store: Store, config: WebConfig) -> Router {
 
 /// [`router`] with the sign-in rate given.
 pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: ThrottlePolicy) -> Router {
-    let state = Arc::new(AppState { store, config, login_throttle: throttle::LoginThrottle::new(login_rate) });
+    let state = Arc::new(AppState {
+        store,
+        config,
+        login_throttle: throttle::LoginThrottle::new(login_rate),
+        imports: import_gate::ImportGate::from_env(),
+    });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/", get(pages::home))

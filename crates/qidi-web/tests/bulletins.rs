@@ -31,7 +31,9 @@ async fn the_office_issues_and_the_inspector_only_reads() {
         let page = app.get(&location, Some(&insp)).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("清理办通报〔") && page.body.contains("待批项目审批超期情况的通报"));
-        for (format, kind) in [("xlsx", "spreadsheetml"), ("docx", "wordprocessingml"), ("json", "json")] {
+        for (format, kind) in
+            [("xlsx", "spreadsheetml"), ("docx", "wordprocessingml"), ("json", "json"), ("pdf", "application/pdf")]
+        {
             let res = app.get(&format!("/bulletins/{id}/download/{format}"), Some(&insp)).await;
             assert_eq!(res.status, StatusCode::OK, "{format}");
             assert!(res.headers["content-type"].to_str().unwrap().contains(kind));
