@@ -215,6 +215,12 @@ pub struct DepartmentLine {
     pub notice_breaches: u32,
     pub late_forwards: u32,
     pub new_red_lights: u32,
+    /// Progress reports due in the month that were filed late or not at all.
+    #[serde(default)]
+    pub report_lapses: u32,
+    /// Supervision orders open at the month's end.
+    #[serde(default)]
+    pub open_orders: u32,
     /// Place in the ranking, 1 = best; departments without ended clocks come last,
     /// unranked.
     pub rank: Option<u32>,
@@ -276,8 +282,43 @@ pub struct Bulletin {
     pub late_forwards: Vec<ListedFact>,
     pub departments: Vec<DepartmentLine>,
     pub baseline: BaselineLine,
+    /// Progress reports (信息报送) due in the month and filed late or not by its end.
+    #[serde(default)]
+    pub report_lapses: Vec<crate::progress_report::ReportLapse>,
+    /// Supervision orders (挂牌督办) open at the month's end.
+    #[serde(default)]
+    pub open_orders: Vec<crate::supervision::OpenOrder>,
     /// What the bulletin cannot report yet, said plainly rather than left out silently.
     pub not_reported: Vec<String>,
+}
+
+impl Bulletin {
+    /// The codes of the departments the bulletin names for something that went wrong:
+    /// items overdue or closed late, rule-breaking returns, late forwards, new red
+    /// lights, late or missing reports, open orders. Their discipline inspectors
+    /// receive it.
+    pub fn named_departments(&self) -> std::collections::BTreeSet<String> {
+        let mut named: std::collections::BTreeSet<String> = self
+            .departments
+            .iter()
+            .filter(|l| {
+                l.late
+                    + l.deemed
+                    + l.overdue_at_end
+                    + l.closed_late
+                    + l.notice_breaches
+                    + l.late_forwards
+                    + l.new_red_lights
+                    + l.report_lapses
+                    + l.open_orders
+                    > 0
+            })
+            .map(|l| l.department_code.clone())
+            .collect();
+        named.extend(self.report_lapses.iter().map(|l| l.department_code.clone()));
+        named.extend(self.open_orders.iter().map(|o| o.department_code.clone()));
+        named
+    }
 }
 
 /// The office's series: 〔YEAR〕N号 after the issuing body's short name.
@@ -366,8 +407,51 @@ impl Bulletin {
                 l.new_red_lights
             ));
         }
+        p.push("六、信息报送逾期或未报送".into());
+        if self.report_lapses.is_empty() {
+            p.push("无。".into());
+        }
+        for (n, l) in self.report_lapses.iter().enumerate() {
+            let what = match l.filed_on {
+                Some(f) => format!("{f} 报送，逾期 {} 个工作日", l.working_days_late),
+                None => format!("月末仍未报送，逾期 {} 个工作日", l.working_days_late),
+            };
+            p.push(format!(
+                "{}. {}，{}进展情况，应于 {} 前报送，{}。",
+                n + 1,
+                l.department,
+                l.period_label,
+                l.due_on,
+                what
+            ));
+        }
+        p.push("七、挂牌督办事项".into());
+        if self.open_orders.is_empty() {
+            p.push("月末无未解除的督办事项。".into());
+        }
+        for (n, o) in self.open_orders.iter().enumerate() {
+            let past = if o.days_past_deadline > 0 {
+                format!("已超过督办时限 {} 个工作日", o.days_past_deadline)
+            } else {
+                "尚在督办时限内".to_string()
+            };
+            p.push(format!(
+                "{}. {}（督办{}：{}，责任部门 {}，责任人 {}），{} 挂牌，督办时限 {}，{}。督办事由：{}；整改要求：{}。",
+                n + 1,
+                o.title,
+                o.target.label_zh(),
+                o.target_name,
+                o.department,
+                o.responsible_person,
+                o.issued_on,
+                o.deadline,
+                past,
+                o.reason,
+                o.required_action
+            ));
+        }
         if !self.not_reported.is_empty() {
-            p.push("六、说明".into());
+            p.push("八、说明".into());
             p.extend(self.not_reported.iter().cloned());
         }
         p

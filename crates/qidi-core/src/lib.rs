@@ -15,9 +15,11 @@ pub mod light;
 pub mod message;
 pub mod official;
 pub mod outside_approval;
+pub mod progress_report;
 pub mod project;
 pub mod region;
 pub mod role;
+pub mod supervision;
 pub mod workflow;
 
 pub use region::RegionCode;

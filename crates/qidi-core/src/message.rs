@@ -63,7 +63,7 @@ impl MessageKind {
             MessageKind::LightChange => "红黄灯预警",
             MessageKind::NewApplication => "新申请待受理",
             MessageKind::ApplicantUpdate => "补正告知、受理与审批结果",
-            MessageKind::MissingReport => "核查反馈与签字提醒",
+            MessageKind::MissingReport => "核查反馈、签字与信息报送提醒",
             MessageKind::Bulletin => "月度通报",
             MessageKind::Hotline => "12345热线工单",
             MessageKind::ChannelTest => "渠道测试",
@@ -518,6 +518,26 @@ pub fn missing_signature(
         format!("部门：{department}"),
         format!("签字时限：{due_on}"),
         "请部门负责人核对本部门台账后签字确认；签字后的台账作为基线，只减不增。".to_string(),
+    ];
+    single(MessageKind::MissingReport, subject, &lines, link, base_url)
+}
+
+/// A department's progress report (信息报送) for a period, not yet filed.
+pub fn missing_progress_report(
+    department: &str,
+    period: &str,
+    due_on: NaiveDate,
+    stage: ReportStage,
+    link: &str,
+    base_url: &str,
+) -> Message {
+    let subject =
+        format!("【信息报送提醒】{department}{period}工作进展尚未报送，时限 {due_on}（{}）", stage.label_zh());
+    let lines = vec![
+        format!("部门：{department}"),
+        format!("报送期次：{period}"),
+        format!("报送时限：{due_on}"),
+        "请部门负责人或经办人在平台填报本期工作进展（办理数据已按记录预填）。".to_string(),
     ];
     single(MessageKind::MissingReport, subject, &lines, link, base_url)
 }

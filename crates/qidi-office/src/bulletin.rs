@@ -16,7 +16,8 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> OfficeError {
 }
 
 /// The bulletin as a workbook: 通报 (header and body), 超期事项 (one row per item),
-/// 部门排名, and one sheet per listed section.
+/// 部门排名, one sheet per listed section, 信息报送 (late and missing progress reports)
+/// and 挂牌督办 (orders open at the month's end).
 pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
@@ -70,6 +71,8 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
             "补正告知违规",
             "超期转报",
             "新增红灯",
+            "报送逾期或未报",
+            "督办中",
         ],
         &bold,
     )?;
@@ -81,9 +84,17 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
             sheet.write_number(r, c as u16 + 2, f64::from(v)).map_err(xlsx_err)?;
         }
         sheet.write_string(r, 5, l.on_time_rate_text()).map_err(xlsx_err)?;
-        for (c, v) in [l.overdue_at_end, l.closed_late, l.notice_breaches, l.late_forwards, l.new_red_lights]
-            .into_iter()
-            .enumerate()
+        for (c, v) in [
+            l.overdue_at_end,
+            l.closed_late,
+            l.notice_breaches,
+            l.late_forwards,
+            l.new_red_lights,
+            l.report_lapses,
+            l.open_orders,
+        ]
+        .into_iter()
+        .enumerate()
         {
             sheet.write_number(r, c as u16 + 6, f64::from(v)).map_err(xlsx_err)?;
         }
@@ -93,6 +104,51 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     {
         let sheet = wb.add_worksheet().set_name(name).map_err(xlsx_err)?;
         listed_sheet(sheet, facts, &bold)?;
+    }
+
+    let sheet = wb.add_worksheet().set_name("信息报送").map_err(xlsx_err)?;
+    header(sheet, &["序号", "部门", "报送期次", "报送时限", "报送日期", "情况", "逾期工作日"], &bold)?;
+    for (n, l) in b.report_lapses.iter().enumerate() {
+        let r = n as u32 + 1;
+        sheet.write_number(r, 0, r as f64).map_err(xlsx_err)?;
+        sheet.write_string(r, 1, &l.department).map_err(xlsx_err)?;
+        sheet.write_string(r, 2, &l.period_label).map_err(xlsx_err)?;
+        sheet.write_string(r, 3, l.due_on.to_string()).map_err(xlsx_err)?;
+        sheet.write_string(r, 4, l.filed_on.map_or_else(|| "未报送".into(), |d| d.to_string())).map_err(xlsx_err)?;
+        sheet.write_string(r, 5, l.state.label_zh()).map_err(xlsx_err)?;
+        sheet.write_number(r, 6, l.working_days_late as f64).map_err(xlsx_err)?;
+    }
+
+    let sheet = wb.add_worksheet().set_name("挂牌督办").map_err(xlsx_err)?;
+    header(
+        sheet,
+        &[
+            "序号",
+            "督办名称",
+            "督办对象",
+            "责任部门",
+            "责任人",
+            "督办事由",
+            "整改要求",
+            "挂牌日期",
+            "督办时限",
+            "超过时限工作日",
+        ],
+        &bold,
+    )?;
+    for (n, o) in b.open_orders.iter().enumerate() {
+        let r = n as u32 + 1;
+        sheet.write_number(r, 0, r as f64).map_err(xlsx_err)?;
+        let target = format!("{}：{}", o.target.label_zh(), o.target_name);
+        let (issued, deadline) = (o.issued_on.to_string(), o.deadline.to_string());
+        for (c, v) in
+            [&o.title, &target, &o.department, &o.responsible_person, &o.reason, &o.required_action, &issued, &deadline]
+                .into_iter()
+                .enumerate()
+        {
+            sheet.write_string(r, c as u16 + 1, v).map_err(xlsx_err)?;
+        }
+        sheet.write_number(r, 9, o.days_past_deadline as f64).map_err(xlsx_err)?;
     }
     wb.save_to_buffer().map_err(xlsx_err)
 }

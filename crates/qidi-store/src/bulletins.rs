@@ -1,8 +1,10 @@
 //! Monthly bulletins (通报): the facts of a closed month gathered from the record
 //! (clock records, one-time notices, light notices, the baseline), put together by
 //! core `bulletin`, issued with a number in the office's series, kept as issued, and
-//! delivered to the office, the leader and the discipline inspectors in the same
-//! transaction.
+//! delivered to the office, the leader and the discipline inspectors of the departments
+//! it names in the same transaction. Late or missing progress reports and the
+//! supervision orders open at the month's end come from `progress_reports` and
+//! `supervision`.
 
 use crate::events::{append, NewEvent};
 use crate::messages::{public_url, tell, Recipient};
@@ -307,6 +309,18 @@ impl Store {
                 line.late_forwards += 1;
             }
         }
+        let report_lapses = crate::progress_reports::month_lapses(conn, &calendar, region, month).await?;
+        let open_orders = crate::supervision::month_open_orders(conn, &calendar, r, month).await?;
+        for l in &report_lapses {
+            if let Some(line) = lines.get_mut(&l.department_code) {
+                line.report_lapses += 1;
+            }
+        }
+        for o in &open_orders {
+            if let Some(line) = lines.get_mut(&o.department_code) {
+                line.open_orders += 1;
+            }
+        }
         let mut departments: Vec<DepartmentLine> = lines.into_values().collect();
         rank(&mut departments);
         let region_name: String = sqlx::query("SELECT name FROM regions WHERE code = $1")
@@ -328,9 +342,9 @@ impl Store {
             late_forwards: forwards.into_iter().map(|(_, f)| f).collect(),
             departments,
             baseline,
-            not_reported: vec![
-                "进度报送（信息报送）、部门上线办理情况和挂牌督办事项尚未纳入系统记录，本通报暂不列出。".into(),
-            ],
+            report_lapses,
+            open_orders,
+            not_reported: vec!["部门上线办理情况尚未纳入系统记录，本通报暂不列出。".into()],
         })
     }
 
@@ -386,9 +400,10 @@ impl Store {
         .bind(now_text())
         .execute(&mut *tx)
         .await?;
-        // Delivered to the office, the leader and the discipline inspectors.
-        let readers: Vec<Recipient> = sqlx::query(
-            "SELECT id FROM users WHERE region_code = $1 AND role IN ('office', 'leader', 'inspector') AND disabled = FALSE ORDER BY id",
+        // Delivered to the office, the leader and the discipline inspectors of the
+        // departments it names (and those overseeing the whole region).
+        let mut readers: Vec<Recipient> = sqlx::query(
+            "SELECT id FROM users WHERE region_code = $1 AND role IN ('office', 'leader') AND disabled = FALSE ORDER BY id",
         )
         .bind(region.as_str())
         .fetch_all(&mut *tx)
@@ -396,6 +411,13 @@ impl Store {
         .iter()
         .map(|r| Recipient::User(r.get(0)))
         .collect();
+        let named = bulletin.named_departments();
+        readers.extend(
+            crate::supervision::bulletin_inspectors(&mut tx, region.as_str(), &named)
+                .await?
+                .into_iter()
+                .map(Recipient::User),
+        );
         let msg = qidi_core::message::bulletin_issued(
             &bulletin.document_number,
             &bulletin.title,

@@ -3,19 +3,23 @@
 //! them; nobody changes one.
 //!
 //! - `GET /bulletins`, `POST /bulletins` (office: form `month`, `correct`);
-//! - `GET /bulletins/{id}`, `GET /bulletins/{id}/download/{json|xlsx|docx|pdf}`;
+//! - `GET /bulletins/{id}[?department=CODE&what=SECTION]` (each number of a department's
+//!   line links to the page narrowed to the items behind it),
+//!   `GET /bulletins/{id}/download/{json|xlsx|docx|pdf}`;
 //! - `GET /api/v1/bulletins`, `GET /api/v1/bulletins/{id}`.
 
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{render, ApiError, PageError};
 use crate::SharedState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use qidi_core::bulletin::Month;
+use qidi_core::bulletin::{BulletinItem, ListedFact, Month};
+use qidi_core::progress_report::ReportLapse;
+use qidi_core::supervision::OpenOrder;
 use qidi_core::Role;
 use qidi_store::bulletins::IssuedBulletin;
 use qidi_store::users::User;
@@ -87,6 +91,41 @@ struct BulletinPage<'a> {
     user: &'a User,
     b: IssuedBulletin,
     paragraphs: Vec<String>,
+    /// The department and section the lists are narrowed to (a number's link).
+    filter: Option<(String, String)>,
+    items: Vec<BulletinItem>,
+    notice_breaches: Vec<ListedFact>,
+    deemed_acceptances: Vec<ListedFact>,
+    late_forwards: Vec<ListedFact>,
+    report_lapses: Vec<ReportLapse>,
+    open_orders: Vec<OpenOrder>,
+    /// An inspector's departments, highlighted.
+    overseen: std::collections::BTreeSet<String>,
+}
+
+impl BulletinPage<'_> {
+    /// Whether an inspector oversees this department (its rows stand out).
+    fn mine(&self, department_code: &str) -> bool {
+        self.overseen.contains(department_code)
+    }
+    /// The link behind a department line's number: the same page narrowed to the
+    /// department and the section the number counts.
+    fn count_link(&self, department: &str, what: &str) -> String {
+        format!("/bulletins/{}?department={department}&what={what}#{what}", self.b.id)
+    }
+
+    /// The listed sections: (anchor, title, facts).
+    fn sections(&self) -> [(&'static str, &'static str, &[ListedFact]); 3] {
+        [
+            ("notice_breaches", "违反一次性告知规定或超期出具的补正告知", &self.notice_breaches),
+            ("deemed", "视为受理", &self.deemed_acceptances),
+            ("late_forwards", "超过 5 个工作日转报", &self.late_forwards),
+        ]
+    }
+
+    fn clock_records_link(&self, department: &str, outcome: &str) -> String {
+        format!("/api/v1/clock-records?department={department}&month={}&outcome={outcome}", self.b.bulletin.month)
+    }
 }
 
 async fn readable(state: &SharedState, user: &User, id: &str) -> Result<IssuedBulletin, StoreError> {
@@ -101,14 +140,66 @@ async fn readable(state: &SharedState, user: &User, id: &str) -> Result<IssuedBu
     }
 }
 
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    department: Option<String>,
+    what: Option<String>,
+}
+
 async fn page(
     State(state): State<SharedState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let b = readable(&state, &user, &id).await?;
     let paragraphs = b.bulletin.paragraphs();
-    Ok(render(&BulletinPage { user: &user, b, paragraphs }))
+    let bl = &b.bulletin;
+    // A number's link narrows every list to one department and one section.
+    let filter = match (q.department.filter(|d| !d.is_empty()), q.what.filter(|w| !w.is_empty())) {
+        (Some(code), Some(what)) => {
+            let name = bl.departments.iter().find(|l| l.department_code == code).map(|l| l.department.clone());
+            name.map(|n| (code, n, what))
+        }
+        _ => None,
+    };
+    let shows = |section: &str, department: &str| match &filter {
+        None => true,
+        Some((_, name, what)) => what == section && name == department,
+    };
+    let items = bl
+        .items
+        .iter()
+        .filter(|i| {
+            let section = if i.closed_on.is_some() { "closed_late" } else { "overdue_at_end" };
+            filter.as_ref().is_none_or(|(_, _, w)| w == "items" || w == section) && {
+                filter.as_ref().is_none_or(|(_, n, _)| n == &i.department)
+            }
+        })
+        .cloned()
+        .collect();
+    let listed = |facts: &[ListedFact], section: &str| -> Vec<ListedFact> {
+        facts.iter().filter(|f| shows(section, &f.department)).cloned().collect()
+    };
+    let notice_breaches = listed(&bl.notice_breaches, "notice_breaches");
+    let deemed_acceptances = listed(&bl.deemed_acceptances, "deemed");
+    let late_forwards = listed(&bl.late_forwards, "late_forwards");
+    let report_lapses = bl.report_lapses.iter().filter(|l| shows("report_lapses", &l.department)).cloned().collect();
+    let open_orders = bl.open_orders.iter().filter(|o| shows("open_orders", &o.department)).cloned().collect();
+    let overseen = crate::supervision::overseen_departments(&state, &user).await?;
+    Ok(render(&BulletinPage {
+        user: &user,
+        filter: filter.map(|(_, name, what)| (name, what)),
+        items,
+        notice_breaches,
+        deemed_acceptances,
+        late_forwards,
+        report_lapses,
+        open_orders,
+        overseen,
+        paragraphs,
+        b,
+    }))
 }
 
 async fn download(

@@ -708,6 +708,8 @@ struct DepartmentPage<'a> {
     region_wide: bool,
     sign_action: String,
     changes_action: String,
+    /// Open supervision orders the department answers for.
+    supervision_orders: Vec<qidi_store::supervision::SupervisionOrder>,
 }
 
 pub async fn department(
@@ -775,7 +777,9 @@ pub async fn department(
     let own = user.department_id.as_deref() == Some(dept.id.as_str());
     let names: BTreeMap<String, String> =
         store.departments(&region).await?.into_iter().map(|d| (d.code, d.name)).collect();
+    let supervision_orders = store.open_orders_of_department(&dept.id, today).await?;
     let page = DepartmentPage {
+        supervision_orders,
         user: &user,
         campaign: CampaignView::of(&campaign),
         ledger: LedgerView::of(&ledger, &user, Some(&dept.id), &names),

@@ -16,6 +16,7 @@ mod messages;
 mod outside_approval;
 mod pages;
 mod security;
+mod supervision;
 mod throttle;
 mod workflow;
 
@@ -95,6 +96,7 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: Throt
         .merge(messages::routes())
         .merge(bulletins::routes())
         .merge(hotline::routes())
+        .merge(supervision::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

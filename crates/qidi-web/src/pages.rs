@@ -239,6 +239,8 @@ struct ProjectPage<'a> {
     items: Vec<PendingItemRow>,
     /// Item types that may still be added (补录), as (id, "name（department）").
     add_types: Vec<(String, String)>,
+    /// Open supervision orders on the project or its items (staff only).
+    supervision_orders: Vec<qidi_store::supervision::SupervisionOrder>,
 }
 
 pub async fn project(
@@ -269,7 +271,8 @@ pub async fn project(
     } else {
         Vec::new()
     };
-    Ok(render(&ProjectPage { user: &user, project: project.into(), items, add_types }))
+    let supervision_orders = crate::supervision::project_orders(&state, &user, &id).await?;
+    Ok(render(&ProjectPage { user: &user, project: project.into(), items, add_types, supervision_orders }))
 }
 
 pub async fn stylesheet() -> Response {

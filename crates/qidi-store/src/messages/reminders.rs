@@ -1,5 +1,6 @@
 //! Reminders of reports due under the campaign's milestones and still missing: a
-//! check list's answers (核查反馈) and a department's ledger signature (台账签字).
+//! check list's answers (核查反馈), a department's ledger signature (台账签字) and its
+//! progress reports (信息报送, in `progress_reports`).
 //! Each is told to the department concerned (its head, its handlers, its group
 //! channels) twice at most: when it is due within a working day, and once late.
 //! Written in the daily run's transaction.
@@ -89,5 +90,6 @@ pub(super) async fn remind_missing_reports(
             written += tell(conn, &region, &key, &msg, &to).await?;
         }
     }
+    written += crate::progress_reports::remind_progress_reports(conn, calendar, run_on).await?;
     Ok(written)
 }

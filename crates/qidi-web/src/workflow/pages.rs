@@ -541,6 +541,8 @@ struct TimelinePage<'a> {
     helpers: Vec<ProjectHelper>,
     is_office: bool,
     is_owner: bool,
+    /// Open supervision orders on the project or its items (staff only).
+    supervision_orders: Vec<qidi_store::supervision::SupervisionOrder>,
 }
 
 pub async fn project_timeline(
@@ -562,7 +564,16 @@ pub async fn project_timeline(
         .collect();
     let helpers = state.store.project_helpers(&user, &id).await?;
     let is_owner = user.role == Role::Applicant && user.owner_id.is_some() && user.owner_id == project.owner_id;
-    let page = TimelinePage { is_office: user.role == Role::Office, is_owner, user: &user, project, apps, helpers };
+    let supervision_orders = crate::supervision::project_orders(&state, &user, &id).await?;
+    let page = TimelinePage {
+        is_office: user.role == Role::Office,
+        is_owner,
+        user: &user,
+        project,
+        apps,
+        helpers,
+        supervision_orders,
+    };
     Ok(render(&page))
 }
 

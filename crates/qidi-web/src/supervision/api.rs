@@ -1,0 +1,218 @@
+//! The JSON API of supervision orders, progress reports and inspectors' departments.
+
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::SharedState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use qidi_core::progress_report::{ReportFigures, ReportPeriod, ReportSchedule};
+use qidi_core::supervision::{OrderRequest, OrderTarget};
+use qidi_core::Role;
+use qidi_store::baseline::DepartmentRef;
+use qidi_store::progress_reports::{FiledReport, ReportPlan};
+use qidi_store::supervision::{NewOrder, OrderFilter, SupervisionOrder};
+use serde::{Deserialize, Serialize};
+
+fn bad_json(e: &JsonRejection, what: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误（{what}）：{}", e.body_text()))
+}
+
+#[derive(Deserialize)]
+pub struct OrdersQuery {
+    department: Option<String>,
+    project: Option<String>,
+    #[serde(default)]
+    open: bool,
+}
+
+/// Orders the signed-in person may see: `?department=CODE&project=ID&open=true`.
+pub async fn orders(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<OrdersQuery>,
+) -> Result<Json<Vec<SupervisionOrder>>, ApiError> {
+    let department_id = match q.department.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => match state.store.department_by_code(&user.region(), code).await? {
+            Some(d) => Some(d.id),
+            None => return Ok(Json(Vec::new())),
+        },
+        None => None,
+    };
+    let filter = OrderFilter { department_id, project_id: q.project.filter(|s| !s.is_empty()), open_only: q.open };
+    Ok(Json(state.store.orders_for(&user, &filter, qidi_store::today()).await?))
+}
+
+pub async fn order(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<SupervisionOrder>, ApiError> {
+    state.store.order_for(&user, &id, qidi_store::today()).await?.map(Json).ok_or_else(ApiError::not_found)
+}
+
+#[derive(Deserialize)]
+pub struct IssueBody {
+    /// `department`, `project` or `item`.
+    target: String,
+    /// A department's code, a project's id or a pending item's id.
+    target_id: String,
+    title: String,
+    reason: String,
+    required_action: String,
+    deadline: NaiveDate,
+    responsible_person: String,
+}
+
+/// `{target, target_id, title, reason, required_action, deadline, responsible_person}`:
+/// 201 with the order (the office).
+pub async fn issue(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<IssueBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(b) = body.map_err(|e| {
+        bad_json(
+            &e,
+            "需要 target、target_id、title、reason、required_action、deadline（YYYY-MM-DD）、responsible_person",
+        )
+    })?;
+    let target = OrderTarget::parse(&b.target).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "督办对象类型（target）应为 department、project 或 item",
+        )
+    })?;
+    let new = NewOrder {
+        target,
+        target_id: b.target_id,
+        request: OrderRequest {
+            title: b.title,
+            reason: b.reason,
+            required_action: b.required_action,
+            deadline: b.deadline,
+            responsible_person: b.responsible_person,
+        },
+    };
+    let o = state.store.issue_order(&user, &new, qidi_store::today()).await?;
+    Ok((StatusCode::CREATED, Json(o)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LiftBody {
+    result: String,
+}
+
+/// `{result}`: the order lifted with its result (the office).
+pub async fn lift(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    body: Result<Json<LiftBody>, JsonRejection>,
+) -> Result<Json<SupervisionOrder>, ApiError> {
+    let Json(b) = body.map_err(|e| bad_json(&e, "需要 result（办理结果）"))?;
+    Ok(Json(state.store.lift_order(&user, &id, &b.result, qidi_store::today()).await?))
+}
+
+/// The campaign's schedule and periods, and for a department's staff the figures of
+/// the latest period that has ended, pre-filled from the record.
+#[derive(Serialize)]
+pub struct PlanAnswer {
+    plan: ReportPlan,
+    current: Option<ReportPeriod>,
+    figures: Option<ReportFigures>,
+}
+
+pub async fn plan(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<PlanAnswer>, ApiError> {
+    if matches!(user.role, Role::Applicant | Role::Admin) {
+        return Err(ApiError::not_found());
+    }
+    let plan = state.store.report_plan(&user.region()).await?;
+    let current = qidi_core::progress_report::current_period(&plan.periods, qidi_store::today()).cloned();
+    let figures = match (&current, user.department_id.as_deref()) {
+        (Some(p), Some(d)) => Some(state.store.report_figures(d, p).await?),
+        _ => None,
+    };
+    Ok(Json(PlanAnswer { plan, current, figures }))
+}
+
+#[derive(Deserialize)]
+pub struct ReportsQuery {
+    period: Option<String>,
+}
+
+/// Reports as filed, every version, newest first: all of the region for the office,
+/// the leader and inspectors; a department's own for its staff.
+pub async fn reports(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ReportsQuery>,
+) -> Result<Json<Vec<FiledReport>>, ApiError> {
+    let department = match user.role {
+        Role::Office | Role::Leader | Role::Inspector => None,
+        Role::DepartmentHead | Role::Handler => Some(user.department_id.clone().ok_or_else(ApiError::not_found)?),
+        Role::Applicant | Role::Admin => return Err(ApiError::not_found()),
+    };
+    let period = q.period.filter(|p| !p.is_empty());
+    Ok(Json(state.store.progress_reports(&user.region(), department.as_deref(), period.as_deref()).await?))
+}
+
+#[derive(Deserialize)]
+pub struct FileBody {
+    period: String,
+    text: String,
+}
+
+/// `{period, text}`: the signed-in head or handler files the department's report
+/// (201); filing again for the period adds a new version naming the earlier one.
+pub async fn file(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<FileBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(b) = body.map_err(|e| bad_json(&e, "需要 period（报送期次，如 2026-04a）和 text（工作进展）"))?;
+    let r = state.store.file_progress_report(&user, &b.period, &b.text, qidi_store::today()).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+/// `{half_monthly_until, due_working_days}` (the office).
+pub async fn set_schedule(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<ReportSchedule>, JsonRejection>,
+) -> Result<Json<ReportPlan>, ApiError> {
+    let Json(s) = body.map_err(|e| bad_json(&e, "需要 half_monthly_until（YYYY-MM-DD）和 due_working_days"))?;
+    Ok(Json(state.store.set_report_schedule(&user, s).await?))
+}
+
+pub async fn inspector_departments(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<DepartmentRef>>, ApiError> {
+    // The administrator, and the inspector itself.
+    if user.role != Role::Admin && user.id != id {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(state.store.inspector_departments(&id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct DepartmentsBody {
+    departments: Vec<String>,
+}
+
+/// `{departments: [CODE, …]}`: the departments an inspector oversees (the administrator).
+pub async fn set_inspector_departments(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    body: Result<Json<DepartmentsBody>, JsonRejection>,
+) -> Result<Json<Vec<DepartmentRef>>, ApiError> {
+    let Json(b) = body.map_err(|e| bad_json(&e, "需要 departments（部门代码列表）"))?;
+    Ok(Json(state.store.set_inspector_departments(&user, &id, &b.departments).await?))
+}
