@@ -15,6 +15,7 @@ pub mod light;
 pub mod message;
 pub mod outside_approval;
 pub mod project;
+pub mod public;
 pub mod region;
 pub mod role;
 pub mod workflow;

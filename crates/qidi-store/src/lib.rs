@@ -23,6 +23,7 @@ pub mod ledger_import;
 pub mod messages;
 pub mod outside_approval;
 pub mod password;
+pub mod public;
 pub mod seed;
 pub mod testing;
 pub mod tokens;

@@ -14,6 +14,7 @@ mod ledger_api;
 mod messages;
 mod outside_approval;
 mod pages;
+mod public;
 mod security;
 mod throttle;
 mod workflow;
@@ -29,6 +30,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, PageError};
+pub use public::{DEFAULT_PUBLIC_RATE, PUBLIC_RATE_ENV};
 pub use qidi_core::auth::ThrottlePolicy;
 pub use throttle::LOGIN_RATE_ENV;
 
@@ -46,6 +48,8 @@ pub struct AppState {
     pub config: WebConfig,
     /// Sign-in attempts per client address, for the page and the API alike.
     pub login_throttle: throttle::LoginThrottle,
+    /// Requests to the public record (阳光审批) per client address.
+    pub public_throttle: throttle::LoginThrottle,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -58,7 +62,23 @@ pub fn router(store: Store, config: WebConfig) -> Router {
 
 /// [`router`] with the sign-in rate given.
 pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: ThrottlePolicy) -> Router {
-    let state = Arc::new(AppState { store, config, login_throttle: throttle::LoginThrottle::new(login_rate) });
+    let public_rate = throttle::policy_from(PUBLIC_RATE_ENV, ThrottlePolicy { per_minute: DEFAULT_PUBLIC_RATE });
+    router_with_rates(store, config, login_rate, public_rate)
+}
+
+/// [`router`] with the sign-in rate and the public record's rate ([`PUBLIC_RATE_ENV`]) given.
+pub fn router_with_rates(
+    store: Store,
+    config: WebConfig,
+    login_rate: ThrottlePolicy,
+    public_rate: ThrottlePolicy,
+) -> Router {
+    let state = Arc::new(AppState {
+        store,
+        config,
+        login_throttle: throttle::LoginThrottle::new(login_rate),
+        public_throttle: throttle::LoginThrottle::new(public_rate),
+    });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/", get(pages::home))
@@ -87,6 +107,7 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: Throt
         .merge(messages::routes())
         .merge(bulletins::routes())
         .merge(hotline::routes())
+        .merge(public::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
