@@ -17,6 +17,7 @@ pub mod official;
 pub mod outside_approval;
 pub mod progress_report;
 pub mod project;
+pub mod public;
 pub mod region;
 pub mod role;
 pub mod supervision;

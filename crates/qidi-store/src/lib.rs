@@ -24,6 +24,7 @@ pub mod messages;
 pub mod outside_approval;
 pub mod password;
 pub mod progress_reports;
+pub mod public;
 pub mod seed;
 pub mod supervision;
 pub mod testing;

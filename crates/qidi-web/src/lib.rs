@@ -15,6 +15,7 @@ mod ledger_api;
 mod messages;
 mod outside_approval;
 mod pages;
+mod public;
 mod security;
 mod supervision;
 mod throttle;
@@ -31,6 +32,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, PageError};
+pub use public::{DEFAULT_PUBLIC_RATE, PUBLIC_RATE_ENV};
 pub use qidi_core::auth::ThrottlePolicy;
 pub use throttle::LOGIN_RATE_ENV;
 
@@ -50,6 +52,8 @@ pub struct AppState {
     pub login_throttle: throttle::LoginThrottle,
     /// Spreadsheet imports read at once.
     pub imports: import_gate::ImportGate,
+    /// Requests to the public record (阳光审批) per client address.
+    pub public_throttle: throttle::LoginThrottle,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -62,11 +66,23 @@ pub fn router(store: Store, config: WebConfig) -> Router {
 
 /// [`router`] with the sign-in rate given.
 pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: ThrottlePolicy) -> Router {
+    let public_rate = throttle::policy_from(PUBLIC_RATE_ENV, ThrottlePolicy { per_minute: DEFAULT_PUBLIC_RATE });
+    router_with_rates(store, config, login_rate, public_rate)
+}
+
+/// [`router`] with the sign-in rate and the public record's rate ([`PUBLIC_RATE_ENV`]) given.
+pub fn router_with_rates(
+    store: Store,
+    config: WebConfig,
+    login_rate: ThrottlePolicy,
+    public_rate: ThrottlePolicy,
+) -> Router {
     let state = Arc::new(AppState {
         store,
         config,
         login_throttle: throttle::LoginThrottle::new(login_rate),
         imports: import_gate::ImportGate::from_env(),
+        public_throttle: throttle::LoginThrottle::new(public_rate),
     });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -97,6 +113,7 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: Throt
         .merge(bulletins::routes())
         .merge(hotline::routes())
         .merge(supervision::routes())
+        .merge(public::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

@@ -1,5 +1,6 @@
-//! Sign-in throttling per client address: core's token bucket, one per address, kept in
-//! this process. 429 with `Retry-After` when an address has used up its attempts.
+//! Throttling per client address (sign-in, and the public record): core's token bucket,
+//! one per address, kept in this process. 429 with `Retry-After` when an address has
+//! used up its attempts.
 
 use qidi_core::auth::{Bucket, ThrottlePolicy};
 use std::collections::HashMap;
@@ -58,17 +59,21 @@ fn bucket_key(addr: IpAddr) -> IpAddr {
 /// The rate from [`LOGIN_RATE_ENV`], or the default; a value that is not a number is
 /// reported and the default kept.
 pub fn policy_from_env() -> ThrottlePolicy {
-    match std::env::var(LOGIN_RATE_ENV) {
+    policy_from(LOGIN_RATE_ENV, ThrottlePolicy::default())
+}
+
+/// A rate per minute per client address from the variable `name`, or `default`; a value
+/// that is not a whole number is reported and the default kept.
+pub fn policy_from(name: &str, default: ThrottlePolicy) -> ThrottlePolicy {
+    match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => match v.trim().parse::<u32>() {
             Ok(per_minute) => ThrottlePolicy { per_minute },
             Err(_) => {
-                tracing::warn!(
-                    "{LOGIN_RATE_ENV}={v:?} is not a whole number of attempts per minute; using the default"
-                );
-                ThrottlePolicy::default()
+                tracing::warn!("{name}={v:?} is not a whole number of requests per minute; using the default");
+                default
             }
         },
-        _ => ThrottlePolicy::default(),
+        _ => default,
     }
 }
 
