@@ -13,6 +13,7 @@ pub mod hotline;
 pub mod ledger;
 pub mod light;
 pub mod message;
+pub mod names;
 pub mod outside_approval;
 pub mod project;
 pub mod region;

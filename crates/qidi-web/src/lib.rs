@@ -11,6 +11,7 @@ mod error;
 mod hotline;
 mod ledger;
 mod ledger_api;
+mod ledger_import;
 mod messages;
 mod outside_approval;
 mod pages;
