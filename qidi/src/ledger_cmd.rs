@@ -4,8 +4,9 @@
 //! Import reads the file with `qidi_office` (names matched through the database's alias
 //! tables), then loads it in one transaction. Any row error writes nothing and exits
 //! non-zero unless `--skip-invalid`. `--json` prints exactly
-//! `{"projects": N, "items": N, "errors": [{"row", "column", "message"}], "warnings": [...]}`
-//! on standard output; everything else goes to standard error.
+//! `{"projects": N, "items": N, "errors": [{"row", "column", "message", "sheet"}], "warnings": [...],
+//! "unknown_names": [{"kind", "written", "rows", "suggestions"}]}` on standard output; everything
+//! else goes to standard error. Names are matched with the aliases the office saved on the web.
 
 use crate::config::Config;
 use anyhow::{bail, Context};
@@ -114,7 +115,7 @@ fn print_report(import: &LedgerImport) {
     );
     for (label, issues) in [("错误", &import.errors), ("提示", &import.warnings)] {
         for i in issues.iter() {
-            println!("  {label}  第 {} 行  {}：{}", i.row, i.column, i.message);
+            println!("  {label}  工作表“{}” 第 {} 行  {}：{}", i.sheet, i.row, i.column, i.message);
         }
     }
 }

@@ -422,3 +422,156 @@ async fn a_mapping_file_names_unusual_headers() {
         assert!(err(&o).contains("表头映射文件无效"), "{}", err(&o));
     }
 }
+
+/// Ledgers as officials write them (issue 10): 立项时间 as a date, "no date yet" in a
+/// deadline, department names with their region, a bare 20-digit code, a truncated code
+/// and a name nobody knows; then the office's saved alias lets that name through.
+#[tokio::test]
+async fn a_messy_ledger_dry_run_reports_exactly_and_saved_aliases_are_used() {
+    let mut header = HEADER;
+    header[5] = "立项时间";
+    let unknown = "锡林郭勒盟生态环境保护局正镶白旗分局";
+    let projects = vec![
+        P {
+            code: "20221525294401000801",
+            name: "正镶白旗光伏治沙项目",
+            owner: "锡林能源有限公司",
+            dept: "正镶白旗发展和改革委员会",
+            year: "2017年2月21日",
+            investment: "1,200",
+            stage: "未开工",
+            items: vec![
+                ["环评", "锡林郭勒盟生态环境局正镶白旗分局", "", "王海", "", "待定", ""],
+                ["土地预审", "正镶白旗自然资源局", "", "李娜", "", "2022.9.30", ""],
+            ],
+        },
+        P {
+            code: "2022-152529-44-01-000802",
+            name: "正镶白旗储能项目",
+            owner: "锡林能源有限公司",
+            dept: "发改委",
+            year: "2019-09-02",
+            investment: "300",
+            stage: "在建",
+            items: vec![["能评", "发改委", "", "", "", "—", ""]],
+        },
+        P {
+            code: "2022152529440100803",
+            name: "截断代码项目",
+            owner: "",
+            dept: "发改委",
+            year: "2020",
+            investment: "",
+            stage: "",
+            items: vec![["环评", "", "", "", "", "", ""]],
+        },
+        P {
+            code: "2022-152529-44-01-000804",
+            name: "正镶白旗供热项目",
+            owner: "",
+            dept: "发改委",
+            year: "2017.4.4",
+            investment: "",
+            stage: "",
+            items: vec![["环评", unknown, "", "", "", "2023/6/30", ""]],
+        },
+    ];
+    for url in fresh_database_urls().await {
+        let dir = temp_dir();
+        let file = dir.join("台账.xlsx");
+        write_xlsx(&file, &header, &projects);
+        let run = |extra: &[&str]| {
+            qidi(&url)
+                .env("QIDI_DATA_DIR", &dir)
+                .args(["import", "ledger"])
+                .arg(&file)
+                .args(["--json"])
+                .args(extra)
+                .output()
+                .unwrap()
+        };
+        let rows_of = |v: &serde_json::Value| -> Vec<(u64, String, String)> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let s = |k: &str| e[k].as_str().unwrap().to_string();
+                    (e["row"].as_u64().unwrap(), s("column"), s("sheet"))
+                })
+                .collect()
+        };
+
+        let o = run(&["--dry-run"]);
+        assert!(!o.status.success(), "errors: non-zero exit");
+        let report: serde_json::Value = serde_json::from_str(out(&o).trim()).expect("only the JSON report on stdout");
+        assert_eq!((report["projects"].as_u64(), report["items"].as_u64()), (Some(2), Some(3)), "{report}");
+        let sheet = "Sheet1".to_string();
+        assert_eq!(
+            rows_of(&report["errors"]),
+            [(7, "项目代码".to_string(), sheet.clone()), (8, "办理部门".to_string(), sheet.clone())],
+            "{report}"
+        );
+        assert!(report["errors"][0]["message"].as_str().unwrap().starts_with("项目代码位数不对"));
+        assert!(report["errors"][1]["message"].as_str().unwrap().contains("是否指：旗生态环境分局？"));
+        assert_eq!(
+            rows_of(&report["warnings"]),
+            [(4, "完成时限".to_string(), sheet.clone()), (6, "完成时限".to_string(), sheet.clone())],
+            "{report}"
+        );
+        assert_eq!(report["unknown_names"][0]["written"], unknown);
+        assert_eq!(report["unknown_names"][0]["rows"], serde_json::json!([8]));
+        assert_eq!(db_counts(&url).await, (0, 0, vec![], 0), "a dry run writes nothing");
+
+        // The office maps the name once (as on the web); the CLI uses the alias.
+        let store = Store::connect(&url).await.unwrap();
+        let region = qidi_core::RegionCode::parse("152529").unwrap();
+        let office = store
+            .create_user(
+                &qidi_store::users::NewUser {
+                    region: &region,
+                    username: "office",
+                    display_name: "办公室",
+                    role: qidi_core::Role::Office,
+                    department_id: None,
+                    owner_id: None,
+                    password: "Qidi-test-2026!",
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        store.save_alias(&office, qidi_core::names::NameKind::Department, unknown, "sthj").await.unwrap();
+        store.close().await;
+
+        let o = run(&["--dry-run"]);
+        let report: serde_json::Value = serde_json::from_str(out(&o).trim()).unwrap();
+        assert_eq!((report["projects"].as_u64(), report["items"].as_u64()), (Some(3), Some(4)), "{report}");
+        assert_eq!(rows_of(&report["errors"]), [(7, "项目代码".to_string(), sheet.clone())]);
+        assert!(report.get("unknown_names").is_none(), "{report}");
+
+        let o = run(&["--skip-invalid"]);
+        assert!(o.status.success(), "{}", err(&o));
+        assert_eq!(db_counts(&url).await.0, 3);
+        let store = Store::connect(&url).await.unwrap();
+        let mut got: Vec<(String, Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT code, initiated_on, initiated_year FROM projects ORDER BY code")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("2022-152529-44-01-000801".into(), Some("2017-02-21".into()), Some(2017)),
+                ("2022-152529-44-01-000802".into(), Some("2019-09-02".into()), Some(2019)),
+                ("2022-152529-44-01-000804".into(), Some("2017-04-04".into()), Some(2017)),
+            ]
+        );
+        let no_date: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pending_items WHERE due_on IS NULL")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(no_date, 2, "待定 and — store no date");
+        store.close().await;
+    }
+}

@@ -247,22 +247,12 @@ pub fn to_half_width(s: &str) -> String {
         .collect()
 }
 
-/// The form in which names are compared: half-width, no whitespace, no bracketed
-/// notes, and without a leading banner name or 旗.
+/// The form in which names are compared without knowing the deployment's region:
+/// half-width, lower case, no whitespace, no bracketed notes, no leading 旗. The
+/// importer compares with [`crate::names::name_key`], which also takes out the
+/// region's names (from the region tree).
 pub fn normalise_name(s: &str) -> String {
-    let mut t: String = to_half_width(s).chars().filter(|c| !c.is_whitespace()).collect();
-    if let Some(i) = t.find(['(', '（']) {
-        t.truncate(i);
-    }
-    for prefix in ["正镶白旗", "本旗", "旗"] {
-        if let Some(rest) = t.strip_prefix(prefix) {
-            if !rest.is_empty() {
-                t = rest.to_string();
-                break;
-            }
-        }
-    }
-    t
+    crate::names::name_key(s, &crate::names::RegionNames::default())
 }
 
 /// Find the seed whose name or an alias matches `written`, after normalising both.
@@ -304,7 +294,7 @@ mod tests {
     #[test]
     fn names_match_with_variants() {
         assert_eq!(department_by_name("旗发改委").unwrap().code, "fgw");
-        assert_eq!(department_by_name("正镶白旗发展和改革委员会").unwrap().code, "fgw");
+        assert_eq!(department_by_name("旗发展和改革委员会").unwrap().code, "fgw");
         assert_eq!(department_by_name(" 自然资源局　").unwrap().code, "zrzy");
         assert_eq!(department_by_name("林草局（草原站）").unwrap().code, "lcj");
         assert!(department_by_name("公安局").is_none());

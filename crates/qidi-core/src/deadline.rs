@@ -270,8 +270,74 @@ impl WorkCalendar {
     }
 }
 
+/// What people write in a deadline cell when there is no deadline yet: 待定, 无, 暂无,
+/// —, -, /, 空, 未定, 待确定 and their kin. Such a row is read with a warning, no date
+/// is stored, and nothing is lit until a date is set ([`Deadline::light`] is `None`
+/// without a due date).
+pub const NO_DATE_YET: &[&str] = &[
+    "待定",
+    "未定",
+    "待确定",
+    "未确定",
+    "不确定",
+    "暂未确定",
+    "尚未确定",
+    "暂不确定",
+    "待明确",
+    "未明确",
+    "待核实",
+    "待商定",
+    "待议",
+    "无",
+    "暂无",
+    "没有",
+    "空",
+    "无时限",
+    "暂无时限",
+    "未定时限",
+    "待定时限",
+    "/",
+    "\\",
+    "-",
+    "--",
+    "---",
+    "—",
+    "——",
+    "–",
+    "n/a",
+    "na",
+    "tbd",
+    "×",
+    "x",
+];
+
+/// Whether a deadline cell says that there is no deadline yet (see [`NO_DATE_YET`]).
+/// Full-width forms, spaces and a trailing full stop count as the same.
+pub fn is_no_date_yet(written: &str) -> bool {
+    let t: String = crate::catalogue::to_half_width(written)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .trim_end_matches(['。', '.'])
+        .to_lowercase();
+    !t.is_empty() && NO_DATE_YET.contains(&t.as_str())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn no_date_yet_is_recognised_and_lights_nothing() {
+        for w in ["待定", " 待定 ", "无", "暂无", "—", "-", "/", "空", "未定", "待确定", "／", "ＴＢＤ", "待定。", "——"]
+        {
+            assert!(is_no_date_yet(w), "{w}");
+        }
+        for w in ["", "2022-09-30", "明年三月", "待", "无锡"] {
+            assert!(!is_no_date_yet(w), "{w}");
+        }
+        let none = Deadline { due_on: None, warn_on: None, provisional: false, paused_since: None };
+        assert_eq!(none.light(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()), None);
+    }
+
     use super::*;
     use crate::calendar::parse_date;
 

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod light;
 pub mod message;
 pub mod official;
+pub mod names;
 pub mod outside_approval;
 pub mod progress_report;
 pub mod project;

@@ -5,30 +5,64 @@ use std::fmt;
 
 /// The national online platform's project code (项目代码), e.g. `2022-152529-44-01-012345`.
 ///
-/// Codes since 2020 have five hyphen-joined segments (4-6-2-2-6 digits). Older codes
-/// differ, so parsing is lenient: ASCII letters, digits and hyphens, 8 to 40 characters,
-/// at least one digit. The check digit is never verified (DOMAIN.md).
+/// Codes since 2020 have five hyphen-joined segments (4-6-2-2-6 digits). The same
+/// 20 digits written without hyphens are read in that shape. A code of digits only
+/// with any other count is a truncated or Excel-mangled code and is refused. Older
+/// codes differ, so any other shape is accepted (ASCII letters, digits and hyphens,
+/// 8 to 40 characters, at least one digit) and [`ProjectCode::shape_warning`] says it
+/// is not in the national shape. The check digit is never verified (DOMAIN.md).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ProjectCode(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("项目代码“{0}”格式不正确：应如 2022-152529-44-01-012345")]
-pub struct InvalidProjectCode(pub String);
+pub enum InvalidProjectCode {
+    #[error("项目代码“{0}”格式不正确：应如 2022-152529-44-01-012345")]
+    Malformed(String),
+    #[error(
+        "项目代码位数不对：“{written}”是 {digits} 位数字，全国统一项目代码是 20 位数字（如 2022-152529-44-01-012345），可能被截断或被 Excel 改成了数字"
+    )]
+    DigitCount { written: String, digits: usize },
+}
+
+/// The segment lengths of the national shape.
+const NATIONAL_SEGMENTS: [usize; 5] = [4, 6, 2, 2, 6];
 
 impl ProjectCode {
     pub fn parse(s: &str) -> Result<Self, InvalidProjectCode> {
         let t: String = crate::catalogue::to_half_width(s.trim())
             .chars()
-            .map(|c| if c == '—' || c == '–' { '-' } else { c })
+            .map(|c| if c == '—' || c == '–' || c == '－' { '-' } else { c })
             .collect();
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            let digits = t.len();
+            if digits != 20 {
+                return Err(InvalidProjectCode::DigitCount { written: s.trim().to_string(), digits });
+            }
+            let mut out = String::with_capacity(24);
+            let mut at = 0;
+            for (i, n) in NATIONAL_SEGMENTS.iter().enumerate() {
+                if i > 0 {
+                    out.push('-');
+                }
+                out.push_str(&t[at..at + n]);
+                at += n;
+            }
+            return Ok(ProjectCode(out));
+        }
         let ok_chars = t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         let len_ok = (8..=40).contains(&t.len());
         let has_digit = t.chars().any(|c| c.is_ascii_digit());
         if !ok_chars || !len_ok || !has_digit || t.starts_with('-') || t.ends_with('-') {
-            return Err(InvalidProjectCode(s.to_string()));
+            return Err(InvalidProjectCode::Malformed(s.to_string()));
         }
         Ok(ProjectCode(t.to_ascii_uppercase()))
+    }
+
+    /// A code as the database keeps it: stored codes were checked when they came in
+    /// (possibly by an earlier, more lenient rule), so they are taken as they are.
+    pub fn from_stored(s: String) -> Self {
+        ProjectCode(s)
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,8 +72,19 @@ impl ProjectCode {
     /// Whether the code has the 2020 national shape (4-6-2-2-6 digits).
     pub fn is_national_shape(&self) -> bool {
         let parts: Vec<&str> = self.0.split('-').collect();
-        let lens = [4, 6, 2, 2, 6];
-        parts.len() == 5 && parts.iter().zip(lens).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+        parts.len() == 5
+            && parts.iter().zip(NATIONAL_SEGMENTS).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// Why a code accepted by [`ProjectCode::parse`] deserves a second look: it is not
+    /// in the national shape. `None` for a national-shape code.
+    pub fn shape_warning(&self) -> Option<String> {
+        (!self.is_national_shape()).then(|| {
+            format!(
+                "项目代码“{}”不是全国统一项目代码的格式（4-6-2-2-6 位数字，如 2022-152529-44-01-012345）：已按原样导入，请核对",
+                self.0
+            )
+        })
     }
 
     /// The region segment of a national-shape code.
@@ -161,13 +206,34 @@ mod tests {
     fn project_code_shapes() {
         let c = ProjectCode::parse(" 2022-152529-44-01-012345 ").unwrap();
         assert!(c.is_national_shape());
+        assert_eq!(c.shape_warning(), None);
         assert_eq!(c.region_segment(), Some("152529"));
-        let old = ProjectCode::parse("2017152529440100123").unwrap();
-        assert!(!old.is_national_shape());
         assert_eq!(ProjectCode::parse("２０２２－152529-44-01-012345").unwrap().as_str(), "2022-152529-44-01-012345");
-        for bad in ["", "abc", "2022 152529", "--2022-1", "2022-152529-44-01-01234５?"] {
-            assert!(ProjectCode::parse(bad).is_err(), "{bad}");
+        // The same 20 digits without hyphens, normalised.
+        let bare = ProjectCode::parse("20221525294401012345").unwrap();
+        assert_eq!(bare.as_str(), "2022-152529-44-01-012345");
+        assert!(bare.is_national_shape());
+        assert_eq!(ProjectCode::parse("２０２２１５２５２９４４０１０１２３４５").unwrap(), bare);
+        // Digits only, any other count: truncated or mangled.
+        for (bad, n) in [("2017152529440100123", 19), ("202215252944010123456", 21), ("12345678", 8), ("1", 1)] {
+            match ProjectCode::parse(bad) {
+                Err(e @ InvalidProjectCode::DigitCount { .. }) => {
+                    assert!(e.to_string().starts_with("项目代码位数不对"), "{e}");
+                    assert!(e.to_string().contains(&format!("{n} 位数字")), "{e}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
         }
+        // Other shapes are accepted, with a warning.
+        for other in ["2017-152529-44-01-0123", "SX2017-0001-A", "152529-2016-001"] {
+            let c = ProjectCode::parse(other).unwrap();
+            assert!(!c.is_national_shape(), "{other}");
+            assert!(c.shape_warning().unwrap().contains("不是全国统一项目代码的格式"), "{other}");
+        }
+        for bad in ["", "abc", "2022 152529", "--2022-1", "2022-152529-44-01-01234５?", "见附件"] {
+            assert!(matches!(ProjectCode::parse(bad), Err(InvalidProjectCode::Malformed(_))), "{bad}");
+        }
+        assert_eq!(ProjectCode::from_stored("2017152529440100123".into()).as_str(), "2017152529440100123");
     }
 
     #[test]

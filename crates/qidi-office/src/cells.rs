@@ -3,6 +3,7 @@
 use crate::headers::AmountUnit;
 use chrono::{Datelike, NaiveDate};
 use qidi_core::catalogue::to_half_width;
+use qidi_core::deadline::is_no_date_yet;
 use qidi_core::project::Yuan;
 use std::borrow::Cow;
 
@@ -272,29 +273,80 @@ pub(crate) fn parse_amount(v: &Val<'_>, unit: AmountUnit) -> Result<Option<Yuan>
     }
 }
 
-/// A year: `2022`, `2022年`, `2022年度`, a number, or the year of a date.
-pub(crate) fn parse_year(v: &Val<'_>) -> Result<Option<i32>, String> {
-    let err = |s: &str| format!("立项年度“{s}”无法识别：应为四位年份，如 2022");
+/// 立项时间 / 立项年度: a date in any notation [`parse_date`] reads (Excel dates,
+/// `2017.4.4`, `2017年2月21日`, `2017/12/13`, `2019-09-02` …), whose year is the year;
+/// or a bare year (`2022`, `2022年`, `2022年度`, the number 2022), with no date.
+pub(crate) fn parse_initiation(v: &Val<'_>) -> Result<Option<Initiation>, String> {
+    let err = |s: &str| {
+        format!("立项时间“{s}”无法识别：应为日期（如 2017-04-04、2017.4.4、2017年4月4日）或四位年份（如 2022）")
+    };
     let ok = |y: i64| (1949..=2100).contains(&y);
+    let dated = |d: NaiveDate| Initiation { year: d.year(), date: Some(d) };
     match v {
         Val::Empty => Ok(None),
         Val::Error(e) => Err(cell_error(e)),
-        Val::Date(d) => Ok(Some(d.year())),
-        Val::Num(f) if f.fract() == 0.0 && ok(*f as i64) => Ok(Some(*f as i32)),
-        Val::Num(f) => Err(err(&number_text(*f))),
+        Val::Date(d) => Ok(Some(dated(*d))),
+        Val::Num(f) if f.fract() == 0.0 && ok(*f as i64) => Ok(Some(Initiation { year: *f as i32, date: None })),
+        // A date cell without a date format is its serial number.
+        Val::Num(f) => date_from_number(*f).map(|d| Some(dated(d))).ok_or_else(|| err(&number_text(*f))),
         Val::Bool(_) => Err(err(&v.text().ok().flatten().unwrap_or_default())),
         Val::Text(s) => {
             if is_placeholder(s) {
                 return Ok(None);
             }
             let t = to_half_width(s.trim());
-            let t = t.trim_end_matches("年度").trim_end_matches('年').trim();
-            match t.parse::<i64>() {
-                Ok(y) if t.len() == 4 && ok(y) => Ok(Some(y as i32)),
+            let y = t.trim_end_matches("年度").trim_end_matches('年').trim();
+            if let Ok(n) = y.parse::<i64>() {
+                if y.len() == 4 && ok(n) {
+                    return Ok(Some(Initiation { year: n as i32, date: None }));
+                }
+            }
+            if let Some(d) = parse_date_text(s) {
+                return Ok(Some(dated(d)));
+            }
+            // A month without a day (2017年4月, 2017.4): the year is still known.
+            let parts: Vec<&str> = t.trim_end_matches('月').split(['年', '.', '/', '-']).map(str::trim).collect();
+            match parts.as_slice() {
+                [y, m] if y.len() == 4 && (1..=2).contains(&m.len()) => match (y.parse::<i64>(), m.parse::<u32>()) {
+                    (Ok(y), Ok(m)) if ok(y) && (1..=12).contains(&m) => {
+                        Ok(Some(Initiation { year: y as i32, date: None }))
+                    }
+                    _ => Err(err(s)),
+                },
                 _ => Err(err(s)),
             }
         }
     }
+}
+
+/// When a project was initiated: the year, and the day if the ledger gives one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Initiation {
+    pub year: i32,
+    pub date: Option<NaiveDate>,
+}
+
+/// A deadline cell: a date, nothing, or words saying there is no date yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DueCell {
+    Empty,
+    On(NaiveDate),
+    /// 待定, 无, — … (see `qidi_core::deadline::NO_DATE_YET`), as written.
+    NotYet(String),
+}
+
+/// A deadline: like [`parse_date`], but the words for "no date yet" are told apart
+/// from an empty cell, so that the importer can say so.
+pub(crate) fn parse_due(v: &Val<'_>) -> Result<DueCell, String> {
+    if let Val::Text(s) = v {
+        if is_no_date_yet(s) || is_placeholder(s) {
+            return Ok(DueCell::NotYet(s.to_string()));
+        }
+    }
+    Ok(match parse_date(v)? {
+        Some(d) => DueCell::On(d),
+        None => DueCell::Empty,
+    })
 }
 
 /// A column letter for a 0-based column index: 0 → A, 27 → AB.
@@ -366,12 +418,35 @@ mod tests {
     }
 
     #[test]
-    fn years() {
-        assert_eq!(parse_year(&Val::Num(2022.0)), Ok(Some(2022)));
-        assert_eq!(parse_year(&Val::Text("2022年".into())), Ok(Some(2022)));
-        assert_eq!(parse_year(&Val::Text("２０２２年度".into())), Ok(Some(2022)));
-        assert!(parse_year(&Val::Text("22".into())).is_err());
-        assert!(parse_year(&Val::Num(2022.5)).is_err());
+    fn initiation_dates_and_years() {
+        let dated = |y, m, dd| Ok(Some(Initiation { year: y, date: Some(d(y, m, dd)) }));
+        let year = |y| Ok(Some(Initiation { year: y, date: None }));
+        assert_eq!(parse_initiation(&Val::Num(2022.0)), year(2022));
+        assert_eq!(parse_initiation(&Val::Text("2022年".into())), year(2022));
+        assert_eq!(parse_initiation(&Val::Text("２０２２年度".into())), year(2022));
+        assert_eq!(parse_initiation(&Val::Date(d(2017, 4, 4))), dated(2017, 4, 4));
+        assert_eq!(parse_initiation(&Val::Num(42829.0)), dated(2017, 4, 4));
+        assert_eq!(parse_initiation(&Val::Text("2017.4.4".into())), dated(2017, 4, 4));
+        assert_eq!(parse_initiation(&Val::Text("2017年2月21日".into())), dated(2017, 2, 21));
+        assert_eq!(parse_initiation(&Val::Text("2017/12/13".into())), dated(2017, 12, 13));
+        assert_eq!(parse_initiation(&Val::Text("2019-09-02".into())), dated(2019, 9, 2));
+        assert_eq!(parse_initiation(&Val::Text("20190902".into())), dated(2019, 9, 2));
+        assert_eq!(parse_initiation(&Val::Text("2017年4月".into())), year(2017));
+        assert_eq!(parse_initiation(&Val::Text("/".into())), Ok(None));
+        for bad in ["22", "二〇二二", "2017.13.1", "明年"] {
+            assert!(parse_initiation(&Val::Text(bad.into())).unwrap_err().starts_with("立项时间“"), "{bad}");
+        }
+        assert!(parse_initiation(&Val::Num(2022.5)).is_err());
+    }
+
+    #[test]
+    fn deadlines_not_yet_set() {
+        for w in ["待定", "无", "暂无", "—", "-", "/", "空", "未定", "待确定", "--", "N/A"] {
+            assert_eq!(parse_due(&Val::Text(w.into())), Ok(DueCell::NotYet(w.to_string())), "{w}");
+        }
+        assert_eq!(parse_due(&Val::Empty), Ok(DueCell::Empty));
+        assert_eq!(parse_due(&Val::Text("2022.9.30".into())), Ok(DueCell::On(d(2022, 9, 30))));
+        assert!(parse_due(&Val::Text("明年三月".into())).is_err());
     }
 
     #[test]

@@ -14,9 +14,9 @@
 use crate::headers::Field;
 use crate::import::{ImportedItem, ImportedProject};
 use crate::merges::{self, RowSpans};
-use crate::names::NameTable;
 use crate::OfficeError;
 use chrono::{Datelike, NaiveDate};
+use qidi_core::names::NameTable;
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use std::fs::File;

@@ -1,13 +1,14 @@
 //! Reading department ledgers as they are really kept.
 
-use crate::cells::{column_letter, parse_amount, parse_date, parse_date_text, parse_year, Val};
+use crate::cells::{column_letter, parse_amount, parse_date_text, parse_due, parse_initiation, DueCell, Val};
 use crate::headers::{AmountUnit, Field, HeaderMap};
-use crate::names::NameTable;
 use crate::safety::{check_size, check_zip, read_capped, sniff, ArchiveLimits, Container, MergedRange, ZipFacts};
 use crate::OfficeError;
 use calamine::Reader;
 use chrono::NaiveDate;
 use qidi_core::catalogue::to_half_width;
+use qidi_core::names::NameTable;
+use qidi_core::names::{did_you_mean, NameKind};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -50,6 +51,22 @@ pub struct RowIssue {
     pub column: String,
     /// Why, in Chinese.
     pub message: String,
+    /// The sheet the row is on.
+    pub sheet: String,
+}
+
+/// A department or item type name in the file that matches nothing in the catalogue,
+/// with the rows it is on and the closest known names. The office can map it once
+/// (an alias), and the next file goes through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownName {
+    pub kind: NameKind,
+    /// As first written in the file.
+    pub written: String,
+    /// 1-based sheet rows, in order.
+    pub rows: Vec<u32>,
+    /// The closest known names (as the catalogue writes them), best first.
+    pub suggestions: Vec<String>,
 }
 
 /// One pending item of a project.
@@ -77,6 +94,8 @@ pub struct ImportedProject {
     /// Department code.
     pub initiating_department: Option<String>,
     pub year: Option<i32>,
+    /// 立项时间, when the ledger gives the day (the year is then `year`).
+    pub initiated_on: Option<NaiveDate>,
     pub investment: Option<Yuan>,
     pub stage: Option<ProjectStage>,
     pub items: Vec<ImportedItem>,
@@ -101,6 +120,8 @@ pub struct LedgerImport {
     pub projects: Vec<ImportedProject>,
     pub errors: Vec<RowIssue>,
     pub warnings: Vec<RowIssue>,
+    /// Names that match no department or item type (each also a row error).
+    pub unknown_names: Vec<UnknownName>,
 }
 
 /// The summary the CLI prints with `--json` and the web page shows.
@@ -110,6 +131,9 @@ pub struct ImportReport<'a> {
     pub items: usize,
     pub errors: &'a [RowIssue],
     pub warnings: &'a [RowIssue],
+    /// Left out when there are none, so that a clean file's report is as before.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub unknown_names: &'a [UnknownName],
 }
 
 impl LedgerImport {
@@ -128,6 +152,7 @@ impl LedgerImport {
             items: self.item_count(),
             errors: &self.errors,
             warnings: &self.warnings,
+            unknown_names: &self.unknown_names,
         }
     }
 }
@@ -513,6 +538,9 @@ struct Importer<'o> {
     /// Name lookups, by the text as written: ledgers repeat a handful of names.
     dept_cache: HashMap<String, Option<String>>,
     item_cache: HashMap<String, Option<(String, String)>>,
+    /// Names that matched nothing, by kind and compared form.
+    unknown: Vec<UnknownName>,
+    unknown_index: HashMap<(NameKind, String), usize>,
 }
 
 /// Values of the project columns in one row, read but not yet attached.
@@ -524,6 +552,7 @@ struct ProjectCells {
     /// (as written, code)
     dept: Option<(String, String)>,
     year: Option<i32>,
+    initiated_on: Option<NaiveDate>,
     investment: Option<Yuan>,
     stage: Option<ProjectStage>,
     /// Whether any project column other than 序号 has something.
@@ -539,6 +568,8 @@ struct ItemCells {
     responsible_person: Option<String>,
     acceptance_status: Option<String>,
     due_on: Option<NaiveDate>,
+    /// The deadline cell says there is no date yet (as written).
+    due_not_yet: Option<String>,
     note: Option<String>,
     /// An item column other than 备注 had something (even something unreadable).
     any_besides_note: bool,
@@ -592,6 +623,8 @@ impl<'o> Importer<'o> {
             warnings: Vec::new(),
             dept_cache: HashMap::new(),
             item_cache: HashMap::new(),
+            unknown: Vec::new(),
+            unknown_index: HashMap::new(),
         }
     }
 
@@ -623,11 +656,12 @@ impl<'o> Importer<'o> {
             projects,
             errors: self.errors,
             warnings: self.warnings,
+            unknown_names: self.unknown,
         })
     }
 
     fn issue(&self, row: u32, f: Field, message: String) -> RowIssue {
-        RowIssue { row, column: self.layout.header(f), message }
+        RowIssue { row, column: self.layout.header(f), message, sheet: self.sheet.clone() }
     }
 
     fn index(&self, cells: &[(u32, Val<'_>)], f: Field) -> Option<usize> {
@@ -676,6 +710,33 @@ impl<'o> Importer<'o> {
         t
     }
 
+    /// The error for a name that matches nothing, with the closest known names; the
+    /// name is kept for the office to map.
+    fn unknown_name(&mut self, kind: NameKind, written: &str, row: u32) -> String {
+        let key = (kind, self.opts.names.key(written));
+        let i = match self.unknown_index.get(&key) {
+            Some(&i) => i,
+            None => {
+                let suggestions =
+                    self.opts.names.suggest(kind, written, 3).into_iter().map(str::to_string).collect::<Vec<_>>();
+                self.unknown.push(UnknownName { kind, written: written.to_string(), rows: Vec::new(), suggestions });
+                if self.unknown.len() < 10_000 {
+                    self.unknown_index.insert(key, self.unknown.len() - 1);
+                }
+                self.unknown.len() - 1
+            }
+        };
+        let u = &mut self.unknown[i];
+        if u.rows.last() != Some(&row) && u.rows.len() < 10_000 {
+            u.rows.push(row);
+        }
+        let hint = did_you_mean(&u.suggestions.iter().map(String::as_str).collect::<Vec<_>>());
+        match kind {
+            NameKind::Department => format!("部门“{written}”不在部门目录中{hint}（领导小组办公室可在导入检查页把它对应到已有部门，或请管理员添加别名）"),
+            NameKind::ItemType => format!("待批事项“{written}”不在审批事项目录中{hint}（领导小组办公室可在导入检查页把它对应到已有事项，或请管理员添加别名）"),
+        }
+    }
+
     /// One data row (1-based `row`). Returns false at the footer.
     fn row(&mut self, row: u32, cells: &mut [(u32, Val<'_>)]) -> bool {
         let code_empty = self.get(cells, Field::Code).is_empty();
@@ -712,7 +773,14 @@ impl<'o> Importer<'o> {
                     errs.push(self.issue(row, Field::Code, e.to_string()));
                     Current::Broken { name: pc.name.clone() }
                 }
-                Ok(code) => self.project_for_code(row, code, &pc, &mut errs),
+                Ok(code) => {
+                    let new = !self.by_code.contains_key(&code);
+                    if let (true, Some(m)) = (new, code.shape_warning()) {
+                        let w = self.issue(row, Field::Code, m);
+                        self.warnings.push(w);
+                    }
+                    self.project_for_code(row, code, &pc, &mut errs)
+                }
             },
             (None, Some(name)) => match self.current.clone() {
                 Current::Project(i) if self.accs[i].p.name == *name => {
@@ -781,14 +849,21 @@ impl<'o> Importer<'o> {
                 let t = t.into_owned();
                 match self.department(&t) {
                     Some(code) => pc.dept = Some((t, code)),
-                    None => errs.push(self.issue(row, Field::InitiatingDepartment, unknown_department(&t))),
+                    None => {
+                        let m = self.unknown_name(NameKind::Department, &t, row);
+                        errs.push(self.issue(row, Field::InitiatingDepartment, m))
+                    }
                 }
             }
             Ok(None) => {}
             Err(e) => errs.push(self.issue(row, Field::InitiatingDepartment, e)),
         }
-        match parse_year(self.get(cells, Field::Year)) {
-            Ok(y) => pc.year = y,
+        match parse_initiation(self.get(cells, Field::Year)) {
+            Ok(Some(i)) => {
+                pc.year = Some(i.year);
+                pc.initiated_on = i.date;
+            }
+            Ok(None) => {}
             Err(e) => errs.push(self.issue(row, Field::Year, e)),
         }
         match parse_amount(self.get(cells, Field::Investment), self.layout.unit) {
@@ -822,7 +897,10 @@ impl<'o> Importer<'o> {
                 let t = t.into_owned();
                 match self.department(&t) {
                     Some(code) => ic.handling = Some(code),
-                    None => errs.push(self.issue(row, Field::HandlingDepartment, unknown_department(&t))),
+                    None => {
+                        let m = self.unknown_name(NameKind::Department, &t, row);
+                        errs.push(self.issue(row, Field::HandlingDepartment, m))
+                    }
                 }
             }
             Ok(None) => {}
@@ -833,11 +911,10 @@ impl<'o> Importer<'o> {
                 let t = t.into_owned();
                 match self.item_type(&t) {
                     Some((code, dept)) => ic.item = Some((t, code, dept)),
-                    None => errs.push(self.issue(
-                        row,
-                        Field::ItemType,
-                        format!("待批事项“{t}”不在审批事项目录中（可请管理员添加别名）"),
-                    )),
+                    None => {
+                        let m = self.unknown_name(NameKind::ItemType, &t, row);
+                        errs.push(self.issue(row, Field::ItemType, m))
+                    }
                 }
             }
             Ok(None) => {
@@ -854,8 +931,10 @@ impl<'o> Importer<'o> {
         ic.check_result = self.take_text(row, cells, Field::CheckResult, errs);
         ic.responsible_person = self.take_text(row, cells, Field::ResponsiblePerson, errs);
         ic.acceptance_status = self.take_text(row, cells, Field::AcceptanceStatus, errs);
-        match parse_date(self.get(cells, Field::DueOn)) {
-            Ok(d) => ic.due_on = d,
+        match parse_due(self.get(cells, Field::DueOn)) {
+            Ok(DueCell::On(d)) => ic.due_on = Some(d),
+            Ok(DueCell::Empty) => {}
+            Ok(DueCell::NotYet(w)) => ic.due_not_yet = Some(w),
             Err(e) => errs.push(self.issue(row, Field::DueOn, e)),
         }
         ic
@@ -895,6 +974,7 @@ impl<'o> Importer<'o> {
                 owner: pc.owner.clone(),
                 initiating_department: pc.dept.as_ref().map(|d| d.1.clone()),
                 year: pc.year,
+                initiated_on: pc.initiated_on,
                 investment: pc.investment,
                 stage: pc.stage,
                 items: Vec::new(),
@@ -917,6 +997,7 @@ impl<'o> Importer<'o> {
         let p = &mut acc.p;
         let sr = &mut acc.source_row;
         let mut name = Some(p.name.clone());
+        let mut day_src = sr[Field::Year.index()];
         let dept_name = |c: &String| names.department_name(c).to_string();
         let checks = [
             reconcile(&mut name, &pc.name, &mut sr[Field::Name.index()], row, String::clone).map(|m| (Field::Name, m)),
@@ -931,6 +1012,9 @@ impl<'o> Importer<'o> {
             )
             .map(|m| (Field::InitiatingDepartment, m)),
             reconcile(&mut p.year, &pc.year, &mut sr[Field::Year.index()], row, i32::to_string)
+                .map(|m| (Field::Year, m)),
+            // The day shares the year's column and its source row.
+            reconcile(&mut p.initiated_on, &pc.initiated_on, &mut day_src, row, |d| d.format("%Y-%m-%d").to_string())
                 .map(|m| (Field::Year, m)),
             reconcile(&mut p.investment, &pc.investment, &mut sr[Field::Investment.index()], row, |y| {
                 y.to_wan_string()
@@ -954,6 +1038,11 @@ impl<'o> Importer<'o> {
             }
             return;
         };
+        if let Some(w) = &ic.due_not_yet {
+            let m = format!("完成时限写的是“{w}”：尚无完成时限，已导入但不存日期、不亮灯，请在确定后补填时限");
+            let w = self.issue(row, Field::DueOn, m);
+            self.warnings.push(w);
+        }
         let item = ImportedItem {
             item_type: code.clone(),
             handling_department: ic.handling.unwrap_or(default_dept),
@@ -1031,10 +1120,6 @@ fn merge_opt<T: PartialEq>(old: &mut Option<T>, new: Option<T>) -> bool {
 }
 
 static EMPTY: Val<'static> = Val::Empty;
-
-fn unknown_department(t: &str) -> String {
-    format!("部门“{t}”不在部门目录中（可请管理员添加别名）")
-}
 
 /// Title, 填报单位 and 填报日期 from the rows above the header.
 fn preamble<'r, 'a: 'r>(

@@ -18,7 +18,6 @@ mod export;
 mod headers;
 mod import;
 mod merges;
-mod names;
 mod safety;
 
 pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs, official_docx};
@@ -30,6 +29,8 @@ pub use export::{
 pub use headers::{normalise_header, Field, HeaderMap};
 pub use import::{
     read_ledger, read_ledger_bytes, ImportOptions, ImportReport, ImportedItem, ImportedProject, LedgerImport, RowIssue,
+    UnknownName,
 };
-pub use names::NameTable;
+/// Department and item type names are matched by core's table (region names stripped).
+pub use qidi_core::names::{NameKind, NameTable};
 pub use safety::ArchiveLimits;

@@ -428,7 +428,7 @@ fn each_error_names_row_column_and_reason() {
         (9, "待批事项", "待批事项“规划许可”不在审批事项目录中"),
         (10, "办理部门", "部门“公安局”不在部门目录中"),
         (11, "立项部门", "部门“教育局”不在部门目录中"),
-        (12, "立项年度", "立项年度“二〇二二”无法识别"),
+        (12, "立项年度", "立项时间“二〇二二”无法识别"),
         (13, "建设状态", "建设状态“已竣工”无法识别"),
         (14, "完成时限", "日期“2022.2.30”无法识别"),
         (15, "项目代码", "缺少项目代码"),
@@ -449,7 +449,10 @@ fn each_error_names_row_column_and_reason() {
     let json = serde_json::to_value(got.report()).unwrap();
     assert_eq!(json["projects"], 2);
     assert_eq!(json["items"], 2);
-    assert_eq!(json["errors"][0], serde_json::json!({"row": 5, "column": "项目名称", "message": "缺少项目名称"}));
+    assert_eq!(
+        json["errors"][0],
+        serde_json::json!({"row": 5, "column": "项目名称", "message": "缺少项目名称", "sheet": "Sheet1"})
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
 use qidi_core::ledger::{import_refusal, may_import_over_item};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Scope};
-use qidi_office::{ExportItem, ExportProject, Field, ImportedItem, ImportedProject, LedgerImport, NameTable, RowIssue};
+use qidi_office::{ExportItem, ExportProject, Field, ImportedItem, ImportedProject, LedgerImport, RowIssue};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -68,6 +68,7 @@ struct ProjectDb {
     owner_id: Option<String>,
     department_id: Option<String>,
     year: Option<i64>,
+    initiated_on: Option<String>,
     investment: Option<i64>,
     stage: String,
 }
@@ -98,38 +99,6 @@ fn actor_fields(actor: Option<&User>) -> (Option<String>, Option<String>) {
 }
 
 impl Store {
-    /// The names spreadsheets use for departments and item types: the shipped
-    /// catalogue, overridden and extended by the region's live rows and their aliases.
-    pub async fn name_table(&self, region: &RegionCode) -> Result<NameTable, StoreError> {
-        let mut t = NameTable::shipped();
-        let rows = sqlx::query("SELECT code, name, aliases FROM departments WHERE region_code = $1 ORDER BY code")
-            .bind(region.as_str())
-            .fetch_all(&self.pool)
-            .await?;
-        for r in &rows {
-            let code: String = r.get(0);
-            t.add_department(&code, &r.get::<String, _>(1));
-            for a in serde_json::from_str::<Vec<String>>(&r.get::<String, _>(2)).unwrap_or_default() {
-                t.add_department_alias(&code, &a);
-            }
-        }
-        let rows = sqlx::query(
-            "SELECT t.code, t.name, t.aliases, d.code FROM item_types t JOIN departments d ON d.id = t.department_id
-             WHERE t.region_code = $1 ORDER BY t.code",
-        )
-        .bind(region.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &rows {
-            let code: String = r.get(0);
-            t.add_item_type(&code, &r.get::<String, _>(1), &r.get::<String, _>(3));
-            for a in serde_json::from_str::<Vec<String>>(&r.get::<String, _>(2)).unwrap_or_default() {
-                t.add_item_type_alias(&code, &a);
-            }
-        }
-        Ok(t)
-    }
-
     /// Take out of `import` the projects `actor` may not load (see
     /// [`qidi_core::ledger::import_refusal`]) and report each as a row error, so the
     /// person sees them beside the file's own errors before anything is written.
@@ -166,6 +135,7 @@ impl Store {
                     row: p.first_row,
                     column: column.to_string(),
                     message: format!("项目 {}：{why}", p.code.as_str()),
+                    sheet: import.sheet.clone(),
                 }),
             }
         }
@@ -264,7 +234,8 @@ impl Store {
 
         let mut projects: HashMap<String, ProjectDb> = HashMap::new();
         for r in sqlx::query(
-            "SELECT code, id, name, owner_id, initiating_department_id, initiated_year, investment_yuan, stage
+            "SELECT code, id, name, owner_id, initiating_department_id, initiated_year, investment_yuan, stage,
+                    initiated_on
              FROM projects WHERE region_code = $1",
         )
         .bind(rc)
@@ -279,6 +250,7 @@ impl Store {
                     owner_id: r.get(3),
                     department_id: r.get(4),
                     year: r.get(5),
+                    initiated_on: r.get(8),
                     investment: r.get(6),
                     stage: r.get(7),
                 },
@@ -543,10 +515,7 @@ impl Store {
             for r in &rows {
                 let id: String = r.get(0);
                 let code: String = r.get(1);
-                let Ok(code) = ProjectCode::parse(&code) else {
-                    tracing::warn!(code, "project code in the database does not parse; left out of the export");
-                    continue;
-                };
+                let code = ProjectCode::from_stored(code);
                 let year: Option<i64> = r.get(5);
                 let investment: Option<i64> = r.get(6);
                 let stage: String = r.get(7);
@@ -671,6 +640,7 @@ async fn upsert_project(
         payload,
         ..Default::default()
     };
+    let initiated_on = p.initiated_on.map(|d| d.format("%Y-%m-%d").to_string());
     let Some(old) = projects.get_mut(code) else {
         let id = new_id();
         let stage = p.stage.unwrap_or(ProjectStage::NotStarted).as_str();
@@ -687,6 +657,7 @@ async fn upsert_project(
             Val::Bool(true),
             text(now),
             text(now),
+            Val::Text(initiated_on.clone()),
         ]);
         let e = event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true }));
         batches.events.push([
@@ -715,6 +686,7 @@ async fn upsert_project(
                 owner_id,
                 department_id: dept_id.clone(),
                 year: p.year.map(i64::from),
+                initiated_on,
                 investment: p.investment.map(|y| y.0),
                 stage: stage.to_string(),
             },
@@ -735,6 +707,9 @@ async fn upsert_project(
     if take_if_some(&mut old.year, p.year.map(i64::from)) {
         changed.push("year");
     }
+    if take_if_some(&mut old.initiated_on, initiated_on) {
+        changed.push("initiated_on");
+    }
     if take_if_some(&mut old.investment, p.investment.map(|y| y.0)) {
         changed.push("investment");
     }
@@ -751,7 +726,7 @@ async fn upsert_project(
     } else {
         sqlx::query(
             "UPDATE projects SET name = $1, owner_id = $2, initiating_department_id = $3, initiated_year = $4,
-                investment_yuan = $5, stage = $6, updated_at = $7 WHERE id = $8",
+                investment_yuan = $5, stage = $6, updated_at = $7, initiated_on = $9 WHERE id = $8",
         )
         .bind(&old.name)
         .bind(&old.owner_id)
@@ -761,6 +736,7 @@ async fn upsert_project(
         .bind(&old.stage)
         .bind(now)
         .bind(&old.id)
+        .bind(&old.initiated_on)
         .execute(&mut *conn)
         .await?;
         append(
@@ -840,7 +816,7 @@ struct Batch {
 }
 
 impl Batch {
-    /// Rows per statement: 500 rows of 12 columns stay below SQLite's 32,766 parameters.
+    /// Rows per statement: 500 rows of 13 columns stay below SQLite's 32,766 parameters.
     const ROWS: usize = 500;
 
     fn new(table: &str, cols: &[(&str, Col)]) -> Batch {
@@ -960,6 +936,7 @@ impl Batches {
                     ("in_library", Bool),
                     ("created_at", Text),
                     ("updated_at", Text),
+                    ("initiated_on", Text),
                 ],
             ),
             items: Batch::new(

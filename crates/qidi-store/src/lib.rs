@@ -21,6 +21,7 @@ mod jobs;
 pub mod ledger;
 pub mod ledger_import;
 pub mod messages;
+pub mod name_aliases;
 pub mod outside_approval;
 pub mod password;
 pub mod progress_reports;

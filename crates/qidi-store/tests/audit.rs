@@ -442,6 +442,7 @@ async fn a_large_import_writes_its_batched_events_as_links() {
                 owner: Some("锡林能源有限公司".into()),
                 initiating_department: Some("fgw".into()),
                 year: Some(2022),
+                initiated_on: None,
                 investment: Some(Yuan(1_000_000)),
                 stage: Some(ProjectStage::NotStarted),
                 items: Vec::new(),
@@ -457,6 +458,7 @@ async fn a_large_import_writes_its_batched_events_as_links() {
             projects,
             errors: Vec::new(),
             warnings: Vec::new(),
+            unknown_names: Vec::new(),
         };
         let s = store.import_ledger(&banner(), &import, None, false).await.unwrap();
         assert_eq!(s.projects_new, 1200);

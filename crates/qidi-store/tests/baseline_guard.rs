@@ -66,6 +66,7 @@ fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject 
         owner: Some(OWNER.into()),
         initiating_department: Some(dept.into()),
         year: Some(2022),
+        initiated_on: None,
         investment: Some(Yuan(12_345_600)),
         stage: Some(ProjectStage::NotStarted),
         items,
@@ -89,6 +90,7 @@ fn workbook() -> LedgerImport {
         ],
         errors: Vec::new(),
         warnings: Vec::new(),
+        unknown_names: Vec::new(),
     }
 }
 

@@ -41,6 +41,7 @@ fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject 
         owner: Some("锡林能源有限公司".into()),
         initiating_department: Some(dept.into()),
         year: Some(2022),
+        initiated_on: Some(date(2022, 3, 1)),
         investment: Some(Yuan(12_345_600)),
         stage: Some(ProjectStage::NotStarted),
         items,
@@ -58,6 +59,7 @@ fn ledger(projects: Vec<ImportedProject>, errors: Vec<RowIssue>) -> LedgerImport
         projects,
         errors,
         warnings: Vec::new(),
+        unknown_names: Vec::new(),
     }
 }
 
@@ -128,6 +130,12 @@ async fn import_is_keyed_idempotent_and_all_or_nothing() {
         );
         assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 2);
         assert_eq!(count(&store, "SELECT COUNT(*) FROM pending_items").await, 3);
+        // 立项时间 as a date: kept beside the year.
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM projects WHERE initiated_on = '2022-03-01' AND initiated_year = 2022")
+                .await,
+            2
+        );
 
         // An empty cell keeps what the database has; a new value is a change.
         let mut l = sample();
@@ -138,7 +146,12 @@ async fn import_is_keyed_idempotent_and_all_or_nothing() {
         assert_eq!(count(&store, "SELECT COUNT(*) FROM projects WHERE owner_id IS NULL").await, 0);
 
         // Row errors: refused outright, or only the valid projects with skip_invalid.
-        let issue = RowIssue { row: 9, column: "项目代码".into(), message: "项目代码格式不正确".into() };
+        let issue = RowIssue {
+            row: 9,
+            column: "项目代码".into(),
+            message: "项目代码格式不正确".into(),
+            sheet: "Sheet1".into(),
+        };
         let mut l = sample();
         l.projects.push(project("2020-152529-76-01-000303", "fgw", vec![item("water_intake", "slj", None)]));
         l.errors.push(issue);

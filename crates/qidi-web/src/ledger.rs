@@ -9,7 +9,7 @@ use crate::error::{render, ApiError, PageError};
 use crate::workflow::attachment;
 use crate::SharedState;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,12 +22,11 @@ use qidi_core::ledger::{
 };
 use qidi_core::role::ScopeLimit;
 use qidi_core::{Role, Scope};
-use qidi_office::{read_ledger_bytes, ExportSheets, ImportOptions, LedgerImport, LedgerWriter, OfficeError, RowIssue};
+use qidi_office::{ExportSheets, LedgerWriter};
 use qidi_store::baseline::{
     BaselineRow, CampaignRow, CheckRow, DepartmentProgress, DepartmentRef, LedgerState, NewPendingItem, NewRemoval,
     ProgressReport, RemovalRow, SignatureView,
 };
-use qidi_store::ledger_import::{ImportMode, ImportSummary};
 use qidi_store::users::User;
 use qidi_store::StoreError;
 use serde::Deserialize;
@@ -36,6 +35,7 @@ use std::collections::BTreeMap;
 /// The ledger routes, merged into the application router.
 pub fn routes() -> Router<SharedState> {
     Router::new()
+        .merge(crate::ledger_import::routes())
         .route("/api/v1/ledger/progress", get(progress_json))
         .route("/ledger", get(index))
         .route("/ledger/banner", get(banner))
@@ -48,11 +48,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/ledger/items/{id}/answer", post(answer))
         .route("/ledger/removals", post(propose_removal))
         .route("/ledger/removals/{id}/decide", post(decide_removal))
-        .route(
-            "/ledger/import",
-            get(import_form).post(import_upload).layer(axum::extract::DefaultBodyLimit::max(MAX_LEDGER_UPLOAD)),
-        )
-        .route("/ledger/import/confirm", post(import_confirm))
         .route("/ledger/export", get(export))
         .route("/projects/{id}/items", post(add_item))
 }
@@ -60,11 +55,11 @@ pub fn routes() -> Router<SharedState> {
 /// The largest spreadsheet the web page takes; bigger ledgers go through `qidi import ledger`.
 pub(crate) const MAX_LEDGER_UPLOAD: usize = 20 << 20;
 
-fn forbidden(message: &str) -> PageError {
+pub(crate) fn forbidden(message: &str) -> PageError {
     PageError::Status(StatusCode::FORBIDDEN, message.to_string())
 }
 
-fn unprocessable(message: impl Into<String>) -> PageError {
+pub(crate) fn unprocessable(message: impl Into<String>) -> PageError {
     PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
 }
 
@@ -88,7 +83,7 @@ pub(crate) fn read_only_refusal(user: &User) -> Option<&'static str> {
     (user.role == Role::Inspector).then_some("派驻纪检组为只读权限，不能修改台账")
 }
 
-fn not_read_only(user: &User) -> Result<(), PageError> {
+pub(crate) fn not_read_only(user: &User) -> Result<(), PageError> {
     read_only_refusal(user).map_or(Ok(()), |m| Err(forbidden(m)))
 }
 
@@ -1148,187 +1143,6 @@ pub async fn add_item(
     };
     state.store.add_pending_item(&user, &id, &new).await.map_err(refused)?;
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())
-}
-
-// ---------------------------------------------------------------------------
-// Import: upload, dry run, confirm
-// ---------------------------------------------------------------------------
-
-struct ImportView {
-    file_name: String,
-    sheet: String,
-    header_row: u32,
-    unit: String,
-    projects: usize,
-    items: usize,
-    errors: Vec<RowIssue>,
-    warnings: Vec<RowIssue>,
-    summary: ImportSummary,
-    token: String,
-    confirmed: bool,
-}
-
-#[derive(Template)]
-#[template(path = "ledger_import.html")]
-struct ImportPage<'a> {
-    user: &'a User,
-    error: Option<String>,
-    result: Option<ImportView>,
-}
-
-fn may_import_or_403(user: &User) -> Result<(), PageError> {
-    not_read_only(user)?;
-    if !may_import(user.role) {
-        return Err(forbidden("无权导入台账：领导小组办公室可导入全旗台账，各部门可导入本部门立项的项目"));
-    }
-    Ok(())
-}
-
-pub async fn import_form(PageUser(user): PageUser) -> Result<Response, PageError> {
-    may_import_or_403(&user)?;
-    Ok(render(&ImportPage { user: &user, error: None, result: None }))
-}
-
-pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) -> Result<LedgerImport, OfficeError> {
-    let names = state.store.name_table(&user.region()).await.map_err(|e| {
-        tracing::error!(error = %e, "name table");
-        OfficeError::Io { detail: "系统暂时无法读取部门目录".into() }
-    })?;
-    let opts = ImportOptions { names, ..ImportOptions::default() };
-    let Some(place) = state.imports.try_enter() else {
-        return Err(OfficeError::Io { detail: "服务器正在处理其他台账导入，请稍后再试".into() });
-    };
-    let bytes = bytes.to_vec();
-    tokio::task::spawn_blocking(move || {
-        let _place = place;
-        read_ledger_bytes(&bytes, &opts)
-    })
-    .await
-    .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
-}
-
-fn import_failed(user: &User, message: String) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, render(&ImportPage { user, error: Some(message), result: None })).into_response()
-}
-
-pub async fn import_upload(
-    PageUser(user): PageUser,
-    State(state): State<SharedState>,
-    mut multipart: Multipart,
-) -> Result<Response, PageError> {
-    may_import_or_403(&user)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                let msg = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    "文件过大：网页上传上限为 20 MB，更大的台账请用命令行 qidi import ledger 导入".to_string()
-                } else {
-                    "上传不完整，请重新选择文件上传".to_string()
-                };
-                return Ok(import_failed(&user, msg));
-            }
-        };
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("台账.xlsx").chars().take(120).collect::<String>();
-            match field.bytes().await {
-                Ok(b) => file = Some((name, b.to_vec())),
-                Err(_) => {
-                    return Ok(import_failed(
-                        &user,
-                        "文件过大或上传中断：网页上传上限为 20 MB，更大的台账请用命令行导入".to_string(),
-                    ))
-                }
-            }
-        }
-    }
-    let Some((file_name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
-        return Ok(import_failed(&user, "请选择要导入的 Excel 文件".to_string()));
-    };
-    let mut import = match read_upload(&state, &user, &bytes).await {
-        Ok(i) => i,
-        Err(e) => return Ok(import_failed(&user, format!("无法读取“{file_name}”：{e}"))),
-    };
-    state.store.restrict_import(&user.region(), &user, &mut import).await?;
-    // The dry run: what would change, for the valid projects; nothing is kept.
-    let summary = state
-        .store
-        .import_ledger_with(&user.region(), &import, Some(&user), ImportMode { dry_run: true, skip_invalid: true })
-        .await?;
-    let token = match state.store.keep_ledger_upload(&user, &file_name, &bytes).await {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot keep the upload for confirmation");
-            return Ok(import_failed(&user, "系统暂时无法保存上传的文件，请稍后再试".to_string()));
-        }
-    };
-    let view = ImportView {
-        file_name,
-        sheet: import.sheet.clone(),
-        header_row: import.header_row,
-        unit: import.unit.clone().unwrap_or_default(),
-        projects: import.projects.len(),
-        items: import.item_count(),
-        errors: import.errors,
-        warnings: import.warnings,
-        summary,
-        token,
-        confirmed: false,
-    };
-    let status = if view.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, render(&ImportPage { user: &user, error: None, result: Some(view) })).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    token: String,
-    #[serde(default)]
-    skip_invalid: String,
-}
-
-pub async fn import_confirm(
-    PageUser(user): PageUser,
-    State(state): State<SharedState>,
-    Form(form): Form<ConfirmForm>,
-) -> Result<Response, PageError> {
-    may_import_or_403(&user)?;
-    // Tokens are ours (UUIDs); anything else was never issued.
-    if uuid::Uuid::parse_str(form.token.trim()).is_err() {
-        return Err(PageError::not_found());
-    }
-    let Some(upload) = state.store.ledger_upload(&user, &form.token).await? else {
-        return Ok(import_failed(&user, "上传的文件已过期（超过 24 小时未确认）或已导入，请重新上传".to_string()));
-    };
-    let bytes = upload.content;
-    let mut import = match read_upload(&state, &user, &bytes).await {
-        Ok(i) => i,
-        Err(e) => return Ok(import_failed(&user, e.to_string())),
-    };
-    state.store.restrict_import(&user.region(), &user, &mut import).await?;
-    let skip_invalid = !form.skip_invalid.is_empty();
-    if !import.errors.is_empty() && !skip_invalid {
-        return Ok(import_failed(
-            &user,
-            format!("台账有 {} 处错误，未导入任何内容：请改正后重新上传，或选择只导入无误的项目", import.errors.len()),
-        ));
-    }
-    let summary = state.store.import_upload(&user.region(), &import, &user, &form.token, skip_invalid).await?;
-    let view = ImportView {
-        file_name: upload.file_name,
-        sheet: import.sheet.clone(),
-        header_row: import.header_row,
-        unit: import.unit.clone().unwrap_or_default(),
-        projects: import.projects.len(),
-        items: import.item_count(),
-        errors: import.errors,
-        warnings: import.warnings,
-        summary,
-        token: String::new(),
-        confirmed: true,
-    };
-    Ok(render(&ImportPage { user: &user, error: None, result: Some(view) }))
 }
 
 // ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@
 
 use crate::auth::ApiUser;
 use crate::error::ApiError;
-use crate::ledger::{department_signer, read_only_refusal, read_upload, visible_department, MAX_LEDGER_UPLOAD};
+use crate::ledger::{department_signer, read_only_refusal, visible_department, MAX_LEDGER_UPLOAD};
+use crate::ledger_import::read_upload;
 use crate::SharedState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -91,6 +92,7 @@ pub async fn import(
         "items": report.items,
         "errors": report.errors,
         "warnings": report.warnings,
+        "unknown_names": report.unknown_names,
         "summary": summary,
     });
     Ok((status, Json(body)).into_response())

@@ -12,6 +12,7 @@ mod hotline;
 mod import_gate;
 mod ledger;
 mod ledger_api;
+mod ledger_import;
 mod messages;
 mod outside_approval;
 mod pages;

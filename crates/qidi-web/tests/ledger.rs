@@ -1357,3 +1357,125 @@ async fn the_demo_approvals_leave_the_demo_signatures_valid() {
     })
     .await;
 }
+
+/// A ledger whose names the catalogue does not know: a department written out with its
+/// league and banner in an unusual form, and an item type by a local name.
+fn unknown_name_rows() -> Vec<[&'static str; 15]> {
+    vec![
+        [
+            "1",
+            "20221525294401000701",
+            "正镶白旗光伏治沙项目",
+            "锡林能源有限公司",
+            "正镶白旗发展和改革委员会",
+            "2017.4.4",
+            "500",
+            "未开工",
+            "环评",
+            "锡林郭勒盟生态环境保护局正镶白旗分局",
+            "",
+            "王海",
+            "",
+            "待定",
+            "",
+        ],
+        ["", "", "", "", "", "", "", "", "规划条件核实", "正镶白旗自然资源局", "", "李娜", "", "2022年10月31日", ""],
+    ]
+}
+
+#[tokio::test]
+async fn the_office_maps_unknown_names_once_and_the_next_file_goes_through() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        let office = app.sign_in("office").await;
+        let rows = unknown_name_rows();
+        let res = upload(&app, &office, "names.xlsx", &xlsx(&rows)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("未识别的名称 2 个"), "{}", res.body);
+        assert!(res.body.contains("是否指：旗生态环境分局？"), "{}", res.body);
+        // The select offers the suggestion first.
+        let select = &res.body[res.body.find("name=\"target\"").unwrap()..];
+        let first = select.find("<option value=\"sthj\">").unwrap();
+        assert!(select[..first].matches("<option value=\"").count() == 1, "only the placeholder before sthj");
+        let token = hidden(&res.body, "token");
+        let dept = "锡林郭勒盟生态环境保护局正镶白旗分局";
+        let alias = |kind: &'static str, written: &'static str, target: &'static str| {
+            [("token", token.clone()), ("kind", kind.into()), ("written", written.into()), ("target", target.into())]
+        };
+        let post = |form: [(&'static str, String); 4]| {
+            let app = &app;
+            let office = office.clone();
+            async move {
+                let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_form("/ledger/import/aliases", Some(&office), &f).await
+            }
+        };
+
+        // Someone other than the office may not map names.
+        let fgw = app.sign_in("fgw_handler").await;
+        let f = alias("department", dept, "sthj");
+        let fv: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.post_form("/ledger/import/aliases", Some(&fgw), &fv).await.status, StatusCode::FORBIDDEN);
+
+        // No choice made: said so, nothing saved.
+        let res = post(alias("department", dept, "")).await;
+        assert!(res.body.contains("请选择要对应的部门"), "{}", res.body);
+
+        // The department: saved, and the file checked again; the item type is left.
+        let res = post(alias("department", dept, "sthj")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("未识别的名称 1 个"), "{}", res.body);
+        assert!(res.body.contains("规划条件核实"));
+        // The same name again is a duplicate; a retired department takes no alias.
+        let res = post(alias("department", dept, "zrzy")).await;
+        assert!(
+            res.body.contains(&format!("“{dept}”已是部门“旗生态环境分局”的名称或别名，不能重复添加")),
+            "{}",
+            res.body
+        );
+        sqlx::query("UPDATE departments SET retired_at = '2026-01-01T00:00:00+08:00' WHERE code = 'nmj'")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let res = post(alias("department", "牧业局", "nmj")).await;
+        assert!(res.body.contains("部门“旗农牧局”已撤销，不能把别名对应到已撤销的部门"), "{}", res.body);
+        assert!(!res.body.contains("<option value=\"nmj\">"), "a retired department is not offered");
+
+        // The item type: now the file is clean.
+        let res = post(alias("item_type", "规划条件核实", "land_pre_review")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(!res.body.contains("未识别的名称"), "{}", res.body);
+        assert!(res.body.contains("“待定”"), "the deadline not yet set is a warning: {}", res.body);
+        let saved = app.store.saved_aliases(&banner()).await.unwrap();
+        assert_eq!(saved.len(), 2);
+        let events: Vec<_> =
+            app.store.recent_events(100).await.unwrap().into_iter().filter(|e| e.action == "name_alias.add").collect();
+        assert_eq!(events.len(), 2);
+
+        let res = app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(counts(&app).await, (1, 2, 1));
+        let row = sqlx::query(
+            "SELECT p.code, p.initiated_on, p.initiated_year, d.code, i.due_on FROM projects p
+             JOIN pending_items i ON i.project_id = p.id JOIN departments d ON d.id = i.handling_department_id
+             JOIN item_types t ON t.id = i.item_type_id WHERE t.code = 'eia'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(row.get::<String, _>(0), "2022-152529-44-01-000701", "normalised code");
+        assert_eq!(row.get::<Option<String>, _>(1).as_deref(), Some("2017-04-04"));
+        assert_eq!(row.get::<Option<i64>, _>(2), Some(2017));
+        assert_eq!(row.get::<String, _>(3), "sthj");
+        assert_eq!(row.get::<Option<String>, _>(4), None, "no date yet: none stored");
+
+        // The next file with the same names goes through at once, on the web and as read
+        // for the CLI.
+        let mut next = unknown_name_rows();
+        next[0][1] = "2022-152529-44-01-000702";
+        let res = upload(&app, &office, "next.xlsx", &xlsx(&next)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(read(&app, &next).await.errors.is_empty());
+    })
+    .await;
+}
