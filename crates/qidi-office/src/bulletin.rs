@@ -39,7 +39,7 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
         row += 1;
     }
     sheet.write_string(row, 0, &b.issuing_body).map_err(xlsx_err)?;
-    sheet.write_string(row + 1, 0, date_zh(b)).map_err(xlsx_err)?;
+    sheet.write_string(row + 1, 0, date_zh(b.issued_on)).map_err(xlsx_err)?;
 
     let sheet = wb.add_worksheet().set_name("超期事项").map_err(xlsx_err)?;
     header(sheet, &["序号", "项目代码", "项目名称", "审批事项", "办理部门", "时限", "办结日期", "超期工作日"], &bold)?;
@@ -120,9 +120,9 @@ fn listed_sheet(sheet: &mut Worksheet, facts: &[ListedFact], bold: &Format) -> R
 }
 
 /// 2026年5月6日
-fn date_zh(b: &Bulletin) -> String {
+pub fn date_zh(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    format!("{}年{}月{}日", b.issued_on.year(), b.issued_on.month(), b.issued_on.day())
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// Font sizes in half-points: 2号 = 22 pt, 3号 = 16 pt, 初号 = 42 pt.
@@ -140,6 +140,31 @@ fn run(text: &str, font: &str, size: usize) -> Run {
 
 /// The bulletin as an editable Word document in the official layout.
 pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
+    official_docx(&Official {
+        issuing_body: &b.issuing_body,
+        document_number: &b.document_number,
+        title: &b.title,
+        main_recipients: &b.main_recipients,
+        paragraphs: &b.paragraphs(),
+        date: &date_zh(b.issued_on),
+    })
+}
+
+/// A document in the official layout (GB/T 9704): the issuing body's red mark, the
+/// number, the red line, the title, the main recipients, the body (headings 一、二、…
+/// in 黑体), the issuing body and the date. Shared by bulletins and look-back summaries.
+pub struct Official<'a> {
+    pub issuing_body: &'a str,
+    /// Empty for a document without a number.
+    pub document_number: &'a str,
+    pub title: &'a str,
+    pub main_recipients: &'a [String],
+    pub paragraphs: &'a [String],
+    /// 2026年5月6日.
+    pub date: &'a str,
+}
+
+pub fn official_docx(o: &Official<'_>) -> Result<Vec<u8>, OfficeError> {
     // A4 in twips; margins 37/35/28/26 mm as GB/T 9704 sets them (1 mm = 56.7 twips).
     let mut doc = Docx::new()
         .page_size(11906, 16838)
@@ -149,10 +174,10 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
         .add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
-                .add_run(run(&b.issuing_body, "方正小标宋简体", SIZE_MARK).color("FF0000")),
+                .add_run(run(o.issuing_body, "方正小标宋简体", SIZE_MARK).color("FF0000")),
         )
         .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
-            &b.document_number,
+            o.document_number,
             "仿宋_GB2312",
             SIZE_3,
         )))
@@ -162,28 +187,28 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
                 .align(AlignmentType::Center)
                 .add_run(run(&"━".repeat(24), "仿宋_GB2312", SIZE_3).color("FF0000")),
         )
-        .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(&b.title, "方正小标宋简体", SIZE_2)))
+        .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(o.title, "方正小标宋简体", SIZE_2)))
         .add_paragraph(Paragraph::new().line_spacing(body_spacing.clone()).add_run(run(
-            &format!("{}：", b.main_recipients.join("、")),
+            &format!("{}：", o.main_recipients.join("、")),
             "仿宋_GB2312",
             SIZE_3,
         )));
-    for p in b.paragraphs() {
+    for p in o.paragraphs {
         // Section headings (一、二、…) in 黑体, the rest in 仿宋.
         let heading =
             p.chars().nth(1) == Some('、') && "一二三四五六七八九十".contains(p.chars().next().unwrap_or(' '));
         let font = if heading { "黑体" } else { "仿宋_GB2312" };
         doc = doc.add_paragraph(
-            Paragraph::new().line_spacing(body_spacing.clone()).first_line_chars(200).add_run(run(&p, font, SIZE_3)),
+            Paragraph::new().line_spacing(body_spacing.clone()).first_line_chars(200).add_run(run(p, font, SIZE_3)),
         );
     }
     doc = doc
         .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
-            &b.issuing_body,
+            o.issuing_body,
             "仿宋_GB2312",
             SIZE_3,
         )))
-        .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(&date_zh(b), "仿宋_GB2312", SIZE_3)));
+        .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(o.date, "仿宋_GB2312", SIZE_3)));
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| OfficeError::Write { detail: e.to_string() })?;
     Ok(buf.into_inner())

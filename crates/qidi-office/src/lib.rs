@@ -17,11 +17,13 @@ mod error;
 mod export;
 mod headers;
 mod import;
+mod lookback;
 mod merges;
 mod names;
 mod safety;
 
-pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs};
+pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs, official_docx, Official};
+pub use lookback::{lookback_docx, lookback_xlsx};
 pub use error::OfficeError;
 pub use export::{
     write_ledger, write_ledger_to, ExportItem, ExportProject, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET,

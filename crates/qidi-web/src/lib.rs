@@ -4,6 +4,7 @@
 //! user's scope allows, and render. Rules live in `qidi-core`.
 
 mod api;
+mod assessment;
 mod auth;
 mod bulletins;
 mod calendar;
@@ -11,6 +12,7 @@ mod error;
 mod hotline;
 mod ledger;
 mod ledger_api;
+mod lookback;
 mod messages;
 mod outside_approval;
 mod pages;
@@ -87,6 +89,8 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: Throt
         .merge(messages::routes())
         .merge(bulletins::routes())
         .merge(hotline::routes())
+        .merge(assessment::routes())
+        .merge(lookback::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
