@@ -165,13 +165,15 @@ pub enum ClockGroup {
 }
 
 impl ClockGroup {
-    /// From `clock_records.kind`.
-    pub fn of_kind(kind: &str) -> Option<ClockGroup> {
+    /// From `clock_records.kind` and `ended_by`: a review or extension clock counts as
+    /// a decision only when a decision ended it (not a late return after a deemed
+    /// acceptance, nor a withdrawal).
+    pub fn of(kind: &str, ended_by: &str) -> Option<ClockGroup> {
         match kind {
             "notice_due" => Some(ClockGroup::Notice),
             "initial_review" => Some(ClockGroup::InitialReview),
             "forward" => Some(ClockGroup::Forward),
-            "review" | "extension" => Some(ClockGroup::Decision),
+            "review" | "extension" if matches!(ended_by, "approve" | "refuse") => Some(ClockGroup::Decision),
             _ => None,
         }
     }
@@ -183,6 +185,8 @@ pub struct EndedClock {
     pub department_code: String,
     /// `clock_records.kind`.
     pub kind: String,
+    /// The step that ended it (`approve`, `return`, …).
+    pub ended_by: String,
     /// `on_time`, `late`, `deemed`.
     pub outcome: String,
     pub item_type: String,
@@ -512,7 +516,8 @@ fn score_department(profile: &Profile, facts: &Facts, d: &DepartmentRef) -> Depa
         (ClockGroup::Forward, "forward", "转报按时率", profile.forward_weight),
         (ClockGroup::Decision, "decision", "承诺时限内办结率", profile.decision_weight),
     ] {
-        let of: Vec<&&EndedClock> = clocks.iter().filter(|c| ClockGroup::of_kind(&c.kind) == Some(group)).collect();
+        let of: Vec<&&EndedClock> =
+            clocks.iter().filter(|c| ClockGroup::of(&c.kind, &c.ended_by) == Some(group)).collect();
         let on_time = of.iter().filter(|c| c.outcome == "on_time").count() as u64;
         let total = of.len() as u64;
         let (value, contribution) = if total == 0 {
@@ -606,7 +611,7 @@ fn score_department(profile: &Profile, facts: &Facts, d: &DepartmentRef) -> Depa
 
     // Average working days per item type, over the decision clocks that ended.
     let mut days: BTreeMap<&str, (u32, i64)> = BTreeMap::new();
-    for c in clocks.iter().filter(|c| ClockGroup::of_kind(&c.kind) == Some(ClockGroup::Decision)) {
+    for c in clocks.iter().filter(|c| ClockGroup::of(&c.kind, &c.ended_by) == Some(ClockGroup::Decision)) {
         let e = days.entry(c.item_type.as_str()).or_default();
         e.0 += 1;
         e.1 += c.days_used;
@@ -680,6 +685,7 @@ mod tests {
         EndedClock {
             department_code: d.into(),
             kind: kind.into(),
+            ended_by: if kind == "review" || kind == "extension" { "approve".into() } else { "accept".into() },
             outcome: outcome.into(),
             item_type: "环评".into(),
             days_used: days,

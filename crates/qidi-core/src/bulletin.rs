@@ -162,7 +162,12 @@ pub fn bulletin_items(calendar: &WorkCalendar, month: Month, facts: &[ClockFact]
 }
 
 /// As [`bulletin_items`], for any span `first..=last` (the assessment's periods).
-pub fn items_between(calendar: &WorkCalendar, first: NaiveDate, end: NaiveDate, facts: &[ClockFact]) -> Vec<BulletinItem> {
+pub fn items_between(
+    calendar: &WorkCalendar,
+    first: NaiveDate,
+    end: NaiveDate,
+    facts: &[ClockFact],
+) -> Vec<BulletinItem> {
     let mut items: Vec<BulletinItem> = facts
         .iter()
         .filter(|f| match f.ended_on {

@@ -236,11 +236,19 @@ pub fn summarize(items: &[ReviewedItem], today: NaiveDate) -> Summary {
 }
 
 /// The summary's paragraphs for the Word document (headings 一、二、…).
-pub fn summary_paragraphs(title: &str, rule: &str, sample: Option<Sample>, s: &Summary, items: &[ReviewedItem]) -> Vec<String> {
+pub fn summary_paragraphs(
+    title: &str,
+    rule: &str,
+    sample: Option<Sample>,
+    s: &Summary,
+    items: &[ReviewedItem],
+) -> Vec<String> {
     let mut p = vec![
         "一、检查范围".to_string(),
         match sample {
-            Some(Sample { size, seed }) => format!("按“{rule}”选取，随机抽取 {size} 件（随机种子 {seed}，可复现），实际检查 {} 件。", s.items),
+            Some(Sample { size, seed }) => {
+                format!("按“{rule}”选取，随机抽取 {size} 件（随机种子 {seed}，可复现），实际检查 {} 件。", s.items)
+            }
             None => format!("按“{rule}”选取，共检查 {} 件。", s.items),
         },
         "二、检查结果".to_string(),

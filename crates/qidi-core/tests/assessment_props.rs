@@ -35,6 +35,7 @@ fn facts() -> impl Strategy<Value = Facts> {
             .map(|(d, k, o, days, l)| EndedClock {
                 department_code: d,
                 kind: k.into(),
+                ended_by: if days % 3 == 0 { "return".into() } else { "approve".into() },
                 outcome: o.into(),
                 item_type: if days % 2 == 0 { "环评".into() } else { "土地预审".into() },
                 days_used: days,
@@ -57,9 +58,23 @@ fn facts() -> impl Strategy<Value = Facts> {
         0..6,
     );
     (clocks, counted(), counted(), counted(), counted(), counted(), ratings, counted(), counted(), entries).prop_map(
-        |(ended_clocks, breaches, deemed, overdue, complaints, substantiated, ratings, late_reports, online, entries)| {
+        |(
+            ended_clocks,
+            breaches,
+            deemed,
+            overdue,
+            complaints,
+            substantiated,
+            ratings,
+            late_reports,
+            online,
+            entries,
+        )| {
             Facts {
-                departments: DEPTS.iter().map(|d| DepartmentRef { code: d.to_string(), name: d.to_uppercase() }).collect(),
+                departments: DEPTS
+                    .iter()
+                    .map(|d| DepartmentRef { code: d.to_string(), name: d.to_uppercase() })
+                    .collect(),
                 ended_clocks,
                 breaches,
                 deemed,

@@ -203,11 +203,7 @@ pub fn official_docx(o: &Official<'_>) -> Result<Vec<u8>, OfficeError> {
         );
     }
     doc = doc
-        .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
-            o.issuing_body,
-            "仿宋_GB2312",
-            SIZE_3,
-        )))
+        .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(o.issuing_body, "仿宋_GB2312", SIZE_3)))
         .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(o.date, "仿宋_GB2312", SIZE_3)));
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| OfficeError::Write { detail: e.to_string() })?;

@@ -23,7 +23,6 @@ mod names;
 mod safety;
 
 pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs, official_docx, Official};
-pub use lookback::{lookback_docx, lookback_xlsx};
 pub use error::OfficeError;
 pub use export::{
     write_ledger, write_ledger_to, ExportItem, ExportProject, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET,
@@ -33,5 +32,6 @@ pub use headers::{normalise_header, Field, HeaderMap};
 pub use import::{
     read_ledger, read_ledger_bytes, ImportOptions, ImportReport, ImportedItem, ImportedProject, LedgerImport, RowIssue,
 };
+pub use lookback::{lookback_docx, lookback_xlsx};
 pub use names::NameTable;
 pub use safety::ArchiveLimits;

@@ -36,7 +36,9 @@ pub fn lookback_xlsx(r: &Report) -> Result<Vec<u8>, OfficeError> {
         sheet.write_number(row, 1, f64::from(*v)).map_err(xlsx_err)?;
     }
     let sheet = wb.add_worksheet().set_name("检查清单").map_err(xlsx_err)?;
-    for (c, h) in ["序号", "检查对象", "部门", "结论", "问题", "整改要求", "整改期限", "整改完成", "灯"].iter().enumerate() {
+    for (c, h) in
+        ["序号", "检查对象", "部门", "结论", "问题", "整改要求", "整改期限", "整改完成", "灯"].iter().enumerate()
+    {
         sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
     }
     for (n, i) in r.items.iter().enumerate() {

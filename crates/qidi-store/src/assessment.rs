@@ -120,13 +120,16 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let conn: &mut AnyConnection = &mut conn;
         let mut facts = Facts {
-            departments: departments.iter().map(|d| DepartmentRef { code: d.code.clone(), name: d.name.clone() }).collect(),
+            departments: departments
+                .iter()
+                .map(|d| DepartmentRef { code: d.code.clone(), name: d.name.clone() })
+                .collect(),
             ..Default::default()
         };
 
         // Clocks that ended in the period, with their outcome and days used.
         let rows = sqlx::query(
-            "SELECT d.code, r.kind, r.outcome, t.name, r.days_used, a.id, p.code, r.ended_on
+            "SELECT d.code, r.kind, r.outcome, t.name, r.days_used, a.id, p.code, r.ended_on, r.ended_by
              FROM clock_records r JOIN applications a ON a.id = r.application_id
                   JOIN pending_items i ON i.id = r.pending_item_id JOIN item_types t ON t.id = i.item_type_id
                   JOIN projects p ON p.id = a.project_id JOIN departments d ON d.id = r.handling_department_id
@@ -142,10 +145,16 @@ impl Store {
             facts.ended_clocks.push(EndedClock {
                 department_code: row.get(0),
                 link: Link {
-                    label: format!("{} {} {kind} {outcome}（{}）", row.get::<String, _>(6), item_type, row.get::<String, _>(7)),
+                    label: format!(
+                        "{} {} {kind} {outcome}（{}）",
+                        row.get::<String, _>(6),
+                        item_type,
+                        row.get::<String, _>(7)
+                    ),
                     href: format!("/applications/{}", row.get::<String, _>(5)),
                 },
                 kind,
+                ended_by: row.get(8),
                 outcome,
                 item_type,
                 days_used: row.get(4),
@@ -295,7 +304,11 @@ impl Store {
             facts.entries.push(EntryFact {
                 department_code: row.get(0),
                 link: Link {
-                    label: format!("{by} 评 {} 分（{}）", qidi_core::assessment::centi_text(row.get(2)), row.get::<String, _>(5)),
+                    label: format!(
+                        "{by} 评 {} 分（{}）",
+                        qidi_core::assessment::centi_text(row.get(2)),
+                        row.get::<String, _>(5)
+                    ),
                     href: format!("/assessment/entries#{}", row.get::<String, _>(4)),
                 },
                 by_department: by,
@@ -338,16 +351,22 @@ impl Store {
         }
     }
 
-    pub async fn assessment_profile_version(&self, region: &RegionCode, version: i64) -> Result<StoredProfile, StoreError> {
+    pub async fn assessment_profile_version(
+        &self,
+        region: &RegionCode,
+        version: i64,
+    ) -> Result<StoredProfile, StoreError> {
         if version == 0 {
             return Ok(StoredProfile { version: 0, profile: Profile::default(), created_at: None });
         }
-        let row = sqlx::query("SELECT version, content, created_at FROM assessment_profiles WHERE region_code = $1 AND version = $2")
-            .bind(region.as_str())
-            .bind(version)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("考核方案第 {version} 版不存在")))?;
+        let row = sqlx::query(
+            "SELECT version, content, created_at FROM assessment_profiles WHERE region_code = $1 AND version = $2",
+        )
+        .bind(region.as_str())
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("考核方案第 {version} 版不存在")))?;
         profile_from_row(&row)
     }
 
@@ -418,7 +437,9 @@ impl Store {
                 .ok_or_else(|| StoreError::Invalid(format!("被评价部门“{}”不存在", entry.department.trim())))?;
         check_entry(user.role, own, user.department_id.as_deref(), &assessed, entry.score, entry.comment).map_err(
             |e| match e {
-                qidi_core::assessment::AssessmentError::BadEntry(m) if m.starts_with("只有") => StoreError::Forbidden(m),
+                qidi_core::assessment::AssessmentError::BadEntry(m) if m.starts_with("只有") => {
+                    StoreError::Forbidden(m)
+                }
                 other => StoreError::Invalid(other.to_string()),
             },
         )?;
@@ -474,11 +495,7 @@ impl Store {
 
     /// Entries of the period: all of them for the office, the leader and inspectors;
     /// a department sees those it made and those about it.
-    pub async fn assessment_entries(
-        &self,
-        user: &User,
-        period: &Period,
-    ) -> Result<Vec<EntryRow>, StoreError> {
+    pub async fn assessment_entries(&self, user: &User, period: &Period) -> Result<Vec<EntryRow>, StoreError> {
         let all = qidi_core::assessment::may_see_all(user.role);
         let rows = sqlx::query(
             "SELECT e.id, d.name, b.name, e.assessed_on, e.score, e.comment, p.code FROM assessment_entries e

@@ -134,12 +134,8 @@ pub(crate) async fn listed(
          WHERE r.region_code = $1 AND r.ended_on >= $2 AND r.ended_on <= $3 AND {sql_where}
          ORDER BY r.ended_on, p.code"
     );
-    let rows = sqlx::query(&sql)
-        .bind(region)
-        .bind(first.to_string())
-        .bind(last.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query(&sql).bind(region).bind(first.to_string()).bind(last.to_string()).fetch_all(&mut *conn).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -179,12 +175,8 @@ pub(crate) async fn notice_breaches(
            AND (n.after_limit = TRUE OR n.breaks_one_time = TRUE)
          ORDER BY n.issued_on, n.document_number"
     );
-    let rows = sqlx::query(&sql)
-        .bind(region)
-        .bind(first.to_string())
-        .bind(last.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query(&sql).bind(region).bind(first.to_string()).bind(last.to_string()).fetch_all(&mut *conn).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {

@@ -68,7 +68,8 @@ fn date(r: &sqlx::any::AnyRow, i: usize) -> Option<NaiveDate> {
     r.get::<Option<String>, _>(i).and_then(|s| s.parse().ok())
 }
 
-const CLOSED_APPLICATIONS: &str = "SELECT 'application', a.id, d.code, p.code || ' ' || p.name || ' ' || t.name, a.state
+const CLOSED_APPLICATIONS: &str =
+    "SELECT 'application', a.id, d.code, p.code || ' ' || p.name || ' ' || t.name, a.state
      FROM applications a JOIN pending_items i ON i.id = a.pending_item_id JOIN projects p ON p.id = a.project_id
           JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
      WHERE a.region_code = $1 AND a.closed_at IS NOT NULL";
@@ -105,7 +106,8 @@ async fn candidates(conn: &mut AnyConnection, region: &str, rule: &Rule) -> Resu
         .iter()
         .map(|r| {
             let (kind, id): (String, String) = (r.get(0), r.get(1));
-            let link = if kind == "application" { format!("/applications/{id}") } else { "/ledger/removals".to_string() };
+            let link =
+                if kind == "application" { format!("/applications/{id}") } else { "/ledger/removals".to_string() };
             Candidate { object_type: kind, object_id: id, department_code: r.get(2), label: r.get(3), link }
         })
         .collect())
@@ -129,9 +131,12 @@ impl Store {
             return Err(StoreError::Invalid("回头看名称不能为空".into()));
         }
         if let Rule::DepartmentItems { department_code } = rule {
-            self.department_id(&qidi_core::RegionCode::parse(&user.region_code).map_err(|e| StoreError::Invalid(e.to_string()))?, department_code)
-                .await
-                .map_err(|_| StoreError::Invalid(format!("部门“{department_code}”不存在")))?;
+            self.department_id(
+                &qidi_core::RegionCode::parse(&user.region_code).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                department_code,
+            )
+            .await
+            .map_err(|_| StoreError::Invalid(format!("部门“{department_code}”不存在")))?;
         }
         let sample = sample_size.map(|size| Sample { size, seed: seed.unwrap_or_else(rand::random) });
         let today = crate::today();
@@ -174,7 +179,12 @@ impl Store {
         }
         append(
             &mut tx,
-            &event(user, "lookback.open", &id, serde_json::json!({ "rule": rule, "sample": sample, "items": chosen.len() })),
+            &event(
+                user,
+                "lookback.open",
+                &id,
+                serde_json::json!({ "rule": rule, "sample": sample, "items": chosen.len() }),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -224,7 +234,9 @@ impl Store {
             .iter()
             .map(|r| {
                 let clock = match (date(r, 9), date(r, 10), date(r, 11)) {
-                    (Some(started_on), Some(due_on), Some(warn_on)) => Some(CorrectionClock { started_on, due_on, warn_on }),
+                    (Some(started_on), Some(due_on), Some(warn_on)) => {
+                        Some(CorrectionClock { started_on, due_on, warn_on })
+                    }
                     _ => None,
                 };
                 let corrected_on = date(r, 12);
@@ -250,14 +262,20 @@ impl Store {
     }
 
     /// Record a finding on one item of an open review (the office's reviewers).
-    pub async fn record_lookback_finding(&self, user: &User, review_id: &str, f: &NewFinding<'_>) -> Result<(), StoreError> {
+    pub async fn record_lookback_finding(
+        &self,
+        user: &User,
+        review_id: &str,
+        f: &NewFinding<'_>,
+    ) -> Result<(), StoreError> {
         if !may_run(user.role) {
             return Err(StoreError::Forbidden("只有领导小组办公室的检查人员可以记录检查结论".into()));
         }
         let today = crate::today();
         let calendar = self.work_calendar().await?;
-        let clock = check_finding(&calendar, &LightPolicy::default(), f.finding, f.note, f.correction, f.deadline, today)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let clock =
+            check_finding(&calendar, &LightPolicy::default(), f.finding, f.note, f.correction, f.deadline, today)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
         let n = sqlx::query(
@@ -331,7 +349,12 @@ impl Store {
         }
         append(
             &mut tx,
-            &event(user, "lookback.corrected", review_id, serde_json::json!({ "object_type": object_type, "object_id": object_id, "note": note.trim() })),
+            &event(
+                user,
+                "lookback.corrected",
+                review_id,
+                serde_json::json!({ "object_type": object_type, "object_id": object_id, "note": note.trim() }),
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -42,7 +42,9 @@ fn rule(kind: &str, department: &str) -> Result<Rule, String> {
         "all_removals" => Ok(Rule::AllRemovals),
         "late_approvals" => Ok(Rule::LateApprovals),
         "all_closed" => Ok(Rule::AllClosed),
-        other => Err(format!("选取规则“{other}”无效：应为 department_items、all_removals、late_approvals 或 all_closed")),
+        other => {
+            Err(format!("选取规则“{other}”无效：应为 department_items、all_removals、late_approvals 或 all_closed"))
+        }
     }
 }
 

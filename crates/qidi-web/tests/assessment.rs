@@ -55,9 +55,9 @@ async fn departments_see_their_own_and_the_office_edits_the_profile() {
         // The office sees every department; a department only itself.
         let page = app.get(&format!("/assessment?period={last}"), Some(&office)).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("旗自然资源局") && page.body.contains("旗生态环境局"), "{}", page.body);
+        assert!(page.body.contains("旗自然资源局") && page.body.contains("旗生态环境分局"), "{}", page.body);
         let own = app.get(&format!("/assessment?period={last}"), Some(&zrzy)).await;
-        assert!(own.body.contains("旗自然资源局") && !own.body.contains("旗生态环境局"), "{}", own.body);
+        assert!(own.body.contains("旗自然资源局") && !own.body.contains("旗生态环境分局"), "{}", own.body);
         let api = app.get(&format!("/api/v1/assessment?period={last}"), Some(&zrzy)).await.json();
         assert_eq!(api["assessment"]["departments"].as_array().unwrap().len(), 1);
         let all = app.get(&format!("/api/v1/assessment?period={last}"), Some(&insp)).await.json();
@@ -76,10 +76,7 @@ async fn departments_see_their_own_and_the_office_edits_the_profile() {
         assert_eq!(app.post_form("/assessment/profile", Some(&insp), &[]).await.status, StatusCode::NOT_FOUND);
         let profile = app.get("/api/v1/assessment/profile", Some(&office)).await.json();
         let mut p = profile["profile"].clone();
-        assert_eq!(
-            app.post_json("/api/v1/assessment/profile", Some(&insp), &p).await.status,
-            StatusCode::FORBIDDEN
-        );
+        assert_eq!(app.post_json("/api/v1/assessment/profile", Some(&insp), &p).await.status, StatusCode::FORBIDDEN);
         let mut form: Vec<(String, String)> = qidi_core::assessment::FIELDS
             .iter()
             .map(|(k, _)| (k.to_string(), qidi_core::assessment::centi_text(p[*k].as_i64().unwrap())))
@@ -133,11 +130,19 @@ async fn departments_see_their_own_and_the_office_edits_the_profile() {
             .await;
         assert!(res.body.contains("评分应在 0 到 100 之间"), "{}", res.body);
         let res = app
-            .post_json("/api/v1/assessment/entries", Some(&zrzy), &json!({"department": "sthj", "score": 90, "comment": "好"}))
+            .post_json(
+                "/api/v1/assessment/entries",
+                Some(&zrzy),
+                &json!({"department": "sthj", "score": 90, "comment": "好"}),
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
         let res = app
-            .post_json("/api/v1/assessment/entries", Some(&fgw), &json!({"department": "sthj", "score": 90, "comment": "好"}))
+            .post_json(
+                "/api/v1/assessment/entries",
+                Some(&fgw),
+                &json!({"department": "sthj", "score": 90, "comment": "好"}),
+            )
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     })

@@ -31,7 +31,10 @@ pub async fn assessment(
     Ok(Json(r))
 }
 
-pub async fn profile(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<StoredProfile>, ApiError> {
+pub async fn profile(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<StoredProfile>, ApiError> {
     if !may_read(&user) {
         return Err(ApiError::not_found());
     }

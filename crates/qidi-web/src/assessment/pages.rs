@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use qidi_core::assessment::{centi_text, parse_centi, may_edit_profile, DepartmentScore, Period, Profile, FIELDS};
+use qidi_core::assessment::{centi_text, may_edit_profile, parse_centi, DepartmentScore, Period, Profile, FIELDS};
 use qidi_core::Role;
 use qidi_store::assessment::{EntryRow, NewEntry};
 use qidi_store::baseline::DepartmentRef;
@@ -126,7 +126,8 @@ pub async fn department(
     }
     let p: Period = period(&state.store, &user, q.period.as_deref()).await?;
     let r = state.store.assessment(&user.region(), &p, q.profile, qidi_store::today()).await?;
-    let s = r.assessment.departments.into_iter().find(|d| d.department_code == code).ok_or_else(PageError::not_found)?;
+    let s =
+        r.assessment.departments.into_iter().find(|d| d.department_code == code).ok_or_else(PageError::not_found)?;
     Ok(render(&DepartmentPage {
         user: &user,
         key: p.key(),
@@ -252,16 +253,7 @@ async fn entries_page(
         })
         .collect();
     let departments = departments.into_iter().filter(|d| Some(&d.id) != user.department_id.as_ref()).collect();
-    Ok(render(&EntriesPage {
-        user,
-        key: p.key(),
-        label: p.label_zh(),
-        entries,
-        departments,
-        may_enter,
-        error,
-        form,
-    }))
+    Ok(render(&EntriesPage { user, key: p.key(), label: p.label_zh(), entries, departments, may_enter, error, form }))
 }
 
 pub async fn entries(
@@ -288,8 +280,12 @@ pub async fn add_entry(
         }
     };
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
-    let entry =
-        NewEntry { department: get("department"), score, comment: get("comment"), project_code: Some(get("project_code")) };
+    let entry = NewEntry {
+        department: get("department"),
+        score,
+        comment: get("comment"),
+        project_code: Some(get("project_code")),
+    };
     match state.store.record_assessment_entry(&user, &entry).await {
         Ok(_) => {
             let month = qidi_core::bulletin::Month::of(qidi_store::today());

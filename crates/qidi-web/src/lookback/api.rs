@@ -103,4 +103,3 @@ pub async fn close(
     state.store.close_lookback(&user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

@@ -48,7 +48,8 @@ pub async fn open(
         return Err(PageError::not_found());
     }
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
-    let parsed = rule(get("rule"), get("department")).and_then(|r| numbers(get("sample_size"), get("seed")).map(|n| (r, n)));
+    let parsed =
+        rule(get("rule"), get("department")).and_then(|r| numbers(get("sample_size"), get("seed")).map(|n| (r, n)));
     let (r, (size, seed)) = match parsed {
         Ok(x) => x,
         Err(m) => return list_page(&state, &user, Some(m)).await,
