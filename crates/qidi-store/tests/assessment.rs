@@ -237,9 +237,7 @@ async fn a_month_of_history_is_assessed_term_by_term_and_recomputes_equal() {
 
         // The office edits the profile: online worth nothing, a substantiated complaint
         // 10 points. 自然资源局 loses 10 (online) and 5 more (the complaint).
-        let mut p = Profile::default();
-        p.online_weight = 0;
-        p.substantiated_deduction = 1000;
+        let mut p = Profile { online_weight: 0, substantiated_deduction: 1000, ..Profile::default() };
         assert!(matches!(store.save_assessment_profile(&w.fgw, &p).await, Err(StoreError::Forbidden(_))));
         let v = store.save_assessment_profile(&w.office, &p).await.unwrap();
         assert_eq!(v, 1);
