@@ -158,12 +158,21 @@ pub struct BulletinItem {
 /// Which facts belong in the month's list: clocks still running past their due date at
 /// the month's end, and clocks whose end closed the item late during the month.
 pub fn bulletin_items(calendar: &WorkCalendar, month: Month, facts: &[ClockFact]) -> Vec<BulletinItem> {
-    let end = month.last_day();
+    items_between(calendar, month.first_day(), month.last_day(), facts)
+}
+
+/// As [`bulletin_items`], for any span `first..=last` (the assessment's periods).
+pub fn items_between(
+    calendar: &WorkCalendar,
+    first: NaiveDate,
+    end: NaiveDate,
+    facts: &[ClockFact],
+) -> Vec<BulletinItem> {
     let mut items: Vec<BulletinItem> = facts
         .iter()
         .filter(|f| match f.ended_on {
             None => f.due_on < end,
-            Some(on) => f.closed_item && month.contains(on) && on > f.due_on,
+            Some(on) => f.closed_item && first <= on && on <= end && on > f.due_on,
         })
         .map(|f| BulletinItem {
             project_code: f.project_code.clone(),
@@ -173,7 +182,7 @@ pub fn bulletin_items(calendar: &WorkCalendar, month: Month, facts: &[ClockFact]
             clock: f.clock.clone(),
             due_on: f.due_on,
             closed_on: f.ended_on,
-            overdue_working_days: overdue_working_days(calendar, f.due_on, f.ended_on, month),
+            overdue_working_days: calendar.working_days_between(f.due_on, f.ended_on.unwrap_or(end)).max(0),
             link: f.link.clone(),
         })
         .collect();

@@ -3,6 +3,7 @@
 //! The store remembers and the web translates; every decision is made here so
 //! that it has one home and one set of tests.
 
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod bulletin;
@@ -12,6 +13,7 @@ pub mod deadline;
 pub mod hotline;
 pub mod ledger;
 pub mod light;
+pub mod lookback;
 pub mod message;
 pub mod official;
 pub mod names;

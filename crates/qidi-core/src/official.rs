@@ -4,6 +4,7 @@
 //! words are the same in every format.
 
 use crate::bulletin::Bulletin;
+use crate::lookback::Report;
 use chrono::{Datelike, NaiveDate};
 
 /// One block of the body.
@@ -79,6 +80,21 @@ impl From<&Bulletin> for OfficialDocument {
             body: b.paragraphs().into_iter().map(Block::classify).collect(),
             signature: b.issuing_body.clone(),
             date: b.issued_on,
+        }
+    }
+}
+
+/// A look-back review's summary: a report to the leading group, without a number.
+impl From<&Report> for OfficialDocument {
+    fn from(r: &Report) -> Self {
+        OfficialDocument {
+            issuing_body: r.issuing_body.clone(),
+            document_number: String::new(),
+            title: format!("关于{}情况的报告", r.title),
+            main_recipients: vec!["领导小组".into()],
+            body: r.paragraphs().into_iter().map(Block::classify).collect(),
+            signature: r.issuing_body.clone(),
+            date: r.made_on,
         }
     }
 }

@@ -17,6 +17,7 @@ mod error;
 mod export;
 mod headers;
 mod import;
+mod lookback;
 mod merges;
 mod safety;
 
@@ -31,6 +32,7 @@ pub use import::{
     read_ledger, read_ledger_bytes, ImportOptions, ImportReport, ImportedItem, ImportedProject, LedgerImport, RowIssue,
     UnknownName,
 };
+pub use lookback::{lookback_docx, lookback_xlsx};
 /// Department and item type names are matched by core's table (region names stripped).
 pub use qidi_core::names::{NameKind, NameTable};
 pub use safety::ArchiveLimits;

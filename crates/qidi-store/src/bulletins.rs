@@ -54,9 +54,15 @@ fn date(r: &sqlx::any::AnyRow, i: usize) -> Option<NaiveDate> {
     r.get::<Option<String>, _>(i).and_then(|s| s.parse().ok())
 }
 
-/// Every clock that was running at the month's end or closed its item during it.
-async fn clock_facts(conn: &mut AnyConnection, region: &str, month: Month) -> Result<Vec<ClockFact>, StoreError> {
-    let (start, end) = (month.first_day().to_string(), month.last_day().to_string());
+/// Every clock that was running at the end of the span `first..=last` (a month for
+/// the bulletin, any closed period for the assessment) or ended during it.
+pub(crate) async fn clock_facts(
+    conn: &mut AnyConnection,
+    region: &str,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<ClockFact>, StoreError> {
+    let (start, end) = (first.to_string(), last.to_string());
     let mut facts = Vec::new();
     let fact =
         |r: &sqlx::any::AnyRow, due_on: NaiveDate, ended_on: Option<NaiveDate>, closed_item: bool, link: String| {
@@ -83,7 +89,7 @@ async fn clock_facts(conn: &mut AnyConnection, region: &str, month: Month) -> Re
     for r in sqlx::query(&sql).bind(region).bind(&end).bind(&start).fetch_all(&mut *conn).await? {
         let (Some(due), Some(ended)) = (date(&r, 6), date(&r, 9)) else { continue };
         let link = format!("/applications/{}", r.get::<String, _>(7));
-        if ended > month.last_day() {
+        if ended > last {
             facts.push(fact(&r, due, None, false, link));
         } else {
             facts.push(fact(&r, due, Some(ended), crate::get_bool(&r, 8), link));
@@ -116,12 +122,12 @@ async fn clock_facts(conn: &mut AnyConnection, region: &str, month: Month) -> Re
     Ok(facts)
 }
 
-/// Listed facts of the month: (department code, fact).
-async fn listed(
+/// Listed facts of the span `first..=last`: (department code, fact).
+pub(crate) async fn listed(
     conn: &mut AnyConnection,
     sql_where: &str,
     region: &str,
-    month: Month,
+    (first, last): (NaiveDate, NaiveDate),
     calendar: &WorkCalendar,
 ) -> Result<Vec<(String, ListedFact)>, StoreError> {
     let sql = format!(
@@ -130,12 +136,8 @@ async fn listed(
          WHERE r.region_code = $1 AND r.ended_on >= $2 AND r.ended_on <= $3 AND {sql_where}
          ORDER BY r.ended_on, p.code"
     );
-    let rows = sqlx::query(&sql)
-        .bind(region)
-        .bind(month.first_day().to_string())
-        .bind(month.last_day().to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query(&sql).bind(region).bind(first.to_string()).bind(last.to_string()).fetch_all(&mut *conn).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -161,12 +163,12 @@ async fn listed(
         .collect())
 }
 
-/// One-time notices of the month that came after the notice limit or broke the
-/// one-time rule.
-async fn notice_breaches(
+/// One-time notices of the span `first..=last` that came after the notice limit or
+/// broke the one-time rule.
+pub(crate) async fn notice_breaches(
     conn: &mut AnyConnection,
     region: &str,
-    month: Month,
+    (first, last): (NaiveDate, NaiveDate),
 ) -> Result<Vec<(String, ListedFact)>, StoreError> {
     let sql = format!(
         "SELECT p.code, p.name, t.name, d.code, d.name, n.issued_on, n.document_number, a.id, n.after_limit, n.breaks_one_time
@@ -175,12 +177,8 @@ async fn notice_breaches(
            AND (n.after_limit = TRUE OR n.breaks_one_time = TRUE)
          ORDER BY n.issued_on, n.document_number"
     );
-    let rows = sqlx::query(&sql)
-        .bind(region)
-        .bind(month.first_day().to_string())
-        .bind(month.last_day().to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query(&sql).bind(region).bind(first.to_string()).bind(last.to_string()).fetch_all(&mut *conn).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -241,11 +239,12 @@ impl Store {
     ) -> Result<Bulletin, StoreError> {
         let Context { calendar, departments, baseline } = ctx;
         let r = region.as_str();
-        let facts = clock_facts(conn, r, month).await?;
+        let span = (month.first_day(), month.last_day());
+        let facts = clock_facts(conn, r, span.0, span.1).await?;
         let items = bulletin_items(&calendar, month, &facts);
-        let breaches = notice_breaches(conn, r, month).await?;
-        let deemed = listed(conn, "r.outcome = 'deemed'", r, month, &calendar).await?;
-        let forwards = listed(conn, "r.kind = 'forward' AND r.outcome = 'late'", r, month, &calendar).await?;
+        let breaches = notice_breaches(conn, r, span).await?;
+        let deemed = listed(conn, "r.outcome = 'deemed'", r, span, &calendar).await?;
+        let forwards = listed(conn, "r.kind = 'forward' AND r.outcome = 'late'", r, span, &calendar).await?;
 
         let mut lines: BTreeMap<String, DepartmentLine> = BTreeMap::new();
         for d in departments {

@@ -7,6 +7,7 @@
 //! translates; the rules it applies (who sees what, what a password must be) come
 //! from `qidi-core`.
 
+pub mod assessment;
 pub mod audit;
 pub mod baseline;
 pub mod bulletins;
@@ -20,6 +21,7 @@ pub mod hotline;
 mod jobs;
 pub mod ledger;
 pub mod ledger_import;
+pub mod lookback;
 pub mod messages;
 pub mod name_aliases;
 pub mod outside_approval;

@@ -4,6 +4,7 @@
 //! user's scope allows, and render. Rules live in `qidi-core`.
 
 mod api;
+mod assessment;
 mod auth;
 mod bulletins;
 mod calendar;
@@ -13,6 +14,7 @@ mod import_gate;
 mod ledger;
 mod ledger_api;
 mod ledger_import;
+mod lookback;
 mod messages;
 mod outside_approval;
 mod pages;
@@ -115,6 +117,8 @@ pub fn router_with_rates(
         .merge(hotline::routes())
         .merge(supervision::routes())
         .merge(public::routes())
+        .merge(assessment::routes())
+        .merge(lookback::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

@@ -147,8 +147,9 @@ impl Store {
 }
 
 /// Open clocks whose warning date or due date fell in the window since the last run
-/// (one day of overlap, which `light_notices` makes harmless): applications, and
-/// pending items with a ledger deadline and no application under way.
+/// (one day of overlap, which `light_notices` makes harmless): applications, pending
+/// items with a ledger deadline and no application under way, and open 12345 work
+/// orders (held by their leading department; the caller is never named).
 async fn candidates(
     conn: &mut AnyConnection,
     since: Option<NaiveDate>,
@@ -179,16 +180,29 @@ async fn candidates(
     .bind(&run)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::with_capacity(apps.len() + items.len());
-    for (rows, object_type) in [(apps, "application"), (items, "pending_item")] {
+    // 12345 work orders: the leading department's running step (hotline_orders_open_due).
+    let orders = sqlx::query(
+        "SELECT o.id, o.region_code, o.leading_department_id, o.due_on, o.warn_on, o.order_number,
+                COALESCE(p.name, o.order_number), '12345工单', d.name
+         FROM hotline_orders o JOIN departments d ON d.id = o.leading_department_id
+              LEFT JOIN projects p ON p.id = o.project_id
+         WHERE o.state <> 'closed' AND o.leading_department_id IS NOT NULL
+           AND ((o.due_on >= $1 AND o.due_on < $2) OR (o.warn_on >= $1 AND o.warn_on <= $2))",
+    )
+    .bind(&from)
+    .bind(&run)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(apps.len() + items.len() + orders.len());
+    for (rows, object_type) in [(apps, "application"), (items, "pending_item"), (orders, "hotline_order")] {
         for r in rows {
             let date = |i: usize| r.get::<Option<String>, _>(i).and_then(|s| s.parse::<NaiveDate>().ok());
             let (Some(due_on), Some(warn_on)) = (date(3), date(4)) else { continue };
             let id: String = r.get(0);
-            let link = if object_type == "application" {
-                format!("/applications/{id}")
-            } else {
-                format!("/projects/{}", r.get::<String, _>(9))
+            let link = match object_type {
+                "application" => format!("/applications/{id}"),
+                "hotline_order" => format!("/hotline/{id}"),
+                _ => format!("/projects/{}", r.get::<String, _>(9)),
             };
             out.push(Candidate {
                 object_type,

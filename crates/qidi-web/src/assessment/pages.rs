@@ -1,0 +1,297 @@
+//! The assessment's pages: ranking, one department's derivation, the profile form,
+//! and the entries form.
+
+use super::{may_read, period, scoped, visible};
+use crate::auth::PageUser;
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qidi_core::assessment::{centi_text, may_edit_profile, parse_centi, DepartmentScore, Period, Profile, FIELDS};
+use qidi_core::Role;
+use qidi_store::assessment::{EntryRow, NewEntry};
+use qidi_store::baseline::DepartmentRef;
+use qidi_store::users::User;
+use qidi_store::StoreError;
+use std::collections::HashMap;
+
+#[derive(serde::Deserialize)]
+pub struct Ask {
+    period: Option<String>,
+    profile: Option<i64>,
+}
+
+struct Line {
+    s: DepartmentScore,
+    score: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessment.html")]
+struct RankingPage<'a> {
+    user: &'a User,
+    key: String,
+    label: String,
+    profile_version: i64,
+    lines: Vec<Line>,
+    error: Option<String>,
+    may_edit: bool,
+}
+
+fn refuse(user: &User) -> Result<(), PageError> {
+    if may_read(user) {
+        Ok(())
+    } else {
+        Err(PageError::not_found())
+    }
+}
+
+/// A period that does not parse or is not over is said on the page, in Chinese.
+fn page_error(e: StoreError) -> Result<String, PageError> {
+    match e {
+        StoreError::Invalid(m) => Ok(m),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn ranking(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(q): Query<Ask>,
+) -> Result<Response, PageError> {
+    refuse(&user)?;
+    let mut page = RankingPage {
+        user: &user,
+        key: q.period.clone().unwrap_or_default(),
+        label: String::new(),
+        profile_version: 0,
+        lines: Vec::new(),
+        error: None,
+        may_edit: may_edit_profile(user.role),
+    };
+    let result = match period(&state.store, &user, q.period.as_deref()).await {
+        Ok(p) => {
+            page.key = p.key();
+            page.label = p.label_zh();
+            state.store.assessment(&user.region(), &p, q.profile, qidi_store::today()).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => {
+            page.profile_version = r.profile_version;
+            let only = visible(&state.store, &user).await?;
+            page.lines = scoped(r.assessment, only.as_deref())
+                .departments
+                .into_iter()
+                .map(|s| Line { score: centi_text(s.score), s })
+                .collect();
+        }
+        Err(e) => page.error = Some(page_error(e)?),
+    }
+    Ok(render(&page))
+}
+
+struct TermLine {
+    t: qidi_core::assessment::Term,
+    contribution: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_department.html")]
+struct DepartmentPage<'a> {
+    user: &'a User,
+    key: String,
+    label: String,
+    profile_version: i64,
+    s: DepartmentScore,
+    score: String,
+    terms: Vec<TermLine>,
+    days: Vec<(String, u32, String)>,
+}
+
+pub async fn department(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(code): Path<String>,
+    Query(q): Query<Ask>,
+) -> Result<Response, PageError> {
+    refuse(&user)?;
+    if let Some(own) = visible(&state.store, &user).await? {
+        if own != code {
+            return Err(PageError::not_found());
+        }
+    }
+    let p: Period = period(&state.store, &user, q.period.as_deref()).await?;
+    let r = state.store.assessment(&user.region(), &p, q.profile, qidi_store::today()).await?;
+    let s =
+        r.assessment.departments.into_iter().find(|d| d.department_code == code).ok_or_else(PageError::not_found)?;
+    Ok(render(&DepartmentPage {
+        user: &user,
+        key: p.key(),
+        label: p.label_zh(),
+        profile_version: r.profile_version,
+        score: centi_text(s.score),
+        terms: s.terms.iter().map(|t| TermLine { contribution: centi_text(t.contribution), t: t.clone() }).collect(),
+        days: s.average_days.iter().map(|d| (d.item_type.clone(), d.clocks, centi_text(d.average))).collect(),
+        s,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "assessment_profile.html")]
+struct ProfilePage<'a> {
+    user: &'a User,
+    version: i64,
+    name: String,
+    empty_gets_full: bool,
+    fields: Vec<(&'static str, &'static str, String)>,
+    may_edit: bool,
+    error: Option<String>,
+    saved: bool,
+}
+
+fn profile_page(user: &User, version: i64, p: &Profile, error: Option<String>, saved: bool) -> Response {
+    render(&ProfilePage {
+        user,
+        version,
+        name: p.name.clone(),
+        empty_gets_full: p.empty_gets_full,
+        fields: FIELDS.iter().map(|(k, l)| (*k, *l, centi_text(p.get(k).unwrap_or(0)))).collect(),
+        may_edit: may_edit_profile(user.role),
+        error,
+        saved,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+pub async fn profile(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(q): Query<Saved>,
+) -> Result<Response, PageError> {
+    refuse(&user)?;
+    let p = state.store.assessment_profile(&user.region()).await?;
+    Ok(profile_page(&user, p.version, &p.profile, None, q.saved.is_some()))
+}
+
+pub async fn save_profile(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !may_edit_profile(user.role) {
+        return Err(PageError::not_found());
+    }
+    let current = state.store.assessment_profile(&user.region()).await?;
+    let mut p = current.profile.clone();
+    p.name = f.get("name").cloned().unwrap_or_default().trim().to_string();
+    p.empty_gets_full = f.get("empty_gets_full").is_some_and(|v| v == "yes");
+    for (key, label) in FIELDS {
+        let raw = f.get(key).map(String::as_str).unwrap_or("");
+        match parse_centi(raw) {
+            Ok(v) => {
+                p.set(key, v);
+            }
+            Err(_) => {
+                let msg = format!("“{label}”填写有误：“{raw}”不是数字（可带两位小数）");
+                return Ok(profile_page(&user, current.version, &p, Some(msg), false));
+            }
+        }
+    }
+    match state.store.save_assessment_profile(&user, &p).await {
+        Ok(_) => Ok(Redirect::to("/assessment/profile?saved=1").into_response()),
+        Err(StoreError::Invalid(m)) => Ok(profile_page(&user, current.version, &p, Some(m), false)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessment_entries.html")]
+struct EntriesPage<'a> {
+    user: &'a User,
+    key: String,
+    label: String,
+    entries: Vec<(EntryRow, String)>,
+    departments: Vec<DepartmentRef>,
+    may_enter: bool,
+    error: Option<String>,
+    form: HashMap<String, String>,
+}
+
+impl EntriesPage<'_> {
+    fn value(&self, k: &str) -> &str {
+        self.form.get(k).map_or("", String::as_str)
+    }
+}
+
+async fn entries_page(
+    state: &SharedState,
+    user: &User,
+    key: Option<&str>,
+    error: Option<String>,
+    form: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let p = period(&state.store, user, key).await?;
+    let departments = state.store.departments(&user.region()).await?;
+    let may_enter = matches!(user.role, Role::Handler | Role::DepartmentHead)
+        && departments.iter().any(|d| Some(&d.id) == user.department_id.as_ref() && d.initiates);
+    let entries = state
+        .store
+        .assessment_entries(user, &p)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let s = centi_text(e.score);
+            (e, s)
+        })
+        .collect();
+    let departments = departments.into_iter().filter(|d| Some(&d.id) != user.department_id.as_ref()).collect();
+    Ok(render(&EntriesPage { user, key: p.key(), label: p.label_zh(), entries, departments, may_enter, error, form }))
+}
+
+pub async fn entries(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(q): Query<Ask>,
+) -> Result<Response, PageError> {
+    refuse(&user)?;
+    entries_page(&state, &user, q.period.as_deref(), None, HashMap::new()).await
+}
+
+pub async fn add_entry(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    refuse(&user)?;
+    let raw = f.get("score").cloned().unwrap_or_default();
+    let score = match parse_centi(&raw) {
+        Ok(s) => s,
+        Err(_) => {
+            let msg = format!("评分填写有误：“{raw}”不是 0 到 100 之间的数字");
+            return entries_page(&state, &user, None, Some(msg), f).await;
+        }
+    };
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let entry = NewEntry {
+        department: get("department"),
+        score,
+        comment: get("comment"),
+        project_code: Some(get("project_code")),
+    };
+    match state.store.record_assessment_entry(&user, &entry).await {
+        Ok(_) => {
+            let month = qidi_core::bulletin::Month::of(qidi_store::today());
+            Ok(Redirect::to(&format!("/assessment/entries?period={month}")).into_response())
+        }
+        Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => entries_page(&state, &user, None, Some(m), f).await,
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,202 @@
+//! The look-back reviews' pages.
+
+use super::{deadline, numbers, rule};
+use crate::auth::PageUser;
+use crate::error::{render, PageError};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qidi_core::lookback::{may_read, may_run, Finding};
+use qidi_store::baseline::DepartmentRef;
+use qidi_store::lookback::{NewFinding, Review, ReviewView};
+use qidi_store::users::User;
+use qidi_store::StoreError;
+use std::collections::HashMap;
+
+#[derive(Template)]
+#[template(path = "lookback_list.html")]
+struct ListPage<'a> {
+    user: &'a User,
+    reviews: Vec<Review>,
+    departments: Vec<DepartmentRef>,
+    may_open: bool,
+    error: Option<String>,
+}
+
+async fn list_page(state: &SharedState, user: &User, error: Option<String>) -> Result<Response, PageError> {
+    if !may_read(user.role) {
+        return Err(PageError::not_found());
+    }
+    let reviews = state.store.lookback_reviews(user).await?;
+    let departments = state.store.departments(&user.region()).await?;
+    Ok(render(&ListPage { user, reviews, departments, may_open: may_run(user.role), error }))
+}
+
+pub async fn list(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    list_page(&state, &user, None).await
+}
+
+pub async fn open(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !may_run(user.role) {
+        return Err(PageError::not_found());
+    }
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let parsed =
+        rule(get("rule"), get("department")).and_then(|r| numbers(get("sample_size"), get("seed")).map(|n| (r, n)));
+    let (r, (size, seed)) = match parsed {
+        Ok(x) => x,
+        Err(m) => return list_page(&state, &user, Some(m)).await,
+    };
+    match state.store.open_lookback(&user, get("title"), &r, size, seed).await {
+        Ok(id) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
+        Err(StoreError::Invalid(m)) => list_page(&state, &user, Some(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+struct ItemLine {
+    i: qidi_store::lookback::Item,
+    lamp: (&'static str, &'static str),
+    finding: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "lookback_detail.html")]
+struct DetailPage<'a> {
+    user: &'a User,
+    v: ReviewView,
+    rule: String,
+    lines: Vec<ItemLine>,
+    may_edit: bool,
+    findings: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+async fn detail_page(state: &SharedState, user: &User, id: &str, error: Option<String>) -> Result<Response, PageError> {
+    let v = state.store.lookback(user, id, qidi_store::today()).await?;
+    let lines = v
+        .items
+        .iter()
+        .map(|i| ItemLine {
+            lamp: i.light.map_or(("none", "—"), |l| (l.as_str(), l.label_zh())),
+            finding: i.finding.map_or("未检查", Finding::label_zh),
+            i: i.clone(),
+        })
+        .collect();
+    Ok(render(&DetailPage {
+        user,
+        rule: v.review.rule.label_zh(),
+        may_edit: may_run(user.role) && v.review.closed_on.is_none(),
+        findings: [Finding::NoProblem, Finding::ProblemFound, Finding::CorrectionNeeded]
+            .iter()
+            .map(|f| (f.as_str(), f.label_zh()))
+            .collect(),
+        lines,
+        v,
+        error,
+    }))
+}
+
+pub async fn detail(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    detail_page(&state, &user, &id, None).await
+}
+
+/// After a write: back to the review, or the review with the error said on it.
+async fn after(state: &SharedState, user: &User, id: &str, r: Result<(), StoreError>) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
+        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => detail_page(state, user, id, Some(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn finding(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !may_run(user.role) {
+        return Err(PageError::not_found());
+    }
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let parsed = super::finding(get("finding")).and_then(|x| deadline(get("deadline")).map(|d| (x, d)));
+    let (which, due) = match parsed {
+        Ok(x) => x,
+        Err(m) => return detail_page(&state, &user, &id, Some(m)).await,
+    };
+    let nf = NewFinding {
+        object_type: get("object_type"),
+        object_id: get("object_id"),
+        finding: which,
+        note: get("note"),
+        correction: get("correction"),
+        deadline: due,
+    };
+    let r = state.store.record_lookback_finding(&user, &id, &nf).await;
+    after(&state, &user, &id, r).await
+}
+
+pub async fn corrected(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !may_run(user.role) {
+        return Err(PageError::not_found());
+    }
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let r = state.store.close_lookback_correction(&user, &id, get("object_type"), get("object_id"), get("note")).await;
+    after(&state, &user, &id, r).await
+}
+
+pub async fn close(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    if !may_run(user.role) {
+        return Err(PageError::not_found());
+    }
+    let r = state.store.close_lookback(&user, &id).await;
+    after(&state, &user, &id, r).await
+}
+
+pub async fn download(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path((id, format)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let report = state.store.lookback_report(&user, &id, qidi_store::today()).await?;
+    let (bytes, content_type) = match format.as_str() {
+        "xlsx" => (
+            qidi_office::lookback_xlsx(&report).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "docx" => (
+            qidi_office::lookback_docx(&report).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        _ => return Err(PageError::not_found()),
+    };
+    let ascii = format!("lookback-{id}.{format}");
+    let name = format!("{}.{format}", report.title);
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CONTENT_DISPOSITION, crate::workflow::attachment(&ascii, &name));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
+}
