@@ -53,6 +53,8 @@ fn bulletin(items: usize) -> Bulletin {
             ..Default::default()
         }],
         baseline: BaselineLine { baseline: 465, reduced: 12, remaining: 453 },
+        report_lapses: vec![],
+        open_orders: vec![],
         not_reported: vec![],
     }
 }

@@ -70,31 +70,25 @@ fn time_bounds(period: &Period) -> (String, String) {
     (period.first_day().to_string(), after.to_string())
 }
 
-/// Late or missing progress reports (信息报送) per department in the period.
-///
-/// PROGRESS-REPORT QUERY: the progress-report table does not exist yet (it comes with
-/// the progress reports and supervision orders). Until it does, this returns no rows,
-/// so the term counts 0 for every department. Replace the query below with one over
-/// that table returning (department code, label, link) per late or missing report.
+/// Late or missing progress reports (信息报送) per department: reports due in the
+/// period and filed late, or not filed by its last day.
 async fn late_progress_reports(
     conn: &mut AnyConnection,
+    calendar: &qidi_core::calendar::WorkCalendar,
     region: &str,
     period: &Period,
 ) -> Result<Vec<CountedFact>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT d.code, d.name, d.id FROM departments d
-         WHERE d.region_code = $1 AND $2 <= $3 AND 1 = 0",
-    )
-    .bind(region)
-    .bind(period.first_day().to_string())
-    .bind(period.last_day().to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| CountedFact {
-            department_code: r.get(0),
-            link: Link { label: r.get(1), href: format!("/progress-reports?department={}", r.get::<String, _>(2)) },
+    let Ok(region) = RegionCode::parse(region) else { return Ok(Vec::new()) };
+    let lapses =
+        crate::progress_reports::span_lapses(conn, calendar, &region, period.first_day(), period.last_day()).await?;
+    Ok(lapses
+        .into_iter()
+        .map(|l| CountedFact {
+            department_code: l.department_code,
+            link: Link {
+                label: format!("{}（{}）{}", l.period_label, l.state.label_zh(), l.department),
+                href: l.link,
+            },
         })
         .collect())
 }
@@ -259,7 +253,7 @@ impl Store {
             });
         }
 
-        facts.late_reports = late_progress_reports(conn, r, period).await?;
+        facts.late_reports = late_progress_reports(conn, &calendar, r, period).await?;
 
         // Handling online: applications whose clock started in the period (submitted or
         // accepted on qidi), ended or still running.

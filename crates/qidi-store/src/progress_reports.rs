@@ -166,8 +166,19 @@ pub(crate) async fn month_lapses(
     region: &RegionCode,
     month: Month,
 ) -> Result<Vec<ReportLapse>, StoreError> {
+    span_lapses(conn, calendar, region, month.first_day(), month.last_day()).await
+}
+
+/// Reports due from `first` to `last` that were filed late, or not filed by `last`.
+pub(crate) async fn span_lapses(
+    conn: &mut AnyConnection,
+    calendar: &WorkCalendar,
+    region: &RegionCode,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<ReportLapse>, StoreError> {
     let Some(plan) = plan_tx(conn, calendar, region).await? else { return Ok(Vec::new()) };
-    let due: Vec<&ReportPeriod> = plan.periods.iter().filter(|p| month.contains(p.due_on)).collect();
+    let due: Vec<&ReportPeriod> = plan.periods.iter().filter(|p| first <= p.due_on && p.due_on <= last).collect();
     if due.is_empty() {
         return Ok(Vec::new());
     }
@@ -179,7 +190,7 @@ pub(crate) async fn month_lapses(
             rows.push((code.clone(), name.clone(), (*p).clone(), f));
         }
     }
-    Ok(lapses(calendar, &rows, month.last_day()))
+    Ok(lapses(calendar, &rows, last))
 }
 
 /// Remind every reporting department of a report due within a working day or just
