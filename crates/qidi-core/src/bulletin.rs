@@ -297,6 +297,10 @@ pub struct Bulletin {
     /// Supervision orders (挂牌督办) open at the month's end.
     #[serde(default)]
     pub open_orders: Vec<crate::supervision::OpenOrder>,
+    /// Departments with pending items that had not received one application on qidi by
+    /// the month's end (not yet handling online).
+    #[serde(default)]
+    pub not_online: Vec<NotOnline>,
     /// What the bulletin cannot report yet, said plainly rather than left out silently.
     pub not_reported: Vec<String>,
 }
@@ -328,6 +332,27 @@ impl Bulletin {
         named.extend(self.open_orders.iter().map(|o| o.department_code.clone()));
         named
     }
+}
+
+/// A department not yet handling online: it has pending items, and no application to
+/// it had started a clock on qidi by the month's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotOnline {
+    pub department_code: String,
+    pub department: String,
+    pub pending_items: u64,
+}
+
+/// Which departments are not yet handling online: those among `pending` (department
+/// code, name, pending items) with pending items and none of `online`.
+pub fn not_online(pending: &[(String, String, u64)], online: &std::collections::HashSet<String>) -> Vec<NotOnline> {
+    let mut out: Vec<NotOnline> = pending
+        .iter()
+        .filter(|(code, _, n)| *n > 0 && !online.contains(code))
+        .map(|(code, name, n)| NotOnline { department_code: code.clone(), department: name.clone(), pending_items: *n })
+        .collect();
+    out.sort_by(|a, b| a.department_code.cmp(&b.department_code));
+    out
 }
 
 /// The office's series: 〔YEAR〕N号 after the issuing body's short name.
@@ -459,8 +484,20 @@ impl Bulletin {
                 o.required_action
             ));
         }
+        p.push("八、尚未上线办理的部门".into());
+        if self.not_online.is_empty() {
+            p.push("有待批事项的部门均已在系统中办理申请。".into());
+        }
+        for (n, d) in self.not_online.iter().enumerate() {
+            p.push(format!(
+                "{}. {}：待批事项 {} 项，截至月末尚无一件申请在系统中提交办理。",
+                n + 1,
+                d.department,
+                d.pending_items
+            ));
+        }
         if !self.not_reported.is_empty() {
-            p.push("八、说明".into());
+            p.push("九、说明".into());
             p.extend(self.not_reported.iter().cloned());
         }
         p

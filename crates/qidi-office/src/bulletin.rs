@@ -150,6 +150,15 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, OfficeError> {
         }
         sheet.write_number(r, 9, o.days_past_deadline as f64).map_err(xlsx_err)?;
     }
+
+    let sheet = wb.add_worksheet().set_name("尚未上线办理").map_err(xlsx_err)?;
+    header(sheet, &["序号", "部门", "待批事项"], &bold)?;
+    for (n, d) in b.not_online.iter().enumerate() {
+        let r = n as u32 + 1;
+        sheet.write_number(r, 0, r as f64).map_err(xlsx_err)?;
+        sheet.write_string(r, 1, &d.department).map_err(xlsx_err)?;
+        sheet.write_number(r, 2, d.pending_items as f64).map_err(xlsx_err)?;
+    }
     wb.save_to_buffer().map_err(xlsx_err)
 }
 

@@ -62,7 +62,12 @@ fn bulletin() -> Bulletin {
             days_past_deadline: 4,
             link: "/supervision/orders/x".into(),
         }],
-        not_reported: vec!["部门上线办理情况尚未纳入系统记录，本通报暂不列出。".into()],
+        not_online: vec![qidi_core::bulletin::NotOnline {
+            department_code: "rf".into(),
+            department: "旗人防办".into(),
+            pending_items: 3,
+        }],
+        not_reported: vec!["一条说明。".into()],
     }
 }
 
@@ -88,7 +93,11 @@ fn the_new_sections_read_back_from_excel_and_word() {
         body[orders + 1],
         "1. 督办环评审批（督办待批事项：测试项目 · 环境影响评价，责任部门 旗生态环境分局，责任人 王局长），2026-04-13 挂牌，督办时限 2026-04-24，已超过督办时限 4 个工作日。督办事由：超期；整改要求：限期办结。"
     );
-    assert_eq!(body[at("八、说明") + 1], "部门上线办理情况尚未纳入系统记录，本通报暂不列出。");
+    assert_eq!(
+        body[at("八、尚未上线办理的部门") + 1],
+        "1. 旗人防办：待批事项 3 项，截至月末尚无一件申请在系统中提交办理。"
+    );
+    assert_eq!(body[at("九、说明") + 1], "一条说明。");
 
     // Excel: the two new sheets and the two new columns, cell by cell.
     let path = std::env::temp_dir().join(format!("bulletin-sections-{}.xlsx", std::process::id()));

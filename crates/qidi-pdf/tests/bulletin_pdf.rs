@@ -55,6 +55,7 @@ fn bulletin(items: usize) -> Bulletin {
         baseline: BaselineLine { baseline: 465, reduced: 12, remaining: 453 },
         report_lapses: vec![],
         open_orders: vec![],
+        not_online: vec![],
         not_reported: vec![],
     }
 }

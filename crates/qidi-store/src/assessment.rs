@@ -86,8 +86,7 @@ async fn late_progress_reports(
         .map(|l| CountedFact {
             department_code: l.department_code,
             link: Link {
-                label: format!("{}（{}）{}", l.period_label, l.state.label_zh(), l.department),
-                href: l.link,
+                label: format!("{}（{}）{}", l.period_label, l.state.label_zh(), l.department), href: l.link
             },
         })
         .collect())

@@ -320,6 +320,7 @@ impl Store {
                 line.open_orders += 1;
             }
         }
+        let not_online = not_online_at(conn, r, month.last_day()).await?;
         let mut departments: Vec<DepartmentLine> = lines.into_values().collect();
         rank(&mut departments);
         let region_name: String = sqlx::query("SELECT name FROM regions WHERE code = $1")
@@ -343,7 +344,8 @@ impl Store {
             baseline,
             report_lapses,
             open_orders,
-            not_reported: vec!["部门上线办理情况尚未纳入系统记录，本通报暂不列出。".into()],
+            not_online,
+            not_reported: Vec::new(),
         })
     }
 
@@ -499,4 +501,39 @@ impl Store {
         let rows = sqlx::query(&sql).bind(region.as_str()).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
     }
+}
+
+/// Departments with pending items and no application to them that had started a clock
+/// on qidi by `last` (a submission starts the notice clock).
+async fn not_online_at(
+    conn: &mut AnyConnection,
+    region: &str,
+    last: NaiveDate,
+) -> Result<Vec<qidi_core::bulletin::NotOnline>, StoreError> {
+    let pending: Vec<(String, String, u64)> = sqlx::query(
+        "SELECT d.code, d.name, COUNT(*) FROM pending_items i JOIN departments d ON d.id = i.handling_department_id
+         WHERE i.region_code = $1 AND i.status = 'pending' GROUP BY d.code, d.name",
+    )
+    .bind(region)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1), u64::try_from(r.get::<i64, _>(2)).unwrap_or(0)))
+    .collect();
+    let online: std::collections::HashSet<String> = sqlx::query(
+        "SELECT d.code FROM clock_records r JOIN departments d ON d.id = r.handling_department_id
+         WHERE r.region_code = $1 AND r.started_on <= $2
+         UNION
+         SELECT d.code FROM deadline_clocks c JOIN applications a ON a.id = c.object_id
+             JOIN pending_items i ON i.id = a.pending_item_id JOIN departments d ON d.id = i.handling_department_id
+         WHERE c.object_type = 'application' AND c.region_code = $1 AND c.started_on <= $2",
+    )
+    .bind(region)
+    .bind(last.to_string())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    Ok(qidi_core::bulletin::not_online(&pending, &online))
 }

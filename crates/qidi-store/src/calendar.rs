@@ -572,7 +572,47 @@ pub async fn recompute_deadlines(
             }
         }
     }
+    recompute_hotline_clocks(conn, cal, &from, &mut done).await?;
     Ok(done)
+}
+
+/// 12345 work orders' running clocks count working days on the same calendar: those
+/// due or warning on or after `from` are recomputed from their start and limit.
+async fn recompute_hotline_clocks(
+    conn: &mut AnyConnection,
+    cal: &WorkCalendar,
+    from: &str,
+    done: &mut DeadlineRecompute,
+) -> Result<(), StoreError> {
+    use qidi_core::hotline::{Deadline as OrderDeadline, OrderState};
+    let rows = sqlx::query(
+        "SELECT id, state, clock_started_on, clock_limit, due_on, warn_on FROM hotline_orders
+         WHERE state <> 'closed' AND clock_started_on IS NOT NULL AND (due_on >= $1 OR warn_on >= $1)
+         ORDER BY id",
+    )
+    .bind(from)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let id: String = r.get(0);
+        let state: String = r.get(1);
+        let Some(clock) = OrderState::parse(&state).and_then(OrderState::clock) else { continue };
+        let started = parse_stored_date(&r.get::<String, _>(2), "hotline_orders")?;
+        let limit = u32::try_from(r.get::<Option<i64>, _>(3).unwrap_or(0)).unwrap_or(0);
+        let d = OrderDeadline::start(cal, clock, started, limit);
+        done.examined += 1;
+        let stored = (r.get::<Option<String>, _>(4), r.get::<Option<String>, _>(5));
+        if stored != (Some(date_text(d.due_on)), Some(date_text(d.warn_on))) {
+            sqlx::query("UPDATE hotline_orders SET due_on = $1, warn_on = $2 WHERE id = $3")
+                .bind(date_text(d.due_on))
+                .bind(date_text(d.warn_on))
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?;
+            done.changed += 1;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn insert_file(conn: &mut AnyConnection, file: &HolidayFile) -> Result<(), StoreError> {

@@ -74,6 +74,10 @@ async fn a_month_of_history_gives_exactly_its_bulletin() {
         step(&store, &unit, &e, submit(), "2026-04-13").await;
         assert!(store.settle_deemed_acceptance(&e, day("2026-04-30")).await.unwrap());
 
+        // Two items of the environment bureau, with no application on qidi: not online.
+        test_pending_item(&store, &owner, 90, "eia", "sthj").await;
+        test_pending_item(&store, &owner, 91, "eia", "sthj").await;
+
         let april = Month::parse("2026-04").unwrap();
         assert!(
             store.issue_bulletin(&banner(), april, day("2026-04-30"), None, false).await.is_err(),
@@ -83,6 +87,8 @@ async fn a_month_of_history_gives_exactly_its_bulletin() {
         assert!(new);
         let bl = &issued.bulletin;
         assert_eq!(bl.document_number, "清理办通报〔2026〕1号");
+        let not_online: Vec<_> = bl.not_online.iter().map(|d| (d.department_code.as_str(), d.pending_items)).collect();
+        assert_eq!(not_online, [("sthj", 2)], "zrzy handles online, sthj has two items and no application");
         let cal = store.work_calendar().await.unwrap();
         let due = |id: &str| {
             let store = store.clone();
@@ -159,6 +165,20 @@ async fn a_month_of_history_gives_exactly_its_bulletin() {
         assert_eq!(paragraphs[4], "各审批部门、各派驻纪检监察组：");
         assert_eq!(&paragraphs[5..5 + bl.paragraphs().len()], bl.paragraphs().as_slice());
         assert_eq!(paragraphs.last().unwrap(), "2026年5月6日");
+        // PDF: the same words, extracted from the file.
+        let fonts = qidi_pdf::Fonts::from_environment().expect("install fonts-noto-cjk for PDF output");
+        let pdf = qidi_pdf::bulletin_pdf(bl, &fonts).unwrap();
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let mut text = squeeze(&pdf_extract::extract_text_from_mem(&pdf).unwrap());
+        for n in (1..100).rev() {
+            text = text.replace(&format!("—{n}—"), ""); // page numbers
+        }
+        let mut from = 0;
+        for p in &paragraphs {
+            let want = squeeze(p).replace('━', "");
+            let at = text[from..].find(&want).unwrap_or_else(|| panic!("the PDF lacks `{want}`"));
+            from += at + want.len();
+        }
         // Excel: read back cell by cell.
         let xlsx = qidi_office::bulletin_xlsx(bl).unwrap();
         let path = std::env::temp_dir().join(format!("bulletin-{}.xlsx", qidi_store::new_id()));

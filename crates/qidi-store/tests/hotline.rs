@@ -380,3 +380,46 @@ async fn limits_are_data() {
     })
     .await;
 }
+
+/// A made-up 2027 notice with New Year's Day (a Friday) off.
+const NEW_YEAR_2027: &str = r#"{"year": 2027, "papers": ["test"], "days": [
+  {"name": "元旦", "date": "2027-01-01", "isOffDay": true}
+]}"#;
+
+#[tokio::test]
+async fn a_new_holiday_moves_a_running_work_order_clock() {
+    on_each_backend(|store| async move {
+        let w = world(&store).await;
+        let id = intake(&store, &w, "WO-CAL").await;
+        // Its clock started Monday 28 December 2026 with 5 working days: before 2027's
+        // notice, 1 January counts as a working day, so it is due Monday 4 January.
+        let cal = store.work_calendar().await.unwrap();
+        let started = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
+        let before = qidi_core::hotline::Deadline::start(&cal, qidi_core::hotline::Clock::Assign, started, 5);
+        assert_eq!(before.due_on.to_string(), "2027-01-04");
+        sqlx::query("UPDATE hotline_orders SET clock_started_on = '2026-12-28', clock_limit = 5, due_on = $1, warn_on = $2 WHERE id = $3")
+            .bind(before.due_on.to_string())
+            .bind(before.warn_on.to_string())
+            .bind(&id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let holiday = qidi_core::calendar::HolidayFile::parse(NEW_YEAR_2027).unwrap();
+        let done = store.import_calendar_file(&holiday, None).await.unwrap();
+        assert!(done.recomputed.changed >= 1, "{done:?}");
+        let row = sqlx::query("SELECT due_on, warn_on FROM hotline_orders WHERE id = $1")
+            .bind(&id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let after = qidi_core::hotline::Deadline::start(
+            &store.work_calendar().await.unwrap(),
+            qidi_core::hotline::Clock::Assign,
+            started,
+            5,
+        );
+        assert_eq!(row.get::<String, _>(0), "2027-01-05", "New Year's Day no longer counts");
+        assert_eq!(row.get::<String, _>(1), after.warn_on.to_string());
+    })
+    .await;
+}

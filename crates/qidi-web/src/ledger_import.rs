@@ -116,8 +116,8 @@ pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) 
         let _place = place;
         read_ledger_bytes(&bytes, &opts)
     })
-        .await
-        .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
+    .await
+    .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
 }
 
 fn import_failed(user: &User, message: String) -> Response {
