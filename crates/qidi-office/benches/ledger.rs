@@ -37,10 +37,10 @@ fn project(i: u64, items: usize) -> ExportProject {
         code: ProjectCode::parse(&format!("2022-152529-44-01-{i:06}")).unwrap(),
         name: format!("正镶白旗第{i}号风电光伏储能一体化项目"),
         owner: Some(format!("内蒙古某某新能源有限公司{}", i % 97)),
-        initiating_department: Some(if i % 3 == 0 { "gxj" } else { "fgw" }.into()),
+        initiating_department: Some(if i.is_multiple_of(3) { "gxj" } else { "fgw" }.into()),
         year: Some(2020 + (i % 5) as i32),
         investment: Some(Yuan(((i * 7_919) % 10_000_000) as i64 * 100)),
-        stage: Some(if i % 2 == 0 { ProjectStage::NotStarted } else { ProjectStage::UnderConstruction }),
+        stage: Some(if i.is_multiple_of(2) { ProjectStage::NotStarted } else { ProjectStage::UnderConstruction }),
         items: (0..items)
             .map(|k| {
                 let (t, d) = ITEMS[k % ITEMS.len()];

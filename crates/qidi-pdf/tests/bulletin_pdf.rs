@@ -19,7 +19,7 @@ fn bulletin(items: usize) -> Bulletin {
         department: "旗自然资源局".into(),
         clock: "review".into(),
         due_on: day("2026-04-03"),
-        closed_on: (n % 2 == 0).then(|| day("2026-04-20")),
+        closed_on: n.is_multiple_of(2).then(|| day("2026-04-20")),
         overdue_working_days: 7 + n as i64,
         link: format!("/applications/{n}"),
     };
