@@ -3,6 +3,7 @@
 mod audit_cmd;
 mod bulletin_cmd;
 mod calendar_cmd;
+mod check_cmd;
 mod config;
 mod ledger_cmd;
 mod notify_cmd;
@@ -112,6 +113,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: audit_cmd::AuditCommand,
+    },
+    /// Checks of the database: `qidi check counts [--dry-run] [--json]` recounts the kept counts.
+    Check {
+        #[command(subcommand)]
+        command: check_cmd::CheckCommand,
     },
     /// API tokens for machines: `qidi token add --purpose hotline [--name NAME]`, `list`, `revoke ID`.
     Token {
@@ -234,6 +240,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bulletin { command } => bulletin_cmd::run(&cfg, command).await,
         Command::Audit { command } => audit_cmd::run(&cfg, command).await,
         Command::Token { command } => token_cmd::run(&cfg, command).await,
+        Command::Check { command } => check_cmd::run(&cfg, command).await,
     }
 }
 

@@ -1071,15 +1071,20 @@ impl Progress {
     }
 
     pub fn add(&mut self, e: &BaselineEntry) {
+        self.add_n(e, 1);
+    }
+
+    /// Add `n` entries alike to `e` (a kept group of baseline rows).
+    pub fn add_n(&mut self, e: &BaselineEntry, n: u64) {
         if e.addition {
-            self.additions += 1;
+            self.additions += n;
         } else {
-            self.baseline += 1;
+            self.baseline += n;
         }
         match e.reduced {
-            Some((Reduction::Approved, _)) => self.approved += 1,
-            Some((Reduction::Removed, _)) => self.removed += 1,
-            None => self.remaining += 1,
+            Some((Reduction::Approved, _)) => self.approved += n,
+            Some((Reduction::Removed, _)) => self.removed += n,
+            None => self.remaining += n,
         }
     }
 
@@ -1120,13 +1125,24 @@ pub struct BurnDown {
 impl BurnDown {
     /// Burn-down from `start` (the day the baseline was fixed) towards `end`, up to `today`.
     pub fn of(entries: &[BaselineEntry], start: NaiveDate, end: NaiveDate, today: NaiveDate) -> BurnDown {
+        BurnDown::of_groups(entries.iter().map(|e| (e, 1)), start, end, today)
+    }
+
+    /// The same from groups of `n` entries alike (kept counts).
+    pub fn of_groups<'a>(
+        groups: impl IntoIterator<Item = (&'a BaselineEntry, u64)>,
+        start: NaiveDate,
+        end: NaiveDate,
+        today: NaiveDate,
+    ) -> BurnDown {
         let last = today.max(start);
-        // Changes per day: +1 when an entry is added, −1 when it is reduced.
+        // Changes per day: +n when entries are added, −n when they are reduced.
         let mut deltas: Vec<(NaiveDate, i64)> = Vec::new();
-        for e in entries {
-            deltas.push((e.added_on.max(start), 1));
+        for (e, n) in groups {
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            deltas.push((e.added_on.max(start), n));
             if let Some((_, on)) = e.reduced {
-                deltas.push((on.max(e.added_on).max(start), -1));
+                deltas.push((on.max(e.added_on).max(start), -n));
             }
         }
         // Additions before reductions on the same day: the line starts from everything

@@ -92,6 +92,28 @@ async fn late_progress_reports(
         .collect())
 }
 
+/// 12345 work orders as counted facts: `sql` selects (department code, order id, order
+/// number, date) for a region (`$1`) between two dates (`$2`, `$3`, inclusive).
+async fn order_facts(
+    conn: &mut AnyConnection,
+    sql: &str,
+    (region, first, last): (&str, NaiveDate, NaiveDate),
+    finding: &str,
+) -> Result<Vec<CountedFact>, StoreError> {
+    let rows =
+        sqlx::query(sql).bind(region).bind(first.to_string()).bind(last.to_string()).fetch_all(&mut *conn).await?;
+    Ok(rows
+        .iter()
+        .map(|row| CountedFact {
+            department_code: row.get(0),
+            link: Link {
+                label: format!("工单 {}{finding}（{}）", row.get::<String, _>(2), row.get::<String, _>(3)),
+                href: format!("/hotline/{}", row.get::<String, _>(1)),
+            },
+        })
+        .collect())
+}
+
 impl Store {
     /// A period by its key: `2026-05`, `2026-Q2`, or `campaign` (the region's current
     /// campaign's span).
@@ -183,44 +205,24 @@ impl Store {
         }
 
         // Complaints against a department received in the period, and those found true.
-        let rows = sqlx::query(
+        facts.complaints = order_facts(
+            conn,
             "SELECT d.code, o.id, o.order_number, o.received_on FROM hotline_orders o
                  JOIN departments d ON d.id = o.complained_department_id
              WHERE o.region_code = $1 AND o.received_on >= $2 AND o.received_on <= $3",
+            (r, first, last),
+            "",
         )
-        .bind(r)
-        .bind(first.to_string())
-        .bind(last.to_string())
-        .fetch_all(&mut *conn)
         .await?;
-        for row in &rows {
-            facts.complaints.push(CountedFact {
-                department_code: row.get(0),
-                link: Link {
-                    label: format!("工单 {}（{}）", row.get::<String, _>(2), row.get::<String, _>(3)),
-                    href: format!("/hotline/{}", row.get::<String, _>(1)),
-                },
-            });
-        }
-        let rows = sqlx::query(
+        facts.substantiated = order_facts(
+            conn,
             "SELECT d.code, o.id, o.order_number, s.recorded_on FROM hotline_substantiations s
                  JOIN hotline_orders o ON o.id = s.order_id JOIN departments d ON d.id = s.handling_department_id
              WHERE s.region_code = $1 AND s.recorded_on >= $2 AND s.recorded_on <= $3",
+            (r, first, last),
+            " 属实",
         )
-        .bind(r)
-        .bind(first.to_string())
-        .bind(last.to_string())
-        .fetch_all(&mut *conn)
         .await?;
-        for row in &rows {
-            facts.substantiated.push(CountedFact {
-                department_code: row.get(0),
-                link: Link {
-                    label: format!("工单 {} 属实（{}）", row.get::<String, _>(2), row.get::<String, _>(3)),
-                    href: format!("/hotline/{}", row.get::<String, _>(1)),
-                },
-            });
-        }
         // Follow-up ratings of complaints against a department, from the event record.
         let rows = sqlx::query(
             "SELECT d.code, o.id, o.order_number, e.payload, e.at FROM events e
@@ -392,16 +394,14 @@ impl Store {
         .await?;
         append(
             &mut tx,
-            &NewEvent {
-                region_code: user.region_code.clone(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "assessment.profile".into(),
-                object_type: "assessment_profile".into(),
-                object_id: Some(id),
-                payload: serde_json::json!({ "version": version, "profile": profile }),
-                ..Default::default()
-            },
+            &NewEvent::by(
+                user,
+                user.region_code.clone(),
+                "assessment.profile",
+                "assessment_profile",
+                Some(id),
+                serde_json::json!({ "version": version, "profile": profile }),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -470,16 +470,7 @@ impl Store {
         .await?;
         append(
             &mut tx,
-            &NewEvent {
-                region_code: region,
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "assessment.entry".into(),
-                object_type: "assessment_entry".into(),
-                object_id: Some(id.clone()),
-                payload: serde_json::json!({ "assessed_department_id": assessed, "score": entry.score, "comment": entry.comment.trim() }),
-                ..Default::default()
-            },
+            &NewEvent::by(user, region, "assessment.entry", "assessment_entry", Some(id.clone()), serde_json::json!({ "assessed_department_id": assessed, "score": entry.score, "comment": entry.comment.trim() })),
         )
         .await?;
         tx.commit().await?;

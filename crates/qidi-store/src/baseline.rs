@@ -30,16 +30,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 fn actor_event(actor: &User, action: &str, object_type: &str, object_id: &str, payload: serde_json::Value) -> NewEvent {
-    NewEvent {
-        region_code: actor.region_code.clone(),
-        actor_id: Some(actor.id.clone()),
-        actor_role: Some(actor.role.as_str().to_string()),
-        action: action.into(),
-        object_type: object_type.into(),
-        object_id: Some(object_id.to_string()),
-        payload,
-        ..Default::default()
-    }
+    NewEvent::by(actor, actor.region_code.clone(), action, object_type, Some(object_id.to_string()), payload)
 }
 
 // ---------------------------------------------------------------------------
@@ -75,6 +66,10 @@ fn campaign_from_row(r: &sqlx::any::AnyRow) -> Result<CampaignRow, StoreError> {
 }
 
 /// The region's current campaign (the one that started last), if any.
+pub(crate) const BASELINE_GROUPS: &str =
+    "SELECT added_on, is_addition, reduction, reduced_on, initiating_department_id, handling_department_id, n
+             FROM baseline_counts WHERE campaign_id = $1 AND n <> 0";
+
 pub(crate) async fn current_campaign_tx(
     conn: &mut AnyConnection,
     region: &RegionCode,
@@ -1440,42 +1435,44 @@ impl Store {
     ) -> Result<ProgressReport, StoreError> {
         let campaign = self.campaign(region).await?;
         let depts = self.departments(region).await?;
-        let rows = sqlx::query(
-            "SELECT b.added_on, b.is_addition, b.reduction, b.reduced_on, p.initiating_department_id, i.handling_department_id
-             FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
-             WHERE b.campaign_id = $1",
-        )
-        .bind(&campaign.id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut entries = Vec::new();
+        // The kept groups of baseline rows (`crate::counts`), not the rows themselves.
+        let rows = sqlx::query(BASELINE_GROUPS).bind(&campaign.id).fetch_all(&self.pool).await?;
+        let mut groups: Vec<(BaselineEntry, u64)> = Vec::new();
         let mut by_init: BTreeMap<String, Progress> = BTreeMap::new();
         let mut by_handling: BTreeMap<String, Progress> = BTreeMap::new();
         for r in &rows {
             let added: String = r.get(0);
-            let reduction: Option<String> = r.get(2);
-            let reduced_on: Option<String> = r.get(3);
-            let init: Option<String> = r.get(4);
+            let reduction: String = r.get(2);
+            let reduced_on: String = r.get(3);
+            let init: String = r.get(4);
             let handling: String = r.get(5);
+            let n = u64::try_from(r.get::<i64, _>(6)).unwrap_or(0);
             let Some(added_on) = parse_date(&added) else { continue };
-            let reduced =
-                match (reduction.as_deref().and_then(Reduction::parse), reduced_on.as_deref().and_then(parse_date)) {
-                    (Some(k), Some(on)) => Some((k, on)),
-                    _ => None,
-                };
+            let reduced = match (Reduction::parse(&reduction), parse_date(&reduced_on)) {
+                (Some(k), Some(on)) => Some((k, on)),
+                _ => None,
+            };
             let e = BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced };
-            if let Some(d) = &init {
-                by_init.entry(d.clone()).or_default().add(&e);
+            if !init.is_empty() {
+                by_init.entry(init.clone()).or_default().add_n(&e, n);
             }
-            by_handling.entry(handling.clone()).or_default().add(&e);
-            if department_id.is_none_or(|d| init.as_deref() == Some(d) || handling == d) {
-                entries.push(e);
+            by_handling.entry(handling.clone()).or_default().add_n(&e, n);
+            if department_id.is_none_or(|d| init == d || handling == d) {
+                groups.push((e, n));
             }
         }
-        let total = Progress::of(&entries);
-        let start =
-            entries.iter().filter(|e| !e.addition).map(|e| e.added_on).min().unwrap_or(campaign.campaign.starts_on);
-        let burn_down = BurnDown::of(&entries, start, campaign.campaign.ends_on, today());
+        let mut total = Progress::default();
+        for (e, n) in &groups {
+            total.add_n(e, *n);
+        }
+        let start = groups
+            .iter()
+            .filter(|(e, _)| !e.addition)
+            .map(|(e, _)| e.added_on)
+            .min()
+            .unwrap_or(campaign.campaign.starts_on);
+        let burn_down =
+            BurnDown::of_groups(groups.iter().map(|(e, n)| (e, *n)), start, campaign.campaign.ends_on, today());
         let named = |m: BTreeMap<String, Progress>| -> Vec<DepartmentProgress> {
             depts
                 .iter()

@@ -22,6 +22,30 @@ pub struct NewEvent {
     pub request_id: Option<String>,
 }
 
+impl NewEvent {
+    /// An event done by a signed-in user in `region_code`; request details are added by
+    /// the caller when it has them.
+    pub fn by(
+        actor: &crate::users::User,
+        region_code: impl Into<String>,
+        action: &str,
+        object_type: &str,
+        object_id: Option<String>,
+        payload: serde_json::Value,
+    ) -> NewEvent {
+        NewEvent {
+            region_code: region_code.into(),
+            actor_id: Some(actor.id.clone()),
+            actor_role: Some(actor.role.as_str().to_string()),
+            action: action.to_string(),
+            object_type: object_type.to_string(),
+            object_id,
+            payload,
+            ..Default::default()
+        }
+    }
+}
+
 /// An event as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {

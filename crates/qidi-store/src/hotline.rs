@@ -671,16 +671,14 @@ impl Store {
         .await?;
         append(
             &mut tx,
-            &NewEvent {
-                region_code: user.region_code.clone(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "hotline.limits".into(),
-                object_type: "hotline_limits".into(),
-                object_id: Some(format!("{}:{}", category.as_str(), urgency.as_str())),
-                payload: serde_json::to_value(limits).unwrap_or_default(),
-                ..Default::default()
-            },
+            &NewEvent::by(
+                user,
+                user.region_code.clone(),
+                "hotline.limits",
+                "hotline_limits",
+                Some(format!("{}:{}", category.as_str(), urgency.as_str())),
+                serde_json::to_value(limits).unwrap_or_default(),
+            ),
         )
         .await?;
         tx.commit().await?;

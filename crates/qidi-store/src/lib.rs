@@ -12,6 +12,7 @@ pub mod audit;
 pub mod baseline;
 pub mod bulletins;
 pub mod calendar;
+pub mod counts;
 mod db;
 pub mod demo;
 mod demo_workflow;
@@ -26,6 +27,8 @@ pub mod messages;
 pub mod name_aliases;
 pub mod outside_approval;
 pub mod password;
+#[cfg(test)]
+mod plans;
 pub mod progress_reports;
 pub mod public;
 pub mod seed;

@@ -9,7 +9,7 @@
 //! is decided in `qidi_core::message`.
 
 mod channels;
-mod lights;
+pub(crate) mod lights;
 mod outbox;
 mod reminders;
 
@@ -337,16 +337,14 @@ impl Store {
         }
         append(
             &mut tx,
-            &NewEvent {
-                region_code: admin.region_code.clone(),
-                actor_id: Some(admin.id.clone()),
-                actor_role: Some(admin.role.as_str().into()),
-                action: "message.policy".into(),
-                object_type: "message_policy".into(),
-                object_id: Some(format!("{}:{}", kind.as_str(), channel.as_str())),
-                payload: serde_json::json!({ "rule": new_rule.as_str() }),
-                ..Default::default()
-            },
+            &NewEvent::by(
+                admin,
+                admin.region_code.clone(),
+                "message.policy",
+                "message_policy",
+                Some(format!("{}:{}", kind.as_str(), channel.as_str())),
+                serde_json::json!({ "rule": new_rule.as_str() }),
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -127,22 +127,20 @@ impl Store {
                 .get(0);
         append(
             &mut tx,
-            &NewEvent {
-                region_code: region.clone(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "pending_item.record_outside_approval".into(),
-                object_type: "pending_item".into(),
-                object_id: Some(pending_item_id.to_string()),
-                payload: serde_json::json!({
+            &NewEvent::by(
+                user,
+                region.clone(),
+                "pending_item.record_outside_approval",
+                "pending_item",
+                Some(pending_item_id.to_string()),
+                serde_json::json!({
                     "outside_approval_id": id,
                     "document_number": checked.document_number,
                     "decided_on": decided_text,
                     "note": checked.note,
                     "baseline_reduced": reduced > 0,
                 }),
-                ..Default::default()
-            },
+            ),
         )
         .await?;
         tx.commit().await?;

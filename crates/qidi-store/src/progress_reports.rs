@@ -274,16 +274,14 @@ impl Store {
             .await?;
         append(
             &mut tx,
-            &NewEvent {
-                region_code: region.to_string(),
-                actor_id: Some(actor.id.clone()),
-                actor_role: Some(actor.role.as_str().into()),
-                action: "campaign.report_schedule".into(),
-                object_type: "campaign".into(),
-                object_id: Some(plan.campaign_id.clone()),
-                payload: serde_json::json!({ "schedule": schedule, "was": plan.schedule }),
-                ..Default::default()
-            },
+            &NewEvent::by(
+                actor,
+                region.to_string(),
+                "campaign.report_schedule",
+                "campaign",
+                Some(plan.campaign_id.clone()),
+                serde_json::json!({ "schedule": schedule, "was": plan.schedule }),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -420,20 +418,18 @@ impl Store {
         let state = ReportState::of(p.due_on, Some(today), today);
         append(
             &mut tx,
-            &NewEvent {
-                region_code: region.to_string(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "progress_report.file".into(),
-                object_type: "progress_report".into(),
-                object_id: Some(id.clone()),
-                payload: serde_json::json!({
+            &NewEvent::by(
+                user,
+                region.to_string(),
+                "progress_report.file",
+                "progress_report",
+                Some(id.clone()),
+                serde_json::json!({
                     "department_id": department_id, "period": p.key, "version": version,
                     "supersedes_id": supersedes, "due_on": p.due_on.to_string(), "state": state.as_str(),
                     "figures": figures,
                 }),
-                ..Default::default()
-            },
+            ),
         )
         .await?;
         tx.commit().await?;

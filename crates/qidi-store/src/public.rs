@@ -20,6 +20,24 @@ fn like_literal(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+pub(crate) const PUBLIC_PROJECT: &str = "SELECT p.id, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library
+             FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id
+             WHERE p.code = $1 ORDER BY p.region_code LIMIT 1";
+
+pub(crate) const PUBLIC_ITEMS: &str = "SELECT i.id, t.name, d.name, i.status, i.responsible_person, i.check_result, i.note, i.due_on, i.warn_on,
+                    i.provisional
+             FROM pending_items i JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
+             WHERE i.project_id = $1 ORDER BY t.code, i.id";
+
+pub(crate) const PUBLIC_APPLICATIONS: &str =
+    "SELECT a.id, a.pending_item_id, a.facts, a.light_policy FROM applications a
+             WHERE a.project_id = $1 ORDER BY a.created_at, a.id";
+
+pub(crate) const PUBLIC_EVENTS: &str = "SELECT e.object_id, e.payload FROM events e
+             WHERE e.object_type = 'application' AND e.outcome = 'ok'
+               AND e.object_id IN (SELECT a.id FROM applications a WHERE a.project_id = $1)
+             ORDER BY e.at, e.id";
+
 impl Store {
     /// The code of the project with this code, if there is one (for the QR codes).
     pub async fn public_project_code(&self, code: &str) -> Result<Option<String>, StoreError> {
@@ -33,43 +51,13 @@ impl Store {
     /// A project with its items, applications and their recorded steps, by its national
     /// project code; `None` if no project has that code.
     pub async fn public_project_source(&self, code: &str) -> Result<Option<ProjectSource>, StoreError> {
-        let Some(p) = sqlx::query(
-            "SELECT p.id, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library
-             FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id
-             WHERE p.code = $1 ORDER BY p.region_code LIMIT 1",
-        )
-        .bind(code.trim())
-        .fetch_optional(&self.pool)
-        .await?
-        else {
+        let Some(p) = sqlx::query(PUBLIC_PROJECT).bind(code.trim()).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
         let project_id: String = p.get(0);
-        let item_rows = sqlx::query(
-            "SELECT i.id, t.name, d.name, i.status, i.responsible_person, i.check_result, i.note, i.due_on, i.warn_on,
-                    i.provisional
-             FROM pending_items i JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
-             WHERE i.project_id = $1 ORDER BY t.code, i.id",
-        )
-        .bind(&project_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let app_rows = sqlx::query(
-            "SELECT a.id, a.pending_item_id, a.facts, a.light_policy FROM applications a
-             WHERE a.project_id = $1 ORDER BY a.created_at, a.id",
-        )
-        .bind(&project_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let event_rows = sqlx::query(
-            "SELECT e.object_id, e.payload FROM events e
-             WHERE e.object_type = 'application' AND e.outcome = 'ok'
-               AND e.object_id IN (SELECT a.id FROM applications a WHERE a.project_id = $1)
-             ORDER BY e.at, e.id",
-        )
-        .bind(&project_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let item_rows = sqlx::query(PUBLIC_ITEMS).bind(&project_id).fetch_all(&self.pool).await?;
+        let app_rows = sqlx::query(PUBLIC_APPLICATIONS).bind(&project_id).fetch_all(&self.pool).await?;
+        let event_rows = sqlx::query(PUBLIC_EVENTS).bind(&project_id).fetch_all(&self.pool).await?;
         let mut events: HashMap<String, Vec<ApplicationEvent>> = HashMap::new();
         for r in &event_rows {
             let id: String = r.get(0);
@@ -156,25 +144,31 @@ impl Store {
         let campaign = sqlx::query("SELECT name, ends_on FROM campaigns ORDER BY starts_on DESC, id LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        let rows = sqlx::query("SELECT added_on, is_addition, reduction, reduced_on FROM baseline_items")
-            .fetch_all(&self.pool)
-            .await?;
+        // The kept groups of baseline rows (`crate::counts`), not the rows themselves.
+        let rows = sqlx::query(
+            "SELECT added_on, is_addition, reduction, reduced_on, CAST(SUM(n) AS BIGINT) FROM baseline_counts
+             GROUP BY added_on, is_addition, reduction, reduced_on HAVING SUM(n) <> 0",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let entries = rows
             .iter()
             .filter_map(|r| {
                 let added_on = parse_date(r.get(0))?;
-                let reduction: Option<String> = r.get(2);
-                let reduced = match (reduction.as_deref().and_then(Reduction::parse), parse_date(r.get(3))) {
+                let reduction: String = r.get(2);
+                let reduced = match (Reduction::parse(&reduction), parse_date(r.get(3))) {
                     (Some(k), Some(on)) => Some((k, on)),
                     _ => None,
                 };
-                Some(BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced })
+                let n = u64::try_from(r.get::<i64, _>(4)).ok()?;
+                Some((BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced }, n))
             })
             .collect();
         // Every department that handles an item, with its ended clocks (none: no rate).
         let departments = sqlx::query(
             "SELECT d.id, d.name FROM departments d
-             WHERE EXISTS (SELECT 1 FROM pending_items i WHERE i.handling_department_id = d.id)",
+             WHERE EXISTS (SELECT 1 FROM pending_items i
+                           WHERE i.region_code = d.region_code AND i.handling_department_id = d.id)",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -186,9 +180,9 @@ impl Store {
             })
             .collect();
         let counts = sqlx::query(
-            "SELECT c.handling_department_id, d.name, c.outcome, COUNT(*) FROM clock_records c
-             JOIN departments d ON d.id = c.handling_department_id
-             GROUP BY c.handling_department_id, d.name, c.outcome",
+            "SELECT c.department_id, d.name, c.outcome, CAST(SUM(c.n) AS BIGINT) FROM clock_counts c
+             JOIN departments d ON d.id = c.department_id
+             GROUP BY c.department_id, d.name, c.outcome",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -259,21 +259,19 @@ impl Store {
         .await?;
         append(
             &mut tx,
-            &NewEvent {
-                region_code: region.clone(),
-                actor_id: Some(actor.id.clone()),
-                actor_role: Some(actor.role.as_str().into()),
-                action: "supervision.issue".into(),
-                object_type: "supervision_order".into(),
-                object_id: Some(id.clone()),
-                payload: serde_json::json!({
+            &NewEvent::by(
+                actor,
+                region.clone(),
+                "supervision.issue",
+                "supervision_order",
+                Some(id.clone()),
+                serde_json::json!({
                     "target": new.target.as_str(), "department_id": department_id, "project_id": project_id,
                     "pending_item_id": item_id, "title": req.title, "reason": req.reason,
                     "required_action": req.required_action, "responsible_person": req.responsible_person,
                     "deadline": req.deadline.to_string(),
                 }),
-                ..Default::default()
-            },
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -310,19 +308,17 @@ impl Store {
         }
         append(
             &mut tx,
-            &NewEvent {
-                region_code: order.region_code.clone(),
-                actor_id: Some(actor.id.clone()),
-                actor_role: Some(actor.role.as_str().into()),
-                action: "supervision.lift".into(),
-                object_type: "supervision_order".into(),
-                object_id: Some(id.to_string()),
-                payload: serde_json::json!({
+            &NewEvent::by(
+                actor,
+                order.region_code.clone(),
+                "supervision.lift",
+                "supervision_order",
+                Some(id.to_string()),
+                serde_json::json!({
                     "result": result, "deadline": order.deadline.to_string(),
                     "days_past_deadline": days_past(&self.work_calendar().await?, order.deadline, today),
                 }),
-                ..Default::default()
-            },
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -485,16 +481,14 @@ impl Store {
         }
         append(
             &mut tx,
-            &NewEvent {
-                region_code: admin.region_code.clone(),
-                actor_id: Some(admin.id.clone()),
-                actor_role: Some(admin.role.as_str().into()),
-                action: "user.inspector_departments".into(),
-                object_type: "user".into(),
-                object_id: Some(inspector_id.to_string()),
-                payload: serde_json::json!({ "departments": codes }),
-                ..Default::default()
-            },
+            &NewEvent::by(
+                admin,
+                admin.region_code.clone(),
+                "user.inspector_departments",
+                "user",
+                Some(inspector_id.to_string()),
+                serde_json::json!({ "departments": codes }),
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -175,3 +175,10 @@ pub async fn office_account(store: &Store, username: &str, password: &str) -> cr
     };
     store.create_user(&new, None).await.unwrap_or_else(|e| panic!("create {username}: {e}"))
 }
+
+/// The kept counts (`crate::counts`) equal a full recount: whatever the test did, the
+/// triggers kept every figure in step.
+pub async fn assert_kept_counts(store: &Store) {
+    let check = store.check_counts(false).await.expect("recount the kept counts");
+    assert!(check.mismatches.is_empty(), "kept counts differ from a full count: {:#?}", check.mismatches);
+}

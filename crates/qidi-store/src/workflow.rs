@@ -521,22 +521,20 @@ impl Store {
         }
         append(
             &mut tx,
-            &NewEvent {
-                region_code: region.clone(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "application.create".into(),
-                object_type: "application".into(),
-                object_id: Some(id.clone()),
-                payload: serde_json::json!({
+            &NewEvent::by(
+                user,
+                region.clone(),
+                "application.create",
+                "application",
+                Some(id.clone()),
+                serde_json::json!({
                     "pending_item_id": pending_item_id,
                     "project_id": project_id,
                     "facts": facts,
                     "checklist": checklist,
                     "helper_for": actor.helper_for,
                 }),
-                ..Default::default()
-            },
+            ),
         )
         .await?;
         tx.commit().await?;

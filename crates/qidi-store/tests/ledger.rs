@@ -168,6 +168,7 @@ async fn import_is_keyed_idempotent_and_all_or_nothing() {
             .unwrap();
         assert_eq!((s.projects_new, s.errors), (1, 1));
         assert_eq!(count(&store, "SELECT COUNT(*) FROM projects").await, 3);
+        qidi_store::testing::assert_kept_counts(&store).await;
     })
     .await;
 }
@@ -571,6 +572,7 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
         .execute(store.pool())
         .await;
         assert!(twice.is_err(), "a second confirmed set from the same signed content");
+        qidi_store::testing::assert_kept_counts(&store).await;
     })
     .await;
 }

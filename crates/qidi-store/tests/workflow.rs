@@ -225,6 +225,7 @@ async fn a_step_is_one_transaction_and_approval_grants_the_item() {
         assert_eq!(&days[1..], &[2, 1, 1, 1, 5, 8]);
         assert!(detail.available_actions.is_empty(), "nothing is open after the decision");
         assert_eq!(detail.timeline[1].actor_name, "zrzy_h 显示名");
+        qidi_store::testing::assert_kept_counts(&store).await;
     })
     .await;
 }
@@ -544,6 +545,7 @@ async fn deemed_acceptance_is_recorded_once_and_a_late_return_is_kept_as_late() 
         assert!(changed.is_err(), "notices cannot be renumbered");
         let changed = sqlx::query("DELETE FROM clock_records").execute(store.pool()).await;
         assert!(changed.is_err(), "clock records cannot be deleted");
+        qidi_store::testing::assert_kept_counts(&store).await;
     })
     .await;
 }

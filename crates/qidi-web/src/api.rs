@@ -36,6 +36,10 @@ pub struct Paging {
     pub page: Option<u32>,
     #[serde(default)]
     pub per_page: Option<u32>,
+    /// Keyset paging: projects after this key (`REGION/CODE`, the last one of the
+    /// previous page). Every page then costs the same however deep.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 impl Paging {
@@ -52,7 +56,21 @@ pub async fn projects(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Vec<ProjectRow>>, ApiError> {
     let (limit, offset) = paging.limit_offset();
-    Ok(Json(state.store.list_projects(&user.scope(), limit, offset).await?))
+    let scope = user.scope();
+    let rows = match paging.after.as_deref().map(qidi_store::ledger::ProjectKey::parse) {
+        Some(Some(key)) => {
+            state.store.list_projects_from(&scope, limit, &key, qidi_store::ledger::PageDirection::After).await?
+        }
+        Some(None) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_key",
+                "`after` is REGION/CODE, e.g. 152529/2016-152529-44-01-010000",
+            ))
+        }
+        None => state.store.list_projects(&scope, limit, offset).await?,
+    };
+    Ok(Json(rows))
 }
 
 pub async fn project(

@@ -207,28 +207,66 @@ struct ProjectsPage<'a> {
     user: &'a User,
     projects: Vec<ProjectView>,
     page: u32,
-    has_next: bool,
+    prev_page: u32,
+    /// Keys of the pages before and after this one (`REGION/CODE`), if there are any.
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct PageQuery {
     page: Option<u32>,
+    /// Keyset paging: the page after (or before) this project key (`REGION/CODE`).
+    after: Option<String>,
+    before: Option<String>,
 }
 
 const PER_PAGE: u32 = 50;
 
+/// The project library, a page at a time. Links move by key (`after`, `before`), so
+/// every page costs the same however deep; `page` alone still opens a page by number.
 pub async fn projects(
     State(state): State<SharedState>,
     PageUser(user): PageUser,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
+    use qidi_store::ledger::{PageDirection, ProjectKey};
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let offset = i64::from((page - 1) * PER_PAGE);
-    let mut projects = state.store.list_projects(&user.scope(), i64::from(PER_PAGE) + 1, offset).await?;
-    let has_next = projects.len() > PER_PAGE as usize;
-    projects.truncate(PER_PAGE as usize);
+    let scope = user.scope();
+    let want = i64::from(PER_PAGE) + 1;
+    let keyed = |t: &Option<String>| t.as_deref().and_then(ProjectKey::parse);
+    let (mut projects, direction) = match (keyed(&q.after), keyed(&q.before)) {
+        (Some(k), _) => {
+            (state.store.list_projects_from(&scope, want, &k, PageDirection::After).await?, Some(PageDirection::After))
+        }
+        (None, Some(k)) => (
+            state.store.list_projects_from(&scope, want, &k, PageDirection::Before).await?,
+            Some(PageDirection::Before),
+        ),
+        (None, None) => {
+            let offset = i64::from((page - 1) * PER_PAGE);
+            (state.store.list_projects(&scope, want, offset).await?, None)
+        }
+    };
+    let more = projects.len() > PER_PAGE as usize;
+    if more {
+        // The extra row tells that there is more in the direction of travel.
+        match direction {
+            Some(PageDirection::Before) => {
+                projects.remove(0);
+            }
+            _ => projects.truncate(PER_PAGE as usize),
+        }
+    }
+    let first = projects.first().map(|p| ProjectKey::of(p).to_string());
+    let last = projects.last().map(|p| ProjectKey::of(p).to_string());
+    let (previous, next) = match direction {
+        Some(PageDirection::Before) => (first.filter(|_| more), last),
+        Some(PageDirection::After) => (first, last.filter(|_| more)),
+        None => (first.filter(|_| page > 1), last.filter(|_| more)),
+    };
     let projects = projects.into_iter().map(ProjectView::from).collect();
-    Ok(render(&ProjectsPage { user: &user, projects, page, has_next }))
+    Ok(render(&ProjectsPage { user: &user, projects, page, prev_page: page.saturating_sub(1).max(1), previous, next }))
 }
 
 #[derive(Template)]

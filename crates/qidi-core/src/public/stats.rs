@@ -19,7 +19,8 @@ pub struct DepartmentOutcomes {
 pub struct StatsSource {
     pub campaign: Option<String>,
     pub campaign_ends_on: Option<NaiveDate>,
-    pub entries: Vec<BaselineEntry>,
+    /// Baseline entries in groups of `n` alike (the store's kept counts).
+    pub entries: Vec<(BaselineEntry, u64)>,
     pub outcomes: Vec<DepartmentOutcomes>,
 }
 
@@ -80,7 +81,10 @@ pub struct PublicStats {
 
 impl PublicStats {
     pub fn of(src: &StatsSource, today: NaiveDate) -> PublicStats {
-        let progress = Progress::of(&src.entries);
+        let mut progress = Progress::default();
+        for (e, n) in &src.entries {
+            progress.add_n(e, *n);
+        }
         let mut on_time: Vec<PublicOnTime> = src.outcomes.iter().map(PublicOnTime::of).collect();
         on_time.sort_by(|a, b| {
             b.on_time_permille
@@ -114,17 +118,18 @@ impl PublicStats {
 /// entry of a signed ledger, else the earliest entry), then every 7 days, and at
 /// `today`. Empty without entries. Counted like [`BurnDown`]: an entry counts from
 /// the day it was added (not before the start) until the day it was reduced.
-pub fn weekly_remaining(entries: &[BaselineEntry], today: NaiveDate) -> Vec<WeekPoint> {
+pub fn weekly_remaining(entries: &[(BaselineEntry, u64)], today: NaiveDate) -> Vec<WeekPoint> {
+    let entries: Vec<&(BaselineEntry, u64)> = entries.iter().filter(|(_, n)| *n > 0).collect();
     let Some(start) = entries
         .iter()
-        .filter(|e| !e.addition)
-        .map(|e| e.added_on)
+        .filter(|(e, _)| !e.addition)
+        .map(|(e, _)| e.added_on)
         .min()
-        .or_else(|| entries.iter().map(|e| e.added_on).min())
+        .or_else(|| entries.iter().map(|(e, _)| e.added_on).min())
     else {
         return Vec::new();
     };
-    let b = BurnDown::of(entries, start, start, today);
+    let b = BurnDown::of_groups(entries.iter().map(|(e, n)| (e, *n)), start, start, today);
     // `actual` holds the remaining on every day it changed: the value on a day is that
     // of the last change on or before it.
     let at = |day: NaiveDate| -> u64 {

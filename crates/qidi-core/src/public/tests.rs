@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalogue::AuthorityLevel;
-use crate::ledger::{BaselineEntry, Reduction};
+use crate::ledger::{BaselineEntry, BurnDown, Reduction};
 use crate::workflow::{Actor, NoticeProblem, OneTimeNotice, PauseReason};
 use chrono::{Datelike, FixedOffset, TimeZone};
 use proptest::prelude::*;
@@ -212,7 +212,10 @@ fn statistics_count_the_baseline_and_rank_departments_by_on_time_rate() {
             entry("2026-03-02", Some((Reduction::Approved, "2026-03-20")), false),
             entry("2026-03-02", Some((Reduction::Removed, "2026-03-25")), false),
             entry("2026-03-10", None, true),
-        ],
+        ]
+        .into_iter()
+        .map(|e| (e, 1))
+        .collect(),
         outcomes: vec![
             DepartmentOutcomes { department: "水利局".into(), on_time: 1, late: 1, deemed: 0 },
             DepartmentOutcomes { department: "林草局".into(), on_time: 0, late: 0, deemed: 0 },
@@ -260,7 +263,8 @@ proptest! {
     #[test]
     fn weekly_points_are_the_plain_count(entries in proptest::collection::vec(arb_entry(), 1..40), today in 0i64..200) {
         let today = date("2026-01-05") + chrono::Duration::days(today);
-        let points = weekly_remaining(&entries, today);
+        let ones: Vec<(BaselineEntry, u64)> = entries.iter().map(|e| (*e, 1)).collect();
+        let points = weekly_remaining(&ones, today);
         let start = entries.iter().filter(|e| !e.addition).map(|e| e.added_on).min()
             .unwrap_or_else(|| entries.iter().map(|e| e.added_on).min().unwrap());
         prop_assert_eq!(points.first().unwrap().on, start);
@@ -276,5 +280,30 @@ proptest! {
             }).count() as u64;
             prop_assert_eq!(p.remaining, count, "on {}", p.on);
         }
+    }
+}
+
+proptest! {
+    /// Kept counts: entries collapsed into groups of alike entries with their number
+    /// give the same statistics and burn-down as the entries one by one.
+    #[test]
+    fn groups_count_as_their_entries(entries in proptest::collection::vec(arb_entry(), 1..60), today in 0i64..200) {
+        let today = date("2026-01-05") + chrono::Duration::days(today);
+        let mut groups: Vec<(BaselineEntry, u64)> = Vec::new();
+        for e in &entries {
+            match groups.iter_mut().find(|(g, _)| g == e) {
+                Some((_, n)) => *n += 1,
+                None => groups.push((*e, 1)),
+            }
+        }
+        let ones: Vec<(BaselineEntry, u64)> = entries.iter().map(|e| (*e, 1)).collect();
+        let src = |entries| StatsSource { entries, ..StatsSource::default() };
+        prop_assert_eq!(PublicStats::of(&src(groups.clone()), today), PublicStats::of(&src(ones), today));
+        let start = date("2026-01-05");
+        let end = date("2026-06-30");
+        prop_assert_eq!(
+            BurnDown::of_groups(groups.iter().map(|(e, n)| (e, *n)), start, end, today),
+            BurnDown::of(&entries, start, end, today)
+        );
     }
 }

@@ -291,16 +291,14 @@ impl Store {
         .await?;
         append(
             &mut tx,
-            &NewEvent {
-                region_code: before.region_code.clone(),
-                actor_id: Some(user.id.clone()),
-                actor_role: Some(user.role.as_str().into()),
-                action: "item_type.update".into(),
-                object_type: "item_type".into(),
-                object_id: Some(id.to_string()),
-                payload: serde_json::json!({ "code": before.code, "before": before, "after": after }),
-                ..Default::default()
-            },
+            &NewEvent::by(
+                user,
+                before.region_code.clone(),
+                "item_type.update",
+                "item_type",
+                Some(id.to_string()),
+                serde_json::json!({ "code": before.code, "before": before, "after": after }),
+            ),
         )
         .await?;
         tx.commit().await?;

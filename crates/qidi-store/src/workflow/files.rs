@@ -209,20 +209,11 @@ impl Store {
             .await?;
             append(
                 &mut tx,
-                &NewEvent {
-                    region_code: app.region_code.clone(),
-                    actor_id: Some(user.id.clone()),
-                    actor_role: Some(user.role.as_str().into()),
-                    action: "application.file_upload".into(),
-                    object_type: "application".into(),
-                    object_id: Some(application_id.to_string()),
-                    payload: serde_json::json!({
+                &NewEvent::by(user, app.region_code.clone(), "application.file_upload", "application", Some(application_id.to_string()), serde_json::json!({
                         "file_id": file.id, "material": file.material_code, "stored_name": file.stored_name,
                         "original_name": file.original_name, "size_bytes": file.size_bytes, "sha256": file.sha256,
                         "helper_for": actor.helper_for,
-                    }),
-                    ..Default::default()
-                },
+                    })),
             )
             .await?;
             tx.commit().await?;
@@ -267,16 +258,14 @@ impl Store {
             tracing::error!(file = %file.id, error = %e, "uploaded file missing");
             WorkflowError::NotFound
         })?;
-        self.append_event(&NewEvent {
-            region_code: region,
-            actor_id: Some(user.id.clone()),
-            actor_role: Some(user.role.as_str().into()),
-            action: "application.file_download".into(),
-            object_type: "application".into(),
-            object_id: Some(application_id.to_string()),
-            payload: serde_json::json!({ "file_id": file.id, "material": file.material_code }),
-            ..Default::default()
-        })
+        self.append_event(&NewEvent::by(
+            user,
+            region,
+            "application.file_download",
+            "application",
+            Some(application_id.to_string()),
+            serde_json::json!({ "file_id": file.id, "material": file.material_code }),
+        ))
         .await?;
         Ok((file, bytes))
     }

@@ -93,16 +93,14 @@ impl Store {
         if inserted == 1 {
             append(
                 &mut tx,
-                &NewEvent {
-                    region_code: region,
-                    actor_id: Some(user.id.clone()),
-                    actor_role: Some(user.role.as_str().into()),
-                    action: "project.helper_assign".into(),
-                    object_type: "project".into(),
-                    object_id: Some(project_id.to_string()),
-                    payload: serde_json::json!({ "helper_user_id": helper.id, "helper": helper.username }),
-                    ..Default::default()
-                },
+                &NewEvent::by(
+                    user,
+                    region,
+                    "project.helper_assign",
+                    "project",
+                    Some(project_id.to_string()),
+                    serde_json::json!({ "helper_user_id": helper.id, "helper": helper.username }),
+                ),
             )
             .await?;
         }

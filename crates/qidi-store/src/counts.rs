@@ -1,0 +1,142 @@
+//! Kept counts (region scale). The figures a region's dashboards show (pending items
+//! per department, projects in the library, baseline progress, ended clocks by
+//! outcome) are kept in `pending_counts`, `library_counts`, `baseline_counts` and
+//! `clock_counts` by triggers (migration 0019), in the same transaction as each change
+//! that moves them. This module recounts them in full, to check and repair them
+//! (`qidi check counts`).
+
+use crate::{Backend, Store, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// One kept table: how to read it, how to recount it, and its key columns.
+struct Kept {
+    table: &'static str,
+    /// `key columns, value columns` of the table, in the order the queries return them.
+    columns: &'static str,
+    keys: usize,
+    /// The same columns counted in full from the rows they summarise.
+    full: &'static str,
+}
+
+const KEPT: [Kept; 4] = [
+    Kept {
+        table: "pending_counts",
+        columns: "region_code, department_id, pending_items, projects",
+        keys: 2,
+        full: "SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
+               FROM pending_items i JOIN projects p ON p.id = i.project_id
+               WHERE i.status = 'pending' AND p.in_library = TRUE
+               GROUP BY i.region_code, i.handling_department_id",
+    },
+    Kept {
+        table: "library_counts",
+        columns: "region_code, projects",
+        keys: 1,
+        full: "SELECT region_code, COUNT(*) FROM projects WHERE in_library = TRUE GROUP BY region_code",
+    },
+    Kept {
+        table: "baseline_counts",
+        columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, added_on, reduction, \
+                  reduced_on, n",
+        keys: 7,
+        full: "SELECT b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
+                      b.is_addition, b.added_on, COALESCE(b.reduction, ''), COALESCE(b.reduced_on, ''), COUNT(*)
+               FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+                    JOIN projects p ON p.id = i.project_id
+               GROUP BY b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
+                        b.is_addition, b.added_on, COALESCE(b.reduction, ''), COALESCE(b.reduced_on, '')",
+    },
+    Kept {
+        table: "clock_counts",
+        columns: "region_code, department_id, outcome, n",
+        keys: 3,
+        full: "SELECT region_code, handling_department_id, outcome, COUNT(*) FROM clock_records
+               GROUP BY region_code, handling_department_id, outcome",
+    },
+];
+
+/// A kept figure that differed from the full count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountMismatch {
+    pub table: String,
+    /// The key columns' values, joined with `/`.
+    pub key: String,
+    pub kept: Vec<i64>,
+    pub counted: Vec<i64>,
+}
+
+/// What `check_counts` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CountsCheck {
+    /// Groups compared, per table.
+    pub groups: BTreeMap<String, usize>,
+    pub mismatches: Vec<CountMismatch>,
+    /// Whether the kept counts were replaced by the full count.
+    pub repaired: bool,
+}
+
+type Groups = BTreeMap<String, Vec<i64>>;
+
+/// Rows of (keys…, values…) as key text → values, leaving out all-zero groups (a kept
+/// group that has gone down to zero is the same as no group).
+fn groups(rows: &[sqlx::any::AnyRow], keys: usize) -> Groups {
+    let mut out = Groups::new();
+    for r in rows {
+        let key: Vec<String> = (0..keys)
+            // is_addition is the one key that is not text (an integer on SQLite, a
+            // boolean on PostgreSQL).
+            .map(|i| r.try_get::<String, _>(i).unwrap_or_else(|_| crate::get_bool(r, i).to_string()))
+            .collect();
+        let values: Vec<i64> = (keys..r.len()).map(|i| r.try_get::<i64, _>(i).unwrap_or_default()).collect();
+        if values.iter().any(|v| *v != 0) {
+            out.insert(key.join("/"), values);
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Recount every kept figure in full and compare it with what is kept. With
+    /// `repair`, the kept tables are replaced by the full count when any differs, in one
+    /// transaction that holds writers off meanwhile.
+    pub async fn check_counts(&self, repair: bool) -> Result<CountsCheck, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if self.backend() == Backend::Postgres {
+            // Writers wait until the recount is done, so kept and counted see one state.
+            sqlx::query("LOCK TABLE projects, pending_items, baseline_items IN SHARE MODE").execute(&mut *tx).await?;
+        }
+        let mut check = CountsCheck::default();
+        for k in &KEPT {
+            let kept_sql = format!("SELECT {} FROM {}", k.columns, k.table);
+            let kept = groups(&sqlx::query(&kept_sql).fetch_all(&mut *tx).await?, k.keys);
+            let counted = groups(&sqlx::query(k.full).fetch_all(&mut *tx).await?, k.keys);
+            check.groups.insert(k.table.to_string(), counted.len());
+            let all_keys: std::collections::BTreeSet<&String> = kept.keys().chain(counted.keys()).collect();
+            for key in all_keys {
+                let (a, b) = (kept.get(key), counted.get(key));
+                if a != b {
+                    let width = a.or(b).map_or(0, Vec::len);
+                    check.mismatches.push(CountMismatch {
+                        table: k.table.to_string(),
+                        key: key.clone(),
+                        kept: a.cloned().unwrap_or_else(|| vec![0; width]),
+                        counted: b.cloned().unwrap_or_else(|| vec![0; width]),
+                    });
+                }
+            }
+        }
+        if repair && !check.mismatches.is_empty() {
+            for k in &KEPT {
+                sqlx::query(&format!("DELETE FROM {}", k.table)).execute(&mut *tx).await?;
+                sqlx::query(&format!("INSERT INTO {} ({}) {}", k.table, k.columns, k.full)).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            check.repaired = true;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(check)
+    }
+}

@@ -1,0 +1,125 @@
+#!/bin/bash
+# Region scale (see BENCHMARKS.md): the same routes of one `qidi serve` at several sizes,
+# on SQLite and on PostgreSQL, in one run. For each size and engine:
+#   - a fresh database with the demo banner (465 projects), plus `qidi demo --projects N`
+#     generated projects for the larger sizes;
+#   - one account per role (bench_*), signed in through the API;
+#   - each route requested over one connection for a few seconds (wrk), latency median
+#     and 99th percentile, against /api/v1/me and /healthz on the same server;
+#   - throughput of the project page against /healthz under the same load (16 connections);
+#   - the server's peak memory (VmHWM) at the end.
+# Build first: cargo build --release --workspace
+# Usage: scripts/bench-scale.sh [SIZES...]   (default: 465 100000)
+#   QIDI_BENCH_ENGINES="sqlite postgres"  QIDI_BENCH_PG=postgres://postgres@127.0.0.1:5432
+#   QIDI_BENCH_SECONDS=3 (per route)  QIDI_BENCH_KEEP=DIR (keep the SQLite files there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Q=$PWD/target/release/qidi
+[ -x "$Q" ] || { echo "build first: cargo build --release --workspace" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
+SIZES=("${@:-465 100000}")
+read -r -a SIZES <<<"${SIZES[*]}"
+ENGINES=${QIDI_BENCH_ENGINES:-sqlite postgres}
+PG=${QIDI_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+SECS=${QIDI_BENCH_SECONDS:-3}
+PORT=${QIDI_BENCH_PORT:-18571}
+T=${QIDI_BENCH_KEEP:-$(mktemp -d)}
+mkdir -p "$T"
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  [ -z "${QIDI_BENCH_KEEP:-}" ] && rm -rf "$T"
+  psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS qidi_bench" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+sql() { # run SQL on the bench database
+  case $ENGINE in
+    sqlite) sqlite3 "$T/q-$SIZE.db" "$1" ;;
+    postgres) psql -qAt "$PG/qidi_bench" -c "$1" ;;
+  esac
+}
+
+# median and p99 latency (ms) and requests/s of one route over one connection
+measure() { # NAME COOKIE URL
+  local out
+  out=$(wrk -t1 -c1 -d"${SECS}s" --latency ${2:+-H "Cookie: qidi_session=$2"} "$3" 2>&1)
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "Cookie: qidi_session=$2"} "$3")
+  echo "$out" | awk -v name="$1" -v engine="$ENGINE" -v size="$SIZE" -v status="$status" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
+    END { printf "| %s | %s | %s | %s | %.2f | %.2f | %.0f |\n", engine, size, name, status, p50, p99, rps }'
+}
+
+login() { # USERNAME -> session token
+  curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"Bench-Passw0rd-2026!\"}" "http://127.0.0.1:$PORT/api/v1/login" |
+    sed -n 's/^[Ss]et-[Cc]ookie: qidi_session=\([^;]*\).*/\1/p' | head -1
+}
+
+echo "| engine | projects | route | status | median ms | p99 ms | req/s (1 conn) |"
+echo "|---|---|---|---|---|---|---|"
+LOAD=()
+for SIZE in "${SIZES[@]}"; do
+  for ENGINE in $ENGINES; do
+    case $ENGINE in
+      sqlite) rm -f "$T/q-$SIZE.db"*; URL="sqlite://$T/q-$SIZE.db" ;;
+      postgres)
+        psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS qidi_bench" -c "CREATE DATABASE qidi_bench" >/dev/null
+        URL="$PG/qidi_bench" ;;
+    esac
+    export QIDI_DATABASE_URL=$URL QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
+    $Q demo >/dev/null 2>&1
+    if [ "$SIZE" -gt 465 ]; then
+      /usr/bin/time -f "generated $((SIZE - 465)) projects in %e s, peak %M KiB" $Q demo --projects $((SIZE - 465)) 2>&1 >/dev/null |
+        grep -E '^generated' >&2
+    fi
+    for r in "office office fgw" "leader leader -" "fgw_head department_head fgw" "zrzy_handler handler zrzy" "inspector inspector -"; do
+      read -r name role dept <<<"$r"
+      args=(--role "$role")
+      [ "$dept" != - ] && args+=(--department "$dept")
+      echo 'Bench-Passw0rd-2026!' | $Q user add "bench_$name" "${args[@]}" --password-stdin >/dev/null 2>&1
+    done
+    echo 'Bench-Passw0rd-2026!' | $Q user add bench_applicant --role applicant \
+      --owner "$(sql "SELECT o.name FROM owners o JOIN projects p ON p.owner_id = o.id GROUP BY o.name ORDER BY COUNT(*) DESC LIMIT 1")" \
+      --password-stdin >/dev/null 2>&1
+    sql "UPDATE users SET must_change_password = FALSE WHERE username LIKE 'bench_%'" >/dev/null
+    [ "$ENGINE" = postgres ] && sql "ANALYZE" >/dev/null
+    COUNT=$(sql "SELECT COUNT(*) FROM projects")
+    read -r PID CODE <<<"$(sql "SELECT id || ' ' || code FROM projects ORDER BY code LIMIT 1 OFFSET $((COUNT / 2))")"
+    APP=$(sql "SELECT id FROM applications ORDER BY id LIMIT 1")
+
+    $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+    declare -A TOKEN=()
+    for u in office leader fgw_head zrzy_handler inspector applicant; do TOKEN[$u]=$(login "bench_$u"); done
+    B="http://127.0.0.1:$PORT"
+    O=${TOKEN[office]}
+    measure "/healthz" "" "$B/healthz"
+    measure "/api/v1/me" "$O" "$B/api/v1/me"
+    measure "/api/v1/projects/{id}" "$O" "$B/api/v1/projects/$PID"
+    measure "/projects/{id}" "$O" "$B/projects/$PID"
+    measure "/public/projects/{code}" "" "$B/public/projects/$CODE"
+    [ -n "$APP" ] && measure "/applications/{id}" "$O" "$B/applications/$APP"
+    measure "/api/v1/summary" "$O" "$B/api/v1/summary"
+    for u in office leader fgw_head zrzy_handler inspector applicant; do measure "/ ($u)" "${TOKEN[$u]}" "$B/"; done
+    measure "/ledger/banner" "$O" "$B/ledger/banner"
+    measure "/projects?page=1000" "$O" "$B/projects?page=1000"
+    measure "/projects?after=… (key)" "$O" "$B/projects?after=152529/$CODE"
+    measure "/public" "" "$B/public"
+    # Throughput under the same load: 16 connections, the project page against /healthz.
+    h=$(wrk -t2 -c16 -d"${SECS}s" "$B/healthz" | awk '/^Requests\/sec/ { print $2 }')
+    p=$(wrk -t2 -c16 -d"${SECS}s" -H "Cookie: qidi_session=$O" "$B/projects/$PID" | awk '/^Requests\/sec/ { print $2 }')
+    rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER/status")
+    LOAD+=("| $ENGINE | $COUNT | $h | $p | $(awk -v a="$p" -v b="$h" 'BEGIN { printf "%.2f", a / b }') | $((rss / 1024)) |")
+    kill "$SERVER"
+    wait "$SERVER" 2>/dev/null || true
+    SERVER=
+  done
+done
+echo
+echo "| engine | projects | /healthz req/s (16 conn) | /projects/{id} req/s (16 conn) | ratio | server peak RSS MiB |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${LOAD[@]}"
