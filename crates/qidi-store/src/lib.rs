@@ -14,6 +14,7 @@ pub mod bulletins;
 pub mod calendar;
 mod db;
 pub mod demo;
+pub mod demo_scale;
 mod demo_workflow;
 mod error;
 pub mod events;
