@@ -72,8 +72,13 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the demo banner (once) and print its accounts.
-    Demo,
+    /// Load the demo banner (once) and print its accounts; `--projects N` then adds N
+    /// generated projects (for benchmarks at the scale of a league or region).
+    Demo {
+        /// Add this many generated projects, spread over the banners under the region.
+        #[arg(long, value_name = "N")]
+        projects: Option<u64>,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -227,9 +232,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database at {} is migrated", redact_url(&cfg.database_url));
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { projects } => {
             let store = open(&cfg).await?;
-            load_demo(&store, &cfg).await
+            load_demo(&store, &cfg).await?;
+            match projects {
+                Some(n) => generate_projects(&store, &cfg, n).await,
+                None => Ok(()),
+            }
         }
         Command::User { command } => user(&cfg, command).await,
         Command::Calendar { command } => calendar_cmd::run(&cfg, command).await,
@@ -258,6 +267,30 @@ async fn load_demo(store: &Store, cfg: &Config) -> anyhow::Result<()> {
     println!("{:<14} {:<16} {:<18} 单位", "用户名", "角色", "初始密码");
     for a in &accounts {
         println!("{:<14} {:<16} {:<18} {}", a.username, a.role.as_str(), a.password, a.unit);
+    }
+    Ok(())
+}
+
+async fn generate_projects(store: &Store, cfg: &Config, n: u64) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let report = store.generate_projects(&cfg.region, n, |done| eprintln!("已生成 {done} / {n} 个项目")).await?;
+    println!(
+        "已生成 {} 个项目（{} 个旗县），用时 {:.1} 秒：项目单位 {} 个，待批事项 {} 项（已办结 {} 项，其中系统外审批 {} 项），申请 {} 件，记录 {} 条；基线 {} 项（审批核减 {} 项，移出核减 {} 项）。",
+        report.projects,
+        report.regions.len(),
+        started.elapsed().as_secs_f64(),
+        report.owners,
+        report.pending_items,
+        report.granted,
+        report.outside_approvals,
+        report.applications,
+        report.events,
+        report.baseline_items,
+        report.baseline_approved,
+        report.baseline_removed,
+    );
+    for (region, projects) in &report.regions {
+        println!("  {region}: {projects} 个项目");
     }
     Ok(())
 }

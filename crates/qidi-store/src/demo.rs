@@ -21,7 +21,7 @@ pub struct DemoAccount {
     pub password: String,
 }
 
-const PLACES: &[&str] = &[
+pub(crate) const PLACES: &[&str] = &[
     "明安图",
     "宝绍岱",
     "乌兰查布",
@@ -43,7 +43,7 @@ const PLACES: &[&str] = &[
     "锡林",
     "恩格尔",
 ];
-const WORKS: &[(&str, &str)] = &[
+pub(crate) const WORKS: &[(&str, &str)] = &[
     ("风电场", "44"),
     ("光伏电站", "44"),
     ("储能电站", "44"),
@@ -61,7 +61,7 @@ const WORKS: &[(&str, &str)] = &[
     ("矿泉水生产线", "15"),
     ("物流仓储中心", "59"),
 ];
-const OWNER_KINDS: &[&str] = &[
+pub(crate) const OWNER_KINDS: &[&str] = &[
     "能源有限公司",
     "新能源开发有限公司",
     "农牧业发展有限公司",
@@ -71,7 +71,7 @@ const OWNER_KINDS: &[&str] = &[
 ];
 const OWNER_WORDS: &[&str] =
     &["锡林", "白旗", "明安", "绿野", "草原", "正白", "察哈尔", "浩瀚", "天骄", "金穗", "云杉", "北疆"];
-const PEOPLE: &[&str] =
+pub(crate) const PEOPLE: &[&str] =
     &["王海", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "孙丽", "乌兰", "巴特尔", "其其格", "额尔德尼"];
 
 impl Store {

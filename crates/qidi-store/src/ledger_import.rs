@@ -786,7 +786,7 @@ async fn update_item(
 }
 
 /// A value to bind in a batched insert.
-enum Val {
+pub(crate) enum Val {
     Text(Option<String>),
     Int(Option<i64>),
     Bool(bool),
@@ -795,7 +795,7 @@ enum Val {
 /// The SQL type of a batched column: PostgreSQL needs the text a JSON element gives
 /// cast to it; SQLite takes JSON numbers and booleans as they are.
 #[derive(Clone, Copy)]
-enum Col {
+pub(crate) enum Col {
     Text,
     Int,
     Bool,
@@ -806,7 +806,7 @@ enum Col {
 /// rows to a statement (named `$N` ones cost a lookup in a list as long as the
 /// statement, for each one). PostgreSQL takes the rows as ONE JSON parameter that it
 /// unpacks with `json_array_elements`, casting each text to its column's type.
-struct Batch {
+pub(crate) struct Batch {
     sql_postgres: String,
     /// `INSERT INTO t (a, b, …) VALUES `, for SQLite.
     head_sqlite: String,
@@ -817,9 +817,9 @@ struct Batch {
 
 impl Batch {
     /// Rows per statement: 500 rows of 13 columns stay below SQLite's 32,766 parameters.
-    const ROWS: usize = 500;
+    pub(crate) const ROWS: usize = 500;
 
-    fn new(table: &str, cols: &[(&str, Col)]) -> Batch {
+    pub(crate) fn new(table: &str, cols: &[(&str, Col)]) -> Batch {
         let names = cols.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
         let postgres = cols
             .iter()
@@ -841,20 +841,20 @@ impl Batch {
         }
     }
 
-    fn push<const N: usize>(&mut self, row: [Val; N]) {
+    pub(crate) fn push<const N: usize>(&mut self, row: [Val; N]) {
         debug_assert_eq!(N, self.width);
         self.vals.extend(row);
     }
 
-    fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.vals.len() / self.width
     }
 
-    fn is_full(&self) -> bool {
+    pub(crate) fn is_full(&self) -> bool {
         self.rows() >= Batch::ROWS
     }
 
-    async fn flush(&mut self, conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    pub(crate) async fn flush(&mut self, conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
         if self.vals.is_empty() {
             return Ok(());
         }

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod counts;
 mod db;
 pub mod demo;
+pub mod demo_scale;
 mod demo_workflow;
 mod error;
 pub mod events;
