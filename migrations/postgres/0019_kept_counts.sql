@@ -36,17 +36,38 @@ CREATE TABLE baseline_counts (
 
 -- pending_counts ------------------------------------------------------------------
 
--- Put one pending item in (sign 1) or take it out (sign -1) of its department's count.
+-- Pending items per project and handling department (in the library or not): a
+-- project counts for a department while this is above zero. Kept row by row, so the
+-- count is right however many rows one statement changes (row triggers fire after the
+-- whole statement, when every row of it is already changed, so "is there another
+-- pending item" cannot be asked of the table).
+CREATE TABLE pending_projects (
+    project_id    TEXT NOT NULL,
+    department_id TEXT NOT NULL,
+    n             BIGINT NOT NULL,
+    PRIMARY KEY (project_id, department_id)
+);
+
+-- Put one pending item in (sign 1) or take it out (sign -1) of the counts.
 CREATE FUNCTION pending_counts_apply(item pending_items, sign INTEGER) RETURNS void AS $$
+DECLARE
+    now_n BIGINT;
 BEGIN
-    IF item.status <> 'pending' OR NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = item.project_id AND p.in_library) THEN
+    IF item.status <> 'pending' THEN
+        RETURN;
+    END IF;
+    INSERT INTO pending_projects (project_id, department_id, n) VALUES (item.project_id, item.handling_department_id, sign)
+    ON CONFLICT (project_id, department_id) DO UPDATE SET n = pending_projects.n + excluded.n
+    RETURNING n INTO now_n;
+    IF now_n <= 0 THEN
+        DELETE FROM pending_projects WHERE project_id = item.project_id AND department_id = item.handling_department_id;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = item.project_id AND p.in_library) THEN
         RETURN;
     END IF;
     INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
     VALUES (item.region_code, item.handling_department_id, sign,
-            CASE WHEN EXISTS (SELECT 1 FROM pending_items o WHERE o.project_id = item.project_id
-                              AND o.handling_department_id = item.handling_department_id
-                              AND o.status = 'pending' AND o.id <> item.id) THEN 0 ELSE sign END)
+            CASE WHEN sign > 0 AND now_n = 1 THEN 1 WHEN sign < 0 AND now_n = 0 THEN -1 ELSE 0 END)
     ON CONFLICT (region_code, department_id) DO UPDATE
         SET pending_items = pending_counts.pending_items + excluded.pending_items,
             projects = pending_counts.projects + excluded.projects;
@@ -77,9 +98,8 @@ CREATE FUNCTION pending_counts_library() RETURNS trigger AS $$
 DECLARE s INTEGER := CASE WHEN NEW.in_library THEN 1 ELSE -1 END;
 BEGIN
     INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    SELECT i.region_code, i.handling_department_id, s * COUNT(*), s
-    FROM pending_items i WHERE i.project_id = NEW.id AND i.status = 'pending'
-    GROUP BY i.region_code, i.handling_department_id
+    SELECT NEW.region_code, pp.department_id, s * pp.n, s
+    FROM pending_projects pp WHERE pp.project_id = NEW.id AND pp.n > 0
     ON CONFLICT (region_code, department_id) DO UPDATE
         SET pending_items = pending_counts.pending_items + excluded.pending_items,
             projects = pending_counts.projects + excluded.projects;
@@ -187,6 +207,10 @@ WHEN (OLD.initiating_department_id IS DISTINCT FROM NEW.initiating_department_id
 EXECUTE FUNCTION baseline_counts_initiating();
 
 -- What is already there.
+INSERT INTO pending_projects (project_id, department_id, n)
+SELECT project_id, handling_department_id, COUNT(*) FROM pending_items WHERE status = 'pending'
+GROUP BY project_id, handling_department_id;
+
 INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
 SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
 FROM pending_items i JOIN projects p ON p.id = i.project_id

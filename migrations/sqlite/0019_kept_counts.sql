@@ -36,13 +36,25 @@ CREATE TABLE baseline_counts (
 
 -- pending_counts ------------------------------------------------------------------
 
+-- Pending items per project and handling department (in the library or not): a
+-- project counts for a department while this is above zero. Kept row by row, so the
+-- count is right however many rows one statement changes (PostgreSQL fires row
+-- triggers after the whole statement, when every row of it is already changed).
+CREATE TABLE pending_projects (
+    project_id    TEXT NOT NULL,
+    department_id TEXT NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (project_id, department_id)
+);
+
 CREATE TRIGGER pending_counts_insert AFTER INSERT ON pending_items WHEN NEW.status = 'pending'
 BEGIN
+    INSERT INTO pending_projects (project_id, department_id, n) VALUES (NEW.project_id, NEW.handling_department_id, 1)
+    ON CONFLICT (project_id, department_id) DO UPDATE SET n = n + 1;
     INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
     SELECT NEW.region_code, NEW.handling_department_id, 1,
-           CASE WHEN EXISTS (SELECT 1 FROM pending_items o WHERE o.project_id = NEW.project_id
-                             AND o.handling_department_id = NEW.handling_department_id
-                             AND o.status = 'pending' AND o.id <> NEW.id) THEN 0 ELSE 1 END
+           (SELECT CASE WHEN pp.n = 1 THEN 1 ELSE 0 END FROM pending_projects pp
+            WHERE pp.project_id = NEW.project_id AND pp.department_id = NEW.handling_department_id)
     FROM projects p WHERE p.id = NEW.project_id AND p.in_library
     ON CONFLICT (region_code, department_id) DO UPDATE
         SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
@@ -50,31 +62,37 @@ END;
 
 CREATE TRIGGER pending_counts_delete AFTER DELETE ON pending_items WHEN OLD.status = 'pending'
 BEGIN
+    UPDATE pending_projects SET n = n - 1
+    WHERE project_id = OLD.project_id AND department_id = OLD.handling_department_id;
     UPDATE pending_counts
     SET pending_items = pending_items - 1,
-        projects = projects - CASE WHEN EXISTS (SELECT 1 FROM pending_items o WHERE o.project_id = OLD.project_id
-                                                AND o.handling_department_id = OLD.handling_department_id
-                                                AND o.status = 'pending' AND o.id <> OLD.id) THEN 0 ELSE 1 END
+        projects = projects - (SELECT CASE WHEN pp.n = 0 THEN 1 ELSE 0 END FROM pending_projects pp
+                               WHERE pp.project_id = OLD.project_id AND pp.department_id = OLD.handling_department_id)
     WHERE region_code = OLD.region_code AND department_id = OLD.handling_department_id
       AND EXISTS (SELECT 1 FROM projects p WHERE p.id = OLD.project_id AND p.in_library);
+    DELETE FROM pending_projects WHERE project_id = OLD.project_id AND department_id = OLD.handling_department_id AND n <= 0;
 END;
 
 -- An update is the old row taken out and the new one put in.
 CREATE TRIGGER pending_counts_update AFTER UPDATE OF status, handling_department_id, project_id, region_code ON pending_items
 WHEN OLD.status = 'pending' OR NEW.status = 'pending'
 BEGIN
+    UPDATE pending_projects SET n = n - 1
+    WHERE OLD.status = 'pending' AND project_id = OLD.project_id AND department_id = OLD.handling_department_id;
     UPDATE pending_counts
     SET pending_items = pending_items - 1,
-        projects = projects - CASE WHEN EXISTS (SELECT 1 FROM pending_items o WHERE o.project_id = OLD.project_id
-                                                AND o.handling_department_id = OLD.handling_department_id
-                                                AND o.status = 'pending' AND o.id <> OLD.id) THEN 0 ELSE 1 END
+        projects = projects - (SELECT CASE WHEN pp.n = 0 THEN 1 ELSE 0 END FROM pending_projects pp
+                               WHERE pp.project_id = OLD.project_id AND pp.department_id = OLD.handling_department_id)
     WHERE OLD.status = 'pending' AND region_code = OLD.region_code AND department_id = OLD.handling_department_id
       AND EXISTS (SELECT 1 FROM projects p WHERE p.id = OLD.project_id AND p.in_library);
+    DELETE FROM pending_projects WHERE project_id = OLD.project_id AND department_id = OLD.handling_department_id AND n <= 0;
+    INSERT INTO pending_projects (project_id, department_id, n)
+    SELECT NEW.project_id, NEW.handling_department_id, 1 WHERE NEW.status = 'pending'
+    ON CONFLICT (project_id, department_id) DO UPDATE SET n = n + 1;
     INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
     SELECT NEW.region_code, NEW.handling_department_id, 1,
-           CASE WHEN EXISTS (SELECT 1 FROM pending_items o WHERE o.project_id = NEW.project_id
-                             AND o.handling_department_id = NEW.handling_department_id
-                             AND o.status = 'pending' AND o.id <> NEW.id) THEN 0 ELSE 1 END
+           (SELECT CASE WHEN pp.n = 1 THEN 1 ELSE 0 END FROM pending_projects pp
+            WHERE pp.project_id = NEW.project_id AND pp.department_id = NEW.handling_department_id)
     FROM projects p WHERE NEW.status = 'pending' AND p.id = NEW.project_id AND p.in_library
     ON CONFLICT (region_code, department_id) DO UPDATE
         SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
@@ -85,10 +103,9 @@ CREATE TRIGGER pending_counts_library AFTER UPDATE OF in_library ON projects
 WHEN OLD.in_library IS NOT NEW.in_library
 BEGIN
     INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    SELECT i.region_code, i.handling_department_id,
-           CASE WHEN NEW.in_library THEN COUNT(*) ELSE -COUNT(*) END, CASE WHEN NEW.in_library THEN 1 ELSE -1 END
-    FROM pending_items i WHERE i.project_id = NEW.id AND i.status = 'pending'
-    GROUP BY i.region_code, i.handling_department_id
+    SELECT NEW.region_code, pp.department_id, CASE WHEN NEW.in_library THEN pp.n ELSE -pp.n END,
+           CASE WHEN NEW.in_library THEN 1 ELSE -1 END
+    FROM pending_projects pp WHERE pp.project_id = NEW.id AND pp.n > 0
     ON CONFLICT (region_code, department_id) DO UPDATE
         SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
 END;
@@ -181,6 +198,10 @@ BEGIN
 END;
 
 -- What is already there.
+INSERT INTO pending_projects (project_id, department_id, n)
+SELECT project_id, handling_department_id, COUNT(*) FROM pending_items WHERE status = 'pending'
+GROUP BY project_id, handling_department_id;
+
 INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
 SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
 FROM pending_items i JOIN projects p ON p.id = i.project_id

@@ -1,9 +1,10 @@
 //! Kept counts (region scale). The figures a region's dashboards show (pending items
 //! per department, projects in the library, baseline progress, ended clocks by
 //! outcome) are kept in `pending_counts`, `library_counts`, `baseline_counts` and
-//! `clock_counts` by triggers (migration 0019), in the same transaction as each change
-//! that moves them. This module recounts them in full, to check and repair them
-//! (`qidi check counts`).
+//! `clock_counts`, with `pending_projects` (pending items per project and department,
+//! what the project totals rest on), by triggers (migration 0019), in the same
+//! transaction as each change that moves them. This module recounts them in full, to
+//! check and repair them (`qidi check counts`).
 
 use crate::{Backend, Store, StoreError};
 use serde::Serialize;
@@ -16,15 +17,27 @@ struct Kept {
     /// `key columns, value columns` of the table, in the order the queries return them.
     columns: &'static str,
     keys: usize,
+    /// Which kept rows count (a group gone down to zero is the same as no group).
+    nonzero: &'static str,
     /// The same columns counted in full from the rows they summarise.
     full: &'static str,
 }
 
-const KEPT: [Kept; 4] = [
+const KEPT: [Kept; 5] = [
+    // What a project's items count for the project total rests on.
+    Kept {
+        table: "pending_projects",
+        columns: "project_id, department_id, n",
+        keys: 2,
+        nonzero: "n <> 0",
+        full: "SELECT project_id, handling_department_id, COUNT(*) FROM pending_items WHERE status = 'pending'
+               GROUP BY project_id, handling_department_id",
+    },
     Kept {
         table: "pending_counts",
         columns: "region_code, department_id, pending_items, projects",
         keys: 2,
+        nonzero: "pending_items <> 0 OR projects <> 0",
         full: "SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
                FROM pending_items i JOIN projects p ON p.id = i.project_id
                WHERE i.status = 'pending' AND p.in_library = TRUE
@@ -34,6 +47,7 @@ const KEPT: [Kept; 4] = [
         table: "library_counts",
         columns: "region_code, projects",
         keys: 1,
+        nonzero: "projects <> 0",
         full: "SELECT region_code, COUNT(*) FROM projects WHERE in_library = TRUE GROUP BY region_code",
     },
     Kept {
@@ -41,6 +55,7 @@ const KEPT: [Kept; 4] = [
         columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, added_on, reduction, \
                   reduced_on, n",
         keys: 7,
+        nonzero: "n <> 0",
         full: "SELECT b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                       b.is_addition, b.added_on, COALESCE(b.reduction, ''), COALESCE(b.reduced_on, ''), COUNT(*)
                FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
@@ -52,6 +67,7 @@ const KEPT: [Kept; 4] = [
         table: "clock_counts",
         columns: "region_code, department_id, outcome, n",
         keys: 3,
+        nonzero: "n <> 0",
         full: "SELECT region_code, handling_department_id, outcome, COUNT(*) FROM clock_records
                GROUP BY region_code, handling_department_id, outcome",
     },
@@ -77,12 +93,12 @@ pub struct CountsCheck {
     pub repaired: bool,
 }
 
-type Groups = BTreeMap<String, Vec<i64>>;
+/// At most this many differences are listed per table (all are repaired).
+const LISTED: usize = 200;
 
-/// Rows of (keys…, values…) as key text → values, leaving out all-zero groups (a kept
-/// group that has gone down to zero is the same as no group).
-fn groups(rows: &[sqlx::any::AnyRow], keys: usize) -> Groups {
-    let mut out = Groups::new();
+/// Rows of (keys…, values…) as key text → values.
+fn groups(rows: &[sqlx::any::AnyRow], keys: usize) -> BTreeMap<String, Vec<i64>> {
+    let mut out = BTreeMap::new();
     for r in rows {
         let key: Vec<String> = (0..keys)
             // is_addition is the one key that is not text (an integer on SQLite, a
@@ -90,41 +106,41 @@ fn groups(rows: &[sqlx::any::AnyRow], keys: usize) -> Groups {
             .map(|i| r.try_get::<String, _>(i).unwrap_or_else(|_| crate::get_bool(r, i).to_string()))
             .collect();
         let values: Vec<i64> = (keys..r.len()).map(|i| r.try_get::<i64, _>(i).unwrap_or_default()).collect();
-        if values.iter().any(|v| *v != 0) {
-            out.insert(key.join("/"), values);
-        }
+        out.insert(key.join("/"), values);
     }
     out
 }
 
 impl Store {
-    /// Recount every kept figure in full and compare it with what is kept. With
-    /// `repair`, the kept tables are replaced by the full count when any differs, in one
+    /// Recount every kept figure in full and compare it with what is kept; the database
+    /// compares (`EXCEPT` both ways), so only the differences come back. With `repair`,
+    /// the kept tables are replaced by the full count when any differs, in one
     /// transaction that holds writers off meanwhile.
     pub async fn check_counts(&self, repair: bool) -> Result<CountsCheck, StoreError> {
         let mut tx = self.begin_write().await?;
         if self.backend() == Backend::Postgres {
             // Writers wait until the recount is done, so kept and counted see one state.
-            sqlx::query("LOCK TABLE projects, pending_items, baseline_items IN SHARE MODE").execute(&mut *tx).await?;
+            sqlx::query("LOCK TABLE projects, pending_items, baseline_items, clock_records IN SHARE MODE")
+                .execute(&mut *tx)
+                .await?;
         }
         let mut check = CountsCheck::default();
         for k in &KEPT {
-            let kept_sql = format!("SELECT {} FROM {}", k.columns, k.table);
-            let kept = groups(&sqlx::query(&kept_sql).fetch_all(&mut *tx).await?, k.keys);
-            let counted = groups(&sqlx::query(k.full).fetch_all(&mut *tx).await?, k.keys);
-            check.groups.insert(k.table.to_string(), counted.len());
-            let all_keys: std::collections::BTreeSet<&String> = kept.keys().chain(counted.keys()).collect();
-            for key in all_keys {
-                let (a, b) = (kept.get(key), counted.get(key));
-                if a != b {
-                    let width = a.or(b).map_or(0, Vec::len);
-                    check.mismatches.push(CountMismatch {
-                        table: k.table.to_string(),
-                        key: key.clone(),
-                        kept: a.cloned().unwrap_or_else(|| vec![0; width]),
-                        counted: b.cloned().unwrap_or_else(|| vec![0; width]),
-                    });
-                }
+            let kept = format!("SELECT {} FROM {} WHERE {}", k.columns, k.table, k.nonzero);
+            let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM ({}) f", k.full)).fetch_one(&mut *tx).await?.get(0);
+            check.groups.insert(k.table.to_string(), usize::try_from(n).unwrap_or(0));
+            let wrong = groups(&sqlx::query(&format!("{kept} EXCEPT {}", k.full)).fetch_all(&mut *tx).await?, k.keys);
+            let missing = groups(&sqlx::query(&format!("{} EXCEPT {kept}", k.full)).fetch_all(&mut *tx).await?, k.keys);
+            let keys: std::collections::BTreeSet<&String> = wrong.keys().chain(missing.keys()).collect();
+            for key in keys.into_iter().take(LISTED) {
+                let (a, b) = (wrong.get(key), missing.get(key));
+                let width = a.or(b).map_or(0, Vec::len);
+                check.mismatches.push(CountMismatch {
+                    table: k.table.to_string(),
+                    key: key.clone(),
+                    kept: a.cloned().unwrap_or_else(|| vec![0; width]),
+                    counted: b.cloned().unwrap_or_else(|| vec![0; width]),
+                });
             }
         }
         if repair && !check.mismatches.is_empty() {
