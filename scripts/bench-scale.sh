@@ -12,6 +12,9 @@
 # Usage: scripts/bench-scale.sh [SIZES...]   (default: 465 100000)
 #   QIDI_BENCH_ENGINES="sqlite postgres"  QIDI_BENCH_PG=postgres://postgres@127.0.0.1:5432
 #   QIDI_BENCH_SECONDS=3 (per route)  QIDI_BENCH_KEEP=DIR (keep the SQLite files there)
+#   QIDI_BENCH_LEDGER=FILE.xlsx: for sizes above 465, `qidi import ledger FILE` instead of the
+#   generator (the size is then what the file holds; the office bench writes one:
+#   target/release/deps/ledger-* gen 300000 FILE makes 100,000 projects)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Q=$PWD/target/release/qidi
@@ -71,7 +74,10 @@ for SIZE in "${SIZES[@]}"; do
     esac
     export QIDI_DATABASE_URL=$URL QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
     $Q demo >/dev/null 2>&1
-    if [ "$SIZE" -gt 465 ]; then
+    if [ "$SIZE" -gt 465 ] && [ -n "${QIDI_BENCH_LEDGER:-}" ]; then
+      /usr/bin/time -f "imported $QIDI_BENCH_LEDGER in %e s, peak %M KiB" $Q import ledger "$QIDI_BENCH_LEDGER" 2>&1 >/dev/null |
+        grep -E '^imported' >&2
+    elif [ "$SIZE" -gt 465 ]; then
       /usr/bin/time -f "generated $((SIZE - 465)) projects in %e s, peak %M KiB" $Q demo --projects $((SIZE - 465)) 2>&1 >/dev/null |
         grep -E '^generated' >&2
     fi
@@ -90,7 +96,7 @@ for SIZE in "${SIZES[@]}"; do
     read -r PID CODE <<<"$(sql "SELECT id || ' ' || code FROM projects ORDER BY code LIMIT 1 OFFSET $((COUNT / 2))")"
     APP=$(sql "SELECT id FROM applications ORDER BY id LIMIT 1")
 
-    $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+    QIDI_PUBLIC_RATE=100000000 $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
     declare -A TOKEN=()

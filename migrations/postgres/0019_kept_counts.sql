@@ -3,15 +3,20 @@
 -- transaction as the change that moves them, instead of being recounted from every
 -- row on each request. `qidi check counts` recounts them in full and repairs them.
 
--- Pending items per handling department, counting items that are pending in a project
--- in the library; `projects` is the number of such projects with at least one.
+-- Pending items per initiating and handling department, counting items that are
+-- pending in a project in the library; `projects` is the number of such projects with
+-- at least one. A region sums over initiating departments; a department takes the rows
+-- it handles or initiated (each item is in exactly one row). No initiating department
+-- is ''.
 CREATE TABLE pending_counts (
-    region_code   TEXT NOT NULL,
-    department_id TEXT NOT NULL,
-    pending_items BIGINT NOT NULL DEFAULT 0,
-    projects      BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (region_code, department_id)
+    region_code              TEXT NOT NULL,
+    initiating_department_id TEXT NOT NULL,
+    department_id            TEXT NOT NULL,
+    pending_items            BIGINT NOT NULL DEFAULT 0,
+    projects                 BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (region_code, initiating_department_id, department_id)
 );
+CREATE INDEX pending_counts_handling ON pending_counts(region_code, department_id);
 
 -- Projects in the library per region.
 CREATE TABLE library_counts (
@@ -52,6 +57,7 @@ CREATE TABLE pending_projects (
 CREATE FUNCTION pending_counts_apply(item pending_items, sign INTEGER) RETURNS void AS $$
 DECLARE
     now_n BIGINT;
+    initiating TEXT;
 BEGIN
     IF item.status <> 'pending' THEN
         RETURN;
@@ -62,13 +68,15 @@ BEGIN
     IF now_n <= 0 THEN
         DELETE FROM pending_projects WHERE project_id = item.project_id AND department_id = item.handling_department_id;
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = item.project_id AND p.in_library) THEN
+    SELECT coalesce(p.initiating_department_id, '') INTO initiating FROM projects p
+    WHERE p.id = item.project_id AND p.in_library;
+    IF NOT FOUND THEN
         RETURN;
     END IF;
-    INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    VALUES (item.region_code, item.handling_department_id, sign,
+    INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+    VALUES (item.region_code, initiating, item.handling_department_id, sign,
             CASE WHEN sign > 0 AND now_n = 1 THEN 1 WHEN sign < 0 AND now_n = 0 THEN -1 ELSE 0 END)
-    ON CONFLICT (region_code, department_id) DO UPDATE
+    ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
         SET pending_items = pending_counts.pending_items + excluded.pending_items,
             projects = pending_counts.projects + excluded.projects;
 END;
@@ -93,22 +101,33 @@ ON pending_items FOR EACH ROW
 WHEN (OLD.status = 'pending' OR NEW.status = 'pending')
 EXECUTE FUNCTION pending_counts_items();
 
--- A project leaving or joining the library takes its pending items with it.
+-- A project leaving or joining the library, or passing to another initiating
+-- department, takes its pending items with it: out of the old row, into the new.
 CREATE FUNCTION pending_counts_library() RETURNS trigger AS $$
-DECLARE s INTEGER := CASE WHEN NEW.in_library THEN 1 ELSE -1 END;
 BEGIN
-    INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    SELECT NEW.region_code, pp.department_id, s * pp.n, s
-    FROM pending_projects pp WHERE pp.project_id = NEW.id AND pp.n > 0
-    ON CONFLICT (region_code, department_id) DO UPDATE
-        SET pending_items = pending_counts.pending_items + excluded.pending_items,
-            projects = pending_counts.projects + excluded.projects;
+    IF OLD.in_library THEN
+        INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+        SELECT OLD.region_code, coalesce(OLD.initiating_department_id, ''), pp.department_id, -pp.n, -1
+        FROM pending_projects pp WHERE pp.project_id = NEW.id AND pp.n > 0
+        ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
+            SET pending_items = pending_counts.pending_items + excluded.pending_items,
+                projects = pending_counts.projects + excluded.projects;
+    END IF;
+    IF NEW.in_library THEN
+        INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+        SELECT NEW.region_code, coalesce(NEW.initiating_department_id, ''), pp.department_id, pp.n, 1
+        FROM pending_projects pp WHERE pp.project_id = NEW.id AND pp.n > 0
+        ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
+            SET pending_items = pending_counts.pending_items + excluded.pending_items,
+                projects = pending_counts.projects + excluded.projects;
+    END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER pending_counts_library AFTER UPDATE OF in_library ON projects FOR EACH ROW
-WHEN (OLD.in_library IS DISTINCT FROM NEW.in_library)
+CREATE TRIGGER pending_counts_library AFTER UPDATE OF in_library, initiating_department_id ON projects FOR EACH ROW
+WHEN (OLD.in_library IS DISTINCT FROM NEW.in_library
+      OR OLD.initiating_department_id IS DISTINCT FROM NEW.initiating_department_id)
 EXECUTE FUNCTION pending_counts_library();
 
 -- library_counts ------------------------------------------------------------------
@@ -211,11 +230,12 @@ INSERT INTO pending_projects (project_id, department_id, n)
 SELECT project_id, handling_department_id, COUNT(*) FROM pending_items WHERE status = 'pending'
 GROUP BY project_id, handling_department_id;
 
-INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
+INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+SELECT i.region_code, coalesce(p.initiating_department_id, ''), i.handling_department_id, COUNT(*),
+       COUNT(DISTINCT i.project_id)
 FROM pending_items i JOIN projects p ON p.id = i.project_id
 WHERE i.status = 'pending' AND p.in_library
-GROUP BY i.region_code, i.handling_department_id;
+GROUP BY i.region_code, coalesce(p.initiating_department_id, ''), i.handling_department_id;
 
 INSERT INTO library_counts (region_code, projects)
 SELECT region_code, COUNT(*) FROM projects WHERE in_library GROUP BY region_code;

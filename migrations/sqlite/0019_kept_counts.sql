@@ -3,15 +3,20 @@
 -- transaction as the change that moves them, instead of being recounted from every
 -- row on each request. `qidi check counts` recounts them in full and repairs them.
 
--- Pending items per handling department, counting items that are pending in a project
--- in the library; `projects` is the number of such projects with at least one.
+-- Pending items per initiating and handling department, counting items that are
+-- pending in a project in the library; `projects` is the number of such projects with
+-- at least one. A region sums over initiating departments; a department takes the rows
+-- it handles or initiated (each item is in exactly one row). No initiating department
+-- is ''.
 CREATE TABLE pending_counts (
-    region_code   TEXT NOT NULL,
-    department_id TEXT NOT NULL,
-    pending_items INTEGER NOT NULL DEFAULT 0,
-    projects      INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (region_code, department_id)
+    region_code              TEXT NOT NULL,
+    initiating_department_id TEXT NOT NULL,
+    department_id            TEXT NOT NULL,
+    pending_items            INTEGER NOT NULL DEFAULT 0,
+    projects                 INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (region_code, initiating_department_id, department_id)
 );
+CREATE INDEX pending_counts_handling ON pending_counts(region_code, department_id);
 
 -- Projects in the library per region.
 CREATE TABLE library_counts (
@@ -51,12 +56,12 @@ CREATE TRIGGER pending_counts_insert AFTER INSERT ON pending_items WHEN NEW.stat
 BEGIN
     INSERT INTO pending_projects (project_id, department_id, n) VALUES (NEW.project_id, NEW.handling_department_id, 1)
     ON CONFLICT (project_id, department_id) DO UPDATE SET n = n + 1;
-    INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    SELECT NEW.region_code, NEW.handling_department_id, 1,
+    INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+    SELECT NEW.region_code, coalesce(p.initiating_department_id, ''), NEW.handling_department_id, 1,
            (SELECT CASE WHEN pp.n = 1 THEN 1 ELSE 0 END FROM pending_projects pp
             WHERE pp.project_id = NEW.project_id AND pp.department_id = NEW.handling_department_id)
     FROM projects p WHERE p.id = NEW.project_id AND p.in_library
-    ON CONFLICT (region_code, department_id) DO UPDATE
+    ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
         SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
 END;
 
@@ -69,7 +74,8 @@ BEGIN
         projects = projects - (SELECT CASE WHEN pp.n = 0 THEN 1 ELSE 0 END FROM pending_projects pp
                                WHERE pp.project_id = OLD.project_id AND pp.department_id = OLD.handling_department_id)
     WHERE region_code = OLD.region_code AND department_id = OLD.handling_department_id
-      AND EXISTS (SELECT 1 FROM projects p WHERE p.id = OLD.project_id AND p.in_library);
+      AND initiating_department_id = (SELECT coalesce(p.initiating_department_id, '') FROM projects p
+                                      WHERE p.id = OLD.project_id AND p.in_library);
     DELETE FROM pending_projects WHERE project_id = OLD.project_id AND department_id = OLD.handling_department_id AND n <= 0;
 END;
 
@@ -84,29 +90,35 @@ BEGIN
         projects = projects - (SELECT CASE WHEN pp.n = 0 THEN 1 ELSE 0 END FROM pending_projects pp
                                WHERE pp.project_id = OLD.project_id AND pp.department_id = OLD.handling_department_id)
     WHERE OLD.status = 'pending' AND region_code = OLD.region_code AND department_id = OLD.handling_department_id
-      AND EXISTS (SELECT 1 FROM projects p WHERE p.id = OLD.project_id AND p.in_library);
+      AND initiating_department_id = (SELECT coalesce(p.initiating_department_id, '') FROM projects p
+                                      WHERE p.id = OLD.project_id AND p.in_library);
     DELETE FROM pending_projects WHERE project_id = OLD.project_id AND department_id = OLD.handling_department_id AND n <= 0;
     INSERT INTO pending_projects (project_id, department_id, n)
     SELECT NEW.project_id, NEW.handling_department_id, 1 WHERE NEW.status = 'pending'
     ON CONFLICT (project_id, department_id) DO UPDATE SET n = n + 1;
-    INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    SELECT NEW.region_code, NEW.handling_department_id, 1,
+    INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+    SELECT NEW.region_code, coalesce(p.initiating_department_id, ''), NEW.handling_department_id, 1,
            (SELECT CASE WHEN pp.n = 1 THEN 1 ELSE 0 END FROM pending_projects pp
             WHERE pp.project_id = NEW.project_id AND pp.department_id = NEW.handling_department_id)
     FROM projects p WHERE NEW.status = 'pending' AND p.id = NEW.project_id AND p.in_library
-    ON CONFLICT (region_code, department_id) DO UPDATE
+    ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
         SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
 END;
 
--- A project leaving or joining the library takes its pending items with it.
-CREATE TRIGGER pending_counts_library AFTER UPDATE OF in_library ON projects
-WHEN OLD.in_library IS NOT NEW.in_library
+-- A project leaving or joining the library, or passing to another initiating
+-- department, takes its pending items with it: out of the old row, into the new.
+CREATE TRIGGER pending_counts_library AFTER UPDATE OF in_library, initiating_department_id ON projects
+WHEN OLD.in_library IS NOT NEW.in_library OR OLD.initiating_department_id IS NOT NEW.initiating_department_id
 BEGIN
-    INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-    SELECT NEW.region_code, pp.department_id, CASE WHEN NEW.in_library THEN pp.n ELSE -pp.n END,
-           CASE WHEN NEW.in_library THEN 1 ELSE -1 END
-    FROM pending_projects pp WHERE pp.project_id = NEW.id AND pp.n > 0
-    ON CONFLICT (region_code, department_id) DO UPDATE
+    INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+    SELECT OLD.region_code, coalesce(OLD.initiating_department_id, ''), pp.department_id, -pp.n, -1
+    FROM pending_projects pp WHERE OLD.in_library AND pp.project_id = NEW.id AND pp.n > 0
+    ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
+        SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
+    INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+    SELECT NEW.region_code, coalesce(NEW.initiating_department_id, ''), pp.department_id, pp.n, 1
+    FROM pending_projects pp WHERE NEW.in_library AND pp.project_id = NEW.id AND pp.n > 0
+    ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
         SET pending_items = pending_items + excluded.pending_items, projects = projects + excluded.projects;
 END;
 
@@ -202,11 +214,12 @@ INSERT INTO pending_projects (project_id, department_id, n)
 SELECT project_id, handling_department_id, COUNT(*) FROM pending_items WHERE status = 'pending'
 GROUP BY project_id, handling_department_id;
 
-INSERT INTO pending_counts (region_code, department_id, pending_items, projects)
-SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
+INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+SELECT i.region_code, coalesce(p.initiating_department_id, ''), i.handling_department_id, COUNT(*),
+       COUNT(DISTINCT i.project_id)
 FROM pending_items i JOIN projects p ON p.id = i.project_id
 WHERE i.status = 'pending' AND p.in_library
-GROUP BY i.region_code, i.handling_department_id;
+GROUP BY i.region_code, coalesce(p.initiating_department_id, ''), i.handling_department_id;
 
 INSERT INTO library_counts (region_code, projects)
 SELECT region_code, COUNT(*) FROM projects WHERE in_library GROUP BY region_code;

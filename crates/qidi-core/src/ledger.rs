@@ -1076,14 +1076,20 @@ impl Progress {
 
     /// Add `n` entries alike to `e` (a kept group of baseline rows).
     pub fn add_n(&mut self, e: &BaselineEntry, n: u64) {
-        if e.addition {
+        self.add_counted(e.addition, e.reduced.map(|(r, _)| r), n);
+    }
+
+    /// Add `n` entries added as `addition` (or not) and reduced as `reduction` (or not
+    /// yet), whatever their days.
+    pub fn add_counted(&mut self, addition: bool, reduction: Option<Reduction>, n: u64) {
+        if addition {
             self.additions += n;
         } else {
             self.baseline += n;
         }
-        match e.reduced {
-            Some((Reduction::Approved, _)) => self.approved += n,
-            Some((Reduction::Removed, _)) => self.removed += n,
+        match reduction {
+            Some(Reduction::Approved) => self.approved += n,
+            Some(Reduction::Removed) => self.removed += n,
             None => self.remaining += n,
         }
     }

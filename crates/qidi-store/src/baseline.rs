@@ -65,11 +65,21 @@ fn campaign_from_row(r: &sqlx::any::AnyRow) -> Result<CampaignRow, StoreError> {
     })
 }
 
-/// The region's current campaign (the one that started last), if any.
+/// Baseline progress per pair of departments: how many rows were added as what and
+/// reduced how, summed over days (the kept counts, `crate::counts`).
 pub(crate) const BASELINE_GROUPS: &str =
-    "SELECT added_on, is_addition, reduction, reduced_on, initiating_department_id, handling_department_id, n
-             FROM baseline_counts WHERE campaign_id = $1 AND n <> 0";
+    "SELECT initiating_department_id, handling_department_id, is_addition, reduction, CAST(SUM(n) AS BIGINT)
+     FROM baseline_counts WHERE campaign_id = $1
+     GROUP BY initiating_department_id, handling_department_id, is_addition, reduction HAVING SUM(n) <> 0";
 
+/// The burn-down's days: rows added and reduced per day, of every department (`$2`
+/// empty) or of one (in its ledger or handled by it).
+pub(crate) const BASELINE_DAYS: &str = "SELECT added_on, is_addition, reduction, reduced_on, CAST(SUM(n) AS BIGINT)
+     FROM baseline_counts
+     WHERE campaign_id = $1 AND ($2 = '' OR initiating_department_id = $2 OR handling_department_id = $2)
+     GROUP BY added_on, is_addition, reduction, reduced_on HAVING SUM(n) <> 0";
+
+/// The region's current campaign (the one that started last), if any.
 pub(crate) async fn current_campaign_tx(
     conn: &mut AnyConnection,
     region: &RegionCode,
@@ -1435,35 +1445,40 @@ impl Store {
     ) -> Result<ProgressReport, StoreError> {
         let campaign = self.campaign(region).await?;
         let depts = self.departments(region).await?;
-        // The kept groups of baseline rows (`crate::counts`), not the rows themselves.
+        // The kept groups of baseline rows (`crate::counts`), not the rows themselves:
+        // progress per pair of departments, and the burn-down's days.
         let rows = sqlx::query(BASELINE_GROUPS).bind(&campaign.id).fetch_all(&self.pool).await?;
-        let mut groups: Vec<(BaselineEntry, u64)> = Vec::new();
+        let mut total = Progress::default();
         let mut by_init: BTreeMap<String, Progress> = BTreeMap::new();
         let mut by_handling: BTreeMap<String, Progress> = BTreeMap::new();
         for r in &rows {
-            let added: String = r.get(0);
-            let reduction: String = r.get(2);
-            let reduced_on: String = r.get(3);
-            let init: String = r.get(4);
-            let handling: String = r.get(5);
-            let n = u64::try_from(r.get::<i64, _>(6)).unwrap_or(0);
-            let Some(added_on) = parse_date(&added) else { continue };
-            let reduced = match (Reduction::parse(&reduction), parse_date(&reduced_on)) {
+            let init: String = r.get(0);
+            let handling: String = r.get(1);
+            let addition = crate::get_bool(r, 2);
+            let reduction = Reduction::parse(&r.get::<String, _>(3));
+            let n = u64::try_from(r.get::<i64, _>(4)).unwrap_or(0);
+            if !init.is_empty() {
+                by_init.entry(init.clone()).or_default().add_counted(addition, reduction, n);
+            }
+            by_handling.entry(handling.clone()).or_default().add_counted(addition, reduction, n);
+            if department_id.is_none_or(|d| init == d || handling == d) {
+                total.add_counted(addition, reduction, n);
+            }
+        }
+        let days = sqlx::query(BASELINE_DAYS)
+            .bind(&campaign.id)
+            .bind(department_id.unwrap_or(""))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut groups: Vec<(BaselineEntry, u64)> = Vec::new();
+        for r in &days {
+            let Some(added_on) = parse_date(&r.get::<String, _>(0)) else { continue };
+            let reduced = match (Reduction::parse(&r.get::<String, _>(2)), parse_date(&r.get::<String, _>(3))) {
                 (Some(k), Some(on)) => Some((k, on)),
                 _ => None,
             };
-            let e = BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced };
-            if !init.is_empty() {
-                by_init.entry(init.clone()).or_default().add_n(&e, n);
-            }
-            by_handling.entry(handling.clone()).or_default().add_n(&e, n);
-            if department_id.is_none_or(|d| init == d || handling == d) {
-                groups.push((e, n));
-            }
-        }
-        let mut total = Progress::default();
-        for (e, n) in &groups {
-            total.add_n(e, *n);
+            let n = u64::try_from(r.get::<i64, _>(4)).unwrap_or(0);
+            groups.push((BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced }, n));
         }
         let start = groups
             .iter()

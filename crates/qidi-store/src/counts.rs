@@ -35,13 +35,14 @@ const KEPT: [Kept; 5] = [
     },
     Kept {
         table: "pending_counts",
-        columns: "region_code, department_id, pending_items, projects",
-        keys: 2,
+        columns: "region_code, initiating_department_id, department_id, pending_items, projects",
+        keys: 3,
         nonzero: "pending_items <> 0 OR projects <> 0",
-        full: "SELECT i.region_code, i.handling_department_id, COUNT(*), COUNT(DISTINCT i.project_id)
+        full: "SELECT i.region_code, COALESCE(p.initiating_department_id, ''), i.handling_department_id, COUNT(*),
+                      COUNT(DISTINCT i.project_id)
                FROM pending_items i JOIN projects p ON p.id = i.project_id
                WHERE i.status = 'pending' AND p.in_library = TRUE
-               GROUP BY i.region_code, i.handling_department_id",
+               GROUP BY i.region_code, COALESCE(p.initiating_department_id, ''), i.handling_department_id",
     },
     Kept {
         table: "library_counts",

@@ -125,6 +125,35 @@ pub(crate) fn projects_from_sql(direction: PageDirection, scope_sql: &str) -> St
     )
 }
 
+/// A page of the library by offset (`$1` rows from `$2` on; scope from `$3`). The rows
+/// skipped are only keys read from the `(region_code, code)` index; the project's
+/// columns and its count of items are read for the page's rows alone.
+pub(crate) fn projects_at_offset_sql(scope_sql: &str) -> String {
+    let inner = alias_q(scope_sql);
+    format!(
+        "{PROJECT_SELECT} WHERE (p.region_code, p.code) IN (
+             SELECT q.region_code, q.code FROM projects q WHERE {inner} ORDER BY q.region_code, q.code LIMIT $1 OFFSET $2)
+         ORDER BY p.region_code, p.code"
+    )
+}
+
+/// `scope_sql` written for the alias `p`, for the alias `q` (a `p.` that starts a word).
+fn alias_q(scope_sql: &str) -> String {
+    let mut out = String::with_capacity(scope_sql.len());
+    let mut prev: Option<char> = None;
+    let mut chars = scope_sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        let starts_word = !prev.is_some_and(|p| p.is_alphanumeric() || p == '_');
+        if c == 'p' && starts_word && chars.peek() == Some(&'.') {
+            out.push('q');
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
 /// One project by id (`$1`) in a scope (binds from `$2`).
 pub(crate) fn project_sql(scope_sql: &str) -> String {
     format!("{PROJECT_SELECT} WHERE p.id = $1 AND {scope_sql}")
@@ -260,15 +289,26 @@ pub(crate) const KEPT_LIBRARY: &str = "SELECT CAST(COALESCE(SUM(projects), 0) AS
 
 pub(crate) const KEPT_PENDING: &str =
     "SELECT d.id, d.name, CAST(SUM(c.pending_items) AS BIGINT), CAST(SUM(c.projects) AS BIGINT)
-             FROM pending_counts c JOIN departments d ON d.id = c.department_id
-             WHERE c.region_code >= $1 AND c.region_code < $2 AND c.pending_items > 0
-             GROUP BY d.id, d.name ORDER BY SUM(c.pending_items) DESC, d.name";
+     FROM pending_counts c JOIN departments d ON d.id = c.department_id
+     WHERE c.region_code >= $1 AND c.region_code < $2
+     GROUP BY d.id, d.name HAVING SUM(c.pending_items) > 0 ORDER BY SUM(c.pending_items) DESC, d.name";
+
+/// A department's (`$1`) pending items per handling department: the kept rows it
+/// handles or initiated, in its own region. Each item is in one row, so nothing counts
+/// twice, and a project has one initiating department, so neither do projects.
+pub(crate) const KEPT_DEPARTMENT_PENDING: &str =
+    "SELECT d.id, d.name, CAST(SUM(c.pending_items) AS BIGINT), CAST(SUM(c.projects) AS BIGINT)
+     FROM pending_counts c JOIN departments d ON d.id = c.department_id
+     WHERE c.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = $1)
+       AND (c.department_id = $1 OR c.initiating_department_id = $1)
+     GROUP BY d.id, d.name HAVING SUM(c.pending_items) > 0 ORDER BY SUM(c.pending_items) DESC, d.name";
 
 impl Store {
     /// Counts for the home page: projects in the library and pending items, and the
-    /// pending items per handling department, all within the scope. A region's figures
-    /// are the kept counts (see `crate::counts`); a department's or a unit's are counted
-    /// from their own rows, through indexes.
+    /// pending items per handling department, all within the scope. A region's and a
+    /// department's pending items are the kept counts (see `crate::counts`); the rest
+    /// (a department's projects, a unit's figures) is counted from their own rows,
+    /// through indexes.
     pub async fn ledger_summary(&self, scope: &Scope) -> Result<LedgerSummary, StoreError> {
         if scope.limit == ScopeLimit::Region {
             return self.kept_summary(scope).await;
@@ -276,6 +316,10 @@ impl Store {
         let ps = project_scope(scope, 1);
         let sql = format!("SELECT COUNT(*) FROM projects p WHERE p.in_library = TRUE AND {}", ps.sql);
         let projects: i64 = bind_all(sqlx::query(&sql), &ps.binds).fetch_one(&self.pool).await?.get(0);
+        if let ScopeLimit::Department(d) = &scope.limit {
+            let rows = sqlx::query(KEPT_DEPARTMENT_PENDING).bind(d).fetch_all(&self.pool).await?;
+            return Ok(summary_of(projects, &rows));
+        }
 
         let is = item_scope(scope, 1);
         let sql = format!(
@@ -300,7 +344,7 @@ impl Store {
     /// page `offset` rows on. For long lists prefer [`Store::list_projects_from`].
     pub async fn list_projects(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ProjectRow>, StoreError> {
         let ps = project_scope(scope, 3);
-        let sql = format!("{PROJECT_SELECT} WHERE {} ORDER BY p.region_code, p.code LIMIT $1 OFFSET $2", ps.sql);
+        let sql = projects_at_offset_sql(&ps.sql);
         let q = sqlx::query(&sql).bind(limit).bind(offset);
         let rows = bind_all(q, &ps.binds).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(project_from_row).collect())

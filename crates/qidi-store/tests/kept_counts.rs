@@ -76,10 +76,15 @@ async fn the_demo_history_keeps_its_counts_and_a_region_summary_reads_them() {
 async fn a_wrong_kept_count_is_found_and_repaired() {
     on_each_backend(|store| async move {
         store.load_demo(&banner()).await.unwrap();
-        sqlx::query("UPDATE pending_counts SET pending_items = pending_items + 7 WHERE department_id IN (SELECT MIN(department_id) FROM pending_counts)")
-            .execute(store.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE pending_counts SET pending_items = pending_items + 7
+             WHERE (initiating_department_id, department_id) IN (
+                 SELECT initiating_department_id, department_id FROM pending_counts
+                 ORDER BY initiating_department_id, department_id LIMIT 1)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
         sqlx::query("DELETE FROM library_counts").execute(store.pool()).await.unwrap();
 
         let dry = store.check_counts(false).await.unwrap();
