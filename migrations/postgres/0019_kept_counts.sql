@@ -39,6 +39,14 @@ CREATE TABLE baseline_counts (
                  reduced_on)
 );
 
+-- Baseline progress reads two sums of these groups: per pair of departments, and per day
+-- for the burn-down. Each index holds what its sum reads, in its grouping order.
+CREATE INDEX baseline_counts_departments
+    ON baseline_counts(campaign_id, initiating_department_id, handling_department_id, is_addition, reduction, n);
+CREATE INDEX baseline_counts_days
+    ON baseline_counts(campaign_id, added_on, is_addition, reduction, reduced_on, initiating_department_id,
+                       handling_department_id, n);
+
 -- pending_counts ------------------------------------------------------------------
 
 -- Pending items per project and handling department (in the library or not): a

@@ -48,7 +48,7 @@ async fn kept_counts_survive_a_kill_in_the_middle_of_a_write() {
         loop {
             tokio::time::sleep(Duration::from_millis(200)).await;
             let n = projects(&url).await;
-            if n > before || start.elapsed() > Duration::from_secs(120) {
+            if n > before || start.elapsed() > Duration::from_secs(300) {
                 break;
             }
         }
