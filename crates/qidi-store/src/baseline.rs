@@ -79,6 +79,18 @@ pub(crate) const BASELINE_DAYS: &str = "SELECT added_on, is_addition, reduction,
      WHERE campaign_id = $1 AND ($2 = '' OR initiating_department_id = $2 OR handling_department_id = $2)
      GROUP BY added_on, is_addition, reduction, reduced_on HAVING SUM(n) <> 0";
 
+/// A row of (added on, addition, reduction, reduced on, number) — a `BASELINE_DAYS`
+/// row, or the public statistics' like it — as a group of alike baseline entries.
+pub(crate) fn day_group(r: &sqlx::any::AnyRow) -> Option<(BaselineEntry, u64)> {
+    let added_on = parse_date(&r.get::<String, _>(0))?;
+    let reduced = match (Reduction::parse(&r.get::<String, _>(2)), parse_date(&r.get::<String, _>(3))) {
+        (Some(k), Some(on)) => Some((k, on)),
+        _ => None,
+    };
+    let n = u64::try_from(r.get::<i64, _>(4)).ok()?;
+    Some((BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced }, n))
+}
+
 /// The region's current campaign (the one that started last), if any.
 pub(crate) async fn current_campaign_tx(
     conn: &mut AnyConnection,
@@ -1470,16 +1482,7 @@ impl Store {
             .bind(department_id.unwrap_or(""))
             .fetch_all(&self.pool)
             .await?;
-        let mut groups: Vec<(BaselineEntry, u64)> = Vec::new();
-        for r in &days {
-            let Some(added_on) = parse_date(&r.get::<String, _>(0)) else { continue };
-            let reduced = match (Reduction::parse(&r.get::<String, _>(2)), parse_date(&r.get::<String, _>(3))) {
-                (Some(k), Some(on)) => Some((k, on)),
-                _ => None,
-            };
-            let n = u64::try_from(r.get::<i64, _>(4)).unwrap_or(0);
-            groups.push((BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced }, n));
-        }
+        let groups: Vec<(BaselineEntry, u64)> = days.iter().filter_map(day_group).collect();
         let start = groups
             .iter()
             .filter(|(e, _)| !e.addition)

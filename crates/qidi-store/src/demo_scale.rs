@@ -344,24 +344,7 @@ impl Store {
         let home = crate::workflow::home_level(&rc);
 
         let mut owners = Table::new("owners", [("id", Text), ("region_code", Text), ("name", Text)]);
-        let mut projects = Table::new(
-            "projects",
-            [
-                ("id", Text),
-                ("region_code", Text),
-                ("code", Text),
-                ("name", Text),
-                ("owner_id", Text),
-                ("initiating_department_id", Text),
-                ("initiated_year", Int),
-                ("investment_yuan", Int),
-                ("stage", Text),
-                ("in_library", Bool),
-                ("created_at", Text),
-                ("updated_at", Text),
-                ("initiated_on", Text),
-            ],
-        );
+        let mut projects = Table::new("projects", crate::ledger_import::PROJECT_COLUMNS);
         let mut items = Table::new(
             "pending_items",
             [

@@ -41,34 +41,46 @@ fn region_sql(alias: &str, scope: &Scope, first: usize) -> (String, Vec<String>)
 // the planner to read the whole region and filter.
 
 pub(crate) fn project_scope(scope: &Scope, first: usize) -> ScopeSql {
+    project_scope_on("p", scope, first)
+}
+
+/// [`project_scope`] for the projects alias `alias`.
+pub(crate) fn project_scope_on(alias: &str, scope: &Scope, first: usize) -> ScopeSql {
     match &scope.limit {
         ScopeLimit::Region => {
-            let (sql, binds) = region_sql("p", scope, first);
+            let (sql, binds) = region_sql(alias, scope, first);
             ScopeSql { sql, binds }
         }
         // Projects the department initiated, and projects with an item it handles: two
         // index lookups, not an OR that only a scan of the region could answer.
-        ScopeLimit::Department(d) => ScopeSql {
-            sql: format!(
-                "p.id IN (SELECT sp.id FROM projects sp
-                          WHERE sp.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = ${first})
-                            AND sp.initiating_department_id = ${first}
-                          UNION
-                          SELECT si.project_id FROM pending_items si
-                          WHERE si.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = ${first})
-                            AND si.handling_department_id = ${first})"
-            ),
-            binds: vec![d.clone()],
-        },
-        ScopeLimit::Owner(o) => ScopeSql { sql: owner_sql(first), binds: vec![o.clone()] },
+        ScopeLimit::Department(d) => {
+            let region = department_region(first);
+            ScopeSql {
+                sql: format!(
+                    "{alias}.id IN (SELECT sp.id FROM projects sp
+                                    WHERE sp.region_code = {region} AND sp.initiating_department_id = ${first}
+                                    UNION
+                                    SELECT si.project_id FROM pending_items si
+                                    WHERE si.region_code = {region} AND si.handling_department_id = ${first})"
+                ),
+                binds: vec![d.clone()],
+            }
+        }
+        ScopeLimit::Owner(o) => ScopeSql { sql: owner_sql(alias, first), binds: vec![o.clone()] },
         ScopeLimit::Nothing => ScopeSql { sql: "1 = 0".to_string(), binds: Vec::new() },
     }
 }
 
-/// A project unit's projects (`$first`), through `(region_code, owner_id)`.
-fn owner_sql(first: usize) -> String {
+/// The region of the department `$first`, as a scalar subquery.
+fn department_region(first: usize) -> String {
+    format!("(SELECT dr.region_code FROM departments dr WHERE dr.id = ${first})")
+}
+
+/// A project unit's projects (`$first`) under the projects alias `alias`, through
+/// `(region_code, owner_id)`.
+fn owner_sql(alias: &str, first: usize) -> String {
     format!(
-        "p.region_code = (SELECT orr.region_code FROM owners orr WHERE orr.id = ${first}) AND p.owner_id = ${first}"
+        "{alias}.region_code = (SELECT orr.region_code FROM owners orr WHERE orr.id = ${first}) AND {alias}.owner_id = ${first}"
     )
 }
 
@@ -80,19 +92,20 @@ pub(crate) fn item_scope(scope: &Scope, first: usize) -> ScopeSql {
         }
         // A department sees the items it handles, and the items of projects it initiated
         // (it answers for their ledger); nothing of other departments' projects.
-        ScopeLimit::Department(d) => ScopeSql {
-            sql: format!(
-                "i.id IN (SELECT si.id FROM pending_items si
-                          WHERE si.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = ${first})
-                            AND si.handling_department_id = ${first}
-                          UNION
-                          SELECT si.id FROM projects sp JOIN pending_items si ON si.project_id = sp.id
-                          WHERE sp.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = ${first})
-                            AND sp.initiating_department_id = ${first})"
-            ),
-            binds: vec![d.clone()],
-        },
-        ScopeLimit::Owner(o) => ScopeSql { sql: owner_sql(first), binds: vec![o.clone()] },
+        ScopeLimit::Department(d) => {
+            let region = department_region(first);
+            ScopeSql {
+                sql: format!(
+                    "i.id IN (SELECT si.id FROM pending_items si
+                              WHERE si.region_code = {region} AND si.handling_department_id = ${first}
+                              UNION
+                              SELECT si.id FROM projects sp JOIN pending_items si ON si.project_id = sp.id
+                              WHERE sp.region_code = {region} AND sp.initiating_department_id = ${first})"
+                ),
+                binds: vec![d.clone()],
+            }
+        }
+        ScopeLimit::Owner(o) => ScopeSql { sql: owner_sql("p", first), binds: vec![o.clone()] },
         ScopeLimit::Nothing => ScopeSql { sql: "1 = 0".to_string(), binds: Vec::new() },
     }
 }
@@ -125,33 +138,17 @@ pub(crate) fn projects_from_sql(direction: PageDirection, scope_sql: &str) -> St
     )
 }
 
-/// A page of the library by offset (`$1` rows from `$2` on; scope from `$3`). The rows
-/// skipped are only keys read from the `(region_code, code)` index; the project's
-/// columns and its count of items are read for the page's rows alone.
-pub(crate) fn projects_at_offset_sql(scope_sql: &str) -> String {
-    let inner = alias_q(scope_sql);
+/// A page of the library by offset (`$1` rows from `$2` on), with `inner_scope_sql` the
+/// scope on the alias `q` (binds from `$3`, see [`project_scope_on`]). The rows skipped
+/// are only keys read from the `(region_code, code)` index; the project's columns and
+/// its count of items are read for the page's rows alone.
+pub(crate) fn projects_at_offset_sql(inner_scope_sql: &str) -> String {
     format!(
         "{PROJECT_SELECT} WHERE (p.region_code, p.code) IN (
-             SELECT q.region_code, q.code FROM projects q WHERE {inner} ORDER BY q.region_code, q.code LIMIT $1 OFFSET $2)
+             SELECT q.region_code, q.code FROM projects q WHERE {inner_scope_sql}
+             ORDER BY q.region_code, q.code LIMIT $1 OFFSET $2)
          ORDER BY p.region_code, p.code"
     )
-}
-
-/// `scope_sql` written for the alias `p`, for the alias `q` (a `p.` that starts a word).
-fn alias_q(scope_sql: &str) -> String {
-    let mut out = String::with_capacity(scope_sql.len());
-    let mut prev: Option<char> = None;
-    let mut chars = scope_sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        let starts_word = !prev.is_some_and(|p| p.is_alphanumeric() || p == '_');
-        if c == 'p' && starts_word && chars.peek() == Some(&'.') {
-            out.push('q');
-        } else {
-            out.push(c);
-        }
-        prev = Some(c);
-    }
-    out
 }
 
 /// One project by id (`$1`) in a scope (binds from `$2`).
@@ -343,7 +340,7 @@ impl Store {
     /// Projects in scope, by region and code, with their number of pending items; the
     /// page `offset` rows on. For long lists prefer [`Store::list_projects_from`].
     pub async fn list_projects(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ProjectRow>, StoreError> {
-        let ps = project_scope(scope, 3);
+        let ps = project_scope_on("q", scope, 3);
         let sql = projects_at_offset_sql(&ps.sql);
         let q = sqlx::query(&sql).bind(limit).bind(offset);
         let rows = bind_all(q, &ps.binds).fetch_all(&self.pool).await?;

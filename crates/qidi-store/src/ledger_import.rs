@@ -785,6 +785,23 @@ async fn update_item(
     Ok(changed)
 }
 
+/// The columns of `projects` a batched insert writes (the importer, the generator).
+pub(crate) const PROJECT_COLUMNS: [(&str, Col); 13] = [
+    ("id", Col::Text),
+    ("region_code", Col::Text),
+    ("code", Col::Text),
+    ("name", Col::Text),
+    ("owner_id", Col::Text),
+    ("initiating_department_id", Col::Text),
+    ("initiated_year", Col::Int),
+    ("investment_yuan", Col::Int),
+    ("stage", Col::Text),
+    ("in_library", Col::Bool),
+    ("created_at", Col::Text),
+    ("updated_at", Col::Text),
+    ("initiated_on", Col::Text),
+];
+
 /// A value to bind in a batched insert.
 pub(crate) enum Val {
     Text(Option<String>),
@@ -917,28 +934,11 @@ struct Batches {
 
 impl Batches {
     fn new(backend: Backend, write: bool) -> Batches {
-        use Col::{Bool, Int, Text};
+        use Col::{Int, Text};
         Batches {
             backend,
             write,
-            projects: Batch::new(
-                "projects",
-                &[
-                    ("id", Text),
-                    ("region_code", Text),
-                    ("code", Text),
-                    ("name", Text),
-                    ("owner_id", Text),
-                    ("initiating_department_id", Text),
-                    ("initiated_year", Int),
-                    ("investment_yuan", Int),
-                    ("stage", Text),
-                    ("in_library", Bool),
-                    ("created_at", Text),
-                    ("updated_at", Text),
-                    ("initiated_on", Text),
-                ],
-            ),
+            projects: Batch::new("projects", &PROJECT_COLUMNS),
             items: Batch::new(
                 "pending_items",
                 &[

@@ -166,7 +166,7 @@ async fn the_library_pages_by_key_through_an_index() {
             binds.extend(strings(&ps.binds));
             assert_indexed(&store, "a library page", &projects_from_sql(direction, &ps.sql), &binds).await;
         }
-        let ps = project_scope(&office_scope(), 3);
+        let ps = crate::ledger::project_scope_on("q", &office_scope(), 3);
         let mut binds = vec!["#50", "#50000"];
         binds.extend(strings(&ps.binds));
         let plan = plan(&store, &crate::ledger::projects_at_offset_sql(&ps.sql), &binds).await.join("\n");

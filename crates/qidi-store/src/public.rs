@@ -4,7 +4,6 @@
 
 use crate::workflow::parse_date;
 use crate::{Store, StoreError};
-use qidi_core::ledger::{BaselineEntry, Reduction};
 use qidi_core::public::{
     ApplicationSource, DepartmentOutcomes, ItemSource, ProjectHitSource, ProjectSource, SearchTerm, StatsSource,
 };
@@ -151,19 +150,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let entries = rows
-            .iter()
-            .filter_map(|r| {
-                let added_on = parse_date(r.get(0))?;
-                let reduction: String = r.get(2);
-                let reduced = match (Reduction::parse(&reduction), parse_date(r.get(3))) {
-                    (Some(k), Some(on)) => Some((k, on)),
-                    _ => None,
-                };
-                let n = u64::try_from(r.get::<i64, _>(4)).ok()?;
-                Some((BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced }, n))
-            })
-            .collect();
+        let entries = rows.iter().filter_map(crate::baseline::day_group).collect();
         // Every department that handles an item, with its ended clocks (none: no rate).
         let departments = sqlx::query(
             "SELECT d.id, d.name FROM departments d

@@ -235,19 +235,16 @@ pub async fn projects(
     let scope = user.scope();
     let want = i64::from(PER_PAGE) + 1;
     let keyed = |t: &Option<String>| t.as_deref().and_then(ProjectKey::parse);
-    let (mut projects, direction) = match (keyed(&q.after), keyed(&q.before)) {
-        (Some(k), _) => {
-            (state.store.list_projects_from(&scope, want, &k, PageDirection::After).await?, Some(PageDirection::After))
-        }
-        (None, Some(k)) => (
-            state.store.list_projects_from(&scope, want, &k, PageDirection::Before).await?,
-            Some(PageDirection::Before),
-        ),
-        (None, None) => {
-            let offset = i64::from((page - 1) * PER_PAGE);
-            (state.store.list_projects(&scope, want, offset).await?, None)
-        }
+    let from = match (keyed(&q.after), keyed(&q.before)) {
+        (Some(k), _) => Some((k, PageDirection::After)),
+        (None, Some(k)) => Some((k, PageDirection::Before)),
+        (None, None) => None,
     };
+    let mut projects = match &from {
+        Some((k, d)) => state.store.list_projects_from(&scope, want, k, *d).await?,
+        None => state.store.list_projects(&scope, want, i64::from((page - 1) * PER_PAGE)).await?,
+    };
+    let direction = from.map(|(_, d)| d);
     let more = projects.len() > PER_PAGE as usize;
     if more {
         // The extra row tells that there is more in the direction of travel.
