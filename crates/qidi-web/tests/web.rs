@@ -262,3 +262,60 @@ async fn baseline_progress_as_json_follows_the_scope() {
     })
     .await;
 }
+
+/// The codes of the projects a library page lists, and its links to the pages before
+/// and after it.
+fn library_page(body: &str) -> (Vec<String>, Option<String>, Option<String>) {
+    let codes =
+        body.split("<td class=\"code\">").skip(1).filter_map(|s| s.split('<').next()).map(String::from).collect();
+    let link = |text: &str| {
+        body.split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split_once('"'))
+            .find(|(_, rest)| rest.contains(text))
+            .map(|(href, _)| href.replace("&amp;", "&").replace("&#38;", "&"))
+    };
+    (codes, link("上一页"), link("下一页"))
+}
+
+/// The library pages by key: each page's links carry the key of its first or last
+/// project, forward and back give the same pages, and the API takes the same key.
+#[tokio::test]
+async fn the_library_pages_by_key_both_ways() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let cookie = app.sign_in("office").await;
+        let first = app.get("/projects", Some(&cookie)).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let (codes1, prev1, next1) = library_page(&first.body);
+        assert_eq!(codes1.len(), 50);
+        assert!(prev1.is_none(), "the first page has no page before it");
+        let next1 = next1.expect("a link to the second page");
+        assert!(next1.contains("after="), "{next1}");
+
+        let second = app.get(&next1, Some(&cookie)).await;
+        assert_eq!(second.status, StatusCode::OK);
+        let (codes2, prev2, _) = library_page(&second.body);
+        assert_eq!(codes2.len(), 50);
+        assert!(codes1.last().unwrap() < codes2.first().unwrap(), "page 2 starts after page 1 ends");
+        // By number, the same second page.
+        let (by_number, _, _) = library_page(&app.get("/projects?page=2", Some(&cookie)).await.body);
+        assert_eq!(by_number, codes2);
+
+        let back = app.get(&prev2.expect("a link back"), Some(&cookie)).await;
+        let (codes_back, prev_back, _) = library_page(&back.body);
+        assert_eq!(codes_back, codes1, "back from page 2 is page 1");
+        assert!(prev_back.is_none(), "and it knows it is the first");
+
+        // The API: the 5 projects after the first page's last, in order.
+        let key = next1.split("after=").nth(1).unwrap().split('&').next().unwrap().to_string();
+        let res = app.get(&format!("/api/v1/projects?per_page=5&after={key}"), Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let api: Vec<String> =
+            res.json().as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap().to_string()).collect();
+        assert_eq!(api, codes2[..5].to_vec());
+        let bad = app.get("/api/v1/projects?after=no-key", Some(&cookie)).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    })
+    .await;
+}
