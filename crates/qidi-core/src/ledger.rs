@@ -1049,6 +1049,45 @@ pub struct BaselineEntry {
     pub reduced: Option<(Reduction, NaiveDate)>,
 }
 
+/// Baseline entries counted by day (the store keeps them so): `n` entries added on
+/// `day` as `addition` (`reduction` is `None`), or `n` entries reduced on `day` as
+/// `reduction`. A reduction counts on the day it was made, but never before the day
+/// its entry was added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaselineDay {
+    pub day: NaiveDate,
+    pub addition: bool,
+    pub reduction: Option<Reduction>,
+    pub n: u64,
+}
+
+impl BaselineDay {
+    /// The days of `n` entries alike: the day they were added, and the day they were
+    /// reduced if they were.
+    pub fn of_entry(e: &BaselineEntry, n: u64) -> impl Iterator<Item = BaselineDay> {
+        let added = BaselineDay { day: e.added_on, addition: e.addition, reduction: None, n };
+        let reduced = e.reduced.map(|(r, on)| BaselineDay {
+            day: on.max(e.added_on),
+            addition: e.addition,
+            reduction: Some(r),
+            n,
+        });
+        std::iter::once(added).chain(reduced)
+    }
+
+    /// The day the baseline was fixed: the first day an entry of a signed ledger was
+    /// added, else the first day any entry was.
+    pub fn baseline_start<'a>(days: impl IntoIterator<Item = &'a BaselineDay> + Clone) -> Option<NaiveDate> {
+        let added = |d: &&BaselineDay| d.reduction.is_none() && d.n > 0;
+        days.clone()
+            .into_iter()
+            .filter(|d| added(d) && !d.addition)
+            .map(|d| d.day)
+            .min()
+            .or_else(|| days.into_iter().filter(added).map(|d| d.day).min())
+    }
+}
+
 /// Progress against the baseline: `remaining = baseline + additions − approved − removed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Progress {
@@ -1070,13 +1109,24 @@ impl Progress {
         p
     }
 
-    pub fn add(&mut self, e: &BaselineEntry) {
-        self.add_n(e, 1);
+    /// Progress from entries counted by day.
+    pub fn of_days<'a>(days: impl IntoIterator<Item = &'a BaselineDay>) -> Progress {
+        let mut p = Progress::default();
+        let mut reduced = 0u64;
+        for d in days {
+            match d.reduction {
+                None => p.add_counted(d.addition, None, d.n),
+                Some(Reduction::Approved) => p.approved += d.n,
+                Some(Reduction::Removed) => p.removed += d.n,
+            }
+            reduced += if d.reduction.is_some() { d.n } else { 0 };
+        }
+        p.remaining = p.remaining.saturating_sub(reduced);
+        p
     }
 
-    /// Add `n` entries alike to `e` (a kept group of baseline rows).
-    pub fn add_n(&mut self, e: &BaselineEntry, n: u64) {
-        self.add_counted(e.addition, e.reduced.map(|(r, _)| r), n);
+    pub fn add(&mut self, e: &BaselineEntry) {
+        self.add_counted(e.addition, e.reduced.map(|(r, _)| r), 1);
     }
 
     /// Add `n` entries added as `addition` (or not) and reduced as `reduction` (or not
@@ -1131,26 +1181,26 @@ pub struct BurnDown {
 impl BurnDown {
     /// Burn-down from `start` (the day the baseline was fixed) towards `end`, up to `today`.
     pub fn of(entries: &[BaselineEntry], start: NaiveDate, end: NaiveDate, today: NaiveDate) -> BurnDown {
-        BurnDown::of_groups(entries.iter().map(|e| (e, 1)), start, end, today)
+        let days: Vec<BaselineDay> = entries.iter().flat_map(|e| BaselineDay::of_entry(e, 1)).collect();
+        BurnDown::of_days(&days, start, end, today)
     }
 
-    /// The same from groups of `n` entries alike (kept counts).
-    pub fn of_groups<'a>(
-        groups: impl IntoIterator<Item = (&'a BaselineEntry, u64)>,
+    /// The same from entries counted by day (kept counts).
+    pub fn of_days<'a>(
+        days: impl IntoIterator<Item = &'a BaselineDay>,
         start: NaiveDate,
         end: NaiveDate,
         today: NaiveDate,
     ) -> BurnDown {
         let last = today.max(start);
         // Changes per day: +n when entries are added, −n when they are reduced.
-        let mut deltas: Vec<(NaiveDate, i64)> = Vec::new();
-        for (e, n) in groups {
-            let n = i64::try_from(n).unwrap_or(i64::MAX);
-            deltas.push((e.added_on.max(start), n));
-            if let Some((_, on)) = e.reduced {
-                deltas.push((on.max(e.added_on).max(start), -n));
-            }
-        }
+        let mut deltas: Vec<(NaiveDate, i64)> = days
+            .into_iter()
+            .map(|d| {
+                let n = i64::try_from(d.n).unwrap_or(i64::MAX);
+                (d.day.max(start), if d.reduction.is_some() { -n } else { n })
+            })
+            .collect();
         // Additions before reductions on the same day: the line starts from everything
         // fixed at `start`, and reductions on that day show as a drop.
         deltas.sort_by_key(|d| (d.0, std::cmp::Reverse(d.1)));

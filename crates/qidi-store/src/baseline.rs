@@ -11,7 +11,7 @@ use crate::{new_id, now_text, today, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
     check_change_confirmation, check_decision, check_missing, check_reason_text, check_reduction, check_signature,
-    content_hash, diff_lines, fully_signed, AddItemRefusal, BannerPart, BaselineEntry, BurnDown, Campaign,
+    content_hash, diff_lines, fully_signed, AddItemRefusal, BannerPart, BaselineDay, BurnDown, Campaign,
     CanonicalLedger, Capacity, ChangeKind, ChangeSet, CheckAnswer, Decision, FieldChange, LedgerKind, LedgerLine,
     LedgerNow, LineChange, LineKey, Milestone, Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason,
     SignRequest, SignatureState,
@@ -66,29 +66,24 @@ fn campaign_from_row(r: &sqlx::any::AnyRow) -> Result<CampaignRow, StoreError> {
 }
 
 /// Baseline progress per pair of departments: how many rows were added as what and
-/// reduced how, summed over days (the kept counts, `crate::counts`).
+/// reduced how, over every day (the kept counts, `crate::counts`).
 pub(crate) const BASELINE_GROUPS: &str =
-    "SELECT initiating_department_id, handling_department_id, is_addition, reduction, CAST(SUM(n) AS BIGINT)
-     FROM baseline_counts WHERE campaign_id = $1
-     GROUP BY initiating_department_id, handling_department_id, is_addition, reduction HAVING SUM(n) <> 0";
+    "SELECT initiating_department_id, handling_department_id, is_addition, reduction, CAST(n AS BIGINT)
+     FROM baseline_pairs WHERE campaign_id = $1 AND n <> 0";
 
-/// The burn-down's days: rows added and reduced per day, of every department (`$2`
-/// empty) or of one (in its ledger or handled by it).
-pub(crate) const BASELINE_DAYS: &str = "SELECT added_on, is_addition, reduction, reduced_on, CAST(SUM(n) AS BIGINT)
-     FROM baseline_counts
-     WHERE campaign_id = $1 AND ($2 = '' OR initiating_department_id = $2 OR handling_department_id = $2)
-     GROUP BY added_on, is_addition, reduction, reduced_on HAVING SUM(n) <> 0";
+/// The burn-down's days: rows added and reduced per day, of one department (`$1`; in
+/// its ledger or handled by it) or of all (`$1` empty), in one campaign (`$2`).
+pub(crate) const BASELINE_DAYS: &str = "SELECT day, is_addition, reduction, CAST(n AS BIGINT)
+     FROM baseline_days WHERE department_id = $1 AND campaign_id = $2 AND n <> 0";
 
-/// A row of (added on, addition, reduction, reduced on, number) — a `BASELINE_DAYS`
-/// row, or the public statistics' like it — as a group of alike baseline entries.
-pub(crate) fn day_group(r: &sqlx::any::AnyRow) -> Option<(BaselineEntry, u64)> {
-    let added_on = parse_date(&r.get::<String, _>(0))?;
-    let reduced = match (Reduction::parse(&r.get::<String, _>(2)), parse_date(&r.get::<String, _>(3))) {
-        (Some(k), Some(on)) => Some((k, on)),
-        _ => None,
-    };
-    let n = u64::try_from(r.get::<i64, _>(4)).ok()?;
-    Some((BaselineEntry { added_on, addition: crate::get_bool(r, 1), reduced }, n))
+/// A row of (day, addition, reduction or '', number) of `baseline_days`.
+pub(crate) fn baseline_day(r: &sqlx::any::AnyRow) -> Option<BaselineDay> {
+    Some(BaselineDay {
+        day: parse_date(&r.get::<String, _>(0))?,
+        addition: crate::get_bool(r, 1),
+        reduction: Reduction::parse(&r.get::<String, _>(2)),
+        n: u64::try_from(r.get::<i64, _>(3)).ok()?,
+    })
 }
 
 /// The region's current campaign (the one that started last), if any.
@@ -1477,20 +1472,21 @@ impl Store {
                 total.add_counted(addition, reduction, n);
             }
         }
-        let days = sqlx::query(BASELINE_DAYS)
-            .bind(&campaign.id)
+        let days: Vec<BaselineDay> = sqlx::query(BASELINE_DAYS)
             .bind(department_id.unwrap_or(""))
+            .bind(&campaign.id)
             .fetch_all(&self.pool)
-            .await?;
-        let groups: Vec<(BaselineEntry, u64)> = days.iter().filter_map(day_group).collect();
-        let start = groups
+            .await?
             .iter()
-            .filter(|(e, _)| !e.addition)
-            .map(|(e, _)| e.added_on)
+            .filter_map(baseline_day)
+            .collect();
+        let start = days
+            .iter()
+            .filter(|d| !d.addition && d.reduction.is_none())
+            .map(|d| d.day)
             .min()
             .unwrap_or(campaign.campaign.starts_on);
-        let burn_down =
-            BurnDown::of_groups(groups.iter().map(|(e, n)| (e, *n)), start, campaign.campaign.ends_on, today());
+        let burn_down = BurnDown::of_days(&days, start, campaign.campaign.ends_on, today());
         let named = |m: BTreeMap<String, Progress>| -> Vec<DepartmentProgress> {
             depts
                 .iter()

@@ -1,9 +1,11 @@
 //! Kept counts (region scale). The figures a region's dashboards show (pending items
-//! per department, projects in the library, baseline progress, ended clocks by
-//! outcome) are kept in `pending_counts`, `library_counts`, `baseline_counts` and
-//! `clock_counts`, with `pending_projects` (pending items per project and department,
-//! what the project totals rest on), by triggers (migration 0019), in the same
-//! transaction as each change that moves them. This module recounts them in full, to
+//! per department, projects in the library and in a department's scope, baseline
+//! progress per pair of departments and by day, ended clocks by outcome) are kept in
+//! `pending_counts`, `library_counts`, `scope_counts`, `baseline_counts`,
+//! `baseline_pairs`, `baseline_days` and `clock_counts`, with `pending_projects` and
+//! `scope_projects` (per project and department, what the project totals rest on), by
+//! triggers (migrations 0019 and 0020), in the same transaction as each change that
+//! moves them. This module recounts them in full, to
 //! check and repair them (`qidi check counts`).
 
 use crate::{Backend, Store, StoreError};
@@ -23,7 +25,7 @@ struct Kept {
     full: &'static str,
 }
 
-const KEPT: [Kept; 5] = [
+const KEPT: [Kept; 9] = [
     // What a project's items count for the project total rests on.
     Kept {
         table: "pending_projects",
@@ -63,6 +65,44 @@ const KEPT: [Kept; 5] = [
                     JOIN projects p ON p.id = i.project_id
                GROUP BY b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                         b.is_addition, b.added_on, COALESCE(b.reduction, ''), COALESCE(b.reduced_on, '')",
+    },
+    // Kept from baseline_counts by triggers of their own; after it, so that a repair of
+    // baseline_counts (which moves them) is followed by theirs.
+    Kept {
+        table: "baseline_days",
+        columns: "department_id, campaign_id, day, is_addition, reduction, n",
+        keys: 5,
+        nonzero: "n <> 0",
+        full: "SELECT department_id, campaign_id, day, is_addition, reduction, COUNT(*) FROM baseline_day_entries
+               GROUP BY department_id, campaign_id, day, is_addition, reduction",
+    },
+    Kept {
+        table: "baseline_pairs",
+        columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, reduction, n",
+        keys: 5,
+        nonzero: "n <> 0",
+        full: "SELECT b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
+                      b.is_addition, COALESCE(b.reduction, ''), COUNT(*)
+               FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+                    JOIN projects p ON p.id = i.project_id
+               GROUP BY b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
+                        b.is_addition, COALESCE(b.reduction, '')",
+    },
+    // A department's scope: the view `scope_reasons` lists each reason once.
+    Kept {
+        table: "scope_projects",
+        columns: "department_id, project_id, n",
+        keys: 2,
+        nonzero: "n <> 0",
+        full: "SELECT department_id, project_id, COUNT(*) FROM scope_reasons GROUP BY department_id, project_id",
+    },
+    Kept {
+        table: "scope_counts",
+        columns: "department_id, projects",
+        keys: 1,
+        nonzero: "projects <> 0",
+        full: "SELECT s.department_id, COUNT(DISTINCT s.project_id) FROM scope_reasons s
+               JOIN projects p ON p.id = s.project_id WHERE p.in_library = TRUE GROUP BY s.department_id",
     },
     Kept {
         table: "clock_counts",

@@ -300,23 +300,28 @@ pub(crate) const KEPT_DEPARTMENT_PENDING: &str =
        AND (c.department_id = $1 OR c.initiating_department_id = $1)
      GROUP BY d.id, d.name HAVING SUM(c.pending_items) > 0 ORDER BY SUM(c.pending_items) DESC, d.name";
 
+/// Projects in the library in a department's (`$1`) scope: initiated by it or with an
+/// item it handles (`scope_counts`).
+pub(crate) const KEPT_SCOPE_PROJECTS: &str =
+    "SELECT CAST(COALESCE(SUM(projects), 0) AS BIGINT) FROM scope_counts WHERE department_id = $1";
+
 impl Store {
     /// Counts for the home page: projects in the library and pending items, and the
     /// pending items per handling department, all within the scope. A region's and a
-    /// department's pending items are the kept counts (see `crate::counts`); the rest
-    /// (a department's projects, a unit's figures) is counted from their own rows,
-    /// through indexes.
+    /// department's figures are the kept counts (see `crate::counts`); a unit's are
+    /// counted from its own rows, through indexes.
     pub async fn ledger_summary(&self, scope: &Scope) -> Result<LedgerSummary, StoreError> {
         if scope.limit == ScopeLimit::Region {
             return self.kept_summary(scope).await;
         }
-        let ps = project_scope(scope, 1);
-        let sql = format!("SELECT COUNT(*) FROM projects p WHERE p.in_library = TRUE AND {}", ps.sql);
-        let projects: i64 = bind_all(sqlx::query(&sql), &ps.binds).fetch_one(&self.pool).await?.get(0);
         if let ScopeLimit::Department(d) = &scope.limit {
+            let projects: i64 = sqlx::query(KEPT_SCOPE_PROJECTS).bind(d).fetch_one(&self.pool).await?.get(0);
             let rows = sqlx::query(KEPT_DEPARTMENT_PENDING).bind(d).fetch_all(&self.pool).await?;
             return Ok(summary_of(projects, &rows));
         }
+        let ps = project_scope(scope, 1);
+        let sql = format!("SELECT COUNT(*) FROM projects p WHERE p.in_library = TRUE AND {}", ps.sql);
+        let projects: i64 = bind_all(sqlx::query(&sql), &ps.binds).fetch_one(&self.pool).await?.get(0);
 
         let is = item_scope(scope, 1);
         let sql = format!(

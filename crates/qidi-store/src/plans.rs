@@ -18,8 +18,20 @@ use qidi_core::Role;
 use sqlx::Row;
 
 /// The tables that grow with the region; no hot query may scan one of them whole.
-const LARGE: [&str; 7] =
-    ["projects", "pending_items", "applications", "events", "baseline_items", "clock_records", "hotline_orders"];
+const LARGE: [&str; 11] = [
+    "projects",
+    "pending_items",
+    "applications",
+    "events",
+    "baseline_items",
+    "clock_records",
+    "hotline_orders",
+    // Kept counts that grow with the region too: per project, per group of days.
+    "pending_projects",
+    "scope_projects",
+    "baseline_counts",
+    "baseline_days",
+];
 
 /// The plan of `sql` with `binds` ($1…) on this store's engine, one line per step. A
 /// bind written `#N` is the number N; every other bind is text.
@@ -209,7 +221,11 @@ async fn dashboards_read_kept_counts() {
         assert_indexed(&store, "pending per department", crate::ledger::KEPT_PENDING, &["152529", "152530"]).await;
         assert_indexed(&store, "a department's pending items", crate::ledger::KEPT_DEPARTMENT_PENDING, &["d"]).await;
         assert_indexed(&store, "baseline progress", crate::baseline::BASELINE_GROUPS, &["c"]).await;
-        assert_indexed(&store, "the burn-down's days", crate::baseline::BASELINE_DAYS, &["c", ""]).await;
+        assert_indexed(&store, "a department's projects", crate::ledger::KEPT_SCOPE_PROJECTS, &["d"]).await;
+        for department in ["", "d"] {
+            assert_indexed(&store, "the burn-down's days", crate::baseline::BASELINE_DAYS, &[department, "c"]).await;
+        }
+        assert_indexed(&store, "the public statistics' days", crate::public::PUBLIC_DAYS, &[]).await;
     })
     .await;
 }

@@ -19,6 +19,11 @@ fn like_literal(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// Baseline rows of every department and campaign by day (`baseline_days`, department
+/// ''): one row per day and kind, not per baseline row.
+pub(crate) const PUBLIC_DAYS: &str = "SELECT day, is_addition, reduction, CAST(SUM(n) AS BIGINT) FROM baseline_days
+     WHERE department_id = '' GROUP BY day, is_addition, reduction HAVING SUM(n) <> 0";
+
 pub(crate) const PUBLIC_PROJECT: &str = "SELECT p.id, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library
              FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id
              WHERE p.code = $1 ORDER BY p.region_code LIMIT 1";
@@ -143,14 +148,14 @@ impl Store {
         let campaign = sqlx::query("SELECT name, ends_on FROM campaigns ORDER BY starts_on DESC, id LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        // The kept groups of baseline rows (`crate::counts`), not the rows themselves.
-        let rows = sqlx::query(
-            "SELECT added_on, is_addition, reduction, reduced_on, CAST(SUM(n) AS BIGINT) FROM baseline_counts
-             GROUP BY added_on, is_addition, reduction, reduced_on HAVING SUM(n) <> 0",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let entries = rows.iter().filter_map(crate::baseline::day_group).collect();
+        // The kept days of baseline rows of all departments (`crate::counts`), not the
+        // rows themselves.
+        let days = sqlx::query(PUBLIC_DAYS)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .filter_map(crate::baseline::baseline_day)
+            .collect();
         // Every department that handles an item, with its ended clocks (none: no rate).
         let departments = sqlx::query(
             "SELECT d.id, d.name FROM departments d
@@ -191,7 +196,7 @@ impl Store {
         Ok(StatsSource {
             campaign: campaign.as_ref().map(|r| r.get(0)),
             campaign_ends_on: campaign.as_ref().and_then(|r| parse_date(r.get(1))),
-            entries,
+            days,
             outcomes: by_id.into_values().collect(),
         })
     }

@@ -105,3 +105,96 @@ async fn a_wrong_kept_count_is_found_and_repaired() {
     })
     .await;
 }
+
+/// A department's projects (initiated by it, or with an item it handles) on its home
+/// page: the kept count equals the library's own list of its scope, through an item
+/// handed to another department, a project passed to another initiating department
+/// and taken out of the library in one statement, and a project put back.
+#[tokio::test]
+async fn a_departments_projects_are_kept_through_every_change() {
+    on_each_backend(|store| async move {
+        store.load_demo(&banner()).await.unwrap();
+        let departments: Vec<(String, String)> =
+            sqlx::query("SELECT id, code FROM departments WHERE region_code = $1 ORDER BY code")
+                .bind(banner().as_str())
+                .fetch_all(store.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        let check = |label: &'static str| {
+            let store = store.clone();
+            let departments = departments.clone();
+            async move {
+                for (id, code) in &departments {
+                    let scope = Scope::for_user(Role::DepartmentHead, &banner(), Some(id), None);
+                    let listed = store.list_projects(&scope, 1_000_000, 0).await.unwrap();
+                    let live = listed.iter().filter(|p| p.in_library).count() as i64;
+                    let kept = store.ledger_summary(&scope).await.unwrap().projects;
+                    assert_eq!(kept, live, "{label}: department {code}");
+                }
+                assert_kept_counts(&store).await;
+            }
+        };
+        check("the demo").await;
+        let busy = &departments.iter().find(|(_, c)| c == "fgw").unwrap().0;
+        let other = &departments.iter().find(|(_, c)| c == "zrzy").unwrap().0;
+        let before = store
+            .ledger_summary(&Scope::for_user(Role::DepartmentHead, &banner(), Some(busy), None))
+            .await
+            .unwrap()
+            .projects;
+        assert!(before > 0);
+
+        // An item of a project handed from one department to another.
+        sqlx::query(
+            "UPDATE pending_items SET handling_department_id = $1
+             WHERE id = (SELECT id FROM pending_items WHERE handling_department_id <> $1 ORDER BY id LIMIT 1)",
+        )
+        .bind(other)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        check("an item handed over").await;
+
+        // Projects of the busy department passed to another and out of the library at
+        // once (by an approved removal, as the guard requires), then back into the library.
+        let moved: Vec<String> =
+            sqlx::query("SELECT id FROM projects WHERE initiating_department_id = $1 ORDER BY code LIMIT 3")
+                .bind(busy)
+                .fetch_all(store.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        for p in &moved {
+            sqlx::query(
+                "INSERT INTO removals (id, region_code, campaign_id, kind, project_id, reason_category, reason_text,
+                                       proposed_at, decision)
+                 SELECT $1, $2, id, 'project', $3, 'other', '不再建设', $4, 'approved' FROM campaigns LIMIT 1",
+            )
+            .bind(qidi_store::new_id())
+            .bind(banner().as_str())
+            .bind(p)
+            .bind(qidi_store::now_text())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        }
+        sqlx::query(
+            "UPDATE projects SET initiating_department_id = $1, in_library = FALSE
+             WHERE id IN (SELECT id FROM projects WHERE initiating_department_id = $2 ORDER BY code LIMIT 3)",
+        )
+        .bind(other)
+        .bind(busy)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        check("passed on and out of the library").await;
+        sqlx::query("UPDATE projects SET in_library = TRUE").execute(store.pool()).await.unwrap();
+        check("back in the library").await;
+    })
+    .await;
+}

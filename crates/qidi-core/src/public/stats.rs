@@ -1,7 +1,7 @@
 //! Region-wide statistics of the public record: the baseline and what became of it,
 //! the on-time rate of each department, and the remaining count week by week.
 
-use crate::ledger::{BaselineEntry, BurnDown, Progress};
+use crate::ledger::{BaselineDay, BurnDown, Progress};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -19,8 +19,8 @@ pub struct DepartmentOutcomes {
 pub struct StatsSource {
     pub campaign: Option<String>,
     pub campaign_ends_on: Option<NaiveDate>,
-    /// Baseline entries in groups of `n` alike (the store's kept counts).
-    pub entries: Vec<(BaselineEntry, u64)>,
+    /// Baseline entries counted by day (the store's kept counts).
+    pub days: Vec<BaselineDay>,
     pub outcomes: Vec<DepartmentOutcomes>,
 }
 
@@ -81,10 +81,7 @@ pub struct PublicStats {
 
 impl PublicStats {
     pub fn of(src: &StatsSource, today: NaiveDate) -> PublicStats {
-        let mut progress = Progress::default();
-        for (e, n) in &src.entries {
-            progress.add_n(e, *n);
-        }
+        let progress = Progress::of_days(&src.days);
         let mut on_time: Vec<PublicOnTime> = src.outcomes.iter().map(PublicOnTime::of).collect();
         on_time.sort_by(|a, b| {
             b.on_time_permille
@@ -104,7 +101,7 @@ impl PublicStats {
             remaining: progress.remaining,
             percent_done: progress.percent_done(),
             on_time_by_department: on_time,
-            burn_down: weekly_remaining(&src.entries, today),
+            burn_down: weekly_remaining(&src.days, today),
         }
     }
 
@@ -118,18 +115,11 @@ impl PublicStats {
 /// entry of a signed ledger, else the earliest entry), then every 7 days, and at
 /// `today`. Empty without entries. Counted like [`BurnDown`]: an entry counts from
 /// the day it was added (not before the start) until the day it was reduced.
-pub fn weekly_remaining(entries: &[(BaselineEntry, u64)], today: NaiveDate) -> Vec<WeekPoint> {
-    let entries: Vec<&(BaselineEntry, u64)> = entries.iter().filter(|(_, n)| *n > 0).collect();
-    let Some(start) = entries
-        .iter()
-        .filter(|(e, _)| !e.addition)
-        .map(|(e, _)| e.added_on)
-        .min()
-        .or_else(|| entries.iter().map(|(e, _)| e.added_on).min())
-    else {
+pub fn weekly_remaining(days: &[BaselineDay], today: NaiveDate) -> Vec<WeekPoint> {
+    let Some(start) = BaselineDay::baseline_start(days) else {
         return Vec::new();
     };
-    let b = BurnDown::of_groups(entries.iter().map(|(e, n)| (e, *n)), start, start, today);
+    let b = BurnDown::of_days(days, start, start, today);
     // `actual` holds the remaining on every day it changed: the value on a day is that
     // of the last change on or before it.
     let at = |day: NaiveDate| -> u64 {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalogue::AuthorityLevel;
-use crate::ledger::{BaselineEntry, BurnDown, Reduction};
+use crate::ledger::{BaselineDay, BaselineEntry, BurnDown, Progress, Reduction};
 use crate::workflow::{Actor, NoticeProblem, OneTimeNotice, PauseReason};
 use chrono::{Datelike, FixedOffset, TimeZone};
 use proptest::prelude::*;
@@ -207,14 +207,14 @@ fn statistics_count_the_baseline_and_rank_departments_by_on_time_rate() {
     let src = StatsSource {
         campaign: Some("待批项目大起底".into()),
         campaign_ends_on: Some(date("2026-12-31")),
-        entries: vec![
+        days: [
             entry("2026-03-02", None, false),
             entry("2026-03-02", Some((Reduction::Approved, "2026-03-20")), false),
             entry("2026-03-02", Some((Reduction::Removed, "2026-03-25")), false),
             entry("2026-03-10", None, true),
         ]
-        .into_iter()
-        .map(|e| (e, 1))
+        .iter()
+        .flat_map(|e| BaselineDay::of_entry(e, 1))
         .collect(),
         outcomes: vec![
             DepartmentOutcomes { department: "水利局".into(), on_time: 1, late: 1, deemed: 0 },
@@ -263,8 +263,8 @@ proptest! {
     #[test]
     fn weekly_points_are_the_plain_count(entries in proptest::collection::vec(arb_entry(), 1..40), today in 0i64..200) {
         let today = date("2026-01-05") + chrono::Duration::days(today);
-        let ones: Vec<(BaselineEntry, u64)> = entries.iter().map(|e| (*e, 1)).collect();
-        let points = weekly_remaining(&ones, today);
+        let days: Vec<BaselineDay> = entries.iter().flat_map(|e| BaselineDay::of_entry(e, 1)).collect();
+        let points = weekly_remaining(&days, today);
         let start = entries.iter().filter(|e| !e.addition).map(|e| e.added_on).min()
             .unwrap_or_else(|| entries.iter().map(|e| e.added_on).min().unwrap());
         prop_assert_eq!(points.first().unwrap().on, start);
@@ -284,26 +284,25 @@ proptest! {
 }
 
 proptest! {
-    /// Kept counts: entries collapsed into groups of alike entries with their number
-    /// give the same statistics and burn-down as the entries one by one.
+    /// Kept counts: entries collapsed into days (entries added, or reduced as what, on
+    /// one day, with their number) give the same statistics, progress and burn-down as
+    /// the entries one by one.
     #[test]
-    fn groups_count_as_their_entries(entries in proptest::collection::vec(arb_entry(), 1..60), today in 0i64..200) {
+    fn days_count_as_their_entries(entries in proptest::collection::vec(arb_entry(), 1..60), today in 0i64..200) {
         let today = date("2026-01-05") + chrono::Duration::days(today);
-        let mut groups: Vec<(BaselineEntry, u64)> = Vec::new();
-        for e in &entries {
-            match groups.iter_mut().find(|(g, _)| g == e) {
-                Some((_, n)) => *n += 1,
-                None => groups.push((*e, 1)),
+        let mut days: Vec<BaselineDay> = Vec::new();
+        for d in entries.iter().flat_map(|e| BaselineDay::of_entry(e, 1)) {
+            match days.iter_mut().find(|k| (k.day, k.addition, k.reduction) == (d.day, d.addition, d.reduction)) {
+                Some(k) => k.n += 1,
+                None => days.push(d),
             }
         }
-        let ones: Vec<(BaselineEntry, u64)> = entries.iter().map(|e| (*e, 1)).collect();
-        let src = |entries| StatsSource { entries, ..StatsSource::default() };
-        prop_assert_eq!(PublicStats::of(&src(groups.clone()), today), PublicStats::of(&src(ones), today));
+        prop_assert_eq!(Progress::of_days(&days), Progress::of(&entries));
+        let ones: Vec<BaselineDay> = entries.iter().flat_map(|e| BaselineDay::of_entry(e, 1)).collect();
+        let src = |days| StatsSource { days, ..StatsSource::default() };
+        prop_assert_eq!(PublicStats::of(&src(days.clone()), today), PublicStats::of(&src(ones), today));
         let start = date("2026-01-05");
         let end = date("2026-06-30");
-        prop_assert_eq!(
-            BurnDown::of_groups(groups.iter().map(|(e, n)| (e, *n)), start, end, today),
-            BurnDown::of(&entries, start, end, today)
-        );
+        prop_assert_eq!(BurnDown::of_days(&days, start, end, today), BurnDown::of(&entries, start, end, today));
     }
 }
