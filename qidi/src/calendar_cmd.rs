@@ -123,7 +123,7 @@ pub async fn run(cfg: &Config, command: CalendarCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn calendar(cfg: &Config) -> anyhow::Result<WorkCalendar> {
+async fn calendar(cfg: &Config) -> anyhow::Result<std::sync::Arc<WorkCalendar>> {
     let store = crate::open(cfg).await?;
     let cal = store.work_calendar().await?;
     store.close().await;

@@ -41,7 +41,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<IssuedBulletin, StoreError> {
 
 /// The calendar, the departments and the baseline's progress, for `compose`.
 struct Context {
-    calendar: WorkCalendar,
+    calendar: std::sync::Arc<WorkCalendar>,
     departments: Vec<crate::baseline::DepartmentRef>,
     baseline: BaselineLine,
 }

@@ -55,6 +55,7 @@ use qidi_core::light::LightPolicy;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The earliest notice year that may be imported.
 pub const FIRST_IMPORT_YEAR: i32 = 1990;
@@ -255,11 +256,22 @@ impl Store {
         tx.commit().await.map_err(Into::into)
     }
 
-    /// The working-day calendar as stored.
-    pub async fn work_calendar(&self) -> Result<WorkCalendar, StoreError> {
+    /// The working-day calendar as stored. It is read again only when its version moved
+    /// (any change of its rows, by any server, moves it): one small query otherwise.
+    pub async fn work_calendar(&self) -> Result<Arc<WorkCalendar>, StoreError> {
+        let version: i64 = sqlx::query("SELECT version FROM calendar_version").fetch_one(&self.pool).await?.get(0);
+        if let Some((v, cal)) = self.calendar.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            if *v == version {
+                return Ok(cal.clone());
+            }
+        }
         self.seed_calendar().await?;
         let mut conn = self.pool.acquire().await?;
-        load_calendar(&mut conn).await
+        // Read the version with the days, so that a change in between is read next time.
+        let version: i64 = sqlx::query("SELECT version FROM calendar_version").fetch_one(&mut *conn).await?.get(0);
+        let cal = Arc::new(load_calendar(&mut conn).await?);
+        *self.calendar.lock().unwrap_or_else(|e| e.into_inner()) = Some((version, cal.clone()));
+        Ok(cal)
     }
 
     /// The loaded years, oldest first, with their counts.

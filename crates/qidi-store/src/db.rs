@@ -14,6 +14,10 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// The working-day calendar last read, with the `calendar_version` it was read at
+    /// (`Store::work_calendar`).
+    pub(crate) calendar:
+        std::sync::Arc<std::sync::Mutex<Option<(i64, std::sync::Arc<qidi_core::calendar::WorkCalendar>)>>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -103,7 +107,7 @@ impl Store {
                 other => StoreError::Unreachable { url: redact_url(url), reason: other.to_string() },
             },
         })?;
-        let store = Store { pool, backend };
+        let store = Store { pool, backend, calendar: Default::default() };
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer commits; it is persistent per file.
             // This is also the first real read of the file, so a corrupt file shows here.

@@ -316,7 +316,7 @@ impl Store {
                 Some(id.to_string()),
                 serde_json::json!({
                     "result": result, "deadline": order.deadline.to_string(),
-                    "days_past_deadline": days_past(&self.work_calendar().await?, order.deadline, today),
+                    "days_past_deadline": days_past(&*self.work_calendar().await?, order.deadline, today),
                 }),
             ),
         )
