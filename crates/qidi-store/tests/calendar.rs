@@ -342,3 +342,30 @@ async fn a_deadline_needs_its_row_and_valid_pauses() {
     })
     .await;
 }
+
+/// Each server keeps the calendar it read; a year imported through another server (or
+/// a day changed by hand in the database) is seen on the next read all the same.
+#[tokio::test]
+async fn a_calendar_changed_elsewhere_is_read_again() {
+    for url in qidi_store::testing::fresh_database_urls().await {
+        let one = qidi_store::testing::migrated_store(&url).await;
+        let other = qidi_store::Store::connect(&url).await.unwrap();
+        assert!(!one.work_calendar().await.unwrap().is_published(2027));
+        assert!(one.work_calendar().await.unwrap().is_working_day(d("2027-01-01")));
+
+        other.import_calendar_file(&parse(FILE_2027), None).await.unwrap();
+        let cal = one.work_calendar().await.unwrap();
+        assert!(cal.is_published(2027), "{url}");
+        assert!(!cal.is_working_day(d("2027-01-01")));
+
+        // A make-up working day turned into a day off by hand.
+        assert!(cal.is_working_day(d("2027-02-06")));
+        sqlx::query("UPDATE calendar_days SET is_off_day = TRUE WHERE date = '2027-02-06'")
+            .execute(other.pool())
+            .await
+            .unwrap();
+        assert!(!one.work_calendar().await.unwrap().is_working_day(d("2027-02-06")), "{url}");
+        other.close().await;
+        one.close().await;
+    }
+}
