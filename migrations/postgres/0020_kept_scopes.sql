@@ -66,7 +66,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER scope_items_insert AFTER INSERT OR DELETE ON pending_items
+CREATE TRIGGER scope_items_delete AFTER DELETE ON pending_items
 FOR EACH ROW EXECUTE FUNCTION scope_items();
 CREATE TRIGGER scope_items_update AFTER UPDATE OF handling_department_id, project_id, region_code ON pending_items
 FOR EACH ROW
@@ -74,15 +74,11 @@ WHEN (OLD.handling_department_id IS DISTINCT FROM NEW.handling_department_id OR 
       OR OLD.region_code IS DISTINCT FROM NEW.region_code)
 EXECUTE FUNCTION scope_items();
 
--- A project's initiating department when it is made. A project passed to another
--- initiating department, or leaving or joining the library: out of every scope's count
--- as it was, its reasons changed, into every scope's count as it is.
+-- A project passed to another initiating department, or leaving or joining the library:
+-- out of every scope's count as it was, its reasons changed, into every scope's count as
+-- it is. (New projects are counted per statement, below.)
 CREATE FUNCTION scope_projects_rows() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM scope_apply(NEW.initiating_department_id, NEW.id, NEW.region_code, 1);
-        RETURN NULL;
-    END IF;
     IF OLD.in_library THEN
         UPDATE scope_counts SET projects = projects - 1
         WHERE department_id IN (SELECT s.department_id FROM scope_projects s WHERE s.project_id = OLD.id);
@@ -100,8 +96,6 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER scope_projects_insert AFTER INSERT ON projects
-FOR EACH ROW EXECUTE FUNCTION scope_projects_rows();
 CREATE TRIGGER scope_projects_update AFTER UPDATE OF initiating_department_id, in_library ON projects FOR EACH ROW
 WHEN (OLD.initiating_department_id IS DISTINCT FROM NEW.initiating_department_id
       OR OLD.in_library IS DISTINCT FROM NEW.in_library)
@@ -211,3 +205,115 @@ GROUP BY department_id, campaign_id, day, is_addition, reduction;
 INSERT INTO baseline_pairs (campaign_id, initiating_department_id, handling_department_id, is_addition, reduction, n)
 SELECT campaign_id, initiating_department_id, handling_department_id, is_addition, reduction, SUM(n) FROM baseline_counts
 GROUP BY campaign_id, initiating_department_id, handling_department_id, is_addition, reduction;
+
+-- Inserts, counted per statement -----------------------------------------------------
+
+-- PostgreSQL keeps every version of a row that a transaction updates until it ends, and
+-- each update walks them all: a bulk import that moved the same count row once per
+-- inserted row made every statement slower than the one before (a 100,000-project ledger
+-- did not finish). New rows are therefore counted once per statement, from its
+-- transition table; updates and deletes, which qidi makes a few rows at a time, stay per
+-- row. (SQLite updates in place and keeps its row triggers.)
+
+DROP TRIGGER pending_counts_insert ON pending_items;
+CREATE TRIGGER pending_counts_delete AFTER DELETE ON pending_items
+FOR EACH ROW EXECUTE FUNCTION pending_counts_items();
+DROP TRIGGER library_counts_insert ON projects;
+CREATE TRIGGER library_counts_delete AFTER DELETE ON projects
+FOR EACH ROW EXECUTE FUNCTION library_counts_projects();
+DROP TRIGGER baseline_counts_insert ON baseline_items;
+
+-- New pending items: their projects per department (a pair whose count is now what this
+-- statement added is new), and the pending counts of projects in the library.
+CREATE FUNCTION counts_items_inserted() RETURNS trigger AS $$
+BEGIN
+    WITH added AS (
+        SELECT region_code, project_id, handling_department_id AS department_id, COUNT(*) AS c
+        FROM new_items WHERE status = 'pending' GROUP BY region_code, project_id, handling_department_id
+    ), kept AS (
+        INSERT INTO pending_projects (project_id, department_id, n)
+        SELECT project_id, department_id, SUM(c) FROM added GROUP BY project_id, department_id
+        ON CONFLICT (project_id, department_id) DO UPDATE SET n = pending_projects.n + excluded.n
+        RETURNING project_id, department_id, n
+    )
+    INSERT INTO pending_counts (region_code, initiating_department_id, department_id, pending_items, projects)
+    SELECT a.region_code, coalesce(p.initiating_department_id, ''), a.department_id, SUM(a.c),
+           SUM(CASE WHEN k.n = a.c THEN 1 ELSE 0 END)
+    FROM added a JOIN kept k ON k.project_id = a.project_id AND k.department_id = a.department_id
+         JOIN projects p ON p.id = a.project_id
+    WHERE p.in_library
+    GROUP BY a.region_code, coalesce(p.initiating_department_id, ''), a.department_id
+    ON CONFLICT (region_code, initiating_department_id, department_id) DO UPDATE
+        SET pending_items = pending_counts.pending_items + excluded.pending_items,
+            projects = pending_counts.projects + excluded.projects;
+
+    WITH added AS (
+        SELECT i.handling_department_id AS department_id, i.project_id, COUNT(*) AS c
+        FROM new_items i JOIN departments d ON d.id = i.handling_department_id AND d.region_code = i.region_code
+        GROUP BY i.handling_department_id, i.project_id
+    ), kept AS (
+        INSERT INTO scope_projects (department_id, project_id, n)
+        SELECT department_id, project_id, c FROM added
+        ON CONFLICT (department_id, project_id) DO UPDATE SET n = scope_projects.n + excluded.n
+        RETURNING department_id, project_id, n
+    )
+    INSERT INTO scope_counts (department_id, projects)
+    SELECT a.department_id, COUNT(*)
+    FROM added a JOIN kept k ON k.department_id = a.department_id AND k.project_id = a.project_id
+         JOIN projects p ON p.id = a.project_id
+    WHERE k.n = a.c AND p.in_library
+    GROUP BY a.department_id
+    ON CONFLICT (department_id) DO UPDATE SET projects = scope_counts.projects + excluded.projects;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER counts_items_inserted AFTER INSERT ON pending_items
+REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION counts_items_inserted();
+
+-- New projects: the library per region, and the initiating department's scope.
+CREATE FUNCTION counts_projects_inserted() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO library_counts (region_code, projects)
+    SELECT region_code, COUNT(*) FROM new_projects WHERE in_library GROUP BY region_code
+    ON CONFLICT (region_code) DO UPDATE SET projects = library_counts.projects + excluded.projects;
+
+    WITH added AS (
+        SELECT p.initiating_department_id AS department_id, p.id AS project_id, p.in_library
+        FROM new_projects p JOIN departments d ON d.id = p.initiating_department_id AND d.region_code = p.region_code
+    ), kept AS (
+        INSERT INTO scope_projects (department_id, project_id, n)
+        SELECT department_id, project_id, 1 FROM added
+        ON CONFLICT (department_id, project_id) DO UPDATE SET n = scope_projects.n + 1
+        RETURNING department_id, project_id, n
+    )
+    INSERT INTO scope_counts (department_id, projects)
+    SELECT a.department_id, COUNT(*)
+    FROM added a JOIN kept k ON k.department_id = a.department_id AND k.project_id = a.project_id
+    WHERE k.n = 1 AND a.in_library
+    GROUP BY a.department_id
+    ON CONFLICT (department_id) DO UPDATE SET projects = scope_counts.projects + excluded.projects;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER counts_projects_inserted AFTER INSERT ON projects
+REFERENCING NEW TABLE AS new_projects FOR EACH STATEMENT EXECUTE FUNCTION counts_projects_inserted();
+
+-- New baseline rows, by group.
+CREATE FUNCTION counts_baseline_inserted() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO baseline_counts (campaign_id, initiating_department_id, handling_department_id, is_addition, added_on,
+                                 reduction, reduced_on, n)
+    SELECT b.campaign_id, coalesce(p.initiating_department_id, ''), i.handling_department_id, b.is_addition,
+           b.added_on, coalesce(b.reduction, ''), coalesce(b.reduced_on, ''), COUNT(*)
+    FROM new_rows b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (campaign_id, initiating_department_id, handling_department_id, is_addition, added_on, reduction,
+                 reduced_on) DO UPDATE SET n = baseline_counts.n + excluded.n;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER counts_baseline_inserted AFTER INSERT ON baseline_items
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION counts_baseline_inserted();

@@ -1,6 +1,7 @@
 use crate::StoreError;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,11 +15,12 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
-    /// The working-day calendar last read, with the `calendar_version` it was read at
-    /// (`Store::work_calendar`).
-    pub(crate) calendar:
-        std::sync::Arc<std::sync::Mutex<Option<(i64, std::sync::Arc<qidi_core::calendar::WorkCalendar>)>>>,
+    /// The working-day calendar last read (`Store::work_calendar`).
+    pub(crate) calendar: Arc<Mutex<Option<CachedCalendar>>>,
 }
+
+/// A calendar as read, with the `calendar_version` it was read at.
+pub(crate) type CachedCalendar = (i64, Arc<qidi_core::calendar::WorkCalendar>);
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");

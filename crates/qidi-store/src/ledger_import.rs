@@ -202,7 +202,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         if self.backend() == Backend::Sqlite && !mode.dry_run {
             conn.close_on_drop();
-            sqlx::query("PRAGMA cache_size = -65536").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA cache_size = -32768").execute(&mut *conn).await?;
         }
         self.import_on(&mut conn, region, import, actor, mode, upload).await
     }
@@ -370,7 +370,7 @@ impl Store {
                             Val::Text(it.check_result.clone()),
                             Val::Text(it.responsible_person.clone()),
                             Val::Text(it.acceptance_status.clone()),
-                            Val::Text(due.clone()),
+                            Val::Text(due),
                             Val::Text(it.note.clone()),
                             text(&now),
                         ]);
@@ -378,26 +378,23 @@ impl Store {
                         s.items_new += 1;
                         if let (Some(c), Some(d)) = (&campaign, &project_dept) {
                             if locked.contains(d) {
-                                // The baseline row refers to the item: write it first.
-                                batches.flush_all(&mut tx).await?;
-                                if write {
-                                    crate::baseline::insert_addition(&mut tx, rc, &c.id, &id, &today, &now).await?;
-                                }
+                                // A new item of a signed ledger is an addition to the
+                                // baseline; its batch is written after the items'.
+                                batches.baseline.push([
+                                    text(&new_id()),
+                                    text(rc),
+                                    text(&c.id),
+                                    text(&id),
+                                    Val::Bool(true),
+                                    text(&today),
+                                    text(&now),
+                                ]);
+                                batches.flush_full(&mut tx).await?;
                                 s.additions += 1;
                             }
                         }
-                        items.insert(
-                            key,
-                            ItemDb {
-                                id,
-                                handling_department_id: handling,
-                                check_result: it.check_result.clone(),
-                                responsible_person: it.responsible_person.clone(),
-                                acceptance_status: it.acceptance_status.clone(),
-                                due_on: due,
-                                note: it.note.clone(),
-                            },
-                        );
+                        // Not remembered either: the reader merged a project's rows by
+                        // item type, so this item does not come again.
                     }
                 }
             }
@@ -649,7 +646,7 @@ async fn upsert_project(
             text(region),
             text(code),
             text(&p.name),
-            Val::Text(owner_id.clone()),
+            Val::Text(owner_id),
             Val::Text(dept_id.clone()),
             Val::Int(p.year.map(i64::from)),
             Val::Int(p.investment.map(|y| y.0)),
@@ -657,7 +654,7 @@ async fn upsert_project(
             Val::Bool(true),
             text(now),
             text(now),
-            Val::Text(initiated_on.clone()),
+            Val::Text(initiated_on),
         ]);
         let e = event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true }));
         batches.events.push([
@@ -678,19 +675,9 @@ async fn upsert_project(
         ]);
         batches.flush_full(conn).await?;
         s.projects_new += 1;
-        projects.insert(
-            code.to_string(),
-            ProjectDb {
-                id: id.clone(),
-                name: p.name.clone(),
-                owner_id,
-                department_id: dept_id.clone(),
-                year: p.year.map(i64::from),
-                initiated_on,
-                investment: p.investment.map(|y| y.0),
-                stage: stage.to_string(),
-            },
-        );
+        // Not remembered in `projects`: the reader merged the file's rows by project
+        // code, so this code does not come again in this import (and remembering every
+        // new project and item of a region-sized ledger cost more memory than the file).
         return Ok((id, dept_id));
     };
     let mut changed: Vec<&str> = Vec::new();
@@ -929,12 +916,14 @@ struct Batches {
     write: bool,
     projects: Batch,
     items: Batch,
+    /// Additions to the baseline (rows of `baseline_items`), after the items they name.
+    baseline: Batch,
     events: Batch,
 }
 
 impl Batches {
     fn new(backend: Backend, write: bool) -> Batches {
-        use Col::{Int, Text};
+        use Col::{Bool, Int, Text};
         Batches {
             backend,
             write,
@@ -954,6 +943,18 @@ impl Batches {
                     ("due_on", Text),
                     ("note", Text),
                     ("created_at", Text),
+                ],
+            ),
+            baseline: Batch::new(
+                "baseline_items",
+                &[
+                    ("id", Text),
+                    ("region_code", Text),
+                    ("campaign_id", Text),
+                    ("pending_item_id", Text),
+                    ("is_addition", Bool),
+                    ("added_on", Text),
+                    ("added_at", Text),
                 ],
             ),
             events: Batch::new(
@@ -982,9 +983,10 @@ impl Batches {
             self.drop_rows();
             return Ok(());
         }
-        if self.projects.is_full() || self.items.is_full() {
+        if self.projects.is_full() || self.items.is_full() || self.baseline.is_full() {
             self.projects.flush(conn, self.backend).await?;
             self.items.flush(conn, self.backend).await?;
+            self.baseline.flush(conn, self.backend).await?;
         }
         if self.events.is_full() {
             self.flush_events(conn).await?;
@@ -999,6 +1001,7 @@ impl Batches {
         }
         self.projects.flush(conn, self.backend).await?;
         self.items.flush(conn, self.backend).await?;
+        self.baseline.flush(conn, self.backend).await?;
         self.flush_events(conn).await
     }
 
@@ -1039,6 +1042,7 @@ impl Batches {
     fn drop_rows(&mut self) {
         self.projects.vals.clear();
         self.items.vals.clear();
+        self.baseline.vals.clear();
         self.events.vals.clear();
     }
 }
