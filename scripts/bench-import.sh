@@ -3,7 +3,8 @@
 # same file, in the same run (see BENCHMARKS.md). Build first:
 #   cargo build --release -p qidi && cargo bench -p qidi-office --bench ledger --no-run
 # PostgreSQL: QIDI_BENCH_PG (default postgres://postgres@127.0.0.1:5432) gets a scratch
-# database qidi_bench, dropped at the end.
+# database qidi_bench, dropped at the end. QIDI_BENCH_ROWS (default 100000) is the
+# ledger's number of item rows, three to a project (300000: 100,000 projects).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=$(ls -t target/release/deps/ledger-* | grep -v '\.d$' | head -1)
@@ -13,7 +14,7 @@ trap 'rm -rf "$T"' EXIT
 F=$T/ledger.xlsx
 PG=${QIDI_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 
-$B gen 100000 "$F" >/dev/null
+$B gen "${QIDI_BENCH_ROWS:-100000}" "$F" >/dev/null
 for _ in 1 2 3; do $B calamine "$F"; $B import "$F"; done
 
 timed() { /usr/bin/time -f "RESULT $1 seconds=%e maxrss_kib=%M" "${@:2}" 2>&1 >/dev/null | grep RESULT; }

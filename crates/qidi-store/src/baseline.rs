@@ -1941,12 +1941,13 @@ impl Store {
         Ok(reduced)
     }
 
-    /// Removals of the region, newest first; with `department_id`, those of projects it
-    /// initiated or items it handles.
+    /// Removals of the region, those awaiting a decision first, then the newest, at most
+    /// `limit`; with `department_id`, those of projects it initiated or items it handles.
     pub async fn removals(
         &self,
         region: &RegionCode,
         department_id: Option<&str>,
+        limit: i64,
     ) -> Result<Vec<RemovalRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id, r.kind, p.id, p.code, p.name, p.in_library, t.name, r.reason_category, r.reason_text, r.proposed_at,
@@ -1954,10 +1955,11 @@ impl Store {
              FROM removals r JOIN projects p ON p.id = r.project_id
                   LEFT JOIN pending_items i ON i.id = r.pending_item_id LEFT JOIN item_types t ON t.id = i.item_type_id
              WHERE r.region_code = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
-             ORDER BY r.proposed_at DESC LIMIT 500",
+             ORDER BY CASE WHEN r.decision = 'proposed' THEN 0 ELSE 1 END, r.proposed_at DESC LIMIT $3",
         )
         .bind(region.as_str())
         .bind(department_id.unwrap_or(""))
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

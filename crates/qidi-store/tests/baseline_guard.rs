@@ -626,6 +626,27 @@ async fn a_project_leaves_the_library_only_by_its_approved_removal() {
         assert_eq!(store.decide_removal(&removal, Decision::Approved, "", &f.office).await.unwrap(), 3);
         assert!(!in_library(&store, &p1).await);
         assert_eq!(remaining(&store).await, 4);
+
+        // A ledger page lists what awaits a decision first, however long ago it was
+        // proposed, then the newest; at most as many as asked.
+        let waiting = qidi_store::new_id();
+        allowed(
+            &store,
+            "INSERT INTO removals (id, region_code, campaign_id, kind, project_id, reason_category, reason_text,
+                                   proposed_at, decision)
+             SELECT $1, '152529', id, 'project', $2, 'other', '不再建设', '2022-01-01T00:00:00Z', 'proposed' FROM campaigns",
+            &[&waiting, &p2],
+        )
+        .await;
+        let listed = store.removals(&banner(), None, 50).await.unwrap();
+        let awaiting = |r: &qidi_store::baseline::RemovalRow| r.decision == Decision::Proposed;
+        assert!(listed.len() >= 3 && listed.iter().any(|r| r.id == waiting));
+        let first_decided = listed.iter().position(|r| !awaiting(r)).unwrap();
+        assert!(listed[first_decided..].iter().all(|r| !awaiting(r)), "awaiting a decision first");
+        for part in [&listed[..first_decided], &listed[first_decided..]] {
+            assert!(part.windows(2).all(|w| w[0].proposed_at >= w[1].proposed_at), "then the newest");
+        }
+        assert_eq!(store.removals(&banner(), None, 2).await.unwrap().len(), 2);
     })
     .await;
 }

@@ -768,7 +768,8 @@ pub async fn department(
         .filter(|p| p.in_library && p.initiating_department.as_deref() == Some(dept.name.as_str()))
         .map(|p| (p.id, p.code, p.name))
         .collect();
-    let removals = store.removals(&region, Some(&dept.id)).await?.iter().map(RemovalView::of).collect();
+    let removals =
+        store.removals(&region, Some(&dept.id), REMOVALS_SHOWN as i64).await?.iter().map(RemovalView::of).collect();
     let own = user.department_id.as_deref() == Some(dept.id.as_str());
     let names: BTreeMap<String, String> =
         store.departments(&region).await?.into_iter().map(|d| (d.code, d.name)).collect();
@@ -832,6 +833,9 @@ pub async fn progress_json(
     Ok(axum::Json(state.store.baseline_progress(&user.region(), department.as_deref()).await?))
 }
 
+/// Removals a ledger page lists: every one awaiting a decision comes first.
+pub(crate) const REMOVALS_SHOWN: usize = 50;
+
 pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) -> Result<Response, PageError> {
     if user.scope().limit != ScopeLimit::Region {
         return Err(PageError::not_found());
@@ -850,7 +854,7 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
             (d.code, d.name, d.initiates, signed)
         })
         .collect();
-    let removals = store.removals(&region, None).await?.iter().map(RemovalView::of).collect();
+    let removals = store.removals(&region, None, REMOVALS_SHOWN as i64).await?.iter().map(RemovalView::of).collect();
     let page = BannerPage {
         user: &user,
         campaign: CampaignView::of(&report.campaign),
