@@ -1,6 +1,10 @@
 -- Kept counts, second part (region scale): what a department's home page and the
 -- baseline's burn-down still counted from the rows.
 
+-- A ledger page's removals, awaiting a decision and the newest, without reading every
+-- removal of the region.
+CREATE INDEX removals_region_proposed ON removals(region_code, proposed_at, decision);
+
 -- A department's scope ----------------------------------------------------------
 
 -- A project is in a department's scope while it initiated the project or handles any

@@ -1730,6 +1730,29 @@ pub struct RemovalRow {
     pub initiating_department_id: Option<String>,
 }
 
+/// Removals of a region (`$1`), of one department (`$2`; in its ledger or handled by it)
+/// or all (`$2` empty): those awaiting a decision, then the others, each part newest
+/// first through `removals_region_proposed` and at most `$3` long, so that a page reads
+/// only what it shows however many removals the region has.
+pub(crate) fn removals_sql() -> String {
+    let part = |waiting: bool| {
+        format!(
+            "SELECT * FROM (
+                 SELECT r.id AS removal_id, r.kind, p.id AS project_id, p.code, p.name AS project_name, p.in_library,
+                        t.name AS item_type, r.reason_category, r.reason_text, r.proposed_at, r.decision, r.decided_at,
+                        r.decision_note, p.initiating_department_id, {w} AS w
+                 FROM removals r JOIN projects p ON p.id = r.project_id
+                      LEFT JOIN pending_items i ON i.id = r.pending_item_id LEFT JOIN item_types t ON t.id = i.item_type_id
+                 WHERE r.region_code = $1 AND r.decision {op} 'proposed'
+                   AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
+                 ORDER BY r.proposed_at DESC LIMIT $3) part_{w}",
+            w = if waiting { 0 } else { 1 },
+            op = if waiting { "=" } else { "<>" },
+        )
+    };
+    format!("SELECT * FROM ({} UNION ALL {}) u ORDER BY w, proposed_at DESC LIMIT $3", part(true), part(false))
+}
+
 impl Store {
     /// Propose a removal: a project from the library, or one pending item from the
     /// baseline. Nothing leaves anything until the office approves.
@@ -1949,19 +1972,12 @@ impl Store {
         department_id: Option<&str>,
         limit: i64,
     ) -> Result<Vec<RemovalRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.kind, p.id, p.code, p.name, p.in_library, t.name, r.reason_category, r.reason_text, r.proposed_at,
-                    r.decision, r.decided_at, r.decision_note, p.initiating_department_id
-             FROM removals r JOIN projects p ON p.id = r.project_id
-                  LEFT JOIN pending_items i ON i.id = r.pending_item_id LEFT JOIN item_types t ON t.id = i.item_type_id
-             WHERE r.region_code = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
-             ORDER BY CASE WHEN r.decision = 'proposed' THEN 0 ELSE 1 END, r.proposed_at DESC LIMIT $3",
-        )
-        .bind(region.as_str())
-        .bind(department_id.unwrap_or(""))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&removals_sql())
+            .bind(region.as_str())
+            .bind(department_id.unwrap_or(""))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .iter()
             .filter_map(|r| {

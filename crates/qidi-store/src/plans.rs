@@ -280,3 +280,23 @@ async fn a_departments_scope_reads_its_own_rows() {
     })
     .await;
 }
+
+/// A ledger page's removals walk the region's removals newest first through their own
+/// index and stop at the page's length; they never read every removal of the region.
+#[tokio::test]
+async fn a_ledger_pages_removals_walk_their_index() {
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let sql = crate::baseline::removals_sql();
+        for department in ["", "d"] {
+            let binds = ["152529", department, "#50"];
+            assert_indexed(&store, "a ledger page's removals", &sql, &binds).await;
+            let plan = plan(&store, &sql, &binds).await.join("\n");
+            assert!(plan.contains("removals_region_proposed"), "the removals' index:\n{plan}");
+            if store.backend() == Backend::Sqlite {
+                assert!(!plan.contains("SCAN r"), "no scan of the removals:\n{plan}");
+            }
+        }
+    })
+    .await;
+}
