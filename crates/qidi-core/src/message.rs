@@ -10,6 +10,7 @@ use crate::light::Light;
 use crate::workflow::Action;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::fmt::Write;
 
 /// What a message is about. People choose channels per kind.
@@ -322,10 +323,16 @@ fn url(base: &str, link: &str) -> String {
     format!("{}{link}", base.trim_end_matches('/'))
 }
 
-/// One message per person, channel and day listing every item whose light changed:
-/// red first, then by due date. `base_url` makes links absolute for email and robots.
-pub fn light_digest(on: NaiveDate, items: &[LightItem], base_url: &str) -> Message {
-    let mut items: Vec<&LightItem> = items.iter().collect();
+/// A digest lists at most this many items and counts the rest: the first run over a
+/// region-sized ledger lights tens of thousands of items at once, and nobody reads (or
+/// any robot accepts) a message that long.
+pub const DIGEST_LISTED: usize = 200;
+
+/// One message per person, channel and day listing the items whose light changed: red
+/// first, then by due date, at most [`DIGEST_LISTED`] and a count of the rest. `base_url`
+/// makes links absolute for email and robots.
+pub fn light_digest<I: Borrow<LightItem>>(on: NaiveDate, items: &[I], base_url: &str) -> Message {
+    let mut items: Vec<&LightItem> = items.iter().map(Borrow::borrow).collect();
     items.sort_by(|a, b| b.light.cmp(&a.light).then(a.due_on.cmp(&b.due_on)).then(a.project_code.cmp(&b.project_code)));
     let red = items.iter().filter(|i| i.light == Light::Red).count();
     let yellow = items.len() - red;
@@ -340,7 +347,7 @@ pub fn light_digest(on: NaiveDate, items: &[LightItem], base_url: &str) -> Messa
         "<p>{}</p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>灯</th><th>项目代码</th><th>项目名称</th><th>审批事项</th><th>办理部门</th><th>办理时限</th><th>超期工作日</th><th></th></tr></thead><tbody>",
         esc(&subject)
     );
-    for (n, i) in items.iter().enumerate() {
+    for (n, i) in items.iter().take(DIGEST_LISTED).enumerate() {
         let overdue =
             if i.days_overdue > 0 { format!("，已超期 {} 个工作日", i.days_overdue) } else { String::new() };
         let link = url(base_url, &i.link);
@@ -379,7 +386,14 @@ pub fn light_digest(on: NaiveDate, items: &[LightItem], base_url: &str) -> Messa
             esc(&link)
         );
     }
-    html.push_str("</tbody></table><p>请及时办理。超期情况将计入月度通报和部门考核。</p>");
+    html.push_str("</tbody></table>");
+    if let Some(more) = items.len().checked_sub(DIGEST_LISTED).filter(|n| *n > 0) {
+        let line = format!("另有 {more} 个事项未列出，请登录系统查看。");
+        let _ = write!(html, "<p>{line}</p>");
+        let _ = writeln!(text, "\n{line}");
+        let _ = writeln!(markdown, "\n{line}");
+    }
+    html.push_str("<p>请及时办理。超期情况将计入月度通报和部门考核。</p>");
     text.push_str("\n请及时办理。超期情况将计入月度通报和部门考核。\n");
     markdown.push_str("\n请及时办理。超期情况将计入月度通报和部门考核。");
     Message { kind: MessageKind::LightChange, subject, text, html, markdown, link: None }
@@ -789,6 +803,33 @@ mod tests {
         assert!(m.markdown.contains("[查看](http://qidi.example/applications/A)"));
         assert!(!m.markdown.contains("风电*"), "markdown specials are dropped");
         assert!(m.html.contains("<td>风电*项目</td>"));
+    }
+
+    #[test]
+    fn a_long_digest_lists_the_first_and_counts_the_rest() {
+        let item = |n: usize, light| LightItem {
+            project_code: format!("P{n:04}"),
+            project_name: "项目".into(),
+            item_type: "环境影响评价".into(),
+            department: "旗生态环境分局".into(),
+            due_on: d("2026-03-16"),
+            light,
+            days_overdue: 0,
+            link: format!("/projects/{n}"),
+        };
+        // The one red item comes last in, and is listed first.
+        let mut items: Vec<LightItem> = (0..DIGEST_LISTED + 5).map(|n| item(n, Light::Yellow)).collect();
+        items.push(item(9999, Light::Red));
+        let m = light_digest(d("2026-03-13"), &items, "http://qidi.example");
+        assert!(m.subject.contains(&format!("{} 个事项临近时限", DIGEST_LISTED + 5)), "{}", m.subject);
+        assert_eq!(m.html.matches("<tr><td>").count(), DIGEST_LISTED);
+        assert_eq!(m.text.matches("http://qidi.example/projects/").count(), DIGEST_LISTED);
+        assert!(m.text.starts_with(&m.subject) && m.text.contains("1. [红灯] 项目（P9999）"), "{}", &m.text[..300]);
+        for body in [&m.text, &m.html, &m.markdown] {
+            assert!(body.contains("另有 6 个事项未列出，请登录系统查看。"));
+        }
+        let short = light_digest(d("2026-03-13"), &items[..3], "http://qidi.example");
+        assert!(!short.text.contains("未列出"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use qidi_core::message::{light_audience, light_change, light_digest, LightItem};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// What one daily run did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,7 +108,9 @@ impl Store {
             .get::<Option<String>, _>(0)
             .and_then(|s| s.parse().ok());
         let candidates = candidates(&mut tx, since, run_on).await?;
-        let mut digests: BTreeMap<(String, Recipient), Vec<LightItem>> = BTreeMap::new();
+        // Each recipient's digest shares the items (the first run over a region-sized
+        // ledger lights most of it, for the office and every channel alike).
+        let mut digests: BTreeMap<(String, Recipient), Vec<Arc<LightItem>>> = BTreeMap::new();
         let mut changes = 0;
         let mut known = Known::default();
         for mut c in candidates {
@@ -145,8 +148,9 @@ impl Store {
             }
             to.sort();
             to.dedup();
+            let item = Arc::new(c.item);
             for r in to {
-                digests.entry((c.region.clone(), r)).or_default().push(c.item.clone());
+                digests.entry((c.region.clone(), r)).or_default().push(item.clone());
             }
         }
         let key = format!("light:{run_on}");
