@@ -399,18 +399,7 @@ impl Store {
                 ("note", Text),
             ],
         );
-        let mut baseline = Table::new(
-            "baseline_items",
-            [
-                ("id", Text),
-                ("region_code", Text),
-                ("campaign_id", Text),
-                ("pending_item_id", Text),
-                ("is_addition", Bool),
-                ("added_on", Text),
-                ("added_at", Text),
-            ],
-        );
+        let mut baseline = Table::new("baseline_items", crate::ledger_import::BASELINE_COLUMNS);
         let mut removals = Table::new(
             "removals",
             [

@@ -789,6 +789,18 @@ pub(crate) const PROJECT_COLUMNS: [(&str, Col); 13] = [
     ("initiated_on", Col::Text),
 ];
 
+/// The columns of `baseline_items` a batched insert of unreduced rows writes (the
+/// importer's additions, the generator's baseline).
+pub(crate) const BASELINE_COLUMNS: [(&str, Col); 7] = [
+    ("id", Col::Text),
+    ("region_code", Col::Text),
+    ("campaign_id", Col::Text),
+    ("pending_item_id", Col::Text),
+    ("is_addition", Col::Bool),
+    ("added_on", Col::Text),
+    ("added_at", Col::Text),
+];
+
 /// A value to bind in a batched insert.
 pub(crate) enum Val {
     Text(Option<String>),
@@ -923,7 +935,7 @@ struct Batches {
 
 impl Batches {
     fn new(backend: Backend, write: bool) -> Batches {
-        use Col::{Bool, Int, Text};
+        use Col::{Int, Text};
         Batches {
             backend,
             write,
@@ -945,18 +957,7 @@ impl Batches {
                     ("created_at", Text),
                 ],
             ),
-            baseline: Batch::new(
-                "baseline_items",
-                &[
-                    ("id", Text),
-                    ("region_code", Text),
-                    ("campaign_id", Text),
-                    ("pending_item_id", Text),
-                    ("is_addition", Bool),
-                    ("added_on", Text),
-                    ("added_at", Text),
-                ],
-            ),
+            baseline: Batch::new("baseline_items", &BASELINE_COLUMNS),
             events: Batch::new(
                 "events",
                 &[
