@@ -328,14 +328,74 @@ fn url(base: &str, link: &str) -> String {
 /// any robot accepts) a message that long.
 pub const DIGEST_LISTED: usize = 200;
 
+/// The items of one light digest as a run finds them: the first [`DIGEST_LISTED`] in
+/// the digest's order are kept, the others only counted. A run over a region-sized
+/// ledger finds hundreds of thousands of changes for the office alone; keeping them
+/// all until the end held the server at over a gigabyte.
+#[derive(Debug, Clone)]
+pub struct DigestItems<I> {
+    listed: Vec<I>,
+    red: usize,
+    yellow: usize,
+}
+
+impl<I> Default for DigestItems<I> {
+    fn default() -> Self {
+        Self { listed: Vec::new(), red: 0, yellow: 0 }
+    }
+}
+
+/// Red first, then by due date, then by project code.
+fn digest_order(a: &LightItem, b: &LightItem) -> std::cmp::Ordering {
+    b.light.cmp(&a.light).then(a.due_on.cmp(&b.due_on)).then(a.project_code.cmp(&b.project_code))
+}
+
+impl<I: Borrow<LightItem>> DigestItems<I> {
+    pub fn push(&mut self, item: I) {
+        match item.borrow().light {
+            Light::Red => self.red += 1,
+            _ => self.yellow += 1,
+        }
+        self.listed.push(item);
+        // Trimmed in batches: one sort per DIGEST_LISTED items pushed.
+        if self.listed.len() >= 2 * DIGEST_LISTED {
+            self.trim();
+        }
+    }
+
+    /// Every item pushed, listed or not.
+    pub fn len(&self) -> usize {
+        self.red + self.yellow
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn trim(&mut self) {
+        self.listed.sort_by(|a, b| digest_order(a.borrow(), b.borrow()));
+        self.listed.truncate(DIGEST_LISTED);
+    }
+}
+
+impl<I: Borrow<LightItem>> FromIterator<I> for DigestItems<I> {
+    fn from_iter<T: IntoIterator<Item = I>>(iter: T) -> Self {
+        let mut d = Self::default();
+        for i in iter {
+            d.push(i);
+        }
+        d
+    }
+}
+
 /// One message per person, channel and day listing the items whose light changed: red
 /// first, then by due date, at most [`DIGEST_LISTED`] and a count of the rest. `base_url`
 /// makes links absolute for email and robots.
-pub fn light_digest<I: Borrow<LightItem>>(on: NaiveDate, items: &[I], base_url: &str) -> Message {
-    let mut items: Vec<&LightItem> = items.iter().map(Borrow::borrow).collect();
-    items.sort_by(|a, b| b.light.cmp(&a.light).then(a.due_on.cmp(&b.due_on)).then(a.project_code.cmp(&b.project_code)));
-    let red = items.iter().filter(|i| i.light == Light::Red).count();
-    let yellow = items.len() - red;
+pub fn light_digest<I: Borrow<LightItem>>(on: NaiveDate, mut items: DigestItems<I>, base_url: &str) -> Message {
+    items.trim();
+    let (red, yellow) = (items.red, items.yellow);
+    let more = items.len() - items.listed.len();
+    let items: Vec<&LightItem> = items.listed.iter().map(Borrow::borrow).collect();
     let subject = match (red, yellow) {
         (0, y) => format!("【黄灯预警】{on} 有 {y} 个事项临近办理时限"),
         (r, 0) => format!("【红灯预警】{on} 有 {r} 个事项已超期"),
@@ -347,7 +407,7 @@ pub fn light_digest<I: Borrow<LightItem>>(on: NaiveDate, items: &[I], base_url: 
         "<p>{}</p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>灯</th><th>项目代码</th><th>项目名称</th><th>审批事项</th><th>办理部门</th><th>办理时限</th><th>超期工作日</th><th></th></tr></thead><tbody>",
         esc(&subject)
     );
-    for (n, i) in items.iter().take(DIGEST_LISTED).enumerate() {
+    for (n, i) in items.iter().enumerate() {
         let overdue =
             if i.days_overdue > 0 { format!("，已超期 {} 个工作日", i.days_overdue) } else { String::new() };
         let link = url(base_url, &i.link);
@@ -387,7 +447,7 @@ pub fn light_digest<I: Borrow<LightItem>>(on: NaiveDate, items: &[I], base_url: 
         );
     }
     html.push_str("</tbody></table>");
-    if let Some(more) = items.len().checked_sub(DIGEST_LISTED).filter(|n| *n > 0) {
+    if more > 0 {
         let line = format!("另有 {more} 个事项未列出，请登录系统查看。");
         let _ = write!(html, "<p>{line}</p>");
         let _ = writeln!(text, "\n{line}");
@@ -791,7 +851,7 @@ mod tests {
         };
         let m = light_digest(
             d("2026-03-13"),
-            &[item("A", Light::Yellow, "2026-03-16", 0), item("B", Light::Red, "2026-03-12", 1)],
+            [item("A", Light::Yellow, "2026-03-16", 0), item("B", Light::Red, "2026-03-12", 1)].into_iter().collect(),
             "http://qidi.example/",
         );
         assert_eq!(m.subject, "【红灯预警】2026-03-13 有 1 个事项已超期，1 个事项临近时限");
@@ -820,7 +880,7 @@ mod tests {
         // The one red item comes last in, and is listed first.
         let mut items: Vec<LightItem> = (0..DIGEST_LISTED + 5).map(|n| item(n, Light::Yellow)).collect();
         items.push(item(9999, Light::Red));
-        let m = light_digest(d("2026-03-13"), &items, "http://qidi.example");
+        let m = light_digest(d("2026-03-13"), items.iter().collect(), "http://qidi.example");
         assert!(m.subject.contains(&format!("{} 个事项临近时限", DIGEST_LISTED + 5)), "{}", m.subject);
         assert_eq!(m.html.matches("<tr><td>").count(), DIGEST_LISTED);
         assert_eq!(m.text.matches("http://qidi.example/projects/").count(), DIGEST_LISTED);
@@ -828,8 +888,39 @@ mod tests {
         for body in [&m.text, &m.html, &m.markdown] {
             assert!(body.contains("另有 6 个事项未列出，请登录系统查看。"));
         }
-        let short = light_digest(d("2026-03-13"), &items[..3], "http://qidi.example");
+        let short = light_digest(d("2026-03-13"), items[..3].iter().collect(), "http://qidi.example");
         assert!(!short.text.contains("未列出"));
+    }
+
+    proptest::proptest! {
+        /// Gathered one at a time and trimmed on the way, a digest keeps exactly the
+        /// items a sort of all of them would list first, and counts every one.
+        #[test]
+        fn a_digest_gathered_one_by_one_lists_what_a_full_sort_would(
+            found in proptest::collection::vec((proptest::bool::ANY, 0u32..40, 0u32..3000), 0..1500)
+        ) {
+            let items: Vec<LightItem> = found
+                .iter()
+                .map(|&(red, day, code)| LightItem {
+                    project_code: format!("P{code:05}"),
+                    project_name: "项目".into(),
+                    item_type: "环境影响评价".into(),
+                    department: "旗生态环境分局".into(),
+                    due_on: d("2026-03-01") + chrono::Days::new(day.into()),
+                    light: if red { Light::Red } else { Light::Yellow },
+                    days_overdue: 0,
+                    link: String::new(),
+                })
+                .collect();
+            let mut gathered: DigestItems<&LightItem> = items.iter().collect();
+            gathered.trim();
+            let mut all: Vec<&LightItem> = items.iter().collect();
+            all.sort_by(|a, b| digest_order(a, b));
+            all.truncate(DIGEST_LISTED);
+            proptest::prop_assert_eq!(&gathered.listed, &all);
+            proptest::prop_assert_eq!(gathered.red, found.iter().filter(|f| f.0).count());
+            proptest::prop_assert_eq!(gathered.len(), found.len());
+        }
     }
 
     #[test]

@@ -369,3 +369,78 @@ async fn missing_check_results_and_signatures_are_reminded_when_due_and_when_lat
     })
     .await;
 }
+
+/// Every open clock with its object type, due date and warning date, read whole (the
+/// run itself reads them by date, in pages).
+async fn open_clocks(store: &Store) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    for (kind, sql) in [
+        ("application", "SELECT due_on, warn_on FROM applications WHERE closed_at IS NULL AND paused_since IS NULL"),
+        (
+            "pending_item",
+            "SELECT i.due_on, i.warn_on FROM pending_items i WHERE i.status = 'pending'
+             AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.pending_item_id = i.id AND a.closed_at IS NULL)",
+        ),
+        (
+            "hotline_order",
+            "SELECT due_on, warn_on FROM hotline_orders WHERE state <> 'closed' AND leading_department_id IS NOT NULL",
+        ),
+    ] {
+        for r in sqlx::query(sql).fetch_all(store.pool()).await.unwrap() {
+            let date = |i: usize| r.get::<Option<String>, _>(i).and_then(|s| s.parse::<NaiveDate>().ok());
+            if let (Some(due), Some(warn)) = (date(0), date(1)) {
+                out.push((kind.to_string(), due, warn));
+            }
+        }
+    }
+    out
+}
+
+/// The first run over a ledger larger than one page of clocks announces every lit
+/// clock once, and the office's digest counts every red one while listing 200.
+#[tokio::test]
+async fn the_first_run_over_many_clocks_reads_them_in_pages() {
+    use qidi_core::light::Light;
+    use qidi_core::message::{light_change, DIGEST_LISTED};
+    on_each_backend(|store| async move {
+        let p = people(&store).await;
+        store.generate_projects(&banner(), 5_000, |_| {}).await.unwrap();
+        let run_on = qidi_store::today();
+        let clocks = open_clocks(&store).await;
+        let lit: Vec<(&str, Light)> = clocks
+            .iter()
+            .filter_map(|(k, due, warn)| Some((k.as_str(), light_change(*due, *warn, None, run_on)?)))
+            .collect();
+        let red = lit.iter().filter(|(_, l)| *l == Light::Red).count();
+        // The premise: more lit items than one page (2,000) of the run's reads by
+        // warning date, which finds every one of them.
+        let lit_items = lit.iter().filter(|(k, _)| *k == "pending_item").count();
+        assert!(lit_items > 2_000, "{lit_items} lit items");
+
+        let run = store.run_lights(run_on, "t").await.unwrap().unwrap();
+        assert_eq!(run.changes, lit.len(), "each lit clock once");
+        let notices: i64 =
+            sqlx::query("SELECT COUNT(*) FROM light_notices").fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(notices as usize, lit.len());
+
+        let office = sqlx::query("SELECT subject, body FROM messages WHERE user_id = $1 AND kind = 'light_change'")
+            .bind(&p.office.id)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(office.len(), 1, "one digest for the office");
+        let (subject, body): (String, String) = (office[0].get(0), office[0].get(1));
+        assert_eq!(subject, format!("【红灯预警】{run_on} 有 {red} 个事项已超期"));
+        assert_eq!(body.matches("[红灯]").count(), DIGEST_LISTED, "{body}");
+        assert!(body.contains(&format!("另有 {} 个事项未列出", red - DIGEST_LISTED)), "{body}");
+
+        // The next day announces nothing already announced.
+        let next = store.run_lights(run_on.succ_opt().unwrap(), "t").await.unwrap().unwrap();
+        let fresh_next = clocks
+            .iter()
+            .filter(|(_, due, warn)| light_change(*due, *warn, Some(run_on), run_on.succ_opt().unwrap()).is_some())
+            .count();
+        assert_eq!(next.changes, fresh_next);
+    })
+    .await;
+}

@@ -3,8 +3,9 @@
 //! reminders of reports still missing (`reminders`).
 //!
 //! Clocks are found by date through the indexes on `warn_on` and `due_on` (migration
-//! 0011), never by reading every open clock: only those whose warning or due date
-//! fell since the last run can have changed. `light_notices` remembers what was
+//! 0022), never by reading every open clock: only those whose warning or due date
+//! fell since the last run can have changed. They are read in pages, and a digest
+//! keeps only what it lists, so a run's memory does not grow with the region. `light_notices` remembers what was
 //! announced, so a clock is never announced twice for the same light and due date;
 //! `job_runs` holds one row per day, so a second instance's run of the same day
 //! writes nothing.
@@ -13,7 +14,7 @@ use super::{department_users, group_channels, public_url, tell, Recipient};
 use crate::{now_text, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::light::Light;
-use qidi_core::message::{light_audience, light_change, light_digest, LightItem};
+use qidi_core::message::{light_audience, light_change, light_digest, DigestItems, LightItem};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap};
@@ -47,38 +48,53 @@ struct Candidate {
 
 const LIGHT_JOB: &str = "lights";
 
-// Each candidate query finds what changed by date through two ranges, one on the due
-// dates' index and one on the warning dates', never by reading every open clock (an
-// OR of the two would be served by no index).
+/// Clocks are read this many at a time, so that a run's memory does not follow the
+/// number of changes (the first run over a region-sized ledger lights most of it).
+const PAGE: i64 = 2_000;
 
-pub(crate) const LIGHT_APPLICATIONS: &str =
-    "SELECT a.id, a.region_code, i.handling_department_id, a.due_on, a.warn_on, p.code, p.name, t.name, d.name
-     FROM applications a JOIN pending_items i ON i.id = a.pending_item_id JOIN projects p ON p.id = a.project_id
-          JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
-     WHERE a.id IN (SELECT x.id FROM applications x WHERE x.closed_at IS NULL AND x.due_on >= $1 AND x.due_on < $2
-                    UNION
-                    SELECT x.id FROM applications x WHERE x.closed_at IS NULL AND x.warn_on >= $1 AND x.warn_on <= $2)
-       AND a.closed_at IS NULL AND a.paused_since IS NULL";
+/// The three kinds of clock: its object type, and its query with `{date}` for the
+/// date column it is read by. Each is read twice, by its due dates and by its warning
+/// dates, each time in the order of that date's index (migration 0022) and in pages
+/// by key: `$1`/`$2` the last date and id read, `$3` the window's last date, `$4` the
+/// page's length. A clock in both windows is read twice; `light_notices` announces it
+/// once. (An OR of the two dates would be served by no index.)
+const CLOCKS: [(&str, &str); 3] = [
+    (
+        "application",
+        "SELECT a.id, a.region_code, i.handling_department_id, a.due_on, a.warn_on, p.code, p.name, t.name, d.name, a.{date}
+         FROM applications a JOIN pending_items i ON i.id = a.pending_item_id JOIN projects p ON p.id = a.project_id
+              JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
+         WHERE a.closed_at IS NULL AND (a.{date}, a.id) > ($1, $2) AND a.{date} <= $3 AND a.paused_since IS NULL
+         ORDER BY a.{date}, a.id LIMIT $4",
+    ),
+    (
+        "pending_item",
+        "SELECT i.id, i.region_code, i.handling_department_id, i.due_on, i.warn_on, p.code, p.name, t.name, d.name, i.{date}, p.id
+         FROM pending_items i JOIN projects p ON p.id = i.project_id
+              JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
+         WHERE i.status = 'pending' AND (i.{date}, i.id) > ($1, $2) AND i.{date} <= $3
+           AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.pending_item_id = i.id AND a.closed_at IS NULL)
+         ORDER BY i.{date}, i.id LIMIT $4",
+    ),
+    (
+        // 12345 work orders: the leading department's running step.
+        "hotline_order",
+        "SELECT o.id, o.region_code, o.leading_department_id, o.due_on, o.warn_on, o.order_number,
+                COALESCE(p.name, o.order_number), '12345工单', d.name, o.{date}
+         FROM hotline_orders o JOIN departments d ON d.id = o.leading_department_id
+              LEFT JOIN projects p ON p.id = o.project_id
+         WHERE o.state <> 'closed' AND (o.{date}, o.id) > ($1, $2) AND o.{date} <= $3
+           AND o.leading_department_id IS NOT NULL
+         ORDER BY o.{date}, o.id LIMIT $4",
+    ),
+];
 
-pub(crate) const LIGHT_ITEMS: &str =
-    "SELECT i.id, i.region_code, i.handling_department_id, i.due_on, i.warn_on, p.code, p.name, t.name, d.name, p.id
-     FROM pending_items i JOIN projects p ON p.id = i.project_id
-          JOIN item_types t ON t.id = i.item_type_id JOIN departments d ON d.id = i.handling_department_id
-     WHERE i.id IN (SELECT x.id FROM pending_items x WHERE x.status = 'pending' AND x.due_on >= $1 AND x.due_on < $2
-                    UNION
-                    SELECT x.id FROM pending_items x WHERE x.status = 'pending' AND x.warn_on >= $1 AND x.warn_on <= $2)
-       AND i.status = 'pending'
-       AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.pending_item_id = i.id AND a.closed_at IS NULL)";
-
-pub(crate) const LIGHT_ORDERS: &str =
-    "SELECT o.id, o.region_code, o.leading_department_id, o.due_on, o.warn_on, o.order_number,
-            COALESCE(p.name, o.order_number), '12345工单', d.name
-     FROM hotline_orders o JOIN departments d ON d.id = o.leading_department_id
-          LEFT JOIN projects p ON p.id = o.project_id
-     WHERE o.id IN (SELECT x.id FROM hotline_orders x WHERE x.state <> 'closed' AND x.due_on >= $1 AND x.due_on < $2
-                    UNION
-                    SELECT x.id FROM hotline_orders x WHERE x.state <> 'closed' AND x.warn_on >= $1 AND x.warn_on <= $2)
-       AND o.state <> 'closed' AND o.leading_department_id IS NOT NULL";
+/// Every query the run reads clocks with: (object type, date column, SQL).
+pub(crate) fn clock_scans() -> impl Iterator<Item = (&'static str, &'static str, String)> {
+    CLOCKS.into_iter().flat_map(|(object_type, sql)| {
+        ["due_on", "warn_on"].into_iter().map(move |date| (object_type, date, sql.replace("{date}", date)))
+    })
+}
 
 impl Store {
     /// Run the light check for `run_on` (a working day, see
@@ -107,57 +123,70 @@ impl Store {
             .await?
             .get::<Option<String>, _>(0)
             .and_then(|s| s.parse().ok());
-        let candidates = candidates(&mut tx, since, run_on).await?;
-        // Each recipient's digest shares the items (the first run over a region-sized
-        // ledger lights most of it, for the office and every channel alike).
-        let mut digests: BTreeMap<(String, Recipient), Vec<Arc<LightItem>>> = BTreeMap::new();
+        // Each recipient's digest shares the items it lists.
+        let mut digests: BTreeMap<(String, Recipient), DigestItems<Arc<LightItem>>> = BTreeMap::new();
         let mut changes = 0;
         let mut known = Known::default();
-        for mut c in candidates {
-            let Some(light) = light_change(c.due_on, c.warn_on, since, run_on) else { continue };
-            let Some(audience) = light_audience(light) else { continue };
-            let fresh = sqlx::query(
-                "INSERT INTO light_notices (object_type, object_id, due_on, light, run_on) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(c.object_type)
-            .bind(&c.object_id)
-            .bind(c.due_on.to_string())
-            .bind(light.as_str())
-            .bind(run_on.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if fresh == 0 {
-                continue;
-            }
-            changes += 1;
-            c.item.light = light;
-            c.item.days_overdue = LightItem::days_overdue_on(&calendar, c.due_on, run_on);
-            let mut to: Vec<Recipient> = Vec::new();
-            if audience.holder {
-                to.extend(holders(&mut tx, &c, &mut known).await?.into_iter().map(Recipient::User));
-            }
-            if audience.department_head {
-                to.extend(known.heads(&mut tx, &c.department_id).await?.iter().cloned().map(Recipient::User));
-            }
-            to.extend(known.channels(&mut tx, &c.region, Some(&c.department_id)).await?.iter().cloned());
-            if audience.office {
-                to.extend(known.office(&mut tx, &c.region).await?.iter().cloned().map(Recipient::User));
-                to.extend(known.channels(&mut tx, &c.region, None).await?.iter().cloned());
-            }
-            to.sort();
-            to.dedup();
-            let item = Arc::new(c.item);
-            for r in to {
-                digests.entry((c.region.clone(), r)).or_default().push(item.clone());
+        // Only a clock whose warning or due date fell in the window since the last run
+        // can have changed (one day of overlap, which `light_notices` makes harmless).
+        // A clock turns red the day after it is due, yellow on its warning day.
+        let from = since.map_or_else(|| "0000-01-01".to_string(), |s| s.pred_opt().unwrap_or(s).to_string());
+        for (object_type, date, sql) in clock_scans() {
+            let last = if date == "due_on" { run_on.pred_opt().unwrap_or(run_on) } else { run_on };
+            let mut after = (from.clone(), String::new());
+            loop {
+                let page = clock_page(&mut tx, object_type, &sql, &after, last).await?;
+                for mut c in page.clocks {
+                    let Some(light) = light_change(c.due_on, c.warn_on, since, run_on) else { continue };
+                    let Some(audience) = light_audience(light) else { continue };
+                    let fresh = sqlx::query(
+                        "INSERT INTO light_notices (object_type, object_id, due_on, light, run_on) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(c.object_type)
+                    .bind(&c.object_id)
+                    .bind(c.due_on.to_string())
+                    .bind(light.as_str())
+                    .bind(run_on.to_string())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if fresh == 0 {
+                        continue;
+                    }
+                    changes += 1;
+                    c.item.light = light;
+                    c.item.days_overdue = LightItem::days_overdue_on(&calendar, c.due_on, run_on);
+                    let mut to: Vec<Recipient> = Vec::new();
+                    if audience.holder {
+                        to.extend(holders(&mut tx, &c, &mut known).await?.into_iter().map(Recipient::User));
+                    }
+                    if audience.department_head {
+                        to.extend(known.heads(&mut tx, &c.department_id).await?.iter().cloned().map(Recipient::User));
+                    }
+                    to.extend(known.channels(&mut tx, &c.region, Some(&c.department_id)).await?.iter().cloned());
+                    if audience.office {
+                        to.extend(known.office(&mut tx, &c.region).await?.iter().cloned().map(Recipient::User));
+                        to.extend(known.channels(&mut tx, &c.region, None).await?.iter().cloned());
+                    }
+                    to.sort();
+                    to.dedup();
+                    let item = Arc::new(c.item);
+                    for r in to {
+                        digests.entry((c.region.clone(), r)).or_default().push(item.clone());
+                    }
+                }
+                match page.next {
+                    Some(next) => after = next,
+                    None => break,
+                }
             }
         }
         let key = format!("light:{run_on}");
         let mut written = 0;
-        for ((region, recipient), items) in &digests {
+        for ((region, recipient), items) in digests {
             let msg = light_digest(run_on, items, public_url());
-            written += tell(&mut tx, region, &key, &msg, std::slice::from_ref(recipient)).await?;
+            written += tell(&mut tx, &region, &key, &msg, std::slice::from_ref(&recipient)).await?;
         }
         let reminders = super::reminders::remind_missing_reports(&mut tx, &calendar, run_on).await?;
         written += reminders;
@@ -183,53 +212,61 @@ impl Store {
     }
 }
 
-/// Open clocks whose warning date or due date fell in the window since the last run
-/// (one day of overlap, which `light_notices` makes harmless): applications, pending
-/// items with a ledger deadline and no application under way, and open 12345 work
-/// orders (held by their leading department; the caller is never named).
-async fn candidates(
+/// One page of clocks, and the key (date, id) to read the next page after, if the page
+/// was full.
+struct ClockPage {
+    clocks: Vec<Candidate>,
+    next: Option<(String, String)>,
+}
+
+/// One page of open clocks of one kind, read by one date column after the key
+/// `after` (date, id) up to `last`. Pending items count only while
+/// no application is under way (the application's clock runs then), and a 12345 work
+/// order is held by its leading department (the caller is never named).
+async fn clock_page(
     conn: &mut AnyConnection,
-    since: Option<NaiveDate>,
-    run_on: NaiveDate,
-) -> Result<Vec<Candidate>, StoreError> {
-    let from = since.map_or_else(|| "0000-01-01".to_string(), |s| s.pred_opt().unwrap_or(s).to_string());
-    let run = run_on.to_string();
-    let apps = sqlx::query(LIGHT_APPLICATIONS).bind(&from).bind(&run).fetch_all(&mut *conn).await?;
-    let items = sqlx::query(LIGHT_ITEMS).bind(&from).bind(&run).fetch_all(&mut *conn).await?;
-    // 12345 work orders: the leading department's running step (hotline_orders_open_due).
-    let orders = sqlx::query(LIGHT_ORDERS).bind(&from).bind(&run).fetch_all(&mut *conn).await?;
-    let mut out = Vec::with_capacity(apps.len() + items.len() + orders.len());
-    for (rows, object_type) in [(apps, "application"), (items, "pending_item"), (orders, "hotline_order")] {
-        for r in rows {
-            let date = |i: usize| r.get::<Option<String>, _>(i).and_then(|s| s.parse::<NaiveDate>().ok());
-            let (Some(due_on), Some(warn_on)) = (date(3), date(4)) else { continue };
-            let id: String = r.get(0);
-            let link = match object_type {
-                "application" => format!("/applications/{id}"),
-                "hotline_order" => format!("/hotline/{id}"),
-                _ => format!("/projects/{}", r.get::<String, _>(9)),
-            };
-            out.push(Candidate {
-                object_type,
-                region: r.get(1),
-                department_id: r.get(2),
+    object_type: &'static str,
+    sql: &str,
+    after: &(String, String),
+    last: NaiveDate,
+) -> Result<ClockPage, StoreError> {
+    let rows =
+        sqlx::query(sql).bind(&after.0).bind(&after.1).bind(last.to_string()).bind(PAGE).fetch_all(&mut *conn).await?;
+    let next = match rows.last() {
+        Some(r) if rows.len() as i64 == PAGE => Some((r.get::<String, _>(9), r.get::<String, _>(0))),
+        _ => None,
+    };
+    let mut clocks = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: String = r.get(0);
+        let date = |i: usize| r.get::<Option<String>, _>(i).and_then(|s| s.parse::<NaiveDate>().ok());
+        let (Some(due_on), Some(warn_on)) = (date(3), date(4)) else { continue };
+        let link = match object_type {
+            "application" => format!("/applications/{id}"),
+            "hotline_order" => format!("/hotline/{id}"),
+            _ => format!("/projects/{}", r.get::<String, _>(10)),
+        };
+        let candidate = Candidate {
+            object_type,
+            region: r.get(1),
+            department_id: r.get(2),
+            due_on,
+            warn_on,
+            item: LightItem {
+                project_code: r.get(5),
+                project_name: r.get(6),
+                item_type: r.get(7),
+                department: r.get(8),
                 due_on,
-                warn_on,
-                item: LightItem {
-                    project_code: r.get(5),
-                    project_name: r.get(6),
-                    item_type: r.get(7),
-                    department: r.get(8),
-                    due_on,
-                    light: Light::Green,
-                    days_overdue: 0,
-                    link,
-                },
-                object_id: id,
-            });
-        }
+                light: Light::Green,
+                days_overdue: 0,
+                link,
+            },
+            object_id: id,
+        };
+        clocks.push(candidate);
     }
-    Ok(out)
+    Ok(ClockPage { clocks, next })
 }
 
 /// Who holds a clock: the handler or head who last acted on the application, or,
