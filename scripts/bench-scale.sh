@@ -95,6 +95,7 @@ for SIZE in "${SIZES[@]}"; do
     COUNT=$(sql "SELECT COUNT(*) FROM projects")
     read -r PID CODE <<<"$(sql "SELECT id || ' ' || code FROM projects ORDER BY code LIMIT 1 OFFSET $((COUNT / 2))")"
     APP=$(sql "SELECT id FROM applications ORDER BY id LIMIT 1")
+    FGW=$(sql "SELECT id FROM departments WHERE code = 'fgw' ORDER BY region_code LIMIT 1")
 
     QIDI_PUBLIC_RATE=100000000 $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
     SERVER=$!
@@ -115,6 +116,13 @@ for SIZE in "${SIZES[@]}"; do
     measure "/projects?page=1000" "$O" "$B/projects?page=1000"
     measure "/projects?after=… (key)" "$O" "$B/projects?after=152529/$CODE"
     measure "/public" "" "$B/public"
+    # The filtered library: common filters fill a page in the first window; a word
+    # found nowhere looks at every window a request may read.
+    measure "/projects?light=red" "$O" "$B/projects?light=red"
+    measure "/projects?year=2019&stage=…" "$O" "$B/projects?year=2019&stage=not_started"
+    measure "/projects?department=fgw" "$O" "$B/projects?department=$FGW"
+    measure "/projects?q=(whole code)" "$O" "$B/projects?q=$CODE"
+    measure "/projects?q=(no match)" "$O" "$B/projects?q=%E6%97%A0%E6%AD%A4%E9%A1%B9%E7%9B%AE"
     # Throughput under the same load: 16 connections, the project page against /healthz.
     h=$(wrk -t2 -c16 -d"${SECS}s" "$B/healthz" | awk '/^Requests\/sec/ { print $2 }')
     p=$(wrk -t2 -c16 -d"${SECS}s" -H "Cookie: qidi_session=$O" "$B/projects/$PID" | awk '/^Requests\/sec/ { print $2 }')

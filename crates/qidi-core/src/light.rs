@@ -81,6 +81,36 @@ pub fn light(today: NaiveDate, due_on: NaiveDate, warn_on: NaiveDate) -> Light {
     }
 }
 
+/// The dates that make a clock show one light on a day, for finding clocks by date:
+/// `due_on < due_before`, `due_on >= due_from`, `warn_on <= warn_until`,
+/// `warn_on > warn_after`, each where set. [`LightDates::holds`] says the same as
+/// [`light`]; a query translates these bounds, it does not decide them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LightDates {
+    pub due_before: Option<NaiveDate>,
+    pub due_from: Option<NaiveDate>,
+    pub warn_until: Option<NaiveDate>,
+    pub warn_after: Option<NaiveDate>,
+}
+
+impl LightDates {
+    /// The clocks that show `light` on `today`.
+    pub fn of(light: Light, today: NaiveDate) -> LightDates {
+        match light {
+            Light::Red => LightDates { due_before: Some(today), ..Default::default() },
+            Light::Yellow => LightDates { due_from: Some(today), warn_until: Some(today), ..Default::default() },
+            Light::Green => LightDates { due_from: Some(today), warn_after: Some(today), ..Default::default() },
+        }
+    }
+
+    pub fn holds(&self, due_on: NaiveDate, warn_on: NaiveDate) -> bool {
+        self.due_before.is_none_or(|d| due_on < d)
+            && self.due_from.is_none_or(|d| due_on >= d)
+            && self.warn_until.is_none_or(|d| warn_on <= d)
+            && self.warn_after.is_none_or(|d| warn_on > d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +141,17 @@ mod tests {
             assert_eq!(Light::parse(l.as_str()), Some(l));
         }
         assert_eq!(Light::Red.label_zh(), "红灯");
+    }
+
+    proptest::proptest! {
+        /// The bounds of a light select exactly the clocks that show it.
+        #[test]
+        fn light_dates_select_what_shows_the_light(due in 0u64..60, warn in 0u64..60, today in 0u64..60) {
+            let day = |n: u64| NaiveDate::from_ymd_opt(2026, 3, 1).unwrap() + chrono::Days::new(n);
+            let (due, warn, today) = (day(due), day(warn.min(due)), day(today));
+            for l in [Light::Green, Light::Yellow, Light::Red] {
+                proptest::prop_assert_eq!(LightDates::of(l, today).holds(due, warn), light(today, due, warn) == l);
+            }
+        }
     }
 }

@@ -198,6 +198,121 @@ impl Yuan {
     }
 }
 
+/// The project library's filters as a form sends them (项目库筛选): every field is
+/// optional, and an empty field is no filter.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LibraryQuery {
+    /// Free text over the project's code, name and unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// A department: the projects in its scope (initiated by it, or with an item it handles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// An item type: projects with a pending item of that type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<String>,
+    /// `red`, `yellow` or `green`: projects with a pending item showing that light.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub light: Option<String>,
+    /// The year of initiation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<String>,
+    /// `not_started` or `under_construction`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+}
+
+/// The project library's filters, checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LibraryFilter {
+    pub text: Option<String>,
+    pub department_id: Option<String>,
+    pub item_type_id: Option<String>,
+    pub light: Option<crate::light::Light>,
+    pub year: Option<i32>,
+    pub stage: Option<ProjectStage>,
+}
+
+/// A filter field that could not be read: the field's Chinese name and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for FilterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}：{}", self.field, self.message)
+    }
+}
+
+/// Free text longer than this is cut (a search box, not a document).
+pub const FILTER_TEXT_CHARS: usize = 50;
+
+impl LibraryQuery {
+    pub fn filter(&self) -> Result<LibraryFilter, FilterError> {
+        let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let light = match set(&self.light) {
+            None => None,
+            Some(l) => Some(
+                crate::light::Light::parse(&l)
+                    .ok_or_else(|| FilterError {
+                        field: "预警灯", message: format!("“{l}”不是红灯、黄灯或绿灯")
+                    })?,
+            ),
+        };
+        let stage = match set(&self.stage) {
+            None => None,
+            Some(s) => Some(
+                ProjectStage::parse(&s)
+                    .ok_or_else(|| FilterError {
+                        field: "建设状态", message: format!("“{s}”不是未开工或在建")
+                    })?,
+            ),
+        };
+        let year = match set(&self.year) {
+            None => None,
+            Some(y) => Some(y.parse::<i32>().ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| {
+                FilterError { field: "立项年度", message: format!("“{y}”不是 1990 至 2100 之间的年份") }
+            })?),
+        };
+        Ok(LibraryFilter {
+            text: set(&self.q).map(|t| t.chars().take(FILTER_TEXT_CHARS).collect()),
+            department_id: set(&self.department),
+            item_type_id: set(&self.item_type),
+            light,
+            year,
+            stage,
+        })
+    }
+}
+
+impl LibraryFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == LibraryFilter::default()
+    }
+
+    /// The text, when it is a whole project code in the national shape: such a search
+    /// is a lookup of one code, not a search of every name.
+    pub fn code(&self) -> Option<ProjectCode> {
+        let code = ProjectCode::parse(self.text.as_deref()?).ok()?;
+        code.is_national_shape().then_some(code)
+    }
+
+    /// The text as a `LIKE … ESCAPE '\'` pattern matching it anywhere.
+    pub fn like_pattern(&self) -> Option<String> {
+        let t = self.text.as_deref()?;
+        let escaped: String = t
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        Some(format!("%{escaped}%"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +362,37 @@ mod tests {
         }
         assert_eq!(Yuan::from_wan_f64(1234.56).unwrap(), Yuan(12_345_600));
         assert!(Yuan::from_wan_f64(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn library_filters_are_read_and_refused_by_field() {
+        let q = |f: fn(&mut LibraryQuery)| {
+            let mut q = LibraryQuery::default();
+            f(&mut q);
+            q.filter()
+        };
+        assert!(q(|_| ()).unwrap().is_empty());
+        assert!(q(|q| q.year = Some("  ".into())).unwrap().is_empty(), "an empty field is no filter");
+        let f = q(|q| {
+            q.year = Some("2019".into());
+            q.light = Some("red".into());
+            q.stage = Some("在建".into());
+            q.q = Some(" 风电_100% ".into());
+        })
+        .unwrap();
+        assert_eq!(f.year, Some(2019));
+        assert_eq!(f.light, Some(crate::light::Light::Red));
+        assert_eq!(f.stage, Some(ProjectStage::UnderConstruction));
+        assert_eq!(f.like_pattern().as_deref(), Some("%风电\\_100\\%%"));
+        assert_eq!(f.code(), None);
+        let e = q(|q| q.year = Some("二〇一九".into())).unwrap_err();
+        assert_eq!(e.field, "立项年度");
+        assert!(e.to_string().contains("二〇一九"), "{e}");
+        assert_eq!(q(|q| q.light = Some("blue".into())).unwrap_err().field, "预警灯");
+        assert_eq!(q(|q| q.stage = Some("x".into())).unwrap_err().field, "建设状态");
+        let code = q(|q| q.q = Some("2016-152529-44-01-010000".into())).unwrap();
+        assert_eq!(code.code().map(String::from).as_deref(), Some("2016-152529-44-01-010000"));
+        let long = q(|q| q.q = Some("项".repeat(200))).unwrap();
+        assert_eq!(long.text.unwrap().chars().count(), FILTER_TEXT_CHARS);
     }
 }

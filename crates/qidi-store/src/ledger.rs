@@ -236,11 +236,11 @@ pub enum PageDirection {
     Before,
 }
 
-const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
+pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
         (SELECT COUNT(*) FROM pending_items c WHERE c.project_id = p.id AND c.status = 'pending'), p.initiating_department_id
     FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id";
 
-fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
+pub(crate) fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
     ProjectRow {
         id: r.get(0),
         region_code: r.get(1),

@@ -23,6 +23,7 @@ pub mod hotline;
 mod jobs;
 pub mod ledger;
 pub mod ledger_import;
+pub mod library;
 pub mod lookback;
 pub mod messages;
 pub mod name_aliases;

@@ -261,6 +261,40 @@ async fn lights_that_change_by_date_are_found_by_date() {
     .await;
 }
 
+/// A filtered library page reads a window of the library by its key, and tests each
+/// project through indexes; a whole code is found by its index.
+#[tokio::test]
+async fn a_filtered_library_page_reads_its_window_by_key() {
+    use qidi_core::project::LibraryQuery;
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let every = LibraryQuery {
+            q: Some("风电".into()),
+            department: Some("fgw".into()),
+            item_type: Some("eia".into()),
+            light: Some("red".into()),
+            year: Some("2019".into()),
+            stage: Some("not_started".into()),
+        };
+        let code = LibraryQuery { q: Some("2016-152529-44-01-010000".into()), ..Default::default() };
+        let department = Scope::for_user(Role::DepartmentHead, &banner(), Some("fgw"), None);
+        for (what, query) in [("every filter", &every), ("a code", &code)] {
+            for scope in [office_scope(), department.clone()] {
+                let filter = query.filter().unwrap();
+                for (sql, binds) in crate::library::plan_sqls(&scope, &filter) {
+                    let what = format!("a library page by {what}");
+                    assert_indexed(&store, &what, &sql, &strings(&binds)).await;
+                    // Each project is tested by its own rows, never against every
+                    // matching row of the region gathered first.
+                    let plan = plan(&store, &sql, &strings(&binds)).await.join("\n");
+                    assert!(!plan.contains("hashed SubPlan"), "{what}:\n{plan}");
+                }
+            }
+        }
+    })
+    .await;
+}
+
 /// The check itself fails on a query that reads a whole table.
 #[tokio::test]
 async fn a_full_scan_is_caught() {

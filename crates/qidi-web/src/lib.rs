@@ -14,6 +14,7 @@ mod import_gate;
 mod ledger;
 mod ledger_api;
 mod ledger_import;
+mod library;
 mod lookback;
 mod messages;
 mod outside_approval;
@@ -93,7 +94,7 @@ pub fn router_with_rates(
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/password", get(pages::password_form).post(pages::change_password))
-        .route("/projects", get(pages::projects))
+        .route("/projects", get(library::projects))
         .route("/projects/{id}", get(pages::project))
         .route("/static/qidi.css", get(pages::stylesheet))
         .route("/static/qidi.js", get(pages::script))

@@ -4,7 +4,7 @@ use crate::auth::{clear_cookie, client_addr, client_ip, session_cookie, PageUser
 use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -13,16 +13,16 @@ use qidi_store::users::{LoginFailure, User};
 use serde::Deserialize;
 
 /// A project as a page shows it.
-struct ProjectView {
-    id: String,
-    code: String,
-    name: String,
-    owner: String,
-    department: String,
-    year: String,
-    investment_wan: String,
-    stage: &'static str,
-    pending_items: i64,
+pub(crate) struct ProjectView {
+    pub(crate) id: String,
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) owner: String,
+    pub(crate) department: String,
+    pub(crate) year: String,
+    pub(crate) investment_wan: String,
+    pub(crate) stage: &'static str,
+    pub(crate) pending_items: i64,
 }
 
 impl From<ProjectRow> for ProjectView {
@@ -199,71 +199,6 @@ pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) ->
         })
         .collect();
     Ok(render(&HomePage { user: &user, summary: &summary, bars }))
-}
-
-#[derive(Template)]
-#[template(path = "projects.html")]
-struct ProjectsPage<'a> {
-    user: &'a User,
-    projects: Vec<ProjectView>,
-    page: u32,
-    prev_page: u32,
-    /// Keys of the pages before and after this one (`REGION/CODE`), if there are any.
-    previous: Option<String>,
-    next: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    page: Option<u32>,
-    /// Keyset paging: the page after (or before) this project key (`REGION/CODE`).
-    after: Option<String>,
-    before: Option<String>,
-}
-
-const PER_PAGE: u32 = 50;
-
-/// The project library, a page at a time. Links move by key (`after`, `before`), so
-/// every page costs the same however deep; `page` alone still opens a page by number.
-pub async fn projects(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, PageError> {
-    use qidi_store::ledger::{PageDirection, ProjectKey};
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let scope = user.scope();
-    let want = i64::from(PER_PAGE) + 1;
-    let keyed = |t: &Option<String>| t.as_deref().and_then(ProjectKey::parse);
-    let from = match (keyed(&q.after), keyed(&q.before)) {
-        (Some(k), _) => Some((k, PageDirection::After)),
-        (None, Some(k)) => Some((k, PageDirection::Before)),
-        (None, None) => None,
-    };
-    let mut projects = match &from {
-        Some((k, d)) => state.store.list_projects_from(&scope, want, k, *d).await?,
-        None => state.store.list_projects(&scope, want, i64::from((page - 1) * PER_PAGE)).await?,
-    };
-    let direction = from.map(|(_, d)| d);
-    let more = projects.len() > PER_PAGE as usize;
-    if more {
-        // The extra row tells that there is more in the direction of travel.
-        match direction {
-            Some(PageDirection::Before) => {
-                projects.remove(0);
-            }
-            _ => projects.truncate(PER_PAGE as usize),
-        }
-    }
-    let first = projects.first().map(|p| ProjectKey::of(p).to_string());
-    let last = projects.last().map(|p| ProjectKey::of(p).to_string());
-    let (previous, next) = match direction {
-        Some(PageDirection::Before) => (first.filter(|_| more), last),
-        Some(PageDirection::After) => (first, last.filter(|_| more)),
-        None => (first.filter(|_| page > 1), last.filter(|_| more)),
-    };
-    let projects = projects.into_iter().map(ProjectView::from).collect();
-    Ok(render(&ProjectsPage { user: &user, projects, page, prev_page: page.saturating_sub(1).max(1), previous, next }))
 }
 
 #[derive(Template)]

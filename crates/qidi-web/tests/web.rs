@@ -319,3 +319,116 @@ async fn the_library_pages_by_key_both_ways() {
     })
     .await;
 }
+
+/// Two lists of codes are the same; if not, says where they part.
+fn same(found: Vec<String>, expected: Vec<String>, what: &str) {
+    let first = found.iter().zip(&expected).position(|(a, b)| a != b);
+    assert!(
+        found == expected,
+        "{what}: {} found, {} expected, first difference at {first:?}: {:?} / {:?}",
+        found.len(),
+        expected.len(),
+        first.map(|i| &found[i]),
+        first.map(|i| &expected[i])
+    );
+}
+
+/// Every code a filtered library lists, following its pages to the end.
+async fn all_filtered(app: &TestApp, cookie: &str, first: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    let mut next = Some(first.to_string());
+    while let Some(path) = next {
+        let res = app.get(&path, Some(cookie)).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+        let (page, _, more) = library_page(&res.body);
+        assert!(page.len() <= 50);
+        codes.extend(page);
+        next = more;
+    }
+    codes
+}
+
+/// The library's filters: each finds what a reading of every row finds, the pages
+/// carry the filters along, a whole code finds its project, and a filter that cannot
+/// be read says which field, in Chinese.
+#[tokio::test]
+async fn the_library_filters_find_what_the_rows_say() {
+    use qidi_core::light::{light, Light};
+    use sqlx::Row;
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        // Generated projects bring deadlines of every light.
+        app.store.generate_projects(&common::banner(), 300, |_| {}).await.unwrap();
+        let cookie = app.sign_in("office").await;
+        let today = qidi_store::today();
+        let date = |r: &sqlx::any::AnyRow, i: usize| r.get::<Option<String>, _>(i).and_then(|s| s.parse().ok());
+        // An item's clock: its open application's while one runs (none while paused),
+        // else its own ledger deadline.
+        let mut rows = Vec::new();
+        for sql in [
+            "SELECT p.code, i.due_on, i.warn_on FROM pending_items i JOIN projects p ON p.id = i.project_id
+             WHERE i.status = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.pending_item_id = i.id AND a.closed_at IS NULL)",
+            "SELECT p.code, a.due_on, a.warn_on FROM applications a JOIN projects p ON p.id = a.project_id
+             JOIN pending_items i ON i.id = a.pending_item_id
+             WHERE i.status = 'pending' AND a.closed_at IS NULL AND a.paused_since IS NULL",
+        ] {
+            rows.extend(sqlx::query(sql).fetch_all(app.store.pool()).await.unwrap());
+        }
+        let lit = |l: Light| {
+            let mut codes: Vec<String> = rows
+                .iter()
+                .filter(|r| matches!((date(r, 1), date(r, 2)), (Some(d), Some(w)) if light(today, d, w) == l))
+                .map(|r| r.get(0))
+                .collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        };
+        let (red, yellow) = (lit(Light::Red), lit(Light::Yellow));
+        assert!(!red.is_empty() && !yellow.is_empty(), "the demo has red ({}) and yellow ({})", red.len(), yellow.len());
+        same(all_filtered(&app, &cookie, "/projects?light=yellow").await, yellow, "yellow");
+        same(all_filtered(&app, &cookie, "/projects?light=red").await, red.clone(), "red");
+
+        // A department: the projects its own head sees.
+        let fgw: String = sqlx::query("SELECT id FROM departments WHERE code = 'fgw'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let rows = sqlx::query(
+            "SELECT code FROM projects WHERE initiating_department_id = $1
+             UNION SELECT p.code FROM pending_items i JOIN projects p ON p.id = i.project_id WHERE i.handling_department_id = $1",
+        )
+        .bind(&fgw)
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        let mut theirs: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        theirs.sort();
+        same(all_filtered(&app, &cookie, &format!("/projects?department={fgw}")).await, theirs, "department");
+
+        // Year and stage together, and the form keeps what was chosen.
+        let rows = sqlx::query("SELECT code FROM projects WHERE initiated_year = 2019 AND stage = 'not_started'")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+        let mut expected: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        expected.sort();
+        let path = "/projects?year=2019&stage=not_started";
+        same(all_filtered(&app, &cookie, path).await, expected, "year and stage");
+        let page = app.get(path, Some(&cookie)).await.body;
+        assert!(page.contains("value=\"2019\"") && page.contains("value=\"not_started\" selected"), "{page}");
+
+        // A whole code is that project.
+        let code = red[0].clone();
+        assert_eq!(all_filtered(&app, &cookie, &format!("/projects?q={code}")).await, vec![code]);
+
+        let bad = app.get("/projects?year=abc", Some(&cookie)).await;
+        assert_eq!(bad.status, StatusCode::OK);
+        assert!(bad.body.contains("筛选条件有误：立项年度：“abc”不是"), "{}", bad.body);
+        let none = app.get("/projects?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E9%A1%B9%E7%9B%AE", Some(&cookie)).await;
+        assert!(none.body.contains("没有符合条件的项目。"), "{}", none.body);
+    })
+    .await;
+}
