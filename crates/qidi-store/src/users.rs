@@ -358,13 +358,19 @@ impl Store {
         if user.as_ref().is_none_or(|u| u.disabled) {
             return Ok(None);
         }
-        // Touch at most once a minute, so reads do not turn into writes.
+        // Touch at most once a minute, so reads do not turn into writes. The touch is
+        // housekeeping: when it cannot be written (SQLite's one writer is busy, e.g.
+        // with the first light run over a region), the request goes on and a later
+        // one touches the session.
         if seen.is_some_and(|s| now - s > chrono::Duration::minutes(1)) {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            let touched = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(now_text())
                 .bind(&hash)
                 .execute(&self.pool)
-                .await?;
+                .await;
+            if let Err(e) = touched {
+                tracing::warn!(error = %e, "session not touched");
+            }
         }
         Ok(user)
     }

@@ -81,3 +81,44 @@ async fn parallel_wrong_passwords_lock_the_account_and_every_attempt_costs_one_h
     })
     .await;
 }
+
+/// A session due for its touch still signs its user in while SQLite's one writer is
+/// busy (the first light run over a region holds it for minutes): the touch is
+/// housekeeping and waits for a later request, instead of failing the page.
+#[tokio::test]
+async fn a_busy_writer_does_not_sign_a_session_out() {
+    use sqlx::Connection;
+    let url = qidi_store::testing::fresh_sqlite_url();
+    let store = qidi_store::testing::migrated_store(&url).await;
+    let wang = office_account(&store, "wang", RIGHT).await;
+    let (_, token) = store.login("wang", RIGHT, None).await.unwrap().unwrap();
+    // Last seen two minutes ago: the next request touches it.
+    let before = qidi_store::now() - chrono::Duration::minutes(2);
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = $2")
+        .bind(before.to_rfc3339())
+        .bind(&wang.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let seen = || async {
+        sqlx::query("SELECT last_seen_at FROM sessions WHERE user_id = $1")
+            .bind(&wang.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get::<String, _>(0)
+    };
+    let stale = seen().await;
+
+    // Another connection holds the write lock.
+    let mut writer = sqlx::AnyConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut writer).await.unwrap();
+    let user = store.session_user(&token).await.unwrap();
+    assert_eq!(user.map(|u| u.id), Some(wang.id.clone()), "still signed in");
+    assert_eq!(seen().await, stale, "not touched while the writer is busy");
+    sqlx::query("ROLLBACK").execute(&mut writer).await.unwrap();
+
+    // Once the writer is done, the next request touches it.
+    assert!(store.session_user(&token).await.unwrap().is_some());
+    assert!(seen().await > stale, "touched");
+}
