@@ -17,6 +17,8 @@ pub struct Store {
     backend: Backend,
     /// The working-day calendar last read (`Store::work_calendar`).
     pub(crate) calendar: Arc<Mutex<Option<CachedCalendar>>>,
+    /// When each session's touch was last started (`Store::session_user`).
+    pub(crate) touches: Arc<Mutex<std::collections::HashMap<String, std::time::Instant>>>,
 }
 
 /// A calendar as read, with the `calendar_version` it was read at.
@@ -109,7 +111,7 @@ impl Store {
                 other => StoreError::Unreachable { url: redact_url(url), reason: other.to_string() },
             },
         })?;
-        let store = Store { pool, backend, calendar: Default::default() };
+        let store = Store { pool, backend, calendar: Default::default(), touches: Default::default() };
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer commits; it is persistent per file.
             // This is also the first real read of the file, so a corrupt file shows here.

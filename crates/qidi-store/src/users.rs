@@ -337,6 +337,22 @@ impl Store {
         Ok(Ok((user, token)))
     }
 
+    /// Whether to start a touch of the session `hash` now: not if one was started in the
+    /// last minute. Forgets touches older than that as it goes.
+    fn start_touch(&self, hash: &str) -> bool {
+        let Ok(mut touches) = self.touches.lock() else { return true };
+        let now = std::time::Instant::now();
+        let minute = std::time::Duration::from_secs(60);
+        if touches.get(hash).is_some_and(|t| now.duration_since(*t) < minute) {
+            return false;
+        }
+        if touches.len() > 10_000 {
+            touches.retain(|_, t| now.duration_since(*t) < minute);
+        }
+        touches.insert(hash.to_string(), now);
+        true
+    }
+
     /// The user behind a session token, if the session is still live. Touches it.
     pub async fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
         let hash = token_hash(token);
@@ -359,18 +375,23 @@ impl Store {
             return Ok(None);
         }
         // Touch at most once a minute, so reads do not turn into writes. The touch is
-        // housekeeping: when it cannot be written (SQLite's one writer is busy, e.g.
-        // with the first light run over a region), the request goes on and a later
-        // one touches the session.
-        if seen.is_some_and(|s| now - s > chrono::Duration::minutes(1)) {
-            let touched = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(now_text())
-                .bind(&hash)
-                .execute(&self.pool)
-                .await;
-            if let Err(e) = touched {
-                tracing::warn!(error = %e, "session not touched");
-            }
+        // housekeeping, made in the background: while SQLite's one writer is busy
+        // (the first light run over a region holds it for minutes) the page answers at
+        // once, and the touch waits for the writer on its own. One touch per session
+        // per minute is started, whether the last one landed or not.
+        if seen.is_some_and(|s| now - s > chrono::Duration::minutes(1)) && self.start_touch(&hash) {
+            let pool = self.pool.clone();
+            let at = now_text();
+            tokio::spawn(async move {
+                let touched = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(at)
+                    .bind(hash)
+                    .execute(&pool)
+                    .await;
+                if let Err(e) = touched {
+                    tracing::warn!(error = %e, "session not touched");
+                }
+            });
         }
         Ok(user)
     }

@@ -82,11 +82,11 @@ async fn parallel_wrong_passwords_lock_the_account_and_every_attempt_costs_one_h
     .await;
 }
 
-/// A session due for its touch still signs its user in while SQLite's one writer is
-/// busy (the first light run over a region holds it for minutes): the touch is
-/// housekeeping and waits for a later request, instead of failing the page.
+/// A session due for its touch still signs its user in at once while SQLite's one
+/// writer is busy (the first light run over a region holds it for minutes): the touch
+/// is housekeeping, waits for the writer in the background, and lands when it is done.
 #[tokio::test]
-async fn a_busy_writer_does_not_sign_a_session_out() {
+async fn a_busy_writer_does_not_hold_up_a_session() {
     use sqlx::Connection;
     let url = qidi_store::testing::fresh_sqlite_url();
     let store = qidi_store::testing::migrated_store(&url).await;
@@ -113,12 +113,21 @@ async fn a_busy_writer_does_not_sign_a_session_out() {
     // Another connection holds the write lock.
     let mut writer = sqlx::AnyConnection::connect(&url).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE").execute(&mut writer).await.unwrap();
-    let user = store.session_user(&token).await.unwrap();
-    assert_eq!(user.map(|u| u.id), Some(wang.id.clone()), "still signed in");
+    for _ in 0..3 {
+        let user = store.session_user(&token).await.unwrap();
+        assert_eq!(user.map(|u| u.id), Some(wang.id.clone()), "still signed in");
+    }
     assert_eq!(seen().await, stale, "not touched while the writer is busy");
     sqlx::query("ROLLBACK").execute(&mut writer).await.unwrap();
 
-    // Once the writer is done, the next request touches it.
-    assert!(store.session_user(&token).await.unwrap().is_some());
-    assert!(seen().await > stale, "touched");
+    // The touch started by the first request lands once the writer is done.
+    let mut touched = false;
+    for _ in 0..50 {
+        if seen().await > stale {
+            touched = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(touched, "touched after the writer");
 }
