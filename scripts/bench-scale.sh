@@ -55,10 +55,16 @@ measure() { # NAME COOKIE URL
     END { printf "| %s | %s | %s | %s | %.2f | %.2f | %.0f |\n", engine, size, name, status, p50, p99, rps }'
 }
 
-login() { # USERNAME -> session token
-  curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"Bench-Passw0rd-2026!\"}" "http://127.0.0.1:$PORT/api/v1/login" |
-    sed -n 's/^[Ss]et-[Cc]ookie: qidi_session=\([^;]*\).*/\1/p' | head -1
+login() { # USERNAME -> session token (tried again while the server's start-up jobs write)
+  local token
+  for _ in $(seq 1 30); do
+    token=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+      -d "{\"username\":\"$1\",\"password\":\"Bench-Passw0rd-2026!\"}" "http://127.0.0.1:$PORT/api/v1/login" |
+      sed -n 's/^[Ss]et-[Cc]ookie: qidi_session=\([^;]*\).*/\1/p' | head -1)
+    [ -n "$token" ] && break
+    sleep 1
+  done
+  echo "$token"
 }
 
 echo "| engine | projects | route | status | median ms | p99 ms | req/s (1 conn) |"
@@ -66,6 +72,15 @@ echo "|---|---|---|---|---|---|---|"
 LOAD=()
 for SIZE in "${SIZES[@]}"; do
   for ENGINE in $ENGINES; do
+    if [ -n "${QIDI_BENCH_REUSE:-}" ] && [ "$ENGINE" = sqlite ] && [ -f "$T/q-$SIZE.db" ]; then
+      # QIDI_BENCH_REUSE=1 with QIDI_BENCH_KEEP: measure a kept database again (its first
+      # light run was made by the run that kept it).
+      export QIDI_DATABASE_URL="sqlite://$T/q-$SIZE.db" QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
+      SKIP=1
+    else
+      SKIP=
+    fi
+    if [ -z "$SKIP" ]; then
     case $ENGINE in
       sqlite) rm -f "$T/q-$SIZE.db"*; URL="sqlite://$T/q-$SIZE.db" ;;
       postgres)
@@ -92,6 +107,7 @@ for SIZE in "${SIZES[@]}"; do
       --password-stdin >/dev/null 2>&1
     sql "UPDATE users SET must_change_password = FALSE WHERE username LIKE 'bench_%'" >/dev/null
     [ "$ENGINE" = postgres ] && sql "ANALYZE" >/dev/null
+    fi
     COUNT=$(sql "SELECT COUNT(*) FROM projects")
     read -r PID CODE <<<"$(sql "SELECT id || ' ' || code FROM projects ORDER BY code LIMIT 1 OFFSET $((COUNT / 2))")"
     APP=$(sql "SELECT id FROM applications ORDER BY id LIMIT 1")

@@ -261,6 +261,24 @@ async fn lights_that_change_by_date_are_found_by_date() {
     .await;
 }
 
+/// A PostgreSQL subplan that is hashed (run once, whole, before its rows are probed)
+/// and reads a large table: its name.
+fn hashed_large_subplan(plan: &[String]) -> Option<String> {
+    let text = plan.join("\n");
+    for (i, line) in plan.iter().enumerate() {
+        let Some(name) = line.trim_start().strip_prefix("SubPlan ").map(|n| format!("SubPlan {n}")) else { continue };
+        if !text.contains(&format!("hashed {name}")) {
+            continue;
+        }
+        let depth = line.len() - line.trim_start().len();
+        let block = plan[i + 1..].iter().take_while(|l| l.len() - l.trim_start().len() > depth);
+        if block.into_iter().any(|l| LARGE.iter().any(|t| l.contains(&format!(" on {t} ")))) {
+            return Some(name);
+        }
+    }
+    None
+}
+
 /// A filtered library page reads a window of the library by its key, and tests each
 /// project through indexes; a whole code is found by its index.
 #[tokio::test]
@@ -286,10 +304,24 @@ async fn a_filtered_library_page_reads_its_window_by_key() {
                     assert_indexed(&store, &what, &sql, &strings(&binds)).await;
                     // Each project is tested by its own rows, never against every
                     // matching row of the region gathered first.
-                    let plan = plan(&store, &sql, &strings(&binds)).await.join("\n");
-                    assert!(!plan.contains("hashed SubPlan"), "{what}:\n{plan}");
+                    let plan = plan(&store, &sql, &strings(&binds)).await;
+                    let hashed = hashed_large_subplan(&plan);
+                    assert!(hashed.is_none(), "{what}: {hashed:?}\n{}", plan.join("\n"));
                 }
             }
+        }
+        // A year is walked through its own index, in key order within the year. (On
+        // SQLite, which plans without statistics here as in service; PostgreSQL picks
+        // between the two by its statistics, and on the demo's few rows either will do.)
+        let year = LibraryQuery { year: Some("2019".into()), ..Default::default() }.filter().unwrap();
+        let sqls = if store.backend() == Backend::Sqlite {
+            crate::library::plan_sqls(&office_scope(), &year)
+        } else {
+            Vec::new()
+        };
+        for (sql, binds) in sqls {
+            let plan = plan(&store, &sql, &strings(&binds)).await.join("\n");
+            assert!(plan.contains("projects_year"), "a year's window by its index:\n{plan}");
         }
     })
     .await;
