@@ -109,9 +109,7 @@ async fn filtered(
 ) -> Result<(), PageError> {
     let after = q.after.as_deref().and_then(ProjectKey::parse);
     let found = state.store.find_projects(&user.scope(), filter, after.as_ref(), i64::from(PER_PAGE)).await?;
-    if found.projects.len() < PER_PAGE as usize && found.next.is_some() {
-        view.looked_at = Some(found.looked_at);
-    }
+    view.looked_at = found.looked_at;
     view.next = found.next.map(|k| k.to_string());
     view.projects = found.projects.into_iter().map(ProjectView::from).collect();
     Ok(())
