@@ -162,16 +162,37 @@ fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate) {
     }
 }
 
+/// The library's key compared with `key` (`>` or `<=`). With a year, the year leads, as
+/// in its index: PostgreSQL bounds an index scan by a row comparison only over the
+/// index's leading columns (the year is fixed, so the order is the same).
+fn key_sql(sql: &mut Sql, f: &LibraryFilter, op: &str, key: &ProjectKey) -> String {
+    let year = f.year.map(|y| sql.arg(Arg::Int(i64::from(y))));
+    let (r, c) = (sql.arg(Arg::Text(key.region_code.clone())), sql.arg(Arg::Text(key.code.clone())));
+    match year {
+        Some(y) => format!("(p.initiated_year, p.region_code, p.code) {op} ({y}, {r}, {c})"),
+        None => format!("(p.region_code, p.code) {op} ({r}, {c})"),
+    }
+}
+
+/// The library's order, led by the year when a year is chosen (see [`key_sql`]).
+fn key_order(f: &LibraryFilter) -> &'static str {
+    if f.year.is_some() {
+        "p.initiated_year, p.region_code, p.code"
+    } else {
+        "p.region_code, p.code"
+    }
+}
+
 /// The last key of the window of at most `window` projects in scope after `after` (of
 /// the year filtered, if any), if the library goes on that far (read from
 /// an index alone).
 fn window_end_sql(sql: &mut Sql, scope: &Scope, f: &LibraryFilter, after: &ProjectKey, window: i64) {
-    let (r, c) = (sql.arg(Arg::Text(after.region_code.clone())), sql.arg(Arg::Text(after.code.clone())));
-    sql.push(&format!("SELECT p.region_code, p.code FROM projects p WHERE (p.region_code, p.code) > ({r}, {c})"));
+    let after = key_sql(sql, f, ">", after);
+    sql.push(&format!("SELECT p.region_code, p.code FROM projects p WHERE {after}"));
     sql.scope(scope);
     ordered_filter_sql(sql, f);
     let skip = sql.arg(Arg::Int(window - 1));
-    sql.push(&format!(" ORDER BY p.region_code, p.code LIMIT 1 OFFSET {skip}"));
+    sql.push(&format!(" ORDER BY {} LIMIT 1 OFFSET {skip}", key_order(f)));
 }
 
 /// Up to `limit` projects in scope after `after` and up to `end` that pass the filters.
@@ -184,16 +205,16 @@ fn matches_sql(
     end: Option<&ProjectKey>,
     limit: i64,
 ) {
-    let (r, c) = (sql.arg(Arg::Text(after.region_code.clone())), sql.arg(Arg::Text(after.code.clone())));
-    sql.push(&format!("{PROJECT_SELECT} WHERE (p.region_code, p.code) > ({r}, {c})"));
+    let after = key_sql(sql, f, ">", after);
+    sql.push(&format!("{PROJECT_SELECT} WHERE {after}"));
     if let Some(end) = end {
-        let (r, c) = (sql.arg(Arg::Text(end.region_code.clone())), sql.arg(Arg::Text(end.code.clone())));
-        sql.push(&format!(" AND (p.region_code, p.code) <= ({r}, {c})"));
+        let end = key_sql(sql, f, "<=", end);
+        sql.push(&format!(" AND {end}"));
     }
     sql.scope(scope);
     filter_sql(sql, f, today);
     let limit = sql.arg(Arg::Int(limit));
-    sql.push(&format!(" ORDER BY p.region_code, p.code LIMIT {limit}"));
+    sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(f)));
 }
 
 impl Store {
