@@ -94,9 +94,8 @@ fn ordered_filter_sql(sql: &mut Sql, f: &LibraryFilter) {
     }
 }
 
-/// The filters as SQL on the projects alias `p` (and its unit `o`), each a test of
-/// one project through an index: its items by project, its department scope by
-/// (department, project).
+/// The filters as SQL on the projects alias `p`, each a test of one project through
+/// an index: its items by project, its department scope by (department, project).
 fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate) {
     if let Some(d) = &f.department_id {
         let d = sql.arg(Arg::Text(d.clone()));
@@ -244,9 +243,10 @@ impl Store {
         let mut after = after.cloned().unwrap_or(start);
         let mut page = LibraryPage { projects: Vec::new(), next: None, looked_at: None };
         // A whole code is one lookup through its index: no windows.
-        let windows = if filter.code().is_some() { 1 } else { windows };
+        let by_code = filter.code().is_some();
+        let windows = if by_code { 1 } else { windows };
         for _ in 0..windows {
-            let end = if filter.code().is_some() {
+            let end = if by_code {
                 None
             } else {
                 let mut sql = Sql::default();

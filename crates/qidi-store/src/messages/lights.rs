@@ -14,7 +14,7 @@ use super::{department_users, group_channels, public_url, tell, Recipient};
 use crate::{now_text, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::light::Light;
-use qidi_core::message::{light_audience, light_change, light_digest, DigestItems, LightItem};
+use qidi_core::message::{light_audience, light_change, light_digest, DigestItems, LightAudience, LightItem};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap};
@@ -157,20 +157,7 @@ impl Store {
                     changes += 1;
                     c.item.light = light;
                     c.item.days_overdue = LightItem::days_overdue_on(&calendar, c.due_on, run_on);
-                    let mut to: Vec<Recipient> = Vec::new();
-                    if audience.holder {
-                        to.extend(holders(&mut tx, &c, &mut known).await?.into_iter().map(Recipient::User));
-                    }
-                    if audience.department_head {
-                        to.extend(known.heads(&mut tx, &c.department_id).await?.iter().cloned().map(Recipient::User));
-                    }
-                    to.extend(known.channels(&mut tx, &c.region, Some(&c.department_id)).await?.iter().cloned());
-                    if audience.office {
-                        to.extend(known.office(&mut tx, &c.region).await?.iter().cloned().map(Recipient::User));
-                        to.extend(known.channels(&mut tx, &c.region, None).await?.iter().cloned());
-                    }
-                    to.sort();
-                    to.dedup();
+                    let to = recipients(&mut tx, &c, audience, &mut known).await?;
                     let item = Arc::new(c.item);
                     for r in to {
                         digests.entry((c.region.clone(), r)).or_default().push(item.clone());
@@ -267,6 +254,31 @@ async fn clock_page(
         clocks.push(candidate);
     }
     Ok(ClockPage { clocks, next })
+}
+
+/// Who hears of a clock's change: those of its `audience`, and the channels of its
+/// department (and of its region, when the office hears of it), each once.
+async fn recipients(
+    conn: &mut AnyConnection,
+    c: &Candidate,
+    audience: LightAudience,
+    known: &mut Known,
+) -> Result<Vec<Recipient>, StoreError> {
+    let mut to: Vec<Recipient> = Vec::new();
+    if audience.holder {
+        to.extend(holders(conn, c, known).await?.into_iter().map(Recipient::User));
+    }
+    if audience.department_head {
+        to.extend(known.heads(conn, &c.department_id).await?.iter().cloned().map(Recipient::User));
+    }
+    to.extend(known.channels(conn, &c.region, Some(&c.department_id)).await?.iter().cloned());
+    if audience.office {
+        to.extend(known.office(conn, &c.region).await?.iter().cloned().map(Recipient::User));
+        to.extend(known.channels(conn, &c.region, None).await?.iter().cloned());
+    }
+    to.sort();
+    to.dedup();
+    Ok(to)
 }
 
 /// Who holds a clock: the handler or head who last acted on the application, or,
