@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub smtp_from: Option<String>,
     pub morning: Option<String>,
     pub public_url: Option<String>,
+    /// Roles that must sign in with a second factor, as `QIDI_TOTP_ROLES`.
+    pub totp_roles: Option<String>,
 }
 
 impl FileConfig {
@@ -42,6 +44,9 @@ pub struct Config {
     pub schedule: qidi_notify::Schedule,
     /// Where people reach this server, for links in messages.
     pub public_url: String,
+    /// Roles that must sign in with a second factor: `QIDI_TOTP_ROLES` (a comma-separated
+    /// list of roles, or `staff`).
+    pub second_factor: qidi_core::second_factor::SecondFactorPolicy,
 }
 
 pub struct Sources {
@@ -90,6 +95,11 @@ impl Config {
         };
         let listen = s.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let public_url = s.public_url.or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
+        let totp_roles = std::env::var("QIDI_TOTP_ROLES").ok().or(file.totp_roles).unwrap_or_default();
+        let second_factor = match qidi_core::second_factor::SecondFactorPolicy::parse(&totp_roles) {
+            Ok(p) => p,
+            Err(e) => bail!("QIDI_TOTP_ROLES: {e}; name roles such as office,leader,admin, or staff"),
+        };
         Ok(Config {
             database_url,
             region,
@@ -99,6 +109,7 @@ impl Config {
             smtp,
             schedule,
             public_url,
+            second_factor,
         })
     }
 }

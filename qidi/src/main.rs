@@ -161,6 +161,10 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Turn a user's second factor off (a lost phone): its secret and recovery codes are
+    /// forgotten and its sessions end. If the role requires one, it is set up again at
+    /// the next sign-in.
+    ResetSecondFactor { username: String },
     /// List accounts.
     List,
 }
@@ -194,7 +198,7 @@ fn main() -> ExitCode {
 }
 
 pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&cfg.database_url).await?;
+    let store = Store::connect(&cfg.database_url).await?.with_second_factor(cfg.second_factor.clone());
     store.migrate().await?;
     store.seed_catalogue(&cfg.region).await?;
     store.seed_calendar().await?;
@@ -420,6 +424,10 @@ async fn user(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
             if generated {
                 println!("new password (shown once): {password}");
             }
+        }
+        UserCommand::ResetSecondFactor { username } => {
+            store.reset_second_factor(&username, None).await?;
+            println!("second factor of {username} reset; its sessions ended");
         }
         UserCommand::List => {
             for u in store.list_users().await? {

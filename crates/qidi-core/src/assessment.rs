@@ -634,9 +634,10 @@ fn score_department(profile: &Profile, facts: &Facts, d: &DepartmentRef) -> Depa
 }
 
 /// Who sees which departments' assessments: the office, the leader and the
-/// inspectors see all (inspectors only read); a department its own.
+/// inspectors see all (inspectors only read); a department its own; the administrators
+/// nothing (三员分立).
 pub fn may_see_all(role: Role) -> bool {
-    matches!(role, Role::Office | Role::Leader | Role::Inspector | Role::Admin)
+    matches!(role, Role::Office | Role::Leader | Role::Inspector)
 }
 
 /// Only the office edits the profile.

@@ -30,6 +30,17 @@ use std::fmt;
 /// A 32-byte SM3 digest.
 pub type Hash = [u8; 32];
 
+/// The longest request id kept on an event.
+pub const MAX_REQUEST_ID: usize = 64;
+
+/// Whether a client's `X-Request-Id` may go on the record as it is: 1 to 64 letters,
+/// digits, `-`, `_`, `.` or `:`. Anything else (spaces, control characters, markup,
+/// a megabyte of text) is replaced by one the server makes.
+pub fn is_valid_request_id(id: &str) -> bool {
+    (1..=MAX_REQUEST_ID).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
 /// The `prev_hash` of the first event.
 pub const GENESIS: Hash = [0; 32];
 
@@ -758,6 +769,17 @@ mod tests {
             bytes[p] = bytes[p].wrapping_add(delta);
             *target = String::from_utf8_lossy(&bytes).into_owned();
             prop_assert!(verify(&rows, Some(&head), vec![]).is_err());
+        }
+    }
+
+    #[test]
+    fn a_request_id_is_kept_only_when_it_is_short_plain_text() {
+        for ok in ["0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "lb-01:req.42_x", "a"] {
+            assert!(is_valid_request_id(ok), "{ok}");
+        }
+        let long = "a".repeat(MAX_REQUEST_ID + 1);
+        for bad in ["", "a b", "id\r\nSet-Cookie: x", "<script>", "请求", long.as_str()] {
+            assert!(!is_valid_request_id(bad), "{bad:?}");
         }
     }
 }

@@ -500,7 +500,7 @@ pub fn may_see(role: Role, department_id: Option<&str>, facts: &OrderFacts) -> b
         Role::Handler | Role::DepartmentHead => department_id.is_some_and(|d| {
             Some(d) == facts.leading_department_id.as_deref() || Some(d) == facts.complained_department_id.as_deref()
         }),
-        Role::Applicant | Role::Admin => false,
+        Role::Applicant | Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => false,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod file_name;
 pub mod hotline;
 pub mod ledger;
 pub mod light;
@@ -21,8 +22,10 @@ pub mod outside_approval;
 pub mod progress_report;
 pub mod project;
 pub mod public;
+pub mod record_query;
 pub mod region;
 pub mod role;
+pub mod second_factor;
 pub mod supervision;
 pub mod workflow;
 

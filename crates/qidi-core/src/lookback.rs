@@ -176,8 +176,9 @@ pub fn may_run(role: Role) -> bool {
     role == Role::Office
 }
 
+/// The administrators read no business data (三员分立).
 pub fn may_read(role: Role) -> bool {
-    matches!(role, Role::Office | Role::Leader | Role::Inspector | Role::Admin)
+    matches!(role, Role::Office | Role::Leader | Role::Inspector)
 }
 
 /// One reviewed item, as the summary counts it.

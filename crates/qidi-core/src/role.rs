@@ -19,12 +19,25 @@ pub enum Role {
     Leader,
     /// 派驻纪检组: reads, never writes.
     Inspector,
-    /// 系统管理员: accounts and configuration.
+    /// 系统管理员: accounts and configuration (the calendar, message channels).
     Admin,
+    /// 安全管理员: account security: roles, unlocking, second factors.
+    SecurityAdmin,
+    /// 审计管理员: reads the record.
+    AuditAdmin,
 }
 
-pub const ALL_ROLES: [Role; 7] =
-    [Role::Applicant, Role::Handler, Role::DepartmentHead, Role::Office, Role::Leader, Role::Inspector, Role::Admin];
+pub const ALL_ROLES: [Role; 9] = [
+    Role::Applicant,
+    Role::Handler,
+    Role::DepartmentHead,
+    Role::Office,
+    Role::Leader,
+    Role::Inspector,
+    Role::Admin,
+    Role::SecurityAdmin,
+    Role::AuditAdmin,
+];
 
 impl Role {
     pub fn as_str(self) -> &'static str {
@@ -36,6 +49,8 @@ impl Role {
             Role::Leader => "leader",
             Role::Inspector => "inspector",
             Role::Admin => "admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
         }
     }
 
@@ -52,7 +67,31 @@ impl Role {
             Role::Leader => "分管领导",
             Role::Inspector => "派驻纪检组",
             Role::Admin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
         }
+    }
+
+    /// The three administrators (三员分立): the system, security and audit
+    /// administrators. Each holds one role only, and none of them reads business data or
+    /// applicants' materials by virtue of it: their scope is empty.
+    pub fn is_administrator(self) -> bool {
+        matches!(self, Role::Admin | Role::SecurityAdmin | Role::AuditAdmin)
+    }
+
+    /// Whether this role manages other accounts' security (roles, locks, second factors).
+    pub fn manages_accounts(self) -> bool {
+        self == Role::SecurityAdmin
+    }
+
+    /// Whether the security administrator may change the account of a `target` role (its
+    /// lock, second factor, role) on the web, and (`to`) give it that role. Never their
+    /// own account or another administrator's, never to an administrator's role (those
+    /// accounts are made at the server's console, one role each), and not to or from a
+    /// project unit (an account tied to its unit).
+    pub fn may_change_account(by: Role, target: Role, own: bool, to: Option<Role>) -> bool {
+        let plain = |r: Role| !r.is_administrator() && r != Role::Applicant;
+        by.manages_accounts() && !own && !target.is_administrator() && to.is_none_or(|to| plain(to) && plain(target))
     }
 
     /// Roles that act for one department and must belong to one.
@@ -84,7 +123,7 @@ pub enum ScopeLimit {
     Department(String),
     /// Projects of this project unit.
     Owner(String),
-    /// Nothing at all (a misconfigured account).
+    /// Nothing at all: an administrator, or a misconfigured account.
     Nothing,
 }
 
@@ -108,12 +147,13 @@ impl Scope {
                 Some(o) => ScopeLimit::Owner(o.to_string()),
                 None => ScopeLimit::Nothing,
             },
-            Role::Office | Role::Leader | Role::Inspector | Role::Admin => ScopeLimit::Region,
+            Role::Office | Role::Leader | Role::Inspector => ScopeLimit::Region,
+            Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => ScopeLimit::Nothing,
         };
         Scope {
             region_prefix: region.scope_prefix().to_string(),
             limit,
-            read_only: matches!(role, Role::Inspector | Role::Leader),
+            read_only: matches!(role, Role::Inspector | Role::Leader) || role.is_administrator(),
         }
     }
 
@@ -151,6 +191,39 @@ mod tests {
         assert_eq!(Scope::check_account(Role::Handler, None, None), Err(ScopeError::MissingDepartment));
         assert_eq!(Scope::check_account(Role::Applicant, None, None), Err(ScopeError::MissingOwner));
         assert!(Scope::check_account(Role::Office, None, None).is_ok());
+    }
+
+    #[test]
+    fn administrators_see_no_business_data_and_write_none() {
+        let banner = RegionCode::parse("152529").unwrap();
+        for r in ALL_ROLES {
+            let s = Scope::for_user(r, &banner, Some("d1"), Some("o1"));
+            assert_eq!(r.is_administrator(), matches!(r, Role::Admin | Role::SecurityAdmin | Role::AuditAdmin));
+            if r.is_administrator() {
+                assert_eq!(s.limit, ScopeLimit::Nothing, "{r:?}");
+                assert!(s.read_only, "{r:?}");
+            } else {
+                assert_ne!(s.limit, ScopeLimit::Nothing, "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_security_administrator_changes_accounts_and_never_an_administrator() {
+        let may = Role::may_change_account;
+        assert!(may(Role::SecurityAdmin, Role::Handler, false, None));
+        assert!(may(Role::SecurityAdmin, Role::Handler, false, Some(Role::DepartmentHead)));
+        assert!(may(Role::SecurityAdmin, Role::Applicant, false, None), "unlocking a unit's account");
+        assert!(!may(Role::SecurityAdmin, Role::Applicant, false, Some(Role::Handler)));
+        assert!(!may(Role::SecurityAdmin, Role::Handler, false, Some(Role::Applicant)));
+        assert!(!may(Role::SecurityAdmin, Role::SecurityAdmin, true, None), "not their own");
+        for admin in [Role::Admin, Role::AuditAdmin] {
+            assert!(!may(Role::SecurityAdmin, admin, false, None));
+            assert!(!may(Role::SecurityAdmin, Role::Office, false, Some(admin)), "no second administrator role");
+        }
+        for r in ALL_ROLES.into_iter().filter(|r| *r != Role::SecurityAdmin) {
+            assert!(!may(r, Role::Handler, false, None), "{r:?}");
+        }
     }
 
     #[test]

@@ -746,7 +746,7 @@ fn authorise(facts: &ApplicationFacts, actor: &Actor, action: &Action) -> Result
         (false, true) => return Err(E::SystemOnly),
         (false, false) => {}
     }
-    if matches!(actor.role, Role::Inspector | Role::Leader | Role::Admin) {
+    if matches!(actor.role, Role::Inspector | Role::Leader) || actor.role.is_administrator() {
         return Err(E::RoleCannotAct { role: actor.role });
     }
     let of_owner = actor.owner_id.as_deref() == Some(facts.owner_id.as_str());

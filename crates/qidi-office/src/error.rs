@@ -8,6 +8,10 @@
 /// Why a workbook could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
+    /// Whoever asked for the reading has gone ([`Cancel`](crate::Cancel)).
+    #[error("导入已取消：上传请求已结束")]
+    Cancelled,
+
     /// The file could not be opened or read from disk.
     #[error("无法读取文件：{detail}")]
     Io { detail: String },

@@ -2,7 +2,9 @@
 
 use crate::cells::{column_letter, parse_amount, parse_date_text, parse_due, parse_initiation, DueCell, Val};
 use crate::headers::{AmountUnit, Field, HeaderMap};
-use crate::safety::{check_size, check_zip, read_capped, sniff, ArchiveLimits, Container, MergedRange, ZipFacts};
+use crate::safety::{
+    check_size, check_zip, read_capped, sniff, ArchiveLimits, Cancel, Container, MergedRange, ZipFacts,
+};
 use crate::OfficeError;
 use calamine::Reader;
 use chrono::NaiveDate;
@@ -28,6 +30,8 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// How many rows from the top are searched for the header row (default 10).
     pub header_search_rows: u32,
+    /// Stops the reading when set.
+    pub cancel: Cancel,
 }
 
 impl Default for ImportOptions {
@@ -38,6 +42,7 @@ impl Default for ImportOptions {
             limits: ArchiveLimits::default(),
             sheet: None,
             header_search_rows: 10,
+            cancel: Cancel::default(),
         }
     }
 }
@@ -168,7 +173,7 @@ pub fn read_ledger_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<LedgerImp
     check_size(bytes.len() as u64, &opts.limits)?;
     match sniff(bytes)? {
         Container::Zip => guarded(|| {
-            let facts = check_zip(bytes, &opts.limits)?;
+            let facts = check_zip(bytes, &opts.limits, &opts.cancel)?;
             read_xlsx(bytes, &facts, opts)
         }),
         Container::Cfb => {
@@ -638,6 +643,7 @@ impl<'o> Importer<'o> {
         let (title, unit, date) = preamble(top.iter().filter(|r| r.0 < header_row));
         let mut fill = MergeFill::new(merges, &self.layout);
         while let Some((r, mut cells)) = next_row()? {
+            self.opts.cancel.check()?;
             if r <= header_row {
                 continue;
             }

@@ -35,4 +35,4 @@ pub use import::{
 pub use lookback::{lookback_docx, lookback_xlsx};
 /// Department and item type names are matched by core's table (region names stripped).
 pub use qidi_core::names::{NameKind, NameTable};
-pub use safety::ArchiveLimits;
+pub use safety::{ArchiveLimits, Cancel};

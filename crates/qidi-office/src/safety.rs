@@ -39,6 +39,30 @@ impl Default for ArchiveLimits {
     }
 }
 
+/// Set by whoever asked for an import when they are gone (a web request that ended or
+/// timed out): the reader stops at its next check, within one row or 64 KiB of
+/// decompressed data, instead of parsing on for nobody.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn check(&self) -> Result<(), OfficeError> {
+        if self.is_cancelled() {
+            Err(OfficeError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// What kind of container a file is, by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Container {
@@ -73,7 +97,7 @@ pub(crate) fn check_size(len: u64, limits: &ArchiveLimits) -> Result<(), OfficeE
 /// While the bytes stream past, it also keeps what the importer needs and would
 /// otherwise have to decompress again: the workbook part, its relationships, and the
 /// merged ranges of each worksheet part.
-pub(crate) fn check_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<ZipFacts, OfficeError> {
+pub(crate) fn check_zip(bytes: &[u8], limits: &ArchiveLimits, cancel: &Cancel) -> Result<ZipFacts, OfficeError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(OfficeError::corrupt)?;
     let count = zip.len();
     if count > limits.max_entries {
@@ -118,6 +142,7 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<ZipFacts
         let mut kept = Vec::new();
         let mut real: u64 = 0;
         loop {
+            cancel.check()?;
             let n = match f.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,

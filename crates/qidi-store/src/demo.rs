@@ -174,8 +174,10 @@ impl Store {
             }
         }
 
-        let plan: [(&str, &str, Role, Option<&str>, bool); 11] = [
+        let plan: [(&str, &str, Role, Option<&str>, bool); 13] = [
             ("admin", "系统管理员", Role::Admin, None, false),
+            ("security", "安全管理员", Role::SecurityAdmin, None, false),
+            ("auditor", "审计管理员", Role::AuditAdmin, None, false),
             ("office", "旗发改委 大起底办公室", Role::Office, Some("fgw"), false),
             ("leader", "分管旗长", Role::Leader, None, false),
             ("inspector", "派驻纪检组", Role::Inspector, None, false),

@@ -4,8 +4,27 @@
 
 use crate::{new_id, now_text, StoreError};
 use qidi_core::audit;
+use qidi_core::record_query::RecordFilter;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
+
+/// Where the request being served came from. The web layer runs each request inside
+/// [`with_request`], and every event appended while it is served carries these, so no
+/// store call needs them passed by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+tokio::task_local! {
+    static REQUEST: RequestContext;
+}
+
+/// Run `f` as the serving of one request: events it appends carry `context`.
+pub async fn with_request<F: std::future::Future>(context: RequestContext, f: F) -> F::Output {
+    REQUEST.scope(context, f).await
+}
 
 /// One event to append.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -46,10 +65,28 @@ impl NewEvent {
     }
 }
 
+impl NewEvent {
+    /// This event with the request details of the request being served, where it has
+    /// none of its own.
+    pub fn in_request(mut self) -> NewEvent {
+        let _ = REQUEST.try_with(|r| {
+            if self.request_id.is_none() {
+                self.request_id = r.request_id.clone();
+            }
+            if self.client_addr.is_none() {
+                self.client_addr = r.client_addr.clone();
+            }
+        });
+        self
+    }
+}
+
 /// An event as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub id: String,
+    /// Its place in the record's hash chain.
+    pub seq: i64,
     pub region_code: String,
     pub at: String,
     pub actor_id: Option<String>,
@@ -60,12 +97,13 @@ pub struct Event {
     pub outcome: String,
     pub payload: String,
     pub client_addr: Option<String>,
+    pub request_id: Option<String>,
 }
 
 /// The columns `append` writes besides the chain's own, in order. Every one of them is
 /// hashed, so a column added to `events` must be written here (a value left to a
 /// column default would not be hashed, and verify would report the event as altered).
-const COLUMNS: [&str; 12] = [
+pub(crate) const COLUMNS: [&str; 12] = [
     "id",
     "region_code",
     "at",
@@ -161,6 +199,7 @@ pub async fn chain_next(
 /// Append `e` as the next link of the record's hash chain, in the caller's transaction
 /// (see [`chain_next`]).
 pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, StoreError> {
+    let e = &e.clone().in_request();
     let id = new_id();
     let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
     let mut rows = vec![vec![
@@ -190,6 +229,37 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, St
 }
 
 impl crate::Store {
+    /// Record that `user` took a document out of the system: `action` is what it was
+    /// (`ledger.export`, `bulletin.download`, `lookback.download`), with its object and
+    /// details such as the format.
+    pub async fn record_export(
+        &self,
+        user: &crate::users::User,
+        action: &str,
+        object_type: &str,
+        object_id: Option<String>,
+        payload: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let e = NewEvent::by(user, user.region_code.clone(), action, object_type, object_id, payload);
+        self.append_event(&e).await.map(|_| ())
+    }
+
+    /// Record that a request of `user` was refused (403): `access.denied`, with the
+    /// method and path asked for.
+    pub async fn record_refusal(&self, user: &crate::users::User, method: &str, path: &str) -> Result<(), StoreError> {
+        let path: String = path.chars().take(300).collect();
+        let mut e = NewEvent::by(
+            user,
+            user.region_code.clone(),
+            "access.denied",
+            "route",
+            Some(path),
+            serde_json::json!({ "method": method }),
+        );
+        e.outcome = "denied".into();
+        self.append_event(&e).await.map(|_| ())
+    }
+
     /// Append one event on its own (for events with no other write, such as a denied sign-in).
     pub async fn append_event(&self, e: &NewEvent) -> Result<String, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -201,7 +271,7 @@ impl crate::Store {
     /// Events about one object, oldest first.
     pub async fn events_for(&self, object_type: &str, object_id: &str) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr
+            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id, seq
              FROM events WHERE object_type = $1 AND object_id = $2 ORDER BY at, id",
         )
         .bind(object_type)
@@ -214,7 +284,7 @@ impl crate::Store {
     /// The newest events, newest first.
     pub async fn recent_events(&self, limit: i64) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr
+            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id, seq
              FROM events ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
@@ -237,5 +307,83 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Event {
         outcome: r.get(8),
         payload: r.get(9),
         client_addr: r.get(10),
+        request_id: r.get(11),
+        seq: r.get(12),
+    }
+}
+
+/// The columns `event_from_row` reads, for a query of events aliased `e`.
+const EVENT_SELECT: &str = "e.id, e.region_code, e.at, e.actor_id, e.actor_role, e.action, e.object_type, e.object_id,
+     e.outcome, e.payload, e.client_addr, e.request_id, e.seq";
+
+/// One event found by a search of the record, with who acted by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordEntry {
+    #[serde(flatten)]
+    pub event: Event,
+    pub actor_username: Option<String>,
+}
+
+impl crate::Store {
+    /// Events of the region `region_prefix` matching `filter`, newest first, at most
+    /// `limit`, older than the event `before` (a `seq`) when given.
+    pub async fn search_record(
+        &self,
+        region_prefix: &str,
+        filter: &RecordFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<RecordEntry>, StoreError> {
+        let mut sql = format!(
+            "SELECT {EVENT_SELECT}, u.username FROM events e LEFT JOIN users u ON u.id = e.actor_id
+             WHERE (e.region_code = '' OR (e.region_code >= $1 AND e.region_code < $2))"
+        );
+        let (low, high) = crate::ledger::region_range(region_prefix);
+        let mut binds: Vec<String> = vec![low, high];
+        let mut bind = |sql: &mut String, clause: &str, value: String| {
+            binds.push(value);
+            sql.push_str(&clause.replace("$?", &format!("${}", binds.len())));
+        };
+        if let Some(a) = &filter.action {
+            if filter.action_prefix {
+                // Actions are [a-z_.]: every one under `kind.` sorts before `kind/`.
+                bind(&mut sql, " AND e.action >= $?", a.clone());
+                bind(&mut sql, " AND e.action < $?", format!("{}/", a.trim_end_matches('.')));
+            } else {
+                bind(&mut sql, " AND e.action = $?", a.clone());
+            }
+        }
+        if let Some(a) = &filter.actor {
+            bind(&mut sql, " AND e.actor_id IN (SELECT id FROM users WHERE username = $?)", a.clone());
+        }
+        if let Some(o) = &filter.object {
+            bind(&mut sql, " AND e.object_id = $?", o.clone());
+        }
+        if let Some(o) = &filter.outcome {
+            bind(&mut sql, " AND e.outcome = $?", o.clone());
+        }
+        if let Some(r) = &filter.request_id {
+            bind(&mut sql, " AND e.request_id = $?", r.clone());
+        }
+        if let Some(c) = &filter.client_addr {
+            bind(&mut sql, " AND e.client_addr = $?", c.clone());
+        }
+        // Events are stamped in Beijing time, and their text sorts as time.
+        if let Some(d) = filter.from {
+            bind(&mut sql, " AND e.at >= $?", format!("{d}T00:00:00"));
+        }
+        if let Some(d) = filter.to {
+            bind(&mut sql, " AND e.at < $?", format!("{}T00:00:00", d + chrono::Days::new(1)));
+        }
+        if let Some(b) = before {
+            bind(&mut sql, " AND e.seq < CAST($? AS BIGINT)", b.to_string());
+        }
+        sql.push_str(&format!(" ORDER BY e.seq DESC LIMIT {}", limit.clamp(1, 500)));
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| RecordEntry { event: event_from_row(r), actor_username: r.get(13) }).collect())
     }
 }

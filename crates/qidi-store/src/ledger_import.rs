@@ -656,7 +656,8 @@ async fn upsert_project(
             text(now),
             Val::Text(initiated_on),
         ]);
-        let e = event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true }));
+        let e =
+            event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true })).in_request();
         batches.events.push([
             text(&new_id()),
             text(&e.region_code),
@@ -668,6 +669,8 @@ async fn upsert_project(
             Val::Text(e.object_id),
             text("ok"),
             text(&e.payload.to_string()),
+            Val::Text(e.client_addr),
+            Val::Text(e.request_id),
             // The chain's columns, filled in when the batch is written.
             Val::Int(None),
             Val::Text(None),
@@ -918,8 +921,8 @@ fn push_json_string(out: &mut String, s: &str) {
 }
 
 /// The columns of a batched event before the chain's own (`seq`, `prev_hash`, `hash`).
-const EVENT_COLUMNS: [&str; 10] =
-    ["id", "region_code", "at", "actor_id", "actor_role", "action", "object_type", "object_id", "outcome", "payload"];
+/// The event columns written besides the chain's own: the record's own list.
+const EVENT_COLUMNS: [&str; 12] = crate::events::COLUMNS;
 
 /// The batches of one import, flushed parents first so foreign keys hold.
 struct Batches {
@@ -971,6 +974,8 @@ impl Batches {
                     ("object_id", Text),
                     ("outcome", Text),
                     ("payload", Text),
+                    ("client_addr", Text),
+                    ("request_id", Text),
                     ("seq", Int),
                     ("prev_hash", Text),
                     ("hash", Text),

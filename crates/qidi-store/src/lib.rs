@@ -7,6 +7,7 @@
 //! translates; the rules it applies (who sees what, what a password must be) come
 //! from `qidi-core`.
 
+pub mod account_security;
 pub mod assessment;
 pub mod audit;
 pub mod baseline;
@@ -33,6 +34,7 @@ pub mod password;
 mod plans;
 pub mod progress_reports;
 pub mod public;
+pub mod second_factor;
 pub mod seed;
 pub mod supervision;
 pub mod testing;

@@ -185,7 +185,7 @@ fn may_see(user: &User, o: &SupervisionOrder) -> bool {
         && match user.role {
             Role::Office | Role::Leader | Role::Inspector => true,
             Role::DepartmentHead | Role::Handler => user.department_id.as_deref() == Some(o.department_id.as_str()),
-            Role::Applicant | Role::Admin => false,
+            Role::Applicant | Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => false,
         }
 }
 

@@ -5,6 +5,7 @@ use crate::password::{hash_password, random_token, token_hash, verify_dummy_asyn
 use crate::{new_id, now_text, Store, StoreError};
 use chrono::{DateTime, FixedOffset};
 use qidi_core::auth::{check_password, LockoutPolicy, SessionPolicy};
+use qidi_core::second_factor::SecondFactorStep;
 use qidi_core::{RegionCode, Role, Scope};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -29,6 +30,11 @@ pub struct User {
     pub email: Option<String>,
     /// Unread messages in the message centre, for the page header.
     pub unread_messages: i64,
+    /// The user has a second factor (TOTP) set up.
+    pub second_factor: bool,
+    /// What this user's session still waits for after the password; `None` for a
+    /// complete session (and for a user not read through a session).
+    pub pending_second_factor: Option<SecondFactorStep>,
 }
 
 impl User {
@@ -63,12 +69,12 @@ pub enum LoginFailure {
     Disabled,
 }
 
-const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled, u.email,
-    (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL)";
-const USER_FROM: &str =
+pub(crate) const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled, u.email,
+    (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL), u.totp_enabled_at";
+pub(crate) const USER_FROM: &str =
     "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
 
-fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
     let role: String = r.get(4);
     Ok(User {
         id: r.get(0),
@@ -84,6 +90,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         disabled: crate::get_bool(r, 10),
         email: r.get(11),
         unread_messages: r.get(12),
+        second_factor: r.get::<Option<String>, _>(13).is_some(),
+        pending_second_factor: None,
     })
 }
 
@@ -186,8 +194,21 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Set a new password (policy-checked), end the user's sessions, and record it.
+    /// Set a new password (policy-checked), end the user's sessions, and record it, as
+    /// done at the server's console (`qidi user password`).
     pub async fn set_password(&self, username: &str, password: &str, must_change: bool) -> Result<(), StoreError> {
+        self.set_password_as(None, username, password, must_change).await
+    }
+
+    /// [`Store::set_password`], recorded with `actor` as who did it (the user, changing
+    /// their own); `None` is the console.
+    pub async fn set_password_as(
+        &self,
+        actor: Option<&User>,
+        username: &str,
+        password: &str,
+        must_change: bool,
+    ) -> Result<(), StoreError> {
         let user = self
             .user_by_username(username)
             .await?
@@ -205,9 +226,12 @@ impl Store {
             &mut tx,
             &NewEvent {
                 region_code: user.region_code.clone(),
+                actor_id: actor.map(|a| a.id.clone()),
+                actor_role: actor.map(|a| a.role.as_str().to_string()),
                 action: "user.password".into(),
                 object_type: "user".into(),
                 object_id: Some(user.id.clone()),
+                payload: serde_json::json!({ "by": if actor.is_some() { "web" } else { "console" } }),
                 ..Default::default()
             },
         )
@@ -242,7 +266,7 @@ impl Store {
              WHERE username = $1
                AND (locked_until IS NULL OR locked_until <= $3)
                AND (first_failed_at IS NULL OR first_failed_at < $2 OR failed_logins < $4)
-             RETURNING id, password_hash, failed_logins, disabled, region_code",
+             RETURNING id, password_hash, failed_logins, disabled, region_code, role, totp_enabled_at",
         )
         .bind(username)
         .bind(ts_text(policy.window_start(now)))
@@ -280,6 +304,8 @@ impl Store {
         let attempts: i64 = row.get(2);
         let disabled = crate::get_bool(&row, 3);
         let region: String = row.get(4);
+        let role = Role::parse(&row.get::<String, _>(5));
+        let enrolled = row.get::<Option<String>, _>(6).is_some();
         let event = |action: &str, outcome: &str| login_event(&id, &region, client_addr, action, outcome);
         if !verify_password_async(password, &hash).await {
             let lock = policy.lock_after_failure(now, u32::try_from(attempts).unwrap_or(u32::MAX));
@@ -322,18 +348,27 @@ impl Store {
             tx.commit().await?;
             return Ok(Err(LoginFailure::Locked));
         }
+        // A session opened by the password alone waits for the second factor if the
+        // user has one, or must set one up if the role requires it (core's rule).
+        let step = role.and_then(|r| SecondFactorStep::after_password(enrolled, &self.second_factor, r));
         let ts = now_text();
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, region_code, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash(&token))
-            .bind(&id)
-            .bind(&region)
-            .bind(&ts)
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
-        append(&mut tx, &event("auth.login", "ok")).await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, region_code, created_at, last_seen_at, second_factor)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash(&token))
+        .bind(&id)
+        .bind(&region)
+        .bind(&ts)
+        .bind(&ts)
+        .bind(step.map(SecondFactorStep::as_str))
+        .execute(&mut *tx)
+        .await?;
+        let outcome = if step == Some(SecondFactorStep::Code) { "second_factor" } else { "ok" };
+        append(&mut tx, &event("auth.login", outcome)).await?;
         tx.commit().await?;
-        let user = self.user_by_id(&id).await?.ok_or_else(|| StoreError::NotFound("user vanished".into()))?;
+        let mut user = self.user_by_id(&id).await?.ok_or_else(|| StoreError::NotFound("user vanished".into()))?;
+        user.pending_second_factor = step;
         Ok(Ok((user, token)))
     }
 
@@ -353,13 +388,21 @@ impl Store {
         true
     }
 
-    /// The user behind a session token, if the session is still live. Touches it.
+    /// The user behind a complete session's token (password and, where needed, second
+    /// factor), if the session is still live. Touches it.
     pub async fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+        Ok(self.session(token).await?.filter(|u| u.pending_second_factor.is_none()))
+    }
+
+    /// The user behind a session token, if the session is still live, with what the
+    /// session still waits for in [`User::pending_second_factor`]. Touches it.
+    pub async fn session(&self, token: &str) -> Result<Option<User>, StoreError> {
         let hash = token_hash(token);
-        let row = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT user_id, created_at, last_seen_at, second_factor FROM sessions WHERE token_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(row) = row else { return Ok(None) };
         let user_id: String = row.get(0);
         let created: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(1));
@@ -370,9 +413,12 @@ impl Store {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&self.pool).await?;
             return Ok(None);
         }
-        let user = self.user_by_id(&user_id).await?;
+        let mut user = self.user_by_id(&user_id).await?;
         if user.as_ref().is_none_or(|u| u.disabled) {
             return Ok(None);
+        }
+        if let Some(u) = user.as_mut() {
+            u.pending_second_factor = row.get::<Option<String>, _>(3).as_deref().and_then(SecondFactorStep::parse);
         }
         // Touch at most once a minute, so reads do not turn into writes. The touch is
         // housekeeping, made in the background: while SQLite's one writer is busy

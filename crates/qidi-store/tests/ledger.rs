@@ -376,6 +376,37 @@ async fn an_upload_is_imported_once_even_when_confirmed_twice_at_once() {
     .await;
 }
 
+#[tokio::test]
+async fn an_uploader_keeps_only_their_quota_of_waiting_uploads() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        let office = user(&store, "office", Role::Office, None).await;
+        let other = user(&store, "office2", Role::Office, None).await;
+        let theirs = store.keep_ledger_upload(&other, "别人的.xlsx", b"theirs").await.unwrap();
+        let quota = qidi_store::uploads::UploadQuota { uploads: 3, bytes: 1000 };
+        let mut mine = Vec::new();
+        for n in 0..4 {
+            let t = store.keep_ledger_upload_within(&office, "台账.xlsx", &[n; 300], quota).await.unwrap();
+            mine.push(t);
+        }
+        let waiting = |t: String| {
+            let (store, office) = (store.clone(), office.clone());
+            async move { store.ledger_upload(&office, &t).await.unwrap().map(|u| u.content[0]) }
+        };
+        assert_eq!(waiting(mine[0].clone()).await, None, "the oldest beyond three is gone");
+        for n in 1..4 {
+            assert_eq!(waiting(mine[n].clone()).await, Some(n as u8));
+        }
+        // 600 bytes wait; 500 more would pass 1,000, so only the newest older one stays.
+        let big = store.keep_ledger_upload_within(&office, "大.xlsx", &[9; 500], quota).await.unwrap();
+        assert_eq!(waiting(mine[3].clone()).await, Some(3));
+        assert_eq!(waiting(mine[2].clone()).await, None);
+        assert_eq!(waiting(big).await, Some(9));
+        assert!(store.ledger_upload(&other, &theirs).await.unwrap().is_some(), "another uploader's quota is theirs");
+    })
+    .await;
+}
+
 /// Every signature of a ledger state, as (capacity, state).
 fn states(s: &qidi_store::baseline::LedgerState) -> Vec<(Capacity, SignatureState)> {
     s.versions.iter().flat_map(|v| v.signatures.iter()).map(|g| (g.capacity, g.state)).collect()

@@ -58,7 +58,7 @@ async fn events_cannot_be_changed_or_deleted() {
 async fn demo_loads_once_and_departments_see_only_their_items() {
     on_each_backend(|store| async move {
         let accounts = store.load_demo(&banner()).await.unwrap();
-        assert_eq!(accounts.len(), 11, "one account per demo role, a handler per handling department");
+        assert_eq!(accounts.len(), 13, "one account per demo role, a handler per handling department");
         assert!(store.load_demo(&banner()).await.unwrap().is_empty(), "second load adds nothing");
 
         let office = store.user_by_username("office").await.unwrap().unwrap();

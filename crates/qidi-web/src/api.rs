@@ -103,7 +103,7 @@ pub async fn login(
     parts: Parts,
     Json(body): Json<LoginBody>,
 ) -> Result<Response, ApiError> {
-    if let Err(wait) = state.login_throttle.check(client_ip(&parts)) {
+    if let Err(wait) = state.login_throttle.check_both(client_ip(&parts), &body.username) {
         let mut res =
             ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", crate::pages::throttled_message(wait))
                 .into_response();

@@ -5,6 +5,7 @@ use crate::SharedState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
+use qidi_core::second_factor::SecondFactorStep;
 use qidi_store::users::User;
 
 pub const SESSION_COOKIE: &str = "qidi_session";
@@ -43,7 +44,17 @@ pub fn client_ip(parts: &Parts) -> Option<std::net::IpAddr> {
 
 async fn current_user(parts: &Parts, state: &SharedState) -> Result<Option<(User, String)>, qidi_store::StoreError> {
     let Some(token) = session_token(&parts.headers) else { return Ok(None) };
-    Ok(state.store.session_user(&token).await?.map(|u| (u, token)))
+    Ok(state.store.session(&token).await?.map(|u| (u, token)))
+}
+
+/// The client address of a request, for a handler that throttles or records it.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_ip(parts)))
+    }
 }
 
 /// A signed-in user for a page; otherwise a redirect to the sign-in page. A user who
@@ -54,22 +65,40 @@ impl FromRequestParts<SharedState> for PageUser {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
         match current_user(parts, state).await? {
+            Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Code) => Err(PageError::SecondFactor),
             Some((u, _)) if u.must_change_password => Err(PageError::ChangePassword),
+            Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Enrol) => Err(PageError::Enrol),
             Some((u, _)) => Ok(PageUser(u)),
             None => Err(PageError::SignIn),
         }
     }
 }
 
-/// A signed-in user, whether or not the initial password has been changed; with the
-/// session token (for sign-out and password change).
+/// A signed-in user, whether or not the initial password has been changed or a second
+/// factor set up; with the session token (for the password change and the second
+/// factor's setup). A session still waiting for its code is sent to enter it.
 pub struct SessionUser(pub User, pub String);
 
 impl FromRequestParts<SharedState> for SessionUser {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
         match current_user(parts, state).await? {
+            Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Code) => Err(PageError::SecondFactor),
             Some((u, t)) => Ok(SessionUser(u, t)),
+            None => Err(PageError::SignIn),
+        }
+    }
+}
+
+/// Any live session, whatever it still waits for: for signing out and for entering the
+/// second factor's code.
+pub struct AnySession(pub User, pub String);
+
+impl FromRequestParts<SharedState> for AnySession {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+        match current_user(parts, state).await? {
+            Some((u, t)) => Ok(AnySession(u, t)),
             None => Err(PageError::SignIn),
         }
     }
@@ -82,9 +111,19 @@ impl FromRequestParts<SharedState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
         match current_user(parts, state).await? {
+            Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Code) => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "second_factor_required",
+                "请输入双因素认证验证码（POST /api/v1/login/code）",
+            )),
             Some((u, _)) if u.must_change_password => {
                 Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "password_change_required", "请先修改初始密码"))
             }
+            Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Enrol) => Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "second_factor_enrolment_required",
+                "您的角色要求双因素认证，请先在网页上设置",
+            )),
             Some((u, _)) => Ok(ApiUser(u)),
             None => Err(ApiError::unauthorized()),
         }

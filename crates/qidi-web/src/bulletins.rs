@@ -204,7 +204,7 @@ async fn page(
 
 async fn download(
     State(state): State<SharedState>,
-    PageUser(user): PageUser,
+    crate::throttle::ExportUser(user): crate::throttle::ExportUser,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let b = readable(&state, &user, &id).await?;
@@ -221,6 +221,8 @@ async fn download(
         "pdf" => (pdf(b.bulletin.clone()).await?, "application/pdf"),
         _ => return Err(PageError::not_found()),
     };
+    let payload = serde_json::json!({ "format": format });
+    state.store.record_export(&user, "bulletin.download", "bulletin", Some(id.clone()), payload).await?;
     let ascii = format!("bulletin-{}.{format}", b.bulletin.month);
     let name = format!("{}.{format}", b.bulletin.document_number);
     let mut res = bytes.into_response();

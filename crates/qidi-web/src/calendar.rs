@@ -15,6 +15,7 @@
 
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{render, ApiError, PageError};
+use crate::upload;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
@@ -102,25 +103,15 @@ struct Upload {
     pasted: String,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, String> {
-    let mut upload = Upload { file: None, pasted: String::new() };
-    let unreadable = |_| "上传内容无法读取，请重新选择文件后再试".to_string();
-    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
-        let name = field.name().unwrap_or_default().to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            if bytes.len() + chunk.len() > MAX_NOTICE_BYTES {
-                return Err(format!("文件过大：放假安排文件不应超过 {} KB", MAX_NOTICE_BYTES / 1024));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "file" if !bytes.is_empty() => upload.file = Some(bytes),
-            "json" => upload.pasted = String::from_utf8_lossy(&bytes).trim().to_string(),
-            _ => {}
-        }
-    }
-    Ok(upload)
+async fn read_upload(multipart: Multipart) -> Result<Upload, String> {
+    let parts = upload::read_form(multipart, MAX_NOTICE_BYTES).await.map_err(|e| match e {
+        upload::FormError::TooLarge => format!("文件过大：放假安排文件不应超过 {} KB", MAX_NOTICE_BYTES / 1024),
+        upload::FormError::Unreadable => "上传内容无法读取，请重新选择文件后再试".to_string(),
+    })?;
+    Ok(Upload {
+        file: upload::part(&parts, "file").filter(|p| !p.data.is_empty()).map(|p| p.data.clone()),
+        pasted: upload::part(&parts, "json").map(|p| p.text()).unwrap_or_default(),
+    })
 }
 
 pub async fn admin_import(

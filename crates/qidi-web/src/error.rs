@@ -60,6 +60,10 @@ pub enum PageError {
     SignIn,
     /// Must set a new password first.
     ChangePassword,
+    /// Signed in with the password; the second factor's code is still owed.
+    SecondFactor,
+    /// The role requires a second factor and none is set up: set it up first.
+    Enrol,
     Status(StatusCode, String),
 }
 
@@ -91,6 +95,8 @@ impl IntoResponse for PageError {
         match self {
             PageError::SignIn => Redirect::to("/login").into_response(),
             PageError::ChangePassword => Redirect::to("/password").into_response(),
+            PageError::SecondFactor => Redirect::to("/login/code").into_response(),
+            PageError::Enrol => Redirect::to("/account/second-factor").into_response(),
             PageError::Status(status, message) => {
                 let title = if status == StatusCode::NOT_FOUND { "未找到" } else { "出错了" };
                 (status, render(&ErrorPage { title, message: &message })).into_response()

@@ -1159,7 +1159,7 @@ pub struct ExportQuery {
 }
 
 pub async fn export(
-    PageUser(user): PageUser,
+    crate::throttle::ExportUser(user): crate::throttle::ExportUser,
     State(state): State<SharedState>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
@@ -1186,6 +1186,9 @@ pub async fn export(
         .export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::Invalid(e.to_string())))
         .await?;
     let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
+    let department_id = department.as_ref().map(|d| d.id.clone());
+    let payload = serde_json::json!({ "format": "xlsx", "department": department_id });
+    state.store.record_export(&user, "ledger.export", "ledger", department_id.clone(), payload).await?;
     let name = format!("{}台账-{}.xlsx", department.map(|d| d.name).unwrap_or_else(|| "全旗".into()), today);
     let mut res = bytes.into_response();
     let h = res.headers_mut();

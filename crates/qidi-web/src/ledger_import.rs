@@ -5,6 +5,7 @@
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
 use crate::ledger::{forbidden, not_read_only, unprocessable, MAX_LEDGER_UPLOAD};
+use crate::upload;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -14,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use qidi_core::ledger::may_import;
 use qidi_core::names::NameKind;
-use qidi_office::{read_ledger_bytes, ImportOptions, LedgerImport, OfficeError, RowIssue};
+use qidi_office::{ImportOptions, LedgerImport, OfficeError, RowIssue};
 use qidi_store::ledger_import::{ImportMode, ImportSummary};
 use qidi_store::users::User;
 use qidi_store::StoreError;
@@ -107,17 +108,7 @@ pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) 
         tracing::error!(error = %e, "name table");
         OfficeError::Io { detail: "系统暂时无法读取部门目录".into() }
     })?;
-    let opts = ImportOptions { names, ..ImportOptions::default() };
-    let Some(place) = state.imports.try_enter() else {
-        return Err(OfficeError::Io { detail: "服务器正在处理其他台账导入，请稍后再试".into() });
-    };
-    let bytes = bytes.to_vec();
-    tokio::task::spawn_blocking(move || {
-        let _place = place;
-        read_ledger_bytes(&bytes, &opts)
-    })
-    .await
-    .unwrap_or_else(|_| Err(OfficeError::Corrupt { detail: "reader failed".into() }))
+    state.imports.read(ImportOptions { names, ..ImportOptions::default() }, bytes.to_vec()).await
 }
 
 fn import_failed(user: &User, message: String) -> Response {
@@ -127,36 +118,25 @@ fn import_failed(user: &User, message: String) -> Response {
 pub async fn import_upload(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
     may_import_or_403(&user)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                let msg = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    "文件过大：网页上传上限为 20 MB，更大的台账请用命令行 qidi import ledger 导入".to_string()
-                } else {
-                    "上传不完整，请重新选择文件上传".to_string()
-                };
-                return Ok(import_failed(&user, msg));
-            }
-        };
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("台账.xlsx").chars().take(120).collect::<String>();
-            match field.bytes().await {
-                Ok(b) => file = Some((name, b.to_vec())),
-                Err(_) => {
-                    return Ok(import_failed(
-                        &user,
-                        "文件过大或上传中断：网页上传上限为 20 MB，更大的台账请用命令行导入".to_string(),
-                    ))
-                }
-            }
+    let parts = match upload::read_form(multipart, MAX_LEDGER_UPLOAD).await {
+        Ok(parts) => parts,
+        Err(upload::FormError::TooLarge) => {
+            return Ok(import_failed(
+                &user,
+                "文件过大：网页上传上限为 20 MB，更大的台账请用命令行 qidi import ledger 导入".to_string(),
+            ))
         }
-    }
+        Err(upload::FormError::Unreadable) => {
+            return Ok(import_failed(&user, "上传不完整，请重新选择文件上传".to_string()))
+        }
+    };
+    let file = parts
+        .into_iter()
+        .find(|p| p.name == "file")
+        .map(|f| (qidi_core::file_name::clean(f.file_name.as_deref().unwrap_or(""), "台账.xlsx"), f.data));
     let Some((file_name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
         return Ok(import_failed(&user, "请选择要导入的 Excel 文件".to_string()));
     };

@@ -3,6 +3,7 @@
 //! Handlers are thin: they read the signed-in user, ask the store for what that
 //! user's scope allows, and render. Rules live in `qidi-core`.
 
+mod account_security;
 mod api;
 mod assessment;
 mod auth;
@@ -20,9 +21,12 @@ mod messages;
 mod outside_approval;
 mod pages;
 mod public;
+mod record;
+mod second_factor;
 mod security;
 mod supervision;
 mod throttle;
+mod upload;
 mod workflow;
 
 use axum::routing::{get, post};
@@ -38,7 +42,7 @@ use tower_http::trace::TraceLayer;
 pub use error::{ApiError, PageError};
 pub use public::{DEFAULT_PUBLIC_RATE, PUBLIC_RATE_ENV};
 pub use qidi_core::auth::ThrottlePolicy;
-pub use throttle::LOGIN_RATE_ENV;
+pub use throttle::{EXPORT_RATE_ENV, LOGIN_RATE_ENV, SEARCH_RATE_ENV};
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone, Default)]
@@ -53,40 +57,67 @@ pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
     /// Sign-in attempts per client address, for the page and the API alike.
-    pub login_throttle: throttle::LoginThrottle,
+    pub login_throttle: throttle::Throttle,
     /// Spreadsheet imports read at once.
     pub imports: import_gate::ImportGate,
     /// Requests to the public record (阳光审批) per client address.
-    pub public_throttle: throttle::LoginThrottle,
+    pub public_throttle: throttle::Throttle,
+    /// Filtered library pages per client address and per account.
+    pub search_throttle: throttle::Throttle,
+    /// Exports and document downloads per client address and per account.
+    pub export_throttle: throttle::Throttle,
 }
 
 pub type SharedState = Arc<AppState>;
 
+/// Requests per minute per client address (and per account, where there is one) for
+/// each throttled kind of request.
+#[derive(Debug, Clone, Copy)]
+pub struct Rates {
+    /// Sign-in ([`LOGIN_RATE_ENV`], default 10).
+    pub login: ThrottlePolicy,
+    /// The public record ([`PUBLIC_RATE_ENV`], default 120).
+    pub public: ThrottlePolicy,
+    /// Filtered library pages ([`SEARCH_RATE_ENV`], default 60).
+    pub search: ThrottlePolicy,
+    /// Exports and document downloads ([`EXPORT_RATE_ENV`], default 20).
+    pub export: ThrottlePolicy,
+}
+
+impl Rates {
+    /// Each rate from its environment variable, or its default.
+    pub fn from_env() -> Rates {
+        let rate = |name, per_minute| throttle::policy_from(name, ThrottlePolicy { per_minute });
+        Rates {
+            login: throttle::policy_from_env(),
+            public: rate(PUBLIC_RATE_ENV, DEFAULT_PUBLIC_RATE),
+            search: rate(SEARCH_RATE_ENV, throttle::DEFAULT_SEARCH_RATE),
+            export: rate(EXPORT_RATE_ENV, throttle::DEFAULT_EXPORT_RATE),
+        }
+    }
+}
+
 /// The whole application as one router, ready for `axum::serve` or `oneshot`, with the
-/// sign-in rate from [`LOGIN_RATE_ENV`] (default 10 a minute per client address).
+/// rates from the environment ([`Rates::from_env`]).
 pub fn router(store: Store, config: WebConfig) -> Router {
-    router_with_login_rate(store, config, throttle::policy_from_env())
+    router_with_rates(store, config, Rates::from_env())
 }
 
 /// [`router`] with the sign-in rate given.
-pub fn router_with_login_rate(store: Store, config: WebConfig, login_rate: ThrottlePolicy) -> Router {
-    let public_rate = throttle::policy_from(PUBLIC_RATE_ENV, ThrottlePolicy { per_minute: DEFAULT_PUBLIC_RATE });
-    router_with_rates(store, config, login_rate, public_rate)
+pub fn router_with_login_rate(store: Store, config: WebConfig, login: ThrottlePolicy) -> Router {
+    router_with_rates(store, config, Rates { login, ..Rates::from_env() })
 }
 
-/// [`router`] with the sign-in rate and the public record's rate ([`PUBLIC_RATE_ENV`]) given.
-pub fn router_with_rates(
-    store: Store,
-    config: WebConfig,
-    login_rate: ThrottlePolicy,
-    public_rate: ThrottlePolicy,
-) -> Router {
+/// [`router`] with every rate given.
+pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Router {
     let state = Arc::new(AppState {
         store,
         config,
-        login_throttle: throttle::LoginThrottle::new(login_rate),
+        login_throttle: throttle::Throttle::new(rates.login),
         imports: import_gate::ImportGate::from_env(),
-        public_throttle: throttle::LoginThrottle::new(public_rate),
+        public_throttle: throttle::Throttle::new(rates.public),
+        search_throttle: throttle::Throttle::new(rates.search),
+        export_throttle: throttle::Throttle::new(rates.export),
     });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -120,8 +151,13 @@ pub fn router_with_rates(
         .merge(public::routes())
         .merge(assessment::routes())
         .merge(lookback::routes())
+        .merge(second_factor::routes())
+        .merge(record::routes())
+        .merge(account_security::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))
+        .layer(axum::middleware::from_fn(security::request_context))
         .layer(axum::middleware::from_fn(security::headers))
         // Uploads need room; every other route keeps axum's 2 MB default on what it reads.
         .layer(RequestBodyLimitLayer::new(workflow::MAX_REQUEST_BYTES))
@@ -129,5 +165,6 @@ pub fn router_with_rates(
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(security::plain_request_id))
         .with_state(state)
 }

@@ -1,6 +1,6 @@
 //! The project library (项目库): a page at a time, by key, and filtered.
 
-use crate::auth::PageUser;
+use crate::auth::{ClientAddr, PageUser};
 use crate::error::{render, PageError};
 use crate::pages::ProjectView;
 use crate::SharedState;
@@ -60,6 +60,7 @@ const PER_PAGE: u32 = 50;
 pub async fn projects(
     State(state): State<SharedState>,
     PageUser(user): PageUser,
+    ClientAddr(addr): ClientAddr,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
@@ -92,6 +93,10 @@ pub async fn projects(
     match query.filter() {
         Err(e) => view.filter_error = Some(e.to_string()),
         Ok(filter) if !filter.is_empty() => {
+            // A search may test thousands of projects: it has a rate of its own.
+            if let Err(wait) = state.search_throttle.check_both(addr, &user.id) {
+                return Ok(crate::throttle::too_many("/projects", wait));
+            }
             view.filtered = true;
             filtered(&state, &user, &filter, &q, &mut view).await?;
         }

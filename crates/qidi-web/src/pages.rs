@@ -1,6 +1,6 @@
 //! Server-rendered pages in Simplified Chinese.
 
-use crate::auth::{clear_cookie, client_addr, client_ip, session_cookie, PageUser, SessionUser};
+use crate::auth::{clear_cookie, client_addr, client_ip, session_cookie, AnySession, PageUser, SessionUser};
 use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use qidi_core::Role;
 use qidi_store::ledger::{LedgerSummary, PendingItemRow, ProjectRow};
 use qidi_store::users::{LoginFailure, User};
 use serde::Deserialize;
@@ -44,9 +45,9 @@ impl From<ProjectRow> for ProjectView {
 
 #[derive(Template)]
 #[template(path = "login.html")]
-struct LoginPage<'a> {
-    error: Option<&'a str>,
-    username: &'a str,
+pub(crate) struct LoginPage<'a> {
+    pub(crate) error: Option<&'a str>,
+    pub(crate) username: &'a str,
 }
 
 pub async fn login_form() -> Response {
@@ -88,14 +89,14 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let addr = client_addr(&parts);
-    if let Err(wait) = state.login_throttle.check(client_ip(&parts)) {
+    if let Err(wait) = state.login_throttle.check_both(client_ip(&parts), &form.username) {
         let message = throttled_message(wait);
         let page = render(&LoginPage { error: Some(&message), username: &form.username });
         return Ok((StatusCode::TOO_MANY_REQUESTS, [retry_after(wait)], page).into_response());
     }
     match state.store.login(&form.username, &form.password, addr.as_deref()).await? {
         Ok((user, token)) => {
-            let to = if user.must_change_password { "/password" } else { "/" };
+            let to = crate::second_factor::next_page(&user);
             let mut res = Redirect::to(to).into_response();
             res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
             Ok(res)
@@ -109,7 +110,7 @@ pub async fn login(
 
 pub async fn logout(
     State(state): State<SharedState>,
-    SessionUser(user, token): SessionUser,
+    AnySession(user, token): AnySession,
 ) -> Result<Response, PageError> {
     state.store.logout(&token, &user).await?;
     let mut res = Redirect::to("/login").into_response();
@@ -154,17 +155,17 @@ pub async fn change_password(
         Ok(_) => {}
         Err(f) => return Ok(fail(format!("当前密码不正确：{}", login_failure_message(&f)))),
     }
-    match state.store.set_password(&user.username, &form.new, false).await {
+    match state.store.set_password_as(Some(&user), &user.username, &form.new, false).await {
         Ok(()) => {}
         Err(qidi_store::StoreError::Invalid(m)) => return Ok(fail(m)),
         Err(e) => return Err(e.into()),
     }
     // Every session ended with the change; sign in again with the new password.
-    let (_, token) = match state.store.login(&user.username, &form.new, None).await? {
+    let (fresh, token) = match state.store.login(&user.username, &form.new, None).await? {
         Ok(ok) => ok,
         Err(_) => return Ok(Redirect::to("/login").into_response()),
     };
-    let mut res = Redirect::to("/").into_response();
+    let mut res = Redirect::to(crate::second_factor::next_page(&fresh)).into_response();
     res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
     Ok(res)
 }
@@ -186,6 +187,13 @@ struct HomePage<'a> {
 }
 
 pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    // The administrators hold no business data: their home is their own work.
+    match user.role {
+        Role::Admin => return Ok(Redirect::to("/admin/calendar").into_response()),
+        Role::SecurityAdmin => return Ok(Redirect::to("/security/accounts").into_response()),
+        Role::AuditAdmin => return Ok(Redirect::to("/audit").into_response()),
+        _ => {}
+    }
     let summary = state.store.ledger_summary(&user.scope()).await?;
     let max = summary.by_department.iter().map(|d| d.pending_items).max().unwrap_or(0).max(1);
     let bars = summary

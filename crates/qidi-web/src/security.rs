@@ -1,9 +1,58 @@
 //! Response headers, and the rule that state-changing requests come from our own pages.
 
-use axum::extract::Request;
+use crate::SharedState;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use qidi_store::events::RequestContext;
+use std::net::SocketAddr;
+
+const X_REQUEST_ID: &str = "x-request-id";
+
+/// A client's `X-Request-Id` is kept only if core finds it plain; otherwise it is
+/// dropped here, before the layer that gives a request without one a new id.
+pub async fn plain_request_id(mut req: Request, next: Next) -> Response {
+    let plain = match req.headers().get(X_REQUEST_ID) {
+        None => true,
+        Some(v) => v.to_str().is_ok_and(qidi_core::audit::is_valid_request_id),
+    };
+    if !plain {
+        req.headers_mut().remove(X_REQUEST_ID);
+    }
+    next.run(req).await
+}
+
+/// Serve the request with its id and client address as the store's request context,
+/// so that every event it writes records them.
+pub async fn request_context(req: Request, next: Next) -> Response {
+    let context = RequestContext {
+        request_id: req.headers().get(X_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_string),
+        client_addr: req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+    };
+    qidi_store::events::with_request(context, next.run(req)).await
+}
+
+/// A refusal (403) of a signed-in user's request goes on the record, whichever handler
+/// or guard refused it.
+pub async fn record_refusals(State(state): State<SharedState>, req: Request, next: Next) -> Response {
+    let token = crate::auth::session_token(req.headers());
+    let (method, path) = (req.method().to_string(), req.uri().path().to_string());
+    let res = next.run(req).await;
+    if res.status() != StatusCode::FORBIDDEN {
+        return res;
+    }
+    let Some(token) = token else { return res };
+    let recorded = match state.store.session_user(&token).await {
+        Ok(Some(user)) => state.store.record_refusal(&user, &method, &path).await,
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, %path, "cannot record a refusal");
+    }
+    res
+}
 
 pub async fn headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

@@ -5,7 +5,6 @@
 //! the core decides.
 
 mod api;
-mod multipart;
 mod pages;
 
 use crate::error::{ApiError, PageError};

@@ -39,6 +39,11 @@ async fn the_office_issues_and_the_inspector_only_reads() {
             assert!(res.headers["content-type"].to_str().unwrap().contains(kind));
             assert!(res.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
         }
+        let taken = app.store.events_for("bulletin", &id).await.unwrap();
+        let taken: Vec<_> = taken.iter().filter(|e| e.action == "bulletin.download").collect();
+        assert_eq!(taken.len(), 4, "each download is on the record");
+        assert!(taken.iter().all(|e| e.actor_role.as_deref() == Some("inspector")));
+        assert!(taken.iter().any(|e| e.payload.contains("\"pdf\"")));
         let list = app.get("/api/v1/bulletins", Some(&insp)).await.json();
         assert_eq!(list.as_array().unwrap().len(), 1);
 

@@ -17,7 +17,7 @@ use qidi_store::users::{NewUser, User};
 use sqlx::Row;
 use tower::ServiceExt;
 
-const P1: &str = "2022-152529-44-01-000101";
+const P1: &str = common::WIND_FARM_CODE;
 const P2: &str = "2021-152529-59-03-000202";
 const P3: &str = "2020-152529-76-01-000303";
 
@@ -25,23 +25,7 @@ const P3: &str = "2020-152529-76-01-000303";
 /// leave them empty, as merged cells read).
 fn ledger_rows(extra: &[[&'static str; 15]]) -> Vec<[&'static str; 15]> {
     let mut rows = vec![
-        [
-            "1",
-            P1,
-            "正镶白旗明安图风电场项目（一期）",
-            "锡林能源有限公司",
-            "旗发改委",
-            "2022",
-            "1,234.56",
-            "未开工",
-            "土地预审",
-            "自然资源局",
-            "材料已齐",
-            "王海",
-            "已受理",
-            "2022.9.30",
-            "",
-        ],
+        common::WIND_FARM_ROW,
         ["", "", "", "", "", "", "", "", "环评", "生态环境局", "正在编制", "李娜", "未受理", "2022年10月31日", ""],
         [
             "2",

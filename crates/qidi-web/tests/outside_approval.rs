@@ -14,8 +14,6 @@ use qidi_store::users::{NewUser, User};
 use serde_json::json;
 use sqlx::Row;
 
-const P1: &str = "2022-152529-44-01-000101";
-
 async fn user(app: &TestApp, username: &str, role: Role, dept: Option<&str>) -> User {
     let department_id = match dept {
         Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
@@ -36,23 +34,7 @@ async fn user(app: &TestApp, username: &str, role: Role, dept: Option<&str>) -> 
 /// 发改委's ledger of one project with two items, imported and signed: a baseline of two.
 async fn signed_ledger(app: &TestApp) {
     let rows = [
-        [
-            "1",
-            P1,
-            "正镶白旗明安图风电场项目（一期）",
-            "锡林能源有限公司",
-            "旗发改委",
-            "2022",
-            "1,234.56",
-            "未开工",
-            "土地预审",
-            "自然资源局",
-            "材料已齐",
-            "王海",
-            "已受理",
-            "2022.9.30",
-            "",
-        ],
+        common::WIND_FARM_ROW,
         ["", "", "", "", "", "", "", "", "环评", "生态环境局", "正在编制", "李娜", "未受理", "2022年10月31日", ""],
     ];
     let names = app.store.name_table(&banner()).await.unwrap();

@@ -137,6 +137,10 @@ async fn sign_in_failures_look_alike_and_first_sign_in_forces_a_new_password() {
         assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::SEE_OTHER, "old session ended by the change");
         let fresh = ok.session_cookie().unwrap();
         assert_eq!(app.get("/", Some(&fresh)).await.status, StatusCode::OK);
+        let changed = app.store.recent_events(20).await.unwrap();
+        let changed = changed.iter().find(|e| e.action == "user.password").expect("the change is on the record");
+        assert_eq!(changed.actor_role.as_deref(), Some("leader"), "with who changed it");
+        assert_eq!(changed.actor_id, changed.object_id, "their own");
 
         let out = app.post_form("/logout", Some(&fresh), &[]).await;
         assert_eq!(out.location(), Some("/login"));

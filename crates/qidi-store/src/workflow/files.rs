@@ -57,16 +57,9 @@ pub fn uploads_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("uploads")
 }
 
-/// The name to show and send back: no path, no control characters, at most 120 characters.
+/// The name to show and send back (core's rule).
 fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String =
-        base.chars().filter(|c| !c.is_control() && *c != '"').collect::<String>().trim().chars().take(120).collect();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        "材料".to_string()
-    } else {
-        cleaned
-    }
+    qidi_core::file_name::clean(name, "材料")
 }
 
 /// Content types a download may be labelled with; anything else goes out as bytes.

@@ -176,7 +176,7 @@ pub async fn close(
 
 pub async fn download(
     State(state): State<SharedState>,
-    PageUser(user): PageUser,
+    crate::throttle::ExportUser(user): crate::throttle::ExportUser,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let report = state.store.lookback_report(&user, &id, qidi_store::today()).await?;
@@ -191,6 +191,8 @@ pub async fn download(
         ),
         _ => return Err(PageError::not_found()),
     };
+    let payload = serde_json::json!({ "format": format });
+    state.store.record_export(&user, "lookback.download", "lookback", Some(id.clone()), payload).await?;
     let ascii = format!("lookback-{id}.{format}");
     let name = format!("{}.{format}", report.title);
     let mut res = bytes.into_response();

@@ -7,9 +7,8 @@
 mod api;
 mod chart;
 mod pages;
-mod qr;
+pub(crate) mod qr;
 
-use crate::error::ApiError;
 use crate::SharedState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -46,16 +45,10 @@ pub struct PublicClient;
 impl FromRequestParts<SharedState> for PublicClient {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
-        let Err(wait) = state.public_throttle.check(crate::auth::client_ip(parts)) else { return Ok(PublicClient) };
-        let message = format!("访问过于频繁，请 {wait} 秒后再试");
-        let mut res = if parts.uri.path().starts_with("/api/") {
-            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message).into_response()
-        } else {
-            crate::error::PageError::Status(StatusCode::TOO_MANY_REQUESTS, message).into_response()
-        };
-        let (name, value) = crate::pages::retry_after(wait);
-        res.headers_mut().insert(name, value);
-        Err(res)
+        match state.public_throttle.check(crate::auth::client_ip(parts)) {
+            Ok(()) => Ok(PublicClient),
+            Err(wait) => Err(crate::throttle::too_many(parts.uri.path(), wait)),
+        }
     }
 }
 

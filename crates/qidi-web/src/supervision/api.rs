@@ -128,7 +128,7 @@ pub struct PlanAnswer {
 }
 
 pub async fn plan(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<PlanAnswer>, ApiError> {
-    if matches!(user.role, Role::Applicant | Role::Admin) {
+    if user.role == Role::Applicant || user.role.is_administrator() {
         return Err(ApiError::not_found());
     }
     let plan = state.store.report_plan(&user.region()).await?;
@@ -155,7 +155,7 @@ pub async fn reports(
     let department = match user.role {
         Role::Office | Role::Leader | Role::Inspector => None,
         Role::DepartmentHead | Role::Handler => Some(user.department_id.clone().ok_or_else(ApiError::not_found)?),
-        Role::Applicant | Role::Admin => return Err(ApiError::not_found()),
+        Role::Applicant | Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => return Err(ApiError::not_found()),
     };
     let period = q.period.filter(|p| !p.is_empty());
     Ok(Json(state.store.progress_reports(&user.region(), department.as_deref(), period.as_deref()).await?))

@@ -1,14 +1,15 @@
 //! Workflow pages in Simplified Chinese. Forms post to the same store calls as the
 //! JSON API; every form carries its own client token, so a double click is one step.
 
-use super::{file_response, multipart};
+use super::{file_response, MAX_REQUEST_BYTES};
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
+use crate::upload;
 use crate::SharedState;
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::light::Light;
@@ -17,7 +18,7 @@ use qidi_core::Role;
 use qidi_store::users::User;
 use qidi_store::workflow::{
     ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, MaterialSpec, ProjectBrief, ProjectHelper,
-    TimelineStep, WorkflowError,
+    TimelineStep, WorkflowError, MAX_UPLOAD_BYTES,
 };
 use std::collections::HashMap;
 
@@ -439,13 +440,17 @@ pub async fn upload(
     State(state): State<SharedState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let parts = multipart::parse(ct, &body).ok_or_else(|| bad("上传表单格式有误"))?;
-    let code = parts.iter().find(|p| p.name == "material_code").map(|p| p.text()).unwrap_or_default();
-    let file = parts.iter().find(|p| p.name == "file").ok_or_else(|| bad("请选择要上传的文件"))?;
+    let form = form.map_err(|_| bad("上传表单格式有误"))?;
+    let parts = upload::read_form(form, MAX_REQUEST_BYTES).await.map_err(|e| match e {
+        upload::FormError::TooLarge => {
+            bad(format!("文件过大：每份材料不应超过 {} MB", MAX_UPLOAD_BYTES / (1024 * 1024)))
+        }
+        upload::FormError::Unreadable => bad("上传不完整，请重新选择文件上传"),
+    })?;
+    let code = upload::part(&parts, "material_code").map(|p| p.text()).unwrap_or_default();
+    let file = upload::part(&parts, "file").ok_or_else(|| bad("请选择要上传的文件"))?;
     state
         .store
         .upload_material(
@@ -453,7 +458,7 @@ pub async fn upload(
             &user,
             &id,
             &code,
-            file.filename.as_deref().unwrap_or(&code),
+            file.file_name.as_deref().unwrap_or(&code),
             file.content_type.as_deref(),
             &file.data,
         )

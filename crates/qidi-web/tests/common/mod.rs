@@ -146,6 +146,27 @@ pub const LEDGER_HEADER: [&str; 15] = [
     "备注",
 ];
 
+/// The first project of the shared sample ledger: 发改委's wind farm, its land pre-review
+/// row (the project's cells are on this, its first row).
+pub const WIND_FARM_CODE: &str = "2022-152529-44-01-000101";
+pub const WIND_FARM_ROW: [&str; 15] = [
+    "1",
+    WIND_FARM_CODE,
+    "正镶白旗明安图风电场项目（一期）",
+    "锡林能源有限公司",
+    "旗发改委",
+    "2022",
+    "1,234.56",
+    "未开工",
+    "土地预审",
+    "自然资源局",
+    "材料已齐",
+    "王海",
+    "已受理",
+    "2022.9.30",
+    "",
+];
+
 /// A ledger workbook as a department keeps it: title, 填报单位, [`LEDGER_HEADER`], then
 /// one row per item (a project's later rows leave its cells empty, as merged cells
 /// read). Cells that read as numbers are written as numbers, except the project code.
