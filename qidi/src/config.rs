@@ -95,21 +95,19 @@ impl Config {
         };
         let listen = s.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let public_url = s.public_url.or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
+        let secure_cookies = match std::env::var("QIDI_SECURE_COOKIES").ok().filter(|v| !v.trim().is_empty()) {
+            None => file.secure_cookies.unwrap_or(false),
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => bail!("QIDI_SECURE_COOKIES `{v}` is not true or false"),
+            },
+        };
         let totp_roles = std::env::var("QIDI_TOTP_ROLES").ok().or(file.totp_roles).unwrap_or_default();
         let second_factor = match qidi_core::second_factor::SecondFactorPolicy::parse(&totp_roles) {
             Ok(p) => p,
             Err(e) => bail!("QIDI_TOTP_ROLES: {e}; name roles such as office,leader,admin, or staff"),
         };
-        Ok(Config {
-            database_url,
-            region,
-            data_dir,
-            listen,
-            secure_cookies: file.secure_cookies.unwrap_or(false),
-            smtp,
-            schedule,
-            public_url,
-            second_factor,
-        })
+        Ok(Config { database_url, region, data_dir, listen, secure_cookies, smtp, schedule, public_url, second_factor })
     }
 }

@@ -53,7 +53,14 @@ async fn copy_of(url: &str) -> (String, Store) {
         let orig = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
         let name = format!("{orig}_c{}", &qidi_store::new_id().replace('-', "")[20..]);
         let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {orig}")).execute(&mut conn).await.unwrap();
+        // A closed pool's server sessions end a moment after it returns: until they
+        // have, PostgreSQL refuses the source as a template ("being accessed by other users").
+        let mut tries = 0;
+        while let Err(e) = sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {orig}")).execute(&mut conn).await {
+            tries += 1;
+            assert!(tries < 50 && e.to_string().contains("being accessed by other users"), "{e}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let _ = conn.close().await;
         format!("{head}/{name}")
     };

@@ -9,27 +9,45 @@ use qidi_core::second_factor::SecondFactorStep;
 use qidi_store::users::User;
 
 pub const SESSION_COOKIE: &str = "qidi_session";
+/// The session cookie's name behind HTTPS: the `__Host-` prefix makes browsers refuse it
+/// unless it is `Secure`, has `Path=/` and no `Domain`, so no other host (a sibling
+/// subdomain, a plain-HTTP page) can set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-qidi_session";
 
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session token a request carries, under the cookie name of this server's mode.
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"))
+    let (name, flag) = if secure { (SECURE_SESSION_COOKIE, "; Secure") } else { (SESSION_COOKIE, "") };
+    HeaderValue::from_str(&format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict{flag}"))
         .unwrap_or_else(|_| HeaderValue::from_static("qidi_session=; Path=/"))
 }
 
-pub fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("qidi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+pub fn clear_cookie(secure: bool) -> HeaderValue {
+    if secure {
+        HeaderValue::from_static("__Host-qidi_session=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0")
+    } else {
+        HeaderValue::from_static("qidi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+    }
 }
 
 /// The client address as the socket saw it, if known.
@@ -43,7 +61,7 @@ pub fn client_ip(parts: &Parts) -> Option<std::net::IpAddr> {
 }
 
 async fn current_user(parts: &Parts, state: &SharedState) -> Result<Option<(User, String)>, qidi_store::StoreError> {
-    let Some(token) = session_token(&parts.headers) else { return Ok(None) };
+    let Some(token) = session_token(&parts.headers, state.config.secure_cookies) else { return Ok(None) };
     Ok(state.store.session(&token).await?.map(|u| (u, token)))
 }
 

@@ -25,6 +25,62 @@ impl ApiError {
     }
 }
 
+/// The code and sentence of an API answer that no handler shaped: axum's own
+/// rejections (a body that is not JSON, a missing field, a wrong method), the request
+/// timeout, the body limit, an unknown route.
+fn generic(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "请求格式有误"),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录"),
+        StatusCode::FORBIDDEN => ("forbidden", "无权执行该操作"),
+        StatusCode::NOT_FOUND => ("not_found", "未找到，或无权查看"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不支持此请求方法"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "请求处理超时，请稍后再试"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求内容过大"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "请求内容类型有误，应为 application/json"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "请求内容有误"),
+        StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "访问过于频繁，请稍后再试"),
+        s if s.is_server_error() => ("internal", "系统暂时无法处理，请稍后再试"),
+        _ => ("error", "请求未能完成"),
+    }
+}
+
+/// Every error under `/api/` answers `{error: {code, message}}`: one that a handler did
+/// not shape as JSON is reshaped here. A client error keeps axum's detail after the
+/// Chinese sentence (it names the field); a server error never shows its detail.
+pub async fn api_errors_as_json(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let detail = match axum::body::to_bytes(body, 16 * 1024).await {
+        Ok(b) if status.is_client_error() => String::from_utf8_lossy(&b).trim().chars().take(300).collect(),
+        _ => String::new(),
+    };
+    let (code, sentence) = generic(status);
+    // A page's HTML (an unknown route's 404) is no detail for an API client.
+    let message = if detail.is_empty() || detail.starts_with('<') {
+        sentence.to_string()
+    } else {
+        format!("{sentence}：{detail}")
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    let mut out = (status, axum::Json(body)).into_response();
+    for (name, value) in parts.headers.iter().filter(|(n, _)| *n != axum::http::header::CONTENT_TYPE) {
+        out.headers_mut().insert(name.clone(), value.clone());
+    }
+    out
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -158,10 +158,12 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))
         .layer(axum::middleware::from_fn(security::request_context))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         // Uploads need room; every other route keeps axum's 2 MB default on what it reads.
         .layer(RequestBodyLimitLayer::new(workflow::MAX_REQUEST_BYTES))
         .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        // Outside the limits, so that their 413 and 408 are reshaped too.
+        .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))

@@ -114,7 +114,7 @@ pub async fn logout(
 ) -> Result<Response, PageError> {
     state.store.logout(&token, &user).await?;
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().insert(header::SET_COOKIE, clear_cookie());
+    res.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.config.secure_cookies));
     Ok(res)
 }
 

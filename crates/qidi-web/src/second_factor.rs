@@ -68,7 +68,8 @@ async fn code(
         }
         Err(CodeFailure::Ended) => {
             let page = render(&crate::pages::LoginPage { error: Some(ENDED), username: "" });
-            Ok((StatusCode::UNAUTHORIZED, [(header::SET_COOKIE, clear_cookie())], page).into_response())
+            Ok((StatusCode::UNAUTHORIZED, [(header::SET_COOKIE, clear_cookie(state.config.secure_cookies))], page)
+                .into_response())
         }
     }
 }
@@ -178,7 +179,7 @@ async fn account_action(
         "turn_off" if user.second_factor => match state.store.turn_off_second_factor(&user, &form.code).await? {
             true => {
                 let mut res = Redirect::to("/login").into_response();
-                res.headers_mut().insert(header::SET_COOKIE, clear_cookie());
+                res.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.config.secure_cookies));
                 Ok(res)
             }
             false => account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None).await,

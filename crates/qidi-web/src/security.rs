@@ -36,7 +36,7 @@ pub async fn request_context(req: Request, next: Next) -> Response {
 /// A refusal (403) of a signed-in user's request goes on the record, whichever handler
 /// or guard refused it.
 pub async fn record_refusals(State(state): State<SharedState>, req: Request, next: Next) -> Response {
-    let token = crate::auth::session_token(req.headers());
+    let token = crate::auth::session_token(req.headers(), state.config.secure_cookies);
     let (method, path) = (req.method().to_string(), req.uri().path().to_string());
     let res = next.run(req).await;
     if res.status() != StatusCode::FORBIDDEN {
@@ -54,9 +54,13 @@ pub async fn record_refusals(State(state): State<SharedState>, req: Request, nex
     res
 }
 
-pub async fn headers(req: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if state.config.secure_cookies {
+        // Behind HTTPS, browsers are told to come back only over HTTPS for a year.
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),

@@ -436,3 +436,84 @@ async fn the_library_filters_find_what_the_rows_say() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn api_errors_are_json_even_when_axum_refuses() {
+    TestApp::on_each_backend(|app| async move {
+        let send = |method: &str, path: &str, content_type: Option<&str>, body: &str| {
+            let mut b = Request::builder().method(method).uri(path);
+            if let Some(t) = content_type {
+                b = b.header(header::CONTENT_TYPE, t);
+            }
+            b.body(Body::from(body.to_string())).unwrap()
+        };
+        let cases = [
+            (
+                send("POST", "/api/v1/login", Some("application/json"), "{not json"),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                send("POST", "/api/v1/login", Some("text/plain"), "x"),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+            ),
+            (
+                send("POST", "/api/v1/login", Some("application/json"), r#"{"username":"x"}"#),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+            ),
+            (send("GET", "/api/v1/no-such-thing", None, ""), StatusCode::NOT_FOUND, "not_found"),
+            (send("DELETE", "/api/v1/me", None, ""), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ];
+        for (req, status, code) in cases {
+            let what = format!("{} {}", req.method(), req.uri());
+            let res = app.send(req).await;
+            assert_eq!(res.status, status, "{what}: {}", res.body);
+            assert!(res.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"), "{what}");
+            assert_eq!(res.json()["error"]["code"], code, "{what}: {}", res.body);
+            assert!(!res.json()["error"]["message"].as_str().unwrap().is_empty());
+        }
+        let missing = app.send(send("POST", "/api/v1/login", Some("application/json"), r#"{"username":"x"}"#)).await;
+        assert!(
+            missing.json()["error"]["message"].as_str().unwrap().contains("password"),
+            "names the field: {}",
+            missing.body
+        );
+        // Pages keep their Chinese pages.
+        let page = app.get("/no-such-page", None).await;
+        assert!(page.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_host_prefixed_and_hsts_is_sent() {
+    TestApp::on_each_backend(|app| async move {
+        qidi_store::testing::office_account(&app.store, "wang", PASSWORD).await;
+        app.store.set_password("wang", PASSWORD, false).await.unwrap();
+        let plain = app.get("/login", None).await;
+        assert!(!plain.headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS over plain HTTP");
+
+        let config = qidi_web::WebConfig { secure_cookies: true, data_dir: app.data_dir.clone() };
+        let https = TestApp {
+            store: app.store.clone(),
+            router: qidi_web::router(app.store.clone(), config),
+            data_dir: app.data_dir.clone(),
+        };
+        let login = https
+            .post_json("/api/v1/login", None, &serde_json::json!({"username": "wang", "password": PASSWORD}))
+            .await;
+        assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+        assert_eq!(login.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
+        let set = login.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+        assert!(set.starts_with("__Host-qidi_session=") && set.contains("; Secure") && set.contains("Path=/"), "{set}");
+        assert!(!set.contains("Domain"), "{set}");
+        let token = set.split(';').next().unwrap().trim_start_matches("__Host-qidi_session=").to_string();
+        let me = https.get("/api/v1/me", Some(&format!("__Host-qidi_session={token}"))).await;
+        assert_eq!(me.status, StatusCode::OK);
+        let unprefixed = https.get("/api/v1/me", Some(&format!("qidi_session={token}"))).await;
+        assert_eq!(unprefixed.status, StatusCode::UNAUTHORIZED, "behind HTTPS only the prefixed cookie counts");
+    })
+    .await;
+}

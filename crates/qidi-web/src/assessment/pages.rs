@@ -7,6 +7,7 @@ use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::assessment::{centi_text, may_edit_profile, parse_centi, DepartmentScore, Period, Profile, FIELDS};
@@ -253,7 +254,11 @@ async fn entries_page(
         })
         .collect();
     let departments = departments.into_iter().filter(|d| Some(&d.id) != user.department_id.as_ref()).collect();
-    Ok(render(&EntriesPage { user, key: p.key(), label: p.label_zh(), entries, departments, may_enter, error, form }))
+    // A form sent back with its error is a refusal, not a page served.
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page =
+        render(&EntriesPage { user, key: p.key(), label: p.label_zh(), entries, departments, may_enter, error, form });
+    Ok((status, page).into_response())
 }
 
 pub async fn entries(
