@@ -5,6 +5,7 @@ mod bulletin_cmd;
 mod calendar_cmd;
 mod check_cmd;
 mod config;
+mod field_key;
 mod ledger_cmd;
 mod notify_cmd;
 mod token_cmd;
@@ -196,6 +197,7 @@ fn main() -> ExitCode {
 pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Store> {
     let store = Store::connect(&cfg.database_url).await?;
     store.migrate().await?;
+    field_key::load(&store, cfg).await?;
     store.seed_catalogue(&cfg.region).await?;
     store.seed_calendar().await?;
     Ok(store)

@@ -19,6 +19,8 @@ pub struct Store {
     pub(crate) calendar: Arc<Mutex<Option<CachedCalendar>>>,
     /// When each session's touch was last started (`Store::session_user`).
     pub(crate) touches: Arc<Mutex<std::collections::HashMap<String, std::time::Instant>>>,
+    /// The key sealing personal data, once loaded (`Store::open_personal_data`).
+    pub(crate) field_key: Arc<std::sync::OnceLock<crate::personal::FieldKey>>,
 }
 
 /// A calendar as read, with the `calendar_version` it was read at.
@@ -111,7 +113,13 @@ impl Store {
                 other => StoreError::Unreachable { url: redact_url(url), reason: other.to_string() },
             },
         })?;
-        let store = Store { pool, backend, calendar: Default::default(), touches: Default::default() };
+        let store = Store {
+            pool,
+            backend,
+            calendar: Default::default(),
+            touches: Default::default(),
+            field_key: Default::default(),
+        };
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer commits; it is persistent per file.
             // This is also the first real read of the file, so a corrupt file shows here.
