@@ -5,6 +5,7 @@ mod bulletin_cmd;
 mod calendar_cmd;
 mod check_cmd;
 mod config;
+mod field_key;
 mod ledger_cmd;
 mod notify_cmd;
 mod token_cmd;
@@ -200,6 +201,7 @@ fn main() -> ExitCode {
 pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Store> {
     let store = Store::connect(&cfg.database_url).await?.with_second_factor(cfg.second_factor.clone());
     store.migrate().await?;
+    field_key::load(&store, cfg).await?;
     store.seed_catalogue(&cfg.region).await?;
     store.seed_calendar().await?;
     Ok(store)

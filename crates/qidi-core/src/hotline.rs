@@ -492,6 +492,12 @@ pub fn caller_view(role: Role, department_id: Option<&str>, facts: &OrderFacts) 
     }
 }
 
+/// Whether a person may look a caller's orders up by phone: only those who may see
+/// callers masked (the office, and departments' people for the orders they lead).
+pub fn may_find_by_phone(role: Role) -> bool {
+    matches!(role, Role::Office | Role::Handler | Role::DepartmentHead)
+}
+
 /// Whether a person may see the order at all: the office, leaders and inspectors of
 /// the region, the leading department and the department complained about.
 pub fn may_see(role: Role, department_id: Option<&str>, facts: &OrderFacts) -> bool {
@@ -747,6 +753,16 @@ mod tests {
         assert!(may_substantiate(Role::Handler, Some("fgw"), &f));
         assert!(!may_substantiate(Role::Handler, Some("zrzy"), &f));
         assert!(!may_substantiate(Role::Leader, None, &f));
+    }
+
+    #[test]
+    fn only_those_who_may_see_a_caller_masked_find_callers_by_phone() {
+        let f = facts(OrderState::Assigned);
+        for role in crate::role::ALL_ROLES {
+            let sees_some =
+                [None, Some("fgw"), Some("zrzy")].into_iter().any(|d| caller_view(role, d, &f) == CallerView::Masked);
+            assert_eq!(may_find_by_phone(role), sees_some, "{role:?}");
+        }
     }
 
     #[test]

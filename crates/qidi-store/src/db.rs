@@ -21,6 +21,8 @@ pub struct Store {
     pub(crate) touches: Arc<Mutex<std::collections::HashMap<String, std::time::Instant>>>,
     /// Which roles must sign in with a second factor (`Store::with_second_factor`).
     pub(crate) second_factor: Arc<qidi_core::second_factor::SecondFactorPolicy>,
+    /// The key sealing personal data, once loaded (`Store::open_personal_data`).
+    pub(crate) field_key: Arc<std::sync::OnceLock<crate::personal::FieldKey>>,
 }
 
 /// A calendar as read, with the `calendar_version` it was read at.
@@ -119,6 +121,7 @@ impl Store {
             calendar: Default::default(),
             touches: Default::default(),
             second_factor: Default::default(),
+            field_key: Default::default(),
         };
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer commits; it is persistent per file.

@@ -20,6 +20,9 @@ pub enum StoreError {
     /// The person may see the object but may not do this to it.
     #[error("{0}")]
     Forbidden(String),
+    /// The field key sealing personal data is missing, malformed or wrong.
+    #[error("{0}")]
+    FieldKey(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

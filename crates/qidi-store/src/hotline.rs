@@ -5,7 +5,8 @@
 //!
 //! Every change is one write transaction with its event (object_type
 //! `hotline_order`). The caller's name and phone are never written into events,
-//! messages or callbacks, and never logged.
+//! messages or callbacks, and never logged; in the row they are sealed with the field
+//! key (`crate::personal`), and the phone is found by its keyed hash.
 
 mod callbacks;
 mod read;
@@ -15,6 +16,7 @@ pub use read::{Complaint, ComplaintDetail, HistoryEntry, Substantiation};
 
 use crate::events::{append, NewEvent};
 use crate::messages::{department_users, group_channels, public_url, tell, Recipient};
+use crate::personal::Field;
 use crate::tokens::ApiToken;
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
@@ -187,6 +189,7 @@ impl Store {
         if let Some(found) = self.existing_order(region, &order.order_number).await? {
             return Ok(found);
         }
+        let key = self.field_key()?;
         let calendar = self.work_calendar().await?;
         let mut tx = self.begin_write().await?;
         let project = match &order.project_code {
@@ -239,10 +242,12 @@ impl Store {
         let id = new_id();
         let now = now_text();
         let inserted = sqlx::query(
-            "INSERT INTO hotline_orders (id, region_code, order_number, category, urgency, caller_name, caller_phone, text,
+            "INSERT INTO hotline_orders (id, region_code, order_number, category, urgency, caller_name, caller_phone,
+                 caller_name_sealed, caller_phone_sealed, caller_phone_lookup, text,
                  project_code, project_id, item_type_code, item_type_id, leading_department_id, complained_department_id,
                  state, clock_started_on, clock_limit, due_on, warn_on, source, received_on, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+             VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                 $21, $22, $23, $23)
              ON CONFLICT (region_code, order_number) DO NOTHING",
         )
         .bind(&id)
@@ -250,8 +255,9 @@ impl Store {
         .bind(&order.order_number)
         .bind(order.category.as_str())
         .bind(order.urgency.as_str())
-        .bind(&order.caller_name)
-        .bind(&order.caller_phone)
+        .bind(key.seal(Field::CallerName, &id, &order.caller_name))
+        .bind(key.seal(Field::CallerPhone, &id, &order.caller_phone))
+        .bind(key.phone_lookup(&order.caller_phone))
         .bind(&order.text)
         .bind(&order.project_code)
         .bind(project.as_ref().map(|(p, _)| p.clone()))
@@ -553,12 +559,14 @@ impl Store {
         {
             return Err(StoreError::Forbidden("您无权查看来电人电话".into()));
         }
+        let key = self.field_key()?;
         let mut tx = self.begin_write().await?;
-        let phone: String = sqlx::query("SELECT caller_phone FROM hotline_orders WHERE id = $1")
+        let sealed: Option<String> = sqlx::query("SELECT caller_phone_sealed FROM hotline_orders WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?
             .get(0);
+        let phone = read::open_caller(key, Field::CallerPhone, id, sealed.as_deref())?;
         append(&mut tx, &order_event(&facts.region, Some(user), "hotline.unmask", id, serde_json::json!({}))).await?;
         tx.commit().await?;
         Ok(phone)

@@ -30,6 +30,7 @@ pub mod messages;
 pub mod name_aliases;
 pub mod outside_approval;
 pub mod password;
+pub mod personal;
 #[cfg(test)]
 mod plans;
 pub mod progress_reports;

@@ -45,10 +45,16 @@ pub async fn fresh_postgres_url() -> Option<String> {
     Some(format!("{prefix}/{name}{query}"))
 }
 
-/// A migrated store on a fresh database at `url`.
+/// The field key of test stores (never one to use for real data).
+pub fn test_field_key() -> crate::personal::FieldKey {
+    crate::personal::FieldKey::from_secret(&[0x5a; 32])
+}
+
+/// A migrated store on a fresh database at `url`, with the test field key loaded.
 pub async fn migrated_store(url: &str) -> Store {
     let store = Store::connect(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
     store.migrate().await.unwrap_or_else(|e| panic!("migrate {url}: {e}"));
+    store.open_personal_data(test_field_key()).await.unwrap_or_else(|e| panic!("field key {url}: {e}"));
     store
 }
 

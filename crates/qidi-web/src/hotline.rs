@@ -7,12 +7,15 @@
 //! - `POST /api/v1/hotline/orders/{order_number}/follow-up` `{satisfied, note?}`.
 //!
 //! For signed-in people (what each sees is core `hotline::may_see` and `caller_view`):
-//! - `GET /api/v1/hotline/complaints`, `GET /api/v1/hotline/complaints/{id}`,
+//! - `GET /api/v1/hotline/complaints`, `POST /api/v1/hotline/complaints/by-phone`
+//!   `{phone}` (a caller's orders, for those who see callers masked; found by the
+//!   phone's keyed hash; recorded), `GET /api/v1/hotline/complaints/{id}`,
 //!   `POST /api/v1/hotline/complaints/{id}/actions` `{action: {type: assign|sign_for|handle|reply|follow_up, …}}`,
 //!   `POST /api/v1/hotline/complaints/{id}/unmask`, `POST /api/v1/hotline/complaints/{id}/substantiated`;
 //! - `GET /api/v1/hotline/limits`, `POST /api/v1/hotline/limits` (office, administrator)
 //!   `{category, urgency, assign, sign_for, reply, follow_up}`: the limits in working days;
-//! - pages `/hotline`, `/hotline/new` (the office enters an order), `/hotline/{id}`
+//! - pages `/hotline` (with a form posting to `/hotline/by-phone`), `/hotline/new`
+//!   (the office enters an order), `/hotline/{id}`
 //!   with its action forms.
 
 mod api;
@@ -32,6 +35,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/hotline/orders", post(api::intake))
         .route("/api/v1/hotline/orders/{number}/follow-up", post(api::follow_up))
         .route("/api/v1/hotline/complaints", get(api::list))
+        .route("/api/v1/hotline/complaints/by-phone", post(api::by_phone))
         .route("/api/v1/hotline/complaints/{id}", get(api::detail))
         .route("/api/v1/hotline/complaints/{id}/actions", post(api::act))
         .route("/api/v1/hotline/complaints/{id}/unmask", post(api::unmask))
@@ -39,6 +43,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/hotline/limits", get(api::limits).post(api::set_limits))
         .route("/hotline", get(pages::list))
         .route("/hotline/new", get(pages::new_form).post(pages::create))
+        .route("/hotline/by-phone", post(pages::by_phone))
         .route("/hotline/{id}", get(pages::detail))
         .route("/hotline/{id}/act", post(pages::act))
         .route("/hotline/{id}/unmask", post(pages::unmask))

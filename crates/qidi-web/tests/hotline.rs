@@ -281,3 +281,41 @@ async fn the_office_sets_limits_as_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_callers_orders_are_found_by_phone() {
+    TestApp::on_each_backend(|app| async move {
+        let token = world(&app).await;
+        let mut ids = Vec::new();
+        for (number, phone) in [("GD-F1", PHONE), ("GD-F2", "13700001111"), ("GD-F3", PHONE)] {
+            let mut o = order(number);
+            o["caller_phone"] = json!(phone);
+            ids.push(post_bearer(&app, "/api/v1/hotline/orders", &token, &o).await.json()["id"].clone());
+        }
+        let office = app.sign_in("office").await;
+        let res = app
+            .post_json("/api/v1/hotline/complaints/by-phone", Some(&office), &json!({"phone": "139 1234 5678"}))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let found: Vec<Value> = res.json().as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+        assert_eq!(found, vec![ids[2].clone(), ids[0].clone()], "newest first, only that caller's");
+        assert!(!res.body.contains(PHONE) && res.body.contains("139****5678"), "{}", res.body);
+        let res = app.post_json("/api/v1/hotline/complaints/by-phone", Some(&office), &json!({"phone": "x"})).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        let page = app.post_form("/hotline/by-phone", Some(&office), &[("phone", PHONE)]).await;
+        assert!(
+            page.body.contains("GD-F1") && page.body.contains("GD-F3") && !page.body.contains("GD-F2"),
+            "{}",
+            page.body
+        );
+        // The department complained about finds nothing, and learns no caller.
+        let complained = app.sign_in("zrzy_h").await;
+        let res =
+            app.post_json("/api/v1/hotline/complaints/by-phone", Some(&complained), &json!({"phone": PHONE})).await;
+        assert_eq!(res.json(), json!([]));
+        let page = app.post_form("/hotline/by-phone", Some(&complained), &[("phone", PHONE)]).await;
+        assert!(!page.body.contains("GD-F1") && !page.body.contains(NAME), "{}", page.body);
+    })
+    .await;
+}

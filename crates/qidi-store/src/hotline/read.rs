@@ -1,7 +1,9 @@
 //! Reading work orders as each person may see them: who sees an order at all (core
 //! `may_see`) and how they see its caller (core `caller_view`). The caller's name and
-//! phone leave the store only through this module, already hidden or masked.
+//! phone leave the store only through this module, already hidden or masked; they are
+//! opened with the field key only for a viewer who sees them masked.
 
+use crate::personal::{Field, FieldKey, OpenError};
 use crate::users::User;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -122,7 +124,7 @@ pub(crate) async fn news_facts(conn: &mut AnyConnection, id: &str) -> Result<New
 }
 
 const SELECT: &str =
-    "SELECT o.id, o.region_code, o.order_number, o.category, o.urgency, o.caller_name, o.caller_phone, o.text,
+    "SELECT o.id, o.region_code, o.order_number, o.category, o.urgency, o.caller_name_sealed, o.caller_phone_sealed, o.text,
         o.project_code, p.name, o.project_id, o.item_type_code, it.name, o.leading_department_id, ld.name, ld.code,
         o.complained_department_id, cd.name, cd.code, o.state, o.reopen_count, o.escalated, o.due_on, o.warn_on,
         o.handling_note, o.reply_text, o.source, o.received_on, o.created_at
@@ -139,13 +141,33 @@ fn facts_of(r: &sqlx::any::AnyRow) -> OrderFacts {
     }
 }
 
+/// A caller's name or phone opened with the field key; a value that does not open
+/// (altered, moved from another row, or sealed with another key) is an error.
+pub(crate) fn open_caller(key: &FieldKey, field: Field, id: &str, sealed: Option<&str>) -> Result<String, StoreError> {
+    sealed.ok_or(OpenError::NotSealed).and_then(|v| key.open(field, id, v)).map_err(|e| {
+        tracing::error!(order = id, error = %e, "a caller's sealed data does not open with the field key");
+        StoreError::FieldKey(format!("work order {id}: the caller's data cannot be opened ({e})"))
+    })
+}
+
+/// What a caller's name shows when it cannot be opened.
+const UNREADABLE: &str = "（来电人信息无法读取）";
+
 /// The row as `user` sees it: the caller hidden or masked as core decides.
-fn shown(r: &sqlx::any::AnyRow, user: &User, today: NaiveDate) -> Complaint {
+fn shown(r: &sqlx::any::AnyRow, user: &User, today: NaiveDate, key: &FieldKey) -> Complaint {
     let facts = facts_of(r);
     let view = caller_view(user.role, user.department_id.as_deref(), &facts);
     let (caller, phone) = match view {
         CallerView::Hidden => (qidi_core::hotline::CALLER_LABEL.to_string(), None),
-        CallerView::Masked => (r.get::<String, _>(5), Some(mask_phone(&r.get::<String, _>(6)))),
+        CallerView::Masked => {
+            let id: String = r.get(0);
+            let open =
+                |i: usize, field: Field| open_caller(key, field, &id, r.get::<Option<String>, _>(i).as_deref()).ok();
+            match (open(5, Field::CallerName), open(6, Field::CallerPhone)) {
+                (Some(name), Some(phone)) => (name, Some(mask_phone(&phone))),
+                _ => (UNREADABLE.to_string(), None),
+            }
+        }
     };
     let category = Category::parse(&r.get::<String, _>(3)).unwrap_or(Category::Other);
     let urgency = Urgency::parse(&r.get::<String, _>(4)).unwrap_or(Urgency::Normal);
@@ -285,15 +307,59 @@ impl Store {
             }
             _ => Vec::new(),
         };
+        let key = self.field_key()?;
         let today = crate::today();
-        Ok(rows.iter().filter(|r| may_see_row(user, r)).map(|r| shown(r, user, today)).collect())
+        Ok(rows.iter().filter(|r| may_see_row(user, r)).map(|r| shown(r, user, today, key)).collect())
+    }
+
+    /// The orders of the caller with `phone` that `user` sees the caller of (masked:
+    /// the office, the leading department), newest first; found by the phone's keyed
+    /// hash, without opening other rows. The search is recorded, without the number.
+    pub async fn hotline_complaints_by_phone(&self, user: &User, phone: &str) -> Result<Vec<Complaint>, StoreError> {
+        if !qidi_core::hotline::may_find_by_phone(user.role) {
+            return Err(StoreError::Forbidden("您无权按来电人电话查找工单".into()));
+        }
+        let Some(phone) = qidi_core::hotline::normalise_phone(phone) else {
+            return Err(StoreError::Invalid("来电人电话格式有误，应为 5 到 20 位数字".into()));
+        };
+        let key = self.field_key()?;
+        let prefix = format!("{}%", user.scope().region_prefix);
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE o.caller_phone_lookup = $1 AND o.region_code LIKE $2 ORDER BY o.created_at DESC, o.id DESC LIMIT 500"
+        ))
+        .bind(key.phone_lookup(&phone))
+        .bind(&prefix)
+        .fetch_all(&self.pool)
+        .await?;
+        let today = crate::today();
+        let found: Vec<Complaint> = rows
+            .iter()
+            .filter(|r| may_see_row(user, r))
+            .filter(|r| caller_view(user.role, user.department_id.as_deref(), &facts_of(r)) == CallerView::Masked)
+            .map(|r| shown(r, user, today, key))
+            .collect();
+        let mut tx = self.begin_write().await?;
+        crate::events::append(
+            &mut tx,
+            &crate::events::NewEvent::by(
+                user,
+                user.region_code.clone(),
+                "hotline.find_by_phone",
+                "hotline_order",
+                None,
+                serde_json::json!({ "found": found.len() }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(found)
     }
 
     /// One order as `user` sees it, with its history; not found when they may not.
     pub async fn hotline_complaint(&self, user: &User, id: &str) -> Result<ComplaintDetail, StoreError> {
         let r = self.visible_row(user, id).await?;
         let facts = facts_of(&r);
-        let complaint = shown(&r, user, crate::today());
+        let complaint = shown(&r, user, crate::today(), self.field_key()?);
         let hidden = complaint.caller_view == CallerView::Hidden;
         let mut history = Vec::new();
         for e in self.events_for("hotline_order", id).await? {

@@ -64,6 +64,22 @@ pub async fn list(State(state): State<SharedState>, ApiUser(user): ApiUser) -> R
     Ok(Json(state.store.hotline_complaints(&user).await?))
 }
 
+#[derive(Deserialize)]
+pub struct ByPhoneBody {
+    phone: String,
+}
+
+/// The orders of one caller, by phone. A POST, so that the number stays out of URLs
+/// and the logs that keep them.
+pub async fn by_phone(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<ByPhoneBody>, JsonRejection>,
+) -> Result<Json<Vec<Complaint>>, ApiError> {
+    let Json(b) = body.map_err(|e| bad_json(&e, "需要 phone"))?;
+    Ok(Json(state.store.hotline_complaints_by_phone(&user, &b.phone).await?))
+}
+
 pub async fn detail(
     State(state): State<SharedState>,
     ApiUser(user): ApiUser,

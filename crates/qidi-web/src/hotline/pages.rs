@@ -8,6 +8,7 @@ use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::hotline::{Action, Category, OrderInput, Urgency};
@@ -36,11 +37,44 @@ struct ListPage<'a> {
     user: &'a User,
     rows: Vec<Row>,
     may_enter: bool,
+    /// Those who see callers masked may find a caller's orders by phone.
+    may_search: bool,
+    /// The phone searched for, when the list is its orders.
+    phone: Option<String>,
+    error: Option<String>,
+}
+
+fn list_page(user: &User, found: Vec<Complaint>, phone: Option<String>, error: Option<String>) -> Response {
+    render(&ListPage {
+        may_enter: user.role == Role::Office,
+        may_search: qidi_core::hotline::may_find_by_phone(user.role),
+        user,
+        rows: found.into_iter().map(|c| Row { lamp: lamp(&c), c }).collect(),
+        phone,
+        error,
+    })
 }
 
 pub async fn list(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    let rows = state.store.hotline_complaints(&user).await?.into_iter().map(|c| Row { lamp: lamp(&c), c }).collect();
-    Ok(render(&ListPage { may_enter: user.role == Role::Office, user: &user, rows }))
+    Ok(list_page(&user, state.store.hotline_complaints(&user).await?, None, None))
+}
+
+/// A caller's orders, by phone (posted, so that the number stays out of URLs).
+pub async fn by_phone(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let phone = f.get("phone").map(|p| p.trim().to_string()).unwrap_or_default();
+    match state.store.hotline_complaints_by_phone(&user, &phone).await {
+        Ok(found) => Ok(list_page(&user, found, Some(phone), None)),
+        // A number that is not one is sent back with its error; a role that may not
+        // search by phone is refused.
+        Err(qidi_store::StoreError::Invalid(m)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, list_page(&user, Vec::new(), Some(phone), Some(m))).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
