@@ -394,8 +394,8 @@ async fn an_uploader_keeps_only_their_quota_of_waiting_uploads() {
             async move { store.ledger_upload(&office, &t).await.unwrap().map(|u| u.content[0]) }
         };
         assert_eq!(waiting(mine[0].clone()).await, None, "the oldest beyond three is gone");
-        for n in 1..4 {
-            assert_eq!(waiting(mine[n].clone()).await, Some(n as u8));
+        for (n, token) in mine.iter().enumerate().skip(1) {
+            assert_eq!(waiting(token.clone()).await, Some(n as u8));
         }
         // 600 bytes wait; 500 more would pass 1,000, so only the newest older one stays.
         let big = store.keep_ledger_upload_within(&office, "大.xlsx", &[9; 500], quota).await.unwrap();
