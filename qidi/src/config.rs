@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// Roles that must sign in with a second factor, as `QIDI_TOTP_ROLES`.
     pub totp_roles: Option<String>,
+    /// `standard` or `mlps`, as `QIDI_PROFILE`.
+    pub profile: Option<String>,
 }
 
 impl FileConfig {
@@ -47,6 +49,8 @@ pub struct Config {
     /// Roles that must sign in with a second factor: `QIDI_TOTP_ROLES` (a comma-separated
     /// list of roles, or `staff`).
     pub second_factor: qidi_core::second_factor::SecondFactorPolicy,
+    /// Reuse and expiry of passwords: `QIDI_PROFILE=mlps` turns them on.
+    pub password_age: qidi_core::auth::PasswordAgePolicy,
 }
 
 pub struct Sources {
@@ -108,6 +112,22 @@ impl Config {
             Ok(p) => p,
             Err(e) => bail!("QIDI_TOTP_ROLES: {e}; name roles such as office,leader,admin, or staff"),
         };
-        Ok(Config { database_url, region, data_dir, listen, secure_cookies, smtp, schedule, public_url, second_factor })
+        let profile = std::env::var("QIDI_PROFILE").ok().or(file.profile).unwrap_or_default();
+        let password_age = match qidi_core::auth::PasswordAgePolicy::of_profile(&profile) {
+            Ok(p) => p,
+            Err(e) => bail!("QIDI_PROFILE: {e}"),
+        };
+        Ok(Config {
+            database_url,
+            region,
+            data_dir,
+            listen,
+            secure_cookies,
+            smtp,
+            schedule,
+            public_url,
+            second_factor,
+            password_age,
+        })
     }
 }

@@ -199,7 +199,10 @@ fn main() -> ExitCode {
 }
 
 pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&cfg.database_url).await?.with_second_factor(cfg.second_factor.clone());
+    let store = Store::connect(&cfg.database_url)
+        .await?
+        .with_second_factor(cfg.second_factor.clone())
+        .with_password_age(cfg.password_age);
     store.migrate().await?;
     field_key::load(&store, cfg).await?;
     store.seed_catalogue(&cfg.region).await?;

@@ -48,6 +48,37 @@ pub enum PasswordError {
     ContainsUsername,
     #[error("该密码过于常见，请换一个")]
     TooCommon,
+    #[error("新密码不能与最近 {0} 次使用过的密码相同")]
+    Reused(usize),
+}
+
+/// Reuse and expiry of passwords: off in the standard profile, on under the "mlps"
+/// profile (`QIDI_PROFILE=mlps`): none of the last 5 passwords again, and a password
+/// older than 90 days must be changed at the next sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PasswordAgePolicy {
+    /// How many of the latest passwords (the current one included) may not be set again.
+    pub reuse_depth: usize,
+    /// Days after which a password must be changed.
+    pub max_age_days: Option<i64>,
+}
+
+impl PasswordAgePolicy {
+    pub const MLPS: PasswordAgePolicy = PasswordAgePolicy { reuse_depth: 5, max_age_days: Some(90) };
+
+    /// The policy of a profile by name: `standard` (or empty) or `mlps`.
+    pub fn of_profile(profile: &str) -> Result<PasswordAgePolicy, String> {
+        match profile.trim() {
+            "" | "standard" => Ok(PasswordAgePolicy::default()),
+            "mlps" => Ok(PasswordAgePolicy::MLPS),
+            other => Err(format!("{other:?} is not a profile (standard or mlps)")),
+        }
+    }
+
+    /// Whether a password set at `set_at` must be changed at `now`.
+    pub fn expired(&self, set_at: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> bool {
+        self.max_age_days.is_some_and(|days| now - set_at >= Duration::days(days))
+    }
 }
 
 /// Check a new password against the "mlps" policy.
@@ -335,5 +366,19 @@ mod tests {
         assert!(!p.is_live(t(30), t(0), t(0)));
         assert!(p.is_live(t(700), t(0), t(690)));
         assert!(!p.is_live(t(721), t(0), t(715)));
+    }
+
+    #[test]
+    fn passwords_age_only_under_the_mlps_profile() {
+        let set = t(0);
+        let standard = PasswordAgePolicy::of_profile("").unwrap();
+        let mlps = PasswordAgePolicy::of_profile("mlps").unwrap();
+        assert_eq!((standard.reuse_depth, mlps.reuse_depth), (0, 5));
+        let day = 24 * 60;
+        assert!(!standard.expired(set, t(1000 * day)));
+        assert!(!mlps.expired(set, t(90 * day - 1)));
+        assert!(mlps.expired(set, t(90 * day)));
+        assert!(PasswordAgePolicy::of_profile("strict").is_err());
+        assert_eq!(PasswordError::Reused(5).to_string(), "新密码不能与最近 5 次使用过的密码相同");
     }
 }

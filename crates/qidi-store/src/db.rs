@@ -21,6 +21,8 @@ pub struct Store {
     pub(crate) touches: Arc<Mutex<std::collections::HashMap<String, std::time::Instant>>>,
     /// Which roles must sign in with a second factor (`Store::with_second_factor`).
     pub(crate) second_factor: Arc<qidi_core::second_factor::SecondFactorPolicy>,
+    /// Reuse and expiry of passwords (`Store::with_password_age`).
+    pub(crate) password_age: qidi_core::auth::PasswordAgePolicy,
     /// The key sealing personal data, once loaded (`Store::open_personal_data`).
     pub(crate) field_key: Arc<std::sync::OnceLock<crate::personal::FieldKey>>,
 }
@@ -121,6 +123,7 @@ impl Store {
             calendar: Default::default(),
             touches: Default::default(),
             second_factor: Default::default(),
+            password_age: Default::default(),
             field_key: Default::default(),
         };
         if backend == Backend::Sqlite {

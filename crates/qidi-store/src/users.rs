@@ -4,7 +4,7 @@ use crate::events::{append, NewEvent};
 use crate::password::{hash_password, random_token, token_hash, verify_dummy_async, verify_password_async};
 use crate::{new_id, now_text, Store, StoreError};
 use chrono::{DateTime, FixedOffset};
-use qidi_core::auth::{check_password, LockoutPolicy, SessionPolicy};
+use qidi_core::auth::{check_password, LockoutPolicy, PasswordAgePolicy, PasswordError, SessionPolicy};
 use qidi_core::second_factor::SecondFactorStep;
 use qidi_core::{RegionCode, Role, Scope};
 use serde::Serialize;
@@ -194,6 +194,12 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
+    /// This store with the rules for reusing and ageing passwords (the "mlps" profile).
+    pub fn with_password_age(mut self, policy: PasswordAgePolicy) -> Store {
+        self.password_age = policy;
+        self
+    }
+
     /// Set a new password (policy-checked), end the user's sessions, and record it, as
     /// done at the server's console (`qidi user password`).
     pub async fn set_password(&self, username: &str, password: &str, must_change: bool) -> Result<(), StoreError> {
@@ -214,13 +220,46 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
         check_password(&user.username, password).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
-            .bind(hash_password(password))
-            .bind(must_change)
+        let depth = self.password_age.reuse_depth;
+        if depth > 0 {
+            // The current password and the latest retired ones, newest first.
+            let recent = sqlx::query(
+                "SELECT password_hash FROM users WHERE id = $1
+                 UNION ALL
+                 SELECT password_hash FROM (SELECT password_hash, retired_at FROM password_history
+                     WHERE user_id = $1 ORDER BY retired_at DESC LIMIT $2) h",
+            )
             .bind(&user.id)
-            .execute(&mut *tx)
+            .bind(i64::try_from(depth - 1).unwrap_or(0))
+            .fetch_all(&self.pool)
             .await?;
+            for r in &recent {
+                if verify_password_async(password, &r.get::<String, _>(0)).await {
+                    return Err(StoreError::Invalid(PasswordError::Reused(depth).to_string()));
+                }
+            }
+        }
+        let now = now_text();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO password_history (user_id, password_hash, retired_at)
+             SELECT id, password_hash, $2 FROM users WHERE id = $1",
+        )
+        .bind(&user.id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL,
+                 password_set_at = $3
+             WHERE id = $4",
+        )
+        .bind(hash_password(password))
+        .bind(must_change)
+        .bind(&now)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
         append(
             &mut tx,
@@ -266,7 +305,8 @@ impl Store {
              WHERE username = $1
                AND (locked_until IS NULL OR locked_until <= $3)
                AND (first_failed_at IS NULL OR first_failed_at < $2 OR failed_logins < $4)
-             RETURNING id, password_hash, failed_logins, disabled, region_code, role, totp_enabled_at",
+             RETURNING id, password_hash, failed_logins, disabled, region_code, role, totp_enabled_at,
+                 COALESCE(password_set_at, created_at)",
         )
         .bind(username)
         .bind(ts_text(policy.window_start(now)))
@@ -306,6 +346,8 @@ impl Store {
         let region: String = row.get(4);
         let role = Role::parse(&row.get::<String, _>(5));
         let enrolled = row.get::<Option<String>, _>(6).is_some();
+        let password_expired =
+            parse_ts(&row.get::<String, _>(7)).is_some_and(|set| self.password_age.expired(set, now));
         let event = |action: &str, outcome: &str| login_event(&id, &region, client_addr, action, outcome);
         if !verify_password_async(password, &hash).await {
             let lock = policy.lock_after_failure(now, u32::try_from(attempts).unwrap_or(u32::MAX));
@@ -347,6 +389,13 @@ impl Store {
             append(&mut tx, &event("auth.login", "locked")).await?;
             tx.commit().await?;
             return Ok(Err(LoginFailure::Locked));
+        }
+        if password_expired {
+            // Past its age (the "mlps" profile): the session may only change it.
+            sqlx::query("UPDATE users SET must_change_password = TRUE WHERE id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
         }
         // A session opened by the password alone waits for the second factor if the
         // user has one, or must set one up if the role requires it (core's rule).

@@ -367,3 +367,47 @@ async fn attempt_counting_follows_the_core_rule() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn under_the_mlps_profile_passwords_are_not_reused_and_age() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        let first = "Ledger-2026-p0";
+        let user = qidi_store::testing::office_account(&store, "wang", first).await;
+        let standard = store.clone();
+        let mlps = store.with_password_age(qidi_core::auth::PasswordAgePolicy::MLPS);
+        let set = |n: usize| format!("Ledger-2026-p{n}");
+        // Standard profile: setting the same password again is allowed.
+        standard.set_password("wang", first, false).await.unwrap();
+        for n in 1..=5 {
+            mlps.set_password("wang", &set(n), false).await.unwrap();
+        }
+        // The current one and the four before it may not come back; the sixth back may.
+        for n in 1..=5 {
+            match mlps.set_password("wang", &set(n), false).await {
+                Err(qidi_store::StoreError::Invalid(m)) => assert!(m.contains("最近 5 次"), "{m}"),
+                other => panic!("p{n} was reused: {other:?}"),
+            }
+        }
+        mlps.set_password("wang", first, false).await.expect("six passwords back is allowed");
+
+        // A password 90 days old must be changed at the next sign-in; a newer one not.
+        let (fresh, _) = mlps.login("wang", first, None).await.unwrap().unwrap();
+        assert!(!fresh.must_change_password);
+        let old = qidi_store::timestamp_text(qidi_store::now() - chrono::Duration::days(90));
+        sqlx::query("UPDATE users SET password_set_at = $1 WHERE id = $2")
+            .bind(&old)
+            .bind(&user.id)
+            .execute(mlps.pool())
+            .await
+            .unwrap();
+        let (at_standard, _) = standard.login("wang", first, None).await.unwrap().unwrap();
+        assert!(!at_standard.must_change_password, "passwords do not age in the standard profile");
+        let (aged, _) = mlps.login("wang", first, None).await.unwrap().unwrap();
+        assert!(aged.must_change_password, "90 days old: it must be changed");
+        mlps.set_password("wang", "Ledger-2026-p7", false).await.unwrap();
+        let (changed, _) = mlps.login("wang", "Ledger-2026-p7", None).await.unwrap().unwrap();
+        assert!(!changed.must_change_password);
+    })
+    .await;
+}
