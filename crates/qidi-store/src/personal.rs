@@ -46,6 +46,8 @@ const TAG_LEN: usize = 16;
 pub enum Field {
     CallerName,
     CallerPhone,
+    /// A user's second-factor secret: a credential, sealed like personal data.
+    TotpSecret,
 }
 
 impl Field {
@@ -53,6 +55,7 @@ impl Field {
         match self {
             Field::CallerName => "hotline_orders.caller_name",
             Field::CallerPhone => "hotline_orders.caller_phone",
+            Field::TotpSecret => "users.totp_secret",
         }
     }
 }
@@ -173,10 +176,12 @@ impl Store {
 
     /// Whether the database holds personal data sealed with some field key.
     pub async fn has_sealed_personal_data(&self) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM hotline_orders WHERE caller_phone_sealed IS NOT NULL LIMIT 1")
+        let callers = sqlx::query("SELECT 1 FROM hotline_orders WHERE caller_phone_sealed IS NOT NULL LIMIT 1")
             .fetch_optional(&self.pool)
-            .await?
-            .is_some())
+            .await?;
+        let secrets =
+            sqlx::query("SELECT 1 FROM users WHERE totp_secret IS NOT NULL LIMIT 1").fetch_optional(&self.pool).await?;
+        Ok(callers.is_some() || secrets.is_some())
     }
 
     /// Load the field key for this store's life, then seal every caller's name and
@@ -199,6 +204,17 @@ impl Store {
             if !opens {
                 return Err(StoreError::FieldKey(format!(
                     "the field key does not open the callers' data already sealed in this database (work order {id}): it is the wrong key. Set QIDI_FIELD_KEY or QIDI_FIELD_KEY_FILE to the key the data was sealed with"
+                )));
+            }
+        }
+        let secret = sqlx::query("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(r) = secret {
+            let id: String = r.get(0);
+            if key.open(Field::TotpSecret, &id, &r.get::<String, _>(1)).is_err() {
+                return Err(StoreError::FieldKey(format!(
+                    "the field key does not open the second-factor secrets sealed in this database (user {id}): it is the wrong key. Set QIDI_FIELD_KEY or QIDI_FIELD_KEY_FILE to the key they were sealed with"
                 )));
             }
         }

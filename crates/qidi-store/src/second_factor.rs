@@ -2,12 +2,16 @@
 //! recovery codes, and a reset from the console. The rules (which roles, which codes
 //! are right, once) are core's `second_factor`.
 //!
+//! The secret is sealed with the field key (SM4-GCM, as callers' data is), so a copy
+//! of the database alone does not give away anyone's codes.
+//!
 //! A code is spent atomically: `totp_last_step` only moves forward, in one conditional
 //! UPDATE, so two requests with the same code cannot both get in; a recovery code is
 //! spent by the UPDATE that marks it used.
 
 use crate::events::{append, NewEvent};
 use crate::password::token_hash;
+use crate::personal::{Field, FieldKey};
 use crate::users::User;
 use crate::{now_text, Store, StoreError};
 use qidi_core::second_factor::{self as sf, SecondFactorPolicy, SecondFactorStep};
@@ -44,9 +48,24 @@ fn event(user: &User, action: &str, outcome: &str, payload: serde_json::Value) -
     e
 }
 
+/// The secret sealed in `users.totp_secret` (SM4-GCM under the field key, bound to the
+/// user's id).
+fn open_secret(key: &FieldKey, user_id: &str, sealed: &str) -> Result<Vec<u8>, StoreError> {
+    let text = key.open(Field::TotpSecret, user_id, sealed).map_err(|_| {
+        StoreError::FieldKey(format!("the second-factor secret of user {user_id} does not open with the field key"))
+    })?;
+    sf::parse_secret(&text).ok_or_else(|| StoreError::Invalid("second-factor secret unreadable".into()))
+}
+
 /// Accept `code` (one-time or recovery) for `user_id`, spending it; false if it is not
 /// right or was spent already.
-async fn spend_code(conn: &mut AnyConnection, user_id: &str, code: &str, now: u64) -> Result<bool, StoreError> {
+async fn spend_code(
+    conn: &mut AnyConnection,
+    key: &FieldKey,
+    user_id: &str,
+    code: &str,
+    now: u64,
+) -> Result<bool, StoreError> {
     if sf::is_recovery_code(code) {
         let spent = sqlx::query(
             "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
@@ -63,9 +82,8 @@ async fn spend_code(conn: &mut AnyConnection, user_id: &str, code: &str, now: u6
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(false) };
-    let Some(secret) = row.get::<Option<String>, _>(0).as_deref().and_then(sf::parse_secret) else {
-        return Ok(false);
-    };
+    let Some(sealed) = row.get::<Option<String>, _>(0) else { return Ok(false) };
+    let secret = open_secret(key, user_id, &sealed)?;
     let last = row.get::<Option<i64>, _>(1).and_then(|s| u64::try_from(s).ok());
     let Some(step) = sf::accepted_step(&secret, code, now, last) else { return Ok(false) };
     let step = i64::try_from(step).map_err(|_| StoreError::Invalid("time step out of range".into()))?;
@@ -95,9 +113,10 @@ impl Store {
     /// a code confirms it. Refused if one is set up already.
     pub async fn start_second_factor(&self, user: &User) -> Result<Enrolment, StoreError> {
         let secret = sf::new_secret();
+        let sealed = self.field_key()?.seal(Field::TotpSecret, &user.id, &sf::secret_text(&secret));
         let mut tx = self.begin_write().await?;
         let set = sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_enabled_at IS NULL")
-            .bind(sf::secret_text(&secret))
+            .bind(sealed)
             .bind(&user.id)
             .execute(&mut *tx)
             .await?;
@@ -114,9 +133,9 @@ impl Store {
             .bind(&user.id)
             .fetch_optional(&self.pool)
             .await?;
-        let secret = row.and_then(|r| r.get::<Option<String>, _>(0)).as_deref().and_then(sf::parse_secret);
-        Ok(secret
-            .map(|s| Enrolment { secret_text: sf::secret_text(&s), otpauth_url: sf::otpauth_url(&s, &user.username) }))
+        let Some(sealed) = row.and_then(|r| r.get::<Option<String>, _>(0)) else { return Ok(None) };
+        let s = open_secret(self.field_key()?, &user.id, &sealed)?;
+        Ok(Some(Enrolment { secret_text: sf::secret_text(&s), otpauth_url: sf::otpauth_url(&s, &user.username) }))
     }
 
     /// Confirm the secret being set up with a code from the app: the second factor is on,
@@ -137,7 +156,7 @@ impl Store {
         if pending.is_none() {
             return Err(StoreError::Conflict("没有待确认的双因素认证设置，请重新开始".into()));
         }
-        if sf::is_recovery_code(code) || !spend_code(&mut tx, &user.id, code, unix_now()).await? {
+        if sf::is_recovery_code(code) || !spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await? {
             return Ok(None);
         }
         let at = now_text();
@@ -180,7 +199,7 @@ impl Store {
         }
         let hash = token_hash(token);
         let mut tx = self.begin_write().await?;
-        if spend_code(&mut tx, &user.id, code, unix_now()).await? {
+        if spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await? {
             sqlx::query("UPDATE sessions SET second_factor = NULL WHERE token_hash = $1")
                 .bind(&hash)
                 .execute(&mut *tx)
@@ -250,7 +269,7 @@ impl Store {
             return Err(StoreError::Forbidden("您的角色要求使用双因素认证，不能停用".into()));
         }
         let mut tx = self.begin_write().await?;
-        let right = spend_code(&mut tx, &user.id, code, unix_now()).await?;
+        let right = spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await?;
         tx.commit().await?;
         if !right {
             return Ok(false);

@@ -286,3 +286,33 @@ async fn older_plain_rows_are_sealed_once_at_start_up() {
         again.close().await;
     }
 }
+
+#[tokio::test]
+async fn second_factor_secrets_are_sealed_and_a_wrong_key_for_them_is_refused() {
+    for url in fresh_database_urls().await {
+        let store = migrated_store(&url).await;
+        store.seed_catalogue(&banner()).await.unwrap();
+        let user = qidi_store::testing::office_account(&store, "wang", "Ledger-2026-ok").await;
+        assert!(!store.has_sealed_personal_data().await.unwrap());
+        let enrolment = store.start_second_factor(&user).await.unwrap();
+        assert!(store.has_sealed_personal_data().await.unwrap(), "a sealed secret counts");
+        let stored: String = sqlx::query("SELECT totp_secret FROM users WHERE id = $1")
+            .bind(&user.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert!(stored.starts_with("sm4g1:") && !stored.contains(&enrolment.secret_text), "{stored}");
+        let again = store.pending_second_factor(&user).await.unwrap().expect("being set up");
+        assert_eq!(again.secret_text, enrolment.secret_text, "it opens with the key");
+
+        let keyless = Store::connect(&url).await.unwrap();
+        assert!(matches!(keyless.pending_second_factor(&user).await, Err(StoreError::FieldKey(_))));
+        let err = keyless.open_personal_data(FieldKey::from_secret(&[1; 32])).await.unwrap_err();
+        assert!(matches!(&err, StoreError::FieldKey(m) if m.contains("second-factor")), "{err}");
+        keyless.open_personal_data(test_field_key()).await.unwrap();
+        assert_eq!(keyless.pending_second_factor(&user).await.unwrap().unwrap().secret_text, enrolment.secret_text);
+        keyless.close().await;
+        store.close().await;
+    }
+}
