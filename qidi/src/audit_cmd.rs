@@ -14,6 +14,7 @@
 //! with mode 0600 by the first checkpoint.
 
 use crate::config::Config;
+use crate::key_file;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use qidi_core::audit::{self, Checkpoint, CheckpointMark, InclusionProof, SigningKey, VerifyingKey};
@@ -80,18 +81,7 @@ fn key_path(cfg: &Config) -> (PathBuf, bool) {
 }
 
 fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read the audit key file {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path) {
-            if m.permissions().mode() & 0o077 != 0 {
-                eprintln!("qidi: warning: the audit key file {} can be read by others; chmod 600 it", path.display());
-            }
-        }
-    }
-    audit::parse_signing_key(&text)
+    audit::parse_signing_key(&key_file::read(path, "audit key")?)
         .with_context(|| format!("the audit key file {} does not hold a key (64 hex digits)", path.display()))
 }
 
@@ -113,20 +103,9 @@ fn signing_key(cfg: &Config, create: bool) -> anyhow::Result<SigningKey> {
     use rand::RngCore;
     let mut seed = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut seed);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if !key_file::create(&path, "audit key", &audit::signing_key_text(&seed))? {
+        bail!("cannot create the audit key file {}: it appeared meanwhile", path.display());
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(&path).with_context(|| format!("cannot create the audit key file {}", path.display()))?;
-    f.write_all(audit::signing_key_text(&seed).as_bytes())
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("cannot write the audit key file {}", path.display()))?;
     let key = SigningKey::from_bytes(&seed);
     eprintln!(
         "qidi: generated a new audit signing key at {} (mode 0600; {KEY_ENV} was not set). Keep a copy off this machine; public key {}",

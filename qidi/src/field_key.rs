@@ -8,10 +8,10 @@
 //! another, qidi refuses to start.
 
 use crate::config::Config;
-use anyhow::{bail, Context};
+use crate::key_file;
+use anyhow::bail;
 use qidi_store::personal::{FieldKey, DEFAULT_FIELD_KEY_FILE, FIELD_KEY_ENV, FIELD_KEY_FILE_ENV};
 use qidi_store::Store;
-use std::io::Write;
 use std::path::Path;
 
 fn env(name: &str) -> Option<String> {
@@ -19,43 +19,17 @@ fn env(name: &str) -> Option<String> {
 }
 
 fn read_key(path: &Path) -> anyhow::Result<FieldKey> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read the field key file {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path) {
-            if m.permissions().mode() & 0o077 != 0 {
-                tracing::warn!("the field key file {} can be read by others; chmod 600 it", path.display());
-            }
-        }
-    }
-    FieldKey::parse_hex(&text)
+    FieldKey::parse_hex(&key_file::read(path, "field key")?)
         .map_err(|_| anyhow::anyhow!("the field key file {} does not hold a key (64 hex digits)", path.display()))
 }
 
 /// Write a new key to `path` (mode 0600). When another process made the file first,
 /// its key is the one used.
 fn generate(path: &Path) -> anyhow::Result<FieldKey> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = match options.open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return read_key(path),
-        Err(e) => return Err(e).with_context(|| format!("cannot create the field key file {}", path.display())),
-    };
     let (key, text) = FieldKey::generate();
-    f.write_all(format!("{text}\n").as_bytes())
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("cannot write the field key file {}", path.display()))?;
+    if !key_file::create(path, "field key", &format!("{text}\n"))? {
+        return read_key(path);
+    }
     tracing::info!(
         "generated a new field key at {} (mode 0600; {FIELD_KEY_ENV} and {FIELD_KEY_FILE_ENV} are not set). It seals the 12345 callers' names and phones: back it up off this machine, without it they cannot be read",
         path.display()

@@ -6,6 +6,7 @@ mod calendar_cmd;
 mod check_cmd;
 mod config;
 mod field_key;
+mod key_file;
 mod ledger_cmd;
 mod notify_cmd;
 mod token_cmd;

@@ -66,18 +66,11 @@ impl NewEvent {
 }
 
 impl NewEvent {
-    /// This event with the request details of the request being served, where it has
-    /// none of its own.
-    pub fn in_request(mut self) -> NewEvent {
-        let _ = REQUEST.try_with(|r| {
-            if self.request_id.is_none() {
-                self.request_id = r.request_id.clone();
-            }
-            if self.client_addr.is_none() {
-                self.client_addr = r.client_addr.clone();
-            }
-        });
-        self
+    /// The event's client address and request id: its own, or else those of the
+    /// request being served.
+    pub fn request_fields(&self) -> (Option<String>, Option<String>) {
+        let served = REQUEST.try_with(|r| (r.client_addr.clone(), r.request_id.clone())).unwrap_or_default();
+        (self.client_addr.clone().or(served.0), self.request_id.clone().or(served.1))
     }
 }
 
@@ -199,7 +192,7 @@ pub async fn chain_next(
 /// Append `e` as the next link of the record's hash chain, in the caller's transaction
 /// (see [`chain_next`]).
 pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, StoreError> {
-    let e = &e.clone().in_request();
+    let (client_addr, request_id) = e.request_fields();
     let id = new_id();
     let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
     let mut rows = vec![vec![
@@ -213,8 +206,8 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, St
         e.object_id.clone(),
         Some(outcome.to_string()),
         Some(e.payload.to_string()),
-        e.client_addr.clone(),
-        e.request_id.clone(),
+        client_addr,
+        request_id,
     ]];
     let links = chain_next(&mut *conn, &COLUMNS, &mut rows).await?;
     let (Some(row), Some(link)) = (rows.pop(), links.into_iter().next()) else {

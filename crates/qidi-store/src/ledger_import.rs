@@ -656,8 +656,8 @@ async fn upsert_project(
             text(now),
             Val::Text(initiated_on),
         ]);
-        let e =
-            event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true })).in_request();
+        let e = event("project.import", &id, serde_json::json!({ "code": code, "name": p.name, "new": true }));
+        let (client_addr, request_id) = e.request_fields();
         batches.events.push([
             text(&new_id()),
             text(&e.region_code),
@@ -669,8 +669,8 @@ async fn upsert_project(
             Val::Text(e.object_id),
             text("ok"),
             text(&e.payload.to_string()),
-            Val::Text(e.client_addr),
-            Val::Text(e.request_id),
+            Val::Text(client_addr),
+            Val::Text(request_id),
             // The chain's columns, filled in when the batch is written.
             Val::Int(None),
             Val::Text(None),

@@ -188,3 +188,33 @@ pub async fn assert_kept_counts(store: &Store) {
     let check = store.check_counts(false).await.expect("recount the kept counts");
     assert!(check.mismatches.is_empty(), "kept counts differ from a full count: {:#?}", check.mismatches);
 }
+
+/// The caller of the test 12345 work orders.
+pub const CALLER_NAME: &str = "王来电";
+/// The project of [`hotline_setup`], whose land pre-review the complaints are about.
+pub const HOTLINE_PROJECT_CODE: &str = "2026-152529-44-01-000001";
+
+/// A delay complaint about land pre-review from `phone`, on `project_code` if given.
+pub fn hotline_order(number: &str, phone: &str, project_code: Option<&str>) -> qidi_core::hotline::NewOrder {
+    qidi_core::hotline::OrderInput {
+        order_number: Some(number.into()),
+        category: Some("delay".into()),
+        caller_name: Some(CALLER_NAME.into()),
+        caller_phone: Some(phone.into()),
+        text: Some("土地预审材料已交齐，一个月没有受理".into()),
+        project_code: project_code.map(str::to_string),
+        item_type: Some("land_pre_review".into()),
+        ..Default::default()
+    }
+    .check()
+    .expect("a valid order")
+}
+
+/// The catalogue, [`HOTLINE_PROJECT_CODE`] (a unit's project whose land pre-review
+/// 自然资源局 handles, initiated by 发改委), and the hotline platform's API token.
+pub async fn hotline_setup(store: &Store) -> crate::tokens::ApiToken {
+    store.seed_catalogue(&banner()).await.expect("catalogue");
+    let owner = store.owner_id_or_create(&banner(), "白旗绿野能源有限公司").await.expect("owner");
+    test_pending_item(store, &owner, 1, "land_pre_review", "zrzy").await;
+    store.add_api_token(&banner(), "hotline", Some("12345")).await.expect("token").0
+}

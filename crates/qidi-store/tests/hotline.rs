@@ -6,30 +6,21 @@
 //! complained about and masked for the others, unmasking recorded; substantiated
 //! complaints kept as facts; limits overridden as data.
 
-use qidi_core::hotline::{Action, Category, OrderInput, OrderState, StepLimits, Urgency};
+use qidi_core::hotline::{Action, Category, OrderState, StepLimits, Urgency};
 use qidi_core::Role;
 use qidi_store::hotline::IntakeSource;
-use qidi_store::testing::{banner, on_each_backend, test_pending_item, test_user};
+use qidi_store::testing::{
+    banner, hotline_order, hotline_setup, on_each_backend, test_user, CALLER_NAME, HOTLINE_PROJECT_CODE,
+};
 use qidi_store::users::User;
 use qidi_store::{Store, StoreError};
 use sqlx::Row;
 
 const PHONE: &str = "13812345678";
-const NAME: &str = "王来电";
+const NAME: &str = CALLER_NAME;
 
 fn order(number: &str, project_code: Option<&str>) -> qidi_core::hotline::NewOrder {
-    OrderInput {
-        order_number: Some(number.into()),
-        category: Some("delay".into()),
-        caller_name: Some(NAME.into()),
-        caller_phone: Some(PHONE.into()),
-        text: Some("土地预审材料已交齐，一个月没有受理".into()),
-        project_code: project_code.map(str::to_string),
-        item_type: Some("land_pre_review".into()),
-        ..Default::default()
-    }
-    .check()
-    .unwrap()
+    hotline_order(number, PHONE, project_code)
 }
 
 struct World {
@@ -44,17 +35,14 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    store.seed_catalogue(&banner()).await.unwrap();
-    let owner = store.owner_id_or_create(&banner(), "白旗绿野能源有限公司").await.unwrap();
-    test_pending_item(store, &owner, 1, "land_pre_review", "zrzy").await;
-    let (token, _) = store.add_api_token(&banner(), "hotline", Some("12345")).await.unwrap();
+    let token = hotline_setup(store).await;
     World {
         token,
         office: test_user(store, "office", Role::Office, None, None, None).await,
         lead: test_user(store, "fgw_h", Role::Handler, Some("fgw"), None, None).await,
         lead_head: test_user(store, "fgw_head", Role::DepartmentHead, Some("fgw"), None, None).await,
         complained: test_user(store, "zrzy_h", Role::Handler, Some("zrzy"), None, None).await,
-        project_code: "2026-152529-44-01-000001".into(),
+        project_code: HOTLINE_PROJECT_CODE.into(),
     }
 }
 

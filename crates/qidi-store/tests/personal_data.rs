@@ -4,12 +4,13 @@
 //! value moved to another row does not open; a wrong field key is refused at start-up
 //! and changes nothing; older plain rows are sealed once at start-up.
 
-use qidi_core::hotline::{OrderInput, OrderState};
+use qidi_core::hotline::OrderState;
 use qidi_core::Role;
 use qidi_store::hotline::IntakeSource;
 use qidi_store::personal::FieldKey;
 use qidi_store::testing::{
-    banner, fresh_database_urls, migrated_store, on_each_backend, test_field_key, test_pending_item, test_user,
+    banner, fresh_database_urls, hotline_order, hotline_setup, migrated_store, on_each_backend, test_field_key,
+    test_user, CALLER_NAME, HOTLINE_PROJECT_CODE,
 };
 use qidi_store::users::User;
 use qidi_store::{Store, StoreError};
@@ -17,21 +18,10 @@ use sqlx::{Column, Row};
 
 const PHONE: &str = "13812345678";
 const OTHER_PHONE: &str = "13987654321";
-const NAME: &str = "王来电";
+const NAME: &str = CALLER_NAME;
 
 fn order(number: &str, phone: &str, project_code: &str) -> qidi_core::hotline::NewOrder {
-    OrderInput {
-        order_number: Some(number.into()),
-        category: Some("delay".into()),
-        caller_name: Some(NAME.into()),
-        caller_phone: Some(phone.into()),
-        text: Some("土地预审材料已交齐，一个月没有受理".into()),
-        project_code: Some(project_code.into()),
-        item_type: Some("land_pre_review".into()),
-        ..Default::default()
-    }
-    .check()
-    .unwrap()
+    hotline_order(number, phone, Some(project_code))
 }
 
 struct World {
@@ -45,10 +35,7 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    store.seed_catalogue(&banner()).await.unwrap();
-    let owner = store.owner_id_or_create(&banner(), "白旗绿野能源有限公司").await.unwrap();
-    test_pending_item(store, &owner, 1, "land_pre_review", "zrzy").await;
-    let (token, _) = store.add_api_token(&banner(), "hotline", Some("12345")).await.unwrap();
+    let token = hotline_setup(store).await;
     World {
         token,
         office: test_user(store, "office", Role::Office, None, None, None).await,
@@ -59,7 +46,7 @@ async fn world(store: &Store) -> World {
 }
 
 async fn intake(store: &Store, w: &World, number: &str, phone: &str) -> String {
-    let o = order(number, phone, "2026-152529-44-01-000001");
+    let o = order(number, phone, HOTLINE_PROJECT_CODE);
     store.intake_hotline_order(&banner(), IntakeSource::Api(&w.token), &o).await.unwrap().id
 }
 
@@ -232,7 +219,7 @@ async fn a_wrong_key_is_refused_at_start_up_and_changes_nothing() {
 
         // Started again, with no key: nothing about callers can be written or read.
         let keyless = Store::connect(&url).await.unwrap();
-        let o = order("GD-P403", PHONE, "2026-152529-44-01-000001");
+        let o = order("GD-P403", PHONE, HOTLINE_PROJECT_CODE);
         let refused = keyless.intake_hotline_order(&banner(), IntakeSource::Api(&w.token), &o).await;
         assert!(matches!(refused, Err(StoreError::FieldKey(_))), "{refused:?}");
         assert!(matches!(keyless.hotline_complaints(&w.office).await, Err(StoreError::FieldKey(_))));

@@ -77,18 +77,13 @@ async fn code(
 async fn api_code(
     State(state): State<SharedState>,
     AnySession(_, token): AnySession,
-    Json(body): Json<CodeFormJson>,
+    Json(body): Json<CodeForm>,
 ) -> Result<Response, ApiError> {
     match state.store.verify_second_factor(&token, &body.code).await? {
         Ok(user) => Ok(Json(user).into_response()),
         Err(CodeFailure::Wrong) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong_code", WRONG_CODE)),
         Err(CodeFailure::Ended) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "session_ended", ENDED)),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CodeFormJson {
-    code: String,
 }
 
 #[derive(Template)]
@@ -113,15 +108,15 @@ async fn account_page(
     status: StatusCode,
     error: Option<&str>,
     notice: Option<&str>,
+    recovery_codes: Vec<String>,
 ) -> Result<Response, PageError> {
-    let required = state.store.second_factor_required(user);
     let mut page = AccountPage {
         user,
-        required,
+        required: state.store.second_factor_required(user),
         codes_left: None,
         secret_text: String::new(),
         qr_svg: String::new(),
-        recovery_codes: Vec::new(),
+        recovery_codes,
         error,
         notice,
     };
@@ -139,7 +134,7 @@ async fn account_page(
 }
 
 async fn account(State(state): State<SharedState>, SessionUser(user, _): SessionUser) -> Result<Response, PageError> {
-    account_page(&state, &user, StatusCode::OK, None, None).await
+    account_page(&state, &user, StatusCode::OK, None, None, Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -158,23 +153,16 @@ async fn account_action(
         "confirm" if !user.second_factor => match state.store.confirm_second_factor(&user, &token, &form.code).await? {
             Some(codes) => {
                 let user = state.store.session(&token).await?.ok_or(PageError::SignIn)?;
-                let page = AccountPage {
-                    user: &user,
-                    required: state.store.second_factor_required(&user),
-                    codes_left: Some(codes.len() as i64),
-                    secret_text: String::new(),
-                    qr_svg: String::new(),
-                    recovery_codes: codes,
-                    error: None,
-                    notice: Some("双因素认证已启用。"),
-                };
-                Ok(render(&page))
+                account_page(&state, &user, StatusCode::OK, None, Some("双因素认证已启用。"), codes).await
             }
-            None => account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None).await,
+            None => {
+                account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None, Vec::new()).await
+            }
         },
         "restart" if !user.second_factor => {
             state.store.start_second_factor(&user).await?;
-            account_page(&state, &user, StatusCode::OK, None, Some("已生成新的密钥，请重新扫描二维码。")).await
+            account_page(&state, &user, StatusCode::OK, None, Some("已生成新的密钥，请重新扫描二维码。"), Vec::new())
+                .await
         }
         "turn_off" if user.second_factor => match state.store.turn_off_second_factor(&user, &form.code).await? {
             true => {
@@ -182,7 +170,9 @@ async fn account_action(
                 res.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.config.secure_cookies));
                 Ok(res)
             }
-            false => account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None).await,
+            false => {
+                account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None, Vec::new()).await
+            }
         },
         _ => {
             account_page(
@@ -191,6 +181,7 @@ async fn account_action(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some("无法执行该操作，请刷新页面后重试"),
                 None,
+                Vec::new(),
             )
             .await
         }
