@@ -61,7 +61,7 @@ hwm() { awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$PID/status"; }
 echo "server up: peak RSS $(hwm)"
 
 # The office's one-time password is printed once; give it a known one.
-PASS="$(grep -E '^ *office ' "$WORK/serve.log" | awk '{print $NF}' | head -1)"
+PASS="$(grep -E '^ *office ' "$WORK/serve.log" | awk '{print $3}' | head -1)"
 JAR="$WORK/jar"
 curl -fs -c "$JAR" -H 'Content-Type: application/json' -d "{\"username\":\"office\",\"password\":\"$PASS\"}" "http://127.0.0.1:$PORT/api/v1/login" >/dev/null
 NEW='Heavy-Bench-2026!'
