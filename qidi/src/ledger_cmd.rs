@@ -69,7 +69,8 @@ pub async fn import(cfg: &Config, command: ImportCommand) -> anyhow::Result<()> 
     let store = crate::open(cfg).await?;
     let names = store.name_table(&cfg.region).await?;
     let opts = ImportOptions { names, headers, ..ImportOptions::default() };
-    let import = read_ledger(&args.file, &opts).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let mut import = read_ledger(&args.file, &opts).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    store.refuse_far_dates(&cfg.region, &mut import).await?;
     if args.json {
         println!("{}", serde_json::to_string(&import.report()).context("report")?);
     } else {

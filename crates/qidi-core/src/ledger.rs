@@ -11,79 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
-// ---------------------------------------------------------------------------
-// Campaigns
-// ---------------------------------------------------------------------------
-
-/// A dated step of a campaign's plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Milestone {
-    pub on: NaiveDate,
-    pub label: String,
-}
-
-/// A time-boxed sweep (大起底) with its plan's milestones as data (R6).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Campaign {
-    pub code: String,
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub milestones: Vec<Milestone>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CampaignError {
-    #[error("结束日期 {ends_on} 早于开始日期 {starts_on}")]
-    EndsBeforeStart { starts_on: NaiveDate, ends_on: NaiveDate },
-    #[error("节点“{label}”的日期 {on} 不在工作期内")]
-    MilestoneOutside { label: String, on: NaiveDate },
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid literal date")
-}
-
-impl Campaign {
-    /// The 2022 sweep of the Zhengxiangbai Banner plan (issued 2022-08-19).
-    pub fn sweep_2022() -> Campaign {
-        let m = |mo, d, label: &str| Milestone { on: ymd(2022, mo, d), label: label.to_string() };
-        Campaign {
-            code: "sweep-2022".into(),
-            name: "待批项目大起底".into(),
-            starts_on: ymd(2022, 8, 19),
-            ends_on: ymd(2022, 12, 31),
-            milestones: vec![
-                m(8, 20, "推送核查清单，各办理部门反馈核查情况"),
-                m(8, 23, "部门台账签字"),
-                m(8, 25, "全旗台账报旗政府"),
-                m(9, 20, "不符合要求的项目移出项目库"),
-                m(9, 30, "全部部门上线办理"),
-                m(12, 31, "待批事项基本办结"),
-            ],
-        }
-    }
-
-    /// The end date may move (the campaign is extended); milestones must stay inside.
-    pub fn validate(&self) -> Result<(), CampaignError> {
-        if self.ends_on < self.starts_on {
-            return Err(CampaignError::EndsBeforeStart { starts_on: self.starts_on, ends_on: self.ends_on });
-        }
-        for m in &self.milestones {
-            if m.on < self.starts_on || m.on > self.ends_on {
-                return Err(CampaignError::MilestoneOutside { label: m.label.clone(), on: m.on });
-            }
-        }
-        Ok(())
-    }
-
-    /// The campaign with another end date, checked.
-    pub fn with_end(&self, ends_on: NaiveDate) -> Result<Campaign, CampaignError> {
-        let c = Campaign { ends_on, ..self.clone() };
-        c.validate()?;
-        Ok(c)
-    }
-}
+pub use crate::campaign::{Campaign, CampaignError, DateOutsideCampaign, DateWindow, Milestone};
 
 // ---------------------------------------------------------------------------
 // Check lists and check reports
@@ -1367,6 +1295,10 @@ pub fn may_answer(role: Role, user_department: Option<&str>, handling_department
 mod tests {
     use super::*;
 
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
     #[test]
     fn pending_items_found_later_are_added_by_the_initiating_department_or_the_office() {
         let fgw = Some("fgw-id");
@@ -1911,16 +1843,5 @@ mod tests {
         let b = BurnDown::of(&entries, d(8, 23), d(12, 31), d(8, 1));
         assert_eq!(b.actual, vec![(d(8, 23), 1)]);
         assert_eq!(b.axis_end(), d(12, 31));
-    }
-
-    #[test]
-    fn campaigns() {
-        let c = Campaign::sweep_2022();
-        assert!(c.validate().is_ok());
-        assert_eq!(c.ends_on, ymd(2022, 12, 31));
-        assert_eq!(c.milestones.len(), 6);
-        assert!(c.with_end(ymd(2023, 3, 31)).is_ok());
-        assert!(matches!(c.with_end(ymd(2022, 9, 1)), Err(CampaignError::MilestoneOutside { .. })));
-        assert!(matches!(c.with_end(ymd(2022, 1, 1)), Err(CampaignError::EndsBeforeStart { .. })));
     }
 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod bulletin;
 pub mod calendar;
+pub mod campaign;
 pub mod catalogue;
 pub mod deadline;
 pub mod file_name;

@@ -25,6 +25,8 @@ pub enum OutsideApprovalError {
     DocumentNumberTooLong,
     #[error("批复日期 {decided_on} 晚于今天（{today}），不能登记尚未作出的批复")]
     DecidedInFuture { decided_on: NaiveDate, today: NaiveDate },
+    #[error("批复日期 {decided_on} 早于 {from}（台账所收项目自 2016 年起），请核对年份")]
+    DecidedBeforeScope { decided_on: NaiveDate, from: NaiveDate },
     #[error("备注过长（最多 2000 字）")]
     NoteTooLong,
     #[error("该事项已审批办结，无需再登记")]
@@ -56,7 +58,7 @@ pub struct OutsideApproval {
 }
 
 /// Check what a person entered: a document number that is not blank, a decision date
-/// that is not after `today`, a note of reasonable length (a blank note is none).
+/// that is not after `today` nor before the ledger's scope begins, a note of reasonable length (a blank note is none).
 pub fn check(
     document_number: &str,
     decided_on: NaiveDate,
@@ -72,6 +74,10 @@ pub fn check(
     }
     if decided_on > today {
         return Err(OutsideApprovalError::DecidedInFuture { decided_on, today });
+    }
+    let from = crate::campaign::scope_starts();
+    if decided_on < from {
+        return Err(OutsideApprovalError::DecidedBeforeScope { decided_on, from });
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
@@ -124,6 +130,11 @@ mod tests {
             Err(OutsideApprovalError::DecidedInFuture { decided_on: day(2022, 10, 1), today })
         );
         assert!(check("文号", day(2022, 10, 1), None, today).unwrap_err().to_string().contains("晚于今天"));
+        assert_eq!(
+            check("文号", day(1900, 1, 1), None, today),
+            Err(OutsideApprovalError::DecidedBeforeScope { decided_on: day(1900, 1, 1), from: day(2016, 1, 1) })
+        );
+        assert!(check("文号", day(2016, 1, 1), None, today).is_ok());
         assert_eq!(check(&"号".repeat(101), today, None, today), Err(OutsideApprovalError::DocumentNumberTooLong));
         assert!(check(&"号".repeat(100), today, None, today).is_ok());
         assert_eq!(check("文号", today, Some(&"注".repeat(2001)), today), Err(OutsideApprovalError::NoteTooLong));

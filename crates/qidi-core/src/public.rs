@@ -222,9 +222,9 @@ fn public_detail(action: &Action) -> Option<String> {
 }
 
 /// Mask what looks like a phone or ID number in free text shown in public (a project
-/// name, a document number): a run of 11 or more digits (a mobile or ID number, the
-/// latter's final `X` included) keeps its first 3 and last 4 characters, a run of 7 to
-/// 10 digits (a landline) its last 2. Project codes are written with
+/// name, a document number): an ID-card number (18 characters, a final `X` included)
+/// keeps its first 6 and last 4, any other run of 11 or more digits (a mobile) its first
+/// 3 and last 4, and a run of 7 to 10 digits (a landline) its last 2. Project codes are written with
 /// hyphens and keep their runs short, so they are not touched.
 pub fn mask_personal(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -244,7 +244,13 @@ pub fn mask_personal(text: &str) -> String {
             i += 1;
         }
         let run = &chars[start..i];
-        if run.len() >= 11 {
+        if run.len() == 18 {
+            // An ID-card number: the region of issue stays, as national practice shows
+            // it (110105********1234).
+            out.extend(&run[..6]);
+            out.extend(std::iter::repeat_n('*', 8));
+            out.extend(&run[14..]);
+        } else if run.len() >= 11 {
             out.extend(&run[..3]);
             out.extend(std::iter::repeat_n('*', run.len() - 7));
             out.extend(&run[run.len() - 4..]);

@@ -335,6 +335,11 @@ impl Store {
         actor: &User,
     ) -> Result<PushSummary, StoreError> {
         let campaign = self.campaign(region).await?;
+        campaign
+            .campaign
+            .date_window(today())
+            .check("反馈期限", due_on)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let rc = region.as_str();
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
@@ -475,6 +480,14 @@ impl Store {
             || !qidi_core::ledger::may_answer(actor.role, actor.department_id.as_deref(), &handling)
         {
             return Err(StoreError::NotFound("待批事项不存在，或不由本部门办理".into()));
+        }
+        if let Some(due_on) = a.due_on {
+            let campaign = self.campaign(&actor.region()).await?;
+            campaign
+                .campaign
+                .date_window(today())
+                .check("完成时限", due_on)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
         }
         let now = now_text();
         let mut tx = self.begin_write().await?;

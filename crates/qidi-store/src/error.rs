@@ -25,6 +25,10 @@ pub enum StoreError {
     FieldKey(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// A file on the server could not be read or written. The text names the path
+    /// for the log; the web shows only a plain sentence.
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
 }
 
 impl StoreError {

@@ -99,7 +99,8 @@ fn actor_fields(actor: Option<&User>) -> (Option<String>, Option<String>) {
 }
 
 impl Store {
-    /// Take out of `import` the projects `actor` may not load (see
+    /// Take out of `import` the projects with dates far outside the campaign (see
+    /// [`Store::refuse_far_dates`]) and those `actor` may not load (see
     /// [`qidi_core::ledger::import_refusal`]) and report each as a row error, so the
     /// person sees them beside the file's own errors before anything is written.
     pub async fn restrict_import(
@@ -108,6 +109,7 @@ impl Store {
         actor: &User,
         import: &mut LedgerImport,
     ) -> Result<(), StoreError> {
+        self.refuse_far_dates(region, import).await?;
         let refused = if import_refusal(actor.role, actor.department_id.as_deref(), None, None).is_none() {
             // Refused nothing even for a project with no department named: no lookups.
             Vec::new()
@@ -137,6 +139,37 @@ impl Store {
                     message: format!("项目 {}：{why}", p.code.as_str()),
                     sheet: import.sheet.clone(),
                 }),
+            }
+        }
+        import.errors.sort_by_key(|e| e.row);
+        Ok(())
+    }
+
+    /// Take out of `import` the projects with a completion limit far outside the
+    /// region's campaign (see [`qidi_core::campaign::Campaign::date_window`]), and
+    /// report each such date as a row error: 2202 typed for 2022 is caught here, not
+    /// counted as a deadline centuries away.
+    pub async fn refuse_far_dates(&self, region: &RegionCode, import: &mut LedgerImport) -> Result<(), StoreError> {
+        let window = self.campaign(region).await?.campaign.date_window(today());
+        let column = Field::DueOn.label_zh();
+        for p in std::mem::take(&mut import.projects) {
+            let far: Vec<RowIssue> = p
+                .items
+                .iter()
+                .filter_map(|it| {
+                    let e = window.check(column, it.due_on?).err()?;
+                    Some(RowIssue {
+                        row: it.row,
+                        column: column.to_string(),
+                        message: format!("项目 {}：{e}", p.code.as_str()),
+                        sheet: import.sheet.clone(),
+                    })
+                })
+                .collect();
+            if far.is_empty() {
+                import.projects.push(p);
+            } else {
+                import.errors.extend(far);
             }
         }
         import.errors.sort_by_key(|e| e.row);

@@ -40,7 +40,7 @@ mod step;
 
 pub(crate) use catalogue::fill_catalogue_defaults;
 pub use catalogue::{ItemType, ItemTypeEdit};
-pub use files::{StoredFile, MAX_UPLOAD_BYTES};
+pub use files::{uploads_dir, StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{ProjectBrief, ProjectHelper};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};
 pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep};

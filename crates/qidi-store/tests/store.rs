@@ -224,7 +224,61 @@ async fn sign_in_sessions_and_lockout() {
             0,
         );
         assert_eq!(sessions, 0, "disabling deletes the sessions, not only hides them");
+        let account: Vec<String> =
+            store.events_for("user", &user.id).await.unwrap().into_iter().map(|e| e.action).collect();
+        for action in ["user.create", "user.password", "user.disable"] {
+            assert!(account.iter().any(|a| a == action), "{action} is on the record: {account:?}");
+        }
         assert_eq!(store.login("wang", "Another-2026-pw", None).await.unwrap().unwrap_err(), LoginFailure::Disabled);
+    })
+    .await;
+}
+
+/// Set a session's start and last use back by the given minutes.
+async fn age_session(store: &Store, user_id: &str, started_minutes_ago: i64, seen_minutes_ago: i64) {
+    let at = |m: i64| qidi_store::timestamp_text(qidi_store::now() - chrono::Duration::minutes(m));
+    sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $2 WHERE user_id = $3")
+        .bind(at(started_minutes_ago))
+        .bind(at(seen_minutes_ago))
+        .bind(user_id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn sessions_end_after_30_idle_minutes_or_12_hours_and_every_sign_in_is_a_new_token() {
+    on_each_backend(|store| async move {
+        make_user(&store, "wang", "Ledger-2026-ok").await;
+        let user = store.user_by_username("wang").await.unwrap().unwrap();
+        let (_, first) = store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap();
+        let (_, second) = store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap();
+        assert_ne!(first, second, "each sign-in makes its own token");
+        assert!(first.len() >= 32 && second.len() >= 32);
+        store.logout(&first, &user).await.unwrap();
+        assert!(store.session_user(&first).await.unwrap().is_none());
+
+        // 29 idle minutes: live. 31: gone, and deleted, not only hidden.
+        age_session(&store, &user.id, 29, 29).await;
+        assert!(store.session_user(&second).await.unwrap().is_some());
+        age_session(&store, &user.id, 31, 31).await;
+        assert!(store.session_user(&second).await.unwrap().is_none(), "30 idle minutes end a session");
+        let left: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+                .bind(&user.id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap(),
+            0,
+        );
+        assert_eq!(left, 0);
+
+        // In use a minute ago, but begun 12 hours back: gone all the same.
+        let (_, third) = store.login("wang", "Ledger-2026-ok", None).await.unwrap().unwrap();
+        age_session(&store, &user.id, 11 * 60 + 59, 1).await;
+        assert!(store.session_user(&third).await.unwrap().is_some());
+        age_session(&store, &user.id, 12 * 60 + 1, 1).await;
+        assert!(store.session_user(&third).await.unwrap().is_none(), "12 hours end any session");
     })
     .await;
 }

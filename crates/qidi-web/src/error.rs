@@ -88,6 +88,15 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
             StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            // The path and the OS's words go to the log, never to the client.
+            StoreError::Io { .. } => {
+                tracing::error!(error = %e, "server file error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器文件读写失败，请稍后再试或联系系统管理员",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "系统暂时无法处理，请稍后再试")

@@ -1181,13 +1181,13 @@ pub async fn export(
     let today = qidi_store::today();
     let mut writer = LedgerWriter::new(&title, &unit, today, &names, ExportSheets::Both)
         .map_err(|e| unprocessable(e.to_string()))?;
-    state
+    let projects = state
         .store
         .export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::Invalid(e.to_string())))
         .await?;
     let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
     let department_id = department.as_ref().map(|d| d.id.clone());
-    let payload = serde_json::json!({ "format": "xlsx", "department": department_id });
+    let payload = serde_json::json!({ "format": "xlsx", "department": department_id, "projects": projects });
     state.store.record_export(&user, "ledger.export", "ledger", department_id.clone(), payload).await?;
     let name = format!("{}台账-{}.xlsx", department.map(|d| d.name).unwrap_or_else(|| "全旗".into()), today);
     let mut res = bytes.into_response();

@@ -4,7 +4,8 @@
 //! - without a session, nothing but the public record, sign-in and static files answers;
 //! - the inspector (and the leader) never write, whatever they send;
 //! - an application, its files and its project are 404 to a handler of another
-//!   department, to another project unit, and to the three administrators.
+//!   department, to another project unit, and to the three administrators;
+//! - no GET changes anything, and no signed-in answer may be stored by a browser or proxy.
 
 mod common;
 
@@ -209,6 +210,22 @@ async fn writes(app: &TestApp) -> i64 {
         .get(0)
 }
 
+/// Reads that are on the record by design: an export, a download, an unmasking.
+const READS_ON_RECORD: &[&str] =
+    &["ledger.export", "bulletin.download", "lookback.download", "application.file_download", "hotline.unmask"];
+
+/// Events that change something: neither sign-ins, refusals, nor reads on the record.
+async fn changes(app: &TestApp) -> Vec<String> {
+    sqlx::query("SELECT action FROM events WHERE action NOT LIKE 'auth.%' AND action <> 'access.denied' ORDER BY seq")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .filter(|a| !READS_ON_RECORD.contains(&a.as_str()))
+        .collect()
+}
+
 #[test]
 fn every_route_in_the_source_is_read() {
     let routes = routes_in_source();
@@ -293,6 +310,35 @@ async fn every_route_keeps_to_each_roles_scope() {
                 );
             }
             assert_eq!(writes(&app).await, before, "{who} wrote something");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_get_changes_nothing_and_no_signed_in_answer_is_stored() {
+    TestApp::on_each_backend(|app| async move {
+        let w = world(&app).await;
+        let routes = routes_in_source();
+        let gets: Vec<&String> = routes.iter().filter(|(m, _)| m == "GET").map(|(_, p)| p).collect();
+        for who in ["office", "zrzy_handler", "applicant", "auditor", "security"] {
+            let cookie = app.sign_in(who).await;
+            let before = changes(&app).await;
+            let mut answered = 0;
+            for path in &gets {
+                let res = ask(&app, "GET", &fill(path, &w), Some(&cookie)).await;
+                assert!(!res.status.is_server_error(), "{who} GET {path}: {} {}", res.status, res.body);
+                if res.status == StatusCode::OK && !OPEN.contains(&path.as_str()) {
+                    answered += 1;
+                    let cache = res.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok());
+                    assert!(
+                        cache.is_some_and(|c| c.split(',').any(|d| d.trim() == "no-store")),
+                        "{who} GET {path}: {cache:?}"
+                    );
+                }
+            }
+            assert!(answered >= 3, "{who} saw {answered} pages");
+            assert_eq!(changes(&app).await, before, "{who}'s GETs changed something");
         }
     })
     .await;

@@ -148,6 +148,9 @@ async fn the_security_administrator_manages_accounts_but_no_administrators() {
         let record = app.store.events_for("user", &changed.id).await.unwrap();
         let role_event = record.iter().find(|e| e.action == "user.role").expect("recorded");
         assert_eq!(role_event.actor_role.as_deref(), Some("security_admin"));
+        // So is its unlocking, with its actor.
+        let unlock = record.iter().find(|e| e.action == "user.unlock").expect("the unlock is recorded");
+        assert_eq!(unlock.actor_role.as_deref(), Some("security_admin"));
         let no_department = [("action", "role"), ("role", "handler"), ("department_id", "")];
         let res = app.post_form("/security/accounts/zrzy_handler", Some(security), &no_department).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -269,6 +269,69 @@ async fn an_upload_with_errors_shows_them_in_chinese_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn dates_far_outside_the_campaign_are_refused_where_they_are_entered() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        let office = app.sign_in("office").await;
+        // A completion limit typed 2092 for 2029: a row error at its row and column.
+        let mut rows = ledger_rows(&[]);
+        rows[2][13] = "2092/09/30";
+        let res = upload(&app, &office, "far.xlsx", &xlsx(&rows)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let cells = "<tr><td class=\"n\">6</td><td>完成时限</td><td>";
+        let at = res.body.find(cells).unwrap_or_else(|| panic!("row 6 in {}", res.body));
+        assert!(res.body[at..].contains("2092-09-30 超出合理范围"), "{}", res.body);
+        assert!(res.body.contains("错误 1 处"), "{}", res.body);
+        // The other projects go in when the office skips the broken one.
+        let token = hidden(&res.body, "token");
+        let res =
+            app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token), ("skip_invalid", "on")]).await;
+        assert!(res.status.is_success() || res.status.is_redirection(), "{}", res.body);
+        let codes: Vec<String> =
+            app.store.list_projects(&region(), 1000, 0).await.unwrap().into_iter().map(|p| p.code).collect();
+        assert!(codes.iter().any(|c| c == P1) && !codes.iter().any(|c| c == P2), "{codes:?}");
+
+        // A feedback date a century back, a completion limit centuries ahead, and a
+        // campaign end decades away are refused with the span, and change nothing.
+        let head = app.sign_in("fgw_head").await;
+        let res = app.post_form("/ledger/departments/fgw/push", Some(&head), &[("due_on", "1922-08-20")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("反馈期限 1922-08-20 超出合理范围（应在 2016-01-01 至"), "{}", res.body);
+        let res = app.post_form("/ledger/departments/fgw/push", Some(&head), &[("due_on", "2022-08-20")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let item = item_id(&app, P1, "land_pre_review").await;
+        let answer = |due: &'static str| {
+            vec![
+                ("check_result", "材料齐全，已受理"),
+                ("responsible_person", "王海"),
+                ("acceptance_status", "已受理"),
+                ("due_on", due),
+            ]
+        };
+        let path = format!("/ledger/items/{item}/answer");
+        let res = app.post_form(&path, Some(&zrzy), &answer("2202-10-15")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("完成时限 2202-10-15 超出合理范围"), "{}", res.body);
+        let stored: Option<String> = sqlx::query("SELECT due_on FROM pending_items WHERE id = $1")
+            .bind(&item)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_ne!(stored.as_deref(), Some("2202-10-15"));
+        let res = app.post_form(&path, Some(&zrzy), &answer("2022-10-15")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+        let res = app.post_form("/ledger/campaign", Some(&office), &[("ends_on", "2099-12-31")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("结束日期 2099-12-31 晚于 2032-08-19"), "{}", res.body);
+        assert_eq!(app.store.campaign(&banner()).await.unwrap().campaign.ends_on.to_string(), "2022-12-31");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_department_imports_only_the_projects_it_initiates() {
     TestApp::on_each_backend(|app| async move {
         cast(&app).await;

@@ -64,6 +64,16 @@ async fn every_event_names_its_request_and_client() {
                 assert_eq!(e.client_addr.as_deref(), Some("198.51.100.31"), "{action}");
             }
         }
+        // An export names how many projects left: none before the import, one after.
+        let res = app.get("/ledger/export", Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::OK);
+        let counted: Vec<serde_json::Value> = events(&app, "ledger.export")
+            .await
+            .iter()
+            .map(|e| serde_json::from_str::<serde_json::Value>(&e.payload).unwrap()["projects"].clone())
+            .collect();
+        assert_eq!(counted.len(), 2);
+        assert!(counted.contains(&serde_json::json!(0)) && counted.contains(&serde_json::json!(1)), "{counted:?}");
 
         // A refusal: a write from another site's page.
         let req = Request::post("/logout")

@@ -30,6 +30,25 @@ async fn api(app: &TestApp, username: &str, password: &str) -> TestResponse {
 }
 
 #[tokio::test]
+async fn a_sign_in_never_adopts_the_token_the_browser_brought() {
+    TestApp::on_each_backend(|app| async move {
+        create_wang(&app).await;
+        let first = app.sign_in("wang").await;
+        // A token planted by someone else, and the user's own live one: both are
+        // replaced by a fresh token, and the planted one opens nothing.
+        for brought in ["qidi_session=planted-by-someone-else-0123456789abcdef", first.as_str()] {
+            let res = app.post_form("/login", Some(brought), &[("username", "wang"), ("password", PASSWORD)]).await;
+            let fresh = res.session_cookie().unwrap_or_else(|| panic!("a new cookie: {:?}", res.headers));
+            assert_ne!(fresh, brought);
+            assert_eq!(app.get("/", Some(&fresh)).await.status, StatusCode::OK);
+        }
+        let planted = app.get("/", Some("qidi_session=planted-by-someone-else-0123456789abcdef")).await;
+        assert_eq!(planted.location(), Some("/login"));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn unknown_wrong_and_locked_get_the_same_answer() {
     TestApp::on_each_backend(|app| async move {
         let wang = create_wang(&app).await;

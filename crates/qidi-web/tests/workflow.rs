@@ -739,6 +739,20 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
                 .status,
             StatusCode::NOT_FOUND
         );
+        // Every upload and the one download that went out are on the record, with
+        // their actor's role; the refused ones are not downloads.
+        let record = app.store.recent_events(1000).await.unwrap();
+        let on_record = |action: &str| -> Vec<_> {
+            record.iter().filter(|e| e.action == action && e.object_id.as_deref() == Some(id.as_str())).collect()
+        };
+        let uploads = on_record("application.file_upload");
+        let materials = d["facts"]["required_materials"].as_array().unwrap().len();
+        assert_eq!(uploads.len(), materials);
+        assert!(uploads.iter().all(|e| e.actor_role.as_deref() == Some("applicant")), "{uploads:?}");
+        let downloads = on_record("application.file_download");
+        assert_eq!(downloads.len(), 1);
+        assert_eq!(downloads[0].actor_role.as_deref(), Some("handler"));
+        assert!(downloads[0].payload.contains(file["id"].as_str().unwrap()), "{}", downloads[0].payload);
         // Files sit under server-made names in the data directory.
         let stored: Vec<String> = std::fs::read_dir(app.data_dir.join("uploads"))
             .unwrap()
@@ -859,6 +873,96 @@ async fn uploads_are_capped_and_other_bodies_keep_the_2_mb_limit() {
             .unwrap()
             .get(0);
         assert_eq!(n, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fields_a_client_may_not_set_are_never_taken_from_its_request() {
+    TestApp::on_each_backend(|app| async move {
+        let w = world(&app).await;
+        let item = w.item(&app, "energy_review").await;
+        let slj: String = sqlx::query("SELECT id FROM departments WHERE code = 'slj'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let planted = json!({
+            "pending_item_id": item,
+            "state": "approved",
+            "version": 42,
+            "region_code": "110105",
+            "handling_department_id": slj,
+            "owner_id": "someone-else",
+            "due_on": "2099-01-01",
+        });
+        let res = app.post_json("/api/v1/applications", Some(&w.unit), &planted).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let id = res.json()["application"]["id"].as_str().unwrap().to_string();
+        let d = detail(&app, &w.unit, &id).await;
+        let a = &d["application"];
+        assert_eq!((a["state"].as_str(), a["version"].as_i64()), (Some("draft"), Some(0)));
+        assert_eq!(a["region_code"], "152529");
+        assert_ne!(a["handling_department_id"], json!(slj));
+        assert_eq!(a["owner_id"], json!(w.owner));
+        assert!(a["due_on"].is_null(), "{a}");
+
+        // An action carries only what its type allows: a planted state stays a wish.
+        upload_all(&app, &w.unit, &id).await;
+        let body = json!({
+            "action": { "type": "submit", "state": "approved", "decided_on": "2022-01-01" },
+            "expected_version": 0,
+            "state": "approved",
+            "handling_department_id": slj,
+        });
+        let res = app.post_json(&format!("/api/v1/applications/{id}/actions"), Some(&w.unit), &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let a = detail(&app, &w.unit, &id).await;
+        assert_eq!(state(&a), "submitted");
+        assert_ne!(a["application"]["handling_department_id"], json!(slj));
+        assert_eq!(item_status(&app, &item).await, "pending");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_file_the_server_cannot_write_is_a_500_that_names_no_path() {
+    TestApp::on_each_backend(|app| async move {
+        let w = world(&app).await;
+        let item = w.item(&app, "energy_review").await;
+        let id = create(&app, &w.unit, &item).await;
+        // A plain file where the uploads folder belongs: every write under it fails,
+        // even for root, whom permissions would not stop.
+        let uploads = qidi_store::workflow::uploads_dir(&app.data_dir);
+        let _ = std::fs::remove_dir_all(&uploads);
+        std::fs::write(&uploads, b"not a folder").unwrap();
+        let dir = app.data_dir.to_string_lossy().to_string();
+
+        let res = put_file(&app, &w.unit, &id, "energy_report", "节能报告.pdf", b"%PDF-1.4 report").await;
+        assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", res.body);
+        assert_eq!(res.json()["error"]["code"], "internal");
+        assert!(!res.body.contains(&dir) && !res.body.contains("uploads") && !res.body.contains("os error"));
+
+        let (ct, body) = multipart("energy_report", "节能报告.pdf", b"%PDF-1.4 report");
+        let req = Request::post(format!("/applications/{id}/materials"))
+            .header(header::COOKIE, &w.unit)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap();
+        let res = app.send(req).await;
+        assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", res.body);
+        assert!(res.body.contains("服务器文件读写失败"), "{}", res.body);
+        assert!(!res.body.contains(&dir) && !res.body.contains("os error"), "{}", res.body);
+
+        // Nothing half-written: no file row, and the folder is still the file it was.
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM application_files WHERE application_id = $1")
+            .bind(&id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0);
+        assert_eq!(std::fs::read(&uploads).unwrap(), b"not a folder");
     })
     .await;
 }

@@ -177,7 +177,11 @@ fn an_item_never_applied_for_is_lit_by_its_ledger_deadline() {
 #[test]
 fn numbers_that_look_personal_are_masked_in_free_text() {
     assert_eq!(mask_personal("联系电话13912345678"), "联系电话139****5678");
-    assert_eq!(mask_personal(ID_NUMBER), "110***********002X");
+    assert_eq!(mask_personal(ID_NUMBER), "110105********002X");
+    assert_eq!(
+        mask_personal("身份证 110105199001011234，电话 13812345678"),
+        "身份证 110105********1234，电话 138****5678"
+    );
     assert_eq!(mask_personal("2026-152529-44-01-000001"), "2026-152529-44-01-000001", "codes stay");
     assert_eq!(mask_personal("正审批字〔2026〕105号"), "正审批字〔2026〕105号");
     assert_eq!(mask_personal("电话0479-1234567"), "电话0479-*****67");

@@ -149,13 +149,14 @@ impl Store {
         let dir = uploads_dir(data_dir);
         tokio::fs::create_dir_all(&dir)
             .await
-            .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|source| StoreError::Io { what: format!("cannot create {}", dir.display()), source })?;
         let id = new_id();
         let stored_name = new_id();
         let path = dir.join(&stored_name);
         let part = dir.join(format!(".{stored_name}.part"));
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let io = |e: std::io::Error| StoreError::Invalid(format!("cannot write upload {}: {e}", path.display()));
+        let io =
+            |source: std::io::Error| StoreError::Io { what: format!("cannot write upload {}", path.display()), source };
         async {
             use tokio::io::AsyncWriteExt;
             let mut f = tokio::fs::File::create(&part).await?;
