@@ -12,6 +12,10 @@
 //! The signing key is an Ed25519 seed in a file outside the database:
 //! `QIDI_AUDIT_KEY_FILE`, or `audit-signing.key` under the data directory, generated
 //! with mode 0600 by the first checkpoint.
+//!
+//! Checkpoints are also taken once a day, from the morning time, by `qidi serve` and
+//! `qidi jobs run` ([`daily_checkpoint`]), into `QIDI_AUDIT_CHECKPOINTS` or
+//! `audit-checkpoints.jsonl` under the data directory, once an audit key exists.
 
 use crate::config::Config;
 use crate::key_file;
@@ -207,24 +211,7 @@ pub async fn run(cfg: &Config, command: AuditCommand) -> anyhow::Result<()> {
 async fn checkpoint(cfg: &Config, output: &Path) -> anyhow::Result<()> {
     let key = signing_key(cfg, true)?;
     let store = open_record(cfg).await?;
-    let stored = stored_checkpoints(&store, &key.verifying_key()).await?;
-    // Sign only a record that verifies, and exactly the head that was verified.
-    let summary = store
-        .verify_audit_chain(marks(&stored))
-        .await?
-        .map_err(|b| anyhow::anyhow!("no checkpoint signed: the record is broken: {b}"))?;
-    let head_hash = summary.head_hash.unwrap_or_else(|| audit::hex_hash(&audit::GENESIS));
-    let cp = Checkpoint::sign(&key, summary.count, &head_hash, summary.count, &qidi_store::now_text());
-    let line = serde_json::to_string(&cp).context("cannot encode the checkpoint")?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(output)
-        .with_context(|| format!("cannot open {} to append the checkpoint", output.display()))?;
-    writeln!(f, "{line}")
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("cannot write the checkpoint to {}", output.display()))?;
-    store.record_audit_checkpoint(cfg.region.as_str(), &cp, Some("cli")).await?;
+    let cp = sign_checkpoint(cfg, &store, &key, output, "cli").await?;
     println!(
         "检查点 checkpoint: {} events, head {} at {}, signed by {}; appended to {}",
         cp.count,
@@ -234,6 +221,68 @@ async fn checkpoint(cfg: &Config, output: &Path) -> anyhow::Result<()> {
         output.display()
     );
     Ok(())
+}
+
+/// The environment variable naming the file daily checkpoints are appended to.
+pub const CHECKPOINTS_ENV: &str = "QIDI_AUDIT_CHECKPOINTS";
+const DAILY_JOB: &str = "audit_checkpoint";
+
+/// Where daily checkpoints go: `QIDI_AUDIT_CHECKPOINTS`, or `audit-checkpoints.jsonl`
+/// under the data directory.
+pub fn daily_checkpoints_file(cfg: &Config) -> PathBuf {
+    match std::env::var_os(CHECKPOINTS_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => cfg.data_dir.join("audit-checkpoints.jsonl"),
+    }
+}
+
+/// Take the day's checkpoint if it is due: from the morning time, once a day across
+/// every instance (claimed in `job_runs`), and only once an audit key exists (the
+/// first `qidi audit checkpoint` makes one). Returns the checkpoint taken, if any.
+pub async fn daily_checkpoint(cfg: &Config, store: &Store) -> anyhow::Result<Option<Checkpoint>> {
+    let now = qidi_store::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
+    let today = now.date_naive();
+    if now.time() < cfg.schedule.morning || store.job_ran(DAILY_JOB, today).await? {
+        return Ok(None);
+    }
+    let (path, _) = key_path(cfg);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let key = read_key(&path)?;
+    let cp = sign_checkpoint(cfg, store, &key, &daily_checkpoints_file(cfg), "scheduler").await?;
+    store.record_job_run(DAILY_JOB, today, "checkpoint").await?;
+    Ok(Some(cp))
+}
+
+/// Verify the record, sign its head, append the checkpoint to `output` and keep a copy
+/// in the database.
+async fn sign_checkpoint(
+    cfg: &Config,
+    store: &Store,
+    key: &SigningKey,
+    output: &Path,
+    by: &str,
+) -> anyhow::Result<Checkpoint> {
+    let stored = stored_checkpoints(store, &key.verifying_key()).await?;
+    // Sign only a record that verifies, and exactly the head that was verified.
+    let summary = store
+        .verify_audit_chain(marks(&stored))
+        .await?
+        .map_err(|b| anyhow::anyhow!("no checkpoint signed: the record is broken: {b}"))?;
+    let head_hash = summary.head_hash.unwrap_or_else(|| audit::hex_hash(&audit::GENESIS));
+    let cp = Checkpoint::sign(key, summary.count, &head_hash, summary.count, &qidi_store::now_text());
+    let line = serde_json::to_string(&cp).context("cannot encode the checkpoint")?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(output)
+        .with_context(|| format!("cannot open {} to append the checkpoint", output.display()))?;
+    writeln!(f, "{line}")
+        .and_then(|_| f.sync_all())
+        .with_context(|| format!("cannot write the checkpoint to {}", output.display()))?;
+    store.record_audit_checkpoint(cfg.region.as_str(), &cp, Some(by)).await?;
+    Ok(cp)
 }
 
 async fn verify(cfg: &Config, file: Option<&Path>, public_key: Option<&str>) -> anyhow::Result<()> {

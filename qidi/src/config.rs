@@ -20,8 +20,10 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// Roles that must sign in with a second factor, as `QIDI_TOTP_ROLES`.
     pub totp_roles: Option<String>,
-    /// `standard` or `mlps`, as `QIDI_PROFILE`.
+    /// `mlps` (the default) or `standard`, as `QIDI_PROFILE`.
     pub profile: Option<String>,
+    /// Days before a password must be changed, or `off`, as `QIDI_PASSWORD_MAX_AGE_DAYS`.
+    pub password_max_age_days: Option<String>,
 }
 
 impl FileConfig {
@@ -113,10 +115,16 @@ impl Config {
             Err(e) => bail!("QIDI_TOTP_ROLES: {e}; name roles such as office,leader,admin, or staff"),
         };
         let profile = std::env::var("QIDI_PROFILE").ok().or(file.profile).unwrap_or_default();
-        let password_age = match qidi_core::auth::PasswordAgePolicy::of_profile(&profile) {
+        let mut password_age = match qidi_core::auth::PasswordAgePolicy::of_profile(&profile) {
             Ok(p) => p,
             Err(e) => bail!("QIDI_PROFILE: {e}"),
         };
+        if let Some(days) = std::env::var("QIDI_PASSWORD_MAX_AGE_DAYS").ok().or(file.password_max_age_days) {
+            password_age = match password_age.with_max_age(&days) {
+                Ok(p) => p,
+                Err(e) => bail!("QIDI_PASSWORD_MAX_AGE_DAYS: {e}"),
+            };
+        }
         Ok(Config {
             database_url,
             region,

@@ -323,6 +323,7 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
     );
     let addr = listener.local_addr().context("listener has no address")?;
     let scheduler = qidi_notify::spawn_scheduler(store.clone(), notify_cmd::notifier(cfg)?, cfg.schedule);
+    let checkpoints = spawn_daily_checkpoints(cfg.clone(), store.clone());
     tracing::info!(database = %redact_url(&cfg.database_url), data_dir = %cfg.data_dir.display(), region = %cfg.region, "qidi serving on http://{addr}");
     println!("qidi 已启动：http://{addr}");
     if let Some(at) = qidi_store::trial_clock() {
@@ -336,9 +337,26 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
         .await
         .context("server failed")?;
     scheduler.abort();
+    checkpoints.abort();
     store.close().await;
     tracing::info!("qidi stopped");
     Ok(())
+}
+
+/// The day's audit checkpoint, looked for every ten minutes (see
+/// [`audit_cmd::daily_checkpoint`]); a failure is logged and tried again.
+fn spawn_daily_checkpoints(cfg: Config, store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match audit_cmd::daily_checkpoint(&cfg, &store).await {
+                Ok(Some(cp)) => tracing::info!(count = cp.count, head = %cp.head_hash, "audit checkpoint taken"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "audit checkpoint failed; will try again"),
+            }
+        }
+    })
 }
 
 async fn shutdown_signal() {

@@ -132,6 +132,15 @@ pub async fn jobs(cfg: &Config, command: JobsCommand) -> anyhow::Result<()> {
                 "hotline orders urged: {}, callbacks sent: {}, failed (will retry): {}",
                 r.hotline_urged, r.hotline_callbacks.sent, r.hotline_callbacks.failed
             );
+            match crate::audit_cmd::daily_checkpoint(cfg, &store).await? {
+                Some(cp) => println!(
+                    "audit checkpoint: {} events, head {}, appended to {}",
+                    cp.count,
+                    cp.head_hash,
+                    crate::audit_cmd::daily_checkpoints_file(cfg).display()
+                ),
+                None => println!("audit checkpoint: nothing due"),
+            }
         }
     }
     Ok(())

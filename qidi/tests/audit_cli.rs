@@ -255,3 +255,57 @@ async fn checkpoint_then_verify_on_postgres() {
     store.close().await;
     assert_names(&run(&["audit", "verify", "--checkpoints", cps_s]), "(seq 5) no longer matches its hash");
 }
+
+/// `qidi jobs run` at the given Beijing time, with no mail server to reach.
+fn jobs_at(data_dir: &Path, db: &Path, at: &str) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_qidi"));
+    for k in
+        ["QIDI_DATABASE_URL", "QIDI_CONFIG", "QIDI_DATA_DIR", "QIDI_REGION", "QIDI_AUDIT_KEY_FILE", "QIDI_SMTP_URL"]
+    {
+        c.env_remove(k);
+    }
+    c.env("QIDI_LOG", "warn")
+        .env("QIDI_NOW", at)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(["jobs", "run"])
+        .output()
+        .expect("run qidi")
+}
+
+#[test]
+fn a_checkpoint_is_taken_each_morning_once_a_key_exists() {
+    let dir = temp_dir();
+    let db = dir.join("qidi.db");
+    let file = dir.join("audit-checkpoints.jsonl");
+    let lines = || std::fs::read_to_string(&file).map(|t| t.lines().count()).unwrap_or(0);
+    let o = qidi(&dir, &db, &["migrate"]);
+    assert!(o.status.success(), "{}", err(&o));
+    // No key yet: nothing is signed, and nothing is made behind the operator's back.
+    let o = jobs_at(&dir, &db, "2026-03-02T09:00:00+08:00");
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("audit checkpoint: nothing due"), "{}", out(&o));
+    assert!(!dir.join("audit-signing.key").exists() && lines() == 0);
+
+    // The operator's first checkpoint makes the key; from then on each morning has one.
+    let manual = dir.join("elsewhere.jsonl");
+    let o = qidi(&dir, &db, &["audit", "checkpoint", "-o", manual.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = jobs_at(&dir, &db, "2026-03-03T08:00:00+08:00");
+    assert!(out(&o).contains("audit checkpoint: nothing due"), "before the morning: {}", out(&o));
+    let o = jobs_at(&dir, &db, "2026-03-03T09:00:00+08:00");
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("audit checkpoint: ") && out(&o).contains("appended to"), "{}", out(&o));
+    assert_eq!(lines(), 1);
+    let o = jobs_at(&dir, &db, "2026-03-03T15:00:00+08:00");
+    assert!(out(&o).contains("audit checkpoint: nothing due"), "once a day: {}", out(&o));
+    let o = jobs_at(&dir, &db, "2026-03-04T09:00:00+08:00");
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(lines(), 2);
+
+    // The daily file is a checkpoints file like any other.
+    let o = qidi(&dir, &db, &["audit", "verify", "--checkpoints", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", out(&o), err(&o));
+}

@@ -89,6 +89,17 @@ fn bad_config_file_and_region() {
     assert_clean_failure(&o, "is not valid");
     let o = qidi().current_dir(&dir).args(["--region", "15252", "migrate"]).output().unwrap();
     assert_clean_failure(&o, "six-digit");
+    // Password rules: a profile qidi does not know, an expiry that is no number of days.
+    let o = qidi().current_dir(&dir).env("QIDI_PROFILE", "strict").arg("migrate").output().unwrap();
+    assert_clean_failure(&o, "QIDI_PROFILE");
+    for days in ["90d", "-5", "0.5"] {
+        let o = qidi().current_dir(&dir).env("QIDI_PASSWORD_MAX_AGE_DAYS", days).arg("migrate").output().unwrap();
+        assert_clean_failure(&o, "QIDI_PASSWORD_MAX_AGE_DAYS");
+    }
+    for days in ["30", "off"] {
+        let o = qidi().current_dir(&dir).env("QIDI_PASSWORD_MAX_AGE_DAYS", days).arg("migrate").output().unwrap();
+        assert!(o.status.success(), "{days}: {}", stderr(&o));
+    }
 }
 
 #[test]

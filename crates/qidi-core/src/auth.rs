@@ -52,9 +52,10 @@ pub enum PasswordError {
     Reused(usize),
 }
 
-/// Reuse and expiry of passwords: off in the standard profile, on under the "mlps"
-/// profile (`QIDI_PROFILE=mlps`): none of the last 5 passwords again, and a password
-/// older than 90 days must be changed at the next sign-in.
+/// Reuse and expiry of passwords: on under the "mlps" profile, the default (MLPS level
+/// 3): none of the last 5 passwords again, and a password older than 90 days must be
+/// changed at the next sign-in. The expiry can be set or turned off on its own
+/// ([`PasswordAgePolicy::with_max_age`]); the "standard" profile has neither rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PasswordAgePolicy {
     /// How many of the latest passwords (the current one included) may not be set again.
@@ -66,13 +67,25 @@ pub struct PasswordAgePolicy {
 impl PasswordAgePolicy {
     pub const MLPS: PasswordAgePolicy = PasswordAgePolicy { reuse_depth: 5, max_age_days: Some(90) };
 
-    /// The policy of a profile by name: `standard` (or empty) or `mlps`.
+    /// The policy of a profile by name: `mlps` (or empty, the default) or `standard`.
     pub fn of_profile(profile: &str) -> Result<PasswordAgePolicy, String> {
         match profile.trim() {
-            "" | "standard" => Ok(PasswordAgePolicy::default()),
-            "mlps" => Ok(PasswordAgePolicy::MLPS),
-            other => Err(format!("{other:?} is not a profile (standard or mlps)")),
+            "" | "mlps" => Ok(PasswordAgePolicy::MLPS),
+            "standard" => Ok(PasswordAgePolicy::default()),
+            other => Err(format!("{other:?} is not a profile (mlps or standard)")),
         }
+    }
+
+    /// The same policy with another expiry: a number of days, or `off` (also `0`).
+    pub fn with_max_age(self, setting: &str) -> Result<PasswordAgePolicy, String> {
+        let max_age_days = match setting.trim() {
+            "off" | "0" => None,
+            n => match n.parse::<i64>() {
+                Ok(days) if (1..=3650).contains(&days) => Some(days),
+                _ => return Err(format!("{n:?} is not a number of days from 1 to 3650, or off")),
+            },
+        };
+        Ok(PasswordAgePolicy { max_age_days, ..self })
     }
 
     /// Whether a password set at `set_at` must be changed at `now`.
@@ -369,16 +382,26 @@ mod tests {
     }
 
     #[test]
-    fn passwords_age_only_under_the_mlps_profile() {
+    fn passwords_age_under_the_mlps_profile_the_default() {
         let set = t(0);
-        let standard = PasswordAgePolicy::of_profile("").unwrap();
+        let standard = PasswordAgePolicy::of_profile("standard").unwrap();
         let mlps = PasswordAgePolicy::of_profile("mlps").unwrap();
+        assert_eq!(PasswordAgePolicy::of_profile("").unwrap(), mlps);
         assert_eq!((standard.reuse_depth, mlps.reuse_depth), (0, 5));
         let day = 24 * 60;
         assert!(!standard.expired(set, t(1000 * day)));
         assert!(!mlps.expired(set, t(90 * day - 1)));
         assert!(mlps.expired(set, t(90 * day)));
         assert!(PasswordAgePolicy::of_profile("strict").is_err());
+        let short = mlps.with_max_age("30").unwrap();
+        assert!(short.expired(set, t(30 * day)) && !short.expired(set, t(30 * day - 1)));
+        assert_eq!(short.reuse_depth, 5, "reuse stays as the profile has it");
+        let never = mlps.with_max_age("off").unwrap();
+        assert!(!never.expired(set, t(10_000 * day)));
+        assert_eq!(mlps.with_max_age("0").unwrap(), never);
+        for bad in ["-1", "90d", "", "99999"] {
+            assert!(mlps.with_max_age(bad).is_err(), "{bad}");
+        }
         assert_eq!(PasswordError::Reused(5).to_string(), "新密码不能与最近 5 次使用过的密码相同");
     }
 }

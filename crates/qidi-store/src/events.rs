@@ -32,6 +32,8 @@ pub struct NewEvent {
     pub region_code: String,
     pub actor_id: Option<String>,
     pub actor_role: Option<String>,
+    /// The actor's department; when left empty, [`append`] reads it from the account.
+    pub actor_department_id: Option<String>,
     pub action: String,
     pub object_type: String,
     pub object_id: Option<String>,
@@ -56,6 +58,7 @@ impl NewEvent {
             region_code: region_code.into(),
             actor_id: Some(actor.id.clone()),
             actor_role: Some(actor.role.as_str().to_string()),
+            actor_department_id: actor.department_id.clone(),
             action: action.to_string(),
             object_type: object_type.to_string(),
             object_id,
@@ -84,6 +87,7 @@ pub struct Event {
     pub at: String,
     pub actor_id: Option<String>,
     pub actor_role: Option<String>,
+    pub actor_department_id: Option<String>,
     pub action: String,
     pub object_type: String,
     pub object_id: Option<String>,
@@ -96,12 +100,13 @@ pub struct Event {
 /// The columns `append` writes besides the chain's own, in order. Every one of them is
 /// hashed, so a column added to `events` must be written here (a value left to a
 /// column default would not be hashed, and verify would report the event as altered).
-pub(crate) const COLUMNS: [&str; 12] = [
+pub(crate) const COLUMNS: [&str; 13] = [
     "id",
     "region_code",
     "at",
     "actor_id",
     "actor_role",
+    "actor_department_id",
     "action",
     "object_type",
     "object_id",
@@ -195,12 +200,22 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, St
     let (client_addr, request_id) = e.request_fields();
     let id = new_id();
     let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
+    let department = match (&e.actor_department_id, &e.actor_id) {
+        (Some(d), _) => Some(d.clone()),
+        (None, Some(actor)) => sqlx::query_scalar::<_, Option<String>>("SELECT department_id FROM users WHERE id = $1")
+            .bind(actor)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten(),
+        (None, None) => None,
+    };
     let mut rows = vec![vec![
         Some(id.clone()),
         Some(e.region_code.clone()),
         Some(now_text()),
         e.actor_id.clone(),
         e.actor_role.clone(),
+        department,
         Some(e.action.clone()),
         Some(e.object_type.clone()),
         e.object_id.clone(),
@@ -264,7 +279,8 @@ impl crate::Store {
     /// Events about one object, oldest first.
     pub async fn events_for(&self, object_type: &str, object_id: &str) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id, seq
+            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id, seq,
+                    actor_department_id
              FROM events WHERE object_type = $1 AND object_id = $2 ORDER BY at, id",
         )
         .bind(object_type)
@@ -277,7 +293,8 @@ impl crate::Store {
     /// The newest events, newest first.
     pub async fn recent_events(&self, limit: i64) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id, seq
+            "SELECT id, region_code, at, actor_id, actor_role, action, object_type, object_id, outcome, payload, client_addr, request_id, seq,
+                    actor_department_id
              FROM events ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
@@ -302,12 +319,13 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Event {
         client_addr: r.get(10),
         request_id: r.get(11),
         seq: r.get(12),
+        actor_department_id: r.get(13),
     }
 }
 
 /// The columns `event_from_row` reads, for a query of events aliased `e`.
 const EVENT_SELECT: &str = "e.id, e.region_code, e.at, e.actor_id, e.actor_role, e.action, e.object_type, e.object_id,
-     e.outcome, e.payload, e.client_addr, e.request_id, e.seq";
+     e.outcome, e.payload, e.client_addr, e.request_id, e.seq, e.actor_department_id";
 
 /// One event found by a search of the record, with who acted by name.
 #[derive(Debug, Clone, Serialize)]

@@ -94,8 +94,36 @@ fn take_if_some<T: PartialEq>(old: &mut Option<T>, new: Option<T>) -> bool {
     }
 }
 
-fn actor_fields(actor: Option<&User>) -> (Option<String>, Option<String>) {
-    (actor.map(|a| a.id.clone()), actor.map(|a| a.role.as_str().to_string()))
+/// Who an import's events name: nobody for the console.
+#[derive(Default)]
+struct EventActor {
+    id: Option<String>,
+    role: Option<String>,
+    department_id: Option<String>,
+}
+
+impl EventActor {
+    fn of(actor: Option<&User>) -> EventActor {
+        EventActor {
+            id: actor.map(|a| a.id.clone()),
+            role: actor.map(|a| a.role.as_str().to_string()),
+            department_id: actor.and_then(|a| a.department_id.clone()),
+        }
+    }
+
+    /// An event by this actor, with no request details yet.
+    fn event(&self, region: &str, action: &str, object_type: &str, object_id: &str) -> NewEvent {
+        NewEvent {
+            region_code: region.to_string(),
+            actor_id: self.id.clone(),
+            actor_role: self.role.clone(),
+            actor_department_id: self.department_id.clone(),
+            action: action.into(),
+            object_type: object_type.into(),
+            object_id: Some(object_id.to_string()),
+            ..Default::default()
+        }
+    }
 }
 
 impl Store {
@@ -327,7 +355,7 @@ impl Store {
 
         let now = now_text();
         let today = today().format("%Y-%m-%d").to_string();
-        let (actor_id, actor_role) = actor_fields(actor);
+        let event_actor = EventActor::of(actor);
         // A dry run only reads: it works out the same summary without taking the
         // database's write lock, so checking a file never holds up anyone's work.
         let write = !mode.dry_run;
@@ -366,8 +394,7 @@ impl Store {
                 owner_id,
                 dept_id,
                 &now,
-                &actor_id,
-                &actor_role,
+                &event_actor,
                 &mut s,
             )
             .await?;
@@ -442,12 +469,6 @@ impl Store {
         append(
             &mut tx,
             &NewEvent {
-                region_code: rc.to_string(),
-                actor_id: actor_id.clone(),
-                actor_role: actor_role.clone(),
-                action: "ledger.import".into(),
-                object_type: "ledger".into(),
-                object_id: Some(rc.to_string()),
                 outcome: if changed { "ok" } else { "unchanged" }.into(),
                 payload: serde_json::json!({
                     "sheet": import.sheet,
@@ -455,7 +476,7 @@ impl Store {
                     "summary": s,
                     "skip_invalid": mode.skip_invalid,
                 }),
-                ..Default::default()
+                ..event_actor.event(rc, "ledger.import", "ledger", rc)
             },
         )
         .await?;
@@ -655,20 +676,13 @@ async fn upsert_project(
     owner_id: Option<String>,
     dept_id: Option<String>,
     now: &str,
-    actor_id: &Option<String>,
-    actor_role: &Option<String>,
+    actor: &EventActor,
     s: &mut ImportSummary,
 ) -> Result<(String, Option<String>), StoreError> {
     let code = p.code.as_str();
     let event = |action: &str, id: &str, payload: serde_json::Value| NewEvent {
-        region_code: region.to_string(),
-        actor_id: actor_id.clone(),
-        actor_role: actor_role.clone(),
-        action: action.into(),
-        object_type: "project".into(),
-        object_id: Some(id.to_string()),
         payload,
-        ..Default::default()
+        ..actor.event(region, action, "project", id)
     };
     let initiated_on = p.initiated_on.map(|d| d.format("%Y-%m-%d").to_string());
     let Some(old) = projects.get_mut(code) else {
@@ -697,6 +711,7 @@ async fn upsert_project(
             text(&now_text()),
             Val::Text(e.actor_id),
             Val::Text(e.actor_role),
+            Val::Text(e.actor_department_id),
             Val::Text(Some(e.action)),
             Val::Text(Some(e.object_type)),
             Val::Text(e.object_id),
@@ -955,7 +970,7 @@ fn push_json_string(out: &mut String, s: &str) {
 
 /// The columns of a batched event before the chain's own (`seq`, `prev_hash`, `hash`).
 /// The event columns written besides the chain's own: the record's own list.
-const EVENT_COLUMNS: [&str; 12] = crate::events::COLUMNS;
+const EVENT_COLUMNS: [&str; 13] = crate::events::COLUMNS;
 
 /// The batches of one import, flushed parents first so foreign keys hold.
 struct Batches {
@@ -1002,6 +1017,7 @@ impl Batches {
                     ("at", Text),
                     ("actor_id", Text),
                     ("actor_role", Text),
+                    ("actor_department_id", Text),
                     ("action", Text),
                     ("object_type", Text),
                     ("object_id", Text),

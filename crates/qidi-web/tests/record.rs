@@ -96,6 +96,28 @@ async fn every_event_names_its_request_and_client() {
         assert_eq!(app.send(from("203.0.113.32:4003", None, req)).await.status, StatusCode::FORBIDDEN);
         assert_eq!(events(&app, "access.denied").await.len(), 1);
 
+        // A department's handler: its export and its sign-out name its department, the
+        // one taken from its account, the other looked up when the event is written.
+        let handler =
+            qidi_store::testing::test_user(&app.store, "zrzy_h", qidi_core::Role::Handler, Some("zrzy"), None, None)
+                .await;
+        let handler_cookie = app.sign_in("zrzy_h").await;
+        assert_eq!(app.get("/ledger/export", Some(&handler_cookie)).await.status, StatusCode::OK);
+        assert_eq!(app.post_form("/logout", Some(&handler_cookie), &[]).await.status, StatusCode::SEE_OTHER);
+        let theirs: Vec<Event> = app
+            .store
+            .recent_events(500)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.actor_id.as_deref() == Some(handler.id.as_str()))
+            .collect();
+        for action in ["ledger.export", "auth.logout"] {
+            let e = theirs.iter().find(|e| e.action == action).unwrap_or_else(|| panic!("{action}: {theirs:?}"));
+            assert_eq!(e.actor_department_id, handler.department_id, "{action}");
+        }
+        assert!(handler.department_id.is_some());
+
         // The session's own sign-out (same site) is recorded with its request too.
         let req = Request::post("/logout").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
         let res = app.send(from("192.0.2.30:4004", Some("out-1"), req)).await;
