@@ -10,6 +10,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod campaign;
 pub mod catalogue;
+pub mod credit_code;
 pub mod deadline;
 pub mod file_name;
 pub mod hotline;

@@ -94,6 +94,21 @@ impl Role {
         by.manages_accounts() && !own && !target.is_administrator() && to.is_none_or(|to| plain(to) && plain(target))
     }
 
+    /// Whether the system administrator keeps (creates, disables, enables) an account of
+    /// the `target` role on the web. Staff accounts only: never an administrator's (made
+    /// at the server's console, one role each), never a project unit's (tied to its
+    /// unit, made by the office), never their own. Roles are then changed by the
+    /// security administrator alone ([`Role::may_change_account`]).
+    pub fn may_keep_account(by: Role, target: Role, own: bool) -> bool {
+        by == Role::Admin && !own && !target.is_administrator() && target != Role::Applicant
+    }
+
+    /// Whether this role sees the list of the region's accounts: the system
+    /// administrator (who keeps them) and the security administrator (who secures them).
+    pub fn sees_accounts(self) -> bool {
+        matches!(self, Role::Admin | Role::SecurityAdmin)
+    }
+
     /// Roles that act for one department and must belong to one.
     pub fn needs_department(self) -> bool {
         matches!(self, Role::Handler | Role::DepartmentHead)
@@ -224,6 +239,24 @@ mod tests {
         for r in ALL_ROLES.into_iter().filter(|r| *r != Role::SecurityAdmin) {
             assert!(!may(r, Role::Handler, false, None), "{r:?}");
         }
+    }
+
+    #[test]
+    fn only_the_system_administrator_keeps_staff_accounts() {
+        let may = Role::may_keep_account;
+        for staff in [Role::Handler, Role::DepartmentHead, Role::Office, Role::Leader, Role::Inspector] {
+            assert!(may(Role::Admin, staff, false), "{staff:?}");
+        }
+        assert!(!may(Role::Admin, Role::Handler, true), "not their own");
+        assert!(!may(Role::Admin, Role::Applicant, false));
+        for admin in [Role::Admin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert!(!may(Role::Admin, admin, false), "{admin:?}");
+        }
+        for r in ALL_ROLES.into_iter().filter(|r| *r != Role::Admin) {
+            assert!(!may(r, Role::Handler, false), "{r:?}");
+        }
+        let seeing: Vec<Role> = ALL_ROLES.into_iter().filter(|r| r.sees_accounts()).collect();
+        assert_eq!(seeing, [Role::Admin, Role::SecurityAdmin]);
     }
 
     #[test]

@@ -197,7 +197,24 @@ pub(crate) fn is_formula_like(s: &str) -> bool {
 }
 
 /// The official sheet's columns, in order.
-const OFFICIAL_COLUMNS: [Field; 15] = Field::ALL;
+/// The official layout's 15 columns (the project unit's credit code is read, not written).
+const OFFICIAL_COLUMNS: [Field; 15] = [
+    Field::Seq,
+    Field::Code,
+    Field::Name,
+    Field::Owner,
+    Field::InitiatingDepartment,
+    Field::Year,
+    Field::Investment,
+    Field::Stage,
+    Field::ItemType,
+    Field::HandlingDepartment,
+    Field::CheckResult,
+    Field::ResponsiblePerson,
+    Field::AcceptanceStatus,
+    Field::DueOn,
+    Field::Note,
+];
 /// The plain sheet's columns: no 序号.
 const PLAIN_COLUMNS: [Field; 14] = [
     Field::Code,
@@ -221,7 +238,7 @@ fn width(f: Field) -> f64 {
         Field::Seq => 5.0,
         Field::Code => 26.0,
         Field::Name => 30.0,
-        Field::Owner => 22.0,
+        Field::Owner | Field::OwnerCreditCode => 22.0,
         Field::InitiatingDepartment | Field::HandlingDepartment => 16.0,
         Field::Year => 7.0,
         Field::Investment => 12.0,

@@ -23,10 +23,13 @@ pub enum Field {
     AcceptanceStatus,
     DueOn,
     Note,
+    /// 统一社会信用代码 of the project unit: read when a ledger has it, not in the
+    /// official layout.
+    OwnerCreditCode,
 }
 
 impl Field {
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 16] = [
         Field::Seq,
         Field::Code,
         Field::Name,
@@ -42,6 +45,7 @@ impl Field {
         Field::AcceptanceStatus,
         Field::DueOn,
         Field::Note,
+        Field::OwnerCreditCode,
     ];
 
     /// The identifier used in mapping files (the field names of `ImportedProject`/`ImportedItem`).
@@ -62,6 +66,7 @@ impl Field {
             Field::AcceptanceStatus => "acceptance_status",
             Field::DueOn => "due_on",
             Field::Note => "note",
+            Field::OwnerCreditCode => "owner_credit_code",
         }
     }
 
@@ -83,6 +88,7 @@ impl Field {
             Field::AcceptanceStatus => "受理情况",
             Field::DueOn => "完成时限",
             Field::Note => "备注",
+            Field::OwnerCreditCode => "统一社会信用代码",
         }
     }
 
@@ -98,6 +104,7 @@ impl Field {
                 | Field::Year
                 | Field::Investment
                 | Field::Stage
+                | Field::OwnerCreditCode
         )
     }
 
@@ -171,6 +178,14 @@ impl Field {
                 "预计办结时间",
             ],
             Field::Note => &["备注", "说明"],
+            Field::OwnerCreditCode => &[
+                "统一社会信用代码",
+                "社会信用代码",
+                "信用代码",
+                "统一信用代码",
+                "项目单位统一社会信用代码",
+                "单位统一社会信用代码",
+            ],
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::OfficeError;
 use calamine::Reader;
 use chrono::NaiveDate;
 use qidi_core::catalogue::to_half_width;
+use qidi_core::credit_code::CreditCode;
 use qidi_core::names::NameTable;
 use qidi_core::names::{did_you_mean, NameKind};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
@@ -96,6 +97,8 @@ pub struct ImportedProject {
     pub code: ProjectCode,
     pub name: String,
     pub owner: Option<String>,
+    /// The project unit's unified social credit code, checked, when the ledger gives it.
+    pub owner_credit_code: Option<String>,
     /// Department code.
     pub initiating_department: Option<String>,
     pub year: Option<i32>,
@@ -517,7 +520,7 @@ struct Acc {
     p: ImportedProject,
     invalid: bool,
     /// Row each project field's value came from.
-    source_row: [u32; 15],
+    source_row: [u32; Field::ALL.len()],
     items: HashMap<String, usize>,
 }
 
@@ -554,6 +557,7 @@ struct ProjectCells {
     code: Option<String>,
     name: Option<String>,
     owner: Option<String>,
+    owner_credit_code: Option<String>,
     /// (as written, code)
     dept: Option<(String, String)>,
     year: Option<i32>,
@@ -603,8 +607,16 @@ const FOOTER_PREFIXES: &[&str] = &[
     "备注",
 ];
 
-const PROJECT_FIELDS: [Field; 7] =
-    [Field::Code, Field::Name, Field::Owner, Field::InitiatingDepartment, Field::Year, Field::Investment, Field::Stage];
+const PROJECT_FIELDS: [Field; 8] = [
+    Field::Code,
+    Field::Name,
+    Field::Owner,
+    Field::InitiatingDepartment,
+    Field::Year,
+    Field::Investment,
+    Field::Stage,
+    Field::OwnerCreditCode,
+];
 
 const ITEM_DETAIL_FIELDS: [Field; 6] = [
     Field::ItemType,
@@ -850,6 +862,14 @@ impl<'o> Importer<'o> {
         };
         pc.name = self.take_text(row, cells, Field::Name, errs);
         pc.owner = self.take_text(row, cells, Field::Owner, errs);
+        match self.get(cells, Field::OwnerCreditCode).structured_text() {
+            Ok(Some(t)) => match CreditCode::parse(&t) {
+                Ok(c) => pc.owner_credit_code = Some(c.into()),
+                Err(e) => errs.push(self.issue(row, Field::OwnerCreditCode, e.to_string())),
+            },
+            Ok(None) => {}
+            Err(e) => errs.push(self.issue(row, Field::OwnerCreditCode, e)),
+        }
         match self.get(cells, Field::InitiatingDepartment).structured_text() {
             Ok(Some(t)) => {
                 let t = t.into_owned();
@@ -978,6 +998,7 @@ impl<'o> Importer<'o> {
                 code: code.clone(),
                 name,
                 owner: pc.owner.clone(),
+                owner_credit_code: pc.owner_credit_code.clone(),
                 initiating_department: pc.dept.as_ref().map(|d| d.1.clone()),
                 year: pc.year,
                 initiated_on: pc.initiated_on,
@@ -987,7 +1008,7 @@ impl<'o> Importer<'o> {
                 first_row: row,
             },
             invalid: false,
-            source_row: [row; 15],
+            source_row: [row; Field::ALL.len()],
             items: HashMap::new(),
         });
         self.by_code.insert(code, i);
@@ -1009,6 +1030,14 @@ impl<'o> Importer<'o> {
             reconcile(&mut name, &pc.name, &mut sr[Field::Name.index()], row, String::clone).map(|m| (Field::Name, m)),
             reconcile(&mut p.owner, &pc.owner, &mut sr[Field::Owner.index()], row, String::clone)
                 .map(|m| (Field::Owner, m)),
+            reconcile(
+                &mut p.owner_credit_code,
+                &pc.owner_credit_code,
+                &mut sr[Field::OwnerCreditCode.index()],
+                row,
+                String::clone,
+            )
+            .map(|m| (Field::OwnerCreditCode, m)),
             reconcile(
                 &mut p.initiating_department,
                 &pc.dept.as_ref().map(|d| d.1.clone()),

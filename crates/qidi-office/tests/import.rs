@@ -590,3 +590,20 @@ fn reading_from_a_path() {
     assert!(missing.to_string().contains("文件不存在"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_project_units_credit_code_is_read_when_the_ledger_has_one_and_its_check_character_is_checked() {
+    let mut rows = preamble();
+    rows.push(row!["项目代码", "项目名称", "项目单位", "统一社会信用代码", "待批事项", "办理部门"]);
+    rows.push(row![CODE_A, "风电项目", "某某新能源公司", " 91350100m000100y43 ", "环评", "生态环境局"]);
+    rows.push(row![CODE_B, "光伏项目", "某某光伏公司", "91350100M000100Y44", "环评", "生态环境局"]);
+    rows.push(row![CODE_C, "储能项目", "某某储能公司", "", "环评", "生态环境局"]);
+    let got = import(&xlsx(&rows, &[]));
+    assert_eq!(got.projects.len(), 2, "{:#?}", got.errors);
+    assert_eq!(got.projects[0].owner_credit_code.as_deref(), Some("91350100M000100Y43"), "normalised");
+    assert_eq!(got.projects[1].owner_credit_code, None, "none written, none kept");
+    let bad = issue(&got.errors, 5);
+    assert_eq!(bad.column, "统一社会信用代码");
+    assert!(bad.message.contains("校验位不符（应为 3）"), "{}", bad.message);
+    assert_eq!(got.errors.len(), 1, "{:#?}", got.errors);
+}

@@ -1,6 +1,8 @@
-//! The security administrator's work on accounts (三员分立): see each account's lock
-//! and second factor, unlock it, reset its second factor, change its role. Who may do
-//! which is core's `Role::may_change_account`; each change is recorded with its actor.
+//! The administrators' work on accounts (三员分立). The security administrator sees
+//! each account's lock and second factor, unlocks it, resets its second factor and
+//! changes its role (core's `Role::may_change_account`); the system administrator
+//! creates staff accounts and disables or enables them (`Role::may_keep_account`).
+//! Each change is recorded with its actor.
 
 use crate::events::{append, NewEvent};
 use crate::users::{user_from_row, User, USER_COLUMNS, USER_FROM};
@@ -22,9 +24,10 @@ fn refused() -> StoreError {
 }
 
 impl Store {
-    /// Every account of `by`'s region with its lock, for the security administrator.
+    /// Every account of `by`'s region with its lock, for the security and system
+    /// administrators.
     pub async fn account_security(&self, by: &User) -> Result<Vec<AccountSecurity>, StoreError> {
-        if !by.role.manages_accounts() {
+        if !by.role.sees_accounts() {
             return Err(refused());
         }
         let sql = format!(
@@ -112,5 +115,52 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Create a staff account with a one-time password, which is returned to be shown
+    /// once; the new user must set their own at the first sign-in.
+    pub async fn create_account(
+        &self,
+        by: &User,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        department_id: Option<&str>,
+    ) -> Result<(User, String), StoreError> {
+        if !Role::may_keep_account(by.role, role, false) {
+            return Err(StoreError::Forbidden("系统管理员只能创建工作人员账户（管理员和项目单位账户除外）".into()));
+        }
+        let display_name = display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 64 {
+            return Err(StoreError::Invalid("请填写姓名或岗位（最多 64 个字）".into()));
+        }
+        let password = crate::password::random_password_for(username);
+        let new = crate::users::NewUser {
+            region: &by.region(),
+            username,
+            display_name,
+            role,
+            department_id,
+            owner_id: None,
+            password: &password,
+        };
+        match self.create_user(&new, Some(by)).await {
+            Ok(user) => Ok((user, password)),
+            Err(e) if e.is_unique_violation() => Err(StoreError::Invalid(format!("用户名“{}”已存在", username.trim()))),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Disable a staff account (ending its sessions at once), or enable it again.
+    pub async fn set_account_disabled(&self, by: &User, username: &str, disabled: bool) -> Result<(), StoreError> {
+        let target = self
+            .user_by_username(username)
+            .await?
+            .filter(|u| u.region_code == by.region_code)
+            .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
+        if !Role::may_keep_account(by.role, target.role, target.id == by.id) {
+            return Err(StoreError::Forbidden("系统管理员只能停用或启用工作人员账户，且不能停用自己的账户".into()));
+        }
+        self.set_disabled_as(Some(by), username, disabled).await
     }
 }

@@ -323,7 +323,7 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Event {
     }
 }
 
-/// The columns `event_from_row` reads, for a query of events aliased `e`.
+/// The columns `event_from_row` reads (0 to 13), for a query of events aliased `e`.
 const EVENT_SELECT: &str = "e.id, e.region_code, e.at, e.actor_id, e.actor_role, e.action, e.object_type, e.object_id,
      e.outcome, e.payload, e.client_addr, e.request_id, e.seq, e.actor_department_id";
 
@@ -395,6 +395,6 @@ impl crate::Store {
             q = q.bind(b);
         }
         let rows = q.fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| RecordEntry { event: event_from_row(r), actor_username: r.get(13) }).collect())
+        Ok(rows.iter().map(|r| RecordEntry { event: event_from_row(r), actor_username: r.get(14) }).collect())
     }
 }

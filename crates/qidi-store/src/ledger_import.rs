@@ -360,6 +360,7 @@ impl Store {
         // database's write lock, so checking a file never holds up anyone's work.
         let write = !mode.dry_run;
         let mut batches = Batches::new(self.backend(), write);
+        let mut credit_codes_set: HashSet<String> = HashSet::new();
         for p in &import.projects {
             let owner_id = match p.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
                 None => None,
@@ -381,6 +382,17 @@ impl Store {
                     }
                 }),
             };
+            // A credit code the file gives (checked when read) fills in a unit's that
+            // is still empty; one already kept is never overwritten by a file.
+            if let (Some(id), Some(code), true) = (&owner_id, &p.owner_credit_code, write) {
+                if credit_codes_set.insert(id.clone()) {
+                    sqlx::query("UPDATE owners SET credit_code = $1 WHERE id = $2 AND credit_code IS NULL")
+                        .bind(code)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             let dept_id = match &p.initiating_department {
                 Some(code) => Some(department_id(&mut tx, write, rc, &mut dept_ids, code).await?),
                 None => None,

@@ -511,8 +511,18 @@ impl Store {
         Ok(())
     }
 
-    /// Disable an account and end its sessions at once.
+    /// Disable an account and end its sessions at once (from the console).
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
+        self.set_disabled_as(None, username, disabled).await
+    }
+
+    /// As [`Store::set_disabled`], recorded with its actor.
+    pub(crate) async fn set_disabled_as(
+        &self,
+        actor: Option<&User>,
+        username: &str,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
         let user = self
             .user_by_username(username)
             .await?
@@ -530,6 +540,8 @@ impl Store {
             &mut tx,
             &NewEvent {
                 region_code: user.region_code.clone(),
+                actor_id: actor.map(|a| a.id.clone()),
+                actor_role: actor.map(|a| a.role.as_str().to_string()),
                 action: if disabled { "user.disable" } else { "user.enable" }.into(),
                 object_type: "user".into(),
                 object_id: Some(user.id.clone()),

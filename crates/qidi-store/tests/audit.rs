@@ -447,6 +447,7 @@ async fn a_large_import_writes_its_batched_events_as_links() {
                 code: ProjectCode::parse(&format!("2022-152529-44-01-{:06}", 100_000 + i)).unwrap(),
                 name: format!("项目{i}"),
                 owner: Some("锡林能源有限公司".into()),
+                owner_credit_code: None,
                 initiating_department: Some("fgw".into()),
                 year: Some(2022),
                 initiated_on: None,

@@ -64,6 +64,7 @@ fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject 
         code: ProjectCode::parse(code).unwrap(),
         name: format!("项目{code}"),
         owner: Some(OWNER.into()),
+        owner_credit_code: None,
         initiating_department: Some(dept.into()),
         year: Some(2022),
         initiated_on: None,

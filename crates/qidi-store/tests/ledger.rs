@@ -39,6 +39,7 @@ fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject 
         code: ProjectCode::parse(code).unwrap(),
         name: format!("项目{code}"),
         owner: Some("锡林能源有限公司".into()),
+        owner_credit_code: None,
         initiating_department: Some(dept.into()),
         year: Some(2022),
         initiated_on: Some(date(2022, 3, 1)),
@@ -604,6 +605,34 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
         .await;
         assert!(twice.is_err(), "a second confirmed set from the same signed content");
         qidi_store::testing::assert_kept_counts(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_project_units_credit_code_fills_in_once_and_is_never_overwritten_by_a_file() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        let code = |c: Option<&str>| {
+            let mut p = project("2022-152529-44-01-000101", "fgw", vec![item("eia", "sthj", None)]);
+            p.owner_credit_code = c.map(str::to_string);
+            ledger(vec![p], Vec::new())
+        };
+        let kept = || async {
+            sqlx::query_scalar::<_, Option<String>>("SELECT credit_code FROM owners WHERE name = '锡林能源有限公司'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        };
+        store.import_ledger(&banner(), &code(None), None, false).await.unwrap();
+        assert_eq!(kept().await, None);
+        // A dry run writes nothing.
+        store.import_ledger(&banner(), &code(Some("91350100M000100Y43")), None, true).await.unwrap();
+        assert_eq!(kept().await, None);
+        store.import_ledger(&banner(), &code(Some("91350100M000100Y43")), None, false).await.unwrap();
+        assert_eq!(kept().await.as_deref(), Some("91350100M000100Y43"));
+        store.import_ledger(&banner(), &code(Some("91110000600037341L")), None, false).await.unwrap();
+        assert_eq!(kept().await.as_deref(), Some("91350100M000100Y43"), "a file does not overwrite it");
     })
     .await;
 }

@@ -4,6 +4,7 @@
 //! user's scope allows, and render. Rules live in `qidi-core`.
 
 mod account_security;
+mod admin_accounts;
 mod api;
 mod assessment;
 mod auth;
@@ -154,6 +155,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .merge(second_factor::routes())
         .merge(record::routes())
         .merge(account_security::routes())
+        .merge(admin_accounts::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))

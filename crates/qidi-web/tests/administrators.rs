@@ -1,7 +1,8 @@
 //! The three administrators (三员分立) on both backends: none of them reads business
 //! data or materials; the audit administrator alone searches the record; the security
 //! administrator alone unlocks accounts, resets second factors and changes roles, and
-//! never an administrator's account or their own.
+//! never an administrator's account or their own; the system administrator alone
+//! creates staff accounts and disables or enables them.
 
 mod common;
 
@@ -168,6 +169,99 @@ async fn the_security_administrator_manages_accounts_but_no_administrators() {
         }
         let office = app.store.user_by_username("office").await.unwrap().unwrap();
         assert_eq!(office.role.as_str(), "office");
+    })
+    .await;
+}
+
+/// The one-time password on the page that answered an account's creation.
+fn one_time_password(body: &str) -> String {
+    let at = body.find("<p><code>").unwrap_or_else(|| panic!("no password shown: {body}")) + "<p><code>".len();
+    body[at..at + body[at..].find("</code>").unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn the_system_administrator_creates_and_disables_staff_accounts_but_no_administrators() {
+    TestApp::on_each_backend(|app| async move {
+        let cookies = demo(&app).await;
+        let admin = cookie(&cookies, "admin");
+        let zrzy = app.store.department_id(&banner(), "zrzy").await.unwrap();
+        for other in ["security", "auditor", "office", "zrzy_handler"] {
+            assert_eq!(app.get("/admin/accounts", Some(cookie(&cookies, other))).await.status, StatusCode::NOT_FOUND);
+            let form = [("username", "sneaky"), ("display_name", "x"), ("role", "office")];
+            let res = app.post_form("/admin/accounts", Some(cookie(&cookies, other)), &form).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{other}");
+        }
+        let page = app.get("/admin/accounts", Some(admin)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("zrzy_handler") && page.body.contains("创建账户"), "{}", page.body);
+        assert!(!page.body.contains("value=\"security_admin\"") && !page.body.contains("value=\"applicant\""));
+
+        // A new handler: its one-time password is shown once, and it must set its own.
+        let form = [
+            ("username", "zrzy_new"),
+            ("display_name", "自然资源局 新经办人"),
+            ("role", "handler"),
+            ("department_id", zrzy.as_str()),
+        ];
+        let res = app.post_form("/admin/accounts", Some(admin), &form).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let password = one_time_password(&res.body);
+        assert!(res.headers.get("cache-control").is_some_and(|v| v.to_str().unwrap().contains("no-store")));
+        let new = app.store.user_by_username("zrzy_new").await.unwrap().expect("created");
+        assert_eq!(
+            (new.role.as_str(), new.department_id.as_deref(), new.must_change_password),
+            ("handler", Some(zrzy.as_str()), true)
+        );
+        let signed = app
+            .post_json("/api/v1/login", None, &serde_json::json!({"username": "zrzy_new", "password": password}))
+            .await;
+        assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+        let created = app.store.events_for("user", &new.id).await.unwrap();
+        let e = created.iter().find(|e| e.action == "user.create").expect("recorded");
+        assert_eq!(e.actor_role.as_deref(), Some("admin"));
+        assert!(!e.payload.contains(&password), "the password is not on the record");
+
+        // Refused, with the reason on the page: a name taken, an administrator's role, a
+        // handler without a department.
+        for (form, reason) in [
+            (vec![("username", "zrzy_new"), ("display_name", "x"), ("role", "office")], "已存在"),
+            (
+                vec![("username", "second_admin"), ("display_name", "x"), ("role", "security_admin")],
+                "只能创建工作人员账户",
+            ),
+            (vec![("username", "no_dept"), ("display_name", "x"), ("role", "handler")], "部门"),
+        ] {
+            let res = app.post_form("/admin/accounts", Some(admin), &form).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+            assert!(res.body.contains(reason), "{reason}: {}", res.body);
+        }
+        assert!(app.store.user_by_username("second_admin").await.unwrap().is_none());
+
+        // Disabling ends the handler's session at once; enabling lets it sign in again.
+        let handler = cookie(&cookies, "zrzy_handler");
+        assert_eq!(app.get("/", Some(handler)).await.status, StatusCode::OK);
+        let res = app.post_form("/admin/accounts/zrzy_handler", Some(admin), &[("action", "disable")]).await;
+        assert_eq!(res.location(), Some("/admin/accounts"), "{}", res.body);
+        assert_eq!(app.get("/", Some(handler)).await.location(), Some("/login"));
+        let again = serde_json::json!({"username": "zrzy_handler", "password": PASSWORD});
+        assert_ne!(app.post_json("/api/v1/login", None, &again).await.status, StatusCode::OK);
+        let res = app.post_form("/admin/accounts/zrzy_handler", Some(admin), &[("action", "enable")]).await;
+        assert_eq!(res.location(), Some("/admin/accounts"));
+        assert_eq!(app.post_json("/api/v1/login", None, &again).await.status, StatusCode::OK);
+        let target = app.store.user_by_username("zrzy_handler").await.unwrap().unwrap();
+        let record = app.store.events_for("user", &target.id).await.unwrap();
+        for action in ["user.disable", "user.enable"] {
+            let e = record.iter().find(|e| e.action == action).unwrap_or_else(|| panic!("{action}"));
+            assert_eq!(e.actor_role.as_deref(), Some("admin"), "{action}");
+        }
+
+        // Never an administrator's account, nor the system administrator's own.
+        for who in ["security", "auditor", "admin"] {
+            let path = format!("/admin/accounts/{who}");
+            let res = app.post_form(&path, Some(admin), &[("action", "disable")]).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+            assert!(!app.store.user_by_username(who).await.unwrap().unwrap().disabled, "{who}");
+        }
     })
     .await;
 }
