@@ -197,24 +197,9 @@ pub(crate) fn is_formula_like(s: &str) -> bool {
 }
 
 /// The official sheet's columns, in order.
-/// The official layout's 15 columns (the project unit's credit code is read, not written).
-const OFFICIAL_COLUMNS: [Field; 15] = [
-    Field::Seq,
-    Field::Code,
-    Field::Name,
-    Field::Owner,
-    Field::InitiatingDepartment,
-    Field::Year,
-    Field::Investment,
-    Field::Stage,
-    Field::ItemType,
-    Field::HandlingDepartment,
-    Field::CheckResult,
-    Field::ResponsiblePerson,
-    Field::AcceptanceStatus,
-    Field::DueOn,
-    Field::Note,
-];
+/// The official layout's 15 columns: every field but the project unit's credit code,
+/// which is read when a ledger has it and never written.
+const OFFICIAL_COLUMNS: &[Field] = Field::ALL.as_slice().split_at(15).0;
 /// The plain sheet's columns: no 序号.
 const PLAIN_COLUMNS: [Field; 14] = [
     Field::Code,

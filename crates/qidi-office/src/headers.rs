@@ -29,6 +29,7 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, the official layout's 15 columns first, in their order.
     pub const ALL: [Field; 16] = [
         Field::Seq,
         Field::Code,
