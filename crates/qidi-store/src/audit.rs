@@ -92,7 +92,7 @@ pub(crate) async fn hash_older_events(store: &crate::Store) -> Result<u64, Store
         return Ok(0);
     }
     drop(conn);
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     // Take the head (and, on SQLite, the write lock) before reading.
     let row = sqlx::query("UPDATE audit_chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *tx)
@@ -212,7 +212,7 @@ impl crate::Store {
     ) -> Result<String, StoreError> {
         let line = serde_json::to_string(checkpoint).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO audit_checkpoints (id, seq, at, line) VALUES ($1, $2, $3, $4)")
             .bind(&id)
             .bind(checkpoint.seq)
@@ -349,7 +349,7 @@ impl crate::Store {
                 "role `{role}` owns the events table and could drop its triggers; run migrations as `{role}` but connect the application as another role"
             )));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for stmt in [
             format!("REVOKE UPDATE, DELETE, TRUNCATE ON events, audit_checkpoints FROM PUBLIC, \"{role}\""),
             format!("GRANT SELECT, INSERT ON events, audit_checkpoints TO \"{role}\""),

@@ -270,7 +270,7 @@ impl crate::Store {
 
     /// Append one event on its own (for events with no other write, such as a denied sign-in).
     pub async fn append_event(&self, e: &NewEvent) -> Result<String, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = append(&mut tx, e).await?;
         tx.commit().await?;
         Ok(id)

@@ -357,6 +357,9 @@ async fn limits_are_data() {
         ));
         store.set_hotline_limits(&w.office, Category::Delay, Urgency::Normal, custom).await.unwrap();
         assert_eq!(store.hotline_limits(region.as_str(), Category::Delay, Urgency::Normal).await.unwrap(), custom);
+        let changed = store.recent_events(50).await.unwrap();
+        let e = changed.iter().find(|e| e.action == "hotline.limits").expect("the change of limits is recorded");
+        assert_eq!(e.actor_id.as_deref(), Some(w.office.id.as_str()));
         let id = store
             .intake_hotline_order(&region, IntakeSource::Api(&w.token), &order("GD-0600", Some(&w.project_code)))
             .await

@@ -127,3 +127,23 @@ fn the_scanner_sees_a_spliced_value() {
     assert_eq!(literals(raw).len(), 1);
     assert!(splice(&literals(raw)[0].1).is_some());
 }
+
+/// Every write transaction begins with `Store::begin_write` (`BEGIN IMMEDIATE` on
+/// SQLite), so that concurrent writers wait for the lock instead of failing with
+/// "database is locked". A plain `begin()` is for reads only: the dry run of an import.
+#[test]
+fn write_transactions_begin_immediate() {
+    let mut files = Vec::new();
+    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut found = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with("db.rs")) {
+        let src = std::fs::read_to_string(f).unwrap();
+        for (n, line) in src.lines().enumerate() {
+            let plain = line.contains(".begin()") || line.contains("Connection::begin(");
+            if plain && !line.contains("dry_run") && !line.trim_start().starts_with("//") {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "transactions not begun with begin_write:\n{}", found.join("\n"));
+}

@@ -284,6 +284,38 @@ async fn sessions_end_after_30_idle_minutes_or_12_hours_and_every_sign_in_is_a_n
 }
 
 #[tokio::test]
+async fn no_two_installs_share_a_password_and_each_must_be_changed() {
+    // Two fresh installs of the demo, as two banners would make them.
+    let a = qidi_store::testing::migrated_store(&qidi_store::testing::fresh_sqlite_url()).await;
+    let b = qidi_store::testing::migrated_store(&qidi_store::testing::fresh_sqlite_url()).await;
+    let first = a.load_demo(&banner()).await.unwrap();
+    let second = b.load_demo(&banner()).await.unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for acc in first.iter().chain(&second) {
+        assert!(seen.insert(acc.password.clone()), "{} shares a password", acc.username);
+        assert!(qidi_core::auth::check_password(&acc.username, &acc.password).is_ok(), "{}", acc.username);
+    }
+    assert_eq!(seen.len(), 26);
+    for acc in &first {
+        assert!(a.user_by_username(&acc.username).await.unwrap().unwrap().must_change_password, "{}", acc.username);
+    }
+}
+
+#[tokio::test]
+async fn a_long_password_is_checked_to_its_last_character() {
+    on_each_backend(|store| async move {
+        // 100 characters; another that differs only in the last one must not sign in.
+        let long = format!("Ledger-2026-{}", "x".repeat(87)) + "A";
+        assert_eq!(long.chars().count(), 100);
+        make_user(&store, "wang", &long).await;
+        let almost = format!("{}B", &long[..99]);
+        assert_eq!(store.login("wang", &almost, None).await.unwrap().unwrap_err(), LoginFailure::BadCredentials);
+        assert!(store.login("wang", &long, None).await.unwrap().is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn bad_urls_and_corrupt_files_are_reported() {
     assert!(matches!(Store::connect("mysql://x").await, Err(qidi_store::StoreError::BadUrl(_))));
     let err = Store::connect("postgres://u:secret@127.0.0.1:1/db").await.err().expect("unreachable");

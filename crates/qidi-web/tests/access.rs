@@ -111,6 +111,10 @@ struct World {
     file: String,
     project: String,
     project_code: String,
+    /// The application's pending item, and the code of its project's initiating
+    /// department: the ledger's objects of the same case.
+    item: String,
+    department_code: String,
 }
 
 /// A path with its parameters filled: the application, its file and its project where
@@ -162,15 +166,23 @@ async fn world(app: &TestApp) -> World {
     app.store.load_demo(&banner()).await.unwrap();
     app.store.load_demo_applications(&banner(), &app.data_dir).await.unwrap();
     let r = sqlx::query(
-        "SELECT a.id, f.id, p.id, p.code FROM applications a
+        "SELECT a.id, f.id, p.id, p.code, a.pending_item_id, d.code FROM applications a
          JOIN application_files f ON f.application_id = a.id
          JOIN projects p ON p.id = a.project_id
+         JOIN departments d ON d.id = p.initiating_department_id
          ORDER BY a.id LIMIT 1",
     )
     .fetch_one(app.store.pool())
     .await
     .unwrap();
-    World { application: r.get(0), file: r.get(1), project: r.get(2), project_code: r.get(3) }
+    World {
+        application: r.get(0),
+        file: r.get(1),
+        project: r.get(2),
+        project_code: r.get(3),
+        item: r.get(4),
+        department_code: r.get(5),
+    }
 }
 
 /// A handler of a department that neither handles the application nor initiated its
@@ -290,13 +302,29 @@ async fn every_route_keeps_to_each_roles_scope() {
         for admin in ["admin", "security", "auditor"] {
             outside.push((admin, app.sign_in(admin).await));
         }
-        let scoped: Vec<&(String, String)> =
-            routes.iter().filter(|(_, p)| p.contains("/applications/{id}") || p.contains("/projects/{id}")).collect();
-        assert!(scoped.len() >= 15, "{scoped:?}");
+        let scoped: Vec<&(String, String)> = routes
+            .iter()
+            .filter(|(_, p)| {
+                p.contains("/applications/{id}")
+                    || p.contains("/projects/{id}")
+                    || p.starts_with("/ledger/departments/{code}")
+                    || p.starts_with("/ledger/items/{id}")
+            })
+            .collect();
+        assert!(scoped.len() >= 19, "{scoped:?}");
+        // The ledger's objects of the same case: its project's initiating department's
+        // ledger, and the pending item the application is for.
+        let case = |path: &str| {
+            if path.starts_with("/ledger/") {
+                path.replace("{code}", &w.department_code).replace("{id}", &w.item)
+            } else {
+                fill(path, &w)
+            }
+        };
         for (who, cookie) in &outside {
             let before = writes(&app).await;
             for (method, path) in &scoped {
-                let res = ask(&app, method, &fill(path, &w), Some(cookie)).await;
+                let res = ask(&app, method, &case(path), Some(cookie)).await;
                 // A read must not find it; a write may also fall at its empty form first,
                 // and must write nothing (checked below).
                 let refused = matches!(res.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN)

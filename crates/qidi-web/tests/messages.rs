@@ -115,6 +115,11 @@ async fn people_choose_channels_within_the_administrators_policy() {
             )
             .await;
         assert_eq!(res.location(), Some("/admin/channels?saved=true"));
+        // The change of configuration is on the record, with its actor and the time's offset.
+        let record = app.store.recent_events(200).await.unwrap();
+        let policy = record.iter().find(|e| e.action == "message.policy").expect("the policy change is recorded");
+        assert_eq!(policy.actor_role.as_deref(), Some("admin"));
+        assert!(policy.at.ends_with("+08:00"), "{}", policy.at);
         let prefs = app.store.preferences(&user).await.unwrap();
         let find = |k, c| prefs.iter().find(|p| p.kind == k && p.channel == c).unwrap().clone();
         let light_email = find(MessageKind::LightChange, ChannelKind::Email);
@@ -174,6 +179,10 @@ async fn the_administrator_configures_channels_and_reads_the_send_log() {
         assert!(channels[0].signed);
         let page = app.get("/admin/channels?added=true", Some(&admin)).await;
         assert!(page.body.contains("钉钉群机器人") && !page.body.contains(">SEC<"), "the secret is never shown");
+        let added = app.store.events_for("channel", &channels[0].id).await.unwrap();
+        let e = added.iter().find(|e| e.action == "channel.add").expect("the new channel is on the record");
+        assert_eq!(e.actor_role.as_deref(), Some("admin"));
+        assert!(!e.payload.contains("SEC"), "nor is the secret on the record: {}", e.payload);
 
         // Removing needs the confirmation box.
         let id = channels[0].id.clone();
