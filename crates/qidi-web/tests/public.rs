@@ -9,6 +9,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use common::{banner, TestApp, TestResponse};
 use qidi_core::Role;
+use qidi_store::hotline::IntakeSource;
 use qidi_store::users::NewUser;
 use serde_json::{json, Value};
 use sqlx::Row;
@@ -19,6 +20,7 @@ const UNIT_PHONE: &str = "13812345678";
 const NAME_PHONE: &str = "13987654321";
 const RESPONSIBLE_PHONE: &str = "13700001234";
 const ID_NUMBER: &str = "150525198801011234";
+const CALLER_PHONE: &str = "13655556666";
 const HANDLER: &str = "zrzy_secret_handler";
 const HANDLER_NAME: &str = "经办人欧阳娜娜";
 const UNIT_USER: &str = "unit_secret";
@@ -112,6 +114,10 @@ async fn secrets(app: &TestApp) -> (String, String, String) {
     act(app, &handler, &id, notice).await;
     act(app, &unit, &id, json!({ "type": "resubmit" })).await;
     act(app, &handler, &id, json!({ "type": "accept" })).await;
+    // A 12345 complaint about the project: its caller and words are never public.
+    let token = store.add_api_token(&banner(), "hotline", Some("12345")).await.unwrap().0;
+    let order = qidi_store::testing::hotline_order("GD-PUBLIC-1", CALLER_PHONE, Some(CODE));
+    store.intake_hotline_order(&banner(), IntakeSource::Api(&token), &order).await.unwrap();
     (unit, handler, id)
 }
 
@@ -170,6 +176,10 @@ async fn every_public_response_is_free_of_personal_data() {
             NOTICE_SUGGESTION,
             NOTE,
             "赵钱孙",
+            CALLER_PHONE,
+            qidi_store::testing::CALLER_NAME,
+            "一个月没有受理",
+            "GD-PUBLIC-1",
             // The demo's one-time notices.
             "材料缺少盖章页",
             "补充加盖单位公章的完整材料",
@@ -196,6 +206,9 @@ async fn every_public_response_is_free_of_personal_data() {
             .collect();
         let record = record.join("\n");
         assert!(record.contains(NOTICE_PROBLEM) && record.contains("材料缺少盖章页"), "the notices are on record");
+        let complaints: i64 =
+            sqlx::query("SELECT COUNT(*) FROM hotline_orders").fetch_one(app.store.pool()).await.unwrap().get(0);
+        assert_eq!(complaints, 1, "the complaint is on record");
 
         let mut paths = vec![
             "/public".to_string(),

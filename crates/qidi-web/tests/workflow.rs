@@ -260,6 +260,19 @@ async fn return_resubmit_accept_pause_resume_approve_grants_the_item() {
             d["timeline"].as_array().unwrap().iter().map(|s| s["action_code"].as_str().unwrap()).collect();
         assert_eq!(actions, ["submit", "return", "resubmit", "accept", "pause", "resume", "approve"]);
         assert_eq!(d["timeline"][1]["actor_name"], "自然资源局 李娜");
+        // Every transition is on the record, in order, each with its actor's role.
+        let record: Vec<(String, Option<String>)> = app
+            .store
+            .events_for("application", &id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| !e.action.starts_with("application.file") && e.action != "application.create")
+            .map(|e| (e.action, e.actor_role))
+            .collect();
+        let expected: Vec<String> = actions.iter().map(|a| format!("application.{a}")).collect();
+        assert_eq!(record.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), expected, "{record:?}");
+        assert!(record.iter().all(|r| r.1.is_some()), "{record:?}");
         assert_eq!(d["available_actions"], json!([]));
         // Nothing more can happen to a decided application.
         let (status, code, _) = refusal(&act(&app, &w.unit, &id, json!({ "type": "withdraw", "reason": "x" })).await);
