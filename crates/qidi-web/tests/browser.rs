@@ -1,6 +1,6 @@
-//! Sign-in, the home page and a ledger import in headless Chromium, driven over WebDriver
-//! (chromedriver). Runs when chromedriver is installed; `.ci/run` installs it and sets
-//! `QIDI_BROWSER_TESTS=required`, so CI never skips it.
+//! Sign-in, the home page, a ledger import and the phone layout in headless Chromium,
+//! driven over WebDriver (chromedriver). Runs when chromedriver is installed; `.ci/run`
+//! installs it and sets `QIDI_BROWSER_TESTS=required`, so CI never skips it.
 
 mod common;
 
@@ -193,6 +193,8 @@ async fn first_sign_in_in_a_real_browser() {
     let fits = driver.script("return document.documentElement.scrollWidth <= window.innerWidth + 1").await;
     assert_eq!(fits, json!(true), "no sideways scrolling on a phone");
 
+    // On a phone, sign-out sits in the folded menu.
+    driver.click("label.nav-toggle-label").await;
     driver.click("nav form button").await;
     driver.wait_url("the sign-in page after sign-out", |u| u.ends_with("/login")).await;
     driver.quit().await;
@@ -274,6 +276,32 @@ async fn a_ledger_file_is_checked_then_imported_in_a_real_browser() {
         .await;
     assert_eq!(state, json!([true, "正在上传并检查，请稍候……"]));
     let _ = std::fs::remove_file(&file);
+
+    // On a phone: the menu folds behind its button, and a table scrolls inside itself
+    // with no column squeezed to a character, while the page itself never scrolls sideways.
+    driver.call("POST", "/window/rect", Some(json!({"width": 390, "height": 844}))).await;
+    for page in ["/projects", "/ledger/banner", "/"] {
+        driver.goto(&format!("{base}{page}")).await;
+        let nav = "getComputedStyle(document.querySelector('header.top nav')).display";
+        assert_eq!(driver.script(&format!("return {nav}")).await, json!("none"), "{page}: the menu is folded");
+        let header = driver.script("return document.querySelector('header.top').getBoundingClientRect().height").await;
+        assert!(header.as_f64().unwrap() < 80.0, "{page}: the header takes {header}px");
+        let overflow = driver.script("return document.documentElement.scrollWidth - window.innerWidth").await;
+        assert!(overflow.as_f64().unwrap() <= 0.0, "{page}: the page scrolls sideways by {overflow}px");
+        let narrowest = driver
+            .script("const w = [...document.querySelectorAll('main th')].filter(th => getComputedStyle(th).display !== 'none').map(th => th.getBoundingClientRect().width); return w.length ? Math.min(...w) : 999")
+            .await;
+        assert!(narrowest.as_f64().unwrap() >= 60.0, "{page}: a column is {narrowest}px wide");
+        driver.click("label.nav-toggle-label").await;
+        assert_eq!(driver.script(&format!("return {nav}")).await, json!("flex"), "{page}: the button opens it");
+    }
+    // On a desktop the menu is always open and there is no button.
+    driver.call("POST", "/window/rect", Some(json!({"width": 1280, "height": 900}))).await;
+    driver.goto(&format!("{base}/projects")).await;
+    let shown = driver
+        .script("return [getComputedStyle(document.querySelector('header.top nav')).display, getComputedStyle(document.querySelector('label.nav-toggle-label')).display]")
+        .await;
+    assert_eq!(shown, json!(["flex", "none"]));
     driver.quit().await;
     server.abort();
 }
