@@ -1061,9 +1061,14 @@ pub async fn answer(
 #[derive(Deserialize)]
 pub struct RemovalForm {
     kind: String,
+    #[serde(default)]
     project_id: String,
     #[serde(default)]
     pending_item_id: String,
+    /// `PROJECT_ID:ITEM_ID`: the row chosen in the baseline table (one form serves
+    /// every row, instead of a form repeated on each).
+    #[serde(default)]
+    item: String,
     reason: String,
     text: String,
     /// Department code of the page to go back to.
@@ -1082,12 +1087,19 @@ pub async fn propose_removal(
     }
     let kind = RemovalKind::parse(&form.kind).ok_or_else(|| unprocessable("移除类型无效"))?;
     let reason = RemovalReason::parse(&form.reason).ok_or_else(|| unprocessable("请选择移除原因"))?;
-    let item = Some(form.pending_item_id.trim()).filter(|s| !s.is_empty());
+    let (project_id, item) = match form.item.split_once(':') {
+        Some((project, item)) => (project.trim(), Some(item.trim())),
+        None => (form.project_id.trim(), Some(form.pending_item_id.trim())),
+    };
+    let item = item.filter(|s| !s.is_empty());
+    if project_id.is_empty() {
+        return Err(unprocessable("请先在表中选中要核减的事项或项目"));
+    }
     state
         .store
         .propose_removal(
             &user.region(),
-            &NewRemoval { kind, project_id: form.project_id.trim(), pending_item_id: item, reason, text: &form.text },
+            &NewRemoval { kind, project_id, pending_item_id: item, reason, text: &form.text },
             &user,
         )
         .await

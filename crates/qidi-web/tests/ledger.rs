@@ -947,14 +947,22 @@ async fn the_baseline_shrinks_only_by_approval_or_an_approved_removal() {
         let inspector = app.sign_in("inspector").await;
         let office = app.sign_in("office").await;
         let p1 = project_id(&app, P1).await;
+        // The page's one form, with the row chosen by its radio button.
+        let chosen = format!("{p1}:{eia}");
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await.body;
+        assert_eq!(page.matches("id=\"reduce-item\"").count(), 1, "one form serves every row");
+        assert!(page.contains(&format!("name=\"item\" value=\"{chosen}\" form=\"reduce-item\"")), "{page}");
         let form = [
             ("kind", "item"),
-            ("project_id", p1.as_str()),
-            ("pending_item_id", eia.as_str()),
+            ("item", chosen.as_str()),
             ("reason", "land_saving"),
             ("text", "用地不符合节约集约要求，项目调整选址"),
             ("back", "fgw"),
         ];
+        let nothing_chosen = [("kind", "item"), ("reason", "land_saving"), ("text", "x")];
+        let res = app.post_form("/ledger/removals", Some(&head), &nothing_chosen).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("请先在表中选中"), "{}", res.body);
         assert_eq!(app.post_form("/ledger/removals", Some(&inspector), &form).await.status, StatusCode::FORBIDDEN);
         let res = app.post_form("/ledger/removals", Some(&head), &form).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -1396,6 +1404,9 @@ async fn the_demo_approvals_leave_the_demo_signatures_valid() {
         assert_eq!(states, vec![Matches]);
         let head = app.sign_in("fgw_head").await;
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        // The demo's biggest department ledger stays small: the baseline's rows carry a
+        // radio button each, not a form (it was over 1 MB with a form on every row).
+        assert!(page.body.len() < 500_000, "the fgw ledger page is {} bytes", page.body.len());
         assert_eq!(page.body.matches("class=\"state-ok\">与签字版本一致").count(), 2, "{}", page.body);
         assert!(
             page.body.contains("签字时") && page.body.contains("项缺核查情况，已确认知悉"),
