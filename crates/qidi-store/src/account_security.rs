@@ -43,12 +43,16 @@ impl Store {
             .collect()
     }
 
-    async fn managed(&self, by: &User, username: &str, to: Option<Role>) -> Result<User, StoreError> {
-        let target = self
-            .user_by_username(username)
+    /// The account `username` of `by`'s region.
+    async fn account_in_region(&self, by: &User, username: &str) -> Result<User, StoreError> {
+        self.user_by_username(username)
             .await?
             .filter(|u| u.region_code == by.region_code)
-            .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
+            .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))
+    }
+
+    async fn managed(&self, by: &User, username: &str, to: Option<Role>) -> Result<User, StoreError> {
+        let target = self.account_in_region(by, username).await?;
         if !Role::may_change_account(by.role, target.role, target.id == by.id, to) {
             return Err(refused());
         }
@@ -144,23 +148,15 @@ impl Store {
             owner_id: None,
             password: &password,
         };
-        match self.create_user(&new, Some(by)).await {
-            Ok(user) => Ok((user, password)),
-            Err(e) if e.is_unique_violation() => Err(StoreError::Invalid(format!("用户名“{}”已存在", username.trim()))),
-            Err(e) => Err(e),
-        }
+        Ok((self.create_user(&new, Some(by)).await?, password))
     }
 
     /// Disable a staff account (ending its sessions at once), or enable it again.
     pub async fn set_account_disabled(&self, by: &User, username: &str, disabled: bool) -> Result<(), StoreError> {
-        let target = self
-            .user_by_username(username)
-            .await?
-            .filter(|u| u.region_code == by.region_code)
-            .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
+        let target = self.account_in_region(by, username).await?;
         if !Role::may_keep_account(by.role, target.role, target.id == by.id) {
             return Err(StoreError::Forbidden("系统管理员只能停用或启用工作人员账户，且不能停用自己的账户".into()));
         }
-        self.set_disabled_as(Some(by), username, disabled).await
+        self.set_disabled_as(Some(by), &target, disabled).await
     }
 }

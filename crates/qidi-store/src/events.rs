@@ -32,8 +32,9 @@ pub struct NewEvent {
     pub region_code: String,
     pub actor_id: Option<String>,
     pub actor_role: Option<String>,
-    /// The actor's department; when left empty, [`append`] reads it from the account.
-    pub actor_department_id: Option<String>,
+    /// The actor's department, when the caller knows it (`Some(None)`: the actor has
+    /// none); left `None`, [`append`] reads it from the actor's account.
+    pub actor_department_id: Option<Option<String>>,
     pub action: String,
     pub object_type: String,
     pub object_id: Option<String>,
@@ -58,7 +59,7 @@ impl NewEvent {
             region_code: region_code.into(),
             actor_id: Some(actor.id.clone()),
             actor_role: Some(actor.role.as_str().to_string()),
-            actor_department_id: actor.department_id.clone(),
+            actor_department_id: Some(actor.department_id.clone()),
             action: action.to_string(),
             object_type: object_type.to_string(),
             object_id,
@@ -201,7 +202,7 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, St
     let id = new_id();
     let outcome = if e.outcome.is_empty() { "ok" } else { e.outcome.as_str() };
     let department = match (&e.actor_department_id, &e.actor_id) {
-        (Some(d), _) => Some(d.clone()),
+        (Some(known), _) => known.clone(),
         (None, Some(actor)) => sqlx::query_scalar::<_, Option<String>>("SELECT department_id FROM users WHERE id = $1")
             .bind(actor)
             .fetch_optional(&mut *conn)

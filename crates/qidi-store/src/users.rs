@@ -513,20 +513,20 @@ impl Store {
 
     /// Disable an account and end its sessions at once (from the console).
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
-        self.set_disabled_as(None, username, disabled).await
-    }
-
-    /// As [`Store::set_disabled`], recorded with its actor.
-    pub(crate) async fn set_disabled_as(
-        &self,
-        actor: Option<&User>,
-        username: &str,
-        disabled: bool,
-    ) -> Result<(), StoreError> {
         let user = self
             .user_by_username(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
+        self.set_disabled_as(None, &user, disabled).await
+    }
+
+    /// As [`Store::set_disabled`], for an account already read, recorded with its actor.
+    pub(crate) async fn set_disabled_as(
+        &self,
+        actor: Option<&User>,
+        user: &User,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(disabled)

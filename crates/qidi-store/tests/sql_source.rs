@@ -11,15 +11,23 @@ use std::path::{Path, PathBuf};
 /// request's value.
 const EXEMPT: &[&str] = &["plans.rs"];
 
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+fn sources_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            sources(&path, out);
+            sources_under(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             out.push(path);
         }
     }
+}
+
+/// Every source file of the store, with its text.
+fn sources() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    assert!(files.len() > 30, "{files:?}");
+    files.into_iter().map(|f| (f.clone(), std::fs::read_to_string(&f).unwrap())).collect()
 }
 
 /// The string literals of a Rust source, plain and raw, with their line numbers.
@@ -98,14 +106,10 @@ fn splice(s: &str) -> Option<&'static str> {
 
 #[test]
 fn no_value_is_spliced_into_sql() {
-    let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
-    assert!(files.len() > 30, "{files:?}");
     let mut sql = 0;
     let mut found = Vec::new();
-    for f in files.iter().filter(|f| !EXEMPT.contains(&f.file_name().unwrap().to_str().unwrap())) {
-        let src = std::fs::read_to_string(f).unwrap();
-        for (line, lit) in literals(&src) {
+    for (f, src) in sources().iter().filter(|(f, _)| !EXEMPT.contains(&f.file_name().unwrap().to_str().unwrap())) {
+        for (line, lit) in literals(src) {
             sql += usize::from(looks_like_sql(&lit));
             if let Some(why) = splice(&lit) {
                 found.push(format!("{}:{line}: {why}: {lit:?}", f.display()));
@@ -133,11 +137,8 @@ fn the_scanner_sees_a_spliced_value() {
 /// "database is locked". A plain `begin()` is for reads only: the dry run of an import.
 #[test]
 fn write_transactions_begin_immediate() {
-    let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
     let mut found = Vec::new();
-    for f in files.iter().filter(|f| !f.ends_with("db.rs")) {
-        let src = std::fs::read_to_string(f).unwrap();
+    for (f, src) in sources().iter().filter(|(f, _)| !f.ends_with("db.rs")) {
         for (n, line) in src.lines().enumerate() {
             let plain = line.contains(".begin()") || line.contains("Connection::begin(");
             if plain && !line.contains("dry_run") && !line.trim_start().starts_with("//") {

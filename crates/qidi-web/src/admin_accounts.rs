@@ -121,7 +121,8 @@ async fn create(
             let created = Created { username: new.username, password };
             render_page(&state, &user, StatusCode::CREATED, Some(created), None).await
         }
-        Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => {
+        // A name taken is said on the page like any other refusal.
+        Err(StoreError::Invalid(m) | StoreError::Forbidden(m) | StoreError::Conflict(m)) => {
             render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(m)).await
         }
         Err(e) => Err(e.into()),
