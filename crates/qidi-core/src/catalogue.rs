@@ -285,6 +285,93 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_office_adds_departments_and_item_types_under_names_no_other_one_answers_to() {
+        use crate::names::{NameKind, NameTable};
+        let names = NameTable::shipped();
+        assert_eq!(may_keep_catalogue(crate::Role::Office), Ok(()));
+        assert_eq!(may_keep_catalogue(crate::Role::DepartmentHead), Err(CatalogueError::Forbidden));
+        assert_eq!(check_code("部门", "rfb", false), Ok(()));
+        for bad in ["", "Rfb", "r-fb", "1rf", "人防", &"a".repeat(33)] {
+            assert_eq!(check_code("部门", bad, false), Err(CatalogueError::BadCode { what: "部门" }), "{bad}");
+        }
+        assert_eq!(
+            check_code("部门", "fgw", true),
+            Err(CatalogueError::CodeTaken { what: "部门", code: "fgw".into() })
+        );
+        // A new department: aliases trimmed, repeats and the name itself dropped.
+        let kept = check_names(
+            NameKind::Department,
+            "rfb",
+            "旗人民防空办公室",
+            &[" 人防办 ".into(), "人防办".into(), "旗人民防空办公室".into(), "".into()],
+            &names,
+        );
+        assert_eq!(kept, Ok(vec!["人防办".to_string()]));
+        // A name another department answers to, with the region's name around it.
+        let taken = check_names(NameKind::Department, "rfb", "人防", &["正镶白旗发改委".into()], &names);
+        assert_eq!(
+            taken,
+            Err(CatalogueError::NameTaken {
+                what: "部门",
+                written: "正镶白旗发改委".into(),
+                means: "旗发展和改革委员会".into()
+            })
+        );
+        // Its own names are its own: renaming fgw may keep 发改委.
+        assert!(check_names(NameKind::Department, "fgw", "旗发展改革委", &["发改委".into()], &names).is_ok());
+        // An alias that is only a bracketed note compares as nothing.
+        assert_eq!(
+            check_names(NameKind::Department, "x", "旗人防办", &["（旧称）".into()], &names),
+            Err(CatalogueError::EmptyAfterRegion("（旧称）".into()))
+        );
+        assert_eq!(
+            check_names(NameKind::ItemType, "x", " ", &[], &names),
+            Err(CatalogueError::BadName { what: "审批事项" })
+        );
+        let many: Vec<String> = (0..21).map(|i| format!("别名{i}")).collect();
+        assert_eq!(
+            check_names(NameKind::ItemType, "x", "人防审批", &many, &names),
+            Err(CatalogueError::BadAliases { what: "审批事项" })
+        );
+        assert!(matches!(
+            check_names(NameKind::ItemType, "x", "人防审批", &["环评".into()], &names),
+            Err(CatalogueError::NameTaken { .. })
+        ));
+        // Limits and the handling department.
+        assert_eq!(check_limit_set(20, 15, 0), Ok(()));
+        assert_eq!(
+            check_limit_set(20, 25, 0),
+            Err(CatalogueError::PromisedAboveStatutory { promised: 25, statutory: 20 })
+        );
+        assert_eq!(check_limit_set(0, 0, 0), Err(CatalogueError::LimitOutOfRange));
+        assert_eq!(check_limit_set(20, 20, 3651), Err(CatalogueError::LimitOutOfRange));
+        assert_eq!(check_handling_department("rfb", Some(("旗人防办", false))), Ok(()));
+        assert_eq!(check_handling_department("rfb", None), Err(CatalogueError::NoDepartment("rfb".into())));
+        assert_eq!(
+            check_handling_department("rfb", Some(("旗人防办", true))).unwrap_err().to_string(),
+            "部门“旗人防办”已撤销，不能作为审批事项的办理部门"
+        );
+    }
+
+    #[test]
+    fn nothing_is_retired_while_something_in_use_leans_on_it() {
+        assert_eq!(check_retire_department("旗农牧局", false, &[]), Ok(()));
+        let e =
+            check_retire_department("旗水利局", false, &["取水许可".into(), "水土保持方案审批".into()]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "部门“旗水利局”仍是审批事项 取水许可、水土保持方案审批 的办理部门，请先把这些事项交给其他部门或撤销"
+        );
+        assert!(matches!(check_retire_department("旗农牧局", true, &[]), Err(CatalogueError::AlreadyRetired { .. })));
+        assert_eq!(check_retire_item_type("节能审查", false, &[]), Ok(()));
+        assert!(matches!(
+            check_retire_item_type("用地预审与选址", false, &["规划许可".into()]),
+            Err(CatalogueError::StillPrerequisite { .. })
+        ));
+        assert!(matches!(check_retire_item_type("节能审查", true, &[]), Err(CatalogueError::AlreadyRetired { .. })));
+    }
+
+    #[test]
     fn every_item_type_has_a_department() {
         for t in ITEM_TYPES {
             assert!(DEPARTMENTS.iter().any(|d| d.code == t.department), "{}", t.code);
@@ -340,6 +427,144 @@ pub enum CatalogueError {
     PrerequisiteCycle(Vec<String>),
     #[error("事项“{code}”存储的{what}（{value}）无效，请在事项目录中改正")]
     BadStoredLimit { code: String, what: &'static str, value: i64 },
+    #[error("{what}代码须为 1–32 位小写字母、数字或下划线，如 fire_design")]
+    BadCode { what: &'static str },
+    #[error("{what}代码“{code}”已被使用")]
+    CodeTaken { what: &'static str, code: String },
+    #[error("{what}名称须为 1–60 个字")]
+    BadName { what: &'static str },
+    #[error("{what}的别名最多 20 个，每个 1–100 个字")]
+    BadAliases { what: &'static str },
+    #[error("“{written}”已是{what}“{means}”的名称或别名，不能重复使用")]
+    NameTaken { what: &'static str, written: String, means: String },
+    #[error("“{0}”去掉地区名称和括号内的注释后为空，不能作为名称或别名")]
+    EmptyAfterRegion(String),
+    #[error("法定时限和承诺时限须为 1 至 3650 之间的整数，延期时限 0 至 3650")]
+    LimitOutOfRange,
+    #[error("审批事项须有办理部门：部门“{0}”不存在")]
+    NoDepartment(String),
+    #[error("部门“{0}”已撤销，不能作为审批事项的办理部门")]
+    DepartmentRetired(String),
+    #[error("部门“{department}”仍是审批事项 {} 的办理部门，请先把这些事项交给其他部门或撤销", .items.join("、"))]
+    DepartmentStillHandles { department: String, items: Vec<String> },
+    #[error("审批事项“{item}”仍是 {} 的前置事项，请先修改这些事项", .dependants.join("、"))]
+    StillPrerequisite { item: String, dependants: Vec<String> },
+    #[error("{what}“{name}”已撤销")]
+    AlreadyRetired { what: &'static str, name: String },
+    #[error("{what}“{name}”未撤销")]
+    NotRetired { what: &'static str, name: String },
+    #[error("只有领导小组办公室可以维护部门和事项目录")]
+    Forbidden,
+}
+
+/// Whether `role` keeps the catalogue (departments and item types): the sweep office.
+pub fn may_keep_catalogue(role: crate::Role) -> Result<(), CatalogueError> {
+    if role == crate::Role::Office {
+        Ok(())
+    } else {
+        Err(CatalogueError::Forbidden)
+    }
+}
+
+/// A department or item type's stable code: lowercase ASCII letters, digits and `_`.
+pub fn check_code(what: &'static str, code: &str, taken: bool) -> Result<(), CatalogueError> {
+    let ok = (1..=32).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        return Err(CatalogueError::BadCode { what });
+    }
+    if taken {
+        return Err(CatalogueError::CodeTaken { what, code: code.to_string() });
+    }
+    Ok(())
+}
+
+/// The name and aliases of a department (`kind` Department) or an item type, as the
+/// office writes them: each must be a name nothing else of that kind already answers
+/// to in `names` (its own code, `own`, may), and must not vanish when the region's
+/// names are taken out. Returns the trimmed aliases without repeats.
+pub fn check_names(
+    kind: crate::names::NameKind,
+    own: &str,
+    name: &str,
+    aliases: &[String],
+    names: &crate::names::NameTable,
+) -> Result<Vec<String>, CatalogueError> {
+    use crate::names::NameKind;
+    let what = kind.label_zh();
+    let n = name.trim().chars().count();
+    if n == 0 || n > 60 {
+        return Err(CatalogueError::BadName { what });
+    }
+    let mut kept: Vec<String> = Vec::new();
+    for a in aliases.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        if a.chars().count() > 100 {
+            return Err(CatalogueError::BadAliases { what });
+        }
+        if !kept.iter().any(|k| k == a) && a != name.trim() {
+            kept.push(a.to_string());
+        }
+    }
+    if kept.len() > 20 {
+        return Err(CatalogueError::BadAliases { what });
+    }
+    for written in std::iter::once(name.trim()).chain(kept.iter().map(String::as_str)) {
+        if names.key(written).is_empty() {
+            return Err(CatalogueError::EmptyAfterRegion(written.to_string()));
+        }
+        if let Some(other) = names.code_of(kind, written).filter(|c| *c != own) {
+            let means = match kind {
+                NameKind::Department => names.department_name(other),
+                NameKind::ItemType => names.item_type_name(other),
+            };
+            return Err(CatalogueError::NameTaken { what, written: written.to_string(), means: means.to_string() });
+        }
+    }
+    Ok(kept)
+}
+
+/// An item type's limits as the office sets them: each in range, the promise within the law.
+pub fn check_limit_set(statutory: u32, promised: u32, extension: u32) -> Result<(), CatalogueError> {
+    if !(1..=MAX_LIMIT).contains(&statutory) || !(1..=MAX_LIMIT).contains(&promised) || extension > MAX_LIMIT {
+        return Err(CatalogueError::LimitOutOfRange);
+    }
+    check_limits(promised, statutory)
+}
+
+/// The handling department an item type is given: it must exist and not be retired.
+/// `found` is the department's name and whether it is retired, if one has the code.
+pub fn check_handling_department(code: &str, found: Option<(&str, bool)>) -> Result<(), CatalogueError> {
+    match found {
+        None => Err(CatalogueError::NoDepartment(code.to_string())),
+        Some((name, true)) => Err(CatalogueError::DepartmentRetired(name.to_string())),
+        Some((_, false)) => Ok(()),
+    }
+}
+
+/// Whether a department may be retired: not twice, and not while item types still in
+/// use name it as their handling department (`handled`: their names).
+pub fn check_retire_department(name: &str, retired: bool, handled: &[String]) -> Result<(), CatalogueError> {
+    if retired {
+        return Err(CatalogueError::AlreadyRetired { what: "部门", name: name.to_string() });
+    }
+    if !handled.is_empty() {
+        return Err(CatalogueError::DepartmentStillHandles { department: name.to_string(), items: handled.to_vec() });
+    }
+    Ok(())
+}
+
+/// Whether an item type may be retired: not twice, and not while item types in use
+/// name it as a prerequisite (`dependants`: their names). Its pending items and their
+/// applications go on; no new pending items of it are read from files or added.
+pub fn check_retire_item_type(name: &str, retired: bool, dependants: &[String]) -> Result<(), CatalogueError> {
+    if retired {
+        return Err(CatalogueError::AlreadyRetired { what: "审批事项", name: name.to_string() });
+    }
+    if !dependants.is_empty() {
+        return Err(CatalogueError::StillPrerequisite { item: name.to_string(), dependants: dependants.to_vec() });
+    }
+    Ok(())
 }
 
 /// The largest limit or extension the catalogue takes (ten years of days).

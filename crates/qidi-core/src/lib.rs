@@ -20,6 +20,7 @@ pub mod lookback;
 pub mod message;
 pub mod names;
 pub mod official;
+pub mod organisation;
 pub mod outside_approval;
 pub mod progress_report;
 pub mod project;

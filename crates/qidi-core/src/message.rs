@@ -572,10 +572,13 @@ pub fn report_stage(calendar: &WorkCalendar, due_on: NaiveDate, on: NaiveDate) -
     }
 }
 
-/// The campaign milestone by which departments sign their ledgers: the one whose
-/// label speaks of signing (签字), as the plan's milestones are dated labels.
+/// The campaign milestone by which departments sign their ledgers: the one of that
+/// kind, or else (a milestone without a kind) the first whose label speaks of signing.
 pub fn signing_milestone(campaign: &crate::ledger::Campaign) -> Option<&crate::ledger::Milestone> {
-    campaign.milestones.iter().find(|m| m.label.contains("签字"))
+    use crate::campaign::MilestoneKind;
+    (campaign.milestones.iter())
+        .find(|m| m.kind == Some(MilestoneKind::LedgersSigned))
+        .or_else(|| campaign.milestones.iter().find(|m| m.kind.is_none() && m.label.contains("签字")))
 }
 
 /// A department's ledger still unsigned at the campaign's signing milestone.

@@ -159,4 +159,17 @@ impl Store {
         }
         self.set_disabled_as(Some(by), &target, disabled).await
     }
+
+    /// Give a staff account a new one-time password, returned to be shown once: its
+    /// sessions end, and the person must set their own at the next sign-in. The same
+    /// accounts as [`Store::set_account_disabled`]; recorded as `user.password` by `by`.
+    pub async fn reset_account_password(&self, by: &User, username: &str) -> Result<String, StoreError> {
+        let target = self.account_in_region(by, username).await?;
+        if !Role::may_keep_account(by.role, target.role, target.id == by.id) {
+            return Err(StoreError::Forbidden("系统管理员只能重置工作人员账户的密码，且不能重置自己的密码".into()));
+        }
+        let password = crate::password::random_password_for(&target.username);
+        self.set_password_as(Some(by), &target.username, &password, true).await?;
+        Ok(password)
+    }
 }

@@ -5,16 +5,17 @@
 //! (migration 0004): no row is deleted, and a row is marked reduced only when its item
 //! is granted or an approved removal with its reason says so.
 
+pub(crate) use crate::campaigns::current_campaign_tx;
+pub use crate::campaigns::CampaignRow;
 use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
     check_change_confirmation, check_decision, check_missing, check_reason_text, check_reduction, check_signature,
-    content_hash, diff_lines, fully_signed, AddItemRefusal, BannerPart, BaselineDay, BurnDown, Campaign,
-    CanonicalLedger, Capacity, ChangeKind, ChangeSet, CheckAnswer, Decision, FieldChange, LedgerKind, LedgerLine,
-    LedgerNow, LineChange, LineKey, Milestone, Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason,
-    SignRequest, SignatureState,
+    content_hash, diff_lines, fully_signed, AddItemRefusal, BannerPart, BaselineDay, BurnDown, CanonicalLedger,
+    Capacity, ChangeKind, ChangeSet, CheckAnswer, Decision, FieldChange, LedgerKind, LedgerLine, LedgerNow, LineChange,
+    LineKey, Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason, SignRequest, SignatureState,
 };
 use qidi_core::RegionCode;
 use serde::Serialize;
@@ -31,38 +32,6 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 
 fn actor_event(actor: &User, action: &str, object_type: &str, object_id: &str, payload: serde_json::Value) -> NewEvent {
     NewEvent::by(actor, actor.region_code.clone(), action, object_type, Some(object_id.to_string()), payload)
-}
-
-// ---------------------------------------------------------------------------
-// Campaigns
-// ---------------------------------------------------------------------------
-
-/// A campaign as stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct CampaignRow {
-    pub id: String,
-    pub region_code: String,
-    pub campaign: Campaign,
-}
-
-const CAMPAIGN_SELECT: &str = "SELECT id, region_code, code, name, starts_on, ends_on, milestones FROM campaigns";
-
-fn campaign_from_row(r: &sqlx::any::AnyRow) -> Result<CampaignRow, StoreError> {
-    let bad = |what: &str| StoreError::Invalid(format!("campaigns row has a bad {what}"));
-    let starts: String = r.get(4);
-    let ends: String = r.get(5);
-    let milestones: Vec<Milestone> = serde_json::from_str(&r.get::<String, _>(6)).map_err(|_| bad("milestones"))?;
-    Ok(CampaignRow {
-        id: r.get(0),
-        region_code: r.get(1),
-        campaign: Campaign {
-            code: r.get(2),
-            name: r.get(3),
-            starts_on: parse_date(&starts).ok_or_else(|| bad("starts_on"))?,
-            ends_on: parse_date(&ends).ok_or_else(|| bad("ends_on"))?,
-            milestones,
-        },
-    })
 }
 
 /// Baseline progress per pair of departments: how many rows were added as what and
@@ -84,16 +53,6 @@ pub(crate) fn baseline_day(r: &sqlx::any::AnyRow) -> Option<BaselineDay> {
         reduction: Reduction::parse(&r.get::<String, _>(2)),
         n: u64::try_from(r.get::<i64, _>(3)).ok()?,
     })
-}
-
-/// The region's current campaign (the one that started last), if any.
-pub(crate) async fn current_campaign_tx(
-    conn: &mut AnyConnection,
-    region: &RegionCode,
-) -> Result<Option<CampaignRow>, StoreError> {
-    let sql = format!("{CAMPAIGN_SELECT} WHERE region_code = $1 ORDER BY starts_on DESC, created_at DESC LIMIT 1");
-    let row = sqlx::query(&sql).bind(region.as_str()).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(campaign_from_row).transpose()
 }
 
 /// Department ids whose ledger has a fully signed version in the campaign.
@@ -164,81 +123,6 @@ pub struct AddedItem {
     pub id: String,
     /// Whether it joined a fixed baseline as an addition.
     pub addition: bool,
-}
-
-impl Store {
-    /// The region's current campaign; a region without one gets the 2022 sweep's plan.
-    pub async fn campaign(&self, region: &RegionCode) -> Result<CampaignRow, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        if let Some(c) = current_campaign_tx(&mut conn, region).await? {
-            return Ok(c);
-        }
-        drop(conn);
-        let c = Campaign::sweep_2022();
-        let mut tx = self.begin_write().await?;
-        let id = new_id();
-        let res = sqlx::query(
-            "INSERT INTO campaigns (id, region_code, code, name, starts_on, ends_on, milestones, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (region_code, code) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(region.as_str())
-        .bind(&c.code)
-        .bind(&c.name)
-        .bind(date_text(c.starts_on))
-        .bind(date_text(c.ends_on))
-        .bind(serde_json::to_string(&c.milestones).unwrap_or_else(|_| "[]".into()))
-        .bind(now_text())
-        .execute(&mut *tx)
-        .await?;
-        if res.rows_affected() > 0 {
-            append(
-                &mut tx,
-                &NewEvent {
-                    region_code: region.to_string(),
-                    action: "campaign.create".into(),
-                    object_type: "campaign".into(),
-                    object_id: Some(id),
-                    payload: serde_json::json!({ "code": c.code, "ends_on": date_text(c.ends_on) }),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
-        let row = current_campaign_tx(&mut tx, region).await?;
-        tx.commit().await?;
-        row.ok_or_else(|| StoreError::NotFound("campaign vanished".into()))
-    }
-
-    /// Move the campaign's end date (milestones must stay inside it).
-    pub async fn set_campaign_end(
-        &self,
-        region: &RegionCode,
-        ends_on: NaiveDate,
-        actor: &User,
-    ) -> Result<CampaignRow, StoreError> {
-        let current = self.campaign(region).await?;
-        let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE campaigns SET ends_on = $1 WHERE id = $2")
-            .bind(date_text(updated.ends_on))
-            .bind(&current.id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            &actor_event(
-                actor,
-                "campaign.update",
-                "campaign",
-                &current.id,
-                serde_json::json!({ "ends_on": date_text(ends_on), "was": date_text(current.campaign.ends_on) }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(CampaignRow { campaign: updated, ..current })
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1595,14 +1479,18 @@ impl Store {
             Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::Conflict(r.message().into())),
             None => {}
         }
-        let item_type = sqlx::query("SELECT department_id, name FROM item_types WHERE id = $1 AND region_code = $2")
-            .bind(&new.item_type_id)
-            .bind(&region)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::Invalid("请选择本地区事项目录中的审批事项".into()))?;
+        let item_type =
+            sqlx::query("SELECT department_id, name, retired_at FROM item_types WHERE id = $1 AND region_code = $2")
+                .bind(&new.item_type_id)
+                .bind(&region)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::Invalid("请选择本地区事项目录中的审批事项".into()))?;
         let handling: String = item_type.get(0);
         let type_name: String = item_type.get(1);
+        if item_type.get::<Option<String>, _>(2).is_some() {
+            return Err(StoreError::Invalid(format!("审批事项“{type_name}”已撤销，不能再补录")));
+        }
         let duplicate = || StoreError::Conflict(format!("项目 {code} 已有待批事项“{type_name}”"));
         let exists = sqlx::query("SELECT 1 FROM pending_items WHERE project_id = $1 AND item_type_id = $2")
             .bind(project_id)

@@ -39,7 +39,7 @@ mod read;
 mod step;
 
 pub(crate) use catalogue::fill_catalogue_defaults;
-pub use catalogue::{ItemType, ItemTypeEdit};
+pub use catalogue::{ItemType, ItemTypeEdit, NewItemType};
 pub use files::{uploads_dir, StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{ProjectBrief, ProjectHelper};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};

@@ -35,6 +35,8 @@ struct AccountRow {
 struct Created {
     username: String,
     password: String,
+    /// A password reset, not a new account.
+    reset: bool,
 }
 
 #[derive(Template)]
@@ -118,7 +120,7 @@ async fn create(
         // The one-time password goes out in this answer only (never stored in clear,
         // never in a redirect's URL); the page is `no-store` like every signed-in page.
         Ok((new, password)) => {
-            let created = Created { username: new.username, password };
+            let created = Created { username: new.username, password, reset: false };
             render_page(&state, &user, StatusCode::CREATED, Some(created), None).await
         }
         // A name taken is said on the page like any other refusal.
@@ -144,6 +146,14 @@ async fn change(
     let done = match form.action.as_str() {
         "disable" => state.store.set_account_disabled(&user, &username, true).await,
         "enable" => state.store.set_account_disabled(&user, &username, false).await,
+        "reset_password" => match state.store.reset_account_password(&user, &username).await {
+            // The one-time password is shown once, like a new account's.
+            Ok(password) => {
+                let created = Created { username: username.clone(), password, reset: true };
+                return render_page(&state, &user, StatusCode::OK, Some(created), None).await;
+            }
+            Err(e) => Err(e),
+        },
         _ => Err(StoreError::Invalid("未知的操作".into())),
     };
     match done {

@@ -866,7 +866,7 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
         departments,
         removals,
         can_import: may_import(user.role),
-        can_set_end: user.role == Role::Office,
+        can_set_end: qidi_core::campaign::may_plan(user.role),
         can_decide: user.role == Role::Office,
     };
     Ok(render(&page))
@@ -978,9 +978,6 @@ pub async fn set_campaign_end(
     State(state): State<SharedState>,
     Form(form): Form<EndForm>,
 ) -> Result<Response, PageError> {
-    if user.role != Role::Office {
-        return Err(forbidden("只有领导小组办公室可以调整工作期"));
-    }
     let d = form_date(&form.ends_on, "日期")?;
     state.store.set_campaign_end(&user.region(), d, &user).await?;
     Ok(Redirect::to("/ledger/banner").into_response())

@@ -19,6 +19,7 @@ mod ledger_import;
 mod library;
 mod lookback;
 mod messages;
+mod organisation;
 mod outside_approval;
 mod pages;
 mod public;
@@ -156,6 +157,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .merge(record::routes())
         .merge(account_security::routes())
         .merge(admin_accounts::routes())
+        .merge(organisation::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))

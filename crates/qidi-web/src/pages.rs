@@ -243,7 +243,9 @@ pub async fn project(
             .item_types(&user)
             .await?
             .into_iter()
-            .filter(|t| t.region_code == project.region_code && !present.contains(&t.name.as_str()))
+            .filter(|t| {
+                t.retired_at.is_none() && t.region_code == project.region_code && !present.contains(&t.name.as_str())
+            })
             .map(|t| (t.id, format!("{}（{}）", t.name, t.department)))
             .collect()
     } else {

@@ -7,6 +7,8 @@
 mod api;
 mod pages;
 
+pub(crate) use pages::names_from_text;
+
 use crate::error::{ApiError, PageError};
 use crate::SharedState;
 use axum::extract::DefaultBodyLimit;
@@ -36,8 +38,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/projects/{id}/timeline", get(api::project_timeline))
         .route("/api/v1/projects/{id}/helpers", get(api::helpers).post(api::assign_helper))
         .route("/api/v1/projects/{id}/helpers/{user_id}", post(api::authorise_helper))
-        .route("/api/v1/item-types", get(api::item_types))
+        .route("/api/v1/item-types", get(api::item_types).post(api::create_item_type))
         .route("/api/v1/item-types/{id}", get(api::item_type).patch(api::update_item_type))
+        .route("/api/v1/item-types/{id}/retire", post(api::retire_item_type))
+        .route("/api/v1/item-types/{id}/restore", post(api::restore_item_type))
         .route("/my-projects", get(pages::my_projects))
         .route("/inbox", get(pages::inbox))
         .route("/applications", post(pages::create))
@@ -50,7 +54,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/projects/{id}/helpers", post(pages::assign_helper))
         .route("/projects/{id}/helpers/{user_id}", post(pages::authorise_helper))
         .route("/catalogue", get(pages::catalogue))
+        .route("/catalogue/new", post(pages::create_item_type))
         .route("/catalogue/{id}", post(pages::update_item_type))
+        .route("/catalogue/{id}/retire", post(pages::retire_item_type))
+        .route("/catalogue/{id}/restore", post(pages::restore_item_type))
 }
 
 /// How a refusal reaches a client: out of scope is 404; a forbidden step 403; a step

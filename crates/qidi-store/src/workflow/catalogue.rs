@@ -8,12 +8,13 @@
 use super::{to_json, MaterialSpec, WorkflowError};
 use crate::events::{append, NewEvent};
 use crate::users::User;
-use crate::{now_text, Store, StoreError};
+use crate::{new_id, now_text, Store, StoreError};
 use qidi_core::catalogue::{
-    check_limits, prerequisite_cycle, stored_limit, AuthorityLevel, CatalogueError, LimitUnit, MAX_LIMIT,
+    check_code, check_handling_department, check_limit_set, check_limits, check_names, check_retire_item_type,
+    may_keep_catalogue, prerequisite_cycle, stored_limit, AuthorityLevel, CatalogueError, LimitUnit, MAX_LIMIT,
 };
 use qidi_core::light::LightPolicy;
-use qidi_core::Role;
+use qidi_core::names::NameKind;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -27,6 +28,11 @@ pub struct ItemType {
     pub name: String,
     pub department_id: String,
     pub department: String,
+    pub department_code: String,
+    /// Other names files use for it.
+    pub aliases: Vec<String>,
+    /// When the office retired it: no new pending items of it (those it has go on).
+    pub retired_at: Option<String>,
     pub authority_level: AuthorityLevel,
     pub statutory_limit: u32,
     pub limit_unit: LimitUnit,
@@ -48,6 +54,13 @@ pub struct ItemType {
 /// An office edit; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ItemTypeEdit {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub aliases: Option<Vec<String>>,
+    /// The handling department, by code.
+    #[serde(default)]
+    pub department_code: Option<String>,
     #[serde(default)]
     pub promised_limit: Option<u32>,
     #[serde(default)]
@@ -74,7 +87,8 @@ pub struct ItemTypeEdit {
 
 const ITEM_SELECT: &str = "SELECT t.id, t.region_code, t.code, t.name, t.department_id, d.name, t.authority_level,
         t.statutory_limit, t.limit_unit, t.promised_limit, t.limit_confirmed, t.limit_source, t.required_materials,
-        t.prerequisites, t.materials_source, t.warn_days, t.warn_ratio_percent, t.updated_at, t.extension_limit
+        t.prerequisites, t.materials_source, t.warn_days, t.warn_ratio_percent, t.updated_at, t.extension_limit,
+        d.code, t.aliases, t.retired_at
     FROM item_types t JOIN departments d ON d.id = t.department_id";
 
 fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
@@ -92,6 +106,9 @@ fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
         name: r.get(3),
         department_id: r.get(4),
         department: r.get(5),
+        department_code: r.get(19),
+        aliases: serde_json::from_str(&r.get::<String, _>(20)).unwrap_or_default(),
+        retired_at: r.get(21),
         authority_level: AuthorityLevel::parse(&level)
             .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
         statutory_limit: limit("法定时限", 7, false)?,
@@ -216,16 +233,36 @@ impl Store {
         edit: &ItemTypeEdit,
     ) -> Result<ItemType, WorkflowError> {
         let before = self.item_type(user, id).await?;
-        if user.role != Role::Office {
-            return Err(WorkflowError::Forbidden("事项目录只能由领导小组办公室修改".into()));
-        }
+        may_keep_catalogue(user.role).map_err(refused)?;
         let catalogue = self.item_types(user).await?;
         let known: Vec<String> = catalogue.iter().map(|t| t.code.clone()).collect();
         check_edit(edit, &before.code, &known)?;
+        let names = self.name_table(&user.region()).await?;
+        let name = edit.name.as_deref().map_or(before.name.as_str(), str::trim).to_string();
+        let aliases = check_names(
+            NameKind::ItemType,
+            &before.code,
+            &name,
+            edit.aliases.as_deref().unwrap_or(&before.aliases),
+            &names,
+        )
+        .map_err(refused)?;
+        let (department_id, department, department_code) = match edit.department_code.as_deref().map(str::trim) {
+            Some(code) if code != before.department_code => {
+                let d = self.handling_department(&before.region_code, code).await?;
+                (d.0, d.1, code.to_string())
+            }
+            _ => (before.department_id.clone(), before.department.clone(), before.department_code.clone()),
+        };
         let materials = edit.required_materials.clone().map(|ms| {
             ms.into_iter().map(|m| MaterialSpec { code: m.code.trim().into(), name: m.name.trim().into() }).collect()
         });
         let after = ItemType {
+            name,
+            aliases,
+            department_id,
+            department,
+            department_code,
             promised_limit: edit.promised_limit.unwrap_or(before.promised_limit),
             statutory_limit: edit.statutory_limit.unwrap_or(before.statutory_limit),
             extension_limit: edit.extension_limit.unwrap_or(before.extension_limit),
@@ -270,7 +307,8 @@ impl Store {
         sqlx::query(
             "UPDATE item_types SET extension_limit = $14, promised_limit = $1, statutory_limit = $2, limit_unit = $3, authority_level = $4,
                  limit_source = $5, limit_confirmed = $6, required_materials = $7, prerequisites = $8,
-                 materials_source = $9, warn_days = $10, warn_ratio_percent = $11, updated_at = $12
+                 materials_source = $9, warn_days = $10, warn_ratio_percent = $11, updated_at = $12,
+                 name = $15, aliases = $16, department_id = $17
              WHERE id = $13",
         )
         .bind(i64::from(after.promised_limit))
@@ -287,6 +325,9 @@ impl Store {
         .bind(&after.updated_at)
         .bind(id)
         .bind(i64::from(after.extension_limit))
+        .bind(&after.name)
+        .bind(to_json(&after.aliases))
+        .bind(&after.department_id)
         .execute(&mut *tx)
         .await?;
         append(
@@ -303,5 +344,166 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// The id and name of a department that may handle item types, by code.
+    async fn handling_department(&self, region: &str, code: &str) -> Result<(String, String), WorkflowError> {
+        let row = sqlx::query("SELECT id, name, retired_at FROM departments WHERE region_code = $1 AND code = $2")
+            .bind(region)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        let found = row.as_ref().map(|r| (r.get::<String, _>(1), r.get::<Option<String>, _>(2).is_some()));
+        check_handling_department(code, found.as_ref().map(|(n, retired)| (n.as_str(), *retired))).map_err(refused)?;
+        let r = row.ok_or(WorkflowError::NotFound)?;
+        Ok((r.get(0), r.get(1)))
+    }
+
+    /// Add an item type to the actor's region (the office): any other item before
+    /// groundbreaking (R2) the plan did not list. It is then matched in files, offered
+    /// for 补录 and applied for like the shipped ones.
+    pub async fn create_item_type(&self, user: &User, new: &NewItemType) -> Result<ItemType, WorkflowError> {
+        may_keep_catalogue(user.role).map_err(refused)?;
+        let region = user.region();
+        let code = new.code.trim();
+        let catalogue = self.item_types(user).await?;
+        let mine: Vec<&ItemType> = catalogue.iter().filter(|t| t.region_code == region.as_str()).collect();
+        check_code("审批事项", code, mine.iter().any(|t| t.code == code)).map_err(refused)?;
+        let names = self.name_table(&region).await?;
+        let aliases = check_names(NameKind::ItemType, code, &new.name, &new.aliases, &names).map_err(refused)?;
+        check_limit_set(new.statutory_limit, new.promised_limit, new.extension_limit).map_err(refused)?;
+        let known: Vec<String> = mine.iter().map(|t| t.code.clone()).collect();
+        let edit = ItemTypeEdit {
+            required_materials: Some(new.required_materials.clone()),
+            prerequisites: Some(new.prerequisites.clone()),
+            limit_source: Some(new.limit_source.clone()),
+            ..Default::default()
+        };
+        check_edit(&edit, code, &known)?;
+        let (department_id, _) = self.handling_department(region.as_str(), new.department_code.trim()).await?;
+        let id = new_id();
+        let materials: Vec<MaterialSpec> = new
+            .required_materials
+            .iter()
+            .map(|m| MaterialSpec { code: m.code.trim().into(), name: m.name.trim().into() })
+            .collect();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO item_types (id, region_code, code, name, aliases, department_id, authority_level,
+                statutory_limit, limit_unit, promised_limit, limit_confirmed, limit_source, required_materials,
+                prerequisites, materials_source, extension_limit, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(&id)
+        .bind(region.as_str())
+        .bind(code)
+        .bind(new.name.trim())
+        .bind(to_json(&aliases))
+        .bind(&department_id)
+        .bind(new.authority_level.as_str())
+        .bind(i64::from(new.statutory_limit))
+        .bind(new.limit_unit.as_str())
+        .bind(i64::from(new.promised_limit))
+        .bind(true)
+        .bind(new.limit_source.trim())
+        .bind(to_json(&materials))
+        .bind(to_json(&new.prerequisites))
+        .bind(format!("added by {}", user.username))
+        .bind(i64::from(new.extension_limit))
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &NewEvent::by(
+                user,
+                region.to_string(),
+                "item_type.create",
+                "item_type",
+                Some(id.clone()),
+                serde_json::json!({ "code": code, "item_type": new, "aliases": aliases }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.item_type(user, &id).await
+    }
+
+    /// Retire an item type (`retire`) or restore it (the office). A retired type
+    /// matches no name in files and takes no new pending items; those it has, and their
+    /// applications, go on. Refused while item types in use name it as a prerequisite.
+    pub async fn set_item_type_retired(&self, user: &User, id: &str, retire: bool) -> Result<ItemType, WorkflowError> {
+        may_keep_catalogue(user.role).map_err(refused)?;
+        let t = self.item_type(user, id).await?;
+        if retire {
+            let dependants: Vec<String> = self
+                .item_types(user)
+                .await?
+                .into_iter()
+                .filter(|o| {
+                    o.region_code == t.region_code && o.retired_at.is_none() && o.prerequisites.contains(&t.code)
+                })
+                .map(|o| o.name)
+                .collect();
+            check_retire_item_type(&t.name, t.retired_at.is_some(), &dependants).map_err(refused)?;
+        } else if t.retired_at.is_none() {
+            return Err(refused(CatalogueError::NotRetired { what: "审批事项", name: t.name }));
+        } else {
+            // Its handling department must still be there to take applications.
+            self.handling_department(&t.region_code, &t.department_code).await?;
+        }
+        let mut tx = self.begin_write().await?;
+        let stamp = retire.then(now_text);
+        sqlx::query("UPDATE item_types SET retired_at = $1 WHERE id = $2")
+            .bind(&stamp)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let action = if retire { "item_type.retire" } else { "item_type.restore" };
+        append(
+            &mut tx,
+            &NewEvent::by(
+                user,
+                t.region_code.clone(),
+                action,
+                "item_type",
+                Some(id.to_string()),
+                serde_json::json!({ "code": t.code, "name": t.name }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.item_type(user, id).await
+    }
+}
+
+/// A new item type as the office enters it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct NewItemType {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The handling department, by code.
+    pub department_code: String,
+    pub authority_level: AuthorityLevel,
+    pub statutory_limit: u32,
+    pub limit_unit: LimitUnit,
+    pub promised_limit: u32,
+    #[serde(default)]
+    pub extension_limit: u32,
+    #[serde(default)]
+    pub limit_source: String,
+    #[serde(default)]
+    pub required_materials: Vec<MaterialSpec>,
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+}
+
+fn refused(e: CatalogueError) -> WorkflowError {
+    match e {
+        CatalogueError::Forbidden => WorkflowError::Forbidden(e.to_string()),
+        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => WorkflowError::Conflict(e.to_string()),
+        _ => WorkflowError::Invalid(e.to_string()),
     }
 }

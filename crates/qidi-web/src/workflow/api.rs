@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qidi_store::workflow::{
     ActOutcome, ActRequest, ApplicationDetail, ApplicationRow, ClockRecordFilter, ClockRecordRow, ItemType,
-    ItemTypeEdit, ProjectApplications, ProjectHelper, StoredFile, TimelineStep,
+    ItemTypeEdit, NewItemType, ProjectApplications, ProjectHelper, StoredFile, TimelineStep,
 };
 use serde::Deserialize;
 
@@ -184,6 +184,34 @@ pub async fn item_type(
     Path(id): Path<String>,
 ) -> Result<Json<ItemType>, ApiError> {
     Ok(Json(state.store.item_type(&user, &id).await?))
+}
+
+/// The office adds an item type (201); the addition is on the record.
+pub async fn create_item_type(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<NewItemType>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<ItemType>), ApiError> {
+    let Json(new) = body.map_err(|e| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误：{}", e.body_text()))
+    })?;
+    Ok((StatusCode::CREATED, Json(state.store.create_item_type(&user, &new).await?)))
+}
+
+pub async fn retire_item_type(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ItemType>, ApiError> {
+    Ok(Json(state.store.set_item_type_retired(&user, &id, true).await?))
+}
+
+pub async fn restore_item_type(
+    State(state): State<SharedState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ItemType>, ApiError> {
+    Ok(Json(state.store.set_item_type_retired(&user, &id, false).await?))
 }
 
 /// The office edits an item type; the change is on the record.

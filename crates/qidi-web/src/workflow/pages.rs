@@ -17,8 +17,8 @@ use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
 use qidi_core::Role;
 use qidi_store::users::User;
 use qidi_store::workflow::{
-    ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, MaterialSpec, ProjectBrief, ProjectHelper,
-    TimelineStep, WorkflowError, MAX_UPLOAD_BYTES,
+    ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, MaterialSpec, NewItemType, ProjectBrief,
+    ProjectHelper, TimelineStep, WorkflowError, MAX_UPLOAD_BYTES,
 };
 use std::collections::HashMap;
 
@@ -610,6 +610,7 @@ struct ItemTypeView {
     unit_label: &'static str,
     materials_text: String,
     prerequisites_text: String,
+    aliases_text: String,
 }
 
 #[derive(Template)]
@@ -619,13 +620,30 @@ struct CataloguePage<'a> {
     items: Vec<ItemTypeView>,
     can_edit: bool,
     levels: Vec<(&'static str, &'static str)>,
+    /// Departments an item type may be given: (code, name), not retired.
+    departments: Vec<(String, String)>,
+    error: Option<String>,
+    /// What was typed into the new item type's form, kept when it is refused.
+    typed: HashMap<String, String>,
 }
 
-pub async fn catalogue(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+impl CataloguePage<'_> {
+    fn typed(&self, k: &str) -> &str {
+        self.typed.get(k).map_or("", String::as_str)
+    }
+}
+
+async fn render_catalogue(
+    state: &SharedState,
+    user: &User,
+    status: StatusCode,
+    error: Option<String>,
+    typed: HashMap<String, String>,
+) -> Result<Response, PageError> {
     use qidi_core::catalogue::AuthorityLevel as L;
     let items = state
         .store
-        .item_types(&user)
+        .item_types(user)
         .await?
         .into_iter()
         .map(|t| ItemTypeView {
@@ -638,11 +656,121 @@ pub async fn catalogue(State(state): State<SharedState>, PageUser(user): PageUse
                 .collect::<Vec<_>>()
                 .join("\n"),
             prerequisites_text: t.prerequisites.join(" "),
+            aliases_text: t.aliases.join("、"),
             t,
         })
         .collect();
+    let departments = state
+        .store
+        .department_list(&user.region())
+        .await?
+        .into_iter()
+        .filter(|d| d.retired_at.is_none())
+        .map(|d| (d.code, d.name))
+        .collect();
     let levels = [L::Banner, L::League, L::Region, L::National].iter().map(|l| (l.as_str(), l.label_zh())).collect();
-    Ok(render(&CataloguePage { user: &user, items, can_edit: user.role == Role::Office, levels }))
+    let page = CataloguePage {
+        user,
+        items,
+        can_edit: qidi_core::catalogue::may_keep_catalogue(user.role).is_ok(),
+        levels,
+        departments,
+        error,
+        typed,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn catalogue(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    render_catalogue(&state, &user, StatusCode::OK, None, HashMap::new()).await
+}
+
+/// Names as the office writes them in one field: separated by 、 , ， ； or new lines.
+pub(crate) fn names_from_text(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', '；', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn prerequisites_from_text(text: &str) -> Vec<String> {
+    text.split([' ', ',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// A refusal shown on the catalogue page above its forms, with what was typed kept.
+async fn catalogue_refused(
+    state: &SharedState,
+    user: &User,
+    e: WorkflowError,
+    typed: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    match e {
+        WorkflowError::Invalid(m) | WorkflowError::Conflict(m) => {
+            render_catalogue(state, user, StatusCode::UNPROCESSABLE_ENTITY, Some(m), typed).await
+        }
+        WorkflowError::Forbidden(m) => Err(PageError::Status(StatusCode::FORBIDDEN, m)),
+        e => Err(e.into()),
+    }
+}
+
+pub async fn create_item_type(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let parsed = (|| -> Result<NewItemType, PageError> {
+        Ok(NewItemType {
+            code: field(&f, "code").to_string(),
+            name: field(&f, "name").to_string(),
+            aliases: names_from_text(field(&f, "aliases")),
+            department_code: field(&f, "department_code").to_string(),
+            authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level"))
+                .ok_or_else(|| bad("请选择审批层级"))?,
+            statutory_limit: number(&f, "statutory_limit", "法定时限")?.ok_or_else(|| bad("请填写法定时限"))?,
+            limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit"))
+                .ok_or_else(|| bad("请选择计时单位"))?,
+            promised_limit: number(&f, "promised_limit", "承诺时限")?.ok_or_else(|| bad("请填写承诺时限"))?,
+            extension_limit: number(&f, "extension_limit", "延期时限")?.unwrap_or(0),
+            limit_source: field(&f, "limit_source").to_string(),
+            required_materials: materials_from_text(field(&f, "materials"))?,
+            prerequisites: prerequisites_from_text(field(&f, "prerequisites")),
+        })
+    })();
+    let new = match parsed {
+        Ok(n) => n,
+        Err(PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, m)) => {
+            return render_catalogue(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(m), f).await
+        }
+        Err(e) => return Err(e),
+    };
+    match state.store.create_item_type(&user, &new).await {
+        Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
+        Err(e) => catalogue_refused(&state, &user, e, f).await,
+    }
+}
+
+async fn set_retired(state: &SharedState, user: &User, id: &str, retire: bool) -> Result<Response, PageError> {
+    match state.store.set_item_type_retired(user, id, retire).await {
+        Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
+        Err(e) => catalogue_refused(state, user, e, HashMap::new()).await,
+    }
+}
+
+pub async fn retire_item_type(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    set_retired(&state, &user, &id, true).await
+}
+
+pub async fn restore_item_type(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    set_retired(&state, &user, &id, false).await
 }
 
 fn number(f: &HashMap<String, String>, k: &str, label: &str) -> Result<Option<u32>, PageError> {
@@ -674,6 +802,9 @@ pub async fn update_item_type(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let edit = ItemTypeEdit {
+        name: f.get("name").cloned(),
+        aliases: f.get("aliases").map(|t| names_from_text(t)),
+        department_code: f.get("department_code").cloned(),
         promised_limit: number(&f, "promised_limit", "承诺时限")?,
         statutory_limit: number(&f, "statutory_limit", "法定时限")?,
         extension_limit: number(&f, "extension_limit", "延期时限")?,
@@ -682,15 +813,12 @@ pub async fn update_item_type(
         limit_source: f.get("limit_source").cloned(),
         limit_confirmed: Some(field(&f, "limit_confirmed") == "on"),
         required_materials: f.get("materials").map(|t| materials_from_text(t)).transpose()?,
-        prerequisites: f.get("prerequisites").map(|t| {
-            t.split([' ', ',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
-        }),
+        prerequisites: f.get("prerequisites").map(|t| prerequisites_from_text(t)),
         warn_days: number(&f, "warn_days", "黄灯提前天数")?,
         warn_ratio_percent: number(&f, "warn_ratio_percent", "黄灯比例")?,
     };
     match state.store.update_item_type(&user, &id, &edit).await {
-        Ok(_) => Ok(see_other("/catalogue")),
-        Err(WorkflowError::Forbidden(m)) => Err(PageError::Status(StatusCode::FORBIDDEN, m)),
-        Err(e) => Err(e.into()),
+        Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
+        Err(e) => catalogue_refused(&state, &user, e, HashMap::new()).await,
     }
 }

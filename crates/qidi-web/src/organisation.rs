@@ -1,0 +1,34 @@
+//! The organisation as data, on the web: the region's departments, its campaigns with
+//! their milestones (met or missed, from the record), and each campaign's leading
+//! group, office and work team (R20). The office edits; every staff member reads.
+//!
+//! - `GET /api/v1/departments`, `POST /api/v1/departments` `{code, name, aliases?, initiates?}`
+//!   (201), `PATCH /api/v1/departments/{code}` `{name, aliases?, initiates?}`,
+//!   `POST /api/v1/departments/{code}/retire`, `…/restore`;
+//! - `GET /api/v1/campaigns`: every campaign of the region, the current one first, with
+//!   each milestone's state and the organisation; `POST /api/v1/campaigns`
+//!   `{code, name, starts_on, ends_on?, milestones?}` (201; without milestones, the
+//!   2022 plan's, moved to the new start); `PUT /api/v1/campaigns/{id}/organisation/{body}`
+//!   `{text}` (body: `leading_group`, `office`, `work_team`);
+//! - pages `/catalogue/departments` and `/campaigns`, with their forms.
+
+mod api;
+mod pages;
+
+use crate::SharedState;
+use axum::routing::{get, post, put};
+use axum::Router;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/v1/departments", get(api::departments).post(api::create_department))
+        .route("/api/v1/departments/{code}", axum::routing::patch(api::update_department))
+        .route("/api/v1/departments/{code}/retire", post(api::retire_department))
+        .route("/api/v1/departments/{code}/restore", post(api::restore_department))
+        .route("/api/v1/campaigns", get(api::campaigns).post(api::create_campaign))
+        .route("/api/v1/campaigns/{id}/organisation/{body}", put(api::set_organisation))
+        .route("/catalogue/departments", get(pages::departments).post(pages::create_department))
+        .route("/catalogue/departments/{code}", post(pages::change_department))
+        .route("/campaigns", get(pages::campaigns).post(pages::create_campaign))
+        .route("/campaigns/{id}/organisation", post(pages::set_organisation))
+}
