@@ -30,6 +30,5 @@ WHERE id = '0184c0a0-0000-7000-8000-000000152529'
   AND NOT EXISTS (SELECT 1 FROM ledger_change_sets WHERE campaign_id = campaigns.id)
   AND NOT EXISTS (SELECT 1 FROM progress_reports WHERE campaign_id = campaigns.id)
   AND NOT EXISTS (SELECT 1 FROM baseline_counts WHERE campaign_id = campaigns.id)
-  AND NOT EXISTS (SELECT 1 FROM pending_projects WHERE campaign_id = campaigns.id)
   AND NOT EXISTS (SELECT 1 FROM baseline_days WHERE campaign_id = campaigns.id)
   AND NOT EXISTS (SELECT 1 FROM baseline_pairs WHERE campaign_id = campaigns.id);

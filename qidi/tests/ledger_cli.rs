@@ -3,7 +3,7 @@
 //! when `QIDI_TEST_DATABASE_URL` names a server, a fresh PostgreSQL database too.
 
 use qidi_core::role::{Scope, ScopeLimit};
-use qidi_office::{read_ledger, ImportOptions, ImportedProject};
+use qidi_office::{read_ledger, ImportOptions, LedgerProject};
 use qidi_store::testing::fresh_database_urls;
 use qidi_store::Store;
 use rust_xlsxwriter::{Format, Workbook};
@@ -302,7 +302,7 @@ async fn skip_invalid_imports_the_valid_projects_and_reports_the_rest() {
     }
 }
 
-fn without_rows(mut ps: Vec<ImportedProject>) -> Vec<ImportedProject> {
+fn without_rows(mut ps: Vec<LedgerProject>) -> Vec<LedgerProject> {
     for p in &mut ps {
         p.first_row = 0;
         for i in &mut p.items {

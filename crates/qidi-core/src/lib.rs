@@ -15,6 +15,7 @@ pub mod deadline;
 pub mod file_name;
 pub mod hotline;
 pub mod ledger;
+pub mod ledger_file;
 pub mod light;
 pub mod lookback;
 pub mod message;

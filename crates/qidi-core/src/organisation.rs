@@ -1,8 +1,9 @@
 //! The campaign's organisation (R20): the leading group, its office and the work team,
 //! with their members, as data the office keeps.
 //!
-//! The office writes each body's members as the plan prints them, one a line:
-//! `组 长：李东林	旗委常委、政府常务副旗长`. A line without a position (`张俊峰	旗住建局副局长`)
+//! The office writes each body's members as the plan prints them, one a line: a
+//! position, a colon, the name, a tab and the title (`组 长：李东林`, tab,
+//! `旗委常委、政府常务副旗长`). A line without a position (`张俊峰`, tab, `旗住建局副局长`)
 //! takes the one above it, as the plan's list of 成员 does.
 
 use serde::{Deserialize, Serialize};

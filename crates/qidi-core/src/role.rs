@@ -79,6 +79,13 @@ impl Role {
         matches!(self, Role::Admin | Role::SecurityAdmin | Role::AuditAdmin)
     }
 
+    /// Whether an account of this role may be named a project's helper (帮办代办): the
+    /// staff who handle approvals (the office, handlers, department heads), never a
+    /// project unit, an inspector, a leader or an administrator.
+    pub fn may_help(self) -> bool {
+        matches!(self, Role::Office | Role::Handler | Role::DepartmentHead)
+    }
+
     /// Whether this role manages other accounts' security (roles, locks, second factors).
     pub fn manages_accounts(self) -> bool {
         self == Role::SecurityAdmin

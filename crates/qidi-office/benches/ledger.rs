@@ -20,7 +20,7 @@
 use calamine::Reader;
 use chrono::NaiveDate;
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
-use qidi_office::{ExportItem, ExportProject, ExportSheets, ImportOptions, LedgerWriter, NameTable};
+use qidi_office::{ExportSheets, ImportOptions, LedgerItem, LedgerProject, LedgerWriter, NameTable};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -31,9 +31,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ITEMS: [(&str, &str); 4] =
     [("land_pre_review", "zrzy"), ("energy_review", "fgw"), ("eia", "sthj"), ("construction_permit", "zjj")];
 
-fn project(i: u64, items: usize) -> ExportProject {
+fn project(i: u64, items: usize) -> LedgerProject {
     let due = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap() + chrono::Days::new(i % 700);
-    ExportProject {
+    LedgerProject {
+        owner_credit_code: None,
+        initiated_on: None,
+        first_row: 0,
         code: ProjectCode::parse(&format!("2022-152529-44-01-{i:06}")).unwrap(),
         name: format!("正镶白旗第{i}号风电光伏储能一体化项目"),
         owner: Some(format!("内蒙古某某新能源有限公司{}", i % 97)),
@@ -44,7 +47,8 @@ fn project(i: u64, items: usize) -> ExportProject {
         items: (0..items)
             .map(|k| {
                 let (t, d) = ITEMS[k % ITEMS.len()];
-                ExportItem {
+                LedgerItem {
+                    row: 0,
                     item_type: t.into(),
                     handling_department: d.into(),
                     check_result: Some("材料基本齐全，待补充专家评审意见".into()),

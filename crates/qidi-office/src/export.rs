@@ -12,12 +12,12 @@
 //! also gets Excel's quote prefix so that editing the cell keeps it text.
 
 use crate::headers::Field;
-use crate::import::{ImportedItem, ImportedProject};
 use crate::merges::{self, RowSpans};
 use crate::OfficeError;
 use chrono::{Datelike, NaiveDate};
+use qidi_core::ledger_file::{LedgerItem, LedgerProject};
 use qidi_core::names::NameTable;
-use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
+use qidi_core::project::Yuan;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use std::fs::File;
 use std::io::{BufWriter, Cursor, Seek, Write};
@@ -31,63 +31,6 @@ pub const PLAIN_SHEET: &str = "明细";
 /// Excel's last row (0-based) is 1,048,575.
 const MAX_ROW: u32 = 1_048_575;
 
-/// One pending item to export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportItem {
-    /// Item type code (written as its name from the [`NameTable`]).
-    pub item_type: String,
-    /// Department code (written as its name).
-    pub handling_department: String,
-    pub check_result: Option<String>,
-    pub responsible_person: Option<String>,
-    pub acceptance_status: Option<String>,
-    pub due_on: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-/// One project to export, with its pending items.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportProject {
-    pub code: ProjectCode,
-    pub name: String,
-    pub owner: Option<String>,
-    /// Department code (written as its name).
-    pub initiating_department: Option<String>,
-    pub year: Option<i32>,
-    pub investment: Option<Yuan>,
-    pub stage: Option<ProjectStage>,
-    pub items: Vec<ExportItem>,
-}
-
-impl From<ImportedItem> for ExportItem {
-    fn from(i: ImportedItem) -> Self {
-        ExportItem {
-            item_type: i.item_type,
-            handling_department: i.handling_department,
-            check_result: i.check_result,
-            responsible_person: i.responsible_person,
-            acceptance_status: i.acceptance_status,
-            due_on: i.due_on,
-            note: i.note,
-        }
-    }
-}
-
-impl From<ImportedProject> for ExportProject {
-    fn from(p: ImportedProject) -> Self {
-        ExportProject {
-            code: p.code,
-            name: p.name,
-            owner: p.owner,
-            initiating_department: p.initiating_department,
-            year: p.year,
-            investment: p.investment,
-            stage: p.stage,
-            items: p.items.into_iter().map(ExportItem::from).collect(),
-        }
-    }
-}
-
 /// A whole ledger in memory. For very large exports stream with [`LedgerWriter`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerExport {
@@ -97,7 +40,7 @@ pub struct LedgerExport {
     pub unit: String,
     /// 填报日期.
     pub date: NaiveDate,
-    pub projects: Vec<ExportProject>,
+    pub projects: Vec<LedgerProject>,
 }
 
 /// Which sheets to write.
@@ -328,7 +271,7 @@ impl<'n> LedgerWriter<'n> {
     }
 
     /// Write one project and its items.
-    pub fn push(&mut self, p: &ExportProject) -> Result<(), OfficeError> {
+    pub fn push(&mut self, p: &LedgerProject) -> Result<(), OfficeError> {
         let k = p.items.len().max(1) as u32;
         self.seq += 1;
         let names = self.names;
@@ -474,7 +417,7 @@ fn merged_columns() -> Vec<u16> {
     (0..OFFICIAL_COLUMNS.len() as u16).filter(|&c| OFFICIAL_COLUMNS[c as usize].is_project_field()).collect()
 }
 
-fn item_cell<'a>(names: &'a NameTable, f: Field, it: Option<&'a ExportItem>) -> Cell<'a> {
+fn item_cell<'a>(names: &'a NameTable, f: Field, it: Option<&'a LedgerItem>) -> Cell<'a> {
     let Some(it) = it else { return Cell::Blank };
     match f {
         Field::ItemType => Cell::Text(names.item_type_name(&it.item_type)),

@@ -2,197 +2,74 @@
 
 use crate::OfficeError;
 use qidi_core::catalogue::to_half_width;
+pub use qidi_core::ledger_file::Field;
 use std::collections::HashMap;
 
-/// A column the importer understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    /// 序号 (ignored on import; numbered on export)
-    Seq,
-    Code,
-    Name,
-    Owner,
-    InitiatingDepartment,
-    Year,
-    Investment,
-    Stage,
-    ItemType,
-    HandlingDepartment,
-    CheckResult,
-    ResponsiblePerson,
-    AcceptanceStatus,
-    DueOn,
-    Note,
-    /// 统一社会信用代码 of the project unit: read when a ledger has it, not in the
-    /// official layout.
-    OwnerCreditCode,
+/// A field from its identifier or its Chinese header (or any built-in variant).
+pub fn parse_field(s: &str) -> Option<Field> {
+    let t = s.trim();
+    Field::ALL.into_iter().find(|f| f.id() == t).or_else(|| builtin(&normalise_header(t)))
 }
 
-impl Field {
-    /// Every field, the official layout's 15 columns first, in their order.
-    pub const ALL: [Field; 16] = [
-        Field::Seq,
-        Field::Code,
-        Field::Name,
-        Field::Owner,
-        Field::InitiatingDepartment,
-        Field::Year,
-        Field::Investment,
-        Field::Stage,
-        Field::ItemType,
-        Field::HandlingDepartment,
-        Field::CheckResult,
-        Field::ResponsiblePerson,
-        Field::AcceptanceStatus,
-        Field::DueOn,
-        Field::Note,
-        Field::OwnerCreditCode,
-    ];
-
-    /// The identifier used in mapping files (the field names of `ImportedProject`/`ImportedItem`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Field::Seq => "seq",
-            Field::Code => "code",
-            Field::Name => "name",
-            Field::Owner => "owner",
-            Field::InitiatingDepartment => "initiating_department",
-            Field::Year => "year",
-            Field::Investment => "investment",
-            Field::Stage => "stage",
-            Field::ItemType => "item_type",
-            Field::HandlingDepartment => "handling_department",
-            Field::CheckResult => "check_result",
-            Field::ResponsiblePerson => "responsible_person",
-            Field::AcceptanceStatus => "acceptance_status",
-            Field::DueOn => "due_on",
-            Field::Note => "note",
-            Field::OwnerCreditCode => "owner_credit_code",
+/// The built-in Chinese header names of a field, after [`normalise_header`].
+fn variants(field: Field) -> &'static [&'static str] {
+    match field {
+        Field::Seq => &["序号", "编号", "序"],
+        Field::Code => &[
+            "项目代码",
+            "项目编码",
+            "代码",
+            "项目统一代码",
+            "统一项目代码",
+            "投资项目代码",
+            "在线平台项目代码",
+            "项目代码号",
+        ],
+        Field::Name => &["项目名称", "名称", "项目名"],
+        Field::Owner => {
+            &["项目单位", "建设单位", "业主单位", "项目业主", "项目法人", "项目法人单位", "项目建设单位", "申报单位"]
         }
-    }
-
-    /// The header the official layout writes.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Field::Seq => "序号",
-            Field::Code => "项目代码",
-            Field::Name => "项目名称",
-            Field::Owner => "项目单位",
-            Field::InitiatingDepartment => "立项部门",
-            Field::Year => "立项年度",
-            Field::Investment => "总投资（万元）",
-            Field::Stage => "建设状态",
-            Field::ItemType => "待批事项",
-            Field::HandlingDepartment => "办理部门",
-            Field::CheckResult => "核查情况",
-            Field::ResponsiblePerson => "责任人",
-            Field::AcceptanceStatus => "受理情况",
-            Field::DueOn => "完成时限",
-            Field::Note => "备注",
-            Field::OwnerCreditCode => "统一社会信用代码",
+        Field::InitiatingDepartment => &["立项部门", "立项单位", "立项机关", "立项审批部门"],
+        Field::Year => {
+            &["立项年度", "年度", "立项年份", "年份", "立项时间", "立项日期", "立项批复时间", "立项批复日期"]
         }
-    }
-
-    /// Whether the field describes the project (merged over its items) rather than an item.
-    pub fn is_project_field(self) -> bool {
-        matches!(
-            self,
-            Field::Seq
-                | Field::Code
-                | Field::Name
-                | Field::Owner
-                | Field::InitiatingDepartment
-                | Field::Year
-                | Field::Investment
-                | Field::Stage
-                | Field::OwnerCreditCode
-        )
-    }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-
-    /// A field from its identifier or its Chinese header (or any built-in variant).
-    pub fn parse(s: &str) -> Option<Field> {
-        let t = s.trim();
-        Field::ALL.into_iter().find(|f| f.id() == t).or_else(|| builtin(&normalise_header(t)))
-    }
-
-    /// The built-in Chinese header names, after [`normalise_header`].
-    fn variants(self) -> &'static [&'static str] {
-        match self {
-            Field::Seq => &["序号", "编号", "序"],
-            Field::Code => &[
-                "项目代码",
-                "项目编码",
-                "代码",
-                "项目统一代码",
-                "统一项目代码",
-                "投资项目代码",
-                "在线平台项目代码",
-                "项目代码号",
-            ],
-            Field::Name => &["项目名称", "名称", "项目名"],
-            Field::Owner => &[
-                "项目单位",
-                "建设单位",
-                "业主单位",
-                "项目业主",
-                "项目法人",
-                "项目法人单位",
-                "项目建设单位",
-                "申报单位",
-            ],
-            Field::InitiatingDepartment => &["立项部门", "立项单位", "立项机关", "立项审批部门"],
-            Field::Year => {
-                &["立项年度", "年度", "立项年份", "年份", "立项时间", "立项日期", "立项批复时间", "立项批复日期"]
-            }
-            Field::Investment => &["总投资", "投资额", "总投资额", "计划总投资", "项目总投资", "投资总额"],
-            Field::Stage => &["建设状态", "项目状态", "建设阶段", "项目建设状态", "状态"],
-            Field::ItemType => &[
-                "待批事项",
-                "审批事项",
-                "事项名称",
-                "待办事项",
-                "待批手续",
-                "前期手续",
-                "未批事项",
-                "手续名称",
-                "待办理事项",
-                "审批手续",
-            ],
-            Field::HandlingDepartment => {
-                &["办理部门", "审批部门", "责任部门", "前期手续办理部门", "承办部门", "审批单位", "办理单位"]
-            }
-            Field::CheckResult => &["核查情况", "核查结果", "核查意见"],
-            Field::ResponsiblePerson => &["责任人", "部门责任人", "负责人", "责任领导"],
-            Field::AcceptanceStatus => &["受理情况", "审批受理情况", "受理状态", "办理情况", "办理进度"],
-            Field::DueOn => &[
-                "完成时限",
-                "办结时限",
-                "完成时间",
-                "计划完成时间",
-                "办结时间",
-                "预计完成时间",
-                "时限",
-                "预计办结时间",
-            ],
-            Field::Note => &["备注", "说明"],
-            Field::OwnerCreditCode => &[
-                "统一社会信用代码",
-                "社会信用代码",
-                "信用代码",
-                "统一信用代码",
-                "项目单位统一社会信用代码",
-                "单位统一社会信用代码",
-            ],
+        Field::Investment => &["总投资", "投资额", "总投资额", "计划总投资", "项目总投资", "投资总额"],
+        Field::Stage => &["建设状态", "项目状态", "建设阶段", "项目建设状态", "状态"],
+        Field::ItemType => &[
+            "待批事项",
+            "审批事项",
+            "事项名称",
+            "待办事项",
+            "待批手续",
+            "前期手续",
+            "未批事项",
+            "手续名称",
+            "待办理事项",
+            "审批手续",
+        ],
+        Field::HandlingDepartment => {
+            &["办理部门", "审批部门", "责任部门", "前期手续办理部门", "承办部门", "审批单位", "办理单位"]
         }
+        Field::CheckResult => &["核查情况", "核查结果", "核查意见"],
+        Field::ResponsiblePerson => &["责任人", "部门责任人", "负责人", "责任领导"],
+        Field::AcceptanceStatus => &["受理情况", "审批受理情况", "受理状态", "办理情况", "办理进度"],
+        Field::DueOn => {
+            &["完成时限", "办结时限", "完成时间", "计划完成时间", "办结时间", "预计完成时间", "时限", "预计办结时间"]
+        }
+        Field::Note => &["备注", "说明"],
+        Field::OwnerCreditCode => &[
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "统一信用代码",
+            "项目单位统一社会信用代码",
+            "单位统一社会信用代码",
+        ],
     }
 }
 
 fn builtin(normalised: &str) -> Option<Field> {
-    Field::ALL.into_iter().find(|f| f.variants().contains(&normalised))
+    Field::ALL.into_iter().find(|f| variants(*f).contains(&normalised))
 }
 
 /// The form in which header cells are compared: half-width, no whitespace (headers
@@ -307,7 +184,7 @@ impl HeaderMap {
     fn from_pairs(pairs: Vec<(String, String)>) -> Result<HeaderMap, OfficeError> {
         let mut m = HeaderMap::new();
         for (k, v) in pairs {
-            let f = Field::parse(&v)
+            let f = parse_field(&v)
                 .ok_or_else(|| OfficeError::HeaderMap(format!("“{k}”对应的字段“{v}”未知，可用：{}", field_ids())))?;
             m.insert(&k, f);
         }

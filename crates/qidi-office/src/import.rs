@@ -10,10 +10,10 @@ use calamine::Reader;
 use chrono::NaiveDate;
 use qidi_core::catalogue::to_half_width;
 use qidi_core::credit_code::CreditCode;
+use qidi_core::ledger_file::{LedgerImport, LedgerItem, LedgerProject, RowIssue, UnknownName};
 use qidi_core::names::NameTable;
 use qidi_core::names::{did_you_mean, NameKind};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
-use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
@@ -44,123 +44,6 @@ impl Default for ImportOptions {
             sheet: None,
             header_search_rows: 10,
             cancel: Cancel::default(),
-        }
-    }
-}
-
-/// A row that could not be read, or was read with a doubt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowIssue {
-    /// 1-based sheet row, as Excel numbers it.
-    pub row: u32,
-    /// The header text as written in the file (or a column letter).
-    pub column: String,
-    /// Why, in Chinese.
-    pub message: String,
-    /// The sheet the row is on.
-    pub sheet: String,
-}
-
-/// A department or item type name in the file that matches nothing in the catalogue,
-/// with the rows it is on and the closest known names. The office can map it once
-/// (an alias), and the next file goes through.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnknownName {
-    pub kind: NameKind,
-    /// As first written in the file.
-    pub written: String,
-    /// 1-based sheet rows, in order.
-    pub rows: Vec<u32>,
-    /// The closest known names (as the catalogue writes them), best first.
-    pub suggestions: Vec<String>,
-}
-
-/// One pending item of a project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportedItem {
-    /// Item type code.
-    pub item_type: String,
-    /// Department code; the item type's default when the cell is empty.
-    pub handling_department: String,
-    pub check_result: Option<String>,
-    pub responsible_person: Option<String>,
-    pub acceptance_status: Option<String>,
-    pub due_on: Option<NaiveDate>,
-    pub note: Option<String>,
-    /// 1-based sheet row.
-    pub row: u32,
-}
-
-/// One project with its pending items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportedProject {
-    pub code: ProjectCode,
-    pub name: String,
-    pub owner: Option<String>,
-    /// The project unit's unified social credit code, checked, when the ledger gives it.
-    pub owner_credit_code: Option<String>,
-    /// Department code.
-    pub initiating_department: Option<String>,
-    pub year: Option<i32>,
-    /// 立项时间, when the ledger gives the day (the year is then `year`).
-    pub initiated_on: Option<NaiveDate>,
-    pub investment: Option<Yuan>,
-    pub stage: Option<ProjectStage>,
-    pub items: Vec<ImportedItem>,
-    /// 1-based sheet row where the project first appears.
-    pub first_row: u32,
-}
-
-/// What a ledger file held. `projects` holds only projects none of whose rows has
-/// an error; every error is in `errors`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LedgerImport {
-    /// The sheet read.
-    pub sheet: String,
-    /// 1-based row of the (last) header row.
-    pub header_row: u32,
-    /// The title row above the header, if any.
-    pub title: Option<String>,
-    /// 填报单位, if written above the header.
-    pub unit: Option<String>,
-    /// 填报日期, if written above the header.
-    pub date: Option<NaiveDate>,
-    pub projects: Vec<ImportedProject>,
-    pub errors: Vec<RowIssue>,
-    pub warnings: Vec<RowIssue>,
-    /// Names that match no department or item type (each also a row error).
-    pub unknown_names: Vec<UnknownName>,
-}
-
-/// The summary the CLI prints with `--json` and the web page shows.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport<'a> {
-    pub projects: usize,
-    pub items: usize,
-    pub errors: &'a [RowIssue],
-    pub warnings: &'a [RowIssue],
-    /// Left out when there are none, so that a clean file's report is as before.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub unknown_names: &'a [UnknownName],
-}
-
-impl LedgerImport {
-    pub fn item_count(&self) -> usize {
-        self.projects.iter().map(|p| p.items.len()).sum()
-    }
-
-    pub fn is_clean(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    /// `{"projects": N, "items": N, "errors": [...], "warnings": [...]}`.
-    pub fn report(&self) -> ImportReport<'_> {
-        ImportReport {
-            projects: self.projects.len(),
-            items: self.item_count(),
-            errors: &self.errors,
-            warnings: &self.warnings,
-            unknown_names: &self.unknown_names,
         }
     }
 }
@@ -395,12 +278,12 @@ struct Layout {
 
 impl Layout {
     fn col(&self, f: Field) -> Option<u32> {
-        self.columns[f.index()].as_ref().map(|c| c.0)
+        self.columns[f as usize].as_ref().map(|c| c.0)
     }
 
     /// The header text of a field's column as written; a column letter if the header cell is blank.
     fn header(&self, f: Field) -> String {
-        match &self.columns[f.index()] {
+        match &self.columns[f as usize] {
             Some((c, h)) if h.is_empty() => column_letter(*c),
             Some((_, h)) => h.clone(),
             None => f.label_zh().to_string(),
@@ -466,7 +349,7 @@ fn find_header(top: &[Row<'_>], opts: &ImportOptions) -> Option<Layout> {
         if f == Field::Investment {
             unit = AmountUnit::from_header(&h);
         }
-        columns[f.index()] = Some((c, h));
+        columns[f as usize] = Some((c, h));
     }
     Some(Layout { header_row: top[last].0, columns, unit })
 }
@@ -517,7 +400,7 @@ impl<'a> MergeFill<'a> {
 
 /// A project being assembled.
 struct Acc {
-    p: ImportedProject,
+    p: LedgerProject,
     invalid: bool,
     /// Row each project field's value came from.
     source_row: [u32; Field::ALL.len()],
@@ -994,7 +877,7 @@ impl<'o> Importer<'o> {
         };
         let i = self.accs.len();
         self.accs.push(Acc {
-            p: ImportedProject {
+            p: LedgerProject {
                 code: code.clone(),
                 name,
                 owner: pc.owner.clone(),
@@ -1024,16 +907,16 @@ impl<'o> Importer<'o> {
         let p = &mut acc.p;
         let sr = &mut acc.source_row;
         let mut name = Some(p.name.clone());
-        let mut day_src = sr[Field::Year.index()];
+        let mut day_src = sr[Field::Year as usize];
         let dept_name = |c: &String| names.department_name(c).to_string();
         let checks = [
-            reconcile(&mut name, &pc.name, &mut sr[Field::Name.index()], row, String::clone).map(|m| (Field::Name, m)),
-            reconcile(&mut p.owner, &pc.owner, &mut sr[Field::Owner.index()], row, String::clone)
+            reconcile(&mut name, &pc.name, &mut sr[Field::Name as usize], row, String::clone).map(|m| (Field::Name, m)),
+            reconcile(&mut p.owner, &pc.owner, &mut sr[Field::Owner as usize], row, String::clone)
                 .map(|m| (Field::Owner, m)),
             reconcile(
                 &mut p.owner_credit_code,
                 &pc.owner_credit_code,
-                &mut sr[Field::OwnerCreditCode.index()],
+                &mut sr[Field::OwnerCreditCode as usize],
                 row,
                 String::clone,
             )
@@ -1041,21 +924,21 @@ impl<'o> Importer<'o> {
             reconcile(
                 &mut p.initiating_department,
                 &pc.dept.as_ref().map(|d| d.1.clone()),
-                &mut sr[Field::InitiatingDepartment.index()],
+                &mut sr[Field::InitiatingDepartment as usize],
                 row,
                 dept_name,
             )
             .map(|m| (Field::InitiatingDepartment, m)),
-            reconcile(&mut p.year, &pc.year, &mut sr[Field::Year.index()], row, i32::to_string)
+            reconcile(&mut p.year, &pc.year, &mut sr[Field::Year as usize], row, i32::to_string)
                 .map(|m| (Field::Year, m)),
             // The day shares the year's column and its source row.
             reconcile(&mut p.initiated_on, &pc.initiated_on, &mut day_src, row, |d| d.format("%Y-%m-%d").to_string())
                 .map(|m| (Field::Year, m)),
-            reconcile(&mut p.investment, &pc.investment, &mut sr[Field::Investment.index()], row, |y| {
+            reconcile(&mut p.investment, &pc.investment, &mut sr[Field::Investment as usize], row, |y| {
                 y.to_wan_string()
             })
             .map(|m| (Field::Investment, m)),
-            reconcile(&mut p.stage, &pc.stage, &mut sr[Field::Stage.index()], row, |s| s.label_zh().to_string())
+            reconcile(&mut p.stage, &pc.stage, &mut sr[Field::Stage as usize], row, |s| s.label_zh().to_string())
                 .map(|m| (Field::Stage, m)),
         ];
         warns.extend(checks.into_iter().flatten());
@@ -1078,7 +961,7 @@ impl<'o> Importer<'o> {
             let w = self.issue(row, Field::DueOn, m);
             self.warnings.push(w);
         }
-        let item = ImportedItem {
+        let item = LedgerItem {
             item_type: code.clone(),
             handling_department: ic.handling.unwrap_or(default_dept),
             check_result: ic.check_result,

@@ -24,15 +24,13 @@ mod safety;
 pub use bulletin::{bulletin_docx, bulletin_xlsx, docx_paragraphs, official_docx};
 pub use error::OfficeError;
 pub use export::{
-    write_ledger, write_ledger_to, ExportItem, ExportProject, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET,
-    PLAIN_SHEET,
+    write_ledger, write_ledger_to, ExportSheets, LedgerExport, LedgerWriter, OFFICIAL_SHEET, PLAIN_SHEET,
 };
-pub use headers::{normalise_header, Field, HeaderMap};
-pub use import::{
-    read_ledger, read_ledger_bytes, ImportOptions, ImportReport, ImportedItem, ImportedProject, LedgerImport, RowIssue,
-    UnknownName,
-};
+pub use headers::{normalise_header, parse_field, Field, HeaderMap};
+pub use import::{read_ledger, read_ledger_bytes, ImportOptions};
 pub use lookback::{lookback_docx, lookback_xlsx};
+/// What a ledger file holds, in core's shapes (the store keeps them without this crate).
+pub use qidi_core::ledger_file::{ImportReport, LedgerImport, LedgerItem, LedgerProject, RowIssue, UnknownName};
 /// Department and item type names are matched by core's table (region names stripped).
 pub use qidi_core::names::{NameKind, NameTable};
 pub use safety::{ArchiveLimits, Cancel};

@@ -6,14 +6,25 @@ use calamine::{Data, Reader, Xlsx};
 use common::date;
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_office::{
-    read_ledger_bytes, ExportItem, ExportProject, ExportSheets, ImportOptions, LedgerExport, LedgerWriter, NameTable,
+    read_ledger_bytes, ExportSheets, ImportOptions, LedgerExport, LedgerItem, LedgerProject, LedgerWriter, NameTable,
     OFFICIAL_SHEET, PLAIN_SHEET,
 };
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
-fn item(t: &str, dept: &str) -> ExportItem {
-    ExportItem {
+/// A project read back, without the sheet rows it was read from (a written project
+/// has none).
+fn without_rows(mut p: LedgerProject) -> LedgerProject {
+    p.first_row = 0;
+    for i in &mut p.items {
+        i.row = 0;
+    }
+    p
+}
+
+fn item(t: &str, dept: &str) -> LedgerItem {
+    LedgerItem {
+        row: 0,
         item_type: t.into(),
         handling_department: dept.into(),
         check_result: None,
@@ -30,7 +41,10 @@ fn sample() -> LedgerExport {
         unit: "旗发展和改革委员会".into(),
         date: date(2026, 11, 27),
         projects: vec![
-            ExportProject {
+            LedgerProject {
+                owner_credit_code: None,
+                initiated_on: None,
+                first_row: 0,
                 code: ProjectCode::parse("2022-152529-44-01-000001").unwrap(),
                 name: "风电项目（一期）".into(),
                 owner: Some("某某新能源有限公司".into()),
@@ -39,7 +53,8 @@ fn sample() -> LedgerExport {
                 investment: Some(Yuan(12_345_678)), // 1234.5678 万元
                 stage: Some(ProjectStage::NotStarted),
                 items: vec![
-                    ExportItem {
+                    LedgerItem {
+                        row: 0,
                         check_result: Some("材料不全，需补充".into()),
                         responsible_person: Some("张三".into()),
                         acceptance_status: Some("已受理".into()),
@@ -47,11 +62,14 @@ fn sample() -> LedgerExport {
                         note: Some("加急".into()),
                         ..item("land_pre_review", "zrzy")
                     },
-                    ExportItem { due_on: Some(date(2023, 1, 31)), ..item("energy_review", "gxj") },
+                    LedgerItem { due_on: Some(date(2023, 1, 31)), ..item("energy_review", "gxj") },
                     item("construction_permit", "zjj"),
                 ],
             },
-            ExportProject {
+            LedgerProject {
+                owner_credit_code: None,
+                initiated_on: None,
+                first_row: 0,
                 code: ProjectCode::parse("2021-152529-78-02-000003").unwrap(),
                 name: "光伏项目".into(),
                 owner: None,
@@ -61,7 +79,10 @@ fn sample() -> LedgerExport {
                 stage: Some(ProjectStage::UnderConstruction),
                 items: vec![item("eia", "sthj")],
             },
-            ExportProject {
+            LedgerProject {
+                owner_credit_code: None,
+                initiated_on: None,
+                first_row: 0,
                 code: ProjectCode::parse("2023-152529-44-01-000009").unwrap(),
                 name: "没有待批事项的项目".into(),
                 owner: Some("丁公司".into()),
@@ -102,14 +123,14 @@ fn round_trip() {
     assert_eq!(got.title.as_deref(), Some(ledger.title.as_str()));
     assert_eq!(got.unit.as_deref(), Some(ledger.unit.as_str()));
     assert_eq!(got.date, Some(ledger.date));
-    let back: Vec<ExportProject> = got.projects.into_iter().map(ExportProject::from).collect();
+    let back: Vec<LedgerProject> = got.projects.into_iter().map(without_rows).collect();
     assert_eq!(back, ledger.projects);
 
     // The plain sheet reads back to the same ledger too.
     let opts = ImportOptions { sheet: Some(PLAIN_SHEET.into()), ..Default::default() };
     let got = read_ledger_bytes(&bytes, &opts).unwrap();
     assert!(got.errors.is_empty() && got.warnings.is_empty(), "{got:#?}");
-    let back: Vec<ExportProject> = got.projects.into_iter().map(ExportProject::from).collect();
+    let back: Vec<LedgerProject> = got.projects.into_iter().map(without_rows).collect();
     assert_eq!(back, ledger.projects);
 }
 
@@ -220,7 +241,8 @@ fn formula_like_text_stays_text() {
     p.items = types
         .iter()
         .enumerate()
-        .map(|(i, t)| ExportItem {
+        .map(|(i, t)| LedgerItem {
+            row: 0,
             note: Some(evil[i].into()),
             check_result: Some(evil[(i + 8) % evil.len()].into()),
             responsible_person: Some(evil[i].into()),
@@ -266,7 +288,10 @@ fn plain_only_and_streaming() {
     let names = NameTable::shipped();
     let mut w = LedgerWriter::new("大表", "旗发改委", date(2026, 11, 27), &names, ExportSheets::PlainOnly).unwrap();
     for i in 0..2_000u32 {
-        let p = ExportProject {
+        let p = LedgerProject {
+            owner_credit_code: None,
+            initiated_on: None,
+            first_row: 0,
             code: ProjectCode::parse(&format!("2022-152529-44-01-{i:06}")).unwrap(),
             name: format!("项目{i}"),
             owner: None,
@@ -342,7 +367,10 @@ fn expected_merges(ledger: &LedgerExport) -> BTreeSet<Range> {
 fn varied(n: u32) -> LedgerExport {
     let types = ["eia", "energy_review", "land_pre_review", "construction_permit"];
     let projects = (0..n)
-        .map(|i| ExportProject {
+        .map(|i| LedgerProject {
+            owner_credit_code: None,
+            initiated_on: None,
+            first_row: 0,
             code: ProjectCode::parse(&format!("2024-152529-44-01-{i:06}")).unwrap(),
             name: format!("项目{i}"),
             owner: (i % 3 != 0).then(|| format!("公司{i}")),
@@ -351,7 +379,8 @@ fn varied(n: u32) -> LedgerExport {
             investment: (i % 2 == 0).then_some(Yuan(i as i64 * 10_000)),
             stage: Some(ProjectStage::NotStarted),
             items: (0..i % 5)
-                .map(|k| ExportItem {
+                .map(|k| LedgerItem {
+                    row: 0,
                     note: Some(format!("备注{i}-{k}")),
                     due_on: Some(date(2025, 1 + k, 1)),
                     ..item(types[k as usize], "fgw")
@@ -362,10 +391,10 @@ fn varied(n: u32) -> LedgerExport {
     LedgerExport { projects, ..sample() }
 }
 
-fn read_back(bytes: &[u8]) -> Vec<ExportProject> {
+fn read_back(bytes: &[u8]) -> Vec<LedgerProject> {
     let got = read_ledger_bytes(bytes, &ImportOptions::default()).unwrap();
     assert!(got.errors.is_empty() && got.warnings.is_empty(), "{:#?} {:#?}", got.errors, got.warnings);
-    got.projects.into_iter().map(ExportProject::from).collect()
+    got.projects.into_iter().map(without_rows).collect()
 }
 
 #[test]
@@ -397,7 +426,7 @@ fn official_merges_are_exactly_the_projects() {
         // The plain sheet was copied untouched and still reads back.
         let opts = ImportOptions { sheet: Some(PLAIN_SHEET.into()), ..Default::default() };
         let plain = read_ledger_bytes(bytes, &opts).unwrap();
-        let plain: Vec<ExportProject> = plain.projects.into_iter().map(ExportProject::from).collect();
+        let plain: Vec<LedgerProject> = plain.projects.into_iter().map(without_rows).collect();
         assert_eq!(plain, ledger.projects, "{how}");
     }
 

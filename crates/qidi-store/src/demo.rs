@@ -174,7 +174,8 @@ impl Store {
             }
         }
 
-        let plan: [(&str, &str, Role, Option<&str>, bool); 13] = [
+        // Every initiating department has a head to sign its ledger.
+        let plan: [(&str, &str, Role, Option<&str>, bool); 15] = [
             ("admin", "系统管理员", Role::Admin, None, false),
             ("security", "安全管理员", Role::SecurityAdmin, None, false),
             ("auditor", "审计管理员", Role::AuditAdmin, None, false),
@@ -182,6 +183,8 @@ impl Store {
             ("leader", "分管旗长", Role::Leader, None, false),
             ("inspector", "派驻纪检组", Role::Inspector, None, false),
             ("fgw_head", "旗发改委 主任", Role::DepartmentHead, Some("fgw"), false),
+            ("gxj_head", "旗工信局 局长", Role::DepartmentHead, Some("gxj"), false),
+            ("mat_head", "旗明安图产业园办公室 主任", Role::DepartmentHead, Some("mat"), false),
             ("zrzy_handler", "旗自然资源局 经办人", Role::Handler, Some("zrzy"), false),
             ("slj_handler", "旗水利局 经办人", Role::Handler, Some("slj"), false),
             ("sthj_handler", "旗生态环境分局 经办人", Role::Handler, Some("sthj"), false),

@@ -1,6 +1,7 @@
 //! Spreadsheet ledgers into the database and back out.
 //!
-//! [`Store::import_ledger`] upserts what `qidi_office` read, keyed by (region, project
+//! [`Store::import_ledger`] upserts what a ledger file held (core `ledger_file`; the
+//! spreadsheet crate reads it), keyed by (region, project
 //! code) and, for pending items, by (project, item type), in ONE transaction with one
 //! `ledger.import` event: importing the same file again changes nothing. A file with
 //! any row error writes nothing unless the caller asks to skip the invalid projects.
@@ -15,9 +16,9 @@ use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
 use qidi_core::ledger::{import_refusal, may_import_over_item};
+use qidi_core::ledger_file::{Field, LedgerImport, LedgerItem, LedgerProject, RowIssue};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Scope};
-use qidi_office::{ExportItem, ExportProject, Field, ImportedItem, ImportedProject, LedgerImport, RowIssue};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -526,7 +527,7 @@ impl Store {
     /// database in pages of `page` projects.
     pub async fn export_ledger<F>(&self, scope: &Scope, page: i64, mut each: F) -> Result<u64, StoreError>
     where
-        F: FnMut(ExportProject) -> Result<(), StoreError>,
+        F: FnMut(LedgerProject) -> Result<(), StoreError>,
     {
         let page = page.clamp(1, 10_000);
         let mut last = String::new();
@@ -562,10 +563,10 @@ impl Store {
             for b in &is.binds {
                 q = q.bind(b.as_str());
             }
-            let mut by_project: HashMap<String, Vec<ExportItem>> = HashMap::new();
+            let mut by_project: HashMap<String, Vec<LedgerItem>> = HashMap::new();
             for r in q.fetch_all(&self.pool).await? {
                 let due: Option<String> = r.get(6);
-                by_project.entry(r.get(0)).or_default().push(ExportItem {
+                by_project.entry(r.get(0)).or_default().push(LedgerItem {
                     item_type: r.get(1),
                     handling_department: r.get(2),
                     check_result: r.get(3),
@@ -573,6 +574,7 @@ impl Store {
                     acceptance_status: r.get(5),
                     due_on: due.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
                     note: r.get(7),
+                    row: 0,
                 });
             }
             for r in &rows {
@@ -582,7 +584,7 @@ impl Store {
                 let year: Option<i64> = r.get(5);
                 let investment: Option<i64> = r.get(6);
                 let stage: String = r.get(7);
-                each(ExportProject {
+                each(LedgerProject {
                     code,
                     name: r.get(2),
                     owner: r.get(3),
@@ -591,6 +593,10 @@ impl Store {
                     investment: investment.map(Yuan),
                     stage: ProjectStage::parse(&stage),
                     items: by_project.remove(&id).unwrap_or_default(),
+                    // Not in the official layout's columns.
+                    owner_credit_code: None,
+                    initiated_on: None,
+                    first_row: 0,
                 })?;
                 count += 1;
             }
@@ -684,7 +690,7 @@ async fn upsert_project(
     batches: &mut Batches,
     region: &str,
     projects: &mut HashMap<String, ProjectDb>,
-    p: &ImportedProject,
+    p: &LedgerProject,
     owner_id: Option<String>,
     dept_id: Option<String>,
     now: &str,
@@ -804,7 +810,7 @@ async fn update_item(
     conn: &mut AnyConnection,
     write: bool,
     old: &mut ItemDb,
-    it: &ImportedItem,
+    it: &LedgerItem,
     handling: String,
 ) -> Result<bool, StoreError> {
     let mut changed = false;

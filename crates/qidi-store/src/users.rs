@@ -455,7 +455,8 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let user_id: String = row.get(0);
         let created: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(1));
-        let seen: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(2));
+        let seen_text: String = row.get(2);
+        let seen: Option<DateTime<FixedOffset>> = parse_ts(&seen_text);
         let now = now();
         let live = matches!((created, seen), (Some(c), Some(s)) if SessionPolicy::default().is_live(now, c, s));
         if !live {
@@ -478,11 +479,15 @@ impl Store {
             let pool = self.pool.clone();
             let at = now_text();
             tokio::spawn(async move {
-                let touched = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(at)
-                    .bind(hash)
-                    .execute(&pool)
-                    .await;
+                // Only over the value read: a touch that lands late never overwrites a
+                // later change of the session.
+                let touched =
+                    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at = $3")
+                        .bind(at)
+                        .bind(hash)
+                        .bind(seen_text)
+                        .execute(&pool)
+                        .await;
                 if let Err(e) = touched {
                     tracing::warn!(error = %e, "session not touched");
                 }

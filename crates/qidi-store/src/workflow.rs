@@ -41,7 +41,7 @@ mod step;
 pub(crate) use catalogue::fill_catalogue_defaults;
 pub use catalogue::{ItemType, ItemTypeEdit, NewItemType};
 pub use files::{uploads_dir, StoredFile, MAX_UPLOAD_BYTES};
-pub use helpers::{ProjectBrief, ProjectHelper};
+pub use helpers::{HelperChoice, ProjectBrief, ProjectHelper};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};
 pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep};
 pub(crate) use step::Step;

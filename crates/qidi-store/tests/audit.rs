@@ -438,12 +438,12 @@ async fn checkpoints_are_kept_and_proofs_lead_to_them() {
 #[tokio::test]
 async fn a_large_import_writes_its_batched_events_as_links() {
     use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
-    use qidi_office::{ImportedProject, LedgerImport};
+    use qidi_office::{LedgerImport, LedgerProject};
     for url in fresh_database_urls().await {
         let store = migrated_store(&url).await;
         store.seed_catalogue(&banner()).await.unwrap();
         let projects = (0..1200)
-            .map(|i| ImportedProject {
+            .map(|i| LedgerProject {
                 code: ProjectCode::parse(&format!("2022-152529-44-01-{:06}", 100_000 + i)).unwrap(),
                 name: format!("项目{i}"),
                 owner: Some("锡林能源有限公司".into()),

@@ -10,7 +10,7 @@ use qidi_core::ledger::{Capacity, Decision, RemovalKind, RemovalReason};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::workflow::{Action, ApplicationState};
 use qidi_core::{RegionCode, Role};
-use qidi_office::{ImportedItem, ImportedProject, LedgerImport};
+use qidi_office::{LedgerImport, LedgerItem, LedgerProject};
 use qidi_store::baseline::NewRemoval;
 use qidi_store::testing::on_each_backend;
 use qidi_store::users::{NewUser, User};
@@ -46,8 +46,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn item(code: &str, dept: &str) -> ImportedItem {
-    ImportedItem {
+fn item(code: &str, dept: &str) -> LedgerItem {
+    LedgerItem {
         item_type: code.into(),
         handling_department: dept.into(),
         check_result: Some("已核查".into()),
@@ -59,8 +59,8 @@ fn item(code: &str, dept: &str) -> ImportedItem {
     }
 }
 
-fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject {
-    ImportedProject {
+fn project(code: &str, dept: &str, items: Vec<LedgerItem>) -> LedgerProject {
+    LedgerProject {
         code: ProjectCode::parse(code).unwrap(),
         name: format!("项目{code}"),
         owner: Some(OWNER.into()),

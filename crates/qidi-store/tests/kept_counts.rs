@@ -169,6 +169,8 @@ async fn a_departments_projects_are_kept_through_every_change() {
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
+        // The region's campaign, which the removals belong to.
+        store.campaign(&banner()).await.unwrap();
         for p in &moved {
             sqlx::query(
                 "INSERT INTO removals (id, region_code, campaign_id, kind, project_id, reason_category, reason_text,

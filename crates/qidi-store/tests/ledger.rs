@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use qidi_core::ledger::{Capacity, ChangeKind, CheckAnswer, Decision, RemovalKind, RemovalReason, SignatureState};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Role};
-use qidi_office::{ImportedItem, ImportedProject, LedgerImport, RowIssue};
+use qidi_office::{LedgerImport, LedgerItem, LedgerProject, RowIssue};
 use qidi_store::ledger_import::{ImportMode, ImportSummary};
 use qidi_store::testing::on_each_backend;
 use qidi_store::users::{NewUser, User};
@@ -21,8 +21,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn item(code: &str, dept: &str, person: Option<&str>) -> ImportedItem {
-    ImportedItem {
+fn item(code: &str, dept: &str, person: Option<&str>) -> LedgerItem {
+    LedgerItem {
         item_type: code.into(),
         handling_department: dept.into(),
         check_result: Some("已核查".into()),
@@ -34,8 +34,8 @@ fn item(code: &str, dept: &str, person: Option<&str>) -> ImportedItem {
     }
 }
 
-fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject {
-    ImportedProject {
+fn project(code: &str, dept: &str, items: Vec<LedgerItem>) -> LedgerProject {
+    LedgerProject {
         code: ProjectCode::parse(code).unwrap(),
         name: format!("项目{code}"),
         owner: Some("锡林能源有限公司".into()),
@@ -50,7 +50,7 @@ fn project(code: &str, dept: &str, items: Vec<ImportedItem>) -> ImportedProject 
     }
 }
 
-fn ledger(projects: Vec<ImportedProject>, errors: Vec<RowIssue>) -> LedgerImport {
+fn ledger(projects: Vec<LedgerProject>, errors: Vec<RowIssue>) -> LedgerImport {
     LedgerImport {
         sheet: "Sheet1".into(),
         header_row: 3,
@@ -290,7 +290,7 @@ async fn a_large_import_is_written_in_batches_and_whole() {
     on_each_backend(|store| async move {
         store.seed_catalogue(&banner()).await.unwrap();
         // 1,100 projects with 1–3 items each: several full batches and a partial one.
-        let mut projects: Vec<ImportedProject> = (0..1100)
+        let mut projects: Vec<LedgerProject> = (0..1100)
             .map(|n| {
                 let items = [("land_pre_review", "zrzy"), ("eia", "sthj"), ("water_intake", "slj")]
                     .iter()

@@ -302,6 +302,7 @@ async fn missing_check_results_and_signatures_are_reminded_when_due_and_when_lat
         let (_, item) = test_pending_item(&store, &p.owner, 1, "land_pre_review", "zrzy").await;
         // The campaign of 2026 asks for signatures by Wednesday 29 April and check
         // results from the natural resources bureau by the same day.
+        store.campaign(&banner()).await.unwrap();
         sqlx::query(
             "UPDATE campaigns SET ends_on = '2026-12-31',
                  milestones = '[{\"on\":\"2026-04-29\",\"label\":\"部门台账签字\"}]'",

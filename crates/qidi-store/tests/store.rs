@@ -58,7 +58,11 @@ async fn events_cannot_be_changed_or_deleted() {
 async fn demo_loads_once_and_departments_see_only_their_items() {
     on_each_backend(|store| async move {
         let accounts = store.load_demo(&banner()).await.unwrap();
-        assert_eq!(accounts.len(), 13, "one account per demo role, a handler per handling department");
+        assert_eq!(
+            accounts.len(),
+            15,
+            "one account per demo role, a head per initiating department, a handler per handling department"
+        );
         assert!(store.load_demo(&banner()).await.unwrap().is_empty(), "second load adds nothing");
 
         let office = store.user_by_username("office").await.unwrap().unwrap();
@@ -295,7 +299,7 @@ async fn no_two_installs_share_a_password_and_each_must_be_changed() {
         assert!(seen.insert(acc.password.clone()), "{} shares a password", acc.username);
         assert!(qidi_core::auth::check_password(&acc.username, &acc.password).is_ok(), "{}", acc.username);
     }
-    assert_eq!(seen.len(), 26);
+    assert_eq!(seen.len(), 30);
     for acc in &first {
         assert!(a.user_by_username(&acc.username).await.unwrap().unwrap().must_change_password, "{}", acc.username);
     }

@@ -119,11 +119,13 @@ struct CampaignView {
     name: String,
     starts_on: String,
     ends_on: String,
-    milestones: Vec<(String, String, bool)>,
+    /// (date, label, state label, lamp class), the state from the record; empty where
+    /// the page shows no milestones (`facts` not read).
+    milestones: Vec<(String, String, String, &'static str)>,
 }
 
 impl CampaignView {
-    fn of(c: &CampaignRow) -> Self {
+    fn of(c: &CampaignRow, facts: Option<&qidi_core::campaign::CampaignFacts>) -> Self {
         let today = qidi_store::today();
         CampaignView {
             name: c.campaign.name.clone(),
@@ -133,7 +135,11 @@ impl CampaignView {
                 .campaign
                 .milestones
                 .iter()
-                .map(|m| (m.on.to_string(), m.label.clone(), m.on < today))
+                .filter_map(|m| Some((m, facts?)))
+                .map(|(m, facts)| {
+                    let state = m.state(facts, today);
+                    (m.on.to_string(), m.label.clone(), state.label_zh(), state.class())
+                })
                 .collect(),
         }
     }
@@ -777,7 +783,7 @@ pub async fn department(
     let page = DepartmentPage {
         supervision_orders,
         user: &user,
-        campaign: CampaignView::of(&campaign),
+        campaign: CampaignView::of(&campaign, None),
         ledger: LedgerView::of(&ledger, &user, Some(&dept.id), &names),
         lists,
         missing,
@@ -857,7 +863,7 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
     let removals = store.removals(&region, None, REMOVALS_SHOWN as i64).await?.iter().map(RemovalView::of).collect();
     let page = BannerPage {
         user: &user,
-        campaign: CampaignView::of(&report.campaign),
+        campaign: CampaignView::of(&report.campaign, Some(&store.campaign_facts(&report.campaign).await?)),
         ledger: LedgerView::of(&ledger, &user, None, &BTreeMap::new()),
         total: ProgressRow::of("total", "全旗合计", &report.total),
         by_initiating: ProgressRow::rows(&report.by_initiating),

@@ -255,12 +255,33 @@ async fn the_system_administrator_creates_and_disables_staff_accounts_but_no_adm
             assert_eq!(e.actor_role.as_deref(), Some("admin"), "{action}");
         }
 
+        // A forgotten password: a new one-time password, shown once; the old password and
+        // the session stop working, and the person must set their own.
+        let handler = app.sign_in("zrzy_handler").await;
+        let res = app.post_form("/admin/accounts/zrzy_handler", Some(admin), &[("action", "reset_password")]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(res.body.contains("已重置账户"), "{}", res.body);
+        let reset = one_time_password(&res.body);
+        assert_eq!(app.get("/", Some(&handler)).await.location(), Some("/login"));
+        assert_ne!(app.post_json("/api/v1/login", None, &again).await.status, StatusCode::OK);
+        let with_reset = serde_json::json!({"username": "zrzy_handler", "password": reset});
+        let signed = app.post_json("/api/v1/login", None, &with_reset).await;
+        assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+        let me = app.get("/", signed.session_cookie().as_deref()).await;
+        assert_eq!(me.location(), Some("/password"), "the one-time password must be changed first");
+        let record = app.store.events_for("user", &target.id).await.unwrap();
+        let e = record.iter().rev().find(|e| e.action == "user.password").expect("the reset is recorded");
+        assert_eq!(e.actor_role.as_deref(), Some("admin"));
+        assert!(!e.payload.contains(&reset));
+
         // Never an administrator's account, nor the system administrator's own.
         for who in ["security", "auditor", "admin"] {
             let path = format!("/admin/accounts/{who}");
             let res = app.post_form(&path, Some(admin), &[("action", "disable")]).await;
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
             assert!(!app.store.user_by_username(who).await.unwrap().unwrap().disabled, "{who}");
+            let res = app.post_form(&path, Some(admin), &[("action", "reset_password")]).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
         }
     })
     .await;

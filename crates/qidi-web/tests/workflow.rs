@@ -818,6 +818,17 @@ async fn a_helper_acts_for_the_unit_only_once_authorised() {
             async move { app.post_json(&path, Some(&cookie), &json!({ "username": "helper" })).await }
         };
         assert_eq!(assign(w.unit.clone()).await.status, StatusCode::FORBIDDEN);
+        // The office picks the helper from a list of staff: never a project unit's or an
+        // inspector's account, which are refused if sent anyway.
+        let page = app.get(&format!("/projects/{}/timeline", w.project), Some(&w.office)).await;
+        assert!(page.body.contains("<option value=\"helper\">帮办员 其其格（旗发展和改革委员会）"), "{}", page.body);
+        assert!(!page.body.contains("<option value=\"unit\">") && !page.body.contains("<option value=\"insp\">"));
+        for staff_only in ["unit", "insp"] {
+            let path = format!("/api/v1/projects/{}/helpers", w.project);
+            let res = app.post_json(&path, Some(&w.office), &json!({ "username": staff_only })).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{staff_only}: {}", res.body);
+            assert!(res.body.contains("帮办代办人员须为"), "{}", res.body);
+        }
         let res = assign(w.office.clone()).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let helper_id = res.json()["helper_user_id"].as_str().unwrap().to_string();

@@ -20,7 +20,32 @@ pub struct ProjectHelper {
     pub authorised_at: Option<String>,
 }
 
+/// A staff member who may be named a helper, as the office picks one from a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct HelperChoice {
+    pub username: String,
+    pub display_name: String,
+    pub department: Option<String>,
+}
+
 impl Store {
+    /// Who the office may name as a helper: the region's active staff whose role may
+    /// help (core `Role::may_help`), by department and name.
+    pub async fn helper_choices(&self, user: &User) -> Result<Vec<HelperChoice>, WorkflowError> {
+        let rows = sqlx::query(
+            "SELECT u.username, u.display_name, d.name, u.role FROM users u LEFT JOIN departments d ON d.id = u.department_id
+             WHERE u.region_code = $1 AND NOT u.disabled ORDER BY d.name, u.display_name",
+        )
+        .bind(&user.region_code)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter(|r| Role::parse(&r.get::<String, _>(3)).is_some_and(Role::may_help))
+            .map(|r| HelperChoice { username: r.get(0), display_name: r.get(1), department: r.get(2) })
+            .collect())
+    }
+
     /// The helpers of a project the user may see.
     pub async fn project_helpers(&self, user: &User, project_id: &str) -> Result<Vec<ProjectHelper>, WorkflowError> {
         self.visible_project(user, project_id).await?;
@@ -74,8 +99,15 @@ impl Store {
         let helper = self
             .user_by_username(helper_username)
             .await?
-            .filter(|h| !h.disabled)
+            .filter(|h| !h.disabled && h.region_code == user.region_code)
             .ok_or_else(|| WorkflowError::Invalid(format!("用户“{helper_username}”不存在或已停用")))?;
+        if !helper.role.may_help() {
+            return Err(WorkflowError::Invalid(format!(
+                "“{}”是{}账户，帮办代办人员须为领导小组办公室、部门负责人或经办人",
+                helper.display_name,
+                helper.role.label_zh()
+            )));
+        }
         let now = now_text();
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(

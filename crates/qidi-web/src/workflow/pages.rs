@@ -544,6 +544,8 @@ struct TimelinePage<'a> {
     project: ProjectBrief,
     apps: Vec<TimelineApp>,
     helpers: Vec<ProjectHelper>,
+    /// Staff the office may name as helpers (the office only).
+    helper_choices: Vec<qidi_store::workflow::HelperChoice>,
     is_office: bool,
     is_owner: bool,
     /// Open supervision orders on the project or its items (staff only).
@@ -570,15 +572,10 @@ pub async fn project_timeline(
     let helpers = state.store.project_helpers(&user, &id).await?;
     let is_owner = user.role == Role::Applicant && user.owner_id.is_some() && user.owner_id == project.owner_id;
     let supervision_orders = crate::supervision::project_orders(&state, &user, &id).await?;
-    let page = TimelinePage {
-        is_office: user.role == Role::Office,
-        is_owner,
-        user: &user,
-        project,
-        apps,
-        helpers,
-        supervision_orders,
-    };
+    let is_office = user.role == Role::Office;
+    let helper_choices = if is_office { state.store.helper_choices(&user).await? } else { Vec::new() };
+    let page =
+        TimelinePage { helper_choices, is_office, is_owner, user: &user, project, apps, helpers, supervision_orders };
     Ok(render(&page))
 }
 

@@ -1,0 +1,342 @@
+//! The organisation as data, through HTTP on both backends: the office adds a department
+//! and an item type on the web, a ledger that uses them imports, and an application of
+//! the new type goes through; a second campaign runs on a database that holds the
+//! first, with its own milestones and organisation; bad input is refused with its reason.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{banner, ledger_xlsx, TestApp, WIND_FARM_CODE, WIND_FARM_ROW};
+use qidi_core::Role;
+use qidi_store::users::NewUser;
+use serde_json::{json, Value};
+use sqlx::Row;
+
+async fn user(app: &TestApp, name: &str, role: Role, dept: Option<&str>, owner: Option<&str>) -> String {
+    let dept_id = match dept {
+        Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
+        None => None,
+    };
+    let new = NewUser {
+        region: &banner(),
+        username: name,
+        display_name: name,
+        role,
+        department_id: dept_id.as_deref(),
+        owner_id: owner,
+        password: common::PASSWORD,
+    };
+    app.store.create_user(&new, None).await.unwrap();
+    app.sign_in(name).await
+}
+
+async fn import(app: &TestApp, cookie: &str, bytes: Vec<u8>) -> common::TestResponse {
+    let req = Request::post("/api/v1/ledger/import")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .body(Body::from(bytes))
+        .unwrap();
+    app.send(req).await
+}
+
+async fn act(app: &TestApp, cookie: &str, id: &str, action: Value) -> Value {
+    let res =
+        app.post_json(&format!("/api/v1/applications/{id}/actions"), Some(cookie), &json!({ "action": action })).await;
+    assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+    res.json()
+}
+
+/// A row of the sample ledger with another item and handling department.
+fn row(item: &'static str, department: &'static str) -> [&'static str; 15] {
+    let mut r = WIND_FARM_ROW;
+    r[8] = item;
+    r[9] = department;
+    r
+}
+
+#[tokio::test]
+async fn an_item_type_added_on_the_web_is_imported_and_applied_for() {
+    TestApp::on_each_backend(|app| async move {
+        let office = user(&app, "office", Role::Office, None, None).await;
+        let leader = user(&app, "leader", Role::Leader, None, None).await;
+
+        // Only the office keeps the catalogue.
+        let form = [("code", "rfb"), ("name", "旗人民防空办公室"), ("aliases", "人防办")];
+        let res = app.post_form("/catalogue/departments", Some(&leader), &form).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        // A department the plan did not list.
+        let res = app.post_form("/catalogue/departments", Some(&office), &form).await;
+        assert_eq!(res.location(), Some("/catalogue/departments#dept-rfb"), "{}", res.body);
+        // A name another department answers to is refused, and what was typed stays.
+        let taken = [("code", "fgw2"), ("name", "正镶白旗发改委"), ("aliases", "")];
+        let res = app.post_form("/catalogue/departments", Some(&office), &taken).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("已是部门“旗发展和改革委员会”的名称或别名"), "{}", res.body);
+        assert!(res.body.contains("value=\"fgw2\""), "what was typed is kept: {}", res.body);
+
+        // An item type the plan did not list (R2: any other item before groundbreaking).
+        let new_type = [
+            ("code", "civil_defence"),
+            ("name", "人防工程审批"),
+            ("aliases", "人防审批、防空地下室审批"),
+            ("department_code", "rfb"),
+            ("authority_level", "banner"),
+            ("statutory_limit", "20"),
+            ("promised_limit", "10"),
+            ("extension_limit", "0"),
+            ("limit_unit", "working_days"),
+            ("limit_source", "旗政务服务事项清单"),
+            ("materials", "design 人防工程设计文件\napplication_form 人防工程审批申请表"),
+            ("prerequisites", ""),
+        ];
+        // Refused first: a promise beyond the law, and an alias that already means 环评.
+        let mut over = new_type.to_vec();
+        over[6] = ("promised_limit", "25");
+        let res = app.post_form("/catalogue/new", Some(&office), &over).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("承诺时限（25）不能超过法定时限（20）"), "{}", res.body);
+        assert!(res.body.contains("value=\"人防工程审批\""), "what was typed is kept");
+        let mut clash = new_type.to_vec();
+        clash[2] = ("aliases", "环评");
+        let res = app.post_form("/catalogue/new", Some(&office), &clash).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("“环评”已是审批事项“环境影响评价”的名称或别名"), "{}", res.body);
+        let res = app.post_form("/catalogue/new", Some(&leader), &new_type).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let res = app.post_form("/catalogue/new", Some(&office), &new_type).await;
+        assert_eq!(res.location(), Some("/catalogue#item-civil_defence"), "{}", res.body);
+        let types = app.get("/api/v1/item-types", Some(&office)).await.json();
+        let added = types.as_array().unwrap().iter().find(|t| t["code"] == "civil_defence").expect("listed").clone();
+        assert_eq!((added["department"].as_str(), added["promised_limit"].as_u64()), (Some("旗人民防空办公室"), Some(10)));
+        let item_type_id = added["id"].as_str().unwrap().to_string();
+
+        // The department cannot be retired while it handles the type.
+        let res = app.post_form("/catalogue/departments/rfb", Some(&office), &[("action", "retire")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("仍是审批事项 人防工程审批 的办理部门"), "{}", res.body);
+
+        // A ledger that uses it, written as departments write: the region's name around
+        // the department, an alias for the item.
+        let res = import(&app, &office, ledger_xlsx(&[row("人防审批", "正镶白旗人防办")])).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let item: String = sqlx::query(
+            "SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+             WHERE p.code = $1 AND t.code = 'civil_defence'",
+        )
+        .bind(WIND_FARM_CODE)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+
+        // Its application goes through like a shipped type's.
+        let owner = app.store.owner_id_or_create(&banner(), "锡林能源有限公司").await.unwrap();
+        let unit = user(&app, "unit", Role::Applicant, None, Some(&owner)).await;
+        let handler = user(&app, "rfb_handler", Role::Handler, Some("rfb"), None).await;
+        let res = app.post_json("/api/v1/applications", Some(&unit), &json!({ "pending_item_id": item })).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let id = res.json()["application"]["id"].as_str().unwrap().to_string();
+        for code in ["design", "application_form"] {
+            let req = Request::put(format!("/api/v1/applications/{id}/materials/{code}?name={code}.pdf"))
+                .header(header::COOKIE, &unit)
+                .header(header::CONTENT_TYPE, "application/pdf")
+                .body(Body::from(b"%PDF-1.4 material".to_vec()))
+                .unwrap();
+            assert_eq!(app.send(req).await.status, StatusCode::CREATED);
+        }
+        act(&app, &unit, &id, json!({ "type": "submit" })).await;
+        act(&app, &handler, &id, json!({ "type": "accept" })).await;
+        let approve =
+            json!({ "type": "approve", "document_number": "正人防〔2026〕1号", "decided_on": qidi_store::today() });
+        let done = act(&app, &handler, &id, approve).await;
+        assert_eq!(done["application"]["pending_item_status"], "granted", "{done}");
+
+        // Retired, it matches nothing in a file and takes no 补录; the granted item stays.
+        let res = app.post_form(&format!("/catalogue/{item_type_id}/retire"), Some(&office), &[]).await;
+        assert_eq!(res.location(), Some("/catalogue#item-civil_defence"), "{}", res.body);
+        let res = import(&app, &office, ledger_xlsx(&[row("人防审批", "人防办")])).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("人防审批"), "{}", res.body);
+        // Now the department may go; a retired department takes no new item type.
+        let res = app.post_form("/catalogue/departments/rfb", Some(&office), &[("action", "retire")]).await;
+        assert_eq!(res.location(), Some("/catalogue/departments#dept-rfb"), "{}", res.body);
+        let mut another = new_type.to_vec();
+        another[0] = ("code", "civil_defence_2");
+        another[1] = ("name", "人防工程竣工备案");
+        another[2] = ("aliases", "");
+        let res = app.post_form("/catalogue/new", Some(&office), &another).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("部门“旗人民防空办公室”已撤销"), "{}", res.body);
+        let departments = app.get("/api/v1/departments", Some(&office)).await.json();
+        let rfb = departments.as_array().unwrap().iter().find(|d| d["code"] == "rfb").unwrap().clone();
+        assert!(!rfb["retired_at"].is_null(), "{rfb}");
+        assert_eq!(item_status(&app, &item).await, "granted");
+
+        // Every change is on the record, by the office.
+        let actions: Vec<String> = sqlx::query(
+            "SELECT action FROM events WHERE object_type IN ('department', 'item_type') AND actor_role = 'office' ORDER BY seq",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+        assert_eq!(actions, ["department.create", "item_type.create", "item_type.retire", "department.retire"]);
+    })
+    .await;
+}
+
+async fn item_status(app: &TestApp, item: &str) -> String {
+    sqlx::query("SELECT status FROM pending_items WHERE id = $1")
+        .bind(item)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+fn states(campaign: &Value) -> Vec<(String, String)> {
+    campaign["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap_or("").to_string(), m["state"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// The plan's own list, as printed (section 五).
+const LEADING_GROUP: &str = "组 长：\t李东林\t旗委常委、政府常务副旗长\n副组长：\t史春磊\t旗发改委主任\n\t黄 龙\t旗金融外事服务中心主任\n成 员：\t高 峰\t旗明安图产业园办公室主任";
+
+#[tokio::test]
+async fn a_second_campaign_runs_on_a_database_that_holds_the_first() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&banner()).await.unwrap();
+        let office = app.sign_in("office").await;
+        let leader = app.sign_in("leader").await;
+
+        let first = app.get("/api/v1/campaigns", Some(&office)).await.json();
+        assert_eq!(first.as_array().unwrap().len(), 1, "{first}");
+        let old = first[0].clone();
+        assert_eq!((old["code"].as_str(), old["current"].as_bool()), (Some("sweep-2022"), Some(true)));
+        // The demo's 2022 campaign: every milestone is judged from the record, and long past.
+        assert_eq!(states(&old).len(), 6);
+        assert!(states(&old).iter().all(|(k, s)| !k.is_empty() && s == "missed"), "{old}");
+        let old_id = old["id"].as_str().unwrap().to_string();
+        // Every initiating department pushes its check lists, years late.
+        let today = qidi_store::today();
+        let due = today.to_string();
+        for dept in ["fgw", "gxj", "mat"] {
+            let res =
+                app.post_form(&format!("/ledger/departments/{dept}/push"), Some(&office), &[("due_on", &due)]).await;
+            assert!(res.status.is_redirection(), "{dept}: {}", res.body);
+        }
+        let old = app.get("/api/v1/campaigns", Some(&office)).await.json()[0].clone();
+        let old_states = states(&old);
+        assert_eq!(old_states[0], ("lists_pushed".to_string(), "met_late".to_string()), "{old}");
+        assert_eq!(old["milestones"][0]["completed_on"], json!(today));
+
+        // The leading group, pasted from the plan.
+        let path = format!("/api/v1/campaigns/{old_id}/organisation/leading_group");
+        let res = app.send(put_json(&path, &office, &json!({ "text": LEADING_GROUP }))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(res.json().as_array().unwrap().len(), 4);
+        let res = app.send(put_json(&path, &leader, &json!({ "text": LEADING_GROUP }))).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let res = app.send(put_json(&path, &office, &json!({ "text": "李四 旗发改委科员" }))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.json()["error"]["message"].as_str().unwrap().contains("第1行没有职位"));
+
+        // A second campaign, from the plan's template, starting today.
+        let new = json!({ "code": "sweep-2026", "name": "第二轮待批项目大起底", "starts_on": today });
+        let res = app.post_json("/api/v1/campaigns", Some(&leader), &new).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        for (bad, reason) in [
+            (json!({ "code": "sweep-2022", "name": "重复", "starts_on": today }), "已被本地区的另一项工作使用"),
+            (json!({ "code": "sweep-2019", "name": "更早", "starts_on": "2019-01-01" }), "须晚于上一项工作"),
+            (
+                json!({ "code": "sweep-x", "name": "越界", "starts_on": today,
+                        "milestones": [{ "on": "2040-01-01", "label": "部门台账签字" }] }),
+                "不在工作期内",
+            ),
+        ] {
+            let res = app.post_json("/api/v1/campaigns", Some(&office), &bad).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", res.body);
+            assert!(res.json()["error"]["message"].as_str().unwrap().contains(reason), "{}", res.body);
+        }
+        let res = app.post_json("/api/v1/campaigns", Some(&office), &new).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let created = res.json();
+        assert_eq!(created["current"], true);
+        assert!(states(&created).iter().all(|(_, s)| s == "open"), "{created}");
+
+        let both = app.get("/api/v1/campaigns", Some(&office)).await.json();
+        let both = both.as_array().unwrap();
+        assert_eq!(both.len(), 2);
+        assert_eq!((both[0]["code"].as_str(), both[0]["current"].as_bool()), (Some("sweep-2026"), Some(true)));
+        // The first keeps its record: its milestones and its organisation.
+        assert_eq!((both[1]["id"].as_str(), both[1]["current"].as_bool()), (Some(old_id.as_str()), Some(false)));
+        assert_eq!(states(&both[1]), old_states);
+        assert_eq!(both[1]["organisation"].as_array().unwrap().len(), 4);
+        // The organisation carries over to the new campaign, to be edited there.
+        assert_eq!(both[0]["organisation"], both[1]["organisation"]);
+
+        // The new campaign's work is its own: the baseline starts empty; the old one's stays.
+        let progress = app.get("/api/v1/ledger/progress", Some(&office)).await.json();
+        assert_eq!(progress["total"]["baseline"], 0, "{progress}");
+        let lists = |campaign: String| {
+            let pool = app.store.pool().clone();
+            async move {
+                let n: i64 = sqlx::query("SELECT COUNT(*) FROM check_lists WHERE campaign_id = $1")
+                    .bind(campaign)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+                    .get(0);
+                n
+            }
+        };
+        let old_lists = lists(old_id.clone()).await;
+        assert!(old_lists > 0);
+        let new_id = both[0]["id"].as_str().unwrap().to_string();
+        assert_eq!(lists(new_id.clone()).await, 0);
+        // Pushing every initiating department's list meets the new campaign's first milestone.
+        for dept in ["fgw", "gxj", "mat"] {
+            let res =
+                app.post_form(&format!("/ledger/departments/{dept}/push"), Some(&office), &[("due_on", &due)]).await;
+            assert!(res.status.is_redirection(), "{dept}: {}", res.body);
+        }
+        let now = app.get("/api/v1/campaigns", Some(&office)).await.json();
+        let pushed = &now[0]["milestones"][0];
+        assert_eq!(
+            (pushed["kind"].as_str(), pushed["state"].as_str()),
+            (Some("lists_pushed"), Some("met")),
+            "{pushed}"
+        );
+        assert_eq!(pushed["completed_on"], json!(today));
+        assert_eq!(states(&now[1]), old_states, "the first campaign's record does not move");
+        assert_eq!(lists(old_id.clone()).await, old_lists);
+        assert!(lists(new_id).await > 0);
+
+        // The page shows both, the current one marked, and the plan's leading group.
+        let page = app.get("/campaigns", Some(&leader)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for text in ["第二轮待批项目大起底", "当前工作", "李东林", "旗委常委、政府常务副旗长", "已完成"]
+        {
+            assert!(page.body.contains(text), "{text}: {}", page.body);
+        }
+        assert!(!page.body.contains("设立新一轮工作"), "the leader reads, the office plans");
+        let unit = app.sign_in("applicant").await;
+        assert_eq!(app.get("/campaigns", Some(&unit)).await.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+fn put_json(path: &str, cookie: &str, json: &Value) -> Request<Body> {
+    Request::put(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json.to_string()))
+        .unwrap()
+}
