@@ -89,7 +89,7 @@ pub struct ItemTypeSeed {
     pub limit_unit: LimitUnit,
     pub promised_limit: u32,
     /// Whether the limit comes from a cited source (DOMAIN.md); otherwise it shows
-    /// as "unconfirmed" until an administrator confirms it.
+    /// as 未确认 until the office confirms it.
     pub limit_confirmed: bool,
     pub limit_source: &'static str,
 }
@@ -148,7 +148,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::WorkingDays,
         promised_limit: 20,
         limit_confirmed: false,
-        limit_source: "believed 20 days; merged with site selection since 2019 (practice)",
+        limit_source: "据实践为 20 个工作日；2019 年起与选址意见书合并办理（待确认）",
     },
     ItemTypeSeed {
         code: "energy_review",
@@ -160,7 +160,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::WorkingDays,
         promised_limit: 20,
         limit_confirmed: false,
-        limit_source: "unconfirmed; default 20 working days",
+        limit_source: "未确认，默认 20 个工作日",
     },
     ItemTypeSeed {
         code: "eia",
@@ -172,7 +172,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::CalendarDays,
         promised_limit: 60,
         limit_confirmed: true,
-        limit_source: "EIA law: report 60 days, report form 30 days",
+        limit_source: "《环境影响评价法》：报告书 60 日，报告表 30 日",
     },
     ItemTypeSeed {
         code: "water_intake",
@@ -184,7 +184,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::WorkingDays,
         promised_limit: 20,
         limit_confirmed: false,
-        limit_source: "unconfirmed; may be forwarded to the basin authority",
+        limit_source: "未确认；可能需转报流域管理机构",
     },
     ItemTypeSeed {
         code: "soil_water",
@@ -196,7 +196,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::WorkingDays,
         promised_limit: 20,
         limit_confirmed: true,
-        limit_source: "20 working days (verified)",
+        limit_source: "20 个工作日（已核实）",
     },
     ItemTypeSeed {
         code: "forest_land",
@@ -208,7 +208,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::WorkingDays,
         promised_limit: 20,
         limit_confirmed: false,
-        limit_source: "unconfirmed; one region promises 11.5 working days (practice)",
+        limit_source: "未确认；有地区承诺 11.5 个工作日（据实践）",
     },
     ItemTypeSeed {
         code: "grassland",
@@ -220,7 +220,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::WorkingDays,
         promised_limit: 20,
         limit_confirmed: false,
-        limit_source: "unconfirmed; default 20 working days",
+        limit_source: "未确认，默认 20 个工作日",
     },
     ItemTypeSeed {
         code: "construction_permit",
@@ -232,7 +232,7 @@ pub const ITEM_TYPES: &[ItemTypeSeed] = &[
         limit_unit: LimitUnit::CalendarDays,
         promised_limit: 7,
         limit_confirmed: true,
-        limit_source: "7 days (verified)",
+        limit_source: "7 日（已核实）",
     },
 ];
 

@@ -869,8 +869,29 @@ pub fn may_propose_removal(role: Role) -> Result<(), RemovalError> {
 }
 
 /// Only the office decides, once, between approval and rejection.
+/// Whether `role` decides proposed removals: the sweep office.
+pub fn may_decide_removal(role: Role) -> bool {
+    role == Role::Office
+}
+
+/// Why `role` may not change a ledger (push, answer, sign, propose, decide, add), if it
+/// may not: discipline inspectors read only.
+pub fn read_only_refusal(role: Role) -> Option<&'static str> {
+    (role == Role::Inspector).then_some("派驻纪检组为只读权限，不能修改台账")
+}
+
+/// How many working days after the push a check list's answers are due by default
+/// (the plan: lists on 8-20, answers with the ledgers signed on 8-23).
+pub const CHECK_LIST_DEFAULT_DAYS: u32 = 3;
+
+/// The due date a push form offers: [`CHECK_LIST_DEFAULT_DAYS`] working days after
+/// `today` on the official calendar (the day itself not counted).
+pub fn check_list_default_due(calendar: &crate::calendar::WorkCalendar, today: NaiveDate) -> NaiveDate {
+    calendar.add_working_days(today, CHECK_LIST_DEFAULT_DAYS)
+}
+
 pub fn check_decision(role: Role, current: Decision, new: Decision) -> Result<(), RemovalError> {
-    if role != Role::Office {
+    if !may_decide_removal(role) {
         return Err(RemovalError::MayNotDecide);
     }
     if current != Decision::Proposed {

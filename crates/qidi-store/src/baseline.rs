@@ -15,7 +15,7 @@ use qidi_core::ledger::{
     check_change_confirmation, check_decision, check_missing, check_reason_text, check_reduction, check_signature,
     content_hash, diff_lines, fully_signed, AddItemRefusal, BannerPart, BaselineDay, BurnDown, CanonicalLedger,
     Capacity, ChangeKind, ChangeSet, CheckAnswer, Decision, FieldChange, LedgerKind, LedgerLine, LedgerNow, LineChange,
-    LineKey, Progress, Reduction, RemovalFacts, RemovalKind, RemovalReason, SignRequest, SignatureState,
+    LineKey, Progress, Reduction, RemovalError, RemovalFacts, RemovalKind, RemovalReason, SignRequest, SignatureState,
 };
 use qidi_core::RegionCode;
 use serde::Serialize;
@@ -1399,28 +1399,41 @@ impl Store {
         })
     }
 
-    /// Baseline rows of a department (in its ledger or handled by it), or all.
+    /// A page of the baseline rows of a department (in its ledger or handled by it), or
+    /// of all, by project code and item type, with how many there are in all.
     pub async fn baseline_rows(
         &self,
         region: &RegionCode,
         department_id: Option<&str>,
         limit: i64,
-    ) -> Result<Vec<BaselineRow>, StoreError> {
+        offset: i64,
+    ) -> Result<(Vec<BaselineRow>, u64), StoreError> {
         let campaign = self.campaign(region).await?;
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+                  JOIN projects p ON p.id = i.project_id
+             WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)",
+        )
+        .bind(&campaign.id)
+        .bind(department_id.unwrap_or(""))
+        .fetch_one(&self.pool)
+        .await?
+        .get(0);
         let rows = sqlx::query(
             "SELECT b.id, i.id, p.id, p.code, p.name, t.name, hd.name, b.is_addition, b.added_on, b.reduction, b.reduced_on,
                     b.reason_category, b.reason_text
              FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
                   JOIN item_types t ON t.id = i.item_type_id JOIN departments hd ON hd.id = i.handling_department_id
              WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
-             ORDER BY p.code, t.code LIMIT $3",
+             ORDER BY p.code, t.code LIMIT $3 OFFSET $4",
         )
         .bind(&campaign.id)
         .bind(department_id.unwrap_or(""))
         .bind(limit)
+        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
+        let rows = rows
             .iter()
             .map(|r| {
                 let reduction: Option<String> = r.get(9);
@@ -1441,7 +1454,8 @@ impl Store {
                     reason_text: r.get(12),
                 }
             })
-            .collect())
+            .collect();
+        Ok((rows, u64::try_from(total).unwrap_or(0)))
     }
 
     /// Add a pending item found later to a project in `actor`'s scope (补录): handled by
@@ -1780,7 +1794,10 @@ impl Store {
             RemovalReason::parse(&row.get::<String, _>(5)).ok_or_else(|| StoreError::Invalid("bad reason".into()))?;
         let text: String = row.get(6);
         let current = Decision::parse(&row.get::<String, _>(7)).unwrap_or(Decision::Proposed);
-        check_decision(actor.role, current, decision).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        check_decision(actor.role, current, decision).map_err(|e| match e {
+            RemovalError::MayNotDecide => StoreError::Forbidden(e.to_string()),
+            e => StoreError::Conflict(e.to_string()),
+        })?;
         let now = now_text();
         let day = date_text(today());
         let res = sqlx::query(

@@ -24,7 +24,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qidi_core::calendar::{parse_date, CalendarError, HolidayFile};
-use qidi_core::Role;
 use qidi_store::calendar::CalendarYear;
 use qidi_store::users::User;
 use qidi_store::StoreError;
@@ -72,7 +71,7 @@ struct AdminCalendarPage<'a> {
 }
 
 fn require_admin(user: &User) -> Result<(), PageError> {
-    if user.role == Role::Admin {
+    if qidi_core::calendar::may_import(user.role) {
         Ok(())
     } else {
         Err(PageError::not_found())

@@ -80,7 +80,7 @@ fn optional_form_date(text: &str, field: &str) -> Result<Option<NaiveDate>, Page
 /// The inspector changes nothing in the ledger. (What a leader may do — sign, and no
 /// more — the core rules of each action decide.) Shared by the pages and the API.
 pub(crate) fn read_only_refusal(user: &User) -> Option<&'static str> {
-    (user.role == Role::Inspector).then_some("派驻纪检组为只读权限，不能修改台账")
+    qidi_core::ledger::read_only_refusal(user.role)
 }
 
 pub(crate) fn not_read_only(user: &User) -> Result<(), PageError> {
@@ -420,6 +420,7 @@ struct CheckRowView {
     answer_due_on: String,
     state: &'static str,
     state_class: &'static str,
+    answer: AnswerState,
     answered: bool,
     check_result: String,
     responsible_person: String,
@@ -444,6 +445,7 @@ impl CheckRowView {
                 AnswerState::Missing => "missing",
                 AnswerState::Overdue => "overdue",
             },
+            answer: st,
             answered: st == AnswerState::Answered,
             check_result: r.check_result.clone().unwrap_or_default(),
             responsible_person: r.responsible_person.clone().unwrap_or_default(),
@@ -702,7 +704,10 @@ struct DepartmentPage<'a> {
     progress: Vec<ProgressRow>,
     chart: Chart,
     baseline: Vec<BaselineView>,
+    baseline_pager: Pager,
     projects: Vec<(String, String, String)>,
+    /// The removal form lists only the first [`PROJECTS_LISTED`] projects.
+    projects_capped: bool,
     removals: Vec<RemovalView>,
     reasons: Vec<(&'static str, &'static str)>,
     default_due: String,
@@ -713,10 +718,37 @@ struct DepartmentPage<'a> {
     supervision_orders: Vec<qidi_store::supervision::SupervisionOrder>,
 }
 
+/// Baseline rows on one page of a department's ledger.
+const BASELINE_PAGE: i64 = 200;
+/// Projects offered in the removal form; past it the page says the list is cut.
+const PROJECTS_LISTED: i64 = 2000;
+
+/// Where a paged table stands: its page, how many pages, how many rows in all.
+struct Pager {
+    page: i64,
+    pages: i64,
+    total: u64,
+}
+
+impl Pager {
+    fn of(page: i64, total: u64, per_page: i64) -> Pager {
+        let per_page = u64::try_from(per_page.max(1)).unwrap_or(1);
+        let pages = i64::try_from(total.div_ceil(per_page)).unwrap_or(i64::MAX);
+        Pager { page, pages: pages.max(1), total }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DepartmentQuery {
+    #[serde(default)]
+    baseline_page: Option<i64>,
+}
+
 pub async fn department(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
     Path(code): Path<String>,
+    Query(query): Query<DepartmentQuery>,
 ) -> Result<Response, PageError> {
     let dept = visible_department(&state, &user, &code).await?;
     let region = user.region();
@@ -743,10 +775,10 @@ pub async fn department(
                 }),
             }
             let l = lists.iter_mut().find(|l| l.handling == r.handling_department).expect("just pushed");
-            match v.state_class {
-                "ok" => l.answered += 1,
-                "overdue" => l.overdue += 1,
-                _ => l.missing += 1,
+            match v.answer {
+                AnswerState::Answered => l.answered += 1,
+                AnswerState::Overdue => l.overdue += 1,
+                AnswerState::Missing => l.missing += 1,
             }
             if !v.answered {
                 missing.push(CheckRowView::of(r, today));
@@ -765,13 +797,17 @@ pub async fn department(
         progress.push(ProgressRow::of("handling", "本部门办理事项", &p.progress));
     }
     let chart = Chart::of(&report.burn_down, &report.campaign);
-    let baseline = store.baseline_rows(&region, Some(&dept.id), 2000).await?.iter().map(BaselineView::of).collect();
+    let pages = query.baseline_page.unwrap_or(1).max(1);
+    let (rows, baseline_total) =
+        store.baseline_rows(&region, Some(&dept.id), BASELINE_PAGE, (pages - 1) * BASELINE_PAGE).await?;
+    let baseline = rows.iter().map(BaselineView::of).collect();
+    let baseline_pager = Pager::of(pages, baseline_total, BASELINE_PAGE);
     let dept_scope = Scope { limit: ScopeLimit::Department(dept.id.clone()), ..user.scope() };
-    let projects = store
-        .list_projects(&dept_scope, 2000, 0)
-        .await?
+    let listed = store.list_projects(&dept_scope, PROJECTS_LISTED, 0).await?;
+    let projects_capped = listed.len() as i64 >= PROJECTS_LISTED;
+    let projects = listed
         .into_iter()
-        .filter(|p| p.in_library && p.initiating_department.as_deref() == Some(dept.name.as_str()))
+        .filter(|p| p.in_library && p.initiating_department_id.as_deref() == Some(dept.id.as_str()))
         .map(|p| (p.id, p.code, p.name))
         .collect();
     let removals =
@@ -791,15 +827,17 @@ pub async fn department(
         can_push: qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id),
         can_answer: may_answer(user.role, user.department_id.as_deref(), &dept.id),
         can_propose: may_propose_removal(user.role).is_ok() && (own || user.role == Role::Office),
-        can_decide: user.role == Role::Office,
+        can_decide: qidi_core::ledger::may_decide_removal(user.role),
         can_import: may_import(user.role) && (own || user.role == Role::Office),
         progress,
         chart,
         baseline,
         projects,
+        projects_capped,
+        baseline_pager,
         removals,
         reasons: reasons(),
-        default_due: (today + chrono::Days::new(3)).to_string(),
+        default_due: qidi_core::ledger::check_list_default_due(&*store.work_calendar().await?, today).to_string(),
         region_wide: user.scope().limit == ScopeLimit::Region,
         sign_action: format!("/ledger/departments/{}/sign", dept.code),
         changes_action: format!("/ledger/departments/{}/changes/sign", dept.code),
@@ -873,7 +911,7 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
         removals,
         can_import: may_import(user.role),
         can_set_end: qidi_core::campaign::may_plan(user.role),
-        can_decide: user.role == Role::Office,
+        can_decide: qidi_core::ledger::may_decide_removal(user.role),
     };
     Ok(render(&page))
 }
@@ -1126,9 +1164,6 @@ pub async fn decide_removal(
     Form(form): Form<DecideForm>,
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
-    if user.role != Role::Office {
-        return Err(forbidden("只有领导小组办公室可以批准或驳回移除"));
-    }
     let decision = Decision::parse(&form.decision).ok_or_else(|| unprocessable("决定无效"))?;
     state.store.decide_removal(&id, decision, &form.note, &user).await.map_err(refused)?;
     Ok(if form.back.is_empty() { Redirect::to("/ledger/banner").into_response() } else { back_to(&form.back) })

@@ -1407,6 +1407,19 @@ async fn the_demo_approvals_leave_the_demo_signatures_valid() {
         // The demo's biggest department ledger stays small: the baseline's rows carry a
         // radio button each, not a form (it was over 1 MB with a form on every row).
         assert!(page.body.len() < 500_000, "the fgw ledger page is {} bytes", page.body.len());
+        // The baseline table is paged, 200 rows a page, and says how many there are.
+        let rows = |body: &str| body.matches("form=\"reduce-item\"").count();
+        let (baseline, total) = app.store.baseline_rows(&banner(), Some(&fgw_id), 1, 0).await.unwrap();
+        assert_eq!(baseline.len(), 1);
+        assert!(total > 200, "the demo's fgw baseline has {total} rows");
+        let pages = total.div_ceil(200);
+        assert!(page.body.contains(&format!("第 1 / {pages} 页，共 {total} 个事项")), "{}", page.body);
+        let unreduced_first = rows(&page.body);
+        assert!(unreduced_first <= 200);
+        let last = app.get(&format!("/ledger/departments/fgw?baseline_page={pages}"), Some(&head)).await;
+        assert!(last.body.contains(&format!("第 {pages} / {pages} 页")) && !last.body.contains(">下一页<"));
+        assert!(last.body.contains(">上一页<"));
+        assert!(page.body.len() < 300_000, "paged, the fgw ledger page is {} bytes", page.body.len());
         assert_eq!(page.body.matches("class=\"state-ok\">与签字版本一致").count(), 2, "{}", page.body);
         assert!(
             page.body.contains("签字时") && page.body.contains("项缺核查情况，已确认知悉"),

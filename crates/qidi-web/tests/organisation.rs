@@ -110,6 +110,12 @@ async fn an_item_type_added_on_the_web_is_imported_and_applied_for() {
         let added = types.as_array().unwrap().iter().find(|t| t["code"] == "civil_defence").expect("listed").clone();
         assert_eq!((added["department"].as_str(), added["promised_limit"].as_u64()), (Some("旗人民防空办公室"), Some(10)));
         let item_type_id = added["id"].as_str().unwrap().to_string();
+        // The catalogue page speaks Chinese: its notes on limits and checklists too.
+        let page = app.get("/catalogue", Some(&office)).await;
+        for english in ["unconfirmed", "default", "verified", "believed", "edited by", "added by"] {
+            assert!(!page.body.contains(english), "{english} on the catalogue page");
+        }
+        assert!(page.body.contains("默认清单（据实践，未确认）") && page.body.contains("office 新增"), "{}", page.body);
 
         // The department cannot be retired while it handles the type.
         let res = app.post_form("/catalogue/departments/rfb", Some(&office), &[("action", "retire")]).await;

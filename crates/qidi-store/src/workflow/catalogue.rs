@@ -44,7 +44,7 @@ pub struct ItemType {
     pub limit_source: String,
     pub required_materials: Vec<MaterialSpec>,
     pub prerequisites: Vec<String>,
-    /// Where the checklist comes from ("default …" until the office edits it).
+    /// Where the checklist comes from (默认清单 until the office edits it).
     pub materials_source: String,
     /// The warning thresholds applications of this type are created with.
     pub light_policy: LightPolicy,
@@ -276,7 +276,7 @@ impl Store {
                 .unwrap_or(before.limit_source.clone()),
             limit_confirmed: edit.limit_confirmed.unwrap_or(before.limit_confirmed),
             materials_source: if materials.is_some() {
-                format!("edited by {}", user.username)
+                format!("{} 修改", user.username)
             } else {
                 before.materials_source.clone()
             },
@@ -408,7 +408,7 @@ impl Store {
         .bind(new.limit_source.trim())
         .bind(to_json(&materials))
         .bind(to_json(&new.prerequisites))
-        .bind(format!("added by {}", user.username))
+        .bind(format!("{} 新增", user.username))
         .bind(i64::from(new.extension_limit))
         .bind(now_text())
         .execute(&mut *tx)
