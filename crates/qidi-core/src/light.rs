@@ -111,9 +111,66 @@ impl LightDates {
     }
 }
 
+/// When a running clock falls due, as a handler plans the day: already past, today, or
+/// on the next working day (the official calendar, 调休 included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueSoon {
+    Overdue,
+    Today,
+    NextWorkingDay,
+}
+
+impl DueSoon {
+    /// `None`: due later than the next working day.
+    pub fn of(calendar: &crate::calendar::WorkCalendar, due_on: NaiveDate, today: NaiveDate) -> Option<DueSoon> {
+        if due_on < today {
+            Some(DueSoon::Overdue)
+        } else if due_on == today {
+            Some(DueSoon::Today)
+        } else if due_on <= calendar.add_working_days(today, 1) {
+            // A due date on the weekend before the next working day counts with it.
+            Some(DueSoon::NextWorkingDay)
+        } else {
+            None
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DueSoon::Overdue => "已超期",
+            DueSoon::Today => "今日到期",
+            DueSoon::NextWorkingDay => "下一个工作日到期",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_falls_due_today_and_on_the_next_working_day() {
+        let cal = crate::calendar::WorkCalendar::shipped();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // Friday 2026-01-30: the next working day is Monday 2 February.
+        let friday = d(1, 30);
+        assert_eq!(DueSoon::of(&cal, d(1, 29), friday), Some(DueSoon::Overdue));
+        assert_eq!(DueSoon::of(&cal, friday, friday), Some(DueSoon::Today));
+        assert_eq!(DueSoon::of(&cal, d(1, 31), friday), Some(DueSoon::NextWorkingDay));
+        assert_eq!(DueSoon::of(&cal, d(2, 2), friday), Some(DueSoon::NextWorkingDay));
+        assert_eq!(DueSoon::of(&cal, d(2, 3), friday), None);
+        // Spring Festival 2026: off from 15 to 23 February; Saturday 28 February is a
+        // make-up working day (调休), so on Friday 27th it is the next working day.
+        assert_eq!(DueSoon::of(&cal, d(2, 28), d(2, 27)), Some(DueSoon::NextWorkingDay));
+        assert_eq!(DueSoon::of(&cal, d(3, 2), d(2, 27)), None);
+        // On Friday 13 February the next working day is Saturday 14th (调休); on that
+        // Saturday it is Tuesday 24th, after the holiday.
+        assert_eq!(DueSoon::of(&cal, d(2, 14), d(2, 13)), Some(DueSoon::NextWorkingDay));
+        assert_eq!(DueSoon::of(&cal, d(2, 16), d(2, 13)), None);
+        assert_eq!(DueSoon::of(&cal, d(2, 24), d(2, 14)), Some(DueSoon::NextWorkingDay));
+        assert_eq!(DueSoon::of(&cal, d(2, 25), d(2, 14)), None);
+    }
 
     #[test]
     fn thresholds() {

@@ -178,12 +178,79 @@ struct Bar<'a> {
     percent: i64,
 }
 
+/// One application of a handler's own work on the home page.
+struct WorkRow {
+    id: String,
+    project_code: String,
+    project_name: String,
+    item_type: String,
+    state_label: &'static str,
+    lamp_class: &'static str,
+    lamp_label: &'static str,
+    due_on: String,
+    due_soon: &'static str,
+}
+
+/// A department's own work, red first: what awaits it, and what falls due today and on
+/// the next working day.
+struct MyWork {
+    rows: Vec<WorkRow>,
+    total: usize,
+    red: usize,
+    due_today: usize,
+    due_next: usize,
+}
+
+/// Applications listed on the home page; the inbox has them all.
+const WORK_SHOWN: usize = 10;
+
+async fn my_work(state: &SharedState, user: &User) -> Result<Option<MyWork>, PageError> {
+    use qidi_core::light::{DueSoon, Light};
+    if !matches!(user.role, Role::Handler | Role::DepartmentHead) {
+        return Ok(None);
+    }
+    let rows = state.store.inbox(user).await?;
+    let calendar = state.store.work_calendar().await?;
+    let today = qidi_store::today();
+    let soon = |r: &qidi_store::workflow::ApplicationRow| {
+        r.due_on.filter(|_| r.paused_since.is_none()).and_then(|d| DueSoon::of(&calendar, d, today))
+    };
+    let count = |k: DueSoon| rows.iter().filter(|r| soon(r) == Some(k)).count();
+    Ok(Some(MyWork {
+        total: rows.len(),
+        red: rows.iter().filter(|r| r.light == Some(Light::Red)).count(),
+        due_today: count(DueSoon::Today),
+        due_next: count(DueSoon::NextWorkingDay),
+        rows: rows
+            .iter()
+            .take(WORK_SHOWN)
+            .map(|r| WorkRow {
+                id: r.id.clone(),
+                project_code: r.project_code.clone(),
+                project_name: r.project_name.clone(),
+                item_type: r.item_type.clone(),
+                state_label: r.state_label,
+                lamp_class: r.light.map_or("none", Light::as_str),
+                lamp_label: match r.light {
+                    Some(l) => l.label_zh(),
+                    None if r.paused_since.is_some() => "计时中止",
+                    None => "—",
+                },
+                due_on: r.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                due_soon: soon(r).map_or("", DueSoon::label_zh),
+            })
+            .collect(),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
     user: &'a User,
     summary: &'a LedgerSummary,
     bars: Vec<Bar<'a>>,
+    /// A handler's or department head's own work (none for other roles).
+    work: Option<MyWork>,
 }
 
 pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
@@ -206,7 +273,8 @@ pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) ->
             percent: d.pending_items * 100 / max,
         })
         .collect();
-    Ok(render(&HomePage { user: &user, summary: &summary, bars }))
+    let work = my_work(&state, &user).await?;
+    Ok(render(&HomePage { user: &user, summary: &summary, bars, work }))
 }
 
 #[derive(Template)]

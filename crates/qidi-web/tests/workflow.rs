@@ -636,6 +636,17 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         // A department's inbox holds only its own applications.
         let zrzy = app.get("/api/v1/applications/inbox", Some(&w.zrzy)).await.json();
         assert_eq!(zrzy.as_array().unwrap().len(), 1);
+        // A handler's home is the department's own work, red first, with what falls
+        // due today and on the next working day.
+        let home = app.get("/", Some(&w.zrzy)).await.body;
+        assert!(home.contains("本部门待办") && home.contains("id=\"work-red\">1<"), "{home}");
+        assert!(home.contains("lamp lamp-red") && home.contains("已超期"), "{home}");
+        let lcj = user(&app, "lcj_h", "林草局 额尔德尼", Role::Handler, Some("lcj"), None).await;
+        let home = app.get("/", Some(&lcj)).await.body;
+        // Two working days into the 3-day notice limit: due on the next working day.
+        assert!(home.contains("id=\"work-red\">0<") && home.contains("id=\"work-next\">1<"), "{home}");
+        assert!(home.contains("下一个工作日到期</strong>"), "{home}");
+        assert!(!app.get("/", Some(&w.office)).await.body.contains("本部门待办"), "the office has the region's view");
         let css = app.get("/static/qidi.css", None).await.body;
         assert!(css.contains(".lamp-red") && css.contains("@media print"));
     })
