@@ -1127,7 +1127,63 @@ pub struct BurnDown {
     pub actual: Vec<(NaiveDate, u64)>,
 }
 
+/// When the baseline would be cleared at the recent rate, as the leader's dashboard
+/// says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "forecast", rename_all = "snake_case")]
+pub enum Forecast {
+    /// No baseline yet: nothing to clear.
+    NoBaseline,
+    /// Nothing remains.
+    Done,
+    /// At the rate of the last [`FORECAST_DAYS`] days, the last row goes on `on`.
+    On { on: NaiveDate, per_week: u64 },
+    /// Nothing was reduced in the last [`FORECAST_DAYS`] days: no finish in sight.
+    Stalled,
+}
+
+/// How many calendar days back the forecast's rate is measured over.
+pub const FORECAST_DAYS: i64 = 28;
+
+impl Forecast {
+    pub fn label_zh(self) -> String {
+        match self {
+            Forecast::NoBaseline => "尚未形成基线".into(),
+            Forecast::Done => "基线事项已全部核减".into(),
+            Forecast::On { on, per_week } => {
+                format!("按近 4 周每周核减约 {per_week} 个的速度，预计 {on} 全部核减")
+            }
+            Forecast::Stalled => "近 4 周没有核减，按此速度无法办结".into(),
+        }
+    }
+}
+
 impl BurnDown {
+    /// What is left on `today` and when it would be gone at the rate of the last
+    /// [`FORECAST_DAYS`] days (rows reduced in that span, net of additions).
+    pub fn forecast(&self, today: NaiveDate) -> Forecast {
+        let at =
+            |day: NaiveDate| self.actual.iter().take_while(|(d, _)| *d <= day).last().map_or(self.initial, |(_, n)| *n);
+        if self.initial == 0 && self.actual.iter().all(|(_, n)| *n == 0) {
+            return Forecast::NoBaseline;
+        }
+        let now = at(today);
+        if now == 0 {
+            return Forecast::Done;
+        }
+        let from = today - chrono::Duration::days(FORECAST_DAYS);
+        let before = if from < self.start { self.initial } else { at(from) };
+        let days = (today - from.max(self.start)).num_days().max(1);
+        let reduced = before.saturating_sub(now);
+        if reduced == 0 {
+            return Forecast::Stalled;
+        }
+        // Days to go at `reduced / days` a day, rounded up.
+        let to_go = (now * days as u64).div_ceil(reduced);
+        let on = today + chrono::Duration::days(i64::try_from(to_go).unwrap_or(i64::MAX / 2).min(36_500));
+        Forecast::On { on, per_week: (reduced * 7).div_ceil(days as u64) }
+    }
+
     /// Burn-down from `start` (the day the baseline was fixed) towards `end`, up to `today`.
     pub fn of(entries: &[BaselineEntry], start: NaiveDate, end: NaiveDate, today: NaiveDate) -> BurnDown {
         let days: Vec<BaselineDay> = entries.iter().flat_map(|e| BaselineDay::of_entry(e, 1)).collect();
@@ -1315,6 +1371,30 @@ pub fn may_answer(role: Role, user_department: Option<&str>, handling_department
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_finish_is_forecast_from_the_last_four_weeks() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2022, m, day).unwrap();
+        let b = BurnDown {
+            start: d(8, 25),
+            end: d(12, 31),
+            initial: 100,
+            actual: vec![(d(8, 25), 100), (d(9, 1), 90), (d(9, 29), 62), (d(10, 10), 62)],
+        };
+        // 28 rows in the 28 days to 29 September: one a day, 62 days to go.
+        assert_eq!(b.forecast(d(9, 29)), Forecast::On { on: d(11, 30), per_week: 7 });
+        // From 10 October the last 28 days hold the same 28 rows: 62 more days.
+        assert_eq!(b.forecast(d(10, 10)), Forecast::On { on: d(12, 11), per_week: 7 });
+        // Nothing reduced since 29 September, seen from 28 October: stalled.
+        assert_eq!(b.forecast(d(10, 28)), Forecast::Stalled);
+        // A young baseline measures over the days it has: 10 rows in 7 days.
+        assert_eq!(b.forecast(d(9, 1)), Forecast::On { on: d(11, 3), per_week: 10 });
+        let done = BurnDown { actual: vec![(d(8, 25), 100), (d(9, 1), 0)], ..b.clone() };
+        assert_eq!(done.forecast(d(9, 2)), Forecast::Done);
+        let none = BurnDown { initial: 0, actual: vec![(d(8, 25), 0)], ..b.clone() };
+        assert_eq!(none.forecast(d(9, 2)), Forecast::NoBaseline);
+        assert!(b.forecast(d(9, 29)).label_zh().contains("预计 2022-11-30 全部核减"));
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

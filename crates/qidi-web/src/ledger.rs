@@ -115,17 +115,17 @@ pub(crate) fn department_signer(user: &User, capacity: Capacity) -> Result<(), &
 // View models
 // ---------------------------------------------------------------------------
 
-struct CampaignView {
-    name: String,
-    starts_on: String,
-    ends_on: String,
+pub(crate) struct CampaignView {
+    pub(crate) name: String,
+    pub(crate) starts_on: String,
+    pub(crate) ends_on: String,
     /// (date, label, state label, lamp class), the state from the record; empty where
     /// the page shows no milestones (`facts` not read).
-    milestones: Vec<(String, String, String, &'static str)>,
+    pub(crate) milestones: Vec<(String, String, String, &'static str)>,
 }
 
 impl CampaignView {
-    fn of(c: &CampaignRow, facts: Option<&qidi_core::campaign::CampaignFacts>) -> Self {
+    pub(crate) fn of(c: &CampaignRow, facts: Option<&qidi_core::campaign::CampaignFacts>) -> Self {
         let today = qidi_store::today();
         CampaignView {
             name: c.campaign.name.clone(),
@@ -548,26 +548,26 @@ fn reasons() -> Vec<(&'static str, &'static str)> {
 // forbids inline styles and scripts).
 // ---------------------------------------------------------------------------
 
-struct Label {
-    x: String,
-    y: String,
-    text: String,
-    anchor: &'static str,
+pub(crate) struct Label {
+    pub(crate) x: String,
+    pub(crate) y: String,
+    pub(crate) text: String,
+    pub(crate) anchor: &'static str,
 }
 
-struct Chart {
-    width: u32,
-    height: u32,
-    left: String,
-    right: String,
-    top: String,
-    bottom: String,
-    ideal: String,
-    actual: String,
-    x_labels: Vec<Label>,
-    y_labels: Vec<Label>,
-    milestones: Vec<Label>,
-    summary: String,
+pub(crate) struct Chart {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) left: String,
+    pub(crate) right: String,
+    pub(crate) top: String,
+    pub(crate) bottom: String,
+    pub(crate) ideal: String,
+    pub(crate) actual: String,
+    pub(crate) x_labels: Vec<Label>,
+    pub(crate) y_labels: Vec<Label>,
+    pub(crate) milestones: Vec<Label>,
+    pub(crate) summary: String,
 }
 
 fn f1(v: f64) -> String {
@@ -575,7 +575,7 @@ fn f1(v: f64) -> String {
 }
 
 impl Chart {
-    fn of(b: &BurnDown, c: &CampaignRow) -> Chart {
+    pub(crate) fn of(b: &BurnDown, c: &CampaignRow) -> Chart {
         let (width, height) = (720u32, 280u32);
         let (left, right, top, bottom) = (48.0, width as f64 - 16.0, 16.0, height as f64 - 44.0);
         let axis_end = b.axis_end();

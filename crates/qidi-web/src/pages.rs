@@ -243,6 +243,47 @@ async fn my_work(state: &SharedState, user: &User) -> Result<Option<MyWork>, Pag
     }))
 }
 
+/// The campaign's state for those who lead or answer for it: the burn-down with its
+/// forecast, the milestones (the office and the leader), the latest bulletin.
+struct Overview {
+    chart: crate::ledger::Chart,
+    forecast: String,
+    campaign: Option<crate::ledger::CampaignView>,
+    /// (id, document number, title) of the latest bulletin.
+    bulletin: Option<(String, String, String)>,
+}
+
+async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, PageError> {
+    use qidi_core::role::ScopeLimit;
+    let department = match (user.role, user.scope().limit) {
+        (Role::Office | Role::Leader | Role::Inspector, ScopeLimit::Region) => None,
+        (Role::DepartmentHead, ScopeLimit::Department(d)) => Some(d),
+        _ => return Ok(None),
+    };
+    let store = &state.store;
+    let region = user.region();
+    let report = store.baseline_progress(&region, department.as_deref()).await?;
+    let forecast = report.burn_down.forecast(qidi_store::today()).label_zh();
+    let campaign = if matches!(user.role, Role::Office | Role::Leader) {
+        let facts = store.campaign_facts(&report.campaign).await?;
+        Some(crate::ledger::CampaignView::of(&report.campaign, Some(&facts)))
+    } else {
+        None
+    };
+    let bulletin = store
+        .bulletins(&region)
+        .await?
+        .into_iter()
+        .next()
+        .map(|b| (b.id, b.bulletin.document_number, b.bulletin.title));
+    Ok(Some(Overview {
+        chart: crate::ledger::Chart::of(&report.burn_down, &report.campaign),
+        forecast,
+        campaign,
+        bulletin,
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
@@ -251,6 +292,7 @@ struct HomePage<'a> {
     bars: Vec<Bar<'a>>,
     /// A handler's or department head's own work (none for other roles).
     work: Option<MyWork>,
+    overview: Option<Overview>,
 }
 
 pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
@@ -274,7 +316,8 @@ pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) ->
         })
         .collect();
     let work = my_work(&state, &user).await?;
-    Ok(render(&HomePage { user: &user, summary: &summary, bars, work }))
+    let overview = overview(&state, &user).await?;
+    Ok(render(&HomePage { user: &user, summary: &summary, bars, work, overview }))
 }
 
 #[derive(Template)]

@@ -517,3 +517,36 @@ async fn behind_https_the_session_cookie_is_host_prefixed_and_hsts_is_sent() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn each_role_finds_its_own_dashboard_at_home() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let region = common::banner();
+        let today = qidi_store::today();
+        let banner_forecast =
+            app.store.baseline_progress(&region, None).await.unwrap().burn_down.forecast(today).label_zh();
+        // The office and the leader: the burn-down with its forecast and the milestones.
+        for who in ["office", "leader"] {
+            let home = app.get("/", Some(&app.sign_in(who).await)).await.body;
+            assert!(home.contains(&format!("<strong>{banner_forecast}</strong>")), "{who}: {home}");
+            assert!(home.contains("id=\"milestones\"") && home.contains("部门台账签字"), "{who}");
+            assert!(home.contains("<svg") && !home.contains("本部门待办"), "{who}");
+        }
+        // An inspector: the burn-down, not the milestones.
+        let home = app.get("/", Some(&app.sign_in("inspector").await)).await.body;
+        assert!(home.contains("id=\"overview\"") && !home.contains("id=\"milestones\""));
+        // A department head: the department's own burn-down and its own work.
+        let fgw = app.store.department_id(&region, "fgw").await.unwrap();
+        let fgw_forecast =
+            app.store.baseline_progress(&region, Some(&fgw)).await.unwrap().burn_down.forecast(today).label_zh();
+        let home = app.get("/", Some(&app.sign_in("fgw_head").await)).await.body;
+        assert!(home.contains(&format!("<strong>{fgw_forecast}</strong>")) && home.contains("本部门待办"), "{home}");
+        // A handler: its work, no campaign overview; a project unit: neither.
+        let home = app.get("/", Some(&app.sign_in("zrzy_handler").await)).await.body;
+        assert!(home.contains("本部门待办") && !home.contains("id=\"overview\""));
+        let home = app.get("/", Some(&app.sign_in("applicant").await)).await.body;
+        assert!(!home.contains("本部门待办") && !home.contains("id=\"overview\""));
+    })
+    .await;
+}
