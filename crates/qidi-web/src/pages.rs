@@ -284,6 +284,53 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
     }))
 }
 
+/// A project unit's projects at a glance: what waits on it, what waits on a department.
+struct UnitWork {
+    projects: usize,
+    /// Pending items with no application yet.
+    not_applied: usize,
+    /// Applications waiting for the unit (a draft, or returned with a one-time notice).
+    on_unit: Vec<(String, String, String, &'static str)>,
+    /// Applications waiting for a department or the higher authority.
+    on_department: usize,
+    /// Of those, past the department's deadline: the department is late, not the unit.
+    department_late: usize,
+}
+
+async fn unit_work(state: &SharedState, user: &User) -> Result<Option<UnitWork>, PageError> {
+    use qidi_store::workflow::{AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT};
+    if user.role != Role::Applicant {
+        return Ok(None);
+    }
+    let projects = state.store.my_projects(user).await?;
+    let items: Vec<_> = projects.iter().flat_map(|p| p.items.iter().map(move |i| (p, i))).collect();
+    let open = |i: &&qidi_store::workflow::ItemWithApplication| i.status == "pending";
+    let awaiting = |i: &qidi_store::workflow::ItemWithApplication, on: &[&str]| {
+        i.application
+            .as_ref()
+            .is_some_and(|a| a.closed_at.is_none() && a.awaiting.as_deref().is_some_and(|w| on.contains(&w)))
+    };
+    let on_department: Vec<_> =
+        items.iter().filter(|(_, i)| open(i) && awaiting(i, &[AWAITING_DEPARTMENT, AWAITING_HIGHER])).collect();
+    Ok(Some(UnitWork {
+        projects: projects.len(),
+        not_applied: items.iter().filter(|(_, i)| open(i) && i.application.is_none()).count(),
+        on_unit: items
+            .iter()
+            .filter(|(_, i)| open(i) && awaiting(i, &[AWAITING_UNIT]))
+            .filter_map(|(p, i)| {
+                let a = i.application.as_ref()?;
+                Some((a.id.clone(), p.project_name.clone(), i.item_type.clone(), a.state_label))
+            })
+            .collect(),
+        department_late: on_department
+            .iter()
+            .filter(|(_, i)| i.application.as_ref().is_some_and(|a| a.light == Some(qidi_core::light::Light::Red)))
+            .count(),
+        on_department: on_department.len(),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
@@ -293,6 +340,7 @@ struct HomePage<'a> {
     /// A handler's or department head's own work (none for other roles).
     work: Option<MyWork>,
     overview: Option<Overview>,
+    unit: Option<UnitWork>,
 }
 
 pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
@@ -317,7 +365,8 @@ pub async fn home(State(state): State<SharedState>, PageUser(user): PageUser) ->
         .collect();
     let work = my_work(&state, &user).await?;
     let overview = overview(&state, &user).await?;
-    Ok(render(&HomePage { user: &user, summary: &summary, bars, work, overview }))
+    let unit = unit_work(&state, &user).await?;
+    Ok(render(&HomePage { user: &user, summary: &summary, bars, work, overview, unit }))
 }
 
 #[derive(Template)]

@@ -647,6 +647,15 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         assert!(home.contains("id=\"work-red\">0<") && home.contains("id=\"work-next\">1<"), "{home}");
         assert!(home.contains("下一个工作日到期</strong>"), "{home}");
         assert!(!app.get("/", Some(&w.office)).await.body.contains("本部门待办"), "the office has the region's view");
+        // The project unit's home: what waits on it and what waits on a department; the
+        // red lamp is the department's lateness, not the unit's.
+        let home = app.get("/", Some(&w.unit)).await.body;
+        assert!(home.contains("id=\"unit-on-department\">3<") && home.contains("id=\"unit-on-unit\">0<"), "{home}");
+        assert!(home.contains("id=\"unit-department-late\">1<") && home.contains("责任在部门，不在项目单位"), "{home}");
+        act_ok(&app, &w.zrzy, &ids[1], notice("boundary_survey")).await;
+        let home = app.get("/", Some(&w.unit)).await.body;
+        assert!(home.contains("id=\"unit-on-unit\">1<") && home.contains("id=\"unit-on-department\">2<"), "{home}");
+        assert!(home.contains("id=\"unit-department-late\">0<") && home.contains("已退回"), "{home}");
         let css = app.get("/static/qidi.css", None).await.body;
         assert!(css.contains(".lamp-red") && css.contains("@media print"));
     })
