@@ -301,16 +301,21 @@ impl LibraryFilter {
 
     /// The text as a `LIKE … ESCAPE '\'` pattern matching it anywhere.
     pub fn like_pattern(&self) -> Option<String> {
-        let t = self.text.as_deref()?;
-        let escaped: String = t
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
-        Some(format!("%{escaped}%"))
+        self.text.as_deref().map(like_anywhere)
     }
+}
+
+/// `text` as a `LIKE … ESCAPE '\'` pattern matching it anywhere: its own `%`, `_` and
+/// `\` stand for themselves.
+pub fn like_anywhere(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
 }
 
 #[cfg(test)]

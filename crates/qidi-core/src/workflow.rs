@@ -34,6 +34,7 @@ use crate::catalogue::{AuthorityLevel, LimitUnit};
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
 
+pub mod inbox;
 mod lateness;
 mod notice;
 mod replay;

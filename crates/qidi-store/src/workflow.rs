@@ -43,7 +43,7 @@ pub use catalogue::{ItemType, ItemTypeEdit, NewItemType};
 pub use files::{uploads_dir, StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{HelperChoice, ProjectBrief, ProjectHelper};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};
-pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep};
+pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep, INBOX_LIMIT};
 pub(crate) use step::Step;
 pub use step::SYSTEM_ACTOR;
 

@@ -633,6 +633,31 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         );
         assert!(r < y && y < g, "lamps in order on the page");
         assert!(!page.body.contains("style="), "no inline styles: the CSP forbids them");
+        // Filters, on the page and in the API: a light, an item type, free text.
+        let lamps = |body: &str| body.matches("<span class=\"lamp lamp-").count();
+        let red = app.get("/inbox?light=red", Some(&w.office)).await.body;
+        assert_eq!(lamps(&red), 1, "{red}");
+        assert!(red.contains("lamp lamp-red") && red.contains("共 1 件"));
+        let green = app.get("/api/v1/applications/inbox?light=green", Some(&w.office)).await.json();
+        assert_eq!(green.as_array().unwrap().len(), 1);
+        assert_eq!(green[0]["id"], ids[0].as_str());
+        let forest: String = sqlx::query("SELECT id FROM item_types WHERE code = 'forest_land'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        let one = app.get(&format!("/inbox?item_type={forest}"), Some(&w.office)).await.body;
+        assert!(lamps(&one) == 1 && one.contains("lamp lamp-yellow"), "{one}");
+        assert_eq!(lamps(&app.get("/inbox?q=风电场", Some(&w.office)).await.body), 3);
+        assert_eq!(lamps(&app.get("/inbox?q=光伏", Some(&w.office)).await.body), 0);
+        // By due date, the earliest first: the red one (2022) leads, the green last.
+        let due = app.get("/api/v1/applications/inbox?sort=due", Some(&w.office)).await.json();
+        assert_eq!(due[0]["id"], ids[1].as_str());
+        // A filter that cannot be read says which, in Chinese, and shows the whole inbox.
+        let bad = app.get("/inbox?light=blue", Some(&w.office)).await.body;
+        assert!(bad.contains("预警灯：“blue”不是红灯、黄灯或绿灯") && lamps(&bad) == 3, "{bad}");
+        let bad = app.get("/api/v1/applications/inbox?page=0", Some(&w.office)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         // A department's inbox holds only its own applications.
         let zrzy = app.get("/api/v1/applications/inbox", Some(&w.zrzy)).await.json();
         assert_eq!(zrzy.as_array().unwrap().len(), 1);

@@ -12,6 +12,7 @@ use qidi_core::calendar::WorkCalendar;
 use qidi_core::catalogue::LimitUnit;
 use qidi_core::deadline::ClockPause;
 use qidi_core::light::{Light, LightPolicy};
+use qidi_core::workflow::inbox::{InboxFilter, InboxSort};
 use qidi_core::workflow::{
     clock_record, clock_records, one_time_violations, running_clocks, Action, ApplicationEvent, ApplicationFacts,
     ApplicationState, ApplicationView, ClockOutcome, ClockRecord, NoticeProblem, OneTimeNotice, OneTimeViolation,
@@ -148,6 +149,9 @@ fn light_rank(l: Option<Light>) -> u8 {
 
 /// Red first, then yellow, then green, then those without a running clock; within a
 /// colour the earliest due date first.
+/// The most applications an inbox reads: the earliest due. The page says when it is reached.
+pub const INBOX_LIMIT: usize = 5000;
+
 pub fn sort_by_light(rows: &mut [ApplicationRow]) {
     rows.sort_by(|a, b| {
         (light_rank(a.light), a.due_on.is_none(), a.due_on, &a.created_at).cmp(&(
@@ -357,6 +361,17 @@ impl Store {
     /// helper) those awaiting the unit; for the office and supervisors everything
     /// open in the region that awaits a department or the higher authority.
     pub async fn inbox(&self, user: &User) -> Result<Vec<ApplicationRow>, WorkflowError> {
+        Ok(self.inbox_filtered(user, &InboxFilter::default()).await?.0)
+    }
+
+    /// [`Store::inbox`] filtered (core `InboxFilter`: light, item type, department, text)
+    /// and ordered, with whether the [`INBOX_LIMIT`] earliest-due cut was reached. The
+    /// page is the caller's to take ([`InboxFilter::window`]).
+    pub async fn inbox_filtered(
+        &self,
+        user: &User,
+        filter: &InboxFilter,
+    ) -> Result<(Vec<ApplicationRow>, bool), WorkflowError> {
         let (vis, mut binds) = visible(user, 1);
         let mut sql = format!("{APP_SELECT} WHERE {vis}");
         match (user.role, &user.department_id) {
@@ -382,13 +397,39 @@ impl Store {
                 sql.push_str(&format!(" AND a.awaiting IN (${}, ${n})", n - 1));
             }
         }
+        if let Some(t) = &filter.item_type_id {
+            binds.push(t.clone());
+            sql.push_str(&format!(" AND i.item_type_id = ${}", binds.len()));
+        }
+        if let Some(d) = &filter.department_id {
+            binds.push(d.clone());
+            sql.push_str(&format!(" AND i.handling_department_id = ${}", binds.len()));
+        }
+        if let Some(t) = &filter.text {
+            binds.push(qidi_core::project::like_anywhere(t));
+            let n = binds.len();
+            sql.push_str(&format!(
+                " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\' OR o.name LIKE ${n} ESCAPE '\\')"
+            ));
+        }
         // The earliest deadlines first, so that a cut at the limit never drops a red one.
-        sql.push_str(" ORDER BY (a.due_on IS NULL), a.due_on, a.created_at LIMIT 5000");
+        sql.push_str(&format!(" ORDER BY (a.due_on IS NULL), a.due_on, a.created_at LIMIT {INBOX_LIMIT}"));
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
+        let capped = rows.len() >= INBOX_LIMIT;
         let today = crate::today();
         let mut apps = rows.iter().map(|r| app_from_row(r, today)).collect::<Result<Vec<_>, _>>()?;
-        sort_by_light(&mut apps);
-        Ok(apps)
+        if let Some(light) = filter.light {
+            apps.retain(|a| a.light == Some(light));
+        }
+        match filter.sort {
+            InboxSort::Light => sort_by_light(&mut apps),
+            // Already by due date from the query.
+            InboxSort::Due => {}
+            InboxSort::Project => {
+                apps.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)))
+            }
+        }
+        Ok((apps, capped))
     }
 
     /// The user's projects with their pending items and latest applications: for a

@@ -34,11 +34,16 @@ pub async fn create(
     Ok((status, Json(c)).into_response())
 }
 
+/// What awaits the user, with the inbox's filters (`light`, `item_type`, `department`,
+/// `q`, `sort`); every row, not a page.
 pub async fn inbox(
     State(state): State<SharedState>,
     ApiUser(user): ApiUser,
+    axum::extract::Query(query): axum::extract::Query<qidi_core::workflow::inbox::InboxQuery>,
 ) -> Result<Json<Vec<ApplicationRow>>, ApiError> {
-    Ok(Json(state.store.inbox(&user).await?))
+    let filter =
+        query.filter().map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+    Ok(Json(state.store.inbox_filtered(&user, &filter).await?.0))
 }
 
 /// The facts of lateness: `?department=CODE&month=YYYY-MM&outcome=late|on_time|deemed`.

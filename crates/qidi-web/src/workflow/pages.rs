@@ -8,11 +8,12 @@ use crate::upload;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::light::Light;
+use qidi_core::workflow::inbox::{InboxFilter, InboxQuery};
 use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
 use qidi_core::Role;
 use qidi_store::users::User;
@@ -163,6 +164,20 @@ struct InboxRow {
 struct InboxPage<'a> {
     user: &'a User,
     rows: Vec<InboxRow>,
+    /// The filters as typed, for the form and the page links.
+    query: InboxQuery,
+    /// The query string without its page, for the page links.
+    query_string: String,
+    filter_error: Option<String>,
+    item_types: Vec<(String, String)>,
+    /// Departments to filter by: only for those who see several.
+    departments: Vec<(String, String)>,
+    total: usize,
+    page: usize,
+    pages: usize,
+    /// The earliest-due cut of the inbox was reached: the page says so.
+    capped: bool,
+    limit: usize,
 }
 
 fn clock_label(kind: Option<&str>) -> &'static str {
@@ -175,12 +190,21 @@ fn clock_label(kind: Option<&str>) -> &'static str {
     }
 }
 
-pub async fn inbox(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    let rows = state
-        .store
-        .inbox(&user)
-        .await?
-        .into_iter()
+pub async fn inbox(
+    State(state): State<SharedState>,
+    PageUser(user): PageUser,
+    Query(query): Query<InboxQuery>,
+) -> Result<Response, PageError> {
+    let (filter, filter_error) = match query.filter() {
+        Ok(f) => (f, None),
+        Err(e) => (InboxFilter::default(), Some(e.to_string())),
+    };
+    let (rows, capped) = state.store.inbox_filtered(&user, &filter).await?;
+    let total = rows.len();
+    let (from, to) = filter.window(total);
+    let rows = rows[from..to]
+        .iter()
+        .cloned()
         .map(|a| InboxRow {
             lamp: lamp(a.light, a.paused_since.is_some()),
             clock: clock_label(a.clock_kind.as_deref()),
@@ -196,7 +220,28 @@ pub async fn inbox(State(state): State<SharedState>, PageUser(user): PageUser) -
             state_label: a.state_label,
         })
         .collect();
-    Ok(render(&InboxPage { user: &user, rows }))
+    let item_types = state.store.item_types(&user).await?.into_iter().map(|t| (t.id, t.name)).collect();
+    let departments = if user.scope().limit == qidi_core::role::ScopeLimit::Region {
+        state.store.departments(&user.region()).await?.into_iter().map(|d| (d.id, d.name)).collect()
+    } else {
+        Vec::new()
+    };
+    let query_string = serde_urlencoded::to_string(InboxQuery { page: None, ..query.clone() }).unwrap_or_default();
+    let page = InboxPage {
+        user: &user,
+        rows,
+        query,
+        query_string,
+        filter_error,
+        item_types,
+        departments,
+        total,
+        page: filter.page as usize,
+        pages: InboxFilter::pages(total),
+        capped,
+        limit: qidi_store::workflow::INBOX_LIMIT,
+    };
+    Ok(render(&page))
 }
 
 // ---------- 申请办理 ----------
