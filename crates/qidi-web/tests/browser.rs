@@ -1,21 +1,20 @@
-//! Sign-in, the home page, a ledger import and the phone layout in headless Chromium,
-//! driven over WebDriver (chromedriver). Runs when chromedriver is installed; `.ci/run`
+//! Sign-in, the home page, a ledger import, the approval journey and the phone layout
+//! in headless Chromium, driven over WebDriver (chromedriver, through fantoccini). Runs when chromedriver is installed; `.ci/run`
 //! installs it and sets `QIDI_BROWSER_TESTS=required`, so CI never skips it.
 
 mod common;
 
 use common::TestApp;
+use fantoccini::Client;
+use fantoccini::{ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-
+/// Headless Chromium over WebDriver (fantoccini), with the waits these tests need.
 struct Driver {
     child: Child,
-    base: String,
-    session: String,
-    http: reqwest::Client,
+    client: Client,
 }
 
 impl Driver {
@@ -36,67 +35,91 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let http = reqwest::Client::new();
-        let base = format!("http://127.0.0.1:{port}");
-        let start = Instant::now();
-        while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         let profile = std::env::temp_dir().join(format!("qidi-chromium-{}", qidi_store::new_id()));
-        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+        let caps = json!({"browserName": "chrome", "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--disable-dev-shm-usage", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile.display())]}}}});
-        let mut d = Driver { child, base, session: String::new(), http };
-        let res = d.call("POST", "/session", Some(caps)).await;
-        d.session = res["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {res}")).to_string();
-        Some(d)
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = if path == "/session" {
-            format!("{}{path}", self.base)
-        } else {
-            format!("{}/session/{}{path}", self.base, self.session)
+                     format!("--user-data-dir={}", profile.display())]}});
+        let Value::Object(caps) = caps else { unreachable!("an object") };
+        let start = Instant::now();
+        // chromedriver takes a moment to listen.
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) => {
+                    assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
         };
-        let req = match method {
-            "GET" => self.http.get(url),
-            "DELETE" => self.http.delete(url),
-            _ => self
-                .http
-                .post(url)
-                .header("content-type", "application/json")
-                .body(body.unwrap_or(json!({})).to_string()),
-        };
-        let text = req.send().await.expect("webdriver").text().await.unwrap();
-        let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("webdriver said: {text}"));
-        v["value"].clone()
+        Some(Driver { child, client })
     }
 
     async fn goto(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({"url": url}))).await;
+        self.client.goto(url).await.unwrap_or_else(|e| panic!("goto {url}: {e}"));
     }
 
-    async fn find(&self, css: &str) -> String {
-        let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css}))).await;
-        v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element {css}: {v}")).to_string()
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
     async fn type_into(&self, css: &str, text: &str) {
-        let e = self.find(css).await;
-        self.call("POST", &format!("/element/{e}/value"), Some(json!({"text": text}))).await;
+        self.find(css).await.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     async fn click(&self, css: &str) {
-        let e = self.find(css).await;
-        self.call("POST", &format!("/element/{e}/click"), None).await;
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Click a button whose form asks for confirmation (data-confirm), and say yes.
+    async fn click_confirmed(&self, css: &str) {
+        self.click(css).await;
+        let start = Instant::now();
+        loop {
+            match self.client.accept_alert().await {
+                Ok(()) => return,
+                Err(_) if start.elapsed() < Duration::from_secs(10) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Err(e) => panic!("no confirmation asked after {css}: {e}"),
+            }
+        }
+    }
+
+    /// Mark the page, run `act` (a click that sends a form), and wait until a new page
+    /// has loaded in its place (its address may be the same).
+    async fn reloads(&self, what: &str, act: impl std::future::Future<Output = ()>) {
+        self.script("window.qidiOld = true; return null").await;
+        act.await;
+        let start = Instant::now();
+        loop {
+            let state = self.client.execute("return [window.qidiOld === true, document.readyState]", vec![]).await;
+            if state.is_ok_and(|s| s == json!([false, "complete"])) {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn select(&self, css: &str, value: &str) {
+        self.find(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
     }
 
     async fn url(&self) -> String {
-        self.call("GET", "/url", None).await.as_str().unwrap_or_default().to_string()
+        self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default()
     }
 
     /// Wait until the address satisfies `ok` (a click may return before its navigation ends).
@@ -117,10 +140,8 @@ impl Driver {
     async fn wait_text(&self, css: &str, want: &str) {
         let start = Instant::now();
         loop {
-            let v = self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css}))).await;
-            if let Some(e) = v.as_array().and_then(|a| a.first()).and_then(|e| e[ELEMENT_KEY].as_str()) {
-                let t = self.call("GET", &format!("/element/{e}/text"), None).await;
-                if t == json!(want) {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                if e.text().await.is_ok_and(|t| t == want) {
                     return;
                 }
             }
@@ -144,11 +165,24 @@ impl Driver {
     }
 
     async fn script(&self, js: &str) -> Value {
-        self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []}))).await
+        self.client.execute(js, vec![]).await.unwrap_or_else(|e| panic!("script {js}: {e}"))
+    }
+
+    async fn window(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.expect("window size");
+    }
+
+    /// Write what the browser shows to `docs/screenshots/NAME.png` (PNG, from the browser).
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
     async fn quit(mut self) {
-        self.call("DELETE", "", None).await;
+        let _ = self.client.close().await;
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -189,7 +223,7 @@ async fn first_sign_in_in_a_real_browser() {
     // ledger still fits the screen's width.
     let bar_width = driver.script("return document.querySelector('.bar').getBoundingClientRect().width").await;
     assert!(bar_width.as_f64().unwrap_or(0.0) > 10.0, "bars are drawn: {bar_width}");
-    driver.call("POST", "/window/rect", Some(json!({"width": 390, "height": 844}))).await;
+    driver.window(390, 844).await;
     let fits = driver.script("return document.documentElement.scrollWidth <= window.innerWidth + 1").await;
     assert_eq!(fits, json!(true), "no sideways scrolling on a phone");
 
@@ -279,7 +313,7 @@ async fn a_ledger_file_is_checked_then_imported_in_a_real_browser() {
 
     // On a phone: the menu folds behind its button, and a table scrolls inside itself
     // with no column squeezed to a character, while the page itself never scrolls sideways.
-    driver.call("POST", "/window/rect", Some(json!({"width": 390, "height": 844}))).await;
+    driver.window(390, 844).await;
     for page in ["/projects", "/ledger/banner", "/"] {
         driver.goto(&format!("{base}{page}")).await;
         let nav = "getComputedStyle(document.querySelector('header.top nav')).display";
@@ -296,12 +330,159 @@ async fn a_ledger_file_is_checked_then_imported_in_a_real_browser() {
         assert_eq!(driver.script(&format!("return {nav}")).await, json!("flex"), "{page}: the button opens it");
     }
     // On a desktop the menu is always open and there is no button.
-    driver.call("POST", "/window/rect", Some(json!({"width": 1280, "height": 900}))).await;
+    driver.window(1280, 900).await;
     driver.goto(&format!("{base}/projects")).await;
     let shown = driver
         .script("return [getComputedStyle(document.querySelector('header.top nav')).display, getComputedStyle(document.querySelector('label.nav-toggle-label')).display]")
         .await;
     assert_eq!(shown, json!(["flex", "none"]));
+    driver.quit().await;
+    server.abort();
+}
+
+/// Serve `app` on a free port; its base URL and the server's task.
+async fn serve(app: &TestApp) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = app.router.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    (base, server)
+}
+
+async fn sign_in(driver: &Driver, base: &str, username: &str) {
+    driver.client.delete_all_cookies().await.expect("cookies");
+    driver.goto(&format!("{base}/login")).await;
+    driver.type_into("input[name=username]", username).await;
+    driver.type_into("input[name=password]", common::PASSWORD).await;
+    driver.click("form[action='/login'] button").await;
+    let home = format!("{base}/");
+    driver.wait_url(&format!("{username}'s home page"), |u| u == home).await;
+}
+
+#[tokio::test]
+async fn the_approval_journey_in_a_real_browser() {
+    let Some(driver) = Driver::start().await else { return };
+    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let region = common::banner();
+    // The office imports a project with one pending item: 节能审查, handled by 发改委.
+    let mut row = common::WIND_FARM_ROW;
+    row[8] = "节能审查";
+    row[9] = "发改委";
+    let owner = app.store.owner_id_or_create(&region, row[3]).await.unwrap();
+    let fgw = app.store.department_id(&region, "fgw").await.unwrap();
+    for (username, role, department, owner) in [
+        ("office", qidi_core::Role::Office, None, None),
+        ("unit", qidi_core::Role::Applicant, None, Some(owner.as_str())),
+        ("fgw_handler", qidi_core::Role::Handler, Some(fgw.as_str()), None),
+    ] {
+        let new = qidi_store::users::NewUser {
+            region: &region,
+            username,
+            display_name: username,
+            role,
+            department_id: department,
+            owner_id: owner,
+            password: common::PASSWORD,
+        };
+        app.store.create_user(&new, None).await.unwrap();
+        app.store.set_password(username, common::PASSWORD, false).await.unwrap();
+    }
+    let office = app.sign_in("office").await;
+    let req = axum::http::Request::post("/api/v1/ledger/import")
+        .header(axum::http::header::COOKIE, &office)
+        .header(axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .body(axum::body::Body::from(common::ledger_xlsx(&[row])))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, axum::http::StatusCode::OK);
+    let (base, server) = serve(&app).await;
+    let material = std::env::temp_dir().join(format!("qidi-material-{}.pdf", qidi_store::new_id()));
+    std::fs::write(&material, b"%PDF-1.4 material").unwrap();
+    let material = material.display().to_string();
+
+    // The unit applies and sends every material, then submits.
+    sign_in(&driver, &base, "unit").await;
+    driver.screenshot("zh-unit-home-desktop").await;
+    driver.goto(&format!("{base}/my-projects")).await;
+    driver.reloads("the new application", driver.click("form[action='/applications'] button")).await;
+    let application = driver.wait_url("the new application", |u| u.contains("/applications/")).await;
+    let codes = driver
+        .script("return [...document.querySelectorAll('select[name=material_code] option')].map(o => o.value)")
+        .await;
+    let codes: Vec<String> = serde_json::from_value(codes).unwrap();
+    assert!(!codes.is_empty(), "the checklist offers its materials");
+    for code in &codes {
+        driver.select("form[action$='/materials'] select[name=material_code]", code).await;
+        driver.type_into("form[action$='/materials'] input[type=file]", &material).await;
+        driver.reloads("the application after an upload", driver.click("form[action$='/materials'] button")).await;
+    }
+    driver.reloads("the submitted application", driver.click("form.action input[value=submit] ~ button")).await;
+    driver.wait_contains("main", "当前状态已提交待初审").await;
+    driver.screenshot("zh-application-desktop").await;
+
+    // The handler returns it with a one-time notice naming the first material.
+    sign_in(&driver, &base, "fgw_handler").await;
+    driver.wait_contains("#my-work", "待办申请").await;
+    driver.goto(&application).await;
+    driver.select("select[name=material_0]", &codes[0]).await;
+    driver.type_into("input[name=problem_0]", "缺少盖章页").await;
+    driver.type_into("input[name=remedy_0]", "补充盖章页后重新上传").await;
+    driver.reloads("the returned application", driver.click("form.action input[value=return] ~ button")).await;
+    driver.wait_contains("main", "当前状态已退回（一次性告知）").await;
+
+    // The unit puts it right and resubmits.
+    sign_in(&driver, &base, "unit").await;
+    driver.goto(&application).await;
+    driver.wait_contains("main", "告知问题 1 项").await;
+    driver.select("form[action$='/materials'] select[name=material_code]", &codes[0]).await;
+    driver.type_into("form[action$='/materials'] input[type=file]", &material).await;
+    driver.reloads("the application after the correction", driver.click("form[action$='/materials'] button")).await;
+    driver.reloads("the resubmitted application", driver.click("form.action input[value=resubmit] ~ button")).await;
+    driver.wait_contains("main", "当前状态已提交待初审").await;
+
+    // The handler accepts and approves, each confirmed, for neither can be undone.
+    sign_in(&driver, &base, "fgw_handler").await;
+    driver.goto(&application).await;
+    driver
+        .reloads("the accepted application", driver.click_confirmed("form.action input[value=accept] ~ button"))
+        .await;
+    driver.wait_contains("main", "当前状态审查中").await;
+    driver.type_into("input[name=document_number]", "正发改能审〔2026〕1号").await;
+    driver
+        .reloads("the approved application", driver.click_confirmed("form.action input[value=approve] ~ button"))
+        .await;
+    driver.wait_contains("main", "当前状态已批准").await;
+    // The department's dashboard has nothing left to do.
+    driver.goto(&format!("{base}/")).await;
+    driver.wait_text("#work-red", "0").await;
+    driver.wait_contains("#my-work", "暂无待办申请").await;
+
+    // The public page, signed out, shows the item granted.
+    driver.client.delete_all_cookies().await.unwrap();
+    driver.goto(&format!("{base}/public/projects/{}", common::WIND_FARM_CODE)).await;
+    driver.wait_contains("main", "节能审查").await;
+    driver.wait_contains("main", "已批复 1 项").await;
+    driver.screenshot("zh-public-project-desktop").await;
+    // On a phone the public page fits the screen.
+    driver.window(390, 844).await;
+    driver.goto(&format!("{base}/public/projects/{}", common::WIND_FARM_CODE)).await;
+    let overflow = driver.script("return document.documentElement.scrollWidth - window.innerWidth").await;
+    assert!(overflow.as_f64().unwrap() <= 0.0, "the public page scrolls sideways by {overflow}px");
+    driver.screenshot("zh-public-project-phone").await;
+    sign_in(&driver, &base, "unit").await;
+    driver.goto(&application).await;
+    let overflow = driver.script("return document.documentElement.scrollWidth - window.innerWidth").await;
+    assert!(overflow.as_f64().unwrap() <= 0.0, "the application scrolls sideways by {overflow}px");
+    driver.screenshot("zh-application-phone").await;
+    // The Chinese page names materials by their Chinese names only: no internal codes.
+    let text = driver.script("return document.querySelector('main').innerText").await;
+    let text = text.as_str().unwrap_or_default();
+    for code in &codes {
+        assert!(!text.contains(code.as_str()), "{code} shows on the application page");
+    }
+    assert!(!text.contains("版本"), "no version numbers on the page");
+    let _ = std::fs::remove_file(&material);
     driver.quit().await;
     server.abort();
 }

@@ -820,7 +820,7 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
 
         // The office edits the catalogue through its page; a handler may not.
         let cat = app.get("/catalogue", Some(&w.office)).await;
-        assert!(cat.body.contains("施工图设计文件审查合格书") && cat.body.contains("default"));
+        assert!(cat.body.contains("施工图设计文件审查合格书") && cat.body.contains("默认清单"));
         let tid: String = sqlx::query("SELECT id FROM item_types WHERE code = 'construction_permit'")
             .fetch_one(app.store.pool())
             .await

@@ -260,7 +260,6 @@ struct ClockView {
 }
 
 struct ChecklistView {
-    code: String,
     name: String,
     file_id: String,
     file_name: String,
@@ -346,12 +345,16 @@ pub async fn detail(
         .checklist
         .iter()
         .map(|m| ChecklistView {
-            code: m.code.clone(),
             name: m.name.clone(),
             file_id: m.file.as_ref().map(|f| f.id.clone()).unwrap_or_default(),
             file_name: m.file.as_ref().map(|f| f.original_name.clone()).unwrap_or_default(),
             file_size: m.file.as_ref().map(|f| format!("{:.1} KB", f.size_bytes as f64 / 1024.0)).unwrap_or_default(),
-            uploaded_at: m.file.as_ref().map(|f| f.uploaded_at.chars().take(16).collect()).unwrap_or_default(),
+            // `2026-12-03 12:48`, as people write a time.
+            uploaded_at: m
+                .file
+                .as_ref()
+                .map(|f| f.uploaded_at.chars().take(16).collect::<String>().replacen('T', " ", 1))
+                .unwrap_or_default(),
         })
         .collect();
     let notices = d
