@@ -248,10 +248,28 @@ async fn my_work(state: &SharedState, user: &User) -> Result<Option<MyWork>, Pag
 struct Overview {
     chart: crate::ledger::Chart,
     forecast: String,
+    /// Overdue applications, the most working days overdue first (at most [`OVERDUE_SHOWN`]).
+    overdue: Vec<OverdueRow>,
+    overdue_total: usize,
+    /// The departments an inspector oversees, named (empty: the whole region).
+    overseen: Vec<String>,
     campaign: Option<crate::ledger::CampaignView>,
     /// (id, document number, title) of the latest bulletin.
     bulletin: Option<(String, String, String)>,
 }
+
+/// One overdue application on a dashboard.
+struct OverdueRow {
+    id: String,
+    project_name: String,
+    item_type: String,
+    department: String,
+    due_on: String,
+    days: i64,
+}
+
+/// Overdue applications listed on a dashboard.
+const OVERDUE_SHOWN: usize = 10;
 
 async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, PageError> {
     use qidi_core::role::ScopeLimit;
@@ -270,6 +288,38 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
     } else {
         None
     };
+    // Overdue applications in the user's view (an inspector's: the departments it
+    // oversees), by working days overdue (the due date itself not counted).
+    let overseen = if user.role == Role::Inspector { store.inspector_departments(&user.id).await? } else { Vec::new() };
+    let red = qidi_core::workflow::inbox::InboxFilter {
+        light: Some(qidi_core::light::Light::Red),
+        department_id: department.clone(),
+        ..Default::default()
+    };
+    let calendar = store.work_calendar().await?;
+    let today = qidi_store::today();
+    let mut overdue: Vec<OverdueRow> = store
+        .inbox_filtered(user, &red)
+        .await?
+        .0
+        .into_iter()
+        .filter(|a| overseen.is_empty() || overseen.iter().any(|d| d.id == a.handling_department_id))
+        .filter_map(|a| {
+            let due = a.due_on?;
+            Some(OverdueRow {
+                days: calendar.working_days_between(due, today).max(0),
+                due_on: due.to_string(),
+                id: a.id,
+                project_name: a.project_name,
+                item_type: a.item_type,
+                department: a.handling_department,
+            })
+        })
+        .collect();
+    overdue.sort_by(|a, b| b.days.cmp(&a.days).then_with(|| a.due_on.cmp(&b.due_on)));
+    let overdue_total = overdue.len();
+    overdue.truncate(OVERDUE_SHOWN);
+    let overseen = overseen.into_iter().map(|d| d.name).collect();
     let bulletin = store
         .bulletins(&region)
         .await?
@@ -279,6 +329,9 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
     Ok(Some(Overview {
         chart: crate::ledger::Chart::of(&report.burn_down, &report.campaign),
         forecast,
+        overdue,
+        overdue_total,
+        overseen,
         campaign,
         bulletin,
     }))

@@ -672,6 +672,19 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         assert!(home.contains("id=\"work-red\">0<") && home.contains("id=\"work-next\">1<"), "{home}");
         assert!(home.contains("下一个工作日到期</strong>"), "{home}");
         assert!(!app.get("/", Some(&w.office)).await.body.contains("本部门待办"), "the office has the region's view");
+        // The office's dashboard lists what is overdue, by working days overdue; an
+        // inspector who oversees the water bureau sees only its own (none).
+        let home = app.get("/", Some(&w.office)).await.body;
+        let red_due = inbox[0]["application"]["due_on"].as_str().or(inbox[0]["due_on"].as_str()).unwrap().to_string();
+        let days = calendar.working_days_between(red_due.parse().unwrap(), today);
+        assert!(home.contains("id=\"overdue-total\">1<"), "{home}");
+        assert!(home.contains(&format!("<td>{red_due}</td><td class=\"n\">{days}</td>")), "{days} days: {home}");
+        user(&app, "admin_u", "系统管理员", Role::Admin, None, None).await;
+        let admin_user = app.store.user_by_username("admin_u").await.unwrap().unwrap();
+        let insp = app.store.user_by_username("insp").await.unwrap().unwrap();
+        app.store.set_inspector_departments(&admin_user, &insp.id, &["slj".to_string()]).await.unwrap();
+        let home = app.get("/", Some(&w.inspector)).await.body;
+        assert!(home.contains("超期申请（旗水利局）") && home.contains("id=\"overdue-total\">0<"), "{home}");
         // The project unit's home: what waits on it and what waits on a department; the
         // red lamp is the department's lateness, not the unit's.
         let home = app.get("/", Some(&w.unit)).await.body;
