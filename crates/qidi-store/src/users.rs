@@ -35,6 +35,8 @@ pub struct User {
     /// What this user's session still waits for after the password; `None` for a
     /// complete session (and for a user not read through a session).
     pub pending_second_factor: Option<SecondFactorStep>,
+    /// The language this user chose for the pages (a catalogue's tag), if any.
+    pub language: Option<String>,
 }
 
 impl User {
@@ -70,7 +72,7 @@ pub enum LoginFailure {
 }
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled, u.email,
-    (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL), u.totp_enabled_at";
+    (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL), u.totp_enabled_at, u.language";
 pub(crate) const USER_FROM: &str =
     "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
 
@@ -92,6 +94,7 @@ pub(crate) fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         unread_messages: r.get(12),
         second_factor: r.get::<Option<String>, _>(13).is_some(),
         pending_second_factor: None,
+        language: r.get(14),
     })
 }
 
@@ -186,6 +189,17 @@ impl Store {
         let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.username = $1");
         let row = sqlx::query(&sql).bind(username.trim()).fetch_optional(&self.pool).await?;
         row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Keep the language a user chose for the pages (`None`: the browser decides). A
+    /// preference, not an act of office, so it is not on the record.
+    pub async fn set_language(&self, user_id: &str, language: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {

@@ -12,6 +12,7 @@ mod bulletins;
 mod calendar;
 mod error;
 mod hotline;
+pub mod i18n;
 mod import_gate;
 mod ledger;
 mod ledger_api;
@@ -126,6 +127,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route("/language", post(i18n::switch))
         .route("/password", get(pages::password_form).post(pages::change_password))
         .route("/projects", get(library::projects))
         .route("/projects/{id}", get(pages::project))
@@ -159,6 +161,8 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .merge(admin_accounts::routes())
         .merge(organisation::routes())
         .fallback(pages::not_found)
+        // Innermost, so that every handler renders in the request's language.
+        .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))
         .layer(axum::middleware::from_fn(security::request_context))

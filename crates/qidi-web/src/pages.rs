@@ -99,6 +99,12 @@ pub async fn login(
             let to = crate::second_factor::next_page(&user);
             let mut res = Redirect::to(to).into_response();
             res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
+            // The user's own choice of language follows them to a new browser.
+            if let Some(v) =
+                user.language.as_deref().and_then(|l| crate::i18n::language_cookie(l, state.config.secure_cookies))
+            {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
             Ok(res)
         }
         Err(f) => {

@@ -1,0 +1,6 @@
+# Labels of codes that several pages share: tc("light", code) and so on.
+light-green = Green
+light-yellow = Yellow
+light-red = Red
+stage-not_started = Not started
+stage-under_construction = Under construction

@@ -1,0 +1,53 @@
+# 页面框架：标题、导航、页脚、登录、错误页、角色名。
+# Keys are the same in every language; see README "Languages" for how to add one.
+language-name = 简体中文
+site-name = 起底 · 待批项目审批监督平台
+site-title-suffix = 起底 待批项目审批监督平台
+footer = 起底（qidi）· 审批全程留痕，接受社会监督
+language-switch = 语言
+trial-clock = 演练时钟已启用：系统时间从 { $at } 起计（QIDI_NOW），仅用于培训、演练和测试，所有日期均非真实日期。
+
+nav-menu = 菜单
+nav-accounts = 账户管理
+nav-calendar = 工作日历
+nav-channels = 消息渠道
+nav-send-log = 发送记录
+nav-security-accounts = 账户安全管理
+nav-audit = 审计记录
+nav-home = 台账概览
+nav-projects = 项目库
+nav-ledger = 台账与基线
+nav-my-projects = 我的项目
+nav-inbox = 审批办理
+nav-catalogue = 事项目录
+nav-campaigns = 工作与组织
+nav-bulletins = 月度通报
+nav-hotline = 12345工单
+nav-supervision = 督办与报送
+nav-assessment = 部门考核
+nav-lookback = 回头看
+nav-messages = 消息
+nav-unread = 未读消息
+nav-account-security = 账户安全
+nav-logout = 退出
+
+public-nav = 阳光审批
+public-nav-lookup = 阳光审批 · 项目查询
+public-nav-staff-login = 工作人员登录
+
+login-title = 登录
+login-username = 用户名
+login-password = 密码
+login-submit = 登录
+
+error-home = 返回首页
+
+role-applicant = 项目单位
+role-handler = 审批经办人
+role-department_head = 部门负责人
+role-office = 领导小组办公室
+role-leader = 分管领导
+role-inspector = 派驻纪检组
+role-admin = 系统管理员
+role-security_admin = 安全管理员
+role-audit_admin = 审计管理员

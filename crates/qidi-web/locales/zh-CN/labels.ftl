@@ -1,0 +1,6 @@
+# 多个页面共用的代码名称：tc("light", code) 等。
+light-green = 绿灯
+light-yellow = 黄灯
+light-red = 红灯
+stage-not_started = 未开工
+stage-under_construction = 在建
