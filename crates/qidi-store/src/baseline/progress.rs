@@ -1,0 +1,367 @@
+//! Baseline progress: progress and the burn-down, the baseline rows, and pending items
+//! found later (补录) that join a fixed baseline as additions.
+
+use super::{
+    actor_event, baseline_day, current_campaign_tx, date_text, locked_departments_tx, CampaignRow, DepartmentRef,
+    BASELINE_DAYS, BASELINE_GROUPS,
+};
+use crate::events::{append, NewEvent};
+use crate::users::User;
+use crate::{new_id, now_text, today, Store, StoreError};
+use chrono::NaiveDate;
+use qidi_core::ledger::{AddItemRefusal, BaselineDay, BurnDown, Progress, Reduction, RemovalReason};
+use qidi_core::RegionCode;
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+
+/// Add a pending item found after the baseline was fixed, marked as an addition.
+async fn insert_addition(
+    conn: &mut AnyConnection,
+    region: &str,
+    campaign_id: &str,
+    pending_item_id: &str,
+    today: &str,
+    now: &str,
+) -> Result<bool, StoreError> {
+    let res = sqlx::query(
+        "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(region)
+    .bind(campaign_id)
+    .bind(pending_item_id)
+    .bind(true)
+    .bind(today)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// A pending item found after the ledger was built (补录).
+#[derive(Debug, Clone, Default)]
+pub struct NewPendingItem {
+    pub item_type_id: String,
+    pub responsible_person: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// What [`Store::add_pending_item`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedItem {
+    pub id: String,
+    /// Whether it joined a fixed baseline as an addition.
+    pub addition: bool,
+}
+
+/// Progress of one department.
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentProgress {
+    pub department: DepartmentRef,
+    pub progress: Progress,
+}
+
+/// Progress banner-wide and per department, and the burn-down.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressReport {
+    pub campaign: CampaignRow,
+    pub total: Progress,
+    /// Per initiating department (whose ledger the entry is in).
+    pub by_initiating: Vec<DepartmentProgress>,
+    /// Per handling department (who must approve).
+    pub by_handling: Vec<DepartmentProgress>,
+    pub burn_down: BurnDown,
+}
+
+/// One baseline row as a page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineRow {
+    pub id: String,
+    pub pending_item_id: String,
+    pub project_id: String,
+    pub project_code: String,
+    pub project_name: String,
+    pub item_type: String,
+    pub handling_department: String,
+    pub is_addition: bool,
+    pub added_on: String,
+    pub reduction: Option<Reduction>,
+    pub reduced_on: Option<String>,
+    pub reason: Option<RemovalReason>,
+    pub reason_text: Option<String>,
+}
+
+impl Store {
+    /// Progress against the baseline. With `department_id`, only the entries of that
+    /// department (in its ledger or handled by it) count for the total and burn-down.
+    pub async fn baseline_progress(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+    ) -> Result<ProgressReport, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let depts = self.departments(region).await?;
+        // The kept groups of baseline rows (`crate::counts`), not the rows themselves:
+        // progress per pair of departments, and the burn-down's days.
+        let rows = sqlx::query(BASELINE_GROUPS).bind(&campaign.id).fetch_all(&self.pool).await?;
+        let mut total = Progress::default();
+        let mut by_init: BTreeMap<String, Progress> = BTreeMap::new();
+        let mut by_handling: BTreeMap<String, Progress> = BTreeMap::new();
+        for r in &rows {
+            let init: String = r.get(0);
+            let handling: String = r.get(1);
+            let addition = crate::get_bool(r, 2);
+            let reduction = Reduction::parse(&r.get::<String, _>(3));
+            let n = u64::try_from(r.get::<i64, _>(4)).unwrap_or(0);
+            if !init.is_empty() {
+                by_init.entry(init.clone()).or_default().add_counted(addition, reduction, n);
+            }
+            by_handling.entry(handling.clone()).or_default().add_counted(addition, reduction, n);
+            if department_id.is_none_or(|d| init == d || handling == d) {
+                total.add_counted(addition, reduction, n);
+            }
+        }
+        let days: Vec<BaselineDay> = sqlx::query(BASELINE_DAYS)
+            .bind(department_id.unwrap_or(""))
+            .bind(&campaign.id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .filter_map(baseline_day)
+            .collect();
+        let start = days
+            .iter()
+            .filter(|d| !d.addition && d.reduction.is_none())
+            .map(|d| d.day)
+            .min()
+            .unwrap_or(campaign.campaign.starts_on);
+        let burn_down = BurnDown::of_days(&days, start, campaign.campaign.ends_on, today());
+        let named = |m: BTreeMap<String, Progress>| -> Vec<DepartmentProgress> {
+            depts
+                .iter()
+                .filter_map(|d| m.get(&d.id).map(|p| DepartmentProgress { department: d.clone(), progress: *p }))
+                .collect()
+        };
+        Ok(ProgressReport {
+            campaign,
+            total,
+            by_initiating: named(by_init),
+            by_handling: named(by_handling),
+            burn_down,
+        })
+    }
+
+    /// A page of the baseline rows of a department (in its ledger or handled by it), or
+    /// of all, by project code and item type, with how many there are in all.
+    pub async fn baseline_rows(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<BaselineRow>, u64), StoreError> {
+        let campaign = self.campaign(region).await?;
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+                  JOIN projects p ON p.id = i.project_id
+             WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)",
+        )
+        .bind(&campaign.id)
+        .bind(department_id.unwrap_or(""))
+        .fetch_one(&self.pool)
+        .await?
+        .get(0);
+        let rows = sqlx::query(
+            "SELECT b.id, i.id, p.id, p.code, p.name, t.name, hd.name, b.is_addition, b.added_on, b.reduction, b.reduced_on,
+                    b.reason_category, b.reason_text
+             FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
+                  JOIN item_types t ON t.id = i.item_type_id JOIN departments hd ON hd.id = i.handling_department_id
+             WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
+             ORDER BY p.code, t.code LIMIT $3 OFFSET $4",
+        )
+        .bind(&campaign.id)
+        .bind(department_id.unwrap_or(""))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let reduction: Option<String> = r.get(9);
+                let reason: Option<String> = r.get(11);
+                BaselineRow {
+                    id: r.get(0),
+                    pending_item_id: r.get(1),
+                    project_id: r.get(2),
+                    project_code: r.get(3),
+                    project_name: r.get(4),
+                    item_type: r.get(5),
+                    handling_department: r.get(6),
+                    is_addition: crate::get_bool(r, 7),
+                    added_on: r.get(8),
+                    reduction: reduction.as_deref().and_then(Reduction::parse),
+                    reduced_on: r.get(10),
+                    reason: reason.as_deref().and_then(RemovalReason::parse),
+                    reason_text: r.get(12),
+                }
+            })
+            .collect();
+        Ok((rows, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// Add a pending item found later to a project in `actor`'s scope (补录): handled by
+    /// the item type's department; when the project's department ledger is already
+    /// fixed it joins the baseline as an addition. One transaction with its record.
+    pub async fn add_pending_item(
+        &self,
+        actor: &User,
+        project_id: &str,
+        new: &NewPendingItem,
+    ) -> Result<AddedItem, StoreError> {
+        let scope = actor.scope();
+        let ps = crate::ledger::project_scope(&scope, 2);
+        let sql = format!(
+            "SELECT p.region_code, p.initiating_department_id, p.in_library, p.code FROM projects p WHERE p.id = $1 AND {}",
+            ps.sql
+        );
+        let mut tx = self.begin_write().await?;
+        let mut q = sqlx::query(&sql).bind(project_id);
+        for b in &ps.binds {
+            q = q.bind(b.as_str());
+        }
+        let project = q.fetch_optional(&mut *tx).await?.ok_or_else(|| StoreError::NotFound("项目不存在".into()))?;
+        let region: String = project.get(0);
+        let initiating: Option<String> = project.get(1);
+        let code: String = project.get(3);
+        let refusal = qidi_core::ledger::add_item_refusal(
+            actor.role,
+            actor.department_id.as_deref(),
+            initiating.as_deref(),
+            crate::get_bool(&project, 2),
+        );
+        match refusal {
+            Some(r @ AddItemRefusal::NotAllowed) => return Err(StoreError::Forbidden(r.message().into())),
+            Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::Conflict(r.message().into())),
+            None => {}
+        }
+        let item_type =
+            sqlx::query("SELECT department_id, name, retired_at FROM item_types WHERE id = $1 AND region_code = $2")
+                .bind(&new.item_type_id)
+                .bind(&region)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::Invalid("请选择本地区事项目录中的审批事项".into()))?;
+        let handling: String = item_type.get(0);
+        let type_name: String = item_type.get(1);
+        if item_type.get::<Option<String>, _>(2).is_some() {
+            return Err(StoreError::Invalid(format!("审批事项“{type_name}”已撤销，不能再补录")));
+        }
+        let duplicate = || StoreError::Conflict(format!("项目 {code} 已有待批事项“{type_name}”"));
+        let exists = sqlx::query("SELECT 1 FROM pending_items WHERE project_id = $1 AND item_type_id = $2")
+            .bind(project_id)
+            .bind(&new.item_type_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(duplicate());
+        }
+        let id = new_id();
+        let now = now_text();
+        let trimmed = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        sqlx::query(
+            "INSERT INTO pending_items (id, region_code, project_id, item_type_id, handling_department_id, status,
+                responsible_person, due_on, note, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(&region)
+        .bind(project_id)
+        .bind(&new.item_type_id)
+        .bind(&handling)
+        .bind(trimmed(&new.responsible_person))
+        .bind(new.due_on.map(date_text))
+        .bind(trimmed(&new.note))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        // Two people adding the same item at once: the second finds it there.
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                duplicate()
+            } else {
+                e.into()
+            }
+        })?;
+        let mut addition = false;
+        let region_code = RegionCode::parse(&region).map_err(|_| StoreError::Invalid("项目的地区代码无效".into()))?;
+        if let (Some(c), Some(d)) = (current_campaign_tx(&mut tx, &region_code).await?, &initiating) {
+            if locked_departments_tx(&mut tx, &c.id).await?.contains(d) {
+                addition = insert_addition(&mut tx, &region, &c.id, &id, &date_text(today()), &now).await?;
+            }
+        }
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "pending_item.add",
+                "project",
+                project_id,
+                serde_json::json!({ "code": code, "pending_item": id, "item_type": type_name, "addition": addition }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AddedItem { id, addition })
+    }
+
+    /// Record pending items of departments with a fixed ledger that are not in the
+    /// baseline yet (found later), as additions. Returns how many were added.
+    pub async fn record_additions(&self, region: &RegionCode, actor: Option<&User>) -> Result<u64, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        let mut tx = self.begin_write().await?;
+        let locked = locked_departments_tx(&mut tx, &campaign.id).await?;
+        let mut added = 0u64;
+        let now = now_text();
+        let day = date_text(today());
+        for d in &locked {
+            let rows = sqlx::query(
+                "SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
+                 WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+                   AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $3 AND b.pending_item_id = i.id)",
+            )
+            .bind(rc)
+            .bind(d)
+            .bind(&campaign.id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &rows {
+                if insert_addition(&mut tx, rc, &campaign.id, &r.get::<String, _>(0), &day, &now).await? {
+                    added += 1;
+                }
+            }
+        }
+        if added > 0 {
+            append(
+                &mut tx,
+                &NewEvent {
+                    region_code: rc.to_string(),
+                    actor_id: actor.map(|a| a.id.clone()),
+                    actor_role: actor.map(|a| a.role.as_str().to_string()),
+                    action: "baseline.add".into(),
+                    object_type: "campaign".into(),
+                    object_id: Some(campaign.id.clone()),
+                    payload: serde_json::json!({ "additions": added }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+}
