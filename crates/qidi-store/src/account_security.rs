@@ -37,7 +37,7 @@ impl Store {
         let now = crate::now_text();
         rows.iter()
             .map(|r| {
-                let locked: Option<String> = r.get(14);
+                let locked: Option<String> = r.get(crate::users::USER_COLUMN_COUNT);
                 Ok(AccountSecurity { user: user_from_row(r)?, locked_until: locked.filter(|l| *l > now) })
             })
             .collect()

@@ -73,6 +73,8 @@ pub enum LoginFailure {
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.region_code, u.username, u.display_name, u.role, u.department_id, d.name, u.owner_id, o.name, u.must_change_password, u.disabled, u.email,
     (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL), u.totp_enabled_at, u.language";
+/// How many columns [`USER_COLUMNS`] reads: a query that adds its own reads them from here.
+pub(crate) const USER_COLUMN_COUNT: usize = 15;
 pub(crate) const USER_FROM: &str =
     "FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN owners o ON o.id = u.owner_id";
 
@@ -570,5 +572,14 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    #[test]
+    fn the_column_count_is_the_columns_read() {
+        // Top-level commas only: the unread count's sub-select has none.
+        assert_eq!(super::USER_COLUMNS.split(',').count(), super::USER_COLUMN_COUNT);
     }
 }

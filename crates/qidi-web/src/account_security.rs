@@ -38,7 +38,7 @@ struct AccountsPage<'a> {
     user: &'a User,
     rows: Vec<AccountRow>,
     /// Roles an account may be given here, as (name, label).
-    roles: Vec<(&'static str, &'static str)>,
+    roles: Vec<(&'static str, String)>,
     departments: Vec<(String, String)>,
     error: Option<String>,
 }
@@ -64,7 +64,7 @@ async fn render_page(
                 may_change_role: Role::may_change_account(user.role, a.user.role, own, Some(Role::Handler)),
                 username: a.user.username,
                 name: a.user.display_name,
-                role: a.user.role.label_zh().to_string(),
+                role: crate::i18n::tc("role", a.user.role.as_str()),
                 department: a.user.department_name.or(a.user.owner_name).unwrap_or_default(),
                 locked_until: a.locked_until.map(|t| t.get(..16).unwrap_or(&t).replace('T', " ")),
                 disabled: a.user.disabled,
@@ -75,7 +75,7 @@ async fn render_page(
     let roles = ALL_ROLES
         .into_iter()
         .filter(|r| Role::may_change_account(user.role, Role::Handler, false, Some(*r)))
-        .map(|r| (r.as_str(), r.label_zh()))
+        .map(|r| (r.as_str(), crate::i18n::tc("role", r.as_str())))
         .collect();
     let departments = state.store.departments(&user.region()).await?.into_iter().map(|d| (d.id, d.name)).collect();
     Ok((status, render(&AccountsPage { user, rows, roles, departments, error })).into_response())
@@ -111,14 +111,15 @@ async fn change(
                 let department = Some(form.department_id.trim()).filter(|d| !d.is_empty());
                 state.store.change_role(&user, &username, role, department).await
             }
-            None => Err(qidi_store::StoreError::Invalid("请选择角色".into())),
+            None => Err(qidi_store::StoreError::Invalid(crate::i18n::t("admin-choose-role"))),
         },
-        _ => Err(qidi_store::StoreError::Invalid("未知的操作".into())),
+        _ => Err(qidi_store::StoreError::Invalid(crate::i18n::t("admin-unknown-action"))),
     };
     match done {
         Ok(()) => Ok(Redirect::to("/security/accounts").into_response()),
         Err(qidi_store::StoreError::Invalid(m)) => {
-            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("{username}：{m}"))).await
+            let error = crate::i18n::t2("admin-account-error", "username", &username, "message", m);
+            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
         }
         Err(e) => Err(e.into()),
     }

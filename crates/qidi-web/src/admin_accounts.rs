@@ -44,7 +44,8 @@ struct Created {
 struct AccountsPage<'a> {
     user: &'a User,
     rows: Vec<AccountRow>,
-    roles: Vec<(&'static str, &'static str)>,
+    /// Roles an account may be given here, as (name, label).
+    roles: Vec<(&'static str, String)>,
     departments: Vec<(String, String)>,
     created: Option<Created>,
     error: Option<String>,
@@ -66,7 +67,7 @@ async fn render_page(
             may_keep: Role::may_keep_account(user.role, a.user.role, a.user.id == user.id),
             username: a.user.username,
             name: a.user.display_name,
-            role: a.user.role.label_zh().to_string(),
+            role: crate::i18n::tc("role", a.user.role.as_str()),
             department: a.user.department_name.or(a.user.owner_name).unwrap_or_default(),
             disabled: a.user.disabled,
         })
@@ -74,7 +75,7 @@ async fn render_page(
     let roles = ALL_ROLES
         .into_iter()
         .filter(|r| Role::may_keep_account(user.role, *r, false))
-        .map(|r| (r.as_str(), r.label_zh()))
+        .map(|r| (r.as_str(), crate::i18n::tc("role", r.as_str())))
         .collect();
     let departments = state.store.departments(&user.region()).await?.into_iter().map(|d| (d.id, d.name)).collect();
     let page = AccountsPage { user, rows, roles, departments, created, error };
@@ -114,7 +115,7 @@ async fn create(
         Some(role) => {
             state.store.create_account(&user, form.username.trim(), &form.display_name, role, department).await
         }
-        None => Err(StoreError::Invalid("请选择角色".into())),
+        None => Err(StoreError::Invalid(crate::i18n::t("admin-choose-role"))),
     };
     match done {
         // The one-time password goes out in this answer only (never stored in clear,
@@ -154,12 +155,13 @@ async fn change(
             }
             Err(e) => Err(e),
         },
-        _ => Err(StoreError::Invalid("未知的操作".into())),
+        _ => Err(StoreError::Invalid(crate::i18n::t("admin-unknown-action"))),
     };
     match done {
         Ok(()) => Ok(Redirect::to("/admin/accounts").into_response()),
         Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => {
-            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(format!("{username}：{m}"))).await
+            let error = crate::i18n::t2("admin-account-error", "username", &username, "message", m);
+            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -73,13 +73,13 @@ async fn issue(
     }
     let month = match Month::parse(f.get("month").map(String::as_str).unwrap_or_default()) {
         Ok(m) => m,
-        Err(_) => return list_page(&state, &user, Some("请选择要通报的月份（如 2026-04）".into())).await,
+        Err(_) => return list_page(&state, &user, Some(crate::i18n::t("bulletin-pick-month"))).await,
     };
     let correct = f.get("correct").is_some_and(|v| v == "yes");
     match state.store.issue_bulletin(&user.region(), month, qidi_store::today(), Some(&user), correct).await {
         Ok((b, _)) => Ok(Redirect::to(&format!("/bulletins/{}", b.id)).into_response()),
         Err(StoreError::Invalid(_)) => {
-            list_page(&state, &user, Some(format!("{month} 尚未结束，只能通报已结束的月份"))).await
+            list_page(&state, &user, Some(crate::i18n::t1("bulletin-month-not-over", "month", month.to_string()))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -90,6 +90,8 @@ async fn issue(
 struct BulletinPage<'a> {
     user: &'a User,
     b: IssuedBulletin,
+    /// The bulletin's own (Chinese) text: the recipients' line and the paragraphs, as issued.
+    recipients: String,
     paragraphs: Vec<String>,
     /// The department and section the lists are narrowed to (a number's link).
     filter: Option<(String, String)>,
@@ -115,11 +117,11 @@ impl BulletinPage<'_> {
     }
 
     /// The listed sections: (anchor, title, facts).
-    fn sections(&self) -> [(&'static str, &'static str, &[ListedFact]); 3] {
+    fn sections(&self) -> [(&'static str, String, &[ListedFact]); 3] {
         [
-            ("notice_breaches", "违反一次性告知规定或超期出具的补正告知", &self.notice_breaches),
-            ("deemed", "视为受理", &self.deemed_acceptances),
-            ("late_forwards", "超过 5 个工作日转报", &self.late_forwards),
+            ("notice_breaches", crate::i18n::t("bulletin-section-notice_breaches"), &self.notice_breaches),
+            ("deemed", crate::i18n::t("bulletin-section-deemed"), &self.deemed_acceptances),
+            ("late_forwards", crate::i18n::t("bulletin-section-late_forwards"), &self.late_forwards),
         ]
     }
 
@@ -154,6 +156,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let b = readable(&state, &user, &id).await?;
     let paragraphs = b.bulletin.paragraphs();
+    let recipients = qidi_core::official::OfficialDocument::from(&b.bulletin).recipients_line();
     let bl = &b.bulletin;
     // A number's link narrows every list to one department and one section.
     let filter = match (q.department.filter(|d| !d.is_empty()), q.what.filter(|w| !w.is_empty())) {
@@ -197,6 +200,7 @@ async fn page(
         report_lapses,
         open_orders,
         overseen,
+        recipients,
         paragraphs,
         b,
     }))
@@ -245,14 +249,12 @@ async fn pdf(b: qidi_core::bulletin::Bulletin) -> Result<Vec<u8>, PageError> {
         Ok(Err(e)) => {
             tracing::error!(error = %e, "bulletin PDF");
             let message = match e {
-                qidi_pdf::PdfError::Font(_) => {
-                    "服务器上没有中文字体，无法生成 PDF：请管理员安装 fonts-noto-cjk 或设置 QIDI_PDF_FONT。可先下载 Word 版。"
-                }
-                qidi_pdf::PdfError::Write(_) => "PDF 生成失败，请下载 Word 版。",
+                qidi_pdf::PdfError::Font(_) => crate::i18n::t("bulletin-pdf-no-font"),
+                qidi_pdf::PdfError::Write(_) => crate::i18n::t("bulletin-pdf-failed"),
             };
-            Err(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, message.into()))
+            Err(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, message))
         }
-        Err(_) => Err(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, "PDF 生成失败，请下载 Word 版。".into())),
+        Err(_) => Err(PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("bulletin-pdf-failed"))),
     }
 }
 

@@ -104,8 +104,8 @@ struct Upload {
 
 async fn read_upload(multipart: Multipart) -> Result<Upload, String> {
     let parts = upload::read_form(multipart, MAX_NOTICE_BYTES).await.map_err(|e| match e {
-        upload::FormError::TooLarge => format!("文件过大：放假安排文件不应超过 {} KB", MAX_NOTICE_BYTES / 1024),
-        upload::FormError::Unreadable => "上传内容无法读取，请重新选择文件后再试".to_string(),
+        upload::FormError::TooLarge => crate::i18n::t1("calendar-too-large", "kb", MAX_NOTICE_BYTES / 1024),
+        upload::FormError::Unreadable => crate::i18n::t("calendar-unreadable"),
     })?;
     Ok(Upload {
         file: upload::part(&parts, "file").filter(|p| !p.data.is_empty()).map(|p| p.data.clone()),
@@ -126,7 +126,7 @@ pub async fn admin_import(
         async move { page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(message), pasted).await }
     };
     let Ok(multipart) = multipart else {
-        return refuse("请通过本页的表单上传放假安排文件".into(), String::new()).await;
+        return refuse(crate::i18n::t("calendar-use-form"), String::new()).await;
     };
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
@@ -135,10 +135,10 @@ pub async fn admin_import(
     let json = match upload.file {
         Some(bytes) => match String::from_utf8(bytes) {
             Ok(s) => s,
-            Err(_) => return refuse("文件不是 UTF-8 编码的 JSON 文本".into(), upload.pasted).await,
+            Err(_) => return refuse(crate::i18n::t("calendar-not-utf8"), upload.pasted).await,
         },
         None if !upload.pasted.is_empty() => upload.pasted.clone(),
-        None => return refuse("请选择放假安排文件，或粘贴其 JSON 内容".into(), upload.pasted).await,
+        None => return refuse(crate::i18n::t("calendar-choose-file"), upload.pasted).await,
     };
     let file = match HolidayFile::parse(&json) {
         Ok(f) => f,
@@ -146,13 +146,20 @@ pub async fn admin_import(
     };
     match state.store.import_calendar_file(&file, Some(&user)).await {
         Ok(done) => {
+            // The year as text: a number argument might be formatted as one (2,027).
+            let year = done.year.to_string();
             let notice = if done.unchanged {
-                format!("{} 年放假安排已导入过，内容相同，未作更改。", done.year)
+                crate::i18n::t1("calendar-unchanged", "year", year)
             } else {
-                format!(
-                    "已导入 {} 年放假安排：{} 个日期。重新计算受影响的时限 {} 个，其中 {} 个有变化。",
-                    done.year, done.days, done.recomputed.examined, done.recomputed.changed
-                )
+                let imported = crate::i18n::t2("calendar-imported", "year", year, "days", done.days);
+                let recomputed = crate::i18n::t2(
+                    "calendar-recomputed",
+                    "examined",
+                    done.recomputed.examined,
+                    "changed",
+                    done.recomputed.changed,
+                );
+                format!("{imported}{recomputed}")
             };
             page(&state, &user, StatusCode::OK, Some(notice), None, String::new()).await
         }

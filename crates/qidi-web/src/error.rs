@@ -134,7 +134,7 @@ pub enum PageError {
 
 impl PageError {
     pub fn not_found() -> Self {
-        PageError::Status(StatusCode::NOT_FOUND, "您要找的页面不存在，或您无权查看。".into())
+        PageError::Status(StatusCode::NOT_FOUND, crate::i18n::t("error-not-found"))
     }
 }
 
@@ -150,7 +150,7 @@ pub fn render<T: Template>(t: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template error");
-            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("error-render")).into_response()
         }
     }
 }
@@ -163,8 +163,12 @@ impl IntoResponse for PageError {
             PageError::SecondFactor => Redirect::to("/login/code").into_response(),
             PageError::Enrol => Redirect::to("/account/second-factor").into_response(),
             PageError::Status(status, message) => {
-                let title = if status == StatusCode::NOT_FOUND { "未找到" } else { "出错了" };
-                (status, render(&ErrorPage { title, message: &message })).into_response()
+                let title = crate::i18n::t(if status == StatusCode::NOT_FOUND {
+                    "error-not-found-title"
+                } else {
+                    "error-title"
+                });
+                (status, render(&ErrorPage { title: &title, message: &message })).into_response()
             }
         }
     }

@@ -292,6 +292,15 @@ pub fn t2(key: &str, name: &str, value: impl Arg, name2: &str, value2: impl Arg)
     catalogues().format(current(), key, Some(&args))
 }
 
+/// The message `key` with any number of arguments.
+pub fn tn(key: &str, args: &[(&str, &dyn Arg)]) -> String {
+    let mut fluent = FluentArgs::new();
+    for (name, value) in args {
+        fluent.set(name.to_string(), value.value());
+    }
+    catalogues().format(current(), key, Some(&fluent))
+}
+
 /// The label of a code: the message `<prefix>-<code>` (`tc("role", "office")` is
 /// `role-office`). Codes are the glossary's English names; the pages never show them.
 pub fn tc(prefix: &str, code: &str) -> String {

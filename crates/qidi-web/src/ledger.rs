@@ -63,9 +63,15 @@ pub(crate) fn unprocessable(message: impl Into<String>) -> PageError {
     PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
 }
 
-/// A date typed in a form as `YYYY-MM-DD`; a bad one names its `field`.
+/// Labels as one list: `A、B` in Chinese, `A, B` in English.
+pub(crate) fn joined(labels: impl IntoIterator<Item = String>) -> String {
+    labels.into_iter().collect::<Vec<_>>().join(&crate::i18n::t("ledger-list-separator"))
+}
+
+/// A date typed in a form as `YYYY-MM-DD`; a bad one names its `field` (as shown).
 fn form_date(text: &str, field: &str) -> Result<NaiveDate, PageError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| unprocessable(format!("{field}格式应为 YYYY-MM-DD")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| unprocessable(crate::i18n::t1("ledger-error-date-format", "field", field)))
 }
 
 /// Like [`form_date`], where an empty field means no date.
@@ -84,7 +90,7 @@ pub(crate) fn read_only_refusal(user: &User) -> Option<&'static str> {
 }
 
 pub(crate) fn not_read_only(user: &User) -> Result<(), PageError> {
-    read_only_refusal(user).map_or(Ok(()), |m| Err(forbidden(m)))
+    read_only_refusal(user).map_or(Ok(()), |_| Err(forbidden(&crate::i18n::t("ledger-error-read-only"))))
 }
 
 /// The department `code`, if this user may see its ledger: region-wide roles see every
@@ -138,7 +144,12 @@ impl CampaignView {
                 .filter_map(|m| Some((m, facts?)))
                 .map(|(m, facts)| {
                     let state = m.state(facts, today);
-                    (m.on.to_string(), m.label.clone(), state.label_zh(), state.class())
+                    (
+                        m.on.to_string(),
+                        m.label.clone(),
+                        crate::organisation::milestone_state_label(state),
+                        state.class(),
+                    )
                 })
                 .collect(),
         }
@@ -175,10 +186,10 @@ impl ProgressRow {
 }
 
 struct SigRow {
-    capacity: &'static str,
+    capacity: String,
     signer: String,
     signed_at: String,
-    state: &'static str,
+    state: String,
     state_class: &'static str,
     /// Check results missing when it was given (the signer confirmed), 0 if none.
     missing_checks: i64,
@@ -186,11 +197,17 @@ struct SigRow {
 
 impl SigRow {
     fn of(g: &SignatureView) -> Self {
+        let state = match g.state {
+            SignatureState::Matches => "matches",
+            SignatureState::ChangesPending => "changes_pending",
+            SignatureState::Outdated => "outdated",
+            SignatureState::Broken => "broken",
+        };
         SigRow {
-            capacity: g.capacity.label_zh(),
+            capacity: crate::i18n::tc("capacity", g.capacity.as_str()),
             signer: g.signer_name.clone(),
             signed_at: g.signed_at.chars().take(16).collect::<String>().replace('T', " "),
-            state: g.state.label_zh(),
+            state: crate::i18n::tc("signature-state", state),
             state_class: match g.state {
                 SignatureState::Matches => "ok",
                 SignatureState::ChangesPending => "pending",
@@ -223,12 +240,12 @@ struct SignedView {
 
 /// One change to the signed content awaiting confirmation: (label, before, after) per field.
 struct ChangeRow {
-    kind: &'static str,
+    kind: String,
     kind_class: &'static str,
     project_code: String,
     project_name: String,
     item_type: String,
-    fields: Vec<(&'static str, String, String)>,
+    fields: Vec<(String, String, String)>,
     missing_check: bool,
 }
 
@@ -237,7 +254,8 @@ struct PendingView {
     hash: String,
     short: String,
     changes: u64,
-    signed: Vec<&'static str>,
+    /// The capacities that confirmed it, as one list.
+    signed: String,
     missing_checks: u64,
 }
 
@@ -254,26 +272,27 @@ struct LedgerView {
     short: String,
     items: u64,
     locked: bool,
-    signed_now: Vec<&'static str>,
+    /// The capacities that signed the current content, as one list.
+    signed_now: String,
     versions: Vec<VersionRow>,
     /// Capacities this user may sign the current content in: (value, label).
-    can_sign: Vec<(&'static str, &'static str)>,
+    can_sign: Vec<(&'static str, String)>,
     parts: Vec<(String, String, u64)>,
     /// Pending items whose check report is missing (shown before signing, confirmed).
     missing_checks: u64,
     signed: Option<SignedView>,
     changes: Vec<ChangeRow>,
     change_set: Option<PendingView>,
-    /// Capacities this user may confirm the pending change set in: (value, label).
-    can_confirm: Vec<(&'static str, &'static str)>,
+    /// Capacities this user may confirm the pending change set in: (value, the button's text).
+    can_confirm: Vec<(&'static str, String)>,
     change_sets: Vec<ChangeSetRow>,
 }
 
-/// A value of a ledger line as people read it: department codes by name, absent as “（空）”.
+/// A value of a ledger line as people read it: department codes by name, absent as empty.
 fn shown(field: &str, value: &Option<String>, departments: &BTreeMap<String, String>) -> String {
     match value {
-        None => "（空）".to_string(),
-        Some(v) if v.trim().is_empty() => "（空）".to_string(),
+        None => crate::i18n::t("ledger-empty-value"),
+        Some(v) if v.trim().is_empty() => crate::i18n::t("ledger-empty-value"),
         Some(v) if matches!(field, "initiating_department" | "handling_department") => {
             departments.get(v).cloned().unwrap_or_else(|| v.clone())
         }
@@ -308,7 +327,7 @@ impl LedgerView {
             .iter()
             .copied()
             .filter(|c| check_signature(&request(*c), &now).is_ok())
-            .map(|c| (c.as_str(), c.label_zh()))
+            .map(|c| (c.as_str(), crate::i18n::tc("capacity", c.as_str())))
             .collect();
         let can_confirm = match &s.change_set {
             Some(set) => {
@@ -324,7 +343,17 @@ impl LedgerView {
                     .iter()
                     .copied()
                     .filter(|c| check_change_confirmation(&request(*c), &now).is_ok())
-                    .map(|c| (c.as_str(), c.label_zh()))
+                    .map(|c| {
+                        let button = crate::i18n::tn(
+                            "ledger-confirm-as",
+                            &[
+                                ("capacity", &crate::i18n::tc("capacity", c.as_str())),
+                                ("n", &set.changes),
+                                ("hash", &short_hash(&set.hash)),
+                            ],
+                        );
+                        (c.as_str(), button)
+                    })
                     .collect()
             }
             None => Vec::new(),
@@ -334,7 +363,7 @@ impl LedgerView {
             short: short_hash(&s.current_hash).to_string(),
             items: s.items,
             locked: s.locked,
-            signed_now: s.signed_now.iter().map(|c| c.label_zh()).collect(),
+            signed_now: joined(s.signed_now.iter().map(|c| crate::i18n::tc("capacity", c.as_str()))),
             versions: s
                 .versions
                 .iter()
@@ -366,7 +395,7 @@ impl LedgerView {
                 .changes
                 .iter()
                 .map(|c| ChangeRow {
-                    kind: c.kind.label_zh(),
+                    kind: crate::i18n::tc("change-kind", c.kind.as_str()),
                     kind_class: c.kind.as_str(),
                     project_code: c.project_code.clone(),
                     project_name: c.project_name.clone(),
@@ -381,7 +410,11 @@ impl LedgerView {
                                 || !matches!(f.field, "project_name" | "owner" | "initiating_department")
                         })
                         .map(|f| {
-                            (f.label, shown(f.field, &f.before, departments), shown(f.field, &f.after, departments))
+                            (
+                                crate::i18n::tc("ledger-field", f.field),
+                                shown(f.field, &f.before, departments),
+                                shown(f.field, &f.after, departments),
+                            )
                         })
                         .collect(),
                     missing_check: c.missing_check,
@@ -391,7 +424,7 @@ impl LedgerView {
                 hash: p.hash.clone(),
                 short: short_hash(&p.hash).to_string(),
                 changes: p.changes,
-                signed: p.signed.iter().map(|c| c.label_zh()).collect(),
+                signed: joined(p.signed.iter().map(|c| crate::i18n::tc("capacity", c.as_str()))),
                 missing_checks: p.missing_checks,
             }),
             can_confirm,
@@ -418,7 +451,7 @@ struct CheckRowView {
     initiating: String,
     handling: String,
     answer_due_on: String,
-    state: &'static str,
+    state: String,
     state_class: &'static str,
     answer: AnswerState,
     answered: bool,
@@ -426,6 +459,15 @@ struct CheckRowView {
     responsible_person: String,
     acceptance_status: String,
     due_on: String,
+}
+
+/// The glossary's name of a check-list row's state (`answer-state-…` labels it).
+fn answer_state_code(state: AnswerState) -> &'static str {
+    match state {
+        AnswerState::Answered => "answered",
+        AnswerState::Missing => "missing",
+        AnswerState::Overdue => "overdue",
+    }
 }
 
 impl CheckRowView {
@@ -439,7 +481,7 @@ impl CheckRowView {
             initiating: r.initiating_department.clone(),
             handling: r.handling_department.clone(),
             answer_due_on: r.answer_due_on.to_string(),
-            state: st.label_zh(),
+            state: crate::i18n::tc("answer-state", answer_state_code(st)),
             state_class: match st {
                 AnswerState::Answered => "ok",
                 AnswerState::Missing => "missing",
@@ -483,11 +525,15 @@ impl BaselineView {
             (Some(r), on) => {
                 let reason = b
                     .reason
-                    .map(|x| format!("：{}（{}）", x.label_zh(), b.reason_text.clone().unwrap_or_default()))
+                    .map(|x| {
+                        let label = crate::i18n::tc("removal-reason", x.as_str());
+                        let text = b.reason_text.clone().unwrap_or_default();
+                        crate::i18n::t2("ledger-reduction-reason", "reason", label, "text", text)
+                    })
                     .unwrap_or_default();
-                format!("{} {}{}", r.label_zh(), on.clone().unwrap_or_default(), reason)
+                format!("{} {}{}", crate::i18n::tc("reduction", r.as_str()), on.clone().unwrap_or_default(), reason)
             }
-            (None, _) => "待办理".to_string(),
+            (None, _) => crate::i18n::t("ledger-baseline-open"),
         };
         BaselineView {
             project_id: b.project_id.clone(),
@@ -505,15 +551,15 @@ impl BaselineView {
 
 struct RemovalView {
     id: String,
-    kind: &'static str,
+    kind: String,
     project_code: String,
     project_name: String,
     in_library: bool,
     item_type: String,
-    reason: &'static str,
+    reason: String,
     reason_text: String,
     proposed_at: String,
-    decision: &'static str,
+    decision: String,
     proposed: bool,
     decided_at: String,
     decision_note: String,
@@ -523,15 +569,15 @@ impl RemovalView {
     fn of(r: &RemovalRow) -> Self {
         RemovalView {
             id: r.id.clone(),
-            kind: r.kind.label_zh(),
+            kind: crate::i18n::tc("removal-kind", r.kind.as_str()),
             project_code: r.project_code.clone(),
             project_name: r.project_name.clone(),
             in_library: r.in_library,
             item_type: r.item_type.clone().unwrap_or_default(),
-            reason: r.reason.label_zh(),
+            reason: crate::i18n::tc("removal-reason", r.reason.as_str()),
             reason_text: r.reason_text.clone(),
             proposed_at: r.proposed_at.chars().take(10).collect(),
-            decision: r.decision.label_zh(),
+            decision: crate::i18n::tc("removal-decision", r.decision.as_str()),
             proposed: r.decision == Decision::Proposed,
             decided_at: r.decided_at.clone().map(|d| d.chars().take(10).collect()).unwrap_or_default(),
             decision_note: r.decision_note.clone().unwrap_or_default(),
@@ -539,8 +585,8 @@ impl RemovalView {
     }
 }
 
-fn reasons() -> Vec<(&'static str, &'static str)> {
-    REMOVAL_REASONS.iter().map(|r| (r.as_str(), r.label_zh())).collect()
+fn reasons() -> Vec<(&'static str, String)> {
+    REMOVAL_REASONS.iter().map(|r| (r.as_str(), crate::i18n::tc("removal-reason", r.as_str()))).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -637,15 +683,17 @@ impl Chart {
             })
             .collect();
         let (last_day, last) = b.actual.last().copied().unwrap_or((b.start, 0));
-        let summary = format!(
-            "基线自 {} 起 {} 项，截至 {} 剩余 {} 项，按期清零应剩 {:.0} 项（工作期至 {}）{}",
-            b.start,
-            b.initial,
-            last_day,
-            last,
-            b.ideal(last_day),
-            b.end,
-            if b.behind() { "，进度落后" } else { "" }
+        let summary = crate::i18n::tn(
+            "ledger-burndown-summary",
+            &[
+                ("start", &b.start.to_string()),
+                ("initial", &b.initial),
+                ("day", &last_day.to_string()),
+                ("left", &last),
+                ("ideal", &format!("{:.0}", b.ideal(last_day))),
+                ("end", &b.end.to_string()),
+                ("behind", &if b.behind() { "yes" } else { "no" }),
+            ],
         );
         Chart {
             width,
@@ -709,7 +757,7 @@ struct DepartmentPage<'a> {
     /// The removal form lists only the first [`PROJECTS_LISTED`] projects.
     projects_capped: bool,
     removals: Vec<RemovalView>,
-    reasons: Vec<(&'static str, &'static str)>,
+    reasons: Vec<(&'static str, String)>,
     default_due: String,
     region_wide: bool,
     sign_action: String,
@@ -721,7 +769,7 @@ struct DepartmentPage<'a> {
 /// Baseline rows on one page of a department's ledger.
 const BASELINE_PAGE: i64 = 200;
 /// Projects offered in the removal form; past it the page says the list is cut.
-const PROJECTS_LISTED: i64 = 2000;
+pub(crate) const PROJECTS_LISTED: i64 = 2000;
 
 /// Where a paged table stands: its page, how many pages, how many rows in all.
 struct Pager {
@@ -735,6 +783,14 @@ impl Pager {
         let per_page = u64::try_from(per_page.max(1)).unwrap_or(1);
         let pages = i64::try_from(total.div_ceil(per_page)).unwrap_or(i64::MAX);
         Pager { page, pages: pages.max(1), total }
+    }
+
+    /// “Page 2 of 5, 812 items in all”.
+    fn summary(&self) -> String {
+        crate::i18n::tn(
+            "ledger-baseline-pages",
+            &[("page", &self.page), ("pages", &self.pages), ("total", &self.total)],
+        )
     }
 }
 
@@ -791,10 +847,10 @@ pub async fn department(
     let report: ProgressReport = store.baseline_progress(&region, Some(&dept.id)).await?;
     let mut progress = Vec::new();
     if let Some(p) = report.by_initiating.iter().find(|p| p.department.id == dept.id) {
-        progress.push(ProgressRow::of("ledger", "本部门台账（立项项目）", &p.progress));
+        progress.push(ProgressRow::of("ledger", &crate::i18n::t("ledger-progress-own-ledger"), &p.progress));
     }
     if let Some(p) = report.by_handling.iter().find(|p| p.department.id == dept.id) {
-        progress.push(ProgressRow::of("handling", "本部门办理事项", &p.progress));
+        progress.push(ProgressRow::of("handling", &crate::i18n::t("ledger-progress-own-handling"), &p.progress));
     }
     let chart = Chart::of(&report.burn_down, &report.campaign);
     let pages = query.baseline_page.unwrap_or(1).max(1);
@@ -903,7 +959,7 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
         user: &user,
         campaign: CampaignView::of(&report.campaign, Some(&store.campaign_facts(&report.campaign).await?)),
         ledger: LedgerView::of(&ledger, &user, None, &BTreeMap::new()),
-        total: ProgressRow::of("total", "全旗合计", &report.total),
+        total: ProgressRow::of("total", &crate::i18n::t("ledger-progress-total"), &report.total),
         by_initiating: ProgressRow::rows(&report.by_initiating),
         by_handling: ProgressRow::rows(&report.by_handling),
         chart: Chart::of(&report.burn_down, &report.campaign),
@@ -956,8 +1012,8 @@ async fn signing(
     capacity: &str,
 ) -> Result<(DepartmentRef, Capacity), PageError> {
     let dept = visible_department(state, user, code).await?;
-    let capacity = Capacity::parse(capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
-    department_signer(user, capacity).map_err(forbidden)?;
+    let capacity = Capacity::parse(capacity).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-capacity")))?;
+    department_signer(user, capacity).map_err(|_| forbidden(&crate::i18n::t("ledger-error-department-signer")))?;
     Ok((dept, capacity))
 }
 
@@ -1000,9 +1056,10 @@ pub async fn sign_banner(
     if user.scope().limit != ScopeLimit::Region {
         return Err(PageError::not_found());
     }
-    let capacity = Capacity::parse(&form.capacity).ok_or_else(|| unprocessable("签字身份无效"))?;
+    let capacity =
+        Capacity::parse(&form.capacity).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-capacity")))?;
     if !LedgerKind::Banner.capacities().contains(&capacity) || capacity.role() != user.role {
-        return Err(forbidden("只有领导小组办公室可以签署全旗台账"));
+        return Err(forbidden(&crate::i18n::t("ledger-error-banner-signer")));
     }
     state
         .store
@@ -1022,7 +1079,7 @@ pub async fn set_campaign_end(
     State(state): State<SharedState>,
     Form(form): Form<EndForm>,
 ) -> Result<Response, PageError> {
-    let d = form_date(&form.ends_on, "日期")?;
+    let d = form_date(&form.ends_on, &crate::i18n::t("ledger-form-date-end"))?;
     state.store.set_campaign_end(&user.region(), d, &user).await?;
     Ok(Redirect::to("/ledger/banner").into_response())
 }
@@ -1041,9 +1098,9 @@ pub async fn push(
     let dept = visible_department(&state, &user, &code).await?;
     not_read_only(&user)?;
     if !qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id) {
-        return Err(forbidden("只有立项部门或领导小组办公室可以推送核查清单"));
+        return Err(forbidden(&crate::i18n::t("ledger-error-push")));
     }
-    let due = form_date(&form.due_on, "反馈期限")?;
+    let due = form_date(&form.due_on, &crate::i18n::t("ledger-answer-due"))?;
     state.store.push_check_lists(&user.region(), &dept.id, due, &user).await?;
     Ok(back_to(&dept.code))
 }
@@ -1078,9 +1135,9 @@ pub async fn answer(
         return Err(PageError::not_found());
     }
     if !may_answer(user.role, user.department_id.as_deref(), &handling) {
-        return Err(forbidden("只有办理部门可以反馈核查情况"));
+        return Err(forbidden(&crate::i18n::t("ledger-error-answer")));
     }
-    let due_on = optional_form_date(&form.due_on, "完成时限")?;
+    let due_on = optional_form_date(&form.due_on, &crate::i18n::tc("ledger-field", "due_on"))?;
     let a = CheckAnswer {
         check_result: form.check_result,
         responsible_person: form.responsible_person,
@@ -1124,17 +1181,19 @@ pub async fn propose_removal(
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
     if may_propose_removal(user.role).is_err() {
-        return Err(forbidden("您的角色不能提出移除"));
+        return Err(forbidden(&crate::i18n::t("ledger-error-propose")));
     }
-    let kind = RemovalKind::parse(&form.kind).ok_or_else(|| unprocessable("移除类型无效"))?;
-    let reason = RemovalReason::parse(&form.reason).ok_or_else(|| unprocessable("请选择移除原因"))?;
+    let kind =
+        RemovalKind::parse(&form.kind).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-removal-kind")))?;
+    let reason = RemovalReason::parse(&form.reason)
+        .ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-removal-reason")))?;
     let (project_id, item) = match form.item.split_once(':') {
         Some((project, item)) => (project.trim(), Some(item.trim())),
         None => (form.project_id.trim(), Some(form.pending_item_id.trim())),
     };
     let item = item.filter(|s| !s.is_empty());
     if project_id.is_empty() {
-        return Err(unprocessable("请先在表中选中要核减的事项或项目"));
+        return Err(unprocessable(crate::i18n::t("ledger-error-nothing-chosen")));
     }
     state
         .store
@@ -1164,7 +1223,8 @@ pub async fn decide_removal(
     Form(form): Form<DecideForm>,
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
-    let decision = Decision::parse(&form.decision).ok_or_else(|| unprocessable("决定无效"))?;
+    let decision =
+        Decision::parse(&form.decision).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-decision")))?;
     state.store.decide_removal(&id, decision, &form.note, &user).await.map_err(refused)?;
     Ok(if form.back.is_empty() { Redirect::to("/ledger/banner").into_response() } else { back_to(&form.back) })
 }
@@ -1188,7 +1248,7 @@ pub async fn add_item(
     Form(form): Form<AddItemForm>,
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
-    let due_on = optional_form_date(&form.due_on, "完成时限")?;
+    let due_on = optional_form_date(&form.due_on, &crate::i18n::tc("ledger-field", "due_on"))?;
     let new = NewPendingItem {
         item_type_id: form.item_type_id,
         responsible_person: Some(form.responsible_person),
@@ -1239,7 +1299,8 @@ pub async fn export(
     let department_id = department.as_ref().map(|d| d.id.clone());
     let payload = serde_json::json!({ "format": "xlsx", "department": department_id, "projects": projects });
     state.store.record_export(&user, "ledger.export", "ledger", department_id.clone(), payload).await?;
-    let name = format!("{}台账-{}.xlsx", department.map(|d| d.name).unwrap_or_else(|| "全旗".into()), today);
+    let name = department.map(|d| d.name).unwrap_or_else(|| crate::i18n::t("ledger-export-banner-name"));
+    let name = crate::i18n::t2("ledger-export-file", "name", name, "date", today.to_string());
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(

@@ -4,7 +4,7 @@
 
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
-use crate::ledger::{forbidden, not_read_only, unprocessable, MAX_LEDGER_UPLOAD};
+use crate::ledger::{forbidden, joined, not_read_only, unprocessable, MAX_LEDGER_UPLOAD};
 use crate::upload;
 use crate::SharedState;
 use askama::Template;
@@ -47,10 +47,58 @@ struct ImportView {
     unknown: Vec<UnknownView>,
 }
 
+impl ImportView {
+    /// Confirmed: what the import did to projects.
+    fn summary_projects(&self) -> String {
+        let s = &self.summary;
+        crate::i18n::tn(
+            "import-summary-projects",
+            &[("new", &s.projects_new), ("changed", &s.projects_changed), ("unchanged", &s.projects_unchanged)],
+        )
+    }
+    /// Confirmed: what the import did to pending items.
+    fn summary_items(&self) -> String {
+        let s = &self.summary;
+        crate::i18n::tn(
+            "import-summary-items",
+            &[("new", &s.items_new), ("changed", &s.items_changed), ("unchanged", &s.items_unchanged)],
+        )
+    }
+    /// The check: which file, sheet and header row were read.
+    fn file_line(&self) -> String {
+        crate::i18n::tn(
+            "import-file-line",
+            &[("file", &self.file_name), ("sheet", &self.sheet), ("row", &self.header_row)],
+        )
+    }
+    /// The check: what would be imported, and what it would change in projects.
+    fn dry_run_projects(&self) -> String {
+        let s = &self.summary;
+        crate::i18n::tn(
+            "import-dry-run-projects",
+            &[
+                ("projects", &self.projects),
+                ("items", &self.items),
+                ("new", &s.projects_new),
+                ("changed", &s.projects_changed),
+                ("unchanged", &s.projects_unchanged),
+            ],
+        )
+    }
+    /// The check: what it would change in pending items.
+    fn dry_run_items(&self) -> String {
+        let s = &self.summary;
+        crate::i18n::tn(
+            "import-dry-run-items",
+            &[("new", &s.items_new), ("changed", &s.items_changed), ("unchanged", &s.items_unchanged)],
+        )
+    }
+}
+
 /// An unknown name in the check step, and what it can be mapped to (suggestions first).
 struct UnknownView {
     kind: &'static str,
-    kind_label: &'static str,
+    kind_label: String,
     written: String,
     rows: String,
     hint: String,
@@ -69,14 +117,18 @@ impl UnknownView {
         choices.extend(all.iter().filter(|c| !u.suggestions.contains(&c.1)).cloned());
         let mut rows: Vec<String> = u.rows.iter().take(20).map(u32::to_string).collect();
         if u.rows.len() > 20 {
-            rows.push(format!("等共 {} 行", u.rows.len()));
+            rows.push(crate::i18n::t1("import-rows-more", "n", u.rows.len()));
         }
         UnknownView {
             kind: u.kind.as_str(),
-            kind_label: u.kind.label_zh(),
+            kind_label: crate::i18n::tc("name-kind", u.kind.as_str()),
             written: u.written.clone(),
-            rows: rows.join("、"),
-            hint: qidi_core::names::did_you_mean(&u.suggestions.iter().map(String::as_str).collect::<Vec<_>>()),
+            rows: joined(rows),
+            hint: if u.suggestions.is_empty() {
+                String::new()
+            } else {
+                crate::i18n::t1("import-did-you-mean", "names", joined(u.suggestions.iter().cloned()))
+            },
             choices,
         }
     }
@@ -93,7 +145,7 @@ struct ImportPage<'a> {
 fn may_import_or_403(user: &User) -> Result<(), PageError> {
     not_read_only(user)?;
     if !may_import(user.role) {
-        return Err(forbidden("无权导入台账：领导小组办公室可导入全旗台账，各部门可导入本部门立项的项目"));
+        return Err(forbidden(&crate::i18n::t("import-refused")));
     }
     Ok(())
 }
@@ -123,32 +175,35 @@ pub async fn import_upload(
     may_import_or_403(&user)?;
     let parts = match upload::read_form(multipart, MAX_LEDGER_UPLOAD).await {
         Ok(parts) => parts,
-        Err(upload::FormError::TooLarge) => {
-            return Ok(import_failed(
-                &user,
-                "文件过大：网页上传上限为 20 MB，更大的台账请用命令行 qidi import ledger 导入".to_string(),
-            ))
-        }
-        Err(upload::FormError::Unreadable) => {
-            return Ok(import_failed(&user, "上传不完整，请重新选择文件上传".to_string()))
-        }
+        Err(upload::FormError::TooLarge) => return Ok(import_failed(&user, crate::i18n::t("import-too-large"))),
+        Err(upload::FormError::Unreadable) => return Ok(import_failed(&user, crate::i18n::t("import-incomplete"))),
     };
-    let file = parts
-        .into_iter()
-        .find(|p| p.name == "file")
-        .map(|f| (qidi_core::file_name::clean(f.file_name.as_deref().unwrap_or(""), "台账.xlsx"), f.data));
+    let file = parts.into_iter().find(|p| p.name == "file").map(|f| {
+        (
+            qidi_core::file_name::clean(
+                f.file_name.as_deref().unwrap_or(""),
+                &crate::i18n::t("import-default-file-name"),
+            ),
+            f.data,
+        )
+    });
     let Some((file_name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
-        return Ok(import_failed(&user, "请选择要导入的 Excel 文件".to_string()));
+        return Ok(import_failed(&user, crate::i18n::t("import-no-file")));
     };
     let import = match read_upload(&state, &user, &bytes).await {
         Ok(i) => i,
-        Err(e) => return Ok(import_failed(&user, format!("无法读取“{file_name}”：{e}"))),
+        Err(e) => {
+            return Ok(import_failed(
+                &user,
+                crate::i18n::t2("import-unreadable", "file", file_name.as_str(), "error", e.to_string()),
+            ))
+        }
     };
     let token = match state.store.keep_ledger_upload(&user, &file_name, &bytes).await {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "cannot keep the upload for confirmation");
-            return Ok(import_failed(&user, "系统暂时无法保存上传的文件，请稍后再试".to_string()));
+            return Ok(import_failed(&user, crate::i18n::t("import-cannot-keep")));
         }
     };
     check_page(&state, &user, file_name, import, token, None).await
@@ -215,25 +270,25 @@ pub async fn import_alias(
 ) -> Result<Response, PageError> {
     may_import_or_403(&user)?;
     if !qidi_core::names::may_map_names(user.role) {
-        return Err(forbidden(qidi_core::names::MAP_NAMES_REFUSED));
+        return Err(forbidden(&crate::i18n::t("import-map-names-refused")));
     }
     if uuid::Uuid::parse_str(form.token.trim()).is_err() {
         return Err(PageError::not_found());
     }
     let Some(kind) = NameKind::parse(&form.kind) else {
-        return Err(unprocessable("名称类别无效：应为部门或审批事项"));
+        return Err(unprocessable(crate::i18n::t("import-bad-kind")));
     };
     let Some(upload) = state.store.ledger_upload(&user, &form.token).await? else {
-        return Ok(import_failed(&user, "上传的文件已过期（超过 24 小时未确认）或已导入，请重新上传".to_string()));
+        return Ok(import_failed(&user, crate::i18n::t("import-expired")));
     };
     let error = if form.target.trim().is_empty() {
-        Some(format!("“{}”：请选择要对应的{}", form.written.trim(), kind.label_zh()))
+        Some(crate::i18n::t1(&format!("import-alias-missing-{}", kind.as_str()), "written", form.written.trim()))
     } else {
         match state.store.save_alias(&user, kind, &form.written, form.target.trim()).await {
             Ok(_) => None,
             Err(StoreError::Forbidden(m)) => return Err(forbidden(&m)),
             Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::NotFound(_))) => {
-                Some(format!("“{}”未能保存为别名：{e}", form.written.trim()))
+                Some(crate::i18n::t2("import-alias-not-saved", "written", form.written.trim(), "error", e.to_string()))
             }
             Err(e) => return Err(e.into()),
         }
@@ -263,7 +318,7 @@ pub async fn import_confirm(
         return Err(PageError::not_found());
     }
     let Some(upload) = state.store.ledger_upload(&user, &form.token).await? else {
-        return Ok(import_failed(&user, "上传的文件已过期（超过 24 小时未确认）或已导入，请重新上传".to_string()));
+        return Ok(import_failed(&user, crate::i18n::t("import-expired")));
     };
     let bytes = upload.content;
     let mut import = match read_upload(&state, &user, &bytes).await {
@@ -273,10 +328,7 @@ pub async fn import_confirm(
     state.store.restrict_import(&user.region(), &user, &mut import).await?;
     let skip_invalid = !form.skip_invalid.is_empty();
     if !import.errors.is_empty() && !skip_invalid {
-        return Ok(import_failed(
-            &user,
-            format!("台账有 {} 处错误，未导入任何内容：请改正后重新上传，或选择只导入无误的项目", import.errors.len()),
-        ));
+        return Ok(import_failed(&user, crate::i18n::t1("import-has-errors", "n", import.errors.len())));
     }
     let summary = state.store.import_upload(&user.region(), &import, &user, &form.token, skip_invalid).await?;
     let view = ImportView {

@@ -32,43 +32,91 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/lookback/{id}/close", post(api::close))
 }
 
-/// A rule from the form's or the API's words.
-fn rule(kind: &str, department: &str) -> Result<Rule, String> {
-    match kind.trim() {
-        "department_items" if !department.trim().is_empty() => {
-            Ok(Rule::DepartmentItems { department_code: department.trim().to_string() })
+/// What is wrong with the form's or the API's words. The API says it in Chinese, as it
+/// always has; a page says it in the request's language.
+enum Bad {
+    NoDepartment,
+    Rule(String),
+    Finding(String),
+    SampleSize(String),
+    Seed(String),
+    Deadline(String),
+}
+
+impl Bad {
+    /// For the JSON API.
+    fn api(&self) -> String {
+        match self {
+            Bad::NoDepartment => "按部门选取时须选择部门".into(),
+            Bad::Rule(other) => {
+                format!("选取规则“{other}”无效：应为 department_items、all_removals、late_approvals 或 all_closed")
+            }
+            Bad::Finding(s) => format!("检查结论“{s}”无效：应为 no_problem、problem_found 或 correction_needed"),
+            Bad::SampleSize(s) => format!("抽样数量“{s}”应为正整数"),
+            Bad::Seed(s) => format!("随机种子“{s}”应为非负整数"),
+            Bad::Deadline(d) => format!("整改期限“{d}”不是日期（如 2026-06-30）"),
         }
-        "department_items" => Err("按部门选取时须选择部门".into()),
-        "all_removals" => Ok(Rule::AllRemovals),
-        "late_approvals" => Ok(Rule::LateApprovals),
-        "all_closed" => Ok(Rule::AllClosed),
-        other => {
-            Err(format!("选取规则“{other}”无效：应为 department_items、all_removals、late_approvals 或 all_closed"))
+    }
+
+    /// For a page, in the request's language.
+    fn page(&self) -> String {
+        match self {
+            Bad::NoDepartment => crate::i18n::t("lookback-error-department"),
+            Bad::Rule(other) => crate::i18n::t1("lookback-error-rule", "rule", other),
+            Bad::Finding(s) => crate::i18n::t1("lookback-error-finding", "finding", s),
+            Bad::SampleSize(s) => crate::i18n::t1("lookback-error-sample-size", "value", s),
+            Bad::Seed(s) => crate::i18n::t1("lookback-error-seed", "value", s),
+            Bad::Deadline(d) => crate::i18n::t1("lookback-error-deadline", "value", d),
         }
     }
 }
 
-fn finding(s: &str) -> Result<Finding, String> {
-    Finding::parse(s.trim())
-        .ok_or_else(|| format!("检查结论“{}”无效：应为 no_problem、problem_found 或 correction_needed", s.trim()))
+/// A rule from the form's or the API's words.
+fn rule(kind: &str, department: &str) -> Result<Rule, Bad> {
+    match kind.trim() {
+        "department_items" if !department.trim().is_empty() => {
+            Ok(Rule::DepartmentItems { department_code: department.trim().to_string() })
+        }
+        "department_items" => Err(Bad::NoDepartment),
+        "all_removals" => Ok(Rule::AllRemovals),
+        "late_approvals" => Ok(Rule::LateApprovals),
+        "all_closed" => Ok(Rule::AllClosed),
+        other => Err(Bad::Rule(other.to_string())),
+    }
+}
+
+/// A rule's label on a page.
+fn rule_label(r: &Rule) -> String {
+    match r {
+        Rule::DepartmentItems { department_code } => {
+            crate::i18n::t1("lookback-rule-department_items", "department", department_code)
+        }
+        Rule::AllRemovals => crate::i18n::t("lookback-rule-all_removals"),
+        Rule::LateApprovals => crate::i18n::t("lookback-rule-late_approvals"),
+        Rule::AllClosed => crate::i18n::t("lookback-rule-all_closed"),
+    }
+}
+
+fn finding(s: &str) -> Result<Finding, Bad> {
+    Finding::parse(s.trim()).ok_or_else(|| Bad::Finding(s.trim().to_string()))
 }
 
 /// Sample size and seed from text: empty is none.
-fn numbers(size: &str, seed: &str) -> Result<(Option<u32>, Option<u64>), String> {
+fn numbers(size: &str, seed: &str) -> Result<(Option<u32>, Option<u64>), Bad> {
     let size = match size.trim() {
         "" => None,
-        s => Some(s.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| format!("抽样数量“{s}”应为正整数"))?),
+        s => Some(s.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| Bad::SampleSize(s.to_string()))?),
     };
     let seed = match seed.trim() {
         "" => None,
-        s => Some(s.parse::<u64>().map_err(|_| format!("随机种子“{s}”应为非负整数"))?),
+        s => Some(s.parse::<u64>().map_err(|_| Bad::Seed(s.to_string()))?),
     };
     Ok((size, seed))
 }
 
-fn deadline(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
+fn deadline(s: &str) -> Result<Option<chrono::NaiveDate>, Bad> {
     match s.trim() {
         "" => Ok(None),
-        d => d.parse().map(Some).map_err(|_| format!("整改期限“{d}”不是日期（如 2026-06-30）")),
+        d => d.parse().map(Some).map_err(|_| Bad::Deadline(d.to_string())),
     }
 }

@@ -32,3 +32,23 @@ pub fn routes() -> Router<SharedState> {
         .route("/campaigns", get(pages::campaigns).post(pages::create_campaign))
         .route("/campaigns/{id}/organisation", post(pages::set_organisation))
 }
+
+/// A body of the organisation, in the request's language.
+pub(crate) fn body_label(b: qidi_core::organisation::Body) -> String {
+    crate::i18n::tc("organisation-body", b.as_str())
+}
+
+/// Whether a milestone was met, in the request's language (the home page's milestones
+/// may use it too).
+pub(crate) fn milestone_state_label(s: qidi_core::campaign::MilestoneState) -> String {
+    use qidi_core::campaign::MilestoneState;
+    match s {
+        MilestoneState::Met { completed_on } => crate::i18n::t1("milestone-state-met", "on", completed_on.to_string()),
+        MilestoneState::MetLate { completed_on } => {
+            crate::i18n::t1("milestone-state-met_late", "on", completed_on.to_string())
+        }
+        MilestoneState::Missed => crate::i18n::t("milestone-state-missed"),
+        MilestoneState::Open => crate::i18n::t("milestone-state-open"),
+        MilestoneState::Unjudged => crate::i18n::t("milestone-state-unjudged"),
+    }
+}

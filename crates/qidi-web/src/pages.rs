@@ -1,4 +1,5 @@
-//! Server-rendered pages in Simplified Chinese.
+//! Server-rendered pages: sign-in, the password, the home page's dashboards, a project.
+//! Their text comes from the string catalogues (`locales/*/home.ftl`).
 
 use crate::auth::{clear_cookie, client_addr, client_ip, session_cookie, AnySession, PageUser, SessionUser};
 use crate::error::{render, PageError};
@@ -22,7 +23,7 @@ pub(crate) struct ProjectView {
     pub(crate) department: String,
     pub(crate) year: String,
     pub(crate) investment_wan: String,
-    pub(crate) stage: &'static str,
+    pub(crate) stage: String,
     pub(crate) pending_items: i64,
 }
 
@@ -37,7 +38,8 @@ impl From<ProjectRow> for ProjectView {
             year: p.initiated_year.map(|y| y.to_string()).unwrap_or_default(),
             // Ledgers write money in 万元 with two decimals.
             investment_wan: p.investment_yuan.map(|y| qidi_core::project::Yuan(y).to_wan_string()).unwrap_or_default(),
-            stage: qidi_core::project::ProjectStage::parse(&p.stage).map(|s| s.label_zh()).unwrap_or("—"),
+            stage: qidi_core::project::ProjectStage::parse(&p.stage)
+                .map_or_else(|| "—".to_string(), |s| crate::i18n::tc("stage", s.as_str())),
             pending_items: p.pending_items,
         }
     }
@@ -151,15 +153,15 @@ pub async fn change_password(
         (StatusCode::UNPROCESSABLE_ENTITY, render(&PasswordPage { user: &user, error: Some(msg) })).into_response()
     };
     if form.new != form.confirm {
-        return Ok(fail("两次输入的新密码不一致".into()));
+        return Ok(fail(crate::i18n::t("password-mismatch")));
     }
     if form.new == form.current {
-        return Ok(fail("新密码不能与当前密码相同".into()));
+        return Ok(fail(crate::i18n::t("password-same")));
     }
     // The current password is checked by signing in with it; that also counts failures.
     match state.store.login(&user.username, &form.current, None).await? {
         Ok(_) => {}
-        Err(f) => return Ok(fail(format!("当前密码不正确：{}", login_failure_message(&f)))),
+        Err(f) => return Ok(fail(crate::i18n::t1("password-current-wrong", "reason", login_failure_message(&f)))),
     }
     match state.store.set_password_as(Some(&user), &user.username, &form.new, false).await {
         Ok(()) => {}
@@ -190,11 +192,11 @@ struct WorkRow {
     project_code: String,
     project_name: String,
     item_type: String,
-    state_label: &'static str,
+    state_label: String,
     lamp_class: &'static str,
-    lamp_label: &'static str,
+    lamp_label: String,
     due_on: String,
-    due_soon: &'static str,
+    due_soon: String,
 }
 
 /// A department's own work, red first: what awaits it, and what falls due today and on
@@ -235,18 +237,42 @@ async fn my_work(state: &SharedState, user: &User) -> Result<Option<MyWork>, Pag
                 project_code: r.project_code.clone(),
                 project_name: r.project_name.clone(),
                 item_type: r.item_type.clone(),
-                state_label: r.state_label,
+                state_label: crate::i18n::tc("application-state", r.state.as_str()),
                 lamp_class: r.light.map_or("none", Light::as_str),
                 lamp_label: match r.light {
-                    Some(l) => l.label_zh(),
-                    None if r.paused_since.is_some() => "计时中止",
-                    None => "—",
+                    Some(l) => crate::i18n::tc("light", l.as_str()),
+                    None if r.paused_since.is_some() => crate::i18n::t("home-clock-paused"),
+                    None => "—".to_string(),
                 },
                 due_on: r.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                due_soon: soon(r).map_or("", DueSoon::label_zh),
+                due_soon: soon(r).map_or_else(String::new, due_soon_label),
             })
             .collect(),
     }))
+}
+
+/// When a clock falls due, in the request's language.
+fn due_soon_label(d: qidi_core::light::DueSoon) -> String {
+    use qidi_core::light::DueSoon;
+    crate::i18n::tc(
+        "due-soon",
+        match d {
+            DueSoon::Overdue => "overdue",
+            DueSoon::Today => "today",
+            DueSoon::NextWorkingDay => "next_working_day",
+        },
+    )
+}
+
+/// When the baseline would be cleared, in the request's language.
+pub(crate) fn forecast_label(f: qidi_core::ledger::Forecast) -> String {
+    use qidi_core::ledger::Forecast;
+    match f {
+        Forecast::NoBaseline => crate::i18n::t("forecast-no_baseline"),
+        Forecast::Done => crate::i18n::t("forecast-done"),
+        Forecast::On { on, per_week } => crate::i18n::t2("forecast-on", "per_week", per_week, "on", on.to_string()),
+        Forecast::Stalled => crate::i18n::t("forecast-stalled"),
+    }
 }
 
 /// The campaign's state for those who lead or answer for it: the burn-down with its
@@ -287,7 +313,7 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
     let store = &state.store;
     let region = user.region();
     let report = store.baseline_progress(&region, department.as_deref()).await?;
-    let forecast = report.burn_down.forecast(qidi_store::today()).label_zh();
+    let forecast = forecast_label(report.burn_down.forecast(qidi_store::today()));
     let campaign = if matches!(user.role, Role::Office | Role::Leader) {
         let facts = store.campaign_facts(&report.campaign).await?;
         Some(crate::ledger::CampaignView::of(&report.campaign, Some(&facts)))
@@ -349,7 +375,7 @@ struct UnitWork {
     /// Pending items with no application yet.
     not_applied: usize,
     /// Applications waiting for the unit (a draft, or returned with a one-time notice).
-    on_unit: Vec<(String, String, String, &'static str)>,
+    on_unit: Vec<(String, String, String, String)>,
     /// Applications waiting for a department or the higher authority.
     on_department: usize,
     /// Of those, past the department's deadline: the department is late, not the unit.
@@ -379,7 +405,12 @@ async fn unit_work(state: &SharedState, user: &User) -> Result<Option<UnitWork>,
             .filter(|(_, i)| open(i) && awaiting(i, &[AWAITING_UNIT]))
             .filter_map(|(p, i)| {
                 let a = i.application.as_ref()?;
-                Some((a.id.clone(), p.project_name.clone(), i.item_type.clone(), a.state_label))
+                Some((
+                    a.id.clone(),
+                    p.project_name.clone(),
+                    i.item_type.clone(),
+                    crate::i18n::tc("application-state", a.state.as_str()),
+                ))
             })
             .collect(),
         department_late: on_department
@@ -465,7 +496,7 @@ pub async fn project(
             .filter(|t| {
                 t.retired_at.is_none() && t.region_code == project.region_code && !present.contains(&t.name.as_str())
             })
-            .map(|t| (t.id, format!("{}（{}）", t.name, t.department)))
+            .map(|t| (t.id, crate::i18n::t2("project-add-type-option", "item", &t.name, "department", &t.department)))
             .collect()
     } else {
         Vec::new()

@@ -76,14 +76,19 @@ struct Row {
 impl Row {
     fn of(e: RecordEntry) -> Row {
         let ev = e.event;
-        let role = ev.actor_role.as_deref().and_then(qidi_core::Role::parse).map(|r| r.label_zh()).unwrap_or("");
+        let role = ev
+            .actor_role
+            .as_deref()
+            .and_then(qidi_core::Role::parse)
+            .map(|r| crate::i18n::tc("role", r.as_str()))
+            .unwrap_or_default();
         Row {
             seq: ev.seq,
             at: ev.at.get(..19).unwrap_or(&ev.at).replace('T', " "),
             actor: match (e.actor_username, role) {
-                (Some(u), r) if !r.is_empty() => format!("{u}（{r}）"),
+                (Some(u), r) if !r.is_empty() => crate::i18n::t2("audit-actor-with-role", "user", u, "role", r),
                 (Some(u), _) => u,
-                (None, _) => "系统".into(),
+                (None, _) => crate::i18n::t("audit-actor-system"),
             },
             action: ev.action,
             object: format!("{} {}", ev.object_type, ev.object_id.unwrap_or_default()).trim().to_string(),

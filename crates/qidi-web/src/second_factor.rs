@@ -37,8 +37,8 @@ pub fn next_page(user: &User) -> &'static str {
 
 #[derive(Template)]
 #[template(path = "login_code.html")]
-struct CodePage<'a> {
-    error: Option<&'a str>,
+struct CodePage {
+    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +46,8 @@ pub struct CodeForm {
     code: String,
 }
 
+/// The API's answers, in Chinese as they always were; the pages say the same in the
+/// request's language (`second-factor-wrong-code`, `second-factor-ended`).
 const WRONG_CODE: &str = "验证码不正确或已使用过，请输入验证器上的当前验证码";
 const ENDED: &str = "验证码错误次数过多，请重新登录";
 
@@ -64,10 +66,12 @@ async fn code(
     match state.store.verify_second_factor(&token, &form.code).await? {
         Ok(user) => Ok(Redirect::to(next_page(&user)).into_response()),
         Err(CodeFailure::Wrong) => {
-            Ok((StatusCode::UNAUTHORIZED, render(&CodePage { error: Some(WRONG_CODE) })).into_response())
+            let page = render(&CodePage { error: Some(crate::i18n::t("second-factor-wrong-code")) });
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(CodeFailure::Ended) => {
-            let page = render(&crate::pages::LoginPage { error: Some(ENDED), username: "" });
+            let ended = crate::i18n::t("second-factor-ended");
+            let page = render(&crate::pages::LoginPage { error: Some(&ended), username: "" });
             Ok((StatusCode::UNAUTHORIZED, [(header::SET_COOKIE, clear_cookie(state.config.secure_cookies))], page)
                 .into_response())
         }
@@ -98,16 +102,16 @@ struct AccountPage<'a> {
     qr_svg: String,
     /// Shown once, right after the setup is confirmed.
     recovery_codes: Vec<String>,
-    error: Option<&'a str>,
-    notice: Option<&'a str>,
+    error: Option<String>,
+    notice: Option<String>,
 }
 
 async fn account_page(
     state: &SharedState,
     user: &User,
     status: StatusCode,
-    error: Option<&str>,
-    notice: Option<&str>,
+    error: Option<String>,
+    notice: Option<String>,
     recovery_codes: Vec<String>,
 ) -> Result<Response, PageError> {
     let mut page = AccountPage {
@@ -153,16 +157,18 @@ async fn account_action(
         "confirm" if !user.second_factor => match state.store.confirm_second_factor(&user, &token, &form.code).await? {
             Some(codes) => {
                 let user = state.store.session(&token).await?.ok_or(PageError::SignIn)?;
-                account_page(&state, &user, StatusCode::OK, None, Some("双因素认证已启用。"), codes).await
+                let notice = crate::i18n::t("second-factor-enabled");
+                account_page(&state, &user, StatusCode::OK, None, Some(notice), codes).await
             }
             None => {
-                account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None, Vec::new()).await
+                let error = crate::i18n::t("second-factor-wrong-code");
+                account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(error), None, Vec::new()).await
             }
         },
         "restart" if !user.second_factor => {
             state.store.start_second_factor(&user).await?;
-            account_page(&state, &user, StatusCode::OK, None, Some("已生成新的密钥，请重新扫描二维码。"), Vec::new())
-                .await
+            let notice = crate::i18n::t("second-factor-new-key");
+            account_page(&state, &user, StatusCode::OK, None, Some(notice), Vec::new()).await
         }
         "turn_off" if user.second_factor => match state.store.turn_off_second_factor(&user, &form.code).await? {
             true => {
@@ -171,7 +177,8 @@ async fn account_action(
                 Ok(res)
             }
             false => {
-                account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(WRONG_CODE), None, Vec::new()).await
+                let error = crate::i18n::t("second-factor-wrong-code");
+                account_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(error), None, Vec::new()).await
             }
         },
         _ => {
@@ -179,7 +186,7 @@ async fn account_action(
                 &state,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some("无法执行该操作，请刷新页面后重试"),
+                Some(crate::i18n::t("second-factor-cannot")),
                 None,
                 Vec::new(),
             )

@@ -68,3 +68,21 @@ pub(crate) async fn overseen_departments(
 ) -> Result<std::collections::BTreeSet<String>, qidi_store::StoreError> {
     pages::overseen(state, user).await
 }
+
+/// A month's name in the request's language (`4` in Chinese, `April` in English), for
+/// the period labels.
+pub(crate) fn month_name(month: u32) -> String {
+    crate::i18n::t1("supervision-month-name", "month", month)
+}
+
+/// A report period in the request's language: 2026年4月上半月, or "April 2026, first half".
+pub(crate) fn period_label(p: &qidi_core::progress_report::ReportPeriod) -> String {
+    use chrono::Datelike;
+    use qidi_core::progress_report::PeriodKind;
+    let key = match p.kind {
+        PeriodKind::Month => "supervision-period-month",
+        PeriodKind::HalfMonth if p.key.ends_with('a') => "supervision-period-first-half",
+        PeriodKind::HalfMonth => "supervision-period-second-half",
+    };
+    crate::i18n::t2(key, "year", p.starts_on.year().to_string(), "month", month_name(p.starts_on.month()))
+}

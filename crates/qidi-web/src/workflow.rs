@@ -7,7 +7,7 @@
 mod api;
 mod pages;
 
-pub(crate) use pages::names_from_text;
+pub(crate) use pages::{clock_summary, limit_days, names_from_text, step_actor_role, step_summary};
 
 use crate::error::{ApiError, PageError};
 use crate::SharedState;

@@ -33,6 +33,8 @@ const OPEN: &[&str] = &[
     "/api/v1/public/projects/{code}",
     "/api/v1/public/stats",
     "/api/v1/login",
+    // The language switch: a preference, for the public too.
+    "/language",
     // The 12345 platform's own routes: an API token, not a session.
     "/api/v1/hotline/orders",
     "/api/v1/hotline/orders/{number}/follow-up",
@@ -43,6 +45,7 @@ const OPEN: &[&str] = &[
 const OWN: &[&str] = &[
     "/login",
     "/logout",
+    "/language",
     "/login/code",
     "/api/v1/login",
     "/api/v1/login/code",

@@ -28,6 +28,8 @@ nav-lookback = Look-back reviews
 nav-messages = Messages
 nav-unread = Unread messages
 nav-account-security = Account security
+nav-paren-open = {" "}(
+nav-paren-close = )
 nav-logout = Sign out
 
 public-nav = Public record
@@ -40,8 +42,12 @@ login-password = Password
 login-submit = Sign in
 
 error-home = Back to the home page
+error-title = Something went wrong
+error-not-found-title = Not found
+error-not-found = The page you are looking for does not exist, or you may not see it.
+error-render = The page could not be generated
 
-role-applicant = Owner (project unit)
+role-applicant = Project owner
 role-handler = Handler
 role-department_head = Department head
 role-office = Leading group office

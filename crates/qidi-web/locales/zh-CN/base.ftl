@@ -29,6 +29,8 @@ nav-lookback = 回头看
 nav-messages = 消息
 nav-unread = 未读消息
 nav-account-security = 账户安全
+nav-paren-open = （
+nav-paren-close = ）
 nav-logout = 退出
 
 public-nav = 阳光审批
@@ -41,6 +43,10 @@ login-password = 密码
 login-submit = 登录
 
 error-home = 返回首页
+error-title = 出错了
+error-not-found-title = 未找到
+error-not-found = 您要找的页面不存在，或您无权查看。
+error-render = 页面生成失败
 
 role-applicant = 项目单位
 role-handler = 审批经办人

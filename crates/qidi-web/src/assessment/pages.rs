@@ -10,7 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use qidi_core::assessment::{centi_text, may_edit_profile, parse_centi, DepartmentScore, Period, Profile, FIELDS};
+use qidi_core::assessment::{
+    centi_text, may_edit_profile, parse_centi, DepartmentScore, Grade, Period, Profile, Term, FIELDS,
+};
 use qidi_core::Role;
 use qidi_store::assessment::{EntryRow, NewEntry};
 use qidi_store::baseline::DepartmentRef;
@@ -22,6 +24,86 @@ use std::collections::HashMap;
 pub struct Ask {
     period: Option<String>,
     profile: Option<i64>,
+}
+
+/// The code of a grade, for its label (`assessment-grade-<code>`).
+pub(super) fn grade_code(g: &Grade) -> &'static str {
+    match g {
+        Grade::Excellent => "excellent",
+        Grade::Good => "good",
+        Grade::Pass => "pass",
+        Grade::Fail => "fail",
+    }
+}
+
+/// A period in the request's language: 2026年5月, 2026年第2季度, or a campaign and its span.
+pub(super) fn period_label(p: &Period) -> String {
+    match p {
+        Period::Month { month } => crate::i18n::t2(
+            "assessment-period-month",
+            "year",
+            month.year.to_string(),
+            "month",
+            crate::supervision::month_name(month.month),
+        ),
+        Period::Quarter { year, quarter } => {
+            crate::i18n::t2("assessment-period-quarter", "year", year.to_string(), "quarter", *quarter)
+        }
+        Period::Campaign { name, first, last, .. } => crate::i18n::t2(
+            "assessment-period-campaign",
+            "name",
+            name,
+            "span",
+            crate::i18n::t2("assessment-span", "first", first.to_string(), "last", last.to_string()),
+        ),
+    }
+}
+
+/// Points in words ("15 分"): the text as the profile has it, the number for plurals.
+fn points(key: &str, text: &str) -> String {
+    crate::i18n::t2(key, "points", text, "n", text.parse::<f64>().unwrap_or(0.0))
+}
+
+/// A term's weight in the request's language: core says "15 分" or "每件 -3 分".
+fn term_weight(w: &str) -> String {
+    if let Some(p) = w.strip_prefix("每件 -").and_then(|r| r.strip_suffix(" 分")) {
+        points("assessment-points-each", p)
+    } else if let Some(p) = w.strip_suffix(" 分") {
+        points("assessment-points", p)
+    } else {
+        w.to_string()
+    }
+}
+
+/// A term's value in the request's language. Core says it in Chinese: "4/5（80.0%）",
+/// "无记录（按满分计）", "2 件", "是（本期网上申请 3 件）", "2 条，平均 75.5 分"; a text
+/// of another shape is shown as it is.
+fn term_value(term: &Term) -> String {
+    let v = term.value.as_str();
+    let count = |suffix: &str| v.strip_suffix(suffix).and_then(|n| n.parse::<i64>().ok());
+    let said = match v {
+        "无记录（按满分计）" => Some(crate::i18n::t("assessment-no-records-full")),
+        "无记录（不得分）" => Some(crate::i18n::t("assessment-no-records-none")),
+        "本期无网上受理的申请" => Some(crate::i18n::t("assessment-no-online")),
+        _ => match term.key.as_str() {
+            "notice" | "initial_review" | "forward" | "decision" | "satisfaction" => {
+                v.strip_suffix('）').and_then(|r| r.split_once('（')).map(|(fraction, percent)| {
+                    crate::i18n::t2("assessment-rate", "fraction", fraction, "percent", percent)
+                })
+            }
+            "online" => v
+                .strip_prefix("是（本期网上申请 ")
+                .and_then(|r| r.strip_suffix(" 件）"))
+                .and_then(|n| n.parse::<i64>().ok())
+                .map(|n| crate::i18n::t1("assessment-online-yes", "n", n)),
+            "entries" => v.split_once(" 条，平均 ").and_then(|(n, average)| {
+                let n = n.parse::<i64>().ok()?;
+                Some(crate::i18n::t2("assessment-entries-value", "n", n, "average", average.strip_suffix(" 分")?))
+            }),
+            _ => count(" 件").map(|n| crate::i18n::t1("assessment-count", "n", n)),
+        },
+    };
+    said.unwrap_or_else(|| v.to_string())
 }
 
 struct Line {
@@ -75,7 +157,7 @@ pub async fn ranking(
     let result = match period(&state.store, &user, q.period.as_deref()).await {
         Ok(p) => {
             page.key = p.key();
-            page.label = p.label_zh();
+            page.label = period_label(&p);
             state.store.assessment(&user.region(), &p, q.profile, qidi_store::today()).await
         }
         Err(e) => Err(e),
@@ -96,7 +178,10 @@ pub async fn ranking(
 }
 
 struct TermLine {
-    t: qidi_core::assessment::Term,
+    t: Term,
+    label: String,
+    value: String,
+    weight: String,
     contribution: String,
 }
 
@@ -132,10 +217,20 @@ pub async fn department(
     Ok(render(&DepartmentPage {
         user: &user,
         key: p.key(),
-        label: p.label_zh(),
+        label: period_label(&p),
         profile_version: r.profile_version,
         score: centi_text(s.score),
-        terms: s.terms.iter().map(|t| TermLine { contribution: centi_text(t.contribution), t: t.clone() }).collect(),
+        terms: s
+            .terms
+            .iter()
+            .map(|term| TermLine {
+                label: crate::i18n::tc("assessment-term", &term.key),
+                value: term_value(term),
+                weight: term_weight(&term.weight),
+                contribution: centi_text(term.contribution),
+                t: term.clone(),
+            })
+            .collect(),
         days: s.average_days.iter().map(|d| (d.item_type.clone(), d.clocks, centi_text(d.average))).collect(),
         s,
     }))
@@ -148,7 +243,7 @@ struct ProfilePage<'a> {
     version: i64,
     name: String,
     empty_gets_full: bool,
-    fields: Vec<(&'static str, &'static str, String)>,
+    fields: Vec<(&'static str, String, String)>,
     may_edit: bool,
     error: Option<String>,
     saved: bool,
@@ -160,7 +255,10 @@ fn profile_page(user: &User, version: i64, p: &Profile, error: Option<String>, s
         version,
         name: p.name.clone(),
         empty_gets_full: p.empty_gets_full,
-        fields: FIELDS.iter().map(|(k, l)| (*k, *l, centi_text(p.get(k).unwrap_or(0)))).collect(),
+        fields: FIELDS
+            .iter()
+            .map(|(k, _)| (*k, crate::i18n::tc("assessment-field", k), centi_text(p.get(k).unwrap_or(0))))
+            .collect(),
         may_edit: may_edit_profile(user.role),
         error,
         saved,
@@ -194,14 +292,20 @@ pub async fn save_profile(
     let mut p = current.profile.clone();
     p.name = f.get("name").cloned().unwrap_or_default().trim().to_string();
     p.empty_gets_full = f.get("empty_gets_full").is_some_and(|v| v == "yes");
-    for (key, label) in FIELDS {
+    for (key, _) in FIELDS {
         let raw = f.get(key).map(String::as_str).unwrap_or("");
         match parse_centi(raw) {
             Ok(v) => {
                 p.set(key, v);
             }
             Err(_) => {
-                let msg = format!("“{label}”填写有误：“{raw}”不是数字（可带两位小数）");
+                let msg = crate::i18n::t2(
+                    "assessment-error-field",
+                    "field",
+                    crate::i18n::tc("assessment-field", key),
+                    "value",
+                    raw,
+                );
                 return Ok(profile_page(&user, current.version, &p, Some(msg), false));
             }
         }
@@ -256,8 +360,16 @@ async fn entries_page(
     let departments = departments.into_iter().filter(|d| Some(&d.id) != user.department_id.as_ref()).collect();
     // A form sent back with its error is a refusal, not a page served.
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page =
-        render(&EntriesPage { user, key: p.key(), label: p.label_zh(), entries, departments, may_enter, error, form });
+    let page = render(&EntriesPage {
+        user,
+        key: p.key(),
+        label: period_label(&p),
+        entries,
+        departments,
+        may_enter,
+        error,
+        form,
+    });
     Ok((status, page).into_response())
 }
 
@@ -280,7 +392,7 @@ pub async fn add_entry(
     let score = match parse_centi(&raw) {
         Ok(s) => s,
         Err(_) => {
-            let msg = format!("评分填写有误：“{raw}”不是 0 到 100 之间的数字");
+            let msg = crate::i18n::t1("assessment-error-score", "value", &raw);
             return entries_page(&state, &user, None, Some(msg), f).await;
         }
     };

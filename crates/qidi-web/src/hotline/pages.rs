@@ -11,23 +11,100 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use qidi_core::hotline::{Action, Category, OrderInput, Urgency};
+use qidi_core::hotline::{Action, CallerView, Category, Clock, OrderInput, Urgency};
 use qidi_core::Role;
 use qidi_store::baseline::DepartmentRef;
-use qidi_store::hotline::{Complaint, ComplaintDetail, IntakeSource};
+use qidi_store::hotline::{Complaint, ComplaintDetail, HistoryEntry, IntakeSource, Substantiation};
 use qidi_store::users::User;
 use std::collections::HashMap;
 
 /// A light as the lamp shows it.
-fn lamp(c: &Complaint) -> (&'static str, &'static str) {
+fn lamp(c: &Complaint) -> (&'static str, String) {
     match c.light {
-        Some(l) => (l.as_str(), l.label_zh()),
-        None => ("none", "—"),
+        Some(l) => (l.as_str(), crate::i18n::tc("light", l.as_str())),
+        None => ("none", "—".to_string()),
     }
 }
 
+/// The code of a clock, for its label (`hotline-clock-<code>`).
+fn clock_code(c: Clock) -> &'static str {
+    match c {
+        Clock::Assign => "assign",
+        Clock::SignFor => "sign_for",
+        Clock::Reply => "reply",
+        Clock::FollowUp => "follow_up",
+    }
+}
+
+/// The clock that runs now, in the request's language.
+pub(super) fn clock_label(c: &Complaint) -> Option<String> {
+    c.state.clock().map(|k| crate::i18n::tc("hotline-clock", clock_code(k)))
+}
+
+/// What the store writes for a caller whose sealed data does not open.
+const UNREADABLE_CALLER: &str = "（来电人信息无法读取）";
+
+/// The caller as the viewer may see them: "caller" when hidden, else the name.
+pub(super) fn caller(c: &Complaint) -> String {
+    match c.caller_view {
+        CallerView::Hidden => crate::i18n::t("hotline-caller"),
+        CallerView::Masked if c.caller == UNREADABLE_CALLER => crate::i18n::t("hotline-caller-unreadable"),
+        CallerView::Masked => c.caller.clone(),
+    }
+}
+
+/// The steps of an order's history the store names (`hotline.<step>`).
+const STEPS: [&str; 10] =
+    ["receive", "assign", "sign_for", "handle", "reply", "follow_up", "escalate", "urge", "unmask", "substantiate"];
+
+/// A step of the history, in the request's language.
+pub(super) fn step_label(h: &HistoryEntry) -> String {
+    match h.action.strip_prefix("hotline.").filter(|a| STEPS.contains(a)) {
+        Some(a) => crate::i18n::tc("hotline-step", a),
+        None => crate::i18n::t("hotline-step-other"),
+    }
+}
+
+/// Who took a step: the platform and the system by name in the request's language.
+pub(super) fn step_actor(h: &HistoryEntry) -> String {
+    match h.actor.as_str() {
+        "12345热线平台" => crate::i18n::t("hotline-actor-platform"),
+        "系统" => crate::i18n::t("hotline-actor-system"),
+        other => other.to_string(),
+    }
+}
+
+/// A step's detail: the follow-up's result, the days of an urging notice and the
+/// reopenings of an escalation are said in the request's language; notes as written.
+pub(super) fn step_detail(h: &HistoryEntry) -> Option<String> {
+    let d = h.detail.as_deref()?;
+    let number = |prefix: &str, suffix: &str| -> Option<i64> {
+        d.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)).and_then(|n| n.parse().ok())
+    };
+    let said = match h.action.as_str() {
+        "hotline.follow_up" => {
+            let (result, rest) = if let Some(rest) = d.strip_prefix("不满意") {
+                (crate::i18n::t("hotline-unsatisfied"), rest)
+            } else if let Some(rest) = d.strip_prefix("满意") {
+                (crate::i18n::t("hotline-satisfied"), rest)
+            } else {
+                return Some(d.to_string());
+            };
+            match rest.strip_prefix('：') {
+                Some(note) => Some(crate::i18n::t2("hotline-result-with-note", "result", result, "note", note)),
+                None if rest.is_empty() => Some(result),
+                None => None,
+            }
+        }
+        "hotline.urge" => number("已超期 ", " 个工作日").map(|n| crate::i18n::t1("hotline-urge-detail", "n", n)),
+        "hotline.escalate" => number("已重办 ", " 次").map(|n| crate::i18n::t1("hotline-escalate-detail", "n", n)),
+        _ => None,
+    };
+    Some(said.unwrap_or_else(|| d.to_string()))
+}
+
 struct Row {
-    lamp: (&'static str, &'static str),
+    lamp: (&'static str, String),
     c: Complaint,
 }
 
@@ -81,8 +158,8 @@ pub async fn by_phone(
 #[template(path = "hotline_new.html")]
 struct NewPage<'a> {
     user: &'a User,
-    categories: Vec<(&'static str, &'static str)>,
-    urgencies: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, String)>,
+    urgencies: Vec<(&'static str, String)>,
     error: Option<String>,
     form: HashMap<String, String>,
 }
@@ -96,8 +173,11 @@ impl NewPage<'_> {
 fn new_page(user: &User, error: Option<String>, form: HashMap<String, String>) -> Response {
     render(&NewPage {
         user,
-        categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_zh())).collect(),
-        urgencies: Urgency::ALL.iter().map(|u| (u.as_str(), u.label_zh())).collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| (c.as_str(), crate::i18n::tc("hotline-category", c.as_str())))
+            .collect(),
+        urgencies: Urgency::ALL.iter().map(|u| (u.as_str(), crate::i18n::tc("hotline-urgency", u.as_str()))).collect(),
         error,
         form,
     })
@@ -149,7 +229,7 @@ pub async fn create(
 struct DetailPage<'a> {
     user: &'a User,
     d: ComplaintDetail,
-    lamp: (&'static str, &'static str),
+    lamp: (&'static str, String),
     departments: Vec<DepartmentRef>,
     /// The whole phone number, right after an unmasking.
     unmasked: Option<String>,
@@ -159,6 +239,15 @@ struct DetailPage<'a> {
 impl DetailPage<'_> {
     fn may(&self, action: &str) -> bool {
         self.d.actions.contains(&action)
+    }
+
+    /// A substantiation in words: the department (and item type) and the reason.
+    fn substantiation(&self, s: &Substantiation) -> String {
+        let against = match &s.item_type {
+            Some(i) => crate::i18n::t2("hotline-department-item", "department", &s.department, "item", i),
+            None => s.department.clone(),
+        };
+        crate::i18n::t2("hotline-substantiated-against", "department", against, "note", &s.note)
     }
 }
 
@@ -199,7 +288,7 @@ pub async fn act(
         Some("handle") => Action::Handle { note: text("note") },
         Some("reply") => Action::Reply { text: text("text") },
         Some("follow_up") => Action::FollowUp { satisfied: text("satisfied") == "true", note: text("note") },
-        _ => return detail_page(&state, &user, &id, None, Some("未知的操作".into())).await,
+        _ => return detail_page(&state, &user, &id, None, Some(crate::i18n::t("hotline-unknown-action"))).await,
     };
     match state.store.hotline_act(&user, &id, action).await {
         Ok(()) => Ok(Redirect::to(&format!("/hotline/{id}")).into_response()),

@@ -10,8 +10,8 @@ use axum::Json;
 use qidi_store::lookback::{NewFinding, Review, ReviewView};
 use serde::Deserialize;
 
-fn invalid(m: String) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m)
+fn invalid(b: super::Bad) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", b.api())
 }
 
 pub async fn list(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<Vec<Review>>, ApiError> {

@@ -1,6 +1,6 @@
 //! The look-back reviews' pages.
 
-use super::{deadline, numbers, rule};
+use super::{deadline, numbers, rule, rule_label};
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
 use crate::SharedState;
@@ -20,7 +20,8 @@ use std::collections::HashMap;
 #[template(path = "lookback_list.html")]
 struct ListPage<'a> {
     user: &'a User,
-    reviews: Vec<Review>,
+    /// Each review's rule as a label, and the review.
+    reviews: Vec<(String, Review)>,
     departments: Vec<DepartmentRef>,
     may_open: bool,
     error: Option<String>,
@@ -31,6 +32,7 @@ async fn list_page(state: &SharedState, user: &User, error: Option<String>) -> R
         return Err(PageError::not_found());
     }
     let reviews = state.store.lookback_reviews(user).await?;
+    let reviews = reviews.into_iter().map(|r| (rule_label(&r.rule), r)).collect();
     let departments = state.store.departments(&user.region()).await?;
     Ok(render(&ListPage { user, reviews, departments, may_open: may_run(user.role), error }))
 }
@@ -52,7 +54,7 @@ pub async fn open(
         rule(get("rule"), get("department")).and_then(|r| numbers(get("sample_size"), get("seed")).map(|n| (r, n)));
     let (r, (size, seed)) = match parsed {
         Ok(x) => x,
-        Err(m) => return list_page(&state, &user, Some(m)).await,
+        Err(b) => return list_page(&state, &user, Some(b.page())).await,
     };
     match state.store.open_lookback(&user, get("title"), &r, size, seed).await {
         Ok(id) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
@@ -63,8 +65,9 @@ pub async fn open(
 
 struct ItemLine {
     i: qidi_store::lookback::Item,
-    lamp: (&'static str, &'static str),
-    finding: &'static str,
+    /// The light's code (for the style) and its label.
+    lamp: (&'static str, String),
+    finding: String,
 }
 
 #[derive(Template)]
@@ -75,7 +78,7 @@ struct DetailPage<'a> {
     rule: String,
     lines: Vec<ItemLine>,
     may_edit: bool,
-    findings: Vec<(&'static str, &'static str)>,
+    findings: Vec<(&'static str, String)>,
     error: Option<String>,
 }
 
@@ -85,18 +88,21 @@ async fn detail_page(state: &SharedState, user: &User, id: &str, error: Option<S
         .items
         .iter()
         .map(|i| ItemLine {
-            lamp: i.light.map_or(("none", "—"), |l| (l.as_str(), l.label_zh())),
-            finding: i.finding.map_or("未检查", Finding::label_zh),
+            lamp: i.light.map_or(("none", "—".to_string()), |l| (l.as_str(), crate::i18n::tc("light", l.as_str()))),
+            finding: i.finding.map_or_else(
+                || crate::i18n::t("lookback-unreviewed"),
+                |f| crate::i18n::tc("lookback-finding", f.as_str()),
+            ),
             i: i.clone(),
         })
         .collect();
     Ok(render(&DetailPage {
         user,
-        rule: v.review.rule.label_zh(),
+        rule: rule_label(&v.review.rule),
         may_edit: may_run(user.role) && v.review.closed_on.is_none(),
         findings: [Finding::NoProblem, Finding::ProblemFound, Finding::CorrectionNeeded]
             .iter()
-            .map(|f| (f.as_str(), f.label_zh()))
+            .map(|f| (f.as_str(), crate::i18n::tc("lookback-finding", f.as_str())))
             .collect(),
         lines,
         v,
@@ -134,7 +140,7 @@ pub async fn finding(
     let parsed = super::finding(get("finding")).and_then(|x| deadline(get("deadline")).map(|d| (x, d)));
     let (which, due) = match parsed {
         Ok(x) => x,
-        Err(m) => return detail_page(&state, &user, &id, Some(m)).await,
+        Err(b) => return detail_page(&state, &user, &id, Some(b.page())).await,
     };
     let nf = NewFinding {
         object_type: get("object_type"),

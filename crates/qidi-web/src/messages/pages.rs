@@ -20,16 +20,33 @@ fn minute(at: &str) -> String {
     at.chars().take(16).collect::<String>().replace('T', " ")
 }
 
-/// A row with its time to the minute.
+/// A row with its time to the minute, and the label of its kind or channel.
 struct Shown<T> {
     at: String,
+    label: String,
     row: T,
+}
+
+/// A message kind's label; a kind this build does not know is just a message.
+fn kind_label(kind: &str) -> String {
+    match MessageKind::parse(kind) {
+        Some(k) => crate::i18n::tc("message-kind", k.as_str()),
+        None => crate::i18n::t("messages-kind-other"),
+    }
+}
+
+/// A channel's label; `—` for one this build does not know.
+fn channel_label(channel: &str) -> String {
+    match ChannelKind::parse(channel) {
+        Some(c) => crate::i18n::tc("channel-kind", c.as_str()),
+        None => "—".to_string(),
+    }
 }
 
 /// One row of the choice table: a kind, and its personal channels.
 struct PreferenceRow {
     kind: &'static str,
-    label: &'static str,
+    label: String,
     cells: Vec<Preference>,
 }
 
@@ -40,7 +57,7 @@ struct CentrePage<'a> {
     messages: Vec<Shown<InAppMessage>>,
     unread_only: bool,
     preferences: Vec<PreferenceRow>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,18 +78,18 @@ pub async fn centre(
         .messages_for(&user, q.unread, 200)
         .await?
         .into_iter()
-        .map(|m| Shown { at: minute(&m.created_at), row: m })
+        .map(|m| Shown { at: minute(&m.created_at), label: kind_label(&m.kind), row: m })
         .collect();
     let all = state.store.preferences(&user).await?;
     let preferences = MessageKind::ALL
         .into_iter()
         .map(|k| PreferenceRow {
             kind: k.as_str(),
-            label: k.label_zh(),
+            label: crate::i18n::tc("message-kind", k.as_str()),
             cells: all.iter().filter(|p| p.kind == k).cloned().collect(),
         })
         .collect();
-    let notice = q.saved.then_some("已保存您的消息接收设置。");
+    let notice = q.saved.then(|| crate::i18n::t("messages-saved"));
     Ok(render(&CentrePage { user: &user, messages, unread_only: q.unread, preferences, notice }))
 }
 
@@ -117,7 +134,7 @@ fn require_admin(user: &User) -> Result<(), PageError> {
 
 struct PolicyRow {
     kind: &'static str,
-    label: &'static str,
+    label: String,
     /// (channel, its rule)
     cells: Vec<(&'static str, ChannelRule)>,
 }
@@ -150,14 +167,14 @@ async fn channels_page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let channels = state.store.list_channels(&user.region_code).await?;
-    let mut departments = vec![(qidi_store::messages::OFFICE.to_string(), "清理办（旗清理办公室）".to_string())];
+    let mut departments = vec![(qidi_store::messages::OFFICE.to_string(), crate::i18n::t("channel-office"))];
     departments.extend(state.store.departments(&user.region()).await?.into_iter().map(|d| (d.code, d.name)));
     let rules = state.store.message_policy(&user.region_code).await?;
     let policy = MessageKind::ALL
         .into_iter()
         .map(|k| PolicyRow {
             kind: k.as_str(),
-            label: k.label_zh(),
+            label: crate::i18n::tc("message-kind", k.as_str()),
             cells: rules.iter().filter(|(rk, _, _)| *rk == k).map(|(_, c, r)| (c.as_str(), *r)).collect(),
         })
         .collect();
@@ -171,15 +188,15 @@ pub async fn channels(
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
     let notice = if q.added {
-        Some("已添加渠道。可用 `qidi channel test ID` 发送一条测试消息。")
+        Some(crate::i18n::t("channel-added"))
     } else if q.removed {
-        Some("已删除渠道。")
+        Some(crate::i18n::t("channel-removed"))
     } else if q.saved {
-        Some("已保存消息策略。")
+        Some(crate::i18n::t("channel-policy-saved"))
     } else {
         None
     };
-    channels_page(&state, &user, notice.map(String::from), None).await
+    channels_page(&state, &user, notice, None).await
 }
 
 pub async fn add_channel(
@@ -190,8 +207,7 @@ pub async fn add_channel(
     require_admin(&user)?;
     let field = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let Some(kind) = ChannelKind::parse(&field("kind")).filter(|k| ChannelKind::GROUP.contains(k)) else {
-        return channels_page(&state, &user, None, Some("请选择渠道类型：电子邮件、企业微信或钉钉群机器人".into()))
-            .await;
+        return channels_page(&state, &user, None, Some(crate::i18n::t("channel-choose-kind"))).await;
     };
     let secret = field("secret");
     let secret = (!secret.is_empty()).then_some(secret.as_str());
@@ -202,22 +218,24 @@ pub async fn add_channel(
     {
         Ok(_) => Ok(Redirect::to("/admin/channels?added=true").into_response()),
         Err(StoreError::Invalid(m) | StoreError::NotFound(m)) => {
-            channels_page(&state, &user, None, Some(format!("未添加：{}", channel_error_zh(&m)))).await
+            let error = crate::i18n::t1("channel-not-added", "reason", channel_error(&m));
+            channels_page(&state, &user, None, Some(error)).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// The core's reasons are in English for the command line; the page says them in Chinese.
-fn channel_error_zh(m: &str) -> String {
+/// The core's reasons are in English for the command line; the page says them in the
+/// page's language.
+fn channel_error(m: &str) -> String {
     if m.contains("not an email address") {
-        "收件地址不是有效的电子邮件地址".into()
+        crate::i18n::t("channel-error-email")
     } else if m.contains("webhook URL") {
-        "群机器人地址须为 http:// 或 https:// 开头的 Webhook 地址".into()
+        crate::i18n::t("channel-error-webhook")
     } else if m.contains("signing secret") {
-        "只有钉钉群机器人使用加签密钥".into()
+        crate::i18n::t("channel-error-secret")
     } else if m.contains("no department") {
-        "请选择部门".into()
+        crate::i18n::t("channel-error-department")
     } else {
         m.to_string()
     }
@@ -231,7 +249,7 @@ pub async fn remove_channel(
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
     if f.get("confirm").map(String::as_str) != Some("yes") {
-        return channels_page(&state, &user, None, Some("删除渠道前请勾选“确认删除”。".into())).await;
+        return channels_page(&state, &user, None, Some(crate::i18n::t("channel-confirm-first"))).await;
     }
     state.store.remove_channel(&user.region_code, &id, Some(&user)).await?;
     Ok(Redirect::to("/admin/channels?removed=true").into_response())
@@ -270,7 +288,7 @@ pub async fn send_log(State(state): State<SharedState>, PageUser(user): PageUser
         .send_log(&user.region_code, 500)
         .await?
         .into_iter()
-        .map(|e| Shown { at: minute(&e.created_at), row: e })
+        .map(|e| Shown { at: minute(&e.created_at), label: channel_label(&e.channel), row: e })
         .collect();
     Ok(render(&SendLogPage { user: &user, entries }))
 }

@@ -40,7 +40,7 @@ fn message(e: StoreError) -> Result<String, PageError> {
     }
 }
 
-// ---------- 部门名录 ----------
+// ---------- The department list ----------
 
 #[derive(Template)]
 #[template(path = "catalogue_departments.html")]
@@ -119,11 +119,11 @@ pub async fn change_department(
     }
 }
 
-// ---------- 工作与组织机构 ----------
+// ---------- Campaigns and their organisation ----------
 
 struct BodyView {
     body: &'static str,
-    label: &'static str,
+    label: String,
     /// (position, name, title)
     members: Vec<(String, String, String)>,
     text: String,
@@ -167,7 +167,14 @@ async fn render_campaigns(
             milestones: c
                 .milestones
                 .iter()
-                .map(|m| (m.milestone.on.to_string(), m.milestone.label.clone(), m.state.label_zh(), m.state.class()))
+                .map(|m| {
+                    (
+                        m.milestone.on.to_string(),
+                        m.milestone.label.clone(),
+                        super::milestone_state_label(m.state),
+                        m.state.class(),
+                    )
+                })
                 .collect(),
             bodies: Body::ALL
                 .iter()
@@ -175,7 +182,7 @@ async fn render_campaigns(
                     let members: Vec<_> = c.organisation.iter().filter(|m| m.body == b).cloned().collect();
                     BodyView {
                         body: b.as_str(),
-                        label: b.label_zh(),
+                        label: super::body_label(b),
                         text: members_text(&members),
                         members: members.into_iter().map(|m| (m.position, m.name, m.title)).collect(),
                     }
@@ -185,7 +192,11 @@ async fn render_campaigns(
         })
         .collect();
     let today = qidi_store::today();
-    let template = Campaign::from_template(&format!("sweep-{}", today.format("%Y")), "待批项目大起底", today);
+    let template = Campaign::from_template(
+        &format!("sweep-{}", today.format("%Y")),
+        &crate::i18n::t("campaign-default-name"),
+        today,
+    );
     let typed = typed.unwrap_or_default();
     let or = |k: &str, d: String| typed.get(k).cloned().unwrap_or(d);
     let page = CampaignsPage {
@@ -208,7 +219,8 @@ pub async fn campaigns(State(state): State<SharedState>, PageUser(user): PageUse
 }
 
 fn form_date(f: &HashMap<String, String>, k: &str, label: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(field(f, k), "%Y-%m-%d").map_err(|_| format!("{label}“{}”不是有效日期", field(f, k)))
+    NaiveDate::parse_from_str(field(f, k), "%Y-%m-%d")
+        .map_err(|_| crate::i18n::t2("campaign-invalid-date", "field", label, "value", field(f, k)))
 }
 
 pub async fn create_campaign(
@@ -221,8 +233,8 @@ pub async fn create_campaign(
         let new = NewCampaign::from_form(
             field(&f, "code"),
             field(&f, "name"),
-            form_date(&f, "starts_on", "开始日期")?,
-            form_date(&f, "ends_on", "结束日期")?,
+            form_date(&f, "starts_on", &crate::i18n::t("campaign-new-starts-on"))?,
+            form_date(&f, "ends_on", &crate::i18n::t("campaign-new-ends-on"))?,
             milestones,
         );
         Ok(new.campaign())
@@ -246,7 +258,9 @@ pub async fn set_organisation(
     let body = Body::parse(field(&f, "body")).ok_or_else(PageError::not_found)?;
     let done = match parse_members(body, f.get("text").map_or("", String::as_str)) {
         Ok(members) => state.store.set_organisation(&user, &id, body, &members).await.map_err(message),
-        Err(e) => Err(Ok(format!("{}：{e}", body.label_zh()))),
+        Err(e) => {
+            Err(Ok(crate::i18n::t2("organisation-body-error", "body", super::body_label(body), "error", e.to_string())))
+        }
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/campaigns#org-{id}")).into_response()),

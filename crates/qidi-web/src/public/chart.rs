@@ -1,6 +1,7 @@
 //! The public burn-down, drawn on the server as inline SVG: presentation attributes
 //! only (the CSP allows no inline style or script), a `viewBox` so that it scales to a
-//! phone's width, few labels so that none overlap. Its text is numbers and dates.
+//! phone's width, few labels so that none overlap. Its text is numbers, dates and a few
+//! words from the string catalogues (escaped: the SVG goes into the page as it is).
 
 use chrono::NaiveDate;
 use qidi_core::public::WeekPoint;
@@ -22,10 +23,18 @@ pub fn burn_down(points: &[WeekPoint], campaign_ends_on: Option<NaiveDate>) -> O
     let x = |d: NaiveDate| LEFT + ((d - first.on).num_days() as f64 / span).clamp(0.0, 1.0) * (RIGHT - LEFT);
     let y = |v: u64| BOTTOM - (v as f64 / max as f64) * (BOTTOM - TOP);
     let mut s = String::new();
+    let desc = crate::i18n::t2(
+        "public-chart-desc",
+        "start",
+        crate::i18n::t2("public-chart-start", "on", first.on.to_string(), "n", first.remaining),
+        "end",
+        crate::i18n::t2("public-chart-end", "on", last.on.to_string(), "n", last.remaining),
+    );
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="burndown-title burndown-desc" font-size="13" font-family="sans-serif"><title id="burndown-title">剩余待批事项（按周）</title><desc id="burndown-desc">自 {} 的 {} 项起，至 {} 剩余 {} 项</desc>"##,
-        first.on, first.remaining, last.on, last.remaining
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="burndown-title burndown-desc" font-size="13" font-family="sans-serif"><title id="burndown-title">{}</title><desc id="burndown-desc">{}</desc>"##,
+        escape(&crate::i18n::t("public-chart-title")),
+        escape(&desc)
     );
     let _ = write!(
         s,
@@ -58,11 +67,10 @@ pub fn burn_down(points: &[WeekPoint], campaign_ends_on: Option<NaiveDate>) -> O
     for p in points {
         let _ = write!(
             s,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#a61b1b"><title>{} 剩余 {} 项</title></circle>"##,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#a61b1b"><title>{}</title></circle>"##,
             x(p.on),
             y(p.remaining),
-            p.on,
-            p.remaining
+            escape(&crate::i18n::t2("public-chart-point", "on", p.on.to_string(), "n", p.remaining))
         );
     }
     // Two dates under the axis (start and end): never overlapping at any width.
@@ -76,12 +84,19 @@ pub fn burn_down(points: &[WeekPoint], campaign_ends_on: Option<NaiveDate>) -> O
     );
     let _ = write!(
         s,
-        r##"<text x="{LEFT}" y="{:.1}" fill="#a61b1b">— 实际剩余</text><text x="{:.1}" y="{:.1}" fill="#57606a">- - 按期清零</text></svg>"##,
+        r##"<text x="{LEFT}" y="{:.1}" fill="#a61b1b">— {}</text><text x="{:.1}" y="{:.1}" fill="#57606a">- - {}</text></svg>"##,
         BOTTOM + 36.0,
+        escape(&crate::i18n::t("public-chart-actual")),
         LEFT + 130.0,
-        BOTTOM + 36.0
+        BOTTOM + 36.0,
+        escape(&crate::i18n::t("public-chart-ideal"))
     );
     Some(s)
+}
+
+/// Text for SVG markup: a catalogue's words may hold `&` or `<`.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -7,23 +7,24 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use qidi_core::public::{PublicProject, PublicProjectHit, PublicStats, SearchTerm};
+use qidi_core::catalogue::LimitUnit;
+use qidi_core::project::ProjectStage;
+use qidi_core::public::{
+    PublicClock, PublicItem, PublicLateness, PublicProject, PublicProjectHit, PublicStats, PublicStep, SearchTerm,
+};
+use qidi_core::workflow::{ApplicationState, ClockKind, ClockOutcome, ALL_PAUSE_REASONS, ALL_STATES};
 use serde::Deserialize;
 
 const HTML: &str = "text/html; charset=utf-8";
 
 pub(super) fn not_found() -> PageError {
-    PageError::Status(
-        StatusCode::NOT_FOUND,
-        "未找到该项目代码对应的项目。请核对项目代码（形如 2022-152529-44-01-012345），或在“阳光审批”首页（/public）按项目名称查询。"
-            .into(),
-    )
+    PageError::Status(StatusCode::NOT_FOUND, crate::i18n::t("public-not-found"))
 }
 
 fn html<T: Template>(headers: &HeaderMap, page: &T) -> Result<Response, PageError> {
     let body = page.render().map_err(|e| {
         tracing::error!(error = %e, "template error");
-        PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败，请稍后再试".into())
+        PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("public-render-failed"))
     })?;
     Ok(cached(headers, HTML, body.into_bytes()))
 }
@@ -80,6 +81,146 @@ pub async fn index(
 struct ProjectPage {
     p: PublicProject,
     path: String,
+}
+
+/// The page's words in the request's language. Core's public record carries Chinese
+/// labels (the JSON keeps them); the page finds each label's code again and asks the
+/// catalogues, keeping the Chinese as it is when a label has no code.
+impl ProjectPage {
+    fn stage(&self) -> String {
+        ProjectStage::parse(self.p.stage)
+            .map_or_else(|| self.p.stage.to_string(), |s| crate::i18n::tc("stage", s.as_str()))
+    }
+
+    fn application_state(&self, i: &PublicItem) -> String {
+        if i.application_state == "not_applied" {
+            return crate::i18n::t("public-not-applied");
+        }
+        ApplicationState::parse(i.application_state)
+            .map_or_else(|| i.application_state_label.to_string(), |s| crate::i18n::tc("application-state", s.as_str()))
+    }
+
+    /// "承诺审批时限：已用 2/20 个工作日".
+    fn clock(&self, c: &PublicClock) -> String {
+        let used = match unit_of(c.unit) {
+            LimitUnit::WorkingDays => {
+                crate::i18n::t2("public-clock-used-working_days", "used", c.used, "limit", c.limit)
+            }
+            LimitUnit::CalendarDays => {
+                crate::i18n::t2("public-clock-used-calendar_days", "used", c.used, "limit", c.limit)
+            }
+        };
+        crate::i18n::t2("public-clock", "clock", clock_label(c.label), "used", used)
+    }
+
+    /// A clock that ended: "初审时限按时办结（用时 2/5 个工作日）" …
+    fn lateness(&self, l: &PublicLateness) -> String {
+        if clock_kind(l.label).is_none() {
+            return l.summary.clone();
+        }
+        let clock = clock_label(l.label);
+        let unit = unit_of(l.unit);
+        match l.outcome {
+            ClockOutcome::Late => match unit {
+                LimitUnit::WorkingDays => {
+                    crate::i18n::t2("public-lateness-late-working_days", "clock", clock, "days", l.days_overdue)
+                }
+                LimitUnit::CalendarDays => {
+                    crate::i18n::t2("public-lateness-late-calendar_days", "clock", clock, "days", l.days_overdue)
+                }
+            },
+            ClockOutcome::OnTime => {
+                let used = match unit {
+                    LimitUnit::WorkingDays => {
+                        crate::i18n::t2("public-lateness-used-working_days", "used", l.days_used, "limit", l.limit)
+                    }
+                    LimitUnit::CalendarDays => {
+                        crate::i18n::t2("public-lateness-used-calendar_days", "used", l.days_used, "limit", l.limit)
+                    }
+                };
+                crate::i18n::t2("public-lateness-on_time", "clock", clock, "used", used)
+            }
+            ClockOutcome::Deemed => crate::i18n::t1("public-lateness-deemed", "clock", clock),
+        }
+    }
+
+    /// The clocks a step ended: the same records as the items' (matched by their summary).
+    fn step_lateness(&self, s: &PublicStep) -> Vec<String> {
+        s.lateness
+            .iter()
+            .map(|summary| {
+                self.p
+                    .items
+                    .iter()
+                    .filter(|i| i.item_type == s.item_type)
+                    .flat_map(|i| i.lateness.iter())
+                    .find(|l| &l.summary == summary)
+                    .map_or_else(|| summary.clone(), |l| self.lateness(l))
+            })
+            .collect()
+    }
+
+    fn state_after(&self, s: &PublicStep) -> String {
+        ALL_STATES
+            .into_iter()
+            .find(|st| st.label_zh() == s.state_label)
+            .map_or_else(|| s.state_label.to_string(), |st| crate::i18n::tc("application-state", st.as_str()))
+    }
+
+    /// Who took a step: core names the side in Chinese (`public::side_label`).
+    fn side(&self, s: &PublicStep) -> String {
+        match s.by {
+            "项目单位" => crate::i18n::t("public-side-unit"),
+            "审批部门" => crate::i18n::t("public-side-department"),
+            "上级结果录入" => crate::i18n::t("public-side-recorder"),
+            "起底系统" => crate::i18n::t("public-side-system"),
+            other => other.to_string(),
+        }
+    }
+
+    /// A step's structured facts: a document number, a pause's kind, a deemed acceptance's day.
+    fn detail(&self, s: &PublicStep) -> Option<String> {
+        let d = s.detail.as_deref()?;
+        // "批复文号 X", "上级批复文号 X", "依法自收件之日 2026-03-02 起视为受理".
+        let after_label = d.split_once(' ').map(|(_, rest)| rest.to_string());
+        let text = match (s.action, after_label) {
+            ("approve", Some(n)) => crate::i18n::t1("public-detail-document-number", "number", n),
+            ("record_higher_outcome", Some(n)) => crate::i18n::t1("public-detail-higher-document-number", "number", n),
+            ("deem_accept", Some(rest)) => match rest.split(' ').next() {
+                Some(on) if on.parse::<chrono::NaiveDate>().is_ok() => {
+                    crate::i18n::t1("public-detail-deemed", "on", on)
+                }
+                _ => d.to_string(),
+            },
+            ("pause", _) => ALL_PAUSE_REASONS
+                .into_iter()
+                .find(|r| r.label_zh() == d)
+                .map_or_else(|| d.to_string(), |r| crate::i18n::tc("pause-reason", r.as_str())),
+            _ => d.to_string(),
+        };
+        Some(text)
+    }
+}
+
+/// The clock kind whose Chinese label core wrote.
+fn clock_kind(label: &str) -> Option<ClockKind> {
+    ["notice_due", "initial_review", "review", "forward", "extension"]
+        .into_iter()
+        .filter_map(ClockKind::parse)
+        .find(|k| k.label_zh() == label)
+}
+
+fn clock_label(label: &str) -> String {
+    clock_kind(label).map_or_else(|| label.to_string(), |k| crate::i18n::tc("clock-kind", k.as_str()))
+}
+
+/// The limit unit whose Chinese label core wrote.
+fn unit_of(label: &str) -> LimitUnit {
+    if label == qidi_core::public::unit_label(LimitUnit::CalendarDays) {
+        LimitUnit::CalendarDays
+    } else {
+        LimitUnit::WorkingDays
+    }
 }
 
 pub async fn project(

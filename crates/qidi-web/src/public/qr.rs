@@ -25,10 +25,7 @@ fn encode(url: &str) -> Result<QrCode, PageError> {
     // Level M survives a smudged or partly torn notice.
     QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| {
         tracing::error!(error = %e, "QR code");
-        PageError::Status(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "二维码生成失败：公开访问地址（QIDI_PUBLIC_URL）过长".into(),
-        )
+        PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("public-qr-too-long"))
     })
 }
 
@@ -60,7 +57,7 @@ pub fn png_of(url: &str) -> Result<Vec<u8>, PageError> {
     }
     let fail = |e: png::EncodingError| {
         tracing::error!(error = %e, "PNG");
-        PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, "二维码图片生成失败".into())
+        PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("public-qr-png-failed"))
     };
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);

@@ -127,12 +127,12 @@ pub async fn issue(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     if user.role != Role::Office {
-        return Err(PageError::Status(StatusCode::FORBIDDEN, "只有领导小组办公室可以挂牌督办".into()));
+        return Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::t("supervision-error-office-issues")));
     }
     let get = |k: &str| f.get(k).map_or("", |s| s.trim());
     let fail = |m: String| overview_page(&state, &user, Some(m), f.clone());
     let Some(target) = OrderTarget::parse(get("target")) else {
-        return fail("督办对象：请选择部门、项目或待批事项".into()).await;
+        return fail(crate::i18n::t("supervision-error-choose-target")).await;
     };
     let target_id = match target {
         OrderTarget::Department => get("department").to_string(),
@@ -141,18 +141,18 @@ pub async fn issue(
             match state.store.order_target_by_code(&user.region(), get("project_code"), item).await? {
                 Some(id) => id,
                 None => {
-                    return fail(format!(
-                        "督办对象：未找到项目代码为“{}”的项目{}",
-                        get("project_code"),
-                        if target == OrderTarget::Item { "或该项目的此项待批事项" } else { "" }
-                    ))
-                    .await
+                    let key = if target == OrderTarget::Item {
+                        "supervision-error-no-project-or-item"
+                    } else {
+                        "supervision-error-no-project"
+                    };
+                    return fail(crate::i18n::t1(key, "code", get("project_code"))).await;
                 }
             }
         }
     };
     let Ok(deadline) = get("deadline").parse::<NaiveDate>() else {
-        return fail("督办时限：请选择日期".into()).await;
+        return fail(crate::i18n::t("supervision-error-choose-deadline")).await;
     };
     let new = NewOrder {
         target,
@@ -304,15 +304,15 @@ async fn report_form_page(
     let Some(department_id) =
         user.department_id.clone().filter(|_| matches!(user.role, Role::DepartmentHead | Role::Handler))
     else {
-        return Err(PageError::Status(StatusCode::FORBIDDEN, "只有本部门的部门负责人或经办人可以报送工作进展".into()));
+        return Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::t("supervision-error-department-files")));
     };
     let today = qidi_store::today();
     let plan = state.store.report_plan(&user.region()).await?;
     let period = match period.filter(|p| !p.is_empty()) {
         Some(k) => plan.period(k).cloned().ok_or_else(PageError::not_found)?,
-        None => qidi_core::progress_report::current_period(&plan.periods, today)
-            .cloned()
-            .ok_or_else(|| PageError::Status(StatusCode::NOT_FOUND, "本工作期尚无已结束的报送期次".into()))?,
+        None => qidi_core::progress_report::current_period(&plan.periods, today).cloned().ok_or_else(|| {
+            PageError::Status(StatusCode::NOT_FOUND, crate::i18n::t("supervision-error-no-ended-period"))
+        })?,
     };
     let figures = state.store.report_figures(&department_id, &period).await?;
     let previous =
@@ -353,16 +353,23 @@ pub async fn set_schedule(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     if user.role != Role::Office {
-        return Err(PageError::Status(StatusCode::FORBIDDEN, "只有领导小组办公室可以设置信息报送安排".into()));
+        return Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::t("supervision-error-office-schedules")));
     }
     let until = f.get("half_monthly_until").and_then(|s| s.parse::<NaiveDate>().ok());
     let due = f.get("due_working_days").and_then(|s| s.trim().parse::<u32>().ok());
     let (Some(half_monthly_until), Some(due_working_days)) = (until, due) else {
-        return reports_page(&state, &user, None, Some("报送安排：请填写半月报截止日期和报送时限（工作日数）".into()))
-            .await;
+        return reports_page(&state, &user, None, Some(crate::i18n::t("supervision-error-schedule-blank"))).await;
     };
     match state.store.set_report_schedule(&user, ReportSchedule { half_monthly_until, due_working_days }).await {
         Ok(_) => Ok(Redirect::to("/supervision/reports").into_response()),
-        Err(e) => reports_page(&state, &user, None, Some(format!("报送安排：{}", refused(e)?))).await,
+        Err(e) => {
+            reports_page(
+                &state,
+                &user,
+                None,
+                Some(crate::i18n::t1("supervision-schedule-error", "message", refused(e)?)),
+            )
+            .await
+        }
     }
 }

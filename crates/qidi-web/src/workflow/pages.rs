@@ -1,9 +1,11 @@
-//! Workflow pages in Simplified Chinese. Forms post to the same store calls as the
-//! JSON API; every form carries its own client token, so a double click is one step.
+//! Workflow pages, in the request's language (their text is in `locales/*/workflow.ftl`).
+//! Forms post to the same store calls as the JSON API; every form carries its own client
+//! token, so a double click is one step.
 
 use super::{file_response, MAX_REQUEST_BYTES};
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
+use crate::i18n::{t, t1, t2, tc};
 use crate::upload;
 use crate::SharedState;
 use askama::Template;
@@ -12,9 +14,11 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use qidi_core::catalogue::LimitUnit;
 use qidi_core::light::Light;
 use qidi_core::workflow::inbox::{InboxFilter, InboxQuery};
 use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
+use qidi_core::workflow::{ClockOutcome, ClockRecord};
 use qidi_core::Role;
 use qidi_store::users::User;
 use qidi_store::workflow::{
@@ -33,14 +37,116 @@ fn token() -> String {
 /// A lamp as the page draws it: a CSS class and its words.
 struct Lamp {
     class: &'static str,
-    label: &'static str,
+    label: String,
 }
 
 fn lamp(light: Option<Light>, paused: bool) -> Lamp {
     match light {
-        Some(l) => Lamp { class: l.as_str(), label: l.label_zh() },
-        None if paused => Lamp { class: "paused", label: "计时中止" },
-        None => Lamp { class: "none", label: "—" },
+        Some(l) => Lamp { class: l.as_str(), label: tc("light", l.as_str()) },
+        None if paused => Lamp { class: "paused", label: t("workflow-clock-paused") },
+        None => Lamp { class: "none", label: "—".to_string() },
+    }
+}
+
+/// Names in a line of text: `、` in Chinese, `, ` in English.
+fn list(names: &[String]) -> String {
+    names.join(&t("workflow-list-separator"))
+}
+
+/// A time limit's length with its unit: "5 个工作日", "5 working days".
+pub(crate) fn limit_days(n: impl std::borrow::Borrow<u32>, unit: impl std::borrow::Borrow<LimitUnit>) -> String {
+    let n = *n.borrow();
+    match unit.borrow() {
+        LimitUnit::WorkingDays => t1("workflow-days-working", "n", n),
+        LimitUnit::CalendarDays => t1("workflow-days-calendar", "n", n),
+    }
+}
+
+/// The label of an application's state.
+fn state_label(a: &ApplicationRow) -> String {
+    tc("application-state", a.state.as_str())
+}
+
+/// Who took a step, by role: the core's role, or qidi itself for what the law makes
+/// happen (视为受理).
+pub(crate) fn step_actor_role(s: &TimelineStep) -> String {
+    if s.by_system {
+        return t("workflow-system-role");
+    }
+    // The step carries the role's Chinese label; its code is found by that label.
+    match qidi_core::role::ALL_ROLES.into_iter().find(|r| r.label_zh() == s.actor_role) {
+        Some(r) => tc("role", r.as_str()),
+        None => s.actor_role.to_string(),
+    }
+}
+
+/// What a step carried, in one line (the store's `TimelineStep::summary`, in the
+/// request's language).
+pub(crate) fn step_summary(s: &TimelineStep) -> String {
+    match &s.action {
+        Action::Submit { materials } => t1("workflow-summary-submit", "n", materials.len()),
+        Action::Resubmit { materials, replaced } if replaced.is_empty() => {
+            t1("workflow-summary-resubmit", "n", materials.len())
+        }
+        Action::Resubmit { materials, replaced } => {
+            // The store names the replaced materials from the application's checklist,
+            // which the project's record does not carry: take its names, else the codes.
+            let names = s
+                .summary
+                .split_once('：')
+                .map(|(_, names)| names.split('、').map(str::to_string).collect::<Vec<_>>())
+                .unwrap_or_else(|| replaced.clone());
+            t2("workflow-summary-resubmit-replaced", "n", materials.len(), "names", list(&names))
+        }
+        Action::Return { notice } => match &notice.number {
+            Some(number) => t2("workflow-summary-return-numbered", "number", number, "n", notice.problems.len()),
+            None => t1("workflow-summary-return", "n", notice.problems.len()),
+        },
+        Action::Accept | Action::Resume => String::new(),
+        Action::DeemAccept { received_on, notice_due_on } => {
+            t2("workflow-summary-deem-accept", "due", notice_due_on.to_string(), "received", received_on.to_string())
+        }
+        Action::Extend { reason } => t1("workflow-summary-extend", "reason", reason),
+        Action::Pause { reason, note } if note.trim().is_empty() => tc("pause-reason", reason.as_str()),
+        Action::Pause { reason, note } => {
+            t2("workflow-summary-pause", "reason", tc("pause-reason", reason.as_str()), "note", note.trim())
+        }
+        Action::Approve { document_number, decided_on } => {
+            t2("workflow-summary-approve", "number", document_number, "on", decided_on.to_string())
+        }
+        Action::Refuse { reasons } => t1("workflow-summary-reasons", "reasons", reasons),
+        Action::Forward { to_authority } => t1("workflow-summary-forward", "authority", to_authority),
+        Action::RecordHigherOutcome { approved: true, document_number, decided_on, .. } => {
+            let number = document_number.as_deref().unwrap_or("");
+            match decided_on {
+                Some(on) => t2("workflow-summary-higher-approved-on", "number", number, "on", on.to_string()),
+                None => t1("workflow-summary-higher-approved", "number", number),
+            }
+        }
+        Action::RecordHigherOutcome { approved: false, reasons, .. } => {
+            t1("workflow-summary-higher-refused", "reasons", reasons.as_deref().unwrap_or(""))
+        }
+        Action::Withdraw { reason } => t1("workflow-summary-reasons", "reasons", reason),
+    }
+}
+
+/// A clock that ended, in one line: "初审时限超期 3 个工作日办结" (the core's
+/// `ClockRecord::summary_zh`, in the request's language).
+pub(crate) fn clock_summary(r: &ClockRecord) -> String {
+    let kind = tc("clock-kind", r.kind.as_str());
+    let working = r.unit == LimitUnit::WorkingDays;
+    match r.outcome {
+        ClockOutcome::Late if working => t2("workflow-clock-late-working", "kind", kind, "n", r.days_overdue),
+        ClockOutcome::Late => t2("workflow-clock-late-calendar", "kind", kind, "n", r.days_overdue),
+        ClockOutcome::OnTime => {
+            let used = format!("{}/{}", r.days_used, r.limit);
+            if working {
+                t2("workflow-clock-on-time-working", "kind", kind, "used", used)
+            } else {
+                t2("workflow-clock-on-time-calendar", "kind", kind, "used", used)
+            }
+        }
+        ClockOutcome::Deemed => t1("workflow-clock-deemed", "kind", kind),
     }
 }
 
@@ -71,7 +177,7 @@ struct MyItemView {
 
 struct AppLink {
     id: String,
-    state_label: &'static str,
+    state_label: String,
     lamp: Lamp,
     due_on: String,
 }
@@ -80,7 +186,7 @@ impl From<&ApplicationRow> for AppLink {
     fn from(a: &ApplicationRow) -> Self {
         AppLink {
             id: a.id.clone(),
-            state_label: a.state_label,
+            state_label: state_label(a),
             lamp: lamp(a.light, a.paused_since.is_some()),
             due_on: opt(&a.due_on),
         }
@@ -123,7 +229,7 @@ pub async fn my_projects(State(state): State<SharedState>, PageUser(user): PageU
                     pending_item_id: i.pending_item_id,
                     item_type: i.item_type,
                     handling_department: i.handling_department,
-                    open_prerequisites: i.open_prerequisites.join("、"),
+                    open_prerequisites: list(&i.open_prerequisites),
                     token: token(),
                 })
                 .collect(),
@@ -153,8 +259,8 @@ struct InboxRow {
     owner: String,
     item_type: String,
     department: String,
-    state_label: &'static str,
-    clock: &'static str,
+    state_label: String,
+    clock: String,
     due_on: String,
     provisional: bool,
 }
@@ -180,13 +286,10 @@ struct InboxPage<'a> {
     limit: usize,
 }
 
-fn clock_label(kind: Option<&str>) -> &'static str {
+fn clock_label(kind: Option<&str>) -> String {
     match kind {
-        Some("initial_review") => "初审",
-        Some("review") => "审查（承诺时限）",
-        Some("forward") => "转报",
-        Some("notice_due") => "一次性告知",
-        _ => "—",
+        Some(k @ ("initial_review" | "review" | "forward" | "notice_due")) => tc("workflow-inbox-clock", k),
+        _ => "—".to_string(),
     }
 }
 
@@ -210,6 +313,7 @@ pub async fn inbox(
             clock: clock_label(a.clock_kind.as_deref()),
             due_on: opt(&a.due_on),
             provisional: a.provisional,
+            state_label: state_label(&a),
             id: a.id,
             project_id: a.project_id,
             project_code: a.project_code,
@@ -217,7 +321,6 @@ pub async fn inbox(
             owner: a.owner.unwrap_or_default(),
             item_type: a.item_type,
             department: a.handling_department,
-            state_label: a.state_label,
         })
         .collect();
     let item_types = state.store.item_types(&user).await?.into_iter().map(|t| (t.id, t.name)).collect();
@@ -247,10 +350,10 @@ pub async fn inbox(
 // ---------- 申请办理 ----------
 
 struct ClockView {
-    label: &'static str,
+    label: String,
     started_on: String,
-    limit: u32,
-    unit: &'static str,
+    /// The limit with its unit: "5 个工作日".
+    limit: String,
     due_on: String,
     warn_on: String,
     used: i64,
@@ -305,17 +408,16 @@ struct DetailPage<'a> {
     forms: Forms,
     today: String,
     rows: Vec<usize>,
-    pause_reasons: Vec<(&'static str, &'static str)>,
+    pause_reasons: Vec<(&'static str, String)>,
     materials: Vec<MaterialSpec>,
     steps: &'a [TimelineStep],
-    unit_label: &'static str,
-}
-
-fn unit_label(unit: qidi_core::catalogue::LimitUnit) -> &'static str {
-    match unit {
-        qidi_core::catalogue::LimitUnit::WorkingDays => "个工作日",
-        qidi_core::catalogue::LimitUnit::CalendarDays => "日（自然日）",
-    }
+    state_label: String,
+    authority_level: String,
+    promised_limit: String,
+    extension_limit: String,
+    /// The missing materials' names, and the prerequisites not yet completed, in a line.
+    missing_materials: String,
+    unmet_prerequisites: String,
 }
 
 pub async fn detail(
@@ -329,10 +431,9 @@ pub async fn detail(
         .clocks
         .iter()
         .map(|c| ClockView {
-            label: c.label,
+            label: tc("clock-kind", c.kind),
             started_on: c.started_on.to_string(),
-            limit: c.limit,
-            unit: unit_label(c.unit),
+            limit: limit_days(c.limit, c.unit),
             due_on: opt(&c.due_on),
             warn_on: opt(&c.warn_on),
             used: c.used,
@@ -395,10 +496,15 @@ pub async fn detail(
         },
         today: qidi_store::today().to_string(),
         rows: (0..NOTICE_ROWS).collect(),
-        pause_reasons: ALL_PAUSE_REASONS.iter().map(|r| (r.as_str(), r.label_zh())).collect(),
+        pause_reasons: ALL_PAUSE_REASONS.iter().map(|r| (r.as_str(), tc("pause-reason", r.as_str()))).collect(),
         materials: d.checklist.iter().map(|m| MaterialSpec { code: m.code.clone(), name: m.name.clone() }).collect(),
         steps: &d.timeline,
-        unit_label: unit_label(d.facts.limit_unit),
+        state_label: state_label(a),
+        authority_level: tc("authority-level", d.facts.authority_level.as_str()),
+        promised_limit: limit_days(d.facts.promised_limit, d.facts.limit_unit),
+        extension_limit: limit_days(d.facts.extension_limit, d.facts.limit_unit),
+        missing_materials: list(&d.warnings.missing_materials.iter().map(|m| m.name.clone()).collect::<Vec<_>>()),
+        unmet_prerequisites: list(&d.warnings.unmet_prerequisites),
     };
     Ok(render(&page))
 }
@@ -454,15 +560,15 @@ fn action_from_form(f: &HashMap<String, String>) -> Result<Action, PageError> {
             "decided_on": non_empty(f, "decided_on"),
         }),
         "withdraw" => json!({ "type": t, "reason": field(f, "withdraw_reason") }),
-        _ => return Err(bad("未知的办理操作")),
+        _ => return Err(bad(crate::i18n::t("workflow-error-unknown-action"))),
     };
     if matches!(t, "approve" | "record_higher_outcome") {
         let d = field(f, "decided_on");
         if (t == "approve" || !d.is_empty()) && qidi_core::calendar::parse_date(d).is_err() {
-            return Err(bad("日期格式应为 YYYY-MM-DD"));
+            return Err(bad(crate::i18n::t("workflow-error-date-format")));
         }
     }
-    serde_json::from_value(v).map_err(|e| bad(format!("表单内容有误：{e}")))
+    serde_json::from_value(v).map_err(|e| bad(t1("workflow-error-form", "error", e.to_string())))
 }
 
 pub async fn act(
@@ -490,15 +596,13 @@ pub async fn upload(
     Path(id): Path<String>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let form = form.map_err(|_| bad("上传表单格式有误"))?;
+    let form = form.map_err(|_| bad(t("workflow-error-upload-form")))?;
     let parts = upload::read_form(form, MAX_REQUEST_BYTES).await.map_err(|e| match e {
-        upload::FormError::TooLarge => {
-            bad(format!("文件过大：每份材料不应超过 {} MB", MAX_UPLOAD_BYTES / (1024 * 1024)))
-        }
-        upload::FormError::Unreadable => bad("上传不完整，请重新选择文件上传"),
+        upload::FormError::TooLarge => bad(t1("workflow-error-too-large", "mb", MAX_UPLOAD_BYTES / (1024 * 1024))),
+        upload::FormError::Unreadable => bad(t("workflow-error-upload-incomplete")),
     })?;
     let code = upload::part(&parts, "material_code").map(|p| p.text()).unwrap_or_default();
-    let file = upload::part(&parts, "file").ok_or_else(|| bad("请选择要上传的文件"))?;
+    let file = upload::part(&parts, "file").ok_or_else(|| bad(t("workflow-error-no-file")))?;
     state
         .store
         .upload_material(
@@ -569,12 +673,23 @@ pub async fn notice(
             .number
             .clone()
             .unwrap_or_else(|| format!("{}-{seq}", d.application.id.split('-').next().unwrap_or(""))),
-        on: n.on.format("%Y年%m月%d日").to_string(),
+        on: notice_date(n.on),
         problems,
         suggestions: n.notice.suggestions.clone(),
         breaks: n.breaks_one_time_rule(),
     };
     Ok(render(&page))
+}
+
+/// The notice's date as the language writes it under a signature ("2026年03月05日");
+/// a format a translator got wrong falls back to `2026-03-05`.
+fn notice_date(on: chrono::NaiveDate) -> String {
+    use std::fmt::Write;
+    let mut text = String::new();
+    match write!(text, "{}", on.format(&t("workflow-notice-date-format"))) {
+        Ok(()) => text,
+        Err(_) => on.to_string(),
+    }
 }
 
 // ---------- 项目全流程 ----------
@@ -651,8 +766,10 @@ pub async fn authorise_helper(
 
 struct ItemTypeView {
     t: ItemType,
-    level_label: &'static str,
-    unit_label: &'static str,
+    level_label: String,
+    statutory_limit: String,
+    promised_limit: String,
+    extension_limit: String,
     materials_text: String,
     prerequisites_text: String,
     aliases_text: String,
@@ -664,7 +781,7 @@ struct CataloguePage<'a> {
     user: &'a User,
     items: Vec<ItemTypeView>,
     can_edit: bool,
-    levels: Vec<(&'static str, &'static str)>,
+    levels: Vec<(&'static str, String)>,
     /// Departments an item type may be given: (code, name), not retired.
     departments: Vec<(String, String)>,
     error: Option<String>,
@@ -692,8 +809,10 @@ async fn render_catalogue(
         .await?
         .into_iter()
         .map(|t| ItemTypeView {
-            level_label: t.authority_level.label_zh(),
-            unit_label: unit_label(t.limit_unit),
+            level_label: tc("authority-level", t.authority_level.as_str()),
+            statutory_limit: limit_days(t.statutory_limit, t.limit_unit),
+            promised_limit: limit_days(t.promised_limit, t.limit_unit),
+            extension_limit: limit_days(t.extension_limit, t.limit_unit),
             materials_text: t
                 .required_materials
                 .iter()
@@ -701,7 +820,7 @@ async fn render_catalogue(
                 .collect::<Vec<_>>()
                 .join("\n"),
             prerequisites_text: t.prerequisites.join(" "),
-            aliases_text: t.aliases.join("、"),
+            aliases_text: list(&t.aliases),
             t,
         })
         .collect();
@@ -713,7 +832,10 @@ async fn render_catalogue(
         .filter(|d| d.retired_at.is_none())
         .map(|d| (d.code, d.name))
         .collect();
-    let levels = [L::Banner, L::League, L::Region, L::National].iter().map(|l| (l.as_str(), l.label_zh())).collect();
+    let levels = [L::Banner, L::League, L::Region, L::National]
+        .iter()
+        .map(|l| (l.as_str(), tc("authority-level", l.as_str())))
+        .collect();
     let page = CataloguePage {
         user,
         items,
@@ -771,12 +893,14 @@ pub async fn create_item_type(
             aliases: names_from_text(field(&f, "aliases")),
             department_code: field(&f, "department_code").to_string(),
             authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level"))
-                .ok_or_else(|| bad("请选择审批层级"))?,
-            statutory_limit: number(&f, "statutory_limit", "法定时限")?.ok_or_else(|| bad("请填写法定时限"))?,
+                .ok_or_else(|| bad(t("workflow-error-choose-level")))?,
+            statutory_limit: number(&f, "statutory_limit", "workflow-statutory-limit")?
+                .ok_or_else(|| bad(t("workflow-error-statutory-limit-required")))?,
             limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit"))
-                .ok_or_else(|| bad("请选择计时单位"))?,
-            promised_limit: number(&f, "promised_limit", "承诺时限")?.ok_or_else(|| bad("请填写承诺时限"))?,
-            extension_limit: number(&f, "extension_limit", "延期时限")?.unwrap_or(0),
+                .ok_or_else(|| bad(t("workflow-error-choose-unit")))?,
+            promised_limit: number(&f, "promised_limit", "workflow-promised-limit")?
+                .ok_or_else(|| bad(t("workflow-error-promised-limit-required")))?,
+            extension_limit: number(&f, "extension_limit", "workflow-field-extension-limit")?.unwrap_or(0),
             limit_source: field(&f, "limit_source").to_string(),
             required_materials: materials_from_text(field(&f, "materials"))?,
             prerequisites: prerequisites_from_text(field(&f, "prerequisites")),
@@ -818,10 +942,12 @@ pub async fn restore_item_type(
     set_retired(&state, &user, &id, false).await
 }
 
+/// The whole number in field `k`, or none when it is blank; `label` is the message key
+/// of the field's name, for the refusal.
 fn number(f: &HashMap<String, String>, k: &str, label: &str) -> Result<Option<u32>, PageError> {
     match field(f, k) {
         "" => Ok(None),
-        v => v.parse().map(Some).map_err(|_| bad(format!("{label}须为整数"))),
+        v => v.parse().map(Some).map_err(|_| bad(t1("workflow-error-not-integer", "field", t(label)))),
     }
 }
 
@@ -834,7 +960,7 @@ fn materials_from_text(text: &str) -> Result<Vec<MaterialSpec>, PageError> {
         .map(|(i, l)| {
             let (code, name) = l
                 .split_once(|c: char| c.is_whitespace())
-                .ok_or_else(|| bad(format!("材料清单第{}行应为“代码 名称”", i + 1)))?;
+                .ok_or_else(|| bad(t1("workflow-error-materials-line", "line", i + 1)))?;
             Ok(MaterialSpec { code: code.trim().to_string(), name: name.trim().to_string() })
         })
         .collect()
@@ -850,17 +976,17 @@ pub async fn update_item_type(
         name: f.get("name").cloned(),
         aliases: f.get("aliases").map(|t| names_from_text(t)),
         department_code: f.get("department_code").cloned(),
-        promised_limit: number(&f, "promised_limit", "承诺时限")?,
-        statutory_limit: number(&f, "statutory_limit", "法定时限")?,
-        extension_limit: number(&f, "extension_limit", "延期时限")?,
+        promised_limit: number(&f, "promised_limit", "workflow-promised-limit")?,
+        statutory_limit: number(&f, "statutory_limit", "workflow-statutory-limit")?,
+        extension_limit: number(&f, "extension_limit", "workflow-field-extension-limit")?,
         limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit")),
         authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level")),
         limit_source: f.get("limit_source").cloned(),
         limit_confirmed: Some(field(&f, "limit_confirmed") == "on"),
         required_materials: f.get("materials").map(|t| materials_from_text(t)).transpose()?,
         prerequisites: f.get("prerequisites").map(|t| prerequisites_from_text(t)),
-        warn_days: number(&f, "warn_days", "黄灯提前天数")?,
-        warn_ratio_percent: number(&f, "warn_ratio_percent", "黄灯比例")?,
+        warn_days: number(&f, "warn_days", "workflow-field-warn-days")?,
+        warn_ratio_percent: number(&f, "warn_ratio_percent", "workflow-field-warn-ratio")?,
     };
     match state.store.update_item_type(&user, &id, &edit).await {
         Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
