@@ -121,7 +121,7 @@ for SIZE in "${SIZES[@]}"; do
     # memory is in the peak RSS below.
     start=$(date +%s)
     for _ in $(seq 1 1800); do
-      [ -n "$(sql "SELECT summary FROM job_runs WHERE job = 'lights' AND summary IS NOT NULL")" ] && break
+      [ -n "$(sql "SELECT summary FROM job_runs WHERE job = 'lights' AND summary <> '{}'")" ] && break
       sleep 1
     done
     echo "first light run: $(sql "SELECT summary FROM job_runs WHERE job = 'lights'"), waited $(($(date +%s) - start)) s" >&2

@@ -130,9 +130,13 @@ pub struct PublicItem {
 /// A clock running now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicClock {
+    /// The clock's code (`initial_review`, `review` …) and its Chinese label.
+    pub kind: &'static str,
     pub label: &'static str,
     pub started_on: NaiveDate,
     pub limit: u32,
+    /// `working_days` or `calendar_days`, and its Chinese label.
+    pub unit_code: &'static str,
     pub unit: &'static str,
     /// Days of the limit used up to today, pauses excluded.
     pub used: i64,
@@ -145,10 +149,12 @@ pub struct PublicClock {
 /// A clock that ended, as kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicLateness {
+    pub kind: &'static str,
     pub label: &'static str,
     pub due_on: NaiveDate,
     pub ended_on: NaiveDate,
     pub limit: u32,
+    pub unit_code: &'static str,
     pub unit: &'static str,
     pub days_used: i64,
     pub days_overdue: i64,
@@ -166,15 +172,31 @@ pub struct PublicStep {
     pub department: String,
     pub action: &'static str,
     pub action_label: &'static str,
-    /// Which side took it: 项目单位, 审批部门, 上级结果录入, 起底系统 (never a name).
+    /// Which side took it (`unit`, `department`, `recorder`, `system`; never a name),
+    /// and in Chinese: 项目单位, 审批部门, 上级结果录入, 起底系统.
+    pub side: &'static str,
     pub by: &'static str,
+    /// The application's state after the step, and its Chinese label.
+    pub state: &'static str,
     pub state_label: &'static str,
     /// Structured facts only: a decision's document number, a pause's kind.
     pub detail: Option<String>,
+    /// The same facts with their parts, for a page in another language.
+    pub fact: Option<PublicFact>,
     /// Working days since the step before on the same application.
     pub working_days_since_previous: i64,
     /// The lateness of the clocks this step ended.
     pub lateness: Vec<String>,
+}
+
+/// What of a step the public may read, by its parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PublicFact {
+    DocumentNumber { number: String },
+    HigherDocumentNumber { number: String },
+    Pause { reason: &'static str },
+    DeemedAcceptance { received_on: NaiveDate },
 }
 
 const NOT_APPLIED: (&str, &str) = ("not_applied", "尚未申请");
@@ -197,6 +219,15 @@ pub fn light_label(light: Option<Light>) -> &'static str {
     light.map_or("—", Light::label_zh)
 }
 
+fn side_code(side: Side) -> &'static str {
+    match side {
+        Side::Unit => "unit",
+        Side::Department => "department",
+        Side::Recorder => "recorder",
+        Side::System => "system",
+    }
+}
+
 fn side_label(side: Side) -> &'static str {
     match side {
         Side::Unit => "项目单位",
@@ -209,6 +240,20 @@ fn side_label(side: Side) -> &'static str {
 /// What of an action the public may read: structured facts, never free text typed by a
 /// person (reasons, notes, notice problems), except an approval's document number,
 /// which is published with the decision (masked like any text).
+fn public_fact(action: &Action) -> Option<PublicFact> {
+    match action {
+        Action::Approve { document_number, .. } => {
+            Some(PublicFact::DocumentNumber { number: mask_personal(document_number) })
+        }
+        Action::RecordHigherOutcome { approved: true, document_number: Some(n), .. } => {
+            Some(PublicFact::HigherDocumentNumber { number: mask_personal(n) })
+        }
+        Action::Pause { reason, .. } => Some(PublicFact::Pause { reason: reason.as_str() }),
+        Action::DeemAccept { received_on, .. } => Some(PublicFact::DeemedAcceptance { received_on: *received_on }),
+        _ => None,
+    }
+}
+
 fn public_detail(action: &Action) -> Option<String> {
     match action {
         Action::Approve { document_number, .. } => Some(format!("批复文号 {}", mask_personal(document_number))),
@@ -300,6 +345,7 @@ fn public_item(src: &ItemSource, calendar: &WorkCalendar, today: NaiveDate) -> (
                 .filter_map(|r| clock_record(r, calendar).ok().flatten())
                 .map(|r| r.summary_zh())
                 .collect();
+            let side = if e.actor.system { Side::System } else { e.action.side() };
             steps.push((
                 e.at,
                 PublicStep {
@@ -308,9 +354,12 @@ fn public_item(src: &ItemSource, calendar: &WorkCalendar, today: NaiveDate) -> (
                     department: src.department.clone(),
                     action: e.action.as_str(),
                     action_label: e.action.label_zh(),
-                    by: side_label(if e.actor.system { Side::System } else { e.action.side() }),
+                    side: side_code(side),
+                    by: side_label(side),
+                    state: step_view.state.as_str(),
                     state_label: step_view.state.label_zh(),
                     detail: public_detail(&e.action),
+                    fact: public_fact(&e.action),
                     working_days_since_previous: prev.map_or(0, |p| calendar.working_days_between(p, e.on).max(0)),
                     lateness: ended,
                 },
@@ -320,10 +369,12 @@ fn public_item(src: &ItemSource, calendar: &WorkCalendar, today: NaiveDate) -> (
         for run in &view.clocks {
             if let Ok(Some(r)) = clock_record(run, calendar) {
                 lateness.push(PublicLateness {
+                    kind: r.kind.as_str(),
                     label: r.kind.label_zh(),
                     due_on: r.due_on,
                     ended_on: r.ended_on,
                     limit: r.limit,
+                    unit_code: r.unit.as_str(),
                     unit: unit_label(r.unit),
                     days_used: r.days_used,
                     days_overdue: r.days_overdue,
@@ -344,9 +395,11 @@ fn public_item(src: &ItemSource, calendar: &WorkCalendar, today: NaiveDate) -> (
         let used = calendar.limit_used(c.started_on, today, c.unit, &pauses).unwrap_or(0);
         Some((
             PublicClock {
+                kind: c.kind.as_str(),
                 label: c.kind.label_zh(),
                 started_on: c.started_on,
                 limit: c.limit,
+                unit_code: c.unit.as_str(),
                 unit: unit_label(c.unit),
                 used,
                 due_on: deadline.due_on,

@@ -17,6 +17,7 @@ mod error;
 mod export;
 mod headers;
 mod import;
+pub mod inbox_export;
 mod lookback;
 mod merges;
 mod safety;

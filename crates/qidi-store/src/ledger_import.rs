@@ -535,9 +535,7 @@ impl Store {
         loop {
             let ps = project_scope(scope, 3);
             let sql = format!(
-                "SELECT p.id, p.code, p.name, o.name, d.code, p.initiated_year, p.investment_yuan, p.stage
-                 FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id
-                 WHERE p.in_library = TRUE AND p.code > $1 AND {} ORDER BY p.code LIMIT $2",
+                "{LEDGER_PROJECT_SELECT} WHERE p.in_library = TRUE AND p.code > $1 AND {} ORDER BY p.code LIMIT $2",
                 ps.sql
             );
             let mut q = sqlx::query(&sql).bind(&last).bind(page);
@@ -552,9 +550,7 @@ impl Store {
             let last_code: String = rows[rows.len() - 1].get(1);
             let is = item_scope(scope, 3);
             let sql = format!(
-                "SELECT i.project_id, t.code, hd.code, i.check_result, i.responsible_person, i.acceptance_status, i.due_on, i.note
-                 FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
-                      JOIN departments hd ON hd.id = i.handling_department_id
+                "{LEDGER_ITEM_SELECT}
                  WHERE i.status = 'pending' AND p.in_library = TRUE AND p.code >= $1 AND p.code <= $2 AND {}
                  ORDER BY p.code, t.code",
                 is.sql
@@ -563,41 +559,9 @@ impl Store {
             for b in &is.binds {
                 q = q.bind(b.as_str());
             }
-            let mut by_project: HashMap<String, Vec<LedgerItem>> = HashMap::new();
-            for r in q.fetch_all(&self.pool).await? {
-                let due: Option<String> = r.get(6);
-                by_project.entry(r.get(0)).or_default().push(LedgerItem {
-                    item_type: r.get(1),
-                    handling_department: r.get(2),
-                    check_result: r.get(3),
-                    responsible_person: r.get(4),
-                    acceptance_status: r.get(5),
-                    due_on: due.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                    note: r.get(7),
-                    row: 0,
-                });
-            }
+            let mut by_project = ledger_items(&q.fetch_all(&self.pool).await?);
             for r in &rows {
-                let id: String = r.get(0);
-                let code: String = r.get(1);
-                let code = ProjectCode::from_stored(code);
-                let year: Option<i64> = r.get(5);
-                let investment: Option<i64> = r.get(6);
-                let stage: String = r.get(7);
-                each(LedgerProject {
-                    code,
-                    name: r.get(2),
-                    owner: r.get(3),
-                    initiating_department: r.get(4),
-                    year: year.and_then(|y| i32::try_from(y).ok()),
-                    investment: investment.map(Yuan),
-                    stage: ProjectStage::parse(&stage),
-                    items: by_project.remove(&id).unwrap_or_default(),
-                    // Not in the official layout's columns.
-                    owner_credit_code: None,
-                    initiated_on: None,
-                    first_row: 0,
-                })?;
+                each(ledger_project(r, &mut by_project))?;
                 count += 1;
             }
             last = last_code;
@@ -606,6 +570,63 @@ impl Store {
             }
         }
         Ok(count)
+    }
+}
+
+/// A project's columns as an export of the ledger holds it (projects `p`, their unit
+/// `o` and initiating department `d`), read by [`ledger_project`]; the project's
+/// region is the last column, for paging by key.
+pub(crate) const LEDGER_PROJECT_SELECT: &str =
+    "SELECT p.id, p.code, p.name, o.name, d.code, p.initiated_year, p.investment_yuan, p.stage, p.region_code
+     FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id";
+
+/// A pending item's columns as an export of the ledger holds it (items `i`, their
+/// project `p`), read by [`ledger_items`].
+pub(crate) const LEDGER_ITEM_SELECT: &str =
+    "SELECT i.project_id, t.code, hd.code, i.check_result, i.responsible_person, i.acceptance_status, i.due_on, i.note
+     FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+          JOIN departments hd ON hd.id = i.handling_department_id";
+
+/// Rows of [`LEDGER_ITEM_SELECT`] by project id, in the rows' order.
+pub(crate) fn ledger_items(rows: &[sqlx::any::AnyRow]) -> HashMap<String, Vec<LedgerItem>> {
+    let mut by_project: HashMap<String, Vec<LedgerItem>> = HashMap::new();
+    for r in rows {
+        let due: Option<String> = r.get(6);
+        by_project.entry(r.get(0)).or_default().push(LedgerItem {
+            item_type: r.get(1),
+            handling_department: r.get(2),
+            check_result: r.get(3),
+            responsible_person: r.get(4),
+            acceptance_status: r.get(5),
+            due_on: due.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            note: r.get(7),
+            row: 0,
+        });
+    }
+    by_project
+}
+
+/// A row of [`LEDGER_PROJECT_SELECT`] as a ledger's project, with its items taken
+/// from `items` (by project id).
+pub(crate) fn ledger_project(r: &sqlx::any::AnyRow, items: &mut HashMap<String, Vec<LedgerItem>>) -> LedgerProject {
+    let id: String = r.get(0);
+    let code: String = r.get(1);
+    let year: Option<i64> = r.get(5);
+    let investment: Option<i64> = r.get(6);
+    let stage: String = r.get(7);
+    LedgerProject {
+        code: ProjectCode::from_stored(code),
+        name: r.get(2),
+        owner: r.get(3),
+        initiating_department: r.get(4),
+        year: year.and_then(|y| i32::try_from(y).ok()),
+        investment: investment.map(Yuan),
+        stage: ProjectStage::parse(&stage),
+        items: items.remove(&id).unwrap_or_default(),
+        // Not in the official layout's columns.
+        owner_credit_code: None,
+        initiated_on: None,
+        first_row: 0,
     }
 }
 

@@ -7,14 +7,21 @@
 //! at a million projects as at a few hundred, however rare the match; when it has
 //! not filled its page by then it says how far it looked and offers to go on from
 //! there. A whole project code is a lookup through the code's index instead.
+//!
+//! An export of a filter ([`Store::export_library`]) reads every match, in the same
+//! order and through the same SQL as the pages, a batch at a time.
 
-use crate::ledger::{project_from_row, project_scope, ProjectKey, ProjectRow, PROJECT_SELECT};
+use crate::ledger::{item_scope, project_from_row, project_scope, ProjectKey, ProjectRow, PROJECT_SELECT};
+use crate::ledger_import::{ledger_items, ledger_project, LEDGER_ITEM_SELECT, LEDGER_PROJECT_SELECT};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
+use qidi_core::ledger_file::{LedgerItem, LedgerProject};
 use qidi_core::light::LightDates;
 use qidi_core::project::LibraryFilter;
 use qidi_core::role::Scope;
 use sqlx::Row;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 /// Projects tested per window.
 pub const WINDOW: i64 = 5_000;
@@ -194,9 +201,12 @@ fn window_end_sql(sql: &mut Sql, scope: &Scope, f: &LibraryFilter, after: &Proje
     sql.push(&format!(" ORDER BY {} LIMIT 1 OFFSET {skip}", key_order(f)));
 }
 
-/// Up to `limit` projects in scope after `after` and up to `end` that pass the filters.
+/// Up to `limit` projects in scope after `after` and up to `end` that pass the filters,
+/// read with `select` (a `SELECT … FROM projects p …` without its `WHERE`).
+#[allow(clippy::too_many_arguments)]
 fn matches_sql(
     sql: &mut Sql,
+    select: &str,
     scope: &Scope,
     f: &LibraryFilter,
     today: NaiveDate,
@@ -205,7 +215,7 @@ fn matches_sql(
     limit: i64,
 ) {
     let after = key_sql(sql, f, ">", after);
-    sql.push(&format!("{PROJECT_SELECT} WHERE {after}"));
+    sql.push(&format!("{select} WHERE {after}"));
     if let Some(end) = end {
         let end = key_sql(sql, f, "<=", end);
         sql.push(&format!(" AND {end}"));
@@ -258,7 +268,7 @@ impl Store {
             };
             let want = limit - page.projects.len() as i64;
             let mut sql = Sql::default();
-            matches_sql(&mut sql, scope, filter, today, &after, end.as_ref(), want + 1);
+            matches_sql(&mut sql, PROJECT_SELECT, scope, filter, today, &after, end.as_ref(), want + 1);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let more = rows.len() as i64 > want;
             page.projects.extend(rows.iter().take(want as usize).map(project_from_row));
@@ -275,6 +285,70 @@ impl Store {
         page.looked_at = Some(window * windows as i64);
         Ok(page)
     }
+
+    /// Every project in scope that passes `filter`, in library order, as an export of
+    /// the ledger holds it: with its pending items still pending that the scope sees.
+    /// The projects are those [`Store::find_projects`] pages through (the same SQL),
+    /// read `batch` at a time by key, so the export and the pages cannot disagree.
+    /// `each` may stop the export ([`ControlFlow::Break`]); returns how many projects
+    /// it took.
+    pub async fn export_library<F>(
+        &self,
+        scope: &Scope,
+        filter: &LibraryFilter,
+        batch: i64,
+        mut each: F,
+    ) -> Result<u64, StoreError>
+    where
+        F: FnMut(LedgerProject) -> Result<ControlFlow<()>, StoreError>,
+    {
+        let batch = batch.clamp(1, 10_000);
+        // One day for the whole export, so that a light means the same in every batch.
+        let today = crate::today();
+        let mut after = ProjectKey { region_code: String::new(), code: String::new() };
+        let mut count = 0u64;
+        loop {
+            let mut sql = Sql::default();
+            matches_sql(&mut sql, LEDGER_PROJECT_SELECT, scope, filter, today, &after, None, batch);
+            let rows = sql.query().fetch_all(&self.pool).await?;
+            let Some(last) = rows.last() else { break };
+            let ids: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+            let mut items = self.export_items(scope, &ids).await?;
+            for r in &rows {
+                if each(ledger_project(r, &mut items))?.is_break() {
+                    return Ok(count);
+                }
+                count += 1;
+            }
+            if (rows.len() as i64) < batch {
+                break;
+            }
+            after = ProjectKey { region_code: last.get(8), code: last.get(1) };
+        }
+        Ok(count)
+    }
+
+    /// The pending items still pending of the projects `ids` that `scope` sees, by
+    /// project id, each project's in item type order (as the ledger's export).
+    async fn export_items(
+        &self,
+        scope: &Scope,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<LedgerItem>>, StoreError> {
+        let is = item_scope(scope, 1);
+        let first = is.binds.len() + 1;
+        let listed: Vec<String> = (first..first + ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "{LEDGER_ITEM_SELECT} WHERE i.project_id IN ({}) AND i.status = 'pending' AND {} ORDER BY i.project_id, t.code",
+            listed.join(", "),
+            is.sql
+        );
+        let mut q = sqlx::query(&sql);
+        for b in is.binds.iter().chain(ids) {
+            q = q.bind(b.as_str());
+        }
+        Ok(ledger_items(&q.fetch_all(&self.pool).await?))
+    }
 }
 
 #[cfg(test)]
@@ -284,7 +358,7 @@ pub(crate) fn plan_sqls(scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<St
     window_end_sql(&mut window, scope, f, &after, WINDOW);
     let mut matches = Sql::default();
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
-    matches_sql(&mut matches, scope, f, today, &after, Some(&after), 51);
+    matches_sql(&mut matches, PROJECT_SELECT, scope, f, today, &after, Some(&after), 51);
     [window, matches]
         .into_iter()
         .map(|s| {
@@ -353,6 +427,91 @@ mod tests {
             assert!(stopped_short, "some request ran out of windows before filling its page");
             // One window as large as the library: the same, in pages of 10.
             assert_eq!(walk(&store, &scope, &f, (WINDOW, 1)).await.0, expected);
+        })
+        .await;
+    }
+
+    /// An export of a filter holds exactly the projects its pages list, in their order,
+    /// whatever its batches; a department's export holds its scope only; `Break` stops it.
+    #[tokio::test]
+    async fn an_export_holds_what_the_pages_list() {
+        on_each_backend(|store| async move {
+            store.load_demo(&banner()).await.unwrap();
+            let office = Scope::for_user(Role::Office, &banner(), None, None);
+            let zrzy = store.department_id(&banner(), "zrzy").await.unwrap();
+            let department = Scope::for_user(Role::Handler, &banner(), Some(&zrzy), None);
+            let exported = |scope: Scope, f: LibraryFilter, batch: i64| {
+                let store = store.clone();
+                async move {
+                    let mut projects = Vec::new();
+                    let n = store
+                        .export_library(&scope, &f, batch, |p| {
+                            projects.push(p);
+                            Ok(ControlFlow::Continue(()))
+                        })
+                        .await
+                        .unwrap();
+                    assert_eq!(n as usize, projects.len());
+                    projects
+                }
+            };
+            for (scope, query) in [
+                (&office, LibraryQuery::default()),
+                (&office, LibraryQuery { light: Some("red".into()), ..Default::default() }),
+                (
+                    &office,
+                    LibraryQuery { year: Some("2019".into()), stage: Some("not_started".into()), ..Default::default() },
+                ),
+                (&office, LibraryQuery { q: Some("光伏".into()), ..Default::default() }),
+                (&department, LibraryQuery::default()),
+                (&department, LibraryQuery { light: Some("yellow".into()), ..Default::default() }),
+            ] {
+                let f = query.filter().unwrap();
+                let (listed, _) = walk(&store, scope, &f, (WINDOW, WINDOWS)).await;
+                for batch in [7, 500] {
+                    let projects = exported(scope.clone(), f.clone(), batch).await;
+                    let codes: Vec<String> = projects.iter().map(|p| p.code.as_str().to_string()).collect();
+                    assert_eq!(codes, listed, "{query:?} in batches of {batch}");
+                }
+            }
+            // Unfiltered, the office's export is the whole library, with every pending item.
+            let all = exported(office.clone(), LibraryFilter::default(), 50).await;
+            assert_eq!(all.len(), store.list_projects(&office, 10_000, 0).await.unwrap().len());
+            let items: usize = all.iter().map(|p| p.items.len()).sum();
+            let pending: i64 = sqlx::query("SELECT COUNT(*) FROM pending_items WHERE status = 'pending'")
+                .fetch_one(&store.pool)
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(items as i64, pending);
+            assert!(all.iter().all(|p| p.items.windows(2).all(|w| w[0].item_type <= w[1].item_type)));
+            // A department sees only its own items of the projects it sees.
+            let theirs = exported(department.clone(), LibraryFilter::default(), 50).await;
+            assert!(!theirs.is_empty() && theirs.len() < all.len());
+            let zrzy_initiated: Vec<String> =
+                sqlx::query("SELECT code FROM projects WHERE initiating_department_id = $1")
+                    .bind(&zrzy)
+                    .fetch_all(&store.pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+            for p in &theirs {
+                if !zrzy_initiated.contains(&p.code.as_str().to_string()) {
+                    assert!(p.items.iter().all(|i| i.handling_department == "zrzy"), "{}", p.code.as_str());
+                }
+            }
+            // Stopped after three.
+            let mut seen = 0;
+            let n = store
+                .export_library(&office, &LibraryFilter::default(), 2, |_| {
+                    seen += 1;
+                    Ok(if seen > 3 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+                })
+                .await
+                .unwrap();
+            assert_eq!((n, seen), (3, 4));
         })
         .await;
     }

@@ -14,7 +14,7 @@ mod outbox;
 mod reminders;
 
 pub use channels::{Channel, OFFICE};
-pub use lights::LightRun;
+pub use lights::{LightRun, STALE_RUN_MINUTES};
 pub(crate) use outbox::claim_statement;
 pub use outbox::{Attempt, Outgoing, SendLogEntry};
 

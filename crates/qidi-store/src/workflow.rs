@@ -43,7 +43,10 @@ pub use catalogue::{ItemType, ItemTypeEdit, NewItemType};
 pub use files::{uploads_dir, StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{HelperChoice, ProjectBrief, ProjectHelper};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};
-pub use read::{ApplicationDetail, ClockStatus, ItemWithApplication, ProjectApplications, TimelineStep, INBOX_LIMIT};
+pub use read::{
+    ApplicationDetail, ClockStatus, InboxExported, ItemWithApplication, ProjectApplications, TimelineStep,
+    INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, INBOX_LIMIT,
+};
 pub(crate) use step::Step;
 pub use step::SYSTEM_ACTOR;
 

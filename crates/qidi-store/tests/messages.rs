@@ -445,3 +445,71 @@ async fn the_first_run_over_many_clocks_reads_them_in_pages() {
     })
     .await;
 }
+
+/// A run keeps its notices page by page and writes its digests last. One cut off in
+/// between (the process killed) left notices that were never announced: while its claim
+/// shows signs of life no one else runs that day; once stale, the next run takes it over,
+/// removes what it kept, and announces every change once.
+#[tokio::test]
+async fn a_run_cut_off_before_its_digests_is_taken_over_and_announces_everything() {
+    use qidi_core::message::light_change;
+    use qidi_store::messages::STALE_RUN_MINUTES;
+    on_each_backend(|store| async move {
+        people(&store).await;
+        store.generate_projects(&banner(), 300, |_| {}).await.unwrap();
+        let run_on = qidi_store::today();
+        let lit: Vec<_> = open_clocks(&store)
+            .await
+            .into_iter()
+            .filter(|(_, due, warn)| light_change(*due, *warn, None, run_on).is_some())
+            .collect();
+        assert!(lit.len() > 10, "the premise: lit clocks ({})", lit.len());
+        // The cut-off run: claimed, one notice kept, no summary, no digest.
+        let claim = |minutes_ago: i64| {
+            let store = store.clone();
+            async move {
+                let at = qidi_store::timestamp_text(qidi_store::now() - chrono::Duration::minutes(minutes_ago));
+                sqlx::query("DELETE FROM job_runs WHERE job = 'lights'").execute(store.pool()).await.unwrap();
+                sqlx::query("INSERT INTO job_runs (job, run_on, ran_at, worker) VALUES ('lights', $1, $2, 'cut-off')")
+                    .bind(run_on.to_string())
+                    .bind(at)
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+            }
+        };
+        claim(1).await;
+        sqlx::query(
+            "INSERT INTO light_notices (object_type, object_id, due_on, light, run_on)
+             SELECT 'pending_item', id, due_on, 'red', $1 FROM pending_items WHERE due_on < $1 LIMIT 1",
+        )
+        .bind(run_on.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let messages = || async {
+            sqlx::query("SELECT COUNT(*) FROM messages WHERE kind = 'light_change'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .get::<i64, _>(0)
+        };
+        // Alive a minute ago: nobody else runs the day, and it does not count as run.
+        assert!(store.run_lights(run_on, "t").await.unwrap().is_none());
+        assert_eq!(store.last_light_run().await.unwrap(), None, "an unfinished run is no run");
+        // Silent for longer than the limit: taken over, every change announced once.
+        claim(STALE_RUN_MINUTES + 1).await;
+        let run = store.run_lights(run_on, "t").await.unwrap().expect("taken over");
+        assert_eq!(run.changes, lit.len(), "the cut-off run's kept notice is announced too");
+        assert!(messages().await > 0);
+        assert_eq!(store.last_light_run().await.unwrap(), Some(run_on));
+        let notices: i64 =
+            sqlx::query("SELECT COUNT(*) FROM light_notices").fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(notices as usize, lit.len());
+        // And once finished, it is not run again, however long ago it was.
+        let before = messages().await;
+        assert!(store.run_lights(run_on, "other").await.unwrap().is_none());
+        assert_eq!(messages().await, before);
+    })
+    .await;
+}

@@ -6,11 +6,10 @@
 
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{render, ApiError, PageError};
-use crate::workflow::attachment;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -1301,12 +1300,5 @@ pub async fn export(
     state.store.record_export(&user, "ledger.export", "ledger", department_id.clone(), payload).await?;
     let name = department.map(|d| d.name).unwrap_or_else(|| crate::i18n::t("ledger-export-banner-name"));
     let name = crate::i18n::t2("ledger-export-file", "name", name, "date", today.to_string());
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    h.insert(header::CONTENT_DISPOSITION, attachment(&format!("ledger-{today}.xlsx"), &name));
-    Ok(res)
+    Ok(crate::workflow::xlsx_download(bytes, &format!("ledger-{today}.xlsx"), &name))
 }

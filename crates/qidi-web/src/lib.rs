@@ -130,6 +130,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .route("/language", post(i18n::switch))
         .route("/password", get(pages::password_form).post(pages::change_password))
         .route("/projects", get(library::projects))
+        .route("/projects/export", get(library::export))
         .route("/projects/{id}", get(pages::project))
         .route("/static/qidi.css", get(pages::stylesheet))
         .route("/static/qidi.js", get(pages::script))

@@ -44,6 +44,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/item-types/{id}/restore", post(api::restore_item_type))
         .route("/my-projects", get(pages::my_projects))
         .route("/inbox", get(pages::inbox))
+        .route("/inbox/export", get(pages::inbox_export))
         .route("/applications", post(pages::create))
         .route("/applications/{id}", get(pages::detail))
         .route("/applications/{id}/act", post(pages::act))
@@ -101,6 +102,19 @@ fn rfc5987(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// An Excel workbook to download, named `ascii` for old clients and `name` for the rest.
+pub(crate) fn xlsx_download(bytes: Vec<u8>, ascii: &str, name: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    h.insert(axum::http::header::CONTENT_DISPOSITION, attachment(ascii, name));
+    res
 }
 
 /// `Content-Disposition: attachment`, named `ascii` for old clients and `name` (any

@@ -226,8 +226,15 @@ async fn writes(app: &TestApp) -> i64 {
 }
 
 /// Reads that are on the record by design: an export, a download, an unmasking.
-const READS_ON_RECORD: &[&str] =
-    &["ledger.export", "bulletin.download", "lookback.download", "application.file_download", "hotline.unmask"];
+const READS_ON_RECORD: &[&str] = &[
+    "ledger.export",
+    "library.export",
+    "inbox.export",
+    "bulletin.download",
+    "lookback.download",
+    "application.file_download",
+    "hotline.unmask",
+];
 
 /// Events that change something: neither sign-ins, refusals, nor reads on the record.
 async fn changes(app: &TestApp) -> Vec<String> {

@@ -32,14 +32,21 @@ fn used_keys() -> (BTreeSet<String>, BTreeSet<String>) {
     let (mut keys, mut prefixes) = (BTreeSet::new(), BTreeSet::new());
     for path in sources {
         let text = std::fs::read_to_string(&path).unwrap();
-        for call in ["i18n::t(\"", "i18n::t1(\"", "i18n::t2(\"", "i18n::tn(\"", "i18n::tc(\""] {
-            for piece in text.split(call).skip(1) {
-                let key: String = piece.chars().take_while(|c| *c != '"').collect();
-                if call.contains("tc(") {
-                    prefixes.insert(key)
+        // `crate::i18n::t("k")` or, where imported, `t("k")`: a call not preceded by
+        // another identifier's letters.
+        for call in ["t(\"", "t1(\"", "t2(\"", "tn(\"", "tc(\""] {
+            for (at, _) in text.match_indices(call) {
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let in_comment = text[line_start..at].trim_start().starts_with("//");
+                if in_comment || text[..at].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let key: String = text[at + call.len()..].chars().take_while(|c| *c != '"').collect();
+                if call == "tc(\"" {
+                    prefixes.insert(key);
                 } else {
-                    keys.insert(key)
-                };
+                    keys.insert(key);
+                }
             }
         }
     }

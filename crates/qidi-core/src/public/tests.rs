@@ -128,6 +128,14 @@ fn the_timeline_has_every_step_with_its_side_date_and_lateness() {
     assert_eq!(actions, ["submit", "return", "resubmit", "accept", "pause", "resume", "approve"]);
     let by: Vec<&str> = public.timeline.iter().map(|s| s.by).collect();
     assert_eq!(by, ["项目单位", "审批部门", "项目单位", "审批部门", "审批部门", "审批部门", "审批部门"]);
+    // The same facts by code, for pages in other languages.
+    let sides: Vec<&str> = public.timeline.iter().map(|s| s.side).collect();
+    assert_eq!(sides, ["unit", "department", "unit", "department", "department", "department", "department"]);
+    assert_eq!(public.timeline.last().map(|s| (s.state, s.state_label)), Some(("approved", "已批准")));
+    assert_eq!(public.timeline[4].fact, Some(PublicFact::Pause { reason: "expert_review" }));
+    assert!(
+        matches!(&public.timeline[6].fact, Some(PublicFact::DocumentNumber { number }) if number.contains("〔2026〕7号"))
+    );
     assert_eq!(public.timeline[1].on, date("2026-03-04"));
     assert_eq!(public.timeline[1].working_days_since_previous, 2);
     assert_eq!(public.last_step_on, Some(date("2026-05-06")));
@@ -142,6 +150,7 @@ fn the_timeline_has_every_step_with_its_side_date_and_lateness() {
     assert_eq!(item.light, None, "a granted item has no light");
     assert!(item.clock.is_none());
     let review = item.lateness.iter().find(|l| l.label == "承诺审批时限").expect("the review clock is kept");
+    assert_eq!((review.kind, review.unit_code), ("review", "working_days"));
     assert_eq!(review.outcome, ClockOutcome::Late);
     assert!(review.days_overdue > 0 && review.days_used > i64::from(review.limit));
     assert_eq!((public.pending_items, public.granted_items), (0, 1));

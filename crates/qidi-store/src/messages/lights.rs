@@ -8,7 +8,8 @@
 //! keeps only what it lists, so a run's memory does not grow with the region. `light_notices` remembers what was
 //! announced, so a clock is never announced twice for the same light and due date;
 //! `job_runs` holds one row per day, so a second instance's run of the same day
-//! writes nothing.
+//! writes nothing. A run keeps its notices page by page in short transactions and
+//! writes its digests last; one cut off in between is taken over (`claim_light_run`).
 
 use super::{department_users, group_channels, public_url, tell, Recipient};
 use crate::{now_text, Store, StoreError};
@@ -47,6 +48,10 @@ struct Candidate {
 }
 
 const LIGHT_JOB: &str = "lights";
+
+/// A claimed run that has kept no page's notices for this long was cut off (a run
+/// touches its claim with every page it keeps).
+pub const STALE_RUN_MINUTES: i64 = 15;
 
 /// Clocks are read this many at a time, so that a run's memory does not follow the
 /// number of changes (the first run over a region-sized ledger lights most of it).
@@ -102,27 +107,24 @@ impl Store {
     /// made, by this instance or another.
     pub async fn run_lights(&self, run_on: NaiveDate, worker: &str) -> Result<Option<LightRun>, StoreError> {
         let calendar = self.work_calendar().await?;
-        let mut tx = self.begin_write().await?;
-        let claimed = sqlx::query(
-            "INSERT INTO job_runs (job, run_on, ran_at, worker) VALUES ($1, $2, $3, $4) ON CONFLICT (job, run_on) DO NOTHING",
-        )
-        .bind(LIGHT_JOB)
-        .bind(run_on.to_string())
-        .bind(now_text())
-        .bind(worker)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
+        if !self.claim_light_run(run_on, worker).await? {
             return Ok(None);
         }
-        let since: Option<NaiveDate> = sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND run_on < $2")
-            .bind(LIGHT_JOB)
-            .bind(run_on.to_string())
-            .fetch_one(&mut *tx)
-            .await?
-            .get::<Option<String>, _>(0)
-            .and_then(|s| s.parse().ok());
+        // Only a completed run counts: one cut off (and taken over) left nothing visible.
+        let since: Option<NaiveDate> =
+            sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND run_on < $2 AND summary <> '{}'")
+                .bind(LIGHT_JOB)
+                .bind(run_on.to_string())
+                .fetch_one(&self.pool)
+                .await?
+                .get::<Option<String>, _>(0)
+                .and_then(|s| s.parse().ok());
+        // Clocks are read outside any transaction, and each page's notices are kept in a
+        // short transaction of their own: the first run over a region-sized ledger takes
+        // minutes, and SQLite's one writer must stay free for sign-ins and approvals
+        // meanwhile. The digests are written last, with the run's summary; a run cut off
+        // before that is taken over later and its notices made again (`claim_light_run`).
+        let mut conn = self.pool.acquire().await?;
         // Each recipient's digest shares the items it lists.
         let mut digests: BTreeMap<(String, Recipient), DigestItems<Arc<LightItem>>> = BTreeMap::new();
         let mut changes = 0;
@@ -135,29 +137,20 @@ impl Store {
             let last = if date == "due_on" { run_on.pred_opt().unwrap_or(run_on) } else { run_on };
             let mut after = (from.clone(), String::new());
             loop {
-                let page = clock_page(&mut tx, object_type, &sql, &after, last).await?;
-                for mut c in page.clocks {
-                    let Some(light) = light_change(c.due_on, c.warn_on, since, run_on) else { continue };
-                    let Some(audience) = light_audience(light) else { continue };
-                    let fresh = sqlx::query(
-                        "INSERT INTO light_notices (object_type, object_id, due_on, light, run_on) VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(c.object_type)
-                    .bind(&c.object_id)
-                    .bind(c.due_on.to_string())
-                    .bind(light.as_str())
-                    .bind(run_on.to_string())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if fresh == 0 {
-                        continue;
-                    }
+                let page = clock_page(&mut conn, object_type, &sql, &after, last).await?;
+                let lit: Vec<(Candidate, Light, LightAudience)> = page
+                    .clocks
+                    .into_iter()
+                    .filter_map(|c| {
+                        let light = light_change(c.due_on, c.warn_on, since, run_on)?;
+                        Some((c, light, light_audience(light)?))
+                    })
+                    .collect();
+                for (mut c, light, audience) in self.keep_notices(run_on, lit).await? {
                     changes += 1;
                     c.item.light = light;
                     c.item.days_overdue = LightItem::days_overdue_on(&calendar, c.due_on, run_on);
-                    let to = recipients(&mut tx, &c, audience, &mut known).await?;
+                    let to = recipients(&mut conn, &c, audience, &mut known).await?;
                     let item = Arc::new(c.item);
                     for r in to {
                         digests.entry((c.region.clone(), r)).or_default().push(item.clone());
@@ -169,6 +162,8 @@ impl Store {
                 }
             }
         }
+        drop(conn);
+        let mut tx = self.begin_write().await?;
         let key = format!("light:{run_on}");
         let mut written = 0;
         for ((region, recipient), items) in digests {
@@ -188,9 +183,83 @@ impl Store {
         Ok(Some(summary))
     }
 
+    /// Claim the run of `run_on` for this worker. A run that was claimed but never
+    /// finished (its summary still the empty `{}`) and has not shown a sign of life for [`STALE_RUN_MINUTES`]
+    /// was cut off: its notices, never announced, are removed with its claim, whatever
+    /// day it was for, so that its changes are announced by the run that takes over.
+    async fn claim_light_run(&self, run_on: NaiveDate, worker: &str) -> Result<bool, StoreError> {
+        let cutoff = crate::timestamp_text(crate::now() - chrono::Duration::minutes(STALE_RUN_MINUTES));
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "DELETE FROM light_notices WHERE run_on IN
+               (SELECT run_on FROM job_runs WHERE job = $1 AND summary = '{}' AND ran_at < $2)",
+        )
+        .bind(LIGHT_JOB)
+        .bind(&cutoff)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM job_runs WHERE job = $1 AND summary = '{}' AND ran_at < $2")
+            .bind(LIGHT_JOB)
+            .bind(&cutoff)
+            .execute(&mut *tx)
+            .await?;
+        let claimed = sqlx::query(
+            "INSERT INTO job_runs (job, run_on, ran_at, worker) VALUES ($1, $2, $3, $4) ON CONFLICT (job, run_on) DO NOTHING",
+        )
+        .bind(LIGHT_JOB)
+        .bind(run_on.to_string())
+        .bind(now_text())
+        .bind(worker)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(claimed == 1)
+    }
+
+    /// Keep one page's notices in a transaction of its own, and return the clocks not
+    /// announced before for that light and due date. The run's claim is touched in the
+    /// same transaction: a sign of life, so that no other instance takes it over.
+    async fn keep_notices(
+        &self,
+        run_on: NaiveDate,
+        lit: Vec<(Candidate, Light, LightAudience)>,
+    ) -> Result<Vec<(Candidate, Light, LightAudience)>, StoreError> {
+        if lit.is_empty() {
+            return Ok(lit);
+        }
+        let mut tx = self.begin_write().await?;
+        let mut fresh = Vec::with_capacity(lit.len());
+        for (c, light, audience) in lit {
+            let added = sqlx::query(
+                "INSERT INTO light_notices (object_type, object_id, due_on, light, run_on) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(c.object_type)
+            .bind(&c.object_id)
+            .bind(c.due_on.to_string())
+            .bind(light.as_str())
+            .bind(run_on.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added == 1 {
+                fresh.push((c, light, audience));
+            }
+        }
+        sqlx::query("UPDATE job_runs SET ran_at = $1 WHERE job = $2 AND run_on = $3")
+            .bind(now_text())
+            .bind(LIGHT_JOB)
+            .bind(run_on.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(fresh)
+    }
+
     /// The last day the light run was made, if ever.
     pub async fn last_light_run(&self) -> Result<Option<NaiveDate>, StoreError> {
-        Ok(sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1")
+        Ok(sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND summary <> '{}'")
             .bind(LIGHT_JOB)
             .fetch_one(&self.pool)
             .await?

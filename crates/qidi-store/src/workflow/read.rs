@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use qidi_core::calendar::WorkCalendar;
 use qidi_core::catalogue::LimitUnit;
 use qidi_core::deadline::ClockPause;
-use qidi_core::light::{Light, LightPolicy};
+use qidi_core::light::{Light, LightDates, LightPolicy};
 use qidi_core::workflow::inbox::{InboxFilter, InboxSort};
 use qidi_core::workflow::{
     clock_record, clock_records, one_time_violations, running_clocks, Action, ApplicationEvent, ApplicationFacts,
@@ -32,6 +32,10 @@ pub struct TimelineStep {
     pub actor_user_id: String,
     pub actor_name: String,
     pub actor_role: &'static str,
+    /// The actor's role; `None` for qidi itself.
+    pub role: Option<Role>,
+    /// A resubmission's replaced materials, by their names in the checklist.
+    pub replaced_names: Vec<String>,
     /// Taken by an assisted-service helper on the unit's behalf.
     pub helper_for: bool,
     pub action: Action,
@@ -226,6 +230,70 @@ fn summary(action: &Action, checklist: &[MaterialSpec]) -> String {
     }
 }
 
+/// How many applications an inbox export ([`Store::inbox_each`]) writes at most: the
+/// file says when there were more.
+pub const INBOX_EXPORT_LIMIT: usize = 100_000;
+
+/// Rows an inbox export reads a query.
+pub const INBOX_EXPORT_BATCH: usize = 1_000;
+
+/// The columns of [`APP_SELECT`]: a key read after them starts here.
+const APP_COLUMNS: usize = 24;
+
+/// The due date in an export's key: an application without a deadline sorts after
+/// every date, as `(a.due_on IS NULL), a.due_on` sorts it.
+const DUE_KEY: &str = "COALESCE(a.due_on, '9999-12-31')";
+
+/// What an inbox export handed over: how many rows, and whether the limit left some out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InboxExported {
+    pub rows: usize,
+    pub capped: bool,
+}
+
+/// The inbox's conditions (after `WHERE`) and their binds: what the user may see, what
+/// awaits their side, and the filters but the light, which the page applies to the
+/// rows it read and the export in the query.
+fn inbox_conditions(user: &User, filter: &InboxFilter) -> (String, Vec<String>) {
+    let (vis, mut binds) = visible(user, 1);
+    let mut sql = vis;
+    match (user.role, &user.department_id) {
+        (Role::Applicant, _) => {
+            binds.push(AWAITING_UNIT.into());
+            sql.push_str(&format!(" AND a.awaiting = ${}", binds.len()));
+        }
+        (role, Some(dept)) if role.needs_department() => {
+            binds.push(AWAITING_DEPARTMENT.into());
+            binds.push(AWAITING_HIGHER.into());
+            binds.push(dept.clone());
+            let n = binds.len();
+            sql.push_str(&format!(" AND a.awaiting IN (${}, ${}) AND i.handling_department_id = ${n}", n - 2, n - 1));
+        }
+        _ => {
+            binds.push(AWAITING_DEPARTMENT.into());
+            binds.push(AWAITING_HIGHER.into());
+            let n = binds.len();
+            sql.push_str(&format!(" AND a.awaiting IN (${}, ${n})", n - 1));
+        }
+    }
+    if let Some(t) = &filter.item_type_id {
+        binds.push(t.clone());
+        sql.push_str(&format!(" AND i.item_type_id = ${}", binds.len()));
+    }
+    if let Some(d) = &filter.department_id {
+        binds.push(d.clone());
+        sql.push_str(&format!(" AND i.handling_department_id = ${}", binds.len()));
+    }
+    if let Some(t) = &filter.text {
+        binds.push(qidi_core::project::like_anywhere(t));
+        let n = binds.len();
+        sql.push_str(&format!(
+            " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\' OR o.name LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    (sql, binds)
+}
+
 impl Store {
     /// Display names of users by id.
     async fn user_names(&self, ids: impl Iterator<Item = &str>) -> Result<HashMap<String, (String, Role)>, StoreError> {
@@ -263,12 +331,16 @@ impl Store {
                 .filter(|r| r.ended.as_ref().is_some_and(|end| end.seq == e.seq))
                 .filter_map(|r| clock_record(r, calendar).ok().flatten())
                 .collect();
-            let (name, role_label) = if e.actor.system {
-                ("起底系统".to_string(), "系统（依法记录）")
+            let (name, role) = if e.actor.system {
+                ("起底系统".to_string(), None)
             } else {
                 let (name, role) =
                     names.get(&e.actor_user_id).cloned().unwrap_or_else(|| (e.actor_user_id.clone(), e.actor.role));
-                (name, role.label_zh())
+                (name, Some(role))
+            };
+            let replaced_names = match &e.action {
+                Action::Resubmit { replaced, .. } => replaced.iter().map(|c| material_name(checklist, c)).collect(),
+                _ => Vec::new(),
             };
             out.push(TimelineStep {
                 seq: e.seq,
@@ -276,7 +348,9 @@ impl Store {
                 on: e.on,
                 actor_user_id: e.actor_user_id.clone(),
                 actor_name: name,
-                actor_role: role_label,
+                actor_role: role.map_or("系统（依法记录）", Role::label_zh),
+                role,
+                replaced_names,
                 helper_for: e.actor.helper_for,
                 action: e.action.clone(),
                 action_code: e.action.as_str(),
@@ -372,48 +446,12 @@ impl Store {
         user: &User,
         filter: &InboxFilter,
     ) -> Result<(Vec<ApplicationRow>, bool), WorkflowError> {
-        let (vis, mut binds) = visible(user, 1);
-        let mut sql = format!("{APP_SELECT} WHERE {vis}");
-        match (user.role, &user.department_id) {
-            (Role::Applicant, _) => {
-                binds.push(AWAITING_UNIT.into());
-                sql.push_str(&format!(" AND a.awaiting = ${}", binds.len()));
-            }
-            (role, Some(dept)) if role.needs_department() => {
-                binds.push(AWAITING_DEPARTMENT.into());
-                binds.push(AWAITING_HIGHER.into());
-                binds.push(dept.clone());
-                let n = binds.len();
-                sql.push_str(&format!(
-                    " AND a.awaiting IN (${}, ${}) AND i.handling_department_id = ${n}",
-                    n - 2,
-                    n - 1
-                ));
-            }
-            _ => {
-                binds.push(AWAITING_DEPARTMENT.into());
-                binds.push(AWAITING_HIGHER.into());
-                let n = binds.len();
-                sql.push_str(&format!(" AND a.awaiting IN (${}, ${n})", n - 1));
-            }
-        }
-        if let Some(t) = &filter.item_type_id {
-            binds.push(t.clone());
-            sql.push_str(&format!(" AND i.item_type_id = ${}", binds.len()));
-        }
-        if let Some(d) = &filter.department_id {
-            binds.push(d.clone());
-            sql.push_str(&format!(" AND i.handling_department_id = ${}", binds.len()));
-        }
-        if let Some(t) = &filter.text {
-            binds.push(qidi_core::project::like_anywhere(t));
-            let n = binds.len();
-            sql.push_str(&format!(
-                " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\' OR o.name LIKE ${n} ESCAPE '\\')"
-            ));
-        }
-        // The earliest deadlines first, so that a cut at the limit never drops a red one.
-        sql.push_str(&format!(" ORDER BY (a.due_on IS NULL), a.due_on, a.created_at LIMIT {INBOX_LIMIT}"));
+        let (conditions, binds) = inbox_conditions(user, filter);
+        // The earliest deadlines first, so that a cut at the limit never drops a red one;
+        // the id last, so that the order is the same at every request (and in the export).
+        let sql = format!(
+            "{APP_SELECT} WHERE {conditions} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}"
+        );
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         let capped = rows.len() >= INBOX_LIMIT;
         let today = crate::today();
@@ -430,6 +468,98 @@ impl Store {
             }
         }
         Ok((apps, capped))
+    }
+
+    /// Every application of [`Store::inbox_filtered`] with the same filters, in the
+    /// same order, handed to `each` one at a time: read `batch` rows a query, by key
+    /// (the sort's columns and the id), so that nothing holds the whole list. Unlike
+    /// the page it is not cut at the [`INBOX_LIMIT`] earliest due, and the light is a
+    /// condition of the query (core's [`LightDates`], the rule of `light()` as date
+    /// bounds). At most `limit` rows; the answer says how many were handed over and
+    /// whether more were left.
+    pub async fn inbox_each<F>(
+        &self,
+        user: &User,
+        filter: &InboxFilter,
+        batch: usize,
+        limit: usize,
+        mut each: F,
+    ) -> Result<InboxExported, WorkflowError>
+    where
+        F: FnMut(ApplicationRow) -> Result<(), StoreError>,
+    {
+        let batch = batch.clamp(1, 10_000);
+        let today = crate::today();
+        let (conditions, mut binds) = inbox_conditions(user, filter);
+        let bounds = |binds: &mut Vec<String>, light: Light| -> String {
+            let dates = LightDates::of(light, today);
+            let mut out = Vec::new();
+            for (bound, op, column) in [
+                (dates.due_before, "<", "a.due_on"),
+                (dates.due_from, ">=", "a.due_on"),
+                (dates.warn_until, "<=", "COALESCE(a.warn_on, a.due_on)"),
+                (dates.warn_after, ">", "COALESCE(a.warn_on, a.due_on)"),
+            ] {
+                if let Some(day) = bound {
+                    binds.push(day.to_string());
+                    out.push(format!("{column} {op} ${}", binds.len()));
+                }
+            }
+            format!("({})", out.join(" AND "))
+        };
+        let mut filtered = conditions;
+        if let Some(light) = filter.light {
+            filtered.push_str(&format!(" AND {}", bounds(&mut binds, light)));
+        }
+        // The sort's key: text columns, none NULL.
+        let due = DUE_KEY.to_string();
+        let keys: Vec<String> = match filter.sort {
+            InboxSort::Light => {
+                let mut rank = String::from("CASE");
+                // Red, yellow, green, then no light: the page's `sort_by_light`.
+                for (light, n) in [(Light::Red, "'0'"), (Light::Yellow, "'1'"), (Light::Green, "'2'")] {
+                    rank.push_str(&format!(" WHEN {} THEN {n}", bounds(&mut binds, light)));
+                }
+                rank.push_str(" ELSE '3' END");
+                vec![rank, due, "a.created_at".into(), "a.id".into()]
+            }
+            InboxSort::Due => vec![due, "a.created_at".into(), "a.id".into()],
+            InboxSort::Project => vec!["p.code".into(), "t.name".into(), due, "a.created_at".into(), "a.id".into()],
+        };
+        let (columns, tables) = APP_SELECT
+            .split_once("FROM applications a")
+            .ok_or_else(|| StoreError::Invalid("APP_SELECT names no applications".into()))?;
+        let key_list = keys.join(", ");
+        let mut after: Option<Vec<String>> = None;
+        let mut out = InboxExported { rows: 0, capped: false };
+        loop {
+            // One more than the limit, to know whether the limit cut anything.
+            let want = batch.min(limit.saturating_add(1) - out.rows);
+            let mut binds = binds.clone();
+            let mut sql = format!("{columns}, {key_list} FROM applications a{tables} WHERE {filtered}");
+            if let Some(key) = &after {
+                let from = binds.len() + 1;
+                binds.extend(key.iter().cloned());
+                let params: Vec<String> = (from..from + key.len()).map(|n| format!("${n}")).collect();
+                sql.push_str(&format!(" AND ({key_list}) > ({})", params.join(", ")));
+            }
+            sql.push_str(&format!(" ORDER BY {key_list} LIMIT {want}"));
+            let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
+            for r in &rows {
+                if out.rows == limit {
+                    out.capped = true;
+                    return Ok(out);
+                }
+                each(app_from_row(r, today)?)?;
+                out.rows += 1;
+            }
+            match rows.last() {
+                Some(last) if rows.len() == want => {
+                    after = Some((APP_COLUMNS..APP_COLUMNS + keys.len()).map(|i| last.get::<String, _>(i)).collect());
+                }
+                _ => return Ok(out),
+            }
+        }
     }
 
     /// The user's projects with their pending items and latest applications: for a

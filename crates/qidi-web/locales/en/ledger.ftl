@@ -388,3 +388,7 @@ library-search-on = Search on
 library-previous = Previous page
 library-next = Next page
 library-page = Page { $n }
+library-export-all = Export the library (Excel)
+library-export-filtered = Export these results (Excel)
+library-export-hint = Exports every project the current filters find (not only this page), in the ledger's layout, at most { $max } rows
+library-export-file = project library { $date }.xlsx

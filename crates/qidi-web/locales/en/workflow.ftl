@@ -365,3 +365,7 @@ authority-level-national = National level
 # Units of a time limit (LimitUnit)
 limit-unit-working_days = Working days
 limit-unit-calendar_days = Calendar days
+# The inbox's export (Excel)
+workflow-inbox-export = Export to Excel (every page of these filters)
+workflow-inbox-export-title = Every application with the current filters and order, not only this page; at most { $limit }
+workflow-inbox-export-file = inbox-{ $date }.xlsx

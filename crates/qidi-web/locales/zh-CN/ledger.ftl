@@ -321,3 +321,7 @@ library-search-on = 继续查找
 library-previous = 上一页
 library-next = 下一页
 library-page = 第 { $n } 页
+library-export-all = 导出项目库（Excel）
+library-export-filtered = 导出筛选结果（Excel）
+library-export-hint = 导出符合当前筛选条件的全部项目（不只本页），台账格式，最多 { $max } 行
+library-export-file = 项目库-{ $date }.xlsx

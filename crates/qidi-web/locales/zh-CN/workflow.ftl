@@ -325,3 +325,7 @@ authority-level-national = 国家级
 # 计时单位（LimitUnit）
 limit-unit-working_days = 工作日
 limit-unit-calendar_days = 自然日
+# 待办导出（Excel）
+workflow-inbox-export = 导出 Excel（当前筛选的全部页）
+workflow-inbox-export-title = 按当前的筛选和排序导出全部待办，不止本页；最多 { $limit } 件
+workflow-inbox-export-file = 审批待办-{ $date }.xlsx

@@ -7,12 +7,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use qidi_core::catalogue::LimitUnit;
 use qidi_core::project::ProjectStage;
 use qidi_core::public::{
-    PublicClock, PublicItem, PublicLateness, PublicProject, PublicProjectHit, PublicStats, PublicStep, SearchTerm,
+    PublicClock, PublicFact, PublicItem, PublicLateness, PublicProject, PublicProjectHit, PublicStats, PublicStep,
+    SearchTerm,
 };
-use qidi_core::workflow::{ApplicationState, ClockKind, ClockOutcome, ALL_PAUSE_REASONS, ALL_STATES};
+use qidi_core::workflow::{ApplicationState, ClockOutcome};
 use serde::Deserialize;
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -83,9 +83,8 @@ struct ProjectPage {
     path: String,
 }
 
-/// The page's words in the request's language. Core's public record carries Chinese
-/// labels (the JSON keeps them); the page finds each label's code again and asks the
-/// catalogues, keeping the Chinese as it is when a label has no code.
+/// The page's words in the request's language, from the codes core's public record
+/// carries beside its Chinese labels (which the JSON keeps).
 impl ProjectPage {
     fn stage(&self) -> String {
         ProjectStage::parse(self.p.stage)
@@ -102,42 +101,29 @@ impl ProjectPage {
 
     /// "承诺审批时限：已用 2/20 个工作日".
     fn clock(&self, c: &PublicClock) -> String {
-        let used = match unit_of(c.unit) {
-            LimitUnit::WorkingDays => {
-                crate::i18n::t2("public-clock-used-working_days", "used", c.used, "limit", c.limit)
-            }
-            LimitUnit::CalendarDays => {
-                crate::i18n::t2("public-clock-used-calendar_days", "used", c.used, "limit", c.limit)
-            }
-        };
-        crate::i18n::t2("public-clock", "clock", clock_label(c.label), "used", used)
+        let used = crate::i18n::t2(&format!("public-clock-used-{}", c.unit_code), "used", c.used, "limit", c.limit);
+        crate::i18n::t2("public-clock", "clock", crate::i18n::tc("clock-kind", c.kind), "used", used)
     }
 
     /// A clock that ended: "初审时限按时办结（用时 2/5 个工作日）" …
     fn lateness(&self, l: &PublicLateness) -> String {
-        if clock_kind(l.label).is_none() {
-            return l.summary.clone();
-        }
-        let clock = clock_label(l.label);
-        let unit = unit_of(l.unit);
+        let clock = crate::i18n::tc("clock-kind", l.kind);
         match l.outcome {
-            ClockOutcome::Late => match unit {
-                LimitUnit::WorkingDays => {
-                    crate::i18n::t2("public-lateness-late-working_days", "clock", clock, "days", l.days_overdue)
-                }
-                LimitUnit::CalendarDays => {
-                    crate::i18n::t2("public-lateness-late-calendar_days", "clock", clock, "days", l.days_overdue)
-                }
-            },
+            ClockOutcome::Late => crate::i18n::t2(
+                &format!("public-lateness-late-{}", l.unit_code),
+                "clock",
+                clock,
+                "days",
+                l.days_overdue,
+            ),
             ClockOutcome::OnTime => {
-                let used = match unit {
-                    LimitUnit::WorkingDays => {
-                        crate::i18n::t2("public-lateness-used-working_days", "used", l.days_used, "limit", l.limit)
-                    }
-                    LimitUnit::CalendarDays => {
-                        crate::i18n::t2("public-lateness-used-calendar_days", "used", l.days_used, "limit", l.limit)
-                    }
-                };
+                let used = crate::i18n::t2(
+                    &format!("public-lateness-used-{}", l.unit_code),
+                    "used",
+                    l.days_used,
+                    "limit",
+                    l.limit,
+                );
                 crate::i18n::t2("public-lateness-on_time", "clock", clock, "used", used)
             }
             ClockOutcome::Deemed => crate::i18n::t1("public-lateness-deemed", "clock", clock),
@@ -161,65 +147,28 @@ impl ProjectPage {
     }
 
     fn state_after(&self, s: &PublicStep) -> String {
-        ALL_STATES
-            .into_iter()
-            .find(|st| st.label_zh() == s.state_label)
-            .map_or_else(|| s.state_label.to_string(), |st| crate::i18n::tc("application-state", st.as_str()))
+        crate::i18n::tc("application-state", s.state)
     }
 
-    /// Who took a step: core names the side in Chinese (`public::side_label`).
+    /// Who took a step: a side, never a name.
     fn side(&self, s: &PublicStep) -> String {
-        match s.by {
-            "项目单位" => crate::i18n::t("public-side-unit"),
-            "审批部门" => crate::i18n::t("public-side-department"),
-            "上级结果录入" => crate::i18n::t("public-side-recorder"),
-            "起底系统" => crate::i18n::t("public-side-system"),
-            other => other.to_string(),
-        }
+        crate::i18n::tc("public-side", s.side)
     }
 
     /// A step's structured facts: a document number, a pause's kind, a deemed acceptance's day.
     fn detail(&self, s: &PublicStep) -> Option<String> {
-        let d = s.detail.as_deref()?;
-        // "批复文号 X", "上级批复文号 X", "依法自收件之日 2026-03-02 起视为受理".
-        let after_label = d.split_once(' ').map(|(_, rest)| rest.to_string());
-        let text = match (s.action, after_label) {
-            ("approve", Some(n)) => crate::i18n::t1("public-detail-document-number", "number", n),
-            ("record_higher_outcome", Some(n)) => crate::i18n::t1("public-detail-higher-document-number", "number", n),
-            ("deem_accept", Some(rest)) => match rest.split(' ').next() {
-                Some(on) if on.parse::<chrono::NaiveDate>().is_ok() => {
-                    crate::i18n::t1("public-detail-deemed", "on", on)
-                }
-                _ => d.to_string(),
-            },
-            ("pause", _) => ALL_PAUSE_REASONS
-                .into_iter()
-                .find(|r| r.label_zh() == d)
-                .map_or_else(|| d.to_string(), |r| crate::i18n::tc("pause-reason", r.as_str())),
-            _ => d.to_string(),
-        };
-        Some(text)
-    }
-}
-
-/// The clock kind whose Chinese label core wrote.
-fn clock_kind(label: &str) -> Option<ClockKind> {
-    ["notice_due", "initial_review", "review", "forward", "extension"]
-        .into_iter()
-        .filter_map(ClockKind::parse)
-        .find(|k| k.label_zh() == label)
-}
-
-fn clock_label(label: &str) -> String {
-    clock_kind(label).map_or_else(|| label.to_string(), |k| crate::i18n::tc("clock-kind", k.as_str()))
-}
-
-/// The limit unit whose Chinese label core wrote.
-fn unit_of(label: &str) -> LimitUnit {
-    if label == qidi_core::public::unit_label(LimitUnit::CalendarDays) {
-        LimitUnit::CalendarDays
-    } else {
-        LimitUnit::WorkingDays
+        Some(match s.fact.as_ref()? {
+            PublicFact::DocumentNumber { number } => {
+                crate::i18n::t1("public-detail-document-number", "number", number.as_str())
+            }
+            PublicFact::HigherDocumentNumber { number } => {
+                crate::i18n::t1("public-detail-higher-document-number", "number", number.as_str())
+            }
+            PublicFact::Pause { reason } => crate::i18n::tc("pause-reason", reason),
+            PublicFact::DeemedAcceptance { received_on } => {
+                crate::i18n::t1("public-detail-deemed", "on", received_on.to_string())
+            }
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use super::{file_response, MAX_REQUEST_BYTES};
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
 use crate::i18n::{t, t1, t2, tc};
+use crate::throttle::ExportUser;
 use crate::upload;
 use crate::SharedState;
 use askama::Template;
@@ -16,15 +17,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::catalogue::LimitUnit;
 use qidi_core::light::Light;
-use qidi_core::workflow::inbox::{InboxFilter, InboxQuery};
+use qidi_core::role::ScopeLimit;
+use qidi_core::workflow::inbox::{InboxFilter, InboxQuery, InboxSort};
 use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
-use qidi_core::workflow::{ClockOutcome, ClockRecord};
+use qidi_core::workflow::{ClockKind, ClockOutcome, ClockRecord};
 use qidi_core::Role;
+use qidi_office::inbox_export::{InboxExportHeading, InboxExportRow, InboxWriter};
 use qidi_store::users::User;
 use qidi_store::workflow::{
     ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, MaterialSpec, NewItemType, ProjectBrief,
-    ProjectHelper, TimelineStep, WorkflowError, MAX_UPLOAD_BYTES,
+    ProjectHelper, TimelineStep, WorkflowError, INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, MAX_UPLOAD_BYTES,
 };
+use qidi_store::StoreError;
 use std::collections::HashMap;
 
 /// Rows offered for problems in a one-time notice.
@@ -70,13 +74,9 @@ fn state_label(a: &ApplicationRow) -> String {
 /// Who took a step, by role: the core's role, or qidi itself for what the law makes
 /// happen (视为受理).
 pub(crate) fn step_actor_role(s: &TimelineStep) -> String {
-    if s.by_system {
-        return t("workflow-system-role");
-    }
-    // The step carries the role's Chinese label; its code is found by that label.
-    match qidi_core::role::ALL_ROLES.into_iter().find(|r| r.label_zh() == s.actor_role) {
-        Some(r) => tc("role", r.as_str()),
-        None => s.actor_role.to_string(),
+    match s.role {
+        Some(r) if !s.by_system => tc("role", r.as_str()),
+        _ => t("workflow-system-role"),
     }
 }
 
@@ -88,15 +88,8 @@ pub(crate) fn step_summary(s: &TimelineStep) -> String {
         Action::Resubmit { materials, replaced } if replaced.is_empty() => {
             t1("workflow-summary-resubmit", "n", materials.len())
         }
-        Action::Resubmit { materials, replaced } => {
-            // The store names the replaced materials from the application's checklist,
-            // which the project's record does not carry: take its names, else the codes.
-            let names = s
-                .summary
-                .split_once('：')
-                .map(|(_, names)| names.split('、').map(str::to_string).collect::<Vec<_>>())
-                .unwrap_or_else(|| replaced.clone());
-            t2("workflow-summary-resubmit-replaced", "n", materials.len(), "names", list(&names))
+        Action::Resubmit { materials, .. } => {
+            t2("workflow-summary-resubmit-replaced", "n", materials.len(), "names", list(&s.replaced_names))
         }
         Action::Return { notice } => match &notice.number {
             Some(number) => t2("workflow-summary-return-numbered", "number", number, "n", notice.problems.len()),
@@ -284,6 +277,9 @@ struct InboxPage<'a> {
     /// The earliest-due cut of the inbox was reached: the page says so.
     capped: bool,
     limit: usize,
+    /// The export of these filters is offered (not to an account that sees nothing).
+    may_export: bool,
+    export_limit: usize,
 }
 
 fn clock_label(kind: Option<&str>) -> String {
@@ -343,8 +339,89 @@ pub async fn inbox(
         pages: InboxFilter::pages(total),
         capped,
         limit: qidi_store::workflow::INBOX_LIMIT,
+        may_export: user.scope().limit != ScopeLimit::Nothing,
+        export_limit: INBOX_EXPORT_LIMIT,
     };
     Ok(render(&page))
+}
+
+/// The inbox with the same filters and order as the page, every page of it, as an
+/// Excel list (at most [`INBOX_EXPORT_LIMIT`] rows; the file says when more were left
+/// out). What the user may see, as on the page; nothing for an account that sees
+/// nothing (404). On the record as `inbox.export`, with the filters and the row count.
+pub async fn inbox_export(
+    ExportUser(user): ExportUser,
+    State(state): State<SharedState>,
+    Query(query): Query<InboxQuery>,
+) -> Result<Response, PageError> {
+    if user.scope().limit == ScopeLimit::Nothing {
+        return Err(PageError::not_found());
+    }
+    // Every page: the page number is not a filter.
+    let filter = InboxQuery { page: None, ..query }
+        .filter()
+        .map_err(|e| bad(t1("workflow-inbox-filter-error", "error", e.to_string())))?;
+    let item_type = match &filter.item_type_id {
+        Some(id) => state.store.item_types(&user).await?.into_iter().find(|t| t.id == *id).map(|t| t.name),
+        None => None,
+    };
+    let department = match &filter.department_id {
+        Some(id) => state.store.departments(&user.region()).await?.into_iter().find(|d| d.id == *id).map(|d| d.name),
+        None => None,
+    };
+    let today = qidi_store::today();
+    let calendar = state.store.work_calendar().await?;
+    let heading = InboxExportHeading {
+        filter: &filter,
+        item_type: item_type.as_deref(),
+        department: department.as_deref(),
+        today,
+    };
+    let mut writer = InboxWriter::new(&heading, &calendar).map_err(|e| bad(e.to_string()))?;
+    let done = state
+        .store
+        .inbox_each(&user, &filter, INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, |a| {
+            writer.push(&export_row(a)).map_err(|e| StoreError::Invalid(e.to_string()))
+        })
+        .await?;
+    let bytes = writer.finish_to_buffer(done.capped.then_some(INBOX_EXPORT_LIMIT)).map_err(|e| bad(e.to_string()))?;
+    let sort = match filter.sort {
+        InboxSort::Light => "light",
+        InboxSort::Due => "due",
+        InboxSort::Project => "project",
+    };
+    let payload = serde_json::json!({
+        "format": "xlsx",
+        "filters": {
+            "light": filter.light.map(Light::as_str),
+            "item_type": filter.item_type_id,
+            "department": filter.department_id,
+            "q": filter.text,
+            "sort": sort,
+        },
+        "rows": done.rows,
+        "capped": done.capped,
+    });
+    state.store.record_export(&user, "inbox.export", "inbox", None, payload).await?;
+    let name = t1("workflow-inbox-export-file", "date", today.to_string());
+    Ok(crate::workflow::xlsx_download(bytes, &format!("inbox-{today}.xlsx"), &name))
+}
+
+/// An inbox row in the export's (core's) terms.
+fn export_row(a: ApplicationRow) -> InboxExportRow {
+    InboxExportRow {
+        clock: a.clock_kind.as_deref().and_then(ClockKind::parse),
+        paused: a.paused_since.is_some(),
+        project_code: a.project_code,
+        project_name: a.project_name,
+        owner: a.owner,
+        item_type: a.item_type,
+        handling_department: a.handling_department,
+        state: a.state,
+        light: a.light,
+        due_on: a.due_on,
+        provisional: a.provisional,
+    }
 }
 
 // ---------- 申请办理 ----------
