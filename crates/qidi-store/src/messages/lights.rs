@@ -53,6 +53,9 @@ const LIGHT_JOB: &str = "lights";
 /// touches its claim with every page it keeps).
 pub const STALE_RUN_MINUTES: i64 = 15;
 
+/// A claimed run's summary until it finishes (the column's default).
+const UNFINISHED: &str = "{}";
+
 /// Clocks are read this many at a time, so that a run's memory does not follow the
 /// number of changes (the first run over a region-sized ledger lights most of it).
 const PAGE: i64 = 2_000;
@@ -112,9 +115,10 @@ impl Store {
         }
         // Only a completed run counts: one cut off (and taken over) left nothing visible.
         let since: Option<NaiveDate> =
-            sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND run_on < $2 AND summary <> '{}'")
+            sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND run_on < $2 AND summary <> $3")
                 .bind(LIGHT_JOB)
                 .bind(run_on.to_string())
+                .bind(UNFINISHED)
                 .fetch_one(&self.pool)
                 .await?
                 .get::<Option<String>, _>(0)
@@ -192,15 +196,17 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM light_notices WHERE run_on IN
-               (SELECT run_on FROM job_runs WHERE job = $1 AND summary = '{}' AND ran_at < $2)",
+               (SELECT run_on FROM job_runs WHERE job = $1 AND summary = $3 AND ran_at < $2)",
         )
         .bind(LIGHT_JOB)
         .bind(&cutoff)
+        .bind(UNFINISHED)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM job_runs WHERE job = $1 AND summary = '{}' AND ran_at < $2")
+        sqlx::query("DELETE FROM job_runs WHERE job = $1 AND summary = $3 AND ran_at < $2")
             .bind(LIGHT_JOB)
             .bind(&cutoff)
+            .bind(UNFINISHED)
             .execute(&mut *tx)
             .await?;
         let claimed = sqlx::query(
@@ -259,8 +265,9 @@ impl Store {
 
     /// The last day the light run was made, if ever.
     pub async fn last_light_run(&self) -> Result<Option<NaiveDate>, StoreError> {
-        Ok(sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND summary <> '{}'")
+        Ok(sqlx::query("SELECT MAX(run_on) FROM job_runs WHERE job = $1 AND summary <> $2")
             .bind(LIGHT_JOB)
+            .bind(UNFINISHED)
             .fetch_one(&self.pool)
             .await?
             .get::<Option<String>, _>(0)
