@@ -13,6 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::campaign::{Campaign, CampaignError, DateOutsideCampaign, DateWindow, Milestone};
 
+pub mod baseline_filter;
+pub use baseline_filter::{
+    BaselineFilter, BaselineFilterError, BaselineFilterField, BaselineQuery, BaselineSort, BaselineSource,
+    BaselineStatus,
+};
+
 // ---------------------------------------------------------------------------
 // Check lists and check reports
 // ---------------------------------------------------------------------------

@@ -16,8 +16,9 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
     check_change_confirmation, check_signature, may_answer, may_export, may_import, may_propose_removal, short_hash,
-    AnswerState, BurnDown, Capacity, ChangeKind, CheckAnswer, Decision, LedgerKind, LedgerNow, Progress, RemovalKind,
-    RemovalReason, SignRequest, SignatureState, REMOVAL_REASONS,
+    AnswerState, BaselineFilter, BaselineFilterError, BaselineQuery, BaselineSort, BurnDown, Capacity, ChangeKind,
+    CheckAnswer, Decision, LedgerKind, LedgerNow, Progress, RemovalKind, RemovalReason, SignRequest, SignatureState,
+    REMOVAL_REASONS,
 };
 use qidi_core::role::ScopeLimit;
 use qidi_core::{Role, Scope};
@@ -752,6 +753,7 @@ struct DepartmentPage<'a> {
     chart: Chart,
     baseline: Vec<BaselineView>,
     baseline_pager: Pager,
+    baseline_form: BaselineForm,
     projects: Vec<(String, String, String)>,
     /// The removal form lists only the first [`PROJECTS_LISTED`] projects.
     projects_capped: bool,
@@ -793,17 +795,76 @@ impl Pager {
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct DepartmentQuery {
-    #[serde(default)]
-    baseline_page: Option<i64>,
+/// The baseline table's GET form (`#baseline`): the values as typed, what each select
+/// offers, and where the table stands.
+struct BaselineForm {
+    status: String,
+    item_type: String,
+    handling: String,
+    source: String,
+    q: String,
+    sort: String,
+    /// (id, name) of the item types in the department's baseline.
+    item_types: Vec<(String, String)>,
+    /// (id, name) of the handling departments in an initiating department's baseline;
+    /// empty (and no select) otherwise.
+    handlings: Vec<(String, String)>,
+    /// (value, label) of each order.
+    sorts: Vec<(&'static str, String)>,
+    /// The filters as a query string without the page, `&`-ended when not empty, for
+    /// the pager's links.
+    keep: String,
+    /// Whether a filter narrows the rows (an empty table says so).
+    narrowed: bool,
+    /// "n of total": the rows the filters keep, of the department's baseline.
+    count: String,
+    /// A value that could not be read, in the page's language.
+    error: Option<String>,
+}
+
+impl BaselineForm {
+    fn of(query: &BaselineQuery, error: Option<&BaselineFilterError>) -> BaselineForm {
+        let typed = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_string();
+        // The pager keeps what was read, not a value that was refused.
+        let kept = match error {
+            None => BaselineQuery { baseline_page: None, ..query.clone() },
+            Some(_) => BaselineQuery::default(),
+        };
+        let keep = serde_urlencoded::to_string(&kept).unwrap_or_default();
+        BaselineForm {
+            status: typed(&query.status),
+            item_type: typed(&query.item_type),
+            handling: typed(&query.handling),
+            source: typed(&query.source),
+            q: typed(&query.q),
+            sort: typed(&query.sort),
+            item_types: Vec::new(),
+            handlings: Vec::new(),
+            sorts: BaselineSort::ALL
+                .iter()
+                .map(|s| (s.as_str(), crate::i18n::tc("ledger-baseline-filter-sort", s.as_str())))
+                .collect(),
+            keep: if keep.is_empty() { keep } else { format!("{keep}&") },
+            narrowed: false,
+            count: String::new(),
+            error: error.map(|e| {
+                crate::i18n::t2(
+                    "ledger-baseline-filter-error",
+                    "field",
+                    crate::i18n::tc("ledger-baseline-filter-field", e.field.as_str()),
+                    "value",
+                    e.value.as_str(),
+                )
+            }),
+        }
+    }
 }
 
 pub async fn department(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
     Path(code): Path<String>,
-    Query(query): Query<DepartmentQuery>,
+    Query(query): Query<BaselineQuery>,
 ) -> Result<Response, PageError> {
     let dept = visible_department(&state, &user, &code).await?;
     let region = user.region();
@@ -852,11 +913,27 @@ pub async fn department(
         progress.push(ProgressRow::of("handling", &crate::i18n::t("ledger-progress-own-handling"), &p.progress));
     }
     let chart = Chart::of(&report.burn_down, &report.campaign);
-    let pages = query.baseline_page.unwrap_or(1).max(1);
-    let (rows, baseline_total) =
-        store.baseline_rows(&region, Some(&dept.id), BASELINE_PAGE, (pages - 1) * BASELINE_PAGE).await?;
+    // A value that cannot be read is named above the table, which shows every row.
+    let (filter, filter_error) = match query.filter() {
+        Ok(f) => (f, None),
+        Err(e) => (BaselineFilter::default(), Some(e)),
+    };
+    let mut baseline_form = BaselineForm::of(&query, filter_error.as_ref());
+    let page = i64::from(filter.page);
+    let (rows, baseline_total) = store
+        .baseline_rows_filtered(&region, Some(&dept.id), &filter, BASELINE_PAGE, (page - 1) * BASELINE_PAGE)
+        .await?;
+    let all =
+        if filter.narrows() { store.baseline_rows(&region, Some(&dept.id), 0, 0).await?.1 } else { baseline_total };
+    let (item_types, handlings) = store.baseline_choices(&region, Some(&dept.id)).await?;
+    baseline_form.item_types = item_types;
+    if dept.initiates {
+        baseline_form.handlings = handlings;
+    }
+    baseline_form.narrowed = filter.narrows();
+    baseline_form.count = crate::i18n::t2("ledger-baseline-filter-count", "n", baseline_total, "total", all);
     let baseline = rows.iter().map(BaselineView::of).collect();
-    let baseline_pager = Pager::of(pages, baseline_total, BASELINE_PAGE);
+    let baseline_pager = Pager::of(page, baseline_total, BASELINE_PAGE);
     let dept_scope = Scope { limit: ScopeLimit::Department(dept.id.clone()), ..user.scope() };
     let listed = store.list_projects(&dept_scope, PROJECTS_LISTED, 0).await?;
     let projects_capped = listed.len() as i64 >= PROJECTS_LISTED;
@@ -890,6 +967,7 @@ pub async fn department(
         projects,
         projects_capped,
         baseline_pager,
+        baseline_form,
         removals,
         reasons: reasons(),
         default_due: qidi_core::ledger::check_list_default_due(&*store.work_calendar().await?, today).to_string(),

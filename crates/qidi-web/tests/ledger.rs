@@ -1550,3 +1550,88 @@ async fn the_office_maps_unknown_names_once_and_the_next_file_goes_through() {
     })
     .await;
 }
+
+/// The baseline table's filters on a department's page: the rows and the count follow
+/// them, the pager keeps them, nothing found says so, and a value that cannot be read
+/// is named next to the form (the table shows every row), never a server error.
+#[tokio::test]
+async fn the_baseline_table_filters_and_keeps_its_filters_in_the_pager() {
+    use qidi_core::ledger::BaselineQuery;
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&banner()).await.unwrap();
+        app.store.load_demo_applications(&banner(), &app.data_dir).await.unwrap();
+        let fgw_id = app.store.department_id(&banner(), "fgw").await.unwrap();
+        let count = |status: &str| {
+            let (app, fgw_id) = (&app, fgw_id.clone());
+            let filter = BaselineQuery { status: Some(status.into()), ..Default::default() }.filter().unwrap();
+            async move { app.store.baseline_rows_filtered(&banner(), Some(&fgw_id), &filter, 0, 0).await.unwrap().1 }
+        };
+        let (all, pending, reduced) = (count("all").await, count("pending").await, count("reduced").await);
+        assert!(reduced > 0 && pending > 200 && all == pending + reduced, "{all} {pending} {reduced}");
+        let head = app.sign_in("fgw_head").await;
+        let radios = |body: &str| body.matches("form=\"reduce-item\"").count();
+
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("id=\"baseline-filter\"") && page.body.contains("method=\"get\" action=\"#baseline\"")
+        );
+        assert!(page.body.contains("name=\"handling\""), "an initiating department filters by handling department");
+        assert!(page.body.contains(&format!("共 {all} 项基线事项，符合条件的 {all} 项")), "{}", page.body);
+
+        // Reduced rows only: no row to choose for a reduction, one page.
+        let page = app.get("/ledger/departments/fgw?status=reduced&sort=name#baseline", Some(&head)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(&format!("共 {all} 项基线事项，符合条件的 {reduced} 项")), "{}", page.body);
+        assert_eq!(radios(&page.body), 0, "reduced rows are not chosen again");
+        assert!(page.body.contains("<option value=\"reduced\" selected>"));
+        assert!(page.body.contains("<option value=\"name\" selected>"));
+
+        // Not reduced: every row on the page may be chosen, and the pager keeps the filter.
+        let page = app.get("/ledger/departments/fgw?status=pending", Some(&head)).await;
+        assert!(page.body.contains(&format!("符合条件的 {pending} 项")), "{}", page.body);
+        assert_eq!(radios(&page.body), 200);
+        let next = "href=\"?status=pending&#38;baseline_page=2#baseline\"";
+        assert!(page.body.contains(next), "the pager keeps the filter: {}", page.body);
+        let second = app.get("/ledger/departments/fgw?status=pending&baseline_page=2", Some(&head)).await;
+        assert!(second.body.contains("href=\"?status=pending&#38;baseline_page=1#baseline\""), "{}", second.body);
+        assert!(second.body.contains(&format!("第 2 / {} 页", pending.div_ceil(200))));
+
+        // An item type and a project's name or code.
+        let (types, handlings) = app.store.baseline_choices(&banner(), Some(&fgw_id)).await.unwrap();
+        assert!(!types.is_empty() && !handlings.is_empty());
+        let (type_id, type_name) = &types[0];
+        let filter = BaselineQuery { item_type: Some(type_id.clone()), ..Default::default() }.filter().unwrap();
+        let (rows, n) = app.store.baseline_rows_filtered(&banner(), Some(&fgw_id), &filter, 200, 0).await.unwrap();
+        let page = app.get(&format!("/ledger/departments/fgw?item_type={type_id}"), Some(&head)).await;
+        assert!(page.body.contains(&format!("符合条件的 {n} 项")), "{}", page.body);
+        assert!(page.body.contains(&format!("<option value=\"{type_id}\" selected>{type_name}</option>")));
+        assert!(rows.iter().all(|r| r.item_type == *type_name));
+        let code = rows[0].project_code.clone();
+        let page = app.get(&format!("/ledger/departments/fgw?q={code}"), Some(&head)).await;
+        assert!(page.body.contains(&code) && !page.body.contains("符合条件的 0 项"), "{}", page.body);
+
+        // Nothing found: said so, with a way back.
+        let page = app
+            .get("/ledger/departments/fgw?q=%E6%97%A0%E6%AD%A4%E9%A1%B9%E7%9B%AE&source=addition", Some(&head))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("没有符合筛选条件的基线事项。"), "{}", page.body);
+        assert!(page.body.contains("符合条件的 0 项") && page.body.contains("清除筛选"));
+
+        // A value that cannot be read: named next to the form, in Chinese, not a 500.
+        for (query, message) in [
+            ("status=done", "筛选条件有误：状态“done”无效"),
+            ("sort=due&status=pending", "筛选条件有误：排序“due”无效"),
+            ("source=both", "筛选条件有误：来源“both”无效"),
+            ("baseline_page=x", "筛选条件有误：页码“x”无效"),
+        ] {
+            let page = app.get(&format!("/ledger/departments/fgw?{query}"), Some(&head)).await;
+            assert_eq!(page.status, StatusCode::OK, "{query}");
+            assert!(page.body.contains(message), "{query}: {}", page.body);
+            assert!(page.body.contains(&format!("符合条件的 {all} 项")), "{query}: every row is shown");
+            assert!(page.body.contains("href=\"?baseline_page=2#baseline\""), "{query}: the pager drops the bad value");
+        }
+    })
+    .await;
+}

@@ -9,11 +9,46 @@ use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use chrono::NaiveDate;
-use qidi_core::ledger::{AddItemRefusal, BaselineDay, BurnDown, Progress, Reduction, RemovalReason};
+use qidi_core::ledger::{
+    AddItemRefusal, BaselineDay, BaselineFilter, BaselineSort, BaselineSource, BaselineStatus, BurnDown, Progress,
+    Reduction, RemovalReason,
+};
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
+
+/// The rows of the baseline table: `FROM … WHERE …` over the aliases `b` (baseline row),
+/// `i` (its item), `p` (project), `t` (item type) and `hd` (handling department), and
+/// its binds as placeholders: `$1` the campaign, with a department `$2` the department.
+/// A department's rows are the items of the projects in its scope (`scope_projects`:
+/// it initiated the project or handles one of its items) that it initiated or handles.
+/// `CROSS JOIN` keeps SQLite from starting at the campaign's baseline rows (every row
+/// of the region) and looking for the department's among them; for PostgreSQL it is a
+/// join like any other.
+fn baseline_from_sql(department: bool) -> (String, Vec<String>) {
+    let joins = "JOIN item_types t ON t.id = i.item_type_id JOIN departments hd ON hd.id = i.handling_department_id";
+    if department {
+        (
+            format!(
+                "FROM scope_projects s JOIN projects p ON p.id = s.project_id JOIN pending_items i ON i.project_id = p.id
+                      CROSS JOIN baseline_items b {joins}
+                 WHERE s.department_id = $2 AND b.campaign_id = $1 AND b.pending_item_id = i.id
+                   AND (p.initiating_department_id = $2 OR i.handling_department_id = $2)"
+            ),
+            vec![String::new(), String::new()],
+        )
+    } else {
+        (
+            format!(
+                "FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
+                      {joins}
+                 WHERE b.campaign_id = $1"
+            ),
+            vec![String::new()],
+        )
+    }
+}
 
 /// Add a pending item found after the baseline was fixed, marked as an addition.
 async fn insert_addition(
@@ -163,31 +198,37 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<BaselineRow>, u64), StoreError> {
+        self.baseline_rows_filtered(region, department_id, &BaselineFilter::default(), limit, offset).await
+    }
+
+    /// A page of the baseline rows that `filter` keeps, in its order, with how many it
+    /// keeps in all. A department's rows are found through its scope
+    /// (`scope_projects`), each project's items by project and its baseline row by
+    /// (campaign, item); every filter is a test of those rows.
+    pub async fn baseline_rows_filtered(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        filter: &BaselineFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<BaselineRow>, u64), StoreError> {
         let campaign = self.campaign(region).await?;
-        let total: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
-                  JOIN projects p ON p.id = i.project_id
-             WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)",
-        )
-        .bind(&campaign.id)
-        .bind(department_id.unwrap_or(""))
-        .fetch_one(&self.pool)
-        .await?
-        .get(0);
-        let rows = sqlx::query(
-            "SELECT b.id, i.id, p.id, p.code, p.name, t.name, hd.name, b.is_addition, b.added_on, b.reduction, b.reduced_on,
-                    b.reason_category, b.reason_text
-             FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id
-                  JOIN item_types t ON t.id = i.item_type_id JOIN departments hd ON hd.id = i.handling_department_id
-             WHERE b.campaign_id = $1 AND ($2 = '' OR p.initiating_department_id = $2 OR i.handling_department_id = $2)
-             ORDER BY p.code, t.code LIMIT $3 OFFSET $4",
-        )
-        .bind(&campaign.id)
-        .bind(department_id.unwrap_or(""))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        let (count_sql, rows_sql, mut binds) = Store::baseline_rows_sql(department_id.is_some(), filter);
+        binds[0] = campaign.id.clone();
+        if let Some(d) = department_id {
+            binds[1] = d.to_string();
+        }
+        let mut q = sqlx::query(&count_sql);
+        for b in &binds {
+            q = q.bind(b.as_str());
+        }
+        let total: i64 = q.fetch_one(&self.pool).await?.get(0);
+        let mut q = sqlx::query(&rows_sql);
+        for b in &binds {
+            q = q.bind(b.as_str());
+        }
+        let rows = q.bind(limit).bind(offset).fetch_all(&self.pool).await?;
         let rows = rows
             .iter()
             .map(|r| {
@@ -211,6 +252,84 @@ impl Store {
             })
             .collect();
         Ok((rows, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// The item types and the handling departments of a department's baseline rows (or
+    /// of all), each as (id, name) in catalogue order: what the table's filters offer.
+    pub async fn baseline_choices(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), StoreError> {
+        let campaign = self.campaign(region).await?;
+        let (from, mut binds) = baseline_from_sql(department_id.is_some());
+        binds[0] = campaign.id.clone();
+        if let Some(d) = department_id {
+            binds[1] = d.to_string();
+        }
+        let mut out = Vec::new();
+        for (id, name, order) in [("t.id", "t.name", "t.code"), ("hd.id", "hd.name", "hd.code")] {
+            let sql = format!("SELECT DISTINCT {id}, {name}, {order} {from} ORDER BY {order}, {id}");
+            let mut q = sqlx::query(&sql);
+            for b in &binds {
+                q = q.bind(b.as_str());
+            }
+            out.push(q.fetch_all(&self.pool).await?.iter().map(|r| (r.get(0), r.get(1))).collect::<Vec<_>>());
+        }
+        let handling = out.pop().unwrap_or_default();
+        let item_types = out.pop().unwrap_or_default();
+        Ok((item_types, handling))
+    }
+
+    /// The count and the page of the baseline rows `filter` keeps, of a department
+    /// (`department`) or of all, and their text binds: `$1` the campaign, with a
+    /// department `$2` the department (placeholders, filled by the caller), then the
+    /// filters' values. The page's query ends with `LIMIT` and `OFFSET`, the next two
+    /// binds. (An associated function, so that the plan tests reach it.)
+    pub(crate) fn baseline_rows_sql(department: bool, filter: &BaselineFilter) -> (String, String, Vec<String>) {
+        let (from, mut binds) = baseline_from_sql(department);
+        let mut sql = from;
+        let arg = |binds: &mut Vec<String>, v: String| {
+            binds.push(v);
+            format!("${}", binds.len())
+        };
+        match filter.status {
+            None => {}
+            Some(BaselineStatus::Pending) => sql.push_str(" AND b.reduction IS NULL"),
+            Some(BaselineStatus::Reduced) => sql.push_str(" AND b.reduction IS NOT NULL"),
+        }
+        match filter.source {
+            None => {}
+            Some(BaselineSource::Signed) => sql.push_str(" AND b.is_addition = FALSE"),
+            Some(BaselineSource::Addition) => sql.push_str(" AND b.is_addition = TRUE"),
+        }
+        if let Some(t) = &filter.item_type_id {
+            let n = arg(&mut binds, t.clone());
+            sql.push_str(&format!(" AND i.item_type_id = {n}"));
+        }
+        if let Some(d) = &filter.handling_department_id {
+            let n = arg(&mut binds, d.clone());
+            sql.push_str(&format!(" AND i.handling_department_id = {n}"));
+        }
+        if let Some(pattern) = filter.like_pattern() {
+            let n = arg(&mut binds, pattern);
+            sql.push_str(&format!(" AND (p.code LIKE {n} ESCAPE '\\' OR p.name LIKE {n} ESCAPE '\\')"));
+        }
+        let order = match filter.sort {
+            BaselineSort::Code => "p.code, t.code, b.id",
+            BaselineSort::Name => "p.name, p.code, t.code, b.id",
+            BaselineSort::ItemType => "t.name, t.code, p.code, b.id",
+            BaselineSort::Status => "CASE WHEN b.reduction IS NULL THEN 0 ELSE 1 END, p.code, t.code, b.id",
+        };
+        let count = format!("SELECT COUNT(*) {sql}");
+        let rows = format!(
+            "SELECT b.id, i.id, p.id, p.code, p.name, t.name, hd.name, b.is_addition, b.added_on, b.reduction, b.reduced_on,
+                    b.reason_category, b.reason_text {sql}
+             ORDER BY {order} LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        (count, rows, binds)
     }
 
     /// Add a pending item found later to a project in `actor`'s scope (补录): handled by

@@ -392,3 +392,32 @@ library-export-all = Export the library (Excel)
 library-export-filtered = Export these results (Excel)
 library-export-hint = Exports every project the current filters find (not only this page), in the ledger's layout, at most { $max } rows
 library-export-file = project library { $date }.xlsx
+
+## Filtering and ordering the baseline items (a department's ledger page)
+
+ledger-baseline-filter-form = Filter the baseline items
+ledger-baseline-filter-any = All
+ledger-baseline-filter-status = Status
+ledger-baseline-filter-status-pending = Not reduced
+ledger-baseline-filter-status-reduced = Reduced
+ledger-baseline-filter-item-type = Item type
+ledger-baseline-filter-handling = Handling department
+ledger-baseline-filter-source = Source
+ledger-baseline-filter-source-signed = Signed ledger
+ledger-baseline-filter-source-addition = Added later
+ledger-baseline-filter-text = Project
+ledger-baseline-filter-text-placeholder = Project name or project code
+ledger-baseline-filter-sort = Order
+ledger-baseline-filter-sort-code = By project code
+ledger-baseline-filter-sort-name = By project name
+ledger-baseline-filter-sort-item_type = By item type
+ledger-baseline-filter-sort-status = By status (not reduced first)
+ledger-baseline-filter-submit = Filter
+ledger-baseline-filter-clear = Clear the filters
+ledger-baseline-filter-count = { $n } of { $total } baseline items
+ledger-baseline-filter-empty = No baseline item matches these filters.
+ledger-baseline-filter-error = The filters could not be read: “{ $value }” is not a valid { $field }; all baseline items are shown below.
+ledger-baseline-filter-field-status = status
+ledger-baseline-filter-field-source = source
+ledger-baseline-filter-field-sort = order
+ledger-baseline-filter-field-baseline_page = page number

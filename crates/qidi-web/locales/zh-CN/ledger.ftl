@@ -325,3 +325,32 @@ library-export-all = 导出项目库（Excel）
 library-export-filtered = 导出筛选结果（Excel）
 library-export-hint = 导出符合当前筛选条件的全部项目（不只本页），台账格式，最多 { $max } 行
 library-export-file = 项目库-{ $date }.xlsx
+
+## 基线事项的筛选与排序（部门台账页）
+
+ledger-baseline-filter-form = 筛选基线事项
+ledger-baseline-filter-any = 全部
+ledger-baseline-filter-status = 状态
+ledger-baseline-filter-status-pending = 未核减
+ledger-baseline-filter-status-reduced = 已核减
+ledger-baseline-filter-item-type = 待批事项
+ledger-baseline-filter-handling = 办理部门
+ledger-baseline-filter-source = 来源
+ledger-baseline-filter-source-signed = 签字台账
+ledger-baseline-filter-source-addition = 后续补录
+ledger-baseline-filter-text = 项目
+ledger-baseline-filter-text-placeholder = 项目名称或项目代码
+ledger-baseline-filter-sort = 排序
+ledger-baseline-filter-sort-code = 按项目代码
+ledger-baseline-filter-sort-name = 按项目名称
+ledger-baseline-filter-sort-item_type = 按待批事项
+ledger-baseline-filter-sort-status = 按状态（未核减在前）
+ledger-baseline-filter-submit = 筛选
+ledger-baseline-filter-clear = 清除筛选
+ledger-baseline-filter-count = 共 { $total } 项基线事项，符合条件的 { $n } 项
+ledger-baseline-filter-empty = 没有符合筛选条件的基线事项。
+ledger-baseline-filter-error = 筛选条件有误：{ $field }“{ $value }”无效，下表显示全部基线事项。
+ledger-baseline-filter-field-status = 状态
+ledger-baseline-filter-field-source = 来源
+ledger-baseline-filter-field-sort = 排序
+ledger-baseline-filter-field-baseline_page = 页码
