@@ -22,9 +22,8 @@ fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-/// The session token a request carries, under the cookie name of this server's mode.
-pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
+/// The value of the cookie `name` a request carries, if any.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -32,8 +31,12 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(|(_, v)| v)
+}
+
+/// The session token a request carries, under the cookie name of this server's mode.
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_value(headers, cookie_name(secure)).filter(|v| !v.is_empty() && v.len() <= 128).map(str::to_string)
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {

@@ -32,8 +32,8 @@ pub const LANGUAGE_COOKIE: &str = "qidi_lang";
 struct Language {
     tag: String,
     bundle: FluentBundle<FluentResource>,
-    /// Message identifiers, for the completeness tests and the fallback.
-    keys: Vec<String>,
+    /// Message identifiers, for the completeness tests.
+    keys: std::collections::BTreeSet<String>,
 }
 
 /// Every language's catalogue; the first is [`DEFAULT`].
@@ -101,17 +101,13 @@ impl Catalogues {
                 // Fluent wraps arguments in bidirectional isolation marks by default; the
                 // pages are left-to-right, and the marks would show in copied text.
                 bundle.set_use_isolating(false);
-                self.languages.push(Language { tag: tag.to_string(), bundle, keys: Vec::new() });
+                self.languages.push(Language { tag: tag.to_string(), bundle, keys: Default::default() });
                 self.languages.len() - 1
             }
         };
         let language = &mut self.languages[i];
         language.bundle.add_resource_overriding(resource);
-        for k in keys {
-            if !language.keys.contains(&k) {
-                language.keys.push(k);
-            }
-        }
+        language.keys.extend(keys);
     }
 
     /// The default language first, the rest by tag.
@@ -329,22 +325,11 @@ pub fn other_languages() -> Vec<(String, String)> {
         .collect()
 }
 
-fn cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANGUAGE_COOKIE)
-        .map(|(_, v)| v)
-}
-
 /// Middleware: serve the request in its language, and say which.
 pub async fn negotiate(req: Request, next: Next) -> Response {
     let c = catalogues();
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let lang = c.negotiate(cookie(req.headers()), accept);
+    let lang = c.negotiate(crate::auth::cookie_value(req.headers(), LANGUAGE_COOKIE), accept);
     let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let mut res = REQUEST.scope(RequestLanguage { lang, here }, next.run(req)).await;
     if let Some(Ok(tag)) = c.languages.get(lang).map(|l| HeaderValue::from_str(&l.tag)) {
