@@ -53,13 +53,27 @@ async fn copy_of(url: &str) -> (String, Store) {
         let orig = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
         let name = format!("{orig}_c{}", &qidi_store::new_id().replace('-', "")[20..]);
         let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
-        // A closed pool's server sessions end a moment after it returns: until they
-        // have, PostgreSQL refuses the source as a template ("being accessed by other users").
-        let mut tries = 0;
-        while let Err(e) = sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {orig}")).execute(&mut conn).await {
-            tries += 1;
-            assert!(tries < 50 && e.to_string().contains("being accessed by other users"), "{e}");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        // A closed pool's server sessions end a moment after it returns (on a busy machine,
+        // seconds after): until they have, PostgreSQL refuses the source as a template
+        // ("being accessed by other users"). The store is closed, so end them, and retry
+        // for as long as a loaded machine may need.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&orig)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            match sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {orig}")).execute(&mut conn).await {
+                Ok(_) => break,
+                Err(e) => assert!(
+                    std::time::Instant::now() < deadline && e.to_string().contains("being accessed by other users"),
+                    "{e}"
+                ),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
         let _ = conn.close().await;
         format!("{head}/{name}")
