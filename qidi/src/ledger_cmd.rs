@@ -162,7 +162,7 @@ async fn write_export(
     let mut writer = LedgerWriter::new(&title, &unit, qidi_store::today(), &names, ExportSheets::Both)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let projects =
-        store.export_ledger(scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::Invalid(e.to_string()))).await?;
+        store.export_ledger(scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::invalid(e.to_string()))).await?;
     let file_name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "ledger".into());
     let tmp = output.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
     let rows = writer.rows();

@@ -52,6 +52,26 @@ pub enum PasswordError {
     Reused(usize),
 }
 
+impl crate::sentence::Explain for PasswordError {
+    fn key(&self) -> &'static str {
+        match self {
+            PasswordError::TooShort => "err-password-too-short",
+            PasswordError::TooLong => "err-password-too-long",
+            PasswordError::TooFewClasses => "err-password-too-few-classes",
+            PasswordError::ContainsUsername => "err-password-contains-username",
+            PasswordError::TooCommon => "err-password-too-common",
+            PasswordError::Reused(_) => "err-password-reused",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            PasswordError::TooLong => vec![("max", MAX_PASSWORD_CHARS.into())],
+            PasswordError::Reused(n) => vec![("count", (*n).into())],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Reuse and expiry of passwords: on under the "mlps" profile, the default (MLPS level
 /// 3): none of the last 5 passwords again, and a password older than 90 days must be
 /// changed at the next sign-in. The expiry can be set or turned off on its own

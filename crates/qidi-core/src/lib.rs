@@ -30,6 +30,7 @@ pub mod record_query;
 pub mod region;
 pub mod role;
 pub mod second_factor;
+pub mod sentence;
 pub mod supervision;
 pub mod workflow;
 

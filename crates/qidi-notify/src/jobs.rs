@@ -89,7 +89,7 @@ pub async fn run_due_jobs(
 fn workflow_error(e: qidi_store::workflow::WorkflowError) -> StoreError {
     match e {
         qidi_store::workflow::WorkflowError::Store(s) => s,
-        other => StoreError::Invalid(other.to_string()),
+        other => StoreError::invalid(other.to_string()),
     }
 }
 

@@ -29,7 +29,7 @@ fn column_text(row: &AnyRow, idx: usize, name: &str) -> Result<Option<String>, S
     if let Ok(v) = row.try_get::<Option<f64>, _>(idx) {
         return Ok(v.map(|f| f.to_string()));
     }
-    Err(StoreError::Invalid(format!("column `{name}` of events holds a value qidi cannot read as text")))
+    Err(StoreError::invalid(format!("column `{name}` of events holds a value qidi cannot read as text")))
 }
 
 fn chain_row(row: &AnyRow) -> Result<ChainRow, StoreError> {
@@ -79,7 +79,7 @@ async fn read_head(conn: &mut AnyConnection) -> Result<Head, StoreError> {
     let row = sqlx::query("SELECT seq, hash FROM audit_chain_head WHERE id = 1")
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| StoreError::Invalid("the record has no chain head row (audit_chain_head is empty)".into()))?;
+        .ok_or_else(|| StoreError::invalid("the record has no chain head row (audit_chain_head is empty)"))?;
     Ok(Head { seq: row.try_get(0)?, hash: row.try_get(1)? })
 }
 
@@ -112,7 +112,7 @@ pub(crate) async fn hash_older_events(store: &crate::Store) -> Result<u64, Store
         for mut r in rows {
             let seq = r.seq.unwrap_or(0);
             if r.hash.is_some() || seq != n as i64 + 1 {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::invalid(format!(
                     "cannot chain the older events: event {} has seq {seq} where {} was expected; run `qidi audit verify`",
                     r.id(),
                     n + 1
@@ -132,7 +132,7 @@ pub(crate) async fn hash_older_events(store: &crate::Store) -> Result<u64, Store
         }
     }
     if n as i64 != head_seq {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "cannot chain the older events: the head counts {head_seq}, the record holds {n}"
         )));
     }
@@ -210,7 +210,7 @@ impl crate::Store {
         checkpoint: &Checkpoint,
         actor_role: Option<&str>,
     ) -> Result<String, StoreError> {
-        let line = serde_json::to_string(checkpoint).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let line = serde_json::to_string(checkpoint).map_err(|e| StoreError::invalid(e.to_string()))?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO audit_checkpoints (id, seq, at, line) VALUES ($1, $2, $3, $4)")
@@ -254,10 +254,10 @@ impl crate::Store {
             .ok_or_else(|| StoreError::NotFound(format!("no event with id {event_id}")))?;
         let event = chain_row(&row)?;
         let (Some(seq), Some(prev_hash), Some(hash)) = (event.seq, event.prev_hash.clone(), event.hash.clone()) else {
-            return Err(StoreError::Invalid(format!("event {event_id} is not in the chain; run `qidi audit verify`")));
+            return Err(StoreError::invalid(format!("event {event_id} is not in the chain; run `qidi audit verify`")));
         };
         if seq > checkpoint.seq {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "event {event_id} (seq {seq}) is newer than the latest checkpoint (seq {}); make one with `qidi audit checkpoint -o FILE` first",
                 checkpoint.seq
             )));
@@ -284,7 +284,7 @@ impl crate::Store {
         // Never hand out a proof that does not hold.
         if let Err(e) = audit::check_proof(proof.seq, &proof.hash, &proof.steps, checkpoint.seq, &checkpoint.head_hash)
         {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "the record does not lead from event {event_id} to the checkpoint ({e}); run `qidi audit verify`"
             )));
         }
@@ -311,8 +311,8 @@ impl crate::Store {
     /// take the rights back, so the application must connect as another role.
     pub async fn lock_down_audit(&self, role: &str) -> Result<RecordRights, StoreError> {
         if self.backend() != crate::Backend::Postgres {
-            return Err(StoreError::Invalid(
-                "lock-down is for PostgreSQL; an embedded SQLite file is guarded by the triggers and by who may write the file".into(),
+            return Err(StoreError::invalid(
+                "lock-down is for PostgreSQL; an embedded SQLite file is guarded by the triggers and by who may write the file",
             ));
         }
         let valid = !role.is_empty()
@@ -320,7 +320,7 @@ impl crate::Store {
             && role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && !role.starts_with(|c: char| c.is_ascii_digit());
         if !valid {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "role name `{role}` is not a plain PostgreSQL name (lower-case letters, digits, _)"
             )));
         }
@@ -334,7 +334,7 @@ impl crate::Store {
                 ))
             })?;
         if row.try_get::<bool, _>(0)? {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "role `{role}` is a superuser and ignores privileges; connect the application as an ordinary role"
             )));
         }
@@ -345,7 +345,7 @@ impl crate::Store {
         .await?
         .try_get(0)?;
         if owner == role {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "role `{role}` owns the events table and could drop its triggers; run migrations as `{role}` but connect the application as another role"
             )));
         }

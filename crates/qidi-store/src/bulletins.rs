@@ -35,7 +35,7 @@ const SELECT: &str = "SELECT id, content, content_hash, corrects_id, created_at 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<IssuedBulletin, StoreError> {
     let content: String = r.get(1);
     let bulletin: Bulletin = serde_json::from_str(&content)
-        .map_err(|e| StoreError::Invalid(format!("bulletin {} does not read back: {e}", r.get::<String, _>(0))))?;
+        .map_err(|e| StoreError::invalid(format!("bulletin {} does not read back: {e}", r.get::<String, _>(0))))?;
     Ok(IssuedBulletin { id: r.get(0), bulletin, content_hash: r.get(2), corrects_id: r.get(3), created_at: r.get(4) })
 }
 
@@ -360,7 +360,7 @@ impl Store {
         issuer: Option<&User>,
         correct: bool,
     ) -> Result<(IssuedBulletin, bool), StoreError> {
-        month.check_closed(today).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        month.check_closed(today).map_err(|e| StoreError::invalid(e.to_string()))?;
         let latest = self.latest_bulletin(region, month).await?;
         if let (Some(b), false) = (&latest, correct) {
             return Ok((b.clone(), false));
@@ -378,7 +378,7 @@ impl Store {
         let number = bulletin_number("清理办通报", year, u32::try_from(serial).unwrap_or(u32::MAX));
         let corrects = latest.as_ref().map(|b| b.bulletin.document_number.clone());
         let bulletin = self.compose(&mut tx, region, month, number, today, corrects, ctx).await?;
-        let content = serde_json::to_string(&bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let content = serde_json::to_string(&bulletin).map_err(|e| StoreError::invalid(e.to_string()))?;
         let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content.as_bytes()));
         let id = new_id();
         sqlx::query(

@@ -140,7 +140,7 @@ pub struct DeadlineClock {
 impl DeadlineClock {
     pub fn deadline(&self, cal: &WorkCalendar) -> Result<Deadline, StoreError> {
         cal.compute_deadline(self.started_on, self.limit, self.unit, &self.pauses, &self.policy)
-            .map_err(|e| StoreError::Invalid(e.to_string()))
+            .map_err(|e| StoreError::invalid(e.to_string()))
     }
 }
 
@@ -158,7 +158,7 @@ fn date_text(d: NaiveDate) -> String {
 
 fn parse_stored_date(s: &str, what: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Invalid(format!("{what} holds a malformed date `{s}`")))
+        .map_err(|_| StoreError::invalid(format!("{what} holds a malformed date `{s}`")))
 }
 
 fn status_zh(listed: Option<bool>) -> &'static str {
@@ -228,7 +228,7 @@ async fn stored_days(conn: &mut AnyConnection) -> Result<(Vec<i32>, Vec<Calendar
 /// Does not seed: on an empty table it is the weekday calendar with nothing published.
 pub async fn load_calendar(conn: &mut AnyConnection) -> Result<WorkCalendar, StoreError> {
     let (years, days) = stored_days(conn).await?;
-    WorkCalendar::from_days(days, years).map_err(|e| StoreError::Invalid(e.to_string()))
+    WorkCalendar::from_days(days, years).map_err(|e| StoreError::invalid(e.to_string()))
 }
 
 /// Check that a notice year is one that can be imported.
@@ -237,7 +237,7 @@ pub fn check_import_year(year: i32) -> Result<(), StoreError> {
     if (FIRST_IMPORT_YEAR..=last).contains(&year) {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
+        Err(StoreError::invalid(format!(
             "放假安排的年份 {year} 超出可导入的范围（{FIRST_IMPORT_YEAR} 至 {last} 年），请检查文件中的 year"
         )))
     }
@@ -332,7 +332,7 @@ impl Store {
                     recomputed: DeadlineRecompute::default(),
                 });
             };
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{year} 年放假安排已经导入，上传的文件与之不同：{date}（{weekday}）已导入的为“{a}”，文件中为“{b}”。\
                  已导入的年度不会被覆盖，以免已算出的时限随之改变",
                 year = file.year,
@@ -342,17 +342,17 @@ impl Store {
             )));
         }
         let old = WorkCalendar::from_days(days.iter().copied(), years.iter().copied())
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::invalid(e.to_string()))?;
         let new = WorkCalendar::from_days(
             days.iter().copied().chain(file.calendar_days()),
             years.iter().copied().chain([file.year]),
         )
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        .map_err(|e| StoreError::invalid(e.to_string()))?;
         // Only listed dates can change: an unlisted date is a weekday in both.
         let first_changed = file.days.iter().map(|d| d.date).find(|&d| old.is_working_day(d) != new.is_working_day(d));
         insert_file(&mut tx, file).await.map_err(|e| {
             if e.is_unique_violation() {
-                StoreError::Conflict(format!("{} 年放假安排刚刚已被他人导入，请刷新后查看", file.year))
+                StoreError::conflict(format!("{} 年放假安排刚刚已被他人导入，请刷新后查看", file.year))
             } else {
                 e
             }
@@ -439,7 +439,7 @@ impl Store {
 
 /// Columns 0..6: started_on, time_limit, limit_unit, pauses, warn_days, warn_ratio_percent.
 fn clock_from_row(r: &sqlx::any::AnyRow) -> Result<DeadlineClock, StoreError> {
-    let bad = |what: &str| StoreError::Invalid(format!("deadline_clocks holds a malformed {what}"));
+    let bad = |what: &str| StoreError::invalid(format!("deadline_clocks holds a malformed {what}"));
     let unit: String = r.get(2);
     Ok(DeadlineClock {
         started_on: parse_stored_date(&r.get::<String, _>(0), "deadline_clocks")?,

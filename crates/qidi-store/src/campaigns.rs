@@ -36,7 +36,7 @@ pub struct CampaignRow {
 const CAMPAIGN_SELECT: &str = "SELECT id, region_code, code, name, starts_on, ends_on, milestones FROM campaigns";
 
 fn campaign_from_row(r: &sqlx::any::AnyRow) -> Result<CampaignRow, StoreError> {
-    let bad = |what: &str| StoreError::Invalid(format!("campaigns row has a bad {what}"));
+    let bad = |what: &str| StoreError::invalid(format!("campaigns row has a bad {what}"));
     let starts: String = r.get(4);
     let ends: String = r.get(5);
     let milestones: Vec<Milestone> = serde_json::from_str(&r.get::<String, _>(6)).map_err(|_| bad("milestones"))?;
@@ -136,7 +136,7 @@ impl Store {
     /// transaction with its `campaign.create` event.
     pub async fn create_campaign(&self, actor: &User, c: &Campaign) -> Result<CampaignRow, StoreError> {
         if !may_plan(actor.role) {
-            return Err(StoreError::Forbidden("只有领导小组办公室可以设立和调整工作".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室可以设立和调整工作"));
         }
         let region = actor.region();
         // Make sure the region's first campaign exists before another follows it.
@@ -150,10 +150,10 @@ impl Store {
             .iter()
             .map(|r| campaign_from_row(r).map(|c| c.campaign))
             .collect::<Result<_, _>>()?;
-        c.check_new(&existing).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        c.check_new(&existing).map_err(|e| StoreError::invalid(e.to_string()))?;
         let id = new_id();
         if !insert_campaign(&mut tx, &id, region.as_str(), c).await? {
-            return Err(StoreError::Conflict(format!("工作代码“{}”已被使用", c.code)));
+            return Err(StoreError::conflict(format!("工作代码“{}”已被使用", c.code)));
         }
         let carried = sqlx::query(
             "INSERT INTO organisation_members (id, region_code, campaign_id, body, position, name, title, sort_order, created_at)
@@ -173,7 +173,7 @@ impl Store {
         append(&mut tx, &campaign_event(Some(actor), region.as_str(), "campaign.create", &id, payload)).await?;
         let row = current_campaign_tx(&mut tx, &region).await?;
         tx.commit().await?;
-        row.filter(|r| r.id == id).ok_or_else(|| StoreError::Conflict("另一项工作同时设立，请刷新后重试".into()))
+        row.filter(|r| r.id == id).ok_or_else(|| StoreError::conflict("另一项工作同时设立，请刷新后重试"))
     }
 
     /// Move the current campaign's end date (milestones must stay inside it).
@@ -184,10 +184,10 @@ impl Store {
         actor: &User,
     ) -> Result<CampaignRow, StoreError> {
         if !may_plan(actor.role) {
-            return Err(StoreError::Forbidden("只有领导小组办公室可以设立和调整工作".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室可以设立和调整工作"));
         }
         let current = self.campaign(region).await?;
-        let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE campaigns SET ends_on = $1 WHERE id = $2")
             .bind(date_text(updated.ends_on))
@@ -361,7 +361,7 @@ impl Store {
         body: Body,
         members: &[Member],
     ) -> Result<(), StoreError> {
-        may_keep_organisation(actor.role).map_err(|e| StoreError::Forbidden(e.to_string()))?;
+        may_keep_organisation(actor.role).map_err(|e| StoreError::forbidden(e.to_string()))?;
         let campaign = self.campaign_by_id(&actor.region(), campaign_id).await?;
         let before: Vec<Member> =
             self.organisation(&campaign.id).await?.into_iter().filter(|m| m.body == body).collect();

@@ -264,7 +264,7 @@ impl Store {
         let mut kinds = Vec::new();
         for r in &rows {
             let code: String = r.get(1);
-            let bad = |e: qidi_core::catalogue::CatalogueError| StoreError::Invalid(e.to_string());
+            let bad = |e: qidi_core::catalogue::CatalogueError| StoreError::invalid(e.to_string());
             let level: String = r.get(3);
             let unit: String = r.get(5);
             let default = LightPolicy::default();
@@ -272,10 +272,10 @@ impl Store {
                 id: r.get(0),
                 department_id: r.get(2),
                 authority_level: AuthorityLevel::parse(&level)
-                    .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
+                    .ok_or_else(|| StoreError::invalid(format!("unknown authority level `{level}`")))?,
                 promised_limit: stored_limit(&code, "承诺时限", r.get::<i64, _>(4), false).map_err(bad)?,
                 limit_unit: LimitUnit::parse(&unit)
-                    .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
+                    .ok_or_else(|| StoreError::invalid(format!("unknown limit unit `{unit}`")))?,
                 extension_limit: stored_limit(&code, "延期时限", r.get::<i64, _>(6), true).map_err(bad)?,
                 checklist: r
                     .get::<Option<String>, _>(7)
@@ -436,7 +436,7 @@ impl Store {
             let year = 2016 + k % YEARS;
             let serial = SERIAL_BASE + k / YEARS;
             if serial > 999_999 {
-                return Err(StoreError::Invalid(format!("region {rc} has no generated project codes left")));
+                return Err(StoreError::invalid(format!("region {rc} has no generated project codes left")));
             }
             let (work, industry) = WORKS[rng.gen_range(0..WORKS.len())];
             let place = PLACES[rng.gen_range(0..PLACES.len())];
@@ -877,7 +877,7 @@ fn make_application(
         });
         let event = ApplicationEvent::new(seq, when, &actor_user, actor, action);
         view.apply(&event, &facts)
-            .map_err(|e| StoreError::Invalid(format!("a generated application does not replay: {e}")))?;
+            .map_err(|e| StoreError::invalid(format!("a generated application does not replay: {e}")))?;
         let grant = view.decision.as_ref().filter(|d| d.approved && d.seq == seq).map(|d| {
             serde_json::json!({
                 "application_id": app_id,
@@ -908,7 +908,7 @@ fn make_application(
         last_at = when;
     }
     let stored = Stored { facts, checklist, policy: kind.policy, created_at: stamp(at(created, 0)) };
-    let derived = Derived::of(&view, &stored, calendar).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let derived = Derived::of(&view, &stored, calendar).map_err(|e| StoreError::invalid(e.to_string()))?;
     let terminal = view.state.is_terminal();
     debug_assert!(
         approved_on.is_none() || matches!(view.state, ApplicationState::Approved | ApplicationState::HigherApproved)

@@ -47,7 +47,7 @@ impl Store {
     /// Take the demo unit's pending items through the workflow. Returns how many
     /// applications were made; none when the demo unit has applications already.
     pub async fn load_demo_applications(&self, region: &RegionCode, data_dir: &Path) -> Result<usize, StoreError> {
-        let fail = |e: WorkflowError| StoreError::Invalid(format!("demo workflow: {e}"));
+        let fail = |e: WorkflowError| StoreError::invalid(format!("demo workflow: {e}"));
         let Some(unit) = self.user_by_username("applicant").await? else { return Ok(0) };
         let users = self.list_users().await?;
         let handler_of = |dept: &str| {

@@ -39,9 +39,9 @@ pub struct DepartmentDraft {
 
 fn refused(e: CatalogueError) -> StoreError {
     match e {
-        CatalogueError::Forbidden => StoreError::Forbidden(e.to_string()),
-        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => StoreError::Conflict(e.to_string()),
-        _ => StoreError::Invalid(e.to_string()),
+        CatalogueError::Forbidden => StoreError::forbidden(e.to_string()),
+        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => StoreError::conflict(e.to_string()),
+        _ => StoreError::invalid(e.to_string()),
     }
 }
 
@@ -189,7 +189,7 @@ impl Store {
             sqlx::query("UPDATE departments SET retired_at = NULL WHERE id = $1").bind(&d.id).execute(&mut *tx).await?
         };
         if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict("部门刚被他人修改，请刷新后重试".into()));
+            return Err(StoreError::conflict("部门刚被他人修改，请刷新后重试"));
         }
         let action = if retire { "department.retire" } else { "department.restore" };
         let payload = serde_json::json!({ "code": code, "name": d.name });

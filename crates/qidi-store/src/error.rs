@@ -1,3 +1,4 @@
+use qidi_core::sentence::Sentence;
 use thiserror::Error;
 
 /// What can go wrong in the store, worded for the person who must act on it.
@@ -13,13 +14,15 @@ pub enum StoreError {
     Migrate(String),
     #[error("{0}")]
     NotFound(String),
+    /// The state of things does not allow it now (someone else got there first).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Sentence),
+    /// What was sent is incomplete or wrong.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Sentence),
     /// The person may see the object but may not do this to it.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Sentence),
     /// The field key sealing personal data is missing, malformed or wrong.
     #[error("{0}")]
     FieldKey(String),
@@ -32,6 +35,22 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A refusal because of the state of things: a [`Sentence`], a core error
+    /// (`&e`), or plain text.
+    pub fn conflict(s: impl Into<Sentence>) -> Self {
+        StoreError::Conflict(s.into())
+    }
+
+    /// A refusal of what was sent.
+    pub fn invalid(s: impl Into<Sentence>) -> Self {
+        StoreError::Invalid(s.into())
+    }
+
+    /// A refusal of who asked.
+    pub fn forbidden(s: impl Into<Sentence>) -> Self {
+        StoreError::Forbidden(s.into())
+    }
+
     /// Whether the error is a unique-constraint violation (someone else got there first).
     pub fn is_unique_violation(&self) -> bool {
         match self {

@@ -153,26 +153,24 @@ pub async fn chain_next(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let n = i64::try_from(rows.len()).map_err(|_| StoreError::Invalid("too many events at once".into()))?;
+    let n = i64::try_from(rows.len()).map_err(|_| StoreError::invalid("too many events at once"))?;
     let head = sqlx::query("UPDATE audit_chain_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash, at")
         .bind(n)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| StoreError::Invalid("the record has no chain head; run `qidi migrate`".into()))?;
+        .ok_or_else(|| StoreError::invalid("the record has no chain head; run `qidi migrate`"))?;
     let last: i64 = head.try_get(0)?;
     let prev: Option<String> = head.try_get(1)?;
     let mut latest: Option<String> = head.try_get(2)?;
     let mut prev = prev.as_deref().and_then(audit::parse_hash).ok_or_else(|| {
-        StoreError::Invalid(
-            "the record's chain head has no valid hash; run `qidi migrate`, then `qidi audit verify`".into(),
-        )
+        StoreError::invalid("the record's chain head has no valid hash; run `qidi migrate`, then `qidi audit verify`")
     })?;
     let at_idx = columns.iter().position(|c| *c == "at");
     let mut links = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter_mut().enumerate() {
         let seq = last - n + 1 + i as i64;
         let seq_u =
-            u64::try_from(seq).map_err(|_| StoreError::Invalid(format!("the chain head's seq {last} is invalid")))?;
+            u64::try_from(seq).map_err(|_| StoreError::invalid(format!("the chain head's seq {last} is invalid")))?;
         if let Some(a) = at_idx {
             match (&row[a], &latest) {
                 (Some(at), Some(l)) if at < l => row[a] = Some(l.clone()),
@@ -227,7 +225,7 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEvent) -> Result<String, St
     ]];
     let links = chain_next(&mut *conn, &COLUMNS, &mut rows).await?;
     let (Some(row), Some(link)) = (rows.pop(), links.into_iter().next()) else {
-        return Err(StoreError::Invalid("no link was made for the event".into()));
+        return Err(StoreError::invalid("no link was made for the event"));
     };
     let mut q = sqlx::query(insert_sql());
     for v in row {

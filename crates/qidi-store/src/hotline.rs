@@ -60,11 +60,11 @@ pub struct Intake {
 impl From<HotlineError> for StoreError {
     fn from(e: HotlineError) -> Self {
         match e {
-            HotlineError::WrongState { .. } => StoreError::Conflict(e.to_string()),
+            HotlineError::WrongState { .. } => StoreError::conflict(e.to_string()),
             HotlineError::OfficeOnly(_) | HotlineError::LeadingDepartmentOnly(_) => {
-                StoreError::Forbidden(e.to_string())
+                StoreError::forbidden(e.to_string())
             }
-            HotlineError::Blank(_) | HotlineError::LimitTooLong { .. } => StoreError::Invalid(e.to_string()),
+            HotlineError::Blank(_) | HotlineError::LimitTooLong { .. } => StoreError::invalid(e.to_string()),
         }
     }
 }
@@ -183,7 +183,7 @@ impl Store {
         let region = region.as_str();
         if let IntakeSource::Web(u) = source {
             if u.role != qidi_core::Role::Office {
-                return Err(StoreError::Forbidden("只有领导小组办公室可以登记12345工单".into()));
+                return Err(StoreError::forbidden("只有领导小组办公室可以登记12345工单"));
             }
         }
         if let Some(found) = self.existing_order(region, &order.order_number).await? {
@@ -213,7 +213,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 else {
-                    return Err(StoreError::Invalid(format!("审批事项（item_type）“{code}”不在事项目录中")));
+                    return Err(StoreError::invalid(format!("审批事项（item_type）“{code}”不在事项目录中")));
                 };
                 Some((r.get::<String, _>(0), r.get::<String, _>(1)))
             }
@@ -285,7 +285,7 @@ impl Store {
             return self
                 .existing_order(region, &order.order_number)
                 .await?
-                .ok_or_else(|| StoreError::Conflict(format!("工单 {} 正在登记，请稍后重试", order.order_number)));
+                .ok_or_else(|| StoreError::conflict(format!("工单 {} 正在登记，请稍后重试", order.order_number)));
         }
         let (actor, token) = match source {
             IntakeSource::Api(t) => (None, Some(t.id.clone())),
@@ -381,7 +381,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .map(|r| r.get(0))
-            .ok_or_else(|| StoreError::Invalid(format!("部门“{}”不存在", id_or_code.trim())))
+            .ok_or_else(|| StoreError::invalid(format!("部门“{}”不存在", id_or_code.trim())))
     }
 
     async fn apply_step(
@@ -460,7 +460,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("工单刚被他人处理，请刷新后重试".into()));
+            return Err(StoreError::conflict("工单刚被他人处理，请刷新后重试"));
         }
         let mut payload = serde_json::json!({ "from": state.as_str(), "to": t.to.as_str() });
         match action {
@@ -557,7 +557,7 @@ impl Store {
         if qidi_core::hotline::caller_view(user.role, user.department_id.as_deref(), &facts.facts)
             != qidi_core::hotline::CallerView::Masked
         {
-            return Err(StoreError::Forbidden("您无权查看来电人电话".into()));
+            return Err(StoreError::forbidden("您无权查看来电人电话"));
         }
         let key = self.field_key()?;
         let mut tx = self.begin_write().await?;
@@ -585,10 +585,10 @@ impl Store {
     ) -> Result<Substantiation, StoreError> {
         let facts = self.visible_facts(user, id).await?;
         if !qidi_core::hotline::may_substantiate(user.role, user.department_id.as_deref(), &facts.facts) {
-            return Err(StoreError::Forbidden("只有领导小组办公室或牵头部门可以认定投诉属实".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室或牵头部门可以认定投诉属实"));
         }
         if note.trim().is_empty() {
-            return Err(StoreError::Invalid("认定属实须写明理由".into()));
+            return Err(StoreError::invalid("认定属实须写明理由"));
         }
         let department_id = self.department_in_region(&facts.region, department).await?;
         let item_type_id: Option<String> = match item_type.map(str::trim).filter(|s| !s.is_empty()) {
@@ -599,7 +599,7 @@ impl Store {
                     .fetch_optional(&self.pool)
                     .await?
                     .map(|r| r.get(0))
-                    .ok_or_else(|| StoreError::Invalid(format!("审批事项“{code}”不在事项目录中")))?,
+                    .ok_or_else(|| StoreError::invalid(format!("审批事项“{code}”不在事项目录中")))?,
             ),
             None => None,
         };
@@ -614,7 +614,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if dup.is_some() {
-            return Err(StoreError::Conflict("该投诉已就此部门和事项认定属实".into()));
+            return Err(StoreError::conflict("该投诉已就此部门和事项认定属实"));
         }
         let sid = new_id();
         sqlx::query(
@@ -658,7 +658,7 @@ impl Store {
         limits: StepLimits,
     ) -> Result<(), StoreError> {
         if !matches!(user.role, qidi_core::Role::Office | qidi_core::Role::Admin) {
-            return Err(StoreError::Forbidden("只有领导小组办公室或系统管理员可以设置工单时限".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室或系统管理员可以设置工单时限"));
         }
         limits.check()?;
         let mut tx = self.begin_write().await?;

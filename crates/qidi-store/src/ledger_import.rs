@@ -253,7 +253,7 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let errors = import.errors.len() as u64;
         if errors > 0 && !mode.skip_invalid && !mode.dry_run {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "台账有 {errors} 处错误，未导入任何内容：请改正后重新导入，或选择只导入无误的项目"
             )));
         }
@@ -285,7 +285,7 @@ impl Store {
             if mode.dry_run { sqlx::Connection::begin(conn).await? } else { self.begin_write_on(conn).await? };
         if let (Some(token), Some(actor)) = (upload, actor) {
             if !crate::uploads::claim_upload(&mut tx, actor, token).await? {
-                return Err(StoreError::Conflict("上传的文件已导入或已过期，请重新上传".into()));
+                return Err(StoreError::conflict("上传的文件已导入或已过期，请重新上传"));
             }
         }
         let mut s = ImportSummary { dry_run: mode.dry_run, errors, ..Default::default() };
@@ -345,7 +345,7 @@ impl Store {
             let stored = |code: &str| projects.get(code).map(|p| p.department_id.as_deref());
             if let Some((i, why)) = import_refusals(actor, import, &dept_ids, stored).into_iter().next() {
                 let code = import.projects[i].code.as_str();
-                return Err(StoreError::Forbidden(format!("项目 {code}：{why}；未导入任何内容")));
+                return Err(StoreError::forbidden(format!("项目 {code}：{why}；未导入任何内容")));
             }
         }
         let campaign = current_campaign_tx(&mut tx, region).await?;
@@ -669,7 +669,7 @@ async fn department_id(
         return Ok(id.clone());
     }
     let Some(seed) = DEPARTMENTS.iter().find(|d| d.code == code) else {
-        return Err(StoreError::Invalid(format!("部门“{code}”不在本地区的部门目录中")));
+        return Err(StoreError::invalid(format!("部门“{code}”不在本地区的部门目录中")));
     };
     let id = new_id();
     if write {
@@ -692,7 +692,7 @@ async fn item_type_id(
         return Ok(id.clone());
     }
     let Some(t) = ITEM_TYPES.iter().find(|t| t.code == code) else {
-        return Err(StoreError::Invalid(format!("审批事项“{code}”不在本地区的事项目录中")));
+        return Err(StoreError::invalid(format!("审批事项“{code}”不在本地区的事项目录中")));
     };
     let dept = department_id(conn, write, region, dept_ids, t.department).await?;
     let id = new_id();

@@ -125,25 +125,25 @@ impl Store {
         seed: Option<u64>,
     ) -> Result<String, StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::Forbidden("只有领导小组办公室可以组织回头看".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室可以组织回头看"));
         }
         if title.trim().is_empty() {
-            return Err(StoreError::Invalid("回头看名称不能为空".into()));
+            return Err(StoreError::invalid("回头看名称不能为空"));
         }
         if let Rule::DepartmentItems { department_code } = rule {
             self.department_id(
-                &qidi_core::RegionCode::parse(&user.region_code).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                &qidi_core::RegionCode::parse(&user.region_code).map_err(|e| StoreError::invalid(e.to_string()))?,
                 department_code,
             )
             .await
-            .map_err(|_| StoreError::Invalid(format!("部门“{department_code}”不存在")))?;
+            .map_err(|_| StoreError::invalid(format!("部门“{department_code}”不存在")))?;
         }
         let sample = sample_size.map(|size| Sample { size, seed: seed.unwrap_or_else(rand::random) });
         let today = crate::today();
         let mut tx = self.begin_write().await?;
         let chosen = choose(&candidates(&mut tx, &user.region_code, rule).await?, sample);
         if chosen.is_empty() {
-            return Err(StoreError::Invalid(format!("按“{}”没有可检查的已办结事项或移出项目", rule.label_zh())));
+            return Err(StoreError::invalid(format!("按“{}”没有可检查的已办结事项或移出项目", rule.label_zh())));
         }
         let id = new_id();
         sqlx::query(
@@ -153,7 +153,7 @@ impl Store {
         .bind(&id)
         .bind(&user.region_code)
         .bind(title.trim())
-        .bind(serde_json::to_string(rule).map_err(|e| StoreError::Invalid(e.to_string()))?)
+        .bind(serde_json::to_string(rule).map_err(|e| StoreError::invalid(e.to_string()))?)
         .bind(sample.map(|s| i64::from(s.size)))
         .bind(sample.map(|s| s.seed.to_string()))
         .bind(&user.id)
@@ -194,7 +194,7 @@ impl Store {
     /// The reviews of the user's region, newest first.
     pub async fn lookback_reviews(&self, user: &User) -> Result<Vec<Review>, StoreError> {
         if !may_read(user.role) {
-            return Err(StoreError::Forbidden("无权查看回头看".into()));
+            return Err(StoreError::forbidden("无权查看回头看"));
         }
         let rows = sqlx::query(
             "SELECT id, region_code, title, rule, sample_size, seed, opened_on, closed_on FROM lookback_reviews
@@ -269,13 +269,13 @@ impl Store {
         f: &NewFinding<'_>,
     ) -> Result<(), StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::Forbidden("只有领导小组办公室的检查人员可以记录检查结论".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室的检查人员可以记录检查结论"));
         }
         let today = crate::today();
         let calendar = self.work_calendar().await?;
         let clock =
             check_finding(&calendar, &LightPolicy::default(), f.finding, f.note, f.correction, f.deadline, today)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                .map_err(|e| StoreError::invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
         let n = sqlx::query(
@@ -325,10 +325,10 @@ impl Store {
         note: &str,
     ) -> Result<(), StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::Forbidden("只有领导小组办公室可以确认整改完成".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室可以确认整改完成"));
         }
         if note.trim().is_empty() {
-            return Err(StoreError::Invalid("确认整改完成须写明整改情况".into()));
+            return Err(StoreError::invalid("确认整改完成须写明整改情况"));
         }
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
@@ -345,7 +345,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Invalid("该事项没有待完成的整改".into()));
+            return Err(StoreError::invalid("该事项没有待完成的整改"));
         }
         append(
             &mut tx,
@@ -364,7 +364,7 @@ impl Store {
     /// End a review; its summary stays as the record says.
     pub async fn close_lookback(&self, user: &User, review_id: &str) -> Result<(), StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::Forbidden("只有领导小组办公室可以结束回头看".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室可以结束回头看"));
         }
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
@@ -424,7 +424,7 @@ async fn open_review(conn: &mut AnyConnection, region: &str, id: &str) -> Result
         .await?
         .ok_or_else(|| StoreError::NotFound("回头看不存在".into()))?;
     if row.get::<Option<String>, _>(0).is_some() {
-        return Err(StoreError::Conflict("该回头看已结束，不能再修改".into()));
+        return Err(StoreError::conflict("该回头看已结束，不能再修改"));
     }
     Ok(())
 }
@@ -443,7 +443,7 @@ fn event(user: &User, action: &str, id: &str, payload: serde_json::Value) -> New
 }
 
 fn review_from_row(r: &sqlx::any::AnyRow) -> Result<Review, StoreError> {
-    let bad = |w: &str| StoreError::Invalid(format!("回头看记录的{w}无法读取"));
+    let bad = |w: &str| StoreError::invalid(format!("回头看记录的{w}无法读取"));
     let rule: Rule = serde_json::from_str(&r.get::<String, _>(3)).map_err(|_| bad("选取规则"))?;
     let sample = match (r.get::<Option<i64>, _>(4), r.get::<Option<String>, _>(5)) {
         (Some(size), Some(seed)) => Some(Sample {

@@ -281,12 +281,12 @@ impl Store {
         enabled: bool,
     ) -> Result<(), StoreError> {
         if !ChannelKind::PERSONAL.contains(&channel) || !MessageKind::ALL.contains(&kind) {
-            return Err(StoreError::Invalid("只能选择站内消息或电子邮件".into()));
+            return Err(StoreError::invalid("只能选择站内消息或电子邮件"));
         }
         let mut tx = self.begin_write().await?;
         let rule = rule(&mut tx, &user.region_code, kind, channel).await?;
         if !rule.allows(enabled) {
-            return Err(StoreError::Forbidden(format!(
+            return Err(StoreError::forbidden(format!(
                 "管理员规定{}通过{}“{}”，不能更改",
                 kind.label_zh(),
                 channel.label_zh(),
@@ -317,7 +317,7 @@ impl Store {
         new_rule: ChannelRule,
     ) -> Result<(), StoreError> {
         if admin.role != qidi_core::Role::Admin {
-            return Err(StoreError::Forbidden("只有系统管理员可以设置消息策略".into()));
+            return Err(StoreError::forbidden("只有系统管理员可以设置消息策略"));
         }
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
@@ -377,7 +377,7 @@ impl Store {
         let email = email.map(str::trim).filter(|e| !e.is_empty());
         if let Some(e) = email {
             if !is_email(e) {
-                return Err(StoreError::Invalid(format!("“{e}”不是有效的电子邮件地址")));
+                return Err(StoreError::invalid(format!("“{e}”不是有效的电子邮件地址")));
             }
         }
         let mut tx = self.begin_write().await?;

@@ -170,11 +170,11 @@ impl Store {
         };
         if let Some(why) = alias_refusal(actor.role, &request) {
             return Err(if actor.role != qidi_core::Role::Office {
-                StoreError::Forbidden(why)
+                StoreError::forbidden(why)
             } else if already.is_some() {
-                StoreError::Conflict(why)
+                StoreError::conflict(why)
             } else {
-                StoreError::Invalid(why)
+                StoreError::invalid(why)
             });
         }
 
@@ -187,7 +187,7 @@ impl Store {
             .get(0);
         if still.is_some() {
             let why = alias_refusal(actor.role, &AliasRequest { target_retired: true, ..request }).unwrap_or_default();
-            return Err(StoreError::Invalid(why));
+            return Err(StoreError::invalid(why));
         }
         let id = new_id();
         let (dept_id, type_id) = match kind {
@@ -211,7 +211,7 @@ impl Store {
         .await;
         if let Err(e) = inserted {
             if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "“{written}”刚刚已被保存为{}的别名，不能重复添加",
                     kind.label_zh()
                 )));

@@ -32,11 +32,11 @@ pub struct OutsideApprovalRecord {
 
 fn refused(e: OutsideApprovalError) -> StoreError {
     match e {
-        OutsideApprovalError::NotAllowed => StoreError::Forbidden(e.to_string()),
+        OutsideApprovalError::NotAllowed => StoreError::forbidden(e.to_string()),
         OutsideApprovalError::AlreadyGranted | OutsideApprovalError::OpenApplication => {
-            StoreError::Conflict(e.to_string())
+            StoreError::conflict(e.to_string())
         }
-        _ => StoreError::Invalid(e.to_string()),
+        _ => StoreError::invalid(e.to_string()),
     }
 }
 

@@ -77,7 +77,7 @@ const REPORT_SELECT: &str =
      FROM progress_reports r JOIN departments d ON d.id = r.department_id JOIN users u ON u.id = r.filed_by";
 
 fn report_from_row(r: &sqlx::any::AnyRow) -> Result<FiledReport, StoreError> {
-    let bad = |what: &str| StoreError::Invalid(format!("progress_reports row has a bad {what}"));
+    let bad = |what: &str| StoreError::invalid(format!("progress_reports row has a bad {what}"));
     Ok(FiledReport {
         id: r.get(0),
         department_id: r.get(1),
@@ -108,7 +108,7 @@ async fn schedule_of(
     match stored {
         Some(json) => serde_json::from_str(&json)
             .map(|s| (s, true))
-            .map_err(|_| StoreError::Invalid("campaigns row has a bad report_schedule".into())),
+            .map_err(|_| StoreError::invalid("campaigns row has a bad report_schedule")),
         None => Ok((ReportSchedule::of_plan(campaign), false)),
     }
 }
@@ -260,12 +260,12 @@ impl Store {
     /// Set the campaign's reporting schedule (the office).
     pub async fn set_report_schedule(&self, actor: &User, schedule: ReportSchedule) -> Result<ReportPlan, StoreError> {
         if actor.role != qidi_core::Role::Office {
-            return Err(StoreError::Forbidden("只有领导小组办公室可以设置信息报送安排".into()));
+            return Err(StoreError::forbidden("只有领导小组办公室可以设置信息报送安排"));
         }
         let region = actor.region();
         let plan = self.report_plan(&region).await?;
-        schedule.validate(&plan.campaign).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let json = serde_json::to_string(&schedule).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        schedule.validate(&plan.campaign).map_err(|e| StoreError::invalid(e.to_string()))?;
+        let json = serde_json::to_string(&schedule).map_err(|e| StoreError::invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE campaigns SET report_schedule = $1 WHERE id = $2")
             .bind(&json)
@@ -348,16 +348,16 @@ impl Store {
     ) -> Result<FiledReport, StoreError> {
         let department_id = user.department_id.clone().unwrap_or_default();
         may_file(user.role, user.department_id.as_deref(), &department_id)
-            .map_err(|e| StoreError::Forbidden(e.to_string()))?;
-        let text = check_text(text).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::forbidden(e.to_string()))?;
+        let text = check_text(text).map_err(|e| StoreError::invalid(e.to_string()))?;
         let region = user.region();
         let plan = self.report_plan(&region).await?;
         let p = plan
             .period(period_key)
             .cloned()
-            .ok_or_else(|| StoreError::Invalid(format!("报送期次 {period_key} 不是本工作期的报送期次")))?;
+            .ok_or_else(|| StoreError::invalid(format!("报送期次 {period_key} 不是本工作期的报送期次")))?;
         if today < p.ends_on {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}尚未结束（{} 截止），期末当天起方可报送",
                 p.label_zh(),
                 p.ends_on
@@ -409,7 +409,7 @@ impl Store {
             Err(e) => {
                 let e = StoreError::from(e);
                 return Err(if e.is_unique_violation() {
-                    StoreError::Conflict("本期报送刚由他人提交，请刷新后再试".into())
+                    StoreError::conflict("本期报送刚由他人提交，请刷新后再试")
                 } else {
                     e
                 });

@@ -68,14 +68,14 @@ impl Store {
             let payload: serde_json::Value = serde_json::from_str(&r.get::<String, _>(1)).unwrap_or_default();
             let Some(e) = payload.get("event") else { continue };
             let e: ApplicationEvent = serde_json::from_value(e.clone())
-                .map_err(|e| StoreError::Invalid(format!("application {id}: event unreadable: {e}")))?;
+                .map_err(|e| StoreError::invalid(format!("application {id}: event unreadable: {e}")))?;
             events.entry(id).or_default().push(e);
         }
         let mut apps: HashMap<String, Vec<ApplicationSource>> = HashMap::new();
         for r in &app_rows {
             let id: String = r.get(0);
             let facts = serde_json::from_str(&r.get::<String, _>(2))
-                .map_err(|e| StoreError::Invalid(format!("application {id}: stored facts unreadable: {e}")))?;
+                .map_err(|e| StoreError::invalid(format!("application {id}: stored facts unreadable: {e}")))?;
             let mut events = events.remove(&id).unwrap_or_default();
             events.sort_by_key(|e| e.seq);
             apps.entry(r.get(1)).or_default().push(ApplicationSource {

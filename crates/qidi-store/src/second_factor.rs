@@ -54,7 +54,7 @@ fn open_secret(key: &FieldKey, user_id: &str, sealed: &str) -> Result<Vec<u8>, S
     let text = key.open(Field::TotpSecret, user_id, sealed).map_err(|_| {
         StoreError::FieldKey(format!("the second-factor secret of user {user_id} does not open with the field key"))
     })?;
-    sf::parse_secret(&text).ok_or_else(|| StoreError::Invalid("second-factor secret unreadable".into()))
+    sf::parse_secret(&text).ok_or_else(|| StoreError::invalid("second-factor secret unreadable"))
 }
 
 /// Accept `code` (one-time or recovery) for `user_id`, spending it; false if it is not
@@ -86,7 +86,7 @@ async fn spend_code(
     let secret = open_secret(key, user_id, &sealed)?;
     let last = row.get::<Option<i64>, _>(1).and_then(|s| u64::try_from(s).ok());
     let Some(step) = sf::accepted_step(&secret, code, now, last) else { return Ok(false) };
-    let step = i64::try_from(step).map_err(|_| StoreError::Invalid("time step out of range".into()))?;
+    let step = i64::try_from(step).map_err(|_| StoreError::invalid("time step out of range"))?;
     let moved = sqlx::query(
         "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
     )
@@ -121,7 +121,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if set.rows_affected() == 0 {
-            return Err(StoreError::Conflict("已设置双因素认证；如需更换，请先停用".into()));
+            return Err(StoreError::conflict("已设置双因素认证；如需更换，请先停用"));
         }
         tx.commit().await?;
         Ok(Enrolment { secret_text: sf::secret_text(&secret), otpauth_url: sf::otpauth_url(&secret, &user.username) })
@@ -154,7 +154,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if pending.is_none() {
-            return Err(StoreError::Conflict("没有待确认的双因素认证设置，请重新开始".into()));
+            return Err(StoreError::conflict("没有待确认的双因素认证设置，请重新开始"));
         }
         if sf::is_recovery_code(code) || !spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await? {
             return Ok(None);
@@ -266,7 +266,7 @@ impl Store {
     /// where the role requires one. `Ok(false)` if the code is not right.
     pub async fn turn_off_second_factor(&self, user: &User, code: &str) -> Result<bool, StoreError> {
         if self.second_factor_required(user) {
-            return Err(StoreError::Forbidden("您的角色要求使用双因素认证，不能停用".into()));
+            return Err(StoreError::forbidden("您的角色要求使用双因素认证，不能停用"));
         }
         let mut tx = self.begin_write().await?;
         let right = spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await?;

@@ -66,7 +66,7 @@ impl Store {
     pub async fn owner_id_or_create(&self, region: &RegionCode, name: &str) -> Result<String, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("项目单位名称不能为空".into()));
+            return Err(StoreError::invalid("项目单位名称不能为空"));
         }
         sqlx::query(
             "INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3) ON CONFLICT (region_code, name) DO NOTHING",

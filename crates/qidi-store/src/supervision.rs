@@ -87,7 +87,7 @@ const ORDER_SELECT: &str =
           JOIN users iu ON iu.id = o.issued_by LEFT JOIN users lu ON lu.id = o.lifted_by";
 
 fn day(r: &sqlx::any::AnyRow, i: usize) -> Result<NaiveDate, StoreError> {
-    r.get::<String, _>(i).parse().map_err(|_| StoreError::Invalid("supervision_orders row has a bad date".into()))
+    r.get::<String, _>(i).parse().map_err(|_| StoreError::invalid("supervision_orders row has a bad date"))
 }
 
 fn order_from_row(
@@ -96,7 +96,7 @@ fn order_from_row(
     today: NaiveDate,
 ) -> Result<SupervisionOrder, StoreError> {
     let target = OrderTarget::parse(&r.get::<String, _>(2))
-        .ok_or_else(|| StoreError::Invalid("supervision_orders row has a bad target".into()))?;
+        .ok_or_else(|| StoreError::invalid("supervision_orders row has a bad target"))?;
     let (issued_on, deadline) = (day(r, 15)?, day(r, 16)?);
     let lifted_on: Option<NaiveDate> = r.get::<Option<String>, _>(19).and_then(|s| s.parse().ok());
     Ok(SupervisionOrder {
@@ -197,8 +197,8 @@ impl Store {
         new: &NewOrder,
         today: NaiveDate,
     ) -> Result<SupervisionOrder, StoreError> {
-        may_manage(actor.role).map_err(|e| StoreError::Forbidden(e.to_string()))?;
-        let req = new.request.validated(today).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        may_manage(actor.role).map_err(|e| StoreError::forbidden(e.to_string()))?;
+        let req = new.request.validated(today).map_err(|e| StoreError::invalid(e.to_string()))?;
         let calendar = self.work_calendar().await?;
         let region = actor.region_code.clone();
         let (department_id, project_id, item_id): (String, Option<String>, Option<String>) = match new.target {
@@ -206,7 +206,7 @@ impl Store {
                 let d = self
                     .department_by_code(&actor.region(), &new.target_id)
                     .await?
-                    .ok_or_else(|| StoreError::Invalid(format!("督办对象：部门 {} 不存在", new.target_id)))?;
+                    .ok_or_else(|| StoreError::invalid(format!("督办对象：部门 {} 不存在", new.target_id)))?;
                 (d.id, None, None)
             }
             OrderTarget::Project => {
@@ -215,9 +215,9 @@ impl Store {
                     .bind(&region)
                     .fetch_optional(&self.pool)
                     .await?
-                    .ok_or_else(|| StoreError::Invalid("督办对象：项目不存在".into()))?;
+                    .ok_or_else(|| StoreError::invalid("督办对象：项目不存在"))?;
                 let d: Option<String> = r.get(0);
-                let d = d.ok_or_else(|| StoreError::Invalid("督办对象：该项目没有立项部门，请改为督办部门".into()))?;
+                let d = d.ok_or_else(|| StoreError::invalid("督办对象：该项目没有立项部门，请改为督办部门"))?;
                 (d, Some(new.target_id.clone()), None)
             }
             OrderTarget::Item => {
@@ -228,7 +228,7 @@ impl Store {
                 .bind(&region)
                 .fetch_optional(&self.pool)
                 .await?
-                .ok_or_else(|| StoreError::Invalid("督办对象：待批事项不存在".into()))?;
+                .ok_or_else(|| StoreError::invalid("督办对象：待批事项不存在"))?;
                 (r.get(0), Some(r.get(1)), Some(new.target_id.clone()))
             }
         };
@@ -287,10 +287,10 @@ impl Store {
         today: NaiveDate,
     ) -> Result<SupervisionOrder, StoreError> {
         let order = self.order_for(actor, id, today).await?.ok_or_else(|| StoreError::NotFound("督办不存在".into()))?;
-        may_manage(actor.role).map_err(|e| StoreError::Forbidden(e.to_string()))?;
+        may_manage(actor.role).map_err(|e| StoreError::forbidden(e.to_string()))?;
         let result = check_result(result, order.lifted_on).map_err(|e| match e {
-            qidi_core::supervision::OrderError::AlreadyLifted(_) => StoreError::Conflict(e.to_string()),
-            other => StoreError::Invalid(other.to_string()),
+            qidi_core::supervision::OrderError::AlreadyLifted(_) => StoreError::conflict(e.to_string()),
+            other => StoreError::invalid(other.to_string()),
         })?;
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
@@ -304,7 +304,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::Conflict("该督办已被解除，请刷新后查看".into()));
+            return Err(StoreError::conflict("该督办已被解除，请刷新后查看"));
         }
         append(
             &mut tx,
@@ -446,7 +446,7 @@ impl Store {
         codes: &[String],
     ) -> Result<Vec<crate::baseline::DepartmentRef>, StoreError> {
         if admin.role != Role::Admin {
-            return Err(StoreError::Forbidden("只有系统管理员可以设置纪检组监督的部门".into()));
+            return Err(StoreError::forbidden("只有系统管理员可以设置纪检组监督的部门"));
         }
         let inspector = sqlx::query("SELECT role, region_code FROM users WHERE id = $1")
             .bind(inspector_id)
@@ -455,14 +455,14 @@ impl Store {
             .filter(|r| r.get::<String, _>(1) == admin.region_code)
             .ok_or_else(|| StoreError::NotFound("账户不存在".into()))?;
         if inspector.get::<String, _>(0) != Role::Inspector.as_str() {
-            return Err(StoreError::Invalid("只能为派驻纪检组账户设置监督的部门".into()));
+            return Err(StoreError::invalid("只能为派驻纪检组账户设置监督的部门"));
         }
         let mut ids = Vec::new();
         for code in codes {
             let d = self
                 .department_by_code(&admin.region(), code)
                 .await?
-                .ok_or_else(|| StoreError::Invalid(format!("部门 {code} 不存在")))?;
+                .ok_or_else(|| StoreError::invalid(format!("部门 {code} 不存在")))?;
             ids.push(d.id);
         }
         ids.sort();

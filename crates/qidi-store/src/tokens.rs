@@ -60,7 +60,7 @@ impl Store {
         name: Option<&str>,
     ) -> Result<(ApiToken, String), StoreError> {
         if !PURPOSES.contains(&purpose) {
-            return Err(StoreError::Invalid(format!("unknown token purpose `{purpose}`: use {}", PURPOSES.join(", "))));
+            return Err(StoreError::invalid(format!("unknown token purpose `{purpose}`: use {}", PURPOSES.join(", "))));
         }
         let name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(purpose).to_string();
         let secret = format!("qidi_{purpose}_{}", random_token());

@@ -85,7 +85,7 @@ pub(crate) fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         region_code: r.get(1),
         username: r.get(2),
         display_name: r.get(3),
-        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role `{role}` in users")))?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::invalid(format!("unknown role `{role}` in users")))?,
         department_id: r.get(5),
         department_name: r.get(6),
         owner_id: r.get(7),
@@ -133,10 +133,10 @@ impl Store {
     pub async fn create_user(&self, u: &NewUser<'_>, actor: Option<&User>) -> Result<User, StoreError> {
         let username = u.username.trim();
         if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
-            return Err(StoreError::Invalid("用户名须为 1–64 个字符，且不含空格".into()));
+            return Err(StoreError::invalid("用户名须为 1–64 个字符，且不含空格"));
         }
-        check_password(username, u.password).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        check_password(username, u.password).map_err(|e| StoreError::invalid(&e))?;
+        Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::invalid(e.to_string()))?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
         let res = sqlx::query(
@@ -158,7 +158,7 @@ impl Store {
         if let Err(e) = res {
             let e = StoreError::from(e);
             return Err(if e.is_unique_violation() {
-                StoreError::Conflict(format!("用户名“{username}”已存在"))
+                StoreError::conflict(format!("用户名“{username}”已存在"))
             } else {
                 e
             });
@@ -235,7 +235,7 @@ impl Store {
             .user_by_username(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户“{username}”不存在")))?;
-        check_password(&user.username, password).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        check_password(&user.username, password).map_err(|e| StoreError::invalid(&e))?;
         let depth = self.password_age.reuse_depth;
         if depth > 0 {
             // The current password and the latest retired ones, newest first.
@@ -251,7 +251,7 @@ impl Store {
             .await?;
             for r in &recent {
                 if verify_password_async(password, &r.get::<String, _>(0)).await {
-                    return Err(StoreError::Invalid(PasswordError::Reused(depth).to_string()));
+                    return Err(StoreError::invalid(&PasswordError::Reused(depth)));
                 }
             }
         }

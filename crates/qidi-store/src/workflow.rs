@@ -156,7 +156,7 @@ pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 pub(crate) fn app_from_row(r: &AnyRow, today: NaiveDate) -> Result<ApplicationRow, StoreError> {
     let state_text: String = r.get(12);
     let state = ApplicationState::parse(&state_text)
-        .ok_or_else(|| StoreError::Invalid(format!("unknown application state `{state_text}`")))?;
+        .ok_or_else(|| StoreError::invalid(format!("unknown application state `{state_text}`")))?;
     let mut row = ApplicationRow {
         id: r.get(0),
         region_code: r.get(1),
@@ -372,7 +372,7 @@ impl Store {
             .await?
             .ok_or(WorkflowError::NotFound)?;
         let bad = |what: &str, e: serde_json::Error| {
-            WorkflowError::Store(StoreError::Invalid(format!("application {id}: stored {what} unreadable: {e}")))
+            WorkflowError::Store(StoreError::invalid(format!("application {id}: stored {what} unreadable: {e}")))
         };
         Ok(Stored {
             facts: serde_json::from_str(&r.get::<String, _>(0)).map_err(|e| bad("facts", e))?,
@@ -395,7 +395,7 @@ impl Store {
             let payload: serde_json::Value = serde_json::from_str(&r.get::<String, _>(0)).unwrap_or_default();
             if let Some(e) = payload.get("event") {
                 let e: ApplicationEvent = serde_json::from_value(e.clone()).map_err(|e| {
-                    WorkflowError::Store(StoreError::Invalid(format!("application {id}: event unreadable: {e}")))
+                    WorkflowError::Store(StoreError::invalid(format!("application {id}: event unreadable: {e}")))
                 })?;
                 out.push(e);
             }
@@ -459,13 +459,13 @@ impl Store {
             handling_department_id: item.get(3),
             owner_id: owner_id.clone(),
             authority_level: AuthorityLevel::parse(&level)
-                .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
+                .ok_or_else(|| StoreError::invalid(format!("unknown authority level `{level}`")))?,
             home_level: home_level(&region),
             required_materials: checklist.iter().map(|m| m.code.clone()).collect(),
             promised_limit: stored_limit(&item_code, "承诺时限", item.get::<i64, _>(7), false)
                 .map_err(|e| WorkflowError::Invalid(e.to_string()))?,
             limit_unit: LimitUnit::parse(&unit)
-                .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
+                .ok_or_else(|| StoreError::invalid(format!("unknown limit unit `{unit}`")))?,
             extension_limit: stored_limit(&item_code, "延期时限", item.get::<i64, _>(13), true)
                 .map_err(|e| WorkflowError::Invalid(e.to_string()))?,
         };
@@ -598,7 +598,7 @@ impl Store {
         let stored = self.stored_facts(application_id).await?;
         let events = self.application_events(application_id).await?;
         let mut view = replay(&events, &stored.facts).map_err(|e| {
-            StoreError::Invalid(format!("application {application_id}: its record does not replay: {e}"))
+            StoreError::invalid(format!("application {application_id}: its record does not replay: {e}"))
         })?;
         let last = view.last_seq.unwrap_or(0);
         if i64::try_from(last).ok() != Some(app.version) {
@@ -746,7 +746,7 @@ impl Store {
         let stored = self.stored_facts(id).await?;
         let events = self.application_events(id).await?;
         replay(&events, &stored.facts)
-            .map_err(|e| WorkflowError::Store(StoreError::Invalid(format!("application {id}: {e}"))))
+            .map_err(|e| WorkflowError::Store(StoreError::invalid(format!("application {id}: {e}"))))
     }
 }
 

@@ -57,7 +57,7 @@ async fn calendar_state(store: &Store) -> (i64, i64, i64, Vec<i32>) {
 
 fn invalid_message(e: StoreError) -> String {
     match e {
-        StoreError::Invalid(m) => m,
+        StoreError::Invalid(m) => m.text,
         other => panic!("expected Invalid, got {other:?}"),
     }
 }

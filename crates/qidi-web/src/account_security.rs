@@ -111,14 +111,15 @@ async fn change(
                 let department = Some(form.department_id.trim()).filter(|d| !d.is_empty());
                 state.store.change_role(&user, &username, role, department).await
             }
-            None => Err(qidi_store::StoreError::Invalid(crate::i18n::t("admin-choose-role"))),
+            None => Err(qidi_store::StoreError::invalid(crate::i18n::t("admin-choose-role"))),
         },
-        _ => Err(qidi_store::StoreError::Invalid(crate::i18n::t("admin-unknown-action"))),
+        _ => Err(qidi_store::StoreError::invalid(crate::i18n::t("admin-unknown-action"))),
     };
     match done {
         Ok(()) => Ok(Redirect::to("/security/accounts").into_response()),
         Err(qidi_store::StoreError::Invalid(m)) => {
-            let error = crate::i18n::t2("admin-account-error", "username", &username, "message", m);
+            let error =
+                crate::i18n::t2("admin-account-error", "username", &username, "message", crate::i18n::explain(&m));
             render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
         }
         Err(e) => Err(e.into()),

@@ -115,7 +115,7 @@ async fn create(
         Some(role) => {
             state.store.create_account(&user, form.username.trim(), &form.display_name, role, department).await
         }
-        None => Err(StoreError::Invalid(crate::i18n::t("admin-choose-role"))),
+        None => Err(StoreError::invalid(crate::i18n::t("admin-choose-role"))),
     };
     match done {
         // The one-time password goes out in this answer only (never stored in clear,
@@ -126,7 +126,7 @@ async fn create(
         }
         // A name taken is said on the page like any other refusal.
         Err(StoreError::Invalid(m) | StoreError::Forbidden(m) | StoreError::Conflict(m)) => {
-            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(m)).await
+            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(crate::i18n::explain(&m))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -155,12 +155,13 @@ async fn change(
             }
             Err(e) => Err(e),
         },
-        _ => Err(StoreError::Invalid(crate::i18n::t("admin-unknown-action"))),
+        _ => Err(StoreError::invalid(crate::i18n::t("admin-unknown-action"))),
     };
     match done {
         Ok(()) => Ok(Redirect::to("/admin/accounts").into_response()),
         Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => {
-            let error = crate::i18n::t2("admin-account-error", "username", &username, "message", m);
+            let error =
+                crate::i18n::t2("admin-account-error", "username", &username, "message", crate::i18n::explain(&m));
             render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error)).await
         }
         Err(e) => Err(e.into()),

@@ -215,11 +215,11 @@ async fn download(
     let (bytes, content_type) = match format.as_str() {
         "json" => (serde_json::to_vec_pretty(&b.bulletin).unwrap_or_default(), "application/json"),
         "xlsx" => (
-            qidi_office::bulletin_xlsx(&b.bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            qidi_office::bulletin_xlsx(&b.bulletin).map_err(|e| StoreError::invalid(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         "docx" => (
-            qidi_office::bulletin_docx(&b.bulletin).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            qidi_office::bulletin_docx(&b.bulletin).map_err(|e| StoreError::invalid(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         "pdf" => (pdf(b.bulletin.clone()).await?, "application/pdf"),

@@ -163,7 +163,7 @@ pub async fn admin_import(
             };
             page(&state, &user, StatusCode::OK, Some(notice), None, String::new()).await
         }
-        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => refuse(m, upload.pasted).await,
+        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => refuse(crate::i18n::explain(&m), upload.pasted).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -85,9 +85,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => ApiError::not_found(),
-            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
-            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", crate::i18n::explain(&m)),
+            StoreError::Invalid(m) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&m))
+            }
+            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", crate::i18n::explain(&m)),
             // The path and the OS's words go to the log, never to the client.
             StoreError::Io { .. } => {
                 tracing::error!(error = %e, "server file error");
@@ -102,6 +104,14 @@ impl From<StoreError> for ApiError {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "系统暂时无法处理，请稍后再试")
             }
         }
+    }
+}
+
+/// A refusal's sentence in the request's language; any other error as it reads.
+pub fn refusal_text(e: &StoreError) -> String {
+    match e {
+        StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::Forbidden(m) => crate::i18n::explain(m),
+        other => other.to_string(),
     }
 }
 

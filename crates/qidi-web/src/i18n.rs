@@ -17,6 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use qidi_core::sentence::{Arg as SentenceArg, Explain, Sentence};
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -295,6 +296,33 @@ pub fn tn(key: &str, args: &[(&str, &dyn Arg)]) -> String {
         fluent.set(name.to_string(), value.value());
     }
     catalogues().format(current(), key, Some(&fluent))
+}
+
+/// A sentence from core or the store in the request's language: its Chinese wording,
+/// or, in a language whose catalogue has the sentence's key, that message.
+pub fn explain(s: &Sentence) -> String {
+    let lang = current();
+    let c = catalogues();
+    match s.key {
+        Some(key) if c.languages.get(lang).is_some_and(|l| l.tag != DEFAULT && l.bundle.has_message(key)) => {
+            let mut args = FluentArgs::new();
+            for (name, arg) in &s.args {
+                let value = match arg {
+                    SentenceArg::Text(t) => FluentValue::from(t.clone()),
+                    SentenceArg::Number(n) => FluentValue::from(*n),
+                    SentenceArg::Label { prefix, code } => FluentValue::from(tc(prefix, code)),
+                };
+                args.set(name.to_string(), value);
+            }
+            c.format(lang, key, Some(&args))
+        }
+        _ => s.text.clone(),
+    }
+}
+
+/// A core error in the request's language (see [`explain`]).
+pub fn explain_error(e: &impl Explain) -> String {
+    explain(&e.sentence())
 }
 
 /// The label of a code: the message `<prefix>-<code>` (`tc("role", "office")` is

@@ -1075,7 +1075,7 @@ impl SignForm {
 /// Store refusals of a rule (stale hash, out of order …) are 409 with the reason.
 fn refused(e: StoreError) -> PageError {
     match e {
-        StoreError::Conflict(m) => PageError::Status(StatusCode::CONFLICT, m),
+        StoreError::Conflict(m) => PageError::Status(StatusCode::CONFLICT, crate::i18n::explain(&m)),
         other => other.into(),
     }
 }
@@ -1370,7 +1370,7 @@ pub async fn export(
         .map_err(|e| unprocessable(e.to_string()))?;
     let projects = state
         .store
-        .export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::Invalid(e.to_string())))
+        .export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::invalid(e.to_string())))
         .await?;
     let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
     let department_id = department.as_ref().map(|d| d.id.clone());

@@ -286,9 +286,15 @@ pub async fn import_alias(
     } else {
         match state.store.save_alias(&user, kind, &form.written, form.target.trim()).await {
             Ok(_) => None,
-            Err(StoreError::Forbidden(m)) => return Err(forbidden(&m)),
+            Err(StoreError::Forbidden(m)) => return Err(forbidden(&crate::i18n::explain(&m))),
             Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::NotFound(_))) => {
-                Some(crate::i18n::t2("import-alias-not-saved", "written", form.written.trim(), "error", e.to_string()))
+                Some(crate::i18n::t2(
+                    "import-alias-not-saved",
+                    "written",
+                    form.written.trim(),
+                    "error",
+                    crate::error::refusal_text(&e),
+                ))
             }
             Err(e) => return Err(e.into()),
         }

@@ -296,7 +296,7 @@ async fn write_book(
                 capped = true;
                 return Ok(ControlFlow::Break(()));
             }
-            writer.push(&p).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            writer.push(&p).map_err(|e| StoreError::invalid(e.to_string()))?;
             Ok(ControlFlow::Continue(()))
         })
         .await?;

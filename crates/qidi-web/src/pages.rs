@@ -165,7 +165,7 @@ pub async fn change_password(
     }
     match state.store.set_password_as(Some(&user), &user.username, &form.new, false).await {
         Ok(()) => {}
-        Err(qidi_store::StoreError::Invalid(m)) => return Ok(fail(m)),
+        Err(qidi_store::StoreError::Invalid(m)) => return Ok(fail(crate::i18n::explain(&m))),
         Err(e) => return Err(e.into()),
     }
     // Every session ended with the change; sign in again with the new password.

@@ -1,5 +1,6 @@
 //! The string catalogues (R23): they parse, every language has every message, every key a
-//! page uses exists, and a translated template holds no Chinese of its own.
+//! page uses exists, every sentence core and the store name is worded in every other
+//! language, and a translated template holds no Chinese of its own.
 
 use qidi_web::i18n::{Catalogues, DEFAULT};
 use std::collections::BTreeSet;
@@ -53,6 +54,49 @@ fn used_keys() -> (BTreeSet<String>, BTreeSet<String>) {
     (keys, prefixes)
 }
 
+/// The key prefix of sentences from core and the store (`qidi_core::sentence`).
+const SENTENCE_PREFIX: &str = "err-";
+
+/// Every sentence key the code names: a string literal `"err-…"` in the sources of
+/// the crates that decide or refuse.
+fn sentence_keys() -> BTreeSet<String> {
+    let mut sources = Vec::new();
+    for krate in ["qidi-core", "qidi-store", "qidi-office", "qidi-notify", "qidi-web"] {
+        files(&web_dir().join("..").join(krate).join("src"), "rs", &mut sources);
+    }
+    let mut keys = BTreeSet::new();
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
+        // A module's own tests (at its end) may name made-up keys.
+        let text = text.split("\n#[cfg(test)]").next().unwrap_or_default();
+        for (at, _) in text.match_indices(&format!("\"{SENTENCE_PREFIX}")) {
+            let key: String = text[at + 1..].chars().take_while(|c| *c != '"').collect();
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let in_comment = text[line_start..at].trim_start().starts_with("//");
+            // A prefix being built (`format!("err-{x}")`) is not a key.
+            if !in_comment && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                keys.insert(key);
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_sentence_the_code_names_is_worded_and_none_is_left_over() {
+    let c = Catalogues::embedded();
+    let used = sentence_keys();
+    assert!(used.contains("err-password-too-short"), "the scan found the keys: {used:?}");
+    for tag in c.tags().into_iter().filter(|t| *t != DEFAULT) {
+        let worded: BTreeSet<String> =
+            c.keys(tag).into_iter().filter(|k| k.starts_with(SENTENCE_PREFIX)).map(str::to_string).collect();
+        let missing: Vec<_> = used.difference(&worded).collect();
+        let unused: Vec<_> = worded.difference(&used).collect();
+        assert!(missing.is_empty(), "{tag} lacks sentences the code names: {missing:?}");
+        assert!(unused.is_empty(), "{tag} words sentences no code names: {unused:?}");
+    }
+}
+
 #[test]
 fn the_catalogues_parse_and_every_language_has_every_message() {
     let c = Catalogues::embedded();
@@ -60,7 +104,13 @@ fn the_catalogues_parse_and_every_language_has_every_message() {
     assert_eq!(c.tags()[0], DEFAULT);
     assert!(c.tags().contains(&"en"), "English ships");
     let chinese: BTreeSet<&str> = c.keys(DEFAULT).into_iter().collect();
-    for tag in c.tags() {
+    // Sentences from core and the store keep their Chinese in the code that decides
+    // them; every other language words each of them (`err-` keys, see below).
+    let in_code: Vec<_> = chinese.iter().filter(|k| k.starts_with(SENTENCE_PREFIX)).collect();
+    assert!(in_code.is_empty(), "Chinese `err-` messages belong in the code: {in_code:?}");
+    let sentences = sentence_keys();
+    let chinese: BTreeSet<&str> = chinese.into_iter().chain(sentences.iter().map(String::as_str)).collect();
+    for tag in c.tags().into_iter().filter(|t| *t != DEFAULT) {
         let theirs: BTreeSet<&str> = c.keys(tag).into_iter().collect();
         let missing: Vec<_> = chinese.difference(&theirs).collect();
         let extra: Vec<_> = theirs.difference(&chinese).collect();

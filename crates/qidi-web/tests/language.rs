@@ -81,3 +81,29 @@ async fn the_switch_sets_the_browser_and_the_user_and_stays_on_this_site() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_refusal_decided_in_core_reads_in_the_page_language() {
+    TestApp::on_each_backend(|app| async move {
+        qidi_store::testing::office_account(&app.store, "wang", PASSWORD).await;
+        let session = app.sign_in("wang").await;
+        let weak = [("current", PASSWORD), ("new", "abc"), ("confirm", "abc")];
+        let zh = app.post_form("/password", Some(&session), &weak).await;
+        assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(zh.body.contains("密码至少 8 位"), "{}", zh.body);
+        let en = app.post_form("/password", Some(&format!("{session}; qidi_lang=en")), &weak).await;
+        assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(en.body.contains("A password has at least 8 characters."), "{}", en.body);
+        assert!(!en.body.contains("密码至少"), "{}", en.body);
+        // An argument reaches the English sentence.
+        let long = "Aa1!".repeat(300);
+        let too_long = [("current", PASSWORD), ("new", long.as_str()), ("confirm", long.as_str())];
+        let en = app.post_form("/password", Some(&format!("{session}; qidi_lang=en")), &too_long).await;
+        assert!(
+            en.body.contains("at most 1024 characters") || en.body.contains("at most 1,024 characters"),
+            "{}",
+            en.body
+        );
+    })
+    .await;
+}

@@ -363,8 +363,8 @@ impl Store {
             crate::get_bool(&project, 2),
         );
         match refusal {
-            Some(r @ AddItemRefusal::NotAllowed) => return Err(StoreError::Forbidden(r.message().into())),
-            Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::Conflict(r.message().into())),
+            Some(r @ AddItemRefusal::NotAllowed) => return Err(StoreError::forbidden(r.message())),
+            Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::conflict(r.message())),
             None => {}
         }
         let item_type =
@@ -373,13 +373,13 @@ impl Store {
                 .bind(&region)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| StoreError::Invalid("请选择本地区事项目录中的审批事项".into()))?;
+                .ok_or_else(|| StoreError::invalid("请选择本地区事项目录中的审批事项"))?;
         let handling: String = item_type.get(0);
         let type_name: String = item_type.get(1);
         if item_type.get::<Option<String>, _>(2).is_some() {
-            return Err(StoreError::Invalid(format!("审批事项“{type_name}”已撤销，不能再补录")));
+            return Err(StoreError::invalid(format!("审批事项“{type_name}”已撤销，不能再补录")));
         }
-        let duplicate = || StoreError::Conflict(format!("项目 {code} 已有待批事项“{type_name}”"));
+        let duplicate = || StoreError::conflict(format!("项目 {code} 已有待批事项“{type_name}”"));
         let exists = sqlx::query("SELECT 1 FROM pending_items WHERE project_id = $1 AND item_type_id = $2")
             .bind(project_id)
             .bind(&new.item_type_id)
@@ -416,7 +416,7 @@ impl Store {
             }
         })?;
         let mut addition = false;
-        let region_code = RegionCode::parse(&region).map_err(|_| StoreError::Invalid("项目的地区代码无效".into()))?;
+        let region_code = RegionCode::parse(&region).map_err(|_| StoreError::invalid("项目的地区代码无效"))?;
         if let (Some(c), Some(d)) = (current_campaign_tx(&mut tx, &region_code).await?, &initiating) {
             if locked_departments_tx(&mut tx, &c.id).await?.contains(d) {
                 addition = insert_addition(&mut tx, &region, &c.id, &id, &date_text(today()), &now).await?;

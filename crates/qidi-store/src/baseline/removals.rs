@@ -74,8 +74,8 @@ impl Store {
         r: &NewRemoval<'_>,
         actor: &User,
     ) -> Result<String, StoreError> {
-        qidi_core::ledger::may_propose_removal(actor.role).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let text = check_reason_text(r.text).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        qidi_core::ledger::may_propose_removal(actor.role).map_err(|e| StoreError::invalid(e.to_string()))?;
+        let text = check_reason_text(r.text).map_err(|e| StoreError::invalid(e.to_string()))?;
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
         let mut tx = self.begin_write().await?;
@@ -91,12 +91,12 @@ impl Store {
         let item = match r.kind {
             RemovalKind::Project => {
                 if !in_library {
-                    return Err(StoreError::Conflict("该项目已移出项目库".into()));
+                    return Err(StoreError::conflict("该项目已移出项目库"));
                 }
                 None
             }
             RemovalKind::Item => {
-                let item = r.pending_item_id.ok_or_else(|| StoreError::Invalid("请选择要核减的待批事项".into()))?;
+                let item = r.pending_item_id.ok_or_else(|| StoreError::invalid("请选择要核减的待批事项"))?;
                 let row = sqlx::query(
                     "SELECT b.reduction, i.handling_department_id FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
                      WHERE b.campaign_id = $1 AND b.pending_item_id = $2 AND i.project_id = $3",
@@ -109,7 +109,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("该事项不在基线中".into()))?;
                 let reduction: Option<String> = row.get(0);
                 if reduction.is_some() {
-                    return Err(StoreError::Conflict("该事项已核减".into()));
+                    return Err(StoreError::conflict("该事项已核减"));
                 }
                 let handling: String = row.get(1);
                 if matches!(actor.role, qidi_core::Role::Handler | qidi_core::Role::DepartmentHead)
@@ -183,17 +183,16 @@ impl Store {
             return Err(StoreError::NotFound("移除申请不存在".into()));
         }
         let campaign_id: String = row.get(1);
-        let kind = RemovalKind::parse(&row.get::<String, _>(2))
-            .ok_or_else(|| StoreError::Invalid("bad removal kind".into()))?;
+        let kind =
+            RemovalKind::parse(&row.get::<String, _>(2)).ok_or_else(|| StoreError::invalid("bad removal kind"))?;
         let project_id: String = row.get(3);
         let item: Option<String> = row.get(4);
-        let reason =
-            RemovalReason::parse(&row.get::<String, _>(5)).ok_or_else(|| StoreError::Invalid("bad reason".into()))?;
+        let reason = RemovalReason::parse(&row.get::<String, _>(5)).ok_or_else(|| StoreError::invalid("bad reason"))?;
         let text: String = row.get(6);
         let current = Decision::parse(&row.get::<String, _>(7)).unwrap_or(Decision::Proposed);
         check_decision(actor.role, current, decision).map_err(|e| match e {
-            RemovalError::MayNotDecide => StoreError::Forbidden(e.to_string()),
-            e => StoreError::Conflict(e.to_string()),
+            RemovalError::MayNotDecide => StoreError::forbidden(e.to_string()),
+            e => StoreError::conflict(e.to_string()),
         })?;
         let now = now_text();
         let day = date_text(today());
@@ -208,7 +207,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if res.rows_affected() != 1 {
-            return Err(StoreError::Conflict("该移除申请已有决定".into()));
+            return Err(StoreError::conflict("该移除申请已有决定"));
         }
         let mut reduced = 0u64;
         if decision == Decision::Approved {
@@ -236,7 +235,7 @@ impl Store {
                     continue; // approved before the removal: it stays an approval
                 }
                 check_reduction(already, Reduction::Removed, &r.get::<String, _>(2), Some(&facts))
-                    .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                    .map_err(|e| StoreError::conflict(e.to_string()))?;
                 sqlx::query(
                     "UPDATE baseline_items SET reduction = 'removed', reduced_on = $1, reason_category = $2, reason_text = $3, removal_id = $4
                      WHERE id = $5",

@@ -683,7 +683,7 @@ impl Store {
             missing_checks_confirmed: confirm_missing_checks,
         };
         let now = LedgerNow { hash: &hash, items: canonical.items, signed: &signed, fixed, missing_checks: missing };
-        check_signature(&req, &now).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        check_signature(&req, &now).map_err(|e| StoreError::conflict(e.to_string()))?;
         let at = now_text();
         let version_id = match existing {
             Some(v) => v,
@@ -816,9 +816,9 @@ impl Store {
             fixed: now.fixed.is_some(),
             missing_checks: now.change_missing,
         };
-        check_change_confirmation(&req, &ledger_now).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        check_change_confirmation(&req, &ledger_now).map_err(|e| StoreError::conflict(e.to_string()))?;
         let (Some(fixed), Some(set)) = (&now.fixed, &now.change_set) else {
-            return Err(StoreError::Conflict("没有待签认的新增/变更".into()));
+            return Err(StoreError::conflict("没有待签认的新增/变更"));
         };
         let at = now_text();
         sqlx::query(
@@ -869,7 +869,7 @@ impl Store {
         .await
         .map_err(|e| {
             if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                StoreError::Conflict("这些新增/变更已由他人签认，请刷新页面核对".into())
+                StoreError::conflict("这些新增/变更已由他人签认，请刷新页面核对")
             } else {
                 e.into()
             }

@@ -317,10 +317,10 @@ impl Store {
     /// hash, without opening other rows. The search is recorded, without the number.
     pub async fn hotline_complaints_by_phone(&self, user: &User, phone: &str) -> Result<Vec<Complaint>, StoreError> {
         if !qidi_core::hotline::may_find_by_phone(user.role) {
-            return Err(StoreError::Forbidden("您无权按来电人电话查找工单".into()));
+            return Err(StoreError::forbidden("您无权按来电人电话查找工单"));
         }
         let Some(phone) = qidi_core::hotline::normalise_phone(phone) else {
-            return Err(StoreError::Invalid("来电人电话格式有误，应为 5 到 20 位数字".into()));
+            return Err(StoreError::invalid("来电人电话格式有误，应为 5 到 20 位数字"));
         };
         let key = self.field_key()?;
         let prefix = format!("{}%", user.scope().region_prefix);

@@ -39,7 +39,7 @@ impl Store {
         secret: Option<&str>,
         actor: Option<&User>,
     ) -> Result<Channel, StoreError> {
-        check_channel(kind, target, secret).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        check_channel(kind, target, secret).map_err(|e| StoreError::invalid(e.to_string()))?;
         let department_id =
             if department_code == OFFICE { None } else { Some(self.department_id(region, department_code).await?) };
         let id = new_id();
@@ -134,7 +134,7 @@ const CHANNEL_SELECT: &str = "SELECT c.id, d.code, d.name, c.kind, c.target, c.s
 fn channel_from_row(r: &sqlx::any::AnyRow) -> Result<Channel, StoreError> {
     let kind: String = r.get(3);
     let kind =
-        ChannelKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown channel kind `{kind}`")))?;
+        ChannelKind::parse(&kind).ok_or_else(|| StoreError::invalid(format!("unknown channel kind `{kind}`")))?;
     let code: Option<String> = r.get(1);
     Ok(Channel {
         id: r.get(0),

@@ -96,7 +96,7 @@ fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
     let unit: String = r.get(8);
     let code: String = r.get(2);
     let limit = |what, idx: usize, zero_allowed| {
-        stored_limit(&code, what, r.get::<i64, _>(idx), zero_allowed).map_err(|e| StoreError::Invalid(e.to_string()))
+        stored_limit(&code, what, r.get::<i64, _>(idx), zero_allowed).map_err(|e| StoreError::invalid(e.to_string()))
     };
     let default = LightPolicy::default();
     Ok(ItemType {
@@ -110,10 +110,10 @@ fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
         aliases: serde_json::from_str(&r.get::<String, _>(20)).unwrap_or_default(),
         retired_at: r.get(21),
         authority_level: AuthorityLevel::parse(&level)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown authority level `{level}`")))?,
+            .ok_or_else(|| StoreError::invalid(format!("unknown authority level `{level}`")))?,
         statutory_limit: limit("法定时限", 7, false)?,
         limit_unit: LimitUnit::parse(&unit)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown limit unit `{unit}`")))?,
+            .ok_or_else(|| StoreError::invalid(format!("unknown limit unit `{unit}`")))?,
         promised_limit: limit("承诺时限", 9, false)?,
         extension_limit: limit("延期时限", 18, true)?,
         limit_confirmed: crate::get_bool(r, 10),

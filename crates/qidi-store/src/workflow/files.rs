@@ -128,7 +128,7 @@ impl Store {
         // user could submit the application as it stands.
         let events = self.application_events(application_id).await?;
         let view = replay(&events, &stored.facts)
-            .map_err(|e| StoreError::Invalid(format!("application {application_id}: {e}")))?;
+            .map_err(|e| StoreError::invalid(format!("application {application_id}: {e}")))?;
         let all = stored.facts.required_materials.clone();
         let probe = match view.state {
             ApplicationState::Draft => Action::Submit { materials: all },

@@ -378,7 +378,7 @@ impl Store {
         let stored = self.stored_facts(id).await?;
         let events = self.application_events(id).await?;
         let view = qidi_core::workflow::replay(&events, &stored.facts)
-            .map_err(|e| StoreError::Invalid(format!("application {id}: its record does not replay: {e}")))?;
+            .map_err(|e| StoreError::invalid(format!("application {id}: its record does not replay: {e}")))?;
         let calendar = self.work_calendar().await?;
         let today = crate::today();
         let names = self.user_names(events.iter().map(|e| e.actor_user_id.as_str())).await?;
@@ -528,7 +528,7 @@ impl Store {
         };
         let (columns, tables) = APP_SELECT
             .split_once("FROM applications a")
-            .ok_or_else(|| StoreError::Invalid("APP_SELECT names no applications".into()))?;
+            .ok_or_else(|| StoreError::invalid("APP_SELECT names no applications"))?;
         let key_list = keys.join(", ");
         let mut after: Option<Vec<String>> = None;
         let mut out = InboxExported { rows: 0, capped: false };

@@ -180,7 +180,7 @@ impl Store {
         let stored = self.stored_facts(application_id).await?;
         let events = self.application_events(application_id).await?;
         let mut view = qidi_core::workflow::replay(&events, &stored.facts).map_err(|e| {
-            StoreError::Invalid(format!("application {application_id}: its record does not replay: {e}"))
+            StoreError::invalid(format!("application {application_id}: its record does not replay: {e}"))
         })?;
         if i64::try_from(view.last_seq.unwrap_or(0)).ok() != Some(app.version) {
             return Ok(false);
@@ -191,7 +191,7 @@ impl Store {
         let event =
             ApplicationEvent::new(view.last_seq.unwrap_or(0) + 1, start_of(on), SYSTEM_ACTOR, Actor::system(), action);
         view.apply(&event, &stored.facts).map_err(|e| {
-            StoreError::Invalid(format!("application {application_id}: deemed acceptance refused: {e}"))
+            StoreError::invalid(format!("application {application_id}: deemed acceptance refused: {e}"))
         })?;
         let step = Step { app, stored: &stored, view: &view, event, user: None, token: None };
         Ok(self.write_step(step).await?.is_some())

@@ -134,7 +134,7 @@ fn refuse(user: &User) -> Result<(), PageError> {
 /// A period that does not parse or is not over is said on the page, in Chinese.
 fn page_error(e: StoreError) -> Result<String, PageError> {
     match e {
-        StoreError::Invalid(m) => Ok(m),
+        StoreError::Invalid(m) => Ok(crate::i18n::explain(&m)),
         other => Err(other.into()),
     }
 }
@@ -312,7 +312,9 @@ pub async fn save_profile(
     }
     match state.store.save_assessment_profile(&user, &p).await {
         Ok(_) => Ok(Redirect::to("/assessment/profile?saved=1").into_response()),
-        Err(StoreError::Invalid(m)) => Ok(profile_page(&user, current.version, &p, Some(m), false)),
+        Err(StoreError::Invalid(m)) => {
+            Ok(profile_page(&user, current.version, &p, Some(crate::i18n::explain(&m)), false))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -408,7 +410,9 @@ pub async fn add_entry(
             let month = qidi_core::bulletin::Month::of(qidi_store::today());
             Ok(Redirect::to(&format!("/assessment/entries?period={month}")).into_response())
         }
-        Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => entries_page(&state, &user, None, Some(m), f).await,
+        Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => {
+            entries_page(&state, &user, None, Some(crate::i18n::explain(&m)), f).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -147,9 +147,11 @@ pub async fn by_phone(
         Ok(found) => Ok(list_page(&user, found, Some(phone), None)),
         // A number that is not one is sent back with its error; a role that may not
         // search by phone is refused.
-        Err(qidi_store::StoreError::Invalid(m)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, list_page(&user, Vec::new(), Some(phone), Some(m))).into_response())
-        }
+        Err(qidi_store::StoreError::Invalid(m)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            list_page(&user, Vec::new(), Some(phone), Some(crate::i18n::explain(&m))),
+        )
+            .into_response()),
         Err(e) => Err(e.into()),
     }
 }
@@ -219,7 +221,7 @@ pub async fn create(
     };
     match state.store.intake_hotline_order(&user.region(), IntakeSource::Web(&user), &order).await {
         Ok(intake) => Ok(Redirect::to(&format!("/hotline/{}", intake.id)).into_response()),
-        Err(qidi_store::StoreError::Invalid(m)) => Ok(new_page(&user, Some(m), f)),
+        Err(qidi_store::StoreError::Invalid(m)) => Ok(new_page(&user, Some(crate::i18n::explain(&m)), f)),
         Err(e) => Err(e.into()),
     }
 }
@@ -296,7 +298,7 @@ pub async fn act(
             e @ (qidi_store::StoreError::Invalid(_)
             | qidi_store::StoreError::Conflict(_)
             | qidi_store::StoreError::Forbidden(_)),
-        ) => detail_page(&state, &user, &id, None, Some(e.to_string())).await,
+        ) => detail_page(&state, &user, &id, None, Some(crate::error::refusal_text(&e))).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -321,7 +323,7 @@ pub async fn substantiated(
     match state.store.record_hotline_substantiated(&user, &id, get("department"), item, get("note")).await {
         Ok(_) => Ok(Redirect::to(&format!("/hotline/{id}")).into_response()),
         Err(e @ (qidi_store::StoreError::Invalid(_) | qidi_store::StoreError::Conflict(_))) => {
-            detail_page(&state, &user, &id, None, Some(e.to_string())).await
+            detail_page(&state, &user, &id, None, Some(crate::error::refusal_text(&e))).await
         }
         Err(e) => Err(e.into()),
     }

@@ -58,7 +58,7 @@ pub async fn open(
     };
     match state.store.open_lookback(&user, get("title"), &r, size, seed).await {
         Ok(id) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
-        Err(StoreError::Invalid(m)) => list_page(&state, &user, Some(m)).await,
+        Err(StoreError::Invalid(m)) => list_page(&state, &user, Some(crate::i18n::explain(&m))).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -122,7 +122,9 @@ pub async fn detail(
 async fn after(state: &SharedState, user: &User, id: &str, r: Result<(), StoreError>) -> Result<Response, PageError> {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
-        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => detail_page(state, user, id, Some(m)).await,
+        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+            detail_page(state, user, id, Some(crate::i18n::explain(&m))).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -188,11 +190,11 @@ pub async fn download(
     let report = state.store.lookback_report(&user, &id, qidi_store::today()).await?;
     let (bytes, content_type) = match format.as_str() {
         "xlsx" => (
-            qidi_office::lookback_xlsx(&report).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            qidi_office::lookback_xlsx(&report).map_err(|e| StoreError::invalid(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         "docx" => (
-            qidi_office::lookback_docx(&report).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            qidi_office::lookback_docx(&report).map_err(|e| StoreError::invalid(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         _ => return Err(PageError::not_found()),

@@ -217,7 +217,8 @@ pub async fn add_channel(
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/channels?added=true").into_response()),
-        Err(StoreError::Invalid(m) | StoreError::NotFound(m)) => {
+        Err(e @ (StoreError::Invalid(_) | StoreError::NotFound(_))) => {
+            let m = crate::error::refusal_text(&e);
             let error = crate::i18n::t1("channel-not-added", "reason", channel_error(&m));
             channels_page(&state, &user, None, Some(error)).await
         }

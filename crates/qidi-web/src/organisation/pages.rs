@@ -35,7 +35,7 @@ fn reader(user: &User) -> Result<(), PageError> {
 /// A refusal the person can act on, shown on the page; anything else is an error page.
 fn message(e: StoreError) -> Result<String, PageError> {
     match e {
-        StoreError::Invalid(m) | StoreError::Conflict(m) => Ok(m),
+        StoreError::Invalid(m) | StoreError::Conflict(m) => Ok(crate::i18n::explain(&m)),
         e => Err(e.into()),
     }
 }

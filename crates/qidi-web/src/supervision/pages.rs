@@ -40,8 +40,8 @@ pub(crate) async fn overseen(state: &SharedState, user: &User) -> Result<BTreeSe
 /// A page's error for a refused or bad write: the message in place, with its status.
 fn refused(e: StoreError) -> Result<String, PageError> {
     match e {
-        StoreError::Invalid(m) | StoreError::Conflict(m) => Ok(m),
-        StoreError::Forbidden(m) => Err(PageError::Status(StatusCode::FORBIDDEN, m)),
+        StoreError::Invalid(m) | StoreError::Conflict(m) => Ok(crate::i18n::explain(&m)),
+        StoreError::Forbidden(m) => Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::explain(&m))),
         other => Err(other.into()),
     }
 }

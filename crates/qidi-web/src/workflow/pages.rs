@@ -381,7 +381,7 @@ pub async fn inbox_export(
     let done = state
         .store
         .inbox_each(&user, &filter, INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, |a| {
-            writer.push(&export_row(a)).map_err(|e| StoreError::Invalid(e.to_string()))
+            writer.push(&export_row(a)).map_err(|e| StoreError::invalid(e.to_string()))
         })
         .await?;
     let bytes = writer.finish_to_buffer(done.capped.then_some(INBOX_EXPORT_LIMIT)).map_err(|e| bad(e.to_string()))?;
