@@ -85,11 +85,10 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => ApiError::not_found(),
-            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", crate::i18n::explain(&m)),
-            StoreError::Invalid(m) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&m))
-            }
-            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", crate::i18n::explain(&m)),
+            // The JSON API speaks Chinese, as its other messages do; `code` is for programs.
+            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m.text),
+            StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.text),
+            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m.text),
             // The path and the OS's words go to the log, never to the client.
             StoreError::Io { .. } => {
                 tracing::error!(error = %e, "server file error");
@@ -150,8 +149,14 @@ impl PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
+        let message = match &e {
+            StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::Forbidden(m) => {
+                Some(crate::i18n::explain(m))
+            }
+            _ => None,
+        };
         let api = ApiError::from(e);
-        PageError::Status(api.status, api.message)
+        PageError::Status(api.status, message.unwrap_or(api.message))
     }
 }
 
