@@ -53,14 +53,105 @@ pub fn parse_centi(s: &str) -> Result<Centi, AssessmentError> {
 pub enum AssessmentError {
     #[error("“{0}”不是考核期：应为月份（2026-05）、季度（2026-Q2）或 campaign")]
     BadPeriod(String),
-    #[error("考核期 {0} 尚未结束（截至 {1}），只能考核已结束的期间")]
-    NotClosed(String, NaiveDate),
+    #[error("考核期 {} 尚未结束（截至 {}），只能考核已结束的期间", .0.label_zh(), .1)]
+    NotClosed(Period, NaiveDate),
     #[error("“{0}”不是有效分值：应为不超过 1000、至多两位小数的数字")]
     BadNumber(String),
     #[error("考核方案有误：{0}")]
-    BadProfile(String),
+    BadProfile(ProfileError),
     #[error("评价有误：{0}")]
-    BadEntry(String),
+    BadEntry(EntryError),
+}
+
+/// What is wrong with an assessment profile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("方案名称不能为空")]
+    NameBlank,
+    /// `field` is the form key ([`FIELDS`]), `label` its Chinese label.
+    #[error("“{label}”不能为负数（现为 {value}）")]
+    Negative { field: &'static str, label: &'static str, value: String },
+    #[error("等次分数线应为 优秀 ≥ 良好 ≥ 合格（现为 {excellent} / {good} / {pass}）")]
+    GradesOutOfOrder { excellent: String, good: String, pass: String },
+}
+
+/// What is wrong with an initiating department's rating.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    /// A refusal of who asked, not of what was sent.
+    #[error("只有立项部门的人员可以评价办理部门")]
+    NotInitiating,
+    #[error("不能评价本部门")]
+    OwnDepartment,
+    #[error("评分应在 0 到 100 之间（现为 {0}）")]
+    ScoreOutOfRange(String),
+    #[error("评价意见不能为空")]
+    CommentBlank,
+}
+
+impl crate::sentence::Explain for AssessmentError {
+    fn key(&self) -> &'static str {
+        match self {
+            AssessmentError::BadPeriod(_) => "err-assessment-bad-period",
+            AssessmentError::NotClosed(..) => "err-assessment-period-not-closed",
+            AssessmentError::BadNumber(_) => "err-assessment-bad-number",
+            AssessmentError::BadProfile(e) => e.key(),
+            AssessmentError::BadEntry(e) => e.key(),
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            AssessmentError::BadPeriod(v) | AssessmentError::BadNumber(v) => vec![("value", v.into())],
+            AssessmentError::NotClosed(period, last) => {
+                let name = match period {
+                    Period::Campaign { name, .. } => name.clone(),
+                    other => other.key(),
+                };
+                vec![("period", name.into()), ("last", (*last).into())]
+            }
+            AssessmentError::BadProfile(e) => e.args(),
+            AssessmentError::BadEntry(e) => e.args(),
+        }
+    }
+}
+
+impl crate::sentence::Explain for ProfileError {
+    fn key(&self) -> &'static str {
+        match self {
+            ProfileError::NameBlank => "err-assessment-profile-name-blank",
+            ProfileError::Negative { .. } => "err-assessment-profile-negative",
+            ProfileError::GradesOutOfOrder { .. } => "err-assessment-profile-grades-out-of-order",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        use crate::sentence::Arg;
+        match self {
+            ProfileError::NameBlank => Vec::new(),
+            ProfileError::Negative { field, value, .. } => {
+                vec![("field", Arg::Label { prefix: "assessment-field", code: field }), ("value", value.into())]
+            }
+            ProfileError::GradesOutOfOrder { excellent, good, pass } => {
+                vec![("excellent", excellent.into()), ("good", good.into()), ("pass", pass.into())]
+            }
+        }
+    }
+}
+
+impl crate::sentence::Explain for EntryError {
+    fn key(&self) -> &'static str {
+        match self {
+            EntryError::NotInitiating => "err-assessment-entry-not-initiating",
+            EntryError::OwnDepartment => "err-assessment-entry-own-department",
+            EntryError::ScoreOutOfRange(_) => "err-assessment-entry-score-out-of-range",
+            EntryError::CommentBlank => "err-assessment-entry-comment-blank",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            EntryError::ScoreOutOfRange(v) => vec![("value", v.into())],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The span assessed: a month, a quarter, or a campaign's span.
@@ -129,7 +220,7 @@ impl Period {
         if today > self.last_day() {
             Ok(())
         } else {
-            Err(AssessmentError::NotClosed(self.label_zh(), self.last_day()))
+            Err(AssessmentError::NotClosed(self.clone(), self.last_day()))
         }
     }
 
@@ -303,22 +394,22 @@ impl Default for Profile {
 impl Profile {
     /// Weights and deductions are not negative; thresholds descend.
     pub fn check(&self) -> Result<(), AssessmentError> {
-        let bad = |m: String| Err(AssessmentError::BadProfile(m));
+        let bad = |e: ProfileError| Err(AssessmentError::BadProfile(e));
         if self.name.trim().is_empty() {
-            return bad("方案名称不能为空".into());
+            return bad(ProfileError::NameBlank);
         }
-        for (label, v) in self.numbers() {
+        for (field, label) in FIELDS {
+            let v = self.get(field).unwrap_or(0);
             if v < 0 {
-                return bad(format!("“{label}”不能为负数（现为 {}）", centi_text(v)));
+                return bad(ProfileError::Negative { field, label, value: centi_text(v) });
             }
         }
         if !(self.excellent >= self.good && self.good >= self.pass) {
-            return bad(format!(
-                "等次分数线应为 优秀 ≥ 良好 ≥ 合格（现为 {} / {} / {}）",
-                centi_text(self.excellent),
-                centi_text(self.good),
-                centi_text(self.pass)
-            ));
+            return bad(ProfileError::GradesOutOfOrder {
+                excellent: centi_text(self.excellent),
+                good: centi_text(self.good),
+                pass: centi_text(self.pass),
+            });
         }
         Ok(())
     }
@@ -656,16 +747,16 @@ pub fn check_entry(
     comment: &str,
 ) -> Result<(), AssessmentError> {
     if !matches!(role, Role::Handler | Role::DepartmentHead) || !own_department_initiates {
-        return Err(AssessmentError::BadEntry("只有立项部门的人员可以评价办理部门".into()));
+        return Err(AssessmentError::BadEntry(EntryError::NotInitiating));
     }
     if own_department == Some(assessed) {
-        return Err(AssessmentError::BadEntry("不能评价本部门".into()));
+        return Err(AssessmentError::BadEntry(EntryError::OwnDepartment));
     }
     if !(0..=10000).contains(&score) {
-        return Err(AssessmentError::BadEntry(format!("评分应在 0 到 100 之间（现为 {}）", centi_text(score))));
+        return Err(AssessmentError::BadEntry(EntryError::ScoreOutOfRange(centi_text(score))));
     }
     if comment.trim().is_empty() {
-        return Err(AssessmentError::BadEntry("评价意见不能为空".into()));
+        return Err(AssessmentError::BadEntry(EntryError::CommentBlank));
     }
     Ok(())
 }

@@ -26,6 +26,23 @@ pub enum BulletinError {
     NotClosed(Month, NaiveDate),
 }
 
+impl crate::sentence::Explain for BulletinError {
+    fn key(&self) -> &'static str {
+        match self {
+            BulletinError::BadMonth(_) => "err-bulletin-bad-month",
+            BulletinError::NotClosed(..) => "err-bulletin-month-not-closed",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            BulletinError::BadMonth(v) => vec![("value", v.into())],
+            BulletinError::NotClosed(month, last) => {
+                vec![("month", month.to_string().into()), ("last", (*last).into())]
+            }
+        }
+    }
+}
+
 impl Month {
     pub fn parse(s: &str) -> Result<Month, BulletinError> {
         let bad = || BulletinError::BadMonth(s.to_string());

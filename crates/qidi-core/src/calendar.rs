@@ -46,6 +46,49 @@ pub enum CalendarError {
     LimitTooLarge { start: NaiveDate, limit: u32 },
 }
 
+impl crate::sentence::Explain for CalendarError {
+    fn key(&self) -> &'static str {
+        match self {
+            CalendarError::InvalidDate(_) => "err-calendar-invalid-date",
+            CalendarError::InvalidDateInFile { .. } => "err-calendar-invalid-date-in-file",
+            CalendarError::Json(_) => "err-calendar-unreadable",
+            CalendarError::InvalidYear(_) => "err-calendar-invalid-year",
+            CalendarError::Empty(_) => "err-calendar-empty",
+            CalendarError::ConflictInFile { .. } => "err-calendar-conflict-in-file",
+            CalendarError::WrongYear { .. } => "err-calendar-wrong-year",
+            CalendarError::SuspiciousWorkday { .. } => "err-calendar-suspicious-workday",
+            CalendarError::Conflict { .. } => "err-calendar-conflict-between-years",
+            CalendarError::PauseEndsBeforeStart { .. } => "err-calendar-pause-ends-before-start",
+            CalendarError::LimitTooLarge { .. } => "err-calendar-limit-too-large",
+        }
+    }
+    /// Years are data (text), not counts.
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        let year = |y: &i32| crate::sentence::Arg::Text(y.to_string());
+        match self {
+            CalendarError::InvalidDate(input) => vec![("input", input.into())],
+            CalendarError::InvalidDateInFile { year: y, input } => vec![("year", year(y)), ("input", input.into())],
+            CalendarError::Json(detail) => vec![("detail", detail.into())],
+            CalendarError::InvalidYear(y) | CalendarError::Empty(y) => vec![("year", year(y))],
+            CalendarError::ConflictInFile { year: y, date } => vec![("year", year(y)), ("date", (*date).into())],
+            CalendarError::WrongYear { year: y, date } => vec![
+                ("year", year(y)),
+                ("date", (*date).into()),
+                ("from", format!("{}-12-01", i64::from(*y) - 1).into()),
+                ("to", format!("{}-01-31", i64::from(*y) + 1).into()),
+            ],
+            CalendarError::SuspiciousWorkday { year: y, date, .. } => vec![("year", year(y)), ("date", (*date).into())],
+            CalendarError::Conflict { date, first_year, second_year } => {
+                vec![("date", (*date).into()), ("first_year", year(first_year)), ("second_year", year(second_year))]
+            }
+            CalendarError::PauseEndsBeforeStart { from, to } => vec![("from", (*from).into()), ("to", (*to).into())],
+            CalendarError::LimitTooLarge { start, limit } => {
+                vec![("start", (*start).into()), ("limit", (*limit).into())]
+            }
+        }
+    }
+}
+
 /// Parse a date written strictly as `YYYY-MM-DD` (four-digit year, two-digit month
 /// and day, no spaces), rejecting dates that do not exist such as 2023-02-29.
 pub fn parse_date(s: &str) -> Result<NaiveDate, CalendarError> {

@@ -222,6 +222,41 @@ pub enum CampaignError {
     StartsBeforePrevious { starts_on: NaiveDate, previous: String, previous_start: NaiveDate },
 }
 
+impl crate::sentence::Explain for CampaignError {
+    fn key(&self) -> &'static str {
+        match self {
+            CampaignError::EndsBeforeStart { .. } => "err-campaign-ends-before-start",
+            CampaignError::EndsTooLate { .. } => "err-campaign-ends-too-late",
+            CampaignError::MilestoneOutside { .. } => "err-campaign-milestone-outside",
+            CampaignError::BadName => "err-campaign-bad-name",
+            CampaignError::BadCode => "err-campaign-bad-code",
+            CampaignError::CodeTaken(_) => "err-campaign-code-taken",
+            CampaignError::BadMilestoneLabel => "err-campaign-bad-milestone-label",
+            CampaignError::BadMilestoneLine { .. } => "err-campaign-bad-milestone-line",
+            CampaignError::StartsBeforePrevious { .. } => "err-campaign-starts-before-previous",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            CampaignError::EndsBeforeStart { starts_on, ends_on } => {
+                vec![("starts_on", (*starts_on).into()), ("ends_on", (*ends_on).into())]
+            }
+            CampaignError::EndsTooLate { ends_on, latest } => {
+                vec![("ends_on", (*ends_on).into()), ("latest", (*latest).into()), ("years", LONGEST_YEARS.into())]
+            }
+            CampaignError::MilestoneOutside { label, on } => vec![("label", label.into()), ("on", (*on).into())],
+            CampaignError::CodeTaken(code) => vec![("code", code.into())],
+            CampaignError::BadMilestoneLine { line } => vec![("line", (*line).into())],
+            CampaignError::StartsBeforePrevious { starts_on, previous, previous_start } => vec![
+                ("starts_on", (*starts_on).into()),
+                ("previous", previous.into()),
+                ("previous_start", (*previous_start).into()),
+            ],
+            CampaignError::BadName | CampaignError::BadCode | CampaignError::BadMilestoneLabel => Vec::new(),
+        }
+    }
+}
+
 /// The dates a campaign's work may name, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DateWindow {
@@ -237,6 +272,28 @@ pub struct DateOutsideCampaign {
     pub on: NaiveDate,
     pub from: NaiveDate,
     pub to: NaiveDate,
+}
+
+impl crate::sentence::Explain for DateOutsideCampaign {
+    fn key(&self) -> &'static str {
+        "err-campaign-date-outside"
+    }
+    /// `field` names the date for the catalogues to word (`due_on`, `answer_due`, or
+    /// `other`, which shows `label`, the field as the caller wrote it).
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        let field = match self.field.as_str() {
+            "完成时限" => "due_on",
+            "反馈期限" => "answer_due",
+            _ => "other",
+        };
+        vec![
+            ("field", field.into()),
+            ("label", (&self.field).into()),
+            ("on", self.on.into()),
+            ("from", self.from.into()),
+            ("to", self.to.into()),
+        ]
+    }
 }
 
 impl DateWindow {

@@ -280,140 +280,6 @@ pub fn item_type_by_name(written: &str) -> Option<&'static ItemTypeSeed> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_office_adds_departments_and_item_types_under_names_no_other_one_answers_to() {
-        use crate::names::{NameKind, NameTable};
-        let names = NameTable::shipped();
-        assert_eq!(may_keep_catalogue(crate::Role::Office), Ok(()));
-        assert_eq!(may_keep_catalogue(crate::Role::DepartmentHead), Err(CatalogueError::Forbidden));
-        assert_eq!(check_code("部门", "rfb", false), Ok(()));
-        for bad in ["", "Rfb", "r-fb", "1rf", "人防", &"a".repeat(33)] {
-            assert_eq!(check_code("部门", bad, false), Err(CatalogueError::BadCode { what: "部门" }), "{bad}");
-        }
-        assert_eq!(
-            check_code("部门", "fgw", true),
-            Err(CatalogueError::CodeTaken { what: "部门", code: "fgw".into() })
-        );
-        // A new department: aliases trimmed, repeats and the name itself dropped.
-        let kept = check_names(
-            NameKind::Department,
-            "rfb",
-            "旗人民防空办公室",
-            &[" 人防办 ".into(), "人防办".into(), "旗人民防空办公室".into(), "".into()],
-            &names,
-        );
-        assert_eq!(kept, Ok(vec!["人防办".to_string()]));
-        // A name another department answers to, with the region's name around it.
-        let taken = check_names(NameKind::Department, "rfb", "人防", &["正镶白旗发改委".into()], &names);
-        assert_eq!(
-            taken,
-            Err(CatalogueError::NameTaken {
-                what: "部门",
-                written: "正镶白旗发改委".into(),
-                means: "旗发展和改革委员会".into()
-            })
-        );
-        // Its own names are its own: renaming fgw may keep 发改委.
-        assert!(check_names(NameKind::Department, "fgw", "旗发展改革委", &["发改委".into()], &names).is_ok());
-        // An alias that is only a bracketed note compares as nothing.
-        assert_eq!(
-            check_names(NameKind::Department, "x", "旗人防办", &["（旧称）".into()], &names),
-            Err(CatalogueError::EmptyAfterRegion("（旧称）".into()))
-        );
-        assert_eq!(
-            check_names(NameKind::ItemType, "x", " ", &[], &names),
-            Err(CatalogueError::BadName { what: "审批事项" })
-        );
-        let many: Vec<String> = (0..21).map(|i| format!("别名{i}")).collect();
-        assert_eq!(
-            check_names(NameKind::ItemType, "x", "人防审批", &many, &names),
-            Err(CatalogueError::BadAliases { what: "审批事项" })
-        );
-        assert!(matches!(
-            check_names(NameKind::ItemType, "x", "人防审批", &["环评".into()], &names),
-            Err(CatalogueError::NameTaken { .. })
-        ));
-        // Limits and the handling department.
-        assert_eq!(check_limit_set(20, 15, 0), Ok(()));
-        assert_eq!(
-            check_limit_set(20, 25, 0),
-            Err(CatalogueError::PromisedAboveStatutory { promised: 25, statutory: 20 })
-        );
-        assert_eq!(check_limit_set(0, 0, 0), Err(CatalogueError::LimitOutOfRange));
-        assert_eq!(check_limit_set(20, 20, 3651), Err(CatalogueError::LimitOutOfRange));
-        assert_eq!(check_handling_department("rfb", Some(("旗人防办", false))), Ok(()));
-        assert_eq!(check_handling_department("rfb", None), Err(CatalogueError::NoDepartment("rfb".into())));
-        assert_eq!(
-            check_handling_department("rfb", Some(("旗人防办", true))).unwrap_err().to_string(),
-            "部门“旗人防办”已撤销，不能作为审批事项的办理部门"
-        );
-    }
-
-    #[test]
-    fn nothing_is_retired_while_something_in_use_leans_on_it() {
-        assert_eq!(check_retire_department("旗农牧局", false, &[]), Ok(()));
-        let e =
-            check_retire_department("旗水利局", false, &["取水许可".into(), "水土保持方案审批".into()]).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "部门“旗水利局”仍是审批事项 取水许可、水土保持方案审批 的办理部门，请先把这些事项交给其他部门或撤销"
-        );
-        assert!(matches!(check_retire_department("旗农牧局", true, &[]), Err(CatalogueError::AlreadyRetired { .. })));
-        assert_eq!(check_retire_item_type("节能审查", false, &[]), Ok(()));
-        assert!(matches!(
-            check_retire_item_type("用地预审与选址", false, &["规划许可".into()]),
-            Err(CatalogueError::StillPrerequisite { .. })
-        ));
-        assert!(matches!(check_retire_item_type("节能审查", true, &[]), Err(CatalogueError::AlreadyRetired { .. })));
-    }
-
-    #[test]
-    fn every_item_type_has_a_department() {
-        for t in ITEM_TYPES {
-            assert!(DEPARTMENTS.iter().any(|d| d.code == t.department), "{}", t.code);
-        }
-    }
-
-    #[test]
-    fn names_match_with_variants() {
-        assert_eq!(department_by_name("旗发改委").unwrap().code, "fgw");
-        assert_eq!(department_by_name("旗发展和改革委员会").unwrap().code, "fgw");
-        assert_eq!(department_by_name(" 自然资源局　").unwrap().code, "zrzy");
-        assert_eq!(department_by_name("林草局（草原站）").unwrap().code, "lcj");
-        assert!(department_by_name("公安局").is_none());
-        assert!(department_by_name("").is_none());
-        assert_eq!(item_type_by_name("土地预审").unwrap().code, "land_pre_review");
-        assert_eq!(item_type_by_name("能评").unwrap().code, "energy_review");
-        assert_eq!(item_type_by_name("草地征占").unwrap().code, "grassland");
-        assert!(item_type_by_name("规划许可").is_none());
-    }
-
-    #[test]
-    fn half_width() {
-        assert_eq!(to_half_width("ＡＢＣ１２３　"), "ABC123 ");
-    }
-
-    #[test]
-    fn names_are_unique_after_normalising() {
-        let mut seen = std::collections::HashSet::new();
-        for d in DEPARTMENTS {
-            for n in std::iter::once(&d.name).chain(d.aliases) {
-                assert!(seen.insert(normalise_name(n)), "department name {n} twice");
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for t in ITEM_TYPES {
-            for n in std::iter::once(&t.name).chain(t.aliases) {
-                assert!(seen.insert(normalise_name(n)), "item name {n} twice");
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Rules for catalogue edits
 // ---------------------------------------------------------------------------
@@ -455,6 +321,86 @@ pub enum CatalogueError {
     NotRetired { what: &'static str, name: String },
     #[error("只有领导小组办公室可以维护部门和事项目录")]
     Forbidden,
+}
+
+/// A department or an item type, as [`CatalogueError`] names it (`what`): its label.
+fn what_arg(what: &'static str) -> crate::sentence::Arg {
+    use crate::names::NameKind;
+    use crate::sentence::Arg;
+    match [NameKind::Department, NameKind::ItemType].into_iter().find(|k| k.label_zh() == what) {
+        Some(NameKind::Department) => Arg::Label { prefix: "name-kind", code: "department" },
+        Some(NameKind::ItemType) => Arg::Label { prefix: "name-kind", code: "item_type" },
+        None => Arg::Text(what.to_string()),
+    }
+}
+
+/// A stored limit, as [`CatalogueError::BadStoredLimit`] names it: which one, for the
+/// catalogues to choose their words (`statutory`, `promised`, `extension`).
+fn limit_arg(what: &'static str) -> crate::sentence::Arg {
+    let which = match what {
+        "法定时限" => "statutory",
+        "承诺时限" => "promised",
+        "延期时限" | "延期" => "extension",
+        _ => "other",
+    };
+    crate::sentence::Arg::Text(which.to_string())
+}
+
+impl crate::sentence::Explain for CatalogueError {
+    fn key(&self) -> &'static str {
+        match self {
+            CatalogueError::PromisedAboveStatutory { .. } => "err-catalogue-promised-above-statutory",
+            CatalogueError::PrerequisiteCycle(_) => "err-catalogue-prerequisite-cycle",
+            CatalogueError::BadStoredLimit { .. } => "err-catalogue-bad-stored-limit",
+            CatalogueError::BadCode { .. } => "err-catalogue-bad-code",
+            CatalogueError::CodeTaken { .. } => "err-catalogue-code-taken",
+            CatalogueError::BadName { .. } => "err-catalogue-bad-name",
+            CatalogueError::BadAliases { .. } => "err-catalogue-bad-aliases",
+            CatalogueError::NameTaken { .. } => "err-catalogue-name-taken",
+            CatalogueError::EmptyAfterRegion(_) => "err-catalogue-empty-after-region",
+            CatalogueError::LimitOutOfRange => "err-catalogue-limit-out-of-range",
+            CatalogueError::NoDepartment(_) => "err-catalogue-no-department",
+            CatalogueError::DepartmentRetired(_) => "err-catalogue-department-retired",
+            CatalogueError::DepartmentStillHandles { .. } => "err-catalogue-department-still-handles",
+            CatalogueError::StillPrerequisite { .. } => "err-catalogue-still-prerequisite",
+            CatalogueError::AlreadyRetired { .. } => "err-catalogue-already-retired",
+            CatalogueError::NotRetired { .. } => "err-catalogue-not-retired",
+            CatalogueError::Forbidden => "err-catalogue-forbidden",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            CatalogueError::PromisedAboveStatutory { promised, statutory } => {
+                vec![("promised", (*promised).into()), ("statutory", (*statutory).into())]
+            }
+            CatalogueError::PrerequisiteCycle(path) => vec![("cycle", path.join(" → ").into())],
+            CatalogueError::BadStoredLimit { code, what, value } => {
+                vec![("code", code.into()), ("which", limit_arg(what)), ("value", (*value).into())]
+            }
+            CatalogueError::BadCode { what }
+            | CatalogueError::BadName { what }
+            | CatalogueError::BadAliases { what } => {
+                vec![("what", what_arg(what))]
+            }
+            CatalogueError::CodeTaken { what, code } => vec![("what", what_arg(what)), ("code", code.into())],
+            CatalogueError::NameTaken { what, written, means } => {
+                vec![("what", what_arg(what)), ("written", written.into()), ("means", means.into())]
+            }
+            CatalogueError::EmptyAfterRegion(written) => vec![("written", written.into())],
+            CatalogueError::NoDepartment(code) => vec![("code", code.into())],
+            CatalogueError::DepartmentRetired(name) => vec![("name", name.into())],
+            CatalogueError::DepartmentStillHandles { department, items } => {
+                vec![("department", department.into()), ("items", items.join("、").into())]
+            }
+            CatalogueError::StillPrerequisite { item, dependants } => {
+                vec![("item", item.into()), ("dependants", dependants.join("、").into())]
+            }
+            CatalogueError::AlreadyRetired { what, name } | CatalogueError::NotRetired { what, name } => {
+                vec![("what", what_arg(what)), ("name", name.into())]
+            }
+            CatalogueError::LimitOutOfRange | CatalogueError::Forbidden => Vec::new(),
+        }
+    }
 }
 
 /// Whether `role` keeps the catalogue (departments and item types): the sweep office.
@@ -666,5 +612,155 @@ mod rule_tests {
         assert_eq!(prerequisite_cycle("a", &s(&["a"]), &[]), Some(s(&["a", "a"])));
         let e = CatalogueError::PrerequisiteCycle(s(&["a", "b", "a"]));
         assert_eq!(e.to_string(), "前置事项不能形成循环：a → b → a");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_office_adds_departments_and_item_types_under_names_no_other_one_answers_to() {
+        use crate::names::{NameKind, NameTable};
+        let names = NameTable::shipped();
+        assert_eq!(may_keep_catalogue(crate::Role::Office), Ok(()));
+        assert_eq!(may_keep_catalogue(crate::Role::DepartmentHead), Err(CatalogueError::Forbidden));
+        assert_eq!(check_code("部门", "rfb", false), Ok(()));
+        for bad in ["", "Rfb", "r-fb", "1rf", "人防", &"a".repeat(33)] {
+            assert_eq!(check_code("部门", bad, false), Err(CatalogueError::BadCode { what: "部门" }), "{bad}");
+        }
+        assert_eq!(
+            check_code("部门", "fgw", true),
+            Err(CatalogueError::CodeTaken { what: "部门", code: "fgw".into() })
+        );
+        // A new department: aliases trimmed, repeats and the name itself dropped.
+        let kept = check_names(
+            NameKind::Department,
+            "rfb",
+            "旗人民防空办公室",
+            &[" 人防办 ".into(), "人防办".into(), "旗人民防空办公室".into(), "".into()],
+            &names,
+        );
+        assert_eq!(kept, Ok(vec!["人防办".to_string()]));
+        // A name another department answers to, with the region's name around it.
+        let taken = check_names(NameKind::Department, "rfb", "人防", &["正镶白旗发改委".into()], &names);
+        assert_eq!(
+            taken,
+            Err(CatalogueError::NameTaken {
+                what: "部门",
+                written: "正镶白旗发改委".into(),
+                means: "旗发展和改革委员会".into()
+            })
+        );
+        // Its own names are its own: renaming fgw may keep 发改委.
+        assert!(check_names(NameKind::Department, "fgw", "旗发展改革委", &["发改委".into()], &names).is_ok());
+        // An alias that is only a bracketed note compares as nothing.
+        assert_eq!(
+            check_names(NameKind::Department, "x", "旗人防办", &["（旧称）".into()], &names),
+            Err(CatalogueError::EmptyAfterRegion("（旧称）".into()))
+        );
+        assert_eq!(
+            check_names(NameKind::ItemType, "x", " ", &[], &names),
+            Err(CatalogueError::BadName { what: "审批事项" })
+        );
+        let many: Vec<String> = (0..21).map(|i| format!("别名{i}")).collect();
+        assert_eq!(
+            check_names(NameKind::ItemType, "x", "人防审批", &many, &names),
+            Err(CatalogueError::BadAliases { what: "审批事项" })
+        );
+        assert!(matches!(
+            check_names(NameKind::ItemType, "x", "人防审批", &["环评".into()], &names),
+            Err(CatalogueError::NameTaken { .. })
+        ));
+        // Limits and the handling department.
+        assert_eq!(check_limit_set(20, 15, 0), Ok(()));
+        assert_eq!(
+            check_limit_set(20, 25, 0),
+            Err(CatalogueError::PromisedAboveStatutory { promised: 25, statutory: 20 })
+        );
+        assert_eq!(check_limit_set(0, 0, 0), Err(CatalogueError::LimitOutOfRange));
+        assert_eq!(check_limit_set(20, 20, 3651), Err(CatalogueError::LimitOutOfRange));
+        assert_eq!(check_handling_department("rfb", Some(("旗人防办", false))), Ok(()));
+        assert_eq!(check_handling_department("rfb", None), Err(CatalogueError::NoDepartment("rfb".into())));
+        assert_eq!(
+            check_handling_department("rfb", Some(("旗人防办", true))).unwrap_err().to_string(),
+            "部门“旗人防办”已撤销，不能作为审批事项的办理部门"
+        );
+    }
+
+    #[test]
+    fn nothing_is_retired_while_something_in_use_leans_on_it() {
+        assert_eq!(check_retire_department("旗农牧局", false, &[]), Ok(()));
+        let e =
+            check_retire_department("旗水利局", false, &["取水许可".into(), "水土保持方案审批".into()]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "部门“旗水利局”仍是审批事项 取水许可、水土保持方案审批 的办理部门，请先把这些事项交给其他部门或撤销"
+        );
+        assert!(matches!(check_retire_department("旗农牧局", true, &[]), Err(CatalogueError::AlreadyRetired { .. })));
+        assert_eq!(check_retire_item_type("节能审查", false, &[]), Ok(()));
+        assert!(matches!(
+            check_retire_item_type("用地预审与选址", false, &["规划许可".into()]),
+            Err(CatalogueError::StillPrerequisite { .. })
+        ));
+        assert!(matches!(check_retire_item_type("节能审查", true, &[]), Err(CatalogueError::AlreadyRetired { .. })));
+    }
+
+    #[test]
+    fn a_refusal_names_its_key_and_the_label_of_what_it_is_about() {
+        use crate::sentence::{Arg, Explain};
+        let e = check_code("审批事项", "eia", true).unwrap_err();
+        assert_eq!(e.key(), "err-catalogue-code-taken");
+        assert_eq!(
+            e.args(),
+            vec![("what", Arg::Label { prefix: "name-kind", code: "item_type" }), ("code", Arg::Text("eia".into()))]
+        );
+        let e = check_retire_department("旗农牧局", true, &[]).unwrap_err();
+        assert_eq!(e.args()[0], ("what", Arg::Label { prefix: "name-kind", code: "department" }));
+        let e = stored_limit("eia", "延期时限", -1, true).unwrap_err();
+        assert_eq!(e.args()[1], ("which", Arg::Text("extension".into())));
+        assert_eq!(e.sentence().text, e.to_string());
+    }
+
+    #[test]
+    fn every_item_type_has_a_department() {
+        for t in ITEM_TYPES {
+            assert!(DEPARTMENTS.iter().any(|d| d.code == t.department), "{}", t.code);
+        }
+    }
+
+    #[test]
+    fn names_match_with_variants() {
+        assert_eq!(department_by_name("旗发改委").unwrap().code, "fgw");
+        assert_eq!(department_by_name("旗发展和改革委员会").unwrap().code, "fgw");
+        assert_eq!(department_by_name(" 自然资源局　").unwrap().code, "zrzy");
+        assert_eq!(department_by_name("林草局（草原站）").unwrap().code, "lcj");
+        assert!(department_by_name("公安局").is_none());
+        assert!(department_by_name("").is_none());
+        assert_eq!(item_type_by_name("土地预审").unwrap().code, "land_pre_review");
+        assert_eq!(item_type_by_name("能评").unwrap().code, "energy_review");
+        assert_eq!(item_type_by_name("草地征占").unwrap().code, "grassland");
+        assert!(item_type_by_name("规划许可").is_none());
+    }
+
+    #[test]
+    fn half_width() {
+        assert_eq!(to_half_width("ＡＢＣ１２３　"), "ABC123 ");
+    }
+
+    #[test]
+    fn names_are_unique_after_normalising() {
+        let mut seen = std::collections::HashSet::new();
+        for d in DEPARTMENTS {
+            for n in std::iter::once(&d.name).chain(d.aliases) {
+                assert!(seen.insert(normalise_name(n)), "department name {n} twice");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for t in ITEM_TYPES {
+            for n in std::iter::once(&t.name).chain(t.aliases) {
+                assert!(seen.insert(normalise_name(n)), "item name {n} twice");
+            }
+        }
     }
 }

@@ -26,6 +26,27 @@ pub enum InvalidCreditCode {
     Check { written: String, expected: char },
 }
 
+impl crate::sentence::Explain for InvalidCreditCode {
+    fn key(&self) -> &'static str {
+        match self {
+            InvalidCreditCode::Length(_) => "err-credit-code-length",
+            InvalidCreditCode::Character { .. } => "err-credit-code-character",
+            InvalidCreditCode::Check { .. } => "err-credit-code-check",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            InvalidCreditCode::Length(written) => vec![("code", written.into())],
+            InvalidCreditCode::Character { written, found } => {
+                vec![("code", written.into()), ("found", found.to_string().into())]
+            }
+            InvalidCreditCode::Check { written, expected } => {
+                vec![("code", written.into()), ("expected", expected.to_string().into())]
+            }
+        }
+    }
+}
+
 fn value(c: char) -> Option<u32> {
     CHARSET.find(c).map(|i| i as u32)
 }

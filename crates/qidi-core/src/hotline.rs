@@ -183,6 +183,15 @@ pub enum Clock {
 }
 
 impl Clock {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Clock::Assign => "assign",
+            Clock::SignFor => "sign_for",
+            Clock::Reply => "reply",
+            Clock::FollowUp => "follow_up",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Clock::Assign => "派单时限",
@@ -239,7 +248,7 @@ impl StepLimits {
     pub fn check(&self) -> Result<(), HotlineError> {
         for c in [Clock::Assign, Clock::SignFor, Clock::Reply, Clock::FollowUp] {
             if self.of(c) > MAX_LIMIT {
-                return Err(HotlineError::LimitTooLong { clock: c.label_zh(), max: MAX_LIMIT });
+                return Err(HotlineError::LimitTooLong { clock: c, max: MAX_LIMIT });
             }
         }
         Ok(())
@@ -375,16 +384,61 @@ pub struct Transition {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HotlineError {
-    #[error("工单当前状态为“{state}”，不能{action}")]
-    WrongState { state: &'static str, action: &'static str },
-    #[error("只有领导小组办公室可以{0}")]
-    OfficeOnly(&'static str),
-    #[error("只有牵头部门可以{0}")]
-    LeadingDepartmentOnly(&'static str),
-    #[error("{0}不能为空")]
-    Blank(&'static str),
-    #[error("{clock}不能超过 {max} 个工作日")]
-    LimitTooLong { clock: &'static str, max: u32 },
+    /// `step` is the action's name ([`Action::name`]), `action` its Chinese label.
+    #[error("工单当前状态为“{}”，不能{action}", .state.label_zh())]
+    WrongState { state: OrderState, step: &'static str, action: &'static str },
+    /// `step` is the action's name; `what` says it in Chinese.
+    #[error("只有领导小组办公室可以{what}")]
+    OfficeOnly { step: &'static str, what: &'static str },
+    #[error("只有牵头部门可以{what}")]
+    LeadingDepartmentOnly { step: &'static str, what: &'static str },
+    /// `field` is the action's field (`department_id`, `note`, `text`); `label` its
+    /// Chinese name.
+    #[error("{label}不能为空")]
+    Blank { field: &'static str, label: &'static str },
+    #[error("{}不能超过 {max} 个工作日", .clock.label_zh())]
+    LimitTooLong { clock: Clock, max: u32 },
+}
+
+impl crate::sentence::Explain for HotlineError {
+    fn key(&self) -> &'static str {
+        match self {
+            HotlineError::WrongState { step, .. } => match *step {
+                "assign" => "err-hotline-cannot-assign",
+                "sign_for" => "err-hotline-cannot-sign-for",
+                "handle" => "err-hotline-cannot-handle",
+                "reply" => "err-hotline-cannot-reply",
+                _ => "err-hotline-cannot-follow-up",
+            },
+            HotlineError::OfficeOnly { step, .. } => match *step {
+                "assign" => "err-hotline-office-assigns",
+                _ => "err-hotline-office-follows-up",
+            },
+            HotlineError::LeadingDepartmentOnly { step, .. } => match *step {
+                "sign_for" => "err-hotline-leading-signs-for",
+                "handle" => "err-hotline-leading-handles",
+                _ => "err-hotline-leading-replies",
+            },
+            HotlineError::Blank { field, .. } => match *field {
+                "department_id" => "err-hotline-blank-department",
+                "note" => "err-hotline-blank-note",
+                _ => "err-hotline-blank-reply",
+            },
+            HotlineError::LimitTooLong { .. } => "err-hotline-limit-too-long",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        use crate::sentence::Arg;
+        match self {
+            HotlineError::WrongState { state, .. } => {
+                vec![("state", Arg::Label { prefix: "hotline-state", code: state.as_str() })]
+            }
+            HotlineError::LimitTooLong { clock, max } => {
+                vec![("clock", Arg::Label { prefix: "hotline-clock", code: clock.as_str() }), ("max", (*max).into())]
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 fn is_office(actor: &Actor) -> bool {
@@ -403,16 +457,16 @@ fn is_leading(actor: &Actor, facts: &OrderFacts) -> bool {
 /// Decide a step: who may take it, from which state, and what it changes.
 pub fn decide(facts: &OrderFacts, actor: &Actor, action: &Action) -> Result<Transition, HotlineError> {
     use OrderState as S;
-    let wrong = || HotlineError::WrongState { state: facts.state.label_zh(), action: action.label_zh() };
+    let wrong = || HotlineError::WrongState { state: facts.state, step: action.name(), action: action.label_zh() };
     let plain =
         |to| Transition { to, reopen_count: facts.reopen_count, escalates: false, assigns: None, calls_back: false };
     match action {
         Action::Assign { department_id } => {
             if !(is_office(actor) || *actor == Actor::System) {
-                return Err(HotlineError::OfficeOnly("派单"));
+                return Err(HotlineError::OfficeOnly { step: "assign", what: "派单" });
             }
             if department_id.trim().is_empty() {
-                return Err(HotlineError::Blank("牵头部门"));
+                return Err(HotlineError::Blank { field: "department_id", label: "牵头部门" });
             }
             if !matches!(facts.state, S::Received | S::Assigned) {
                 return Err(wrong());
@@ -421,19 +475,19 @@ pub fn decide(facts: &OrderFacts, actor: &Actor, action: &Action) -> Result<Tran
         }
         Action::SignFor | Action::Handle { .. } | Action::Reply { .. } => {
             if !is_leading(actor, facts) {
-                return Err(HotlineError::LeadingDepartmentOnly(action.label_zh()));
+                return Err(HotlineError::LeadingDepartmentOnly { step: action.name(), what: action.label_zh() });
             }
             match (action, facts.state) {
                 (Action::SignFor, S::Assigned) => Ok(Transition { calls_back: true, ..plain(S::SignedFor) }),
                 (Action::Handle { note }, S::SignedFor | S::Reopened) => {
                     if note.trim().is_empty() {
-                        return Err(HotlineError::Blank("办理情况"));
+                        return Err(HotlineError::Blank { field: "note", label: "办理情况" });
                     }
                     Ok(plain(S::Handled))
                 }
                 (Action::Reply { text }, S::Handled) => {
                     if text.trim().is_empty() {
-                        return Err(HotlineError::Blank("答复内容"));
+                        return Err(HotlineError::Blank { field: "text", label: "答复内容" });
                     }
                     Ok(Transition { calls_back: true, ..plain(S::Replied) })
                 }
@@ -442,7 +496,7 @@ pub fn decide(facts: &OrderFacts, actor: &Actor, action: &Action) -> Result<Tran
         }
         Action::FollowUp { satisfied, .. } => {
             if !(is_office(actor) || *actor == Actor::Platform) {
-                return Err(HotlineError::OfficeOnly("登记回访结果"));
+                return Err(HotlineError::OfficeOnly { step: "follow_up", what: "登记回访结果" });
             }
             if facts.state != S::Replied {
                 return Err(wrong());
@@ -535,16 +589,35 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
-/// A field of an order that is refused, and why (in Chinese).
+/// A field of an order that is refused, and why (in Chinese), with the sentence's
+/// catalogue key and arguments.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, crate::sentence::Arg)>,
 }
 
-fn field(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field, message: message.into() }
+impl crate::sentence::Explain for FieldError {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        self.args.clone()
+    }
+}
+
+fn field(field: &'static str, key: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError { field, message: message.into(), key, args: vec![("field", field.into())] }
+}
+
+impl FieldError {
+    fn arg(mut self, name: &'static str, value: impl Into<crate::sentence::Arg>) -> FieldError {
+        self.args.push((name, value.into()));
+        self
+    }
 }
 
 /// An order as it arrives, before it is checked.
@@ -582,16 +655,31 @@ pub struct NewOrder {
     pub item_type: Option<String>,
 }
 
-fn required(v: &Option<String>, name: &'static str, label: &str, max: usize) -> Result<String, FieldError> {
+/// `label` is the field's Chinese name; `code` names its label in the pages'
+/// catalogue (`hotline-<code>`).
+fn required(
+    v: &Option<String>,
+    name: &'static str,
+    label: &str,
+    code: &'static str,
+    max: usize,
+) -> Result<String, FieldError> {
+    use crate::sentence::Arg;
+    let label_arg = || Arg::Label { prefix: "hotline", code };
     let s = v.as_deref().map(str::trim).unwrap_or("");
     if s.is_empty() {
-        return Err(field(name, format!("缺少{label}（{name}）")));
+        return Err(
+            field(name, "err-hotline-field-missing", format!("缺少{label}（{name}）")).arg("label", label_arg())
+        );
     }
     if s.chars().count() > max {
-        return Err(field(name, format!("{label}（{name}）不能超过 {max} 个字符")));
+        return Err(field(name, "err-hotline-field-too-long", format!("{label}（{name}）不能超过 {max} 个字符"))
+            .arg("label", label_arg())
+            .arg("max", max));
     }
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(field(name, format!("{label}（{name}）含有控制字符")));
+        return Err(field(name, "err-hotline-field-control", format!("{label}（{name}）含有控制字符"))
+            .arg("label", label_arg()));
     }
     Ok(s.to_string())
 }
@@ -611,37 +699,57 @@ pub fn normalise_phone(s: &str) -> Option<String> {
 impl OrderInput {
     /// Check every field; the first refused one is named.
     pub fn check(&self) -> Result<NewOrder, FieldError> {
-        let order_number = required(&self.order_number, "order_number", "工单编号", 64)?;
-        let category_s = required(&self.category, "category", "投诉类别", 32)?;
+        let order_number = required(&self.order_number, "order_number", "工单编号", "order-number", 64)?;
+        let category_s = required(&self.category, "category", "投诉类别", "complaint-category", 32)?;
         let category = Category::parse(&category_s).ok_or_else(|| {
             field(
                 "category",
+                "err-hotline-bad-category",
                 format!(
                     "投诉类别（category）“{category_s}”无效，应为 {}",
                     Category::ALL.map(Category::as_str).join("、")
                 ),
             )
+            .arg("value", &category_s)
+            .arg("allowed", Category::ALL.map(Category::as_str).join(", "))
         })?;
         let urgency = match optional(&self.urgency) {
             None => Urgency::Normal,
-            Some(u) => Urgency::parse(&u)
-                .ok_or_else(|| field("urgency", format!("紧急程度（urgency）“{u}”无效，应为 normal 或 urgent")))?,
+            Some(u) => Urgency::parse(&u).ok_or_else(|| {
+                field(
+                    "urgency",
+                    "err-hotline-bad-urgency",
+                    format!("紧急程度（urgency）“{u}”无效，应为 normal 或 urgent"),
+                )
+                .arg("value", &u)
+            })?,
         };
-        let caller_name = required(&self.caller_name, "caller_name", "来电人姓名", 64)?;
-        let phone = required(&self.caller_phone, "caller_phone", "来电人电话", 32)?;
+        let caller_name = required(&self.caller_name, "caller_name", "来电人姓名", "caller-name", 64)?;
+        let phone = required(&self.caller_phone, "caller_phone", "来电人电话", "caller-phone", 32)?;
         // The number itself is never repeated back: answers may end up in logs.
-        let caller_phone = normalise_phone(&phone)
-            .ok_or_else(|| field("caller_phone", "来电人电话（caller_phone）格式有误，应为 5 到 20 位数字"))?;
-        let text = required(&self.text, "text", "诉求内容", 5000)?;
+        let caller_phone = normalise_phone(&phone).ok_or_else(|| {
+            field("caller_phone", "err-hotline-bad-phone", "来电人电话（caller_phone）格式有误，应为 5 到 20 位数字")
+        })?;
+        let text = required(&self.text, "text", "诉求内容", "text", 5000)?;
         let project_code = optional(&self.project_code);
         if let Some(p) = &project_code {
             if p.chars().count() > 64 {
-                return Err(field("project_code", "项目代码（project_code）不能超过 64 个字符"));
+                return Err(field(
+                    "project_code",
+                    "err-hotline-project-code-too-long",
+                    "项目代码（project_code）不能超过 64 个字符",
+                )
+                .arg("max", 64));
             }
         }
         let item_type = optional(&self.item_type);
         if item_type.as_ref().is_some_and(|i| i.chars().count() > 64) {
-            return Err(field("item_type", "审批事项（item_type）不能超过 64 个字符"));
+            return Err(field(
+                "item_type",
+                "err-hotline-item-type-too-long",
+                "审批事项（item_type）不能超过 64 个字符",
+            )
+            .arg("max", 64));
         }
         Ok(NewOrder { order_number, category, urgency, caller_name, caller_phone, text, project_code, item_type })
     }
@@ -718,17 +826,17 @@ mod tests {
         let other = person(Role::Handler, Some("slj"));
         let complained = person(Role::DepartmentHead, Some("zrzy"));
         for a in [&other, &complained, &person(Role::Office, None), &Actor::Platform] {
-            assert!(matches!(decide(&f, a, &Action::SignFor), Err(HotlineError::LeadingDepartmentOnly(_))));
+            assert!(matches!(decide(&f, a, &Action::SignFor), Err(HotlineError::LeadingDepartmentOnly { .. })));
         }
         let assign = Action::Assign { department_id: "fgw".into() };
-        assert!(matches!(decide(&f, &other, &assign), Err(HotlineError::OfficeOnly(_))));
+        assert!(matches!(decide(&f, &other, &assign), Err(HotlineError::OfficeOnly { .. })));
         assert!(decide(&f, &person(Role::Office, None), &assign).is_ok());
         assert!(decide(&facts(OrderState::SignedFor), &person(Role::Office, None), &assign).is_err());
         let lead = person(Role::DepartmentHead, Some("fgw"));
         assert!(matches!(decide(&f, &lead, &Action::Reply { text: "x".into() }), Err(HotlineError::WrongState { .. })));
         assert_eq!(
             decide(&facts(OrderState::SignedFor), &lead, &Action::Handle { note: "  ".into() }),
-            Err(HotlineError::Blank("办理情况"))
+            Err(HotlineError::Blank { field: "note", label: "办理情况" })
         );
         let follow = Action::FollowUp { satisfied: true, note: String::new() };
         assert!(decide(&facts(OrderState::Replied), &lead, &follow).is_err());

@@ -6,6 +6,7 @@
 //! decides is here.
 
 use crate::role::Role;
+use crate::sentence::{Arg, Explain};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -38,6 +39,35 @@ pub enum CheckAnswerError {
     Missing(Vec<&'static str>),
     #[error("{0}过长（最多 {1} 个字符）")]
     TooLong(&'static str, usize),
+}
+
+impl Explain for CheckAnswerError {
+    fn key(&self) -> &'static str {
+        match self {
+            CheckAnswerError::Missing(_) => "err-ledger-answer-missing",
+            CheckAnswerError::TooLong(..) => "err-ledger-answer-too-long",
+        }
+    }
+    /// `Missing`: `n` fields, `field1`… each a ledger field's label; `TooLong`: `field`, `max`.
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        const FIELD_ARGS: [&str; 4] = ["field1", "field2", "field3", "field4"];
+        match self {
+            CheckAnswerError::Missing(labels) => {
+                let mut args = vec![("n", labels.len().into())];
+                args.extend(FIELD_ARGS.iter().zip(labels).map(|(name, label)| (*name, field_arg(label))));
+                args
+            }
+            CheckAnswerError::TooLong(label, max) => vec![("field", field_arg(label)), ("max", (*max).into())],
+        }
+    }
+}
+
+/// A ledger field named by its Chinese label, as the catalogues' `ledger-field-` label.
+fn field_arg(label: &str) -> Arg {
+    match LINE_FIELDS.iter().find(|(_, zh)| *zh == label) {
+        Some((code, _)) => Arg::Label { prefix: "ledger-field", code },
+        None => Arg::Text(label.to_string()),
+    }
 }
 
 const ANSWER_MAX: usize = 500;
@@ -381,6 +411,34 @@ pub enum SignError {
     NoChanges,
     #[error("尚有 {0} 项待批事项缺少核查情况（核查清单未反馈或未填写核查情况）：请确认知悉后再签字")]
     MissingChecks(u64),
+}
+
+impl Explain for SignError {
+    fn key(&self) -> &'static str {
+        match self {
+            SignError::WrongRole(_) => "err-ledger-sign-wrong-role",
+            SignError::NotForThisLedger(_) => "err-ledger-sign-not-for-this-ledger",
+            SignError::OtherDepartment => "err-ledger-sign-other-department",
+            SignError::OutOfOrder(_) => "err-ledger-sign-out-of-order",
+            SignError::AlreadySigned(_) => "err-ledger-sign-already-signed",
+            SignError::Stale => "err-ledger-sign-stale",
+            SignError::Empty => "err-ledger-sign-empty",
+            SignError::AlreadyFixed => "err-ledger-sign-already-fixed",
+            SignError::NotFixed => "err-ledger-sign-not-fixed",
+            SignError::NoChanges => "err-ledger-sign-no-changes",
+            SignError::MissingChecks(_) => "err-ledger-sign-missing-checks",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        match self {
+            SignError::WrongRole(c)
+            | SignError::NotForThisLedger(c)
+            | SignError::OutOfOrder(c)
+            | SignError::AlreadySigned(c) => vec![("capacity", Arg::Label { prefix: "capacity", code: c.as_str() })],
+            SignError::MissingChecks(n) => vec![("n", (*n).into())],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A request to sign: who asks, in which capacity, for which ledger, having seen which hash.
@@ -854,6 +912,28 @@ pub enum RemovalError {
     NotADecision,
 }
 
+impl Explain for RemovalError {
+    fn key(&self) -> &'static str {
+        match self {
+            RemovalError::NoReasonText => "err-ledger-removal-no-reason-text",
+            RemovalError::ReasonTooLong => "err-ledger-removal-reason-too-long",
+            RemovalError::MayNotPropose => "err-ledger-removal-may-not-propose",
+            RemovalError::MayNotDecide => "err-ledger-removal-may-not-decide",
+            RemovalError::AlreadyDecided(_) => "err-ledger-removal-already-decided",
+            RemovalError::NotADecision => "err-ledger-removal-not-a-decision",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        match self {
+            RemovalError::ReasonTooLong => vec![("max", 2000u32.into())],
+            RemovalError::AlreadyDecided(d) => {
+                vec![("decision", Arg::Label { prefix: "removal-decision", code: d.as_str() })]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The reason text, trimmed, present and not too long.
 pub fn check_reason_text(text: &str) -> Result<String, RemovalError> {
     let t = text.trim();
@@ -954,6 +1034,17 @@ pub enum ReductionError {
     RemovalNotApproved,
     #[error("移除核减须写明理由")]
     NoReason,
+}
+
+impl Explain for ReductionError {
+    fn key(&self) -> &'static str {
+        match self {
+            ReductionError::AlreadyReduced => "err-ledger-reduction-already-reduced",
+            ReductionError::NotGranted => "err-ledger-reduction-not-granted",
+            ReductionError::RemovalNotApproved => "err-ledger-reduction-removal-not-approved",
+            ReductionError::NoReason => "err-ledger-reduction-no-reason",
+        }
+    }
 }
 
 /// What a removal carries when it reduces a baseline entry.
@@ -1276,35 +1367,87 @@ pub fn may_import(role: Role) -> bool {
     matches!(role, Role::Office | Role::DepartmentHead | Role::Handler)
 }
 
+/// Why a person may not load one project of a spreadsheet ([`import_refusal_reason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportRefusal {
+    /// A department's staff member whose account names no department.
+    NoDepartment,
+    /// The file names another initiating department for the project.
+    OtherDepartment,
+    /// The project is on record with another initiating department.
+    StoredOtherDepartment,
+    /// The role does not import.
+    NotAllowed,
+}
+
+impl ImportRefusal {
+    /// The Chinese wording.
+    pub fn message(self) -> &'static str {
+        match self {
+            ImportRefusal::NoDepartment => "账号未关联部门，不能导入台账",
+            ImportRefusal::OtherDepartment => "只能导入本部门立项的项目：此项目的立项部门不是本部门",
+            ImportRefusal::StoredOtherDepartment => {
+                "系统中已有此项目，立项部门不是本部门，不能由本部门导入改写；请联系领导小组办公室"
+            }
+            ImportRefusal::NotAllowed => "无权导入台账",
+        }
+    }
+}
+
+impl std::fmt::Display for ImportRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl Explain for ImportRefusal {
+    fn key(&self) -> &'static str {
+        match self {
+            ImportRefusal::NoDepartment => "err-ledger-import-no-department",
+            ImportRefusal::OtherDepartment => "err-ledger-import-other-department",
+            ImportRefusal::StoredOtherDepartment => "err-ledger-import-stored-other-department",
+            ImportRefusal::NotAllowed => "err-ledger-import-not-allowed",
+        }
+    }
+}
+
 /// Why this person may not load one project of a spreadsheet, or `None` if they may.
 /// `file_department` is the initiating department the file names for the project and
 /// `stored_department` the one the database holds (`Some(None)`: the project exists
 /// with none recorded; `None`: it is new). A department's staff load only their own
 /// department's projects, so an import cannot rewrite another department's ledger.
+pub fn import_refusal_reason(
+    role: Role,
+    user_department: Option<&str>,
+    file_department: Option<&str>,
+    stored_department: Option<Option<&str>>,
+) -> Option<ImportRefusal> {
+    match role {
+        Role::Office => None,
+        Role::DepartmentHead | Role::Handler => {
+            let Some(own) = user_department else {
+                return Some(ImportRefusal::NoDepartment);
+            };
+            if file_department != Some(own) {
+                return Some(ImportRefusal::OtherDepartment);
+            }
+            match stored_department {
+                Some(stored) if stored != Some(own) => Some(ImportRefusal::StoredOtherDepartment),
+                _ => None,
+            }
+        }
+        _ => Some(ImportRefusal::NotAllowed),
+    }
+}
+
+/// [`import_refusal_reason`] in its Chinese wording.
 pub fn import_refusal(
     role: Role,
     user_department: Option<&str>,
     file_department: Option<&str>,
     stored_department: Option<Option<&str>>,
 ) -> Option<&'static str> {
-    match role {
-        Role::Office => None,
-        Role::DepartmentHead | Role::Handler => {
-            let Some(own) = user_department else {
-                return Some("账号未关联部门，不能导入台账");
-            };
-            if file_department != Some(own) {
-                return Some("只能导入本部门立项的项目：此项目的立项部门不是本部门");
-            }
-            match stored_department {
-                Some(stored) if stored != Some(own) => {
-                    Some("系统中已有此项目，立项部门不是本部门，不能由本部门导入改写；请联系领导小组办公室")
-                }
-                _ => None,
-            }
-        }
-        _ => Some("无权导入台账"),
-    }
+    import_refusal_reason(role, user_department, file_department, stored_department).map(ImportRefusal::message)
 }
 
 /// Who may export a ledger: anyone who reads ledgers (a project unit has none).
@@ -1335,6 +1478,21 @@ impl AddItemRefusal {
         match self {
             AddItemRefusal::NotAllowed => "只有项目的立项部门或领导小组办公室可以补录待批事项",
             AddItemRefusal::NotInLibrary => "项目已移出项目库，不能再补录待批事项",
+        }
+    }
+}
+
+impl std::fmt::Display for AddItemRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl Explain for AddItemRefusal {
+    fn key(&self) -> &'static str {
+        match self {
+            AddItemRefusal::NotAllowed => "err-ledger-add-item-not-allowed",
+            AddItemRefusal::NotInLibrary => "err-ledger-add-item-not-in-library",
         }
     }
 }

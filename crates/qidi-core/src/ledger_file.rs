@@ -5,8 +5,9 @@
 
 use crate::names::NameKind;
 use crate::project::{ProjectCode, ProjectStage, Yuan};
+use crate::sentence::Sentence;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// A column the importer understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,10 +122,17 @@ pub struct RowIssue {
     pub row: u32,
     /// The header text as written in the file (or a column letter).
     pub column: String,
-    /// Why, in Chinese.
-    pub message: String,
+    /// Why: its Chinese wording, and the catalogue key a page words it by in another
+    /// language. Serialised (`--json`, the API) as the Chinese text.
+    #[serde(serialize_with = "chinese_text")]
+    pub message: Sentence,
     /// The sheet the row is on.
     pub sheet: String,
+}
+
+/// A sentence as its Chinese wording, as the JSON reports have always shown it.
+fn chinese_text<S: Serializer>(message: &Sentence, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(message.as_str())
 }
 
 /// A department or item type name in the file that matches nothing in the catalogue,

@@ -13,12 +13,42 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookbackError {
-    #[error("回头看选取规则有误：{0}")]
-    BadRule(String),
     #[error("检查结论有误：{0}")]
-    BadFinding(String),
-    #[error("{0}")]
-    NotAllowed(String),
+    BadFinding(FindingError),
+}
+
+/// What is wrong with a finding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindingError {
+    #[error("发现问题时须写明问题")]
+    NoteBlank,
+    #[error("需要整改时须写明整改要求")]
+    CorrectionBlank,
+    #[error("需要整改时须给出整改期限")]
+    NoDeadline,
+    #[error("整改期限 {due_on} 应晚于今天（{today}）")]
+    DeadlineNotAfterToday { due_on: NaiveDate, today: NaiveDate },
+}
+
+impl crate::sentence::Explain for LookbackError {
+    fn key(&self) -> &'static str {
+        match self {
+            LookbackError::BadFinding(FindingError::NoteBlank) => "err-lookback-note-blank",
+            LookbackError::BadFinding(FindingError::CorrectionBlank) => "err-lookback-correction-blank",
+            LookbackError::BadFinding(FindingError::NoDeadline) => "err-lookback-no-deadline",
+            LookbackError::BadFinding(FindingError::DeadlineNotAfterToday { .. }) => {
+                "err-lookback-deadline-not-after-today"
+            }
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            LookbackError::BadFinding(FindingError::DeadlineNotAfterToday { due_on, today }) => {
+                vec![("due_on", (*due_on).into()), ("today", (*today).into())]
+            }
+            LookbackError::BadFinding(_) => Vec::new(),
+        }
+    }
 }
 
 /// Which completed work a review covers.
@@ -141,22 +171,22 @@ pub fn check_finding(
     deadline: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Option<CorrectionClock>, LookbackError> {
-    let bad = |m: &str| Err(LookbackError::BadFinding(m.into()));
+    let bad = |e: FindingError| Err(LookbackError::BadFinding(e));
     match finding {
         Finding::NoProblem => Ok(None),
         Finding::ProblemFound => {
             if note.trim().is_empty() {
-                return bad("发现问题时须写明问题");
+                return bad(FindingError::NoteBlank);
             }
             Ok(None)
         }
         Finding::CorrectionNeeded => {
             if correction.trim().is_empty() {
-                return bad("需要整改时须写明整改要求");
+                return bad(FindingError::CorrectionBlank);
             }
-            let Some(due_on) = deadline else { return bad("需要整改时须给出整改期限") };
+            let Some(due_on) = deadline else { return bad(FindingError::NoDeadline) };
             if due_on <= today {
-                return bad(&format!("整改期限 {due_on} 应晚于今天（{today}）"));
+                return bad(FindingError::DeadlineNotAfterToday { due_on, today });
             }
             let limit = u32::try_from(calendar.working_days_between(today, due_on).max(0)).unwrap_or(u32::MAX);
             let warn_on = calendar.add_working_days(today, policy.warn_threshold(limit)).min(due_on);

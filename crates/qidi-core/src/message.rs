@@ -180,6 +180,23 @@ pub enum ChannelError {
     NotAGroupChannel,
 }
 
+impl crate::sentence::Explain for ChannelError {
+    fn key(&self) -> &'static str {
+        match self {
+            ChannelError::NotAnEmail(_) => "err-channel-not-an-email",
+            ChannelError::NotAUrl(_) => "err-channel-not-a-url",
+            ChannelError::SecretNotUsed => "err-channel-secret-not-used",
+            ChannelError::NotAGroupChannel => "err-channel-not-a-group-channel",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            ChannelError::NotAnEmail(v) | ChannelError::NotAUrl(v) => vec![("value", v.into())],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Check a group channel's target before it is stored: an email channel is a shared
 /// mailbox, a robot is a webhook URL.
 pub fn check_channel(kind: ChannelKind, target: &str, secret: Option<&str>) -> Result<(), ChannelError> {

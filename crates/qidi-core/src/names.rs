@@ -449,25 +449,79 @@ pub struct AliasRequest<'a> {
     pub target_retired: bool,
 }
 
+/// Why an alias may not be saved ([`alias_refusal`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+pub enum AliasRefusal {
+    /// Only the sweep office maps names (the default: the refusal that needs nothing more).
+    #[default]
+    #[error("只有领导小组办公室可以保存名称的对应关系（别名）")]
+    NotOffice,
+    /// Nothing is left of the name once region names and spaces are taken out.
+    #[error("别名“{written}”去掉地区名称和空格后为空，不能作为{}的别名", kind.label_zh())]
+    Empty { kind: NameKind, written: String },
+    /// Over 100 characters; `start` is its first 20.
+    #[error("别名最多 100 字，“{start}…”太长")]
+    TooLong { start: String },
+    /// The name already means a department or item type.
+    #[error("“{written}”已是{}“{means}”的名称或别名，不能重复添加", kind.label_zh())]
+    Taken { kind: NameKind, written: String, means: String },
+    /// The department or item type it is to mean is retired.
+    #[error("{}“{target}”已撤销，不能把别名对应到已撤销的{}", kind.label_zh(), kind.label_zh())]
+    Retired { kind: NameKind, target: String },
+}
+
+impl crate::sentence::Explain for AliasRefusal {
+    fn key(&self) -> &'static str {
+        use NameKind::{Department as D, ItemType as I};
+        match self {
+            AliasRefusal::NotOffice => "err-names-map-not-office",
+            AliasRefusal::Empty { kind: D, .. } => "err-names-alias-empty-department",
+            AliasRefusal::Empty { kind: I, .. } => "err-names-alias-empty-item-type",
+            AliasRefusal::TooLong { .. } => "err-names-alias-too-long",
+            AliasRefusal::Taken { kind: D, .. } => "err-names-alias-taken-department",
+            AliasRefusal::Taken { kind: I, .. } => "err-names-alias-taken-item-type",
+            AliasRefusal::Retired { kind: D, .. } => "err-names-alias-retired-department",
+            AliasRefusal::Retired { kind: I, .. } => "err-names-alias-retired-item-type",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            AliasRefusal::NotOffice => Vec::new(),
+            AliasRefusal::Empty { written, .. } => vec![("written", written.into())],
+            AliasRefusal::TooLong { start } => vec![("start", start.into())],
+            AliasRefusal::Taken { written, means, .. } => vec![("written", written.into()), ("means", means.into())],
+            AliasRefusal::Retired { target, .. } => vec![("target", target.into())],
+        }
+    }
+}
+
+/// The store takes a refusal as its sentence.
+impl From<AliasRefusal> for crate::sentence::Sentence {
+    fn from(r: AliasRefusal) -> Self {
+        crate::sentence::Explain::sentence(&r)
+    }
+}
+
 /// Why `role` may not save this alias, or `None` if it may. Only the sweep office keeps
 /// the catalogue (as it edits item types); a name means one thing in a region; nothing
 /// new may point at a retired department or item type.
-pub fn alias_refusal(role: crate::Role, a: &AliasRequest<'_>) -> Option<String> {
-    let what = a.kind.label_zh();
+pub fn alias_refusal(role: crate::Role, a: &AliasRequest<'_>) -> Option<AliasRefusal> {
+    let kind = a.kind;
     if !may_map_names(role) {
-        return Some(MAP_NAMES_REFUSED.into());
+        return Some(AliasRefusal::NotOffice);
     }
     if a.key.is_empty() {
-        return Some(format!("别名“{}”去掉地区名称和空格后为空，不能作为{what}的别名", a.written));
+        return Some(AliasRefusal::Empty { kind, written: a.written.to_string() });
     }
     if a.written.chars().count() > 100 {
-        return Some(format!("别名最多 100 字，“{}…”太长", a.written.chars().take(20).collect::<String>()));
+        return Some(AliasRefusal::TooLong { start: a.written.chars().take(20).collect() });
     }
     if let Some(n) = a.already_means {
-        return Some(format!("“{}”已是{what}“{n}”的名称或别名，不能重复添加", a.written));
+        return Some(AliasRefusal::Taken { kind, written: a.written.to_string(), means: n.to_string() });
     }
     if a.target_retired {
-        return Some(format!("{what}“{}”已撤销，不能把别名对应到已撤销的{what}", a.target_name));
+        return Some(AliasRefusal::Retired { kind, target: a.target_name.to_string() });
     }
     None
 }
@@ -610,22 +664,25 @@ mod tests {
         };
         assert_eq!(alias_refusal(Role::Office, &ok), None);
         for r in [Role::Handler, Role::DepartmentHead, Role::Admin, Role::Leader, Role::Inspector, Role::Applicant] {
-            assert!(alias_refusal(r, &ok).unwrap().contains("只有领导小组办公室"), "{r:?}");
+            assert!(alias_refusal(r, &ok).unwrap().to_string().contains("只有领导小组办公室"), "{r:?}");
         }
         let dup = AliasRequest { already_means: Some("旗自然资源局"), ..ok };
         assert_eq!(
-            alias_refusal(Role::Office, &dup).unwrap(),
+            alias_refusal(Role::Office, &dup).unwrap().to_string(),
             "“锡盟环保局”已是部门“旗自然资源局”的名称或别名，不能重复添加"
         );
         let retired = AliasRequest { target_retired: true, ..ok };
         assert_eq!(
-            alias_refusal(Role::Office, &retired).unwrap(),
+            alias_refusal(Role::Office, &retired).unwrap().to_string(),
             "部门“旗生态环境分局”已撤销，不能把别名对应到已撤销的部门"
         );
         let empty = AliasRequest { key: "", written: "正镶白旗", ..ok };
-        assert!(alias_refusal(Role::Office, &empty).unwrap().contains("为空"));
+        assert!(alias_refusal(Role::Office, &empty).unwrap().to_string().contains("为空"));
         let item =
             AliasRequest { kind: NameKind::ItemType, target_retired: true, target_name: "环境影响评价", ..ok };
-        assert!(alias_refusal(Role::Office, &item).unwrap().starts_with("审批事项“环境影响评价”已撤销"));
+        let refused = alias_refusal(Role::Office, &item).unwrap();
+        assert!(refused.to_string().starts_with("审批事项“环境影响评价”已撤销"));
+        assert_eq!(crate::sentence::Explain::key(&refused), "err-names-alias-retired-item-type");
+        assert_eq!(AliasRefusal::default().to_string(), MAP_NAMES_REFUSED);
     }
 }

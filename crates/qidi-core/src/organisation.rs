@@ -66,6 +66,34 @@ pub enum OrganisationError {
     Forbidden,
 }
 
+impl crate::sentence::Explain for OrganisationError {
+    fn key(&self) -> &'static str {
+        match self {
+            OrganisationError::NoPosition { .. } => "err-organisation-no-position",
+            OrganisationError::NoName { .. } => "err-organisation-no-name",
+            OrganisationError::TooLong { .. } => "err-organisation-line-too-long",
+            OrganisationError::TooMany { .. } => "err-organisation-too-many",
+            OrganisationError::Forbidden => "err-organisation-forbidden",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        use crate::sentence::Arg;
+        match self {
+            OrganisationError::NoPosition { line }
+            | OrganisationError::NoName { line }
+            | OrganisationError::TooLong { line } => vec![("line", (*line).into())],
+            OrganisationError::TooMany { body } => {
+                let label = match Body::ALL.into_iter().find(|b| b.label_zh() == *body) {
+                    Some(b) => Arg::Label { prefix: "organisation-body", code: b.as_str() },
+                    None => Arg::Text(body.to_string()),
+                };
+                vec![("body", label)]
+            }
+            OrganisationError::Forbidden => Vec::new(),
+        }
+    }
+}
+
 /// Whether `role` keeps the organisation: the sweep office.
 pub fn may_keep_organisation(role: crate::Role) -> Result<(), OrganisationError> {
     if role == crate::Role::Office {

@@ -35,6 +35,35 @@ pub enum OutsideApprovalError {
     OpenApplication,
 }
 
+impl crate::sentence::Explain for OutsideApprovalError {
+    fn key(&self) -> &'static str {
+        match self {
+            OutsideApprovalError::NotAllowed => "err-outside-approval-not-allowed",
+            OutsideApprovalError::NoDocumentNumber => "err-outside-approval-no-document-number",
+            OutsideApprovalError::DocumentNumberTooLong => "err-outside-approval-document-number-too-long",
+            OutsideApprovalError::DecidedInFuture { .. } => "err-outside-approval-decided-in-future",
+            OutsideApprovalError::DecidedBeforeScope { .. } => "err-outside-approval-decided-before-scope",
+            OutsideApprovalError::NoteTooLong => "err-outside-approval-note-too-long",
+            OutsideApprovalError::AlreadyGranted => "err-outside-approval-already-granted",
+            OutsideApprovalError::OpenApplication => "err-outside-approval-open-application",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            OutsideApprovalError::DocumentNumberTooLong => vec![("max", MAX_DOCUMENT_NUMBER_CHARS.into())],
+            OutsideApprovalError::NoteTooLong => vec![("max", MAX_NOTE_CHARS.into())],
+            OutsideApprovalError::DecidedInFuture { decided_on, today } => {
+                vec![("decided", (*decided_on).into()), ("today", (*today).into())]
+            }
+            OutsideApprovalError::DecidedBeforeScope { decided_on, from } => {
+                vec![("decided", (*decided_on).into()), ("from", (*from).into())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Who may record an approval made outside the system: the office, or a handler or the
 /// head of the department that handles the item.
 pub fn may_record(

@@ -36,6 +36,35 @@ pub enum ReportError {
     NotAllowed,
 }
 
+/// What [`check_text`] says of a report's text, in Chinese (the `BadText` it returns).
+const TEXT_MISSING: &str = "请填写本期工作进展";
+const TEXT_TOO_LONG: &str = "不能超过 5000 字";
+
+impl crate::sentence::Explain for ReportError {
+    fn key(&self) -> &'static str {
+        match self {
+            ReportError::BadDueDays(_) => "err-report-bad-due-days",
+            ReportError::UntilOutside(..) => "err-report-until-outside",
+            ReportError::UnknownPeriod(_) => "err-report-unknown-period",
+            ReportError::BadText(t) if t == TEXT_MISSING => "err-report-text-missing",
+            ReportError::BadText(t) if t == TEXT_TOO_LONG => "err-report-text-too-long",
+            ReportError::BadText(_) => "err-report-bad-text",
+            ReportError::NotAllowed => "err-report-not-allowed",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            ReportError::BadDueDays(n) => vec![("days", (*n).into())],
+            ReportError::UntilOutside(until, from, to) => {
+                vec![("until", (*until).into()), ("from", (*from).into()), ("to", (*to).into())]
+            }
+            ReportError::UnknownPeriod(period) => vec![("period", period.into())],
+            ReportError::BadText(t) => vec![("problem", t.into())],
+            ReportError::NotAllowed => Vec::new(),
+        }
+    }
+}
+
 impl ReportSchedule {
     /// The plan's schedule for a campaign: half-monthly until the milestone by which
     /// every department is online (全部部门上线办理, 30 September), else until the
@@ -210,10 +239,10 @@ pub fn may_file(role: Role, user_department: Option<&str>, department_id: &str) 
 pub fn check_text(text: &str) -> Result<String, ReportError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(ReportError::BadText("请填写本期工作进展".into()));
+        return Err(ReportError::BadText(TEXT_MISSING.into()));
     }
     if t.chars().count() > 5000 {
-        return Err(ReportError::BadText("不能超过 5000 字".into()));
+        return Err(ReportError::BadText(TEXT_TOO_LONG.into()));
     }
     Ok(t.to_string())
 }

@@ -25,6 +25,23 @@ pub enum InvalidProjectCode {
     DigitCount { written: String, digits: usize },
 }
 
+impl crate::sentence::Explain for InvalidProjectCode {
+    fn key(&self) -> &'static str {
+        match self {
+            InvalidProjectCode::Malformed(_) => "err-project-code-malformed",
+            InvalidProjectCode::DigitCount { .. } => "err-project-code-digit-count",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        match self {
+            InvalidProjectCode::Malformed(written) => vec![("code", written.into())],
+            InvalidProjectCode::DigitCount { written, digits } => {
+                vec![("code", written.into()), ("digits", (*digits).into())]
+            }
+        }
+    }
+}
+
 /// The segment lengths of the national shape.
 const NATIONAL_SEGMENTS: [usize; 5] = [4, 6, 2, 2, 6];
 
@@ -79,11 +96,20 @@ impl ProjectCode {
     /// Why a code accepted by [`ProjectCode::parse`] deserves a second look: it is not
     /// in the national shape. `None` for a national-shape code.
     pub fn shape_warning(&self) -> Option<String> {
+        self.shape_note().map(|s| s.text)
+    }
+
+    /// [`ProjectCode::shape_warning`] as a sentence a page words in its reader's language.
+    pub fn shape_note(&self) -> Option<crate::sentence::Sentence> {
         (!self.is_national_shape()).then(|| {
-            format!(
-                "项目代码“{}”不是全国统一项目代码的格式（4-6-2-2-6 位数字，如 2022-152529-44-01-012345）：已按原样导入，请核对",
-                self.0
+            crate::sentence::Sentence::new(
+                "err-project-code-not-national-shape",
+                format!(
+                    "项目代码“{}”不是全国统一项目代码的格式（4-6-2-2-6 位数字，如 2022-152529-44-01-012345）：已按原样导入，请核对",
+                    self.0
+                ),
             )
+            .arg("code", &self.0)
         })
     }
 
@@ -150,6 +176,15 @@ pub struct Yuan(pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("金额“{0}”无法识别：应为数字（万元），如 1,234.56")]
 pub struct InvalidAmount(pub String);
+
+impl crate::sentence::Explain for InvalidAmount {
+    fn key(&self) -> &'static str {
+        "err-project-amount-invalid"
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        vec![("amount", self.0.as_str().into())]
+    }
+}
 
 impl Yuan {
     /// Parse an amount written in 万元: thousands separators, full-width digits,
@@ -233,11 +268,24 @@ pub struct LibraryFilter {
     pub stage: Option<ProjectStage>,
 }
 
-/// A filter field that could not be read: the field's Chinese name and why.
+/// A filter field that could not be read: the field's Chinese name and why, and the
+/// value as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
     pub field: &'static str,
     pub message: String,
+    pub value: String,
+    /// The catalogue key of the sentence.
+    pub key: &'static str,
+}
+
+impl crate::sentence::Explain for FilterError {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        vec![("value", self.value.as_str().into())]
+    }
 }
 
 impl fmt::Display for FilterError {
@@ -254,27 +302,32 @@ impl LibraryQuery {
         let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let light = match set(&self.light) {
             None => None,
-            Some(l) => Some(
-                crate::light::Light::parse(&l)
-                    .ok_or_else(|| FilterError {
-                        field: "预警灯", message: format!("“{l}”不是红灯、黄灯或绿灯")
-                    })?,
-            ),
+            Some(l) => Some(crate::light::Light::parse(&l).ok_or_else(|| FilterError {
+                field: "预警灯",
+                message: format!("“{l}”不是红灯、黄灯或绿灯"),
+                value: l.clone(),
+                key: "err-library-filter-light",
+            })?),
         };
         let stage = match set(&self.stage) {
             None => None,
-            Some(s) => Some(
-                ProjectStage::parse(&s)
-                    .ok_or_else(|| FilterError {
-                        field: "建设状态", message: format!("“{s}”不是未开工或在建")
-                    })?,
-            ),
+            Some(s) => Some(ProjectStage::parse(&s).ok_or_else(|| FilterError {
+                field: "建设状态",
+                message: format!("“{s}”不是未开工或在建"),
+                value: s.clone(),
+                key: "err-library-filter-stage",
+            })?),
         };
         let year = match set(&self.year) {
             None => None,
-            Some(y) => Some(y.parse::<i32>().ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| {
-                FilterError { field: "立项年度", message: format!("“{y}”不是 1990 至 2100 之间的年份") }
-            })?),
+            Some(y) => {
+                Some(y.parse::<i32>().ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| FilterError {
+                    field: "立项年度",
+                    message: format!("“{y}”不是 1990 至 2100 之间的年份"),
+                    value: y.clone(),
+                    key: "err-library-filter-year",
+                })?)
+            }
         };
         Ok(LibraryFilter {
             text: set(&self.q).map(|t| t.chars().take(FILTER_TEXT_CHARS).collect()),

@@ -57,6 +57,52 @@ pub struct RecordQueryError {
     pub field: &'static str,
     pub label: &'static str,
     pub message: String,
+    pub problem: RecordQueryProblem,
+}
+
+/// What is wrong with a field of a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordQueryProblem {
+    TooLong,
+    BadCharacters,
+    /// Not a date; the text as typed.
+    BadDate(String),
+    /// The last day is before the first.
+    ToBeforeFrom,
+}
+
+/// The search form's label of a field, as the pages' catalogue names it (`audit-…`).
+fn field_label_code(field: &str) -> &'static str {
+    match field {
+        "action" => "action",
+        "actor" => "actor",
+        "object" => "object-id",
+        "outcome" => "outcome",
+        "request_id" => "request-id",
+        "client_addr" => "client-addr",
+        "from" => "from",
+        _ => "to",
+    }
+}
+
+impl crate::sentence::Explain for RecordQueryError {
+    fn key(&self) -> &'static str {
+        match self.problem {
+            RecordQueryProblem::TooLong => "err-record-query-too-long",
+            RecordQueryProblem::BadCharacters => "err-record-query-bad-characters",
+            RecordQueryProblem::BadDate(_) => "err-record-query-bad-date",
+            RecordQueryProblem::ToBeforeFrom => "err-record-query-to-before-from",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        let field = crate::sentence::Arg::Label { prefix: "audit", code: field_label_code(self.field) };
+        match &self.problem {
+            RecordQueryProblem::TooLong => vec![("field", field), ("max", FIELD_CHARS.into())],
+            RecordQueryProblem::BadCharacters => vec![("field", field)],
+            RecordQueryProblem::BadDate(v) => vec![("field", field), ("value", v.as_str().into())],
+            RecordQueryProblem::ToBeforeFrom => Vec::new(),
+        }
+    }
 }
 
 fn text(
@@ -70,10 +116,20 @@ fn text(
         return Ok(None);
     }
     if v.chars().count() > FIELD_CHARS {
-        return Err(RecordQueryError { field, label, message: format!("不应超过 {FIELD_CHARS} 个字符") });
+        return Err(RecordQueryError {
+            field,
+            label,
+            message: format!("不应超过 {FIELD_CHARS} 个字符"),
+            problem: RecordQueryProblem::TooLong,
+        });
     }
     if !v.chars().all(allowed) {
-        return Err(RecordQueryError { field, label, message: "含有不允许的字符".into() });
+        return Err(RecordQueryError {
+            field,
+            label,
+            message: "含有不允许的字符".into(),
+            problem: RecordQueryProblem::BadCharacters,
+        });
     }
     Ok(Some(v.to_string()))
 }
@@ -87,6 +143,7 @@ fn day(value: &str, field: &'static str, label: &'static str) -> Result<Option<N
         field,
         label,
         message: format!("“{v}”不是 YYYY-MM-DD 格式的日期"),
+        problem: RecordQueryProblem::BadDate(v.to_string()),
     })
 }
 
@@ -113,7 +170,10 @@ impl RecordQuery {
         if let (Some(f), Some(t)) = (filter.from, filter.to) {
             if t < f {
                 return Err(RecordQueryError {
-                    field: "to", label: "截止日期", message: "不能早于起始日期".into()
+                    field: "to",
+                    label: "截止日期",
+                    message: "不能早于起始日期".into(),
+                    problem: RecordQueryProblem::ToBeforeFrom,
                 });
             }
         }
@@ -152,6 +212,15 @@ mod tests {
         assert_eq!(err(RecordQuery { from: "2026/11/01".into(), ..Default::default() }).field, "from");
         let backwards = RecordQuery { from: "2026-11-02".into(), to: "2026-11-01".into(), ..Default::default() };
         assert_eq!(err(backwards).to_string(), "截止日期：不能早于起始日期");
+        let s = crate::sentence::Explain::sentence(&err(RecordQuery { object: "a".repeat(65), ..Default::default() }));
+        assert_eq!(s.key, Some("err-record-query-too-long"));
+        assert_eq!(
+            s.args,
+            vec![
+                ("field", crate::sentence::Arg::Label { prefix: "audit", code: "object-id" }),
+                ("max", crate::sentence::Arg::Number(64)),
+            ]
+        );
         assert_eq!(err(RecordQuery { action: "DROP TABLE".into(), ..Default::default() }).field, "action");
         assert_eq!(err(RecordQuery { object: "a".repeat(65), ..Default::default() }).field, "object");
         assert_eq!(err(RecordQuery { client_addr: "1.2.3.4; x".into(), ..Default::default() }).field, "client_addr");

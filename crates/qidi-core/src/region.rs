@@ -20,6 +20,15 @@ pub enum RegionLevel {
 #[error("区划代码“{0}”无效：应为 6 位数字（GB/T 2260），例如 152529")]
 pub struct InvalidRegionCode(pub String);
 
+impl crate::sentence::Explain for InvalidRegionCode {
+    fn key(&self) -> &'static str {
+        "err-region-invalid-code"
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        vec![("code", (&self.0).into())]
+    }
+}
+
 impl RegionCode {
     pub fn parse(s: &str) -> Result<Self, InvalidRegionCode> {
         let t = s.trim();

@@ -157,6 +157,15 @@ pub enum ScopeError {
     MissingOwner,
 }
 
+impl crate::sentence::Explain for ScopeError {
+    fn key(&self) -> &'static str {
+        match self {
+            ScopeError::MissingDepartment => "err-account-missing-department",
+            ScopeError::MissingOwner => "err-account-missing-owner",
+        }
+    }
+}
+
 impl Scope {
     /// The scope of a user with this role, region, department and project unit.
     pub fn for_user(role: Role, region: &RegionCode, department_id: Option<&str>, owner_id: Option<&str>) -> Scope {

@@ -44,12 +44,42 @@ impl OrderTarget {
 pub enum OrderError {
     #[error("只有领导小组办公室可以挂牌督办或解除督办")]
     NotOffice,
-    #[error("{field}：{problem}")]
-    Field { field: &'static str, problem: String },
+    /// `field` is the field's Chinese name; `code` names its label in the pages'
+    /// catalogue (`supervision-<code>`).
+    #[error("{field}：不能为空")]
+    Blank { field: &'static str, code: &'static str },
+    #[error("{field}：不能超过 {max} 字")]
+    TooLong { field: &'static str, code: &'static str, max: usize },
     #[error("督办时限 {deadline} 早于挂牌日期 {issued_on}")]
     DeadlineBeforeIssue { deadline: NaiveDate, issued_on: NaiveDate },
     #[error("该督办已于 {0} 解除")]
     AlreadyLifted(NaiveDate),
+}
+
+impl crate::sentence::Explain for OrderError {
+    fn key(&self) -> &'static str {
+        match self {
+            OrderError::NotOffice => "err-supervision-office-only",
+            OrderError::Blank { .. } => "err-supervision-field-blank",
+            OrderError::TooLong { .. } => "err-supervision-field-too-long",
+            OrderError::DeadlineBeforeIssue { .. } => "err-supervision-deadline-before-issue",
+            OrderError::AlreadyLifted(_) => "err-supervision-already-lifted",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        use crate::sentence::Arg;
+        match self {
+            OrderError::NotOffice => Vec::new(),
+            OrderError::Blank { code, .. } => vec![("field", Arg::Label { prefix: "supervision", code })],
+            OrderError::TooLong { code, max, .. } => {
+                vec![("field", Arg::Label { prefix: "supervision", code }), ("max", (*max).into())]
+            }
+            OrderError::DeadlineBeforeIssue { deadline, issued_on } => {
+                vec![("deadline", (*deadline).into()), ("issued_on", (*issued_on).into())]
+            }
+            OrderError::AlreadyLifted(on) => vec![("on", (*on).into())],
+        }
+    }
 }
 
 /// What the office writes when it issues an order.
@@ -72,13 +102,14 @@ pub fn may_manage(role: Role) -> Result<(), OrderError> {
     }
 }
 
-fn text(field: &'static str, value: &str, max: usize) -> Result<String, OrderError> {
+/// `field` is the Chinese name, `code` the label's in the pages' catalogue.
+fn text(field: &'static str, code: &'static str, value: &str, max: usize) -> Result<String, OrderError> {
     let t = value.trim();
     if t.is_empty() {
-        return Err(OrderError::Field { field, problem: "不能为空".into() });
+        return Err(OrderError::Blank { field, code });
     }
     if t.chars().count() > max {
-        return Err(OrderError::Field { field, problem: format!("不能超过 {max} 字") });
+        return Err(OrderError::TooLong { field, code, max });
     }
     Ok(t.to_string())
 }
@@ -90,11 +121,11 @@ impl OrderRequest {
             return Err(OrderError::DeadlineBeforeIssue { deadline: self.deadline, issued_on });
         }
         Ok(OrderRequest {
-            title: text("督办名称", &self.title, 200)?,
-            reason: text("督办事由", &self.reason, 2000)?,
-            required_action: text("整改要求", &self.required_action, 2000)?,
+            title: text("督办名称", "order-title", &self.title, 200)?,
+            reason: text("督办事由", "reason", &self.reason, 2000)?,
+            required_action: text("整改要求", "required-action", &self.required_action, 2000)?,
             deadline: self.deadline,
-            responsible_person: text("责任人", &self.responsible_person, 50)?,
+            responsible_person: text("责任人", "responsible-person", &self.responsible_person, 50)?,
         })
     }
 }
@@ -104,7 +135,7 @@ pub fn check_result(result: &str, lifted_on: Option<NaiveDate>) -> Result<String
     if let Some(on) = lifted_on {
         return Err(OrderError::AlreadyLifted(on));
     }
-    text("办理结果", result, 2000)
+    text("办理结果", "result", result, 2000)
 }
 
 /// When yellow comes on for an order issued on `issued_on` with `deadline`: the light

@@ -313,21 +313,7 @@ impl Action {
     }
 
     pub fn label_zh(&self) -> &'static str {
-        match self {
-            Action::Submit { .. } => "提交",
-            Action::Return { .. } => "退回并一次性告知",
-            Action::Resubmit { .. } => "重新提交",
-            Action::Accept => "受理",
-            Action::DeemAccept { .. } => "视为受理",
-            Action::Extend { .. } => "延期",
-            Action::Pause { .. } => "中止计时",
-            Action::Resume => "恢复计时",
-            Action::Approve { .. } => "批准",
-            Action::Refuse { .. } => "不予许可",
-            Action::Forward { .. } => "转报",
-            Action::RecordHigherOutcome { .. } => "录入上级审批结果",
-            Action::Withdraw { .. } => "撤回",
-        }
+        action_label_zh(self.as_str())
     }
 
     /// Who takes this action.
@@ -359,6 +345,48 @@ impl Action {
             Action::Withdraw { .. } => state == S::Withdrawn,
         }
     }
+}
+
+/// Every action's code ([`Action::as_str`]).
+const ACTION_CODES: [&str; 13] = [
+    "submit",
+    "return",
+    "resubmit",
+    "accept",
+    "deem_accept",
+    "extend",
+    "pause",
+    "resume",
+    "approve",
+    "refuse",
+    "forward",
+    "record_higher_outcome",
+    "withdraw",
+];
+
+/// The Chinese label of an action by its code ([`Action::label_zh`]).
+fn action_label_zh(code: &str) -> &'static str {
+    match code {
+        "submit" => "提交",
+        "return" => "退回并一次性告知",
+        "resubmit" => "重新提交",
+        "accept" => "受理",
+        "deem_accept" => "视为受理",
+        "extend" => "延期",
+        "pause" => "中止计时",
+        "resume" => "恢复计时",
+        "approve" => "批准",
+        "refuse" => "不予许可",
+        "forward" => "转报",
+        "record_higher_outcome" => "录入上级审批结果",
+        "withdraw" => "撤回",
+        _ => "",
+    }
+}
+
+/// The code of the action whose Chinese label is `label`.
+fn action_code_of_label(label: &str) -> Option<&'static str> {
+    ACTION_CODES.into_iter().find(|c| action_label_zh(c) == label)
 }
 
 /// The three kinds of actor an action belongs to.
@@ -700,6 +728,83 @@ impl TransitionError {
     }
 }
 
+impl crate::sentence::Explain for TransitionError {
+    fn key(&self) -> &'static str {
+        use TransitionError as E;
+        match self {
+            E::RoleCannotAct { .. } => "err-workflow-role-cannot-act",
+            E::NotOwner => "err-workflow-not-owner",
+            E::HelperNotAuthorised => "err-workflow-helper-not-authorised",
+            E::NotApplicant => "err-workflow-not-applicant",
+            E::NotHandler => "err-workflow-not-handler",
+            E::NotHandlingDepartment => "err-workflow-not-handling-department",
+            E::HelperCannotHandle => "err-workflow-helper-cannot-handle",
+            E::NotRecorder => "err-workflow-not-recorder",
+            E::SystemOnly => "err-workflow-system-only",
+            E::NotForSystem => "err-workflow-not-for-system",
+            E::NotDepartmentHead => "err-workflow-not-department-head",
+            E::AlreadyExtended => "err-workflow-already-extended",
+            E::NoExtension => "err-workflow-no-extension",
+            E::MissingExtensionReason => "err-workflow-missing-extension-reason",
+            E::DecisionDateOutOfRange { .. } => "err-workflow-decision-date-out-of-range",
+            E::NoticeLimitNotOver { .. } => "err-workflow-notice-limit-not-over",
+            E::WrongReceivedOn { .. } => "err-workflow-wrong-received-on",
+            E::AlreadyInState { .. } => "err-workflow-already-in-state",
+            E::Terminal { .. } => "err-workflow-terminal",
+            E::NotYetAccepted => "err-workflow-not-yet-accepted",
+            E::WrongState { .. } => "err-workflow-wrong-state",
+            E::ReplacedNotProvided { .. } => "err-workflow-replaced-not-provided",
+            E::EmptyNotice => "err-workflow-empty-notice",
+            E::IncompleteNoticeProblem { .. } => "err-workflow-incomplete-notice-problem",
+            E::MissingDocumentNumber => "err-workflow-missing-document-number",
+            E::MissingReasons => "err-workflow-missing-reasons",
+            E::MissingAuthority => "err-workflow-missing-authority",
+            E::MissingPauseNote => "err-workflow-missing-pause-note",
+            E::MissingWithdrawReason => "err-workflow-missing-withdraw-reason",
+            E::NotHigherAuthority => "err-workflow-not-higher-authority",
+            E::HigherAuthority { .. } => "err-workflow-higher-authority",
+            E::EventOutOfOrder { .. } => "err-workflow-event-out-of-order",
+            E::EventDateMismatch { .. } => "err-workflow-event-date-mismatch",
+            // A refusal inside a replayed event reads as that refusal.
+            E::InEvent { error, .. } => error.key(),
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        use crate::sentence::Arg;
+        use TransitionError as E;
+        let state = |s: &ApplicationState| Arg::Label { prefix: "application-state", code: s.as_str() };
+        match self {
+            E::RoleCannotAct { role } => vec![("role", Arg::Label { prefix: "role", code: role.as_str() })],
+            E::AlreadyInState { state: s } | E::Terminal { state: s } => vec![("state", state(s))],
+            E::WrongState { action, state: s } => {
+                let action = match action_code_of_label(action) {
+                    Some(code) => Arg::Label { prefix: "workflow-action", code },
+                    None => Arg::Text(action.to_string()),
+                };
+                vec![("action", action), ("state", state(s))]
+            }
+            E::DecisionDateOutOfRange { date, from, to } => {
+                vec![("date", (*date).into()), ("from", (*from).into()), ("to", (*to).into())]
+            }
+            E::NoticeLimitNotOver { notice_due_on } => vec![("due", (*notice_due_on).into())],
+            E::WrongReceivedOn { received_on } => vec![("received", (*received_on).into())],
+            E::ReplacedNotProvided { materials } => vec![("materials", materials.join(", ").into())],
+            E::IncompleteNoticeProblem { position } => vec![("position", (*position).into())],
+            E::HigherAuthority { level } => {
+                vec![("level", Arg::Label { prefix: "authority-level", code: level.as_str() })]
+            }
+            E::EventOutOfOrder { seq } | E::EventDateMismatch { seq } => vec![("seq", (*seq).into())],
+            E::InEvent { seq, error } => {
+                let mut args = error.args();
+                args.push(("seq", (*seq).into()));
+                args
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Whether `actor` may take `action` on `state`, and the state that follows.
 ///
 /// Checks run in this order, so that the first refusal is the most telling: who acts,
@@ -848,5 +953,42 @@ fn validate(facts: &ApplicationFacts, action: &Action) -> Result<(), TransitionE
         Action::Extend { .. } if facts.extension_limit == 0 => Err(E::NoExtension),
         Action::Extend { reason } if blank(reason) => Err(E::MissingExtensionReason),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentence::{Arg, Explain};
+
+    #[test]
+    fn every_action_label_leads_back_to_its_code() {
+        for code in ACTION_CODES {
+            assert_eq!(action_code_of_label(action_label_zh(code)), Some(code), "{code}");
+        }
+        assert_eq!(Action::Forward { to_authority: "盟自然资源局".into() }.label_zh(), "转报");
+        assert_eq!(action_code_of_label("不是操作"), None);
+    }
+
+    #[test]
+    fn a_refusal_names_its_key_and_gives_states_and_steps_as_labels() {
+        let e = TransitionError::WrongState { action: Action::Resume.label_zh(), state: ApplicationState::Draft };
+        let s = e.sentence();
+        assert_eq!(s.text, "申请处于“草稿”状态，不能恢复计时");
+        assert_eq!(s.key, Some("err-workflow-wrong-state"));
+        assert_eq!(
+            s.args,
+            vec![
+                ("action", Arg::Label { prefix: "workflow-action", code: "resume" }),
+                ("state", Arg::Label { prefix: "application-state", code: "draft" }),
+            ]
+        );
+        // A refusal inside a replayed event reads as that refusal, with the event's number.
+        let inner = TransitionError::IncompleteNoticeProblem { position: 2 };
+        let e = TransitionError::InEvent { seq: 7, error: Box::new(inner) };
+        let s = e.sentence();
+        assert_eq!(s.key, Some("err-workflow-incomplete-notice-problem"));
+        assert_eq!(s.args, vec![("position", Arg::Number(2)), ("seq", Arg::Number(7))]);
+        assert!(s.text.starts_with("事件7："));
     }
 }

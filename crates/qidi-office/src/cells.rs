@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use qidi_core::catalogue::to_half_width;
 use qidi_core::deadline::is_no_date_yet;
 use qidi_core::project::Yuan;
+use qidi_core::sentence::Sentence;
 use std::borrow::Cow;
 
 /// One cell. Shared strings are borrowed from the workbook; everything else is owned.
@@ -64,8 +65,14 @@ impl<'a> Val<'a> {
         matches!(self, Val::Empty)
     }
 
-    /// The cell as text, trimmed; numbers without a spurious `.0`.
+    /// The cell as text, trimmed; numbers without a spurious `.0`. An error value's
+    /// Chinese sentence is the error.
     pub(crate) fn text(&self) -> Result<Option<Cow<'_, str>>, String> {
+        self.cell_text().map_err(|e| e.text)
+    }
+
+    /// [`Val::text`], with the error as a sentence for a row issue.
+    pub(crate) fn cell_text(&self) -> Result<Option<Cow<'_, str>>, Sentence> {
         Ok(match self {
             Val::Empty => None,
             Val::Text(s) => Some(Cow::Borrowed(s.as_ref())),
@@ -77,11 +84,11 @@ impl<'a> Val<'a> {
     }
 
     /// The cell as owned text, leaving the cell empty (no copy for owned strings).
-    pub(crate) fn take_text(&mut self) -> Result<Option<String>, String> {
+    pub(crate) fn take_text(&mut self) -> Result<Option<String>, Sentence> {
         match std::mem::replace(self, Val::Empty) {
             Val::Text(s) => Ok(Some(s.into_owned())),
             other => {
-                let t = other.text().map(|t| t.map(Cow::into_owned));
+                let t = other.cell_text().map(|t| t.map(Cow::into_owned));
                 *self = other;
                 t
             }
@@ -90,8 +97,8 @@ impl<'a> Val<'a> {
 
     /// The cell as text for a structured field: like [`Val::text`], but the
     /// placeholders people write in empty cells (`/`, `—`, `无` …) count as empty.
-    pub(crate) fn structured_text(&self) -> Result<Option<Cow<'_, str>>, String> {
-        Ok(self.text()?.filter(|s| !is_placeholder(s)))
+    pub(crate) fn structured_text(&self) -> Result<Option<Cow<'_, str>>, Sentence> {
+        Ok(self.cell_text()?.filter(|s| !is_placeholder(s)))
     }
 }
 
@@ -120,8 +127,8 @@ fn excel_datetime(dt: &calamine::ExcelDateTime) -> Val<'static> {
     }
 }
 
-pub(crate) fn cell_error(e: &str) -> String {
-    format!("单元格是错误值（{e}），无法读取")
+pub(crate) fn cell_error(e: &str) -> Sentence {
+    Sentence::new("err-import-cell-error", format!("单元格是错误值（{e}），无法读取")).arg("value", e)
 }
 
 fn number_text(f: f64) -> String {
@@ -145,7 +152,7 @@ pub(crate) fn is_placeholder(s: &str) -> bool {
 /// Dates: Excel dates, `2022.9.30`, `2022年9月30日`, `2022/09/30`, `2022-09-30`,
 /// `20220930`, with full-width digits, a trailing time, or a trailing 前/之前;
 /// `2022年9月底` is the month's last day.
-pub(crate) fn parse_date(v: &Val<'_>) -> Result<Option<NaiveDate>, String> {
+pub(crate) fn parse_date(v: &Val<'_>) -> Result<Option<NaiveDate>, Sentence> {
     match v {
         Val::Empty => Ok(None),
         Val::Date(d) => Ok(Some(*d)),
@@ -161,8 +168,12 @@ pub(crate) fn parse_date(v: &Val<'_>) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-fn date_error(s: &str) -> String {
-    format!("日期“{s}”无法识别：应如 2022-09-30、2022.9.30、2022/09/30 或 2022年9月30日")
+fn date_error(s: &str) -> Sentence {
+    Sentence::new(
+        "err-import-date-unreadable",
+        format!("日期“{s}”无法识别：应如 2022-09-30、2022.9.30、2022/09/30 或 2022年9月30日"),
+    )
+    .arg("written", s)
 }
 
 /// An Excel serial date (1900 system) between 1950 and 2099, or yyyymmdd as a number.
@@ -234,8 +245,11 @@ pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
 
 /// An amount. Numbers are in the header's unit (万元 unless it says 亿元 or 元);
 /// text may carry its own unit (`1.2亿元`, `500万元`) and thousands separators.
-pub(crate) fn parse_amount(v: &Val<'_>, unit: AmountUnit) -> Result<Option<Yuan>, String> {
-    let err = |s: &str| format!("金额“{s}”无法识别：应为数字（万元），如 1,234.56");
+pub(crate) fn parse_amount(v: &Val<'_>, unit: AmountUnit) -> Result<Option<Yuan>, Sentence> {
+    let err = |s: &str| {
+        Sentence::new("err-import-amount-unreadable", format!("金额“{s}”无法识别：应为数字（万元），如 1,234.56"))
+            .arg("written", s)
+    };
     match v {
         Val::Empty => Ok(None),
         Val::Error(e) => Err(cell_error(e)),
@@ -276,9 +290,13 @@ pub(crate) fn parse_amount(v: &Val<'_>, unit: AmountUnit) -> Result<Option<Yuan>
 /// 立项时间 / 立项年度: a date in any notation [`parse_date`] reads (Excel dates,
 /// `2017.4.4`, `2017年2月21日`, `2017/12/13`, `2019-09-02` …), whose year is the year;
 /// or a bare year (`2022`, `2022年`, `2022年度`, the number 2022), with no date.
-pub(crate) fn parse_initiation(v: &Val<'_>) -> Result<Option<Initiation>, String> {
+pub(crate) fn parse_initiation(v: &Val<'_>) -> Result<Option<Initiation>, Sentence> {
     let err = |s: &str| {
-        format!("立项时间“{s}”无法识别：应为日期（如 2017-04-04、2017.4.4、2017年4月4日）或四位年份（如 2022）")
+        Sentence::new(
+            "err-import-initiation-unreadable",
+            format!("立项时间“{s}”无法识别：应为日期（如 2017-04-04、2017.4.4、2017年4月4日）或四位年份（如 2022）"),
+        )
+        .arg("written", s)
     };
     let ok = |y: i64| (1949..=2100).contains(&y);
     let dated = |d: NaiveDate| Initiation { year: d.year(), date: Some(d) };
@@ -337,7 +355,7 @@ pub(crate) enum DueCell {
 
 /// A deadline: like [`parse_date`], but the words for "no date yet" are told apart
 /// from an empty cell, so that the importer can say so.
-pub(crate) fn parse_due(v: &Val<'_>) -> Result<DueCell, String> {
+pub(crate) fn parse_due(v: &Val<'_>) -> Result<DueCell, Sentence> {
     if let Val::Text(s) = v {
         if is_no_date_yet(s) || is_placeholder(s) {
             return Ok(DueCell::NotYet(s.to_string()));

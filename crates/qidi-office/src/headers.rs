@@ -3,6 +3,7 @@
 use crate::OfficeError;
 use qidi_core::catalogue::to_half_width;
 pub use qidi_core::ledger_file::Field;
+use qidi_core::sentence::Sentence;
 use std::collections::HashMap;
 
 /// A field from its identifier or its Chinese header (or any built-in variant).
@@ -137,31 +138,42 @@ impl HeaderMap {
     }
 
     pub fn from_json(s: &str) -> Result<HeaderMap, OfficeError> {
-        let v: serde_json::Value =
-            serde_json::from_str(s).map_err(|e| OfficeError::HeaderMap(format!("不是有效的 JSON（{e}）")))?;
+        let v: serde_json::Value = serde_json::from_str(s).map_err(|e| {
+            bad_map(
+                Sentence::new("err-import-header-map-json", format!("不是有效的 JSON（{e}）"))
+                    .arg("detail", e.to_string()),
+            )
+        })?;
         let obj = match v.get("headers") {
             Some(h) => h,
             None => &v,
         };
-        let obj = obj.as_object().ok_or_else(|| OfficeError::HeaderMap("应为“表头: 字段”的对象".to_string()))?;
+        let obj = obj
+            .as_object()
+            .ok_or_else(|| bad_map(Sentence::new("err-import-header-map-not-object", "应为“表头: 字段”的对象")))?;
         let mut pairs = Vec::new();
         for (k, v) in obj {
-            let v = v.as_str().ok_or_else(|| OfficeError::HeaderMap(format!("“{k}”的值应为字段名字符串")))?;
+            let v = v.as_str().ok_or_else(|| not_a_field_name(k))?;
             pairs.push((k.clone(), v.to_string()));
         }
         HeaderMap::from_pairs(pairs)
     }
 
     pub fn from_toml(s: &str) -> Result<HeaderMap, OfficeError> {
-        let v: toml::Table = s.parse().map_err(|e| OfficeError::HeaderMap(format!("不是有效的 TOML（{e}）")))?;
+        let v: toml::Table = s.parse().map_err(|e: toml::de::Error| {
+            bad_map(
+                Sentence::new("err-import-header-map-toml", format!("不是有效的 TOML（{e}）"))
+                    .arg("detail", e.to_string()),
+            )
+        })?;
         let table = match v.get("headers") {
             Some(toml::Value::Table(t)) => t,
-            Some(_) => return Err(OfficeError::HeaderMap("headers 应为表".to_string())),
+            Some(_) => return Err(bad_map(Sentence::new("err-import-header-map-not-table", "headers 应为表"))),
             None => &v,
         };
         let mut pairs = Vec::new();
         for (k, v) in table {
-            let v = v.as_str().ok_or_else(|| OfficeError::HeaderMap(format!("“{k}”的值应为字段名字符串")))?;
+            let v = v.as_str().ok_or_else(|| not_a_field_name(k))?;
             pairs.push((k.clone(), v.to_string()));
         }
         HeaderMap::from_pairs(pairs)
@@ -171,7 +183,7 @@ impl HeaderMap {
     pub fn load(path: &std::path::Path) -> Result<HeaderMap, OfficeError> {
         let meta = std::fs::metadata(path)?;
         if meta.len() > 1 << 20 {
-            return Err(OfficeError::HeaderMap("文件过大（上限 1 MB）".to_string()));
+            return Err(bad_map(Sentence::new("err-import-header-map-too-large", "文件过大（上限 1 MB）")));
         }
         let s = std::fs::read_to_string(path)?;
         if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
@@ -184,8 +196,17 @@ impl HeaderMap {
     fn from_pairs(pairs: Vec<(String, String)>) -> Result<HeaderMap, OfficeError> {
         let mut m = HeaderMap::new();
         for (k, v) in pairs {
-            let f = parse_field(&v)
-                .ok_or_else(|| OfficeError::HeaderMap(format!("“{k}”对应的字段“{v}”未知，可用：{}", field_ids())))?;
+            let f = parse_field(&v).ok_or_else(|| {
+                bad_map(
+                    Sentence::new(
+                        "err-import-header-map-unknown-field",
+                        format!("“{k}”对应的字段“{v}”未知，可用：{}", field_ids()),
+                    )
+                    .arg("header", &k)
+                    .arg("field", &v)
+                    .arg("fields", field_ids()),
+                )
+            })?;
             m.insert(&k, f);
         }
         Ok(m)
@@ -203,6 +224,19 @@ impl HeaderMap {
 
 fn field_ids() -> String {
     Field::ALL.iter().map(|f| f.id()).collect::<Vec<_>>().join(", ")
+}
+
+/// A mapping file that cannot be used, and why.
+fn bad_map(why: Sentence) -> OfficeError {
+    OfficeError::HeaderMap(why)
+}
+
+/// A header whose value is not a field's name.
+fn not_a_field_name(header: &str) -> OfficeError {
+    bad_map(
+        Sentence::new("err-import-header-map-not-a-name", format!("“{header}”的值应为字段名字符串"))
+            .arg("header", header),
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use qidi_core::ledger_file::{LedgerImport, LedgerItem, LedgerProject, RowIssue, 
 use qidi_core::names::NameTable;
 use qidi_core::names::{did_you_mean, NameKind};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
+use qidi_core::sentence::{Arg, Explain, Sentence};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
@@ -561,7 +562,9 @@ impl<'o> Importer<'o> {
         })
     }
 
-    fn issue(&self, row: u32, f: Field, message: String) -> RowIssue {
+    /// A row issue: always a sentence with its catalogue key (a core error's, or one of
+    /// this module's), never bare Chinese text.
+    fn issue(&self, row: u32, f: Field, message: Sentence) -> RowIssue {
         RowIssue { row, column: self.layout.header(f), message, sheet: self.sheet.clone() }
     }
 
@@ -613,7 +616,7 @@ impl<'o> Importer<'o> {
 
     /// The error for a name that matches nothing, with the closest known names; the
     /// name is kept for the office to map.
-    fn unknown_name(&mut self, kind: NameKind, written: &str, row: u32) -> String {
+    fn unknown_name(&mut self, kind: NameKind, written: &str, row: u32) -> Sentence {
         let key = (kind, self.opts.names.key(written));
         let i = match self.unknown_index.get(&key) {
             Some(&i) => i,
@@ -631,11 +634,8 @@ impl<'o> Importer<'o> {
         if u.rows.last() != Some(&row) && u.rows.len() < 10_000 {
             u.rows.push(row);
         }
-        let hint = did_you_mean(&u.suggestions.iter().map(String::as_str).collect::<Vec<_>>());
-        match kind {
-            NameKind::Department => format!("部门“{written}”不在部门目录中{hint}（领导小组办公室可在导入检查页把它对应到已有部门，或请管理员添加别名）"),
-            NameKind::ItemType => format!("待批事项“{written}”不在审批事项目录中{hint}（领导小组办公室可在导入检查页把它对应到已有事项，或请管理员添加别名）"),
-        }
+        let suggestions: Vec<&str> = u.suggestions.iter().map(String::as_str).collect();
+        unknown_name_sentence(kind, written, &suggestions)
     }
 
     /// One data row (1-based `row`). Returns false at the footer.
@@ -671,12 +671,12 @@ impl<'o> Importer<'o> {
         let target: Current = match (&pc.code, &pc.name) {
             (Some(raw), _) => match ProjectCode::parse(raw) {
                 Err(e) => {
-                    errs.push(self.issue(row, Field::Code, e.to_string()));
+                    errs.push(self.issue(row, Field::Code, e.sentence()));
                     Current::Broken { name: pc.name.clone() }
                 }
                 Ok(code) => {
                     let new = !self.by_code.contains_key(&code);
-                    if let (true, Some(m)) = (new, code.shape_warning()) {
+                    if let (true, Some(m)) = (new, code.shape_note()) {
                         let w = self.issue(row, Field::Code, m);
                         self.warnings.push(w);
                     }
@@ -690,7 +690,7 @@ impl<'o> Importer<'o> {
                 }
                 Current::Broken { name: Some(n) } if n == *name => self.current.clone(),
                 _ => {
-                    errs.push(self.issue(row, Field::Code, "缺少项目代码".to_string()));
+                    errs.push(self.issue(row, Field::Code, Sentence::new("err-import-code-missing", "缺少项目代码")));
                     Current::Broken { name: Some(name.clone()) }
                 }
             },
@@ -699,7 +699,7 @@ impl<'o> Importer<'o> {
                     errs.push(self.issue(
                         row,
                         Field::Code,
-                        "该行没有项目代码和项目名称，上方也没有可归属的项目".to_string(),
+                        Sentence::new("err-import-no-project", "该行没有项目代码和项目名称，上方也没有可归属的项目"),
                     ));
                     Current::Broken { name: None }
                 }
@@ -737,7 +737,10 @@ impl<'o> Importer<'o> {
                 errs.push(self.issue(
                     row,
                     Field::Code,
-                    "项目代码被 Excel 存成了数字，末尾数字可能已丢失：请把该列设为文本格式后重新填写".to_string(),
+                    Sentence::new(
+                        "err-import-code-stored-as-number",
+                        "项目代码被 Excel 存成了数字，末尾数字可能已丢失：请把该列设为文本格式后重新填写",
+                    ),
                 ));
                 None
             }
@@ -748,7 +751,7 @@ impl<'o> Importer<'o> {
         match self.get(cells, Field::OwnerCreditCode).structured_text() {
             Ok(Some(t)) => match CreditCode::parse(&t) {
                 Ok(c) => pc.owner_credit_code = Some(c.into()),
-                Err(e) => errs.push(self.issue(row, Field::OwnerCreditCode, e.to_string())),
+                Err(e) => errs.push(self.issue(row, Field::OwnerCreditCode, e.sentence())),
             },
             Ok(None) => {}
             Err(e) => errs.push(self.issue(row, Field::OwnerCreditCode, e)),
@@ -782,9 +785,17 @@ impl<'o> Importer<'o> {
         match self.get(cells, Field::Stage).structured_text() {
             Ok(Some(t)) => match ProjectStage::parse(&to_half_width(&t)) {
                 Some(s) => pc.stage = Some(s),
-                None => {
-                    errs.push(self.issue(row, Field::Stage, format!("建设状态“{t}”无法识别：应为“未开工”或“在建”")))
-                }
+                None => errs.push(
+                    self.issue(
+                        row,
+                        Field::Stage,
+                        Sentence::new(
+                            "err-import-stage-unreadable",
+                            format!("建设状态“{t}”无法识别：应为“未开工”或“在建”"),
+                        )
+                        .arg("written", t.as_ref()),
+                    ),
+                ),
             },
             Ok(None) => {}
             Err(e) => errs.push(self.issue(row, Field::Stage, e)),
@@ -831,7 +842,10 @@ impl<'o> Importer<'o> {
                     errs.push(self.issue(
                         row,
                         Field::ItemType,
-                        "缺少待批事项：该行填写了办理情况，但没有写是哪个事项".to_string(),
+                        Sentence::new(
+                            "err-import-item-type-missing",
+                            "缺少待批事项：该行填写了办理情况，但没有写是哪个事项",
+                        ),
                     ));
                 }
             }
@@ -866,13 +880,19 @@ impl<'o> Importer<'o> {
         }
         if let Some(&i) = self.by_code.get(&code) {
             let first = self.accs[i].p.first_row;
-            let w = self.issue(row, Field::Code, format!("项目代码 {code} 在第 {first} 行已出现，已合并为同一项目"));
+            let m = Sentence::new(
+                "err-import-code-repeated",
+                format!("项目代码 {code} 在第 {first} 行已出现，已合并为同一项目"),
+            )
+            .arg("code", code.as_str())
+            .arg("first", first);
+            let w = self.issue(row, Field::Code, m);
             self.warnings.push(w);
             self.compare(row, i, pc);
             return Current::Project(i);
         }
         let Some(name) = pc.name.clone() else {
-            errs.push(self.issue(row, Field::Name, "缺少项目名称".to_string()));
+            errs.push(self.issue(row, Field::Name, Sentence::new("err-import-name-missing", "缺少项目名称")));
             return Current::Broken { name: None };
         };
         let i = self.accs.len();
@@ -902,23 +922,23 @@ impl<'o> Importer<'o> {
     /// fill in what the project lacked.
     fn compare(&mut self, row: u32, i: usize, pc: &ProjectCells) {
         let names = &self.opts.names;
-        let mut warns: Vec<(Field, String)> = Vec::new();
+        let mut warns: Vec<(Field, Sentence)> = Vec::new();
         let acc = &mut self.accs[i];
         let p = &mut acc.p;
         let sr = &mut acc.source_row;
         let mut name = Some(p.name.clone());
         let mut day_src = sr[Field::Year as usize];
-        let dept_name = |c: &String| names.department_name(c).to_string();
+        let dept_name = |c: &String| Shown::data(names.department_name(c).to_string());
+        let text = |s: &String| Shown::data(s.clone());
         let checks = [
-            reconcile(&mut name, &pc.name, &mut sr[Field::Name as usize], row, String::clone).map(|m| (Field::Name, m)),
-            reconcile(&mut p.owner, &pc.owner, &mut sr[Field::Owner as usize], row, String::clone)
-                .map(|m| (Field::Owner, m)),
+            reconcile(&mut name, &pc.name, &mut sr[Field::Name as usize], row, text).map(|m| (Field::Name, m)),
+            reconcile(&mut p.owner, &pc.owner, &mut sr[Field::Owner as usize], row, text).map(|m| (Field::Owner, m)),
             reconcile(
                 &mut p.owner_credit_code,
                 &pc.owner_credit_code,
                 &mut sr[Field::OwnerCreditCode as usize],
                 row,
-                String::clone,
+                text,
             )
             .map(|m| (Field::OwnerCreditCode, m)),
             reconcile(
@@ -929,17 +949,22 @@ impl<'o> Importer<'o> {
                 dept_name,
             )
             .map(|m| (Field::InitiatingDepartment, m)),
-            reconcile(&mut p.year, &pc.year, &mut sr[Field::Year as usize], row, i32::to_string)
+            reconcile(&mut p.year, &pc.year, &mut sr[Field::Year as usize], row, |y| Shown::data(y.to_string()))
                 .map(|m| (Field::Year, m)),
             // The day shares the year's column and its source row.
-            reconcile(&mut p.initiated_on, &pc.initiated_on, &mut day_src, row, |d| d.format("%Y-%m-%d").to_string())
-                .map(|m| (Field::Year, m)),
+            reconcile(&mut p.initiated_on, &pc.initiated_on, &mut day_src, row, |d| {
+                Shown::data(d.format("%Y-%m-%d").to_string())
+            })
+            .map(|m| (Field::Year, m)),
             reconcile(&mut p.investment, &pc.investment, &mut sr[Field::Investment as usize], row, |y| {
-                y.to_wan_string()
+                Shown::data(y.to_wan_string())
             })
             .map(|m| (Field::Investment, m)),
-            reconcile(&mut p.stage, &pc.stage, &mut sr[Field::Stage as usize], row, |s| s.label_zh().to_string())
-                .map(|m| (Field::Stage, m)),
+            reconcile(&mut p.stage, &pc.stage, &mut sr[Field::Stage as usize], row, |s| Shown {
+                text: s.label_zh().to_string(),
+                arg: Arg::Label { prefix: "stage", code: s.as_str() },
+            })
+            .map(|m| (Field::Stage, m)),
         ];
         warns.extend(checks.into_iter().flatten());
         for (f, m) in warns {
@@ -951,13 +976,18 @@ impl<'o> Importer<'o> {
     fn add_item(&mut self, row: u32, i: usize, ic: ItemCells) {
         let Some((written, code, default_dept)) = ic.item else {
             if ic.note.is_some() {
-                let w = self.issue(row, Field::Note, "备注没有对应的待批事项，未导入".to_string());
+                let m = Sentence::new("err-import-note-without-item", "备注没有对应的待批事项，未导入");
+                let w = self.issue(row, Field::Note, m);
                 self.warnings.push(w);
             }
             return;
         };
         if let Some(w) = &ic.due_not_yet {
-            let m = format!("完成时限写的是“{w}”：尚无完成时限，已导入但不存日期、不亮灯，请在确定后补填时限");
+            let m = Sentence::new(
+                "err-import-due-not-yet",
+                format!("完成时限写的是“{w}”：尚无完成时限，已导入但不存日期、不亮灯，请在确定后补填时限"),
+            )
+            .arg("written", w);
             let w = self.issue(row, Field::DueOn, m);
             self.warnings.push(w);
         }
@@ -987,14 +1017,67 @@ impl<'o> Importer<'o> {
                     && merge_opt(&mut old.due_on, item.due_on)
                     && merge_opt(&mut old.note, item.note);
                 let message = if same {
-                    format!("待批事项“{written}”在第 {first} 行已列出，已合并")
+                    Sentence::new(
+                        "err-import-item-repeated",
+                        format!("待批事项“{written}”在第 {first} 行已列出，已合并"),
+                    )
                 } else {
-                    format!("待批事项“{written}”在第 {first} 行已列出且内容不同，已采用第 {first} 行的内容")
-                };
+                    Sentence::new(
+                        "err-import-item-repeated-differs",
+                        format!("待批事项“{written}”在第 {first} 行已列出且内容不同，已采用第 {first} 行的内容"),
+                    )
+                }
+                .arg("item", &written)
+                .arg("first", first);
                 let w = self.issue(row, Field::ItemType, message);
                 self.warnings.push(w);
             }
         }
+    }
+}
+
+/// A project field's value as a warning shows it: its Chinese text, and the argument
+/// another language shows it by (a label for a code, else the same text).
+struct Shown {
+    text: String,
+    arg: Arg,
+}
+
+impl Shown {
+    /// Data, shown as it is in every language.
+    fn data(text: String) -> Shown {
+        Shown { arg: Arg::Text(text.clone()), text }
+    }
+}
+
+/// The error for a department or item type name that matches nothing: the closest
+/// known names, if any, and how the office maps it.
+fn unknown_name_sentence(kind: NameKind, written: &str, suggestions: &[&str]) -> Sentence {
+    let hint = did_you_mean(suggestions);
+    let stop = if hint.is_empty() { "" } else { "。" };
+    let s = match (kind, suggestions.is_empty()) {
+        (NameKind::Department, true) => Sentence::new(
+            "err-import-unknown-department",
+            format!("部门“{written}”不在部门目录中（领导小组办公室可在导入检查页把它对应到已有部门，或请管理员添加别名）"),
+        ),
+        (NameKind::Department, false) => Sentence::new(
+            "err-import-unknown-department-suggest",
+            format!("部门“{written}”不在部门目录中{stop}{hint}（领导小组办公室可在导入检查页把它对应到已有部门，或请管理员添加别名）"),
+        ),
+        (NameKind::ItemType, true) => Sentence::new(
+            "err-import-unknown-item-type",
+            format!("待批事项“{written}”不在审批事项目录中（领导小组办公室可在导入检查页把它对应到已有事项，或请管理员添加别名）"),
+        ),
+        (NameKind::ItemType, false) => Sentence::new(
+            "err-import-unknown-item-type-suggest",
+            format!("待批事项“{written}”不在审批事项目录中{stop}{hint}（领导小组办公室可在导入检查页把它对应到已有事项，或请管理员添加别名）"),
+        ),
+    };
+    let s = s.arg("written", written);
+    if suggestions.is_empty() {
+        s
+    } else {
+        s.arg("suggestions", suggestions.join(", "))
     }
 }
 
@@ -1005,15 +1088,23 @@ fn reconcile<T: PartialEq + Clone>(
     new: &Option<T>,
     src: &mut u32,
     row: u32,
-    show: impl Fn(&T) -> String,
-) -> Option<String> {
+    show: impl Fn(&T) -> Shown,
+) -> Option<Sentence> {
     match (old.as_ref(), new) {
         (Some(o), Some(n)) if o != n => {
             let (o, n, src) = (show(o), show(n), *src);
-            if o == n {
-                Some(format!("与第 {src} 行的值略有不同，已采用第 {src} 行的值"))
+            if o.text == n.text {
+                let m = format!("与第 {src} 行的值略有不同，已采用第 {src} 行的值");
+                Some(Sentence::new("err-import-differs-slightly", m).arg("first", src))
             } else {
-                Some(format!("与第 {src} 行不一致（本行“{n}”，第 {src} 行“{o}”），已采用第 {src} 行的值"))
+                let m =
+                    format!("与第 {src} 行不一致（本行“{}”，第 {src} 行“{}”），已采用第 {src} 行的值", n.text, o.text);
+                Some(
+                    Sentence::new("err-import-differs", m)
+                        .arg("first", src)
+                        .arg("value", n.arg)
+                        .arg("first_value", o.arg),
+                )
             }
         }
         (None, Some(n)) => {

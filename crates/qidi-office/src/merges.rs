@@ -206,9 +206,7 @@ fn sheet_part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Result<Str
 }
 
 fn internal() -> OfficeError {
-    OfficeError::Write {
-        detail: "添加合并单元格时出错：生成的工作簿结构不符合预期".to_string()
-    }
+    OfficeError::MergeLayout
 }
 
 /// I/O while writing. `InvalidData` comes from our own file not being what we wrote.
@@ -216,7 +214,7 @@ pub(crate) fn io_err(e: io::Error) -> OfficeError {
     if e.kind() == io::ErrorKind::InvalidData {
         return internal();
     }
-    OfficeError::Write { detail: "写入文件出错（磁盘已满或没有写权限？）".to_string() }
+    OfficeError::WriteIo
 }
 
 fn zip_err(e: ZipError) -> OfficeError {

@@ -183,7 +183,7 @@ fn the_dry_run_report_of_a_messy_ledger() {
     );
     assert_eq!(
         e[1]["message"].as_str().unwrap(),
-        "部门“锡林郭勒盟生态环境保护局正镶白旗分局”不在部门目录中是否指：旗生态环境分局？\
+        "部门“锡林郭勒盟生态环境保护局正镶白旗分局”不在部门目录中。是否指：旗生态环境分局？\
          （领导小组办公室可在导入检查页把它对应到已有部门，或请管理员添加别名）"
             .replace(char::is_whitespace, "")
     );

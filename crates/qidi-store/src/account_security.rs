@@ -7,6 +7,7 @@
 use crate::events::{append, NewEvent};
 use crate::users::{user_from_row, User, USER_COLUMNS, USER_FROM};
 use crate::{Store, StoreError};
+use qidi_core::sentence::Sentence;
 use qidi_core::{Role, Scope};
 use serde::Serialize;
 use sqlx::Row;
@@ -20,7 +21,10 @@ pub struct AccountSecurity {
 }
 
 fn refused() -> StoreError {
-    StoreError::forbidden("安全管理员只能管理非管理员账户，且不能管理自己的账户")
+    StoreError::forbidden(Sentence::new(
+        "err-account-security-refused",
+        "安全管理员只能管理非管理员账户，且不能管理自己的账户",
+    ))
 }
 
 impl Store {
@@ -91,7 +95,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let target = self.managed(by, username, Some(role)).await?;
         let department_id = department_id.filter(|_| role.needs_department());
-        Scope::check_account(role, department_id, None).map_err(|e| StoreError::invalid(e.to_string()))?;
+        Scope::check_account(role, department_id, None).map_err(|e| StoreError::invalid(&e))?;
         let mut tx = self.begin_write().await?;
         if let Some(d) = department_id {
             let known = sqlx::query("SELECT 1 FROM departments WHERE id = $1 AND region_code = $2")
@@ -100,7 +104,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if known.is_none() {
-                return Err(StoreError::invalid("所选部门不存在"));
+                return Err(StoreError::invalid(Sentence::new("err-account-no-such-department", "所选部门不存在")));
             }
         }
         sqlx::query("UPDATE users SET role = $1, department_id = $2 WHERE id = $3")
@@ -132,11 +136,17 @@ impl Store {
         department_id: Option<&str>,
     ) -> Result<(User, String), StoreError> {
         if !Role::may_keep_account(by.role, role, false) {
-            return Err(StoreError::forbidden("系统管理员只能创建工作人员账户（管理员和项目单位账户除外）"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-account-create-refused",
+                "系统管理员只能创建工作人员账户（管理员和项目单位账户除外）",
+            )));
         }
         let display_name = display_name.trim();
         if display_name.is_empty() || display_name.chars().count() > 64 {
-            return Err(StoreError::invalid("请填写姓名或岗位（最多 64 个字）"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-account-bad-display-name",
+                "请填写姓名或岗位（最多 64 个字）",
+            )));
         }
         let password = crate::password::random_password_for(username);
         let new = crate::users::NewUser {
@@ -155,7 +165,10 @@ impl Store {
     pub async fn set_account_disabled(&self, by: &User, username: &str, disabled: bool) -> Result<(), StoreError> {
         let target = self.account_in_region(by, username).await?;
         if !Role::may_keep_account(by.role, target.role, target.id == by.id) {
-            return Err(StoreError::forbidden("系统管理员只能停用或启用工作人员账户，且不能停用自己的账户"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-account-disable-refused",
+                "系统管理员只能停用或启用工作人员账户，且不能停用自己的账户",
+            )));
         }
         self.set_disabled_as(Some(by), &target, disabled).await
     }
@@ -166,7 +179,10 @@ impl Store {
     pub async fn reset_account_password(&self, by: &User, username: &str) -> Result<String, StoreError> {
         let target = self.account_in_region(by, username).await?;
         if !Role::may_keep_account(by.role, target.role, target.id == by.id) {
-            return Err(StoreError::forbidden("系统管理员只能重置工作人员账户的密码，且不能重置自己的密码"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-account-reset-refused",
+                "系统管理员只能重置工作人员账户的密码，且不能重置自己的密码",
+            )));
         }
         let password = crate::password::random_password_for(&target.username);
         self.set_password_as(Some(by), &target.username, &password, true).await?;

@@ -12,10 +12,11 @@ use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::assessment::{
-    assess, check_entry, Assessment, CountedFact, DepartmentRef, EndedClock, EntryFact, Facts, Link, Period, Profile,
-    Rating,
+    assess, check_entry, Assessment, AssessmentError, CountedFact, DepartmentRef, EndedClock, EntryError, EntryFact,
+    Facts, Link, Period, Profile, Rating,
 };
 use qidi_core::bulletin::{items_between, ListedFact};
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -122,7 +123,7 @@ impl Store {
             let c = self.campaign(region).await?.campaign;
             return Ok(Period::Campaign { code: c.code, name: c.name, first: c.starts_on, last: c.ends_on });
         }
-        Period::parse(key).map_err(|e| StoreError::invalid(e.to_string()))
+        Period::parse(key).map_err(|e| StoreError::invalid(&e))
     }
 
     /// Every fact of `period` the assessment reads, for the region's departments.
@@ -323,7 +324,7 @@ impl Store {
         version: Option<i64>,
         today: NaiveDate,
     ) -> Result<AssessmentResult, StoreError> {
-        period.check_closed(today).map_err(|e| StoreError::invalid(e.to_string()))?;
+        period.check_closed(today).map_err(|e| StoreError::invalid(&e))?;
         let profile = match version {
             Some(v) => self.assessment_profile_version(region, v).await?,
             None => self.assessment_profile(region).await?,
@@ -368,9 +369,12 @@ impl Store {
     /// Save an edited profile as the next version (the office only). Returns its version.
     pub async fn save_assessment_profile(&self, user: &User, profile: &Profile) -> Result<i64, StoreError> {
         if !qidi_core::assessment::may_edit_profile(user.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室可以修改考核方案"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-assessment-office-edits-profile",
+                "只有领导小组办公室可以修改考核方案",
+            )));
         }
-        profile.check().map_err(|e| StoreError::invalid(e.to_string()))?;
+        profile.check().map_err(|e| StoreError::invalid(&e))?;
         let content = serde_json::to_string(profile).map_err(|e| StoreError::invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let version: i64 =
@@ -427,13 +431,19 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?
                 .map(|r| r.get(0))
-                .ok_or_else(|| StoreError::invalid(format!("被评价部门“{}”不存在", entry.department.trim())))?;
+                .ok_or_else(|| {
+                    StoreError::invalid(
+                        Sentence::new(
+                            "err-assessment-entry-department-unknown",
+                            format!("被评价部门“{}”不存在", entry.department.trim()),
+                        )
+                        .arg("department", entry.department.trim()),
+                    )
+                })?;
         check_entry(user.role, own, user.department_id.as_deref(), &assessed, entry.score, entry.comment).map_err(
             |e| match e {
-                qidi_core::assessment::AssessmentError::BadEntry(m) if m.starts_with("只有") => {
-                    StoreError::forbidden(m)
-                }
-                other => StoreError::invalid(other.to_string()),
+                AssessmentError::BadEntry(refusal @ EntryError::NotInitiating) => StoreError::forbidden(&refusal),
+                other => StoreError::invalid(&other),
             },
         )?;
         let project_id: Option<String> = match entry.project_code.map(str::trim).filter(|s| !s.is_empty()) {
@@ -444,7 +454,12 @@ impl Store {
                     .fetch_optional(&self.pool)
                     .await?
                     .map(|r| r.get(0))
-                    .ok_or_else(|| StoreError::invalid(format!("项目代码“{code}”不存在")))?,
+                    .ok_or_else(|| {
+                        StoreError::invalid(
+                            Sentence::new("err-assessment-entry-project-unknown", format!("项目代码“{code}”不存在"))
+                                .arg("code", code),
+                        )
+                    })?,
             ),
             None => None,
         };
@@ -513,7 +528,13 @@ impl Store {
 
 fn profile_from_row(r: &sqlx::any::AnyRow) -> Result<StoredProfile, StoreError> {
     let content: String = r.get(1);
-    let profile: Profile = serde_json::from_str(&content)
-        .map_err(|e| StoreError::invalid(format!("考核方案第 {} 版无法读取：{e}", r.get::<i64, _>(0))))?;
+    let profile: Profile = serde_json::from_str(&content).map_err(|e| {
+        let version = r.get::<i64, _>(0);
+        StoreError::invalid(
+            Sentence::new("err-assessment-profile-unreadable", format!("考核方案第 {version} 版无法读取：{e}"))
+                .arg("version", version)
+                .arg("reason", e.to_string()),
+        )
+    })?;
     Ok(StoredProfile { version: r.get(0), profile, created_at: r.get(2) })
 }

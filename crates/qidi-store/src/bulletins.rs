@@ -360,7 +360,7 @@ impl Store {
         issuer: Option<&User>,
         correct: bool,
     ) -> Result<(IssuedBulletin, bool), StoreError> {
-        month.check_closed(today).map_err(|e| StoreError::invalid(e.to_string()))?;
+        month.check_closed(today).map_err(|e| StoreError::invalid(&e))?;
         let latest = self.latest_bulletin(region, month).await?;
         if let (Some(b), false) = (&latest, correct) {
             return Ok((b.clone(), false));

@@ -52,6 +52,7 @@ use qidi_core::calendar::{shipped_files, weekday_zh, CalendarDay, HolidayFile, W
 use qidi_core::catalogue::LimitUnit;
 use qidi_core::deadline::{ClockPause, Deadline};
 use qidi_core::light::LightPolicy;
+use qidi_core::sentence::Sentence;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -140,7 +141,7 @@ pub struct DeadlineClock {
 impl DeadlineClock {
     pub fn deadline(&self, cal: &WorkCalendar) -> Result<Deadline, StoreError> {
         cal.compute_deadline(self.started_on, self.limit, self.unit, &self.pauses, &self.policy)
-            .map_err(|e| StoreError::invalid(e.to_string()))
+            .map_err(|e| StoreError::invalid(&e))
     }
 }
 
@@ -166,6 +167,15 @@ fn status_zh(listed: Option<bool>) -> &'static str {
         Some(true) => "放假",
         Some(false) => "调休上班",
         None => "未列出",
+    }
+}
+
+/// A date's status in a notice, as a code the catalogues choose their words by.
+fn status_code(listed: Option<bool>) -> &'static str {
+    match listed {
+        Some(true) => "off",
+        Some(false) => "work",
+        None => "unlisted",
     }
 }
 
@@ -228,7 +238,7 @@ async fn stored_days(conn: &mut AnyConnection) -> Result<(Vec<i32>, Vec<Calendar
 /// Does not seed: on an empty table it is the weekday calendar with nothing published.
 pub async fn load_calendar(conn: &mut AnyConnection) -> Result<WorkCalendar, StoreError> {
     let (years, days) = stored_days(conn).await?;
-    WorkCalendar::from_days(days, years).map_err(|e| StoreError::invalid(e.to_string()))
+    WorkCalendar::from_days(days, years).map_err(|e| StoreError::invalid(&e))
 }
 
 /// Check that a notice year is one that can be imported.
@@ -237,9 +247,17 @@ pub fn check_import_year(year: i32) -> Result<(), StoreError> {
     if (FIRST_IMPORT_YEAR..=last).contains(&year) {
         Ok(())
     } else {
-        Err(StoreError::invalid(format!(
-            "放假安排的年份 {year} 超出可导入的范围（{FIRST_IMPORT_YEAR} 至 {last} 年），请检查文件中的 year"
-        )))
+        Err(StoreError::invalid(
+            Sentence::new(
+                "err-calendar-year-out-of-range",
+                format!(
+                    "放假安排的年份 {year} 超出可导入的范围（{FIRST_IMPORT_YEAR} 至 {last} 年），请检查文件中的 year"
+                ),
+            )
+            .arg("year", year.to_string())
+            .arg("first", FIRST_IMPORT_YEAR.to_string())
+            .arg("last", last.to_string()),
+        ))
     }
 }
 
@@ -332,27 +350,43 @@ impl Store {
                     recomputed: DeadlineRecompute::default(),
                 });
             };
-            return Err(StoreError::invalid(format!(
-                "{year} 年放假安排已经导入，上传的文件与之不同：{date}（{weekday}）已导入的为“{a}”，文件中为“{b}”。\
-                 已导入的年度不会被覆盖，以免已算出的时限随之改变",
-                year = file.year,
-                weekday = weekday_zh(date),
-                a = status_zh(loaded.get(&date).copied()),
-                b = status_zh(given.get(&date).copied()),
-            )));
+            let (imported, in_file) = (loaded.get(&date).copied(), given.get(&date).copied());
+            return Err(StoreError::invalid(
+                Sentence::new(
+                    "err-calendar-differs-from-imported",
+                    format!(
+                        "{year} 年放假安排已经导入，上传的文件与之不同：{date}（{weekday}）已导入的为“{a}”，文件中为“{b}”。\
+                         已导入的年度不会被覆盖，以免已算出的时限随之改变",
+                        year = file.year,
+                        weekday = weekday_zh(date),
+                        a = status_zh(imported),
+                        b = status_zh(in_file),
+                    ),
+                )
+                .arg("year", file.year.to_string())
+                .arg("date", date)
+                .arg("imported", status_code(imported))
+                .arg("file", status_code(in_file)),
+            ));
         }
         let old = WorkCalendar::from_days(days.iter().copied(), years.iter().copied())
-            .map_err(|e| StoreError::invalid(e.to_string()))?;
+            .map_err(|e| StoreError::invalid(&e))?;
         let new = WorkCalendar::from_days(
             days.iter().copied().chain(file.calendar_days()),
             years.iter().copied().chain([file.year]),
         )
-        .map_err(|e| StoreError::invalid(e.to_string()))?;
+        .map_err(|e| StoreError::invalid(&e))?;
         // Only listed dates can change: an unlisted date is a weekday in both.
         let first_changed = file.days.iter().map(|d| d.date).find(|&d| old.is_working_day(d) != new.is_working_day(d));
         insert_file(&mut tx, file).await.map_err(|e| {
             if e.is_unique_violation() {
-                StoreError::conflict(format!("{} 年放假安排刚刚已被他人导入，请刷新后查看", file.year))
+                StoreError::conflict(
+                    Sentence::new(
+                        "err-calendar-imported-meanwhile",
+                        format!("{} 年放假安排刚刚已被他人导入，请刷新后查看", file.year),
+                    )
+                    .arg("year", file.year.to_string()),
+                )
             } else {
                 e
             }

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use qidi_core::campaign::{may_plan, CampaignFacts};
 use qidi_core::ledger::{fully_signed, Campaign, Capacity, LedgerKind, Milestone};
 use qidi_core::organisation::{may_keep_organisation, Body, Member};
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -136,7 +137,10 @@ impl Store {
     /// transaction with its `campaign.create` event.
     pub async fn create_campaign(&self, actor: &User, c: &Campaign) -> Result<CampaignRow, StoreError> {
         if !may_plan(actor.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室可以设立和调整工作"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-campaign-forbidden",
+                "只有领导小组办公室可以设立和调整工作",
+            )));
         }
         let region = actor.region();
         // Make sure the region's first campaign exists before another follows it.
@@ -150,10 +154,12 @@ impl Store {
             .iter()
             .map(|r| campaign_from_row(r).map(|c| c.campaign))
             .collect::<Result<_, _>>()?;
-        c.check_new(&existing).map_err(|e| StoreError::invalid(e.to_string()))?;
+        c.check_new(&existing).map_err(|e| StoreError::invalid(&e))?;
         let id = new_id();
         if !insert_campaign(&mut tx, &id, region.as_str(), c).await? {
-            return Err(StoreError::conflict(format!("工作代码“{}”已被使用", c.code)));
+            return Err(StoreError::conflict(
+                Sentence::new("err-campaign-code-in-use", format!("工作代码“{}”已被使用", c.code)).arg("code", &c.code),
+            ));
         }
         let carried = sqlx::query(
             "INSERT INTO organisation_members (id, region_code, campaign_id, body, position, name, title, sort_order, created_at)
@@ -173,7 +179,9 @@ impl Store {
         append(&mut tx, &campaign_event(Some(actor), region.as_str(), "campaign.create", &id, payload)).await?;
         let row = current_campaign_tx(&mut tx, &region).await?;
         tx.commit().await?;
-        row.filter(|r| r.id == id).ok_or_else(|| StoreError::conflict("另一项工作同时设立，请刷新后重试"))
+        row.filter(|r| r.id == id).ok_or_else(|| {
+            StoreError::conflict(Sentence::new("err-campaign-started-meanwhile", "另一项工作同时设立，请刷新后重试"))
+        })
     }
 
     /// Move the current campaign's end date (milestones must stay inside it).
@@ -184,10 +192,13 @@ impl Store {
         actor: &User,
     ) -> Result<CampaignRow, StoreError> {
         if !may_plan(actor.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室可以设立和调整工作"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-campaign-forbidden",
+                "只有领导小组办公室可以设立和调整工作",
+            )));
         }
         let current = self.campaign(region).await?;
-        let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::invalid(e.to_string()))?;
+        let updated = current.campaign.with_end(ends_on).map_err(|e| StoreError::invalid(&e))?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE campaigns SET ends_on = $1 WHERE id = $2")
             .bind(date_text(updated.ends_on))
@@ -361,7 +372,7 @@ impl Store {
         body: Body,
         members: &[Member],
     ) -> Result<(), StoreError> {
-        may_keep_organisation(actor.role).map_err(|e| StoreError::forbidden(e.to_string()))?;
+        may_keep_organisation(actor.role).map_err(|e| StoreError::forbidden(&e))?;
         let campaign = self.campaign_by_id(&actor.region(), campaign_id).await?;
         let before: Vec<Member> =
             self.organisation(&campaign.id).await?.into_iter().filter(|m| m.body == body).collect();

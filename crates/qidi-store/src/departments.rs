@@ -7,6 +7,7 @@ use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
 use qidi_core::catalogue::{check_code, check_names, check_retire_department, may_keep_catalogue, CatalogueError};
 use qidi_core::names::NameKind;
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -39,9 +40,9 @@ pub struct DepartmentDraft {
 
 fn refused(e: CatalogueError) -> StoreError {
     match e {
-        CatalogueError::Forbidden => StoreError::forbidden(e.to_string()),
-        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => StoreError::conflict(e.to_string()),
-        _ => StoreError::invalid(e.to_string()),
+        CatalogueError::Forbidden => StoreError::forbidden(&e),
+        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => StoreError::conflict(&e),
+        _ => StoreError::invalid(&e),
     }
 }
 
@@ -189,7 +190,10 @@ impl Store {
             sqlx::query("UPDATE departments SET retired_at = NULL WHERE id = $1").bind(&d.id).execute(&mut *tx).await?
         };
         if res.rows_affected() == 0 {
-            return Err(StoreError::conflict("部门刚被他人修改，请刷新后重试"));
+            return Err(StoreError::conflict(Sentence::new(
+                "err-department-changed-meanwhile",
+                "部门刚被他人修改，请刷新后重试",
+            )));
         }
         let action = if retire { "department.retire" } else { "department.restore" };
         let payload = serde_json::json!({ "code": code, "name": d.name });

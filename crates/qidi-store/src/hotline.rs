@@ -27,6 +27,7 @@ use qidi_core::hotline::{
     OrderState, StepLimits, Urgency,
 };
 use qidi_core::message::{hotline_news, HotlineNews};
+use qidi_core::sentence::Sentence;
 use sqlx::{AnyConnection, Row};
 
 /// Where an order came from.
@@ -60,11 +61,9 @@ pub struct Intake {
 impl From<HotlineError> for StoreError {
     fn from(e: HotlineError) -> Self {
         match e {
-            HotlineError::WrongState { .. } => StoreError::conflict(e.to_string()),
-            HotlineError::OfficeOnly(_) | HotlineError::LeadingDepartmentOnly(_) => {
-                StoreError::forbidden(e.to_string())
-            }
-            HotlineError::Blank(_) | HotlineError::LimitTooLong { .. } => StoreError::invalid(e.to_string()),
+            HotlineError::WrongState { .. } => StoreError::conflict(&e),
+            HotlineError::OfficeOnly { .. } | HotlineError::LeadingDepartmentOnly { .. } => StoreError::forbidden(&e),
+            HotlineError::Blank { .. } | HotlineError::LimitTooLong { .. } => StoreError::invalid(&e),
         }
     }
 }
@@ -183,7 +182,10 @@ impl Store {
         let region = region.as_str();
         if let IntakeSource::Web(u) = source {
             if u.role != qidi_core::Role::Office {
-                return Err(StoreError::forbidden("只有领导小组办公室可以登记12345工单"));
+                return Err(StoreError::forbidden(Sentence::new(
+                    "err-hotline-office-enters",
+                    "只有领导小组办公室可以登记12345工单",
+                )));
             }
         }
         if let Some(found) = self.existing_order(region, &order.order_number).await? {
@@ -213,7 +215,13 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 else {
-                    return Err(StoreError::invalid(format!("审批事项（item_type）“{code}”不在事项目录中")));
+                    return Err(StoreError::invalid(
+                        Sentence::new(
+                            "err-hotline-item-type-unknown",
+                            format!("审批事项（item_type）“{code}”不在事项目录中"),
+                        )
+                        .arg("code", code),
+                    ));
                 };
                 Some((r.get::<String, _>(0), r.get::<String, _>(1)))
             }
@@ -282,10 +290,15 @@ impl Store {
         if inserted == 0 {
             // Another request took this order number first; it is that complaint.
             tx.rollback().await?;
-            return self
-                .existing_order(region, &order.order_number)
-                .await?
-                .ok_or_else(|| StoreError::conflict(format!("工单 {} 正在登记，请稍后重试", order.order_number)));
+            return self.existing_order(region, &order.order_number).await?.ok_or_else(|| {
+                StoreError::conflict(
+                    Sentence::new(
+                        "err-hotline-being-entered",
+                        format!("工单 {} 正在登记，请稍后重试", order.order_number),
+                    )
+                    .arg("number", &order.order_number),
+                )
+            });
         }
         let (actor, token) = match source {
             IntakeSource::Api(t) => (None, Some(t.id.clone())),
@@ -381,7 +394,12 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .map(|r| r.get(0))
-            .ok_or_else(|| StoreError::invalid(format!("部门“{}”不存在", id_or_code.trim())))
+            .ok_or_else(|| {
+                StoreError::invalid(
+                    Sentence::new("err-hotline-department-unknown", format!("部门“{}”不存在", id_or_code.trim()))
+                        .arg("department", id_or_code.trim()),
+                )
+            })
     }
 
     async fn apply_step(
@@ -460,7 +478,10 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict("工单刚被他人处理，请刷新后重试"));
+            return Err(StoreError::conflict(Sentence::new(
+                "err-hotline-changed-meanwhile",
+                "工单刚被他人处理，请刷新后重试",
+            )));
         }
         let mut payload = serde_json::json!({ "from": state.as_str(), "to": t.to.as_str() });
         match action {
@@ -557,7 +578,7 @@ impl Store {
         if qidi_core::hotline::caller_view(user.role, user.department_id.as_deref(), &facts.facts)
             != qidi_core::hotline::CallerView::Masked
         {
-            return Err(StoreError::forbidden("您无权查看来电人电话"));
+            return Err(StoreError::forbidden(Sentence::new("err-hotline-may-not-see-phone", "您无权查看来电人电话")));
         }
         let key = self.field_key()?;
         let mut tx = self.begin_write().await?;
@@ -585,10 +606,16 @@ impl Store {
     ) -> Result<Substantiation, StoreError> {
         let facts = self.visible_facts(user, id).await?;
         if !qidi_core::hotline::may_substantiate(user.role, user.department_id.as_deref(), &facts.facts) {
-            return Err(StoreError::forbidden("只有领导小组办公室或牵头部门可以认定投诉属实"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-hotline-may-not-substantiate",
+                "只有领导小组办公室或牵头部门可以认定投诉属实",
+            )));
         }
         if note.trim().is_empty() {
-            return Err(StoreError::invalid("认定属实须写明理由"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-hotline-substantiation-reason-blank",
+                "认定属实须写明理由",
+            )));
         }
         let department_id = self.department_in_region(&facts.region, department).await?;
         let item_type_id: Option<String> = match item_type.map(str::trim).filter(|s| !s.is_empty()) {
@@ -599,7 +626,15 @@ impl Store {
                     .fetch_optional(&self.pool)
                     .await?
                     .map(|r| r.get(0))
-                    .ok_or_else(|| StoreError::invalid(format!("审批事项“{code}”不在事项目录中")))?,
+                    .ok_or_else(|| {
+                        StoreError::invalid(
+                            Sentence::new(
+                                "err-hotline-substantiation-item-type-unknown",
+                                format!("审批事项“{code}”不在事项目录中"),
+                            )
+                            .arg("code", code),
+                        )
+                    })?,
             ),
             None => None,
         };
@@ -614,7 +649,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if dup.is_some() {
-            return Err(StoreError::conflict("该投诉已就此部门和事项认定属实"));
+            return Err(StoreError::conflict(Sentence::new(
+                "err-hotline-already-substantiated",
+                "该投诉已就此部门和事项认定属实",
+            )));
         }
         let sid = new_id();
         sqlx::query(
@@ -658,7 +696,10 @@ impl Store {
         limits: StepLimits,
     ) -> Result<(), StoreError> {
         if !matches!(user.role, qidi_core::Role::Office | qidi_core::Role::Admin) {
-            return Err(StoreError::forbidden("只有领导小组办公室或系统管理员可以设置工单时限"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-hotline-may-not-set-limits",
+                "只有领导小组办公室或系统管理员可以设置工单时限",
+            )));
         }
         limits.check()?;
         let mut tx = self.begin_write().await?;

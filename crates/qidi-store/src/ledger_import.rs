@@ -15,9 +15,10 @@ use crate::ledger::{item_scope, project_scope};
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use qidi_core::catalogue::{DEPARTMENTS, ITEM_TYPES};
-use qidi_core::ledger::{import_refusal, may_import_over_item};
+use qidi_core::ledger::{import_refusal_reason, may_import_over_item, ImportRefusal};
 use qidi_core::ledger_file::{Field, LedgerImport, LedgerItem, LedgerProject, RowIssue};
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
+use qidi_core::sentence::{Arg, Explain, Sentence};
 use qidi_core::{RegionCode, Scope};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -139,7 +140,7 @@ impl Store {
         import: &mut LedgerImport,
     ) -> Result<(), StoreError> {
         self.refuse_far_dates(region, import).await?;
-        let refused = if import_refusal(actor.role, actor.department_id.as_deref(), None, None).is_none() {
+        let refused = if import_refusal_reason(actor.role, actor.department_id.as_deref(), None, None).is_none() {
             // Refused nothing even for a project with no department named: no lookups.
             Vec::new()
         } else {
@@ -156,7 +157,7 @@ impl Store {
             import_refusals(actor, import, &dept_ids, |code| stored.get(code).map(Option::as_deref))
         };
         let column = Field::InitiatingDepartment.label_zh();
-        let mut reasons: HashMap<usize, &str> = refused.into_iter().collect();
+        let mut reasons: HashMap<usize, ImportRefusal> = refused.into_iter().collect();
         // One pass, not one `remove` per refused project: a whole banner's file may be
         // mostly other departments' projects.
         for (i, p) in std::mem::take(&mut import.projects).into_iter().enumerate() {
@@ -165,7 +166,7 @@ impl Store {
                 Some(why) => import.errors.push(RowIssue {
                     row: p.first_row,
                     column: column.to_string(),
-                    message: format!("项目 {}：{why}", p.code.as_str()),
+                    message: project_refused(p.code.as_str(), why),
                     sheet: import.sheet.clone(),
                 }),
             }
@@ -187,10 +188,16 @@ impl Store {
                 .iter()
                 .filter_map(|it| {
                     let e = window.check(column, it.due_on?).err()?;
+                    let code = p.code.as_str();
                     Some(RowIssue {
                         row: it.row,
                         column: column.to_string(),
-                        message: format!("项目 {}：{e}", p.code.as_str()),
+                        message: Sentence::new("err-import-project-due-outside", format!("项目 {code}：{e}"))
+                            .arg("code", code)
+                            .arg("field", Arg::Label { prefix: "ledger-field", code: "due_on" })
+                            .arg("on", e.on)
+                            .arg("from", e.from)
+                            .arg("to", e.to),
                         sheet: import.sheet.clone(),
                     })
                 })
@@ -253,9 +260,13 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let errors = import.errors.len() as u64;
         if errors > 0 && !mode.skip_invalid && !mode.dry_run {
-            return Err(StoreError::invalid(format!(
-                "台账有 {errors} 处错误，未导入任何内容：请改正后重新导入，或选择只导入无误的项目"
-            )));
+            return Err(StoreError::invalid(
+                Sentence::new(
+                    "err-import-file-has-errors",
+                    format!("台账有 {errors} 处错误，未导入任何内容：请改正后重新导入，或选择只导入无误的项目"),
+                )
+                .arg("n", errors),
+            ));
         }
         // A large page cache keeps SQLite from spilling the transaction's pages to disk
         // and reading them back: a 100,000-row import took a quarter longer without it.
@@ -285,7 +296,10 @@ impl Store {
             if mode.dry_run { sqlx::Connection::begin(conn).await? } else { self.begin_write_on(conn).await? };
         if let (Some(token), Some(actor)) = (upload, actor) {
             if !crate::uploads::claim_upload(&mut tx, actor, token).await? {
-                return Err(StoreError::conflict("上传的文件已导入或已过期，请重新上传"));
+                return Err(StoreError::conflict(Sentence::new(
+                    "err-import-upload-gone",
+                    "上传的文件已导入或已过期，请重新上传",
+                )));
             }
         }
         let mut s = ImportSummary { dry_run: mode.dry_run, errors, ..Default::default() };
@@ -345,7 +359,11 @@ impl Store {
             let stored = |code: &str| projects.get(code).map(|p| p.department_id.as_deref());
             if let Some((i, why)) = import_refusals(actor, import, &dept_ids, stored).into_iter().next() {
                 let code = import.projects[i].code.as_str();
-                return Err(StoreError::forbidden(format!("项目 {code}：{why}；未导入任何内容")));
+                return Err(StoreError::forbidden(
+                    Sentence::new("err-import-project-refused-nothing", format!("项目 {code}：{why}；未导入任何内容"))
+                        .arg("code", code)
+                        .arg("why", reason_arg(&why)),
+                ));
             }
         }
         let campaign = current_campaign_tx(&mut tx, region).await?;
@@ -637,7 +655,7 @@ fn import_refusals<'a>(
     import: &LedgerImport,
     dept_ids: &HashMap<String, String>,
     stored: impl Fn(&str) -> Option<Option<&'a str>>,
-) -> Vec<(usize, &'static str)> {
+) -> Vec<(usize, ImportRefusal)> {
     let own = actor.department_id.as_deref();
     import
         .projects
@@ -645,9 +663,26 @@ fn import_refusals<'a>(
         .enumerate()
         .filter_map(|(i, p)| {
             let file_dept = p.initiating_department.as_deref().and_then(|c| dept_ids.get(c)).map(String::as_str);
-            import_refusal(actor.role, own, file_dept, stored(p.code.as_str())).map(|why| (i, why))
+            import_refusal_reason(actor.role, own, file_dept, stored(p.code.as_str())).map(|why| (i, why))
         })
         .collect()
+}
+
+/// A project `actor` may not load, as a row error: "项目 {code}：{why}".
+fn project_refused(code: &str, why: ImportRefusal) -> Sentence {
+    Sentence::new("err-import-project-refused", format!("项目 {code}：{why}"))
+        .arg("code", code)
+        .arg("why", reason_arg(&why))
+}
+
+/// A reason inside another sentence. Another language shows it by its own catalogue
+/// key: a key `err-…` is the label `err` of the code `…` (see `Arg::Label`).
+fn reason_arg(why: &ImportRefusal) -> Arg {
+    // Not a literal "err-…": the catalogue test takes such literals for keys.
+    match why.key().strip_prefix("err").and_then(|k| k.strip_prefix('-')) {
+        Some(code) => Arg::Label { prefix: "err", code },
+        None => Arg::Text(why.to_string()),
+    }
 }
 
 const DEPARTMENT_IDS: &str = "SELECT code, id FROM departments WHERE region_code = $1";
@@ -669,7 +704,10 @@ async fn department_id(
         return Ok(id.clone());
     }
     let Some(seed) = DEPARTMENTS.iter().find(|d| d.code == code) else {
-        return Err(StoreError::invalid(format!("部门“{code}”不在本地区的部门目录中")));
+        return Err(StoreError::invalid(
+            Sentence::new("err-import-department-not-in-region", format!("部门“{code}”不在本地区的部门目录中"))
+                .arg("code", code),
+        ));
     };
     let id = new_id();
     if write {
@@ -692,7 +730,10 @@ async fn item_type_id(
         return Ok(id.clone());
     }
     let Some(t) = ITEM_TYPES.iter().find(|t| t.code == code) else {
-        return Err(StoreError::invalid(format!("审批事项“{code}”不在本地区的事项目录中")));
+        return Err(StoreError::invalid(
+            Sentence::new("err-import-item-type-not-in-region", format!("审批事项“{code}”不在本地区的事项目录中"))
+                .arg("code", code),
+        ));
     };
     let dept = department_id(conn, write, region, dept_ids, t.department).await?;
     let id = new_id();

@@ -12,6 +12,7 @@ use qidi_core::lookback::{
     check_finding, choose, correction_light, may_read, may_run, summarize, Candidate, CorrectionClock, Finding, Report,
     ReviewedItem, Rule, Sample, Summary,
 };
+use qidi_core::sentence::{Arg, Sentence};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -125,10 +126,13 @@ impl Store {
         seed: Option<u64>,
     ) -> Result<String, StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室可以组织回头看"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-lookback-office-opens",
+                "只有领导小组办公室可以组织回头看",
+            )));
         }
         if title.trim().is_empty() {
-            return Err(StoreError::invalid("回头看名称不能为空"));
+            return Err(StoreError::invalid(Sentence::new("err-lookback-title-blank", "回头看名称不能为空")));
         }
         if let Rule::DepartmentItems { department_code } = rule {
             self.department_id(
@@ -136,14 +140,31 @@ impl Store {
                 department_code,
             )
             .await
-            .map_err(|_| StoreError::invalid(format!("部门“{department_code}”不存在")))?;
+            .map_err(|_| {
+                StoreError::invalid(
+                    Sentence::new("err-lookback-department-unknown", format!("部门“{department_code}”不存在"))
+                        .arg("department", department_code),
+                )
+            })?;
         }
         let sample = sample_size.map(|size| Sample { size, seed: seed.unwrap_or_else(rand::random) });
         let today = crate::today();
         let mut tx = self.begin_write().await?;
         let chosen = choose(&candidates(&mut tx, &user.region_code, rule).await?, sample);
         if chosen.is_empty() {
-            return Err(StoreError::invalid(format!("按“{}”没有可检查的已办结事项或移出项目", rule.label_zh())));
+            let text = format!("按“{}”没有可检查的已办结事项或移出项目", rule.label_zh());
+            let label = |code| {
+                Sentence::new("err-lookback-nothing-to-check", text.clone())
+                    .arg("rule", Arg::Label { prefix: "lookback-rule", code })
+            };
+            return Err(StoreError::invalid(match rule {
+                Rule::DepartmentItems { department_code } => {
+                    Sentence::new("err-lookback-nothing-in-department", text.clone()).arg("department", department_code)
+                }
+                Rule::AllRemovals => label("all_removals"),
+                Rule::LateApprovals => label("late_approvals"),
+                Rule::AllClosed => label("all_closed"),
+            }));
         }
         let id = new_id();
         sqlx::query(
@@ -194,7 +215,7 @@ impl Store {
     /// The reviews of the user's region, newest first.
     pub async fn lookback_reviews(&self, user: &User) -> Result<Vec<Review>, StoreError> {
         if !may_read(user.role) {
-            return Err(StoreError::forbidden("无权查看回头看"));
+            return Err(StoreError::forbidden(Sentence::new("err-lookback-may-not-read", "无权查看回头看")));
         }
         let rows = sqlx::query(
             "SELECT id, region_code, title, rule, sample_size, seed, opened_on, closed_on FROM lookback_reviews
@@ -269,13 +290,16 @@ impl Store {
         f: &NewFinding<'_>,
     ) -> Result<(), StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室的检查人员可以记录检查结论"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-lookback-office-records-findings",
+                "只有领导小组办公室的检查人员可以记录检查结论",
+            )));
         }
         let today = crate::today();
         let calendar = self.work_calendar().await?;
         let clock =
             check_finding(&calendar, &LightPolicy::default(), f.finding, f.note, f.correction, f.deadline, today)
-                .map_err(|e| StoreError::invalid(e.to_string()))?;
+                .map_err(|e| StoreError::invalid(&e))?;
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
         let n = sqlx::query(
@@ -325,10 +349,16 @@ impl Store {
         note: &str,
     ) -> Result<(), StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室可以确认整改完成"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-lookback-office-confirms-corrections",
+                "只有领导小组办公室可以确认整改完成",
+            )));
         }
         if note.trim().is_empty() {
-            return Err(StoreError::invalid("确认整改完成须写明整改情况"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-lookback-corrected-note-blank",
+                "确认整改完成须写明整改情况",
+            )));
         }
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
@@ -345,7 +375,10 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::invalid("该事项没有待完成的整改"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-lookback-no-open-correction",
+                "该事项没有待完成的整改",
+            )));
         }
         append(
             &mut tx,
@@ -364,7 +397,10 @@ impl Store {
     /// End a review; its summary stays as the record says.
     pub async fn close_lookback(&self, user: &User, review_id: &str) -> Result<(), StoreError> {
         if !may_run(user.role) {
-            return Err(StoreError::forbidden("只有领导小组办公室可以结束回头看"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-lookback-office-closes",
+                "只有领导小组办公室可以结束回头看",
+            )));
         }
         let mut tx = self.begin_write().await?;
         open_review(&mut tx, &user.region_code, review_id).await?;
@@ -424,7 +460,7 @@ async fn open_review(conn: &mut AnyConnection, region: &str, id: &str) -> Result
         .await?
         .ok_or_else(|| StoreError::NotFound("回头看不存在".into()))?;
     if row.get::<Option<String>, _>(0).is_some() {
-        return Err(StoreError::conflict("该回头看已结束，不能再修改"));
+        return Err(StoreError::conflict(Sentence::new("err-lookback-closed", "该回头看已结束，不能再修改")));
     }
     Ok(())
 }
@@ -443,12 +479,17 @@ fn event(user: &User, action: &str, id: &str, payload: serde_json::Value) -> New
 }
 
 fn review_from_row(r: &sqlx::any::AnyRow) -> Result<Review, StoreError> {
-    let bad = |w: &str| StoreError::invalid(format!("回头看记录的{w}无法读取"));
-    let rule: Rule = serde_json::from_str(&r.get::<String, _>(3)).map_err(|_| bad("选取规则"))?;
+    // `w` names the value in Chinese, `what` in the record's columns.
+    let bad = |w: &str, what: &str| {
+        StoreError::invalid(
+            Sentence::new("err-lookback-record-unreadable", format!("回头看记录的{w}无法读取")).arg("what", what),
+        )
+    };
+    let rule: Rule = serde_json::from_str(&r.get::<String, _>(3)).map_err(|_| bad("选取规则", "rule"))?;
     let sample = match (r.get::<Option<i64>, _>(4), r.get::<Option<String>, _>(5)) {
         (Some(size), Some(seed)) => Some(Sample {
-            size: u32::try_from(size).map_err(|_| bad("抽样数"))?,
-            seed: seed.parse().map_err(|_| bad("随机种子"))?,
+            size: u32::try_from(size).map_err(|_| bad("抽样数", "sample_size"))?,
+            seed: seed.parse().map_err(|_| bad("随机种子", "seed"))?,
         }),
         _ => None,
     };
@@ -458,7 +499,7 @@ fn review_from_row(r: &sqlx::any::AnyRow) -> Result<Review, StoreError> {
         title: r.get(2),
         rule,
         sample,
-        opened_on: date(r, 6).ok_or_else(|| bad("开始日期"))?,
+        opened_on: date(r, 6).ok_or_else(|| bad("开始日期", "opened_on"))?,
         closed_on: date(r, 7),
     })
 }

@@ -22,6 +22,7 @@ use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{get_bool, new_id, now_text, Store, StoreError};
 use qidi_core::message::{is_email, ChannelKind, ChannelRule, Message, MessageKind};
+use qidi_core::sentence::{Arg, Sentence};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::sync::OnceLock;
@@ -281,17 +282,23 @@ impl Store {
         enabled: bool,
     ) -> Result<(), StoreError> {
         if !ChannelKind::PERSONAL.contains(&channel) || !MessageKind::ALL.contains(&kind) {
-            return Err(StoreError::invalid("只能选择站内消息或电子邮件"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-messages-personal-channels-only",
+                "只能选择站内消息或电子邮件",
+            )));
         }
         let mut tx = self.begin_write().await?;
         let rule = rule(&mut tx, &user.region_code, kind, channel).await?;
         if !rule.allows(enabled) {
-            return Err(StoreError::forbidden(format!(
-                "管理员规定{}通过{}“{}”，不能更改",
-                kind.label_zh(),
-                channel.label_zh(),
-                rule.label_zh()
-            )));
+            return Err(StoreError::forbidden(
+                Sentence::new(
+                    "err-messages-rule-fixed",
+                    format!("管理员规定{}通过{}“{}”，不能更改", kind.label_zh(), channel.label_zh(), rule.label_zh()),
+                )
+                .arg("kind", Arg::Label { prefix: "message-kind", code: kind.as_str() })
+                .arg("channel", Arg::Label { prefix: "channel-kind", code: channel.as_str() })
+                .arg("rule", Arg::Label { prefix: "channel-rule", code: rule.as_str() }),
+            ));
         }
         sqlx::query(
             "INSERT INTO message_preferences (user_id, kind, channel_kind, enabled) VALUES ($1, $2, $3, $4)
@@ -317,7 +324,10 @@ impl Store {
         new_rule: ChannelRule,
     ) -> Result<(), StoreError> {
         if admin.role != qidi_core::Role::Admin {
-            return Err(StoreError::forbidden("只有系统管理员可以设置消息策略"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-messages-admin-sets-policy",
+                "只有系统管理员可以设置消息策略",
+            )));
         }
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM message_policy WHERE region_code = $1 AND kind = $2 AND channel_kind = $3")
@@ -377,7 +387,9 @@ impl Store {
         let email = email.map(str::trim).filter(|e| !e.is_empty());
         if let Some(e) = email {
             if !is_email(e) {
-                return Err(StoreError::invalid(format!("“{e}”不是有效的电子邮件地址")));
+                return Err(StoreError::invalid(
+                    Sentence::new("err-messages-bad-email", format!("“{e}”不是有效的电子邮件地址")).arg("value", e),
+                ));
             }
         }
         let mut tx = self.begin_write().await?;

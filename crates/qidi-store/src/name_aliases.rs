@@ -6,6 +6,7 @@ use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
 use qidi_core::names::{alias_refusal, AliasRequest, NameKind, NameTable, RegionNames};
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::Row;
@@ -211,10 +212,14 @@ impl Store {
         .await;
         if let Err(e) = inserted {
             if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                return Err(StoreError::conflict(format!(
-                    "“{written}”刚刚已被保存为{}的别名，不能重复添加",
-                    kind.label_zh()
-                )));
+                let key = match kind {
+                    NameKind::Department => "err-names-alias-saved-meanwhile-department",
+                    NameKind::ItemType => "err-names-alias-saved-meanwhile-item-type",
+                };
+                return Err(StoreError::conflict(
+                    Sentence::new(key, format!("“{written}”刚刚已被保存为{}的别名，不能重复添加", kind.label_zh()))
+                        .arg("written", written),
+                ));
             }
             return Err(e.into());
         }

@@ -32,11 +32,9 @@ pub struct OutsideApprovalRecord {
 
 fn refused(e: OutsideApprovalError) -> StoreError {
     match e {
-        OutsideApprovalError::NotAllowed => StoreError::forbidden(e.to_string()),
-        OutsideApprovalError::AlreadyGranted | OutsideApprovalError::OpenApplication => {
-            StoreError::conflict(e.to_string())
-        }
-        _ => StoreError::invalid(e.to_string()),
+        OutsideApprovalError::NotAllowed => StoreError::forbidden(&e),
+        OutsideApprovalError::AlreadyGranted | OutsideApprovalError::OpenApplication => StoreError::conflict(&e),
+        _ => StoreError::invalid(&e),
     }
 }
 

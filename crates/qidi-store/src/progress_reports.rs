@@ -12,9 +12,10 @@ use qidi_core::bulletin::Month;
 use qidi_core::calendar::WorkCalendar;
 use qidi_core::ledger::Campaign;
 use qidi_core::progress_report::{
-    check_text, lapses, may_file, periods, reminder_stage, ReportFigures, ReportLapse, ReportPeriod, ReportSchedule,
-    ReportState,
+    check_text, lapses, may_file, periods, reminder_stage, ReportError, ReportFigures, ReportLapse, ReportPeriod,
+    ReportSchedule, ReportState,
 };
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -260,11 +261,14 @@ impl Store {
     /// Set the campaign's reporting schedule (the office).
     pub async fn set_report_schedule(&self, actor: &User, schedule: ReportSchedule) -> Result<ReportPlan, StoreError> {
         if actor.role != qidi_core::Role::Office {
-            return Err(StoreError::forbidden("只有领导小组办公室可以设置信息报送安排"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-report-schedule-forbidden",
+                "只有领导小组办公室可以设置信息报送安排",
+            )));
         }
         let region = actor.region();
         let plan = self.report_plan(&region).await?;
-        schedule.validate(&plan.campaign).map_err(|e| StoreError::invalid(e.to_string()))?;
+        schedule.validate(&plan.campaign).map_err(|e| StoreError::invalid(&e))?;
         let json = serde_json::to_string(&schedule).map_err(|e| StoreError::invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE campaigns SET report_schedule = $1 WHERE id = $2")
@@ -347,21 +351,23 @@ impl Store {
         today: NaiveDate,
     ) -> Result<FiledReport, StoreError> {
         let department_id = user.department_id.clone().unwrap_or_default();
-        may_file(user.role, user.department_id.as_deref(), &department_id)
-            .map_err(|e| StoreError::forbidden(e.to_string()))?;
-        let text = check_text(text).map_err(|e| StoreError::invalid(e.to_string()))?;
+        may_file(user.role, user.department_id.as_deref(), &department_id).map_err(|e| StoreError::forbidden(&e))?;
+        let text = check_text(text).map_err(|e| StoreError::invalid(&e))?;
         let region = user.region();
         let plan = self.report_plan(&region).await?;
         let p = plan
             .period(period_key)
             .cloned()
-            .ok_or_else(|| StoreError::invalid(format!("报送期次 {period_key} 不是本工作期的报送期次")))?;
+            .ok_or_else(|| StoreError::invalid(&ReportError::UnknownPeriod(period_key.to_string())))?;
         if today < p.ends_on {
-            return Err(StoreError::invalid(format!(
-                "{}尚未结束（{} 截止），期末当天起方可报送",
-                p.label_zh(),
-                p.ends_on
-            )));
+            return Err(StoreError::invalid(
+                Sentence::new(
+                    "err-report-period-not-ended",
+                    format!("{}尚未结束（{} 截止），期末当天起方可报送", p.label_zh(), p.ends_on),
+                )
+                .arg("from", p.starts_on)
+                .arg("to", p.ends_on),
+            ));
         }
         let figures = self.report_figures(&department_id, &p).await?;
         let mut tx = self.begin_write().await?;
@@ -409,7 +415,10 @@ impl Store {
             Err(e) => {
                 let e = StoreError::from(e);
                 return Err(if e.is_unique_violation() {
-                    StoreError::conflict("本期报送刚由他人提交，请刷新后再试")
+                    StoreError::conflict(Sentence::new(
+                        "err-report-filed-meanwhile",
+                        "本期报送刚由他人提交，请刷新后再试",
+                    ))
                 } else {
                     e
                 });

@@ -15,6 +15,7 @@ use crate::personal::{Field, FieldKey};
 use crate::users::User;
 use crate::{now_text, Store, StoreError};
 use qidi_core::second_factor::{self as sf, SecondFactorPolicy, SecondFactorStep};
+use qidi_core::sentence::Sentence;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
@@ -121,7 +122,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if set.rows_affected() == 0 {
-            return Err(StoreError::conflict("已设置双因素认证；如需更换，请先停用"));
+            return Err(StoreError::conflict(Sentence::new(
+                "err-second-factor-already-on",
+                "已设置双因素认证；如需更换，请先停用",
+            )));
         }
         tx.commit().await?;
         Ok(Enrolment { secret_text: sf::secret_text(&secret), otpauth_url: sf::otpauth_url(&secret, &user.username) })
@@ -154,7 +158,10 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if pending.is_none() {
-            return Err(StoreError::conflict("没有待确认的双因素认证设置，请重新开始"));
+            return Err(StoreError::conflict(Sentence::new(
+                "err-second-factor-no-pending-setup",
+                "没有待确认的双因素认证设置，请重新开始",
+            )));
         }
         if sf::is_recovery_code(code) || !spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await? {
             return Ok(None);
@@ -266,7 +273,10 @@ impl Store {
     /// where the role requires one. `Ok(false)` if the code is not right.
     pub async fn turn_off_second_factor(&self, user: &User, code: &str) -> Result<bool, StoreError> {
         if self.second_factor_required(user) {
-            return Err(StoreError::forbidden("您的角色要求使用双因素认证，不能停用"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-second-factor-required",
+                "您的角色要求使用双因素认证，不能停用",
+            )));
         }
         let mut tx = self.begin_write().await?;
         let right = spend_code(&mut tx, self.field_key()?, &user.id, code, unix_now()).await?;

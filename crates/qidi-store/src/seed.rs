@@ -3,6 +3,7 @@
 use crate::{new_id, Store, StoreError};
 use qidi_core::catalogue::{DepartmentSeed, ItemTypeSeed, DEPARTMENTS, ITEM_TYPES};
 use qidi_core::region::DEFAULT_REGIONS;
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use sqlx::Row;
 
@@ -66,7 +67,7 @@ impl Store {
     pub async fn owner_id_or_create(&self, region: &RegionCode, name: &str) -> Result<String, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::invalid("项目单位名称不能为空"));
+            return Err(StoreError::invalid(Sentence::new("err-owner-name-missing", "项目单位名称不能为空")));
         }
         sqlx::query(
             "INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3) ON CONFLICT (region_code, name) DO NOTHING",

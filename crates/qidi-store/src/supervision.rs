@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use qidi_core::bulletin::Month;
 use qidi_core::calendar::WorkCalendar;
 use qidi_core::light::{Light, LightPolicy};
+use qidi_core::sentence::Sentence;
 use qidi_core::supervision::{
     check_result, days_past, may_manage, open_at, order_light, warn_on, OpenOrder, OrderRequest, OrderTarget,
 };
@@ -197,16 +198,21 @@ impl Store {
         new: &NewOrder,
         today: NaiveDate,
     ) -> Result<SupervisionOrder, StoreError> {
-        may_manage(actor.role).map_err(|e| StoreError::forbidden(e.to_string()))?;
-        let req = new.request.validated(today).map_err(|e| StoreError::invalid(e.to_string()))?;
+        may_manage(actor.role).map_err(|e| StoreError::forbidden(&e))?;
+        let req = new.request.validated(today).map_err(|e| StoreError::invalid(&e))?;
         let calendar = self.work_calendar().await?;
         let region = actor.region_code.clone();
         let (department_id, project_id, item_id): (String, Option<String>, Option<String>) = match new.target {
             OrderTarget::Department => {
-                let d = self
-                    .department_by_code(&actor.region(), &new.target_id)
-                    .await?
-                    .ok_or_else(|| StoreError::invalid(format!("督办对象：部门 {} 不存在", new.target_id)))?;
+                let d = self.department_by_code(&actor.region(), &new.target_id).await?.ok_or_else(|| {
+                    StoreError::invalid(
+                        Sentence::new(
+                            "err-supervision-target-department-unknown",
+                            format!("督办对象：部门 {} 不存在", new.target_id),
+                        )
+                        .arg("department", &new.target_id),
+                    )
+                })?;
                 (d.id, None, None)
             }
             OrderTarget::Project => {
@@ -215,9 +221,19 @@ impl Store {
                     .bind(&region)
                     .fetch_optional(&self.pool)
                     .await?
-                    .ok_or_else(|| StoreError::invalid("督办对象：项目不存在"))?;
+                    .ok_or_else(|| {
+                        StoreError::invalid(Sentence::new(
+                            "err-supervision-target-project-unknown",
+                            "督办对象：项目不存在",
+                        ))
+                    })?;
                 let d: Option<String> = r.get(0);
-                let d = d.ok_or_else(|| StoreError::invalid("督办对象：该项目没有立项部门，请改为督办部门"))?;
+                let d = d.ok_or_else(|| {
+                    StoreError::invalid(Sentence::new(
+                        "err-supervision-target-project-no-department",
+                        "督办对象：该项目没有立项部门，请改为督办部门",
+                    ))
+                })?;
                 (d, Some(new.target_id.clone()), None)
             }
             OrderTarget::Item => {
@@ -228,7 +244,12 @@ impl Store {
                 .bind(&region)
                 .fetch_optional(&self.pool)
                 .await?
-                .ok_or_else(|| StoreError::invalid("督办对象：待批事项不存在"))?;
+                .ok_or_else(|| {
+                    StoreError::invalid(Sentence::new(
+                        "err-supervision-target-item-unknown",
+                        "督办对象：待批事项不存在",
+                    ))
+                })?;
                 (r.get(0), Some(r.get(1)), Some(new.target_id.clone()))
             }
         };
@@ -287,10 +308,10 @@ impl Store {
         today: NaiveDate,
     ) -> Result<SupervisionOrder, StoreError> {
         let order = self.order_for(actor, id, today).await?.ok_or_else(|| StoreError::NotFound("督办不存在".into()))?;
-        may_manage(actor.role).map_err(|e| StoreError::forbidden(e.to_string()))?;
+        may_manage(actor.role).map_err(|e| StoreError::forbidden(&e))?;
         let result = check_result(result, order.lifted_on).map_err(|e| match e {
-            qidi_core::supervision::OrderError::AlreadyLifted(_) => StoreError::conflict(e.to_string()),
-            other => StoreError::invalid(other.to_string()),
+            qidi_core::supervision::OrderError::AlreadyLifted(_) => StoreError::conflict(&e),
+            other => StoreError::invalid(&other),
         })?;
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
@@ -304,7 +325,10 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::conflict("该督办已被解除，请刷新后查看"));
+            return Err(StoreError::conflict(Sentence::new(
+                "err-supervision-lifted-meanwhile",
+                "该督办已被解除，请刷新后查看",
+            )));
         }
         append(
             &mut tx,
@@ -446,7 +470,10 @@ impl Store {
         codes: &[String],
     ) -> Result<Vec<crate::baseline::DepartmentRef>, StoreError> {
         if admin.role != Role::Admin {
-            return Err(StoreError::forbidden("只有系统管理员可以设置纪检组监督的部门"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-supervision-admin-sets-inspector-departments",
+                "只有系统管理员可以设置纪检组监督的部门",
+            )));
         }
         let inspector = sqlx::query("SELECT role, region_code FROM users WHERE id = $1")
             .bind(inspector_id)
@@ -455,14 +482,19 @@ impl Store {
             .filter(|r| r.get::<String, _>(1) == admin.region_code)
             .ok_or_else(|| StoreError::NotFound("账户不存在".into()))?;
         if inspector.get::<String, _>(0) != Role::Inspector.as_str() {
-            return Err(StoreError::invalid("只能为派驻纪检组账户设置监督的部门"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-supervision-not-an-inspector",
+                "只能为派驻纪检组账户设置监督的部门",
+            )));
         }
         let mut ids = Vec::new();
         for code in codes {
-            let d = self
-                .department_by_code(&admin.region(), code)
-                .await?
-                .ok_or_else(|| StoreError::invalid(format!("部门 {code} 不存在")))?;
+            let d = self.department_by_code(&admin.region(), code).await?.ok_or_else(|| {
+                StoreError::invalid(
+                    Sentence::new("err-supervision-department-unknown", format!("部门 {code} 不存在"))
+                        .arg("department", code),
+                )
+            })?;
             ids.push(d.id);
         }
         ids.sort();

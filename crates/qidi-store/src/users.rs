@@ -6,6 +6,7 @@ use crate::{new_id, now_text, Store, StoreError};
 use chrono::{DateTime, FixedOffset};
 use qidi_core::auth::{check_password, LockoutPolicy, PasswordAgePolicy, PasswordError, SessionPolicy};
 use qidi_core::second_factor::SecondFactorStep;
+use qidi_core::sentence::Sentence;
 use qidi_core::{RegionCode, Role, Scope};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -133,10 +134,13 @@ impl Store {
     pub async fn create_user(&self, u: &NewUser<'_>, actor: Option<&User>) -> Result<User, StoreError> {
         let username = u.username.trim();
         if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
-            return Err(StoreError::invalid("用户名须为 1–64 个字符，且不含空格"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-account-bad-username",
+                "用户名须为 1–64 个字符，且不含空格",
+            )));
         }
         check_password(username, u.password).map_err(|e| StoreError::invalid(&e))?;
-        Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::invalid(e.to_string()))?;
+        Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::invalid(&e))?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
         let res = sqlx::query(
@@ -158,7 +162,10 @@ impl Store {
         if let Err(e) = res {
             let e = StoreError::from(e);
             return Err(if e.is_unique_violation() {
-                StoreError::conflict(format!("用户名“{username}”已存在"))
+                StoreError::conflict(
+                    Sentence::new("err-account-username-taken", format!("用户名“{username}”已存在"))
+                        .arg("username", username),
+                )
             } else {
                 e
             });

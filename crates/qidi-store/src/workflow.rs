@@ -22,6 +22,7 @@ use qidi_core::catalogue::{stored_limit, AuthorityLevel, LimitUnit};
 use qidi_core::deadline::{ClockPause, Deadline};
 use qidi_core::light::{Light, LightPolicy};
 use qidi_core::region::RegionLevel;
+use qidi_core::sentence::Sentence;
 use qidi_core::workflow::{
     decide, replay, running_clock, shanghai_date, Action, Actor, ApplicationEvent, ApplicationFacts, ApplicationState,
     ApplicationView, Side, SubmissionWarnings, TransitionError,
@@ -61,14 +62,31 @@ pub enum WorkflowError {
     Refused(TransitionError),
     /// Not the user's to do, outside the state machine (catalogue edits, helpers).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Sentence),
     /// Someone else changed the record first, or the request clashes with it.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Sentence),
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Sentence),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl WorkflowError {
+    /// Not the user's to do: a [`Sentence`], a core error (`&e`), or plain text.
+    pub fn forbidden(s: impl Into<Sentence>) -> Self {
+        WorkflowError::Forbidden(s.into())
+    }
+
+    /// The request clashes with the record.
+    pub fn conflict(s: impl Into<Sentence>) -> Self {
+        WorkflowError::Conflict(s.into())
+    }
+
+    /// What was sent is incomplete or wrong.
+    pub fn invalid(s: impl Into<Sentence>) -> Self {
+        WorkflowError::Invalid(s.into())
+    }
 }
 
 impl From<sqlx::Error> for WorkflowError {
@@ -343,7 +361,10 @@ fn check_token(token: Option<&str>) -> Result<Option<String>, WorkflowError> {
     match token.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) if t.len() > 100 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
-            Err(WorkflowError::Invalid("请求标识（client_token）须为不超过 100 位的字母、数字或连字符".into()))
+            Err(WorkflowError::invalid(Sentence::new(
+                "err-workflow-bad-client-token",
+                "请求标识（client_token）须为不超过 100 位的字母、数字或连字符",
+            )))
         }
         Some(t) => Ok(Some(t.to_string())),
     }
@@ -445,11 +466,11 @@ impl Store {
         let project_id: String = item.get(2);
         let status: String = item.get(4);
         if status != "pending" {
-            return Err(WorkflowError::Conflict("该事项已办结，无需再申请".into()));
+            return Err(WorkflowError::conflict(Sentence::new("err-workflow-item-closed", "该事项已办结，无需再申请")));
         }
-        let owner_id: String = item
-            .get::<Option<String>, _>(5)
-            .ok_or_else(|| WorkflowError::Invalid("该项目未登记项目单位，不能申请".into()))?;
+        let owner_id: String = item.get::<Option<String>, _>(5).ok_or_else(|| {
+            WorkflowError::invalid(Sentence::new("err-workflow-no-owner", "该项目未登记项目单位，不能申请"))
+        })?;
         let checklist: Vec<MaterialSpec> =
             item.get::<Option<String>, _>(9).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let level: String = item.get(6);
@@ -463,11 +484,11 @@ impl Store {
             home_level: home_level(&region),
             required_materials: checklist.iter().map(|m| m.code.clone()).collect(),
             promised_limit: stored_limit(&item_code, "承诺时限", item.get::<i64, _>(7), false)
-                .map_err(|e| WorkflowError::Invalid(e.to_string()))?,
+                .map_err(|e| WorkflowError::invalid(&e))?,
             limit_unit: LimitUnit::parse(&unit)
                 .ok_or_else(|| StoreError::invalid(format!("unknown limit unit `{unit}`")))?,
             extension_limit: stored_limit(&item_code, "延期时限", item.get::<i64, _>(13), true)
-                .map_err(|e| WorkflowError::Invalid(e.to_string()))?,
+                .map_err(|e| WorkflowError::invalid(&e))?,
         };
         let default = LightPolicy::default();
         let policy = LightPolicy {
@@ -520,7 +541,10 @@ impl Store {
                     return Ok(Created { application: existing, created: false });
                 }
             }
-            return Err(WorkflowError::Conflict("该事项已有办理中的申请，请在原申请上继续办理".into()));
+            return Err(WorkflowError::conflict(Sentence::new(
+                "err-workflow-application-open",
+                "该事项已有办理中的申请，请在原申请上继续办理",
+            )));
         }
         append(
             &mut tx,
@@ -553,7 +577,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         if row.get::<Option<String>, _>(1).as_deref() != Some(user.id.as_str()) {
-            return Err(WorkflowError::Conflict("该请求标识已被使用".into()));
+            return Err(WorkflowError::conflict(Sentence::new("err-workflow-token-used", "该请求标识已被使用")));
         }
         Ok(Some(self.application(user, &row.get::<String, _>(0)).await?))
     }
@@ -726,7 +750,10 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let (app_id, user_id, tag): (String, String, String) = (row.get(0), row.get(1), row.get(2));
         if app_id != app.id || user_id != user.id || tag != action.as_str() {
-            return Err(WorkflowError::Conflict("该请求标识已用于另一项操作".into()));
+            return Err(WorkflowError::conflict(Sentence::new(
+                "err-workflow-token-other-action",
+                "该请求标识已用于另一项操作",
+            )));
         }
         Ok(Some(ActOutcome {
             application: self.application(user, &app.id).await?,
@@ -779,7 +806,10 @@ impl Store {
 }
 
 fn stale(version: i64) -> WorkflowError {
-    WorkflowError::Conflict(format!("申请已被他人办理（当前版本 {version}），请刷新后再试"))
+    WorkflowError::conflict(
+        Sentence::new("err-workflow-stale", format!("申请已被他人办理（当前版本 {version}），请刷新后再试"))
+            .arg("version", version),
+    )
 }
 
 /// The derived columns after a step.
@@ -802,7 +832,7 @@ impl Derived {
                     c.pauses.iter().map(|(from, to)| ClockPause { from: *from, to: *to }).collect();
                 calendar
                     .compute_deadline(c.started_on, c.limit, c.unit, &pauses, &stored.policy)
-                    .map_err(|e| WorkflowError::Invalid(e.to_string()))?
+                    .map_err(|e| WorkflowError::invalid(&e))?
             }
             None => Deadline { due_on: None, warn_on: None, provisional: false, paused_since: None },
         };

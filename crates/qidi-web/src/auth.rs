@@ -6,6 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use qidi_core::second_factor::SecondFactorStep;
+use qidi_core::sentence::Sentence;
 use qidi_store::users::User;
 
 pub const SESSION_COOKIE: &str = "qidi_session";
@@ -135,15 +136,23 @@ impl FromRequestParts<SharedState> for ApiUser {
             Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Code) => Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "second_factor_required",
-                "请输入双因素认证验证码（POST /api/v1/login/code）",
+                crate::i18n::explain(&Sentence::new(
+                    "err-auth-second-factor-code-required",
+                    "请输入双因素认证验证码（POST /api/v1/login/code）",
+                )),
             )),
-            Some((u, _)) if u.must_change_password => {
-                Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "password_change_required", "请先修改初始密码"))
-            }
+            Some((u, _)) if u.must_change_password => Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "password_change_required",
+                crate::i18n::explain(&Sentence::new("err-auth-password-change-required", "请先修改初始密码")),
+            )),
             Some((u, _)) if u.pending_second_factor == Some(SecondFactorStep::Enrol) => Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
                 "second_factor_enrolment_required",
-                "您的角色要求双因素认证，请先在网页上设置",
+                crate::i18n::explain(&Sentence::new(
+                    "err-auth-second-factor-enrolment-required",
+                    "您的角色要求双因素认证，请先在网页上设置",
+                )),
             )),
             Some((u, _)) => Ok(ApiUser(u)),
             None => Err(ApiError::unauthorized()),

@@ -24,6 +24,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qidi_core::calendar::{parse_date, CalendarError, HolidayFile};
+use qidi_core::sentence::Sentence;
 use qidi_store::calendar::CalendarYear;
 use qidi_store::users::User;
 use qidi_store::StoreError;
@@ -142,7 +143,7 @@ pub async fn admin_import(
     };
     let file = match HolidayFile::parse(&json) {
         Ok(f) => f,
-        Err(e) => return refuse(e.to_string(), upload.pasted).await,
+        Err(e) => return refuse(crate::i18n::explain_error(&e), upload.pasted).await,
     };
     match state.store.import_calendar_file(&file, Some(&user)).await {
         Ok(done) => {
@@ -177,11 +178,12 @@ pub struct DayAnswer {
 }
 
 fn invalid_date(e: CalendarError) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", e.to_string())
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", crate::i18n::explain_error(&e))
 }
 
-fn missing(name: &str, what: &str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("缺少参数 {name}（{what}）"))
+/// A refusal of the query, in the request's language.
+fn invalid(s: Sentence) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&s))
 }
 
 pub async fn day(
@@ -214,18 +216,47 @@ pub async fn add(
     ApiUser(_): ApiUser,
     Query(q): Query<AddQuery>,
 ) -> Result<Json<AddAnswer>, ApiError> {
-    let from = parse_date(q.from.as_deref().ok_or_else(|| missing("from", "YYYY-MM-DD"))?).map_err(invalid_date)?;
-    let invalid = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m);
-    let n_text = q.n.as_deref().ok_or_else(|| missing("n", "工作日数"))?;
+    let from = q
+        .from
+        .as_deref()
+        .ok_or_else(|| invalid(Sentence::new("err-calendar-query-missing-from", "缺少参数 from（YYYY-MM-DD）")))?;
+    let from = parse_date(from).map_err(invalid_date)?;
+    let n_text =
+        q.n.as_deref()
+            .ok_or_else(|| invalid(Sentence::new("err-calendar-query-missing-n", "缺少参数 n（工作日数）")))?;
     let n = match n_text.trim().parse::<i64>() {
-        Ok(n) if n < 0 => return Err(invalid(format!("工作日数“{n_text}”无效：不能为负数，应为 0 或正整数"))),
-        Ok(n) => u32::try_from(n).map_err(|_| invalid(format!("工作日数“{n_text}”过大")))?,
-        Err(_) => return Err(invalid(format!("工作日数“{n_text}”无效：应为 0 或正整数，如 5"))),
+        Ok(n) if n < 0 => {
+            return Err(invalid(
+                Sentence::new(
+                    "err-calendar-query-negative-days",
+                    format!("工作日数“{n_text}”无效：不能为负数，应为 0 或正整数"),
+                )
+                .arg("n", n_text),
+            ))
+        }
+        Ok(n) => u32::try_from(n).map_err(|_| {
+            invalid(
+                Sentence::new("err-calendar-query-too-many-days", format!("工作日数“{n_text}”过大")).arg("n", n_text),
+            )
+        })?,
+        Err(_) => {
+            return Err(invalid(
+                Sentence::new("err-calendar-query-bad-days", format!("工作日数“{n_text}”无效：应为 0 或正整数，如 5"))
+                    .arg("n", n_text),
+            ))
+        }
     };
     let cal = state.store.work_calendar().await?;
-    let date = cal
-        .checked_add_working_days(from, n)
-        .ok_or_else(|| invalid(format!("自 {from} 起加 {n} 个工作日超出可计算的日期范围")))?;
+    let date = cal.checked_add_working_days(from, n).ok_or_else(|| {
+        invalid(
+            Sentence::new(
+                "err-calendar-query-out-of-range",
+                format!("自 {from} 起加 {n} 个工作日超出可计算的日期范围"),
+            )
+            .arg("from", from)
+            .arg("n", n),
+        )
+    })?;
     Ok(Json(AddAnswer {
         from: from.to_string(),
         n,

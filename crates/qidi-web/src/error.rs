@@ -18,31 +18,32 @@ impl ApiError {
         ApiError { status, code, message: message.into() }
     }
     pub fn not_found() -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到，或无权查看")
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", crate::i18n::t("api-error-not-found"))
     }
     pub fn unauthorized() -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "请先登录")
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", crate::i18n::t("api-error-unauthorized"))
     }
 }
 
 /// The code and sentence of an API answer that no handler shaped: axum's own
 /// rejections (a body that is not JSON, a missing field, a wrong method), the request
 /// timeout, the body limit, an unknown route.
-fn generic(status: StatusCode) -> (&'static str, &'static str) {
-    match status {
-        StatusCode::BAD_REQUEST => ("bad_request", "请求格式有误"),
-        StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录"),
-        StatusCode::FORBIDDEN => ("forbidden", "无权执行该操作"),
-        StatusCode::NOT_FOUND => ("not_found", "未找到，或无权查看"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不支持此请求方法"),
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "请求处理超时，请稍后再试"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求内容过大"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "请求内容类型有误，应为 application/json"),
-        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "请求内容有误"),
-        StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "访问过于频繁，请稍后再试"),
-        s if s.is_server_error() => ("internal", "系统暂时无法处理，请稍后再试"),
-        _ => ("error", "请求未能完成"),
-    }
+fn generic(status: StatusCode) -> (&'static str, String) {
+    let (code, key) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "api-error-bad-request"),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "api-error-unauthorized"),
+        StatusCode::FORBIDDEN => ("forbidden", "api-error-forbidden"),
+        StatusCode::NOT_FOUND => ("not_found", "api-error-not-found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "api-error-method-not-allowed"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "api-error-timeout"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "api-error-payload-too-large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "api-error-unsupported-media-type"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "api-error-invalid"),
+        StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "api-error-too-many-requests"),
+        s if s.is_server_error() => ("internal", "api-error-internal"),
+        _ => ("error", "api-error-error"),
+    };
+    (code, crate::i18n::t(key))
 }
 
 /// Every error under `/api/` answers `{error: {code, message}}`: one that a handler did
@@ -68,9 +69,9 @@ pub async fn api_errors_as_json(req: axum::extract::Request, next: axum::middlew
     let (code, sentence) = generic(status);
     // A page's HTML (an unknown route's 404) is no detail for an API client.
     let message = if detail.is_empty() || detail.starts_with('<') {
-        sentence.to_string()
+        sentence
     } else {
-        format!("{sentence}：{detail}")
+        crate::i18n::t2("api-error-with-detail", "sentence", sentence.as_str(), "detail", detail.as_str())
     };
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     let body = serde_json::json!({ "error": { "code": code, "message": message } });
@@ -85,22 +86,20 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => ApiError::not_found(),
-            // The JSON API speaks Chinese, as its other messages do; `code` is for programs.
-            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m.text),
-            StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.text),
-            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m.text),
+            // Messages in the request's language, as the pages; `code` is for programs.
+            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", crate::i18n::explain(&m)),
+            StoreError::Invalid(m) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&m))
+            }
+            StoreError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", crate::i18n::explain(&m)),
             // The path and the OS's words go to the log, never to the client.
             StoreError::Io { .. } => {
                 tracing::error!(error = %e, "server file error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "服务器文件读写失败，请稍后再试或联系系统管理员",
-                )
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", crate::i18n::t("api-error-file"))
             }
             other => {
                 tracing::error!(error = %other, "store error");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "系统暂时无法处理，请稍后再试")
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", crate::i18n::t("api-error-internal"))
             }
         }
     }

@@ -51,7 +51,7 @@ impl ImportGate {
     /// dropped before the reading ends, the reading stops at its next check.
     pub async fn read(&self, mut opts: ImportOptions, bytes: Vec<u8>) -> Result<LedgerImport, OfficeError> {
         let Some(place) = self.try_enter() else {
-            return Err(OfficeError::Io { detail: "服务器正在处理其他台账导入，请稍后再试".into() });
+            return Err(OfficeError::Busy);
         };
         let cancel = Cancel::default();
         opts.cancel = cancel.clone();

@@ -109,10 +109,11 @@ pub(crate) async fn visible_department(
     }
 }
 
-/// Whether `user` may sign a department ledger in `capacity` (their own role's).
-pub(crate) fn department_signer(user: &User, capacity: Capacity) -> Result<(), &'static str> {
+/// Whether `user` may sign a department ledger in `capacity` (their own role's); if not,
+/// the refusal in the request's language.
+pub(crate) fn department_signer(user: &User, capacity: Capacity) -> Result<(), String> {
     if !LedgerKind::Department.capacities().contains(&capacity) || capacity.role() != user.role {
-        return Err("您的角色不能签署部门台账");
+        return Err(crate::i18n::t("ledger-error-department-signer"));
     }
     Ok(())
 }
@@ -1090,7 +1091,7 @@ async fn signing(
 ) -> Result<(DepartmentRef, Capacity), PageError> {
     let dept = visible_department(state, user, code).await?;
     let capacity = Capacity::parse(capacity).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-capacity")))?;
-    department_signer(user, capacity).map_err(|_| forbidden(&crate::i18n::t("ledger-error-department-signer")))?;
+    department_signer(user, capacity).map_err(|m| forbidden(&m))?;
     Ok((dept, capacity))
 }
 
@@ -1367,12 +1368,10 @@ pub async fn export(
     let (title, unit) = state.store.export_heading(&region, department.as_ref().map(|d| d.id.as_str())).await?;
     let today = qidi_store::today();
     let mut writer = LedgerWriter::new(&title, &unit, today, &names, ExportSheets::Both)
-        .map_err(|e| unprocessable(e.to_string()))?;
-    let projects = state
-        .store
-        .export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::invalid(e.to_string())))
-        .await?;
-    let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
+        .map_err(|e| unprocessable(crate::i18n::explain_error(&e)))?;
+    let projects =
+        state.store.export_ledger(&scope, 1000, |p| writer.push(&p).map_err(|e| StoreError::invalid(&e))).await?;
+    let (bytes, _) = writer.finish_to_buffer().map_err(|e| unprocessable(crate::i18n::explain_error(&e)))?;
     let department_id = department.as_ref().map(|d| d.id.clone());
     let payload = serde_json::json!({ "format": "xlsx", "department": department_id, "projects": projects });
     state.store.record_export(&user, "ledger.export", "ledger", department_id.clone(), payload).await?;

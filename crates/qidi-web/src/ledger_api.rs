@@ -27,6 +27,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{may_import, Capacity};
+use qidi_core::sentence::Sentence;
 use qidi_store::baseline::{ChangeOutcome, DepartmentRef, LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
 use qidi_store::users::User;
@@ -46,7 +47,7 @@ fn forbidden(message: &str) -> ApiError {
 }
 
 fn writer(user: &User) -> Result<(), ApiError> {
-    read_only_refusal(user).map_or(Ok(()), |m| Err(forbidden(m)))
+    read_only_refusal(user).map_or(Ok(()), |_| Err(forbidden(&crate::i18n::t("ledger-error-read-only"))))
 }
 
 #[derive(Deserialize)]
@@ -65,10 +66,11 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     writer(&user)?;
     if !may_import(user.role) {
-        return Err(forbidden("无权导入台账：领导小组办公室可导入全旗台账，各部门可导入本部门立项的项目"));
+        return Err(forbidden(&crate::i18n::t("import-refused")));
     }
     if body.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "请求体应为 Excel 文件（.xlsx/.xls）"));
+        let not_excel = Sentence::new("err-ledger-api-not-excel", "请求体应为 Excel 文件（.xlsx/.xls）");
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&not_excel)));
     }
     let mut ledger = read_upload(&state, &user, &body)
         .await
@@ -126,9 +128,10 @@ async fn signing(
     capacity: &str,
 ) -> Result<(DepartmentRef, Capacity), ApiError> {
     let dept = visible_department(state, user, code).await?;
-    let capacity = Capacity::parse(capacity)
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "签字身份无效"))?;
-    department_signer(user, capacity).map_err(forbidden)?;
+    let capacity = Capacity::parse(capacity).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::t("ledger-error-capacity"))
+    })?;
+    department_signer(user, capacity).map_err(|m| forbidden(&m))?;
     Ok((dept, capacity))
 }
 

@@ -38,8 +38,8 @@ struct ImportView {
     unit: String,
     projects: usize,
     items: usize,
-    errors: Vec<RowIssue>,
-    warnings: Vec<RowIssue>,
+    errors: Vec<IssueView>,
+    warnings: Vec<IssueView>,
     summary: ImportSummary,
     token: String,
     confirmed: bool,
@@ -92,6 +92,29 @@ impl ImportView {
             "import-dry-run-items",
             &[("new", &s.items_new), ("changed", &s.items_changed), ("unchanged", &s.items_unchanged)],
         )
+    }
+}
+
+/// A row error or warning as the page shows it: its sentence in the page's language.
+struct IssueView {
+    row: u32,
+    /// The header as written in the file.
+    column: String,
+    message: String,
+    sheet: String,
+}
+
+impl IssueView {
+    fn all(issues: Vec<RowIssue>) -> Vec<IssueView> {
+        issues
+            .into_iter()
+            .map(|i| IssueView {
+                row: i.row,
+                column: i.column,
+                message: crate::i18n::explain(&i.message),
+                sheet: i.sheet,
+            })
+            .collect()
     }
 }
 
@@ -158,7 +181,7 @@ pub async fn import_form(PageUser(user): PageUser) -> Result<Response, PageError
 pub(crate) async fn read_upload(state: &SharedState, user: &User, bytes: &[u8]) -> Result<LedgerImport, OfficeError> {
     let names = state.store.name_table(&user.region()).await.map_err(|e| {
         tracing::error!(error = %e, "name table");
-        OfficeError::Io { detail: "系统暂时无法读取部门目录".into() }
+        OfficeError::NamesUnavailable
     })?;
     state.imports.read(ImportOptions { names, ..ImportOptions::default() }, bytes.to_vec()).await
 }
@@ -195,7 +218,13 @@ pub async fn import_upload(
         Err(e) => {
             return Ok(import_failed(
                 &user,
-                crate::i18n::t2("import-unreadable", "file", file_name.as_str(), "error", e.to_string()),
+                crate::i18n::t2(
+                    "import-unreadable",
+                    "file",
+                    file_name.as_str(),
+                    "error",
+                    crate::i18n::explain_error(&e),
+                ),
             ))
         }
     };
@@ -240,8 +269,8 @@ async fn check_page(
         unit: import.unit.clone().unwrap_or_default(),
         projects: import.projects.len(),
         items: import.item_count(),
-        errors: import.errors,
-        warnings: import.warnings,
+        errors: IssueView::all(import.errors),
+        warnings: IssueView::all(import.warnings),
         summary,
         token,
         confirmed: false,
@@ -301,7 +330,7 @@ pub async fn import_alias(
     };
     let import = match read_upload(&state, &user, &upload.content).await {
         Ok(i) => i,
-        Err(e) => return Ok(import_failed(&user, e.to_string())),
+        Err(e) => return Ok(import_failed(&user, crate::i18n::explain_error(&e))),
     };
     check_page(&state, &user, upload.file_name, import, form.token.trim().to_string(), error).await
 }
@@ -329,7 +358,7 @@ pub async fn import_confirm(
     let bytes = upload.content;
     let mut import = match read_upload(&state, &user, &bytes).await {
         Ok(i) => i,
-        Err(e) => return Ok(import_failed(&user, e.to_string())),
+        Err(e) => return Ok(import_failed(&user, crate::i18n::explain_error(&e))),
     };
     state.store.restrict_import(&user.region(), &user, &mut import).await?;
     let skip_invalid = !form.skip_invalid.is_empty();
@@ -344,8 +373,8 @@ pub async fn import_confirm(
         unit: import.unit.clone().unwrap_or_default(),
         projects: import.projects.len(),
         items: import.item_count(),
-        errors: import.errors,
-        warnings: import.warnings,
+        errors: IssueView::all(import.errors),
+        warnings: IssueView::all(import.warnings),
         summary,
         token: String::new(),
         confirmed: true,

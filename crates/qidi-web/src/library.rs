@@ -112,7 +112,7 @@ pub async fn projects(
         });
     }
     match query.filter() {
-        Err(e) => view.filter_error = Some(e.to_string()),
+        Err(e) => view.filter_error = Some(crate::i18n::explain_error(&e)),
         Ok(filter) if !filter.is_empty() => {
             // A search may test thousands of projects: it has a rate of its own.
             if let Err(wait) = state.search_throttle.check_both(addr, &user.id) {
@@ -201,8 +201,9 @@ pub async fn export(
     if !may_export(user.role) {
         return Err(PageError::not_found());
     }
-    let filter =
-        query.filter().map_err(|e| unprocessable(crate::i18n::t1("library-filter-error", "error", e.to_string())))?;
+    let filter = query
+        .filter()
+        .map_err(|e| unprocessable(crate::i18n::t1("library-filter-error", "error", crate::i18n::explain_error(&e))))?;
     let today = qidi_store::today();
     let book = workbook(&state.store, &user, &filter, today, EXPORT_MAX_ROWS).await?;
     let payload = serde_json::json!({
@@ -287,8 +288,8 @@ async fn write_book(
     names: &NameTable,
     max_rows: u64,
 ) -> Result<LibraryBook, PageError> {
-    let mut writer =
-        LedgerWriter::new(title, unit, date, names, ExportSheets::Both).map_err(|e| unprocessable(e.to_string()))?;
+    let mut writer = LedgerWriter::new(title, unit, date, names, ExportSheets::Both)
+        .map_err(|e| unprocessable(crate::i18n::explain_error(&e)))?;
     let mut capped = false;
     let projects = store
         .export_library(scope, filter, EXPORT_BATCH, |p| {
@@ -296,11 +297,11 @@ async fn write_book(
                 capped = true;
                 return Ok(ControlFlow::Break(()));
             }
-            writer.push(&p).map_err(|e| StoreError::invalid(e.to_string()))?;
+            writer.push(&p).map_err(|e| StoreError::invalid(&e))?;
             Ok(ControlFlow::Continue(()))
         })
         .await?;
-    let (bytes, rows) = writer.finish_to_buffer().map_err(|e| unprocessable(e.to_string()))?;
+    let (bytes, rows) = writer.finish_to_buffer().map_err(|e| unprocessable(crate::i18n::explain_error(&e)))?;
     Ok(LibraryBook { bytes, projects, rows, capped })
 }
 

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use qidi_core::sentence::Sentence;
 use qidi_core::Role;
 use qidi_store::ledger::{LedgerSummary, PendingItemRow, ProjectRow};
 use qidi_store::users::{LoginFailure, User};
@@ -65,19 +66,22 @@ pub struct LoginForm {
 /// What a failed sign-in is told. An unknown username, a wrong password and a locked
 /// account get the same words (and the same status), so that no answer tells whether an
 /// account exists or is locked; the lock is in the record. Only the right password of a
-/// disabled account learns that it is disabled.
-pub fn login_failure_message(f: &LoginFailure) -> &'static str {
-    match f {
-        LoginFailure::BadCredentials | LoginFailure::Locked => LOGIN_FAILED,
-        LoginFailure::Disabled => "该账户已停用，请联系管理员",
-    }
+/// disabled account learns that it is disabled. In the request's language.
+pub fn login_failure_message(f: &LoginFailure) -> String {
+    let s = match f {
+        LoginFailure::BadCredentials | LoginFailure::Locked => Sentence::new("err-login-failed", LOGIN_FAILED),
+        LoginFailure::Disabled => Sentence::new("err-login-disabled", "该账户已停用，请联系管理员"),
+    };
+    crate::i18n::explain(&s)
 }
 
 pub const LOGIN_FAILED: &str = "用户名或密码错误（连续输错多次后，账户将暂时锁定）";
 
 /// Said with 429 when a client address has used up its sign-in attempts.
 pub fn throttled_message(retry_after: u64) -> String {
-    format!("登录尝试过于频繁，请 {retry_after} 秒后再试")
+    let s = Sentence::new("err-login-throttled", format!("登录尝试过于频繁，请 {retry_after} 秒后再试"))
+        .arg("seconds", retry_after);
+    crate::i18n::explain(&s)
 }
 
 /// A 429 answer's `Retry-After` header.
@@ -110,7 +114,8 @@ pub async fn login(
             Ok(res)
         }
         Err(f) => {
-            let page = render(&LoginPage { error: Some(login_failure_message(&f)), username: &form.username });
+            let message = login_failure_message(&f);
+            let page = render(&LoginPage { error: Some(&message), username: &form.username });
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
     }

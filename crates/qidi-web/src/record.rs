@@ -130,7 +130,7 @@ async fn page(
             StatusCode::OK
         }
         Err(e) => {
-            view.error = Some(e.to_string());
+            view.error = Some(crate::i18n::explain_error(&e));
             StatusCode::UNPROCESSABLE_ENTITY
         }
     };

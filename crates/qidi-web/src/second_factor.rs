@@ -46,11 +46,6 @@ pub struct CodeForm {
     code: String,
 }
 
-/// The API's answers, in Chinese as they always were; the pages say the same in the
-/// request's language (`second-factor-wrong-code`, `second-factor-ended`).
-const WRONG_CODE: &str = "验证码不正确或已使用过，请输入验证器上的当前验证码";
-const ENDED: &str = "验证码错误次数过多，请重新登录";
-
 async fn code_form(AnySession(user, _): AnySession) -> Response {
     if user.pending_second_factor != Some(SecondFactorStep::Code) {
         return Redirect::to(next_page(&user)).into_response();
@@ -85,8 +80,13 @@ async fn api_code(
 ) -> Result<Response, ApiError> {
     match state.store.verify_second_factor(&token, &body.code).await? {
         Ok(user) => Ok(Json(user).into_response()),
-        Err(CodeFailure::Wrong) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong_code", WRONG_CODE)),
-        Err(CodeFailure::Ended) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "session_ended", ENDED)),
+        // The API's answers say what the pages say, in the request's language.
+        Err(CodeFailure::Wrong) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong_code", crate::i18n::t("second-factor-wrong-code")))
+        }
+        Err(CodeFailure::Ended) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "session_ended", crate::i18n::t("second-factor-ended")))
+        }
     }
 }
 

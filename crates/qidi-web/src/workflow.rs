@@ -63,9 +63,10 @@ pub fn routes() -> Router<SharedState> {
 
 /// How a refusal reaches a client: out of scope is 404; a forbidden step 403; a step
 /// the state does not allow, or a lost race, 409; what was sent is wrong, 422. The
-/// message is the core's Chinese sentence.
+/// message is in the request's language, as on the pages; `code` is for programs.
 impl From<WorkflowError> for ApiError {
     fn from(e: WorkflowError) -> Self {
+        let message = refusal_text(&e);
         match e {
             WorkflowError::NotFound => ApiError::not_found(),
             WorkflowError::Refused(t) => {
@@ -74,23 +75,37 @@ impl From<WorkflowError> for ApiError {
                     ErrorKind::Conflict => StatusCode::CONFLICT,
                     ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
                 };
-                ApiError::new(status, t.code(), t.to_string())
+                ApiError::new(status, t.code(), message)
             }
-            WorkflowError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
-            WorkflowError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            WorkflowError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            WorkflowError::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
+            WorkflowError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            WorkflowError::Invalid(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message),
             WorkflowError::Store(e) => ApiError::from(e),
         }
     }
 }
 
+/// A page shows the refusal as the API words it.
 impl From<WorkflowError> for PageError {
     fn from(e: WorkflowError) -> Self {
-        if matches!(e, WorkflowError::NotFound) {
-            return PageError::not_found();
+        match e {
+            WorkflowError::NotFound => PageError::not_found(),
+            WorkflowError::Store(s) => PageError::from(s),
+            e => {
+                let api = ApiError::from(e);
+                PageError::Status(api.status, api.message)
+            }
         }
-        let api = ApiError::from(e);
-        PageError::Status(api.status, api.message)
+    }
+}
+
+/// A workflow refusal's sentence in the request's language; any other error as it reads.
+fn refusal_text(e: &WorkflowError) -> String {
+    match e {
+        WorkflowError::Refused(t) => crate::i18n::explain_error(t),
+        WorkflowError::Forbidden(m) | WorkflowError::Conflict(m) | WorkflowError::Invalid(m) => crate::i18n::explain(m),
+        WorkflowError::Store(s) => crate::error::refusal_text(s),
+        WorkflowError::NotFound => e.to_string(),
     }
 }
 

@@ -319,3 +319,56 @@ async fn a_callers_orders_are_found_by_phone() {
     })
     .await;
 }
+
+/// A refusal decided in core or the store reads in the page's language: Chinese by
+/// default, English on an English page.
+#[tokio::test]
+async fn hotline_refusals_read_in_the_pages_language() {
+    TestApp::on_each_backend(|app| async move {
+        let token = world(&app).await;
+        let res = post_bearer(&app, "/api/v1/hotline/orders", &token, &order("GD-L1")).await;
+        let id = res.json()["id"].as_str().unwrap().to_string();
+        let en = |cookie: &str| format!("{cookie}; qidi_lang=en");
+
+        // A step in the wrong state (core): the state's label is the argument.
+        let lead = app.sign_in("fgw_h").await;
+        let reply = [("action", "reply"), ("text", "已督促受理")];
+        let path = format!("/hotline/{id}/act");
+        let zh = app.post_form(&path, Some(&lead), &reply).await;
+        assert!(zh.body.contains("工单当前状态为“待签收”，不能答复来电人"), "{}", zh.body);
+        let page = app.post_form(&path, Some(&en(&lead)), &reply).await;
+        assert!(
+            page.body.contains("This work order is “To be signed for”: the caller cannot be replied to now."),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("不能答复来电人"), "{}", page.body);
+        // The JSON API words it in the request's language too.
+        let api = act(&app, &en(&lead), &id, json!({"type": "reply", "text": "已督促受理"})).await;
+        assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+        assert_eq!(
+            api.json()["error"]["message"],
+            "This work order is “To be signed for”: the caller cannot be replied to now."
+        );
+        let api = act(&app, &lead, &id, json!({"type": "reply", "text": "已督促受理"})).await;
+        assert_eq!(api.json()["error"]["message"], "工单当前状态为“待签收”，不能答复来电人");
+
+        // A refusal of the store's own.
+        let office = app.sign_in("office").await;
+        let zh = app.post_form("/hotline/by-phone", Some(&office), &[("phone", "x")]).await;
+        assert!(zh.body.contains("来电人电话格式有误，应为 5 到 20 位数字"), "{}", zh.body);
+        let page = app.post_form("/hotline/by-phone", Some(&en(&office)), &[("phone", "x")]).await;
+        assert!(page.body.contains("phone is not in the right form: it should be 5 to 20 digits."), "{}", page.body);
+        assert!(!page.body.contains("来电人电话格式有误"), "{}", page.body);
+
+        // A field of the order form (core), its label from the pages' catalogue.
+        let fields =
+            [("category", "other"), ("caller_name", NAME), ("caller_phone", PHONE), ("text", "不知道找哪个部门")];
+        let zh = app.post_form("/hotline/new", Some(&office), &fields).await;
+        assert!(zh.body.contains("缺少工单编号（order_number）"), "{}", zh.body);
+        let page = app.post_form("/hotline/new", Some(&en(&office)), &fields).await;
+        assert!(page.body.contains("“Work order number” (order_number) is missing."), "{}", page.body);
+        assert!(!page.body.contains("缺少工单编号"), "{}", page.body);
+    })
+    .await;
+}

@@ -1635,3 +1635,45 @@ async fn the_baseline_table_filters_and_keeps_its_filters_in_the_pager() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_ledger_refusal_reads_in_the_page_language() {
+    TestApp::on_each_backend(|app| async move {
+        cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        let head = app.sign_in("fgw_head").await;
+        let res = app.post_form("/ledger/departments/fgw/push", Some(&head), &[("due_on", "2022-08-20")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+        // A check report without a person responsible or a deadline: the fields it lacks
+        // are named in the page's language.
+        let zrzy = app.sign_in("zrzy_handler").await;
+        let path = format!("/ledger/items/{}/answer", item_id(&app, P1, "land_pre_review").await);
+        let incomplete =
+            [("check_result", "已受理"), ("responsible_person", ""), ("acceptance_status", "已受理"), ("due_on", "")];
+        let zh = app.post_form(&path, Some(&zrzy), &incomplete).await;
+        assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(zh.body.contains("请填写：责任人、完成时限"), "{}", zh.body);
+        let en = app.post_form(&path, Some(&format!("{zrzy}; qidi_lang=en")), &incomplete).await;
+        assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(en.body.contains("Fill in: Person responsible and Deadline."), "{}", en.body);
+        assert!(!en.body.contains("请填写"), "{}", en.body);
+
+        // The deputy banner head may not sign before the department head: the capacity
+        // is named by its label.
+        let hash = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json()["current_hash"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let leader = app.sign_in("leader").await;
+        let form = [("capacity", "leader"), ("hash", hash.as_str())];
+        let zh = app.post_form("/ledger/departments/fgw/sign", Some(&leader), &form).await;
+        assert_eq!(zh.status, StatusCode::CONFLICT);
+        assert!(zh.body.contains("须先由“部门主要负责人”签字"), "{}", zh.body);
+        let en = app.post_form("/ledger/departments/fgw/sign", Some(&format!("{leader}; qidi_lang=en")), &form).await;
+        assert_eq!(en.status, StatusCode::CONFLICT);
+        assert!(en.body.contains("“Principal head of the department” must sign off first."), "{}", en.body);
+        assert!(!en.body.contains("须先由"), "{}", en.body);
+    })
+    .await;
+}

@@ -346,3 +346,85 @@ fn put_json(path: &str, cookie: &str, json: &Value) -> Request<Body> {
         .body(Body::from(json.to_string()))
         .unwrap()
 }
+
+/// A refusal about the organisation, decided in core or the store, reads in the reader's
+/// language: Chinese by default, English on an English page or for an API request
+/// that asks for English; a label among its words (a body of the organisation) too.
+#[tokio::test]
+async fn a_refusal_about_the_organisation_reads_in_the_readers_language() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&banner()).await.unwrap();
+        let office = app.sign_in("office").await;
+        let english = format!("{office}; qidi_lang=en");
+        let today = qidi_store::today();
+        let (starts_on, ends_on) = (today.to_string(), (today + chrono::Duration::days(200)).to_string());
+        let form = |code: &'static str, milestones: &'static str| -> Vec<(&'static str, String)> {
+            vec![
+                ("code", code.into()),
+                ("name", "第二轮".into()),
+                ("starts_on", starts_on.clone()),
+                ("ends_on", ends_on.clone()),
+                ("milestones", milestones.into()),
+            ]
+        };
+        let post = |cookie: String, path: String, fields: Vec<(&'static str, String)>| {
+            let app = &app;
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_form(&path, Some(&cookie), &fields).await
+            }
+        };
+
+        // The store refuses a campaign code already used (core's rule).
+        let taken = || form("sweep-2022", "");
+        let zh = post(office.clone(), "/campaigns".into(), taken()).await;
+        assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zh.body);
+        assert!(zh.body.contains("工作代码“sweep-2022”已被本地区的另一项工作使用"), "{}", zh.body);
+        let en = post(english.clone(), "/campaigns".into(), taken()).await;
+        assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", en.body);
+        assert!(
+            en.body.contains("Campaign code “sweep-2022” is already used by another campaign in this region."),
+            "{}",
+            en.body
+        );
+        assert!(!en.body.contains("已被本地区"), "{}", en.body);
+
+        // The page reads the milestones with core's parser; its refusal names the line.
+        let bad_line = || form("sweep-new", "下周 签字");
+        let zh = post(office.clone(), "/campaigns".into(), bad_line()).await;
+        assert!(zh.body.contains("节点第1行应为“日期 名称”"), "{}", zh.body);
+        let en = post(english.clone(), "/campaigns".into(), bad_line()).await;
+        assert!(en.body.contains("Milestone line 1 should read “date name”"), "{}", en.body);
+        assert!(!en.body.contains("节点第1行"), "{}", en.body);
+
+        // A body's label inside the sentence is worded from the labels' catalogue.
+        let id = app.get("/api/v1/campaigns", Some(&office)).await.json()[0]["id"].as_str().unwrap().to_string();
+        let crowd: String = (0..101).map(|i| format!("成员：人{i}\n")).collect();
+        let too_many = || vec![("body", "work_team".to_string()), ("text", crowd.clone())];
+        let path = format!("/campaigns/{id}/organisation");
+        let zh = post(office.clone(), path.clone(), too_many()).await;
+        assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zh.body);
+        assert!(zh.body.contains("工作专班最多 100 人"), "{}", zh.body);
+        let en = post(english.clone(), path, too_many()).await;
+        assert!(en.body.contains("Work team has at most 100 people."), "{}", en.body);
+        assert!(!en.body.contains("最多 100 人"), "{}", en.body);
+
+        // The API answers in the language the request asks for.
+        let api = format!("/api/v1/campaigns/{id}/organisation/leading_group");
+        let no_position = json!({ "text": "李四 旗发改委科员" });
+        let res = app.send(put_json(&api, &office, &no_position)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.json()["error"]["message"], "第1行没有职位，请写成“成员：姓名 职务”");
+        let mut req = put_json(&api, &office, &no_position);
+        req.headers_mut().insert(header::ACCEPT_LANGUAGE, "en".parse().unwrap());
+        let res = app.send(req).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            res.json()["error"]["message"],
+            "Line 1 has no position; write it as “Position: Name Title”.",
+            "{}",
+            res.body
+        );
+    })
+    .await;
+}

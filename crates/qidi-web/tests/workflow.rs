@@ -1091,3 +1091,66 @@ async fn a_submission_with_missing_materials_goes_through_the_api_with_warnings_
     })
     .await;
 }
+
+/// A refusal reads in the page's language: Chinese by default, English with the
+/// language cookie, a status and a step through their labels, on pages and in the API.
+#[tokio::test]
+async fn a_workflow_refusal_reads_in_the_page_language() {
+    TestApp::on_each_backend(|app| async move {
+        let w = world(&app).await;
+        let item = w.item(&app, "land_pre_review").await;
+        let id = create(&app, &w.unit, &item).await;
+        let handler_en = format!("{}; qidi_lang=en", w.zrzy);
+        let act_url = format!("/applications/{id}/act");
+
+        // The core's refusal: resuming the clock of a draft.
+        let resume = [("type", "resume")];
+        let zh = app.post_form(&act_url, Some(&w.zrzy), &resume).await;
+        assert_eq!(zh.status, StatusCode::CONFLICT, "{}", zh.body);
+        assert!(zh.body.contains("申请处于“草稿”状态，不能恢复计时"), "{}", zh.body);
+        let en = app.post_form(&act_url, Some(&handler_en), &resume).await;
+        assert_eq!(en.status, StatusCode::CONFLICT, "{}", en.body);
+        assert!(
+            en.body.contains("An application with the status “Draft” does not allow this step (Clock resumed)."),
+            "{}",
+            en.body
+        );
+        assert!(!en.body.contains("恢复计时"), "{}", en.body);
+        // The API words it in the request's language too; its code is the same.
+        let (status, code, message) = refusal(&act(&app, &handler_en, &id, json!({ "type": "resume" })).await);
+        assert_eq!(
+            (status, code.as_str(), message.as_str()),
+            (
+                StatusCode::CONFLICT,
+                "wrong_state",
+                "An application with the status “Draft” does not allow this step (Clock resumed)."
+            )
+        );
+        let (_, code, message) = refusal(&act(&app, &w.zrzy, &id, json!({ "type": "resume" })).await);
+        assert_eq!((code.as_str(), message.as_str()), ("wrong_state", "申请处于“草稿”状态，不能恢复计时"));
+
+        // The store's refusal: a material the checklist does not name.
+        let upload = |cookie: String| {
+            let (ct, body) = multipart("no_such_material", "a.pdf", b"%PDF-1.7");
+            Request::post(format!("/applications/{id}/materials"))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let zh = app.send(upload(w.unit.clone())).await;
+        assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zh.body);
+        assert!(zh.body.contains("材料清单中没有“no_such_material”"), "{}", zh.body);
+        let en = app.send(upload(format!("{}; qidi_lang=en", w.unit))).await;
+        assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", en.body);
+        assert!(en.body.contains("“no_such_material” is not on the list of required materials."), "{}", en.body);
+
+        // A filter of the inbox that cannot be read.
+        let zh = app.get("/inbox?light=blue", Some(&w.zrzy)).await;
+        assert!(zh.body.contains("预警灯：“blue”不是红灯、黄灯或绿灯"), "{}", zh.body);
+        let en = app.get("/inbox?light=blue", Some(&handler_en)).await;
+        assert!(en.body.contains("Traffic light: “blue” is not red, yellow or green."), "{}", en.body);
+        assert!(!en.body.contains("预警灯"), "{}", en.body);
+    })
+    .await;
+}

@@ -159,6 +159,22 @@ pub struct BaselineFilterError {
     pub value: String,
 }
 
+impl crate::sentence::Explain for BaselineFilterError {
+    fn key(&self) -> &'static str {
+        "err-ledger-baseline-filter-invalid"
+    }
+    /// `field` as the page's `ledger-baseline-filter-field-` label, `value` as typed.
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        vec![
+            (
+                "field",
+                crate::sentence::Arg::Label { prefix: "ledger-baseline-filter-field", code: self.field.as_str() },
+            ),
+            ("value", self.value.as_str().into()),
+        ]
+    }
+}
+
 impl BaselineQuery {
     pub fn filter(&self) -> Result<BaselineFilter, BaselineFilterError> {
         let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);

@@ -72,27 +72,52 @@ pub const INBOX_PAGE: usize = 100;
 pub struct InboxFilterError {
     pub field: &'static str,
     pub message: String,
+    /// The catalogue key of the sentence ([`crate::sentence::Explain`]).
+    pub key: &'static str,
+    /// What was typed in the field.
+    pub value: String,
+}
+
+impl crate::sentence::Explain for InboxFilterError {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+    fn args(&self) -> Vec<(&'static str, crate::sentence::Arg)> {
+        vec![("value", self.value.as_str().into())]
+    }
 }
 
 impl InboxQuery {
     pub fn filter(&self) -> Result<InboxFilter, InboxFilterError> {
         let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-        let bad = |field, message: String| InboxFilterError { field, message };
+        let bad = |field, key, value: &str, message: String| InboxFilterError {
+            field,
+            message,
+            key,
+            value: value.to_string(),
+        };
         let light = match set(&self.light) {
             None => None,
-            Some(l) => Some(Light::parse(&l).ok_or_else(|| bad("预警灯", format!("“{l}”不是红灯、黄灯或绿灯")))?),
+            Some(l) => Some(
+                Light::parse(&l)
+                    .ok_or_else(|| bad("预警灯", "err-inbox-bad-light", &l, format!("“{l}”不是红灯、黄灯或绿灯")))?,
+            ),
         };
         let sort = match set(&self.sort).as_deref() {
             None | Some("light") => InboxSort::Light,
             Some("due") => InboxSort::Due,
             Some("project") => InboxSort::Project,
-            Some(s) => return Err(bad("排序", format!("“{s}”不是按预警灯、到期日或项目排序"))),
+            Some(s) => {
+                return Err(bad("排序", "err-inbox-bad-sort", s, format!("“{s}”不是按预警灯、到期日或项目排序")))
+            }
         };
         let page = match set(&self.page) {
             None => 1,
-            Some(p) => {
-                p.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| bad("页码", format!("“{p}”不是页码")))?
-            }
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| bad("页码", "err-inbox-bad-page", &p, format!("“{p}”不是页码")))?,
         };
         Ok(InboxFilter {
             light,
@@ -147,6 +172,8 @@ mod tests {
         assert_eq!(InboxFilter { page: 0, ..Default::default() }.window(30), (0, 30));
         let e = InboxQuery { light: Some("blue".into()), ..Default::default() }.filter().unwrap_err();
         assert_eq!(e.to_string(), "预警灯：“blue”不是红灯、黄灯或绿灯");
+        let s = crate::sentence::Explain::sentence(&e);
+        assert_eq!((s.key, s.args), (Some("err-inbox-bad-light"), vec![("value", "blue".into())]));
         let e = InboxQuery { page: Some("0".into()), ..Default::default() }.filter().unwrap_err();
         assert_eq!(e.field, "页码");
         let e = InboxQuery { sort: Some("name".into()), ..Default::default() }.filter().unwrap_err();

@@ -6,6 +6,7 @@ use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger::CheckAnswer;
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::Row;
@@ -54,11 +55,7 @@ impl Store {
         actor: &User,
     ) -> Result<PushSummary, StoreError> {
         let campaign = self.campaign(region).await?;
-        campaign
-            .campaign
-            .date_window(today())
-            .check("反馈期限", due_on)
-            .map_err(|e| StoreError::invalid(e.to_string()))?;
+        campaign.campaign.date_window(today()).check("反馈期限", due_on).map_err(|e| StoreError::invalid(&e))?;
         let rc = region.as_str();
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query(
@@ -71,7 +68,10 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         if rows.is_empty() {
-            return Err(StoreError::invalid("本部门立项的项目没有待批事项，无需推送核查清单"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-ledger-push-nothing-pending",
+                "本部门立项的项目没有待批事项，无需推送核查清单",
+            )));
         }
         let now = now_text();
         let mut s = PushSummary::default();
@@ -191,7 +191,7 @@ impl Store {
     /// A handling department answers for one pending item (核查情况): the answer is
     /// validated by the core, written to the item and marks the check-list rows answered.
     pub async fn answer_check(&self, item_id: &str, answer: CheckAnswer, actor: &User) -> Result<(), StoreError> {
-        let a = answer.validated().map_err(|e| StoreError::invalid(e.to_string()))?;
+        let a = answer.validated().map_err(|e| StoreError::invalid(&e))?;
         let Some((region, handling)) = self.pending_item_department(item_id).await? else {
             return Err(StoreError::NotFound("待批事项不存在".into()));
         };
@@ -202,11 +202,7 @@ impl Store {
         }
         if let Some(due_on) = a.due_on {
             let campaign = self.campaign(&actor.region()).await?;
-            campaign
-                .campaign
-                .date_window(today())
-                .check("完成时限", due_on)
-                .map_err(|e| StoreError::invalid(e.to_string()))?;
+            campaign.campaign.date_window(today()).check("完成时限", due_on).map_err(|e| StoreError::invalid(&e))?;
         }
         let now = now_text();
         let mut tx = self.begin_write().await?;

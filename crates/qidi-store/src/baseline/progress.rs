@@ -13,6 +13,7 @@ use qidi_core::ledger::{
     AddItemRefusal, BaselineDay, BaselineFilter, BaselineSort, BaselineSource, BaselineStatus, BurnDown, Progress,
     Reduction, RemovalReason,
 };
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -363,8 +364,8 @@ impl Store {
             crate::get_bool(&project, 2),
         );
         match refusal {
-            Some(r @ AddItemRefusal::NotAllowed) => return Err(StoreError::forbidden(r.message())),
-            Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::conflict(r.message())),
+            Some(r @ AddItemRefusal::NotAllowed) => return Err(StoreError::forbidden(&r)),
+            Some(r @ AddItemRefusal::NotInLibrary) => return Err(StoreError::conflict(&r)),
             None => {}
         }
         let item_type =
@@ -373,13 +374,27 @@ impl Store {
                 .bind(&region)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| StoreError::invalid("请选择本地区事项目录中的审批事项"))?;
+                .ok_or_else(|| {
+                    StoreError::invalid(Sentence::new(
+                        "err-ledger-add-item-unknown-type",
+                        "请选择本地区事项目录中的审批事项",
+                    ))
+                })?;
         let handling: String = item_type.get(0);
         let type_name: String = item_type.get(1);
         if item_type.get::<Option<String>, _>(2).is_some() {
-            return Err(StoreError::invalid(format!("审批事项“{type_name}”已撤销，不能再补录")));
+            return Err(StoreError::invalid(
+                Sentence::new("err-ledger-add-item-type-retired", format!("审批事项“{type_name}”已撤销，不能再补录"))
+                    .arg("item_type", &type_name),
+            ));
         }
-        let duplicate = || StoreError::conflict(format!("项目 {code} 已有待批事项“{type_name}”"));
+        let duplicate = || {
+            StoreError::conflict(
+                Sentence::new("err-ledger-add-item-duplicate", format!("项目 {code} 已有待批事项“{type_name}”"))
+                    .arg("code", &code)
+                    .arg("item_type", &type_name),
+            )
+        };
         let exists = sqlx::query("SELECT 1 FROM pending_items WHERE project_id = $1 AND item_type_id = $2")
             .bind(project_id)
             .bind(&new.item_type_id)
@@ -416,7 +431,9 @@ impl Store {
             }
         })?;
         let mut addition = false;
-        let region_code = RegionCode::parse(&region).map_err(|_| StoreError::invalid("项目的地区代码无效"))?;
+        let region_code = RegionCode::parse(&region).map_err(|_| {
+            StoreError::invalid(Sentence::new("err-ledger-project-region-invalid", "项目的地区代码无效"))
+        })?;
         if let (Some(c), Some(d)) = (current_campaign_tx(&mut tx, &region_code).await?, &initiating) {
             if locked_departments_tx(&mut tx, &c.id).await?.contains(d) {
                 addition = insert_addition(&mut tx, &region, &c.id, &id, &date_text(today()), &now).await?;

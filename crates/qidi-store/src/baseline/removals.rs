@@ -8,6 +8,7 @@ use qidi_core::ledger::{
     check_decision, check_reason_text, check_reduction, Decision, Reduction, RemovalError, RemovalFacts, RemovalKind,
     RemovalReason,
 };
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::Row;
@@ -74,8 +75,8 @@ impl Store {
         r: &NewRemoval<'_>,
         actor: &User,
     ) -> Result<String, StoreError> {
-        qidi_core::ledger::may_propose_removal(actor.role).map_err(|e| StoreError::invalid(e.to_string()))?;
-        let text = check_reason_text(r.text).map_err(|e| StoreError::invalid(e.to_string()))?;
+        qidi_core::ledger::may_propose_removal(actor.role).map_err(|e| StoreError::invalid(&e))?;
+        let text = check_reason_text(r.text).map_err(|e| StoreError::invalid(&e))?;
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
         let mut tx = self.begin_write().await?;
@@ -91,12 +92,17 @@ impl Store {
         let item = match r.kind {
             RemovalKind::Project => {
                 if !in_library {
-                    return Err(StoreError::conflict("该项目已移出项目库"));
+                    return Err(StoreError::conflict(Sentence::new(
+                        "err-ledger-removal-project-removed",
+                        "该项目已移出项目库",
+                    )));
                 }
                 None
             }
             RemovalKind::Item => {
-                let item = r.pending_item_id.ok_or_else(|| StoreError::invalid("请选择要核减的待批事项"))?;
+                let item = r.pending_item_id.ok_or_else(|| {
+                    StoreError::invalid(Sentence::new("err-ledger-removal-no-item", "请选择要核减的待批事项"))
+                })?;
                 let row = sqlx::query(
                     "SELECT b.reduction, i.handling_department_id FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
                      WHERE b.campaign_id = $1 AND b.pending_item_id = $2 AND i.project_id = $3",
@@ -109,7 +115,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("该事项不在基线中".into()))?;
                 let reduction: Option<String> = row.get(0);
                 if reduction.is_some() {
-                    return Err(StoreError::conflict("该事项已核减"));
+                    return Err(StoreError::conflict(Sentence::new("err-ledger-removal-item-reduced", "该事项已核减")));
                 }
                 let handling: String = row.get(1);
                 if matches!(actor.role, qidi_core::Role::Handler | qidi_core::Role::DepartmentHead)
@@ -191,8 +197,8 @@ impl Store {
         let text: String = row.get(6);
         let current = Decision::parse(&row.get::<String, _>(7)).unwrap_or(Decision::Proposed);
         check_decision(actor.role, current, decision).map_err(|e| match e {
-            RemovalError::MayNotDecide => StoreError::forbidden(e.to_string()),
-            e => StoreError::conflict(e.to_string()),
+            RemovalError::MayNotDecide => StoreError::forbidden(&e),
+            e => StoreError::conflict(&e),
         })?;
         let now = now_text();
         let day = date_text(today());
@@ -207,7 +213,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if res.rows_affected() != 1 {
-            return Err(StoreError::conflict("该移除申请已有决定"));
+            return Err(StoreError::conflict(Sentence::new("err-ledger-removal-decided", "该移除申请已有决定")));
         }
         let mut reduced = 0u64;
         if decision == Decision::Approved {
@@ -235,7 +241,7 @@ impl Store {
                     continue; // approved before the removal: it stays an approval
                 }
                 check_reduction(already, Reduction::Removed, &r.get::<String, _>(2), Some(&facts))
-                    .map_err(|e| StoreError::conflict(e.to_string()))?;
+                    .map_err(|e| StoreError::conflict(&e))?;
                 sqlx::query(
                     "UPDATE baseline_items SET reduction = 'removed', reduced_on = $1, reason_category = $2, reason_text = $3, removal_id = $4
                      WHERE id = $5",

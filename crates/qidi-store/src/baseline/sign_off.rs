@@ -14,8 +14,9 @@ use crate::{new_id, now_text, today, Store, StoreError};
 use qidi_core::ledger::{
     check_change_confirmation, check_missing, check_signature, content_hash, diff_lines, fully_signed, BannerPart,
     CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind, LedgerLine, LedgerNow, LineChange,
-    LineKey, SignRequest, SignatureState,
+    LineKey, SignError, SignRequest, SignatureState,
 };
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -683,7 +684,7 @@ impl Store {
             missing_checks_confirmed: confirm_missing_checks,
         };
         let now = LedgerNow { hash: &hash, items: canonical.items, signed: &signed, fixed, missing_checks: missing };
-        check_signature(&req, &now).map_err(|e| StoreError::conflict(e.to_string()))?;
+        check_signature(&req, &now).map_err(|e| StoreError::conflict(&e))?;
         let at = now_text();
         let version_id = match existing {
             Some(v) => v,
@@ -816,9 +817,9 @@ impl Store {
             fixed: now.fixed.is_some(),
             missing_checks: now.change_missing,
         };
-        check_change_confirmation(&req, &ledger_now).map_err(|e| StoreError::conflict(e.to_string()))?;
+        check_change_confirmation(&req, &ledger_now).map_err(|e| StoreError::conflict(&e))?;
         let (Some(fixed), Some(set)) = (&now.fixed, &now.change_set) else {
-            return Err(StoreError::conflict("没有待签认的新增/变更"));
+            return Err(StoreError::conflict(&SignError::NoChanges));
         };
         let at = now_text();
         sqlx::query(
@@ -869,7 +870,10 @@ impl Store {
         .await
         .map_err(|e| {
             if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                StoreError::conflict("这些新增/变更已由他人签认，请刷新页面核对")
+                StoreError::conflict(Sentence::new(
+                    "err-ledger-changes-confirmed-meanwhile",
+                    "这些新增/变更已由他人签认，请刷新页面核对",
+                ))
             } else {
                 e.into()
             }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use qidi_core::calendar::parse_date;
 use qidi_core::hotline::{caller_view, mask_phone, may_see, CallerView, Category, OrderFacts, OrderState, Urgency};
 use qidi_core::light::Light;
+use qidi_core::sentence::Sentence;
 use qidi_core::{Role, Scope};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -317,10 +318,16 @@ impl Store {
     /// hash, without opening other rows. The search is recorded, without the number.
     pub async fn hotline_complaints_by_phone(&self, user: &User, phone: &str) -> Result<Vec<Complaint>, StoreError> {
         if !qidi_core::hotline::may_find_by_phone(user.role) {
-            return Err(StoreError::forbidden("您无权按来电人电话查找工单"));
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-hotline-may-not-find-by-phone",
+                "您无权按来电人电话查找工单",
+            )));
         }
         let Some(phone) = qidi_core::hotline::normalise_phone(phone) else {
-            return Err(StoreError::invalid("来电人电话格式有误，应为 5 到 20 位数字"));
+            return Err(StoreError::invalid(Sentence::new(
+                "err-hotline-search-bad-phone",
+                "来电人电话格式有误，应为 5 到 20 位数字",
+            )));
         };
         let key = self.field_key()?;
         let prefix = format!("{}%", user.scope().region_prefix);

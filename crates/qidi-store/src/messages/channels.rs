@@ -39,7 +39,7 @@ impl Store {
         secret: Option<&str>,
         actor: Option<&User>,
     ) -> Result<Channel, StoreError> {
-        check_channel(kind, target, secret).map_err(|e| StoreError::invalid(e.to_string()))?;
+        check_channel(kind, target, secret).map_err(|e| StoreError::invalid(&e))?;
         let department_id =
             if department_code == OFFICE { None } else { Some(self.department_id(region, department_code).await?) };
         let id = new_id();

@@ -15,6 +15,7 @@ use qidi_core::catalogue::{
 };
 use qidi_core::light::LightPolicy;
 use qidi_core::names::NameKind;
+use qidi_core::sentence::Sentence;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -96,7 +97,7 @@ fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
     let unit: String = r.get(8);
     let code: String = r.get(2);
     let limit = |what, idx: usize, zero_allowed| {
-        stored_limit(&code, what, r.get::<i64, _>(idx), zero_allowed).map_err(|e| StoreError::invalid(e.to_string()))
+        stored_limit(&code, what, r.get::<i64, _>(idx), zero_allowed).map_err(|e| StoreError::invalid(&e))
     };
     let default = LightPolicy::default();
     Ok(ItemType {
@@ -156,52 +157,64 @@ fn valid_code(s: &str) -> bool {
 
 /// Shape checks of an edit (the values' meaning is the office's call).
 fn check_edit(edit: &ItemTypeEdit, own_code: &str, known_codes: &[String]) -> Result<(), WorkflowError> {
-    let bad = |m: &str| Err(WorkflowError::Invalid(m.to_string()));
+    let bad = |key: &'static str, m: &str| Err(WorkflowError::invalid(Sentence::new(key, m)));
     for limit in [edit.promised_limit, edit.statutory_limit].into_iter().flatten() {
         if limit == 0 || limit > MAX_LIMIT {
-            return bad("时限须为 1 至 3650 之间的整数");
+            return bad("err-item-type-limit-out-of-range", "时限须为 1 至 3650 之间的整数");
         }
     }
     if edit.extension_limit.is_some_and(|l| l > MAX_LIMIT) {
-        return bad("延期时限须为 0 至 3650 之间的整数（0 表示不得延期）");
+        return bad("err-item-type-extension-out-of-range", "延期时限须为 0 至 3650 之间的整数（0 表示不得延期）");
     }
     if let Some(ms) = &edit.required_materials {
         if ms.len() > 100 {
-            return bad("材料清单最多 100 项");
+            return bad("err-item-type-too-many-materials", "材料清单最多 100 项");
         }
         for (i, m) in ms.iter().enumerate() {
             if !valid_code(m.code.trim()) {
-                return Err(WorkflowError::Invalid(format!(
-                    "第{}项材料的代码须为小写字母、数字或下划线（不超过 64 位）",
-                    i + 1
-                )));
+                return Err(WorkflowError::invalid(
+                    Sentence::new(
+                        "err-item-type-bad-material-code",
+                        format!("第{}项材料的代码须为小写字母、数字或下划线（不超过 64 位）", i + 1),
+                    )
+                    .arg("n", i + 1),
+                ));
             }
             if m.name.trim().is_empty() || m.name.chars().count() > 200 {
-                return Err(WorkflowError::Invalid(format!("第{}项材料的名称须为 1–200 个字", i + 1)));
+                return Err(WorkflowError::invalid(
+                    Sentence::new("err-item-type-bad-material-name", format!("第{}项材料的名称须为 1–200 个字", i + 1))
+                        .arg("n", i + 1),
+                ));
             }
             if ms[..i].iter().any(|o| o.code.trim() == m.code.trim()) {
-                return Err(WorkflowError::Invalid(format!("材料代码“{}”重复", m.code.trim())));
+                return Err(WorkflowError::invalid(
+                    Sentence::new("err-item-type-material-code-repeated", format!("材料代码“{}”重复", m.code.trim()))
+                        .arg("code", m.code.trim()),
+                ));
             }
         }
     }
     if let Some(ps) = &edit.prerequisites {
         for p in ps {
             if p == own_code {
-                return bad("事项不能以自身为前置事项");
+                return bad("err-item-type-own-prerequisite", "事项不能以自身为前置事项");
             }
             if !known_codes.contains(p) {
-                return Err(WorkflowError::Invalid(format!("前置事项“{p}”不在事项目录中")));
+                return Err(WorkflowError::invalid(
+                    Sentence::new("err-item-type-unknown-prerequisite", format!("前置事项“{p}”不在事项目录中"))
+                        .arg("code", p),
+                ));
             }
         }
     }
     if edit.warn_ratio_percent.is_some_and(|r| r > 100) {
-        return bad("黄灯比例须在 0 至 100 之间");
+        return bad("err-item-type-bad-warn-ratio", "黄灯比例须在 0 至 100 之间");
     }
     if edit.warn_days.is_some_and(|d| d > 3650) {
-        return bad("黄灯提前天数过大");
+        return bad("err-item-type-warn-days-too-large", "黄灯提前天数过大");
     }
     if edit.limit_source.as_ref().is_some_and(|s| s.chars().count() > 500) {
-        return bad("时限依据最多 500 字");
+        return bad("err-item-type-limit-source-too-long", "时限依据最多 500 字");
     }
     Ok(())
 }
@@ -291,7 +304,7 @@ impl Store {
         };
         // The law's rules for the catalogue (core): a promise within the statutory limit,
         // and prerequisites that never wait on each other.
-        check_limits(after.promised_limit, after.statutory_limit).map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        check_limits(after.promised_limit, after.statutory_limit).map_err(|e| WorkflowError::invalid(&e))?;
         let others: Vec<(String, Vec<String>)> = catalogue
             .iter()
             .filter(|t| t.region_code == before.region_code && t.code != before.code)
@@ -301,7 +314,7 @@ impl Store {
             let name =
                 |code: &String| catalogue.iter().find(|t| &t.code == code).map_or(code.clone(), |t| t.name.clone());
             let names = cycle.iter().map(name).collect();
-            return Err(WorkflowError::Invalid(CatalogueError::PrerequisiteCycle(names).to_string()));
+            return Err(WorkflowError::invalid(&CatalogueError::PrerequisiteCycle(names)));
         }
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -502,8 +515,8 @@ pub struct NewItemType {
 
 fn refused(e: CatalogueError) -> WorkflowError {
     match e {
-        CatalogueError::Forbidden => WorkflowError::Forbidden(e.to_string()),
-        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => WorkflowError::Conflict(e.to_string()),
-        _ => WorkflowError::Invalid(e.to_string()),
+        CatalogueError::Forbidden => WorkflowError::forbidden(&e),
+        CatalogueError::CodeTaken { .. } | CatalogueError::NameTaken { .. } => WorkflowError::conflict(&e),
+        _ => WorkflowError::invalid(&e),
     }
 }

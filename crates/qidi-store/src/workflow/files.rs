@@ -7,6 +7,7 @@ use super::{actor_for, visible, WorkflowError};
 use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
+use qidi_core::sentence::{Arg, Sentence};
 use qidi_core::workflow::{decide, replay, Action, ApplicationState, ErrorKind, Side};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -113,16 +114,19 @@ impl Store {
         let app = self.application(user, application_id).await?;
         let stored = self.stored_facts(application_id).await?;
         if !stored.checklist.iter().any(|m| m.code == material_code) {
-            return Err(WorkflowError::Invalid(format!("材料清单中没有“{material_code}”")));
+            return Err(WorkflowError::invalid(
+                Sentence::new("err-workflow-material-not-listed", format!("材料清单中没有“{material_code}”"))
+                    .arg("code", material_code),
+            ));
         }
         if bytes.is_empty() {
-            return Err(WorkflowError::Invalid("上传的文件是空的".into()));
+            return Err(WorkflowError::invalid(Sentence::new("err-workflow-empty-file", "上传的文件是空的")));
         }
         if bytes.len() > MAX_UPLOAD_BYTES {
-            return Err(WorkflowError::Invalid(format!(
-                "文件过大：单个材料不超过 {} MB",
-                MAX_UPLOAD_BYTES / 1024 / 1024
-            )));
+            let mb = MAX_UPLOAD_BYTES / 1024 / 1024;
+            return Err(WorkflowError::invalid(
+                Sentence::new("err-workflow-file-too-large", format!("文件过大：单个材料不超过 {mb} MB")).arg("mb", mb),
+            ));
         }
         // Files change only when the unit may (re)submit: ask the core whether this
         // user could submit the application as it stands.
@@ -139,10 +143,13 @@ impl Store {
         if let Err(e) = decide(&view.state, &stored.facts, &actor, &probe) {
             return Err(match e.kind() {
                 ErrorKind::Forbidden => WorkflowError::Refused(e),
-                _ => WorkflowError::Conflict(format!(
-                    "申请处于“{}”状态，只有草稿或退回补正时才能上传材料",
-                    view.state.label_zh()
-                )),
+                _ => WorkflowError::conflict(
+                    Sentence::new(
+                        "err-workflow-upload-state",
+                        format!("申请处于“{}”状态，只有草稿或退回补正时才能上传材料", view.state.label_zh()),
+                    )
+                    .arg("state", Arg::Label { prefix: "application-state", code: view.state.as_str() }),
+                ),
             });
         }
 

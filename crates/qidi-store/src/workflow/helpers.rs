@@ -6,6 +6,7 @@ use super::WorkflowError;
 use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{now_text, Store};
+use qidi_core::sentence::{Arg, Sentence};
 use qidi_core::Role;
 use serde::Serialize;
 use sqlx::Row;
@@ -94,19 +95,34 @@ impl Store {
     ) -> Result<ProjectHelper, WorkflowError> {
         let region = self.visible_project(user, project_id).await?;
         if user.role != Role::Office {
-            return Err(WorkflowError::Forbidden("帮办代办人员由领导小组办公室指定".into()));
+            return Err(WorkflowError::forbidden(Sentence::new(
+                "err-workflow-helper-office-assigns",
+                "帮办代办人员由领导小组办公室指定",
+            )));
         }
         let helper = self
             .user_by_username(helper_username)
             .await?
             .filter(|h| !h.disabled && h.region_code == user.region_code)
-            .ok_or_else(|| WorkflowError::Invalid(format!("用户“{helper_username}”不存在或已停用")))?;
+            .ok_or_else(|| {
+                WorkflowError::invalid(
+                    Sentence::new("err-workflow-helper-unknown-user", format!("用户“{helper_username}”不存在或已停用"))
+                        .arg("username", helper_username),
+                )
+            })?;
         if !helper.role.may_help() {
-            return Err(WorkflowError::Invalid(format!(
-                "“{}”是{}账户，帮办代办人员须为领导小组办公室、部门负责人或经办人",
-                helper.display_name,
-                helper.role.label_zh()
-            )));
+            return Err(WorkflowError::invalid(
+                Sentence::new(
+                    "err-workflow-helper-wrong-role",
+                    format!(
+                        "“{}”是{}账户，帮办代办人员须为领导小组办公室、部门负责人或经办人",
+                        helper.display_name,
+                        helper.role.label_zh()
+                    ),
+                )
+                .arg("name", &helper.display_name)
+                .arg("role", Arg::Label { prefix: "role", code: helper.role.as_str() }),
+            ));
         }
         let now = now_text();
         let mut tx = self.begin_write().await?;
@@ -159,7 +175,10 @@ impl Store {
             .await?
             .get(0);
         if user.role != Role::Applicant || owner.is_none() || user.owner_id != owner {
-            return Err(WorkflowError::Forbidden("只有项目单位本身可以授权帮办代办".into()));
+            return Err(WorkflowError::forbidden(Sentence::new(
+                "err-workflow-helper-owner-authorises",
+                "只有项目单位本身可以授权帮办代办",
+            )));
         }
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(

@@ -5,6 +5,7 @@ use super::{bind_all, visible, WorkflowError};
 use crate::users::User;
 use crate::Store;
 use chrono::NaiveDate;
+use qidi_core::sentence::Sentence;
 use qidi_core::workflow::{ClockKind, ClockOutcome};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -73,15 +74,23 @@ impl Store {
             sql.push_str(&format!(" AND d.code = ${}", binds.len()));
         }
         if let Some(month) = filter.month.as_deref().filter(|m| !m.trim().is_empty()) {
-            let (from, to) = month_range(month)
-                .ok_or_else(|| WorkflowError::Invalid(format!("月份“{month}”格式应为 YYYY-MM，例如 2026-11")))?;
+            let (from, to) = month_range(month).ok_or_else(|| {
+                WorkflowError::invalid(
+                    Sentence::new("err-workflow-bad-month", format!("月份“{month}”格式应为 YYYY-MM，例如 2026-11"))
+                        .arg("month", month),
+                )
+            })?;
             binds.push(from.to_string());
             binds.push(to.to_string());
             sql.push_str(&format!(" AND c.ended_on >= ${} AND c.ended_on < ${}", binds.len() - 1, binds.len()));
         }
         if let Some(outcome) = filter.outcome.as_deref().filter(|o| !o.trim().is_empty()) {
-            let o = ClockOutcome::parse(outcome.trim())
-                .ok_or_else(|| WorkflowError::Invalid(format!("结果“{outcome}”应为 on_time、late 或 deemed")))?;
+            let o = ClockOutcome::parse(outcome.trim()).ok_or_else(|| {
+                WorkflowError::invalid(
+                    Sentence::new("err-workflow-bad-outcome", format!("结果“{outcome}”应为 on_time、late 或 deemed"))
+                        .arg("outcome", outcome),
+                )
+            })?;
             binds.push(o.as_str().to_string());
             sql.push_str(&format!(" AND c.outcome = ${}", binds.len()));
         }

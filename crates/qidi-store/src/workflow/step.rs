@@ -186,7 +186,7 @@ impl Store {
             return Ok(false);
         }
         let calendar = self.work_calendar().await?;
-        let deemed = deemed_acceptance(&view, &calendar, today).map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        let deemed = deemed_acceptance(&view, &calendar, today).map_err(|e| WorkflowError::invalid(&e))?;
         let Some((on, action)) = deemed else { return Ok(false) };
         let event =
             ApplicationEvent::new(view.last_seq.unwrap_or(0) + 1, start_of(on), SYSTEM_ACTOR, Actor::system(), action);
@@ -234,7 +234,7 @@ async fn record_clocks(
     now: &str,
 ) -> Result<(), WorkflowError> {
     for run in view.clocks.iter().filter(|r| r.ended.as_ref().is_some_and(|e| e.seq == seq)) {
-        let Some(r) = clock_record(run, calendar).map_err(|e| WorkflowError::Invalid(e.to_string()))? else {
+        let Some(r) = clock_record(run, calendar).map_err(|e| WorkflowError::invalid(&e))? else {
             continue;
         };
         sqlx::query(

@@ -75,3 +75,4 @@ bulletin-order-target = { $target }: { $name }
 bulletin-not-online-heading = Departments not yet handling online
 bulletin-col-pending-items = Pending items
 bulletin-all-online = Every department with pending items handles its applications in qidi.
+bulletin-issue-confirm = An issued bulletin goes to the discipline inspectors and cannot be withdrawn (only corrected by a new bulletin). Issue it?

@@ -121,3 +121,5 @@ hotline-step-urge = Urging notice
 hotline-step-unmask = Caller's full phone viewed
 hotline-step-substantiate = Found substantiated
 hotline-step-other = Other
+hotline-sign-for-confirm = Once signed for, the work order is your department's and this cannot be undone. Sign for it?
+hotline-substantiate-confirm = A substantiated complaint counts in the department's assessment and cannot be withdrawn. Record it?

@@ -69,3 +69,6 @@ lookback-error-finding = The finding “{ $finding }” is not valid: choose one
 lookback-error-sample-size = The sample size “{ $value }” should be a whole number above 0
 lookback-error-seed = The random seed “{ $value }” should be a whole number, 0 or more
 lookback-error-deadline = The correction deadline “{ $value }” is not a date (e.g. 2026-06-30)
+lookback-finding-label = Finding
+lookback-deadline-label = Correction deadline
+lookback-close-confirm = Once closed, no more findings can be recorded. Close this look-back?

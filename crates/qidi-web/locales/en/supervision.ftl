@@ -135,3 +135,4 @@ report-state-open = Not yet filed
 report-state-on_time = Filed on time
 report-state-late = Filed late
 report-state-missing = Not filed
+supervision-lift-confirm = A lifted supervision order cannot be restored. Lift it?

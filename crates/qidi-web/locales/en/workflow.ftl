@@ -369,3 +369,7 @@ limit-unit-calendar_days = Calendar days
 workflow-inbox-export = Export to Excel (every page of these filters)
 workflow-inbox-export-title = Every application with the current filters and order, not only this page; at most { $limit }
 workflow-inbox-export-file = inbox-{ $date }.xlsx
+workflow-return-confirm = A one-time notice cannot be given twice or withdrawn. Return the application for correction?
+workflow-return-row-material = Row { $n } · material
+workflow-return-row-problem = Row { $n } · problem
+workflow-return-row-remedy = Row { $n } · what to correct

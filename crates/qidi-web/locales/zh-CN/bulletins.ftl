@@ -74,3 +74,4 @@ bulletin-order-target = { $target }：{ $name }
 bulletin-not-online-heading = 尚未上线办理的部门
 bulletin-col-pending-items = 待批事项
 bulletin-all-online = 有待批事项的部门均已在系统中办理申请。
+bulletin-issue-confirm = 通报印发后即送纪检监察机关，不能撤回（只能以更正通报更正）。确定印发吗？

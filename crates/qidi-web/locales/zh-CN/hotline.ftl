@@ -111,3 +111,5 @@ hotline-step-urge = 催办
 hotline-step-unmask = 查看来电人完整电话
 hotline-step-substantiate = 认定投诉属实
 hotline-step-other = 其他
+hotline-sign-for-confirm = 签收后由本部门承办，不能撤回。确定签收吗？
+hotline-substantiate-confirm = 认定属实将计入部门考核，不能撤回。确定认定吗？

@@ -65,3 +65,6 @@ lookback-error-finding = 检查结论“{ $finding }”无效：应为 no_proble
 lookback-error-sample-size = 抽样数量“{ $value }”应为正整数
 lookback-error-seed = 随机种子“{ $value }”应为非负整数
 lookback-error-deadline = 整改期限“{ $value }”不是日期（如 2026-06-30）
+lookback-finding-label = 核查结论
+lookback-deadline-label = 整改期限
+lookback-close-confirm = 办结后不能再记录问题。确定办结本次回头看吗？

@@ -108,3 +108,4 @@ report-state-open = 待报送
 report-state-on_time = 按时报送
 report-state-late = 逾期报送
 report-state-missing = 未报送
+supervision-lift-confirm = 解除督办后不能恢复。确定解除吗？

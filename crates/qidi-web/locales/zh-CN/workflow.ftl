@@ -329,3 +329,7 @@ limit-unit-calendar_days = 自然日
 workflow-inbox-export = 导出 Excel（当前筛选的全部页）
 workflow-inbox-export-title = 按当前的筛选和排序导出全部待办，不止本页；最多 { $limit } 件
 workflow-inbox-export-file = 审批待办-{ $date }.xlsx
+workflow-return-confirm = 一次性告知书送达后不能再次告知，也不能撤回。确定退回补正吗？
+workflow-return-row-material = 第{ $n }项 · 材料
+workflow-return-row-problem = 第{ $n }项 · 存在问题
+workflow-return-row-remedy = 第{ $n }项 · 整改要求

@@ -28,12 +28,7 @@ fn lamp(c: &Complaint) -> (&'static str, String) {
 
 /// The code of a clock, for its label (`hotline-clock-<code>`).
 fn clock_code(c: Clock) -> &'static str {
-    match c {
-        Clock::Assign => "assign",
-        Clock::SignFor => "sign_for",
-        Clock::Reply => "reply",
-        Clock::FollowUp => "follow_up",
-    }
+    c.as_str()
 }
 
 /// The clock that runs now, in the request's language.
@@ -217,7 +212,7 @@ pub async fn create(
     };
     let order = match input.check() {
         Ok(o) => o,
-        Err(e) => return Ok(new_page(&user, Some(e.message), f)),
+        Err(e) => return Ok(new_page(&user, Some(crate::i18n::explain_error(&e)), f)),
     };
     match state.store.intake_hotline_order(&user.region(), IntakeSource::Web(&user), &order).await {
         Ok(intake) => Ok(Redirect::to(&format!("/hotline/{}", intake.id)).into_response()),

@@ -218,8 +218,7 @@ pub async fn add_channel(
     {
         Ok(_) => Ok(Redirect::to("/admin/channels?added=true").into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::NotFound(_))) => {
-            let m = crate::error::refusal_text(&e);
-            let error = crate::i18n::t1("channel-not-added", "reason", channel_error(&m));
+            let error = crate::i18n::t1("channel-not-added", "reason", channel_error(&e));
             channels_page(&state, &user, None, Some(error)).await
         }
         Err(e) => Err(e.into()),
@@ -227,18 +226,17 @@ pub async fn add_channel(
 }
 
 /// The core's reasons are in English for the command line; the page says them in the
-/// page's language.
-fn channel_error(m: &str) -> String {
-    if m.contains("not an email address") {
-        crate::i18n::t("channel-error-email")
-    } else if m.contains("webhook URL") {
-        crate::i18n::t("channel-error-webhook")
-    } else if m.contains("signing secret") {
-        crate::i18n::t("channel-error-secret")
-    } else if m.contains("no department") {
-        crate::i18n::t("channel-error-department")
-    } else {
-        m.to_string()
+/// page's language, by their catalogue key.
+fn channel_error(e: &StoreError) -> String {
+    match e {
+        StoreError::Invalid(s) => match s.key {
+            Some("err-channel-not-an-email") => crate::i18n::t("channel-error-email"),
+            Some("err-channel-not-a-url") => crate::i18n::t("channel-error-webhook"),
+            Some("err-channel-secret-not-used") => crate::i18n::t("channel-error-secret"),
+            _ => crate::error::refusal_text(e),
+        },
+        StoreError::NotFound(m) if m.contains("no department") => crate::i18n::t("channel-error-department"),
+        other => crate::error::refusal_text(other),
     }
 }
 

@@ -10,6 +10,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use qidi_core::campaign::{Campaign, Milestone, MilestoneState};
 use qidi_core::organisation::{may_read, parse_members, Body, Member};
+use qidi_core::sentence::Sentence;
 use qidi_store::campaigns::CampaignRow;
 use qidi_store::departments::{Department, DepartmentDraft};
 use qidi_store::users::User;
@@ -17,7 +18,10 @@ use serde::{Deserialize, Serialize};
 
 fn body_of<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(b)| b).map_err(|e| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误：{}", e.body_text()))
+        let detail = e.body_text();
+        let s = Sentence::new("err-organisation-request-malformed", format!("请求格式有误：{detail}"))
+            .arg("detail", detail);
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&s))
     })
 }
 
@@ -205,7 +209,7 @@ pub async fn set_organisation(
     let text = body_of(body)?.text;
     let body = Body::parse(&body_name).ok_or_else(ApiError::not_found)?;
     let members = parse_members(body, &text)
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain_error(&e)))?;
     state.store.set_organisation(&user, &id, body, &members).await?;
     Ok(Json(state.store.organisation(&id).await?.into_iter().filter(|m| m.body == body).collect()))
 }

@@ -229,7 +229,7 @@ pub async fn create_campaign(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let parsed = (|| -> Result<Campaign, String> {
-        let milestones = parse_milestones(field(&f, "milestones")).map_err(|e| e.to_string())?;
+        let milestones = parse_milestones(field(&f, "milestones")).map_err(|e| crate::i18n::explain_error(&e))?;
         let new = NewCampaign::from_form(
             field(&f, "code"),
             field(&f, "name"),
@@ -259,7 +259,8 @@ pub async fn set_organisation(
     let done = match parse_members(body, f.get("text").map_or("", String::as_str)) {
         Ok(members) => state.store.set_organisation(&user, &id, body, &members).await.map_err(message),
         Err(e) => {
-            Err(Ok(crate::i18n::t2("organisation-body-error", "body", super::body_label(body), "error", e.to_string())))
+            let error = crate::i18n::explain_error(&e);
+            Err(Ok(crate::i18n::t2("organisation-body-error", "body", super::body_label(body), "error", error)))
         }
     };
     match done {

@@ -296,7 +296,7 @@ pub async fn inbox(
 ) -> Result<Response, PageError> {
     let (filter, filter_error) = match query.filter() {
         Ok(f) => (f, None),
-        Err(e) => (InboxFilter::default(), Some(e.to_string())),
+        Err(e) => (InboxFilter::default(), Some(crate::i18n::explain_error(&e))),
     };
     let (rows, capped) = state.store.inbox_filtered(&user, &filter).await?;
     let total = rows.len();
@@ -360,7 +360,7 @@ pub async fn inbox_export(
     // Every page: the page number is not a filter.
     let filter = InboxQuery { page: None, ..query }
         .filter()
-        .map_err(|e| bad(t1("workflow-inbox-filter-error", "error", e.to_string())))?;
+        .map_err(|e| bad(t1("workflow-inbox-filter-error", "error", crate::i18n::explain_error(&e))))?;
     let item_type = match &filter.item_type_id {
         Some(id) => state.store.item_types(&user).await?.into_iter().find(|t| t.id == *id).map(|t| t.name),
         None => None,
@@ -951,9 +951,9 @@ async fn catalogue_refused(
 ) -> Result<Response, PageError> {
     match e {
         WorkflowError::Invalid(m) | WorkflowError::Conflict(m) => {
-            render_catalogue(state, user, StatusCode::UNPROCESSABLE_ENTITY, Some(m), typed).await
+            render_catalogue(state, user, StatusCode::UNPROCESSABLE_ENTITY, Some(crate::i18n::explain(&m)), typed).await
         }
-        WorkflowError::Forbidden(m) => Err(PageError::Status(StatusCode::FORBIDDEN, m)),
+        WorkflowError::Forbidden(m) => Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::explain(&m))),
         e => Err(e.into()),
     }
 }
