@@ -49,6 +49,12 @@ fn assert_names(o: &Output, needle: &str) {
 async fn tampered_copy(dir: &Path, db: &Path, name: &str, sql: &str) -> PathBuf {
     let copy = dir.join(format!("{name}.db"));
     std::fs::copy(db, &copy).unwrap();
+    // Committed pages may still be in the write-ahead log (a process that ended without
+    // a last checkpoint): the copy needs it, or SQLite reads a torn database.
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    if wal.exists() {
+        std::fs::copy(&wal, format!("{}-wal", copy.display())).unwrap();
+    }
     let store = qidi_store::Store::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
     sqlx::raw_sql(sql).execute(store.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     store.close().await;

@@ -51,9 +51,26 @@ struct ListPage<'a> {
 }
 
 async fn list_page(state: &SharedState, user: &User, error: Option<String>) -> Result<Response, PageError> {
-    let bulletins = state.store.bulletins(&user.region()).await?;
     let last_month = Month::of(qidi_store::today()).previous().to_string();
+    list_page_with(state, user, last_month, error).await
+}
+
+/// The list with `month` in the form: last month, or the month the office typed.
+async fn list_page_with(
+    state: &SharedState,
+    user: &User,
+    last_month: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let bulletins = state.store.bulletins(&user.region()).await?;
     Ok(render(&ListPage { user, bulletins, may_issue: user.role == Role::Office, last_month, error }))
+}
+
+/// The list again with the month as typed and why it was refused, as 422.
+async fn refused(state: &SharedState, user: &User, typed: &str, error: String) -> Result<Response, PageError> {
+    let mut res = list_page_with(state, user, typed.trim().to_string(), Some(error)).await?;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
 }
 
 async fn list(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
@@ -71,15 +88,24 @@ async fn issue(
     if user.role != Role::Office {
         return Err(PageError::not_found());
     }
-    let month = match Month::parse(f.get("month").map(String::as_str).unwrap_or_default()) {
+    let typed = f.get("month").map(String::as_str).unwrap_or_default();
+    let month = match Month::parse(typed) {
         Ok(m) => m,
-        Err(_) => return list_page(&state, &user, Some(crate::i18n::t("bulletin-pick-month"))).await,
+        Err(_) => return refused(&state, &user, typed, crate::i18n::t("bulletin-pick-month")).await,
     };
     let correct = f.get("correct").is_some_and(|v| v == "yes");
     match state.store.issue_bulletin(&user.region(), month, qidi_store::today(), Some(&user), correct).await {
         Ok((b, _)) => Ok(Redirect::to(&format!("/bulletins/{}", b.id)).into_response()),
-        Err(StoreError::Invalid(_)) => {
-            list_page(&state, &user, Some(crate::i18n::t1("bulletin-month-not-over", "month", month.to_string()))).await
+        Err(e @ StoreError::Invalid(_)) => {
+            let error = match &e {
+                // The page's own words for the month not yet over: core's sentence has
+                // no Chinese wording of its own.
+                StoreError::Invalid(s) if s.key == Some("err-bulletin-month-not-closed") => {
+                    crate::i18n::t1("bulletin-month-not-over", "month", month.to_string())
+                }
+                _ => crate::error::refusal_text(&e),
+            };
+            refused(&state, &user, typed, error).await
         }
         Err(e) => Err(e.into()),
     }
@@ -278,9 +304,5 @@ async fn api_one(
 
 /// A bulletin is never changed: any write to one is refused.
 async fn refuse_write(ApiUser(_): ApiUser) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::FORBIDDEN,
-        "forbidden",
-        "通报一经印发不得修改；如需更正，请由清理办发布更正通报",
-    )
+    ApiError::new(axum::http::StatusCode::FORBIDDEN, "forbidden", crate::i18n::t("api-bulletin-final"))
 }

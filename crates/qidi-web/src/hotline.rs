@@ -56,7 +56,7 @@ pub struct HotlineToken(pub ApiToken);
 impl FromRequestParts<SharedState> for HotlineToken {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
-        let refused = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "API 令牌无效或已吊销");
+        let refused = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", crate::i18n::t("api-token-refused"));
         let token = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -162,8 +162,6 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .merge(admin_accounts::routes())
         .merge(organisation::routes())
         .fallback(pages::not_found)
-        // Innermost, so that every handler renders in the request's language.
-        .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))
         .layer(axum::middleware::from_fn(security::request_context))
@@ -173,6 +171,10 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .layer(TimeoutLayer::new(Duration::from_secs(30)))
         // Outside the limits, so that their 413 and 408 are reshaped too.
         .layer(axum::middleware::from_fn(error::api_errors_as_json))
+        // Outside every layer that answers by itself (the cross-site refusal, the limits,
+        // the API's reshaped errors) and every handler, so that all of them speak the
+        // request's language.
+        .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))

@@ -32,8 +32,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/lookback/{id}/close", post(api::close))
 }
 
-/// What is wrong with the form's or the API's words. The API says it in Chinese, as it
-/// always has; a page says it in the request's language.
+/// What is wrong with the form's or the API's words, in the request's language: the
+/// API names the codes it takes, a page its lists.
 enum Bad {
     NoDepartment,
     Rule(String),
@@ -47,14 +47,9 @@ impl Bad {
     /// For the JSON API.
     fn api(&self) -> String {
         match self {
-            Bad::NoDepartment => "按部门选取时须选择部门".into(),
-            Bad::Rule(other) => {
-                format!("选取规则“{other}”无效：应为 department_items、all_removals、late_approvals 或 all_closed")
-            }
-            Bad::Finding(s) => format!("检查结论“{s}”无效：应为 no_problem、problem_found 或 correction_needed"),
-            Bad::SampleSize(s) => format!("抽样数量“{s}”应为正整数"),
-            Bad::Seed(s) => format!("随机种子“{s}”应为非负整数"),
-            Bad::Deadline(d) => format!("整改期限“{d}”不是日期（如 2026-06-30）"),
+            Bad::Rule(other) => crate::i18n::t1("api-lookback-rule", "rule", other),
+            Bad::Finding(s) => crate::i18n::t1("api-lookback-finding", "finding", s),
+            _ => self.page(),
         }
     }
 

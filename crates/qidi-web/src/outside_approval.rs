@@ -40,7 +40,13 @@ pub async fn record(
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
-            format!("请求格式有误（需要 document_number 与 decided_on，日期格式 YYYY-MM-DD）：{}", e.body_text()),
+            crate::i18n::t2(
+                "api-malformed-hint",
+                "hint",
+                crate::i18n::t("api-hint-outside-approval"),
+                "detail",
+                e.body_text(),
+            ),
         )
     })?;
     let record =

@@ -91,7 +91,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         None => h.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|s| s != "cross-site"),
     };
     if !origin_ok {
-        return (StatusCode::FORBIDDEN, "跨站请求已拒绝").into_response();
+        return (StatusCode::FORBIDDEN, crate::i18n::t("api-cross-site")).into_response();
     }
     next.run(req).await
 }

@@ -84,10 +84,10 @@ impl Throttle {
     }
 }
 
-/// The 429 answer after [`Throttle::check`] refused: JSON under `/api/`, a Chinese page
-/// elsewhere, with `Retry-After`.
+/// The 429 answer after [`Throttle::check`] refused: JSON under `/api/`, a page
+/// elsewhere, in the request's language, with `Retry-After`.
 pub fn too_many(path: &str, wait: u64) -> Response {
-    let message = format!("访问过于频繁，请 {wait} 秒后再试");
+    let message = crate::i18n::t1("api-too-many-requests", "seconds", wait);
     let mut res = if path.starts_with("/api/") {
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message).into_response()
     } else {

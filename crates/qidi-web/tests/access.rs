@@ -452,3 +452,59 @@ async fn an_imported_files_row_errors_and_file_errors_read_in_the_page_language(
     })
     .await;
 }
+
+/// A JSON request to the API, with headers of its own.
+async fn api_post(app: &TestApp, path: &str, cookie: &str, headers: &[(&str, &str)], body: &str) -> TestResponse {
+    let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json").header(header::COOKIE, cookie);
+    for (name, value) in headers {
+        b = b.header(*name, *value);
+    }
+    app.send(b.body(Body::from(body.to_string())).unwrap()).await
+}
+
+#[tokio::test]
+async fn the_web_layers_own_api_refusals_follow_the_requests_language() {
+    TestApp::on_each_backend(|app| async move {
+        qidi_store::testing::office_account(&app.store, "wang", common::PASSWORD).await;
+        let session = app.sign_in("wang").await;
+        let english = [("accept-language", "en")];
+        let message = |res: &TestResponse| res.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+
+        // A body the supervision API cannot read: what it needs, then axum's detail.
+        let body = r#"{"target": "department"}"#;
+        let zh = api_post(&app, "/api/v1/supervision/orders", &session, &[], body).await;
+        assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zh.body);
+        assert_eq!(zh.json()["error"]["code"], "invalid");
+        assert!(
+            message(&zh).starts_with(
+                "请求格式有误（需要 target、target_id、title、reason、required_action、deadline（YYYY-MM-DD）、responsible_person）："
+            ),
+            "{}",
+            zh.body
+        );
+        let en = api_post(&app, "/api/v1/supervision/orders", &session, &english, body).await;
+        assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", en.body);
+        assert_eq!(en.json()["error"]["code"], "invalid");
+        assert!(
+            message(&en).starts_with("The request is malformed (target, target_id, title, reason, required_action, deadline (YYYY-MM-DD) and responsible_person are needed): "),
+            "{}",
+            en.body
+        );
+        assert!(message(&en).contains("target_id"), "axum's detail names the field: {}", en.body);
+        assert!(!en.body.contains("请求格式有误") && !en.body.contains("需要"), "{}", en.body);
+
+        // A write from another site, refused before any handler and reshaped as the
+        // API's JSON: in the request's language too.
+        let cross = [("origin", "https://elsewhere.example")];
+        let zh = api_post(&app, "/api/v1/supervision/orders", &session, &cross, "{}").await;
+        assert_eq!(zh.status, StatusCode::FORBIDDEN, "{}", zh.body);
+        assert_eq!(message(&zh), "无权执行该操作：跨站请求已拒绝", "{}", zh.body);
+        let cross_en = [cross[0], english[0]];
+        let en = api_post(&app, "/api/v1/supervision/orders", &session, &cross_en, "{}").await;
+        assert_eq!(en.status, StatusCode::FORBIDDEN, "{}", en.body);
+        assert_eq!(en.json()["error"]["code"], "forbidden");
+        assert_eq!(message(&en), "You may not do this: Cross-site request refused", "{}", en.body);
+        assert_eq!(en.headers[header::CONTENT_LANGUAGE], "en");
+    })
+    .await;
+}

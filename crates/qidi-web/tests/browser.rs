@@ -447,7 +447,10 @@ async fn the_approval_journey_in_a_real_browser() {
     driver.select("select[name=material_0]", &codes[0]).await;
     driver.type_into("input[name=problem_0]", "缺少盖章页").await;
     driver.type_into("input[name=remedy_0]", "补充盖章页后重新上传").await;
-    driver.reloads("the returned application", driver.click("form.action input[value=return] ~ button")).await;
+    // A one-time notice cannot be taken back: the form asks first.
+    driver
+        .reloads("the returned application", driver.click_confirmed("form.action input[value=return] ~ button"))
+        .await;
     driver.wait_contains("main", "当前状态已退回（一次性告知）").await;
 
     // The unit puts it right and resubmits.

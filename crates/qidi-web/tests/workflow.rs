@@ -770,6 +770,27 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
             assert!(review.body.contains(text), "review page lacks {text}");
         }
         assert!(!review.body.contains("value=\"approve\""), "no approval before acceptance");
+        // A refused return comes back in its own form, with everything typed kept: a
+        // row with a material and a problem but no remedy is incomplete, not dropped.
+        let incomplete = [
+            ("type", "return"),
+            ("client_token", "page-ret-0"),
+            ("material_0", "drawing_review"),
+            ("problem_0", "审查合格书已过期"),
+            ("remedy_0", ""),
+            ("material_1", "drawing_review"),
+            ("suggestions", "建议与审图机构联系"),
+        ];
+        let res = app.post_form(&format!("/applications/{id}/act"), Some(&zjj), &incomplete).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let return_form = res.body.split("name=\"type\" value=\"return\"").nth(1).expect("the return form");
+        let return_form = return_form.split("</form>").next().unwrap();
+        assert!(return_form.contains("role=\"alert\">一次性告知书第1项问题"), "{return_form}");
+        assert!(return_form.contains("name=\"problem_0\" value=\"审查合格书已过期\""), "{return_form}");
+        assert!(return_form.contains("<option value=\"drawing_review\" selected>"), "{return_form}");
+        assert!(return_form.contains(">建议与审图机构联系</textarea>"), "{return_form}");
+        assert_eq!(detail(&app, &w.unit, &id).await["application"]["state"], "submitted", "nothing happened");
+
         // A return with structured rows from the form.
         let ret = [
             ("type", "return"),
@@ -793,6 +814,8 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
         let res = app.post_form(&format!("/applications/{id}/act"), Some(&zjj), &bad).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("日期格式应为"));
+        // No approval form on a returned application: the refusal is shown at the top.
+        assert!(res.body.contains("<p class=\"error\" role=\"alert\">日期格式应为"), "{}", res.body);
 
         // Download: in scope, as an attachment, never sniffed; out of scope, 404.
         let file = &d["checklist"][0]["file"];

@@ -70,3 +70,33 @@ api-error-internal = The system cannot handle this just now; please try again la
 api-error-error = The request could not be completed
 api-error-file = A file on the server could not be read or written; try again later or contact the system administrator
 api-error-with-detail = { $sentence }: { $detail }
+
+## The web layer's own refusals: JSON the API could not read, tokens, the rate limits,
+## cross-site writes, and what the public record's and the bulletins' API answer.
+api-malformed = The request is malformed: { $detail }
+api-malformed-hint = The request is malformed ({ $hint }): { $detail }
+api-hint-hotline-order = a JSON object whose fields are all strings is needed
+api-hint-hotline-follow-up = satisfied (true or false) is needed
+api-hint-hotline-phone = phone is needed
+api-hint-hotline-action = action.type is needed: assign, sign_for, handle, reply or follow_up
+api-hint-hotline-substantiated = department and note are needed, item_type is optional
+api-hint-hotline-limits = category, urgency and the working days for assign, sign_for, reply and follow_up are needed
+api-hint-supervision-order = target, target_id, title, reason, required_action, deadline (YYYY-MM-DD) and responsible_person are needed
+api-hint-supervision-lift = result (the outcome) is needed
+api-hint-progress-report = period (the reporting period, e.g. 2026-04a) and text (the progress made) are needed
+api-hint-report-schedule = half_monthly_until (YYYY-MM-DD) and due_working_days are needed
+api-hint-inspector-departments = departments (a list of department codes) is needed
+api-hint-outside-approval = document_number and decided_on are needed, the date as YYYY-MM-DD
+api-supervision-target = The supervision order's target type (target) should be department, project or item
+api-token-refused = The API token is not valid or has been revoked
+api-token-region = The token's region is not valid
+api-too-many-requests = Too many requests; try again in { $seconds ->
+        [one] one second
+       *[other] { $seconds } seconds
+    }
+api-cross-site = Cross-site request refused
+api-public-unknown-project = No project has this project code; check the code (like 2022-152529-44-01-012345)
+api-public-empty-query = The query parameter q is empty: give a project code (or its beginning) or words from a project's name
+api-bulletin-final = An issued bulletin is never changed; to correct one, the office issues a correction
+api-lookback-rule = The selection rule “{ $rule }” is not valid: it should be department_items, all_removals, late_approvals or all_closed
+api-lookback-finding = The finding “{ $finding }” is not valid: it should be no_problem, problem_found or correction_needed

@@ -71,3 +71,30 @@ api-error-internal = 系统暂时无法处理，请稍后再试
 api-error-error = 请求未能完成
 api-error-file = 服务器文件读写失败，请稍后再试或联系系统管理员
 api-error-with-detail = { $sentence }：{ $detail }
+
+## The web layer's own refusals: JSON the API could not read, tokens, the rate limits,
+## cross-site writes, and what the public record's and the bulletins' API answer.
+api-malformed = 请求格式有误：{ $detail }
+api-malformed-hint = 请求格式有误（{ $hint }）：{ $detail }
+api-hint-hotline-order = 需要 JSON 对象，字段均为字符串
+api-hint-hotline-follow-up = 需要 satisfied（true 或 false）
+api-hint-hotline-phone = 需要 phone
+api-hint-hotline-action = 需要 action.type：assign、sign_for、handle、reply 或 follow_up
+api-hint-hotline-substantiated = 需要 department、note，可选 item_type
+api-hint-hotline-limits = 需要 category、urgency 以及 assign、sign_for、reply、follow_up 工作日数
+api-hint-supervision-order = 需要 target、target_id、title、reason、required_action、deadline（YYYY-MM-DD）、responsible_person
+api-hint-supervision-lift = 需要 result（办理结果）
+api-hint-progress-report = 需要 period（报送期次，如 2026-04a）和 text（工作进展）
+api-hint-report-schedule = 需要 half_monthly_until（YYYY-MM-DD）和 due_working_days
+api-hint-inspector-departments = 需要 departments（部门代码列表）
+api-hint-outside-approval = 需要 document_number 与 decided_on，日期格式 YYYY-MM-DD
+api-supervision-target = 督办对象类型（target）应为 department、project 或 item
+api-token-refused = API 令牌无效或已吊销
+api-token-region = 令牌所属地区无效
+api-too-many-requests = 访问过于频繁，请 { $seconds } 秒后再试
+api-cross-site = 跨站请求已拒绝
+api-public-unknown-project = 未找到该项目代码对应的项目，请核对项目代码（形如 2022-152529-44-01-012345）
+api-public-empty-query = 查询参数 q 为空：请填写项目代码（或其开头部分）或项目名称中的文字
+api-bulletin-final = 通报一经印发不得修改；如需更正，请由清理办发布更正通报
+api-lookback-rule = 选取规则“{ $rule }”无效：应为 department_items、all_removals、late_approvals 或 all_closed
+api-lookback-finding = 检查结论“{ $finding }”无效：应为 no_problem、problem_found 或 correction_needed

@@ -21,8 +21,11 @@ pub(super) fn field_error(e: &FieldError) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
-fn bad_json(e: &JsonRejection, what: &str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误（{what}）：{}", e.body_text()))
+/// 422 for a body that is not the JSON asked for: `hint` says what is needed (in the
+/// request's language), and axum's detail (in English, naming the field) follows.
+fn bad_json(e: &JsonRejection, hint: &str) -> ApiError {
+    let message = crate::i18n::t2("api-malformed-hint", "hint", hint, "detail", e.body_text());
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
 }
 
 pub async fn intake(
@@ -30,13 +33,14 @@ pub async fn intake(
     HotlineToken(token): HotlineToken,
     body: Result<Json<OrderInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(input) = body.map_err(|e| bad_json(&e, "需要 JSON 对象，字段均为字符串"))?;
+    let Json(input) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-hotline-order")))?;
     let order = match input.check() {
         Ok(o) => o,
         Err(e) => return Ok(field_error(&e)),
     };
-    let region = RegionCode::parse(&token.region_code)
-        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "令牌所属地区无效"))?;
+    let region = RegionCode::parse(&token.region_code).map_err(|_| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", crate::i18n::t("api-token-region"))
+    })?;
     let intake = state.store.intake_hotline_order(&region, IntakeSource::Api(&token), &order).await?;
     let status = if intake.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(intake)).into_response())
@@ -55,7 +59,7 @@ pub async fn follow_up(
     Path(number): Path<String>,
     body: Result<Json<FollowUpBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 satisfied（true 或 false）"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-hotline-follow-up")))?;
     let id = state.store.hotline_follow_up(&token, &number, b.satisfied, &b.note).await?;
     Ok(Json(serde_json::json!({ "id": id, "order_number": number })).into_response())
 }
@@ -76,7 +80,7 @@ pub async fn by_phone(
     ApiUser(user): ApiUser,
     body: Result<Json<ByPhoneBody>, JsonRejection>,
 ) -> Result<Json<Vec<Complaint>>, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 phone"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-hotline-phone")))?;
     Ok(Json(state.store.hotline_complaints_by_phone(&user, &b.phone).await?))
 }
 
@@ -99,7 +103,7 @@ pub async fn act(
     Path(id): Path<String>,
     body: Result<Json<ActBody>, JsonRejection>,
 ) -> Result<Json<ComplaintDetail>, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 action.type：assign、sign_for、handle、reply 或 follow_up"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-hotline-action")))?;
     state.store.hotline_act(&user, &id, b.action).await?;
     Ok(Json(state.store.hotline_complaint(&user, &id).await?))
 }
@@ -127,7 +131,7 @@ pub async fn substantiated(
     Path(id): Path<String>,
     body: Result<Json<SubstantiatedBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 department、note，可选 item_type"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-hotline-substantiated")))?;
     let s =
         state.store.record_hotline_substantiated(&user, &id, &b.department, b.item_type.as_deref(), &b.note).await?;
     Ok((StatusCode::CREATED, Json(s)).into_response())
@@ -150,8 +154,7 @@ pub async fn set_limits(
     ApiUser(user): ApiUser,
     body: Result<Json<LimitsBody>, JsonRejection>,
 ) -> Result<Json<Vec<LimitRow>>, ApiError> {
-    let Json(b) =
-        body.map_err(|e| bad_json(&e, "需要 category、urgency 以及 assign、sign_for、reply、follow_up 工作日数"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-hotline-limits")))?;
     state.store.set_hotline_limits(&user, b.category, b.urgency, b.limits).await?;
     Ok(Json(state.store.hotline_limit_table(&user.region_code).await?))
 }

@@ -15,17 +15,13 @@ const JSON: &str = "application/json";
 fn json<T: Serialize>(headers: &HeaderMap, value: &T) -> Result<Response, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| {
         tracing::error!(error = %e, "json error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统暂时无法处理，请稍后再试")
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", crate::i18n::t("api-error-internal"))
     })?;
     Ok(cached(headers, JSON, body))
 }
 
 fn unknown_project() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "未找到该项目代码对应的项目，请核对项目代码（形如 2022-152529-44-01-012345）",
-    )
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", crate::i18n::t("api-public-unknown-project"))
 }
 
 pub async fn project(
@@ -62,7 +58,7 @@ pub async fn search(
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
-            "查询参数 q 为空：请填写项目代码（或其开头部分）或项目名称中的文字",
+            crate::i18n::t("api-public-empty-query"),
         ));
     };
     let projects = state.store.public_search(&term).await?.iter().map(PublicProjectHit::of).collect();

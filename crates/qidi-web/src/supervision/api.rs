@@ -17,8 +17,11 @@ use qidi_store::progress_reports::{FiledReport, ReportPlan};
 use qidi_store::supervision::{NewOrder, OrderFilter, SupervisionOrder};
 use serde::{Deserialize, Serialize};
 
-fn bad_json(e: &JsonRejection, what: &str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误（{what}）：{}", e.body_text()))
+/// 422 for a body that is not the JSON asked for: `hint` says what is needed (in the
+/// request's language), and axum's detail (in English, naming the field) follows.
+fn bad_json(e: &JsonRejection, hint: &str) -> ApiError {
+    let message = crate::i18n::t2("api-malformed-hint", "hint", hint, "detail", e.body_text());
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
 }
 
 #[derive(Deserialize)]
@@ -74,18 +77,9 @@ pub async fn issue(
     ApiUser(user): ApiUser,
     body: Result<Json<IssueBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|e| {
-        bad_json(
-            &e,
-            "需要 target、target_id、title、reason、required_action、deadline（YYYY-MM-DD）、responsible_person",
-        )
-    })?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-supervision-order")))?;
     let target = OrderTarget::parse(&b.target).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "督办对象类型（target）应为 department、project 或 item",
-        )
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::t("api-supervision-target"))
     })?;
     let new = NewOrder {
         target,
@@ -114,7 +108,7 @@ pub async fn lift(
     Path(id): Path<String>,
     body: Result<Json<LiftBody>, JsonRejection>,
 ) -> Result<Json<SupervisionOrder>, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 result（办理结果）"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-supervision-lift")))?;
     Ok(Json(state.store.lift_order(&user, &id, &b.result, qidi_store::today()).await?))
 }
 
@@ -174,7 +168,7 @@ pub async fn file(
     ApiUser(user): ApiUser,
     body: Result<Json<FileBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 period（报送期次，如 2026-04a）和 text（工作进展）"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-progress-report")))?;
     let r = state.store.file_progress_report(&user, &b.period, &b.text, qidi_store::today()).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
@@ -185,7 +179,7 @@ pub async fn set_schedule(
     ApiUser(user): ApiUser,
     body: Result<Json<ReportSchedule>, JsonRejection>,
 ) -> Result<Json<ReportPlan>, ApiError> {
-    let Json(s) = body.map_err(|e| bad_json(&e, "需要 half_monthly_until（YYYY-MM-DD）和 due_working_days"))?;
+    let Json(s) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-report-schedule")))?;
     Ok(Json(state.store.set_report_schedule(&user, s).await?))
 }
 
@@ -213,6 +207,6 @@ pub async fn set_inspector_departments(
     Path(id): Path<String>,
     body: Result<Json<DepartmentsBody>, JsonRejection>,
 ) -> Result<Json<Vec<DepartmentRef>>, ApiError> {
-    let Json(b) = body.map_err(|e| bad_json(&e, "需要 departments（部门代码列表）"))?;
+    let Json(b) = body.map_err(|e| bad_json(&e, &crate::i18n::t("api-hint-inspector-departments")))?;
     Ok(Json(state.store.set_inspector_departments(&user, &id, &b.departments).await?))
 }

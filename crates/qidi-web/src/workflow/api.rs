@@ -72,7 +72,9 @@ pub async fn act(
     Path(id): Path<String>,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ActOutcome>, ApiError> {
-    let invalid = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误：{m}"));
+    let invalid = |m: String| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::t1("api-malformed", "detail", m))
+    };
     let Json(mut body) = body.map_err(|e| invalid(e.body_text()))?;
     if let Some(action) = body.get_mut("action").and_then(|a| a.as_object_mut()) {
         if matches!(action.get("type").and_then(|t| t.as_str()), Some("submit" | "resubmit")) {
@@ -198,7 +200,11 @@ pub async fn create_item_type(
     body: Result<Json<NewItemType>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<ItemType>), ApiError> {
     let Json(new) = body.map_err(|e| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误：{}", e.body_text()))
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            crate::i18n::t1("api-malformed", "detail", e.body_text()),
+        )
     })?;
     Ok((StatusCode::CREATED, Json(state.store.create_item_type(&user, &new).await?)))
 }
@@ -227,7 +233,11 @@ pub async fn update_item_type(
     body: Result<Json<ItemTypeEdit>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ItemType>, ApiError> {
     let Json(edit) = body.map_err(|e| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求格式有误：{}", e.body_text()))
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            crate::i18n::t1("api-malformed", "detail", e.body_text()),
+        )
     })?;
     Ok(Json(state.store.update_item_type(&user, &id, &edit).await?))
 }

@@ -495,6 +495,40 @@ struct DetailPage<'a> {
     /// The missing materials' names, and the prerequisites not yet completed, in a line.
     missing_materials: String,
     unmet_prerequisites: String,
+    /// The step just refused: which form, why, and what was typed into it.
+    refused: Option<Refused>,
+}
+
+/// A refused step, shown in its own form with what was typed kept.
+struct Refused {
+    action: String,
+    message: String,
+    typed: HashMap<String, String>,
+}
+
+impl DetailPage<'_> {
+    /// The refusal to show in the form of `action`, if that form's step was refused.
+    fn refused_for(&self, action: &str) -> Option<&str> {
+        self.refused.as_ref().filter(|r| r.action == action).map(|r| r.message.as_str())
+    }
+
+    /// What was typed into field `name` of the refused form of `action` (else empty).
+    fn typed(&self, action: &str, name: &str) -> &str {
+        self.refused.as_ref().filter(|r| r.action == action).and_then(|r| r.typed.get(name)).map_or("", |v| v.as_str())
+    }
+
+    /// A refusal whose form this page does not show (the step is no longer open):
+    /// shown at the top instead, so that it is never lost.
+    fn refused_without_form(&self) -> Option<&str> {
+        let r = self.refused.as_ref()?;
+        let shown = if r.action == "upload" { self.can_upload } else { self.d.can(&r.action) };
+        (!shown).then_some(r.message.as_str())
+    }
+
+    /// The same for the `i`th row's field of the one-time notice.
+    fn typed_row(&self, name: &str, i: &usize) -> &str {
+        self.typed("return", &format!("{name}_{i}"))
+    }
 }
 
 pub async fn detail(
@@ -502,7 +536,18 @@ pub async fn detail(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let d = state.store.application_detail(&user, &id).await?;
+    detail_page(&state, &user, &id, None).await
+}
+
+/// An application's page; after a refused step, with the refusal in that step's form,
+/// what was typed kept, and the refusal's status.
+async fn detail_page(
+    state: &SharedState,
+    user: &User,
+    id: &str,
+    refused: Option<(StatusCode, Refused)>,
+) -> Result<Response, PageError> {
+    let d = state.store.application_detail(user, id).await?;
     let a = &d.application;
     let clocks = d
         .clocks
@@ -548,8 +593,12 @@ pub async fn detail(
             after_limit: n.after_notice_limit(),
         })
         .collect();
+    let (status, refused) = match refused {
+        Some((status, r)) => (status, Some(r)),
+        None => (StatusCode::OK, None),
+    };
     let page = DetailPage {
-        user: &user,
+        user,
         d: &d,
         a,
         lamp: lamp(a.light, a.paused_since.is_some()),
@@ -582,8 +631,9 @@ pub async fn detail(
         extension_limit: limit_days(d.facts.extension_limit, d.facts.limit_unit),
         missing_materials: list(&d.warnings.missing_materials.iter().map(|m| m.name.clone()).collect::<Vec<_>>()),
         unmet_prerequisites: list(&d.warnings.unmet_prerequisites),
+        refused,
     };
-    Ok(render(&page))
+    Ok((status, render(&page)).into_response())
 }
 
 fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
@@ -615,7 +665,7 @@ fn action_from_form(f: &HashMap<String, String>) -> Result<Action, PageError> {
                         field(f, &format!("remedy_{i}")),
                     )
                 })
-                .filter(|(_, p, r)| !(p.is_empty() && r.is_empty()))
+                .filter(|(m, p, r)| !(m.is_empty() && p.is_empty() && r.is_empty()))
                 .map(|(m, p, r)| json!({ "material": m, "problem": p, "remedy": r }))
                 .collect();
             let suggestions: Vec<&str> =
@@ -656,15 +706,29 @@ pub async fn act(
 ) -> Result<Response, PageError> {
     // Out of scope is a 404 before anything in the form is looked at.
     state.store.application(&user, &id).await?;
-    let action = action_from_form(&f)?;
-    let req = ActRequest {
-        action,
-        client_token: f.get("client_token").cloned(),
-        expected_version: field(&f, "expected_version").parse().ok(),
-        reason: f.get("reason").cloned(),
+    let done = match action_from_form(&f) {
+        Ok(action) => {
+            let req = ActRequest {
+                action,
+                client_token: f.get("client_token").cloned(),
+                expected_version: field(&f, "expected_version").parse().ok(),
+                reason: f.get("reason").cloned(),
+            };
+            state.store.act(&user, &id, req).await.map(|_| ()).map_err(PageError::from)
+        }
+        Err(e) => Err(e),
     };
-    state.store.act(&user, &id, req).await?;
-    Ok(see_other(&format!("/applications/{id}")))
+    match done {
+        Ok(()) => Ok(see_other(&format!("/applications/{id}"))),
+        // A refusal goes back to the form it came from, with what was typed.
+        Err(PageError::Status(status, message))
+            if matches!(status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::FORBIDDEN) =>
+        {
+            let action = field(&f, "type").to_string();
+            detail_page(&state, &user, &id, Some((status, Refused { action, message, typed: f }))).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn upload(
@@ -673,26 +737,50 @@ pub async fn upload(
     Path(id): Path<String>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let form = form.map_err(|_| bad(t("workflow-error-upload-form")))?;
-    let parts = upload::read_form(form, MAX_REQUEST_BYTES).await.map_err(|e| match e {
-        upload::FormError::TooLarge => bad(t1("workflow-error-too-large", "mb", MAX_UPLOAD_BYTES / (1024 * 1024))),
-        upload::FormError::Unreadable => bad(t("workflow-error-upload-incomplete")),
-    })?;
-    let code = upload::part(&parts, "material_code").map(|p| p.text()).unwrap_or_default();
-    let file = upload::part(&parts, "file").ok_or_else(|| bad(t("workflow-error-no-file")))?;
-    state
-        .store
-        .upload_material(
-            &state.config.data_dir,
-            &user,
-            &id,
-            &code,
-            file.file_name.as_deref().unwrap_or(&code),
-            file.content_type.as_deref(),
-            &file.data,
-        )
-        .await?;
-    Ok(see_other(&format!("/applications/{id}")))
+    // Out of scope is a 404 before anything in the form is looked at.
+    state.store.application(&user, &id).await?;
+    let mut code = String::new();
+    let done: Result<(), PageError> = async {
+        let form = form.map_err(|_| bad(t("workflow-error-upload-form")))?;
+        let parts = upload::read_form(form, MAX_REQUEST_BYTES).await.map_err(|e| match e {
+            upload::FormError::TooLarge => bad(t1("workflow-error-too-large", "mb", MAX_UPLOAD_BYTES / (1024 * 1024))),
+            upload::FormError::Unreadable => bad(t("workflow-error-upload-incomplete")),
+        })?;
+        code = upload::part(&parts, "material_code").map(|p| p.text()).unwrap_or_default();
+        let file = upload::part(&parts, "file").ok_or_else(|| bad(t("workflow-error-no-file")))?;
+        state
+            .store
+            .upload_material(
+                &state.config.data_dir,
+                &user,
+                &id,
+                &code,
+                file.file_name.as_deref().unwrap_or(&code),
+                file.content_type.as_deref(),
+                &file.data,
+            )
+            .await?;
+        Ok(())
+    }
+    .await;
+    match done {
+        Ok(()) => Ok(see_other(&format!("/applications/{id}"))),
+        // The refusal shows beside the upload form, the material still chosen.
+        Err(PageError::Status(status, message))
+            if matches!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY
+                    | StatusCode::CONFLICT
+                    | StatusCode::FORBIDDEN
+                    | StatusCode::PAYLOAD_TOO_LARGE
+            ) =>
+        {
+            let typed = HashMap::from([("material_code".to_string(), code)]);
+            let refused = Refused { action: "upload".into(), message, typed };
+            detail_page(&state, &user, &id, Some((status, refused))).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn download(
