@@ -49,6 +49,33 @@ struct AccountsPage<'a> {
     departments: Vec<(String, String)>,
     created: Option<Created>,
     error: Option<String>,
+    /// The new account's form as typed, when its creation was refused: the refusal is
+    /// said in that form and what was typed is kept.
+    typed: Option<CreateForm>,
+}
+
+impl AccountsPage<'_> {
+    /// What was typed into field `k` of the refused creation form (else empty).
+    fn typed(&self, k: &str) -> &str {
+        let Some(t) = &self.typed else { return "" };
+        match k {
+            "username" => &t.username,
+            "display_name" => &t.display_name,
+            "role" => &t.role,
+            "department_id" => &t.department_id,
+            _ => "",
+        }
+    }
+}
+
+/// The status a refusal answers with: 409 for a conflict (a name taken), 403 for a
+/// forbidden step, else 422.
+fn refusal_status(e: &StoreError) -> StatusCode {
+    match e {
+        StoreError::Conflict(_) => StatusCode::CONFLICT,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 async fn render_page(
@@ -57,6 +84,7 @@ async fn render_page(
     status: StatusCode,
     created: Option<Created>,
     error: Option<String>,
+    typed: Option<CreateForm>,
 ) -> Result<Response, PageError> {
     let rows = state
         .store
@@ -78,7 +106,7 @@ async fn render_page(
         .map(|r| (r.as_str(), crate::i18n::tc("role", r.as_str())))
         .collect();
     let departments = state.store.departments(&user.region()).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    let page = AccountsPage { user, rows, roles, departments, created, error };
+    let page = AccountsPage { user, rows, roles, departments, created, error, typed };
     Ok((status, render(&page)).into_response())
 }
 
@@ -92,7 +120,7 @@ fn system_admin(user: &User) -> Result<(), PageError> {
 
 async fn page(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
     system_admin(&user)?;
-    render_page(&state, &user, StatusCode::OK, None, None).await
+    render_page(&state, &user, StatusCode::OK, None, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -122,11 +150,12 @@ async fn create(
         // never in a redirect's URL); the page is `no-store` like every signed-in page.
         Ok((new, password)) => {
             let created = Created { username: new.username, password, reset: false };
-            render_page(&state, &user, StatusCode::CREATED, Some(created), None).await
+            render_page(&state, &user, StatusCode::CREATED, Some(created), None, None).await
         }
-        // A name taken is said on the page like any other refusal.
-        Err(StoreError::Invalid(m) | StoreError::Forbidden(m) | StoreError::Conflict(m)) => {
-            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(crate::i18n::explain(&m))).await
+        // A name taken is said in the form like any other refusal, what was typed kept.
+        Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::Conflict(_))) => {
+            let error = crate::error::refusal_text(&e);
+            render_page(&state, &user, refusal_status(&e), None, Some(error), Some(form)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -151,7 +180,7 @@ async fn change(
             // The one-time password is shown once, like a new account's.
             Ok(password) => {
                 let created = Created { username: username.clone(), password, reset: true };
-                return render_page(&state, &user, StatusCode::OK, Some(created), None).await;
+                return render_page(&state, &user, StatusCode::OK, Some(created), None, None).await;
             }
             Err(e) => Err(e),
         },
@@ -159,10 +188,10 @@ async fn change(
     };
     match done {
         Ok(()) => Ok(Redirect::to("/admin/accounts").into_response()),
-        Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => {
-            let error =
-                crate::i18n::t2("admin-account-error", "username", &username, "message", crate::i18n::explain(&m));
-            render_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error)).await
+        Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::Conflict(_))) => {
+            let message = crate::error::refusal_text(&e);
+            let error = crate::i18n::t2("admin-account-error", "username", &username, "message", message);
+            render_page(&state, &user, refusal_status(&e), None, Some(error), None).await
         }
         Err(e) => Err(e.into()),
     }

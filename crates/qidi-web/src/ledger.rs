@@ -460,6 +460,9 @@ struct CheckRowView {
     responsible_person: String,
     acceptance_status: String,
     due_on: String,
+    /// Why the answer just sent for this row was refused (the values above are then the
+    /// ones typed).
+    error: Option<String>,
 }
 
 /// The glossary's name of a check-list row's state (`answer-state-…` labels it).
@@ -494,6 +497,7 @@ impl CheckRowView {
             responsible_person: r.responsible_person.clone().unwrap_or_default(),
             acceptance_status: r.acceptance_status.clone().unwrap_or_default(),
             due_on: r.due_on.clone().unwrap_or_default(),
+            error: None,
         }
     }
 }
@@ -766,6 +770,56 @@ struct DepartmentPage<'a> {
     changes_action: String,
     /// Open supervision orders the department answers for.
     supervision_orders: Vec<qidi_store::supervision::SupervisionOrder>,
+    /// A refusal of the push, or of an answer whose row is not listed, above the lists.
+    checklists_error: Option<String>,
+    /// The item reduction form (`#reduce-item`) as typed, when it was refused.
+    reduce_form: KeptRemoval,
+    /// The project removal form (`#propose-removal`) as typed, when it was refused.
+    removal_form: KeptRemoval,
+}
+
+/// A form on the department page that was refused: the page is shown again with the
+/// refusal beside the form and what was typed still in it.
+#[derive(Default)]
+struct Kept {
+    answer: Option<KeptAnswer>,
+    /// The push form: the sentence and the date typed.
+    push: Option<(String, String)>,
+    reduce: KeptRemoval,
+    removal: KeptRemoval,
+}
+
+/// A check-list answer as typed, and why it was refused.
+struct KeptAnswer {
+    item_id: String,
+    message: String,
+    check_result: String,
+    responsible_person: String,
+    acceptance_status: String,
+    due_on: String,
+}
+
+/// A removal proposal as typed (empty when nothing was refused), and why it was refused.
+#[derive(Default)]
+struct KeptRemoval {
+    project_id: String,
+    item_id: String,
+    reason: String,
+    text: String,
+    error: Option<String>,
+}
+
+/// A refusal that is shown beside its form (422, 409 or 403, with its sentence); any
+/// other error stays an error page.
+fn in_place(e: PageError) -> Result<(StatusCode, String), PageError> {
+    match e {
+        PageError::Status(s, m)
+            if matches!(s, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::FORBIDDEN) =>
+        {
+            Ok((s, m))
+        }
+        other => Err(other),
+    }
 }
 
 /// Baseline rows on one page of a department's ledger.
@@ -868,6 +922,19 @@ pub async fn department(
     Query(query): Query<BaselineQuery>,
 ) -> Result<Response, PageError> {
     let dept = visible_department(&state, &user, &code).await?;
+    department_page(&state, &user, dept, &query, Kept::default(), StatusCode::OK).await
+}
+
+/// The department page of `dept`, with a refused form's sentence and values `kept`, as
+/// `status`.
+async fn department_page(
+    state: &SharedState,
+    user: &User,
+    dept: DepartmentRef,
+    query: &BaselineQuery,
+    kept: Kept,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let region = user.region();
     let store = &state.store;
     let campaign = store.campaign(&region).await?;
@@ -877,8 +944,22 @@ pub async fn department(
     let mut lists: Vec<ListSummary> = Vec::new();
     let mut missing = Vec::new();
     let mut to_answer = Vec::new();
+    let mut checklists_error = kept.push.as_ref().map(|(m, _)| m.clone());
+    let mut kept_answer = kept.answer;
     for r in &rows {
-        let v = CheckRowView::of(r, today);
+        let mut v = CheckRowView::of(r, today);
+        if r.handling_department_id == dept.id {
+            if let Some(k) = kept_answer.take_if(|k| k.item_id == r.pending_item_id) {
+                v.error = Some(crate::i18n::tn(
+                    "ledger-answer-refused",
+                    &[("project", &r.project_code), ("item", &r.item_type), ("reason", &k.message)],
+                ));
+                v.check_result = k.check_result;
+                v.responsible_person = k.responsible_person;
+                v.acceptance_status = k.acceptance_status;
+                v.due_on = k.due_on;
+            }
+        }
         if r.initiating_department_id == dept.id {
             match lists.iter_mut().find(|l| l.handling == r.handling_department) {
                 Some(l) => l.items += 1,
@@ -913,13 +994,16 @@ pub async fn department(
     if let Some(p) = report.by_handling.iter().find(|p| p.department.id == dept.id) {
         progress.push(ProgressRow::of("handling", &crate::i18n::t("ledger-progress-own-handling"), &p.progress));
     }
+    if let Some(k) = kept_answer {
+        checklists_error = Some(k.message);
+    }
     let chart = Chart::of(&report.burn_down, &report.campaign);
     // A value that cannot be read is named above the table, which shows every row.
     let (filter, filter_error) = match query.filter() {
         Ok(f) => (f, None),
         Err(e) => (BaselineFilter::default(), Some(e)),
     };
-    let mut baseline_form = BaselineForm::of(&query, filter_error.as_ref());
+    let mut baseline_form = BaselineForm::of(query, filter_error.as_ref());
     let page = i64::from(filter.page);
     let (rows, baseline_total) = store
         .baseline_rows_filtered(&region, Some(&dept.id), &filter, BASELINE_PAGE, (page - 1) * BASELINE_PAGE)
@@ -938,6 +1022,13 @@ pub async fn department(
     let dept_scope = Scope { limit: ScopeLimit::Department(dept.id.clone()), ..user.scope() };
     let listed = store.list_projects(&dept_scope, PROJECTS_LISTED, 0).await?;
     let projects_capped = listed.len() as i64 >= PROJECTS_LISTED;
+    // The store pushes the pending items of the department's projects in the library,
+    // and refuses when there are none: the form is offered only when there are some (or
+    // when the list is cut and that cannot be told here).
+    let something_to_push = projects_capped
+        || listed.iter().any(|p| {
+            p.in_library && p.pending_items > 0 && p.initiating_department_id.as_deref() == Some(dept.id.as_str())
+        });
     let projects = listed
         .into_iter()
         .filter(|p| p.in_library && p.initiating_department_id.as_deref() == Some(dept.id.as_str()))
@@ -949,15 +1040,23 @@ pub async fn department(
     let names: BTreeMap<String, String> =
         store.departments(&region).await?.into_iter().map(|d| (d.code, d.name)).collect();
     let supervision_orders = store.open_orders_of_department(&dept.id, today).await?;
+    let default_due = match kept.push {
+        Some((_, typed)) => typed,
+        None => qidi_core::ledger::check_list_default_due(&*store.work_calendar().await?, today).to_string(),
+    };
     let page = DepartmentPage {
         supervision_orders,
-        user: &user,
+        checklists_error,
+        reduce_form: kept.reduce,
+        removal_form: kept.removal,
+        user,
         campaign: CampaignView::of(&campaign, None),
-        ledger: LedgerView::of(&ledger, &user, Some(&dept.id), &names),
+        ledger: LedgerView::of(&ledger, user, Some(&dept.id), &names),
         lists,
         missing,
         to_answer,
-        can_push: qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id),
+        can_push: something_to_push
+            && qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id),
         can_answer: may_answer(user.role, user.department_id.as_deref(), &dept.id),
         can_propose: may_propose_removal(user.role).is_ok() && (own || user.role == Role::Office),
         can_decide: qidi_core::ledger::may_decide_removal(user.role),
@@ -971,13 +1070,17 @@ pub async fn department(
         baseline_form,
         removals,
         reasons: reasons(),
-        default_due: qidi_core::ledger::check_list_default_due(&*store.work_calendar().await?, today).to_string(),
+        default_due,
         region_wide: user.scope().limit == ScopeLimit::Region,
         sign_action: format!("/ledger/departments/{}/sign", dept.code),
         changes_action: format!("/ledger/departments/{}/changes/sign", dept.code),
         dept,
     };
-    Ok(render(&page))
+    let mut response = render(&page);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    Ok(response)
 }
 
 #[derive(Template)]
@@ -1178,9 +1281,19 @@ pub async fn push(
     if !qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id) {
         return Err(forbidden(&crate::i18n::t("ledger-error-push")));
     }
-    let due = form_date(&form.due_on, &crate::i18n::t("ledger-answer-due"))?;
-    state.store.push_check_lists(&user.region(), &dept.id, due, &user).await?;
-    Ok(back_to(&dept.code))
+    let pushed = match form_date(&form.due_on, &crate::i18n::t("ledger-answer-due")) {
+        Ok(due) => state.store.push_check_lists(&user.region(), &dept.id, due, &user).await.map_err(PageError::from),
+        Err(e) => Err(e),
+    };
+    match pushed {
+        Ok(_) => Ok(back_to(&dept.code)),
+        Err(e) => {
+            // Refused: the page again, the sentence above the lists, the date as typed.
+            let (status, message) = in_place(e)?;
+            let kept = Kept { push: Some((message, form.due_on)), ..Kept::default() };
+            department_page(&state, &user, dept, &BaselineQuery::default(), kept, status).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -1215,23 +1328,38 @@ pub async fn answer(
     if !may_answer(user.role, user.department_id.as_deref(), &handling) {
         return Err(forbidden(&crate::i18n::t("ledger-error-answer")));
     }
-    let due_on = optional_form_date(&form.due_on, &crate::i18n::tc("ledger-field", "due_on"))?;
-    let a = CheckAnswer {
-        check_result: form.check_result,
-        responsible_person: form.responsible_person,
-        acceptance_status: form.acceptance_status,
-        due_on,
+    let answered = match optional_form_date(&form.due_on, &crate::i18n::tc("ledger-field", "due_on")) {
+        Ok(due_on) => {
+            let a = CheckAnswer {
+                check_result: form.check_result.clone(),
+                responsible_person: form.responsible_person.clone(),
+                acceptance_status: form.acceptance_status.clone(),
+                due_on,
+            };
+            state.store.answer_check(&id, a, &user).await.map_err(PageError::from)
+        }
+        Err(e) => Err(e),
     };
-    state.store.answer_check(&id, a, &user).await?;
-    let code = state
-        .store
-        .departments(&user.region())
-        .await?
-        .into_iter()
-        .find(|d| d.id == handling)
-        .map(|d| d.code)
-        .unwrap_or_default();
-    Ok(back_to(&code))
+    let dept = state.store.departments(&user.region()).await?.into_iter().find(|d| d.id == handling);
+    let Err(e) = answered else {
+        return Ok(back_to(&dept.map(|d| d.code).unwrap_or_default()));
+    };
+    // Refused: the handling department's page again, the sentence in the item's row
+    // (`#item-{id}`), naming its project and item, with the four values as typed.
+    let Some(dept) = dept else { return Err(e) };
+    let (status, message) = in_place(e)?;
+    let kept = Kept {
+        answer: Some(KeptAnswer {
+            item_id: id,
+            message,
+            check_result: form.check_result,
+            responsible_person: form.responsible_person,
+            acceptance_status: form.acceptance_status,
+            due_on: form.due_on,
+        }),
+        ..Kept::default()
+    };
+    department_page(&state, &user, dept, &BaselineQuery::default(), kept, status).await
 }
 
 #[derive(Deserialize)]
@@ -1263,26 +1391,47 @@ pub async fn propose_removal(
     }
     let kind =
         RemovalKind::parse(&form.kind).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-removal-kind")))?;
-    let reason = RemovalReason::parse(&form.reason)
-        .ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-removal-reason")))?;
     let (project_id, item) = match form.item.split_once(':') {
         Some((project, item)) => (project.trim(), Some(item.trim())),
         None => (form.project_id.trim(), Some(form.pending_item_id.trim())),
     };
     let item = item.filter(|s| !s.is_empty());
-    if project_id.is_empty() {
-        return Err(unprocessable(crate::i18n::t("ledger-error-nothing-chosen")));
-    }
-    state
-        .store
-        .propose_removal(
-            &user.region(),
-            &NewRemoval { kind, project_id, pending_item_id: item, reason, text: &form.text },
-            &user,
-        )
-        .await
-        .map_err(refused)?;
-    Ok(if form.back.is_empty() { Redirect::to("/ledger").into_response() } else { back_to(&form.back) })
+    let proposed = match RemovalReason::parse(&form.reason) {
+        None => Err(unprocessable(crate::i18n::t("ledger-error-removal-reason"))),
+        Some(_) if project_id.is_empty() => Err(unprocessable(crate::i18n::t("ledger-error-nothing-chosen"))),
+        Some(reason) => state
+            .store
+            .propose_removal(
+                &user.region(),
+                &NewRemoval { kind, project_id, pending_item_id: item, reason, text: &form.text },
+                &user,
+            )
+            .await
+            .map_err(refused),
+    };
+    let Err(e) = proposed else {
+        return Ok(if form.back.is_empty() { Redirect::to("/ledger").into_response() } else { back_to(&form.back) });
+    };
+    // Refused from a department page the user may see: that page again, the sentence
+    // beside the form and what was typed still in it. From anywhere else: the error page.
+    let dept = match form.back.trim() {
+        "" => None,
+        code => visible_department(&state, &user, code).await.ok(),
+    };
+    let Some(dept) = dept else { return Err(e) };
+    let (status, message) = in_place(e)?;
+    let typed = KeptRemoval {
+        project_id: project_id.to_string(),
+        item_id: item.unwrap_or_default().to_string(),
+        reason: form.reason.trim().to_string(),
+        text: form.text.clone(),
+        error: Some(message),
+    };
+    let kept = match kind {
+        RemovalKind::Item => Kept { reduce: typed, ..Kept::default() },
+        RemovalKind::Project => Kept { removal: typed, ..Kept::default() },
+    };
+    department_page(&state, &user, dept, &BaselineQuery::default(), kept, status).await
 }
 
 #[derive(Deserialize)]

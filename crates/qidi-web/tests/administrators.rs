@@ -221,19 +221,39 @@ async fn the_system_administrator_creates_and_disables_staff_accounts_but_no_adm
         assert_eq!(e.actor_role.as_deref(), Some("admin"));
         assert!(!e.payload.contains(&password), "the password is not on the record");
 
-        // Refused, with the reason on the page: a name taken, an administrator's role, a
-        // handler without a department.
-        for (form, reason) in [
-            (vec![("username", "zrzy_new"), ("display_name", "x"), ("role", "office")], "已存在"),
+        // Refused, with the reason on the page and the status of the refusal: a name
+        // taken (409), an administrator's role (403), a handler without a department
+        // (422). The form comes back as typed: username, display name and role.
+        for (form, reason, status) in [
             (
-                vec![("username", "second_admin"), ("display_name", "x"), ("role", "security_admin")],
-                "只能创建工作人员账户",
+                vec![("username", "zrzy_new"), ("display_name", "重名的经办人"), ("role", "office")],
+                "已存在",
+                StatusCode::CONFLICT,
             ),
-            (vec![("username", "no_dept"), ("display_name", "x"), ("role", "handler")], "部门"),
+            (
+                vec![("username", "second_admin"), ("display_name", "第二个管理员"), ("role", "security_admin")],
+                "只能创建工作人员账户",
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                vec![("username", "no_dept"), ("display_name", "没有部门的经办人"), ("role", "handler")],
+                "部门",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         ] {
             let res = app.post_form("/admin/accounts", Some(admin), &form).await;
-            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+            assert_eq!(res.status, status, "{form:?}: {}", res.body);
             assert!(res.body.contains(reason), "{reason}: {}", res.body);
+            let (username, display_name) = (form[0].1, form[1].1);
+            assert!(
+                res.body.contains(&format!(r#"name="username" value="{username}""#))
+                    && res.body.contains(&format!(r#"name="display_name" value="{display_name}""#)),
+                "what was typed is kept: {}",
+                res.body
+            );
+            if status != StatusCode::FORBIDDEN {
+                assert!(res.body.contains(&format!(r#"value="{}" selected"#, form[2].1)), "{}", res.body);
+            }
         }
         assert!(app.store.user_by_username("second_admin").await.unwrap().is_none());
 
@@ -278,10 +298,10 @@ async fn the_system_administrator_creates_and_disables_staff_accounts_but_no_adm
         for who in ["security", "auditor", "admin"] {
             let path = format!("/admin/accounts/{who}");
             let res = app.post_form(&path, Some(admin), &[("action", "disable")]).await;
-            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
             assert!(!app.store.user_by_username(who).await.unwrap().unwrap().disabled, "{who}");
             let res = app.post_form(&path, Some(admin), &[("action", "reset_password")]).await;
-            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
         }
     })
     .await;

@@ -335,7 +335,9 @@ async fn hotline_refusals_read_in_the_pages_language() {
         let reply = [("action", "reply"), ("text", "已督促受理")];
         let path = format!("/hotline/{id}/act");
         let zh = app.post_form(&path, Some(&lead), &reply).await;
+        assert_eq!(zh.status, StatusCode::CONFLICT, "a step in the wrong state is a conflict");
         assert!(zh.body.contains("工单当前状态为“待签收”，不能答复来电人"), "{}", zh.body);
+        assert!(zh.body.contains("已督促受理"), "what was written is not lost: {}", zh.body);
         let page = app.post_form(&path, Some(&en(&lead)), &reply).await;
         assert!(
             page.body.contains("This work order is “To be signed for”: the caller cannot be replied to now."),
@@ -369,6 +371,59 @@ async fn hotline_refusals_read_in_the_pages_language() {
         let page = app.post_form("/hotline/new", Some(&en(&office)), &fields).await;
         assert!(page.body.contains("“Work order number” (order_number) is missing."), "{}", page.body);
         assert!(!page.body.contains("缺少工单编号"), "{}", page.body);
+    })
+    .await;
+}
+
+/// A refused step on the order's page answers with the refusal's status (409 for a
+/// step overtaken, 422 for a value refused) and keeps what was typed: in the form it
+/// came from, with the refusal beside it, or under the refusal when that form is gone.
+#[tokio::test]
+async fn a_refused_step_answers_its_status_and_keeps_what_was_typed() {
+    TestApp::on_each_backend(|app| async move {
+        let token = world(&app).await;
+        let res = post_bearer(&app, "/api/v1/hotline/orders", &token, &order("GD-R1")).await;
+        let id = res.json()["id"].as_str().unwrap().to_string();
+        let (to, act_path, sub_path) =
+            (format!("/hotline/{id}"), format!("/hotline/{id}/act"), format!("/hotline/{id}/substantiated"));
+        let (lead, head, office) =
+            (app.sign_in("fgw_h").await, app.sign_in("fgw_head").await, app.sign_in("office").await);
+        let res = app.post_form(&act_path, Some(&lead), &[("action", "sign_for")]).await;
+        assert_eq!(res.location(), Some(to.as_str()), "{}", res.body);
+
+        // A blank handling note: 422, the handling form shown again with the refusal.
+        let res = app.post_form(&act_path, Some(&lead), &[("action", "handle"), ("note", "  ")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(r#"<input name="note" value="  " required>"#), "{}", res.body);
+
+        // Two of the leading department had the form open; the second is overtaken:
+        // 409, and the note written is said under the refusal.
+        let res = app.post_form(&act_path, Some(&lead), &[("action", "handle"), ("note", "已督促窗口受理")]).await;
+        assert_eq!(res.location(), Some(to.as_str()), "{}", res.body);
+        let late = [("action", "handle"), ("note", "已电话联系企业并受理")];
+        let res = app.post_form(&act_path, Some(&head), &late).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        assert!(res.body.contains("不能"), "the refusal is said: {}", res.body);
+        assert!(res.body.contains("已电话联系企业并受理"), "the note written is kept: {}", res.body);
+
+        // A substantiation naming an item type that does not exist: 422, in its form,
+        // with the reason and the item type as typed.
+        let typed = [("department", "zrzy"), ("item_type", "no_such_item"), ("note", "窗口拒收属实")];
+        let res = app.post_form(&sub_path, Some(&office), &typed).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let form = res.body.find(&format!(r#"action="{sub_path}""#)).expect("the substantiation form");
+        let error = res.body.find("不在事项目录中").expect("the refusal");
+        assert!(error > form, "the refusal is said in its form: {}", res.body);
+        assert!(res.body.contains(r#"value="窗口拒收属实""#), "{}", res.body);
+        assert!(res.body.contains(r#"value="no_such_item""#), "{}", res.body);
+        let ok = [("department", "zrzy"), ("item_type", ""), ("note", "窗口拒收属实")];
+        assert_eq!(app.post_form(&sub_path, Some(&office), &ok).await.location(), Some(to.as_str()));
+        // The same department again: 409, the new reason kept in the form.
+        let again = [("department", "zrzy"), ("item_type", ""), ("note", "再次认定")];
+        let res = app.post_form(&sub_path, Some(&office), &again).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        assert!(res.body.contains("已就此部门和事项认定属实"), "{}", res.body);
+        assert!(res.body.contains(r#"value="再次认定""#), "{}", res.body);
     })
     .await;
 }

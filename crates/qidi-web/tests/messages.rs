@@ -157,7 +157,7 @@ async fn the_administrator_configures_channels_and_reads_the_send_log() {
                 &[("department", "zrzy"), ("kind", "wecom"), ("target", "qyapi.weixin.qq.com/x")],
             )
             .await;
-        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a refused channel is a 422");
         assert!(res.body.contains("群机器人地址须为 http:// 或 https:// 开头的 Webhook 地址"), "{}", res.body);
         assert!(app.store.list_channels("152529").await.unwrap().is_empty(), "nothing added");
 

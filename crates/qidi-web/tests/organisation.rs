@@ -71,7 +71,7 @@ async fn an_item_type_added_on_the_web_is_imported_and_applied_for() {
         // A name another department answers to is refused, and what was typed stays.
         let taken = [("code", "fgw2"), ("name", "正镶白旗发改委"), ("aliases", "")];
         let res = app.post_form("/catalogue/departments", Some(&office), &taken).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.status, StatusCode::CONFLICT, "a name taken is a conflict");
         assert!(res.body.contains("已是部门“旗发展和改革委员会”的名称或别名"), "{}", res.body);
         assert!(res.body.contains("value=\"fgw2\""), "what was typed is kept: {}", res.body);
 

@@ -123,3 +123,6 @@ hotline-step-substantiate = Found substantiated
 hotline-step-other = Other
 hotline-sign-for-confirm = Once signed for, the work order is your department's and this cannot be undone. Sign for it?
 hotline-substantiate-confirm = A substantiated complaint counts in the department's assessment and cannot be withdrawn. Record it?
+
+## A refused step whose form is no longer shown: what was written, under the refusal
+hotline-typed-not-saved = What you wrote was not saved:

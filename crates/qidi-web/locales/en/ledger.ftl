@@ -426,3 +426,4 @@ ledger-sign-confirm = A signature cannot be withdrawn. Sign version { $hash } as
 ledger-removal-decide-confirm = A removal decision cannot be undone. Submit it?
 ledger-removal-reason-label = Reason for the removal
 ledger-removal-text-label = Grounds for the removal
+ledger-answer-refused = The check result for { $project } ({ $item }) was not saved: { $reason }

@@ -94,3 +94,7 @@ channel-kind-dingtalk = DingTalk group robot
 channel-rule-optional = Person's choice
 channel-rule-required = Required
 channel-rule-forbidden = Not sent
+
+## Cells of the choice tables: category and channel
+messages-receive-label = Receive { $category }: { $channel }
+channel-policy-cell-label = { $category }: { $channel }

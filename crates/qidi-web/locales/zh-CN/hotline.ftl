@@ -113,3 +113,6 @@ hotline-step-substantiate = 认定投诉属实
 hotline-step-other = 其他
 hotline-sign-for-confirm = 签收后由本部门承办，不能撤回。确定签收吗？
 hotline-substantiate-confirm = 认定属实将计入部门考核，不能撤回。确定认定吗？
+
+## 被拒绝的步骤：表单已不再显示时，所填内容显示在拒绝理由下方
+hotline-typed-not-saved = 您填写的内容未保存：

@@ -359,3 +359,4 @@ ledger-sign-confirm = 签认后不能撤回。确定以“{ $capacity }”身份
 ledger-removal-decide-confirm = 移除决定作出后不能撤回。确定提交吗？
 ledger-removal-reason-label = 移除原因
 ledger-removal-text-label = 移除理由
+ledger-answer-refused = { $project }（{ $item }）的核查结果未保存：{ $reason }

@@ -93,3 +93,7 @@ channel-kind-dingtalk = 钉钉群机器人
 channel-rule-optional = 个人自选
 channel-rule-required = 必收
 channel-rule-forbidden = 不发送
+
+## 选择表的格子：分类与渠道
+messages-receive-label = 接收{ $category }：{ $channel }
+channel-policy-cell-label = { $category }：{ $channel }

@@ -249,7 +249,7 @@ struct ProfilePage<'a> {
     saved: bool,
 }
 
-fn profile_page(user: &User, version: i64, p: &Profile, error: Option<String>, saved: bool) -> Response {
+fn profile_page(user: &User, version: i64, p: &Profile, saved: bool) -> Response {
     render(&ProfilePage {
         user,
         version,
@@ -260,9 +260,42 @@ fn profile_page(user: &User, version: i64, p: &Profile, error: Option<String>, s
             .map(|(k, _)| (*k, crate::i18n::tc("assessment-field", k), centi_text(p.get(k).unwrap_or(0))))
             .collect(),
         may_edit: may_edit_profile(user.role),
-        error,
+        error: None,
         saved,
     })
+}
+
+/// The profile form sent back refused: the refusal, its status, and every value as
+/// it was typed (not the stored one, nor the typed one as read).
+fn refused_profile_page(
+    user: &User,
+    version: i64,
+    status: StatusCode,
+    error: String,
+    typed: &HashMap<String, String>,
+) -> Response {
+    let raw = |k: &str| typed.get(k).cloned().unwrap_or_default();
+    let page = render(&ProfilePage {
+        user,
+        version,
+        name: raw("name"),
+        empty_gets_full: typed.get("empty_gets_full").is_some_and(|v| v == "yes"),
+        fields: FIELDS.iter().map(|(k, _)| (*k, crate::i18n::tc("assessment-field", k), raw(k))).collect(),
+        may_edit: may_edit_profile(user.role),
+        error: Some(error),
+        saved: false,
+    });
+    (status, page).into_response()
+}
+
+/// The status a refusal answers with: 409 for a conflict, 403 for a forbidden step,
+/// else 422.
+fn refusal_status(e: &StoreError) -> StatusCode {
+    match e {
+        StoreError::Conflict(_) => StatusCode::CONFLICT,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -277,7 +310,7 @@ pub async fn profile(
 ) -> Result<Response, PageError> {
     refuse(&user)?;
     let p = state.store.assessment_profile(&user.region()).await?;
-    Ok(profile_page(&user, p.version, &p.profile, None, q.saved.is_some()))
+    Ok(profile_page(&user, p.version, &p.profile, q.saved.is_some()))
 }
 
 pub async fn save_profile(
@@ -306,14 +339,16 @@ pub async fn save_profile(
                     "value",
                     raw,
                 );
-                return Ok(profile_page(&user, current.version, &p, Some(msg), false));
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(refused_profile_page(&user, current.version, status, msg, &f));
             }
         }
     }
     match state.store.save_assessment_profile(&user, &p).await {
         Ok(_) => Ok(Redirect::to("/assessment/profile?saved=1").into_response()),
-        Err(StoreError::Invalid(m)) => {
-            Ok(profile_page(&user, current.version, &p, Some(crate::i18n::explain(&m)), false))
+        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
+            let msg = crate::error::refusal_text(&e);
+            Ok(refused_profile_page(&user, current.version, refusal_status(&e), msg, &f))
         }
         Err(e) => Err(e.into()),
     }
@@ -342,7 +377,7 @@ async fn entries_page(
     state: &SharedState,
     user: &User,
     key: Option<&str>,
-    error: Option<String>,
+    refused: Option<(StatusCode, String)>,
     form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let p = period(&state.store, user, key).await?;
@@ -361,7 +396,10 @@ async fn entries_page(
         .collect();
     let departments = departments.into_iter().filter(|d| Some(&d.id) != user.department_id.as_ref()).collect();
     // A form sent back with its error is a refusal, not a page served.
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (status, error) = match refused {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
     let page = render(&EntriesPage {
         user,
         key: p.key(),
@@ -395,7 +433,7 @@ pub async fn add_entry(
         Ok(s) => s,
         Err(_) => {
             let msg = crate::i18n::t1("assessment-error-score", "value", &raw);
-            return entries_page(&state, &user, None, Some(msg), f).await;
+            return entries_page(&state, &user, None, Some((StatusCode::UNPROCESSABLE_ENTITY, msg)), f).await;
         }
     };
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
@@ -410,8 +448,9 @@ pub async fn add_entry(
             let month = qidi_core::bulletin::Month::of(qidi_store::today());
             Ok(Redirect::to(&format!("/assessment/entries?period={month}")).into_response())
         }
-        Err(StoreError::Invalid(m) | StoreError::Forbidden(m)) => {
-            entries_page(&state, &user, None, Some(crate::i18n::explain(&m)), f).await
+        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
+            let refused = (refusal_status(&e), crate::error::refusal_text(&e));
+            entries_page(&state, &user, None, Some(refused), f).await
         }
         Err(e) => Err(e.into()),
     }

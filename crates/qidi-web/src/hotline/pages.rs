@@ -230,12 +230,68 @@ struct DetailPage<'a> {
     departments: Vec<DepartmentRef>,
     /// The whole phone number, right after an unmasking.
     unmasked: Option<String>,
-    error: Option<String>,
+    /// The step just refused: which form, why, and what was typed into it.
+    refused: Option<Refused>,
+}
+
+/// A refused step, shown beside its own form with what was typed kept. `action` is
+/// the step's form (`assign`, `handle`, `reply`, `follow_up`, `substantiate`), or
+/// empty for a refusal that belongs to no form.
+struct Refused {
+    action: String,
+    message: String,
+    typed: HashMap<String, String>,
+}
+
+/// The status a refusal answers with: 409 for a conflict, 403 for a forbidden step,
+/// else 422.
+fn refusal_status(e: &qidi_store::StoreError) -> StatusCode {
+    match e {
+        qidi_store::StoreError::Conflict(_) => StatusCode::CONFLICT,
+        qidi_store::StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 impl DetailPage<'_> {
     fn may(&self, action: &str) -> bool {
         self.d.actions.contains(&action)
+    }
+
+    /// The refusal to show in the form of `action`, if that form's step was refused.
+    fn refused_for(&self, action: &str) -> Option<&str> {
+        self.refused.as_ref().filter(|r| r.action == action).map(|r| r.message.as_str())
+    }
+
+    /// What was typed into field `name` of the refused form of `action` (else empty).
+    fn typed(&self, action: &str, name: &str) -> &str {
+        self.refused.as_ref().filter(|r| r.action == action).and_then(|r| r.typed.get(name)).map_or("", |v| v.as_str())
+    }
+
+    /// Whether the refused form of `action` had `value` chosen in its field `name`.
+    fn chose(&self, action: &str, name: &str, value: &str) -> bool {
+        self.refused_for(action).is_some() && self.typed(action, name) == value
+    }
+
+    /// A refusal whose form this page does not show (the step is no longer open, or
+    /// the refusal belongs to no form): shown at the top instead, never lost.
+    fn refused_without_form(&self) -> Option<&str> {
+        let r = self.refused.as_ref()?;
+        let shown = match r.action.as_str() {
+            "" => false,
+            "substantiate" => self.d.may_substantiate,
+            a => self.may(a),
+        };
+        (!shown).then_some(r.message.as_str())
+    }
+
+    /// What was written into a refused form this page does not show (the note or the
+    /// reply), said under the refusal so that it is not lost.
+    fn typed_without_form(&self) -> Option<&str> {
+        self.refused_without_form()?;
+        let r = self.refused.as_ref()?;
+        let field = if r.action == "reply" { "text" } else { "note" };
+        r.typed.get(field).map(String::as_str).filter(|t| !t.trim().is_empty())
     }
 
     /// A substantiation in words: the department (and item type) and the reason.
@@ -253,7 +309,7 @@ async fn detail_page(
     user: &User,
     id: &str,
     unmasked: Option<String>,
-    error: Option<String>,
+    refused: Option<(StatusCode, Refused)>,
 ) -> Result<Response, PageError> {
     let d = state.store.hotline_complaint(user, id).await?;
     let departments = if d.actions.contains(&"assign") || d.may_substantiate {
@@ -261,7 +317,12 @@ async fn detail_page(
     } else {
         Vec::new()
     };
-    Ok(render(&DetailPage { user, lamp: lamp(&d.complaint), d, departments, unmasked, error }))
+    let (status, refused) = match refused {
+        Some((status, r)) => (status, Some(r)),
+        None => (StatusCode::OK, None),
+    };
+    let page = DetailPage { user, lamp: lamp(&d.complaint), d, departments, unmasked, refused };
+    Ok((status, render(&page)).into_response())
 }
 
 pub async fn detail(
@@ -279,13 +340,18 @@ pub async fn act(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let text = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let action = match f.get("action").map(String::as_str) {
-        Some("assign") => Action::Assign { department_id: text("department") },
-        Some("sign_for") => Action::SignFor,
-        Some("handle") => Action::Handle { note: text("note") },
-        Some("reply") => Action::Reply { text: text("text") },
-        Some("follow_up") => Action::FollowUp { satisfied: text("satisfied") == "true", note: text("note") },
-        _ => return detail_page(&state, &user, &id, None, Some(crate::i18n::t("hotline-unknown-action"))).await,
+    let name = f.get("action").cloned().unwrap_or_default();
+    let action = match name.as_str() {
+        "assign" => Action::Assign { department_id: text("department") },
+        "sign_for" => Action::SignFor,
+        "handle" => Action::Handle { note: text("note") },
+        "reply" => Action::Reply { text: text("text") },
+        "follow_up" => Action::FollowUp { satisfied: text("satisfied") == "true", note: text("note") },
+        _ => {
+            let message = crate::i18n::t("hotline-unknown-action");
+            let refused = Refused { action: String::new(), message, typed: HashMap::new() };
+            return detail_page(&state, &user, &id, None, Some((StatusCode::UNPROCESSABLE_ENTITY, refused))).await;
+        }
     };
     match state.store.hotline_act(&user, &id, action).await {
         Ok(()) => Ok(Redirect::to(&format!("/hotline/{id}")).into_response()),
@@ -293,7 +359,10 @@ pub async fn act(
             e @ (qidi_store::StoreError::Invalid(_)
             | qidi_store::StoreError::Conflict(_)
             | qidi_store::StoreError::Forbidden(_)),
-        ) => detail_page(&state, &user, &id, None, Some(crate::error::refusal_text(&e))).await,
+        ) => {
+            let refused = Refused { action: name, message: crate::error::refusal_text(&e), typed: f };
+            detail_page(&state, &user, &id, None, Some((refusal_status(&e), refused))).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -317,8 +386,14 @@ pub async fn substantiated(
     let item = Some(get("item_type")).filter(|s| !s.trim().is_empty());
     match state.store.record_hotline_substantiated(&user, &id, get("department"), item, get("note")).await {
         Ok(_) => Ok(Redirect::to(&format!("/hotline/{id}")).into_response()),
-        Err(e @ (qidi_store::StoreError::Invalid(_) | qidi_store::StoreError::Conflict(_))) => {
-            detail_page(&state, &user, &id, None, Some(crate::error::refusal_text(&e))).await
+        Err(
+            e @ (qidi_store::StoreError::Invalid(_)
+            | qidi_store::StoreError::Conflict(_)
+            | qidi_store::StoreError::Forbidden(_)),
+        ) => {
+            let message = crate::error::refusal_text(&e);
+            let refused = Refused { action: "substantiate".into(), message, typed: f.clone() };
+            detail_page(&state, &user, &id, None, Some((refusal_status(&e), refused))).await
         }
         Err(e) => Err(e.into()),
     }

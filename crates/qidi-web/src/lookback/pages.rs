@@ -6,7 +6,7 @@ use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::lookback::{may_read, may_run, Finding};
@@ -25,16 +25,45 @@ struct ListPage<'a> {
     departments: Vec<DepartmentRef>,
     may_open: bool,
     error: Option<String>,
+    /// What was typed into the form to open a review, kept when it is refused.
+    form: HashMap<String, String>,
 }
 
-async fn list_page(state: &SharedState, user: &User, error: Option<String>) -> Result<Response, PageError> {
+impl ListPage<'_> {
+    /// What was typed into field `k` of the refused form (else empty).
+    fn value(&self, k: &str) -> &str {
+        self.form.get(k).map_or("", String::as_str)
+    }
+}
+
+/// The status a refusal answers with: 409 for a conflict, 403 for a forbidden step,
+/// else 422.
+fn refusal_status(e: &StoreError) -> StatusCode {
+    match e {
+        StoreError::Conflict(_) => StatusCode::CONFLICT,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// The list; after a refused opening, with the refusal, its status and what was typed.
+async fn list_page(
+    state: &SharedState,
+    user: &User,
+    refused: Option<(StatusCode, String, HashMap<String, String>)>,
+) -> Result<Response, PageError> {
     if !may_read(user.role) {
         return Err(PageError::not_found());
     }
     let reviews = state.store.lookback_reviews(user).await?;
     let reviews = reviews.into_iter().map(|r| (rule_label(&r.rule), r)).collect();
     let departments = state.store.departments(&user.region()).await?;
-    Ok(render(&ListPage { user, reviews, departments, may_open: may_run(user.role), error }))
+    let (status, error, form) = match refused {
+        Some((status, message, form)) => (status, Some(message), form),
+        None => (StatusCode::OK, None, HashMap::new()),
+    };
+    let page = ListPage { user, reviews, departments, may_open: may_run(user.role), error, form };
+    Ok((status, render(&page)).into_response())
 }
 
 pub async fn list(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
@@ -54,11 +83,15 @@ pub async fn open(
         rule(get("rule"), get("department")).and_then(|r| numbers(get("sample_size"), get("seed")).map(|n| (r, n)));
     let (r, (size, seed)) = match parsed {
         Ok(x) => x,
-        Err(b) => return list_page(&state, &user, Some(b.page())).await,
+        Err(b) => return list_page(&state, &user, Some((StatusCode::UNPROCESSABLE_ENTITY, b.page(), f))).await,
     };
-    match state.store.open_lookback(&user, get("title"), &r, size, seed).await {
+    let opened = state.store.open_lookback(&user, get("title"), &r, size, seed).await;
+    match opened {
         Ok(id) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
-        Err(StoreError::Invalid(m)) => list_page(&state, &user, Some(crate::i18n::explain(&m))).await,
+        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
+            let message = crate::error::refusal_text(&e);
+            list_page(&state, &user, Some((refusal_status(&e), message, f))).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -79,10 +112,68 @@ struct DetailPage<'a> {
     lines: Vec<ItemLine>,
     may_edit: bool,
     findings: Vec<(&'static str, String)>,
-    error: Option<String>,
+    /// The write just refused: which form, why, and what was typed into it.
+    refused: Option<Refused>,
 }
 
-async fn detail_page(state: &SharedState, user: &User, id: &str, error: Option<String>) -> Result<Response, PageError> {
+/// A refused write, shown in the row form it came from with what was typed kept.
+/// `form` is `finding` or `corrected` (a row's form, named by the posted object), or
+/// empty for a refusal that belongs to no row (closing the review).
+struct Refused {
+    form: &'static str,
+    message: String,
+    typed: HashMap<String, String>,
+}
+
+impl Refused {
+    /// Whether the refusal came from form `form` of the row of object `object_id`.
+    fn is_for(&self, form: &str, object_type: &str, object_id: &str) -> bool {
+        self.form == form
+            && self.typed.get("object_type").is_some_and(|t| t == object_type)
+            && self.typed.get("object_id").is_some_and(|o| o == object_id)
+    }
+}
+
+impl DetailPage<'_> {
+    /// The refusal to show in form `form` of row `l`, if that form was refused.
+    fn refused_for(&self, form: &str, l: &ItemLine) -> Option<&str> {
+        self.refused.as_ref().filter(|r| r.is_for(form, &l.i.object_type, &l.i.object_id)).map(|r| r.message.as_str())
+    }
+
+    /// What was typed into field `name` of the refused form `form` of row `l`.
+    fn typed(&self, form: &str, l: &ItemLine, name: &str) -> &str {
+        self.refused
+            .as_ref()
+            .filter(|r| r.is_for(form, &l.i.object_type, &l.i.object_id))
+            .and_then(|r| r.typed.get(name))
+            .map_or("", String::as_str)
+    }
+
+    /// Whether the refused finding form of row `l` had finding `code` chosen.
+    fn chose_finding(&self, l: &ItemLine, code: &str) -> bool {
+        self.refused_for("finding", l).is_some() && self.typed("finding", l, "finding") == code
+    }
+
+    /// A refusal whose form this page does not show (no such row, the row's form is
+    /// gone, or the refusal belongs to no row): shown at the top, never lost.
+    fn refused_without_form(&self) -> Option<&str> {
+        let r = self.refused.as_ref()?;
+        let shown = self.may_edit
+            && self.lines.iter().any(|l| {
+                r.is_for(r.form, &l.i.object_type, &l.i.object_id)
+                    && l.i.corrected_on.is_none()
+                    && (r.form == "finding" || (r.form == "corrected" && l.i.clock.is_some()))
+            });
+        (!shown).then_some(r.message.as_str())
+    }
+}
+
+async fn detail_page(
+    state: &SharedState,
+    user: &User,
+    id: &str,
+    refused: Option<(StatusCode, Refused)>,
+) -> Result<Response, PageError> {
     let v = state.store.lookback(user, id, qidi_store::today()).await?;
     let lines = v
         .items
@@ -96,7 +187,11 @@ async fn detail_page(state: &SharedState, user: &User, id: &str, error: Option<S
             i: i.clone(),
         })
         .collect();
-    Ok(render(&DetailPage {
+    let (status, refused) = match refused {
+        Some((status, r)) => (status, Some(r)),
+        None => (StatusCode::OK, None),
+    };
+    let page = DetailPage {
         user,
         rule: rule_label(&v.review.rule),
         may_edit: may_run(user.role) && v.review.closed_on.is_none(),
@@ -106,8 +201,9 @@ async fn detail_page(state: &SharedState, user: &User, id: &str, error: Option<S
             .collect(),
         lines,
         v,
-        error,
-    }))
+        refused,
+    };
+    Ok((status, render(&page)).into_response())
 }
 
 pub async fn detail(
@@ -118,12 +214,21 @@ pub async fn detail(
     detail_page(&state, &user, &id, None).await
 }
 
-/// After a write: back to the review, or the review with the error said on it.
-async fn after(state: &SharedState, user: &User, id: &str, r: Result<(), StoreError>) -> Result<Response, PageError> {
+/// After a write from form `form`: back to the review, or the review with the
+/// refusal said in that form, what was typed kept, and the refusal's status.
+async fn after(
+    state: &SharedState,
+    user: &User,
+    id: &str,
+    form: &'static str,
+    typed: HashMap<String, String>,
+    r: Result<(), StoreError>,
+) -> Result<Response, PageError> {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
-        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
-            detail_page(state, user, id, Some(crate::i18n::explain(&m))).await
+        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
+            let refused = Refused { form, message: crate::error::refusal_text(&e), typed };
+            detail_page(state, user, id, Some((refusal_status(&e), refused))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -142,7 +247,10 @@ pub async fn finding(
     let parsed = super::finding(get("finding")).and_then(|x| deadline(get("deadline")).map(|d| (x, d)));
     let (which, due) = match parsed {
         Ok(x) => x,
-        Err(b) => return detail_page(&state, &user, &id, Some(b.page())).await,
+        Err(b) => {
+            let refused = Refused { form: "finding", message: b.page(), typed: f.clone() };
+            return detail_page(&state, &user, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, refused))).await;
+        }
     };
     let nf = NewFinding {
         object_type: get("object_type"),
@@ -153,7 +261,7 @@ pub async fn finding(
         deadline: due,
     };
     let r = state.store.record_lookback_finding(&user, &id, &nf).await;
-    after(&state, &user, &id, r).await
+    after(&state, &user, &id, "finding", f.clone(), r).await
 }
 
 pub async fn corrected(
@@ -167,7 +275,7 @@ pub async fn corrected(
     }
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
     let r = state.store.close_lookback_correction(&user, &id, get("object_type"), get("object_id"), get("note")).await;
-    after(&state, &user, &id, r).await
+    after(&state, &user, &id, "corrected", f.clone(), r).await
 }
 
 pub async fn close(
@@ -179,7 +287,7 @@ pub async fn close(
         return Err(PageError::not_found());
     }
     let r = state.store.close_lookback(&user, &id).await;
-    after(&state, &user, &id, r).await
+    after(&state, &user, &id, "", HashMap::new(), r).await
 }
 
 pub async fn download(

@@ -5,6 +5,7 @@ use crate::error::{render, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::message::{ChannelKind, ChannelRule, MessageKind};
@@ -148,6 +149,16 @@ struct ChannelsPage<'a> {
     policy: Vec<PolicyRow>,
     notice: Option<String>,
     error: Option<String>,
+    /// What was typed into the form to add a channel, kept when it is refused (the
+    /// secret is never sent back).
+    form: HashMap<String, String>,
+}
+
+impl ChannelsPage<'_> {
+    /// What was typed into field `k` of the refused form (else empty).
+    fn value(&self, k: &str) -> &str {
+        self.form.get(k).map_or("", String::as_str)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -160,11 +171,13 @@ pub struct ChannelsQuery {
     saved: bool,
 }
 
+/// The channels page; after a refusal, with the refusal, its status and what was typed.
 async fn channels_page(
     state: &SharedState,
     user: &User,
     notice: Option<String>,
-    error: Option<String>,
+    refused: Option<(StatusCode, String)>,
+    mut form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let channels = state.store.list_channels(&user.region_code).await?;
     let mut departments = vec![(qidi_store::messages::OFFICE.to_string(), crate::i18n::t("channel-office"))];
@@ -178,7 +191,13 @@ async fn channels_page(
             cells: rules.iter().filter(|(rk, _, _)| *rk == k).map(|(_, c, r)| (c.as_str(), *r)).collect(),
         })
         .collect();
-    Ok(render(&ChannelsPage { user, channels, departments, policy, notice, error }))
+    form.remove("secret");
+    let (status, error) = match refused {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
+    let page = ChannelsPage { user, channels, departments, policy, notice, error, form };
+    Ok((status, render(&page)).into_response())
 }
 
 pub async fn channels(
@@ -196,7 +215,7 @@ pub async fn channels(
     } else {
         None
     };
-    channels_page(&state, &user, notice, None).await
+    channels_page(&state, &user, notice, None, HashMap::new()).await
 }
 
 pub async fn add_channel(
@@ -207,19 +226,28 @@ pub async fn add_channel(
     require_admin(&user)?;
     let field = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let Some(kind) = ChannelKind::parse(&field("kind")).filter(|k| ChannelKind::GROUP.contains(k)) else {
-        return channels_page(&state, &user, None, Some(crate::i18n::t("channel-choose-kind"))).await;
+        let refused = (StatusCode::UNPROCESSABLE_ENTITY, crate::i18n::t("channel-choose-kind"));
+        return channels_page(&state, &user, None, Some(refused), f).await;
     };
     let secret = field("secret");
     let secret = (!secret.is_empty()).then_some(secret.as_str());
-    match state
+    let added = state
         .store
         .add_channel(&user.region(), &field("department"), kind, &field("target"), secret, Some(&user))
-        .await
-    {
+        .await;
+    match added {
         Ok(_) => Ok(Redirect::to("/admin/channels?added=true").into_response()),
-        Err(e @ (StoreError::Invalid(_) | StoreError::NotFound(_))) => {
+        // A department that is not one is a value refused, like any other.
+        Err(
+            e @ (StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Conflict(_) | StoreError::Forbidden(_)),
+        ) => {
+            let status = match e {
+                StoreError::Conflict(_) => StatusCode::CONFLICT,
+                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
             let error = crate::i18n::t1("channel-not-added", "reason", channel_error(&e));
-            channels_page(&state, &user, None, Some(error)).await
+            channels_page(&state, &user, None, Some((status, error)), f).await
         }
         Err(e) => Err(e.into()),
     }
@@ -248,7 +276,8 @@ pub async fn remove_channel(
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
     if f.get("confirm").map(String::as_str) != Some("yes") {
-        return channels_page(&state, &user, None, Some(crate::i18n::t("channel-confirm-first"))).await;
+        let refused = (StatusCode::UNPROCESSABLE_ENTITY, crate::i18n::t("channel-confirm-first"));
+        return channels_page(&state, &user, None, Some(refused), HashMap::new()).await;
     }
     state.store.remove_channel(&user.region_code, &id, Some(&user)).await?;
     Ok(Redirect::to("/admin/channels?removed=true").into_response())

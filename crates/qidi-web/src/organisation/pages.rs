@@ -32,10 +32,12 @@ fn reader(user: &User) -> Result<(), PageError> {
     }
 }
 
-/// A refusal the person can act on, shown on the page; anything else is an error page.
-fn message(e: StoreError) -> Result<String, PageError> {
+/// A refusal the person can act on, shown on the page with its status (409 for a
+/// conflict, such as a name taken; else 422); anything else is an error page.
+fn message(e: StoreError) -> Result<(StatusCode, String), PageError> {
     match e {
-        StoreError::Invalid(m) | StoreError::Conflict(m) => Ok(crate::i18n::explain(&m)),
+        StoreError::Invalid(m) => Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::i18n::explain(&m))),
+        StoreError::Conflict(m) => Ok((StatusCode::CONFLICT, crate::i18n::explain(&m))),
         e => Err(e.into()),
     }
 }
@@ -92,8 +94,8 @@ pub async fn create_department(
     match state.store.create_department(&user, &draft(&f)).await {
         Ok(d) => Ok(Redirect::to(&format!("/catalogue/departments#dept-{}", d.code)).into_response()),
         Err(e) => {
-            let m = message(e)?;
-            render_departments(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(m), f).await
+            let (status, m) = message(e)?;
+            render_departments(&state, &user, status, Some(m), f).await
         }
     }
 }
@@ -113,8 +115,8 @@ pub async fn change_department(
     match done {
         Ok(d) => Ok(Redirect::to(&format!("/catalogue/departments#dept-{}", d.code)).into_response()),
         Err(e) => {
-            let m = message(e)?;
-            render_departments(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(m), HashMap::new()).await
+            let (status, m) = message(e)?;
+            render_departments(&state, &user, status, Some(m), HashMap::new()).await
         }
     }
 }
@@ -241,11 +243,14 @@ pub async fn create_campaign(
     })();
     let done = match parsed {
         Ok(c) => state.store.create_campaign(&user, &c).await.map_err(message),
-        Err(m) => Err(Ok(m)),
+        Err(m) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, m))),
     };
     match done {
         Ok(_) => Ok(Redirect::to("/campaigns").into_response()),
-        Err(m) => render_campaigns(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(m?), Some(f)).await,
+        Err(m) => {
+            let (status, m) = m?;
+            render_campaigns(&state, &user, status, Some(m), Some(f)).await
+        }
     }
 }
 
@@ -260,11 +265,15 @@ pub async fn set_organisation(
         Ok(members) => state.store.set_organisation(&user, &id, body, &members).await.map_err(message),
         Err(e) => {
             let error = crate::i18n::explain_error(&e);
-            Err(Ok(crate::i18n::t2("organisation-body-error", "body", super::body_label(body), "error", error)))
+            let m = crate::i18n::t2("organisation-body-error", "body", super::body_label(body), "error", error);
+            Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, m)))
         }
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/campaigns#org-{id}")).into_response()),
-        Err(m) => render_campaigns(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(m?), None).await,
+        Err(m) => {
+            let (status, m) = m?;
+            render_campaigns(&state, &user, status, Some(m), None).await
+        }
     }
 }
