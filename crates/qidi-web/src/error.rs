@@ -105,6 +105,57 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A refused form to show again where it was filled in: which of the page's forms (the
+/// page's own name for it; empty for a refusal that belongs to no form), the refusal in
+/// the reader's language, and what was typed.
+pub struct RefusedForm {
+    pub form: String,
+    pub message: String,
+    pub typed: std::collections::HashMap<String, String>,
+}
+
+impl RefusedForm {
+    pub fn new(form: impl Into<String>, message: String, typed: std::collections::HashMap<String, String>) -> Self {
+        RefusedForm { form: form.into(), message, typed }
+    }
+
+    /// The refusal, if it came from form `form`.
+    pub fn message_for(&self, form: &str) -> Option<&str> {
+        (self.form == form).then_some(self.message.as_str())
+    }
+
+    /// What was typed into field `name` of form `form` (else empty).
+    pub fn typed(&self, form: &str, name: &str) -> &str {
+        if self.form != form {
+            return "";
+        }
+        self.typed.get(name).map_or("", String::as_str)
+    }
+}
+
+/// The status a refused write answers with: 409 for a conflict, 403 for a forbidden
+/// step, else 422.
+pub fn refusal_status(e: &StoreError) -> StatusCode {
+    match e {
+        StoreError::Conflict(_) => StatusCode::CONFLICT,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// A page error that is a refusal (403, 409, 422), to show on the form's own page: its
+/// status and sentence. Any other error stays an error.
+pub fn in_place(e: PageError) -> Result<(StatusCode, String), PageError> {
+    match e {
+        PageError::Status(s, m)
+            if matches!(s, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::FORBIDDEN) =>
+        {
+            Ok((s, m))
+        }
+        other => Err(other),
+    }
+}
+
 /// A refusal's sentence in the request's language; any other error as it reads.
 pub fn refusal_text(e: &StoreError) -> String {
     match e {

@@ -5,7 +5,7 @@
 //! store's. What a user may not see is 404; what a user may see but not do is 403.
 
 use crate::auth::{ApiUser, PageUser};
-use crate::error::{render, ApiError, PageError};
+use crate::error::{in_place, render, ApiError, PageError};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -807,19 +807,6 @@ struct KeptRemoval {
     reason: String,
     text: String,
     error: Option<String>,
-}
-
-/// A refusal that is shown beside its form (422, 409 or 403, with its sentence); any
-/// other error stays an error page.
-fn in_place(e: PageError) -> Result<(StatusCode, String), PageError> {
-    match e {
-        PageError::Status(s, m)
-            if matches!(s, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::FORBIDDEN) =>
-        {
-            Ok((s, m))
-        }
-        other => Err(other),
-    }
 }
 
 /// Baseline rows on one page of a department's ledger.

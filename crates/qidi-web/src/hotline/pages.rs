@@ -4,7 +4,7 @@
 //! the office and the leading department, whole only after an unmasking, recorded.
 
 use crate::auth::PageUser;
-use crate::error::{render, PageError};
+use crate::error::{refusal_status, render, PageError, RefusedForm};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -231,26 +231,7 @@ struct DetailPage<'a> {
     /// The whole phone number, right after an unmasking.
     unmasked: Option<String>,
     /// The step just refused: which form, why, and what was typed into it.
-    refused: Option<Refused>,
-}
-
-/// A refused step, shown beside its own form with what was typed kept. `action` is
-/// the step's form (`assign`, `handle`, `reply`, `follow_up`, `substantiate`), or
-/// empty for a refusal that belongs to no form.
-struct Refused {
-    action: String,
-    message: String,
-    typed: HashMap<String, String>,
-}
-
-/// The status a refusal answers with: 409 for a conflict, 403 for a forbidden step,
-/// else 422.
-fn refusal_status(e: &qidi_store::StoreError) -> StatusCode {
-    match e {
-        qidi_store::StoreError::Conflict(_) => StatusCode::CONFLICT,
-        qidi_store::StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
+    refused: Option<RefusedForm>,
 }
 
 impl DetailPage<'_> {
@@ -260,12 +241,12 @@ impl DetailPage<'_> {
 
     /// The refusal to show in the form of `action`, if that form's step was refused.
     fn refused_for(&self, action: &str) -> Option<&str> {
-        self.refused.as_ref().filter(|r| r.action == action).map(|r| r.message.as_str())
+        self.refused.as_ref().and_then(|r| r.message_for(action))
     }
 
     /// What was typed into field `name` of the refused form of `action` (else empty).
     fn typed(&self, action: &str, name: &str) -> &str {
-        self.refused.as_ref().filter(|r| r.action == action).and_then(|r| r.typed.get(name)).map_or("", |v| v.as_str())
+        self.refused.as_ref().map_or("", |r| r.typed(action, name))
     }
 
     /// Whether the refused form of `action` had `value` chosen in its field `name`.
@@ -277,7 +258,7 @@ impl DetailPage<'_> {
     /// the refusal belongs to no form): shown at the top instead, never lost.
     fn refused_without_form(&self) -> Option<&str> {
         let r = self.refused.as_ref()?;
-        let shown = match r.action.as_str() {
+        let shown = match r.form.as_str() {
             "" => false,
             "substantiate" => self.d.may_substantiate,
             a => self.may(a),
@@ -290,7 +271,7 @@ impl DetailPage<'_> {
     fn typed_without_form(&self) -> Option<&str> {
         self.refused_without_form()?;
         let r = self.refused.as_ref()?;
-        let field = if r.action == "reply" { "text" } else { "note" };
+        let field = if r.form == "reply" { "text" } else { "note" };
         r.typed.get(field).map(String::as_str).filter(|t| !t.trim().is_empty())
     }
 
@@ -309,7 +290,7 @@ async fn detail_page(
     user: &User,
     id: &str,
     unmasked: Option<String>,
-    refused: Option<(StatusCode, Refused)>,
+    refused: Option<(StatusCode, RefusedForm)>,
 ) -> Result<Response, PageError> {
     let d = state.store.hotline_complaint(user, id).await?;
     let departments = if d.actions.contains(&"assign") || d.may_substantiate {
@@ -349,7 +330,7 @@ pub async fn act(
         "follow_up" => Action::FollowUp { satisfied: text("satisfied") == "true", note: text("note") },
         _ => {
             let message = crate::i18n::t("hotline-unknown-action");
-            let refused = Refused { action: String::new(), message, typed: HashMap::new() };
+            let refused = RefusedForm::new("", message, HashMap::new());
             return detail_page(&state, &user, &id, None, Some((StatusCode::UNPROCESSABLE_ENTITY, refused))).await;
         }
     };
@@ -360,7 +341,7 @@ pub async fn act(
             | qidi_store::StoreError::Conflict(_)
             | qidi_store::StoreError::Forbidden(_)),
         ) => {
-            let refused = Refused { action: name, message: crate::error::refusal_text(&e), typed: f };
+            let refused = RefusedForm::new(name, crate::error::refusal_text(&e), f);
             detail_page(&state, &user, &id, None, Some((refusal_status(&e), refused))).await
         }
         Err(e) => Err(e.into()),
@@ -392,7 +373,7 @@ pub async fn substantiated(
             | qidi_store::StoreError::Forbidden(_)),
         ) => {
             let message = crate::error::refusal_text(&e);
-            let refused = Refused { action: "substantiate".into(), message, typed: f.clone() };
+            let refused = RefusedForm::new("substantiate", message, f.clone());
             detail_page(&state, &user, &id, None, Some((refusal_status(&e), refused))).await
         }
         Err(e) => Err(e.into()),

@@ -2,7 +2,7 @@
 
 use super::{deadline, numbers, rule, rule_label};
 use crate::auth::PageUser;
-use crate::error::{render, PageError};
+use crate::error::{render, PageError, RefusedForm};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -113,38 +113,28 @@ struct DetailPage<'a> {
     may_edit: bool,
     findings: Vec<(&'static str, String)>,
     /// The write just refused: which form, why, and what was typed into it.
-    refused: Option<Refused>,
+    refused: Option<RefusedForm>,
 }
 
-/// A refused write, shown in the row form it came from with what was typed kept.
-/// `form` is `finding` or `corrected` (a row's form, named by the posted object), or
-/// empty for a refusal that belongs to no row (closing the review).
-struct Refused {
-    form: &'static str,
-    message: String,
-    typed: HashMap<String, String>,
-}
-
-impl Refused {
-    /// Whether the refusal came from form `form` of the row of object `object_id`.
-    fn is_for(&self, form: &str, object_type: &str, object_id: &str) -> bool {
-        self.form == form
-            && self.typed.get("object_type").is_some_and(|t| t == object_type)
-            && self.typed.get("object_id").is_some_and(|o| o == object_id)
-    }
+/// Whether refusal `r` came from form `form` (`finding` or `corrected`) of the row of
+/// object `object_id`; a refusal of no row (closing the review) has an empty form.
+fn is_for(r: &RefusedForm, form: &str, object_type: &str, object_id: &str) -> bool {
+    r.form == form
+        && r.typed.get("object_type").is_some_and(|t| t == object_type)
+        && r.typed.get("object_id").is_some_and(|o| o == object_id)
 }
 
 impl DetailPage<'_> {
     /// The refusal to show in form `form` of row `l`, if that form was refused.
     fn refused_for(&self, form: &str, l: &ItemLine) -> Option<&str> {
-        self.refused.as_ref().filter(|r| r.is_for(form, &l.i.object_type, &l.i.object_id)).map(|r| r.message.as_str())
+        self.refused.as_ref().filter(|r| is_for(r, form, &l.i.object_type, &l.i.object_id)).map(|r| r.message.as_str())
     }
 
     /// What was typed into field `name` of the refused form `form` of row `l`.
     fn typed(&self, form: &str, l: &ItemLine, name: &str) -> &str {
         self.refused
             .as_ref()
-            .filter(|r| r.is_for(form, &l.i.object_type, &l.i.object_id))
+            .filter(|r| is_for(r, form, &l.i.object_type, &l.i.object_id))
             .and_then(|r| r.typed.get(name))
             .map_or("", String::as_str)
     }
@@ -160,7 +150,7 @@ impl DetailPage<'_> {
         let r = self.refused.as_ref()?;
         let shown = self.may_edit
             && self.lines.iter().any(|l| {
-                r.is_for(r.form, &l.i.object_type, &l.i.object_id)
+                is_for(r, &r.form, &l.i.object_type, &l.i.object_id)
                     && l.i.corrected_on.is_none()
                     && (r.form == "finding" || (r.form == "corrected" && l.i.clock.is_some()))
             });
@@ -172,7 +162,7 @@ async fn detail_page(
     state: &SharedState,
     user: &User,
     id: &str,
-    refused: Option<(StatusCode, Refused)>,
+    refused: Option<(StatusCode, RefusedForm)>,
 ) -> Result<Response, PageError> {
     let v = state.store.lookback(user, id, qidi_store::today()).await?;
     let lines = v
@@ -227,7 +217,7 @@ async fn after(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
-            let refused = Refused { form, message: crate::error::refusal_text(&e), typed };
+            let refused = RefusedForm::new(form, crate::error::refusal_text(&e), typed);
             detail_page(state, user, id, Some((refusal_status(&e), refused))).await
         }
         Err(e) => Err(e.into()),
@@ -248,7 +238,7 @@ pub async fn finding(
     let (which, due) = match parsed {
         Ok(x) => x,
         Err(b) => {
-            let refused = Refused { form: "finding", message: b.page(), typed: f.clone() };
+            let refused = RefusedForm::new("finding", b.page(), f.clone());
             return detail_page(&state, &user, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, refused))).await;
         }
     };

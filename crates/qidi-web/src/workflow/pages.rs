@@ -4,7 +4,7 @@
 
 use super::{file_response, MAX_REQUEST_BYTES};
 use crate::auth::PageUser;
-use crate::error::{render, PageError};
+use crate::error::{in_place, render, PageError, RefusedForm};
 use crate::i18n::{t, t1, t2, tc};
 use crate::throttle::ExportUser;
 use crate::upload;
@@ -496,32 +496,25 @@ struct DetailPage<'a> {
     missing_materials: String,
     unmet_prerequisites: String,
     /// The step just refused: which form, why, and what was typed into it.
-    refused: Option<Refused>,
-}
-
-/// A refused step, shown in its own form with what was typed kept.
-struct Refused {
-    action: String,
-    message: String,
-    typed: HashMap<String, String>,
+    refused: Option<RefusedForm>,
 }
 
 impl DetailPage<'_> {
     /// The refusal to show in the form of `action`, if that form's step was refused.
     fn refused_for(&self, action: &str) -> Option<&str> {
-        self.refused.as_ref().filter(|r| r.action == action).map(|r| r.message.as_str())
+        self.refused.as_ref().and_then(|r| r.message_for(action))
     }
 
     /// What was typed into field `name` of the refused form of `action` (else empty).
     fn typed(&self, action: &str, name: &str) -> &str {
-        self.refused.as_ref().filter(|r| r.action == action).and_then(|r| r.typed.get(name)).map_or("", |v| v.as_str())
+        self.refused.as_ref().map_or("", |r| r.typed(action, name))
     }
 
     /// A refusal whose form this page does not show (the step is no longer open):
     /// shown at the top instead, so that it is never lost.
     fn refused_without_form(&self) -> Option<&str> {
         let r = self.refused.as_ref()?;
-        let shown = if r.action == "upload" { self.can_upload } else { self.d.can(&r.action) };
+        let shown = if r.form == "upload" { self.can_upload } else { self.d.can(&r.form) };
         (!shown).then_some(r.message.as_str())
     }
 
@@ -545,7 +538,7 @@ async fn detail_page(
     state: &SharedState,
     user: &User,
     id: &str,
-    refused: Option<(StatusCode, Refused)>,
+    refused: Option<(StatusCode, RefusedForm)>,
 ) -> Result<Response, PageError> {
     let d = state.store.application_detail(user, id).await?;
     let a = &d.application;
@@ -721,13 +714,11 @@ pub async fn act(
     match done {
         Ok(()) => Ok(see_other(&format!("/applications/{id}"))),
         // A refusal goes back to the form it came from, with what was typed.
-        Err(PageError::Status(status, message))
-            if matches!(status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::FORBIDDEN) =>
-        {
+        Err(e) => {
+            let (status, message) = in_place(e)?;
             let action = field(&f, "type").to_string();
-            detail_page(&state, &user, &id, Some((status, Refused { action, message, typed: f }))).await
+            detail_page(&state, &user, &id, Some((status, RefusedForm::new(action, message, f)))).await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -776,7 +767,7 @@ pub async fn upload(
             ) =>
         {
             let typed = HashMap::from([("material_code".to_string(), code)]);
-            let refused = Refused { action: "upload".into(), message, typed };
+            let refused = RefusedForm::new("upload", message, typed);
             detail_page(&state, &user, &id, Some((status, refused))).await
         }
         Err(e) => Err(e),
