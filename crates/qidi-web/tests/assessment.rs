@@ -92,6 +92,9 @@ async fn departments_see_their_own_and_the_office_edits_the_profile() {
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let res = app.post_form("/assessment/profile", Some(&office), &borrowed).await;
         assert!(res.body.contains("“补正告知按时率（分）”填写有误"), "{}", res.body);
+        // Refused, with what was typed kept: the bad value itself, not the stored one.
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("name=\"notice_weight\" value=\"abc\""), "{}", res.body);
         // 补正告知 worth 5 instead of 15: a department without facts drops to 80, 良好.
         set(&mut form, "notice_weight", "5");
         let pairs = refs(&form);
@@ -176,6 +179,8 @@ async fn a_look_back_review_on_the_web() {
             .post_form("/lookback", Some(&office), &[("title", "抽查"), ("rule", "department_items"), ("department", "")])
             .await;
         assert!(res.body.contains("按部门选取时须选择部门"), "{}", res.body);
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("value=\"抽查\""), "the title typed is kept: {}", res.body);
         let res = app
             .post_form(
                 "/lookback",
@@ -224,6 +229,7 @@ async fn a_look_back_review_on_the_web() {
         let bad = [("object_type", "application"), ("object_id", object_id.as_str()), ("finding", "correction_needed"), ("deadline", "soon")];
         let res = app.post_form(&format!("/lookback/{id}/finding"), Some(&office), &bad).await;
         assert!(res.body.contains("整改期限“soon”不是日期"), "{}", res.body);
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         for (format, kind) in [("xlsx", "spreadsheetml"), ("docx", "wordprocessingml")] {
             let res = app.get(&format!("/lookback/{id}/download/{format}"), Some(&insp)).await;
             assert_eq!(res.status, StatusCode::OK, "{format}");
