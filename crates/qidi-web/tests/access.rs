@@ -382,23 +382,6 @@ async fn a_get_changes_nothing_and_no_signed_in_answer_is_stored() {
     .await;
 }
 
-/// Upload a workbook on the import page, in the language the cookie asks for.
-async fn upload_ledger(app: &TestApp, cookie: &str, name: &str, bytes: &[u8]) -> TestResponse {
-    const BOUNDARY: &str = "qidi-access-5c1e";
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let req = Request::post("/ledger/import")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
-}
-
 /// The reason a row-issue table gives for `row` and `column` (the header as written).
 fn reason<'a>(body: &'a str, row: u32, column: &str) -> &'a str {
     let cells = format!("<tr><td class=\"n\">{row}</td><td>{column}</td><td>");
@@ -422,12 +405,12 @@ async fn an_imported_files_row_errors_and_file_errors_read_in_the_page_language(
         bad[13] = "下个月";
         let workbook = common::ledger_xlsx(&[common::WIND_FARM_ROW, bad]);
 
-        let zh = upload_ledger(&app, &session, "bad.xlsx", &workbook).await;
+        let zh = app.upload_ledger(&session, "bad.xlsx", &workbook).await;
         assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", zh.body);
         assert!(reason(&zh.body, 5, "完成时限").starts_with("日期“下个月”无法识别"), "{}", zh.body);
         assert!(reason(&zh.body, 5, "办理部门").starts_with("部门“公安局”不在部门目录中"), "{}", zh.body);
 
-        let en = upload_ledger(&app, &english, "bad.xlsx", &workbook).await;
+        let en = app.upload_ledger(&english, "bad.xlsx", &workbook).await;
         assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", en.body);
         assert_eq!(
             reason(&en.body, 5, "完成时限"),
@@ -442,10 +425,10 @@ async fn an_imported_files_row_errors_and_file_errors_read_in_the_page_language(
         assert!(!en.body.contains("无法识别") && !en.body.contains("不在部门目录中"), "{}", en.body);
 
         // A file that is no workbook at all: refused in the reader's language too.
-        let zh = upload_ledger(&app, &session, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
+        let zh = app.upload_ledger(&session, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
         assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(zh.body.contains("文件不是 Excel 工作簿"), "{}", zh.body);
-        let en = upload_ledger(&app, &english, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
+        let en = app.upload_ledger(&english, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
         assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(en.body.contains("The file is not an Excel workbook: upload an .xlsx or .xls file."), "{}", en.body);
         assert!(!en.body.contains("文件不是 Excel 工作簿"), "{}", en.body);

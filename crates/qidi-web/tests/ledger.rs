@@ -178,23 +178,6 @@ async fn counts(app: &TestApp) -> (usize, usize, usize) {
     (projects, items, imports)
 }
 
-const BOUNDARY: &str = "qidi-test-7d3f0a";
-
-async fn upload(app: &TestApp, cookie: &str, name: &str, bytes: &[u8]) -> common::TestResponse {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let req = Request::post("/ledger/import")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
-}
-
 fn hidden(body: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
     let i = body.find(&needle).unwrap_or_else(|| panic!("no hidden {name} in {body}")) + needle.len();
@@ -218,7 +201,7 @@ async fn an_upload_with_errors_shows_them_in_chinese_and_writes_nothing() {
         assert_eq!(res.status, StatusCode::OK);
         assert!(res.body.contains("enctype=\"multipart/form-data\""));
 
-        let res = upload(&app, &office, "errors.xlsx", &xlsx(&error_rows())).await;
+        let res = app.upload_ledger(&office, "errors.xlsx", &xlsx(&error_rows())).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         assert!(res.body.contains("<th class=\"n\">行</th><th>列</th><th>原因</th>"), "{}", res.body);
         for (row, column, reason) in [
@@ -244,11 +227,11 @@ async fn an_upload_with_errors_shows_them_in_chinese_and_writes_nothing() {
         assert_eq!(counts(&app).await, (0, 0, 0));
 
         // Not a workbook, or a broken one: a clear sentence, nothing written.
-        let res = upload(&app, &office, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
+        let res = app.upload_ledger(&office, "notes.xlsx", "项目代码,项目名称\n".as_bytes()).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("不是 Excel 工作簿"), "{}", res.body);
         let good = xlsx(&ledger_rows(&[]));
-        let res = upload(&app, &office, "cut.xlsx", &good[..good.len() / 2]).await;
+        let res = app.upload_ledger(&office, "cut.xlsx", &good[..good.len() / 2]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("已损坏"), "{}", res.body);
         assert_eq!(counts(&app).await, (0, 0, 0));
@@ -258,7 +241,7 @@ async fn an_upload_with_errors_shows_them_in_chinese_and_writes_nothing() {
         assert_eq!(res.status, StatusCode::NOT_FOUND);
 
         // With the choice to skip, the three good projects go in.
-        let res = upload(&app, &office, "errors.xlsx", &xlsx(&error_rows())).await;
+        let res = app.upload_ledger(&office, "errors.xlsx", &xlsx(&error_rows())).await;
         let token = hidden(&res.body, "token");
         let res =
             app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token), ("skip_invalid", "1")]).await;
@@ -276,7 +259,7 @@ async fn dates_far_outside_the_campaign_are_refused_where_they_are_entered() {
         // A completion limit typed 2092 for 2029: a row error at its row and column.
         let mut rows = ledger_rows(&[]);
         rows[2][13] = "2092/09/30";
-        let res = upload(&app, &office, "far.xlsx", &xlsx(&rows)).await;
+        let res = app.upload_ledger(&office, "far.xlsx", &xlsx(&rows)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         let cells = "<tr><td class=\"n\">6</td><td>完成时限</td><td>";
         let at = res.body.find(cells).unwrap_or_else(|| panic!("row 6 in {}", res.body));
@@ -338,7 +321,7 @@ async fn a_department_imports_only_the_projects_it_initiates() {
         let fgw = app.sign_in("fgw_handler").await;
         assert_eq!(app.get("/ledger/import", Some(&fgw)).await.status, StatusCode::OK);
         // P1 and P3 are fgw's (旗发改委, 发改委); P2 (rows 6) is 工信局's.
-        let res = upload(&app, &fgw, "fgw.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&fgw, "fgw.xlsx", &xlsx(&ledger_rows(&[]))).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         let cells = "<tr><td class=\"n\">6</td><td>立项部门</td><td>";
         let at = res.body.find(cells).unwrap_or_else(|| panic!("row 6 refused in {}", res.body));
@@ -353,14 +336,14 @@ async fn a_department_imports_only_the_projects_it_initiates() {
 
         // A department that initiates none of them has nothing to confirm.
         let zrzy = app.sign_in("zrzy_handler").await;
-        let res = upload(&app, &zrzy, "fgw.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&zrzy, "fgw.xlsx", &xlsx(&ledger_rows(&[]))).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("错误 3 处"), "{}", res.body);
         assert!(!res.body.contains("跳过有错误的项目"), "no valid project to import");
 
         // The office loads P2; fgw then cannot take it over by naming itself.
         let office = app.sign_in("office").await;
-        let res = upload(&app, &office, "all.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&office, "all.xlsx", &xlsx(&ledger_rows(&[]))).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let token = hidden(&res.body, "token");
         app.post_form("/ledger/import/confirm", Some(&office), &[("token", &token)]).await;
@@ -368,7 +351,7 @@ async fn a_department_imports_only_the_projects_it_initiates() {
         let mut rows = ledger_rows(&[]);
         rows[2][4] = "发改委";
         rows[2][2] = "改名后的项目";
-        let res = upload(&app, &fgw, "takeover.xlsx", &xlsx(&rows)).await;
+        let res = app.upload_ledger(&fgw, "takeover.xlsx", &xlsx(&rows)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("系统中已有此项目"), "{}", res.body);
 
@@ -431,7 +414,7 @@ async fn unconfirmed_uploads_expire_after_a_day_and_any_instance_confirms() {
     TestApp::on_each_backend(|app| async move {
         cast(&app).await;
         let office = app.sign_in("office").await;
-        let res = upload(&app, &office, "a.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&office, "a.xlsx", &xlsx(&ledger_rows(&[]))).await;
         let stale = hidden(&res.body, "token");
         assert_eq!(uploads(&app).await, 1);
         // A day and an hour later, confirming it is refused.
@@ -442,7 +425,7 @@ async fn unconfirmed_uploads_expire_after_a_day_and_any_instance_confirms() {
         assert_eq!(counts(&app).await, (0, 0, 0));
 
         // Forgotten uploads are removed when the next one is kept; fresh ones stay.
-        let res = upload(&app, &office, "b.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&office, "b.xlsx", &xlsx(&ledger_rows(&[]))).await;
         let fresh = hidden(&res.body, "token");
         assert_eq!(uploads(&app).await, 1, "the day-old upload is gone");
         // Another user cannot confirm it.
@@ -627,7 +610,7 @@ async fn a_valid_upload_is_imported_after_the_dry_run_and_exports_back() {
     TestApp::on_each_backend(|app| async move {
         cast(&app).await;
         let office = app.sign_in("office").await;
-        let res = upload(&app, &office, "台账.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&office, "台账.xlsx", &xlsx(&ledger_rows(&[]))).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         assert!(res.body.contains("可导入 3 个项目、5 个待批事项"), "{}", res.body);
         assert!(res.body.contains("确认导入"));
@@ -643,7 +626,7 @@ async fn a_valid_upload_is_imported_after_the_dry_run_and_exports_back() {
         assert_eq!(counts(&app).await, (3, 5, 1));
 
         // The same file again changes nothing.
-        let res = upload(&app, &office, "台账.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&office, "台账.xlsx", &xlsx(&ledger_rows(&[]))).await;
         assert!(res.body.contains("项目新增 0、更新 0、未变 3"), "{}", res.body);
 
         // The download: an attachment that reads back as the same ledger.
@@ -1081,9 +1064,12 @@ async fn roles_decide_who_signs_reads_and_sees() {
             assert_eq!(app.post_form(path, Some(&inspector), &form).await.status, StatusCode::FORBIDDEN, "{path}");
         }
         assert_eq!(app.get("/ledger/import", Some(&inspector)).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(upload(&app, &inspector, "x.xlsx", &xlsx(&ledger_rows(&[]))).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.upload_ledger(&inspector, "x.xlsx", &xlsx(&ledger_rows(&[]))).await.status,
+            StatusCode::FORBIDDEN
+        );
         // A department's handler may upload, but another department's project is refused.
-        let res = upload(&app, &handler, "x.xlsx", &xlsx(&ledger_rows(&[]))).await;
+        let res = app.upload_ledger(&handler, "x.xlsx", &xlsx(&ledger_rows(&[]))).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("立项部门不是本部门"), "{}", res.body);
         assert!(app.store.ledger_state(&banner(), Some(&fgw_id)).await.unwrap().versions.is_empty());
@@ -1460,7 +1446,7 @@ async fn the_office_maps_unknown_names_once_and_the_next_file_goes_through() {
         cast(&app).await;
         let office = app.sign_in("office").await;
         let rows = unknown_name_rows();
-        let res = upload(&app, &office, "names.xlsx", &xlsx(&rows)).await;
+        let res = app.upload_ledger(&office, "names.xlsx", &xlsx(&rows)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         assert!(res.body.contains("未识别的名称 2 个"), "{}", res.body);
         assert!(res.body.contains("是否指：旗生态环境分局？"), "{}", res.body);
@@ -1544,7 +1530,7 @@ async fn the_office_maps_unknown_names_once_and_the_next_file_goes_through() {
         // for the CLI.
         let mut next = unknown_name_rows();
         next[0][1] = "2022-152529-44-01-000702";
-        let res = upload(&app, &office, "next.xlsx", &xlsx(&next)).await;
+        let res = app.upload_ledger(&office, "next.xlsx", &xlsx(&next)).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         assert!(read(&app, &next).await.errors.is_empty());
     })

@@ -99,6 +99,23 @@ impl TestApp {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// Upload a workbook on the ledger import page, as its form does.
+    pub async fn upload_ledger(&self, cookie: &str, name: &str, bytes: &[u8]) -> TestResponse {
+        const BOUNDARY: &str = "qidi-test-7d3f0a";
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let req = Request::post("/ledger/import")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn post_json(&self, path: &str, cookie: Option<&str>, json: &serde_json::Value) -> TestResponse {
         let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
         if let Some(c) = cookie {
