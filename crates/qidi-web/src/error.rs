@@ -199,14 +199,9 @@ impl PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        let message = match &e {
-            StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::Forbidden(m) => {
-                Some(crate::i18n::explain(m))
-            }
-            _ => None,
-        };
+        // The API's answer is already worded in the request's language.
         let api = ApiError::from(e);
-        PageError::Status(api.status, message.unwrap_or(api.message))
+        PageError::Status(api.status, api.message)
     }
 }
 
