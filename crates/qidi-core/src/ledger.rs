@@ -1362,7 +1362,7 @@ impl BurnDown {
 
 /// Who may load spreadsheet ledgers into the database: the office, for the whole
 /// region; a department's head or handler, for the projects their department
-/// initiates (see [`import_refusal`]).
+/// initiates (see [`import_refusal_reason`]).
 pub fn may_import(role: Role) -> bool {
     matches!(role, Role::Office | Role::DepartmentHead | Role::Handler)
 }
@@ -1438,16 +1438,6 @@ pub fn import_refusal_reason(
         }
         _ => Some(ImportRefusal::NotAllowed),
     }
-}
-
-/// [`import_refusal_reason`] in its Chinese wording.
-pub fn import_refusal(
-    role: Role,
-    user_department: Option<&str>,
-    file_department: Option<&str>,
-    stored_department: Option<Option<&str>>,
-) -> Option<&'static str> {
-    import_refusal_reason(role, user_department, file_department, stored_department).map(ImportRefusal::message)
 }
 
 /// Who may export a ledger: anyone who reads ledgers (a project unit has none).
@@ -1594,18 +1584,18 @@ mod tests {
     fn a_department_imports_only_its_own_projects() {
         let own = Some("fgw-id");
         // The office loads anything; readers and project units load nothing.
-        assert_eq!(import_refusal(Role::Office, None, Some("gxj-id"), Some(Some("slj-id"))), None);
-        assert!(import_refusal(Role::Inspector, None, own, None).is_some());
-        assert!(import_refusal(Role::Applicant, None, own, None).is_some());
-        assert!(import_refusal(Role::Leader, None, own, None).is_some());
+        assert_eq!(import_refusal_reason(Role::Office, None, Some("gxj-id"), Some(Some("slj-id"))), None);
+        assert!(import_refusal_reason(Role::Inspector, None, own, None).is_some());
+        assert!(import_refusal_reason(Role::Applicant, None, own, None).is_some());
+        assert!(import_refusal_reason(Role::Leader, None, own, None).is_some());
         for role in [Role::DepartmentHead, Role::Handler] {
-            assert_eq!(import_refusal(role, own, own, None), None, "a new project of its own");
-            assert_eq!(import_refusal(role, own, own, Some(own)), None, "its own existing project");
-            assert!(import_refusal(role, own, Some("gxj-id"), None).is_some(), "another department's");
-            assert!(import_refusal(role, own, None, None).is_some(), "no initiating department named");
-            assert!(import_refusal(role, own, own, Some(Some("gxj-id"))).is_some(), "taking over another's");
-            assert!(import_refusal(role, own, own, Some(None)).is_some(), "claiming an unassigned project");
-            assert!(import_refusal(role, None, own, None).is_some(), "an account with no department");
+            assert_eq!(import_refusal_reason(role, own, own, None), None, "a new project of its own");
+            assert_eq!(import_refusal_reason(role, own, own, Some(own)), None, "its own existing project");
+            assert!(import_refusal_reason(role, own, Some("gxj-id"), None).is_some(), "another department's");
+            assert!(import_refusal_reason(role, own, None, None).is_some(), "no initiating department named");
+            assert!(import_refusal_reason(role, own, own, Some(Some("gxj-id"))).is_some(), "taking over another's");
+            assert!(import_refusal_reason(role, own, own, Some(None)).is_some(), "claiming an unassigned project");
+            assert!(import_refusal_reason(role, None, own, None).is_some(), "an account with no department");
         }
         assert!(may_import(Role::Handler) && may_import(Role::DepartmentHead) && may_import(Role::Office));
         assert!(!may_import(Role::Inspector) && !may_import(Role::Leader) && !may_import(Role::Applicant));

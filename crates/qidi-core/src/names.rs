@@ -431,9 +431,6 @@ pub fn may_map_names(role: crate::Role) -> bool {
     role == crate::Role::Office
 }
 
-/// Why anyone else may not.
-pub const MAP_NAMES_REFUSED: &str = "只有领导小组办公室可以保存名称的对应关系（别名）";
-
 /// What is asked when an unknown name is saved as an alias.
 #[derive(Debug, Clone, Copy)]
 pub struct AliasRequest<'a> {
@@ -683,6 +680,6 @@ mod tests {
         let refused = alias_refusal(Role::Office, &item).unwrap();
         assert!(refused.to_string().starts_with("审批事项“环境影响评价”已撤销"));
         assert_eq!(crate::sentence::Explain::key(&refused), "err-names-alias-retired-item-type");
-        assert_eq!(AliasRefusal::default().to_string(), MAP_NAMES_REFUSED);
+        assert_eq!(AliasRefusal::default().to_string(), "只有领导小组办公室可以保存名称的对应关系（别名）");
     }
 }

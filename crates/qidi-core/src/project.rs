@@ -95,11 +95,6 @@ impl ProjectCode {
 
     /// Why a code accepted by [`ProjectCode::parse`] deserves a second look: it is not
     /// in the national shape. `None` for a national-shape code.
-    pub fn shape_warning(&self) -> Option<String> {
-        self.shape_note().map(|s| s.text)
-    }
-
-    /// [`ProjectCode::shape_warning`] as a sentence a page words in its reader's language.
     pub fn shape_note(&self) -> Option<crate::sentence::Sentence> {
         (!self.is_national_shape()).then(|| {
             crate::sentence::Sentence::new(
@@ -379,7 +374,7 @@ mod tests {
     fn project_code_shapes() {
         let c = ProjectCode::parse(" 2022-152529-44-01-012345 ").unwrap();
         assert!(c.is_national_shape());
-        assert_eq!(c.shape_warning(), None);
+        assert_eq!(c.shape_note(), None);
         assert_eq!(c.region_segment(), Some("152529"));
         assert_eq!(ProjectCode::parse("２０２２－152529-44-01-012345").unwrap().as_str(), "2022-152529-44-01-012345");
         // The same 20 digits without hyphens, normalised.
@@ -401,7 +396,7 @@ mod tests {
         for other in ["2017-152529-44-01-0123", "SX2017-0001-A", "152529-2016-001"] {
             let c = ProjectCode::parse(other).unwrap();
             assert!(!c.is_national_shape(), "{other}");
-            assert!(c.shape_warning().unwrap().contains("不是全国统一项目代码的格式"), "{other}");
+            assert!(c.shape_note().unwrap().contains("不是全国统一项目代码的格式"), "{other}");
         }
         for bad in ["", "abc", "2022 152529", "--2022-1", "2022-152529-44-01-01234５?", "见附件"] {
             assert!(matches!(ProjectCode::parse(bad), Err(InvalidProjectCode::Malformed(_))), "{bad}");

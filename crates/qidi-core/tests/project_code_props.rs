@@ -13,7 +13,7 @@ proptest! {
         prop_assert_eq!(c.as_str().len(), 24);
         // Written with its hyphens, the same code.
         prop_assert_eq!(ProjectCode::parse(c.as_str()).unwrap(), c.clone());
-        prop_assert_eq!(c.shape_warning(), None);
+        prop_assert_eq!(c.shape_note(), None);
     }
 
     #[test]
@@ -30,6 +30,6 @@ proptest! {
         let written = format!("{a}-{b}-{c}");
         let code = ProjectCode::parse(&written).unwrap();
         prop_assert_eq!(code.as_str(), written.as_str());
-        prop_assert!(code.shape_warning().is_some());
+        prop_assert!(code.shape_note().is_some());
     }
 }

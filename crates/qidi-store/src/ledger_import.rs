@@ -131,7 +131,7 @@ impl EventActor {
 impl Store {
     /// Take out of `import` the projects with dates far outside the campaign (see
     /// [`Store::refuse_far_dates`]) and those `actor` may not load (see
-    /// [`qidi_core::ledger::import_refusal`]) and report each as a row error, so the
+    /// [`qidi_core::ledger::import_refusal_reason`]) and report each as a row error, so the
     /// person sees them beside the file's own errors before anything is written.
     pub async fn restrict_import(
         &self,
