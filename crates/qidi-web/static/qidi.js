@@ -1,10 +1,22 @@
-// A form that cannot be undone asks first: data-confirm="the question".
+// A form that cannot be undone asks first. It carries its question in a hidden field,
+// confirm_question; a yes adds confirmed=1. Without scripts the server asks the same
+// question on a page of its own before it acts (confirm.rs).
 document.addEventListener("submit", function (e) {
-  var ask = e.target.getAttribute("data-confirm");
-  if (ask && !window.confirm(ask)) {
+  var form = e.target;
+  var ask = form.elements && form.elements.namedItem("confirm_question");
+  if (!ask || form.elements.namedItem("confirmed")) return;
+  if (!window.confirm(ask.value)) {
     e.preventDefault();
     e.stopImmediatePropagation();
+    return;
   }
+  var yes = document.createElement("input");
+  yes.type = "hidden";
+  yes.name = "confirmed";
+  yes.value = "1";
+  form.appendChild(yes);
+  // Gone once the form is sent, so that a page shown again from the history asks again.
+  setTimeout(function () { yes.remove(); }, 0);
 }, true);
 
 // Long requests (a spreadsheet checked or imported) say that they are under way, and

@@ -86,7 +86,7 @@ impl Driver {
         self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
-    /// Click a button whose form asks for confirmation (data-confirm), and say yes.
+    /// Click a button whose form asks for confirmation (confirm_question), and say yes.
     async fn click_confirmed(&self, css: &str) {
         self.click(css).await;
         let start = Instant::now();
