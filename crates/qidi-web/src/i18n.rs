@@ -225,6 +225,8 @@ struct RequestLanguage {
     lang: usize,
     /// The path and query, for the language switch to come back to.
     here: String,
+    /// The page of this site the request came from (its `Referer`), for a way back.
+    back: Option<String>,
 }
 
 tokio::task_local! {
@@ -341,6 +343,22 @@ pub fn here() -> String {
     REQUEST.try_with(|r| r.here.clone()).unwrap_or_else(|_| "/".to_string())
 }
 
+/// The path and query of the page of this site the request came from, if it said.
+pub fn back() -> Option<String> {
+    REQUEST.try_with(|r| r.back.clone()).ok().flatten()
+}
+
+/// The path and query of `referer` when it is a page of `host`; another site's page
+/// is never offered as a way back.
+fn same_site_path(referer: Option<&str>, host: Option<&str>) -> Option<String> {
+    let uri: axum::http::Uri = referer?.parse().ok()?;
+    let host = host?;
+    if uri.authority()?.as_str() != host {
+        return None;
+    }
+    uri.path_and_query().map(|p| p.as_str().to_string())
+}
+
 /// The languages to switch to: each other language's tag and its name in itself.
 pub fn other_languages() -> Vec<(String, String)> {
     let c = catalogues();
@@ -359,7 +377,11 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = c.negotiate(crate::auth::cookie_value(req.headers(), LANGUAGE_COOKIE), accept);
     let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
-    let mut res = REQUEST.scope(RequestLanguage { lang, here }, next.run(req)).await;
+    let back = {
+        let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+        same_site_path(header(header::REFERER), header(header::HOST))
+    };
+    let mut res = REQUEST.scope(RequestLanguage { lang, here, back }, next.run(req)).await;
     if let Some(Ok(tag)) = c.languages.get(lang).map(|l| HeaderValue::from_str(&l.tag)) {
         res.headers_mut().insert(header::CONTENT_LANGUAGE, tag);
     }
@@ -413,6 +435,20 @@ pub async fn switch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_way_back_is_only_a_page_of_this_site() {
+        let host = Some("qidi.example:8080");
+        assert_eq!(
+            same_site_path(Some("http://qidi.example:8080/ledger/banner?light=red"), host).as_deref(),
+            Some("/ledger/banner?light=red")
+        );
+        assert_eq!(same_site_path(Some("http://elsewhere.example/ledger"), host), None);
+        assert_eq!(same_site_path(Some("http://qidi.example/ledger"), host), None, "another port is another site");
+        assert_eq!(same_site_path(Some("/ledger"), host), None, "a referer is a whole address");
+        assert_eq!(same_site_path(None, host), None);
+        assert_eq!(same_site_path(Some("http://qidi.example:8080/"), None), None);
+    }
 
     #[test]
     fn negotiation_prefers_the_cookie_then_the_weights_then_chinese() {

@@ -10,6 +10,7 @@ mod assessment;
 mod auth;
 mod bulletins;
 mod calendar;
+mod confirm;
 mod error;
 mod hotline;
 pub mod i18n;
@@ -162,6 +163,8 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .merge(admin_accounts::routes())
         .merge(organisation::routes())
         .fallback(pages::not_found)
+        // Inside the cross-site refusal: another site's form is refused, never asked.
+        .layer(axum::middleware::from_fn(confirm::ask_first))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::record_refusals))
         .layer(axum::middleware::from_fn(security::request_context))

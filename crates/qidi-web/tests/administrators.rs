@@ -306,3 +306,81 @@ async fn the_system_administrator_creates_and_disables_staff_accounts_but_no_adm
     })
     .await;
 }
+
+/// The hidden fields of the first form after `after` in a page, as a browser sends them.
+fn hidden_fields(body: &str, after: &str) -> Vec<(String, String)> {
+    let start = body.find(after).unwrap_or_else(|| panic!("{after} not on the page: {body}"));
+    let form = &body[start..start + body[start..].find("</form>").expect("the form ends")];
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    form.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|rest| {
+            let name = &rest[..rest.find('"').unwrap()];
+            let value = rest.split("value=\"").nth(1).map(|v| &v[..v.find('"').unwrap()]).unwrap_or("");
+            (unescape(name), unescape(value))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn without_scripts_a_step_that_cannot_be_undone_is_asked_on_a_page_first() {
+    TestApp::on_each_backend(|app| async move {
+        let cookies = demo(&app).await;
+        let admin = cookie(&cookies, "admin");
+        let disabled = |app: &TestApp| {
+            let store = app.store.clone();
+            async move { store.user_by_username("zrzy_handler").await.unwrap().unwrap().disabled }
+        };
+        // The disable form as the accounts page offers it: its question rides with it.
+        let page = app.get("/admin/accounts", Some(admin)).await;
+        let question = "停用后该账户立即退出登录，且不能再登录。确定停用吗？";
+        let at = page.body.find(question).expect("the disable form carries its question");
+        let form = hidden_fields(&page.body[page.body[..at].rfind("<form").unwrap()..], "<form");
+        let expected = [("confirm_question", question), ("action", "disable")];
+        assert_eq!(form, expected.map(|(k, v)| (k.to_string(), v.to_string())));
+
+        // Sent as a browser without scripts sends it (no yes): the question comes back on
+        // a page of its own, nothing is done, and a way back leads to where the form was.
+        let body = form.iter().map(|(k, v)| format!("{k}={}", common::urlencode(v))).collect::<Vec<_>>().join("&");
+        let req = axum::http::Request::post("/admin/accounts/zrzy_handler")
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(axum::http::header::COOKIE, admin)
+            .header(axum::http::header::HOST, "qidi.test")
+            .header(axum::http::header::REFERER, "http://qidi.test/admin/accounts")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let asked = app.send(req).await;
+        assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+        assert!(asked.body.contains("请确认") && asked.body.contains("确定停用吗？"), "{}", asked.body);
+        assert!(asked.body.contains(r#"<a href="/admin/accounts">"#), "the way back: {}", asked.body);
+        assert!(!disabled(&app).await, "nothing is done before the answer");
+
+        // The page's own button sends the same fields with the answer: now it is done.
+        let answer = hidden_fields(&asked.body, r#"action="/admin/accounts/zrzy_handler""#);
+        assert!(answer.contains(&("confirmed".to_string(), "1".to_string())), "{answer:?}");
+        assert!(answer.contains(&("action".to_string(), "disable".to_string())), "{answer:?}");
+        let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let done = app.post_form("/admin/accounts/zrzy_handler", Some(admin), &answer).await;
+        assert_eq!(done.location(), Some("/admin/accounts"), "{}", done.body);
+        assert!(disabled(&app).await);
+
+        // In English the page's own words are English; the question is the form's own.
+        let req = axum::http::Request::post("/admin/accounts/zrzy_handler")
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(axum::http::header::COOKIE, format!("{admin}; qidi_lang=en"))
+            .body(axum::body::Body::from("confirm_question=Enable%3F&action=enable"))
+            .unwrap();
+        let asked = app.send(req).await;
+        assert!(asked.body.contains("Please confirm") && asked.body.contains("Enable?"), "{}", asked.body);
+        assert!(!asked.body.contains("请确认"), "{}", asked.body);
+        assert!(disabled(&app).await, "still disabled: enabling was not answered");
+    })
+    .await;
+}

@@ -550,3 +550,38 @@ async fn each_role_finds_its_own_dashboard_at_home() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_error_page_leads_back_to_the_page_of_this_site_it_came_from() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&common::banner()).await.unwrap();
+        let cookie = app.sign_in("office").await;
+        let missing = |referer: &'static str| {
+            Request::get("/projects/no-such-project")
+                .header(header::HOST, "qidi.example")
+                .header(header::REFERER, referer)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let res = app.send(missing("http://qidi.example/projects?light=red")).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        assert!(res.body.contains(r#"<a href="/projects?light=red">返回上一页</a>"#), "{}", res.body);
+        assert!(res.body.contains(r#"<a href="/">返回首页</a>"#));
+        let res = app.send(missing("http://evil.example/projects")).await;
+        assert!(!res.body.contains("返回上一页") && !res.body.contains("evil"), "{}", res.body);
+
+        // Another site's form is refused, not asked to be confirmed.
+        let req = Request::post("/logout")
+            .header(header::HOST, "qidi.example")
+            .header(header::ORIGIN, "http://evil.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &cookie)
+            .body(Body::from("confirm_question=%3F"))
+            .unwrap();
+        let res = app.send(req).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(!res.body.contains("请确认"), "{}", res.body);
+    })
+    .await;
+}

@@ -41,6 +41,10 @@ login-username = Username
 login-password = Password
 login-submit = Sign in
 
+confirm-title = Please confirm
+confirm-yes = Confirm
+confirm-no = Cancel and go back
+error-back = Back to the previous page
 error-home = Back to the home page
 error-title = Something went wrong
 error-not-found-title = Not found

@@ -42,6 +42,10 @@ login-username = 用户名
 login-password = 密码
 login-submit = 登录
 
+confirm-title = 请确认
+confirm-yes = 确认
+confirm-no = 取消，返回
+error-back = 返回上一页
 error-home = 返回首页
 error-title = 出错了
 error-not-found-title = 未找到
