@@ -158,7 +158,7 @@ fn bad_settings_are_one_clear_line() {
         "smtp://127.0.0.1:1",
         &["channel", "add", "--department", "zrzy", "--kind", "email", "--target", "not-an-address"],
     );
-    assert!(String::from_utf8_lossy(&o.stderr).contains("is not an email address"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("“not-an-address”不是有效的电子邮件地址"));
     let o = qidi(
         &url,
         "2026-03-02T09:00:00+08:00",

@@ -20,9 +20,9 @@ pub struct Month {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BulletinError {
-    #[error("`{0}` is not a month such as 2026-03")]
+    #[error("“{0}”不是月份，应写作 2026-03 这样的形式")]
     BadMonth(String),
-    #[error("{0} is not over yet: a bulletin is made for a closed month (the last day is {1})")]
+    #[error("{0} 尚未结束（最后一天是 {1}），只能通报已结束的月份")]
     NotClosed(Month, NaiveDate),
 }
 

@@ -170,13 +170,13 @@ impl ChannelRule {
 /// Why a group channel's target is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChannelError {
-    #[error("`{0}` is not an email address")]
+    #[error("“{0}”不是有效的电子邮件地址")]
     NotAnEmail(String),
-    #[error("`{0}` is not an http:// or https:// webhook URL")]
+    #[error("“{0}”不是有效地址：群机器人地址须为 http:// 或 https:// 开头的 Webhook 地址")]
     NotAUrl(String),
-    #[error("a signing secret is only used by DingTalk robots")]
+    #[error("只有钉钉群机器人使用加签密钥")]
     SecretNotUsed,
-    #[error("in-app messages go to people, not to a configured channel")]
+    #[error("站内消息发给个人，不能配置为渠道")]
     NotAGroupChannel,
 }
 

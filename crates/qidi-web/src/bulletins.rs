@@ -96,17 +96,7 @@ async fn issue(
     let correct = f.get("correct").is_some_and(|v| v == "yes");
     match state.store.issue_bulletin(&user.region(), month, qidi_store::today(), Some(&user), correct).await {
         Ok((b, _)) => Ok(Redirect::to(&format!("/bulletins/{}", b.id)).into_response()),
-        Err(e @ StoreError::Invalid(_)) => {
-            let error = match &e {
-                // The page's own words for the month not yet over: core's sentence has
-                // no Chinese wording of its own.
-                StoreError::Invalid(s) if s.key == Some("err-bulletin-month-not-closed") => {
-                    crate::i18n::t1("bulletin-month-not-over", "month", month.to_string())
-                }
-                _ => crate::error::refusal_text(&e),
-            };
-            refused(&state, &user, typed, error).await
-        }
+        Err(e @ StoreError::Invalid(_)) => refused(&state, &user, typed, crate::error::refusal_text(&e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -15,7 +15,6 @@ bulletin-col-overdue-items = Overdue items
 bulletin-corrects = Corrects { $number }
 bulletin-none = No bulletins yet.
 bulletin-pick-month = Choose the month to report on (e.g. 2026-04)
-bulletin-month-not-over = { $month } is not over yet: only a month that has ended can be reported on
 bulletin-pdf-no-font = The server has no Chinese font, so no PDF can be made: ask the administrator to install fonts-noto-cjk or set QIDI_PDF_FONT. The Word version can be downloaded meanwhile.
 bulletin-pdf-failed = The PDF could not be made; please download the Word version.
 

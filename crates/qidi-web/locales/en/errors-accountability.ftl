@@ -98,7 +98,7 @@ err-lookback-record-unreadable = A look-back review's record cannot be read ({ $
 
 ## Messages and channels
 err-channel-not-an-email = “{ $value }” is not an email address.
-err-channel-not-a-url = “{ $value }” is not an http:// or https:// webhook URL.
+err-channel-not-a-url = “{ $value }” is not a valid address: a group robot's address must be a webhook URL starting with http:// or https://.
 err-channel-secret-not-used = A signing secret is only used by DingTalk group robots.
 err-channel-not-a-group-channel = In-app messages go to people, not to a configured channel.
 err-messages-personal-channels-only = Choose in-app messages or email only.

@@ -69,9 +69,6 @@ channel-removed = Channel removed.
 channel-policy-saved = Message policy saved.
 channel-choose-kind = Choose a channel type: email, or a WeCom or DingTalk group robot
 channel-not-added = Not added: { $reason }
-channel-error-email = The address is not a valid email address
-channel-error-webhook = A group robot's address must be a webhook URL starting with http:// or https://
-channel-error-secret = Only a DingTalk group robot uses a signing secret
 channel-error-department = Choose a department
 channel-confirm-first = Tick “Confirm removal” before removing a channel.
 

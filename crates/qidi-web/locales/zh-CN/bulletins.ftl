@@ -14,7 +14,6 @@ bulletin-col-overdue-items = 超期事项
 bulletin-corrects = 更正 { $number }
 bulletin-none = 尚无通报。
 bulletin-pick-month = 请选择要通报的月份（如 2026-04）
-bulletin-month-not-over = { $month } 尚未结束，只能通报已结束的月份
 bulletin-pdf-no-font = 服务器上没有中文字体，无法生成 PDF：请管理员安装 fonts-noto-cjk 或设置 QIDI_PDF_FONT。可先下载 Word 版。
 bulletin-pdf-failed = PDF 生成失败，请下载 Word 版。
 

@@ -68,9 +68,6 @@ channel-removed = 已删除渠道。
 channel-policy-saved = 已保存消息策略。
 channel-choose-kind = 请选择渠道类型：电子邮件、企业微信或钉钉群机器人
 channel-not-added = 未添加：{ $reason }
-channel-error-email = 收件地址不是有效的电子邮件地址
-channel-error-webhook = 群机器人地址须为 http:// 或 https:// 开头的 Webhook 地址
-channel-error-secret = 只有钉钉群机器人使用加签密钥
 channel-error-department = 请选择部门
 channel-confirm-first = 删除渠道前请勾选“确认删除”。
 

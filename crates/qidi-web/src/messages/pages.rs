@@ -253,16 +253,9 @@ pub async fn add_channel(
     }
 }
 
-/// The core's reasons are in English for the command line; the page says them in the
-/// page's language, by their catalogue key.
+/// Why a channel was refused, in the page's language.
 fn channel_error(e: &StoreError) -> String {
     match e {
-        StoreError::Invalid(s) => match s.key {
-            Some("err-channel-not-an-email") => crate::i18n::t("channel-error-email"),
-            Some("err-channel-not-a-url") => crate::i18n::t("channel-error-webhook"),
-            Some("err-channel-secret-not-used") => crate::i18n::t("channel-error-secret"),
-            _ => crate::error::refusal_text(e),
-        },
         StoreError::NotFound(m) if m.contains("no department") => crate::i18n::t("channel-error-department"),
         other => crate::error::refusal_text(other),
     }
