@@ -856,6 +856,10 @@ struct BaselineForm {
     /// The filters as a query string without the page, `&`-ended when not empty, for
     /// the pager's links.
     keep: String,
+    /// The whole view (filters and page) as a query string, empty if none: the page's
+    /// forms post with it, so that a refusal, or the page after a step, shows the same
+    /// rows.
+    view: String,
     /// Whether a filter narrows the rows (an empty table says so).
     narrowed: bool,
     /// "n of total": the rows the filters keep, of the department's baseline.
@@ -873,7 +877,12 @@ impl BaselineForm {
             Some(_) => BaselineQuery::default(),
         };
         let keep = serde_urlencoded::to_string(&kept).unwrap_or_default();
+        let view = match error {
+            None => serde_urlencoded::to_string(query).unwrap_or_default(),
+            Some(_) => String::new(),
+        };
         BaselineForm {
+            view,
             status: typed(&query.status),
             item_type: typed(&query.item_type),
             handling: typed(&query.handling),
@@ -1145,7 +1154,14 @@ pub async fn banner(PageUser(user): PageUser, State(state): State<SharedState>) 
 // ---------------------------------------------------------------------------
 
 fn back_to(code: &str) -> Response {
-    Redirect::to(&format!("/ledger/departments/{code}")).into_response()
+    back_to_view(code, &BaselineQuery::default())
+}
+
+/// The department page showing the rows of `view` (its filters and page).
+fn back_to_view(code: &str, view: &BaselineQuery) -> Response {
+    let query = serde_urlencoded::to_string(view).unwrap_or_default();
+    let query = if query.is_empty() { query } else { format!("?{query}") };
+    Redirect::to(&format!("/ledger/departments/{code}{query}")).into_response()
 }
 
 #[derive(Deserialize)]
@@ -1261,6 +1277,7 @@ pub async fn push(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
     Path(code): Path<String>,
+    Query(view): Query<BaselineQuery>,
     Form(form): Form<PushForm>,
 ) -> Result<Response, PageError> {
     let dept = visible_department(&state, &user, &code).await?;
@@ -1273,12 +1290,12 @@ pub async fn push(
         Err(e) => Err(e),
     };
     match pushed {
-        Ok(_) => Ok(back_to(&dept.code)),
+        Ok(_) => Ok(back_to_view(&dept.code, &view)),
         Err(e) => {
             // Refused: the page again, the sentence above the lists, the date as typed.
             let (status, message) = in_place(e)?;
             let kept = Kept { push: Some((message, form.due_on)), ..Kept::default() };
-            department_page(&state, &user, dept, &BaselineQuery::default(), kept, status).await
+            department_page(&state, &user, dept, &view, kept, status).await
         }
     }
 }
@@ -1295,6 +1312,7 @@ pub async fn answer(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
     Path(id): Path<String>,
+    Query(view): Query<BaselineQuery>,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
@@ -1329,7 +1347,7 @@ pub async fn answer(
     };
     let dept = state.store.departments(&user.region()).await?.into_iter().find(|d| d.id == handling);
     let Err(e) = answered else {
-        return Ok(back_to(&dept.map(|d| d.code).unwrap_or_default()));
+        return Ok(back_to_view(&dept.map(|d| d.code).unwrap_or_default(), &view));
     };
     // Refused: the handling department's page again, the sentence in the item's row
     // (`#item-{id}`), naming its project and item, with the four values as typed.
@@ -1346,7 +1364,7 @@ pub async fn answer(
         }),
         ..Kept::default()
     };
-    department_page(&state, &user, dept, &BaselineQuery::default(), kept, status).await
+    department_page(&state, &user, dept, &view, kept, status).await
 }
 
 #[derive(Deserialize)]
@@ -1370,6 +1388,7 @@ pub struct RemovalForm {
 pub async fn propose_removal(
     PageUser(user): PageUser,
     State(state): State<SharedState>,
+    Query(view): Query<BaselineQuery>,
     Form(form): Form<RemovalForm>,
 ) -> Result<Response, PageError> {
     not_read_only(&user)?;
@@ -1397,7 +1416,11 @@ pub async fn propose_removal(
             .map_err(refused),
     };
     let Err(e) = proposed else {
-        return Ok(if form.back.is_empty() { Redirect::to("/ledger").into_response() } else { back_to(&form.back) });
+        return Ok(if form.back.is_empty() {
+            Redirect::to("/ledger").into_response()
+        } else {
+            back_to_view(&form.back, &view)
+        });
     };
     // Refused from a department page the user may see: that page again, the sentence
     // beside the form and what was typed still in it. From anywhere else: the error page.
@@ -1418,7 +1441,7 @@ pub async fn propose_removal(
         RemovalKind::Item => Kept { reduce: typed, ..Kept::default() },
         RemovalKind::Project => Kept { removal: typed, ..Kept::default() },
     };
-    department_page(&state, &user, dept, &BaselineQuery::default(), kept, status).await
+    department_page(&state, &user, dept, &view, kept, status).await
 }
 
 #[derive(Deserialize)]

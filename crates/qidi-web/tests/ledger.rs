@@ -946,9 +946,25 @@ async fn the_baseline_shrinks_only_by_approval_or_an_approved_removal() {
         let res = app.post_form("/ledger/removals", Some(&head), &nothing_chosen).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("请先在表中选中"), "{}", res.body);
+        // The rows on view (filters and page) go with the page's forms: a refusal shows
+        // the same rows, and so does the page after a step.
+        let view = "status=pending&q=%E5%8F%91%E6%94%B9&baseline_page=1";
+        let filtered = app.get(&format!("/ledger/departments/fgw?{view}"), Some(&head)).await.body;
+        assert!(
+            filtered.contains(&format!(r#"action="/ledger/removals?{}""#, view.replace('&', "&#38;"))),
+            "{filtered}"
+        );
+        let mut refused_here = nothing_chosen.to_vec();
+        refused_here.push(("back", "fgw"));
+        let res = app.post_form(&format!("/ledger/removals?{view}"), Some(&head), &refused_here).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("请先在表中选中") && res.body.contains(r#"id="baseline-filter""#), "{}", res.body);
+        assert!(res.body.contains(r#"name="q" value="发改""#), "the filter is kept: {}", res.body);
+        assert!(res.body.contains(r#"<option value="pending" selected>"#), "{}", res.body);
         assert_eq!(app.post_form("/ledger/removals", Some(&inspector), &form).await.status, StatusCode::FORBIDDEN);
-        let res = app.post_form("/ledger/removals", Some(&head), &form).await;
+        let res = app.post_form(&format!("/ledger/removals?{view}"), Some(&head), &form).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(res.location(), Some(format!("/ledger/departments/fgw?{view}").as_str()));
         let no_reason = [("kind", "item"), ("project_id", p1.as_str()), ("pending_item_id", eia.as_str()), ("reason", "other"), ("text", "  ")];
         assert_eq!(app.post_form("/ledger/removals", Some(&head), &no_reason).await.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(total(&app).await.remaining, 3, "a proposal reduces nothing");
