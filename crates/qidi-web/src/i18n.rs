@@ -223,8 +223,12 @@ pub fn catalogues() -> &'static Catalogues {
 #[derive(Clone)]
 struct RequestLanguage {
     lang: usize,
-    /// The path and query, for the language switch to come back to.
+    /// The path and query of the page this answer stands for, for the language switch
+    /// to come back to: the request's own, or for a form's answer (a POST) the page the
+    /// form was on, since the form's address cannot be fetched again.
     here: String,
+    /// Whether the answer is to a form (a POST): its address is not the page's.
+    posted: bool,
     /// The page of this site the request came from (its `Referer`), for a way back.
     back: Option<String>,
 }
@@ -343,6 +347,13 @@ pub fn here() -> String {
     REQUEST.try_with(|r| r.here.clone()).unwrap_or_else(|_| "/".to_string())
 }
 
+/// For a page that answers a form (a refusal shown in place, a confirmation), the
+/// address of the page the form was on: the browser shows it instead of the form's, so
+/// that reloading fetches that page instead of sending the form again.
+pub fn address() -> Option<String> {
+    REQUEST.try_with(|r| r.posted.then(|| r.here.clone())).ok().flatten()
+}
+
 /// The path and query of the page of this site the request came from, if it said.
 pub fn back() -> Option<String> {
     REQUEST.try_with(|r| r.back.clone()).ok().flatten()
@@ -376,12 +387,16 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
     let c = catalogues();
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = c.negotiate(crate::auth::cookie_value(req.headers(), LANGUAGE_COOKIE), accept);
-    let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let back = {
         let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
         same_site_path(header(header::REFERER), header(header::HOST))
     };
-    let mut res = REQUEST.scope(RequestLanguage { lang, here, back }, next.run(req)).await;
+    let posted = req.method() == axum::http::Method::POST;
+    let here = match (posted, &back) {
+        (true, back) => back.clone().unwrap_or_else(|| "/".into()),
+        (false, _) => req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+    };
+    let mut res = REQUEST.scope(RequestLanguage { lang, here, posted, back }, next.run(req)).await;
     if let Some(Ok(tag)) = c.languages.get(lang).map(|l| HeaderValue::from_str(&l.tag)) {
         res.headers_mut().insert(header::CONTENT_LANGUAGE, tag);
     }

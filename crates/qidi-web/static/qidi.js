@@ -35,3 +35,13 @@ document.addEventListener("submit", function (e) {
   }
   note.textContent = busy;
 });
+
+// A page that answers a form (a refusal shown beside it, a question to confirm) stands
+// at the address of the page the form was on, so that reloading it fetches that page
+// instead of sending the form again.
+(function () {
+  var at = document.body && document.body.getAttribute("data-address");
+  if (at && at.charAt(0) === "/" && at !== location.pathname + location.search) {
+    history.replaceState(null, "", at);
+  }
+})();

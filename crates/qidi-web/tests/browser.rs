@@ -445,6 +445,13 @@ async fn the_approval_journey_in_a_real_browser() {
     driver.wait_contains("#my-work", "待办申请").await;
     driver.goto(&application).await;
     driver.select("select[name=material_0]", &codes[0]).await;
+    // A row with a material and no problem is refused beside the form, and the page
+    // stands at the application's address, not the form's (reloading sends nothing).
+    driver
+        .reloads("the refused return", driver.click_confirmed("form.action input[value=return] ~ button"))
+        .await;
+    driver.wait_contains("form.action .error", "未填写").await;
+    assert_eq!(driver.url().await, application, "the address after a refusal is the application's");
     driver.type_into("input[name=problem_0]", "缺少盖章页").await;
     driver.type_into("input[name=remedy_0]", "补充盖章页后重新上传").await;
     // A one-time notice cannot be taken back: the form asks first.

@@ -107,3 +107,37 @@ async fn a_refusal_decided_in_core_reads_in_the_page_language() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_page_that_answers_a_form_stands_at_the_address_of_the_page_the_form_was_on() {
+    TestApp::on_each_backend(|app| async move {
+        qidi_store::testing::office_account(&app.store, "wang", PASSWORD).await;
+        let session = app.sign_in("wang").await;
+        let page = app.get("/password", Some(&session)).await;
+        assert!(!page.body.contains("data-address"), "a page fetched is at its own address");
+        assert!(page.body.contains(r#"name="back" value="/password""#), "{}", page.body);
+
+        // A refused form: the switch comes back to the form's page, not to the address the
+        // form was sent to, and the browser is told to show that page's address.
+        let weak = "current=x&new=abc&confirm=abc";
+        let post = |referer: Option<&'static str>| {
+            let mut b = Request::post("/password")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, &session)
+                .header(header::HOST, "qidi.example");
+            if let Some(r) = referer {
+                b = b.header(header::REFERER, r);
+            }
+            b.body(Body::from(weak)).unwrap()
+        };
+        let refused = app.send(post(Some("http://qidi.example/password?from=home"))).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains(r#"data-address="/password?from=home""#), "{}", refused.body);
+        assert!(refused.body.contains(r#"name="back" value="/password?from=home""#), "{}", refused.body);
+        // Without a page of this site to go back to: the home page.
+        let refused = app.send(post(None)).await;
+        assert!(refused.body.contains(r#"data-address="/""#), "{}", refused.body);
+        assert!(refused.body.contains(r#"name="back" value="/""#), "{}", refused.body);
+    })
+    .await;
+}
