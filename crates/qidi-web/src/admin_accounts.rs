@@ -68,16 +68,6 @@ impl AccountsPage<'_> {
     }
 }
 
-/// The status a refusal answers with: 409 for a conflict (a name taken), 403 for a
-/// forbidden step, else 422.
-fn refusal_status(e: &StoreError) -> StatusCode {
-    match e {
-        StoreError::Conflict(_) => StatusCode::CONFLICT,
-        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 async fn render_page(
     state: &SharedState,
     user: &User,
@@ -155,7 +145,7 @@ async fn create(
         // A name taken is said in the form like any other refusal, what was typed kept.
         Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::Conflict(_))) => {
             let error = crate::error::refusal_text(&e);
-            render_page(&state, &user, refusal_status(&e), None, Some(error), Some(form)).await
+            render_page(&state, &user, crate::error::refusal_status(&e), None, Some(error), Some(form)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -191,7 +181,7 @@ async fn change(
         Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::Conflict(_))) => {
             let message = crate::error::refusal_text(&e);
             let error = crate::i18n::t2("admin-account-error", "username", &username, "message", message);
-            render_page(&state, &user, refusal_status(&e), None, Some(error), None).await
+            render_page(&state, &user, crate::error::refusal_status(&e), None, Some(error), None).await
         }
         Err(e) => Err(e.into()),
     }

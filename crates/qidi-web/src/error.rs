@@ -124,6 +124,14 @@ impl RefusedForm {
         (self.form == form).then_some(self.message.as_str())
     }
 
+    /// A page's status and the form refused on it, if any: 200 when none was.
+    pub fn split(refused: Option<(StatusCode, RefusedForm)>) -> (StatusCode, Option<RefusedForm>) {
+        match refused {
+            Some((status, r)) => (status, Some(r)),
+            None => (StatusCode::OK, None),
+        }
+    }
+
     /// What was typed into field `name` of form `form` (else empty).
     pub fn typed(&self, form: &str, name: &str) -> &str {
         if self.form != form {

@@ -5,9 +5,12 @@
 //! the core decides.
 
 mod api;
+mod catalogue;
+mod inbox;
 mod pages;
 
-pub(crate) use pages::{clock_summary, limit_days, names_from_text, step_actor_role, step_summary};
+pub(crate) use catalogue::names_from_text;
+pub(crate) use pages::{clock_summary, limit_days, step_actor_role, step_summary};
 
 use crate::error::{ApiError, PageError};
 use crate::SharedState;
@@ -43,8 +46,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/item-types/{id}/retire", post(api::retire_item_type))
         .route("/api/v1/item-types/{id}/restore", post(api::restore_item_type))
         .route("/my-projects", get(pages::my_projects))
-        .route("/inbox", get(pages::inbox))
-        .route("/inbox/export", get(pages::inbox_export))
+        .route("/inbox", get(inbox::inbox))
+        .route("/inbox/export", get(inbox::inbox_export))
         .route("/applications", post(pages::create))
         .route("/applications/{id}", get(pages::detail))
         .route("/applications/{id}/act", post(pages::act))
@@ -54,11 +57,11 @@ pub fn routes() -> Router<SharedState> {
         .route("/projects/{id}/timeline", get(pages::project_timeline))
         .route("/projects/{id}/helpers", post(pages::assign_helper))
         .route("/projects/{id}/helpers/{user_id}", post(pages::authorise_helper))
-        .route("/catalogue", get(pages::catalogue))
-        .route("/catalogue/new", post(pages::create_item_type))
-        .route("/catalogue/{id}", post(pages::update_item_type))
-        .route("/catalogue/{id}/retire", post(pages::retire_item_type))
-        .route("/catalogue/{id}/restore", post(pages::restore_item_type))
+        .route("/catalogue", get(catalogue::catalogue))
+        .route("/catalogue/new", post(catalogue::create_item_type))
+        .route("/catalogue/{id}", post(catalogue::update_item_type))
+        .route("/catalogue/{id}/retire", post(catalogue::retire_item_type))
+        .route("/catalogue/{id}/restore", post(catalogue::restore_item_type))
 }
 
 /// How a refusal reaches a client: out of scope is 404; a forbidden step 403; a step

@@ -100,7 +100,7 @@ async fn an_item_type_added_on_the_web_is_imported_and_applied_for() {
         let mut clash = new_type.to_vec();
         clash[2] = ("aliases", "环评");
         let res = app.post_form("/catalogue/new", Some(&office), &clash).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.status, StatusCode::CONFLICT, "a name taken is a conflict");
         assert!(res.body.contains("“环评”已是审批事项“环境影响评价”的名称或别名"), "{}", res.body);
         let res = app.post_form("/catalogue/new", Some(&leader), &new_type).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
@@ -425,6 +425,296 @@ async fn a_refusal_about_the_organisation_reads_in_the_readers_language() {
             "{}",
             res.body
         );
+    })
+    .await;
+}
+
+/// The form that posts to `action`, from its tag to its end.
+fn form_to<'a>(page: &'a str, action: &str) -> &'a str {
+    let from =
+        page.find(&format!("action=\"{action}\"")).unwrap_or_else(|| panic!("no form posts to {action}: {page}"));
+    let rest = &page[from..];
+    &rest[..rest.find("</form>").expect("the form ends")]
+}
+
+/// The page after `marker`, up to the first `end` after it.
+fn part_after<'a>(page: &'a str, marker: &str, end: &str) -> &'a str {
+    let from = page.find(marker).unwrap_or_else(|| panic!("no {marker}: {page}"));
+    let rest = &page[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// A refused form came back on the page headed `h1`, not on the error page, with its
+/// message said once (beside its form, or at the top when there is no form).
+fn back_on_page(res: &common::TestResponse, h1: &str) {
+    assert!(res.body.contains(&format!("<h1>{h1}</h1>")), "not the page {h1}: {}", res.body);
+    assert!(!res.body.contains("出错了") && !res.body.contains("Something went wrong"), "{}", res.body);
+    assert_eq!(res.body.matches("role=\"alert\"").count(), 1, "one message: {}", res.body);
+}
+
+async fn events_on(app: &TestApp, object_type: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM events WHERE object_type = $1")
+        .bind(object_type)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// A refused item-type form comes back on the catalogue beside itself (the new form, or
+/// the edit form or retire button of its row) with what was typed, the message in the
+/// reader's language and the refusal's status; nothing is written.
+#[tokio::test]
+async fn a_refused_item_type_form_comes_back_beside_itself() {
+    TestApp::on_each_backend(|app| async move {
+        let office = user(&app, "office", Role::Office, None, None).await;
+        let leader = user(&app, "leader", Role::Leader, None, None).await;
+        let before = app.get("/api/v1/item-types", Some(&office)).await.json();
+        let permit = before.as_array().unwrap().iter().find(|t| t["code"] == "construction_permit").unwrap().clone();
+        let tid = permit["id"].as_str().unwrap().to_string();
+        assert_ne!(permit["promised_limit"], 6, "the typed value differs from the stored one");
+
+        // A number that does not read: 422, naming the field, in the new form.
+        let new_type = [
+            ("code", "civil_defence"),
+            ("name", "人防工程审批"),
+            ("aliases", ""),
+            ("department_code", "zjj"),
+            ("authority_level", "banner"),
+            ("statutory_limit", "20"),
+            ("promised_limit", "十日"),
+            ("extension_limit", "0"),
+            ("limit_unit", "working_days"),
+            ("limit_source", ""),
+            ("materials", "design 人防工程设计文件"),
+            ("prerequisites", ""),
+            ("confirm_question", "确定吗？"),
+            ("confirmed", "1"),
+        ];
+        let res = app.post_form("/catalogue/new", Some(&office), &new_type).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "审批事项目录");
+        let form = form_to(&res.body, "/catalogue/new");
+        assert!(form.contains("role=\"alert\">承诺时限须为整数</p>"), "{form}");
+        assert!(form.contains("name=\"promised_limit\" value=\"十日\""), "{form}");
+        assert!(form.contains("value=\"人防工程审批\"") && form.contains("<option value=\"zjj\" selected>"), "{form}");
+        assert!(form.contains(">design 人防工程设计文件</textarea>"), "{form}");
+        assert!(res.body.contains("<details open>"), "the form is open");
+
+        // A code taken: a conflict, 409.
+        let mut taken = new_type.to_vec();
+        taken[0] = ("code", "construction_permit");
+        taken[6] = ("promised_limit", "10");
+        let res = app.post_form("/catalogue/new", Some(&office), &taken).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        back_on_page(&res, "审批事项目录");
+        let form = form_to(&res.body, "/catalogue/new");
+        assert!(form.contains("role=\"alert\">审批事项代码“construction_permit”已被使用"), "{form}");
+        assert!(form.contains("name=\"code\" value=\"construction_permit\""), "{form}");
+
+        // The edit form of a row: a number that does not read, then a name taken.
+        let path = format!("/catalogue/{tid}");
+        let edit = |name: &'static str, warn_days: &'static str| {
+            vec![
+                ("name", name),
+                ("promised_limit", "6"),
+                ("statutory_limit", "15"),
+                ("limit_unit", "working_days"),
+                ("authority_level", "banner"),
+                ("limit_source", "据实践"),
+                ("materials", "application_form 申请表"),
+                ("prerequisites", ""),
+                ("warn_days", warn_days),
+                ("warn_ratio_percent", "80"),
+            ]
+        };
+        let res = app.post_form(&path, Some(&office), &edit("建筑工程施工许可", "三")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "审批事项目录");
+        let form = form_to(&res.body, &path);
+        assert!(form.contains("role=\"alert\">黄灯提前天数须为整数</p>"), "{form}");
+        assert!(form.contains("name=\"warn_days\" value=\"三\""), "{form}");
+        assert!(form.contains("name=\"promised_limit\" value=\"6\""), "{form}");
+        assert!(form.contains(">application_form 申请表</textarea>"), "{form}");
+        assert!(!form.contains("name=\"limit_confirmed\" checked"), "the box as it was sent: {form}");
+        let card = part_after(&res.body, "id=\"item-construction_permit\"", "</section>");
+        assert!(card.contains("<details open>"), "{card}");
+        let res = app.post_form(&path, Some(&office), &edit("环境影响评价", "1")).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        back_on_page(&res, "审批事项目录");
+        let form = form_to(&res.body, &path);
+        assert!(form.contains("已是审批事项“环境影响评价”的名称或别名"), "{form}");
+        assert!(form.contains("name=\"name\" value=\"环境影响评价\""), "{form}");
+
+        // A step the reader may not take: 403, on the catalogue, at the top.
+        let res = app.post_form(&path, Some(&leader), &edit("建筑工程施工许可", "1")).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        back_on_page(&res, "审批事项目录");
+        assert!(res.body.contains("role=\"alert\">只有领导小组办公室可以维护部门和事项目录"), "{}", res.body);
+        assert!(!res.body.contains("action=\"/catalogue/new\""), "the leader has no forms");
+
+        // Restoring an item type in use: beside its row's button.
+        let res = app.post_form(&format!("/catalogue/{tid}/restore"), Some(&office), &[]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "审批事项目录");
+        let card = part_after(&res.body, "id=\"item-construction_permit\"", "</section>");
+        assert!(card.contains("role=\"alert\">审批事项“") && card.contains("”未撤销"), "{card}");
+
+        // In English on an English page.
+        let english = format!("{office}; qidi_lang=en");
+        let res = app.post_form(&path, Some(&english), &edit("建筑工程施工许可", "三")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "Item types");
+        let form = form_to(&res.body, &path);
+        assert!(form.contains("role=\"alert\">Yellow light days must be a whole number.</p>"), "{form}");
+        assert!(form.contains("name=\"warn_days\" value=\"三\""), "{form}");
+        assert!(!res.body.contains("须为整数"), "{}", res.body);
+
+        // Nothing was written.
+        assert_eq!(app.get("/api/v1/item-types", Some(&office)).await.json(), before);
+        assert_eq!(events_on(&app, "item_type").await, 0);
+    })
+    .await;
+}
+
+/// A refused department form comes back on the department list beside itself, with what
+/// was typed, the message and the refusal's status; nothing is written.
+#[tokio::test]
+async fn a_refused_department_form_comes_back_beside_itself() {
+    TestApp::on_each_backend(|app| async move {
+        let office = user(&app, "office", Role::Office, None, None).await;
+        let leader = user(&app, "leader", Role::Leader, None, None).await;
+        let before = app.get("/api/v1/departments", Some(&office)).await.json();
+
+        // A new department whose name another answers to: 409, in the new form.
+        let taken = [("code", "fgw2"), ("name", "正镶白旗发改委"), ("aliases", "第二发改"), ("initiates", "on")];
+        let res = app.post_form("/catalogue/departments", Some(&office), &taken).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        back_on_page(&res, "部门名录");
+        let form = form_to(&res.body, "/catalogue/departments");
+        assert!(form.contains("role=\"alert\">“正镶白旗发改委”已是部门“旗发展和改革委员会”的名称或别名"), "{form}");
+        assert!(form.contains("value=\"fgw2\"") && form.contains("value=\"第二发改\""), "{form}");
+        assert!(form.contains("name=\"initiates\" checked"), "{form}");
+
+        // Renaming a department to another's name: 409, in that row's edit form.
+        let rename = [("name", "旗发展和改革委员会"), ("aliases", "资源局甲")];
+        let res = app.post_form("/catalogue/departments/zrzy", Some(&office), &rename).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        back_on_page(&res, "部门名录");
+        let row = part_after(&res.body, "id=\"dept-zrzy\"", "</tr>");
+        assert!(row.contains("<details open>"), "{row}");
+        let form = form_to(row, "/catalogue/departments/zrzy");
+        assert!(form.contains("role=\"alert\">“旗发展和改革委员会”已是部门“旗发展和改革委员会”的名称或别名"), "{form}");
+        assert!(form.contains("name=\"name\" value=\"旗发展和改革委员会\""), "{form}");
+        assert!(form.contains("name=\"aliases\" value=\"资源局甲\""), "{form}");
+
+        // Retiring a department that still handles item types: 422, in its row.
+        let retire = [("confirm_question", "确定撤销吗？"), ("confirmed", "1"), ("action", "retire")];
+        let res = app.post_form("/catalogue/departments/zrzy", Some(&office), &retire).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "部门名录");
+        let row = part_after(&res.body, "id=\"dept-zrzy\"", "</tr>");
+        assert!(row.contains("role=\"alert\">部门“") && row.contains("”仍是审批事项"), "{row}");
+
+        // A step the reader may not take: 403, on the list, at the top.
+        let res = app.post_form("/catalogue/departments", Some(&leader), &taken).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        back_on_page(&res, "部门名录");
+        assert!(res.body.contains("role=\"alert\">只有领导小组办公室可以维护部门和事项目录"), "{}", res.body);
+
+        // In English on an English page.
+        let english = format!("{office}; qidi_lang=en");
+        let res = app.post_form("/catalogue/departments/zrzy", Some(&english), &rename).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        back_on_page(&res, "Departments");
+        let form = form_to(part_after(&res.body, "id=\"dept-zrzy\"", "</tr>"), "/catalogue/departments/zrzy");
+        assert!(form.contains("is already the name or an alias of"), "{form}");
+        assert!(form.contains("name=\"name\" value=\"旗发展和改革委员会\""), "{form}");
+        assert!(!res.body.contains("的名称或别名"), "{}", res.body);
+
+        // Nothing was written.
+        assert_eq!(app.get("/api/v1/departments", Some(&office)).await.json(), before);
+        assert_eq!(events_on(&app, "department").await, 0);
+    })
+    .await;
+}
+
+/// A refused campaign or organisation form comes back on the campaigns page beside
+/// itself, with what was typed, the message and the refusal's status; nothing is written.
+#[tokio::test]
+async fn a_refused_campaign_form_comes_back_beside_itself() {
+    TestApp::on_each_backend(|app| async move {
+        app.store.load_demo(&banner()).await.unwrap();
+        let office = app.sign_in("office").await;
+        let leader = app.sign_in("leader").await;
+        let before = app.get("/api/v1/campaigns", Some(&office)).await.json();
+        let id = before[0]["id"].as_str().unwrap().to_string();
+        let today = qidi_store::today();
+        let ends_on = (today + chrono::Duration::days(200)).to_string();
+        let new = |code: &'static str, starts_on: String| {
+            vec![
+                ("confirm_question", "确定吗？".to_string()),
+                ("confirmed", "1".to_string()),
+                ("code", code.to_string()),
+                ("name", "第二轮待批项目大起底".to_string()),
+                ("starts_on", starts_on),
+                ("ends_on", ends_on.clone()),
+                ("milestones", String::new()),
+            ]
+        };
+        let post = |cookie: String, path: String, fields: Vec<(&'static str, String)>| {
+            let app = &app;
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_form(&path, Some(&cookie), &fields).await
+            }
+        };
+
+        // A code already used: 422, in the new campaign's form, what was typed kept.
+        let res = post(office.clone(), "/campaigns".into(), new("sweep-2022", today.to_string())).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "工作与组织机构");
+        let form = form_to(&res.body, "/campaigns");
+        assert!(form.contains("role=\"alert\">工作代码“sweep-2022”已被本地区的另一项工作使用"), "{form}");
+        assert!(form.contains("value=\"sweep-2022\"") && form.contains("value=\"第二轮待批项目大起底\""), "{form}");
+        assert!(form.contains(&format!("name=\"ends_on\" value=\"{ends_on}\"")), "{form}");
+        assert!(res.body.contains("<details open>"), "the form is open");
+        // A date that does not read.
+        let res = post(office.clone(), "/campaigns".into(), new("sweep-new", "2026-02-30".into())).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let form = form_to(&res.body, "/campaigns");
+        assert!(form.contains("role=\"alert\">开始日期“2026-02-30”不是有效日期"), "{form}");
+        assert!(form.contains("name=\"starts_on\" value=\"2026-02-30\""), "{form}");
+        // A step the reader may not take: 403, on the page, at the top.
+        let res = post(leader.clone(), "/campaigns".into(), new("sweep-new", today.to_string())).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        back_on_page(&res, "工作与组织机构");
+        assert!(!res.body.contains("action=\"/campaigns\""), "the leader plans nothing");
+
+        // A body's members that do not read: 422, in that body's form, the text kept.
+        let path = format!("/campaigns/{id}/organisation");
+        let members = || vec![("body", "leading_group".to_string()), ("text", "李四 旗发改委科员".to_string())];
+        let res = post(office.clone(), path.clone(), members()).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "工作与组织机构");
+        let form = part_after(&res.body, "name=\"body\" value=\"leading_group\"", "</form>");
+        assert!(form.contains("role=\"alert\">领导小组：第1行没有职位"), "{form}");
+        assert!(form.contains(">李四 旗发改委科员</textarea>"), "{form}");
+        let valid = vec![("body", "leading_group".to_string()), ("text", "组长：李四 旗发改委主任".to_string())];
+        let res = post(leader.clone(), path.clone(), valid).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        back_on_page(&res, "工作与组织机构");
+        assert!(!res.body.contains(&format!("action=\"{path}\"")), "the leader keeps no organisation");
+        // In English on an English page.
+        let res = post(format!("{office}; qidi_lang=en"), path.clone(), members()).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        back_on_page(&res, "Campaigns and organisation");
+        let form = part_after(&res.body, "name=\"body\" value=\"leading_group\"", "</form>");
+        assert!(form.contains("Line 1 has no position"), "{form}");
+        assert!(form.contains(">李四 旗发改委科员</textarea>"), "{form}");
+
+        // Nothing was written.
+        assert_eq!(app.get("/api/v1/campaigns", Some(&office)).await.json(), before);
     })
     .await;
 }

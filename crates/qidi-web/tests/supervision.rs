@@ -222,3 +222,89 @@ async fn orders_and_reports_on_the_web() {
     })
     .await;
 }
+
+/// A refused lift comes back on the order's page: in the lift form with the result typed
+/// and the refusal's status (422), at the top when the reader has no lift form (403), or
+/// when the order was lifted meanwhile (409) with the result typed said under it; nothing
+/// is written.
+#[tokio::test]
+async fn a_refused_lift_comes_back_on_the_orders_page() {
+    TestApp::on_each_backend(|app| async move {
+        let store = &app.store;
+        let office_user = test_user(store, "office", Role::Office, None, None, None).await;
+        test_user(store, "insp", Role::Inspector, None, None, None).await;
+        let (office, insp) = (app.sign_in("office").await, app.sign_in("insp").await);
+        let today = qidi_store::today();
+        let new = NewOrder {
+            target: OrderTarget::Department,
+            target_id: "zrzy".into(),
+            request: OrderRequest {
+                title: "督办自然资源局用地预审".into(),
+                reason: "用地预审超期".into(),
+                required_action: "限期办结".into(),
+                deadline: today + Duration::days(20),
+                responsible_person: "李局长".into(),
+            },
+        };
+        let id = store.issue_order(&office_user, &new, today).await.unwrap().id;
+        let path = format!("/supervision/orders/{id}/lift");
+        let on_order_page = |res: &common::TestResponse| {
+            assert!(res.body.contains("<h1>督办自然资源局用地预审 "), "not the order's page: {}", res.body);
+            assert!(!res.body.contains("出错了"), "{}", res.body);
+            assert_eq!(res.body.matches("role=\"alert\"").count(), 1, "one message: {}", res.body);
+        };
+        let lift_form = |body: &str| -> String {
+            let from = body.find(&format!("action=\"{path}\"")).expect("the lift form");
+            body[from..].split("</form>").next().unwrap().to_string()
+        };
+        let lifts = || async {
+            let orders = app.get("/api/v1/supervision/orders", Some(&office)).await.json();
+            orders.as_array().unwrap().iter().filter(|o| !o["lifted_on"].is_null()).count()
+        };
+
+        // A result too long: 422, in the lift form, what was typed kept.
+        let long = "已按期办结。".repeat(400);
+        let form = [("confirm_question", "确定解除吗？"), ("confirmed", "1"), ("result", long.as_str())];
+        let res = app.post_form(&path, Some(&office), &form).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        on_order_page(&res);
+        let lift = lift_form(&res.body);
+        assert!(lift.starts_with(&format!("action=\"{path}\"><input type=\"hidden\" name=\"confirm_question\"")));
+        assert!(lift.contains("role=\"alert\">办理结果：不能超过 2000 字</p>"), "{lift}");
+        assert!(lift.contains(&format!(">{long}</textarea>")), "{lift}");
+        // In English on an English page.
+        let res = app.post_form(&path, Some(&format!("{office}; qidi_lang=en")), &form).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let lift = lift_form(&res.body);
+        assert!(lift.contains("role=\"alert\">Result: at most 2000 characters.</p>"), "{lift}");
+        assert!(lift.contains(&format!(">{long}</textarea>")), "{lift}");
+        assert!(!res.body.contains("不能超过"), "{}", res.body);
+
+        // Someone who may not lift: 403, on the order's page, at the top.
+        let res = app.post_form(&path, Some(&insp), &[("result", "已办结")]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        on_order_page(&res);
+        assert!(res.body.contains("role=\"alert\">只有领导小组办公室可以挂牌督办或解除督办"), "{}", res.body);
+        assert!(!res.body.contains(&format!("action=\"{path}\"")), "the inspector has no lift form");
+        assert_eq!(lifts().await, 0, "nothing was written");
+
+        // Lifted meanwhile: 409, the refusal at the top and the result typed under it.
+        let res = app
+            .post_json(&format!("/api/v1/supervision/orders/{id}/lift"), Some(&office), &json!({"result": "已完成"}))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let res = app.post_form(&path, Some(&office), &[("result", "用地预审已批复")]).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        on_order_page(&res);
+        assert!(res.body.contains(&format!("role=\"alert\">该督办已于 {today} 解除")), "{}", res.body);
+        assert!(
+            res.body.contains("您填写的办理结果未保存") && res.body.contains(">用地预审已批复</pre>"),
+            "{}",
+            res.body
+        );
+        let order = app.get(&format!("/api/v1/supervision/orders/{id}"), Some(&office)).await.json();
+        assert_eq!(order["result"], "已完成", "the first lift stands: {order}");
+        assert_eq!(lifts().await, 1);
+    })
+    .await;
+}

@@ -53,6 +53,7 @@ supervision-lifted-heading = Lifted
 supervision-result = Result
 supervision-view-project = View the project →
 supervision-lift = Lift the order
+supervision-typed-not-saved = The result you wrote was not saved:
 
 supervision-file-title = File a progress report
 supervision-file-for = Progress report: { $period }

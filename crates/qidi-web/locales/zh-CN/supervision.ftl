@@ -42,6 +42,7 @@ supervision-lifted-heading = 解除
 supervision-result = 办理结果
 supervision-view-project = 查看项目 →
 supervision-lift = 解除督办
+supervision-typed-not-saved = 您填写的办理结果未保存：
 
 supervision-file-title = 报送工作进展
 supervision-file-for = 报送工作进展：{ $period }

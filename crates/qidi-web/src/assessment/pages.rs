@@ -288,16 +288,6 @@ fn refused_profile_page(
     (status, page).into_response()
 }
 
-/// The status a refusal answers with: 409 for a conflict, 403 for a forbidden step,
-/// else 422.
-fn refusal_status(e: &StoreError) -> StatusCode {
-    match e {
-        StoreError::Conflict(_) => StatusCode::CONFLICT,
-        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 #[derive(serde::Deserialize)]
 pub struct Saved {
     saved: Option<String>,
@@ -348,7 +338,7 @@ pub async fn save_profile(
         Ok(_) => Ok(Redirect::to("/assessment/profile?saved=1").into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
             let msg = crate::error::refusal_text(&e);
-            Ok(refused_profile_page(&user, current.version, refusal_status(&e), msg, &f))
+            Ok(refused_profile_page(&user, current.version, crate::error::refusal_status(&e), msg, &f))
         }
         Err(e) => Err(e.into()),
     }
@@ -449,7 +439,7 @@ pub async fn add_entry(
             Ok(Redirect::to(&format!("/assessment/entries?period={month}")).into_response())
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
-            let refused = (refusal_status(&e), crate::error::refusal_text(&e));
+            let refused = (crate::error::refusal_status(&e), crate::error::refusal_text(&e));
             entries_page(&state, &user, None, Some(refused), f).await
         }
         Err(e) => Err(e.into()),

@@ -298,10 +298,7 @@ async fn detail_page(
     } else {
         Vec::new()
     };
-    let (status, refused) = match refused {
-        Some((status, r)) => (status, Some(r)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, refused) = RefusedForm::split(refused);
     let page = DetailPage { user, lamp: lamp(&d.complaint), d, departments, unmasked, refused };
     Ok((status, render(&page)).into_response())
 }

@@ -36,16 +36,6 @@ impl ListPage<'_> {
     }
 }
 
-/// The status a refusal answers with: 409 for a conflict, 403 for a forbidden step,
-/// else 422.
-fn refusal_status(e: &StoreError) -> StatusCode {
-    match e {
-        StoreError::Conflict(_) => StatusCode::CONFLICT,
-        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 /// The list; after a refused opening, with the refusal, its status and what was typed.
 async fn list_page(
     state: &SharedState,
@@ -90,7 +80,7 @@ pub async fn open(
         Ok(id) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
             let message = crate::error::refusal_text(&e);
-            list_page(&state, &user, Some((refusal_status(&e), message, f))).await
+            list_page(&state, &user, Some((crate::error::refusal_status(&e), message, f))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -177,10 +167,7 @@ async fn detail_page(
             i: i.clone(),
         })
         .collect();
-    let (status, refused) = match refused {
-        Some((status, r)) => (status, Some(r)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, refused) = RefusedForm::split(refused);
     let page = DetailPage {
         user,
         rule: rule_label(&v.review.rule),
@@ -218,7 +205,7 @@ async fn after(
         Ok(()) => Ok(Redirect::to(&format!("/lookback/{id}")).into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
             let refused = RefusedForm::new(form, crate::error::refusal_text(&e), typed);
-            detail_page(state, user, id, Some((refusal_status(&e), refused))).await
+            detail_page(state, user, id, Some((crate::error::refusal_status(&e), refused))).await
         }
         Err(e) => Err(e.into()),
     }

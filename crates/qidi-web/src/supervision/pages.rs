@@ -1,7 +1,7 @@
 //! The supervision pages: orders and progress reports.
 
 use crate::auth::PageUser;
-use crate::error::{render, PageError};
+use crate::error::{refusal_status, refusal_text, render, PageError, RefusedForm};
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -177,14 +177,47 @@ struct OrderPage<'a> {
     user: &'a User,
     o: SupervisionOrder,
     may_lift: bool,
-    error: Option<String>,
+    /// The lift just refused: why, and the result typed.
+    refused: Option<RefusedForm>,
 }
 
-async fn order_page(state: &SharedState, user: &User, id: &str, error: Option<String>) -> Result<Response, PageError> {
+impl OrderPage<'_> {
+    /// The refusal to show in the lift form, if the form is shown.
+    fn refused_in_form(&self) -> Option<&str> {
+        self.refused.as_ref().filter(|_| self.may_lift).and_then(|r| r.message_for("lift"))
+    }
+
+    /// A refusal whose form this page does not show (the order is lifted, or the reader
+    /// may not lift): shown at the top, never lost.
+    fn refused_without_form(&self) -> Option<&str> {
+        self.refused.as_ref().filter(|_| !self.may_lift).map(|r| r.message.as_str())
+    }
+
+    /// The result typed into the refused lift form (else empty).
+    fn typed_result(&self) -> &str {
+        self.refused.as_ref().map_or("", |r| r.typed("lift", "result"))
+    }
+
+    /// The result typed into a refused lift whose form is gone (the order was lifted
+    /// meanwhile), said under the refusal so that it is not lost.
+    fn typed_without_form(&self) -> Option<&str> {
+        self.refused_without_form()?;
+        Some(self.typed_result()).filter(|t| !t.trim().is_empty())
+    }
+}
+
+/// An order's page; after a refused lift, with the refusal, the result typed, and the
+/// refusal's status.
+async fn order_page(
+    state: &SharedState,
+    user: &User,
+    id: &str,
+    refused: Option<(StatusCode, RefusedForm)>,
+) -> Result<Response, PageError> {
     let o = state.store.order_for(user, id, qidi_store::today()).await?.ok_or_else(PageError::not_found)?;
     let may_lift = user.role == Role::Office && o.lifted_on.is_none();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, render(&OrderPage { user, o, may_lift, error })).into_response())
+    let (status, refused) = RefusedForm::split(refused);
+    Ok((status, render(&OrderPage { user, o, may_lift, refused })).into_response())
 }
 
 pub async fn order(
@@ -204,7 +237,11 @@ pub async fn lift(
     let result = f.get("result").map_or("", String::as_str);
     match state.store.lift_order(&user, &id, result, qidi_store::today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/supervision/orders/{id}")).into_response()),
-        Err(e) => order_page(&state, &user, &id, Some(refused(e)?)).await,
+        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
+            let refused = RefusedForm::new("lift", refusal_text(&e), f);
+            order_page(&state, &user, &id, Some((refusal_status(&e), refused))).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

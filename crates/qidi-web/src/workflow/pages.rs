@@ -6,29 +6,24 @@ use super::{file_response, MAX_REQUEST_BYTES};
 use crate::auth::PageUser;
 use crate::error::{in_place, render, PageError, RefusedForm};
 use crate::i18n::{t, t1, t2, tc};
-use crate::throttle::ExportUser;
 use crate::upload;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::catalogue::LimitUnit;
 use qidi_core::light::Light;
-use qidi_core::role::ScopeLimit;
-use qidi_core::workflow::inbox::{InboxFilter, InboxQuery, InboxSort};
 use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
-use qidi_core::workflow::{ClockKind, ClockOutcome, ClockRecord};
+use qidi_core::workflow::{ClockOutcome, ClockRecord};
 use qidi_core::Role;
-use qidi_office::inbox_export::{InboxExportHeading, InboxExportRow, InboxWriter};
 use qidi_store::users::User;
 use qidi_store::workflow::{
-    ActRequest, ApplicationDetail, ApplicationRow, ItemType, ItemTypeEdit, MaterialSpec, NewItemType, ProjectBrief,
-    ProjectHelper, TimelineStep, WorkflowError, INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, MAX_UPLOAD_BYTES,
+    ActRequest, ApplicationDetail, ApplicationRow, MaterialSpec, ProjectBrief, ProjectHelper, TimelineStep,
+    MAX_UPLOAD_BYTES,
 };
-use qidi_store::StoreError;
 use std::collections::HashMap;
 
 /// Rows offered for problems in a one-time notice.
@@ -39,12 +34,12 @@ fn token() -> String {
 }
 
 /// A lamp as the page draws it: a CSS class and its words.
-struct Lamp {
-    class: &'static str,
-    label: String,
+pub(super) struct Lamp {
+    pub(super) class: &'static str,
+    pub(super) label: String,
 }
 
-fn lamp(light: Option<Light>, paused: bool) -> Lamp {
+pub(super) fn lamp(light: Option<Light>, paused: bool) -> Lamp {
     match light {
         Some(l) => Lamp { class: l.as_str(), label: tc("light", l.as_str()) },
         None if paused => Lamp { class: "paused", label: t("workflow-clock-paused") },
@@ -53,7 +48,7 @@ fn lamp(light: Option<Light>, paused: bool) -> Lamp {
 }
 
 /// Names in a line of text: `、` in Chinese, `, ` in English.
-fn list(names: &[String]) -> String {
+pub(super) fn list(names: &[String]) -> String {
     names.join(&t("workflow-list-separator"))
 }
 
@@ -67,7 +62,7 @@ pub(crate) fn limit_days(n: impl std::borrow::Borrow<u32>, unit: impl std::borro
 }
 
 /// The label of an application's state.
-fn state_label(a: &ApplicationRow) -> String {
+pub(super) fn state_label(a: &ApplicationRow) -> String {
     tc("application-state", a.state.as_str())
 }
 
@@ -143,11 +138,11 @@ pub(crate) fn clock_summary(r: &ClockRecord) -> String {
     }
 }
 
-fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+pub(super) fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
     v.as_ref().map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn bad(message: impl Into<String>) -> PageError {
+pub(super) fn bad(message: impl Into<String>) -> PageError {
     PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message.into())
 }
 
@@ -239,189 +234,6 @@ pub async fn create(
     let item = f.get("pending_item_id").map(String::as_str).unwrap_or("");
     let c = state.store.create_application(&user, item, f.get("client_token").map(String::as_str)).await?;
     Ok(see_other(&format!("/applications/{}", c.application.id)))
-}
-
-// ---------- 待办 ----------
-
-struct InboxRow {
-    id: String,
-    lamp: Lamp,
-    project_id: String,
-    project_code: String,
-    project_name: String,
-    owner: String,
-    item_type: String,
-    department: String,
-    state_label: String,
-    clock: String,
-    due_on: String,
-    provisional: bool,
-}
-
-#[derive(Template)]
-#[template(path = "workflow_inbox.html")]
-struct InboxPage<'a> {
-    user: &'a User,
-    rows: Vec<InboxRow>,
-    /// The filters as typed, for the form and the page links.
-    query: InboxQuery,
-    /// The query string without its page, for the page links.
-    query_string: String,
-    filter_error: Option<String>,
-    item_types: Vec<(String, String)>,
-    /// Departments to filter by: only for those who see several.
-    departments: Vec<(String, String)>,
-    total: usize,
-    page: usize,
-    pages: usize,
-    /// The earliest-due cut of the inbox was reached: the page says so.
-    capped: bool,
-    limit: usize,
-    /// The export of these filters is offered (not to an account that sees nothing).
-    may_export: bool,
-    export_limit: usize,
-}
-
-fn clock_label(kind: Option<&str>) -> String {
-    match kind {
-        Some(k @ ("initial_review" | "review" | "forward" | "notice_due")) => tc("workflow-inbox-clock", k),
-        _ => "—".to_string(),
-    }
-}
-
-pub async fn inbox(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Query(query): Query<InboxQuery>,
-) -> Result<Response, PageError> {
-    let (filter, filter_error) = match query.filter() {
-        Ok(f) => (f, None),
-        Err(e) => (InboxFilter::default(), Some(crate::i18n::explain_error(&e))),
-    };
-    let (rows, capped) = state.store.inbox_filtered(&user, &filter).await?;
-    let total = rows.len();
-    let (from, to) = filter.window(total);
-    let rows = rows[from..to]
-        .iter()
-        .cloned()
-        .map(|a| InboxRow {
-            lamp: lamp(a.light, a.paused_since.is_some()),
-            clock: clock_label(a.clock_kind.as_deref()),
-            due_on: opt(&a.due_on),
-            provisional: a.provisional,
-            state_label: state_label(&a),
-            id: a.id,
-            project_id: a.project_id,
-            project_code: a.project_code,
-            project_name: a.project_name,
-            owner: a.owner.unwrap_or_default(),
-            item_type: a.item_type,
-            department: a.handling_department,
-        })
-        .collect();
-    let item_types = state.store.item_types(&user).await?.into_iter().map(|t| (t.id, t.name)).collect();
-    let departments = if user.scope().limit == qidi_core::role::ScopeLimit::Region {
-        state.store.departments(&user.region()).await?.into_iter().map(|d| (d.id, d.name)).collect()
-    } else {
-        Vec::new()
-    };
-    let query_string = serde_urlencoded::to_string(InboxQuery { page: None, ..query.clone() }).unwrap_or_default();
-    let page = InboxPage {
-        user: &user,
-        rows,
-        query,
-        query_string,
-        filter_error,
-        item_types,
-        departments,
-        total,
-        page: filter.page as usize,
-        pages: InboxFilter::pages(total),
-        capped,
-        limit: qidi_store::workflow::INBOX_LIMIT,
-        may_export: user.scope().limit != ScopeLimit::Nothing,
-        export_limit: INBOX_EXPORT_LIMIT,
-    };
-    Ok(render(&page))
-}
-
-/// The inbox with the same filters and order as the page, every page of it, as an
-/// Excel list (at most [`INBOX_EXPORT_LIMIT`] rows; the file says when more were left
-/// out). What the user may see, as on the page; nothing for an account that sees
-/// nothing (404). On the record as `inbox.export`, with the filters and the row count.
-pub async fn inbox_export(
-    ExportUser(user): ExportUser,
-    State(state): State<SharedState>,
-    Query(query): Query<InboxQuery>,
-) -> Result<Response, PageError> {
-    if user.scope().limit == ScopeLimit::Nothing {
-        return Err(PageError::not_found());
-    }
-    // Every page: the page number is not a filter.
-    let filter = InboxQuery { page: None, ..query }
-        .filter()
-        .map_err(|e| bad(t1("workflow-inbox-filter-error", "error", crate::i18n::explain_error(&e))))?;
-    let item_type = match &filter.item_type_id {
-        Some(id) => state.store.item_types(&user).await?.into_iter().find(|t| t.id == *id).map(|t| t.name),
-        None => None,
-    };
-    let department = match &filter.department_id {
-        Some(id) => state.store.departments(&user.region()).await?.into_iter().find(|d| d.id == *id).map(|d| d.name),
-        None => None,
-    };
-    let today = qidi_store::today();
-    let calendar = state.store.work_calendar().await?;
-    let heading = InboxExportHeading {
-        filter: &filter,
-        item_type: item_type.as_deref(),
-        department: department.as_deref(),
-        today,
-    };
-    let mut writer = InboxWriter::new(&heading, &calendar).map_err(|e| bad(e.to_string()))?;
-    let done = state
-        .store
-        .inbox_each(&user, &filter, INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, |a| {
-            writer.push(&export_row(a)).map_err(|e| StoreError::invalid(e.to_string()))
-        })
-        .await?;
-    let bytes = writer.finish_to_buffer(done.capped.then_some(INBOX_EXPORT_LIMIT)).map_err(|e| bad(e.to_string()))?;
-    let sort = match filter.sort {
-        InboxSort::Light => "light",
-        InboxSort::Due => "due",
-        InboxSort::Project => "project",
-    };
-    let payload = serde_json::json!({
-        "format": "xlsx",
-        "filters": {
-            "light": filter.light.map(Light::as_str),
-            "item_type": filter.item_type_id,
-            "department": filter.department_id,
-            "q": filter.text,
-            "sort": sort,
-        },
-        "rows": done.rows,
-        "capped": done.capped,
-    });
-    state.store.record_export(&user, "inbox.export", "inbox", None, payload).await?;
-    let name = t1("workflow-inbox-export-file", "date", today.to_string());
-    Ok(crate::workflow::xlsx_download(bytes, &format!("inbox-{today}.xlsx"), &name))
-}
-
-/// An inbox row in the export's (core's) terms.
-fn export_row(a: ApplicationRow) -> InboxExportRow {
-    InboxExportRow {
-        clock: a.clock_kind.as_deref().and_then(ClockKind::parse),
-        paused: a.paused_since.is_some(),
-        project_code: a.project_code,
-        project_name: a.project_name,
-        owner: a.owner,
-        item_type: a.item_type,
-        handling_department: a.handling_department,
-        state: a.state,
-        light: a.light,
-        due_on: a.due_on,
-        provisional: a.provisional,
-    }
 }
 
 // ---------- 申请办理 ----------
@@ -586,10 +398,7 @@ async fn detail_page(
             after_limit: n.after_notice_limit(),
         })
         .collect();
-    let (status, refused) = match refused {
-        Some((status, r)) => (status, Some(r)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, refused) = RefusedForm::split(refused);
     let page = DetailPage {
         user,
         d: &d,
@@ -629,7 +438,7 @@ async fn detail_page(
     Ok((status, render(&page)).into_response())
 }
 
-fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+pub(super) fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
     f.get(k).map(|s| s.trim()).unwrap_or("")
 }
 
@@ -916,236 +725,4 @@ pub async fn authorise_helper(
 ) -> Result<Response, PageError> {
     state.store.authorise_helper(&user, &id, &helper, field(&f, "authorised") == "true").await?;
     Ok(see_other(&format!("/projects/{id}/timeline")))
-}
-
-// ---------- 事项目录 ----------
-
-struct ItemTypeView {
-    t: ItemType,
-    level_label: String,
-    statutory_limit: String,
-    promised_limit: String,
-    extension_limit: String,
-    materials_text: String,
-    prerequisites_text: String,
-    aliases_text: String,
-}
-
-#[derive(Template)]
-#[template(path = "workflow_catalogue.html")]
-struct CataloguePage<'a> {
-    user: &'a User,
-    items: Vec<ItemTypeView>,
-    can_edit: bool,
-    levels: Vec<(&'static str, String)>,
-    /// Departments an item type may be given: (code, name), not retired.
-    departments: Vec<(String, String)>,
-    error: Option<String>,
-    /// What was typed into the new item type's form, kept when it is refused.
-    typed: HashMap<String, String>,
-}
-
-impl CataloguePage<'_> {
-    fn typed(&self, k: &str) -> &str {
-        self.typed.get(k).map_or("", String::as_str)
-    }
-}
-
-async fn render_catalogue(
-    state: &SharedState,
-    user: &User,
-    status: StatusCode,
-    error: Option<String>,
-    typed: HashMap<String, String>,
-) -> Result<Response, PageError> {
-    use qidi_core::catalogue::AuthorityLevel as L;
-    let items = state
-        .store
-        .item_types(user)
-        .await?
-        .into_iter()
-        .map(|t| ItemTypeView {
-            level_label: tc("authority-level", t.authority_level.as_str()),
-            statutory_limit: limit_days(t.statutory_limit, t.limit_unit),
-            promised_limit: limit_days(t.promised_limit, t.limit_unit),
-            extension_limit: limit_days(t.extension_limit, t.limit_unit),
-            materials_text: t
-                .required_materials
-                .iter()
-                .map(|m| format!("{} {}", m.code, m.name))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            prerequisites_text: t.prerequisites.join(" "),
-            aliases_text: list(&t.aliases),
-            t,
-        })
-        .collect();
-    let departments = state
-        .store
-        .department_list(&user.region())
-        .await?
-        .into_iter()
-        .filter(|d| d.retired_at.is_none())
-        .map(|d| (d.code, d.name))
-        .collect();
-    let levels = [L::Banner, L::League, L::Region, L::National]
-        .iter()
-        .map(|l| (l.as_str(), tc("authority-level", l.as_str())))
-        .collect();
-    let page = CataloguePage {
-        user,
-        items,
-        can_edit: qidi_core::catalogue::may_keep_catalogue(user.role).is_ok(),
-        levels,
-        departments,
-        error,
-        typed,
-    };
-    Ok((status, render(&page)).into_response())
-}
-
-pub async fn catalogue(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    render_catalogue(&state, &user, StatusCode::OK, None, HashMap::new()).await
-}
-
-/// Names as the office writes them in one field: separated by 、 , ， ； or new lines.
-pub(crate) fn names_from_text(text: &str) -> Vec<String> {
-    text.split(['、', ',', '，', '；', ';', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn prerequisites_from_text(text: &str) -> Vec<String> {
-    text.split([' ', ',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
-}
-
-/// A refusal shown on the catalogue page above its forms, with what was typed kept.
-async fn catalogue_refused(
-    state: &SharedState,
-    user: &User,
-    e: WorkflowError,
-    typed: HashMap<String, String>,
-) -> Result<Response, PageError> {
-    match e {
-        WorkflowError::Invalid(m) | WorkflowError::Conflict(m) => {
-            render_catalogue(state, user, StatusCode::UNPROCESSABLE_ENTITY, Some(crate::i18n::explain(&m)), typed).await
-        }
-        WorkflowError::Forbidden(m) => Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::explain(&m))),
-        e => Err(e.into()),
-    }
-}
-
-pub async fn create_item_type(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Form(f): Form<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let parsed = (|| -> Result<NewItemType, PageError> {
-        Ok(NewItemType {
-            code: field(&f, "code").to_string(),
-            name: field(&f, "name").to_string(),
-            aliases: names_from_text(field(&f, "aliases")),
-            department_code: field(&f, "department_code").to_string(),
-            authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level"))
-                .ok_or_else(|| bad(t("workflow-error-choose-level")))?,
-            statutory_limit: number(&f, "statutory_limit", "workflow-statutory-limit")?
-                .ok_or_else(|| bad(t("workflow-error-statutory-limit-required")))?,
-            limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit"))
-                .ok_or_else(|| bad(t("workflow-error-choose-unit")))?,
-            promised_limit: number(&f, "promised_limit", "workflow-promised-limit")?
-                .ok_or_else(|| bad(t("workflow-error-promised-limit-required")))?,
-            extension_limit: number(&f, "extension_limit", "workflow-field-extension-limit")?.unwrap_or(0),
-            limit_source: field(&f, "limit_source").to_string(),
-            required_materials: materials_from_text(field(&f, "materials"))?,
-            prerequisites: prerequisites_from_text(field(&f, "prerequisites")),
-        })
-    })();
-    let new = match parsed {
-        Ok(n) => n,
-        Err(PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, m)) => {
-            return render_catalogue(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(m), f).await
-        }
-        Err(e) => return Err(e),
-    };
-    match state.store.create_item_type(&user, &new).await {
-        Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
-        Err(e) => catalogue_refused(&state, &user, e, f).await,
-    }
-}
-
-async fn set_retired(state: &SharedState, user: &User, id: &str, retire: bool) -> Result<Response, PageError> {
-    match state.store.set_item_type_retired(user, id, retire).await {
-        Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
-        Err(e) => catalogue_refused(state, user, e, HashMap::new()).await,
-    }
-}
-
-pub async fn retire_item_type(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    set_retired(&state, &user, &id, true).await
-}
-
-pub async fn restore_item_type(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    set_retired(&state, &user, &id, false).await
-}
-
-/// The whole number in field `k`, or none when it is blank; `label` is the message key
-/// of the field's name, for the refusal.
-fn number(f: &HashMap<String, String>, k: &str, label: &str) -> Result<Option<u32>, PageError> {
-    match field(f, k) {
-        "" => Ok(None),
-        v => v.parse().map(Some).map_err(|_| bad(t1("workflow-error-not-integer", "field", t(label)))),
-    }
-}
-
-/// The checklist as the form writes it: one material a line, its code, a space, its name.
-fn materials_from_text(text: &str) -> Result<Vec<MaterialSpec>, PageError> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate()
-        .map(|(i, l)| {
-            let (code, name) = l
-                .split_once(|c: char| c.is_whitespace())
-                .ok_or_else(|| bad(t1("workflow-error-materials-line", "line", i + 1)))?;
-            Ok(MaterialSpec { code: code.trim().to_string(), name: name.trim().to_string() })
-        })
-        .collect()
-}
-
-pub async fn update_item_type(
-    State(state): State<SharedState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let edit = ItemTypeEdit {
-        name: f.get("name").cloned(),
-        aliases: f.get("aliases").map(|t| names_from_text(t)),
-        department_code: f.get("department_code").cloned(),
-        promised_limit: number(&f, "promised_limit", "workflow-promised-limit")?,
-        statutory_limit: number(&f, "statutory_limit", "workflow-statutory-limit")?,
-        extension_limit: number(&f, "extension_limit", "workflow-field-extension-limit")?,
-        limit_unit: qidi_core::catalogue::LimitUnit::parse(field(&f, "limit_unit")),
-        authority_level: qidi_core::catalogue::AuthorityLevel::parse(field(&f, "authority_level")),
-        limit_source: f.get("limit_source").cloned(),
-        limit_confirmed: Some(field(&f, "limit_confirmed") == "on"),
-        required_materials: f.get("materials").map(|t| materials_from_text(t)).transpose()?,
-        prerequisites: f.get("prerequisites").map(|t| prerequisites_from_text(t)),
-        warn_days: number(&f, "warn_days", "workflow-field-warn-days")?,
-        warn_ratio_percent: number(&f, "warn_ratio_percent", "workflow-field-warn-ratio")?,
-    };
-    match state.store.update_item_type(&user, &id, &edit).await {
-        Ok(t) => Ok(see_other(&format!("/catalogue#item-{}", t.code))),
-        Err(e) => catalogue_refused(&state, &user, e, HashMap::new()).await,
-    }
 }
