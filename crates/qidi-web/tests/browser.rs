@@ -447,9 +447,7 @@ async fn the_approval_journey_in_a_real_browser() {
     driver.select("select[name=material_0]", &codes[0]).await;
     // A row with a material and no problem is refused beside the form, and the page
     // stands at the application's address, not the form's (reloading sends nothing).
-    driver
-        .reloads("the refused return", driver.click_confirmed("form.action input[value=return] ~ button"))
-        .await;
+    driver.reloads("the refused return", driver.click_confirmed("form.action input[value=return] ~ button")).await;
     driver.wait_contains("form.action .error", "未填写").await;
     assert_eq!(driver.url().await, application, "the address after a refusal is the application's");
     driver.type_into("input[name=problem_0]", "缺少盖章页").await;
