@@ -5,6 +5,7 @@ use crate::config::Config;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use qidi_core::message::{channel_test, ChannelKind};
+use qidi_core::sentence::InChinese;
 use qidi_notify::Notifier;
 use qidi_store::messages::{public_url, Attempt, Outgoing};
 
@@ -82,7 +83,7 @@ pub async fn channel(cfg: &Config, command: ChannelCommand) -> anyhow::Result<()
         ChannelCommand::Test { id } => {
             let Some(c) = store.channel(&id).await? else { bail!("no channel with id {id}") };
             let notifier = notifier(cfg)?;
-            let msg = channel_test(&format!("{} · {}", c.department, c.kind_label), public_url());
+            let msg = channel_test(&InChinese, &format!("{} · {}", c.department, c.kind_label), public_url());
             let out = Outgoing {
                 id: id.clone(),
                 channel: c.kind,

@@ -7,6 +7,7 @@
 
 use crate::calendar::WorkCalendar;
 use crate::light::Light;
+use crate::sentence::{Arg, Sentence, Words};
 use crate::workflow::Action;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -393,6 +394,14 @@ impl<I: Borrow<LightItem>> DigestItems<I> {
         self.listed.sort_by(|a, b| digest_order(a.borrow(), b.borrow()));
         self.listed.truncate(DIGEST_LISTED);
     }
+
+    /// The items the digest lists, in its order.
+    pub fn listed(&self) -> Vec<&LightItem> {
+        let mut listed: Vec<&LightItem> = self.listed.iter().map(Borrow::borrow).collect();
+        listed.sort_by(|a, b| digest_order(a, b));
+        listed.truncate(DIGEST_LISTED);
+        listed
+    }
 }
 
 impl<I: Borrow<LightItem>> FromIterator<I> for DigestItems<I> {
@@ -405,74 +414,125 @@ impl<I: Borrow<LightItem>> FromIterator<I> for DigestItems<I> {
     }
 }
 
+/// A sentence of a message, with its Chinese wording.
+fn sentence(key: &'static str, text: String) -> Sentence {
+    Sentence::new(key, text)
+}
+
+/// A light's label as an argument: its Chinese, or its catalogue label.
+fn light_arg(l: Light) -> Arg {
+    Arg::Label { prefix: "light", code: l.as_str() }
+}
+
+/// One item of a digest in one line: `[红灯] 名称（代码）事项，部门，时限 …`.
+fn digest_line(w: &dyn Words, i: &LightItem, clean: fn(&str) -> String) -> String {
+    let overdue = if i.days_overdue > 0 {
+        w.say(
+            sentence("msg-digest-overdue", format!("，已超期 {} 个工作日", i.days_overdue)).arg("days", i.days_overdue),
+        )
+    } else {
+        String::new()
+    };
+    let (name, item_type, department) = (clean(&i.project_name), clean(&i.item_type), clean(&i.department));
+    w.say(
+        sentence(
+            "msg-digest-line",
+            format!(
+                "[{}] {name}（{}）{item_type}，{department}，时限 {}{overdue}",
+                i.light.label_zh(),
+                i.project_code,
+                i.due_on
+            ),
+        )
+        .arg("light", light_arg(i.light))
+        .arg("name", name.as_str())
+        .arg("code", i.project_code.as_str())
+        .arg("item_type", item_type.as_str())
+        .arg("department", department.as_str())
+        .arg("due", i.due_on)
+        .arg("overdue", overdue),
+    )
+}
+
+fn same(s: &str) -> String {
+    s.to_string()
+}
+
 /// One message per person, channel and day listing the items whose light changed: red
 /// first, then by due date, at most [`DIGEST_LISTED`] and a count of the rest. `base_url`
 /// makes links absolute for email and robots.
-pub fn light_digest<I: Borrow<LightItem>>(on: NaiveDate, mut items: DigestItems<I>, base_url: &str) -> Message {
-    items.trim();
+pub fn light_digest<I: Borrow<LightItem>>(
+    w: &dyn Words,
+    on: NaiveDate,
+    items: &DigestItems<I>,
+    base_url: &str,
+) -> Message {
     let (red, yellow) = (items.red, items.yellow);
-    let more = items.len() - items.listed.len();
-    let items: Vec<&LightItem> = items.listed.iter().map(Borrow::borrow).collect();
-    let subject = match (red, yellow) {
-        (0, y) => format!("【黄灯预警】{on} 有 {y} 个事项临近办理时限"),
-        (r, 0) => format!("【红灯预警】{on} 有 {r} 个事项已超期"),
-        (r, y) => format!("【红灯预警】{on} 有 {r} 个事项已超期，{y} 个事项临近时限"),
-    };
-    let mut text = format!("{subject}。\n\n");
+    let listed = items.listed();
+    let more = items.len() - listed.len();
+    let subject = w.say(match (red, yellow) {
+        (0, y) => sentence("msg-digest-subject-yellow", format!("【黄灯预警】{on} 有 {y} 个事项临近办理时限"))
+            .arg("on", on)
+            .arg("yellow", y),
+        (r, 0) => sentence("msg-digest-subject-red", format!("【红灯预警】{on} 有 {r} 个事项已超期"))
+            .arg("on", on)
+            .arg("red", r),
+        (r, y) => {
+            sentence("msg-digest-subject-both", format!("【红灯预警】{on} 有 {r} 个事项已超期，{y} 个事项临近时限"))
+                .arg("on", on)
+                .arg("red", r)
+                .arg("yellow", y)
+        }
+    });
+    let view = w.say(sentence("msg-view", "查看".into()));
+    let mut text = format!("{subject}\n\n");
     let mut markdown = format!("### {subject}\n\n");
+    let heads: String = [
+        ("msg-digest-col-light", "灯"),
+        ("msg-digest-col-code", "项目代码"),
+        ("msg-digest-col-name", "项目名称"),
+        ("msg-digest-col-item-type", "审批事项"),
+        ("msg-digest-col-department", "办理部门"),
+        ("msg-digest-col-due", "办理时限"),
+        ("msg-digest-col-overdue", "超期工作日"),
+    ]
+    .into_iter()
+    .map(|(key, zh)| format!("<th>{}</th>", esc(&w.say(sentence(key, zh.into())))))
+    .collect();
     let mut html = format!(
-        "<p>{}</p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>灯</th><th>项目代码</th><th>项目名称</th><th>审批事项</th><th>办理部门</th><th>办理时限</th><th>超期工作日</th><th></th></tr></thead><tbody>",
+        "<p>{}</p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr>{heads}<th></th></tr></thead><tbody>",
         esc(&subject)
     );
-    for (n, i) in items.iter().enumerate() {
-        let overdue =
-            if i.days_overdue > 0 { format!("，已超期 {} 个工作日", i.days_overdue) } else { String::new() };
+    for (n, i) in listed.iter().enumerate() {
         let link = url(base_url, &i.link);
-        let _ = writeln!(
-            text,
-            "{}. [{}] {}（{}）{}，{}，时限 {}{overdue}\n   {link}",
-            n + 1,
-            i.light.label_zh(),
-            i.project_name,
-            i.project_code,
-            i.item_type,
-            i.department,
-            i.due_on
-        );
-        let _ = writeln!(
-            markdown,
-            "{}. **{}** {}（{}）{}，{}，时限 {}{overdue} [查看]({link})",
-            n + 1,
-            i.light.label_zh(),
-            md(&i.project_name),
-            i.project_code,
-            md(&i.item_type),
-            md(&i.department),
-            i.due_on
-        );
+        let _ = writeln!(text, "{}. {}\n   {link}", n + 1, digest_line(w, i, same));
+        let _ = writeln!(markdown, "{}. {} [{view}]({link})", n + 1, digest_line(w, i, md));
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">查看</a></td></tr>",
-            i.light.label_zh(),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
+            esc(&w.say(Sentence::new("msg-light", i.light.label_zh()).arg("light", light_arg(i.light)))),
             esc(&i.project_code),
             esc(&i.project_name),
             esc(&i.item_type),
             esc(&i.department),
             i.due_on,
             i.days_overdue,
-            esc(&link)
+            esc(&link),
+            esc(&view)
         );
     }
     html.push_str("</tbody></table>");
     if more > 0 {
-        let line = format!("另有 {more} 个事项未列出，请登录系统查看。");
-        let _ = write!(html, "<p>{line}</p>");
+        let line =
+            w.say(sentence("msg-digest-more", format!("另有 {more} 个事项未列出，请登录系统查看。")).arg("more", more));
+        let _ = write!(html, "<p>{}</p>", esc(&line));
         let _ = writeln!(text, "\n{line}");
         let _ = writeln!(markdown, "\n{line}");
     }
-    html.push_str("<p>请及时办理。超期情况将计入月度通报和部门考核。</p>");
-    text.push_str("\n请及时办理。超期情况将计入月度通报和部门考核。\n");
-    markdown.push_str("\n请及时办理。超期情况将计入月度通报和部门考核。");
+    let footer = w.say(sentence("msg-digest-footer", "请及时办理。超期情况将计入月度通报和部门考核。".into()));
+    let _ = write!(html, "<p>{}</p>", esc(&footer));
+    let _ = writeln!(text, "\n{footer}");
+    let _ = write!(markdown, "\n{footer}");
     Message { kind: MessageKind::LightChange, subject, text, html, markdown, link: None }
 }
 
@@ -486,55 +546,91 @@ pub struct ApplicationNews<'a> {
     /// Path of the application on this server.
     pub link: &'a str,
     /// What happened, in a few words, e.g. "已受理" or "出具一次性补正告知书（自然资源告〔2026〕3号）".
-    pub what: String,
+    pub what: Sentence,
     /// The new due date, if a clock runs.
     pub due_on: Option<NaiveDate>,
 }
 
-fn single(kind: MessageKind, subject: String, lines: &[String], link: &str, base_url: &str) -> Message {
+fn single(w: &dyn Words, kind: MessageKind, subject: String, lines: &[String], link: &str, base_url: &str) -> Message {
     let full = url(base_url, link);
-    let text = format!("{subject}\n\n{}\n\n查看：{full}\n", lines.join("\n"));
+    let view = w.say(sentence("msg-view", "查看".into()));
+    let view_at = w.say(sentence("msg-view-at", format!("查看：{full}")).arg("url", full.as_str()));
+    let text = format!("{subject}\n\n{}\n\n{view_at}\n", lines.join("\n"));
     let markdown = format!(
-        "### {}\n\n{}\n\n[查看]({full})",
+        "### {}\n\n{}\n\n[{view}]({full})",
         md(&subject),
         lines.iter().map(|l| format!("- {}", md(l))).collect::<Vec<_>>().join("\n")
     );
     let html = format!(
-        "<p><strong>{}</strong></p><ul>{}</ul><p><a href=\"{}\">查看</a></p>",
+        "<p><strong>{}</strong></p><ul>{}</ul><p><a href=\"{}\">{}</a></p>",
         esc(&subject),
         lines.iter().map(|l| format!("<li>{}</li>", esc(l))).collect::<String>(),
-        esc(&full)
+        esc(&full),
+        esc(&view)
     );
     Message { kind, subject, text, html, markdown, link: Some(link.to_string()) }
 }
 
-fn news_lines(n: &ApplicationNews<'_>) -> Vec<String> {
+/// A line `label：value` of a message.
+fn field(
+    w: &dyn Words,
+    key: &'static str,
+    zh: &str,
+    name: &'static str,
+    value: impl Into<Arg> + std::fmt::Display,
+) -> String {
+    let text = format!("{zh}：{value}");
+    w.say(sentence(key, text).arg(name, value))
+}
+
+fn news_lines(w: &dyn Words, n: &ApplicationNews<'_>) -> Vec<String> {
+    let project = w.say(
+        sentence("msg-line-project", format!("项目：{}（{}）", n.project_name, n.project_code))
+            .arg("name", n.project_name)
+            .arg("code", n.project_code),
+    );
     let mut lines = vec![
-        format!("项目：{}（{}）", n.project_name, n.project_code),
-        format!("审批事项：{}", n.item_type),
-        format!("办理部门：{}", n.department),
-        format!("情况：{}", n.what),
+        project,
+        field(w, "msg-line-item-type", "审批事项", "item_type", n.item_type),
+        field(w, "msg-line-department", "办理部门", "department", n.department),
+        field(w, "msg-line-what", "情况", "what", w.say(n.what.clone())),
     ];
     if let Some(d) = n.due_on {
-        lines.push(format!("办理时限：{d}"));
+        lines.push(field(w, "msg-line-due", "办理时限", "due", d));
     }
     lines
 }
 
 /// A new application in a department's queue, for its handlers.
-pub fn new_application(n: &ApplicationNews<'_>, base_url: &str) -> Message {
-    let subject = format!("【待受理】{} · {}", n.project_name, n.item_type);
-    single(MessageKind::NewApplication, subject, &news_lines(n), n.link, base_url)
+pub fn new_application(w: &dyn Words, n: &ApplicationNews<'_>, base_url: &str) -> Message {
+    let subject = w.say(
+        sentence("msg-new-application-subject", format!("【待受理】{} · {}", n.project_name, n.item_type))
+            .arg("name", n.project_name)
+            .arg("item_type", n.item_type),
+    );
+    single(w, MessageKind::NewApplication, subject, &news_lines(w, n), n.link, base_url)
 }
 
 /// A notice, an acceptance or a decision, for the project unit and its helper.
-pub fn applicant_update(n: &ApplicationNews<'_>, base_url: &str) -> Message {
-    let subject = format!("【审批进展】{} · {}：{}", n.project_name, n.item_type, n.what);
-    single(MessageKind::ApplicantUpdate, subject, &news_lines(n), n.link, base_url)
+pub fn applicant_update(w: &dyn Words, n: &ApplicationNews<'_>, base_url: &str) -> Message {
+    let what = w.say(n.what.clone());
+    let subject = w.say(
+        sentence("msg-applicant-update-subject", format!("【审批进展】{} · {}：{what}", n.project_name, n.item_type))
+            .arg("name", n.project_name)
+            .arg("item_type", n.item_type)
+            .arg("what", what.as_str()),
+    );
+    single(w, MessageKind::ApplicantUpdate, subject, &news_lines(w, n), n.link, base_url)
+}
+
+/// A report stage as an argument.
+fn stage_arg(stage: ReportStage) -> Arg {
+    Arg::Label { prefix: "report-stage", code: stage.as_str() }
 }
 
 /// A check list whose answers are due and still missing, for the handling department.
 pub fn missing_check_results(
+    w: &dyn Words,
     department: &str,
     due_on: NaiveDate,
     stage: ReportStage,
@@ -542,19 +638,27 @@ pub fn missing_check_results(
     link: &str,
     base_url: &str,
 ) -> Message {
-    let subject = format!(
-        "【核查反馈提醒】{department}尚有 {missing} 个事项未反馈核查情况，时限 {due_on}（{}）",
-        stage.label_zh()
+    let subject = w.say(
+        sentence(
+            "msg-missing-check-subject",
+            format!(
+                "【核查反馈提醒】{department}尚有 {missing} 个事项未反馈核查情况，时限 {due_on}（{}）",
+                stage.label_zh()
+            ),
+        )
+        .arg("department", department)
+        .arg("missing", missing)
+        .arg("due", due_on)
+        .arg("stage", stage_arg(stage)),
     );
     let lines = vec![
-        format!("部门：{department}"),
-        format!("未反馈事项：{missing} 个"),
-        format!("反馈时限：{due_on}"),
-        "请在时限内逐项反馈核查结果并签字确认。".to_string(),
+        field(w, "msg-line-unit-department", "部门", "department", department),
+        w.say(sentence("msg-line-missing-answers", format!("未反馈事项：{missing} 个")).arg("missing", missing)),
+        field(w, "msg-line-answer-due", "反馈时限", "due", due_on),
+        w.say(sentence("msg-missing-check-ask", "请在时限内逐项反馈核查结果并签字确认。".into())),
     ];
-    single(MessageKind::MissingReport, subject, &lines, link, base_url)
+    single(w, MessageKind::MissingReport, subject, &lines, link, base_url)
 }
-
 /// How far a report (a check list's answers, a ledger signature) is from its due
 /// date, for a reminder: once when it is due within a working day, once when late.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -600,24 +704,36 @@ pub fn signing_milestone(campaign: &crate::ledger::Campaign) -> Option<&crate::l
 
 /// A department's ledger still unsigned at the campaign's signing milestone.
 pub fn missing_signature(
+    w: &dyn Words,
     department: &str,
     due_on: NaiveDate,
     stage: ReportStage,
     link: &str,
     base_url: &str,
 ) -> Message {
-    let subject =
-        format!("【台账签字提醒】{department}的待批事项台账尚未签字确认，时限 {due_on}（{}）", stage.label_zh());
+    let subject = w.say(
+        sentence(
+            "msg-missing-signature-subject",
+            format!("【台账签字提醒】{department}的待批事项台账尚未签字确认，时限 {due_on}（{}）", stage.label_zh()),
+        )
+        .arg("department", department)
+        .arg("due", due_on)
+        .arg("stage", stage_arg(stage)),
+    );
     let lines = vec![
-        format!("部门：{department}"),
-        format!("签字时限：{due_on}"),
-        "请部门负责人核对本部门台账后签字确认；签字后的台账作为基线，只减不增。".to_string(),
+        field(w, "msg-line-unit-department", "部门", "department", department),
+        field(w, "msg-line-signature-due", "签字时限", "due", due_on),
+        w.say(sentence(
+            "msg-missing-signature-ask",
+            "请部门负责人核对本部门台账后签字确认；签字后的台账作为基线，只减不增。".into(),
+        )),
     ];
-    single(MessageKind::MissingReport, subject, &lines, link, base_url)
+    single(w, MessageKind::MissingReport, subject, &lines, link, base_url)
 }
 
 /// A department's progress report (信息报送) for a period, not yet filed.
 pub fn missing_progress_report(
+    w: &dyn Words,
     department: &str,
     period: &str,
     due_on: NaiveDate,
@@ -625,27 +741,40 @@ pub fn missing_progress_report(
     link: &str,
     base_url: &str,
 ) -> Message {
-    let subject =
-        format!("【信息报送提醒】{department}{period}工作进展尚未报送，时限 {due_on}（{}）", stage.label_zh());
+    let subject = w.say(
+        sentence(
+            "msg-missing-progress-subject",
+            format!("【信息报送提醒】{department}{period}工作进展尚未报送，时限 {due_on}（{}）", stage.label_zh()),
+        )
+        .arg("department", department)
+        .arg("period", period)
+        .arg("due", due_on)
+        .arg("stage", stage_arg(stage)),
+    );
     let lines = vec![
-        format!("部门：{department}"),
-        format!("报送期次：{period}"),
-        format!("报送时限：{due_on}"),
-        "请部门负责人或经办人在平台填报本期工作进展（办理数据已按记录预填）。".to_string(),
+        field(w, "msg-line-unit-department", "部门", "department", department),
+        field(w, "msg-line-period", "报送期次", "period", period),
+        field(w, "msg-line-report-due", "报送时限", "due", due_on),
+        w.say(sentence(
+            "msg-missing-progress-ask",
+            "请部门负责人或经办人在平台填报本期工作进展（办理数据已按记录预填）。".into(),
+        )),
     ];
-    single(MessageKind::MissingReport, subject, &lines, link, base_url)
+    single(w, MessageKind::MissingReport, subject, &lines, link, base_url)
 }
 
 /// A bulletin was issued, for the office, the leader and the discipline inspectors.
-pub fn bulletin_issued(number: &str, title: &str, items: usize, link: &str, base_url: &str) -> Message {
-    let subject = format!("【通报】{number} {title}");
+pub fn bulletin_issued(w: &dyn Words, number: &str, title: &str, items: usize, link: &str, base_url: &str) -> Message {
+    let subject = w.say(
+        sentence("msg-bulletin-subject", format!("【通报】{number} {title}")).arg("number", number).arg("title", title),
+    );
     let lines = vec![
-        format!("文号：{number}"),
-        format!("标题：{title}"),
-        format!("超期事项：{items} 个"),
-        "可在平台查看并下载 Excel、Word 版本。".to_string(),
+        field(w, "msg-line-number", "文号", "number", number),
+        field(w, "msg-line-title", "标题", "title", title),
+        w.say(sentence("msg-line-overdue-items", format!("超期事项：{items} 个")).arg("items", items)),
+        w.say(sentence("msg-bulletin-download", "可在平台查看并下载 Excel、Word 版本。".into())),
     ];
-    single(MessageKind::Bulletin, subject, &lines, link, base_url)
+    single(w, MessageKind::Bulletin, subject, &lines, link, base_url)
 }
 
 /// What happened to a hotline work order, for the message that tells of it.
@@ -659,79 +788,134 @@ pub enum HotlineNews {
     Escalated { reopenings: u32 },
 }
 
+/// A complaint category as an argument.
+fn category_arg(c: crate::hotline::Category) -> Arg {
+    Arg::Label { prefix: "hotline-category", code: c.as_str() }
+}
+
 /// A hotline work order's news. It names the order, its category, the project and
 /// the due date, never the caller (来电人).
+#[allow(clippy::too_many_arguments)]
 pub fn hotline_news(
+    w: &dyn Words,
     news: HotlineNews,
     order_number: &str,
-    category: &str,
+    category: crate::hotline::Category,
     project: Option<&str>,
     due_on: Option<NaiveDate>,
     link: &str,
     base_url: &str,
 ) -> Message {
-    let subject = match news {
-        HotlineNews::Assigned => format!("【12345工单】{order_number}（{category}）已派至本部门牵头办理"),
-        HotlineNews::Urging { days_overdue } => {
-            format!("【催办】12345工单 {order_number} 已超期 {days_overdue} 个工作日，请尽快办理答复")
-        }
-        HotlineNews::Escalated { reopenings } => {
-            format!("【升级督办】12345工单 {order_number} 已重办 {reopenings} 次，来电人仍不满意")
-        }
-    };
-    let mut lines = vec![format!("工单编号：{order_number}"), format!("投诉类别：{category}")];
+    let subject = w.say(match news {
+        HotlineNews::Assigned => sentence(
+            "msg-hotline-assigned",
+            format!("【12345工单】{order_number}（{}）已派至本部门牵头办理", category.label_zh()),
+        )
+        .arg("order", order_number)
+        .arg("category", category_arg(category)),
+        HotlineNews::Urging { days_overdue } => sentence(
+            "msg-hotline-urging",
+            format!("【催办】12345工单 {order_number} 已超期 {days_overdue} 个工作日，请尽快办理答复"),
+        )
+        .arg("order", order_number)
+        .arg("days", days_overdue),
+        HotlineNews::Escalated { reopenings } => sentence(
+            "msg-hotline-escalated",
+            format!("【升级督办】12345工单 {order_number} 已重办 {reopenings} 次，来电人仍不满意"),
+        )
+        .arg("order", order_number)
+        .arg("reopenings", reopenings),
+    });
+    let mut lines = vec![
+        field(w, "msg-line-order", "工单编号", "order", order_number),
+        w.say(
+            sentence("msg-line-category", format!("投诉类别：{}", category.label_zh()))
+                .arg("category", category_arg(category)),
+        ),
+    ];
     if let Some(p) = project {
-        lines.push(format!("涉及项目：{p}"));
+        lines.push(field(w, "msg-line-hotline-project", "涉及项目", "project", p));
     }
     if let Some(d) = due_on {
-        lines.push(format!("办理时限：{d}"));
+        lines.push(field(w, "msg-line-due", "办理时限", "due", d));
     }
-    lines.push("来电人信息按规定保护，请在平台内查看诉求并办理。".into());
-    single(MessageKind::Hotline, subject, &lines, link, base_url)
+    lines.push(
+        w.say(sentence("msg-hotline-caller-protected", "来电人信息按规定保护，请在平台内查看诉求并办理。".into())),
+    );
+    single(w, MessageKind::Hotline, subject, &lines, link, base_url)
 }
 
 /// The message `qidi channel test` sends.
-pub fn channel_test(channel: &str, base_url: &str) -> Message {
-    let subject = "【起底】消息渠道测试".to_string();
-    let lines =
-        vec![format!("这是一条测试消息，用于确认渠道「{channel}」可以收到起底平台的通知。"), "无需回复。".into()];
-    single(MessageKind::ChannelTest, subject, &lines, "/", base_url)
+pub fn channel_test(w: &dyn Words, channel: &str, base_url: &str) -> Message {
+    let subject = w.say(sentence("msg-channel-test-subject", "【起底】消息渠道测试".into()));
+    let lines = vec![
+        w.say(
+            sentence(
+                "msg-channel-test-body",
+                format!("这是一条测试消息，用于确认渠道「{channel}」可以收到起底平台的通知。"),
+            )
+            .arg("channel", channel),
+        ),
+        w.say(sentence("msg-channel-test-no-reply", "无需回复。".into())),
+    ];
+    single(w, MessageKind::ChannelTest, subject, &lines, "/", base_url)
 }
 
-/// Who hears of a step of an application.
+/// Who hears of a step of an application, and what happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepNews {
     /// The application entered the department's queue: its handlers.
-    Queue(String),
+    Queue(Sentence),
     /// Something the project unit (and its helper) must know.
-    ProjectUnit(String),
+    ProjectUnit(Sentence),
 }
 
 /// What a step tells whom: a (re)submission goes to the department's queue; a
 /// one-time notice, an acceptance, an extension and every decision go to the project
 /// unit. A return names its notice's document number once the store has issued it.
 pub fn step_news(action: &Action) -> Option<StepNews> {
-    let unit = |s: String| Some(StepNews::ProjectUnit(s));
+    let unit = |s: Sentence| Some(StepNews::ProjectUnit(s));
+    let said = |key, zh: &str| Sentence::new(key, zh);
     match action {
-        Action::Submit { .. } => Some(StepNews::Queue("项目单位提交了申请，请在规定时限内受理或一次性告知补正".into())),
-        Action::Resubmit { .. } => Some(StepNews::Queue("项目单位补正后重新提交了申请，请及时审查".into())),
-        Action::Return { notice } => unit(match &notice.number {
-            Some(n) => format!("出具一次性补正告知书（{n}），请按告知一次性补齐材料"),
-            None => "出具一次性补正告知书，请按告知一次性补齐材料".into(),
-        }),
-        Action::Accept => unit("已受理，审批时限开始计算".into()),
-        Action::DeemAccept { received_on, .. } => {
-            unit(format!("补正告知期限届满未告知，依法自 {received_on} 起视为受理"))
+        Action::Submit { .. } => {
+            Some(StepNews::Queue(said("msg-step-submit", "项目单位提交了申请，请在规定时限内受理或一次性告知补正")))
         }
-        Action::Extend { reason } => unit(format!("经部门负责人批准延长审批时限：{reason}")),
-        Action::Approve { document_number, .. } => unit(format!("准予许可（{document_number}）")),
-        Action::Refuse { reasons } => unit(format!("不予许可：{reasons}")),
-        Action::Forward { to_authority } => unit(format!("已转报{to_authority}审批")),
-        Action::RecordHigherOutcome { approved: true, document_number, .. } => unit(match document_number {
-            Some(n) => format!("上级机关准予许可（{n}）"),
-            None => "上级机关准予许可".into(),
+        Action::Resubmit { .. } => {
+            Some(StepNews::Queue(said("msg-step-resubmit", "项目单位补正后重新提交了申请，请及时审查")))
+        }
+        Action::Return { notice } => unit(match &notice.number {
+            Some(n) => {
+                sentence("msg-step-return-numbered", format!("出具一次性补正告知书（{n}），请按告知一次性补齐材料"))
+                    .arg("number", n.as_str())
+            }
+            None => said("msg-step-return", "出具一次性补正告知书，请按告知一次性补齐材料"),
         }),
-        Action::RecordHigherOutcome { approved: false, .. } => unit("上级机关不予许可".into()),
+        Action::Accept => unit(said("msg-step-accept", "已受理，审批时限开始计算")),
+        Action::DeemAccept { received_on, .. } => unit(
+            sentence("msg-step-deem-accept", format!("补正告知期限届满未告知，依法自 {received_on} 起视为受理"))
+                .arg("received", *received_on),
+        ),
+        Action::Extend { reason } => unit(
+            sentence("msg-step-extend", format!("经部门负责人批准延长审批时限：{reason}"))
+                .arg("reason", reason.to_string()),
+        ),
+        Action::Approve { document_number, .. } => unit(
+            sentence("msg-step-approve", format!("准予许可（{document_number}）"))
+                .arg("number", document_number.to_string()),
+        ),
+        Action::Refuse { reasons } => {
+            unit(sentence("msg-step-refuse", format!("不予许可：{reasons}")).arg("reasons", reasons.to_string()))
+        }
+        Action::Forward { to_authority } => unit(
+            sentence("msg-step-forward", format!("已转报{to_authority}审批"))
+                .arg("authority", to_authority.to_string()),
+        ),
+        Action::RecordHigherOutcome { approved: true, document_number, .. } => unit(match document_number {
+            Some(n) => sentence("msg-step-higher-approve-numbered", format!("上级机关准予许可（{n}）"))
+                .arg("number", n.to_string()),
+            None => said("msg-step-higher-approve", "上级机关准予许可"),
+        }),
+        Action::RecordHigherOutcome { approved: false, .. } => unit(said("msg-step-higher-refuse", "上级机关不予许可")),
         Action::Pause { .. } | Action::Resume | Action::Withdraw { .. } => None,
     }
 }
@@ -779,6 +963,7 @@ pub fn retry_delay(attempts: u32) -> Option<chrono::Duration> {
 mod tests {
     use super::*;
     use crate::calendar::parse_date;
+    use crate::sentence::InChinese;
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
@@ -869,11 +1054,9 @@ mod tests {
             days_overdue: over,
             link: format!("/applications/{code}"),
         };
-        let m = light_digest(
-            d("2026-03-13"),
-            [item("A", Light::Yellow, "2026-03-16", 0), item("B", Light::Red, "2026-03-12", 1)].into_iter().collect(),
-            "http://qidi.example/",
-        );
+        let items: DigestItems<LightItem> =
+            [item("A", Light::Yellow, "2026-03-16", 0), item("B", Light::Red, "2026-03-12", 1)].into_iter().collect();
+        let m = light_digest(&InChinese, d("2026-03-13"), &items, "http://qidi.example/");
         assert_eq!(m.subject, "【红灯预警】2026-03-13 有 1 个事项已超期，1 个事项临近时限");
         let b = m.text.find("（B）").unwrap();
         let a = m.text.find("（A）").unwrap();
@@ -900,7 +1083,7 @@ mod tests {
         // The one red item comes last in, and is listed first.
         let mut items: Vec<LightItem> = (0..DIGEST_LISTED + 5).map(|n| item(n, Light::Yellow)).collect();
         items.push(item(9999, Light::Red));
-        let m = light_digest(d("2026-03-13"), items.iter().collect(), "http://qidi.example");
+        let m = light_digest(&InChinese, d("2026-03-13"), &items.iter().collect(), "http://qidi.example");
         assert!(m.subject.contains(&format!("{} 个事项临近时限", DIGEST_LISTED + 5)), "{}", m.subject);
         assert_eq!(m.html.matches("<tr><td>").count(), DIGEST_LISTED);
         assert_eq!(m.text.matches("http://qidi.example/projects/").count(), DIGEST_LISTED);
@@ -908,7 +1091,7 @@ mod tests {
         for body in [&m.text, &m.html, &m.markdown] {
             assert!(body.contains("另有 6 个事项未列出，请登录系统查看。"));
         }
-        let short = light_digest(d("2026-03-13"), items[..3].iter().collect(), "http://qidi.example");
+        let short = light_digest(&InChinese, d("2026-03-13"), &items[..3].iter().collect(), "http://qidi.example");
         assert!(!short.text.contains("未列出"));
     }
 
@@ -954,7 +1137,7 @@ mod tests {
             what: "已受理".into(),
             due_on: Some(d("2026-03-20")),
         };
-        let m = applicant_update(&n, "http://h");
+        let m = applicant_update(&InChinese, &n, "http://h");
         assert!(m.html.contains("&lt;script&gt;") && !m.html.contains("<script>"));
         assert!(m.text.contains("办理时限：2026-03-20"));
         assert_eq!(m.link.as_deref(), Some("/applications/1"));
@@ -990,7 +1173,10 @@ mod tests {
     #[test]
     fn steps_tell_the_queue_or_the_unit() {
         assert!(matches!(step_news(&Action::Submit { materials: vec![] }), Some(StepNews::Queue(_))));
-        assert_eq!(step_news(&Action::Accept), Some(StepNews::ProjectUnit("已受理，审批时限开始计算".into())));
+        let Some(StepNews::ProjectUnit(accepted)) = step_news(&Action::Accept) else {
+            panic!("an acceptance tells the unit")
+        };
+        assert_eq!(accepted, "已受理，审批时限开始计算");
         let notice = serde_json::json!({"problems": [], "number": "自然资源告〔2026〕3号"});
         let Some(StepNews::ProjectUnit(s)) =
             step_news(&Action::Return { notice: serde_json::from_value(notice).unwrap() })
@@ -1022,5 +1208,106 @@ mod tests {
         assert_eq!(retry_delay(3), Some(chrono::Duration::minutes(4)));
         assert!(retry_delay(MAX_ATTEMPTS - 1).unwrap() <= chrono::Duration::hours(4));
         assert_eq!(retry_delay(MAX_ATTEMPTS), None);
+    }
+
+    /// Words that show each sentence's key and arguments, not its Chinese.
+    struct Keys;
+
+    impl Words for Keys {
+        fn say(&self, s: Sentence) -> String {
+            let args: Vec<String> = s.args.iter().map(|(n, a)| format!("{n}={a:?}")).collect();
+            s.key.map_or(s.text, |k| format!("<{k} {}>", args.join(" ")))
+        }
+    }
+
+    fn has_chinese(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "【】，。：（）「」；、".contains(c))
+    }
+
+    #[test]
+    fn every_word_of_a_message_comes_from_its_words() {
+        let item = |code: &str, light, over| LightItem {
+            project_code: code.into(),
+            project_name: "Wind farm".into(),
+            item_type: "EIA".into(),
+            department: "Ecology".into(),
+            due_on: d("2026-03-12"),
+            light,
+            days_overdue: over,
+            link: format!("/applications/{code}"),
+        };
+        let mut many: Vec<LightItem> =
+            (0..DIGEST_LISTED + 2).map(|n| item(&format!("Y{n}"), Light::Yellow, 0)).collect();
+        many.push(item("R", Light::Red, 2));
+        let n = ApplicationNews {
+            project_code: "C1",
+            project_name: "Wind farm",
+            item_type: "EIA",
+            department: "Ecology",
+            link: "/applications/1",
+            what: step_news(&Action::Accept)
+                .map(|s| match s {
+                    StepNews::Queue(s) | StepNews::ProjectUnit(s) => s,
+                })
+                .unwrap(),
+            due_on: Some(d("2026-03-20")),
+        };
+        let on = d("2026-03-13");
+        let messages = [
+            light_digest(&Keys, on, &many.iter().collect(), "http://h"),
+            new_application(&Keys, &n, "http://h"),
+            applicant_update(&Keys, &n, "http://h"),
+            missing_check_results(&Keys, "Ecology", on, ReportStage::Due, 3, "/ledger", "http://h"),
+            missing_signature(&Keys, "Ecology", on, ReportStage::Overdue, "/ledger", "http://h"),
+            missing_progress_report(&Keys, "Ecology", "2026-03", on, ReportStage::Due, "/reports", "http://h"),
+            bulletin_issued(&Keys, "No. 1", "Overdue approvals", 4, "/bulletins/1", "http://h"),
+            hotline_news(
+                &Keys,
+                HotlineNews::Urging { days_overdue: 2 },
+                "H-1",
+                crate::hotline::Category::Delay,
+                Some("Wind farm"),
+                Some(on),
+                "/hotline/1",
+                "http://h",
+            ),
+            hotline_news(
+                &Keys,
+                HotlineNews::Assigned,
+                "H-1",
+                crate::hotline::Category::Delay,
+                None,
+                None,
+                "/hotline/1",
+                "http://h",
+            ),
+            hotline_news(
+                &Keys,
+                HotlineNews::Escalated { reopenings: 4 },
+                "H-1",
+                crate::hotline::Category::Delay,
+                None,
+                None,
+                "/hotline/1",
+                "http://h",
+            ),
+            channel_test(&Keys, "mailbox", "http://h"),
+        ];
+        for m in &messages {
+            for part in [&m.subject, &m.text, &m.html, &m.markdown] {
+                assert!(!has_chinese(part), "a Chinese word not said through the words: {part}");
+            }
+        }
+        // The same messages in Chinese are Chinese.
+        assert!(has_chinese(&light_digest(&InChinese, on, &many.iter().collect(), "http://h").text));
+        assert!(messages[0].text.contains("<msg-digest-more more=Number(3)>"), "{}", messages[0].text);
+        assert!(messages[0].html.contains("&lt;msg-light light=Label"), "{}", &messages[0].html[..400]);
+        // Every step's news is a keyed sentence.
+        let notice: crate::workflow::OneTimeNotice =
+            serde_json::from_value(serde_json::json!({"problems": []})).unwrap();
+        for action in [Action::Submit { materials: vec![] }, Action::Accept, Action::Return { notice }] {
+            let Some(StepNews::Queue(s) | StepNews::ProjectUnit(s)) = step_news(&action) else { panic!("{action:?}") };
+            assert!(s.key.is_some_and(|k| k.starts_with("msg-step-")), "{s:?}");
+        }
     }
 }

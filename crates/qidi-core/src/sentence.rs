@@ -145,6 +145,22 @@ impl<E: Explain> From<&E> for Sentence {
     }
 }
 
+/// The words a message is written in: each sentence in one language. Messages are
+/// written per reader (a person's own language; Chinese for group channels and
+/// documents); core says what each sentence is, the catalogues how it reads.
+pub trait Words {
+    fn say(&self, s: Sentence) -> String;
+}
+
+/// The Chinese every sentence carries.
+pub struct InChinese;
+
+impl Words for InChinese {
+    fn say(&self, s: Sentence) -> String {
+        s.text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -419,14 +419,12 @@ impl Store {
                 .into_iter()
                 .map(Recipient::User),
         );
-        let msg = qidi_core::message::bulletin_issued(
-            &bulletin.document_number,
-            &bulletin.title,
-            bulletin.items.len(),
-            &format!("/bulletins/{id}"),
-            public_url(),
-        );
-        tell(&mut tx, region.as_str(), &format!("bulletin:{id}"), &msg, &readers).await?;
+        let link = format!("/bulletins/{id}");
+        let write = |w: &dyn qidi_core::sentence::Words| {
+            let b = &bulletin;
+            qidi_core::message::bulletin_issued(w, &b.document_number, &b.title, b.items.len(), &link, public_url())
+        };
+        tell(&mut tx, region.as_str(), &format!("bulletin:{id}"), &write, &readers).await?;
         append(
             &mut tx,
             &NewEvent {

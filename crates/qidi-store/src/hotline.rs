@@ -120,16 +120,12 @@ async fn tell_news(
     to: &[Recipient],
 ) -> Result<usize, StoreError> {
     let facts = read::news_facts(conn, id).await?;
-    let msg = hotline_news(
-        news,
-        &facts.order_number,
-        facts.category.label_zh(),
-        facts.project.as_deref(),
-        due_on.or(facts.due_on),
-        &format!("/hotline/{id}"),
-        public_url(),
-    );
-    tell(conn, region, &format!("hotline:{id}:{key}"), &msg, to).await
+    let link = format!("/hotline/{id}");
+    let write = |w: &dyn qidi_core::sentence::Words| {
+        let (number, category, project) = (&facts.order_number, facts.category, facts.project.as_deref());
+        hotline_news(w, news, number, category, project, due_on.or(facts.due_on), &link, public_url())
+    };
+    tell(conn, region, &format!("hotline:{id}:{key}"), &write, to).await
 }
 
 /// A department's people with `roles`, and its group channels.

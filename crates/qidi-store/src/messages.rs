@@ -22,7 +22,7 @@ use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{get_bool, new_id, now_text, Store, StoreError};
 use qidi_core::message::{is_email, ChannelKind, ChannelRule, Message, MessageKind};
-use qidi_core::sentence::{Arg, Sentence};
+use qidi_core::sentence::{Arg, InChinese, Sentence, Words};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::sync::OnceLock;
@@ -39,6 +39,33 @@ pub fn public_url() -> &'static str {
     PUBLIC_URL.get().map_or("http://127.0.0.1:8080", String::as_str)
 }
 
+/// How a sentence reads in a language (a catalogue's tag such as `en`).
+pub type Wording = fn(&str, Sentence) -> String;
+
+static WORDING: OnceLock<Wording> = OnceLock::new();
+
+/// The catalogues a message to a person is worded from in their own language (the web
+/// layer's, set when its router is made). Until then, and for Chinese, messages are
+/// written in the Chinese core gives them. Only the first call counts.
+pub fn set_wording(wording: Wording) {
+    let _ = WORDING.set(wording);
+}
+
+/// The words of one language, from [`set_wording`]'s catalogues.
+struct InLanguage<'a>(&'a str);
+
+impl Words for InLanguage<'_> {
+    fn say(&self, s: Sentence) -> String {
+        match WORDING.get() {
+            Some(word) => word(self.0, s),
+            None => s.text,
+        }
+    }
+}
+
+/// A message, written in the words it is given: once per language of its readers.
+pub(crate) type Write<'a> = &'a (dyn Fn(&dyn Words) -> Message + Sync + 'a);
+
 /// Someone a message is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Recipient {
@@ -48,26 +75,29 @@ pub(crate) enum Recipient {
     Channel { id: String, kind: ChannelKind },
 }
 
-/// Write `msg` for each recipient, once: an in-app message and an email for people
-/// who chose them, an outbox row for each group channel. `key` names what the message
-/// is about (e.g. `step:APP:SEQ` or `light:2026-03-02`). Returns how many rows were
-/// written (duplicates are skipped silently).
+/// Write the message for each recipient, once: an in-app message and an email for
+/// people who chose them, in their own language, and an outbox row for each group
+/// channel, in Chinese. `key` names what the message is about (e.g. `step:APP:SEQ` or
+/// `light:2026-03-02`). Returns how many rows were written (duplicates are skipped
+/// silently).
 pub(crate) async fn tell(
     conn: &mut AnyConnection,
     region: &str,
     key: &str,
-    msg: &Message,
+    write: Write<'_>,
     recipients: &[Recipient],
 ) -> Result<usize, StoreError> {
     let mut recipients = recipients.to_vec();
     recipients.sort();
     recipients.dedup();
     let now = now_text();
+    let chinese = write(&InChinese);
+    let mut worded: std::collections::HashMap<String, Message> = std::collections::HashMap::new();
     let mut written = 0;
     for r in &recipients {
         match r {
             Recipient::User(user_id) => {
-                let Some(row) = sqlx::query("SELECT email, disabled FROM users WHERE id = $1")
+                let Some(row) = sqlx::query("SELECT email, disabled, language FROM users WHERE id = $1")
                     .bind(user_id)
                     .fetch_optional(&mut *conn)
                     .await?
@@ -78,6 +108,12 @@ pub(crate) async fn tell(
                     continue;
                 }
                 let has_email = row.get::<Option<String>, _>(0).is_some_and(|e| is_email(&e));
+                let msg = match row.get::<Option<String>, _>(2) {
+                    Some(tag) if !tag.starts_with("zh") => {
+                        &*worded.entry(tag).or_insert_with_key(|tag| write(&InLanguage(tag)))
+                    }
+                    _ => &chinese,
+                };
                 for channel in ChannelKind::PERSONAL {
                     if channel == ChannelKind::Email && !has_email {
                         continue;
@@ -95,7 +131,7 @@ pub(crate) async fn tell(
             }
             Recipient::Channel { id, kind } => {
                 let dedup = format!("{key}:c:{id}");
-                written += outbox::insert(conn, region, &dedup, msg, *kind, Some(id), None, &now).await?;
+                written += outbox::insert(conn, region, &dedup, &chinese, *kind, Some(id), None, &now).await?;
             }
         }
     }
@@ -499,7 +535,7 @@ pub(crate) async fn tell_step(
         what,
         due_on,
     };
-    let (msg, recipients) = match news {
+    let (queue, recipients) = match news {
         StepNews::Queue(_) => {
             let mut to: Vec<Recipient> = department_users(conn, &app.handling_department_id, &["handler"])
                 .await?
@@ -507,7 +543,7 @@ pub(crate) async fn tell_step(
                 .map(Recipient::User)
                 .collect();
             to.extend(group_channels(conn, &app.region_code, Some(&app.handling_department_id)).await?);
-            (new_application(&n, public_url()), to)
+            (true, to)
         }
         StepNews::ProjectUnit(_) => {
             let mut to = Vec::new();
@@ -524,9 +560,13 @@ pub(crate) async fn tell_step(
                 .fetch_all(&mut *conn)
                 .await?;
             to.extend(rows.iter().map(|r| Recipient::User(r.get(0))));
-            (applicant_update(&n, public_url()), to)
+            (false, to)
         }
     };
     let key = format!("step:{}:{}", app.id, event.seq);
-    tell(conn, &app.region_code, &key, &msg, &recipients).await
+    let write = |w: &dyn Words| match queue {
+        true => new_application(w, &n, public_url()),
+        false => applicant_update(w, &n, public_url()),
+    };
+    tell(conn, &app.region_code, &key, &write, &recipients).await
 }

@@ -232,16 +232,20 @@ pub(crate) async fn remind_progress_reports(
                     .collect();
                 to.extend(group_channels(conn, &region, Some(&department_id)).await?);
                 let link = format!("/supervision/reports/new?period={}", p.key);
-                let msg = qidi_core::message::missing_progress_report(
-                    &name,
-                    &p.label_zh(),
-                    p.due_on,
-                    *stage,
-                    &link,
-                    public_url(),
-                );
+                let period = p.label_zh();
+                let write = |w: &dyn qidi_core::sentence::Words| {
+                    qidi_core::message::missing_progress_report(
+                        w,
+                        &name,
+                        &period,
+                        p.due_on,
+                        *stage,
+                        &link,
+                        public_url(),
+                    )
+                };
                 let key = format!("missing:progress:{}:{department_id}:{}:{}", plan.campaign_id, p.key, stage.as_str());
-                written += tell(conn, &region, &key, &msg, &to).await?;
+                written += tell(conn, &region, &key, &write, &to).await?;
             }
         }
     }

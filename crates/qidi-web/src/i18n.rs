@@ -307,7 +307,11 @@ pub fn tn(key: &str, args: &[(&str, &dyn Arg)]) -> String {
 /// A sentence from core or the store in the request's language: its Chinese wording,
 /// or, in a language whose catalogue has the sentence's key, that message.
 pub fn explain(s: &Sentence) -> String {
-    let lang = current();
+    explain_at(current(), s)
+}
+
+/// A sentence in the language at `lang` (see [`explain`]).
+fn explain_at(lang: usize, s: &Sentence) -> String {
     let c = catalogues();
     match s.key {
         Some(key) if c.languages.get(lang).is_some_and(|l| l.tag != DEFAULT && l.bundle.has_message(key)) => {
@@ -316,13 +320,25 @@ pub fn explain(s: &Sentence) -> String {
                 let value = match arg {
                     SentenceArg::Text(t) => FluentValue::from(t.clone()),
                     SentenceArg::Number(n) => FluentValue::from(*n),
-                    SentenceArg::Label { prefix, code } => FluentValue::from(tc(prefix, code)),
+                    SentenceArg::Label { prefix, code } => {
+                        FluentValue::from(c.format(lang, &format!("{prefix}-{code}"), None))
+                    }
                 };
                 args.set(name.to_string(), value);
             }
             c.format(lang, key, Some(&args))
         }
         _ => s.text.clone(),
+    }
+}
+
+/// A sentence in the language tagged `tag` (Chinese for a tag no catalogue has): how
+/// the store words a message to a person in their own language
+/// (`qidi_store::messages::set_wording`).
+pub fn word_in(tag: &str, s: Sentence) -> String {
+    match catalogues().index(tag) {
+        Some(lang) => explain_at(lang, &s),
+        None => s.text,
     }
 }
 

@@ -114,6 +114,8 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login: ThrottlePo
 
 /// [`router`] with every rate given.
 pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Router {
+    // Messages to a person are worded from the pages' catalogues, in their language.
+    qidi_store::messages::set_wording(i18n::word_in);
     let state = Arc::new(AppState {
         store,
         config,

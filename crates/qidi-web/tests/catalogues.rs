@@ -54,11 +54,16 @@ fn used_keys() -> (BTreeSet<String>, BTreeSet<String>) {
     (keys, prefixes)
 }
 
-/// The key prefix of sentences from core and the store (`qidi_core::sentence`).
-const SENTENCE_PREFIX: &str = "err-";
+/// The key prefixes of sentences from core and the store (`qidi_core::sentence`):
+/// refusals, and the words of messages to people (`qidi_core::message`).
+const SENTENCE_PREFIXES: [&str; 2] = ["err-", "msg-"];
 
-/// Every sentence key the code names: a string literal `"err-…"` in the sources of
-/// the crates that decide or refuse.
+fn is_sentence(key: &str) -> bool {
+    SENTENCE_PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
+/// Every sentence key the code names: a string literal `"err-…"` or `"msg-…"` in the
+/// sources of the crates that decide, refuse or tell.
 fn sentence_keys() -> BTreeSet<String> {
     let mut sources = Vec::new();
     for krate in ["qidi-core", "qidi-store", "qidi-office", "qidi-notify", "qidi-web"] {
@@ -69,7 +74,8 @@ fn sentence_keys() -> BTreeSet<String> {
         let text = std::fs::read_to_string(&path).unwrap();
         // A module's own tests (at its end) may name made-up keys.
         let text = text.split("\n#[cfg(test)]").next().unwrap_or_default();
-        for (at, _) in text.match_indices(&format!("\"{SENTENCE_PREFIX}")) {
+        for (at, _) in SENTENCE_PREFIXES.iter().flat_map(|p| text.match_indices(&format!("\"{p}")).collect::<Vec<_>>())
+        {
             let key: String = text[at + 1..].chars().take_while(|c| *c != '"').collect();
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             let in_comment = text[line_start..at].trim_start().starts_with("//");
@@ -87,9 +93,9 @@ fn every_sentence_the_code_names_is_worded_and_none_is_left_over() {
     let c = Catalogues::embedded();
     let used = sentence_keys();
     assert!(used.contains("err-password-too-short"), "the scan found the keys: {used:?}");
+    assert!(used.contains("msg-digest-footer"), "the scan found the messages' words: {used:?}");
     for tag in c.tags().into_iter().filter(|t| *t != DEFAULT) {
-        let worded: BTreeSet<String> =
-            c.keys(tag).into_iter().filter(|k| k.starts_with(SENTENCE_PREFIX)).map(str::to_string).collect();
+        let worded: BTreeSet<String> = c.keys(tag).into_iter().filter(|k| is_sentence(k)).map(str::to_string).collect();
         let missing: Vec<_> = used.difference(&worded).collect();
         let unused: Vec<_> = worded.difference(&used).collect();
         assert!(missing.is_empty(), "{tag} lacks sentences the code names: {missing:?}");
@@ -105,9 +111,9 @@ fn the_catalogues_parse_and_every_language_has_every_message() {
     assert!(c.tags().contains(&"en"), "English ships");
     let chinese: BTreeSet<&str> = c.keys(DEFAULT).into_iter().collect();
     // Sentences from core and the store keep their Chinese in the code that decides
-    // them; every other language words each of them (`err-` keys, see below).
-    let in_code: Vec<_> = chinese.iter().filter(|k| k.starts_with(SENTENCE_PREFIX)).collect();
-    assert!(in_code.is_empty(), "Chinese `err-` messages belong in the code: {in_code:?}");
+    // them; every other language words each of them (`err-` and `msg-` keys, below).
+    let in_code: Vec<_> = chinese.iter().filter(|k| is_sentence(k)).collect();
+    assert!(in_code.is_empty(), "Chinese `err-` and `msg-` messages belong in the code: {in_code:?}");
     let sentences = sentence_keys();
     let chinese: BTreeSet<&str> = chinese.into_iter().chain(sentences.iter().map(String::as_str)).collect();
     for tag in c.tags().into_iter().filter(|t| *t != DEFAULT) {

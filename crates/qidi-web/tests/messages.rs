@@ -199,3 +199,51 @@ async fn the_administrator_configures_channels_and_reads_the_send_log() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_person_is_told_in_their_own_language_and_a_group_channel_in_chinese() {
+    TestApp::on_each_backend(|app| async move {
+        use sqlx::Row;
+        let owner = app.store.owner_id_or_create(&banner(), "锡林能源有限公司").await.unwrap();
+        test_user(&app.store, "unit", Role::Applicant, None, Some(&owner), None).await;
+        test_user(&app.store, "zh_h", Role::Handler, Some("zrzy"), None, Some("zh@example.cn")).await;
+        test_user(&app.store, "en_h", Role::Handler, Some("zrzy"), None, Some("en@example.cn")).await;
+        let english = app.store.user_by_username("en_h").await.unwrap().unwrap();
+        app.store.set_language(&english.id, Some("en")).await.unwrap();
+        app.store.add_channel(&banner(), "zrzy", ChannelKind::Email, "zrzy@example.cn", None, None).await.unwrap();
+        let (_, item) = test_pending_item(&app.store, &owner, 7, "land_pre_review", "zrzy").await;
+        let unit = app.sign_in("unit").await;
+        let res = app.post_json("/api/v1/applications", Some(&unit), &json!({ "pending_item_id": item })).await;
+        let id = res.json()["application"]["id"].as_str().unwrap().to_string();
+        let submit = json!({"action": {"type": "submit", "materials": []}});
+        let res = app.post_json(&format!("/api/v1/applications/{id}/actions"), Some(&unit), &submit).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+        // In the message centre: each in their own language; the data (names) as it is.
+        let zh = app.get("/api/v1/messages", Some(&app.sign_in("zh_h").await)).await.json();
+        let en = app.get("/api/v1/messages", Some(&app.sign_in("en_h").await)).await.json();
+        let (zh, en) = (&zh["messages"][0], &en["messages"][0]);
+        assert!(zh["subject"].as_str().unwrap().starts_with("【待受理】测试项目7"), "{zh}");
+        assert!(zh["body"].as_str().unwrap().contains("情况：项目单位提交了申请"), "{zh}");
+        assert!(en["subject"].as_str().unwrap().starts_with("[To accept] 测试项目7"), "{en}");
+        let body = en["body"].as_str().unwrap();
+        assert!(body.contains("What happened: The project unit submitted an application"), "{body}");
+        assert!(!body.contains("情况") && !body.contains("查看"), "no Chinese words in English: {body}");
+
+        // Their e-mails likewise; the department's shared mailbox in Chinese.
+        let rows = sqlx::query(
+            "SELECT COALESCE(u.username, 'mailbox'), o.subject, o.body_html FROM outbox o
+             LEFT JOIN users u ON u.id = o.user_id WHERE o.channel_kind = 'email' ORDER BY 1",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        let mail: Vec<(String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+        let who: Vec<&str> = mail.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(who, ["en_h", "mailbox", "zh_h"]);
+        assert!(mail[0].1.starts_with("[To accept]") && mail[0].2.contains(">View</a>"), "{:?}", mail[0]);
+        assert!(mail[1].1.starts_with("【待受理】") && mail[1].2.contains(">查看</a>"), "{:?}", mail[1]);
+        assert!(mail[2].1.starts_with("【待受理】"), "{:?}", mail[2]);
+    })
+    .await;
+}

@@ -171,8 +171,8 @@ impl Store {
         let key = format!("light:{run_on}");
         let mut written = 0;
         for ((region, recipient), items) in digests {
-            let msg = light_digest(run_on, items, public_url());
-            written += tell(&mut tx, &region, &key, &msg, std::slice::from_ref(&recipient)).await?;
+            let write = |w: &dyn qidi_core::sentence::Words| light_digest(w, run_on, &items, public_url());
+            written += tell(&mut tx, &region, &key, &write, std::slice::from_ref(&recipient)).await?;
         }
         let reminders = super::reminders::remind_missing_reports(&mut tx, &calendar, run_on).await?;
         written += reminders;

@@ -11,6 +11,7 @@ use crate::StoreError;
 use chrono::NaiveDate;
 use qidi_core::calendar::WorkCalendar;
 use qidi_core::message::{missing_check_results, missing_signature, report_stage, signing_milestone};
+use qidi_core::sentence::Words;
 use qidi_core::RegionCode;
 use sqlx::{AnyConnection, Row};
 
@@ -50,9 +51,10 @@ pub(super) async fn remind_missing_reports(
         let Some(stage) = report_stage(calendar, due_on, run_on) else { continue };
         let missing = usize::try_from(r.get::<i64, _>(6)).unwrap_or(0);
         let link = format!("/ledger/departments/{}", r.get::<String, _>(3));
-        let msg = missing_check_results(&r.get::<String, _>(4), due_on, stage, missing, &link, public_url());
+        let name: String = r.get(4);
+        let write = |w: &dyn Words| missing_check_results(w, &name, due_on, stage, missing, &link, public_url());
         let to = department(conn, &region, &department_id).await?;
-        written += tell(conn, &region, &format!("missing:check:{id}:{}", stage.as_str()), &msg, &to).await?;
+        written += tell(conn, &region, &format!("missing:check:{id}:{}", stage.as_str()), &write, &to).await?;
     }
     // Department ledgers unsigned at the signing milestone of each region's campaign.
     let regions: Vec<String> = sqlx::query("SELECT DISTINCT region_code FROM campaigns")
@@ -84,10 +86,11 @@ pub(super) async fn remind_missing_reports(
                 continue;
             }
             let link = format!("/ledger/departments/{}", d.get::<String, _>(1));
-            let msg = missing_signature(&d.get::<String, _>(2), milestone.on, stage, &link, public_url());
+            let name: String = d.get(2);
+            let write = |w: &dyn Words| missing_signature(w, &name, milestone.on, stage, &link, public_url());
             let to = department(conn, &region, &department_id).await?;
             let key = format!("missing:signature:{}:{department_id}:{}", campaign.id, stage.as_str());
-            written += tell(conn, &region, &key, &msg, &to).await?;
+            written += tell(conn, &region, &key, &write, &to).await?;
         }
     }
     written += crate::progress_reports::remind_progress_reports(conn, calendar, run_on).await?;
