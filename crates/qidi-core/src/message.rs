@@ -735,16 +735,19 @@ pub fn missing_signature(
 pub fn missing_progress_report(
     w: &dyn Words,
     department: &str,
-    period: &str,
+    period: &Sentence,
     due_on: NaiveDate,
     stage: ReportStage,
     link: &str,
     base_url: &str,
 ) -> Message {
+    let zh = &period.text;
+    let period = w.say(period.clone());
+    let period = period.as_str();
     let subject = w.say(
         sentence(
             "msg-missing-progress-subject",
-            format!("【信息报送提醒】{department}{period}工作进展尚未报送，时限 {due_on}（{}）", stage.label_zh()),
+            format!("【信息报送提醒】{department}{zh}工作进展尚未报送，时限 {due_on}（{}）", stage.label_zh()),
         )
         .arg("department", department)
         .arg("period", period)
@@ -753,7 +756,7 @@ pub fn missing_progress_report(
     );
     let lines = vec![
         field(w, "msg-line-unit-department", "部门", "department", department),
-        field(w, "msg-line-period", "报送期次", "period", period),
+        w.say(sentence("msg-line-period", format!("报送期次：{zh}")).arg("period", period)),
         field(w, "msg-line-report-due", "报送时限", "due", due_on),
         w.say(sentence(
             "msg-missing-progress-ask",
@@ -1259,7 +1262,15 @@ mod tests {
             applicant_update(&Keys, &n, "http://h"),
             missing_check_results(&Keys, "Ecology", on, ReportStage::Due, 3, "/ledger", "http://h"),
             missing_signature(&Keys, "Ecology", on, ReportStage::Overdue, "/ledger", "http://h"),
-            missing_progress_report(&Keys, "Ecology", "2026-03", on, ReportStage::Due, "/reports", "http://h"),
+            missing_progress_report(
+                &Keys,
+                "Ecology",
+                &Sentence::new("msg-period", "2026年3月"),
+                on,
+                ReportStage::Due,
+                "/reports",
+                "http://h",
+            ),
             bulletin_issued(&Keys, "No. 1", "Overdue approvals", 4, "/bulletins/1", "http://h"),
             hotline_news(
                 &Keys,

@@ -115,6 +115,20 @@ impl ReportPeriod {
             PeriodKind::HalfMonth => format!("{y}年{m}月下半月"),
         }
     }
+
+    /// The period's name in a message: its Chinese, or a catalogue's wording of the
+    /// year, the month and which half.
+    pub fn sentence(&self) -> crate::sentence::Sentence {
+        let half = match self.kind {
+            PeriodKind::Month => "none",
+            PeriodKind::HalfMonth if self.key.ends_with('a') => "first",
+            PeriodKind::HalfMonth => "second",
+        };
+        crate::sentence::Sentence::new("msg-period", self.label_zh())
+            .arg("year", self.starts_on.year().to_string())
+            .arg("month", self.starts_on.month())
+            .arg("half", half)
+    }
 }
 
 fn month_end(d: NaiveDate) -> NaiveDate {

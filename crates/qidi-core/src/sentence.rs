@@ -152,6 +152,13 @@ pub trait Words {
     fn say(&self, s: Sentence) -> String;
 }
 
+/// Words from a function, such as a catalogue's wording in one language.
+impl<F: Fn(Sentence) -> String> Words for F {
+    fn say(&self, s: Sentence) -> String {
+        self(s)
+    }
+}
+
 /// The Chinese every sentence carries.
 pub struct InChinese;
 

@@ -232,7 +232,7 @@ pub(crate) async fn remind_progress_reports(
                     .collect();
                 to.extend(group_channels(conn, &region, Some(&department_id)).await?);
                 let link = format!("/supervision/reports/new?period={}", p.key);
-                let period = p.label_zh();
+                let period = p.sentence();
                 let write = |w: &dyn qidi_core::sentence::Words| {
                     qidi_core::message::missing_progress_report(
                         w,

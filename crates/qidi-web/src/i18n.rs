@@ -468,6 +468,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_message_to_a_person_is_worded_in_their_language() {
+        use qidi_core::progress_report::{PeriodKind, ReportPeriod};
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let period = |key: &str, kind| ReportPeriod {
+            key: key.into(),
+            kind,
+            starts_on: day("2026-04-01"),
+            ends_on: day("2026-04-15"),
+            due_on: day("2026-04-16"),
+        };
+        let first = period("2026-04a", PeriodKind::HalfMonth);
+        assert_eq!(word_in("en", first.sentence()), "April 2026, first half");
+        assert_eq!(word_in("en", period("2026-04", PeriodKind::Month).sentence()), "April 2026");
+        assert_eq!(word_in("zh-CN", first.sentence()), "2026年4月上半月");
+        assert_eq!(word_in("xx", first.sentence()), "2026年4月上半月", "a language nobody ships: Chinese");
+        // A label argument is worded in the message's language, not the request's.
+        let stage = qidi_core::message::missing_signature(
+            &|s: Sentence| word_in("en", s),
+            "Ecology",
+            day("2026-04-16"),
+            qidi_core::message::ReportStage::Overdue,
+            "/ledger",
+            "http://h",
+        );
+        assert!(stage.subject.ends_with("due 2026-04-16 (overdue)"), "{}", stage.subject);
+    }
+
+    #[test]
     fn a_way_back_is_only_a_page_of_this_site() {
         let host = Some("qidi.example:8080");
         assert_eq!(

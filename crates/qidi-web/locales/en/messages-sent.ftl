@@ -43,6 +43,24 @@ msg-line-answer-due = Results due: { $due }
 msg-line-signature-due = Signature due: { $due }
 msg-line-period = Reporting period: { $period }
 msg-line-report-due = Report due: { $due }
+msg-period = { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $year }{ $half ->
+    [first] , first half
+    [second] , second half
+   *[none] {""}
+}
 msg-line-number = Document number: { $number }
 msg-line-title = Title: { $title }
 msg-line-overdue-items = Overdue items: { $items }
