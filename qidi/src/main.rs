@@ -235,6 +235,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         public_url: cli.public_url,
     })?;
     qidi_store::messages::set_public_url(&cfg.public_url);
+    // Every command that tells someone (`jobs run`, `bulletin`, …) words a person's
+    // messages in their language, not only the server.
+    qidi_store::messages::set_wording(qidi_web::i18n::word_in);
     match cli.command {
         Command::Serve { demo, .. } => serve(&cfg, demo).await,
         Command::Migrate => {

@@ -56,6 +56,10 @@ async fn jobs_run_sends_each_light_change_once() {
         )
         .await;
         ok(&url, monday, &smtp.url(), &["user", "add", "wang", "--role", "office", "--email", "wang@example.cn"]).await;
+        // The office's officer reads English: the command line words their messages so.
+        let store = qidi_store::Store::connect(&url).await.unwrap();
+        let wang = store.user_by_username("wang").await.unwrap().unwrap();
+        store.set_language(&wang.id, Some("en")).await.unwrap();
         let added = ok(
             &url,
             monday,
@@ -92,7 +96,8 @@ async fn jobs_run_sends_each_light_change_once() {
         assert!(first.contains("light run for 2026-03-02"), "{first}");
         let mails = smtp.mails();
         assert!(!mails.is_empty(), "{first}");
-        let digests: Vec<_> = mails.iter().filter(|m| m.subject().contains("预警")).collect();
+        let is_digest = |s: &str| s.contains("预警") || s.starts_with("[Red light]") || s.starts_with("[Yellow light]");
+        let digests: Vec<_> = mails.iter().filter(|m| is_digest(&m.subject())).collect();
         let count = |to: &str| digests.iter().filter(|m| m.to == [to]).count();
         let to_department: Vec<_> = digests.iter().filter(|m| m.to == ["zjj@example.gov.cn"]).collect();
         assert_eq!(to_department.len(), 1, "one digest for the department's mailbox");
@@ -106,6 +111,8 @@ async fn jobs_run_sends_each_light_change_once() {
         assert!(to_department[0].text().contains("已超期"), "{}", to_department[0].text());
         assert_eq!(count("zhang@example.cn"), 1, "the department's handler, once");
         assert_eq!(count("wang@example.cn"), 1, "the office hears of red lights, once");
+        let to_wang = digests.iter().find(|m| m.to == ["wang@example.cn"]).unwrap();
+        assert!(to_wang.subject().starts_with("[Red light] 2026-03-02"), "in English: {}", to_wang.subject());
         assert_eq!(hook.taken().len(), 1, "the office's robot likewise");
         assert!(hook.taken()[0].query("sign").is_some(), "signed");
 

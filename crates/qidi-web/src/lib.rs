@@ -114,7 +114,8 @@ pub fn router_with_login_rate(store: Store, config: WebConfig, login: ThrottlePo
 
 /// [`router`] with every rate given.
 pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Router {
-    // Messages to a person are worded from the pages' catalogues, in their language.
+    // Messages to a person are worded from the pages' catalogues, in their language (the
+    // binary sets this for every command; here for a router made elsewhere, as in tests).
     qidi_store::messages::set_wording(i18n::word_in);
     let state = Arc::new(AppState {
         store,
