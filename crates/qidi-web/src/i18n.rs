@@ -320,9 +320,7 @@ fn explain_at(lang: usize, s: &Sentence) -> String {
                 let value = match arg {
                     SentenceArg::Text(t) => FluentValue::from(t.clone()),
                     SentenceArg::Number(n) => FluentValue::from(*n),
-                    SentenceArg::Label { prefix, code } => {
-                        FluentValue::from(c.format(lang, &format!("{prefix}-{code}"), None))
-                    }
+                    SentenceArg::Label { prefix, code } => FluentValue::from(label_at(lang, prefix, code)),
                 };
                 args.set(name.to_string(), value);
             }
@@ -350,7 +348,12 @@ pub fn explain_error(e: &impl Explain) -> String {
 /// The label of a code: the message `<prefix>-<code>` (`tc("role", "office")` is
 /// `role-office`). Codes are the glossary's English names; the pages never show them.
 pub fn tc(prefix: &str, code: &str) -> String {
-    t(&format!("{prefix}-{code}"))
+    label_at(current(), prefix, code)
+}
+
+/// The label of a code in the language at `lang`.
+fn label_at(lang: usize, prefix: &str, code: &str) -> String {
+    catalogues().format(lang, &format!("{prefix}-{code}"), None)
 }
 
 /// The request's language tag, for `<html lang>`.
