@@ -11,13 +11,16 @@
 # Build first: cargo build --release --workspace
 # Usage: scripts/bench-scale.sh [SIZES...]   (default: 465 100000)
 #   QIDI_BENCH_ENGINES="sqlite postgres"  QIDI_BENCH_PG=postgres://postgres@127.0.0.1:5432
-#   QIDI_BENCH_SECONDS=3 (per route)  QIDI_BENCH_KEEP=DIR (keep the SQLite files there)
+#   QIDI_BENCH_SECONDS=3 (per route)  QIDI_BENCH_KEEP=DIR (keep the SQLite files there, and
+#   the PostgreSQL databases as qidi_bench_SIZE)  QIDI_BENCH_REUSE=1 (with KEEP: measure a
+#   kept database again instead of making it anew)  QIDI_BENCH_BIN=PATH (another qidi binary,
+#   such as a baseline build, served on the same kept databases)
 #   QIDI_BENCH_LEDGER=FILE.xlsx: for sizes above 465, `qidi import ledger FILE` instead of the
 #   generator (the size is then what the file holds; the office bench writes one:
 #   target/release/deps/ledger-* gen 300000 FILE makes 100,000 projects)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-Q=$PWD/target/release/qidi
+Q=${QIDI_BENCH_BIN:-$PWD/target/release/qidi}
 [ -x "$Q" ] || { echo "build first: cargo build --release --workspace" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
 SIZES=("${@:-465 100000}")
@@ -31,15 +34,17 @@ mkdir -p "$T"
 SERVER=
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  [ -z "${QIDI_BENCH_KEEP:-}" ] && rm -rf "$T"
-  psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS qidi_bench" >/dev/null 2>&1 || true
+  if [ -z "${QIDI_BENCH_KEEP:-}" ]; then
+    rm -rf "$T"
+    psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS qidi_bench" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
 sql() { # run SQL on the bench database
   case $ENGINE in
     sqlite) sqlite3 "$T/q-$SIZE.db" "$1" ;;
-    postgres) psql -qAt "$PG/qidi_bench" -c "$1" ;;
+    postgres) psql -qAt "$PG/$PGDB" -c "$1" ;;
   esac
 }
 
@@ -72,10 +77,15 @@ echo "|---|---|---|---|---|---|---|"
 LOAD=()
 for SIZE in "${SIZES[@]}"; do
   for ENGINE in $ENGINES; do
+    PGDB=qidi_bench${QIDI_BENCH_KEEP:+_$SIZE}
     if [ -n "${QIDI_BENCH_REUSE:-}" ] && [ "$ENGINE" = sqlite ] && [ -f "$T/q-$SIZE.db" ]; then
       # QIDI_BENCH_REUSE=1 with QIDI_BENCH_KEEP: measure a kept database again (its first
       # light run was made by the run that kept it).
       export QIDI_DATABASE_URL="sqlite://$T/q-$SIZE.db" QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
+      SKIP=1
+    elif [ -n "${QIDI_BENCH_REUSE:-}" ] && [ "$ENGINE" = postgres ] &&
+      [ "$(psql -qAt "$PG/postgres" -c "SELECT 1 FROM pg_database WHERE datname = '$PGDB'")" = 1 ]; then
+      export QIDI_DATABASE_URL="$PG/$PGDB" QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
       SKIP=1
     else
       SKIP=
@@ -84,8 +94,8 @@ for SIZE in "${SIZES[@]}"; do
     case $ENGINE in
       sqlite) rm -f "$T/q-$SIZE.db"*; URL="sqlite://$T/q-$SIZE.db" ;;
       postgres)
-        psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS qidi_bench" -c "CREATE DATABASE qidi_bench" >/dev/null
-        URL="$PG/qidi_bench" ;;
+        psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB" >/dev/null
+        URL="$PG/$PGDB" ;;
     esac
     export QIDI_DATABASE_URL=$URL QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
     $Q demo >/dev/null 2>&1
@@ -113,7 +123,7 @@ for SIZE in "${SIZES[@]}"; do
     APP=$(sql "SELECT id FROM applications ORDER BY id LIMIT 1")
     FGW=$(sql "SELECT id FROM departments WHERE code = 'fgw' ORDER BY region_code LIMIT 1")
 
-    QIDI_PUBLIC_RATE=100000000 $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+    QIDI_PUBLIC_RATE=100000000 QIDI_SEARCH_RATE=100000000 $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
     # The server's first daily light run (every lit clock is a change when there was no
@@ -148,6 +158,10 @@ for SIZE in "${SIZES[@]}"; do
     measure "/projects?department=fgw" "$O" "$B/projects?department=$FGW"
     measure "/projects?q=(whole code)" "$O" "$B/projects?q=$CODE"
     measure "/projects?q=(no match)" "$O" "$B/projects?q=%E6%97%A0%E6%AD%A4%E9%A1%B9%E7%9B%AE"
+    # A department's own library: its scope, in library order.
+    measure "/projects (zrzy_handler)" "${TOKEN[zrzy_handler]}" "$B/projects"
+    measure "/projects (fgw_head)" "${TOKEN[fgw_head]}" "$B/projects"
+    measure "/projects?light=red (zrzy_handler)" "${TOKEN[zrzy_handler]}" "$B/projects?light=red"
     # Throughput under the same load: 16 connections, the project page against /healthz.
     h=$(wrk -t2 -c16 -d"${SECS}s" "$B/healthz" | awk '/^Requests\/sec/ { print $2 }')
     p=$(wrk -t2 -c16 -d"${SECS}s" -H "Cookie: qidi_session=$O" "$B/projects/$PID" | awk '/^Requests\/sec/ { print $2 }')

@@ -97,6 +97,45 @@ fn campaign_event(actor: Option<&User>, region: &str, action: &str, id: &str, pa
     }
 }
 
+/// The departments handling items of the region `$1`: one probe of the items'
+/// (region, department) index per department, not a read of the region's items.
+pub(crate) const FACTS_HANDLING: &str = "SELECT d.id FROM departments d
+     WHERE EXISTS (SELECT 1 FROM pending_items i WHERE i.region_code = $1 AND i.handling_department_id = d.id)";
+
+/// The departments of the region `$1` with a project in the library that has items,
+/// each found through the projects' (region, initiating department) index. (The
+/// `OFFSET` keeps PostgreSQL from hashing the region's projects once for all.)
+pub(crate) const FACTS_INITIATING: &str = "SELECT d.id FROM departments d
+     WHERE EXISTS (SELECT 1 FROM projects p
+                   WHERE p.region_code = $1 AND p.initiating_department_id = d.id AND p.in_library
+                     AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id)
+                   LIMIT 1 OFFSET 0)";
+
+/// Each department's first step on an application of the region `$1` since `$2`, as
+/// a handler or head: the oldest of its events, through its own (department, kind,
+/// time) index.
+pub(crate) const FACTS_ACTED: &str = "SELECT f.id, f.first FROM (SELECT d.id,
+        (SELECT MIN(e.at) FROM events e
+         WHERE e.actor_department_id = d.id AND e.object_type = 'application' AND e.at >= $2
+           AND e.region_code = $1 AND e.actor_role IN ('handler', 'department_head')) AS first
+     FROM departments d) f WHERE f.first IS NOT NULL";
+
+/// Whether the campaign `$1` had removals proposed, whether any still awaits its
+/// decision, and the last decision's time (migration 0031's indexes).
+pub(crate) const FACTS_REMOVALS: &str = "SELECT
+        EXISTS (SELECT 1 FROM removals r WHERE r.campaign_id = $1),
+        EXISTS (SELECT 1 FROM removals r WHERE r.campaign_id = $1 AND r.decision = 'proposed'),
+        (SELECT MAX(r.decided_at) FROM removals r WHERE r.campaign_id = $1)";
+
+/// The campaign's (`$1`) baseline rows, and those not reduced, from the kept pairs.
+pub(crate) const FACTS_BASELINE: &str = "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT),
+        CAST(COALESCE(SUM(CASE WHEN reduction = '' THEN n ELSE 0 END), 0) AS BIGINT)
+     FROM baseline_pairs WHERE campaign_id = $1";
+
+/// The last day a baseline row of the campaign `$1` was reduced, from the kept days.
+pub(crate) const FACTS_LAST_REDUCED: &str = "SELECT MAX(day) FROM baseline_days
+     WHERE department_id = '' AND campaign_id = $1 AND reduction <> '' AND n <> 0";
+
 impl Store {
     /// The region's current campaign. A region without one starts with the 2022 plan's
     /// template (the office may start a campaign of its own later).
@@ -211,7 +250,9 @@ impl Store {
         Ok(CampaignRow { campaign: updated, ..current })
     }
 
-    /// What the record shows of a campaign's steps (core `CampaignFacts`): the day each
+    /// What the record shows of a campaign's steps (core `CampaignFacts`); the office's
+    /// and the leader's home pages and the banner's ledger ask it on every request, so
+    /// each question is a probe of an index or a read of kept counts (region scale): the day each
     /// was completed, if it was. The departments that must act are those that handle
     /// pending items of the region; the initiating departments those whose projects in
     /// the library have any.
@@ -219,24 +260,9 @@ impl Store {
         let rc = c.region_code.as_str();
         let mut conn = self.pool.acquire().await?;
         let handling: HashSet<String> =
-            sqlx::query("SELECT DISTINCT handling_department_id FROM pending_items WHERE region_code = $1")
-                .bind(rc)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-        let initiating: HashSet<String> = sqlx::query(
-            "SELECT DISTINCT p.initiating_department_id FROM projects p
-             WHERE p.region_code = $1 AND p.in_library AND p.initiating_department_id IS NOT NULL
-               AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id)",
-        )
-        .bind(rc)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+            sqlx::query(FACTS_HANDLING).bind(rc).fetch_all(&mut *conn).await?.iter().map(|r| r.get(0)).collect();
+        let initiating: HashSet<String> =
+            sqlx::query(FACTS_INITIATING).bind(rc).fetch_all(&mut *conn).await?.iter().map(|r| r.get(0)).collect();
         // Each department's first day of doing it; the step is done on the day the last
         // department needed did it.
         let all_done_on = |needed: &HashSet<String>, firsts: &HashMap<String, NaiveDate>| -> Option<NaiveDate> {
@@ -291,39 +317,20 @@ impl Store {
         }
         let ledgers_signed = all_done_on(&handling, &department_signed);
 
-        let r = sqlx::query(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN decision = 'proposed' THEN 1 ELSE 0 END), 0), MAX(decided_at)
-             FROM removals WHERE campaign_id = $1",
-        )
-        .bind(&c.id)
-        .fetch_one(&mut *conn)
-        .await?;
-        let (proposed, open): (i64, i64) = (r.get(0), r.get(1));
+        let r = sqlx::query(FACTS_REMOVALS).bind(&c.id).fetch_one(&mut *conn).await?;
+        let (proposed, open) = (crate::get_bool(&r, 0), crate::get_bool(&r, 1));
         let removals_decided =
-            if proposed > 0 && open == 0 { r.get::<Option<String>, _>(2).as_deref().and_then(day_of) } else { None };
+            if proposed && !open { r.get::<Option<String>, _>(2).as_deref().and_then(day_of) } else { None };
 
-        let acted = sqlx::query(
-            "SELECT actor_department_id, MIN(at) FROM events
-             WHERE region_code = $1 AND object_type = 'application' AND at >= $2
-               AND actor_role IN ('handler', 'department_head') AND actor_department_id IS NOT NULL
-             GROUP BY actor_department_id",
-        )
-        .bind(rc)
-        .bind(date_text(c.campaign.starts_on))
-        .fetch_all(&mut *conn)
-        .await?;
+        let acted =
+            sqlx::query(FACTS_ACTED).bind(rc).bind(date_text(c.campaign.starts_on)).fetch_all(&mut *conn).await?;
         let departments_online = all_done_on(&handling, &firsts(acted));
 
-        let r = sqlx::query(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN reduction IS NULL THEN 1 ELSE 0 END), 0), MAX(reduced_on)
-             FROM baseline_items WHERE campaign_id = $1",
-        )
-        .bind(&c.id)
-        .fetch_one(&mut *conn)
-        .await?;
+        let r = sqlx::query(FACTS_BASELINE).bind(&c.id).fetch_one(&mut *conn).await?;
         let (rows_in, remaining): (i64, i64) = (r.get(0), r.get(1));
         let finished = if rows_in > 0 && remaining == 0 {
-            r.get::<Option<String>, _>(2).as_deref().and_then(day_of)
+            let last: Option<String> = sqlx::query(FACTS_LAST_REDUCED).bind(&c.id).fetch_one(&mut *conn).await?.get(0);
+            last.as_deref().and_then(day_of)
         } else {
             None
         };

@@ -4,7 +4,7 @@
 //! `pending_counts`, `library_counts`, `scope_counts`, `baseline_counts`,
 //! `baseline_pairs`, `baseline_days` and `clock_counts`, with `pending_projects` and
 //! `scope_projects` (per project and department, what the project totals rest on), by
-//! triggers (migrations 0019 and 0020), in the same transaction as each change that
+//! triggers (migrations 0019, 0020 and 0031), in the same transaction as each change that
 //! moves them. This module recounts them in full, to
 //! check and repair them (`qidi check counts`).
 
@@ -88,13 +88,17 @@ const KEPT: [Kept; 9] = [
                GROUP BY b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                         b.is_addition, COALESCE(b.reduction, '')",
     },
-    // A department's scope: the view `scope_reasons` lists each reason once.
+    // A department's scope: the view `scope_reasons` lists each reason once. Each row
+    // carries its project's key (migration 0031), by which a department's library is
+    // read in order, so a wrong key is a difference too.
     Kept {
         table: "scope_projects",
-        columns: "department_id, project_id, n",
-        keys: 2,
+        columns: "department_id, project_id, region_code, code, n",
+        keys: 4,
         nonzero: "n <> 0",
-        full: "SELECT department_id, project_id, COUNT(*) FROM scope_reasons GROUP BY department_id, project_id",
+        full: "SELECT r.department_id, r.project_id, p.region_code, p.code, COUNT(*)
+               FROM scope_reasons r JOIN projects p ON p.id = r.project_id
+               GROUP BY r.department_id, r.project_id, p.region_code, p.code",
     },
     Kept {
         table: "scope_counts",

@@ -71,6 +71,89 @@ pub(crate) fn project_scope_on(alias: &str, scope: &Scope, first: usize) -> Scop
     }
 }
 
+/// A scope read in library order, `(region_code, code)`, for pages of a list. A
+/// department's projects are read from its kept scope (`scope_projects` `k`, which
+/// carries each project's key since migration 0031) through its `(department_id,
+/// region_code, code)` index, and a project unit's through `(owner_id, region_code,
+/// code)`, a page at a time; through [`project_scope`] the planner would gather the
+/// whole scope and sort it, or walk the region's key in order and test each project.
+/// Every other scope reads `projects` through its `(region_code, code)` index.
+pub(crate) struct LibraryScope {
+    /// What follows `FROM`: the projects, as `p`, and for a department its scope first.
+    pub from: &'static str,
+    /// What the keys alone are read from (a department's need not its projects).
+    keys_from: &'static str,
+    /// The key's columns in index order, led by the department's or unit's.
+    key: &'static str,
+    /// The department's or unit's bind, which leads the key's comparisons (PostgreSQL
+    /// bounds an index scan by a row comparison only over the index's leading columns).
+    lead: Option<String>,
+    pub sql: String,
+    pub binds: Vec<String>,
+}
+
+/// [`LibraryScope`] of `scope`, binds from `$first`.
+pub(crate) fn library_scope(scope: &Scope, first: usize) -> LibraryScope {
+    match &scope.limit {
+        ScopeLimit::Department(d) => LibraryScope {
+            from: "scope_projects k JOIN projects p ON p.id = k.project_id",
+            keys_from: "scope_projects k",
+            key: "k.department_id, k.region_code, k.code",
+            lead: Some(format!("${first}")),
+            sql: format!("k.department_id = ${first}"),
+            binds: vec![d.clone()],
+        },
+        ScopeLimit::Owner(o) => LibraryScope {
+            from: "projects p",
+            keys_from: "projects p",
+            key: "p.owner_id, p.region_code, p.code",
+            lead: Some(format!("${first}")),
+            // A unit's projects are all in its own region: the unit alone, so that the
+            // planner walks the unit's key rather than its (region, unit) index.
+            sql: format!("p.owner_id = ${first}"),
+            binds: vec![o.clone()],
+        },
+        _ => {
+            let ps = project_scope(scope, first);
+            LibraryScope {
+                from: "projects p",
+                keys_from: "projects p",
+                key: "p.region_code, p.code",
+                lead: None,
+                sql: ps.sql,
+                binds: ps.binds,
+            }
+        }
+    }
+}
+
+impl LibraryScope {
+    /// Whether this scope walks its own index (a department's or a unit's), not the
+    /// region's key.
+    pub fn is_own(&self) -> bool {
+        self.lead.is_some()
+    }
+
+    /// The key compared (`op`) with the region and code written `region`, `code` (binds).
+    pub fn compare(&self, op: &str, region: &str, code: &str) -> String {
+        match &self.lead {
+            Some(d) => format!("({}) {op} ({d}, {region}, {code})", self.key),
+            None => format!("({}) {op} ({region}, {code})", self.key),
+        }
+    }
+
+    /// The library's order, `ASC` or `DESC`.
+    pub fn order(&self, direction: &str) -> String {
+        self.key.split(", ").map(|c| format!("{c} {direction}")).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The key's region and code columns, and what to read them from.
+    pub fn keys(&self) -> (String, &'static str) {
+        let alias = &self.key[..1];
+        (format!("{alias}.region_code, {alias}.code"), self.keys_from)
+    }
+}
+
 /// The region of the department `$first`, as a scalar subquery.
 fn department_region(first: usize) -> String {
     format!("(SELECT dr.region_code FROM departments dr WHERE dr.id = ${first})")
@@ -125,30 +208,38 @@ pub(crate) fn pending_items_sql(one_project: bool, scope_sql: &str) -> String {
     )
 }
 
-/// A page of the library from a key (`$1` region, `$2` code), at most `$3`; scope from `$4`.
-/// The row comparison is served by the `(region_code, code)` index on both engines.
-pub(crate) fn projects_from_sql(direction: PageDirection, scope_sql: &str) -> String {
+/// A page of the library from a key (`$1` region, `$2` code), at most `$3`, in the
+/// scope `ls` (binds from `$4`). The row comparison is served by the scope's key index
+/// on both engines.
+pub(crate) fn projects_from_sql(direction: PageDirection, ls: &LibraryScope) -> String {
     let (cmp, order) = match direction {
         PageDirection::After => (">", "ASC"),
         PageDirection::Before => ("<", "DESC"),
     };
     format!(
-        "{PROJECT_SELECT} WHERE (p.region_code, p.code) {cmp} ($1, $2) AND {scope_sql}
-         ORDER BY p.region_code {order}, p.code {order} LIMIT $3"
+        "{} WHERE {} AND {} ORDER BY {} LIMIT $3",
+        project_select(ls.from),
+        ls.compare(cmp, "$1", "$2"),
+        ls.sql,
+        ls.order(order)
     )
 }
 
-/// A page of the library by offset (`$1` rows from `$2` on), with `inner_scope_sql` the
-/// scope on the alias `q` (binds from `$3`, see [`project_scope_on`]). The rows skipped
-/// are only keys read from the `(region_code, code)` index; the project's columns and
-/// its count of items are read for the page's rows alone.
-pub(crate) fn projects_at_offset_sql(inner_scope_sql: &str) -> String {
+/// A page of the library by offset (`$1` rows from `$2` on), in the scope `ls` (binds
+/// from `$3`). The rows skipped are only keys read from the scope's key index; the
+/// project's columns and its count of items are read for the page's rows alone.
+pub(crate) fn projects_at_offset_sql(ls: &LibraryScope) -> String {
     format!(
-        "{PROJECT_SELECT} WHERE (p.region_code, p.code) IN (
-             SELECT q.region_code, q.code FROM projects q WHERE {inner_scope_sql}
-             ORDER BY q.region_code, q.code LIMIT $1 OFFSET $2)
-         ORDER BY p.region_code, p.code"
+        "{PROJECT_SELECT} WHERE (p.region_code, p.code) IN ({})
+         ORDER BY p.region_code, p.code",
+        offset_keys_sql(ls)
     )
+}
+
+/// The keys of [`projects_at_offset_sql`]'s page, in the scope's index order.
+pub(crate) fn offset_keys_sql(ls: &LibraryScope) -> String {
+    let (keys, from) = ls.keys();
+    format!("SELECT {keys} FROM {from} WHERE {} ORDER BY {} LIMIT $1 OFFSET $2", ls.sql, ls.order("ASC"))
 }
 
 /// One project by id (`$1`) in a scope (binds from `$2`).
@@ -236,9 +327,21 @@ pub enum PageDirection {
     Before,
 }
 
+/// A project's columns as [`project_from_row`] reads them, from the projects `p`.
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
         (SELECT COUNT(*) FROM pending_items c WHERE c.project_id = p.id AND c.status = 'pending'), p.initiating_department_id
     FROM projects p LEFT JOIN owners o ON o.id = p.owner_id LEFT JOIN departments d ON d.id = p.initiating_department_id";
+
+/// `select` (one of the `…_SELECT` constants, reading `FROM projects p …`) reading the
+/// projects from `from` instead ([`LibraryScope::from`]), which names them `p` too.
+pub(crate) fn select_from(select: &str, from: &str) -> String {
+    select.replacen("FROM projects p ", &format!("FROM {from} "), 1)
+}
+
+/// [`PROJECT_SELECT`] from `from`.
+fn project_select(from: &str) -> String {
+    select_from(PROJECT_SELECT, from)
+}
 
 pub(crate) fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
     ProjectRow {
@@ -345,10 +448,10 @@ impl Store {
     /// Projects in scope, by region and code, with their number of pending items; the
     /// page `offset` rows on. For long lists prefer [`Store::list_projects_from`].
     pub async fn list_projects(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ProjectRow>, StoreError> {
-        let ps = project_scope_on("q", scope, 3);
-        let sql = projects_at_offset_sql(&ps.sql);
+        let ls = library_scope(scope, 3);
+        let sql = projects_at_offset_sql(&ls);
         let q = sqlx::query(&sql).bind(limit).bind(offset);
-        let rows = bind_all(q, &ps.binds).fetch_all(&self.pool).await?;
+        let rows = bind_all(q, &ls.binds).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(project_from_row).collect())
     }
 
@@ -362,10 +465,10 @@ impl Store {
         key: &ProjectKey,
         direction: PageDirection,
     ) -> Result<Vec<ProjectRow>, StoreError> {
-        let ps = project_scope(scope, 4);
-        let sql = projects_from_sql(direction, &ps.sql);
+        let ls = library_scope(scope, 4);
+        let sql = projects_from_sql(direction, &ls);
         let q = sqlx::query(&sql).bind(&key.region_code).bind(&key.code).bind(limit);
-        let rows = bind_all(q, &ps.binds).fetch_all(&self.pool).await?;
+        let rows = bind_all(q, &ls.binds).fetch_all(&self.pool).await?;
         let mut out: Vec<ProjectRow> = rows.iter().map(project_from_row).collect();
         if direction == PageDirection::Before {
             out.reverse();

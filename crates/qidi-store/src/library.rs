@@ -11,7 +11,9 @@
 //! An export of a filter ([`Store::export_library`]) reads every match, in the same
 //! order and through the same SQL as the pages, a batch at a time.
 
-use crate::ledger::{item_scope, project_from_row, project_scope, ProjectKey, ProjectRow, PROJECT_SELECT};
+use crate::ledger::{
+    item_scope, library_scope, project_from_row, select_from, LibraryScope, ProjectKey, ProjectRow, PROJECT_SELECT,
+};
 use crate::ledger_import::{ledger_items, ledger_project, LEDGER_ITEM_SELECT, LEDGER_PROJECT_SELECT};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -70,10 +72,11 @@ impl Sql {
         self.text.push_str(s);
     }
 
-    fn scope(&mut self, scope: &Scope) {
-        let ps = project_scope(scope, self.args.len() + 1);
-        self.push(&format!(" AND {}", ps.sql));
-        self.args.extend(ps.binds.into_iter().map(Arg::Text));
+    /// The scope read in library order, its binds taken (its SQL is not pushed).
+    fn scope(&mut self, scope: &Scope) -> LibraryScope {
+        let ls = library_scope(scope, self.args.len() + 1);
+        self.args.extend(ls.binds.iter().cloned().map(Arg::Text));
+        ls
     }
 
     fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
@@ -168,24 +171,31 @@ fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate) {
     }
 }
 
+/// Whether the year leads the library's key: for a region's library, whose projects of
+/// a year have their own index. A department or a unit walks its own index, and tests
+/// the year as any other filter.
+fn year_leads(ls: &LibraryScope, f: &LibraryFilter) -> bool {
+    f.year.is_some() && !ls.is_own()
+}
+
 /// The library's key compared with `key` (`>` or `<=`). With a year, the year leads, as
 /// in its index: PostgreSQL bounds an index scan by a row comparison only over the
 /// index's leading columns (the year is fixed, so the order is the same).
-fn key_sql(sql: &mut Sql, f: &LibraryFilter, op: &str, key: &ProjectKey) -> String {
-    let year = f.year.map(|y| sql.arg(Arg::Int(i64::from(y))));
+fn key_sql(sql: &mut Sql, ls: &LibraryScope, f: &LibraryFilter, op: &str, key: &ProjectKey) -> String {
+    let year = f.year.filter(|_| year_leads(ls, f)).map(|y| sql.arg(Arg::Int(i64::from(y))));
     let (r, c) = (sql.arg(Arg::Text(key.region_code.clone())), sql.arg(Arg::Text(key.code.clone())));
     match year {
         Some(y) => format!("(p.initiated_year, p.region_code, p.code) {op} ({y}, {r}, {c})"),
-        None => format!("(p.region_code, p.code) {op} ({r}, {c})"),
+        None => ls.compare(op, &r, &c),
     }
 }
 
-/// The library's order, led by the year when a year is chosen (see [`key_sql`]).
-fn key_order(f: &LibraryFilter) -> &'static str {
-    if f.year.is_some() {
-        "p.initiated_year, p.region_code, p.code"
+/// The library's order, led by the year when it leads the key (see [`key_sql`]).
+fn key_order(ls: &LibraryScope, f: &LibraryFilter) -> String {
+    if year_leads(ls, f) {
+        "p.initiated_year, p.region_code, p.code".to_string()
     } else {
-        "p.region_code, p.code"
+        ls.order("ASC")
     }
 }
 
@@ -193,12 +203,15 @@ fn key_order(f: &LibraryFilter) -> &'static str {
 /// the year filtered, if any), if the library goes on that far (read from
 /// an index alone).
 fn window_end_sql(sql: &mut Sql, scope: &Scope, f: &LibraryFilter, after: &ProjectKey, window: i64) {
-    let after = key_sql(sql, f, ">", after);
-    sql.push(&format!("SELECT p.region_code, p.code FROM projects p WHERE {after}"));
-    sql.scope(scope);
+    let ls = sql.scope(scope);
+    let after = key_sql(sql, &ls, f, ">", after);
+    let (keys, from) = ls.keys();
+    // A department's window reads its scope alone, unless a year is to be tested.
+    let from = if f.year.is_some() { ls.from } else { from };
+    sql.push(&format!("SELECT {keys} FROM {from} WHERE {after} AND {}", ls.sql));
     ordered_filter_sql(sql, f);
     let skip = sql.arg(Arg::Int(window - 1));
-    sql.push(&format!(" ORDER BY {} LIMIT 1 OFFSET {skip}", key_order(f)));
+    sql.push(&format!(" ORDER BY {} LIMIT 1 OFFSET {skip}", key_order(&ls, f)));
 }
 
 /// Up to `limit` projects in scope after `after` and up to `end` that pass the filters,
@@ -214,16 +227,16 @@ fn matches_sql(
     end: Option<&ProjectKey>,
     limit: i64,
 ) {
-    let after = key_sql(sql, f, ">", after);
-    sql.push(&format!("{select} WHERE {after}"));
+    let ls = sql.scope(scope);
+    let after = key_sql(sql, &ls, f, ">", after);
+    sql.push(&format!("{} WHERE {after} AND {}", select_from(select, ls.from), ls.sql));
     if let Some(end) = end {
-        let end = key_sql(sql, f, "<=", end);
+        let end = key_sql(sql, &ls, f, "<=", end);
         sql.push(&format!(" AND {end}"));
     }
-    sql.scope(scope);
     filter_sql(sql, f, today);
     let limit = sql.arg(Arg::Int(limit));
-    sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(f)));
+    sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(&ls, f)));
 }
 
 impl Store {
@@ -378,6 +391,7 @@ pub(crate) fn plan_sqls(scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::PageDirection;
     use crate::testing::{banner, on_each_backend};
     use qidi_core::project::LibraryQuery;
     use qidi_core::Role;
@@ -427,6 +441,96 @@ mod tests {
             assert!(stopped_short, "some request ran out of windows before filling its page");
             // One window as large as the library: the same, in pages of 10.
             assert_eq!(walk(&store, &scope, &f, (WINDOW, 1)).await.0, expected);
+        })
+        .await;
+    }
+
+    /// A department's library, read from its kept scope in key order (by offset, by key
+    /// both ways, and filtered), lists exactly the projects its scope sees through
+    /// `projects`, in the same order; and a project made or an item handed over moves
+    /// it at once.
+    #[tokio::test]
+    async fn a_departments_library_is_its_scope_in_key_order() {
+        on_each_backend(|store| async move {
+            store.load_demo(&banner()).await.unwrap();
+            let zrzy = store.department_id(&banner(), "zrzy").await.unwrap();
+            let scope = Scope::for_user(Role::Handler, &banner(), Some(&zrzy), None);
+            let seen = |store: Store, scope: Scope| async move {
+                let ps = crate::ledger::project_scope(&scope, 1);
+                let sql = format!("SELECT p.code FROM projects p WHERE {} ORDER BY p.region_code, p.code", ps.sql);
+                let mut q = sqlx::query(&sql);
+                for b in &ps.binds {
+                    q = q.bind(b.as_str());
+                }
+                q.fetch_all(&store.pool).await.unwrap().iter().map(|r| r.get::<String, _>(0)).collect::<Vec<_>>()
+            };
+            let expected = seen(store.clone(), scope.clone()).await;
+            let office = Scope::for_user(Role::Office, &banner(), None, None);
+            let all = store.list_projects(&office, 10_000, 0).await.unwrap();
+            assert!(expected.len() > 10 && expected.len() < all.len(), "{} of {}", expected.len(), all.len());
+            let codes = |rows: Vec<ProjectRow>| rows.into_iter().map(|p| p.code).collect::<Vec<_>>();
+
+            // By offset, in pages of 7.
+            let mut by_offset = Vec::new();
+            for page in 0.. {
+                let rows = store.list_projects(&scope, 7, page * 7).await.unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                by_offset.extend(codes(rows));
+            }
+            assert_eq!(by_offset, expected);
+            // By key, forward, then back from the end.
+            let (mut forward, mut key) = (Vec::new(), ProjectKey { region_code: String::new(), code: String::new() });
+            loop {
+                let rows = store.list_projects_from(&scope, 7, &key, PageDirection::After).await.unwrap();
+                let Some(last) = rows.last() else { break };
+                key = ProjectKey::of(last);
+                forward.extend(codes(rows));
+            }
+            assert_eq!(forward, expected);
+            let back = store.list_projects_from(&scope, 5, &key, PageDirection::Before).await.unwrap();
+            assert_eq!(codes(back), expected[expected.len() - 6..expected.len() - 1]);
+            // Filtered (a year), in small windows: the same as testing the year on each.
+            let year: i64 = sqlx::query("SELECT initiated_year FROM projects WHERE code = $1")
+                .bind(&expected[expected.len() / 2])
+                .fetch_one(&store.pool)
+                .await
+                .unwrap()
+                .get(0);
+            let f = LibraryQuery { year: Some(year.to_string()), ..Default::default() }.filter().unwrap();
+            let (found, _) = walk(&store, &scope, &f, (5, 2)).await;
+            let of_year: Vec<String> = all
+                .iter()
+                .filter(|p| p.initiated_year == Some(year) && expected.contains(&p.code))
+                .map(|p| p.code.clone())
+                .collect();
+            assert!(!of_year.is_empty());
+            assert_eq!(found, of_year);
+
+            // An item of another department's project handed to this one: the project
+            // joins the scope in its place in key order, with its key.
+            let (item, code): (String, String) = sqlx::query(
+                "SELECT i.id, p.code FROM pending_items i JOIN projects p ON p.id = i.project_id
+                 WHERE i.handling_department_id <> $1 AND NOT EXISTS
+                   (SELECT 1 FROM scope_projects s WHERE s.department_id = $1 AND s.project_id = p.id)
+                 ORDER BY p.code LIMIT 1",
+            )
+            .bind(&zrzy)
+            .fetch_one(&store.pool)
+            .await
+            .map(|r| (r.get(0), r.get(1)))
+            .unwrap();
+            sqlx::query("UPDATE pending_items SET handling_department_id = $1 WHERE id = $2")
+                .bind(&zrzy)
+                .bind(&item)
+                .execute(&store.pool)
+                .await
+                .unwrap();
+            let now = codes(store.list_projects(&scope, 10_000, 0).await.unwrap());
+            assert!(now.contains(&code));
+            assert_eq!(now, seen(store.clone(), scope.clone()).await);
+            assert!(store.check_counts(false).await.unwrap().mismatches.is_empty());
         })
         .await;
     }

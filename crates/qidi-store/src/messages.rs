@@ -11,7 +11,7 @@
 mod channels;
 pub(crate) mod lights;
 mod outbox;
-mod reminders;
+pub(crate) mod reminders;
 
 pub use channels::{Channel, OFFICE};
 pub use lights::{LightRun, STALE_RUN_MINUTES};

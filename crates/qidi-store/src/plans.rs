@@ -10,10 +10,12 @@
 //! there: EXPLAIN of a statement with binds needs a prepared generic plan, which the
 //! Any driver does not expose.
 
-use crate::ledger::{item_scope, pending_items_sql, project_scope, project_sql, projects_from_sql, PageDirection};
+use crate::ledger::{
+    item_scope, library_scope, pending_items_sql, project_scope, project_sql, projects_from_sql, PageDirection,
+};
 use crate::testing::{banner, on_each_backend};
 use crate::{Backend, Store};
-use qidi_core::role::Scope;
+use qidi_core::role::{Scope, ScopeLimit};
 use qidi_core::Role;
 use sqlx::Row;
 
@@ -175,32 +177,89 @@ async fn a_project_page_reads_one_projects_rows() {
     .await;
 }
 
+/// Whether a plan sorts rows for its `ORDER BY` instead of reading them in an index's
+/// order. PostgreSQL sorts a handful of rows by choice, so ask it with sorting off
+/// ([`plan_with`] and `enable_sort`): it still sorts if no index gives the order.
+fn sorts(backend: Backend, plan: &str) -> bool {
+    match backend {
+        // "USE TEMP B-TREE FOR ORDER BY", "… FOR RIGHT PART OF ORDER BY"
+        Backend::Sqlite => plan.lines().any(|l| l.contains("TEMP B-TREE FOR") && l.contains("ORDER BY")),
+        Backend::Postgres => plan.lines().any(|l| l.contains("Sort Key:")),
+    }
+}
+
+/// The library pages by key, or by offset over keys alone, through an index that gives
+/// its order: the region's `(region_code, code)`, or for a department its kept scope's
+/// `(department_id, region_code, code)`, never the department's whole scope gathered
+/// and sorted.
 #[tokio::test]
 async fn the_library_pages_by_key_through_an_index() {
     on_each_backend(|store| async move {
         with_data(&store).await;
-        let ps = project_scope(&office_scope(), 4);
-        for direction in [PageDirection::After, PageDirection::Before] {
-            let mut binds = vec!["152529", "2016-152529-44-01-010000", "#51"];
-            binds.extend(strings(&ps.binds));
-            assert_indexed(&store, "a library page", &projects_from_sql(direction, &ps.sql), &binds).await;
-        }
-        let ps = crate::ledger::project_scope_on("q", &office_scope(), 3);
-        let mut binds = vec!["#50", "#50000"];
-        binds.extend(strings(&ps.binds));
-        let plan = plan(&store, &crate::ledger::projects_at_offset_sql(&ps.sql), &binds).await.join("\n");
-        // By offset, the rows skipped are keys from the index, not projects.
-        let covered = match store.backend() {
-            Backend::Sqlite => plan.contains("COVERING INDEX"),
-            // An index-only scan once the visibility map is set (VACUUM); either way
-            // the skipped rows are read through the key's index, without the columns.
-            Backend::Postgres => {
-                plan.contains("Index Only Scan") || plan.contains("projects_region_code_code_key on projects q")
+        let department = Scope::for_user(Role::Handler, &banner(), Some(&busiest_department(&store).await), None);
+        let owner: String =
+            sqlx::query("SELECT owner_id FROM projects GROUP BY owner_id ORDER BY COUNT(*) DESC, owner_id LIMIT 1")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .get(0);
+        let unit = Scope::for_user(Role::Applicant, &banner(), None, Some(&owner));
+        for scope in [office_scope(), department, unit] {
+            let ls = library_scope(&scope, 4);
+            for direction in [PageDirection::After, PageDirection::Before] {
+                let mut binds = vec!["152529", "2016-152529-44-01-010000", "#51"];
+                binds.extend(strings(&ls.binds));
+                let sql = projects_from_sql(direction, &ls);
+                assert_indexed(&store, "a library page", &sql, &binds).await;
+                let plan =
+                    plan_with(&store, &sql, &binds, &["enable_sort", "enable_incremental_sort"]).await.join("\n");
+                assert!(!sorts(store.backend(), &plan), "a library page in its index's order:\n{plan}");
+                if ls.keys().1 == "scope_projects k" {
+                    assert!(plan.contains("scope_projects_key"), "a department's page by its scope's key:\n{plan}");
+                }
+                if scope.limit == ScopeLimit::Owner(owner.clone()) {
+                    assert!(plan.contains("projects_owner_key"), "a unit's page by its own key:\n{plan}");
+                }
             }
-        };
-        assert!(covered, "a page by offset skips keys only:\n{plan}");
+            let ls = library_scope(&scope, 3);
+            let mut binds = vec!["#50", "#50000"];
+            binds.extend(strings(&ls.binds));
+            // The keys skipped are read in their index's order (the page's own rows
+            // are then put in order: a page's worth).
+            let keys = crate::ledger::offset_keys_sql(&ls);
+            let skipped =
+                plan_with(&store, &keys, &binds, &["enable_sort", "enable_incremental_sort"]).await.join("\n");
+            assert!(!sorts(store.backend(), &skipped), "a page by offset in its index's order:\n{skipped}");
+            let sql = crate::ledger::projects_at_offset_sql(&ls);
+            let plan = plan(&store, &sql, &binds).await.join("\n");
+            // By offset, the rows skipped are keys from the index, not projects.
+            let covered = match store.backend() {
+                Backend::Sqlite => plan.contains("COVERING INDEX"),
+                // An index-only scan once the visibility map is set (VACUUM); either way
+                // the skipped rows are read through the key's index, without the columns.
+                Backend::Postgres => {
+                    plan.contains("Index Only Scan")
+                        || plan.contains("projects_region_code_code_key on projects p")
+                        || plan.contains(" on scope_projects k")
+                        || plan.contains("projects_owner_key")
+                }
+            };
+            assert!(covered, "a page by offset skips keys only:\n{plan}");
+        }
     })
     .await;
+}
+
+/// The department with the most projects in its scope (one with a share of the
+/// region, so that the planner has something to sort if no index gives the order).
+async fn busiest_department(store: &Store) -> String {
+    sqlx::query(
+        "SELECT department_id FROM scope_projects GROUP BY department_id ORDER BY COUNT(*) DESC, department_id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get(0)
 }
 
 #[tokio::test]
@@ -249,13 +308,7 @@ async fn lights_that_change_by_date_are_found_by_date() {
             // for every page. (PostgreSQL sorts a handful of rows by choice; with
             // sorting turned off it still sorts if no index gives the order.)
             let plan = plan_with(&store, &sql, &binds, &["enable_sort"]).await.join("\n");
-            let sorted = match store.backend() {
-                // "USE TEMP B-TREE FOR ORDER BY", "… FOR RIGHT PART OF ORDER BY"
-                Backend::Sqlite => plan.lines().any(|l| l.contains("TEMP B-TREE FOR") && l.contains("ORDER BY")),
-                // A sort or an incremental sort on the page's key
-                Backend::Postgres => plan.lines().any(|l| l.contains("Sort Key:") && l.contains(date)),
-            };
-            assert!(!sorted, "{what} is sorted, not read in its index's order:\n{plan}");
+            assert!(!sorts(store.backend(), &plan), "{what} is sorted, not read in its index's order:\n{plan}");
         }
     })
     .await;
@@ -307,6 +360,13 @@ async fn a_filtered_library_page_reads_its_window_by_key() {
                     let plan = plan(&store, &sql, &strings(&binds)).await;
                     let hashed = hashed_large_subplan(&plan);
                     assert!(hashed.is_none(), "{what}: {hashed:?}\n{}", plan.join("\n"));
+                    // In the key's index order: a department's scope is not gathered
+                    // and sorted. (A whole code is one project: nothing to page.)
+                    let plan = plan_with(&store, &sql, &strings(&binds), &["enable_sort", "enable_incremental_sort"])
+                        .await
+                        .join("\n");
+                    let one = query.filter().unwrap().code().is_some();
+                    assert!(one || !sorts(store.backend(), &plan), "{what} in its index's order:\n{plan}");
                 }
             }
         }
@@ -317,6 +377,69 @@ async fn a_filtered_library_page_reads_its_window_by_key() {
         for (sql, binds) in sqls {
             let plan = plan(&store, &sql, &strings(&binds)).await.join("\n");
             assert!(plan.contains("projects_year"), "a year's window by its index:\n{plan}");
+        }
+    })
+    .await;
+}
+
+/// The light run's reminders, asked in its last write transaction (sign-ins wait for
+/// it on SQLite), find the departments that must sign or report by probing their
+/// items' index, never by reading the region's items.
+#[tokio::test]
+async fn the_light_runs_reminders_probe_each_departments_items() {
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        for (what, sql) in [
+            ("departments that must sign", crate::messages::reminders::REGION_HANDLERS),
+            ("departments that report", crate::progress_reports::REPORTING_DEPARTMENTS),
+        ] {
+            assert_indexed(&store, what, sql, &["152529"]).await;
+            let plan = plan(&store, sql, &["152529"]).await.join("\n");
+            let probed = match store.backend() {
+                Backend::Sqlite => plan.contains("pending_items_dept (region_code=? AND handling_department_id=?"),
+                Backend::Postgres => {
+                    plan.contains("Index Cond: ((region_code = ") && plan.contains("handling_department_id = d.id")
+                }
+            };
+            assert!(probed, "{what}: each department's items by the index:\n{plan}");
+        }
+    })
+    .await;
+}
+
+/// A campaign's facts, on the office's and the leader's home pages, are probes of
+/// indexes and reads of kept counts: never the region's items, projects or events, nor
+/// every removal or baseline row of the campaign.
+#[tokio::test]
+async fn a_campaigns_facts_are_read_by_index() {
+    use crate::campaigns::{
+        FACTS_ACTED, FACTS_BASELINE, FACTS_HANDLING, FACTS_INITIATING, FACTS_LAST_REDUCED, FACTS_REMOVALS,
+    };
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let campaign = store.campaign(&banner()).await.unwrap().id;
+        for (what, sql, binds) in [
+            ("departments handling items", FACTS_HANDLING, vec!["152529"]),
+            ("departments initiating projects with items", FACTS_INITIATING, vec!["152529"]),
+            ("each department's first step", FACTS_ACTED, vec!["152529", "2026-01-01"]),
+            ("the baseline's rows", FACTS_BASELINE, vec![campaign.as_str()]),
+            ("the last reduction", FACTS_LAST_REDUCED, vec![campaign.as_str()]),
+            ("the removals", FACTS_REMOVALS, vec![campaign.as_str()]),
+        ] {
+            assert_indexed(&store, what, sql, &binds).await;
+            let plan = plan(&store, sql, &binds).await.join("\n");
+            let index = match what {
+                "departments handling items" => "pending_items_dept",
+                "departments initiating projects with items" => "projects_dept",
+                "each department's first step" => "events_department_at",
+                "the removals" => "removals_campaign_",
+                _ => "",
+            };
+            assert!(plan.contains(index), "{what} through {index}:\n{plan}");
+            assert!(
+                !(plan.contains("SCAN r") || plan.contains("Seq Scan on removals")),
+                "{what} reads every removal:\n{plan}"
+            );
         }
     })
     .await;
@@ -446,7 +569,9 @@ async fn a_baseline_tables_filters_read_the_departments_rows() {
                     // removal reduce one), so PostgreSQL rightly expects to find none,
                     // wherever it looks; that filter's plan is only checked for scans.
                     Backend::Postgres => {
-                        plan.contains("scope_projects_pkey") || filter.status == Some(BaselineStatus::Reduced)
+                        plan.contains("scope_projects_pkey")
+                            || plan.contains("scope_projects_key")
+                            || filter.status == Some(BaselineStatus::Reduced)
                     }
                 };
                 assert!(by_scope, "{what} through the department's scope:\n{plan}");

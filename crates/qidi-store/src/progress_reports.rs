@@ -126,22 +126,27 @@ pub(crate) async fn plan_tx(
     Ok(Some(ReportPlan { campaign_id: c.id, campaign: c.campaign, schedule, schedule_set, periods }))
 }
 
+/// The departments that report (`$1` the region): the region's departments handling
+/// pending items in it, each found by one probe of the (region, department) index.
+/// The light run asks this in its last write transaction; a test of every item of
+/// every region per department read the whole table for a department with none.
+pub(crate) const REPORTING_DEPARTMENTS: &str = "SELECT d.id, d.code, d.name FROM departments d
+     WHERE d.region_code = $1
+       AND EXISTS (SELECT 1 FROM pending_items i WHERE i.region_code = d.region_code AND i.handling_department_id = d.id)
+     ORDER BY d.code";
+
 /// The departments that report: those handling pending items in the region.
 pub(crate) async fn reporting_departments(
     conn: &mut AnyConnection,
     region: &str,
 ) -> Result<Vec<(String, String, String)>, StoreError> {
-    Ok(sqlx::query(
-        "SELECT d.id, d.code, d.name FROM departments d
-         WHERE d.region_code = $1 AND EXISTS (SELECT 1 FROM pending_items i WHERE i.handling_department_id = d.id)
-         ORDER BY d.code",
-    )
-    .bind(region)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| (r.get(0), r.get(1), r.get(2)))
-    .collect())
+    Ok(sqlx::query(REPORTING_DEPARTMENTS)
+        .bind(region)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }
 
 /// The day each department first filed for each period of a campaign.

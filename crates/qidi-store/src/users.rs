@@ -470,15 +470,17 @@ impl Store {
     /// session still waits for in [`User::pending_second_factor`]. Touches it.
     pub async fn session(&self, token: &str) -> Result<Option<User>, StoreError> {
         let hash = token_hash(token);
-        let row =
-            sqlx::query("SELECT user_id, created_at, last_seen_at, second_factor FROM sessions WHERE token_hash = $1")
-                .bind(&hash)
-                .fetch_optional(&self.pool)
-                .await?;
+        // The session and its user in one query: every signed-in request makes it.
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, s.created_at, s.last_seen_at, s.second_factor
+             {} WHERE s.token_hash = $1",
+            USER_FROM.replacen("FROM users u", "FROM sessions s JOIN users u ON u.id = s.user_id", 1)
+        );
+        let row = sqlx::query(&sql).bind(&hash).fetch_optional(&self.pool).await?;
         let Some(row) = row else { return Ok(None) };
-        let user_id: String = row.get(0);
-        let created: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(1));
-        let seen_text: String = row.get(2);
+        let n = USER_COLUMN_COUNT;
+        let created: Option<DateTime<FixedOffset>> = parse_ts(&row.get::<String, _>(n));
+        let seen_text: String = row.get(n + 1);
         let seen: Option<DateTime<FixedOffset>> = parse_ts(&seen_text);
         let now = now();
         let live = matches!((created, seen), (Some(c), Some(s)) if SessionPolicy::default().is_live(now, c, s));
@@ -486,13 +488,12 @@ impl Store {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&self.pool).await?;
             return Ok(None);
         }
-        let mut user = self.user_by_id(&user_id).await?;
-        if user.as_ref().is_none_or(|u| u.disabled) {
+        let mut user = user_from_row(&row)?;
+        if user.disabled {
             return Ok(None);
         }
-        if let Some(u) = user.as_mut() {
-            u.pending_second_factor = row.get::<Option<String>, _>(3).as_deref().and_then(SecondFactorStep::parse);
-        }
+        user.pending_second_factor = row.get::<Option<String>, _>(n + 2).as_deref().and_then(SecondFactorStep::parse);
+        let user = Some(user);
         // Touch at most once a minute, so reads do not turn into writes. The touch is
         // housekeeping, made in the background: while SQLite's one writer is busy
         // (the first light run over a region holds it for minutes) the page answers at
