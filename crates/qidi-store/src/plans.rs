@@ -445,6 +445,27 @@ async fn a_campaigns_facts_are_read_by_index() {
     .await;
 }
 
+/// A project unit's home (its projects, their applications, what awaits it) and a
+/// helper's reach the applications through the projects' and the helpers' indexes,
+/// never by testing every application or item of every region.
+#[tokio::test]
+async fn a_units_and_a_helpers_work_is_read_through_their_projects() {
+    use crate::workflow::read::{inbox_sql, my_projects_sql};
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let unit = store.user_by_username("applicant").await.unwrap().expect("the demo's project unit");
+        let helper = store.user_by_username("zrzy_handler").await.unwrap().expect("a demo handler");
+        for (who, user) in [("a unit", &unit), ("a helper", &helper)] {
+            let (items, applications, binds) = my_projects_sql(user);
+            assert_indexed(&store, &format!("{who}'s items"), &items, &strings(&binds)).await;
+            assert_indexed(&store, &format!("{who}'s applications"), &applications, &strings(&binds)).await;
+        }
+        let (sql, binds) = inbox_sql(&unit, &Default::default());
+        assert_indexed(&store, "what awaits a unit", &sql, &strings(&binds)).await;
+    })
+    .await;
+}
+
 /// The check itself fails on a query that reads a whole table.
 #[tokio::test]
 async fn a_full_scan_is_caught() {

@@ -22,6 +22,7 @@ use qidi_core::catalogue::{stored_limit, AuthorityLevel, LimitUnit};
 use qidi_core::deadline::{ClockPause, Deadline};
 use qidi_core::light::{Light, LightPolicy};
 use qidi_core::region::RegionLevel;
+use qidi_core::role::ScopeLimit;
 use qidi_core::sentence::Sentence;
 use qidi_core::workflow::{
     decide, replay, running_clock, shanghai_date, Action, Actor, ApplicationEvent, ApplicationFacts, ApplicationState,
@@ -36,7 +37,7 @@ mod catalogue;
 mod files;
 mod helpers;
 mod lateness;
-mod read;
+pub(crate) mod read;
 mod step;
 
 pub(crate) use catalogue::fill_catalogue_defaults;
@@ -211,7 +212,21 @@ pub(crate) fn app_from_row(r: &AnyRow, today: NaiveDate) -> Result<ApplicationRo
 /// item scope, or the projects the user accompanies as a helper. Aliases `i`
 /// (pending items) and `p` (projects); placeholders from `$first`.
 pub(crate) fn visible(user: &User, first: usize) -> (String, Vec<String>) {
-    let s = item_scope(&user.scope(), first);
+    let scope = user.scope();
+    if let ScopeLimit::Owner(o) = &scope.limit {
+        // A unit's projects and those it accompanies, as one list of projects, so that
+        // its applications are found through their project's index; under an `OR`
+        // the planner reads every application of every region and tests each.
+        let n = first + 1;
+        let sql = format!(
+            "p.id IN (SELECT q.id FROM projects q
+                      WHERE q.region_code = (SELECT orr.region_code FROM owners orr WHERE orr.id = ${first})
+                        AND q.owner_id = ${first}
+                      UNION SELECT hv.project_id FROM project_helpers hv WHERE hv.helper_user_id = ${n})"
+        );
+        return (sql, vec![o.clone(), user.id.clone()]);
+    }
+    let s = item_scope(&scope, first);
     let n = first + s.binds.len();
     let sql = format!(
         "(({}) OR EXISTS (SELECT 1 FROM project_helpers hv WHERE hv.project_id = p.id AND hv.helper_user_id = ${n}))",

@@ -294,6 +294,39 @@ fn inbox_conditions(user: &User, filter: &InboxFilter) -> (String, Vec<String>) 
     (sql, binds)
 }
 
+/// [`Store::my_projects`]'s queries, of pending items and of applications, with their
+/// binds: for a project unit its own projects, for anyone else those it accompanies.
+pub(crate) fn my_projects_sql(user: &User) -> (String, String, Vec<String>) {
+    let (vis, binds) = if user.role == Role::Applicant {
+        visible(user, 1)
+    } else {
+        (
+            // The projects accompanied, as a list, found through the helper's index.
+            "p.id IN (SELECT hv.project_id FROM project_helpers hv WHERE hv.helper_user_id = $1)".to_string(),
+            vec![user.id.clone()],
+        )
+    };
+    let sql = format!(
+        "SELECT i.id, p.id, p.code, p.name, o.name, t.code, t.name, d.name, i.status, t.prerequisites
+         FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+              JOIN departments d ON d.id = i.handling_department_id LEFT JOIN owners o ON o.id = p.owner_id
+         WHERE {vis} ORDER BY p.code, t.code LIMIT 2000"
+    );
+    let app_sql = format!("{APP_SELECT} WHERE {vis} ORDER BY a.created_at");
+    (sql, app_sql, binds)
+}
+
+/// The inbox's query and binds ([`Store::inbox_filtered`]).
+pub(crate) fn inbox_sql(user: &User, filter: &InboxFilter) -> (String, Vec<String>) {
+    let (conditions, binds) = inbox_conditions(user, filter);
+    // The earliest deadlines first, so that a cut at the limit never drops a red one;
+    // the id last, so that the order is the same at every request (and in the export).
+    let sql = format!(
+        "{APP_SELECT} WHERE {conditions} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}"
+    );
+    (sql, binds)
+}
+
 impl Store {
     /// Display names of users by id.
     async fn user_names(&self, ids: impl Iterator<Item = &str>) -> Result<HashMap<String, (String, Role)>, StoreError> {
@@ -446,12 +479,7 @@ impl Store {
         user: &User,
         filter: &InboxFilter,
     ) -> Result<(Vec<ApplicationRow>, bool), WorkflowError> {
-        let (conditions, binds) = inbox_conditions(user, filter);
-        // The earliest deadlines first, so that a cut at the limit never drops a red one;
-        // the id last, so that the order is the same at every request (and in the export).
-        let sql = format!(
-            "{APP_SELECT} WHERE {conditions} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}"
-        );
+        let (sql, binds) = inbox_sql(user, filter);
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         let capped = rows.len() >= INBOX_LIMIT;
         let today = crate::today();
@@ -566,23 +594,8 @@ impl Store {
     /// project unit its own projects, for anyone else the projects they accompany as
     /// a helper.
     pub async fn my_projects(&self, user: &User) -> Result<Vec<ProjectApplications>, WorkflowError> {
-        let (vis, binds) = if user.role == Role::Applicant {
-            visible(user, 1)
-        } else {
-            (
-                "EXISTS (SELECT 1 FROM project_helpers hv WHERE hv.project_id = p.id AND hv.helper_user_id = $1)"
-                    .to_string(),
-                vec![user.id.clone()],
-            )
-        };
-        let sql = format!(
-            "SELECT i.id, p.id, p.code, p.name, o.name, t.code, t.name, d.name, i.status, t.prerequisites
-             FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
-                  JOIN departments d ON d.id = i.handling_department_id LEFT JOIN owners o ON o.id = p.owner_id
-             WHERE {vis} ORDER BY p.code, t.code LIMIT 2000"
-        );
+        let (sql, app_sql, binds) = my_projects_sql(user);
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
-        let app_sql = format!("{APP_SELECT} WHERE {vis} ORDER BY a.created_at");
         let today = crate::today();
         let apps = bind_all(sqlx::query(&app_sql), &binds).fetch_all(&self.pool).await?;
         let mut latest: HashMap<String, ApplicationRow> = HashMap::new();
