@@ -445,9 +445,10 @@ async fn a_campaigns_facts_are_read_by_index() {
     .await;
 }
 
-/// A project unit's home (its projects, their applications, what awaits it) and a
-/// helper's reach the applications through the projects' and the helpers' indexes,
-/// never by testing every application or item of every region.
+/// A project unit's home (its projects, their applications, what awaits it), a
+/// helper's, and a department's inbox reach the applications through the projects',
+/// the helpers' and the awaiting applications' indexes, never by testing every
+/// application or item of every region.
 #[tokio::test]
 async fn a_units_and_a_helpers_work_is_read_through_their_projects() {
     use crate::workflow::read::{inbox_sql, my_projects_sql};
@@ -460,8 +461,10 @@ async fn a_units_and_a_helpers_work_is_read_through_their_projects() {
             assert_indexed(&store, &format!("{who}'s items"), &items, &strings(&binds)).await;
             assert_indexed(&store, &format!("{who}'s applications"), &applications, &strings(&binds)).await;
         }
-        let (sql, binds) = inbox_sql(&unit, &Default::default());
-        assert_indexed(&store, "what awaits a unit", &sql, &strings(&binds)).await;
+        for (who, user) in [("a unit", &unit), ("a department", &helper)] {
+            let (sql, binds) = inbox_sql(user, &Default::default());
+            assert_indexed(&store, &format!("what awaits {who}"), &sql, &strings(&binds)).await;
+        }
     })
     .await;
 }

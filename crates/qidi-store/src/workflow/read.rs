@@ -255,8 +255,10 @@ pub struct InboxExported {
 /// awaits their side, and the filters but the light, which the page applies to the
 /// rows it read and the export in the query.
 fn inbox_conditions(user: &User, filter: &InboxFilter) -> (String, Vec<String>) {
-    let (vis, mut binds) = visible(user, 1);
-    let mut sql = vis;
+    let (mut sql, mut binds) = match (user.role, &user.department_id) {
+        (role, Some(dept)) if role.needs_department() => department_inbox(user, dept),
+        _ => visible(user, 1),
+    };
     match (user.role, &user.department_id) {
         (Role::Applicant, _) => {
             binds.push(AWAITING_UNIT.into());
@@ -314,6 +316,26 @@ pub(crate) fn my_projects_sql(user: &User) -> (String, String, Vec<String>) {
     );
     let app_sql = format!("{APP_SELECT} WHERE {vis} ORDER BY a.created_at");
     (sql, app_sql, binds)
+}
+
+/// What a department's inbox may hold, as [`visible`] says it for the applications it
+/// handles (binds from `$1`): those of its own region, and those of the projects the
+/// user accompanies. (An item the department handles is in its scope exactly when it is
+/// in its region: the scope's other half, the items of projects it initiated, adds
+/// only other departments' items.) As a list of applications found through the
+/// `(region_code, awaiting, …)` and helpers' indexes: [`visible`]'s scope gathers every
+/// item of every project the department initiated, most of a region for the
+/// development and reform commission, on each home page.
+fn department_inbox(user: &User, dept: &str) -> (String, Vec<String>) {
+    let sql = String::from(
+        "a.id IN (SELECT a1.id FROM applications a1 JOIN pending_items i1 ON i1.id = a1.pending_item_id
+                  WHERE a1.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = $1)
+                    AND i1.region_code = a1.region_code AND a1.awaiting IN ($3, $4)
+                    AND i1.handling_department_id = $1
+                  UNION SELECT a2.id FROM project_helpers hv JOIN applications a2 ON a2.project_id = hv.project_id
+                  WHERE hv.helper_user_id = $2)",
+    );
+    (sql, vec![dept.to_string(), user.id.clone(), AWAITING_DEPARTMENT.into(), AWAITING_HIGHER.into()])
 }
 
 /// The inbox's query and binds ([`Store::inbox_filtered`]).
