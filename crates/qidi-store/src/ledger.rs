@@ -41,11 +41,7 @@ fn region_sql(alias: &str, scope: &Scope, first: usize) -> (String, Vec<String>)
 // the planner to read the whole region and filter.
 
 pub(crate) fn project_scope(scope: &Scope, first: usize) -> ScopeSql {
-    project_scope_on("p", scope, first)
-}
-
-/// [`project_scope`] for the projects alias `alias`.
-pub(crate) fn project_scope_on(alias: &str, scope: &Scope, first: usize) -> ScopeSql {
+    let alias = "p";
     match &scope.limit {
         ScopeLimit::Region => {
             let (sql, binds) = region_sql(alias, scope, first);
@@ -161,7 +157,7 @@ fn department_region(first: usize) -> String {
 
 /// A project unit's projects (`$first`) under the projects alias `alias`, through
 /// `(region_code, owner_id)`.
-fn owner_sql(alias: &str, first: usize) -> String {
+pub(crate) fn owner_sql(alias: &str, first: usize) -> String {
     format!(
         "{alias}.region_code = (SELECT orr.region_code FROM owners orr WHERE orr.id = ${first}) AND {alias}.owner_id = ${first}"
     )

@@ -493,7 +493,6 @@ impl Store {
             return Ok(None);
         }
         user.pending_second_factor = row.get::<Option<String>, _>(n + 2).as_deref().and_then(SecondFactorStep::parse);
-        let user = Some(user);
         // Touch at most once a minute, so reads do not turn into writes. The touch is
         // housekeeping, made in the background: while SQLite's one writer is busy
         // (the first light run over a region holds it for minutes) the page answers at
@@ -517,7 +516,7 @@ impl Store {
                 }
             });
         }
-        Ok(user)
+        Ok(Some(user))
     }
 
     pub async fn logout(&self, token: &str, user: &User) -> Result<(), StoreError> {

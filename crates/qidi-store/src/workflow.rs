@@ -14,7 +14,7 @@
 //! [`WorkflowError::NotFound`].
 
 use crate::events::{append, NewEvent};
-use crate::ledger::item_scope;
+use crate::ledger::{item_scope, owner_sql};
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -219,10 +219,9 @@ pub(crate) fn visible(user: &User, first: usize) -> (String, Vec<String>) {
         // the planner reads every application of every region and tests each.
         let n = first + 1;
         let sql = format!(
-            "p.id IN (SELECT q.id FROM projects q
-                      WHERE q.region_code = (SELECT orr.region_code FROM owners orr WHERE orr.id = ${first})
-                        AND q.owner_id = ${first}
-                      UNION SELECT hv.project_id FROM project_helpers hv WHERE hv.helper_user_id = ${n})"
+            "p.id IN (SELECT q.id FROM projects q WHERE {}
+                      UNION SELECT hv.project_id FROM project_helpers hv WHERE hv.helper_user_id = ${n})",
+            owner_sql("q", first)
         );
         return (sql, vec![o.clone(), user.id.clone()]);
     }
