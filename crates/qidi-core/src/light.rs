@@ -128,12 +128,18 @@ impl DueSoon {
             Some(DueSoon::Overdue)
         } else if due_on == today {
             Some(DueSoon::Today)
-        } else if due_on <= calendar.add_working_days(today, 1) {
+        } else if due_on <= DueSoon::next_working_day_until(calendar, today) {
             // A due date on the weekend before the next working day counts with it.
             Some(DueSoon::NextWorkingDay)
         } else {
             None
         }
+    }
+
+    /// The last due date that is [`DueSoon::NextWorkingDay`] on `today` (the first is
+    /// the day after `today`): the bound a query counts by.
+    pub fn next_working_day_until(calendar: &crate::calendar::WorkCalendar, today: NaiveDate) -> NaiveDate {
+        calendar.add_working_days(today, 1)
     }
 
     pub fn label_zh(self) -> &'static str {

@@ -462,8 +462,43 @@ async fn a_units_and_a_helpers_work_is_read_through_their_projects() {
             assert_indexed(&store, &format!("{who}'s applications"), &applications, &strings(&binds)).await;
         }
         for (who, user) in [("a unit", &unit), ("a department", &helper)] {
-            let (sql, binds) = inbox_sql(user, &Default::default());
+            let (sql, binds) = inbox_sql(user, &Default::default(), crate::today());
             assert_indexed(&store, &format!("what awaits {who}"), &sql, &strings(&binds)).await;
+        }
+    })
+    .await;
+}
+
+/// Every role's home page counts what awaits it, and lists its first rows, through the
+/// applications' own indexes: a department's by `(handling_department_id, awaiting,
+/// due_on)`, the region's overdue ones by `(awaiting, due_on, region_code)`; only the
+/// rows shown are joined. Nothing reads every application of the region.
+#[tokio::test]
+async fn a_home_pages_inbox_is_read_by_index() {
+    use crate::workflow::read::inbox_head_sql;
+    use qidi_core::light::Light;
+    use qidi_core::workflow::inbox::InboxFilter;
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let calendar = store.work_calendar().await.unwrap();
+        let today = crate::today();
+        let red = InboxFilter { light: Some(Light::Red), ..Default::default() };
+        let all = InboxFilter::default();
+        for (name, filter) in [
+            ("office", &red),
+            ("leader", &red),
+            ("inspector", &red),
+            ("fgw_head", &red),
+            ("fgw_head", &all),
+            ("zrzy_handler", &all),
+            ("applicant", &all),
+        ] {
+            let user = store.user_by_username(name).await.unwrap().expect("a demo account");
+            let among = if name == "inspector" { vec![busiest_department(&store).await] } else { Vec::new() };
+            let q = inbox_head_sql(&user, filter, &among, 10, &calendar, today).unwrap();
+            let what = format!("{name}'s home page ({:?})", filter.light);
+            assert_indexed(&store, &format!("{what}: counts"), &q.counts, &strings(&q.count_binds)).await;
+            assert_indexed(&store, &format!("{what}: first rows"), &q.rows, &strings(&q.row_binds)).await;
         }
     })
     .await;

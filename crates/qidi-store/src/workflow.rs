@@ -46,7 +46,7 @@ pub use files::{uploads_dir, StoredFile, MAX_UPLOAD_BYTES};
 pub use helpers::{HelperChoice, ProjectBrief, ProjectHelper};
 pub use lateness::{ClockRecordFilter, ClockRecordRow};
 pub use read::{
-    ApplicationDetail, ClockStatus, InboxExported, ItemWithApplication, ProjectApplications, TimelineStep,
+    ApplicationDetail, ClockStatus, InboxExported, InboxHead, ItemWithApplication, ProjectApplications, TimelineStep,
     INBOX_EXPORT_BATCH, INBOX_EXPORT_LIMIT, INBOX_LIMIT,
 };
 pub(crate) use step::Step;

@@ -222,21 +222,20 @@ async fn my_work(state: &SharedState, user: &User) -> Result<Option<MyWork>, Pag
     if !matches!(user.role, Role::Handler | Role::DepartmentHead) {
         return Ok(None);
     }
-    let rows = state.store.inbox(user).await?;
+    let head = state.store.inbox_head(user, &Default::default(), &[], WORK_SHOWN).await?;
     let calendar = state.store.work_calendar().await?;
     let today = qidi_store::today();
     let soon = |r: &qidi_store::workflow::ApplicationRow| {
         r.due_on.filter(|_| r.paused_since.is_none()).and_then(|d| DueSoon::of(&calendar, d, today))
     };
-    let count = |k: DueSoon| rows.iter().filter(|r| soon(r) == Some(k)).count();
     Ok(Some(MyWork {
-        total: rows.len(),
-        red: rows.iter().filter(|r| r.light == Some(Light::Red)).count(),
-        due_today: count(DueSoon::Today),
-        due_next: count(DueSoon::NextWorkingDay),
-        rows: rows
+        total: head.total,
+        red: head.red,
+        due_today: head.due_today,
+        due_next: head.due_next_working_day,
+        rows: head
+            .rows
             .iter()
-            .take(WORK_SHOWN)
             .map(|r| WorkRow {
                 id: r.id.clone(),
                 project_code: r.project_code.clone(),
@@ -335,12 +334,12 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
     };
     let calendar = store.work_calendar().await?;
     let today = qidi_store::today();
-    let mut overdue: Vec<OverdueRow> = store
-        .inbox_filtered(user, &red)
-        .await?
-        .0
+    // Red first is the earliest due first, which is the most working days overdue.
+    let among: Vec<String> = overseen.iter().map(|d| d.id.clone()).collect();
+    let head = store.inbox_head(user, &red, &among, OVERDUE_SHOWN).await?;
+    let overdue = head
+        .rows
         .into_iter()
-        .filter(|a| overseen.is_empty() || overseen.iter().any(|d| d.id == a.handling_department_id))
         .filter_map(|a| {
             let due = a.due_on?;
             Some(OverdueRow {
@@ -353,9 +352,7 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
             })
         })
         .collect();
-    overdue.sort_by(|a, b| b.days.cmp(&a.days).then_with(|| a.due_on.cmp(&b.due_on)));
-    let overdue_total = overdue.len();
-    overdue.truncate(OVERDUE_SHOWN);
+    let overdue_total = head.total;
     let overseen = overseen.into_iter().map(|d| d.name).collect();
     let bulletin = store
         .bulletins(&region)

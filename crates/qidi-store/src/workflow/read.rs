@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use qidi_core::calendar::WorkCalendar;
 use qidi_core::catalogue::LimitUnit;
 use qidi_core::deadline::ClockPause;
-use qidi_core::light::{Light, LightDates, LightPolicy};
+use qidi_core::light::{DueSoon, Light, LightDates, LightPolicy};
+use qidi_core::role::ScopeLimit;
 use qidi_core::workflow::inbox::{InboxFilter, InboxSort};
 use qidi_core::workflow::{
     clock_record, clock_records, one_time_violations, running_clocks, Action, ApplicationEvent, ApplicationFacts,
@@ -252,48 +253,95 @@ pub struct InboxExported {
 }
 
 /// The inbox's conditions (after `WHERE`) and their binds: what the user may see, what
-/// awaits their side, and the filters but the light, which the page applies to the
-/// rows it read and the export in the query.
-fn inbox_conditions(user: &User, filter: &InboxFilter) -> (String, Vec<String>) {
-    let (mut sql, mut binds) = match (user.role, &user.department_id) {
-        (role, Some(dept)) if role.needs_department() => department_inbox(user, dept),
-        _ => visible(user, 1),
+/// awaits their side, and the filters, the light among them as dates (core's
+/// [`LightDates`]). `joined`: they name the item, project or owner, not only the
+/// application `a`.
+pub(crate) struct InboxConditions {
+    pub sql: String,
+    pub binds: Vec<String>,
+    pub joined: bool,
+}
+
+/// The bounds of `light` on `today` over the application `alias`'s dates, as SQL with
+/// its binds pushed onto `binds`: core's [`LightDates`] translated, not decided here.
+fn light_sql(binds: &mut Vec<String>, alias: &str, light: Light, today: NaiveDate) -> String {
+    let dates = LightDates::of(light, today);
+    let mut out = Vec::new();
+    let due = format!("{alias}.due_on");
+    let warn = format!("COALESCE({alias}.warn_on, {alias}.due_on)");
+    for (bound, op, column) in [
+        (dates.due_before, "<", &due),
+        (dates.due_from, ">=", &due),
+        (dates.warn_until, "<=", &warn),
+        (dates.warn_after, ">", &warn),
+    ] {
+        if let Some(day) = bound {
+            binds.push(day.to_string());
+            out.push(format!("{column} {op} ${}", binds.len()));
+        }
+    }
+    format!("({})", out.join(" AND "))
+}
+
+fn inbox_conditions(user: &User, filter: &InboxFilter, today: NaiveDate) -> InboxConditions {
+    let light = |binds: &mut Vec<String>, alias: &str| match filter.light {
+        Some(l) => format!(" AND {}", light_sql(binds, alias, l, today)),
+        None => String::new(),
     };
-    match (user.role, &user.department_id) {
-        (Role::Applicant, _) => {
+    let mut joined = false;
+    let (mut sql, mut binds) = match (user.role, &user.department_id, user.scope().limit) {
+        (Role::Applicant, _, _) => {
+            joined = true;
+            let (mut sql, mut binds) = visible(user, 1);
             binds.push(AWAITING_UNIT.into());
             sql.push_str(&format!(" AND a.awaiting = ${}", binds.len()));
+            (sql, binds)
         }
-        (role, Some(dept)) if role.needs_department() => {
-            binds.push(AWAITING_DEPARTMENT.into());
-            binds.push(AWAITING_HIGHER.into());
-            binds.push(dept.clone());
-            let n = binds.len();
-            sql.push_str(&format!(" AND a.awaiting IN (${}, ${}) AND i.handling_department_id = ${n}", n - 2, n - 1));
-        }
+        (role, Some(dept), _) if role.needs_department() => department_inbox(user, dept, light),
+        (_, _, ScopeLimit::Region) => region_inbox(user, light),
         _ => {
+            joined = true;
+            let (mut sql, mut binds) = visible(user, 1);
             binds.push(AWAITING_DEPARTMENT.into());
             binds.push(AWAITING_HIGHER.into());
             let n = binds.len();
             sql.push_str(&format!(" AND a.awaiting IN (${}, ${n})", n - 1));
+            sql.push_str(&light(&mut binds, "a"));
+            (sql, binds)
         }
-    }
+    };
     if let Some(t) = &filter.item_type_id {
+        joined = true;
         binds.push(t.clone());
         sql.push_str(&format!(" AND i.item_type_id = ${}", binds.len()));
     }
     if let Some(d) = &filter.department_id {
         binds.push(d.clone());
-        sql.push_str(&format!(" AND i.handling_department_id = ${}", binds.len()));
+        sql.push_str(&format!(" AND a.handling_department_id = ${}", binds.len()));
     }
     if let Some(t) = &filter.text {
+        joined = true;
         binds.push(qidi_core::project::like_anywhere(t));
         let n = binds.len();
         sql.push_str(&format!(
             " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\' OR o.name LIKE ${n} ESCAPE '\\')"
         ));
     }
-    (sql, binds)
+    InboxConditions { sql, binds, joined }
+}
+
+/// [`inbox_conditions`] as conditions on the application `a` alone, so that a count or
+/// the first rows are found before any join: as they are where they name `a` alone,
+/// else through the applications they hold.
+fn inbox_ids(user: &User, filter: &InboxFilter, today: NaiveDate) -> Result<(String, Vec<String>), StoreError> {
+    let c = inbox_conditions(user, filter, today);
+    if !c.joined {
+        return Ok((c.sql, c.binds));
+    }
+    let (_, tables) = APP_SELECT
+        .split_once("FROM applications a")
+        .ok_or_else(|| StoreError::invalid("APP_SELECT names no applications"))?;
+    Ok((format!("a.id IN (SELECT a.id FROM applications a{tables} WHERE {})", c.sql), c.binds))
 }
 
 /// [`Store::my_projects`]'s queries, of pending items and of applications, with their
@@ -318,35 +366,143 @@ pub(crate) fn my_projects_sql(user: &User) -> (String, String, Vec<String>) {
     (sql, app_sql, binds)
 }
 
-/// What a department's inbox may hold, as [`visible`] says it for the applications it
-/// handles (binds from `$1`): those of its own region, and those of the projects the
-/// user accompanies. (An item the department handles is in its scope exactly when it is
-/// in its region: the scope's other half, the items of projects it initiated, adds
-/// only other departments' items.) As a list of applications found through the
-/// `(region_code, awaiting, …)` and helpers' indexes: [`visible`]'s scope gathers every
-/// item of every project the department initiated, most of a region for the
-/// development and reform commission, on each home page.
-fn department_inbox(user: &User, dept: &str) -> (String, Vec<String>) {
-    let sql = String::from(
-        "a.id IN (SELECT a1.id FROM applications a1 JOIN pending_items i1 ON i1.id = a1.pending_item_id
-                  WHERE a1.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = $1)
-                    AND i1.region_code = a1.region_code AND a1.awaiting IN ($3, $4)
-                    AND i1.handling_department_id = $1
-                  UNION SELECT a2.id FROM project_helpers hv JOIN applications a2 ON a2.project_id = hv.project_id
-                  WHERE hv.helper_user_id = $2)",
+/// The applications the user accompanies as a helper, as a branch of a list of ids.
+const HELPED: &str = "SELECT a2.id FROM project_helpers hv JOIN applications a2 ON a2.project_id = hv.project_id
+                      WHERE hv.helper_user_id";
+
+/// What awaits a department (binds from `$1`), with the light `light` adds on an alias:
+/// what [`visible`] lets it see of the applications it handles (those of its own
+/// region, and those of the projects the user accompanies) that await a department or
+/// the higher authority. As a list of applications found through the applications'
+/// `(handling_department_id, awaiting, due_on)` index, so that a home page reads only
+/// the department's own: [`visible`]'s scope gathers every item of every project the
+/// department initiated, most of a region for the development and reform commission.
+fn department_inbox(
+    user: &User,
+    dept: &str,
+    light: impl Fn(&mut Vec<String>, &str) -> String,
+) -> (String, Vec<String>) {
+    let mut binds = vec![dept.to_string(), AWAITING_DEPARTMENT.into(), AWAITING_HIGHER.into(), user.id.clone()];
+    let inner = light(&mut binds, "a1");
+    let outer = light(&mut binds, "a");
+    let sql = format!(
+        "a.id IN (SELECT a1.id FROM applications a1
+                  WHERE a1.handling_department_id = $1 AND a1.awaiting IN ($2, $3){inner}
+                    AND a1.region_code = (SELECT dr.region_code FROM departments dr WHERE dr.id = $1)
+                  UNION {HELPED} = $4)
+         AND a.awaiting IN ($2, $3) AND a.handling_department_id = $1{outer}"
     );
-    (sql, vec![dept.to_string(), user.id.clone(), AWAITING_DEPARTMENT.into(), AWAITING_HIGHER.into()])
+    (sql, binds)
+}
+
+/// What awaits a department or the higher authority in a region-wide scope (binds from
+/// `$1`), with the light `light` adds: the region's, found through the
+/// `(awaiting, due_on, region_code)` index, and those of the projects the user
+/// accompanies. ([`visible`]'s `OR` with the helpers could use no index, and read
+/// every application of the region on each home page.)
+fn region_inbox(user: &User, light: impl Fn(&mut Vec<String>, &str) -> String) -> (String, Vec<String>) {
+    let (low, high) = crate::ledger::region_range(&user.scope().region_prefix);
+    let mut binds = vec![low, high, AWAITING_DEPARTMENT.into(), AWAITING_HIGHER.into(), user.id.clone()];
+    let inner = light(&mut binds, "a1");
+    let outer = light(&mut binds, "a");
+    let sql = format!(
+        "a.id IN (SELECT a1.id FROM applications a1
+                  WHERE a1.awaiting IN ($3, $4){inner} AND a1.region_code >= $1 AND a1.region_code < $2
+                  UNION {HELPED} = $5)
+         AND a.awaiting IN ($3, $4){outer}"
+    );
+    (sql, binds)
+}
+
+/// The sort's key for `sort`, over the application `a` and (by project) `p` and `t`:
+/// text columns, none NULL, each bind pushed onto `binds`.
+fn sort_keys(sort: InboxSort, binds: &mut Vec<String>, today: NaiveDate) -> Vec<String> {
+    let due = DUE_KEY.to_string();
+    match sort {
+        InboxSort::Light => {
+            let mut rank = String::from("CASE");
+            // Red, yellow, green, then no light: the page's `sort_by_light`.
+            for (light, n) in [(Light::Red, "'0'"), (Light::Yellow, "'1'"), (Light::Green, "'2'")] {
+                rank.push_str(&format!(" WHEN {} THEN {n}", light_sql(binds, "a", light, today)));
+            }
+            rank.push_str(" ELSE '3' END");
+            vec![rank, due, "a.created_at".into(), "a.id".into()]
+        }
+        InboxSort::Due => vec![due, "a.created_at".into(), "a.id".into()],
+        InboxSort::Project => vec!["p.code".into(), "t.name".into(), due, "a.created_at".into(), "a.id".into()],
+    }
 }
 
 /// The inbox's query and binds ([`Store::inbox_filtered`]).
-pub(crate) fn inbox_sql(user: &User, filter: &InboxFilter) -> (String, Vec<String>) {
-    let (conditions, binds) = inbox_conditions(user, filter);
+pub(crate) fn inbox_sql(user: &User, filter: &InboxFilter, today: NaiveDate) -> (String, Vec<String>) {
+    let c = inbox_conditions(user, filter, today);
     // The earliest deadlines first, so that a cut at the limit never drops a red one;
     // the id last, so that the order is the same at every request (and in the export).
     let sql = format!(
-        "{APP_SELECT} WHERE {conditions} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}"
+        "{APP_SELECT} WHERE {} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}",
+        c.sql
     );
-    (sql, binds)
+    (sql, c.binds)
+}
+
+/// The head of an inbox for a dashboard ([`Store::inbox_head`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct InboxHead {
+    /// Every application the filter keeps, not cut at [`INBOX_LIMIT`].
+    pub total: usize,
+    pub red: usize,
+    /// Running clocks due today, and due after today up to the next working day.
+    pub due_today: usize,
+    pub due_next_working_day: usize,
+    /// The first rows, in the inbox's light order.
+    pub rows: Vec<ApplicationRow>,
+}
+
+/// [`Store::inbox_head`]'s queries with their binds: the counts, then the first
+/// `shown` rows. Both find the applications by their own conditions before any join;
+/// only the rows shown are joined with their item, project and unit.
+pub(crate) struct InboxHeadSql {
+    pub counts: String,
+    pub count_binds: Vec<String>,
+    pub rows: String,
+    pub row_binds: Vec<String>,
+}
+
+pub(crate) fn inbox_head_sql(
+    user: &User,
+    filter: &InboxFilter,
+    among: &[String],
+    shown: usize,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+) -> Result<InboxHeadSql, StoreError> {
+    let (mut ids, mut binds) = inbox_ids(user, filter, today)?;
+    if !among.is_empty() {
+        let from = binds.len() + 1;
+        binds.extend(among.iter().cloned());
+        let list: Vec<String> = (from..from + among.len()).map(|n| format!("${n}")).collect();
+        ids.push_str(&format!(" AND a.handling_department_id IN ({})", list.join(", ")));
+    }
+    let mut row_binds = binds.clone();
+    let keys = sort_keys(InboxSort::Light, &mut row_binds, today).join(", ");
+    let rows = format!(
+        "{APP_SELECT} WHERE a.id IN (SELECT a.id FROM applications a WHERE {ids} ORDER BY {keys} LIMIT {shown})
+         ORDER BY {keys}"
+    );
+    let red = light_sql(&mut binds, "a", Light::Red, today);
+    binds.push(today.to_string());
+    let t = binds.len();
+    binds.push(DueSoon::next_working_day_until(calendar, today).to_string());
+    let next = binds.len();
+    let counts = format!(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN {red} THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN a.paused_since IS NULL AND a.due_on = ${t} THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN a.paused_since IS NULL AND a.due_on > ${t} AND a.due_on <= ${next}
+                                  THEN 1 ELSE 0 END), 0)
+         FROM applications a WHERE {ids}"
+    );
+    Ok(InboxHeadSql { counts, count_binds: binds, rows, row_binds })
 }
 
 impl Store {
@@ -501,14 +657,11 @@ impl Store {
         user: &User,
         filter: &InboxFilter,
     ) -> Result<(Vec<ApplicationRow>, bool), WorkflowError> {
-        let (sql, binds) = inbox_sql(user, filter);
+        let today = crate::today();
+        let (sql, binds) = inbox_sql(user, filter, today);
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         let capped = rows.len() >= INBOX_LIMIT;
-        let today = crate::today();
         let mut apps = rows.iter().map(|r| app_from_row(r, today)).collect::<Result<Vec<_>, _>>()?;
-        if let Some(light) = filter.light {
-            apps.retain(|a| a.light == Some(light));
-        }
         match filter.sort {
             InboxSort::Light => sort_by_light(&mut apps),
             // Already by due date from the query.
@@ -520,13 +673,38 @@ impl Store {
         Ok((apps, capped))
     }
 
+    /// What a dashboard shows of an inbox with `filter` (its light, department, item
+    /// type and text; not its sort or page), kept to the handling departments `among`
+    /// (none: all): how many, how many red and due soon, and the first `shown` in the
+    /// inbox's light order. Counted in the database, not cut at [`INBOX_LIMIT`]: a home
+    /// page reads only the rows it shows.
+    pub async fn inbox_head(
+        &self,
+        user: &User,
+        filter: &InboxFilter,
+        among: &[String],
+        shown: usize,
+    ) -> Result<InboxHead, WorkflowError> {
+        let today = crate::today();
+        let calendar = self.work_calendar().await?;
+        let q = inbox_head_sql(user, filter, among, shown, &calendar, today)?;
+        let counts = bind_all(sqlx::query(&q.counts), &q.count_binds).fetch_one(&self.pool).await?;
+        let count = |i: usize| usize::try_from(counts.get::<i64, _>(i)).unwrap_or(0);
+        let rows = bind_all(sqlx::query(&q.rows), &q.row_binds).fetch_all(&self.pool).await?;
+        Ok(InboxHead {
+            total: count(0),
+            red: count(1),
+            due_today: count(2),
+            due_next_working_day: count(3),
+            rows: rows.iter().map(|r| app_from_row(r, today)).collect::<Result<Vec<_>, _>>()?,
+        })
+    }
+
     /// Every application of [`Store::inbox_filtered`] with the same filters, in the
     /// same order, handed to `each` one at a time: read `batch` rows a query, by key
     /// (the sort's columns and the id), so that nothing holds the whole list. Unlike
-    /// the page it is not cut at the [`INBOX_LIMIT`] earliest due, and the light is a
-    /// condition of the query (core's [`LightDates`], the rule of `light()` as date
-    /// bounds). At most `limit` rows; the answer says how many were handed over and
-    /// whether more were left.
+    /// the page it is not cut at the [`INBOX_LIMIT`] earliest due. At most `limit`
+    /// rows; the answer says how many were handed over and whether more were left.
     pub async fn inbox_each<F>(
         &self,
         user: &User,
@@ -540,42 +718,8 @@ impl Store {
     {
         let batch = batch.clamp(1, 10_000);
         let today = crate::today();
-        let (conditions, mut binds) = inbox_conditions(user, filter);
-        let bounds = |binds: &mut Vec<String>, light: Light| -> String {
-            let dates = LightDates::of(light, today);
-            let mut out = Vec::new();
-            for (bound, op, column) in [
-                (dates.due_before, "<", "a.due_on"),
-                (dates.due_from, ">=", "a.due_on"),
-                (dates.warn_until, "<=", "COALESCE(a.warn_on, a.due_on)"),
-                (dates.warn_after, ">", "COALESCE(a.warn_on, a.due_on)"),
-            ] {
-                if let Some(day) = bound {
-                    binds.push(day.to_string());
-                    out.push(format!("{column} {op} ${}", binds.len()));
-                }
-            }
-            format!("({})", out.join(" AND "))
-        };
-        let mut filtered = conditions;
-        if let Some(light) = filter.light {
-            filtered.push_str(&format!(" AND {}", bounds(&mut binds, light)));
-        }
-        // The sort's key: text columns, none NULL.
-        let due = DUE_KEY.to_string();
-        let keys: Vec<String> = match filter.sort {
-            InboxSort::Light => {
-                let mut rank = String::from("CASE");
-                // Red, yellow, green, then no light: the page's `sort_by_light`.
-                for (light, n) in [(Light::Red, "'0'"), (Light::Yellow, "'1'"), (Light::Green, "'2'")] {
-                    rank.push_str(&format!(" WHEN {} THEN {n}", bounds(&mut binds, light)));
-                }
-                rank.push_str(" ELSE '3' END");
-                vec![rank, due, "a.created_at".into(), "a.id".into()]
-            }
-            InboxSort::Due => vec![due, "a.created_at".into(), "a.id".into()],
-            InboxSort::Project => vec!["p.code".into(), "t.name".into(), due, "a.created_at".into(), "a.id".into()],
-        };
+        let InboxConditions { sql: filtered, mut binds, .. } = inbox_conditions(user, filter, today);
+        let keys = sort_keys(filter.sort, &mut binds, today);
         let (columns, tables) = APP_SELECT
             .split_once("FROM applications a")
             .ok_or_else(|| StoreError::invalid("APP_SELECT names no applications"))?;

@@ -1,0 +1,33 @@
+-- qidi schema 0032 (SQLite): what awaits a department, and a region's overdue
+-- applications, found by index (region scale).
+--
+-- Each application carries the department that handles its item, so that a
+-- department's home page and inbox walk the (handling_department_id, awaiting, due_on)
+-- index for its own applications, instead of reading every application of the region
+-- that awaits a department and testing each one's item.
+ALTER TABLE applications ADD COLUMN handling_department_id TEXT;
+
+UPDATE applications SET handling_department_id =
+    (SELECT i.handling_department_id FROM pending_items i WHERE i.id = applications.pending_item_id);
+
+CREATE INDEX applications_handler ON applications(handling_department_id, awaiting, due_on);
+
+-- A region's overdue applications (its office's, leader's and inspectors' home pages):
+-- those awaiting a department or the higher authority, by due date, the region read
+-- from the index itself.
+CREATE INDEX applications_awaiting_due ON applications(awaiting, due_on, region_code);
+
+-- An application takes its item's department, in the same transaction as it is made;
+-- an item given to another department takes its applications with it.
+CREATE TRIGGER applications_handled AFTER INSERT ON applications
+BEGIN
+    UPDATE applications SET handling_department_id =
+        (SELECT i.handling_department_id FROM pending_items i WHERE i.id = NEW.pending_item_id)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER pending_items_handled AFTER UPDATE OF handling_department_id ON pending_items
+WHEN OLD.handling_department_id IS NOT NEW.handling_department_id
+BEGIN
+    UPDATE applications SET handling_department_id = NEW.handling_department_id WHERE pending_item_id = NEW.id;
+END;
