@@ -10,12 +10,16 @@ ALTER TABLE applications ADD COLUMN handling_department_id TEXT;
 UPDATE applications SET handling_department_id =
     (SELECT i.handling_department_id FROM pending_items i WHERE i.id = applications.pending_item_id);
 
-CREATE INDEX applications_handler ON applications(handling_department_id, awaiting, due_on);
+-- The index holds what a home page's counts and first rows test and order by, so that
+-- both are read from the index alone, not from each application's row.
+CREATE INDEX applications_handler ON applications(handling_department_id, awaiting, due_on, region_code, id,
+    paused_since, warn_on, created_at);
 
 -- A region's overdue applications (its office's, leader's and inspectors' home pages):
 -- those awaiting a department or the higher authority, by due date, the region read
 -- from the index itself.
-CREATE INDEX applications_awaiting_due ON applications(awaiting, due_on, region_code);
+CREATE INDEX applications_awaiting_due ON applications(awaiting, due_on, region_code, id, paused_since, warn_on,
+    created_at);
 
 -- An application takes its item's department, in the same transaction as it is made;
 -- an item given to another department takes its applications with it.
