@@ -5,7 +5,8 @@
 //! `baseline_pairs`, `baseline_days` and `clock_counts`, with `pending_projects` and
 //! `scope_projects` (per project and department, what the project totals rest on), by
 //! triggers (migrations 0019, 0020 and 0031), in the same transaction as each change that
-//! moves them. This module recounts them in full, to
+//! moves them. Each application also carries its item's handling department (migration
+//! 0032), by which a department's inbox is read. This module recounts them in full, to
 //! check and repair them (`qidi check counts`).
 
 use crate::{Backend, Store, StoreError};
@@ -16,105 +17,171 @@ use std::collections::BTreeMap;
 /// One kept table: how to read it, how to recount it, and its key columns.
 struct Kept {
     table: &'static str,
-    /// `key columns, value columns` of the table, in the order the queries return them.
-    columns: &'static str,
     keys: usize,
-    /// Which kept rows count (a group gone down to zero is the same as no group).
-    nonzero: &'static str,
-    /// The same columns counted in full from the rows they summarise.
+    /// The kept groups' key and value columns counted in full from the rows they summarise.
     full: &'static str,
+    how: How,
 }
 
-const KEPT: [Kept; 9] = [
+enum How {
+    /// A table of counts alone, replaced by the full count on repair.
+    Counts {
+        /// `key columns, value columns` of the table, in the order `full` returns them.
+        columns: &'static str,
+        /// Which kept rows count (a group gone down to zero is the same as no group).
+        nonzero: &'static str,
+    },
+    /// A value each row of the table carries a copy of: its groups are counted from the
+    /// table (`kept`), and a repair sets the copy again (`repair`).
+    Copy { kept: &'static str, repair: &'static str },
+}
+
+impl Kept {
+    /// The kept groups, in the columns `full` returns.
+    fn kept_sql(&self) -> String {
+        match self.how {
+            How::Counts { columns, nonzero } => format!("SELECT {columns} FROM {} WHERE {nonzero}", self.table),
+            How::Copy { kept, .. } => kept.to_string(),
+        }
+    }
+
+    /// Set the kept rows to the full count.
+    fn repair_sql(&self) -> Vec<String> {
+        match self.how {
+            How::Counts { columns, .. } => vec![
+                format!("DELETE FROM {}", self.table),
+                format!("INSERT INTO {} ({columns}) {}", self.table, self.full),
+            ],
+            How::Copy { repair, .. } => vec![repair.to_string()],
+        }
+    }
+}
+
+const KEPT: [Kept; 10] = [
+    // Each application's handling department is its item's (migration 0032): counted per
+    // department, a wrong copy shows as one application too many in one department and
+    // one too few in another.
+    Kept {
+        table: "applications",
+        keys: 1,
+        full: "SELECT i.handling_department_id, COUNT(*) FROM applications a
+               JOIN pending_items i ON i.id = a.pending_item_id GROUP BY i.handling_department_id",
+        how: How::Copy {
+            kept: "SELECT COALESCE(handling_department_id, ''), COUNT(*) FROM applications
+                   GROUP BY COALESCE(handling_department_id, '')",
+            repair: "UPDATE applications SET handling_department_id =
+                         (SELECT i.handling_department_id FROM pending_items i WHERE i.id = applications.pending_item_id)
+                     WHERE handling_department_id IS NULL OR handling_department_id <>
+                         (SELECT i.handling_department_id FROM pending_items i WHERE i.id = applications.pending_item_id)",
+        },
+    },
     // What a project's items count for the project total rests on.
     Kept {
         table: "pending_projects",
-        columns: "project_id, department_id, n",
         keys: 2,
-        nonzero: "n <> 0",
         full: "SELECT project_id, handling_department_id, COUNT(*) FROM pending_items WHERE status = 'pending'
                GROUP BY project_id, handling_department_id",
+        how: How::Counts {
+            columns: "project_id, department_id, n",
+            nonzero: "n <> 0",
+        },
     },
     Kept {
         table: "pending_counts",
-        columns: "region_code, initiating_department_id, department_id, pending_items, projects",
         keys: 3,
-        nonzero: "pending_items <> 0 OR projects <> 0",
         full: "SELECT i.region_code, COALESCE(p.initiating_department_id, ''), i.handling_department_id, COUNT(*),
                       COUNT(DISTINCT i.project_id)
                FROM pending_items i JOIN projects p ON p.id = i.project_id
                WHERE i.status = 'pending' AND p.in_library = TRUE
                GROUP BY i.region_code, COALESCE(p.initiating_department_id, ''), i.handling_department_id",
+        how: How::Counts {
+            columns: "region_code, initiating_department_id, department_id, pending_items, projects",
+            nonzero: "pending_items <> 0 OR projects <> 0",
+        },
     },
     Kept {
         table: "library_counts",
-        columns: "region_code, projects",
         keys: 1,
-        nonzero: "projects <> 0",
         full: "SELECT region_code, COUNT(*) FROM projects WHERE in_library = TRUE GROUP BY region_code",
+        how: How::Counts {
+            columns: "region_code, projects",
+            nonzero: "projects <> 0",
+        },
     },
     Kept {
         table: "baseline_counts",
-        columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, added_on, reduction, \
-                  reduced_on, n",
         keys: 7,
-        nonzero: "n <> 0",
         full: "SELECT b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                       b.is_addition, b.added_on, COALESCE(b.reduction, ''), COALESCE(b.reduced_on, ''), COUNT(*)
                FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
                     JOIN projects p ON p.id = i.project_id
                GROUP BY b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                         b.is_addition, b.added_on, COALESCE(b.reduction, ''), COALESCE(b.reduced_on, '')",
+        how: How::Counts {
+            columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, added_on, reduction, \
+                  reduced_on, n",
+            nonzero: "n <> 0",
+        },
     },
     // Kept from baseline_counts by triggers of their own; after it, so that a repair of
     // baseline_counts (which moves them) is followed by theirs.
     Kept {
         table: "baseline_days",
-        columns: "department_id, campaign_id, day, is_addition, reduction, n",
         keys: 5,
-        nonzero: "n <> 0",
         full: "SELECT department_id, campaign_id, day, is_addition, reduction, COUNT(*) FROM baseline_day_entries
                GROUP BY department_id, campaign_id, day, is_addition, reduction",
+        how: How::Counts {
+            columns: "department_id, campaign_id, day, is_addition, reduction, n",
+            nonzero: "n <> 0",
+        },
     },
     Kept {
         table: "baseline_pairs",
-        columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, reduction, n",
         keys: 5,
-        nonzero: "n <> 0",
         full: "SELECT b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                       b.is_addition, COALESCE(b.reduction, ''), COUNT(*)
                FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
                     JOIN projects p ON p.id = i.project_id
                GROUP BY b.campaign_id, COALESCE(p.initiating_department_id, ''), i.handling_department_id,
                         b.is_addition, COALESCE(b.reduction, '')",
+        how: How::Counts {
+            columns: "campaign_id, initiating_department_id, handling_department_id, is_addition, reduction, n",
+            nonzero: "n <> 0",
+        },
     },
     // A department's scope: the view `scope_reasons` lists each reason once. Each row
     // carries its project's key (migration 0031), by which a department's library is
     // read in order, so a wrong key is a difference too.
     Kept {
         table: "scope_projects",
-        columns: "department_id, project_id, region_code, code, n",
         keys: 4,
-        nonzero: "n <> 0",
         full: "SELECT r.department_id, r.project_id, p.region_code, p.code, COUNT(*)
                FROM scope_reasons r JOIN projects p ON p.id = r.project_id
                GROUP BY r.department_id, r.project_id, p.region_code, p.code",
+        how: How::Counts {
+            columns: "department_id, project_id, region_code, code, n",
+            nonzero: "n <> 0",
+        },
     },
     Kept {
         table: "scope_counts",
-        columns: "department_id, projects",
         keys: 1,
-        nonzero: "projects <> 0",
         full: "SELECT s.department_id, COUNT(DISTINCT s.project_id) FROM scope_reasons s
                JOIN projects p ON p.id = s.project_id WHERE p.in_library = TRUE GROUP BY s.department_id",
+        how: How::Counts {
+            columns: "department_id, projects",
+            nonzero: "projects <> 0",
+        },
     },
     Kept {
         table: "clock_counts",
-        columns: "region_code, department_id, outcome, n",
         keys: 3,
-        nonzero: "n <> 0",
         full: "SELECT region_code, handling_department_id, outcome, COUNT(*) FROM clock_records
                GROUP BY region_code, handling_department_id, outcome",
+        how: How::Counts {
+            columns: "region_code, department_id, outcome, n",
+            nonzero: "n <> 0",
+        },
     },
 ];
 
@@ -165,13 +232,15 @@ impl Store {
         let mut tx = self.begin_write().await?;
         if self.backend() == Backend::Postgres {
             // Writers wait until the recount is done, so kept and counted see one state.
-            sqlx::query("LOCK TABLE projects, pending_items, baseline_items, clock_records IN SHARE MODE")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "LOCK TABLE projects, pending_items, applications, baseline_items, clock_records IN SHARE MODE",
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         let mut check = CountsCheck::default();
         for k in &KEPT {
-            let kept = format!("SELECT {} FROM {} WHERE {}", k.columns, k.table, k.nonzero);
+            let kept = k.kept_sql();
             let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM ({}) f", k.full)).fetch_one(&mut *tx).await?.get(0);
             check.groups.insert(k.table.to_string(), usize::try_from(n).unwrap_or(0));
             let wrong = groups(&sqlx::query(&format!("{kept} EXCEPT {}", k.full)).fetch_all(&mut *tx).await?, k.keys);
@@ -189,9 +258,8 @@ impl Store {
             }
         }
         if repair && !check.mismatches.is_empty() {
-            for k in &KEPT {
-                sqlx::query(&format!("DELETE FROM {}", k.table)).execute(&mut *tx).await?;
-                sqlx::query(&format!("INSERT INTO {} ({}) {}", k.table, k.columns, k.full)).execute(&mut *tx).await?;
+            for sql in KEPT.iter().flat_map(Kept::repair_sql) {
+                sqlx::query(&sql).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             check.repaired = true;

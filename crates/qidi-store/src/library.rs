@@ -15,7 +15,7 @@ use crate::ledger::{
     item_scope, library_scope, project_from_row, select_from, LibraryScope, ProjectKey, ProjectRow, PROJECT_SELECT,
 };
 use crate::ledger_import::{ledger_items, ledger_project, LEDGER_ITEM_SELECT, LEDGER_PROJECT_SELECT};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger_file::{LedgerItem, LedgerProject};
 use qidi_core::light::LightDates;
@@ -49,14 +49,18 @@ enum Arg {
     Int(i64),
 }
 
-/// SQL with numbered binds, built as it is written.
-#[derive(Default)]
+/// SQL with numbered binds, built as it is written, for one engine.
 struct Sql {
     text: String,
     args: Vec<Arg>,
+    backend: Backend,
 }
 
 impl Sql {
+    fn new(backend: Backend) -> Self {
+        Sql { text: String::new(), args: Vec::new(), backend }
+    }
+
     fn arg(&mut self, a: Arg) -> String {
         self.args.push(a);
         format!("${}", self.args.len())
@@ -106,7 +110,8 @@ fn ordered_filter_sql(sql: &mut Sql, f: &LibraryFilter) {
 
 /// The filters as SQL on the projects alias `p`, each a test of one project through
 /// an index: its items by project, its department scope by (department, project).
-fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate) {
+/// `key` is the alias whose `region_code` and `code` the window is walked by.
+fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, key: &str) {
     if let Some(d) = &f.department_id {
         let d = sql.arg(Arg::Text(d.clone()));
         sql.push(&format!(
@@ -164,10 +169,28 @@ fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate) {
         let t = sql.arg(Arg::Text(pattern));
         // The units whose name matches are found once per query (a unit has many
         // projects), not joined again for every project of the window.
-        sql.push(&format!(
-            " AND (p.code LIKE {t} ESCAPE '\\' OR p.name LIKE {t} ESCAPE '\\'
-                   OR p.owner_id IN (SELECT fu.id FROM owners fu WHERE fu.name LIKE {t} ESCAPE '\\'))"
-        ));
+        let test = |alias: &str| {
+            format!(
+                "({alias}.code LIKE {t} ESCAPE '\\' OR {alias}.name LIKE {t} ESCAPE '\\'
+                  OR {alias}.owner_id IN (SELECT fu.id FROM owners fu WHERE fu.name LIKE {t} ESCAPE '\\'))"
+            )
+        };
+        let test = match sql.backend {
+            // SQLite reads a project's row only when a column its index lacks is asked
+            // for. The text is tested in `projects_search` (migration 0033), which holds
+            // the key, name and unit, so that the window's projects that do not match
+            // are never read: their rows lie scattered over the file, and a word found
+            // nowhere read 10,000 of them. The planner would take the key's unique
+            // index, which lacks the name, so the index is named.
+            Backend::Sqlite => format!(
+                "EXISTS (SELECT 1 FROM projects fs INDEXED BY projects_search
+                         WHERE fs.region_code = {key}.region_code AND fs.code = {key}.code AND {})",
+                test("fs")
+            ),
+            // PostgreSQL reads each row of an index scan from the table in any case.
+            Backend::Postgres => test("p"),
+        };
+        sql.push(&format!(" AND {test}"));
     }
 }
 
@@ -234,7 +257,7 @@ fn matches_sql(
         let end = key_sql(sql, &ls, f, "<=", end);
         sql.push(&format!(" AND {end}"));
     }
-    filter_sql(sql, f, today);
+    filter_sql(sql, f, today, ls.key_alias());
     let limit = sql.arg(Arg::Int(limit));
     sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(&ls, f)));
 }
@@ -272,7 +295,7 @@ impl Store {
             let end = if by_code {
                 None
             } else {
-                let mut sql = Sql::default();
+                let mut sql = Sql::new(self.backend());
                 window_end_sql(&mut sql, scope, filter, &after, window);
                 sql.query()
                     .fetch_optional(&self.pool)
@@ -280,7 +303,7 @@ impl Store {
                     .map(|r| ProjectKey { region_code: r.get(0), code: r.get(1) })
             };
             let want = limit - page.projects.len() as i64;
-            let mut sql = Sql::default();
+            let mut sql = Sql::new(self.backend());
             matches_sql(&mut sql, PROJECT_SELECT, scope, filter, today, &after, end.as_ref(), want + 1);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let more = rows.len() as i64 > want;
@@ -321,7 +344,7 @@ impl Store {
         let mut after = ProjectKey { region_code: String::new(), code: String::new() };
         let mut count = 0u64;
         loop {
-            let mut sql = Sql::default();
+            let mut sql = Sql::new(self.backend());
             matches_sql(&mut sql, LEDGER_PROJECT_SELECT, scope, filter, today, &after, None, batch);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let Some(last) = rows.last() else { break };
@@ -365,11 +388,11 @@ impl Store {
 }
 
 #[cfg(test)]
-pub(crate) fn plan_sqls(scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<String>)> {
+pub(crate) fn plan_sqls(backend: Backend, scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<String>)> {
     let after = ProjectKey { region_code: "152529".into(), code: "2016".into() };
-    let mut window = Sql::default();
+    let mut window = Sql::new(backend);
     window_end_sql(&mut window, scope, f, &after, WINDOW);
-    let mut matches = Sql::default();
+    let mut matches = Sql::new(backend);
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
     matches_sql(&mut matches, PROJECT_SELECT, scope, f, today, &after, Some(&after), 51);
     [window, matches]
