@@ -162,6 +162,7 @@ for SIZE in "${SIZES[@]}"; do
     measure "/projects (zrzy_handler)" "${TOKEN[zrzy_handler]}" "$B/projects"
     measure "/projects (fgw_head)" "${TOKEN[fgw_head]}" "$B/projects"
     measure "/projects?light=red (zrzy_handler)" "${TOKEN[zrzy_handler]}" "$B/projects?light=red"
+    measure "/projects?q=(no match) (zrzy_handler)" "${TOKEN[zrzy_handler]}" "$B/projects?q=%E6%97%A0%E6%AD%A4%E9%A1%B9%E7%9B%AE"
     # Throughput under the same load: 16 connections, the project page against /healthz.
     h=$(wrk -t2 -c16 -d"${SECS}s" "$B/healthz" | awk '/^Requests\/sec/ { print $2 }')
     p=$(wrk -t2 -c16 -d"${SECS}s" -H "Cookie: qidi_session=$O" "$B/projects/$PID" | awk '/^Requests\/sec/ { print $2 }')

@@ -143,14 +143,9 @@ impl LibraryScope {
         self.key.split(", ").map(|c| format!("{c} {direction}")).collect::<Vec<_>>().join(", ")
     }
 
-    /// The alias whose `region_code` and `code` are the key (`k` or `p`).
-    pub fn key_alias(&self) -> &'static str {
-        &self.key[..1]
-    }
-
     /// The key's region and code columns, and what to read them from.
     pub fn keys(&self) -> (String, &'static str) {
-        let alias = self.key_alias();
+        let alias = &self.key[..1];
         (format!("{alias}.region_code, {alias}.code"), self.keys_from)
     }
 }

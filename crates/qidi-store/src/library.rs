@@ -15,7 +15,7 @@ use crate::ledger::{
     item_scope, library_scope, project_from_row, select_from, LibraryScope, ProjectKey, ProjectRow, PROJECT_SELECT,
 };
 use crate::ledger_import::{ledger_items, ledger_project, LEDGER_ITEM_SELECT, LEDGER_PROJECT_SELECT};
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger_file::{LedgerItem, LedgerProject};
 use qidi_core::light::LightDates;
@@ -49,18 +49,14 @@ enum Arg {
     Int(i64),
 }
 
-/// SQL with numbered binds, built as it is written, for one engine.
+/// SQL with numbered binds, built as it is written.
+#[derive(Default)]
 struct Sql {
     text: String,
     args: Vec<Arg>,
-    backend: Backend,
 }
 
 impl Sql {
-    fn new(backend: Backend) -> Self {
-        Sql { text: String::new(), args: Vec::new(), backend }
-    }
-
     fn arg(&mut self, a: Arg) -> String {
         self.args.push(a);
         format!("${}", self.args.len())
@@ -100,18 +96,44 @@ impl Sql {
 /// test a window's projects; an `OFFSET` keeps it a test of one project at a time.
 const PER_ROW: &str = " LIMIT 1 OFFSET 0";
 
+/// How the year of initiation is tested (see [`ordered_filter_sql`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Year {
+    /// The year leads the key, and the window has no end: its index is walked from the
+    /// start of the year.
+    Walked,
+    /// The year leads the key, and both of the window's keys hold it already.
+    Bounded,
+    /// A department's or unit's own key is walked: the year is a test of each row.
+    Tested,
+}
+
 /// The filter with an index in key order within it (migration 0023): the year of
 /// initiation. Windows count only the projects of that year.
-fn ordered_filter_sql(sql: &mut Sql, f: &LibraryFilter) {
-    if let Some(y) = f.year {
-        sql.and("p.initiated_year =", Arg::Int(i64::from(y)));
+fn ordered_filter_sql(sql: &mut Sql, f: &LibraryFilter, how: Year) {
+    let Some(y) = f.year else { return };
+    match how {
+        Year::Walked => sql.and("p.initiated_year =", Arg::Int(i64::from(y))),
+        // What the year's partial index holds, so that the planner may read it; an
+        // equality would leave SQLite no room for the keys' range after it.
+        Year::Bounded => sql.push(" AND p.initiated_year IS NOT NULL"),
+        // `+` keeps the planner from walking the year's index instead of the scope's.
+        Year::Tested => sql.and("+p.initiated_year =", Arg::Int(i64::from(y))),
+    }
+}
+
+/// How the year is tested in `ls`'s window, bounded at its end or not.
+fn year_test(ls: &LibraryScope, f: &LibraryFilter, bounded: bool) -> Year {
+    match (year_leads(ls, f), bounded) {
+        (false, _) => Year::Tested,
+        (true, false) => Year::Walked,
+        (true, true) => Year::Bounded,
     }
 }
 
 /// The filters as SQL on the projects alias `p`, each a test of one project through
 /// an index: its items by project, its department scope by (department, project).
-/// `key` is the alias whose `region_code` and `code` the window is walked by.
-fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, key: &str) {
+fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, year: Year) {
     if let Some(d) = &f.department_id {
         let d = sql.arg(Arg::Text(d.clone()));
         sql.push(&format!(
@@ -159,7 +181,7 @@ fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, key: &str) {
             ));
         }
     }
-    ordered_filter_sql(sql, f);
+    ordered_filter_sql(sql, f, year);
     if let Some(s) = f.stage {
         sql.and("p.stage =", Arg::Text(s.as_str().to_string()));
     }
@@ -169,28 +191,10 @@ fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, key: &str) {
         let t = sql.arg(Arg::Text(pattern));
         // The units whose name matches are found once per query (a unit has many
         // projects), not joined again for every project of the window.
-        let test = |alias: &str| {
-            format!(
-                "({alias}.code LIKE {t} ESCAPE '\\' OR {alias}.name LIKE {t} ESCAPE '\\'
-                  OR {alias}.owner_id IN (SELECT fu.id FROM owners fu WHERE fu.name LIKE {t} ESCAPE '\\'))"
-            )
-        };
-        let test = match sql.backend {
-            // SQLite reads a project's row only when a column its index lacks is asked
-            // for. The text is tested in `projects_search` (migration 0033), which holds
-            // the key, name and unit, so that the window's projects that do not match
-            // are never read: their rows lie scattered over the file, and a word found
-            // nowhere read 10,000 of them. The planner would take the key's unique
-            // index, which lacks the name, so the index is named.
-            Backend::Sqlite => format!(
-                "EXISTS (SELECT 1 FROM projects fs INDEXED BY projects_search
-                         WHERE fs.region_code = {key}.region_code AND fs.code = {key}.code AND {})",
-                test("fs")
-            ),
-            // PostgreSQL reads each row of an index scan from the table in any case.
-            Backend::Postgres => test("p"),
-        };
-        sql.push(&format!(" AND {test}"));
+        sql.push(&format!(
+            " AND (p.code LIKE {t} ESCAPE '\\' OR p.name LIKE {t} ESCAPE '\\'
+                   OR p.owner_id IN (SELECT fu.id FROM owners fu WHERE fu.name LIKE {t} ESCAPE '\\'))"
+        ));
     }
 }
 
@@ -232,7 +236,7 @@ fn window_end_sql(sql: &mut Sql, scope: &Scope, f: &LibraryFilter, after: &Proje
     // A department's window reads its scope alone, unless a year is to be tested.
     let from = if f.year.is_some() { ls.from } else { from };
     sql.push(&format!("SELECT {keys} FROM {from} WHERE {after} AND {}", ls.sql));
-    ordered_filter_sql(sql, f);
+    ordered_filter_sql(sql, f, year_test(&ls, f, false));
     let skip = sql.arg(Arg::Int(window - 1));
     sql.push(&format!(" ORDER BY {} LIMIT 1 OFFSET {skip}", key_order(&ls, f)));
 }
@@ -252,12 +256,25 @@ fn matches_sql(
 ) {
     let ls = sql.scope(scope);
     let after = key_sql(sql, &ls, f, ">", after);
-    sql.push(&format!("{} WHERE {after} AND {}", select_from(select, ls.from), ls.sql));
-    if let Some(end) = end {
-        let end = key_sql(sql, &ls, f, "<=", end);
-        sql.push(&format!(" AND {end}"));
+    sql.push(&format!("{} WHERE {after}", select_from(select, ls.from)));
+    // A window lies between two keys, and the scan of the key's index must stop at its
+    // end. SQLite bounds an index scan by one condition per side: the end is written
+    // before the scope, which it takes first among equals (else the region's range
+    // ended the scan, and a word found nowhere read every key to the region's end),
+    // and an equality on the key's first column (a department, a unit, or a year that
+    // leads the key), which leaves no room for a range after it, is left out: both
+    // keys begin with it.
+    match end {
+        Some(end) => {
+            let end = key_sql(sql, &ls, f, "<=", end);
+            sql.push(&format!(" AND {end}"));
+            if !ls.is_own() {
+                sql.push(&format!(" AND {}", ls.sql));
+            }
+        }
+        None => sql.push(&format!(" AND {}", ls.sql)),
     }
-    filter_sql(sql, f, today, ls.key_alias());
+    filter_sql(sql, f, today, year_test(&ls, f, end.is_some()));
     let limit = sql.arg(Arg::Int(limit));
     sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(&ls, f)));
 }
@@ -295,7 +312,7 @@ impl Store {
             let end = if by_code {
                 None
             } else {
-                let mut sql = Sql::new(self.backend());
+                let mut sql = Sql::default();
                 window_end_sql(&mut sql, scope, filter, &after, window);
                 sql.query()
                     .fetch_optional(&self.pool)
@@ -303,7 +320,7 @@ impl Store {
                     .map(|r| ProjectKey { region_code: r.get(0), code: r.get(1) })
             };
             let want = limit - page.projects.len() as i64;
-            let mut sql = Sql::new(self.backend());
+            let mut sql = Sql::default();
             matches_sql(&mut sql, PROJECT_SELECT, scope, filter, today, &after, end.as_ref(), want + 1);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let more = rows.len() as i64 > want;
@@ -344,7 +361,7 @@ impl Store {
         let mut after = ProjectKey { region_code: String::new(), code: String::new() };
         let mut count = 0u64;
         loop {
-            let mut sql = Sql::new(self.backend());
+            let mut sql = Sql::default();
             matches_sql(&mut sql, LEDGER_PROJECT_SELECT, scope, filter, today, &after, None, batch);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let Some(last) = rows.last() else { break };
@@ -388,11 +405,11 @@ impl Store {
 }
 
 #[cfg(test)]
-pub(crate) fn plan_sqls(backend: Backend, scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<String>)> {
+pub(crate) fn plan_sqls(scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<String>)> {
     let after = ProjectKey { region_code: "152529".into(), code: "2016".into() };
-    let mut window = Sql::new(backend);
+    let mut window = Sql::default();
     window_end_sql(&mut window, scope, f, &after, WINDOW);
-    let mut matches = Sql::new(backend);
+    let mut matches = Sql::default();
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
     matches_sql(&mut matches, PROJECT_SELECT, scope, f, today, &after, Some(&after), 51);
     [window, matches]
