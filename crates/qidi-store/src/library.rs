@@ -97,7 +97,7 @@ impl Sql {
 const PER_ROW: &str = " LIMIT 1 OFFSET 0";
 
 /// How the year of initiation is tested (see [`ordered_filter_sql`]).
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Year {
     /// The year leads the key, and the window has no end: its index is walked from the
     /// start of the year.
