@@ -143,6 +143,12 @@ impl LibraryScope {
         self.key.split(", ").map(|c| format!("{c} {direction}")).collect::<Vec<_>>().join(", ")
     }
 
+    /// The alias of the scope's own rows when they carry each project's key (a
+    /// department's `scope_projects`), read before the projects' rows.
+    pub fn scope_rows(&self) -> Option<&'static str> {
+        self.keys_from.strip_prefix("scope_projects ")
+    }
+
     /// The key's region and code columns, and what to read them from.
     pub fn keys(&self) -> (String, &'static str) {
         let alias = &self.key[..1];

@@ -15,7 +15,7 @@ use crate::ledger::{
     item_scope, library_scope, project_from_row, select_from, LibraryScope, ProjectKey, ProjectRow, PROJECT_SELECT,
 };
 use crate::ledger_import::{ledger_items, ledger_project, LEDGER_ITEM_SELECT, LEDGER_PROJECT_SELECT};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger_file::{LedgerItem, LedgerProject};
 use qidi_core::light::LightDates;
@@ -49,14 +49,18 @@ enum Arg {
     Int(i64),
 }
 
-/// SQL with numbered binds, built as it is written.
-#[derive(Default)]
+/// SQL with numbered binds, built as it is written, for one engine.
 struct Sql {
+    backend: Backend,
     text: String,
     args: Vec<Arg>,
 }
 
 impl Sql {
+    fn new(backend: Backend) -> Sql {
+        Sql { backend, text: String::new(), args: Vec::new() }
+    }
+
     fn arg(&mut self, a: Arg) -> String {
         self.args.push(a);
         format!("${}", self.args.len())
@@ -131,9 +135,10 @@ fn year_test(ls: &LibraryScope, f: &LibraryFilter, bounded: bool) -> Year {
     }
 }
 
-/// The filters as SQL on the projects alias `p`, each a test of one project through
-/// an index: its items by project, its department scope by (department, project).
-fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, year: Year) {
+/// The filters as SQL on the projects alias `p` (read from `ls`), each a test of one
+/// project through an index: its items by project, its department scope by
+/// (department, project), its words by code on SQLite when the scope's rows carry it.
+fn filter_sql(sql: &mut Sql, ls: &LibraryScope, f: &LibraryFilter, today: NaiveDate, year: Year) {
     if let Some(d) = &f.department_id {
         let d = sql.arg(Arg::Text(d.clone()));
         sql.push(&format!(
@@ -191,10 +196,23 @@ fn filter_sql(sql: &mut Sql, f: &LibraryFilter, today: NaiveDate, year: Year) {
         let t = sql.arg(Arg::Text(pattern));
         // The units whose name matches are found once per query (a unit has many
         // projects), not joined again for every project of the window.
-        sql.push(&format!(
-            " AND (p.code LIKE {t} ESCAPE '\\' OR p.name LIKE {t} ESCAPE '\\'
-                   OR p.owner_id IN (SELECT fu.id FROM owners fu WHERE fu.name LIKE {t} ESCAPE '\\'))"
-        ));
+        let words = |a: &str| {
+            format!(
+                "({a}.code LIKE {t} ESCAPE '\\' OR {a}.name LIKE {t} ESCAPE '\\'
+                  OR {a}.owner_id IN (SELECT fu.id FROM owners fu WHERE fu.name LIKE {t} ESCAPE '\\'))"
+            )
+        };
+        match ls.scope_rows() {
+            // A department's scope rows come in key order, its projects' rows in no
+            // useful order: on SQLite the words are tested in the code's index, which
+            // holds name and unit (migration 0033), before the project's row is read.
+            Some(k) if sql.backend == Backend::Sqlite => sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM projects fs INDEXED BY projects_code_search
+                              WHERE fs.code = {k}.code AND fs.region_code = {k}.region_code AND {})",
+                words("fs")
+            )),
+            _ => sql.push(&format!(" AND {}", words("p"))),
+        }
     }
 }
 
@@ -274,7 +292,7 @@ fn matches_sql(
         }
         None => sql.push(&format!(" AND {}", ls.sql)),
     }
-    filter_sql(sql, f, today, year_test(&ls, f, end.is_some()));
+    filter_sql(sql, &ls, f, today, year_test(&ls, f, end.is_some()));
     let limit = sql.arg(Arg::Int(limit));
     sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(&ls, f)));
 }
@@ -312,7 +330,7 @@ impl Store {
             let end = if by_code {
                 None
             } else {
-                let mut sql = Sql::default();
+                let mut sql = Sql::new(self.backend());
                 window_end_sql(&mut sql, scope, filter, &after, window);
                 sql.query()
                     .fetch_optional(&self.pool)
@@ -320,7 +338,7 @@ impl Store {
                     .map(|r| ProjectKey { region_code: r.get(0), code: r.get(1) })
             };
             let want = limit - page.projects.len() as i64;
-            let mut sql = Sql::default();
+            let mut sql = Sql::new(self.backend());
             matches_sql(&mut sql, PROJECT_SELECT, scope, filter, today, &after, end.as_ref(), want + 1);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let more = rows.len() as i64 > want;
@@ -361,7 +379,7 @@ impl Store {
         let mut after = ProjectKey { region_code: String::new(), code: String::new() };
         let mut count = 0u64;
         loop {
-            let mut sql = Sql::default();
+            let mut sql = Sql::new(self.backend());
             matches_sql(&mut sql, LEDGER_PROJECT_SELECT, scope, filter, today, &after, None, batch);
             let rows = sql.query().fetch_all(&self.pool).await?;
             let Some(last) = rows.last() else { break };
@@ -405,11 +423,11 @@ impl Store {
 }
 
 #[cfg(test)]
-pub(crate) fn plan_sqls(scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<String>)> {
+pub(crate) fn plan_sqls(backend: Backend, scope: &Scope, f: &LibraryFilter) -> Vec<(String, Vec<String>)> {
     let after = ProjectKey { region_code: "152529".into(), code: "2016".into() };
-    let mut window = Sql::default();
+    let mut window = Sql::new(backend);
     window_end_sql(&mut window, scope, f, &after, WINDOW);
-    let mut matches = Sql::default();
+    let mut matches = Sql::new(backend);
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
     matches_sql(&mut matches, PROJECT_SELECT, scope, f, today, &after, Some(&after), 51);
     [window, matches]
@@ -547,6 +565,30 @@ mod tests {
                 .collect();
             assert!(!of_year.is_empty());
             assert_eq!(found, of_year);
+            // Searched by a word of a project's name, of a unit's, and of a code (on
+            // SQLite in the code's index): the projects in scope that hold it.
+            let middle = all.iter().find(|p| p.code == expected[expected.len() / 2]).unwrap();
+            let owner = middle.owner.clone().unwrap_or_default();
+            for word in [
+                middle.name.chars().skip(4).take(2).collect::<String>(),
+                owner,
+                middle.code[middle.code.len() - 6..].to_string(),
+            ] {
+                let f = LibraryQuery { q: Some(word.clone()), ..Default::default() }.filter().unwrap();
+                let (found, _) = walk(&store, &scope, &f, (5, 2)).await;
+                let holding: Vec<String> = all
+                    .iter()
+                    .filter(|p| expected.contains(&p.code))
+                    .filter(|p| {
+                        p.name.contains(&word)
+                            || p.owner.as_deref().unwrap_or("").contains(&word)
+                            || p.code.contains(&word)
+                    })
+                    .map(|p| p.code.clone())
+                    .collect();
+                assert!(!holding.is_empty() && holding.len() < expected.len(), "{word}: {}", holding.len());
+                assert_eq!(found, holding, "{word}");
+            }
 
             // An item of another department's project handed to this one: the project
             // joins the scope in its place in key order, with its key.
