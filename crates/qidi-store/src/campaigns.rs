@@ -102,14 +102,23 @@ fn campaign_event(actor: Option<&User>, region: &str, action: &str, id: &str, pa
 pub(crate) const FACTS_HANDLING: &str = "SELECT d.id FROM departments d
      WHERE EXISTS (SELECT 1 FROM pending_items i WHERE i.region_code = $1 AND i.handling_department_id = d.id)";
 
-/// The departments of the region `$1` with a project in the library that has items,
-/// each found through the projects' (region, initiating department) index. (The
-/// `OFFSET` keeps PostgreSQL from hashing the region's projects once for all.)
-pub(crate) const FACTS_INITIATING: &str = "SELECT d.id FROM departments d
-     WHERE EXISTS (SELECT 1 FROM projects p
-                   WHERE p.region_code = $1 AND p.initiating_department_id = d.id AND p.in_library
-                     AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id)
-                   LIMIT 1 OFFSET 0)";
+/// The departments of the region `$1` with a project in the library that has items:
+/// the region's initiating departments walked in the projects' (region, initiating
+/// department) index, each step the next department's first such project (a skip
+/// scan; a handful of index probes). Asked per department instead, PostgreSQL guesses
+/// a third of the region for each and reads the whole table for a department with none.
+pub(crate) const FACTS_INITIATING: &str = "WITH RECURSIVE found(id) AS (
+        SELECT (SELECT p.initiating_department_id FROM projects p
+                WHERE p.region_code = $1 AND p.initiating_department_id IS NOT NULL AND p.in_library
+                  AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id)
+                ORDER BY p.region_code, p.initiating_department_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT p.initiating_department_id FROM projects p
+                WHERE p.region_code = $1 AND p.initiating_department_id > f.id AND p.in_library
+                  AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id)
+                ORDER BY p.region_code, p.initiating_department_id LIMIT 1)
+        FROM found f WHERE f.id IS NOT NULL)
+     SELECT d.id FROM departments d JOIN found f ON f.id = d.id";
 
 /// Each department's first step on an application of the region `$1` since `$2`, as
 /// a handler or head: the oldest of its events, through its own (department, kind,
@@ -418,5 +427,69 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FACTS_INITIATING;
+    use crate::testing::{banner, on_each_backend};
+    use crate::Store;
+    use sqlx::Row;
+
+    async fn ids(store: &Store, region: &str, sql: &str) -> Vec<String> {
+        let rows = sqlx::query(sql).bind(region).fetch_all(store.pool()).await.unwrap();
+        let mut ids: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        ids.sort();
+        ids
+    }
+
+    /// The skip scan finds the same departments as the plain definition: the region's
+    /// departments with a project in the library that has items; a department left
+    /// with one such project is still found, and drops out when that one goes to
+    /// another department.
+    #[tokio::test]
+    async fn the_initiating_departments_are_found_by_skip_scan() {
+        on_each_backend(|store| async move {
+            let region = banner();
+            store.load_demo(&region).await.unwrap();
+            store.generate_projects(&region, 200, |_| {}).await.unwrap();
+            let plain = "SELECT DISTINCT p.initiating_department_id FROM projects p
+                         WHERE p.region_code = $1 AND p.initiating_department_id IS NOT NULL AND p.in_library
+                           AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id)";
+            let before = ids(&store, region.as_str(), FACTS_INITIATING).await;
+            assert!(before.len() >= 2, "several initiating departments: {before:?}");
+            assert_eq!(before, ids(&store, region.as_str(), plain).await);
+
+            // The second department's projects go to the first, all but one.
+            let gone = &before[1];
+            let keep: String = sqlx::query(
+                "SELECT p.id FROM projects p WHERE p.initiating_department_id = $1
+                   AND EXISTS (SELECT 1 FROM pending_items i WHERE i.project_id = p.id) ORDER BY p.code LIMIT 1",
+            )
+            .bind(gone)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+            let to =
+                "UPDATE projects SET initiating_department_id = $1 WHERE initiating_department_id = $2 AND id <> $3";
+            sqlx::query(to).bind(&before[0]).bind(gone).bind(&keep).execute(store.pool()).await.unwrap();
+            assert_eq!(
+                ids(&store, region.as_str(), FACTS_INITIATING).await,
+                before,
+                "one project keeps the department"
+            );
+            sqlx::query("UPDATE projects SET initiating_department_id = $1 WHERE id = $2")
+                .bind(&before[0])
+                .bind(&keep)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            let after = ids(&store, region.as_str(), FACTS_INITIATING).await;
+            assert!(!after.contains(gone) && after.len() == before.len() - 1, "{after:?}");
+            assert_eq!(after, ids(&store, region.as_str(), plain).await);
+        })
+        .await;
     }
 }

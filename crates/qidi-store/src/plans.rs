@@ -487,6 +487,8 @@ async fn a_units_and_a_helpers_work_is_read_through_their_projects() {
             let (sql, binds) = inbox_sql(user, &Default::default(), crate::today());
             assert_indexed(&store, &format!("what awaits {who}"), &sql, &strings(&binds)).await;
         }
+        let (sql, binds) = crate::workflow::unit::unit_counts_sql(&unit, crate::today());
+        assert_indexed(&store, "a unit's counts", &sql, &strings(&binds)).await;
     })
     .await;
 }

@@ -39,6 +39,7 @@ mod helpers;
 mod lateness;
 pub(crate) mod read;
 mod step;
+pub(crate) mod unit;
 
 pub(crate) use catalogue::fill_catalogue_defaults;
 pub use catalogue::{ItemType, ItemTypeEdit, NewItemType};
@@ -51,6 +52,7 @@ pub use read::{
 };
 pub(crate) use step::Step;
 pub use step::SYSTEM_ACTOR;
+pub use unit::UnitCounts;
 
 /// Why a workflow request was not carried out.
 #[derive(Debug, thiserror::Error)]

@@ -124,3 +124,72 @@ async fn an_application_follows_its_item_to_another_department() {
     })
     .await;
 }
+
+/// A project unit's counts (`Store::unit_counts`) are those of its projects read whole
+/// (`Store::my_projects`), for the demo's unit and for the generated unit with the most
+/// projects.
+#[tokio::test]
+async fn a_units_counts_are_its_projects_own() {
+    use qidi_core::Role;
+    use qidi_store::users::NewUser;
+    use qidi_store::workflow::{UnitCounts, AWAITING_DEPARTMENT, AWAITING_HIGHER};
+    on_each_backend(|store| async move {
+        let region = banner();
+        store.load_demo(&region).await.unwrap();
+        store.generate_projects(&region, 300, |_| {}).await.unwrap();
+        let owner: String = sqlx::query(
+            "SELECT p.owner_id FROM projects p JOIN pending_items i ON i.project_id = p.id
+             JOIN applications a ON a.pending_item_id = i.id
+             GROUP BY p.owner_id ORDER BY COUNT(DISTINCT p.id) DESC, p.owner_id LIMIT 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+        let generated = store
+            .create_user(
+                &NewUser {
+                    region: &region,
+                    username: "unit_counts",
+                    display_name: "单位",
+                    role: Role::Applicant,
+                    department_id: None,
+                    owner_id: Some(&owner),
+                    password: "Unit-Counts-2026!x",
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let mut seen = UnitCounts::default();
+        for user in [demo_user(&store, "applicant").await, generated] {
+            let projects = store.my_projects(&user).await.unwrap();
+            let items: Vec<_> = projects.iter().flat_map(|p| &p.items).filter(|i| i.status == "pending").collect();
+            let waiting: Vec<_> = items
+                .iter()
+                .filter_map(|i| i.application.as_ref())
+                .filter(|a| {
+                    a.closed_at.is_none()
+                        && a.awaiting.as_deref().is_some_and(|w| [AWAITING_DEPARTMENT, AWAITING_HIGHER].contains(&w))
+                })
+                .collect();
+            let expected = UnitCounts {
+                projects: projects.len(),
+                not_applied: items.iter().filter(|i| i.application.is_none()).count(),
+                on_department: waiting.len(),
+                department_late: waiting.iter().filter(|a| a.light == Some(Light::Red)).count(),
+            };
+            assert!(items.len() < 2000, "my_projects reads the unit whole");
+            assert_eq!(store.unit_counts(&user).await.unwrap(), expected, "{}", user.username);
+            seen.projects += expected.projects;
+            seen.not_applied += expected.not_applied;
+            seen.on_department += expected.on_department;
+            seen.department_late += expected.department_late;
+        }
+        assert!(
+            seen.projects > 0 && seen.not_applied > 0 && seen.on_department > 0 && seen.department_late > 0,
+            "the units have every kind of count: {seen:?}"
+        );
+    })
+    .await;
+}

@@ -373,53 +373,30 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
 
 /// A project unit's projects at a glance: what waits on it, what waits on a department.
 struct UnitWork {
-    projects: usize,
-    /// Pending items with no application yet.
-    not_applied: usize,
+    counts: qidi_store::workflow::UnitCounts,
     /// Applications waiting for the unit (a draft, or returned with a one-time notice).
-    on_unit: Vec<(String, String, String, String)>,
-    /// Applications waiting for a department or the higher authority.
-    on_department: usize,
-    /// Of those, past the department's deadline: the department is late, not the unit.
-    department_late: usize,
+    on_unit: usize,
+    /// The first of them, earliest due first: (id, project, item type, state).
+    on_unit_shown: Vec<(String, String, String, String)>,
 }
 
+/// Applications waiting for a unit listed on its home page; the rest are in its inbox.
+const ON_UNIT_SHOWN: usize = 20;
+
 async fn unit_work(state: &SharedState, user: &User) -> Result<Option<UnitWork>, PageError> {
-    use qidi_store::workflow::{AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT};
     if user.role != Role::Applicant {
         return Ok(None);
     }
-    let projects = state.store.my_projects(user).await?;
-    let items: Vec<_> = projects.iter().flat_map(|p| p.items.iter().map(move |i| (p, i))).collect();
-    let open = |i: &&qidi_store::workflow::ItemWithApplication| i.status == "pending";
-    let awaiting = |i: &qidi_store::workflow::ItemWithApplication, on: &[&str]| {
-        i.application
-            .as_ref()
-            .is_some_and(|a| a.closed_at.is_none() && a.awaiting.as_deref().is_some_and(|w| on.contains(&w)))
-    };
-    let on_department: Vec<_> =
-        items.iter().filter(|(_, i)| open(i) && awaiting(i, &[AWAITING_DEPARTMENT, AWAITING_HIGHER])).collect();
+    let counts = state.store.unit_counts(user).await?;
+    let head = state.store.inbox_head(user, &Default::default(), &[], ON_UNIT_SHOWN).await?;
     Ok(Some(UnitWork {
-        projects: projects.len(),
-        not_applied: items.iter().filter(|(_, i)| open(i) && i.application.is_none()).count(),
-        on_unit: items
-            .iter()
-            .filter(|(_, i)| open(i) && awaiting(i, &[AWAITING_UNIT]))
-            .filter_map(|(p, i)| {
-                let a = i.application.as_ref()?;
-                Some((
-                    a.id.clone(),
-                    p.project_name.clone(),
-                    i.item_type.clone(),
-                    crate::i18n::tc("application-state", a.state.as_str()),
-                ))
-            })
+        counts,
+        on_unit: head.total,
+        on_unit_shown: head
+            .rows
+            .into_iter()
+            .map(|a| (a.id, a.project_name, a.item_type, crate::i18n::tc("application-state", a.state.as_str())))
             .collect(),
-        department_late: on_department
-            .iter()
-            .filter(|(_, i)| i.application.as_ref().is_some_and(|a| a.light == Some(qidi_core::light::Light::Red)))
-            .count(),
-        on_department: on_department.len(),
     }))
 }
 

@@ -264,7 +264,7 @@ pub(crate) struct InboxConditions {
 
 /// The bounds of `light` on `today` over the application `alias`'s dates, as SQL with
 /// its binds pushed onto `binds`: core's [`LightDates`] translated, not decided here.
-fn light_sql(binds: &mut Vec<String>, alias: &str, light: Light, today: NaiveDate) -> String {
+pub(crate) fn light_sql(binds: &mut Vec<String>, alias: &str, light: Light, today: NaiveDate) -> String {
     let dates = LightDates::of(light, today);
     let mut out = Vec::new();
     let due = format!("{alias}.due_on");

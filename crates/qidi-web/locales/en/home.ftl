@@ -14,6 +14,7 @@ home-unit-department-late = Department overdue
 home-unit-late-hint = A red light means the handling department has passed its limit: the delay is the department's, not the owner's.
 home-unit-waiting = : { $state }
 home-unit-all = All projects and applications →
+home-unit-more = { $count } more waiting for us: see the inbox →
 
 home-work-heading = My department's work
 home-work-total = Applications to handle

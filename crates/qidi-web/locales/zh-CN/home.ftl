@@ -13,6 +13,7 @@ home-unit-department-late = 部门已超期
 home-unit-late-hint = 红灯表示办理部门已超过办理时限，责任在部门，不在项目单位。
 home-unit-waiting = ：{ $state }
 home-unit-all = 全部项目和申请 →
+home-unit-more = 另有 { $count } 件待我方办理，见待办 →
 
 home-work-heading = 本部门待办
 home-work-total = 待办申请
