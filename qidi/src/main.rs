@@ -287,6 +287,8 @@ async fn load_demo(store: &Store, cfg: &Config) -> anyhow::Result<()> {
 async fn generate_projects(store: &Store, cfg: &Config, n: u64) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report = store.generate_projects(&cfg.region, n, |done| eprintln!("已生成 {done} / {n} 个项目")).await?;
+    eprintln!("正在整理数据库（统计信息与可见性）…");
+    store.settle().await?;
     println!(
         "已生成 {} 个项目（{} 个旗县），用时 {:.1} 秒：项目单位 {} 个，待批事项 {} 项（已办结 {} 项，其中系统外审批 {} 项），申请 {} 件，记录 {} 条；基线 {} 项（审批核减 {} 项，移出核减 {} 项）。",
         report.projects,

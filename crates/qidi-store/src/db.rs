@@ -142,6 +142,18 @@ impl Store {
         self.backend
     }
 
+    /// After a bulk load (the generator's million projects): on PostgreSQL, vacuum and
+    /// analyze at once, so that the planner plans from the new rows' statistics and an
+    /// index-only scan need not visit each row's page to learn it is visible (the
+    /// library's page 1,000 read 50,000 rows' pages: 1.1 s, 17 ms after). Autovacuum
+    /// would do the same, later. SQLite keeps no statistics unless asked and needs none.
+    pub async fn settle(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("VACUUM (ANALYZE)").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// Begin a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the
     /// write lock is taken at once, waiting up to the busy timeout for another writer,
     /// so a transaction that reads before it writes cannot fail with "database is

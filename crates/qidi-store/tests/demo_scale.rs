@@ -150,3 +150,37 @@ async fn a_league_spreads_its_projects_over_its_banners() {
     })
     .await;
 }
+
+/// After a bulk load the store settles: on PostgreSQL the tables are vacuumed and
+/// analyzed at once (so an index-only scan reads no table page), on SQLite nothing
+/// changes (it plans without statistics unless asked).
+#[tokio::test]
+async fn a_bulk_load_settles() {
+    on_each_backend(|store| async move {
+        store.load_demo(&banner()).await.unwrap();
+        store.generate_projects(&banner(), 50, |_| {}).await.unwrap();
+        store.settle().await.unwrap();
+        match store.backend() {
+            qidi_store::Backend::Postgres => {
+                let vacuumed: i64 = sqlx::query(
+                    "SELECT COUNT(*) FROM pg_stat_user_tables
+                     WHERE relname IN ('projects', 'pending_items') AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL",
+                )
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .get(0);
+                assert_eq!(vacuumed, 2, "projects and pending items vacuumed and analyzed");
+            }
+            qidi_store::Backend::Sqlite => {
+                let stats: i64 = sqlx::query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap()
+                    .get(0);
+                assert_eq!(stats, 0, "SQLite keeps planning without statistics");
+            }
+        }
+    })
+    .await;
+}
