@@ -269,9 +269,9 @@ fn window_end_sql(sql: &mut Sql, scope: &Scope, f: &LibraryFilter, after: &Proje
 /// The window after `after` up to `end` on PostgreSQL, which ends an index scan on a
 /// row comparison's first column alone: `(department, region, code) <= (…)` read on to
 /// the department's last row, and `(region, code) <= (…)` to the region's. The keys'
-/// shared leading columns (the department, unit or year, and the region, which both
-/// keys hold but at a region's border) are written as equalities and the code as a
-/// range, which bounds the scan on both sides. The walk's first window starts at the
+/// shared leading columns (the department or unit, and the region, which both keys
+/// hold but at a region's border) are written as equalities and the code as a range,
+/// which bounds the scan on both sides. The walk's first window starts at the
 /// scope's first region (a department's or unit's own, or the region's code).
 fn window_sql_pg(
     sql: &mut Sql,
@@ -281,13 +281,12 @@ fn window_sql_pg(
     after: &ProjectKey,
     end: &ProjectKey,
 ) -> String {
+    debug_assert!(!year_leads(ls, f), "a leading year keeps the row comparisons");
     let mut out = Vec::new();
     let order = key_order(ls, f);
     let key: Vec<&str> = order.split(", ").map(|c| c.trim_end_matches(" ASC")).collect();
     let (region, code) = (key[key.len() - 2], key[key.len() - 1]);
-    if let Some(y) = f.year.filter(|_| year_leads(ls, f)) {
-        out.push(format!("{} = {}", key[0], sql.arg(Arg::Int(i64::from(y)))));
-    } else if let Some(lead) = &ls.lead {
+    if let Some(lead) = &ls.lead {
         out.push(format!("{} = {lead}", key[0]));
     }
     let first = match (after.code.is_empty(), ls.is_own()) {
@@ -321,7 +320,10 @@ fn matches_sql(
     limit: i64,
 ) {
     let ls = sql.scope(scope);
-    if let (Some(end), Backend::Postgres) = (end, sql.backend) {
+    // A year that leads the key keeps the row comparisons: written as a range, the code
+    // (which begins with the year) made PostgreSQL walk the region's key instead of the
+    // year's, 1.6 s a page at a million projects.
+    if let (Some(end), Backend::Postgres, false) = (end, sql.backend, year_leads(&ls, f)) {
         let window = window_sql_pg(sql, &ls, scope, f, after, end);
         sql.push(&format!("{} WHERE {window}", select_from(select, ls.from)));
         if !ls.is_own() {
