@@ -142,6 +142,16 @@ impl Store {
         self.backend
     }
 
+    /// Whether a statement of skewed data is kept prepared: on PostgreSQL it is not
+    /// ([`sqlx::query::Query::persistent`]), so that each run is planned for its own
+    /// parameters. A kept statement is planned once for any parameters after five runs,
+    /// and guesses: counting a region's 8,306 overdue applications it guessed 58 and
+    /// joined them one at a time (36 ms; 16 ms planned for the day's dates). SQLite
+    /// plans without statistics, and keeps its statements.
+    pub(crate) fn keeps_prepared(&self) -> bool {
+        self.backend == Backend::Sqlite
+    }
+
     /// After a bulk load (the generator's million projects): on PostgreSQL, vacuum and
     /// analyze at once, so that the planner plans from the new rows' statistics and an
     /// index-only scan need not visit each row's page to learn it is visible (the

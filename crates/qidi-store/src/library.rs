@@ -83,8 +83,10 @@ impl Sql {
         ls
     }
 
+    /// The query, planned for its own keys on PostgreSQL (see `Store::keeps_prepared`):
+    /// a window's keys and words tell the planner how much of the library they hold.
     fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
+        let mut q = sqlx::query(&self.text).persistent(self.backend == Backend::Sqlite);
         for a in &self.args {
             q = match a {
                 Arg::Text(t) => q.bind(t.as_str()),

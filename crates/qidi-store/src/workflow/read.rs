@@ -688,9 +688,10 @@ impl Store {
         let today = crate::today();
         let calendar = self.work_calendar().await?;
         let q = inbox_head_sql(user, filter, among, shown, &calendar, today)?;
-        let counts = bind_all(sqlx::query(&q.counts), &q.count_binds).fetch_one(&self.pool).await?;
+        let keep = self.keeps_prepared();
+        let counts = bind_all(sqlx::query(&q.counts), &q.count_binds).persistent(keep).fetch_one(&self.pool).await?;
         let count = |i: usize| usize::try_from(counts.get::<i64, _>(i)).unwrap_or(0);
-        let rows = bind_all(sqlx::query(&q.rows), &q.row_binds).fetch_all(&self.pool).await?;
+        let rows = bind_all(sqlx::query(&q.rows), &q.row_binds).persistent(keep).fetch_all(&self.pool).await?;
         Ok(InboxHead {
             total: count(0),
             red: count(1),
