@@ -48,6 +48,16 @@ pub fn redact_url(url: &str) -> String {
 }
 
 impl Backend {
+    /// Whether a statement of skewed data is kept prepared: on PostgreSQL it is not
+    /// ([`sqlx::query::Query::persistent`]), so that each run is planned for its own
+    /// parameters. A kept statement is planned once for any parameters after five runs,
+    /// and guesses: counting a region's 8,306 overdue applications it guessed 58 and
+    /// joined them one at a time (36 ms; 16 ms planned for the day's dates). SQLite
+    /// plans without statistics, and keeps its statements.
+    pub(crate) fn keeps_prepared(self) -> bool {
+        self == Backend::Sqlite
+    }
+
     pub fn from_url(url: &str) -> Result<Backend, StoreError> {
         if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
@@ -140,16 +150,6 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    /// Whether a statement of skewed data is kept prepared: on PostgreSQL it is not
-    /// ([`sqlx::query::Query::persistent`]), so that each run is planned for its own
-    /// parameters. A kept statement is planned once for any parameters after five runs,
-    /// and guesses: counting a region's 8,306 overdue applications it guessed 58 and
-    /// joined them one at a time (36 ms; 16 ms planned for the day's dates). SQLite
-    /// plans without statistics, and keeps its statements.
-    pub(crate) fn keeps_prepared(&self) -> bool {
-        self.backend == Backend::Sqlite
     }
 
     /// After a bulk load (the generator's million projects): on PostgreSQL, vacuum and

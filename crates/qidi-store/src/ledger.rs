@@ -83,7 +83,7 @@ pub(crate) struct LibraryScope {
     key: &'static str,
     /// The department's or unit's bind, which leads the key's comparisons (PostgreSQL
     /// bounds an index scan by a row comparison only over the index's leading columns).
-    pub(crate) lead: Option<String>,
+    lead: Option<String>,
     pub sql: String,
     pub binds: Vec<String>,
 }

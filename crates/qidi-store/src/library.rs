@@ -83,10 +83,10 @@ impl Sql {
         ls
     }
 
-    /// The query, planned for its own keys on PostgreSQL (see `Store::keeps_prepared`):
+    /// The query, planned for its own keys on PostgreSQL ([`Backend::keeps_prepared`]):
     /// a window's keys and words tell the planner how much of the library they hold.
     fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text).persistent(self.backend == Backend::Sqlite);
+        let mut q = sqlx::query(&self.text).persistent(self.backend.keeps_prepared());
         for a in &self.args {
             q = match a {
                 Arg::Text(t) => q.bind(t.as_str()),
@@ -270,27 +270,14 @@ fn window_end_sql(sql: &mut Sql, scope: &Scope, f: &LibraryFilter, after: &Proje
 
 /// The window after `after` up to `end` on PostgreSQL, which ends an index scan on a
 /// row comparison's first column alone: `(department, region, code) <= (…)` read on to
-/// the department's last row, and `(region, code) <= (…)` to the region's. The keys'
-/// shared leading columns (the department or unit, and the region, which both keys
-/// hold but at a region's border) are written as equalities and the code as a range,
-/// which bounds the scan on both sides. The walk's first window starts at the
-/// scope's first region (a department's or unit's own, or the region's code).
-fn window_sql_pg(
-    sql: &mut Sql,
-    ls: &LibraryScope,
-    scope: &Scope,
-    f: &LibraryFilter,
-    after: &ProjectKey,
-    end: &ProjectKey,
-) -> String {
-    debug_assert!(!year_leads(ls, f), "a leading year keeps the row comparisons");
-    let mut out = Vec::new();
-    let order = key_order(ls, f);
-    let key: Vec<&str> = order.split(", ").map(|c| c.trim_end_matches(" ASC")).collect();
-    let (region, code) = (key[key.len() - 2], key[key.len() - 1]);
-    if let Some(lead) = &ls.lead {
-        out.push(format!("{} = {lead}", key[0]));
-    }
+/// the department's last row, and `(region, code) <= (…)` to the region's. The region,
+/// which both keys hold but at a region's border, is written as an equality and the
+/// code as a range, which bounds the scan on both sides (a department's or unit's
+/// equality is its scope's own SQL, written beside). The walk's first window starts
+/// at the scope's first region (a department's or unit's own, or the region's code).
+fn window_sql_pg(sql: &mut Sql, ls: &LibraryScope, scope: &Scope, after: &ProjectKey, end: &ProjectKey) -> String {
+    let (keys, _) = ls.keys();
+    let (region, code) = keys.split_once(", ").unwrap_or_default();
     let first = match (after.code.is_empty(), ls.is_own()) {
         (true, true) => end.region_code.clone(),
         (true, false) => after.region_code.clone().max(scope.region_prefix.clone()),
@@ -299,13 +286,12 @@ fn window_sql_pg(
     if first == end.region_code {
         let r = sql.arg(Arg::Text(first));
         let (c1, c2) = (sql.arg(Arg::Text(after.code.clone())), sql.arg(Arg::Text(end.code.clone())));
-        out.push(format!("{region} = {r} AND {code} > {c1} AND {code} <= {c2}"));
+        format!("{region} = {r} AND {code} > {c1} AND {code} <= {c2}")
     } else {
         let (r1, c1) = (sql.arg(Arg::Text(first)), sql.arg(Arg::Text(after.code.clone())));
         let (r2, c2) = (sql.arg(Arg::Text(end.region_code.clone())), sql.arg(Arg::Text(end.code.clone())));
-        out.push(format!("({region}, {code}) > ({r1}, {c1}) AND ({region}, {code}) <= ({r2}, {c2})"));
+        format!("({region}, {code}) > ({r1}, {c1}) AND ({region}, {code}) <= ({r2}, {c2})")
     }
-    out.join(" AND ")
 }
 
 /// Up to `limit` projects in scope after `after` and up to `end` that pass the filters,
@@ -322,39 +308,33 @@ fn matches_sql(
     limit: i64,
 ) {
     let ls = sql.scope(scope);
-    // A year that leads the key keeps the row comparisons: written as a range, the code
-    // (which begins with the year) made PostgreSQL walk the region's key instead of the
-    // year's, 1.6 s a page at a million projects.
-    if let (Some(end), Backend::Postgres, false) = (end, sql.backend, year_leads(&ls, f)) {
-        let window = window_sql_pg(sql, &ls, scope, f, after, end);
-        sql.push(&format!("{} WHERE {window}", select_from(select, ls.from)));
-        if !ls.is_own() {
-            sql.push(&format!(" AND {}", ls.sql));
-        }
-        filter_sql(sql, &ls, f, today, year_test(&ls, f, true));
-        let limit = sql.arg(Arg::Int(limit));
-        sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(&ls, f)));
-        return;
-    }
-    let after = key_sql(sql, &ls, f, ">", after);
-    sql.push(&format!("{} WHERE {after}", select_from(select, ls.from)));
     // A window lies between two keys, and the scan of the key's index must stop at its
     // end. SQLite bounds an index scan by one condition per side: the end is written
     // before the scope, which it takes first among equals (else the region's range
     // ended the scan, and a word found nowhere read every key to the region's end),
     // and an equality on the key's first column (a department, a unit, or a year that
     // leads the key), which leaves no room for a range after it, is left out: both
-    // keys begin with it.
-    match end {
+    // keys begin with it. PostgreSQL is given the window as a range on the code
+    // ([`window_sql_pg`]), with the scope beside it; but a year that leads the key keeps
+    // the row comparisons: written as a range, the code (which begins with the year)
+    // made PostgreSQL walk the region's key instead of the year's, 1.6 s a page at a
+    // million projects.
+    let bounds = match end {
+        Some(end) if sql.backend == Backend::Postgres && !year_leads(&ls, f) => {
+            let window = window_sql_pg(sql, &ls, scope, after, end);
+            format!("{window} AND {}", ls.sql)
+        }
         Some(end) => {
-            let end = key_sql(sql, &ls, f, "<=", end);
-            sql.push(&format!(" AND {end}"));
-            if !ls.is_own() {
-                sql.push(&format!(" AND {}", ls.sql));
+            let (after, end) = (key_sql(sql, &ls, f, ">", after), key_sql(sql, &ls, f, "<=", end));
+            if ls.is_own() {
+                format!("{after} AND {end}")
+            } else {
+                format!("{after} AND {end} AND {}", ls.sql)
             }
         }
-        None => sql.push(&format!(" AND {}", ls.sql)),
-    }
+        None => format!("{} AND {}", key_sql(sql, &ls, f, ">", after), ls.sql),
+    };
+    sql.push(&format!("{} WHERE {bounds}", select_from(select, ls.from)));
     filter_sql(sql, &ls, f, today, year_test(&ls, f, end.is_some()));
     let limit = sql.arg(Arg::Int(limit));
     sql.push(&format!(" ORDER BY {} LIMIT {limit}", key_order(&ls, f)));

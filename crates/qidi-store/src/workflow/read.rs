@@ -688,7 +688,7 @@ impl Store {
         let today = crate::today();
         let calendar = self.work_calendar().await?;
         let q = inbox_head_sql(user, filter, among, shown, &calendar, today)?;
-        let keep = self.keeps_prepared();
+        let keep = self.backend().keeps_prepared();
         let counts = bind_all(sqlx::query(&q.counts), &q.count_binds).persistent(keep).fetch_one(&self.pool).await?;
         let count = |i: usize| usize::try_from(counts.get::<i64, _>(i)).unwrap_or(0);
         let rows = bind_all(sqlx::query(&q.rows), &q.row_binds).persistent(keep).fetch_all(&self.pool).await?;
