@@ -33,6 +33,11 @@ pub(crate) type CachedCalendar = (i64, Arc<qidi_core::calendar::WorkCalendar>);
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// `$from, $from+1, …` for `n` values: the binds of an `IN (…)` list.
+pub(crate) fn params(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// The URL with any password replaced, for logs and messages.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

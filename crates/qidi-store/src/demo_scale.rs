@@ -10,6 +10,7 @@
 //! inserted pending and granted afterwards with their approval on record; baseline
 //! rows are inserted unreduced and reduced afterwards.
 
+use crate::db::params;
 use crate::demo::{OWNER_KINDS, PEOPLE, PLACES, WORKS};
 use crate::events::chain_next;
 use crate::ledger_import::{Batch, Col, Val};
@@ -119,11 +120,6 @@ fn text(s: impl Into<String>) -> Val {
 
 fn opt(s: Option<String>) -> Val {
     Val::Text(s)
-}
-
-/// `$from, $from+1, …` for `n` values.
-fn params(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The name of project unit number `i` of a region: place, two-character trade name,

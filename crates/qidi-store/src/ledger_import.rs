@@ -9,7 +9,7 @@
 //! reading the database in pages so memory stays bounded.
 
 use crate::baseline::{current_campaign_tx, locked_departments_tx};
-use crate::db::Backend;
+use crate::db::{params, Backend};
 use crate::events::{append, NewEvent};
 use crate::ledger::{item_scope, project_scope};
 use crate::users::User;
@@ -145,32 +145,35 @@ impl Store {
             Vec::new()
         } else {
             let rc = region.as_str();
-            let dept_ids = load_map(self.pool.acquire().await?.as_mut(), DEPARTMENT_IDS, rc).await?;
-            let stored: HashMap<String, Option<String>> =
-                sqlx::query("SELECT code, initiating_department_id FROM projects WHERE region_code = $1")
-                    .bind(rc)
-                    .fetch_all(&self.pool)
-                    .await?
-                    .iter()
-                    .map(|r| (r.get(0), r.get(1)))
-                    .collect();
-            import_refusals(actor, import, &dept_ids, |code| stored.get(code).map(Option::as_deref))
+            let mut conn = self.pool.acquire().await?;
+            let dept_ids = load_map(&mut conn, DEPARTMENT_IDS, rc).await?;
+            let mut refused = Vec::new();
+            for (n, chunk) in import.projects.chunks(LOOKUP).enumerate() {
+                let stored = stored_projects(&mut conn, rc, chunk).await?;
+                let of = |code: &str| stored.get(code).map(|p| p.department_id.as_deref());
+                let found = import_refusals(actor, chunk, &dept_ids, of);
+                refused.extend(found.into_iter().map(|(i, why)| (n * LOOKUP + i, why)));
+            }
+            refused
         };
         let column = Field::InitiatingDepartment.label_zh();
         let mut reasons: HashMap<usize, ImportRefusal> = refused.into_iter().collect();
-        // One pass, not one `remove` per refused project: a whole banner's file may be
-        // mostly other departments' projects.
-        for (i, p) in std::mem::take(&mut import.projects).into_iter().enumerate() {
-            match reasons.remove(&i) {
-                None => import.projects.push(p),
-                Some(why) => import.errors.push(RowIssue {
-                    row: p.first_row,
-                    column: column.to_string(),
-                    message: project_refused(p.code.as_str(), why),
-                    sheet: import.sheet.clone(),
-                }),
-            }
-        }
+        // One pass in place, not one `remove` per refused project: a whole banner's file
+        // may be mostly other departments' projects.
+        let (sheet, errors) = (&import.sheet, &mut import.errors);
+        let mut i = 0;
+        import.projects.retain(|p| {
+            let why = reasons.remove(&i);
+            i += 1;
+            let Some(why) = why else { return true };
+            errors.push(RowIssue {
+                row: p.first_row,
+                column: column.to_string(),
+                message: project_refused(p.code.as_str(), why),
+                sheet: sheet.clone(),
+            });
+            false
+        });
         import.errors.sort_by_key(|e| e.row);
         Ok(())
     }
@@ -182,7 +185,10 @@ impl Store {
     pub async fn refuse_far_dates(&self, region: &RegionCode, import: &mut LedgerImport) -> Result<(), StoreError> {
         let window = self.campaign(region).await?.campaign.date_window(today());
         let column = Field::DueOn.label_zh();
-        for p in std::mem::take(&mut import.projects) {
+        // In place: a second list of a region-sized ledger's projects would cost as much
+        // memory as the first.
+        let (sheet, errors) = (&import.sheet, &mut import.errors);
+        import.projects.retain(|p| {
             let far: Vec<RowIssue> = p
                 .items
                 .iter()
@@ -198,16 +204,14 @@ impl Store {
                             .arg("on", e.on)
                             .arg("from", e.from)
                             .arg("to", e.to),
-                        sheet: import.sheet.clone(),
+                        sheet: sheet.clone(),
                     })
                 })
                 .collect();
-            if far.is_empty() {
-                import.projects.push(p);
-            } else {
-                import.errors.extend(far);
-            }
-        }
+            let keep = far.is_empty();
+            errors.extend(far);
+            keep
+        });
         import.errors.sort_by_key(|e| e.row);
         Ok(())
     }
@@ -306,66 +310,6 @@ impl Store {
 
         let mut dept_ids = load_map(&mut tx, DEPARTMENT_IDS, rc).await?;
         let mut type_ids = load_map(&mut tx, "SELECT code, id FROM item_types WHERE region_code = $1", rc).await?;
-        let mut owner_ids = load_map(&mut tx, "SELECT name, id FROM owners WHERE region_code = $1", rc).await?;
-
-        let mut projects: HashMap<String, ProjectDb> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT code, id, name, owner_id, initiating_department_id, initiated_year, investment_yuan, stage,
-                    initiated_on
-             FROM projects WHERE region_code = $1",
-        )
-        .bind(rc)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            projects.insert(
-                r.get(0),
-                ProjectDb {
-                    id: r.get(1),
-                    name: r.get(2),
-                    owner_id: r.get(3),
-                    department_id: r.get(4),
-                    year: r.get(5),
-                    initiated_on: r.get(8),
-                    investment: r.get(6),
-                    stage: r.get(7),
-                },
-            );
-        }
-        let mut items: HashMap<(String, String), ItemDb> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT project_id, item_type_id, id, handling_department_id, check_result, responsible_person,
-                    acceptance_status, due_on, note
-             FROM pending_items WHERE region_code = $1",
-        )
-        .bind(rc)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            items.insert(
-                (r.get(0), r.get(1)),
-                ItemDb {
-                    id: r.get(2),
-                    handling_department_id: r.get(3),
-                    check_result: r.get(4),
-                    responsible_person: r.get(5),
-                    acceptance_status: r.get(6),
-                    due_on: r.get(7),
-                    note: r.get(8),
-                },
-            );
-        }
-        if let Some(actor) = actor {
-            let stored = |code: &str| projects.get(code).map(|p| p.department_id.as_deref());
-            if let Some((i, why)) = import_refusals(actor, import, &dept_ids, stored).into_iter().next() {
-                let code = import.projects[i].code.as_str();
-                return Err(StoreError::forbidden(
-                    Sentence::new("err-import-project-refused-nothing", format!("项目 {code}：{why}；未导入任何内容"))
-                        .arg("code", code)
-                        .arg("why", reason_arg(&why)),
-                ));
-            }
-        }
         let campaign = current_campaign_tx(&mut tx, region).await?;
         let locked: HashSet<String> = match &campaign {
             Some(c) => locked_departments_tx(&mut tx, &c.id).await?,
@@ -380,112 +324,137 @@ impl Store {
         let write = !mode.dry_run;
         let mut batches = Batches::new(self.backend(), write);
         let mut credit_codes_set: HashSet<String> = HashSet::new();
-        for p in &import.projects {
-            let owner_id = match p.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-                None => None,
-                Some(name) => Some(match owner_ids.get(name) {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id = new_id();
-                        if write {
-                            sqlx::query("INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3)")
-                                .bind(&id)
-                                .bind(rc)
-                                .bind(name)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        owner_ids.insert(name.to_string(), id.clone());
-                        s.owners_new += 1;
-                        id
-                    }
-                }),
-            };
-            // A credit code the file gives (checked when read) fills in a unit's that
-            // is still empty; one already kept is never overwritten by a file.
-            if let (Some(id), Some(code), true) = (&owner_id, &p.owner_credit_code, write) {
-                if credit_codes_set.insert(id.clone()) {
-                    sqlx::query("UPDATE owners SET credit_code = $1 WHERE id = $2 AND credit_code IS NULL")
-                        .bind(code)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+        // The units of the file found so far, by name (the file's own, not the region's).
+        let mut owner_ids: HashMap<String, String> = HashMap::new();
+        // What the database already holds is read for a chunk of the file's projects at a
+        // time, so memory follows the chunk and not the region's ledger, which may hold
+        // a million projects.
+        for chunk in import.projects.chunks(LOOKUP) {
+            let mut projects = stored_projects(&mut tx, rc, chunk).await?;
+            let mut items = stored_items(&mut tx, &projects).await?;
+            stored_owners(&mut tx, rc, chunk, &mut owner_ids).await?;
+            if let Some(actor) = actor {
+                let stored = |code: &str| projects.get(code).map(|p| p.department_id.as_deref());
+                if let Some((i, why)) = import_refusals(actor, chunk, &dept_ids, stored).into_iter().next() {
+                    // Returned before the commit: what earlier chunks wrote is rolled back.
+                    let code = chunk[i].code.as_str();
+                    return Err(StoreError::forbidden(
+                        Sentence::new(
+                            "err-import-project-refused-nothing",
+                            format!("项目 {code}：{why}；未导入任何内容"),
+                        )
+                        .arg("code", code)
+                        .arg("why", reason_arg(&why)),
+                    ));
                 }
             }
-            let dept_id = match &p.initiating_department {
-                Some(code) => Some(department_id(&mut tx, write, rc, &mut dept_ids, code).await?),
-                None => None,
-            };
-            let (project_id, project_dept) = upsert_project(
-                &mut tx,
-                &mut batches,
-                rc,
-                &mut projects,
-                p,
-                owner_id,
-                dept_id,
-                &now,
-                &event_actor,
-                &mut s,
-            )
-            .await?;
-            for it in &p.items {
-                let type_id = item_type_id(&mut tx, write, rc, &mut type_ids, &mut dept_ids, &it.item_type).await?;
-                let handling = department_id(&mut tx, write, rc, &mut dept_ids, &it.handling_department).await?;
-                let key = (project_id.clone(), type_id.clone());
-                match items.get_mut(&key) {
-                    Some(old)
-                        if actor.is_some_and(|a| {
-                            !may_import_over_item(a.role, a.department_id.as_deref(), &old.handling_department_id)
-                        }) =>
-                    {
-                        s.items_kept += 1;
-                    }
-                    Some(old) => {
-                        if update_item(&mut tx, write, old, it, handling).await? {
-                            s.items_changed += 1;
-                        } else {
-                            s.items_unchanged += 1;
+            for p in chunk {
+                let owner_id = match owner_name(p) {
+                    None => None,
+                    Some(name) => Some(match owner_ids.get(name) {
+                        Some(id) => id.clone(),
+                        None => {
+                            let id = new_id();
+                            if write {
+                                sqlx::query("INSERT INTO owners (id, region_code, name) VALUES ($1, $2, $3)")
+                                    .bind(&id)
+                                    .bind(rc)
+                                    .bind(name)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            }
+                            owner_ids.insert(name.to_string(), id.clone());
+                            s.owners_new += 1;
+                            id
                         }
+                    }),
+                };
+                // A credit code the file gives (checked when read) fills in a unit's that
+                // is still empty; one already kept is never overwritten by a file.
+                if let (Some(id), Some(code), true) = (&owner_id, &p.owner_credit_code, write) {
+                    if credit_codes_set.insert(id.clone()) {
+                        sqlx::query("UPDATE owners SET credit_code = $1 WHERE id = $2 AND credit_code IS NULL")
+                            .bind(code)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
                     }
-                    None => {
-                        let id = new_id();
-                        let due = it.due_on.map(|d| d.format("%Y-%m-%d").to_string());
-                        batches.items.push([
-                            text(&id),
-                            text(rc),
-                            text(&project_id),
-                            text(&type_id),
-                            text(&handling),
-                            text("pending"),
-                            Val::Text(it.check_result.clone()),
-                            Val::Text(it.responsible_person.clone()),
-                            Val::Text(it.acceptance_status.clone()),
-                            Val::Text(due),
-                            Val::Text(it.note.clone()),
-                            text(&now),
-                        ]);
-                        batches.flush_full(&mut tx).await?;
-                        s.items_new += 1;
-                        if let (Some(c), Some(d)) = (&campaign, &project_dept) {
-                            if locked.contains(d) {
-                                // A new item of a signed ledger is an addition to the
-                                // baseline; its batch is written after the items'.
-                                batches.baseline.push([
-                                    text(&new_id()),
-                                    text(rc),
-                                    text(&c.id),
-                                    text(&id),
-                                    Val::Bool(true),
-                                    text(&today),
-                                    text(&now),
-                                ]);
-                                batches.flush_full(&mut tx).await?;
-                                s.additions += 1;
+                }
+                let dept_id = match &p.initiating_department {
+                    Some(code) => Some(department_id(&mut tx, write, rc, &mut dept_ids, code).await?),
+                    None => None,
+                };
+                let (project_id, project_dept) = upsert_project(
+                    &mut tx,
+                    &mut batches,
+                    rc,
+                    &mut projects,
+                    p,
+                    owner_id,
+                    dept_id,
+                    &now,
+                    &event_actor,
+                    &mut s,
+                )
+                .await?;
+                for it in &p.items {
+                    let type_id = item_type_id(&mut tx, write, rc, &mut type_ids, &mut dept_ids, &it.item_type).await?;
+                    let handling = department_id(&mut tx, write, rc, &mut dept_ids, &it.handling_department).await?;
+                    let key = (project_id.clone(), type_id.clone());
+                    match items.get_mut(&key) {
+                        Some(old)
+                            if actor.is_some_and(|a| {
+                                !may_import_over_item(a.role, a.department_id.as_deref(), &old.handling_department_id)
+                            }) =>
+                        {
+                            s.items_kept += 1;
+                        }
+                        Some(old) => {
+                            if update_item(&mut tx, write, old, it, handling).await? {
+                                s.items_changed += 1;
+                            } else {
+                                s.items_unchanged += 1;
                             }
                         }
-                        // Not remembered either: the reader merged a project's rows by
-                        // item type, so this item does not come again.
+                        None => {
+                            let id = new_id();
+                            let due = it.due_on.map(|d| d.format("%Y-%m-%d").to_string());
+                            batches.items.push([
+                                text(&id),
+                                text(rc),
+                                text(&project_id),
+                                text(&type_id),
+                                text(&handling),
+                                text("pending"),
+                                Val::Text(it.check_result.clone()),
+                                Val::Text(it.responsible_person.clone()),
+                                Val::Text(it.acceptance_status.clone()),
+                                Val::Text(due),
+                                Val::Text(it.note.clone()),
+                                text(&now),
+                            ]);
+                            batches.flush_full(&mut tx).await?;
+                            s.items_new += 1;
+                            if let (Some(c), Some(d)) = (&campaign, &project_dept) {
+                                if locked.contains(d) {
+                                    // A new item of a signed ledger is an addition to the
+                                    // baseline; its batch is written after the items'.
+                                    batches.baseline.push([
+                                        text(&new_id()),
+                                        text(rc),
+                                        text(&c.id),
+                                        text(&id),
+                                        Val::Bool(true),
+                                        text(&today),
+                                        text(&now),
+                                    ]);
+                                    batches.flush_full(&mut tx).await?;
+                                    s.additions += 1;
+                                }
+                            }
+                            // Not remembered either: the reader merged a project's rows by
+                            // item type, so this item does not come again.
+                        }
                     }
                 }
             }
@@ -648,17 +617,16 @@ pub(crate) fn ledger_project(r: &sqlx::any::AnyRow, items: &mut HashMap<String, 
     }
 }
 
-/// The projects of `import` (by index) that `actor` may not load, and why. `stored`
+/// The projects of `projects` (by index) that `actor` may not load, and why. `stored`
 /// gives an existing project's initiating department id (by project code).
 fn import_refusals<'a>(
     actor: &User,
-    import: &LedgerImport,
+    projects: &[LedgerProject],
     dept_ids: &HashMap<String, String>,
     stored: impl Fn(&str) -> Option<Option<&'a str>>,
 ) -> Vec<(usize, ImportRefusal)> {
     let own = actor.department_id.as_deref();
-    import
-        .projects
+    projects
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
@@ -690,6 +658,123 @@ const DEPARTMENT_IDS: &str = "SELECT code, id FROM departments WHERE region_code
 async fn load_map(conn: &mut AnyConnection, sql: &str, region: &str) -> Result<HashMap<String, String>, StoreError> {
     let rows = sqlx::query(sql).bind(region).fetch_all(&mut *conn).await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Projects of a file read per statement when the import looks up what the database
+/// holds (their items: a few per project; binds stay far below either engine's limit).
+const LOOKUP: usize = 500;
+
+/// The projects of the region (`$1`) with `n` codes (`$2`…), through the code's index.
+pub(crate) fn stored_projects_sql(n: usize) -> String {
+    format!(
+        "SELECT code, id, name, owner_id, initiating_department_id, initiated_year, investment_yuan, stage,
+                initiated_on
+         FROM projects WHERE region_code = $1 AND code IN ({})",
+        params(2, n)
+    )
+}
+
+/// The pending items of `n` projects (`$1`…), through the (project, item type) index.
+pub(crate) fn stored_items_sql(n: usize) -> String {
+    format!(
+        "SELECT project_id, item_type_id, id, handling_department_id, check_result, responsible_person,
+                acceptance_status, due_on, note
+         FROM pending_items WHERE project_id IN ({})",
+        params(1, n)
+    )
+}
+
+/// The units of the region (`$1`) with `n` names (`$2`…), through the name's index.
+pub(crate) fn stored_owners_sql(n: usize) -> String {
+    format!("SELECT name, id FROM owners WHERE region_code = $1 AND name IN ({})", params(2, n))
+}
+
+/// The projects of `chunk` the database already holds, by code.
+async fn stored_projects(
+    conn: &mut AnyConnection,
+    region: &str,
+    chunk: &[LedgerProject],
+) -> Result<HashMap<String, ProjectDb>, StoreError> {
+    let sql = stored_projects_sql(chunk.len());
+    let mut q = sqlx::query(&sql).bind(region);
+    for p in chunk {
+        q = q.bind(p.code.as_str());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let p = ProjectDb {
+                id: r.get(1),
+                name: r.get(2),
+                owner_id: r.get(3),
+                department_id: r.get(4),
+                year: r.get(5),
+                initiated_on: r.get(8),
+                investment: r.get(6),
+                stage: r.get(7),
+            };
+            (r.get(0), p)
+        })
+        .collect())
+}
+
+/// The pending items of `projects`, by (project id, item type id).
+async fn stored_items(
+    conn: &mut AnyConnection,
+    projects: &HashMap<String, ProjectDb>,
+) -> Result<HashMap<(String, String), ItemDb>, StoreError> {
+    if projects.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = stored_items_sql(projects.len());
+    let mut q = sqlx::query(&sql);
+    for p in projects.values() {
+        q = q.bind(p.id.as_str());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let it = ItemDb {
+                id: r.get(2),
+                handling_department_id: r.get(3),
+                check_result: r.get(4),
+                responsible_person: r.get(5),
+                acceptance_status: r.get(6),
+                due_on: r.get(7),
+                note: r.get(8),
+            };
+            ((r.get(0), r.get(1)), it)
+        })
+        .collect())
+}
+
+/// A project's unit as the file names it, trimmed; none when the cell is empty.
+fn owner_name(p: &LedgerProject) -> Option<&str> {
+    p.owner.as_deref().map(str::trim).filter(|o| !o.is_empty())
+}
+
+/// Adds to `ids` the units `chunk` names that the database holds and `ids` lacks.
+async fn stored_owners(
+    conn: &mut AnyConnection,
+    region: &str,
+    chunk: &[LedgerProject],
+    ids: &mut HashMap<String, String>,
+) -> Result<(), StoreError> {
+    let names: HashSet<&str> = chunk.iter().filter_map(owner_name).filter(|n| !ids.contains_key(*n)).collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let sql = stored_owners_sql(names.len());
+    let mut q = sqlx::query(&sql).bind(region);
+    for n in &names {
+        q = q.bind(*n);
+    }
+    for r in q.fetch_all(&mut *conn).await? {
+        ids.insert(r.get(0), r.get(1));
+    }
+    Ok(())
 }
 
 /// A department's id by code; a shipped department missing from the database is added.

@@ -11,6 +11,7 @@
 //! An export of a filter ([`Store::export_library`]) reads every match, in the same
 //! order and through the same SQL as the pages, a batch at a time.
 
+use crate::db::params;
 use crate::ledger::{
     item_scope, library_scope, project_from_row, select_from, LibraryScope, ProjectKey, ProjectRow, PROJECT_SELECT,
 };
@@ -451,10 +452,9 @@ impl Store {
     ) -> Result<HashMap<String, Vec<LedgerItem>>, StoreError> {
         let is = item_scope(scope, 1);
         let first = is.binds.len() + 1;
-        let listed: Vec<String> = (first..first + ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "{LEDGER_ITEM_SELECT} WHERE i.project_id IN ({}) AND i.status = 'pending' AND {} ORDER BY i.project_id, t.code",
-            listed.join(", "),
+            params(first, ids.len()),
             is.sql
         );
         let mut q = sqlx::query(&sql);

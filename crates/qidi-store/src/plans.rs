@@ -677,3 +677,32 @@ async fn a_baseline_tables_filters_read_the_departments_rows() {
     })
     .await;
 }
+
+/// An import looks up what the database holds of the file's own projects, their items
+/// and units, a chunk at a time through their keys: never the region's whole ledger.
+#[tokio::test]
+async fn an_import_looks_up_the_files_own_rows() {
+    use crate::ledger_import::{stored_items_sql, stored_owners_sql, stored_projects_sql};
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let r = sqlx::query(
+            "SELECT p.region_code, p.code, p.id, o.name FROM projects p JOIN owners o ON o.id = p.owner_id LIMIT 2",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        let text = |i: usize, c: usize| r[i].get::<String, _>(c);
+        let (region, codes, ids, owners) =
+            (text(0, 0), [text(0, 1), text(1, 1)], [text(0, 2), text(1, 2)], [text(0, 3), text(1, 3)]);
+        let binds = |first: Option<&str>, rest: &[String]| -> Vec<String> {
+            first.map(str::to_string).into_iter().chain(rest.iter().cloned()).collect()
+        };
+        let b = binds(Some(&region), &codes);
+        assert_indexed(&store, "an import's projects", &stored_projects_sql(2), &strings(&b)).await;
+        let b = binds(None, &ids);
+        assert_indexed(&store, "an import's items", &stored_items_sql(2), &strings(&b)).await;
+        let b = binds(Some(&region), &owners);
+        assert_indexed(&store, "an import's units", &stored_owners_sql(2), &strings(&b)).await;
+    })
+    .await;
+}

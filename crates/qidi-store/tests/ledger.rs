@@ -309,7 +309,7 @@ async fn a_large_import_is_written_in_batches_and_whole() {
         projects[7].items[0].note = Some(odd.into());
         projects[7].items[0].due_on = None;
         let expected_items: usize = projects.iter().map(|p| p.items.len()).sum();
-        let s = store.import_ledger(&banner(), &ledger(projects, Vec::new()), None, false).await.unwrap();
+        let s = store.import_ledger(&banner(), &ledger(projects.clone(), Vec::new()), None, false).await.unwrap();
         assert_eq!((s.projects_new, s.items_new), (1100, expected_items as u64));
         let count = |sql: &'static str| {
             let store = store.clone();
@@ -346,6 +346,43 @@ async fn a_large_import_is_written_in_batches_and_whole() {
             .unwrap()
             .get(0);
         assert_eq!(due, "2022-09-30");
+
+        // Again, with changes past the first chunk the import looks up at a time: what
+        // the database holds is found for every chunk, so nothing is added twice.
+        let mut again = ledger(projects, Vec::new());
+        again.projects[1050].name = "第三块中改名的项目".into();
+        again.projects[700].items[0].responsible_person = Some("李娜".into());
+        let s = store.import_ledger(&banner(), &again, None, false).await.unwrap();
+        assert_eq!((s.projects_new, s.projects_changed, s.projects_unchanged), (0, 1, 1099));
+        assert_eq!((s.items_new, s.items_changed, s.owners_new), (0, 1, 0));
+        assert_eq!(count("SELECT COUNT(*) FROM projects").await, 1100);
+        assert_eq!(count("SELECT COUNT(*) FROM owners").await, 1);
+
+        // A department's import refused for a project in the last chunk writes nothing,
+        // not even the chunks before it; checked first, that project alone is refused.
+        let zrzy = store.department_id(&banner(), "zrzy").await.unwrap();
+        sqlx::query("UPDATE projects SET initiating_department_id = $1 WHERE code = '2022-152529-44-01-101090'")
+            .bind(&zrzy)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let fgw = user(&store, "fgw_importer", Role::Handler, Some("fgw")).await;
+        again.projects[0].name = "第一块中改名的项目".into();
+        let refused = store.import_ledger(&banner(), &again, Some(&fgw), false).await.unwrap_err();
+        assert!(
+            matches!(&refused, qidi_store::StoreError::Forbidden(m) if m.contains("2022-152529-44-01-101090")),
+            "{refused:?}"
+        );
+        assert_eq!(count("SELECT COUNT(*) FROM projects WHERE name = '第一块中改名的项目'").await, 0);
+        let mut checked = again.clone();
+        store.restrict_import(&banner(), &fgw, &mut checked).await.unwrap();
+        assert_eq!(checked.projects.len(), 1099);
+        assert_eq!(checked.errors.len(), 1);
+        assert!(checked.errors[0].message.contains("2022-152529-44-01-101090"), "{:?}", checked.errors);
+        let skip = ImportMode { dry_run: false, skip_invalid: true };
+        let s = store.import_ledger_with(&banner(), &checked, Some(&fgw), skip).await.unwrap();
+        assert_eq!((s.projects_changed, s.projects_unchanged), (1, 1098));
+        qidi_store::testing::assert_kept_counts(&store).await;
     })
     .await;
 }
