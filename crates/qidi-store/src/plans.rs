@@ -495,13 +495,35 @@ async fn a_units_and_a_helpers_work_is_read_through_their_projects() {
             assert_indexed(&store, &format!("{who}'s applications"), &applications, &strings(&binds)).await;
         }
         for (who, user) in [("a unit", &unit), ("a department", &helper)] {
-            let (sql, binds) = inbox_sql(user, &Default::default(), crate::today());
+            let (sql, binds) = inbox_sql(store.backend(), user, &Default::default(), crate::today()).unwrap();
             assert_indexed(&store, &format!("what awaits {who}"), &sql, &strings(&binds)).await;
         }
-        let (sql, binds) = crate::workflow::unit::unit_counts_sql(&unit, crate::today());
+        let (sql, binds) = crate::workflow::unit::unit_counts_sql(store.backend(), &unit, crate::today());
         assert_indexed(&store, "a unit's counts", &sql, &strings(&binds)).await;
+        assert_through_projects(&store, "a unit's counts", &sql, &strings(&binds)).await;
+        let (sql, binds) = inbox_sql(store.backend(), &unit, &Default::default(), crate::today()).unwrap();
+        assert_through_projects(&store, "what awaits a unit", &sql, &strings(&binds)).await;
     })
     .await;
+}
+
+/// SQLite, which has no statistics, would rather find a unit's applications among every
+/// region's that await it or a department, or walk them by deadline for each of the
+/// unit's projects (indexes not led by a region, so not caught by [`assert_indexed`]):
+/// each application is found through its project, or by its id from such a list.
+async fn assert_through_projects(store: &Store, what: &str, sql: &str, binds: &[&str]) {
+    if store.backend() != Backend::Sqlite {
+        return;
+    }
+    let plan = plan(store, sql, binds).await;
+    for l in plan.iter().map(|l| l.trim_start_matches(['|', '`', '-', ' '])) {
+        if l.starts_with("SEARCH a ") {
+            let by = l.ends_with("(project_id=?)")
+                || l.ends_with("(id=?)")
+                || l.ends_with("USING INTEGER PRIMARY KEY (rowid=?)");
+            assert!(by, "{what}: the unit's applications through its projects:\n{}", plan.join("\n"));
+        }
+    }
 }
 
 /// Every role's home page counts what awaits it, and lists its first rows, through the
@@ -530,10 +552,14 @@ async fn a_home_pages_inbox_is_read_by_index() {
         ] {
             let user = store.user_by_username(name).await.unwrap().expect("a demo account");
             let among = if name == "inspector" { vec![busiest_department(&store).await] } else { Vec::new() };
-            let q = inbox_head_sql(&user, filter, &among, 10, &calendar, today).unwrap();
+            let q = inbox_head_sql(store.backend(), &user, filter, &among, 10, &calendar, today).unwrap();
             let what = format!("{name}'s home page ({:?})", filter.light);
             assert_indexed(&store, &format!("{what}: counts"), &q.counts, &strings(&q.count_binds)).await;
             assert_indexed(&store, &format!("{what}: first rows"), &q.rows, &strings(&q.row_binds)).await;
+            if name == "applicant" {
+                assert_through_projects(&store, &format!("{what}: counts"), &q.counts, &strings(&q.count_binds)).await;
+                assert_through_projects(&store, &format!("{what}: first rows"), &q.rows, &strings(&q.row_binds)).await;
+            }
         }
     })
     .await;

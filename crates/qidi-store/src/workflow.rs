@@ -16,7 +16,7 @@
 use crate::events::{append, NewEvent};
 use crate::ledger::{item_scope, owner_sql};
 use crate::users::User;
-use crate::{new_id, now_text, Store, StoreError};
+use crate::{new_id, now_text, Backend, Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use qidi_core::catalogue::{stored_limit, AuthorityLevel, LimitUnit};
 use qidi_core::deadline::{ClockPause, Deadline};
@@ -236,6 +236,19 @@ pub(crate) fn visible(user: &User, first: usize) -> (String, Vec<String>) {
     let mut binds = s.binds;
     binds.push(user.id.clone());
     (sql, binds)
+}
+
+/// The applications `a`, as a `FROM` item, of a list [`visible`] keeps to a unit's
+/// projects. SQLite, which has no statistics, would start at every region's
+/// applications awaiting the unit (or a department, or by deadline) and test each
+/// against the unit's list, 30–950 ms at a million projects; the index named makes it
+/// take each of the unit's projects' applications instead. PostgreSQL plans this from
+/// its statistics. Anyone else's list keeps `applications a` as it is.
+pub(crate) fn applications_of(backend: Backend, user: &User) -> &'static str {
+    match (backend, user.scope().limit) {
+        (Backend::Sqlite, ScopeLimit::Owner(_)) => "applications a INDEXED BY applications_project",
+        _ => "applications a",
+    }
 }
 
 pub(crate) fn bind_all<'q>(

@@ -2,11 +2,12 @@
 //! light, a project unit's projects with their applications.
 
 use super::{
-    actor_for, app_from_row, bind_all, material_name, visible, ApplicationRow, MaterialSpec, NamedWarnings,
-    ProjectHelper, StoredFile, WorkflowError, APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER, AWAITING_UNIT,
+    actor_for, app_from_row, applications_of, bind_all, material_name, visible, ApplicationRow, MaterialSpec,
+    NamedWarnings, ProjectHelper, StoredFile, WorkflowError, APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER,
+    AWAITING_UNIT,
 };
 use crate::users::User;
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::calendar::WorkCalendar;
 use qidi_core::catalogue::LimitUnit;
@@ -260,6 +261,8 @@ pub(crate) struct InboxConditions {
     pub sql: String,
     pub binds: Vec<String>,
     pub joined: bool,
+    /// The applications `a` as a `FROM` item ([`applications_of`]).
+    pub applications: &'static str,
 }
 
 /// The bounds of `light` on `today` over the application `alias`'s dates, as SQL with
@@ -283,7 +286,7 @@ pub(crate) fn light_sql(binds: &mut Vec<String>, alias: &str, light: Light, toda
     format!("({})", out.join(" AND "))
 }
 
-fn inbox_conditions(user: &User, filter: &InboxFilter, today: NaiveDate) -> InboxConditions {
+fn inbox_conditions(backend: Backend, user: &User, filter: &InboxFilter, today: NaiveDate) -> InboxConditions {
     let light = |binds: &mut Vec<String>, alias: &str| match filter.light {
         Some(l) => format!(" AND {}", light_sql(binds, alias, l, today)),
         None => String::new(),
@@ -327,21 +330,29 @@ fn inbox_conditions(user: &User, filter: &InboxFilter, today: NaiveDate) -> Inbo
             " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\' OR o.name LIKE ${n} ESCAPE '\\')"
         ));
     }
-    InboxConditions { sql, binds, joined }
+    InboxConditions { sql, binds, joined, applications: applications_of(backend, user) }
 }
 
 /// [`inbox_conditions`] as conditions on the application `a` alone, so that a count or
 /// the first rows are found before any join: as they are where they name `a` alone,
 /// else through the applications they hold.
-fn inbox_ids(user: &User, filter: &InboxFilter, today: NaiveDate) -> Result<(String, Vec<String>), StoreError> {
-    let c = inbox_conditions(user, filter, today);
+fn inbox_ids(
+    backend: Backend,
+    user: &User,
+    filter: &InboxFilter,
+    today: NaiveDate,
+) -> Result<(String, Vec<String>), StoreError> {
+    let c = inbox_conditions(backend, user, filter, today);
     if !c.joined {
         return Ok((c.sql, c.binds));
     }
-    let (_, tables) = APP_SELECT
-        .split_once("FROM applications a")
-        .ok_or_else(|| StoreError::invalid("APP_SELECT names no applications"))?;
-    Ok((format!("a.id IN (SELECT a.id FROM applications a{tables} WHERE {})", c.sql), c.binds))
+    let (_, tables) = app_select_parts()?;
+    Ok((format!("a.id IN (SELECT a.id FROM {}{tables} WHERE {})", c.applications, c.sql), c.binds))
+}
+
+/// [`APP_SELECT`]'s columns and, after `FROM applications a`, its joins.
+fn app_select_parts() -> Result<(&'static str, &'static str), StoreError> {
+    APP_SELECT.split_once("FROM applications a").ok_or_else(|| StoreError::invalid("APP_SELECT names no applications"))
 }
 
 /// [`Store::my_projects`]'s queries, of pending items and of applications, with their
@@ -434,15 +445,21 @@ fn sort_keys(sort: InboxSort, binds: &mut Vec<String>, today: NaiveDate) -> Vec<
 }
 
 /// The inbox's query and binds ([`Store::inbox_filtered`]).
-pub(crate) fn inbox_sql(user: &User, filter: &InboxFilter, today: NaiveDate) -> (String, Vec<String>) {
-    let c = inbox_conditions(user, filter, today);
+pub(crate) fn inbox_sql(
+    backend: Backend,
+    user: &User,
+    filter: &InboxFilter,
+    today: NaiveDate,
+) -> Result<(String, Vec<String>), StoreError> {
+    let c = inbox_conditions(backend, user, filter, today);
+    let (columns, tables) = app_select_parts()?;
     // The earliest deadlines first, so that a cut at the limit never drops a red one;
     // the id last, so that the order is the same at every request (and in the export).
     let sql = format!(
-        "{APP_SELECT} WHERE {} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}",
-        c.sql
+        "{columns}FROM {}{tables} WHERE {} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}",
+        c.applications, c.sql
     );
-    (sql, c.binds)
+    Ok((sql, c.binds))
 }
 
 /// The head of an inbox for a dashboard ([`Store::inbox_head`]).
@@ -469,6 +486,7 @@ pub(crate) struct InboxHeadSql {
 }
 
 pub(crate) fn inbox_head_sql(
+    backend: Backend,
     user: &User,
     filter: &InboxFilter,
     among: &[String],
@@ -476,7 +494,7 @@ pub(crate) fn inbox_head_sql(
     calendar: &WorkCalendar,
     today: NaiveDate,
 ) -> Result<InboxHeadSql, StoreError> {
-    let (mut ids, mut binds) = inbox_ids(user, filter, today)?;
+    let (mut ids, mut binds) = inbox_ids(backend, user, filter, today)?;
     if !among.is_empty() {
         let from = binds.len() + 1;
         binds.extend(among.iter().cloned());
@@ -658,7 +676,7 @@ impl Store {
         filter: &InboxFilter,
     ) -> Result<(Vec<ApplicationRow>, bool), WorkflowError> {
         let today = crate::today();
-        let (sql, binds) = inbox_sql(user, filter, today);
+        let (sql, binds) = inbox_sql(self.backend(), user, filter, today)?;
         let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         let capped = rows.len() >= INBOX_LIMIT;
         let mut apps = rows.iter().map(|r| app_from_row(r, today)).collect::<Result<Vec<_>, _>>()?;
@@ -687,7 +705,7 @@ impl Store {
     ) -> Result<InboxHead, WorkflowError> {
         let today = crate::today();
         let calendar = self.work_calendar().await?;
-        let q = inbox_head_sql(user, filter, among, shown, &calendar, today)?;
+        let q = inbox_head_sql(self.backend(), user, filter, among, shown, &calendar, today)?;
         let keep = self.backend().keeps_prepared();
         let counts = bind_all(sqlx::query(&q.counts), &q.count_binds).persistent(keep).fetch_one(&self.pool).await?;
         let count = |i: usize| usize::try_from(counts.get::<i64, _>(i)).unwrap_or(0);
@@ -719,11 +737,10 @@ impl Store {
     {
         let batch = batch.clamp(1, 10_000);
         let today = crate::today();
-        let InboxConditions { sql: filtered, mut binds, .. } = inbox_conditions(user, filter, today);
+        let InboxConditions { sql: filtered, mut binds, applications, .. } =
+            inbox_conditions(self.backend(), user, filter, today);
         let keys = sort_keys(filter.sort, &mut binds, today);
-        let (columns, tables) = APP_SELECT
-            .split_once("FROM applications a")
-            .ok_or_else(|| StoreError::invalid("APP_SELECT names no applications"))?;
+        let (columns, tables) = app_select_parts()?;
         let key_list = keys.join(", ");
         let mut after: Option<Vec<String>> = None;
         let mut out = InboxExported { rows: 0, capped: false };
@@ -731,7 +748,7 @@ impl Store {
             // One more than the limit, to know whether the limit cut anything.
             let want = batch.min(limit.saturating_add(1) - out.rows);
             let mut binds = binds.clone();
-            let mut sql = format!("{columns}, {key_list} FROM applications a{tables} WHERE {filtered}");
+            let mut sql = format!("{columns}, {key_list} FROM {applications}{tables} WHERE {filtered}");
             if let Some(key) = &after {
                 let from = binds.len() + 1;
                 binds.extend(key.iter().cloned());

@@ -3,9 +3,9 @@
 //! their rows.
 
 use super::read::light_sql;
-use super::{bind_all, visible, WorkflowError, AWAITING_DEPARTMENT, AWAITING_HIGHER};
+use super::{applications_of, bind_all, visible, WorkflowError, AWAITING_DEPARTMENT, AWAITING_HIGHER};
 use crate::users::User;
-use crate::Store;
+use crate::{Backend, Store};
 use chrono::NaiveDate;
 use qidi_core::light::Light;
 use serde::Serialize;
@@ -23,16 +23,20 @@ pub struct UnitCounts {
     pub department_late: usize,
 }
 
-/// [`Store::unit_counts`]'s query and binds for `user` on `today`: each count reaches
+/// [`Store::unit_counts`]'s query on `backend` and its binds for `user` on `today`: each count reaches
 /// the rows through the unit's list of projects ([`visible`]), never a region's.
-pub(crate) fn unit_counts_sql(user: &User, today: NaiveDate) -> (String, Vec<String>) {
+pub(crate) fn unit_counts_sql(backend: Backend, user: &User, today: NaiveDate) -> (String, Vec<String>) {
     let (vis, mut binds) = visible(user, 1);
     binds.push(AWAITING_DEPARTMENT.into());
     binds.push(AWAITING_HIGHER.into());
     let on = binds.len();
+    // `CROSS JOIN` makes SQLite start at the unit's projects ([`applications_of`]);
+    // for PostgreSQL it is a join like any other.
+    let applications = applications_of(backend, user);
     let waiting = format!(
-        "FROM applications a JOIN pending_items i ON i.id = a.pending_item_id JOIN projects p ON p.id = a.project_id
-         WHERE {vis} AND i.status = 'pending' AND a.closed_at IS NULL AND a.awaiting IN (${}, ${on})",
+        "FROM projects p CROSS JOIN {applications} JOIN pending_items i ON i.id = a.pending_item_id
+         WHERE a.project_id = p.id AND {vis} AND i.status = 'pending' AND a.closed_at IS NULL
+           AND a.awaiting IN (${}, ${on})",
         on - 1
     );
     let red = light_sql(&mut binds, "a", Light::Red, today);
@@ -50,7 +54,7 @@ pub(crate) fn unit_counts_sql(user: &User, today: NaiveDate) -> (String, Vec<Str
 impl Store {
     /// A project unit's counts ([`UnitCounts`]).
     pub async fn unit_counts(&self, user: &User) -> Result<UnitCounts, WorkflowError> {
-        let (sql, binds) = unit_counts_sql(user, crate::today());
+        let (sql, binds) = unit_counts_sql(self.backend(), user, crate::today());
         let r = bind_all(sqlx::query(&sql), &binds).fetch_one(&self.pool).await?;
         let count = |i: usize| usize::try_from(r.get::<i64, _>(i)).unwrap_or(0);
         Ok(UnitCounts { projects: count(0), not_applied: count(1), on_department: count(2), department_late: count(3) })
