@@ -548,7 +548,7 @@ impl<'o> Importer<'o> {
             }
         }
         // Collected in place, in the buffer of the larger `Acc`s; shrunk to the projects
-        // kept (once the merge maps are freed), so the import does not carry the rest.
+        // kept, so the import does not carry the rest of that buffer.
         let mut projects: Vec<LedgerProject> = self.accs.into_iter().filter(|a| !a.invalid).map(|a| a.p).collect();
         projects.shrink_to_fit();
         Ok(LedgerImport {

@@ -281,7 +281,19 @@ impl Store {
             conn.close_on_drop();
             sqlx::query("PRAGMA cache_size = -32768").execute(&mut *conn).await?;
         }
-        self.import_on(&mut conn, region, import, actor, mode, upload).await
+        let s = self.import_on(&mut conn, region, import, actor, mode, upload).await?;
+        if self.backend() == Backend::Postgres && s.written && s.projects_new + s.items_new >= BULK {
+            // PostgreSQL plans from statistics that autovacuum gathers later: until then a
+            // table never analyzed is guessed two-thirds full of any value asked for, and
+            // the next import's lookups read every item for each chunk (a second import
+            // of 100,000 projects: 18.6 s). The import has committed; a failure here only
+            // leaves the statistics to autovacuum.
+            let tables = "projects, owners, pending_items, baseline_items, scope_projects, pending_projects";
+            if let Err(e) = sqlx::query(&format!("ANALYZE {tables}")).execute(&mut *conn).await {
+                tracing::warn!(error = %e, "statistics not gathered after an import");
+            }
+        }
+        Ok(s)
     }
 
     async fn import_on(
@@ -659,6 +671,10 @@ async fn load_map(conn: &mut AnyConnection, sql: &str, region: &str) -> Result<H
     let rows = sqlx::query(sql).bind(region).fetch_all(&mut *conn).await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// New projects and items from which an import on PostgreSQL gathers the statistics of
+/// the tables it wrote at once, rather than leave them to autovacuum.
+const BULK: u64 = 1_000;
 
 /// Projects of a file read per statement when the import looks up what the database
 /// holds (their items: a few per project; binds stay far below either engine's limit).

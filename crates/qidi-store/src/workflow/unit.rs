@@ -23,8 +23,9 @@ pub struct UnitCounts {
     pub department_late: usize,
 }
 
-/// [`Store::unit_counts`]'s query on `backend` and its binds for `user` on `today`: each count reaches
-/// the rows through the unit's list of projects ([`visible`]), never a region's.
+/// [`Store::unit_counts`]'s query on `backend` and its binds for `user` on `today`:
+/// each count reaches the rows through the unit's list of projects ([`visible`]),
+/// never a region's.
 pub(crate) fn unit_counts_sql(backend: Backend, user: &User, today: NaiveDate) -> (String, Vec<String>) {
     let (vis, mut binds) = visible(user, 1);
     binds.push(AWAITING_DEPARTMENT.into());
