@@ -2,6 +2,7 @@
 //! same transaction; the database refuses UPDATE and DELETE on the table, and every
 //! event is a link of an SM3 hash chain (see `crate::audit` and core `audit`).
 
+use crate::db::params;
 use crate::{new_id, now_text, StoreError};
 use qidi_core::audit;
 use qidi_core::record_query::RecordFilter;
@@ -121,8 +122,7 @@ fn insert_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
         let n = COLUMNS.len();
-        let params: Vec<String> = (1..=n + 3).map(|i| format!("${i}")).collect();
-        format!("INSERT INTO events ({}, seq, prev_hash, hash) VALUES ({})", COLUMNS.join(", "), params.join(", "))
+        format!("INSERT INTO events ({}, seq, prev_hash, hash) VALUES ({})", COLUMNS.join(", "), params(1, n + 3))
     })
 }
 

@@ -6,6 +6,7 @@ use super::{
     NamedWarnings, ProjectHelper, StoredFile, WorkflowError, APP_SELECT, AWAITING_DEPARTMENT, AWAITING_HIGHER,
     AWAITING_UNIT,
 };
+use crate::db::params;
 use crate::users::User;
 use crate::{Backend, Store, StoreError};
 use chrono::NaiveDate;
@@ -261,8 +262,6 @@ pub(crate) struct InboxConditions {
     pub sql: String,
     pub binds: Vec<String>,
     pub joined: bool,
-    /// The applications `a` as a `FROM` item ([`applications_of`]).
-    pub applications: &'static str,
 }
 
 /// The bounds of `light` on `today` over the application `alias`'s dates, as SQL with
@@ -286,7 +285,7 @@ pub(crate) fn light_sql(binds: &mut Vec<String>, alias: &str, light: Light, toda
     format!("({})", out.join(" AND "))
 }
 
-fn inbox_conditions(backend: Backend, user: &User, filter: &InboxFilter, today: NaiveDate) -> InboxConditions {
+fn inbox_conditions(user: &User, filter: &InboxFilter, today: NaiveDate) -> InboxConditions {
     let light = |binds: &mut Vec<String>, alias: &str| match filter.light {
         Some(l) => format!(" AND {}", light_sql(binds, alias, l, today)),
         None => String::new(),
@@ -330,7 +329,7 @@ fn inbox_conditions(backend: Backend, user: &User, filter: &InboxFilter, today: 
             " AND (p.code LIKE ${n} ESCAPE '\\' OR p.name LIKE ${n} ESCAPE '\\' OR o.name LIKE ${n} ESCAPE '\\')"
         ));
     }
-    InboxConditions { sql, binds, joined, applications: applications_of(backend, user) }
+    InboxConditions { sql, binds, joined }
 }
 
 /// [`inbox_conditions`] as conditions on the application `a` alone, so that a count or
@@ -342,12 +341,13 @@ fn inbox_ids(
     filter: &InboxFilter,
     today: NaiveDate,
 ) -> Result<(String, Vec<String>), StoreError> {
-    let c = inbox_conditions(backend, user, filter, today);
+    let c = inbox_conditions(user, filter, today);
     if !c.joined {
         return Ok((c.sql, c.binds));
     }
     let (_, tables) = app_select_parts()?;
-    Ok((format!("a.id IN (SELECT a.id FROM {}{tables} WHERE {})", c.applications, c.sql), c.binds))
+    let applications = applications_of(backend, user);
+    Ok((format!("a.id IN (SELECT a.id FROM {applications}{tables} WHERE {})", c.sql), c.binds))
 }
 
 /// [`APP_SELECT`]'s columns and, after `FROM applications a`, its joins.
@@ -451,13 +451,14 @@ pub(crate) fn inbox_sql(
     filter: &InboxFilter,
     today: NaiveDate,
 ) -> Result<(String, Vec<String>), StoreError> {
-    let c = inbox_conditions(backend, user, filter, today);
+    let c = inbox_conditions(user, filter, today);
     let (columns, tables) = app_select_parts()?;
+    let applications = applications_of(backend, user);
     // The earliest deadlines first, so that a cut at the limit never drops a red one;
     // the id last, so that the order is the same at every request (and in the export).
     let sql = format!(
-        "{columns}FROM {}{tables} WHERE {} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}",
-        c.applications, c.sql
+        "{columns}FROM {applications}{tables} WHERE {} ORDER BY (a.due_on IS NULL), a.due_on, a.created_at, a.id LIMIT {INBOX_LIMIT}",
+        c.sql
     );
     Ok((sql, c.binds))
 }
@@ -498,8 +499,7 @@ pub(crate) fn inbox_head_sql(
     if !among.is_empty() {
         let from = binds.len() + 1;
         binds.extend(among.iter().cloned());
-        let list: Vec<String> = (from..from + among.len()).map(|n| format!("${n}")).collect();
-        ids.push_str(&format!(" AND a.handling_department_id IN ({})", list.join(", ")));
+        ids.push_str(&format!(" AND a.handling_department_id IN ({})", params(from, among.len())));
     }
     let mut row_binds = binds.clone();
     let keys = sort_keys(InboxSort::Light, &mut row_binds, today).join(", ");
@@ -737,8 +737,8 @@ impl Store {
     {
         let batch = batch.clamp(1, 10_000);
         let today = crate::today();
-        let InboxConditions { sql: filtered, mut binds, applications, .. } =
-            inbox_conditions(self.backend(), user, filter, today);
+        let InboxConditions { sql: filtered, mut binds, .. } = inbox_conditions(user, filter, today);
+        let applications = applications_of(self.backend(), user);
         let keys = sort_keys(filter.sort, &mut binds, today);
         let (columns, tables) = app_select_parts()?;
         let key_list = keys.join(", ");
@@ -752,8 +752,7 @@ impl Store {
             if let Some(key) = &after {
                 let from = binds.len() + 1;
                 binds.extend(key.iter().cloned());
-                let params: Vec<String> = (from..from + key.len()).map(|n| format!("${n}")).collect();
-                sql.push_str(&format!(" AND ({key_list}) > ({})", params.join(", ")));
+                sql.push_str(&format!(" AND ({key_list}) > ({})", params(from, key.len())));
             }
             sql.push_str(&format!(" ORDER BY {key_list} LIMIT {want}"));
             let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
