@@ -79,6 +79,11 @@ fn sqlite_path(url: &str) -> String {
     rest.split('?').next().unwrap_or(rest).to_string()
 }
 
+/// A PostgreSQL connection idle for longer than this is pinged before it is handed out,
+/// and replaced if the server has ended it (a restart, a cut by a firewall); one in
+/// constant use is not. A SQLite connection lives in this process and is never pinged.
+pub(crate) const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Connect to `url`. A SQLite file is created if missing; an existing file that is
     /// not a database is reported and left alone.
@@ -98,6 +103,20 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // A connection is checked before use only after it sat idle (see
+            // PING_AFTER_IDLE), not on every query: sqlx's default check is a round trip
+            // per query, to SQLite's worker thread or to the server, and a page makes
+            // several queries.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for > PING_AFTER_IDLE {
+                        use sqlx::Connection;
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -339,6 +339,33 @@ async fn bad_urls_and_corrupt_files_are_reported() {
     assert_eq!(std::fs::read(&file).unwrap(), junk, "and left untouched");
 }
 
+/// The pool checks a connection before use only once it has sat idle, not on every
+/// query. A PostgreSQL connection that the server ended while idle (a restart, a
+/// firewall's cut) must still never reach a request: the next read is answered.
+#[tokio::test]
+async fn a_connection_the_server_ended_while_idle_is_replaced() {
+    use sqlx::Connection;
+    // SQLite's connections live in this process; no server can end them.
+    let Some(url) = qidi_store::testing::fresh_postgres_url().await else { return };
+    let store = qidi_store::testing::migrated_store(&url).await;
+    let count = || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM projects").fetch_one(store.pool());
+    assert_eq!(count().await.expect("read before"), 0);
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+    let base = std::env::var(qidi_store::testing::TEST_DATABASE_ENV).unwrap();
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    let ended: Vec<bool> =
+        sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind(&database)
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert!(!ended.is_empty() && ended.iter().all(|e| *e), "the pool's connections were ended: {ended:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(count().await.expect("read after the server ended the idle connections"), 0);
+    store.close().await;
+    let _ = admin.close().await;
+}
+
 #[tokio::test]
 async fn calendar_is_seeded_once_and_matches_the_shipped_one() {
     on_each_backend(|store| async move {
