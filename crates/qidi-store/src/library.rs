@@ -214,11 +214,16 @@ fn filter_sql(sql: &mut Sql, ls: &LibraryScope, f: &LibraryFilter, today: NaiveD
                               WHERE fs.code = {k}.code AND fs.region_code = {k}.region_code AND {})",
                 words("fs")
             )),
-            // On PostgreSQL each scope row's project is tested on its own: PostgreSQL
-            // guesses a fifth of the projects match a word, and would rather read
-            // them all and join them to the window by hash.
+            // PostgreSQL tests them in the same way, in its index of the key that holds
+            // name and unit (migration 0034), each scope row on its own: it guesses a
+            // fifth of the projects match a word, and would rather read them all and
+            // join them to the window by hash; and a join to the window's projects
+            // between its two codes, planned for the few scope rows it guessed there,
+            // read that range again for each of 5,000 rows (10 s). Looked up by id, each
+            // project's row was read from its page in no useful order: 45 ms a window at
+            // a million projects, 25 ms in the index, with the scope row read from its key alone (BENCHMARKS.md, eleventh round).
             Some(k) => sql.push(&format!(
-                " AND EXISTS (SELECT 1 FROM projects fs WHERE fs.id = {k}.project_id AND {}{PER_ROW})",
+                " AND EXISTS (SELECT 1 FROM projects fs WHERE fs.region_code = {k}.region_code AND fs.code = {k}.code AND {}{PER_ROW})",
                 words("fs")
             )),
             None => sql.push(&format!(" AND {}", words("p"))),

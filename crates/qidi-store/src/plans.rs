@@ -394,6 +394,19 @@ async fn a_filtered_library_page_reads_its_window_by_key() {
                             "{what}: a department's words in the code's index:\n{text}"
                         );
                     }
+                    // On PostgreSQL each scope row's project is looked up by its key, in
+                    // key order, not by its id (migration 0034).
+                    if store.backend() == Backend::Postgres
+                        && matches!(scope.limit, ScopeLimit::Department(_))
+                        && filter.like_pattern().is_some()
+                        && sql.contains(" LIKE ")
+                    {
+                        let text = plan.join("\n");
+                        assert!(
+                            text.contains("Index Cond: ((region_code = k.region_code) AND (code = k.code))"),
+                            "{what}: a department's words looked up by the project's key:\n{text}"
+                        );
+                    }
                     // In the key's index order: a department's scope is not gathered
                     // and sorted. (A whole code is one project: nothing to page.)
                     let plan = plan_with(&store, &sql, &strings(&binds), &["enable_sort", "enable_incremental_sort"])
