@@ -221,7 +221,8 @@ fn filter_sql(sql: &mut Sql, ls: &LibraryScope, f: &LibraryFilter, today: NaiveD
             // between its two codes, planned for the few scope rows it guessed there,
             // read that range again for each of 5,000 rows (10 s). Looked up by id, each
             // project's row was read from its page in no useful order: 45 ms a window at
-            // a million projects, 25 ms in the index, with the scope row read from its key alone (BENCHMARKS.md, eleventh round).
+            // a million projects; 25 ms in the index, with the scope's row read from its
+            // key's index alone (BENCHMARKS.md, eleventh round).
             Some(k) => sql.push(&format!(
                 " AND EXISTS (SELECT 1 FROM projects fs WHERE fs.region_code = {k}.region_code AND fs.code = {k}.code AND {}{PER_ROW})",
                 words("fs")
