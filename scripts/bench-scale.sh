@@ -17,7 +17,9 @@
 #   such as a baseline build, served on the same kept databases)
 #   QIDI_BENCH_LEDGER=FILE.xlsx: for sizes above 465, `qidi import ledger FILE` instead of the
 #   generator (the size is then what the file holds; the office bench writes one:
-#   target/release/deps/ledger-* gen 300000 FILE makes 100,000 projects)
+#   target/release/deps/ledger-* gen 300000 FILE makes 100,000 projects). When one of the
+#   sizes is the word `ledger`, that size alone imports the file and the others are
+#   generated: `scripts/bench-scale.sh 465 ledger 1000000` measures all three in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Q=${QIDI_BENCH_BIN:-$PWD/target/release/qidi}
@@ -25,6 +27,12 @@ Q=${QIDI_BENCH_BIN:-$PWD/target/release/qidi}
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
 SIZES=("${@:-465 100000}")
 read -r -a SIZES <<<"${SIZES[*]}"
+IMPORT_ALL=1
+for s in "${SIZES[@]}"; do [ "$s" = ledger ] && IMPORT_ALL=; done
+if [ -z "$IMPORT_ALL" ] && [ -z "${QIDI_BENCH_LEDGER:-}" ]; then
+  echo "the size 'ledger' needs QIDI_BENCH_LEDGER=FILE.xlsx" >&2
+  exit 1
+fi
 ENGINES=${QIDI_BENCH_ENGINES:-sqlite postgres}
 PG=${QIDI_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 SECS=${QIDI_BENCH_SECONDS:-3}
@@ -54,7 +62,7 @@ measure() { # NAME COOKIE URL
   out=$(wrk -t1 -c1 -d"${SECS}s" --latency ${2:+-H "Cookie: qidi_session=$2"} "$3" 2>&1)
   local status
   status=$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "Cookie: qidi_session=$2"} "$3")
-  echo "$out" | awk -v name="$1" -v engine="$ENGINE" -v size="$SIZE" -v status="$status" '
+  echo "$out" | awk -v name="$1" -v engine="$ENGINE" -v size="$COUNT" -v status="$status" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
     END { printf "| %s | %s | %s | %s | %.2f | %.2f | %.0f |\n", engine, size, name, status, p50, p99, rps }'
@@ -99,7 +107,7 @@ for SIZE in "${SIZES[@]}"; do
     esac
     export QIDI_DATABASE_URL=$URL QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
     $Q demo >/dev/null 2>&1
-    if [ "$SIZE" -gt 465 ] && [ -n "${QIDI_BENCH_LEDGER:-}" ]; then
+    if [ "$SIZE" = ledger ] || { [ -n "$IMPORT_ALL" ] && [ "$SIZE" -gt 465 ] && [ -n "${QIDI_BENCH_LEDGER:-}" ]; }; then
       /usr/bin/time -f "imported $QIDI_BENCH_LEDGER in %e s, peak %M KiB" $Q import ledger "$QIDI_BENCH_LEDGER" 2>&1 >/dev/null |
         grep -E '^imported' >&2
     elif [ "$SIZE" -gt 465 ]; then

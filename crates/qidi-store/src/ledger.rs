@@ -212,18 +212,32 @@ pub(crate) fn pending_items_sql(one_project: bool, scope_sql: &str) -> String {
 
 /// A page of the library from a key (`$1` region, `$2` code), at most `$3`, in the
 /// scope `ls` (binds from `$4`). The row comparison is served by the scope's key index
-/// on both engines.
+/// on both engines. The page's keys are read first, from that index alone, and only
+/// their projects are joined: a region of one banner, as after a large import, holds
+/// one value of `region_code`, and PostgreSQL, which estimates a row comparison by its
+/// first column, then guessed one project after the key, joined all 50,000 to their
+/// units and sorted them (300 ms a page; 3 ms so).
 pub(crate) fn projects_from_sql(direction: PageDirection, ls: &LibraryScope) -> String {
-    let (cmp, order) = match direction {
-        PageDirection::After => (">", "ASC"),
-        PageDirection::Before => ("<", "DESC"),
-    };
+    let order = direction.order();
     format!(
-        "{} WHERE {} AND {} ORDER BY {} LIMIT $3",
-        project_select(ls.from),
+        "{PROJECT_SELECT} WHERE (p.region_code, p.code) IN ({})
+         ORDER BY p.region_code {order}, p.code {order}",
+        page_keys_sql(direction, ls)
+    )
+}
+
+/// The keys of [`projects_from_sql`]'s page, in the scope's index order.
+pub(crate) fn page_keys_sql(direction: PageDirection, ls: &LibraryScope) -> String {
+    let cmp = match direction {
+        PageDirection::After => ">",
+        PageDirection::Before => "<",
+    };
+    let (keys, from) = ls.keys();
+    format!(
+        "SELECT {keys} FROM {from} WHERE {} AND {} ORDER BY {} LIMIT $3",
         ls.compare(cmp, "$1", "$2"),
         ls.sql,
-        ls.order(order)
+        ls.order(direction.order())
     )
 }
 
@@ -329,6 +343,16 @@ pub enum PageDirection {
     Before,
 }
 
+impl PageDirection {
+    /// The key's order read this way: `ASC` or `DESC`.
+    fn order(self) -> &'static str {
+        match self {
+            PageDirection::After => "ASC",
+            PageDirection::Before => "DESC",
+        }
+    }
+}
+
 /// A project's columns as [`project_from_row`] reads them, from the projects `p`.
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.name, o.name, d.name, p.initiated_year, p.investment_yuan, p.stage, p.in_library,
         (SELECT COUNT(*) FROM pending_items c WHERE c.project_id = p.id AND c.status = 'pending'), p.initiating_department_id
@@ -338,11 +362,6 @@ pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.region_code, p.code, p.n
 /// projects from `from` instead ([`LibraryScope::from`]), which names them `p` too.
 pub(crate) fn select_from(select: &str, from: &str) -> String {
     select.replacen("FROM projects p ", &format!("FROM {from} "), 1)
-}
-
-/// [`PROJECT_SELECT`] from `from`.
-fn project_select(from: &str) -> String {
-    select_from(PROJECT_SELECT, from)
 }
 
 pub(crate) fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {

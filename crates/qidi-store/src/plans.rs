@@ -61,22 +61,42 @@ async fn plan_with(store: &Store, sql: &str, binds: &[&str], off: &[&str]) -> Ve
             for setting in ["enable_seqscan"].iter().chain(off) {
                 sqlx::query(&format!("SET {setting} = off")).execute(&mut *conn).await.unwrap();
             }
-            let mut inlined = sql.to_string();
-            // Highest first, so that $1 does not eat the start of $12.
-            for (i, b) in binds.iter().enumerate().rev() {
-                let value = match b.strip_prefix('#') {
-                    Some(n) => n.to_string(),
-                    None => format!("'{}'", b.replace('\'', "''")),
-                };
-                inlined = inlined.replace(&format!("${}", i + 1), &value);
-            }
-            let rows = sqlx::query(&format!("EXPLAIN {inlined}")).fetch_all(&mut *conn).await.unwrap();
+            let rows = sqlx::query(&format!("EXPLAIN {}", inlined(sql, binds))).fetch_all(&mut *conn).await.unwrap();
             for setting in ["enable_seqscan"].iter().chain(off) {
                 sqlx::query(&format!("SET {setting} = on")).execute(&mut *conn).await.unwrap();
             }
             rows.iter().map(|r| r.get::<String, _>(0)).collect()
         }
     }
+}
+
+/// The most rows any step of `sql`'s plan read, run (PostgreSQL, planned as in service:
+/// with sequential scans off, the old page read only its own rows here too).
+async fn most_rows_read(store: &Store, sql: &str, binds: &[&str]) -> (u64, String) {
+    let explain = format!("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {}", inlined(sql, binds));
+    let rows = sqlx::query(&explain).fetch_all(store.pool()).await.unwrap();
+    let plan: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    let most = plan
+        .iter()
+        .filter_map(|l| l.split(" rows=").nth(1).and_then(|n| n.split(' ').next()?.parse::<u64>().ok()))
+        .max()
+        .unwrap_or(0);
+    (most, plan.join("\n"))
+}
+
+/// `sql` with its binds written in (PostgreSQL's `EXPLAIN` of a statement as planned
+/// for its values): `#n` a number, else quoted text.
+fn inlined(sql: &str, binds: &[&str]) -> String {
+    let mut inlined = sql.to_string();
+    // Highest first, so that $1 does not eat the start of $12.
+    for (i, b) in binds.iter().enumerate().rev() {
+        let value = match b.strip_prefix('#') {
+            Some(n) => n.to_string(),
+            None => format!("'{}'", b.replace('\'', "''")),
+        };
+        inlined = inlined.replace(&format!("${}", i + 1), &value);
+    }
+    inlined
 }
 
 /// `sql` reads no large table whole, nor all of a region's rows of one (for a banner,
@@ -211,9 +231,23 @@ async fn the_library_pages_by_key_through_an_index() {
                 binds.extend(strings(&ls.binds));
                 let sql = projects_from_sql(direction, &ls);
                 assert_indexed(&store, "a library page", &sql, &binds).await;
+                // The page's keys are read in their index's order (the page's own rows
+                // are then put in order: a page's worth).
+                let keys = crate::ledger::page_keys_sql(direction, &ls);
                 let plan =
-                    plan_with(&store, &sql, &binds, &["enable_sort", "enable_incremental_sort"]).await.join("\n");
+                    plan_with(&store, &keys, &binds, &["enable_sort", "enable_incremental_sort"]).await.join("\n");
                 assert!(!sorts(store.backend(), &plan), "a library page in its index's order:\n{plan}");
+                // Only the page's projects are joined, however the planner guesses: the
+                // demo's one region is what a banner of a large import looks like, where
+                // PostgreSQL guessed one project after the region's key and read them all.
+                // (Planned as in service; a unit's or a department's few demo projects it
+                // may rightly read whole to join its page's keys by hash.)
+                let region_wide = scope.limit == ScopeLimit::Region;
+                if store.backend() == Backend::Postgres && direction == PageDirection::After && region_wide {
+                    let first = ["152529", "", "#5"].into_iter().chain(binds[3..].iter().copied()).collect::<Vec<_>>();
+                    let (most, plan) = most_rows_read(&store, &sql, &first).await;
+                    assert!(most <= 10, "a page of 5 read {most} rows in one step:\n{plan}");
+                }
                 if ls.keys().1 == "scope_projects k" {
                     assert!(plan.contains("scope_projects_key"), "a department's page by its scope's key:\n{plan}");
                 }
@@ -700,6 +734,14 @@ async fn a_baseline_tables_filters_read_the_departments_rows() {
                     }
                 };
                 assert!(by_scope, "{what} through the department's scope:\n{plan}");
+                // By code, the page is read in the scope key's order and stops after its
+                // rows; only each project's few items are sorted.
+                if filter.sort == BaselineSort::Code && store.backend() == Backend::Sqlite {
+                    assert!(
+                        plan.contains("scope_projects_key") && !plan.contains("TEMP B-TREE FOR ORDER BY"),
+                        "{what} in the scope key's order:\n{plan}"
+                    );
+                }
             }
         }
         let (count, _, mut binds) = Store::baseline_rows_sql(false, &BaselineFilter::default());

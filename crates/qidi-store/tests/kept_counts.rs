@@ -253,3 +253,60 @@ async fn a_departments_projects_are_kept_through_every_change() {
     })
     .await;
 }
+
+/// A department's baseline table counts from the kept groups whatever filter they can
+/// answer (status, source, handling department), and gets the same figure as counting
+/// its rows: a text that every project code holds (`-`) makes the store count the rows.
+#[tokio::test]
+async fn a_baseline_tables_count_from_the_kept_groups_equals_its_rows() {
+    use qidi_core::ledger::{BaselineFilter, BaselineSource, BaselineStatus};
+    on_each_backend(|store| async move {
+        demo_with_applications(&store).await;
+        let departments: Vec<String> = sqlx::query("SELECT id FROM departments WHERE region_code = $1 ORDER BY code")
+            .bind(banner().as_str())
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut handlings: Vec<Option<String>> = departments.iter().cloned().map(Some).collect();
+        handlings.push(None);
+        let (mut compared, mut nonzero) = (0, 0);
+        for department in departments.iter().map(Some).chain([None]) {
+            for status in [None, Some(BaselineStatus::Pending), Some(BaselineStatus::Reduced)] {
+                for source in [None, Some(BaselineSource::Signed), Some(BaselineSource::Addition)] {
+                    for handling in &handlings {
+                        let filter = BaselineFilter {
+                            status,
+                            source,
+                            handling_department_id: handling.clone(),
+                            ..Default::default()
+                        };
+                        let counted = BaselineFilter { text: Some("-".into()), ..filter.clone() };
+                        assert!(filter.counted_by_groups() && !counted.counted_by_groups());
+                        let n = |f: BaselineFilter| {
+                            let store = &store;
+                            async move {
+                                store
+                                    .baseline_rows_filtered(&banner(), department.map(String::as_str), &f, 0, 0)
+                                    .await
+                                    .unwrap()
+                                    .1
+                            }
+                        };
+                        let (kept, rows) = (n(filter.clone()).await, n(counted).await);
+                        assert_eq!(kept, rows, "{department:?} {filter:?}");
+                        compared += 1;
+                        nonzero += usize::from(kept > 0);
+                    }
+                }
+            }
+        }
+        // The demo has signed rows and additions, reduced and not, in several departments.
+        assert!(nonzero > 50, "{nonzero} of {compared} filters kept any row");
+        let reduced = BaselineFilter { status: Some(BaselineStatus::Reduced), ..Default::default() };
+        assert!(store.baseline_rows_filtered(&banner(), None, &reduced, 0, 0).await.unwrap().1 > 0);
+    })
+    .await;
+}

@@ -824,15 +824,25 @@ async fn the_baseline_table_filters_sorts_and_counts() {
         assert_eq!(store.baseline_rows(&r, Some(&fgw), 200, 0).await.unwrap().1, 5);
         assert_eq!(BaselineQuery::default().filter().unwrap(), BaselineFilter::default());
 
-        // The choices: the item types and the handling departments the rows hold.
+        // The choices: the region's item types, and the handling departments the rows hold.
         let (types, handling) = store.baseline_choices(&r, Some(&fgw)).await.unwrap();
-        let names = |v: &[(String, String)]| v.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&types), ["建筑工程施工许可", "环境影响评价", "节能审查", "用地预审与选址"], "by catalogue code");
+        let catalogue: Vec<(String, String)> =
+            sqlx::query("SELECT id, name FROM item_types WHERE region_code = $1 ORDER BY code, id")
+                .bind(r.as_str())
+                .fetch_all(store.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect();
+        assert!(catalogue.len() > 4 && types == catalogue, "by catalogue code: {types:?}");
         assert!(types.iter().any(|(id, _)| *id == eia));
         assert_eq!(handling.len(), 4);
         assert!(handling.iter().any(|(id, _)| *id == sthj) && handling.iter().any(|(id, _)| *id == fgw));
-        let (types, handling) = store.baseline_choices(&r, Some(&sthj)).await.unwrap();
-        assert_eq!((names(&types), handling.len()), (vec!["环境影响评价".to_string()], 1));
+        let (_, handling) = store.baseline_choices(&r, Some(&sthj)).await.unwrap();
+        assert!(handling.len() == 1 && handling[0].0 == sthj, "{handling:?}");
+        let (_, all) = store.baseline_choices(&r, None).await.unwrap();
+        assert_eq!(all.len(), 4, "the region's rows: {all:?}");
         qidi_store::testing::assert_kept_counts(&store).await;
     })
     .await;

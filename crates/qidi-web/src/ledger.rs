@@ -282,7 +282,9 @@ struct LedgerView {
     /// Pending items whose check report is missing (shown before signing, confirmed).
     missing_checks: u64,
     signed: Option<SignedView>,
+    /// The first [`CHANGES_LISTED`] pending changes; the export holds the whole ledger.
     changes: Vec<ChangeRow>,
+    changes_total: usize,
     change_set: Option<PendingView>,
     /// Capacities this user may confirm the pending change set in: (value, the button's text).
     can_confirm: Vec<(&'static str, String)>,
@@ -392,9 +394,11 @@ impl LedgerView {
                 remaining: c.items - c.reduced.min(c.items),
                 confirmed_change_sets: c.confirmed_change_sets,
             }),
+            changes_total: s.changes.len(),
             changes: s
                 .changes
                 .iter()
+                .take(CHANGES_LISTED)
                 .map(|c| ChangeRow {
                     kind: crate::i18n::tc("change-kind", c.kind.as_str()),
                     kind_class: c.kind.as_str(),
@@ -813,6 +817,9 @@ struct KeptRemoval {
 const BASELINE_PAGE: i64 = 200;
 /// Projects offered in the removal form; past it the page says the list is cut.
 pub(crate) const PROJECTS_LISTED: i64 = 2000;
+/// The pending changes a department page lists: a bulk import into a fixed ledger makes
+/// as many changes as it adds items, and the page listed 200,000 of them (81 MB).
+pub(crate) const CHANGES_LISTED: usize = 200;
 
 /// Where a paged table stands: its page, how many pages, how many rows in all.
 struct Pager {
@@ -1004,8 +1011,9 @@ async fn department_page(
     let (rows, baseline_total) = store
         .baseline_rows_filtered(&region, Some(&dept.id), &filter, BASELINE_PAGE, (page - 1) * BASELINE_PAGE)
         .await?;
-    let all =
-        if filter.narrows() { store.baseline_rows(&region, Some(&dept.id), 0, 0).await?.1 } else { baseline_total };
+    // Every row of the department's table: the progress report's total, from the same
+    // kept groups as an unfiltered count, not counted again.
+    let all = report.total.total();
     let (item_types, handlings) = store.baseline_choices(&region, Some(&dept.id)).await?;
     baseline_form.item_types = item_types;
     if dept.initiates {

@@ -1340,6 +1340,66 @@ async fn an_item_added_later_waits_for_confirmation_and_is_confirmed_not_signed_
     .await;
 }
 
+/// `n` more projects of the fgw ledger, one item each.
+fn more_projects(n: usize) -> Vec<[&'static str; 15]> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    (0..n)
+        .map(|i| {
+            [
+                leak((10 + i).to_string()),
+                leak(format!("2022-152529-44-01-{:06}", 300 + i)),
+                leak(format!("正镶白旗第{}号光伏发电项目", i + 1)),
+                "锡林能源有限公司",
+                "旗发改委",
+                "2022",
+                "100",
+                "未开工",
+                "土地预审",
+                "自然资源局",
+                "材料已齐",
+                "王海",
+                "已受理",
+                "2022.9.30",
+                "",
+            ]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_department_page_lists_the_first_changes_and_counts_them_all() {
+    TestApp::on_each_backend(|app| async move {
+        let c = cast(&app).await;
+        import(&app, &ledger_rows(&[])).await;
+        fix_baseline(&app, &c).await;
+        // A file of 205 more projects imported into the fixed ledger: 205 additions.
+        import(&app, &ledger_rows(&more_projects(205))).await;
+        let head = app.sign_in("fgw_head").await;
+        let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        assert_eq!(ledger["changes"].as_array().map(Vec::len), Some(205), "the API gives them all");
+
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("新增/变更，待签认（205 项）"), "{}", page.body);
+        assert_eq!(page.body.matches("<tr class=\"change-added\">").count(), 200, "{}", page.body);
+        assert!(page.body.contains("以上只列出前 200 项，共 205 项"), "{}", page.body);
+        assert!(page.body.contains("签认以上 205 项新增/变更"), "the confirmation covers all: {}", page.body);
+        // Confirmed from the page, all 205 are confirmed.
+        let set = ledger["change_set"]["hash"].as_str().unwrap().to_string();
+        let leader = app.sign_in("leader").await;
+        for (cookie, capacity) in [(&head, "department_head"), (&leader, "leader")] {
+            let f = [("capacity", capacity), ("hash", set.as_str()), ("confirm_missing_checks", "1")];
+            let res = app.post_form("/ledger/departments/fgw/changes/sign", Some(cookie), &f).await;
+            assert!(res.status.is_redirection(), "{capacity}: {} {}", res.status, res.body);
+        }
+        let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
+        assert_eq!(ledger["changes"], serde_json::json!([]), "{ledger}");
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        assert!(!page.body.contains("id=\"changes-capped\"") && !page.body.contains("待签认（"), "{}", page.body);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn missing_check_results_are_counted_and_confirmed_before_signing() {
     TestApp::on_each_backend(|app| async move {

@@ -224,6 +224,30 @@ impl BaselineFilter {
             || self.text.is_some()
     }
 
+    /// Whether the kept counts of the baseline (by pair of departments, source and
+    /// reduction) can count what this filter keeps: every filter but the item type and
+    /// the free text is one of their columns.
+    pub fn counted_by_groups(&self) -> bool {
+        self.item_type_id.is_none() && self.text.is_none()
+    }
+
+    /// Whether the rows of a kept group pass this filter (the item type and the free
+    /// text aside, see [`BaselineFilter::counted_by_groups`]): an addition or not,
+    /// reduced or not, handled by `handling_department_id`.
+    pub fn keeps_group(&self, addition: bool, reduced: bool, handling_department_id: &str) -> bool {
+        let status = match self.status {
+            None => true,
+            Some(BaselineStatus::Pending) => !reduced,
+            Some(BaselineStatus::Reduced) => reduced,
+        };
+        let source = match self.source {
+            None => true,
+            Some(BaselineSource::Signed) => !addition,
+            Some(BaselineSource::Addition) => addition,
+        };
+        status && source && self.handling_department_id.as_deref().is_none_or(|h| h == handling_department_id)
+    }
+
     /// The free text as a `LIKE … ESCAPE '\'` pattern matching it anywhere.
     pub fn like_pattern(&self) -> Option<String> {
         self.text.as_deref().map(crate::project::like_anywhere)
@@ -276,5 +300,32 @@ mod tests {
             let q = BaselineQuery { sort: Some(s.as_str().into()), ..Default::default() };
             assert_eq!(q.filter().unwrap().sort, s);
         }
+    }
+
+    #[test]
+    fn a_kept_group_passes_the_filters_its_columns_answer() {
+        let f = |status, source, handling: Option<&str>| BaselineFilter {
+            status,
+            source,
+            handling_department_id: handling.map(str::to_string),
+            ..Default::default()
+        };
+        let any = f(None, None, None);
+        assert!(any.counted_by_groups());
+        for (addition, reduced) in [(false, false), (false, true), (true, false), (true, true)] {
+            assert!(any.keeps_group(addition, reduced, "d1"));
+        }
+        let pending_additions = f(Some(BaselineStatus::Pending), Some(BaselineSource::Addition), None);
+        assert!(pending_additions.keeps_group(true, false, "d1"));
+        assert!(!pending_additions.keeps_group(true, true, "d1"), "reduced");
+        assert!(!pending_additions.keeps_group(false, false, "d1"), "signed");
+        let reduced_signed = f(Some(BaselineStatus::Reduced), Some(BaselineSource::Signed), Some("d2"));
+        assert!(reduced_signed.keeps_group(false, true, "d2"));
+        assert!(!reduced_signed.keeps_group(false, true, "d1"), "another handling department");
+        assert!(!reduced_signed.keeps_group(false, false, "d2"), "not reduced");
+        assert!(!reduced_signed.keeps_group(true, true, "d2"), "an addition");
+        let typed = BaselineFilter { item_type_id: Some("t".into()), ..Default::default() };
+        let text = BaselineFilter { text: Some("风电".into()), ..Default::default() };
+        assert!(!typed.counted_by_groups() && !text.counted_by_groups());
     }
 }

@@ -150,6 +150,7 @@ ledger-signed-change-sets = {" "}(including { $n ->
     } of additions and changes)
 ledger-signature-valid = Sign-offs valid: the ledger matches the signed version
 ledger-changes-heading = Additions and changes awaiting confirmation ({ $n })
+ledger-changes-capped = Only the first { $n } of { $total } are listed above; the exported department ledger holds them all. A confirmation covers all { $total }.
 ledger-changes-hint = These are additions to, or changes of, the signed content itself since the signed version. Only these are confirmed: by the department's principal head first, then by the deputy banner head in charge. Once they are confirmed, the sign-offs match the signed version again, and the banner ledger's sign-off is not affected.
 ledger-changes-col-kind = Kind
 ledger-changes-col-content = Content (before → now)

@@ -125,6 +125,7 @@ ledger-signed-remaining = 项
 ledger-signed-change-sets = （含已签认的新增/变更 { $n } 次）
 ledger-signature-valid = 签字有效：与签字版本一致
 ledger-changes-heading = 新增/变更，待签认（{ $n } 项）
+ledger-changes-capped = 以上只列出前 { $n } 项，共 { $total } 项；全部内容见导出的本部门台账。签认的是全部 { $total } 项。
 ledger-changes-hint = 以下是签字版本之后，签字内容本身的新增或变更。签认的只是这些新增/变更：部门主要负责人先签认，分管旗长再签认；签认后，原签字与签字版本一致，全旗台账的签字不受影响。
 ledger-changes-col-kind = 类别
 ledger-changes-col-content = 内容（原 → 现）
