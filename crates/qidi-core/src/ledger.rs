@@ -187,20 +187,41 @@ impl LedgerLine {
         (self.project_code.clone(), self.item_type.clone())
     }
 
+    /// [`LedgerLine::key`], borrowed.
+    pub fn key_ref(&self) -> (&str, &str) {
+        (&self.project_code, &self.item_type)
+    }
+
     /// The values in [`LINE_FIELDS`] order, as the canonical text writes them.
     pub fn fields(&self) -> [Option<String>; 10] {
+        let due = self.due_text();
+        self.values(due.as_deref()).map(|v| v.map(str::to_string))
+    }
+
+    /// [`LedgerLine::fields`], borrowed; `due` is the due date as [`LedgerLine::due_text`] writes it.
+    fn values<'a>(&'a self, due: Option<&'a str>) -> [Option<&'a str>; 10] {
         [
-            Some(self.project_code.clone()),
-            Some(self.project_name.clone()),
-            self.owner.clone(),
-            self.initiating_department.clone(),
-            Some(self.item_type.clone()),
-            Some(self.handling_department.clone()),
-            self.check_result.clone(),
-            self.responsible_person.clone(),
-            self.acceptance_status.clone(),
-            self.due_on.map(|d| d.format("%Y-%m-%d").to_string()),
+            Some(&self.project_code),
+            Some(&self.project_name),
+            self.owner.as_deref(),
+            self.initiating_department.as_deref(),
+            Some(&self.item_type),
+            Some(&self.handling_department),
+            self.check_result.as_deref(),
+            self.responsible_person.as_deref(),
+            self.acceptance_status.as_deref(),
+            due,
         ]
+    }
+
+    fn due_text(&self) -> Option<String> {
+        self.due_on.map(|d| d.format("%Y-%m-%d").to_string())
+    }
+
+    /// The values as [`LedgerLine::fields`] gives them, written without copying them:
+    /// a ledger of 200,000 lines is written at each view of it.
+    fn canonical(&self) -> CanonicalFields<'_> {
+        CanonicalFields(self)
     }
 
     fn from_fields(f: Vec<Option<String>>) -> Option<LedgerLine> {
@@ -223,6 +244,26 @@ impl LedgerLine {
             due_on,
         })
     }
+}
+
+/// A line serialised as the array of its [`LedgerLine::fields`], borrowing them.
+struct CanonicalFields<'a>(&'a LedgerLine);
+
+impl Serialize for CanonicalFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let due = self.0.due_text();
+        self.0.values(due.as_deref()).serialize(s)
+    }
+}
+
+/// Rows of a canonical text, each a JSON value ending in `\n`, after its head line.
+fn canonical_text<T: Serialize>(head: String, rows: impl IntoIterator<Item = T>) -> String {
+    let mut text = head.into_bytes();
+    for row in rows {
+        serde_json::to_writer(&mut text, &row).expect("strings serialise");
+        text.push(b'\n');
+    }
+    String::from_utf8(text).expect("JSON is UTF-8")
 }
 
 /// Whether the check report of a ledger's pending item is still missing: no check
@@ -253,16 +294,18 @@ pub struct CanonicalLedger {
 }
 
 impl CanonicalLedger {
-    /// A department ledger: lines sorted by project code, then item type.
-    pub fn department(region: &str, department: &str, lines: &[LedgerLine]) -> CanonicalLedger {
-        let mut sorted: Vec<&LedgerLine> = lines.iter().collect();
+    /// A department ledger: lines sorted by project code, then item type. The lines are
+    /// borrowed, so a ledger of 200,000 lines is not copied to be written.
+    pub fn department<'a>(
+        region: &str,
+        department: &str,
+        lines: impl IntoIterator<Item = &'a LedgerLine>,
+    ) -> CanonicalLedger {
+        let mut sorted: Vec<&LedgerLine> = lines.into_iter().collect();
         sorted.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)));
-        let mut text = format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department));
-        for l in sorted {
-            text.push_str(&serde_json::to_string(&l.fields()).expect("strings serialise"));
-            text.push('\n');
-        }
-        CanonicalLedger { text, items: lines.len() as u64 }
+        let head = format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department));
+        let items = sorted.len() as u64;
+        CanonicalLedger { text: canonical_text(head, sorted.into_iter().map(LedgerLine::canonical)), items }
     }
 
     /// The lines of a department ledger's canonical text, read back (the inverse of
@@ -687,12 +730,18 @@ impl LineChange {
 /// removed with an approved removal), read from the baseline itself: they are never a
 /// change, whether they are still listed or not. Every other difference is one: a line
 /// added, a line with other values, a signed line that is gone. Sorted by key.
-pub fn diff_lines(signed: &[LedgerLine], current: &[LedgerLine], reduced: &BTreeSet<LineKey>) -> Vec<LineChange> {
-    let signed: BTreeMap<LineKey, &LedgerLine> =
-        signed.iter().map(|l| (l.key(), l)).filter(|(k, _)| !reduced.contains(k)).collect();
-    let current: BTreeMap<LineKey, &LedgerLine> =
-        current.iter().map(|l| (l.key(), l)).filter(|(k, _)| !reduced.contains(k)).collect();
-    let keys: BTreeSet<&LineKey> = signed.keys().chain(current.keys()).collect();
+pub fn diff_lines<'a>(
+    signed: &[LedgerLine],
+    current: impl IntoIterator<Item = &'a LedgerLine>,
+    reduced: &BTreeSet<LineKey>,
+) -> Vec<LineChange> {
+    // Keyed by borrowed keys: the ledger is not copied to be compared.
+    let reduced: BTreeSet<(&str, &str)> = reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let signed: BTreeMap<(&str, &str), &LedgerLine> =
+        signed.iter().map(|l| (l.key_ref(), l)).filter(|(k, _)| !reduced.contains(k)).collect();
+    let current: BTreeMap<(&str, &str), &LedgerLine> =
+        current.into_iter().map(|l| (l.key_ref(), l)).filter(|(k, _)| !reduced.contains(k)).collect();
+    let keys: BTreeSet<&(&str, &str)> = signed.keys().chain(current.keys()).collect();
     keys.into_iter()
         .filter_map(|k| {
             let (before, after) = (signed.get(k).copied(), current.get(k).copied());
@@ -704,8 +753,8 @@ pub fn diff_lines(signed: &[LedgerLine], current: &[LedgerLine], reduced: &BTree
             };
             Some(LineChange {
                 kind,
-                project_code: k.0.clone(),
-                item_type: k.1.clone(),
+                project_code: k.0.to_string(),
+                item_type: k.1.to_string(),
                 before: before.cloned(),
                 after: after.cloned(),
             })
@@ -715,15 +764,20 @@ pub fn diff_lines(signed: &[LedgerLine], current: &[LedgerLine], reduced: &BTree
 
 /// The signed content once `changes` are confirmed: added lines in, changed ones as
 /// they are now, dropped ones out. Lines left by reduction stay as they were signed.
-pub fn apply_changes(signed: &[LedgerLine], changes: &[LineChange]) -> Vec<LedgerLine> {
-    let mut lines: BTreeMap<LineKey, LedgerLine> = signed.iter().map(|l| (l.key(), l.clone())).collect();
+/// The lines are borrowed, by key, not copied.
+pub fn apply_changes<'a>(
+    signed: &'a [LedgerLine],
+    changes: &'a [LineChange],
+) -> BTreeMap<(&'a str, &'a str), &'a LedgerLine> {
+    let mut lines: BTreeMap<(&str, &str), &LedgerLine> = signed.iter().map(|l| (l.key_ref(), l)).collect();
     for c in changes {
+        let key = (c.project_code.as_str(), c.item_type.as_str());
         match &c.after {
-            Some(a) => lines.insert(c.key(), a.clone()),
-            None => lines.remove(&c.key()),
+            Some(a) => lines.insert(key, a),
+            None => lines.remove(&key),
         };
     }
-    lines.into_values().collect()
+    lines
 }
 
 /// A change set: the changes to a fixed department ledger that its signatories confirm
@@ -745,9 +799,9 @@ impl ChangeSet {
     /// The change set confirming `changes` to the signed content `signed`.
     pub fn of(region: &str, department: &str, signed: &[LedgerLine], changes: &[LineChange]) -> ChangeSet {
         let from_hash = CanonicalLedger::department(region, department, signed).hash();
-        let result = CanonicalLedger::department(region, department, &apply_changes(signed, changes));
+        let result = CanonicalLedger::department(region, department, apply_changes(signed, changes).into_values());
         let to_hash = result.hash();
-        let mut text = format!(
+        let head = format!(
             "{CANONICAL_TAG} changes {} {} {} {}\n",
             json_str(region),
             json_str(department),
@@ -755,12 +809,11 @@ impl ChangeSet {
             json_str(&to_hash)
         );
         let mut sorted: Vec<&LineChange> = changes.iter().collect();
-        sorted.sort_by_key(|c| c.key());
-        for c in sorted {
-            let row = (c.kind, c.before.as_ref().map(LedgerLine::fields), c.after.as_ref().map(LedgerLine::fields));
-            text.push_str(&serde_json::to_string(&row).expect("serialises"));
-            text.push('\n');
-        }
+        sorted.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)));
+        let rows = sorted.into_iter().map(|c| {
+            (c.kind, c.before.as_ref().map(LedgerLine::canonical), c.after.as_ref().map(LedgerLine::canonical))
+        });
+        let text = canonical_text(head, rows);
         ChangeSet { text, from_hash, to_hash, result, changes: changes.len() as u64 }
     }
 
@@ -1648,6 +1701,14 @@ mod tests {
         let mut c = a.clone();
         c[0].project_name = "x\n[\"y\"]".into();
         assert_eq!(CanonicalLedger::department("152529", "fgw", &c).text.lines().count(), 3);
+        // Every line is its fields as `fields` gives them, absent values and escapes too.
+        c[1].owner = None;
+        c[1].due_on = None;
+        c[1].check_result = Some("\"引号\"\t\\".into());
+        let text = CanonicalLedger::department("152529", "fgw", &c).text;
+        for (row, l) in text.lines().skip(1).zip([&c[1], &c[0]]) {
+            assert_eq!(row, serde_json::to_string(&l.fields()).unwrap());
+        }
     }
 
     #[test]
@@ -1935,6 +1996,14 @@ mod tests {
         assert_ne!(ChangeSet::of("152529", "fgw", &signed, &changes[..2]).hash(), set.hash());
         assert!(set.text.starts_with("qidi-ledger-v1 changes \"152529\" \"fgw\" "));
         assert_eq!(set.text.lines().nth(1).unwrap().split(',').next(), Some("[\"changed\""));
+        // Each row is the change's kind and its lines' fields, as `fields` gives them.
+        let mut by_key = changes.clone();
+        by_key.sort_by_key(LineChange::key);
+        for (row, c) in set.text.lines().skip(1).zip(&by_key) {
+            let fields = (c.kind, c.before.as_ref().map(LedgerLine::fields), c.after.as_ref().map(LedgerLine::fields));
+            assert_eq!(row, serde_json::to_string(&fields).unwrap());
+        }
+        assert_eq!(set.text.lines().count(), 1 + changes.len());
     }
 
     #[test]

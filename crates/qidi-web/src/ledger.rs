@@ -394,7 +394,7 @@ impl LedgerView {
                 remaining: c.items - c.reduced.min(c.items),
                 confirmed_change_sets: c.confirmed_change_sets,
             }),
-            changes_total: s.changes.len(),
+            changes_total: s.changes_total as usize,
             changes: s
                 .changes
                 .iter()
@@ -941,7 +941,7 @@ async fn department_page(
     let region = user.region();
     let store = &state.store;
     let campaign = store.campaign(&region).await?;
-    let ledger = store.ledger_state(&region, Some(&dept.id)).await?;
+    let ledger = store.ledger_state_listing(&region, Some(&dept.id), CHANGES_LISTED).await?;
     let rows = store.check_rows(&region, &dept.id).await?;
     let today = qidi_store::today();
     let mut lists: Vec<ListSummary> = Vec::new();

@@ -5,7 +5,8 @@
 //!   `{"projects", "items", "errors": [{"row", "column", "message"}], "warnings", "summary"}`,
 //!   as `qidi import ledger --json` prints it plus what was (or would be) written. A file
 //!   with row errors is 422 and writes nothing unless `skip_invalid`.
-//! - `GET /api/v1/ledger/departments/{code}`: the department ledger now and its signatures.
+//! - `GET /api/v1/ledger/departments/{code}`: the department ledger now and its signatures;
+//!   `changes` lists every pending change and `changes_total` counts them.
 //! - `POST /api/v1/ledger/departments/{code}/sign` `{"capacity", "hash", "confirm_missing_checks"}`:
 //!   sign the department ledger whole, until it is fixed. With check results missing
 //!   (`missing_checks` in the ledger), `confirm_missing_checks: true` is required, or 409.

@@ -1377,6 +1377,14 @@ async fn a_department_page_lists_the_first_changes_and_counts_them_all() {
         let head = app.sign_in("fgw_head").await;
         let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
         assert_eq!(ledger["changes"].as_array().map(Vec::len), Some(205), "the API gives them all");
+        assert_eq!(ledger["changes_total"], 205, "{ledger}");
+        // Listed in part, the state's change set and hash are those of all 205 changes.
+        let fgw_id = ledger["department_id"].as_str().unwrap();
+        let listed = app.store.ledger_state_listing(&banner(), Some(fgw_id), 3).await.unwrap();
+        assert_eq!((listed.changes.len(), listed.changes_total), (3, 205));
+        assert_eq!(listed.change_set.map(|s| s.hash).as_deref(), ledger["change_set"]["hash"].as_str());
+        assert_eq!(listed.current_hash, ledger["current_hash"].as_str().unwrap());
+        assert_eq!(listed.changes[0].project_code, ledger["changes"][0]["project_code"].as_str().unwrap());
 
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;
         assert_eq!(page.status, StatusCode::OK);

@@ -11,6 +11,7 @@ use super::{actor_event, date_text, parse_date};
 use crate::events::append;
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
+use futures_util::TryStreamExt;
 use qidi_core::ledger::{
     check_change_confirmation, check_missing, check_signature, content_hash, diff_lines, fully_signed, BannerPart,
     CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind, LedgerLine, LedgerNow, LineChange,
@@ -127,8 +128,11 @@ pub struct LedgerState {
     pub missing_checks: u64,
     /// Once the department ledger is fixed: what its signatories signed.
     pub signed: Option<SignedContent>,
-    /// Changes to the signed content awaiting confirmation, by project code and item type.
+    /// Changes to the signed content awaiting confirmation, by project code and item type:
+    /// every one, or the first of them as [`Store::ledger_state_listing`] was asked.
     pub changes: Vec<ChangeView>,
+    /// How many changes await confirmation in all.
+    pub changes_total: u64,
     /// The change set confirming them, when there are any.
     pub change_set: Option<PendingChangeSet>,
     /// Change sets that carry confirmations, newest first.
@@ -163,14 +167,17 @@ struct NowLine {
     missing: bool,
 }
 
-/// Pending items of a department ledger's projects in the library.
+/// Pending items of a department ledger's projects in the library, less the lines that
+/// left by reduction. The rows are read one at a time: a department of a region-sized
+/// import holds 200,000 lines, and holding every row beside its line doubled the memory.
 async fn department_lines(
     conn: &mut AnyConnection,
     region: &str,
     campaign_id: &str,
     department_id: &str,
+    reduced: &BTreeSet<LineKey>,
 ) -> Result<Vec<NowLine>, StoreError> {
-    let rows = sqlx::query(
+    let mut rows = sqlx::query(
         "SELECT i.id, p.code, p.name, o.name, idd.code, t.code, hd.code, i.check_result, i.responsible_person,
                 i.acceptance_status, i.due_on,
                 EXISTS (SELECT 1 FROM check_list_items ci JOIN check_lists c ON c.id = ci.check_list_id
@@ -183,28 +190,29 @@ async fn department_lines(
     .bind(region)
     .bind(department_id)
     .bind(campaign_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let due: Option<String> = r.get(10);
-            let line = LedgerLine {
-                project_code: r.get(1),
-                project_name: r.get(2),
-                owner: r.get(3),
-                initiating_department: r.get(4),
-                item_type: r.get(5),
-                handling_department: r.get(6),
-                check_result: r.get(7),
-                responsible_person: r.get(8),
-                acceptance_status: r.get(9),
-                due_on: due.as_deref().and_then(parse_date),
-            };
-            let missing = check_missing(line.check_result.as_deref(), crate::get_bool(r, 11));
-            NowLine { id: r.get(0), line, missing }
-        })
-        .collect())
+    .fetch(&mut *conn);
+    let mut lines = Vec::new();
+    while let Some(r) = rows.try_next().await? {
+        let due: Option<String> = r.get(10);
+        let line = LedgerLine {
+            project_code: r.get(1),
+            project_name: r.get(2),
+            owner: r.get(3),
+            initiating_department: r.get(4),
+            item_type: r.get(5),
+            handling_department: r.get(6),
+            check_result: r.get(7),
+            responsible_person: r.get(8),
+            acceptance_status: r.get(9),
+            due_on: due.as_deref().and_then(parse_date),
+        };
+        if reduced.contains(&line.key()) {
+            continue;
+        }
+        let missing = check_missing(line.check_result.as_deref(), crate::get_bool(&r, 11));
+        lines.push(NowLine { id: r.get(0), line, missing });
+    }
+    Ok(lines)
 }
 
 /// The lines that have left the campaign's baseline by reduction, by (project code,
@@ -383,10 +391,8 @@ async fn department_now(
 ) -> Result<DepartmentNow, StoreError> {
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
-    let mut lines = department_lines(conn, region, campaign_id, department_id).await?;
-    lines.retain(|l| !reduced.contains(&l.line.key()));
-    let plain: Vec<LedgerLine> = lines.iter().map(|l| l.line.clone()).collect();
-    let canonical = CanonicalLedger::department(region, &code, &plain);
+    let lines = department_lines(conn, region, campaign_id, department_id, &reduced).await?;
+    let canonical = CanonicalLedger::department(region, &code, lines.iter().map(|l| &l.line));
     let missing = lines.iter().filter(|l| l.missing).count() as u64;
     let fixed = match fixed_version(conn, campaign_id, department_id).await? {
         None => None,
@@ -414,15 +420,23 @@ async fn department_now(
     };
     let (changes, change_set) = match &fixed {
         Some(f) => {
-            let changes = diff_lines(&f.lines, &plain, &reduced);
+            let changes = diff_lines(&f.lines, lines.iter().map(|l| &l.line), &reduced);
             let set = (!changes.is_empty()).then(|| ChangeSet::of(region, &code, &f.lines, &changes));
             (changes, set)
         }
         None => (Vec::new(), None),
     };
-    let missing_keys: BTreeSet<LineKey> = lines.iter().filter(|l| l.missing).map(|l| l.line.key()).collect();
-    let change_missing = changes.iter().filter(|c| c.after.is_some() && missing_keys.contains(&c.key())).count() as u64;
+    let missing_keys = missing_keys(&lines);
+    let change_missing = changes
+        .iter()
+        .filter(|c| c.after.is_some() && missing_keys.contains(&(c.project_code.as_str(), c.item_type.as_str())))
+        .count() as u64;
     Ok(DepartmentNow { code, lines, canonical, missing, reduced, fixed, changes, change_set, change_missing })
+}
+
+/// The lines whose check report is missing, by borrowed key.
+fn missing_keys(lines: &[NowLine]) -> BTreeSet<(&str, &str)> {
+    lines.iter().filter(|l| l.missing).map(|l| l.line.key_ref()).collect()
 }
 
 /// Capacities that have confirmed the change set with this hash.
@@ -440,20 +454,31 @@ impl Store {
         region: &RegionCode,
         department_id: Option<&str>,
     ) -> Result<LedgerState, StoreError> {
+        self.ledger_state_listing(region, department_id, usize::MAX).await
+    }
+
+    /// [`Store::ledger_state`] with only the first `listed` pending changes described (a
+    /// page shows a page of them; the change set and `changes_total` still cover all).
+    pub async fn ledger_state_listing(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        listed: usize,
+    ) -> Result<LedgerState, StoreError> {
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
         let mut conn = self.pool.acquire().await?;
-        let (canonical, parts, dept) = match department_id {
+        let (current_hash, items, parts, dept) = match department_id {
             Some(d) => {
                 let now = department_now(&mut conn, rc, &campaign.id, d).await?;
-                (now.canonical.clone(), Vec::new(), Some(now))
+                (now.canonical.hash(), now.canonical.items, Vec::new(), Some(now))
             }
             None => {
                 let parts = banner_parts(&mut conn, &campaign.id).await?;
-                (CanonicalLedger::banner(rc, &parts), parts, None)
+                let canonical = CanonicalLedger::banner(rc, &parts);
+                (canonical.hash(), canonical.items, parts, None)
             }
         };
-        let current_hash = canonical.hash();
         let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
         let scope_key = department_id.unwrap_or("banner");
         let rows = sqlx::query(
@@ -516,7 +541,7 @@ impl Store {
             kind,
             department_id: department_id.map(str::to_string),
             current_hash,
-            items: canonical.items,
+            items,
             signed_now,
             versions,
             locked,
@@ -524,6 +549,7 @@ impl Store {
             missing_checks: 0,
             signed: None,
             changes: Vec::new(),
+            changes_total: 0,
             change_set: None,
             change_sets: Vec::new(),
         };
@@ -546,10 +572,12 @@ impl Store {
                 .iter()
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
-        let missing: BTreeSet<LineKey> = d.lines.iter().filter(|l| l.missing).map(|l| l.line.key()).collect();
+        let missing = missing_keys(&d.lines);
+        state.changes_total = d.changes.len() as u64;
         state.changes = d
             .changes
             .iter()
+            .take(listed)
             .map(|c| ChangeView {
                 kind: c.kind,
                 project_code: c.project_code.clone(),
@@ -562,14 +590,15 @@ impl Store {
                 item_type_name: type_names.get(&c.item_type).cloned().unwrap_or_else(|| c.item_type.clone()),
                 item_type: c.item_type.clone(),
                 fields: c.fields(),
-                missing_check: c.after.is_some() && missing.contains(&c.key()),
+                missing_check: c.after.is_some() && missing.contains(&(c.project_code.as_str(), c.item_type.as_str())),
             })
             .collect();
+        // Hashed once: the text of a change set holds every change.
         let pending_hash = d.change_set.as_ref().map(ChangeSet::hash);
-        state.change_set = d.change_set.as_ref().map(|s| PendingChangeSet {
-            hash: s.hash(),
+        state.change_set = d.change_set.as_ref().zip(pending_hash.as_ref()).map(|(s, hash)| PendingChangeSet {
+            hash: hash.clone(),
             changes: s.changes,
-            signed: confirmed_by(Some(f), &s.hash()),
+            signed: confirmed_by(Some(f), hash),
             missing_checks: d.change_missing,
         });
         state.change_sets = f
