@@ -59,7 +59,7 @@ sql() { # run SQL on the bench database
 # median and p99 latency (ms) and requests/s of one route over one connection
 measure() { # NAME COOKIE URL
   local out
-  out=$(wrk -t1 -c1 -d"${SECS}s" --latency ${2:+-H "Cookie: qidi_session=$2"} "$3" 2>&1)
+  out=$(wrk -t1 -c1 -d"${SECS}s" --timeout 60s --latency ${2:+-H "Cookie: qidi_session=$2"} "$3" 2>&1)
   local status
   status=$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "Cookie: qidi_session=$2"} "$3")
   echo "$out" | awk -v name="$1" -v engine="$ENGINE" -v size="$COUNT" -v status="$status" '
@@ -157,6 +157,9 @@ for SIZE in "${SIZES[@]}"; do
     measure "/api/v1/summary" "$O" "$B/api/v1/summary"
     for u in office leader fgw_head zrzy_handler inspector applicant; do measure "/ ($u)" "${TOKEN[$u]}" "$B/"; done
     measure "/ledger/banner" "$O" "$B/ledger/banner"
+    # A department's ledger page: every line of its ledger is read for the hash its
+    # signatories sign (seconds when an import put 200,000 lines in one department).
+    measure "/ledger/departments/fgw (fgw_head)" "${TOKEN[fgw_head]}" "$B/ledger/departments/fgw"
     measure "/projects?page=1000" "$O" "$B/projects?page=1000"
     measure "/projects?after=… (key)" "$O" "$B/projects?after=152529/$CODE"
     measure "/public" "" "$B/public"
