@@ -7,7 +7,8 @@
 #   - each route requested over one connection for a few seconds (wrk), latency median
 #     and 99th percentile, against /api/v1/me and /healthz on the same server;
 #   - throughput of the project page against /healthz under the same load (16 connections);
-#   - the server's peak memory (VmHWM) at the end.
+#   - the server's peak memory (VmHWM) after that load, and again after a department's
+#     ledger page (measured last, as its memory may be the largest).
 # Build first: cargo build --release --workspace
 # Usage: scripts/bench-scale.sh [SIZES...]   (default: 465 100000)
 #   QIDI_BENCH_ENGINES="sqlite postgres"  QIDI_BENCH_PG=postgres://postgres@127.0.0.1:5432
@@ -157,9 +158,6 @@ for SIZE in "${SIZES[@]}"; do
     measure "/api/v1/summary" "$O" "$B/api/v1/summary"
     for u in office leader fgw_head zrzy_handler inspector applicant; do measure "/ ($u)" "${TOKEN[$u]}" "$B/"; done
     measure "/ledger/banner" "$O" "$B/ledger/banner"
-    # A department's ledger page: every line of its ledger is read for the hash its
-    # signatories sign (seconds when an import put 200,000 lines in one department).
-    measure "/ledger/departments/fgw (fgw_head)" "${TOKEN[fgw_head]}" "$B/ledger/departments/fgw"
     measure "/projects?page=1000" "$O" "$B/projects?page=1000"
     measure "/projects?after=… (key)" "$O" "$B/projects?after=152529/$CODE"
     measure "/public" "" "$B/public"
@@ -179,13 +177,18 @@ for SIZE in "${SIZES[@]}"; do
     h=$(wrk -t2 -c16 -d"${SECS}s" "$B/healthz" | awk '/^Requests\/sec/ { print $2 }')
     p=$(wrk -t2 -c16 -d"${SECS}s" -H "Cookie: qidi_session=$O" "$B/projects/$PID" | awk '/^Requests\/sec/ { print $2 }')
     rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER/status")
-    LOAD+=("| $ENGINE | $COUNT | $h | $p | $(awk -v a="$p" -v b="$h" 'BEGIN { printf "%.2f", a / b }') | $((rss / 1024)) |")
+    # A department's ledger page, last: every line of its ledger is read for the hash its
+    # signatories sign (seconds, and hundreds of MiB, when one department holds 200,000
+    # lines), so its memory is read apart from the routes' and the load's above.
+    measure "/ledger/departments/fgw (fgw_head)" "${TOKEN[fgw_head]}" "$B/ledger/departments/fgw"
+    dept_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER/status")
+    LOAD+=("| $ENGINE | $COUNT | $h | $p | $(awk -v a="$p" -v b="$h" 'BEGIN { printf "%.2f", a / b }') | $((rss / 1024)) | $((dept_rss / 1024)) |")
     kill "$SERVER"
     wait "$SERVER" 2>/dev/null || true
     SERVER=
   done
 done
 echo
-echo "| engine | projects | /healthz req/s (16 conn) | /projects/{id} req/s (16 conn) | ratio | server peak RSS MiB |"
-echo "|---|---|---|---|---|---|"
+echo "| engine | projects | /healthz req/s (16 conn) | /projects/{id} req/s (16 conn) | ratio | server peak RSS MiB | after a department's ledger page |"
+echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${LOAD[@]}"
