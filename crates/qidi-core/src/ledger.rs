@@ -302,7 +302,7 @@ impl CanonicalLedger {
         lines: impl IntoIterator<Item = &'a LedgerLine>,
     ) -> CanonicalLedger {
         let mut sorted: Vec<&LedgerLine> = lines.into_iter().collect();
-        sorted.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)));
+        sorted.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
         let head = format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department));
         let items = sorted.len() as u64;
         CanonicalLedger { text: canonical_text(head, sorted.into_iter().map(LedgerLine::canonical)), items }
@@ -710,6 +710,11 @@ impl LineChange {
         (self.project_code.clone(), self.item_type.clone())
     }
 
+    /// [`LineChange::key`], borrowed.
+    pub fn key_ref(&self) -> (&str, &str) {
+        (&self.project_code, &self.item_type)
+    }
+
     /// What differs, field by field, apart from the line's key (project code and item
     /// type): for an added line its values, for a dropped one what it had.
     pub fn fields(&self) -> Vec<FieldChange> {
@@ -771,10 +776,9 @@ pub fn apply_changes<'a>(
 ) -> BTreeMap<(&'a str, &'a str), &'a LedgerLine> {
     let mut lines: BTreeMap<(&str, &str), &LedgerLine> = signed.iter().map(|l| (l.key_ref(), l)).collect();
     for c in changes {
-        let key = (c.project_code.as_str(), c.item_type.as_str());
         match &c.after {
-            Some(a) => lines.insert(key, a),
-            None => lines.remove(&key),
+            Some(a) => lines.insert(c.key_ref(), a),
+            None => lines.remove(&c.key_ref()),
         };
     }
     lines
@@ -809,7 +813,7 @@ impl ChangeSet {
             json_str(&to_hash)
         );
         let mut sorted: Vec<&LineChange> = changes.iter().collect();
-        sorted.sort_by(|a, b| (&a.project_code, &a.item_type).cmp(&(&b.project_code, &b.item_type)));
+        sorted.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
         let rows = sorted.into_iter().map(|c| {
             (c.kind, c.before.as_ref().map(LedgerLine::canonical), c.after.as_ref().map(LedgerLine::canonical))
         });

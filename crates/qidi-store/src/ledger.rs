@@ -1,5 +1,6 @@
 //! The ledger as people read it: projects and their pending items, within a scope.
 
+use crate::workflow::bind_all;
 use crate::{Store, StoreError};
 use qidi_core::role::{Scope, ScopeLimit};
 use serde::Serialize;
@@ -379,16 +380,6 @@ pub(crate) fn project_from_row(r: &sqlx::any::AnyRow) -> ProjectRow {
         pending_items: r.get(10),
         initiating_department_id: r.get(11),
     }
-}
-
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q [String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        q = q.bind(b.as_str());
-    }
-    q
 }
 
 /// A summary from rows of (department id, name, pending items, projects).

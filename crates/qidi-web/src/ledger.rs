@@ -282,7 +282,8 @@ struct LedgerView {
     /// Pending items whose check report is missing (shown before signing, confirmed).
     missing_checks: u64,
     signed: Option<SignedView>,
-    /// The first [`CHANGES_LISTED`] pending changes; the export holds the whole ledger.
+    /// The pending changes the store listed (the first [`CHANGES_LISTED`] on a
+    /// department's page); the export holds the whole ledger.
     changes: Vec<ChangeRow>,
     changes_total: usize,
     change_set: Option<PendingView>,
@@ -398,7 +399,6 @@ impl LedgerView {
             changes: s
                 .changes
                 .iter()
-                .take(CHANGES_LISTED)
                 .map(|c| ChangeRow {
                     kind: crate::i18n::tc("change-kind", c.kind.as_str()),
                     kind_class: c.kind.as_str(),

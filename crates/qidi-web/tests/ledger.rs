@@ -1340,28 +1340,17 @@ async fn an_item_added_later_waits_for_confirmation_and_is_confirmed_not_signed_
     .await;
 }
 
-/// `n` more projects of the fgw ledger, one item each.
+/// `n` more projects of the fgw ledger, one item each: the wind farm's row under
+/// another number, code and name.
 fn more_projects(n: usize) -> Vec<[&'static str; 15]> {
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     (0..n)
         .map(|i| {
-            [
-                leak((10 + i).to_string()),
-                leak(format!("2022-152529-44-01-{:06}", 300 + i)),
-                leak(format!("正镶白旗第{}号光伏发电项目", i + 1)),
-                "锡林能源有限公司",
-                "旗发改委",
-                "2022",
-                "100",
-                "未开工",
-                "土地预审",
-                "自然资源局",
-                "材料已齐",
-                "王海",
-                "已受理",
-                "2022.9.30",
-                "",
-            ]
+            let mut row = common::WIND_FARM_ROW;
+            row[0] = leak((10 + i).to_string());
+            row[1] = leak(format!("2022-152529-44-01-{:06}", 300 + i));
+            row[2] = leak(format!("正镶白旗第{}号光伏发电项目", i + 1));
+            row
         })
         .collect()
 }

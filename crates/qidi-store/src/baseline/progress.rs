@@ -7,6 +7,7 @@ use super::{
 };
 use crate::events::{append, NewEvent};
 use crate::users::User;
+use crate::workflow::bind_all;
 use crate::{new_id, now_text, today, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
@@ -257,17 +258,9 @@ impl Store {
                 .filter(|g| g.of(department_id) && filter.keeps_group(g.addition, g.reduction.is_some(), &g.handling));
             i64::try_from(kept.map(|g| g.n).sum::<u64>()).unwrap_or(i64::MAX)
         } else {
-            let mut q = sqlx::query(&count_sql);
-            for b in &binds {
-                q = q.bind(b.as_str());
-            }
-            q.fetch_one(&self.pool).await?.get(0)
+            bind_all(sqlx::query(&count_sql), &binds).fetch_one(&self.pool).await?.get(0)
         };
-        let mut q = sqlx::query(&rows_sql);
-        for b in &binds {
-            q = q.bind(b.as_str());
-        }
-        let rows = q.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let rows = bind_all(sqlx::query(&rows_sql), &binds).bind(limit).bind(offset).fetch_all(&self.pool).await?;
         let rows = rows
             .iter()
             .map(|r| {
@@ -395,11 +388,10 @@ impl Store {
             ps.sql
         );
         let mut tx = self.begin_write().await?;
-        let mut q = sqlx::query(&sql).bind(project_id);
-        for b in &ps.binds {
-            q = q.bind(b.as_str());
-        }
-        let project = q.fetch_optional(&mut *tx).await?.ok_or_else(|| StoreError::NotFound("项目不存在".into()))?;
+        let project = bind_all(sqlx::query(&sql).bind(project_id), &ps.binds)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("项目不存在".into()))?;
         let region: String = project.get(0);
         let initiating: Option<String> = project.get(1);
         let code: String = project.get(3);

@@ -427,10 +427,8 @@ async fn department_now(
         None => (Vec::new(), None),
     };
     let missing_keys = missing_keys(&lines);
-    let change_missing = changes
-        .iter()
-        .filter(|c| c.after.is_some() && missing_keys.contains(&(c.project_code.as_str(), c.item_type.as_str())))
-        .count() as u64;
+    let change_missing =
+        changes.iter().filter(|c| c.after.is_some() && missing_keys.contains(&c.key_ref())).count() as u64;
     Ok(DepartmentNow { code, lines, canonical, missing, reduced, fixed, changes, change_set, change_missing })
 }
 
@@ -590,7 +588,7 @@ impl Store {
                 item_type_name: type_names.get(&c.item_type).cloned().unwrap_or_else(|| c.item_type.clone()),
                 item_type: c.item_type.clone(),
                 fields: c.fields(),
-                missing_check: c.after.is_some() && missing.contains(&(c.project_code.as_str(), c.item_type.as_str())),
+                missing_check: c.after.is_some() && missing.contains(&c.key_ref()),
             })
             .collect();
         // Hashed once: the text of a change set holds every change.
