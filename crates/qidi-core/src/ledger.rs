@@ -19,6 +19,8 @@ pub use baseline_filter::{
     BaselineFilter, BaselineFilterError, BaselineFilterField, BaselineQuery, BaselineSort, BaselineSource,
     BaselineStatus,
 };
+pub mod stream;
+pub use stream::{LedgerPage, LedgerStream, OutOfOrder, StreamEnd, StreamPass, CHANGE_ROWS_HELD};
 
 // ---------------------------------------------------------------------------
 // Check lists and check reports
@@ -303,8 +305,8 @@ impl CanonicalLedger {
     ) -> CanonicalLedger {
         let mut sorted: Vec<&LedgerLine> = lines.into_iter().collect();
         sorted.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
-        let head = format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department));
         let items = sorted.len() as u64;
+        let head = department_head(region, department);
         CanonicalLedger { text: canonical_text(head, sorted.into_iter().map(LedgerLine::canonical)), items }
     }
 
@@ -334,6 +336,11 @@ impl CanonicalLedger {
     pub fn hash(&self) -> String {
         content_hash(&self.text)
     }
+}
+
+/// The head line of a department ledger's canonical text.
+fn department_head(region: &str, department: &str) -> String {
+    format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department))
 }
 
 fn json_str(s: &str) -> String {
@@ -805,13 +812,7 @@ impl ChangeSet {
         let from_hash = CanonicalLedger::department(region, department, signed).hash();
         let result = CanonicalLedger::department(region, department, apply_changes(signed, changes).into_values());
         let to_hash = result.hash();
-        let head = format!(
-            "{CANONICAL_TAG} changes {} {} {} {}\n",
-            json_str(region),
-            json_str(department),
-            json_str(&from_hash),
-            json_str(&to_hash)
-        );
+        let head = stream::change_set_head(region, department, &from_hash, &to_hash);
         let mut sorted: Vec<&LineChange> = changes.iter().collect();
         sorted.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
         let rows = sorted.into_iter().map(|c| {

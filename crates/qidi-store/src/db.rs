@@ -63,6 +63,15 @@ impl Backend {
         self == Backend::Sqlite
     }
 
+    /// `column` in byte order, as Rust orders strings: SQLite's own order; on PostgreSQL
+    /// the "C" collation, since the database's own may be a language's.
+    pub(crate) fn byte_order(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => column.to_string(),
+            Backend::Postgres => format!("{column} COLLATE \"C\""),
+        }
+    }
+
     pub fn from_url(url: &str) -> Result<Backend, StoreError> {
         if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
@@ -210,6 +219,20 @@ impl Store {
         Ok(match self.backend {
             Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => conn.begin().await?,
+        })
+    }
+
+    /// Begin a transaction that only reads, on one snapshot: a page that reads a ledger
+    /// twice sees the same ledger both times. SQLite's deferred transaction reads one
+    /// snapshot once it has read; PostgreSQL needs `REPEATABLE READ` for it.
+    pub(crate) async fn begin_read_on<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> Result<sqlx::Transaction<'c, sqlx::Any>, StoreError> {
+        use sqlx::Connection;
+        Ok(match self.backend {
+            Backend::Sqlite => conn.begin().await?,
+            Backend::Postgres => conn.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?,
         })
     }
 

@@ -579,6 +579,11 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
         assert_eq!(s.changes.iter().map(|c| c.kind).collect::<Vec<_>>(), vec![ChangeKind::Added, ChangeKind::Changed]);
         let second = s.change_set.clone().unwrap();
         assert_ne!(second.hash, first);
+        // Read twice (the first reading holding none of the change set's rows), the
+        // figures are the same.
+        let twice = store.ledger_state_holding(&r, Some(&fgw), 1, 0).await.unwrap();
+        assert_eq!(twice.change_set.map(|c| c.hash), Some(second.hash.clone()));
+        assert_eq!((&twice.current_hash, twice.changes_total, twice.changes.len()), (&s.current_hash, 2, 1));
         assert_eq!((second.signed.clone(), second.missing_checks), (vec![], 1), "the added item has no check result");
         assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &first, false, &leader).await.is_err(), "stale");
         assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &second.hash, true, &leader).await.is_err(), "order");

@@ -10,12 +10,12 @@
 use super::{actor_event, date_text, parse_date};
 use crate::events::append;
 use crate::users::User;
-use crate::{new_id, now_text, today, Store, StoreError};
+use crate::{new_id, now_text, today, Backend, Store, StoreError};
 use futures_util::TryStreamExt;
 use qidi_core::ledger::{
     check_change_confirmation, check_missing, check_signature, content_hash, diff_lines, fully_signed, BannerPart,
-    CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind, LedgerLine, LedgerNow, LineChange,
-    LineKey, SignError, SignRequest, SignatureState,
+    CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind, LedgerLine, LedgerNow, LedgerPage,
+    LedgerStream, LineChange, LineKey, SignError, SignRequest, SignatureState, StreamEnd, StreamPass, CHANGE_ROWS_HELD,
 };
 use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
@@ -168,16 +168,19 @@ struct NowLine {
 }
 
 /// Pending items of a department ledger's projects in the library, less the lines that
-/// left by reduction. The rows are read one at a time: a department of a region-sized
-/// import holds 200,000 lines, and holding every row beside its line doubled the memory.
+/// left by reduction, each handed to `each` as it is read: a department of a region holds
+/// a million lines, and no caller holds them twice. `order`, when given, is the SQL that
+/// reads them in canonical order.
 async fn department_lines(
     conn: &mut AnyConnection,
     region: &str,
     campaign_id: &str,
     department_id: &str,
     reduced: &BTreeSet<LineKey>,
-) -> Result<Vec<NowLine>, StoreError> {
-    let mut rows = sqlx::query(
+    order: Option<&str>,
+    mut each: impl FnMut(NowLine) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let sql = format!(
         "SELECT i.id, p.code, p.name, o.name, idd.code, t.code, hd.code, i.check_result, i.responsible_person,
                 i.acceptance_status, i.due_on,
                 EXISTS (SELECT 1 FROM check_list_items ci JOIN check_lists c ON c.id = ci.check_list_id
@@ -185,13 +188,11 @@ async fn department_lines(
          FROM pending_items i JOIN projects p ON p.id = i.project_id LEFT JOIN owners o ON o.id = p.owner_id
               JOIN departments idd ON idd.id = p.initiating_department_id JOIN item_types t ON t.id = i.item_type_id
               JOIN departments hd ON hd.id = i.handling_department_id
-         WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'",
-    )
-    .bind(region)
-    .bind(department_id)
-    .bind(campaign_id)
-    .fetch(&mut *conn);
-    let mut lines = Vec::new();
+         WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+         {}",
+        order.unwrap_or_default()
+    );
+    let mut rows = sqlx::query(&sql).bind(region).bind(department_id).bind(campaign_id).fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
         let due: Option<String> = r.get(10);
         let line = LedgerLine {
@@ -210,9 +211,9 @@ async fn department_lines(
             continue;
         }
         let missing = check_missing(line.check_result.as_deref(), crate::get_bool(&r, 11));
-        lines.push(NowLine { id: r.get(0), line, missing });
+        each(NowLine { id: r.get(0), line, missing })?;
     }
-    Ok(lines)
+    Ok(())
 }
 
 /// The lines that have left the campaign's baseline by reduction, by (project code,
@@ -375,7 +376,6 @@ struct DepartmentNow {
     lines: Vec<NowLine>,
     canonical: CanonicalLedger,
     missing: u64,
-    reduced: BTreeSet<LineKey>,
     fixed: Option<Fixed>,
     changes: Vec<LineChange>,
     change_set: Option<ChangeSet>,
@@ -383,6 +383,37 @@ struct DepartmentNow {
     change_missing: u64,
 }
 
+/// What the signatories of a fixed department ledger signed, as it stands: the version,
+/// then each confirmed change set in turn from the content it was made for. A set that
+/// does not hold together is not followed, so its changes show as pending again.
+async fn fixed_content(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<Option<Fixed>, StoreError> {
+    let Some((version_id, version_hash, version_content)) = fixed_version(conn, campaign_id, department_id).await?
+    else {
+        return Ok(None);
+    };
+    let sets = change_sets(conn, &version_id).await?;
+    let mut signed = CanonicalLedger::parse_department(&version_content).unwrap_or_default();
+    let mut hash = version_hash.clone();
+    let mut chain = Vec::new();
+    while let Some(s) = sets.iter().find(|s| {
+        !chain.contains(&s.id)
+            && fully_signed(LedgerKind::Department, &s.capacities())
+            && ChangeSet::ends(&s.content).is_some_and(|(from, _)| from == hash)
+            && ChangeSet::intact(&s.hash, &s.content, &s.result)
+            && s.signatures.iter().all(|g| g.3 == s.hash)
+    }) {
+        signed = CanonicalLedger::parse_department(&s.result).unwrap_or_default();
+        hash = content_hash(&s.result);
+        chain.push(s.id.clone());
+    }
+    Ok(Some(Fixed { version_id, version_hash, lines: signed, hash, chain, sets }))
+}
+
+/// A department ledger now, whole: what signing and confirming store.
 async fn department_now(
     conn: &mut AnyConnection,
     region: &str,
@@ -391,33 +422,15 @@ async fn department_now(
 ) -> Result<DepartmentNow, StoreError> {
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
-    let lines = department_lines(conn, region, campaign_id, department_id, &reduced).await?;
+    let mut lines = Vec::new();
+    department_lines(conn, region, campaign_id, department_id, &reduced, None, |l| {
+        lines.push(l);
+        Ok(())
+    })
+    .await?;
     let canonical = CanonicalLedger::department(region, &code, lines.iter().map(|l| &l.line));
     let missing = lines.iter().filter(|l| l.missing).count() as u64;
-    let fixed = match fixed_version(conn, campaign_id, department_id).await? {
-        None => None,
-        Some((version_id, version_hash, version_content)) => {
-            let sets = change_sets(conn, &version_id).await?;
-            // The signed content: the version, then each confirmed change set in turn
-            // from the content it was made for. A set that does not hold together is
-            // not followed, so its changes show as pending again.
-            let mut signed = CanonicalLedger::parse_department(&version_content).unwrap_or_default();
-            let mut hash = version_hash.clone();
-            let mut chain = Vec::new();
-            while let Some(s) = sets.iter().find(|s| {
-                !chain.contains(&s.id)
-                    && fully_signed(LedgerKind::Department, &s.capacities())
-                    && ChangeSet::ends(&s.content).is_some_and(|(from, _)| from == hash)
-                    && ChangeSet::intact(&s.hash, &s.content, &s.result)
-                    && s.signatures.iter().all(|g| g.3 == s.hash)
-            }) {
-                signed = CanonicalLedger::parse_department(&s.result).unwrap_or_default();
-                hash = content_hash(&s.result);
-                chain.push(s.id.clone());
-            }
-            Some(Fixed { version_id, version_hash, lines: signed, hash, chain, sets })
-        }
-    };
+    let fixed = fixed_content(conn, campaign_id, department_id).await?;
     let (changes, change_set) = match &fixed {
         Some(f) => {
             let changes = diff_lines(&f.lines, lines.iter().map(|l| &l.line), &reduced);
@@ -429,7 +442,58 @@ async fn department_now(
     let missing_keys = missing_keys(&lines);
     let change_missing =
         changes.iter().filter(|c| c.after.is_some() && missing_keys.contains(&c.key_ref())).count() as u64;
-    Ok(DepartmentNow { code, lines, canonical, missing, reduced, fixed, changes, change_set, change_missing })
+    Ok(DepartmentNow { code, lines, canonical, missing, fixed, changes, change_set, change_missing })
+}
+
+/// A department ledger as its page shows it.
+struct DepartmentPage {
+    reduced: BTreeSet<LineKey>,
+    fixed: Option<Fixed>,
+    page: LedgerPage,
+}
+
+/// A department ledger's page, its lines read in canonical order and streamed past core's
+/// [`LedgerStream`]: what is held is the signed content and the changes listed. When the
+/// change set's rows outgrow `held` bytes ([`CHANGE_ROWS_HELD`]), the lines are read a
+/// second time; the caller reads both times on one snapshot.
+async fn department_page(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    region: &str,
+    campaign_id: &str,
+    department_id: &str,
+    listed: usize,
+    held: usize,
+) -> Result<DepartmentPage, StoreError> {
+    let code = department_code(conn, department_id).await?;
+    let reduced = reduced_keys(conn, campaign_id).await?;
+    let fixed = fixed_content(conn, campaign_id, department_id).await?;
+    let order = format!("ORDER BY {}, {}", backend.byte_order("p.code"), backend.byte_order("t.code"));
+    let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
+    let mut pass = StreamPass::First { held };
+    let page = loop {
+        let mut stream = LedgerStream::new(region, &code, signed, listed, pass);
+        department_lines(conn, region, campaign_id, department_id, &reduced, Some(&order), |l| {
+            // The order is the database's: a line out of it is the database's fault.
+            stream.push(&l.line, l.missing).map_err(|e| {
+                sqlx::Error::Protocol(format!("ledger lines read out of order: {:?} after {:?}", e.line, e.after))
+                    .into()
+            })
+        })
+        .await?;
+        match stream.finish() {
+            StreamEnd::Page(page) => break page,
+            StreamEnd::Again(again) => pass = again,
+            // Not on one snapshot; said plainly if it ever is not.
+            StreamEnd::Moved => {
+                return Err(StoreError::conflict(Sentence::new(
+                    "err-ledger-moved-between-reads",
+                    "台账在读取时发生变动，请刷新页面",
+                )))
+            }
+        }
+    };
+    Ok(DepartmentPage { reduced, fixed, page })
 }
 
 /// The lines whose check report is missing, by borrowed key.
@@ -463,13 +527,27 @@ impl Store {
         department_id: Option<&str>,
         listed: usize,
     ) -> Result<LedgerState, StoreError> {
+        self.ledger_state_holding(region, department_id, listed, CHANGE_ROWS_HELD).await
+    }
+
+    /// [`Store::ledger_state_listing`] holding at most `held` bytes of the change set's
+    /// rows before it reads the lines again: for the tests of that second reading.
+    #[doc(hidden)]
+    pub async fn ledger_state_holding(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        listed: usize,
+        held: usize,
+    ) -> Result<LedgerState, StoreError> {
         let campaign = self.campaign(region).await?;
         let rc = region.as_str();
         let mut conn = self.pool.acquire().await?;
+        let mut conn = self.begin_read_on(&mut conn).await?;
         let (current_hash, items, parts, dept) = match department_id {
             Some(d) => {
-                let now = department_now(&mut conn, rc, &campaign.id, d).await?;
-                (now.canonical.hash(), now.canonical.items, Vec::new(), Some(now))
+                let now = department_page(&mut conn, self.backend(), rc, &campaign.id, d, listed, held).await?;
+                (now.page.current_hash.clone(), now.page.items, Vec::new(), Some(now))
             }
             None => {
                 let parts = banner_parts(&mut conn, &campaign.id).await?;
@@ -491,7 +569,7 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         let fixed = dept.as_ref().and_then(|d| d.fixed.as_ref());
-        let pending = dept.as_ref().map_or(0, |d| d.changes.len());
+        let pending = dept.as_ref().map_or(0, |d| d.page.changes_total as usize);
         let mut versions: Vec<VersionView> = Vec::new();
         for r in &rows {
             let id: String = r.get(0);
@@ -552,7 +630,7 @@ impl Store {
             change_sets: Vec::new(),
         };
         let Some(d) = dept else { return Ok(state) };
-        state.missing_checks = d.missing;
+        state.missing_checks = d.page.missing_checks;
         let Some(f) = &d.fixed else { return Ok(state) };
         state.signed = Some(SignedContent {
             version_id: f.version_id.clone(),
@@ -570,13 +648,12 @@ impl Store {
                 .iter()
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
-        let missing = missing_keys(&d.lines);
-        state.changes_total = d.changes.len() as u64;
+        state.changes_total = d.page.changes_total;
         state.changes = d
+            .page
             .changes
             .iter()
-            .take(listed)
-            .map(|c| ChangeView {
+            .map(|(c, missing)| ChangeView {
                 kind: c.kind,
                 project_code: c.project_code.clone(),
                 project_name: c
@@ -588,16 +665,15 @@ impl Store {
                 item_type_name: type_names.get(&c.item_type).cloned().unwrap_or_else(|| c.item_type.clone()),
                 item_type: c.item_type.clone(),
                 fields: c.fields(),
-                missing_check: c.after.is_some() && missing.contains(&c.key_ref()),
+                missing_check: *missing,
             })
             .collect();
-        // Hashed once: the text of a change set holds every change.
-        let pending_hash = d.change_set.as_ref().map(ChangeSet::hash);
-        state.change_set = d.change_set.as_ref().zip(pending_hash.as_ref()).map(|(s, hash)| PendingChangeSet {
+        let pending_hash = d.page.change_set_hash.clone();
+        state.change_set = pending_hash.as_ref().map(|hash| PendingChangeSet {
             hash: hash.clone(),
-            changes: s.changes,
+            changes: d.page.changes_total,
             signed: confirmed_by(Some(f), hash),
-            missing_checks: d.change_missing,
+            missing_checks: d.page.change_missing,
         });
         state.change_sets = f
             .sets

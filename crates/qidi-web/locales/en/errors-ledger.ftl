@@ -29,6 +29,7 @@ err-ledger-sign-missing-checks = { $n ->
        *[other] { $n } pending items still have
     } no check report (the check list was not answered, or the check report was left empty): confirm that you are aware before signing off.
 err-ledger-changes-confirmed-meanwhile = Someone else has already confirmed these additions and changes: reload the page and check them.
+err-ledger-moved-between-reads = The ledger changed while it was being read: reload the page.
 
 ## Removals and reductions
 
