@@ -63,15 +63,6 @@ impl Backend {
         self == Backend::Sqlite
     }
 
-    /// `column` in byte order, as Rust orders strings: SQLite's own order; on PostgreSQL
-    /// the "C" collation, since the database's own may be a language's.
-    pub(crate) fn byte_order(self, column: &str) -> String {
-        match self {
-            Backend::Sqlite => column.to_string(),
-            Backend::Postgres => format!("{column} COLLATE \"C\""),
-        }
-    }
-
     pub fn from_url(url: &str) -> Result<Backend, StoreError> {
         if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
