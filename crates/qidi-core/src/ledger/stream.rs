@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many bytes of a change set's rows a first pass holds before it gives them up
-/// for a second pass (about 100,000 changes).
-pub const CHANGE_ROWS_HELD: usize = 32 << 20;
+/// for a second pass: about 200,000 changes, a region's ledger imported into a fixed one.
+pub const CHANGE_ROWS_HELD: usize = 64 << 20;
 
 /// Which pass over the lines this is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -167,48 +167,10 @@ struct NowLine {
     missing: bool,
 }
 
-/// The columns of a department ledger's line, and the table it is read from: `$1` region,
-/// `$2` department, `$3` campaign (whose check lists count).
-const LINE_COLUMNS: &str =
-    "i.id, p.code, p.name, o.name, idd.code, t.code, hd.code, i.check_result, i.responsible_person,
-        i.acceptance_status, i.due_on,
-        EXISTS (SELECT 1 FROM check_list_items ci JOIN check_lists c ON c.id = ci.check_list_id
-                WHERE ci.pending_item_id = i.id AND ci.answered_at IS NULL AND c.campaign_id = $3)";
-const LINE_FROM: &str =
-    "FROM pending_items i JOIN projects p ON p.id = i.project_id LEFT JOIN owners o ON o.id = p.owner_id
-        JOIN departments idd ON idd.id = p.initiating_department_id JOIN item_types t ON t.id = i.item_type_id
-        JOIN departments hd ON hd.id = i.handling_department_id
-    WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'";
-
-/// How many lines SQLite hands over in one row (see [`department_lines`]): enough that
-/// the rows cost nothing (800 for 200,000 lines), few enough that the demo's fgw (927
-/// lines) is read in several, so that every ledger test reads rows that follow rows.
-const LINES_PER_ROW: i64 = 256;
-
-/// A line as [`LINE_COLUMNS`] give it, read from SQLite's JSON.
-type LineColumns = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-);
-
 /// Pending items of a department ledger's projects in the library, less the lines that
 /// left by reduction, handed to `each` in canonical order (project code, then item type,
-/// byte by byte) as they are read: a department of a region holds a million lines, and
-/// no caller holds them twice.
-///
-/// SQLite hands a statement's rows over one at a time from its worker thread, waking it
-/// for each (about 12 µs a row, 2.6 s of a page of 200,000 lines; 0.27 s in the sqlite3
-/// shell), so there the lines come [`LINES_PER_ROW`] to a row, as JSON arrays.
+/// byte by byte: PostgreSQL's own collation may be a language's) as they are read: a
+/// department of a region holds a million lines, and no caller holds them twice.
 async fn department_lines(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -218,61 +180,41 @@ async fn department_lines(
     reduced: &BTreeSet<LineKey>,
     mut each: impl FnMut(NowLine) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let mut take = |c: LineColumns| {
-        let (id, project_code, project_name, owner, initiating_department, item_type, handling_department) =
-            (c.0, c.1, c.2, c.3, c.4, c.5, c.6);
-        let line = LedgerLine {
-            project_code,
-            project_name,
-            owner,
-            initiating_department,
-            item_type,
-            handling_department,
-            check_result: c.7,
-            responsible_person: c.8,
-            acceptance_status: c.9,
-            due_on: c.10.as_deref().and_then(parse_date),
-        };
-        if reduced.contains(&line.key()) {
-            return Ok(());
-        }
-        let missing = check_missing(line.check_result.as_deref(), c.11 != 0);
-        each(NowLine { id, line, missing })
+    let order = match backend {
+        Backend::Sqlite => "p.code, t.code",
+        Backend::Postgres => "p.code COLLATE \"C\", t.code COLLATE \"C\"",
     };
-    if backend == Backend::Sqlite {
-        let sql = format!(
-            "SELECT '[' || group_concat(line, ',') || ']'
-             FROM (SELECT json_array({LINE_COLUMNS}) AS line, row_number() OVER (ORDER BY p.code, t.code) - 1 AS n
-                   {LINE_FROM})
-             GROUP BY n / {LINES_PER_ROW} ORDER BY n / {LINES_PER_ROW}"
-        );
-        let mut rows = sqlx::query(&sql).bind(region).bind(department_id).bind(campaign_id).fetch(&mut *conn);
-        while let Some(r) = rows.try_next().await? {
-            let mut lines: Vec<LineColumns> = serde_json::from_str(r.get::<&str, _>(0))
-                .map_err(|e| sqlx::Error::Decode(format!("a ledger's lines as JSON: {e}").into()))?;
-            // The rows of a group are in the order SQLite grouped them: put back.
-            lines.sort_by(|a, b| (&a.1, &a.5).cmp(&(&b.1, &b.5)));
-            lines.into_iter().try_for_each(&mut take)?;
-        }
-        return Ok(());
-    }
-    let sql = format!("SELECT {LINE_COLUMNS} {LINE_FROM} ORDER BY p.code COLLATE \"C\", t.code COLLATE \"C\"");
+    let sql = format!(
+        "SELECT i.id, p.code, p.name, o.name, idd.code, t.code, hd.code, i.check_result, i.responsible_person,
+                i.acceptance_status, i.due_on,
+                EXISTS (SELECT 1 FROM check_list_items ci JOIN check_lists c ON c.id = ci.check_list_id
+                        WHERE ci.pending_item_id = i.id AND ci.answered_at IS NULL AND c.campaign_id = $3)
+         FROM pending_items i JOIN projects p ON p.id = i.project_id LEFT JOIN owners o ON o.id = p.owner_id
+              JOIN departments idd ON idd.id = p.initiating_department_id JOIN item_types t ON t.id = i.item_type_id
+              JOIN departments hd ON hd.id = i.handling_department_id
+         WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+         ORDER BY {order}"
+    );
     let mut rows = sqlx::query(&sql).bind(region).bind(department_id).bind(campaign_id).fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
-        take((
-            r.get(0),
-            r.get(1),
-            r.get(2),
-            r.get(3),
-            r.get(4),
-            r.get(5),
-            r.get(6),
-            r.get(7),
-            r.get(8),
-            r.get(9),
-            r.get(10),
-            i64::from(crate::get_bool(&r, 11)),
-        ))?;
+        let due: Option<String> = r.get(10);
+        let line = LedgerLine {
+            project_code: r.get(1),
+            project_name: r.get(2),
+            owner: r.get(3),
+            initiating_department: r.get(4),
+            item_type: r.get(5),
+            handling_department: r.get(6),
+            check_result: r.get(7),
+            responsible_person: r.get(8),
+            acceptance_status: r.get(9),
+            due_on: due.as_deref().and_then(parse_date),
+        };
+        if reduced.contains(&line.key()) {
+            continue;
+        }
+        let missing = check_missing(line.check_result.as_deref(), crate::get_bool(&r, 11));
+        each(NowLine { id: r.get(0), line, missing })?;
     }
     Ok(())
 }
