@@ -353,6 +353,17 @@ fn department_head(region: &str, department: &str) -> String {
     format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department))
 }
 
+/// The head line of a change set's text.
+fn change_set_head(region: &str, department: &str, from_hash: &str, to_hash: &str) -> String {
+    format!(
+        "{CANONICAL_TAG} changes {} {} {} {}\n",
+        json_str(region),
+        json_str(department),
+        json_str(from_hash),
+        json_str(to_hash)
+    )
+}
+
 fn json_str(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
@@ -822,7 +833,7 @@ impl ChangeSet {
         let from_hash = CanonicalLedger::department(region, department, signed).hash();
         let result = CanonicalLedger::department(region, department, apply_changes(signed, changes).into_values());
         let to_hash = result.hash();
-        let head = stream::change_set_head(region, department, &from_hash, &to_hash);
+        let head = change_set_head(region, department, &from_hash, &to_hash);
         let mut sorted: Vec<&LineChange> = changes.iter().collect();
         sorted.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
         let rows = sorted.into_iter().map(|c| {

@@ -9,7 +9,7 @@
 //! known only at the end. Its rows are held up to a limit; past it the lines are read a
 //! second time, with that hash known ([`StreamPass::Again`]).
 
-use super::{department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey, CANONICAL_TAG};
+use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -149,7 +149,7 @@ impl<'a> LedgerStream<'a> {
             }
         }
         self.last = Some(line.key());
-        write_row(&mut HashWriter(&mut self.current), &line.canonical());
+        write_row(&mut self.current, &line.canonical());
         self.items += 1;
         self.missing += u64::from(missing);
         if let Some(a) = &mut self.against {
@@ -202,11 +202,11 @@ impl<'a> Against<'a> {
         if self.reduced.contains(&key) {
             // Left by reduction: never a change, and it stays as signed.
             if let Some(s) = signed {
-                write_row(&mut HashWriter(&mut self.result), &s.canonical());
+                write_row(&mut self.result, &s.canonical());
             }
             return;
         }
-        write_row(&mut HashWriter(&mut self.result), &line.canonical());
+        write_row(&mut self.result, &line.canonical());
         match signed {
             None => self.change(ChangeKind::Added, None, Some(line), missing),
             Some(s) if s != line => self.change(ChangeKind::Changed, Some(s), Some(line), missing),
@@ -223,7 +223,7 @@ impl<'a> Against<'a> {
             }
             self.next += 1;
             if self.reduced.contains(&s.key_ref()) {
-                write_row(&mut HashWriter(&mut self.result), &s.canonical());
+                write_row(&mut self.result, &s.canonical());
             } else {
                 self.change(ChangeKind::Dropped, Some(s), None, false);
             }
@@ -243,38 +243,13 @@ impl<'a> Against<'a> {
                 }
             }
             Rows::GivenUp => {}
-            Rows::Hashing(h, _) => write_row(&mut HashWriter(h), &row),
+            Rows::Hashing(h, _) => write_row(h, &row),
         }
         if self.changes.len() < self.listed {
             let (project_code, item_type) = after.or(before).map(LedgerLine::key).unwrap_or_default();
             let change = LineChange { kind, project_code, item_type, before: before.cloned(), after: after.cloned() };
             self.changes.push((change, missing));
         }
-    }
-}
-
-/// The head line of a change set's text.
-pub(super) fn change_set_head(region: &str, department: &str, from_hash: &str, to_hash: &str) -> String {
-    use super::json_str;
-    format!(
-        "{CANONICAL_TAG} changes {} {} {} {}\n",
-        json_str(region),
-        json_str(department),
-        json_str(from_hash),
-        json_str(to_hash)
-    )
-}
-
-/// Bytes written into a hash as they are serialised.
-struct HashWriter<'h>(&'h mut Sha256);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
