@@ -20,7 +20,7 @@ pub use baseline_filter::{
     BaselineStatus,
 };
 pub mod stream;
-pub use stream::{LedgerPage, LedgerStream, OutOfOrder, StreamEnd, StreamPass, CHANGE_ROWS_HELD};
+pub use stream::{LedgerPage, LedgerStream, OutOfOrder, RowSpill, StreamEnd, StreamPass, CHANGE_ROWS_HELD};
 
 // ---------------------------------------------------------------------------
 // Check lists and check reports

@@ -579,11 +579,19 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
         assert_eq!(s.changes.iter().map(|c| c.kind).collect::<Vec<_>>(), vec![ChangeKind::Added, ChangeKind::Changed]);
         let second = s.change_set.clone().unwrap();
         assert_ne!(second.hash, first);
-        // Read twice (the first reading holding none of the change set's rows), the
+        // Holding none of the change set's rows (they go to a temporary file), the
         // figures are the same.
-        let twice = store.ledger_state_holding(&r, Some(&fgw), 1, 0).await.unwrap();
+        let one = qidi_store::baseline::ChangeListing { after: None, listed: 1 };
+        let twice = store.ledger_state_holding(&r, Some(&fgw), one, 0).await.unwrap();
         assert_eq!(twice.change_set.map(|c| c.hash), Some(second.hash.clone()));
         assert_eq!((&twice.current_hash, twice.changes_total, twice.changes.len()), (&s.current_hash, 2, 1));
+        assert!(twice.more_changes && !s.more_changes);
+        // The next page starts after the last change listed, and is the last.
+        let first_key = (twice.changes[0].project_code.clone(), twice.changes[0].item_type.clone());
+        let next = store.ledger_state_after(&r, Some(&fgw), Some(&first_key), 1).await.unwrap();
+        assert_eq!(next.changes.iter().map(|c| c.kind).collect::<Vec<_>>(), vec![ChangeKind::Changed]);
+        assert_eq!((next.changes_total, next.more_changes), (2, false));
+        assert_eq!(next.change_set.map(|c| c.hash), Some(second.hash.clone()));
         assert_eq!((second.signed.clone(), second.missing_checks), (vec![], 1), "the added item has no check result");
         assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &first, false, &leader).await.is_err(), "stale");
         assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &second.hash, true, &leader).await.is_err(), "order");

@@ -6,13 +6,15 @@
 //! The figures are the same as the whole ledger's ([`CanonicalLedger::department`],
 //! [`diff_lines`], [`ChangeSet::of`]); the tests hold them to it. One thing cannot be
 //! streamed: a change set's head line names the signed content it leads to, which is
-//! known only at the end. Its rows are held up to a limit; past it the lines are read a
-//! second time, with that hash known ([`StreamPass::Again`]).
+//! known only at the end. Its rows are held up to a limit; past it they go to a file the
+//! caller provides ([`RowSpill`]), or, without one, the lines are read a second time
+//! with that hash known ([`StreamPass::Again`]).
 
 use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 
 /// How many bytes of a change set's rows a first pass holds before it gives them up
 /// for a second pass: about 200,000 changes, a region's ledger imported into a fixed one.
@@ -39,6 +41,9 @@ pub struct LedgerPage {
     /// line now has its check report missing.
     pub changes: Vec<(LineChange, bool)>,
     pub changes_total: u64,
+    /// Whether changes past those listed remain to be listed (the next page's start is
+    /// the last listed change's key).
+    pub more_changes: bool,
     /// Added or changed lines whose check report is missing.
     pub change_missing: u64,
     /// The hash of the change set confirming every change, when there are any.
@@ -62,9 +67,18 @@ pub struct OutOfOrder {
     pub line: LineKey,
 }
 
+/// Where a first pass puts a change set's rows once they outgrow what it holds: a file
+/// the caller provides (core does no I/O of its own), read back once at the end. If it
+/// fails, the pass gives the rows up and asks for a second reading instead.
+pub trait RowSpill: std::io::Write + Send {
+    /// Copy everything written, from the start, into `into`.
+    fn read_back(&mut self, into: &mut dyn std::io::Write) -> std::io::Result<()>;
+}
+
 /// The change set's rows as they come.
-enum Rows {
+enum Rows<'a> {
     Held(Vec<u8>, usize),
+    Spilled(Box<dyn RowSpill + 'a>),
     GivenUp,
     Hashing(Sha256, String),
 }
@@ -80,9 +94,13 @@ struct Against<'a> {
     from_hash: String,
     /// The signed content once confirmed, as its canonical text is hashed.
     result: Sha256,
-    rows: Rows,
+    rows: Rows<'a>,
+    spill: Option<Box<dyn RowSpill + 'a>>,
     listed: usize,
+    /// Changes at or before this key are counted, not listed (a later page of them).
+    listed_after: Option<LineKey>,
     changes: Vec<(LineChange, bool)>,
+    more: bool,
     total: u64,
     missing: u64,
 }
@@ -132,13 +150,34 @@ impl<'a> LedgerStream<'a> {
                 from_hash,
                 result: Sha256::new_with_prefix(&head),
                 rows,
+                spill: None,
                 listed,
+                listed_after: None,
                 changes: Vec::new(),
+                more: false,
                 total: 0,
                 missing: 0,
             }
         });
         LedgerStream { current: Sha256::new_with_prefix(head), items: 0, missing: 0, last: None, against }
+    }
+
+    /// List only the changes after `key` in key order: a later page of them. The figures
+    /// and the change set still cover every change.
+    pub fn listing_after(mut self, key: Option<LineKey>) -> Self {
+        if let Some(a) = &mut self.against {
+            a.listed_after = key;
+        }
+        self
+    }
+
+    /// Put the change set's rows into `spill` once they outgrow what a first pass holds,
+    /// rather than read the lines again.
+    pub fn spilling_into(mut self, spill: Box<dyn RowSpill + 'a>) -> Self {
+        if let Some(a) = &mut self.against {
+            a.spill = Some(spill);
+        }
+        self
     }
 
     /// The next line of the ledger now, and whether its check report is missing.
@@ -165,6 +204,7 @@ impl<'a> LedgerStream<'a> {
             missing_checks: self.missing,
             changes: Vec::new(),
             changes_total: 0,
+            more_changes: false,
             change_missing: 0,
             change_set_hash: None,
         };
@@ -173,6 +213,7 @@ impl<'a> LedgerStream<'a> {
         let to_hash = hex::encode(a.result.finalize());
         page.changes = a.changes;
         page.changes_total = a.total;
+        page.more_changes = a.more;
         page.change_missing = a.missing;
         if a.total > 0 {
             page.change_set_hash = Some(match a.rows {
@@ -180,6 +221,14 @@ impl<'a> LedgerStream<'a> {
                     let mut h =
                         Sha256::new_with_prefix(change_set_head(a.region, a.department, &a.from_hash, &to_hash));
                     h.update(&rows);
+                    hex::encode(h.finalize())
+                }
+                Rows::Spilled(mut spill) => {
+                    let mut h =
+                        Sha256::new_with_prefix(change_set_head(a.region, a.department, &a.from_hash, &to_hash));
+                    if spill.read_back(&mut h).is_err() {
+                        return StreamEnd::Again(StreamPass::Again { to_hash });
+                    }
                     hex::encode(h.finalize())
                 }
                 Rows::GivenUp => return StreamEnd::Again(StreamPass::Again { to_hash }),
@@ -239,16 +288,33 @@ impl<'a> Against<'a> {
             Rows::Held(rows, held) => {
                 write_row(rows, &row);
                 if rows.len() > *held {
+                    self.rows = match self.spill.take() {
+                        Some(mut spill) => match spill.write_all(rows) {
+                            Ok(()) => Rows::Spilled(spill),
+                            Err(_) => Rows::GivenUp,
+                        },
+                        None => Rows::GivenUp,
+                    };
+                }
+            }
+            Rows::Spilled(spill) => {
+                if serde_json::to_writer(&mut *spill, &row).is_err() || spill.write_all(b"\n").is_err() {
                     self.rows = Rows::GivenUp;
                 }
             }
             Rows::GivenUp => {}
             Rows::Hashing(h, _) => write_row(h, &row),
         }
+        let key = after.or(before).map(LedgerLine::key_ref).unwrap_or_default();
+        if self.listed_after.as_ref().is_some_and(|(p, t)| key <= (p.as_str(), t.as_str())) {
+            return;
+        }
         if self.changes.len() < self.listed {
-            let (project_code, item_type) = after.or(before).map(LedgerLine::key).unwrap_or_default();
+            let (project_code, item_type) = (key.0.to_string(), key.1.to_string());
             let change = LineChange { kind, project_code, item_type, before: before.cloned(), after: after.cloned() };
             self.changes.push((change, missing));
+        } else {
+            self.more = true;
         }
     }
 }
@@ -275,25 +341,77 @@ mod tests {
         }
     }
 
-    /// The page streamed over `now`, both passes when the first gives up.
+    /// A spill as a file would take it: in memory, or failing to write past `room`
+    /// bytes (a full disk), or failing to be read back.
+    struct TestSpill {
+        written: Vec<u8>,
+        room: usize,
+        readable: bool,
+    }
+
+    impl std::io::Write for TestSpill {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.written.len() + buf.len() > self.room {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl RowSpill for TestSpill {
+        fn read_back(&mut self, into: &mut dyn std::io::Write) -> std::io::Result<()> {
+            if !self.readable {
+                return Err(std::io::Error::other("unreadable"));
+            }
+            into.write_all(&self.written)
+        }
+    }
+
+    /// Which spill a first pass is given.
+    #[derive(Debug, Clone, Copy)]
+    enum Spill {
+        None,
+        Memory,
+        Full,
+        Unreadable,
+    }
+
+    /// The page streamed over `now`, both passes when the first gives up, and how many
+    /// passes it took.
     fn streamed(
         signed: Option<(&[LedgerLine], &BTreeSet<LineKey>)>,
         now: &[(LedgerLine, bool)],
         listed: usize,
+        after: Option<LineKey>,
         held: usize,
-    ) -> LedgerPage {
+        spill: Spill,
+    ) -> (LedgerPage, usize) {
         let mut pass = StreamPass::First { held };
-        loop {
-            let mut s = LedgerStream::new("150000", "fgw", signed, listed, pass);
+        for passes in 1.. {
+            let mut s = LedgerStream::new("150000", "fgw", signed, listed, pass.clone()).listing_after(after.clone());
+            let (room, readable) = match spill {
+                Spill::None => (0, false),
+                Spill::Memory => (usize::MAX, true),
+                Spill::Full => (600, true),
+                Spill::Unreadable => (usize::MAX, false),
+            };
+            if !matches!(spill, Spill::None) && matches!(pass, StreamPass::First { .. }) {
+                s = s.spilling_into(Box::new(TestSpill { written: Vec::new(), room, readable }));
+            }
             for (l, m) in now {
                 s.push(l, *m).unwrap();
             }
             match s.finish() {
-                StreamEnd::Page(p) => return p,
+                StreamEnd::Page(p) => return (p, passes),
                 StreamEnd::Again(again) => pass = again,
                 StreamEnd::Moved => panic!("the lines did not change"),
             }
         }
+        unreachable!()
     }
 
     fn lines_strategy() -> impl Strategy<Value = Vec<(u8, u8, u8, bool)>> {
@@ -302,15 +420,18 @@ mod tests {
 
     proptest! {
         /// Streamed, the page's figures are those of the whole ledger: the current hash,
-        /// the changes in order with their missing flags, and the change set's hash,
-        /// whether its rows are held or read again.
+        /// the changes in order with their missing flags (from any key on), and the
+        /// change set's hash, whether its rows are held, spilled, or read again (when the
+        /// spill fails to be written or read back).
         #[test]
         fn streaming_gives_the_whole_ledgers_figures(
             signed in lines_strategy(),
             now in lines_strategy(),
             reduced in proptest::collection::vec((0u8..30, 0u8..3), 0..10),
             listed in 0usize..8,
+            after in proptest::option::of((0u8..30, 0u8..3)),
             held in prop_oneof![Just(0usize), Just(usize::MAX)],
+            spill in prop_oneof![Just(Spill::None), Just(Spill::Memory), Just(Spill::Full), Just(Spill::Unreadable)],
             fixed in any::<bool>(),
         ) {
             let signed: Vec<LedgerLine> = signed.iter().map(|&(c, i, v, k)| line(c, i, v, k)).collect();
@@ -324,7 +445,13 @@ mod tests {
             }
             let now: Vec<(LedgerLine, bool)> = by_key.into_values().filter(|(l, _)| !reduced.contains(&l.key())).collect();
             let current: Vec<&LedgerLine> = now.iter().map(|(l, _)| l).collect();
-            let page = streamed(fixed.then_some((signed.as_slice(), &reduced)), &now, listed, held);
+            let after = after.map(|(c, i)| line(c, i, 0, false).key());
+            let (page, passes) =
+                streamed(fixed.then_some((signed.as_slice(), &reduced)), &now, listed, after.clone(), held, spill);
+            // Rows spilled are read back, not read again.
+            if matches!(spill, Spill::Memory) || held == usize::MAX {
+                prop_assert_eq!(passes, 1);
+            }
 
             prop_assert_eq!(&page.current_hash, &CanonicalLedger::department("150000", "fgw", current.iter().copied()).hash());
             prop_assert_eq!(page.items, now.len() as u64);
@@ -339,7 +466,10 @@ mod tests {
                 .iter()
                 .map(|c| (c.clone(), c.after.is_some() && missing.contains(&c.key_ref())))
                 .collect();
-            prop_assert_eq!(&page.changes[..], &flagged[..listed.min(flagged.len())]);
+            let past: Vec<(LineChange, bool)> =
+                flagged.iter().filter(|c| after.as_ref().is_none_or(|a| c.0.key_ref() > (a.0.as_str(), a.1.as_str()))).cloned().collect();
+            prop_assert_eq!(&page.changes[..], &past[..listed.min(past.len())]);
+            prop_assert_eq!(page.more_changes, past.len() > listed);
             prop_assert_eq!(page.changes_total, changes.len() as u64);
             prop_assert_eq!(page.change_missing, flagged.iter().filter(|c| c.1).count() as u64);
             let whole = (!changes.is_empty()).then(|| ChangeSet::of("150000", "fgw", &signed, &changes).hash());

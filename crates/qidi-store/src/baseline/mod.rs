@@ -14,8 +14,8 @@ pub use progress::{AddedItem, BaselineRow, DepartmentProgress, NewPendingItem, P
 pub(crate) use removals::removals_sql;
 pub use removals::{NewRemoval, RemovalRow};
 pub use sign_off::{
-    ChangeOutcome, ChangeSetView, ChangeView, LedgerState, PendingChangeSet, SignOutcome, SignatureView, SignedContent,
-    VersionView,
+    ChangeListing, ChangeOutcome, ChangeSetView, ChangeView, LedgerState, PendingChangeSet, SignOutcome, SignatureView,
+    SignedContent, VersionView,
 };
 
 mod check_lists;

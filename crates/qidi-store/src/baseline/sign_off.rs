@@ -15,13 +15,16 @@ use futures_util::TryStreamExt;
 use qidi_core::ledger::{
     check_change_confirmation, check_missing, check_signature, content_hash, diff_lines, fully_signed, BannerPart,
     CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind, LedgerLine, LedgerNow, LedgerPage,
-    LedgerStream, LineChange, LineKey, SignError, SignRequest, SignatureState, StreamEnd, StreamPass, CHANGE_ROWS_HELD,
+    LedgerStream, LineChange, LineKey, RowSpill, SignError, SignRequest, SignatureState, StreamEnd, StreamPass,
+    CHANGE_ROWS_HELD,
 };
 use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 
 /// One signature as the page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -133,6 +136,9 @@ pub struct LedgerState {
     pub changes: Vec<ChangeView>,
     /// How many changes await confirmation in all.
     pub changes_total: u64,
+    /// Whether changes past those listed remain: the next page of them starts after the
+    /// last one listed ([`Store::ledger_state_after`]).
+    pub more_changes: bool,
     /// The change set confirming them, when there are any.
     pub change_set: Option<PendingChangeSet>,
     /// Change sets that carry confirmations, newest first.
@@ -449,6 +455,44 @@ async fn department_now(
     Ok(DepartmentNow { code, lines, canonical, missing, fixed, changes, change_set, change_missing })
 }
 
+/// Which of a ledger's pending changes a state describes: at most `listed`, after the
+/// key `after` when there is one.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeListing<'a> {
+    pub after: Option<&'a LineKey>,
+    pub listed: usize,
+}
+
+/// A change set's rows past what a page holds, in an unnamed temporary file made when
+/// the first row comes (it is gone once closed, even if the server is killed).
+#[derive(Default)]
+struct FileSpill(Option<BufWriter<File>>);
+
+impl Write for FileSpill {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.0 {
+            Some(f) => f.write(buf),
+            None => self.0.insert(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?)).write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl RowSpill for FileSpill {
+    fn read_back(&mut self, into: &mut dyn Write) -> std::io::Result<()> {
+        let Some(f) = &mut self.0 else { return Ok(()) };
+        f.flush()?;
+        let file = f.get_mut();
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut BufReader::with_capacity(1 << 20, file), into)?;
+        Ok(())
+    }
+}
+
 /// A department ledger as its page shows it.
 struct DepartmentPage {
     reduced: BTreeSet<LineKey>,
@@ -458,15 +502,16 @@ struct DepartmentPage {
 
 /// A department ledger's page, its lines read in canonical order and streamed past core's
 /// [`LedgerStream`]: what is held is the signed content and the changes listed. When the
-/// change set's rows outgrow `held` bytes ([`CHANGE_ROWS_HELD`]), the lines are read a
-/// second time; the caller reads both times on one snapshot.
+/// change set's rows outgrow `held` bytes ([`CHANGE_ROWS_HELD`]), they go to a temporary
+/// file; only if it fails are the lines read a second time, which the caller reads on the
+/// same snapshot.
 async fn department_page(
     conn: &mut AnyConnection,
     backend: Backend,
     region: &str,
     campaign_id: &str,
     department_id: &str,
-    listed: usize,
+    listed: ChangeListing<'_>,
     held: usize,
 ) -> Result<DepartmentPage, StoreError> {
     let code = department_code(conn, department_id).await?;
@@ -475,7 +520,12 @@ async fn department_page(
     let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
     let mut pass = StreamPass::First { held };
     let page = loop {
-        let mut stream = LedgerStream::new(region, &code, signed, listed, pass);
+        let first = matches!(pass, StreamPass::First { .. });
+        let mut stream =
+            LedgerStream::new(region, &code, signed, listed.listed, pass).listing_after(listed.after.cloned());
+        if first {
+            stream = stream.spilling_into(Box::new(FileSpill::default()));
+        }
         department_lines(conn, backend, region, campaign_id, department_id, &reduced, |l| {
             // The order is the database's: a line out of it is the database's fault.
             stream.push(&l.line, l.missing).map_err(|e| {
@@ -522,6 +572,20 @@ impl Store {
         self.ledger_state_listing(region, department_id, usize::MAX).await
     }
 
+    /// [`Store::ledger_state`] with the pending changes listed from after the key `after`
+    /// (project code, item type), at most `listed` of them: a page of a long list. The
+    /// change set, `changes_total` and `more_changes` still cover every change.
+    pub async fn ledger_state_after(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        after: Option<&LineKey>,
+        listed: usize,
+    ) -> Result<LedgerState, StoreError> {
+        let listing = ChangeListing { after, listed };
+        self.ledger_state_holding(region, department_id, listing, CHANGE_ROWS_HELD).await
+    }
+
     /// [`Store::ledger_state`] with only the first `listed` pending changes described (a
     /// page shows a page of them; the change set and `changes_total` still cover all).
     pub async fn ledger_state_listing(
@@ -530,7 +594,7 @@ impl Store {
         department_id: Option<&str>,
         listed: usize,
     ) -> Result<LedgerState, StoreError> {
-        self.ledger_state_holding(region, department_id, listed, CHANGE_ROWS_HELD).await
+        self.ledger_state_after(region, department_id, None, listed).await
     }
 
     /// [`Store::ledger_state_listing`] holding at most `held` bytes of the change set's
@@ -540,7 +604,7 @@ impl Store {
         &self,
         region: &RegionCode,
         department_id: Option<&str>,
-        listed: usize,
+        listed: ChangeListing<'_>,
         held: usize,
     ) -> Result<LedgerState, StoreError> {
         let campaign = self.campaign(region).await?;
@@ -558,7 +622,7 @@ impl Store {
         region: &RegionCode,
         campaign_id: &str,
         department_id: Option<&str>,
-        listed: usize,
+        listed: ChangeListing<'_>,
         held: usize,
     ) -> Result<LedgerState, StoreError> {
         let rc = region.as_str();
@@ -644,6 +708,7 @@ impl Store {
             signed: None,
             changes: Vec::new(),
             changes_total: 0,
+            more_changes: false,
             change_set: None,
             change_sets: Vec::new(),
         };
@@ -667,6 +732,7 @@ impl Store {
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
         state.changes_total = d.page.changes_total;
+        state.more_changes = d.page.more_changes;
         state.changes = d
             .page
             .changes
