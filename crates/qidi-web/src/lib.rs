@@ -16,8 +16,6 @@ mod hotline;
 pub mod i18n;
 mod import_gate;
 mod ledger;
-mod ledger_api;
-mod ledger_import;
 mod library;
 mod lookback;
 mod messages;
@@ -151,7 +149,6 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         .route("/api/v1/calendar/{date}", get(calendar::day))
         .merge(workflow::routes())
         .merge(ledger::routes())
-        .merge(ledger_api::routes())
         .merge(outside_approval::routes())
         .merge(messages::routes())
         .merge(bulletins::routes())

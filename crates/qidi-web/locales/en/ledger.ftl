@@ -1,5 +1,5 @@
 # The ledger and baseline pages, the Excel ledger import and the project library
-# (ledger_*.html, projects.html, and ledger.rs, ledger_import.rs).
+# (ledger_*.html, projects.html, and ledger.rs, ledger/).
 # Code labels: capacity-, signature-state-, change-kind-, answer-state-, removal-reason-, removal-kind-,
 # removal-decision-, reduction-, name-kind-, ledger-field- (the ledger's fields).
 

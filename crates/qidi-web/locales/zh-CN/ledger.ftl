@@ -1,4 +1,4 @@
-# 台账与基线、Excel 台账导入、项目库的页面文字（ledger_*.html、projects.html，及 ledger.rs、ledger_import.rs）。
+# 台账与基线、Excel 台账导入、项目库的页面文字（ledger_*.html、projects.html，及 ledger.rs、ledger/）。
 # 枚举名称：capacity-、signature-state-、change-kind-、answer-state-、removal-reason-、removal-kind-、
 # removal-decision-、reduction-、name-kind-、ledger-field-（台账字段）。
 

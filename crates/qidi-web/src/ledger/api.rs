@@ -15,10 +15,10 @@
 //!   (`changes`, 新增/变更，待签认), the department head first, then the leader.
 //! - `POST /api/v1/projects/{id}/items`: add a pending item found later (补录).
 
+use super::import::read_upload;
+use super::{department_signer, read_only_refusal, visible_department, MAX_LEDGER_UPLOAD};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
-use crate::ledger::{department_signer, read_only_refusal, visible_department, MAX_LEDGER_UPLOAD};
-use crate::ledger_import::read_upload;
 use crate::SharedState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};

@@ -2,9 +2,9 @@
 //! with every row error and warning, and a select per unknown name for the office to
 //! map it once as an alias), then confirmation of the kept upload.
 
+use super::{forbidden, joined, not_read_only, unprocessable, MAX_LEDGER_UPLOAD};
 use crate::auth::PageUser;
 use crate::error::{render, PageError};
-use crate::ledger::{forbidden, joined, not_read_only, unprocessable, MAX_LEDGER_UPLOAD};
 use crate::upload;
 use crate::SharedState;
 use askama::Template;
