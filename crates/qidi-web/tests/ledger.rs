@@ -1365,8 +1365,33 @@ async fn a_department_page_lists_the_first_changes_and_counts_them_all() {
         import(&app, &ledger_rows(&more_projects(205))).await;
         let head = app.sign_in("fgw_head").await;
         let ledger = app.get("/api/v1/ledger/departments/fgw", Some(&head)).await.json();
-        assert_eq!(ledger["changes"].as_array().map(Vec::len), Some(205), "the API gives them all");
-        assert_eq!(ledger["changes_total"], 205, "{ledger}");
+        assert_eq!(ledger["changes"].as_array().map(Vec::len), Some(205), "a page of 1,000 holds them all");
+        assert_eq!((&ledger["changes_total"], &ledger["more_changes"]), (&205.into(), &false.into()), "{ledger}");
+        assert!(ledger["next_after"].is_null(), "{ledger}");
+        // Paged by key, 100 at a time: the same changes in the same order, then no more.
+        let key = |c: &serde_json::Value| {
+            format!("{}/{}", c["project_code"].as_str().unwrap(), c["item_type"].as_str().unwrap())
+        };
+        let (mut paged, mut after) = (Vec::new(), String::new());
+        for expected in [100, 100, 5] {
+            let url = format!("/api/v1/ledger/departments/fgw?limit=100{after}");
+            let page = app.get(&url, Some(&head)).await.json();
+            let changes = page["changes"].as_array().unwrap();
+            assert_eq!((changes.len(), &page["changes_total"]), (expected, &205.into()), "{url}");
+            assert_eq!(page["more_changes"], expected == 100, "{url}");
+            assert_eq!(page["change_set"]["hash"], ledger["change_set"]["hash"], "every page confirms all");
+            paged.extend(changes.iter().map(key));
+            match page["next_after"].as_str() {
+                Some(next) => after = format!("&after={}", common::urlencode(next)),
+                None => assert_eq!(expected, 5),
+            }
+        }
+        assert_eq!(paged, ledger["changes"].as_array().unwrap().iter().map(key).collect::<Vec<_>>());
+        for bad in ["limit=0", "limit=10001", "limit=many", "after=no-item-type"] {
+            let res = app.get(&format!("/api/v1/ledger/departments/fgw?{bad}"), Some(&head)).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", res.body);
+            assert!(res.body.contains("收到"), "says what it got: {}", res.body);
+        }
         // Listed in part, the state's change set and hash are those of all 205 changes.
         let fgw_id = ledger["department_id"].as_str().unwrap();
         let listed = app.store.ledger_state_listing(&banner(), Some(fgw_id), 3).await.unwrap();

@@ -64,6 +64,8 @@ err-ledger-import-other-department = You may import only the projects your depar
 err-ledger-import-stored-other-department = This project is already on record with another initiating department, and your department's import may not overwrite it; contact the leading group office.
 err-ledger-import-not-allowed = You may not import a ledger.
 err-ledger-api-not-excel = The request body should be an Excel file (.xlsx/.xls).
+err-ledger-api-limit = limit should be a whole number from 1 to { $max }; got: { $value }
+err-ledger-api-after = after should be "project code/item type code"; got: { $value }
 
 ## Filters
 

@@ -5,8 +5,11 @@
 //!   `{"projects", "items", "errors": [{"row", "column", "message"}], "warnings", "summary"}`,
 //!   as `qidi import ledger --json` prints it plus what was (or would be) written. A file
 //!   with row errors is 422 and writes nothing unless `skip_invalid`.
-//! - `GET /api/v1/ledger/departments/{code}`: the department ledger now and its signatures;
-//!   `changes` lists every pending change and `changes_total` counts them.
+//! - `GET /api/v1/ledger/departments/{code}?limit=&after=`: the department ledger now and
+//!   its signatures. `changes` lists the pending changes in key order, at most `limit`
+//!   ([`CHANGES_LIMIT`] by default, [`CHANGES_LIMIT_MAX`] at most) after the key `after`
+//!   (`project_code/item_type`); `changes_total` counts them all, `more_changes` says more
+//!   follow, and `next_after` is the key the next page starts after.
 //! - `POST /api/v1/ledger/departments/{code}/sign` `{"capacity", "hash", "confirm_missing_checks"}`:
 //!   sign the department ledger whole, until it is fixed. With check results missing
 //!   (`missing_checks` in the ledger), `confirm_missing_checks: true` is required, or 409.
@@ -27,12 +30,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use qidi_core::ledger::{may_import, Capacity};
+use qidi_core::ledger::{may_import, Capacity, LineKey};
 use qidi_core::sentence::Sentence;
 use qidi_store::baseline::{ChangeOutcome, DepartmentRef, LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
 use qidi_store::users::User;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -101,13 +104,63 @@ pub async fn import(
     Ok((status, Json(body)).into_response())
 }
 
+/// How many pending changes a department ledger's JSON lists when not asked, and at most:
+/// a page of them, so that a ledger of a million changes is not one answer.
+pub const CHANGES_LIMIT: usize = 1_000;
+pub const CHANGES_LIMIT_MAX: usize = 10_000;
+
+#[derive(Deserialize)]
+pub struct ChangesQuery {
+    limit: Option<String>,
+    after: Option<String>,
+}
+
+/// A department ledger, and the key its next page of changes starts after.
+#[derive(Serialize)]
+pub struct DepartmentLedger {
+    #[serde(flatten)]
+    state: LedgerState,
+    next_after: Option<String>,
+}
+
+fn invalid_query(sentence: Sentence, value: &str) -> ApiError {
+    let sentence = sentence.arg("value", value);
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&sentence))
+}
+
 pub async fn department(
     State(state): State<SharedState>,
     ApiUser(user): ApiUser,
     Path(code): Path<String>,
-) -> Result<Json<LedgerState>, ApiError> {
+    Query(q): Query<ChangesQuery>,
+) -> Result<Json<DepartmentLedger>, ApiError> {
+    let limit = match q.limit.as_deref() {
+        None => CHANGES_LIMIT,
+        Some(text) => text.parse().ok().filter(|n| (1..=CHANGES_LIMIT_MAX).contains(n)).ok_or_else(|| {
+            let zh = format!("limit 应为 1 至 {CHANGES_LIMIT_MAX} 之间的整数，收到：{text}");
+            invalid_query(Sentence::new("err-ledger-api-limit", zh).arg("max", CHANGES_LIMIT_MAX), text)
+        })?,
+    };
+    let after = match q.after.as_deref() {
+        None => None,
+        Some(text) => Some(line_key(text).ok_or_else(|| {
+            let zh = format!("after 应为“项目代码/事项类型代码”，收到：{text}");
+            invalid_query(Sentence::new("err-ledger-api-after", zh), text)
+        })?),
+    };
     let dept = visible_department(&state, &user, &code).await?;
-    Ok(Json(state.store.ledger_state(&user.region(), Some(&dept.id)).await?))
+    let state = state.store.ledger_state_after(&user.region(), Some(&dept.id), after.as_ref(), limit).await?;
+    let next_after = state
+        .more_changes
+        .then(|| state.changes.last().map(|c| format!("{}/{}", c.project_code, c.item_type)))
+        .flatten();
+    Ok(Json(DepartmentLedger { state, next_after }))
+}
+
+/// A line's key as `project_code/item_type` (an item type code holds no slash).
+fn line_key(text: &str) -> Option<LineKey> {
+    let (project, item_type) = text.rsplit_once('/')?;
+    (!project.is_empty() && !item_type.is_empty()).then(|| (project.to_string(), item_type.to_string()))
 }
 
 #[derive(Deserialize)]
