@@ -1406,6 +1406,22 @@ async fn a_department_page_lists_the_first_changes_and_counts_them_all() {
         assert_eq!(page.body.matches("<tr class=\"change-added\">").count(), 200, "{}", page.body);
         assert!(page.body.contains("以上只列出前 200 项，共 205 项"), "{}", page.body);
         assert!(page.body.contains("签认以上 205 项新增/变更"), "the confirmation covers all: {}", page.body);
+        // The 5 that follow are a link away, and the confirmation there covers all 205 too.
+        assert!(!page.body.contains("回到开头"), "the first page links to no start");
+        let before_link = page.body.split("\" id=\"changes-next\"").next().unwrap();
+        let next = before_link.rsplit("href=\"").next().unwrap().replace("&amp;", "&");
+        let later = app.get(&format!("/ledger/departments/fgw{next}"), Some(&head)).await;
+        assert_eq!(later.status, StatusCode::OK, "{next}");
+        assert_eq!(later.body.matches("<tr class=\"change-added\">").count(), 5, "{}", later.body);
+        assert!(later.body.contains("以上列出其后的 5 项，共 205 项"), "{}", later.body);
+        assert!(later.body.contains("签认以上 205 项新增/变更") && later.body.contains("回到开头"), "{}", later.body);
+        assert!(!later.body.contains("id=\"changes-next\""), "the last page links to no next");
+        let last_of_first = page.body.rsplit("<tr class=\"change-added\"><td><span class=\"code\">").next().unwrap();
+        let first_of_later = later.body.split("<tr class=\"change-added\"><td><span class=\"code\">").nth(1).unwrap();
+        assert!(
+            last_of_first.split('<').next() < first_of_later.split('<').next(),
+            "in key order, after the first 200"
+        );
         // Confirmed from the page, all 205 are confirmed.
         let set = ledger["change_set"]["hash"].as_str().unwrap().to_string();
         let leader = app.sign_in("leader").await;

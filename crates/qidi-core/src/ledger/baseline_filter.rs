@@ -28,6 +28,10 @@ pub struct BaselineQuery {
     /// 1-based page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_page: Option<String>,
+    /// The pending changes listed after this key (`project_code/item_type`): a later page
+    /// of them. A key that cannot be read lists them from the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_after: Option<String>,
 }
 
 /// Which rows by whether they were reduced.
@@ -273,6 +277,7 @@ mod tests {
             q: Some("风电%".into()),
             sort: Some("item_type".into()),
             baseline_page: Some("3".into()),
+            changes_after: None,
         };
         let f = q.filter().unwrap();
         assert_eq!(f.status, Some(BaselineStatus::Pending));

@@ -29,6 +29,18 @@ pub struct LedgerLine {
 /// one pending item of each item type.
 pub type LineKey = (String, String);
 
+/// A line's key as a page's address or the API names it, `project_code/item_type` (an
+/// item type code holds no slash); None when either part is missing.
+pub fn parse_line_key(text: &str) -> Option<LineKey> {
+    let (project, item_type) = text.rsplit_once('/')?;
+    (!project.is_empty() && !item_type.is_empty()).then(|| (project.to_string(), item_type.to_string()))
+}
+
+/// A line's key as [`parse_line_key`] reads it.
+pub fn line_key_text(project_code: &str, item_type: &str) -> String {
+    format!("{project_code}/{item_type}")
+}
+
 /// The fields of a ledger line in canonical order: (identifier, Chinese label).
 pub const LINE_FIELDS: [(&str, &str); 10] = [
     ("project_code", "项目代码"),
@@ -240,6 +252,20 @@ mod tests {
         fn a_date_is_written_as_chrono_writes_it(days in -1_000_000i64..4_000_000) {
             let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Duration::days(days);
             proptest::prop_assert_eq!(date_text(d), d.format("%Y-%m-%d").to_string());
+        }
+
+        /// A key written as text reads back as itself, whatever its project code holds.
+        #[test]
+        fn a_line_key_reads_back_as_written(project in "[^\\n]{1,30}", item_type in "[a-z_]{1,20}") {
+            let text = line_key_text(&project, &item_type);
+            proptest::prop_assert_eq!(parse_line_key(&text), Some((project, item_type)));
+        }
+    }
+
+    #[test]
+    fn a_line_key_needs_both_parts() {
+        for text in ["", "/", "2019-150102-44-01-012345", "2019-150102-44-01-012345/", "/energy_review"] {
+            assert_eq!(parse_line_key(text), None, "{text:?}");
         }
     }
 

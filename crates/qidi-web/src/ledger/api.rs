@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use qidi_core::ledger::{may_import, Capacity, LineKey};
+use qidi_core::ledger::{line_key_text, may_import, parse_line_key, Capacity};
 use qidi_core::sentence::Sentence;
 use qidi_store::baseline::{ChangeOutcome, DepartmentRef, LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
@@ -143,7 +143,7 @@ pub async fn department(
     };
     let after = match q.after.as_deref() {
         None => None,
-        Some(text) => Some(line_key(text).ok_or_else(|| {
+        Some(text) => Some(parse_line_key(text).ok_or_else(|| {
             let zh = format!("after 应为“项目代码/事项类型代码”，收到：{text}");
             invalid_query(Sentence::new("err-ledger-api-after", zh), text)
         })?),
@@ -152,15 +152,9 @@ pub async fn department(
     let state = state.store.ledger_state_after(&user.region(), Some(&dept.id), after.as_ref(), limit).await?;
     let next_after = state
         .more_changes
-        .then(|| state.changes.last().map(|c| format!("{}/{}", c.project_code, c.item_type)))
+        .then(|| state.changes.last().map(|c| line_key_text(&c.project_code, &c.item_type)))
         .flatten();
     Ok(Json(DepartmentLedger { state, next_after }))
-}
-
-/// A line's key as `project_code/item_type` (an item type code holds no slash).
-fn line_key(text: &str) -> Option<LineKey> {
-    let (project, item_type) = text.rsplit_once('/')?;
-    (!project.is_empty() && !item_type.is_empty()).then(|| (project.to_string(), item_type.to_string()))
 }
 
 #[derive(Deserialize)]

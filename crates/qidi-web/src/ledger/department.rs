@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use qidi_core::ledger::{
-    may_answer, may_import, may_propose_removal, AnswerState, BaselineFilter, BaselineFilterError, BaselineQuery,
-    BaselineSort, REMOVAL_REASONS,
+    line_key_text, may_answer, may_import, may_propose_removal, parse_line_key, AnswerState, BaselineFilter,
+    BaselineFilterError, BaselineQuery, BaselineSort, REMOVAL_REASONS,
 };
 use qidi_core::role::ScopeLimit;
 use qidi_core::{Role, Scope};
@@ -334,7 +334,8 @@ pub(super) async fn department_page(
     let region = user.region();
     let store = &state.store;
     let campaign = store.campaign(&region).await?;
-    let ledger = store.ledger_state_listing(&region, Some(&dept.id), CHANGES_LISTED).await?;
+    let changes_after = query.changes_after.as_deref().and_then(parse_line_key);
+    let ledger = store.ledger_state_after(&region, Some(&dept.id), changes_after.as_ref(), CHANGES_LISTED).await?;
     let rows = store.check_rows(&region, &dept.id).await?;
     let today = qidi_store::today();
     let mut lists: Vec<ListSummary> = Vec::new();
@@ -441,6 +442,16 @@ pub(super) async fn department_page(
         Some((_, typed)) => typed,
         None => qidi_core::ledger::check_list_default_due(&*store.work_calendar().await?, today).to_string(),
     };
+    // The pending changes page by key; the links keep the rest of the view.
+    let changes_href = |after: Option<String>| {
+        let view = BaselineQuery { changes_after: after, ..query.clone() };
+        format!("?{}#changes", serde_urlencoded::to_string(&view).unwrap_or_default())
+    };
+    let changes_first = changes_after.is_some().then(|| changes_href(None));
+    let changes_next = ledger
+        .more_changes
+        .then(|| ledger.changes.last().map(|c| changes_href(Some(line_key_text(&c.project_code, &c.item_type)))))
+        .flatten();
     let page = DepartmentPage {
         supervision_orders,
         checklists_error,
@@ -448,7 +459,7 @@ pub(super) async fn department_page(
         removal_form: kept.removal,
         user,
         campaign: CampaignView::of(&campaign, None),
-        ledger: LedgerView::of(&ledger, user, Some(&dept.id), &names),
+        ledger: LedgerView { changes_first, changes_next, ..LedgerView::of(&ledger, user, Some(&dept.id), &names) },
         lists,
         missing,
         to_answer,

@@ -174,6 +174,9 @@ pub(super) struct LedgerView {
     /// department's page); the export holds the whole ledger.
     pub(super) changes: Vec<ChangeRow>,
     pub(super) changes_total: usize,
+    /// Links to the first page of the changes (when this is a later one) and to the next.
+    pub(super) changes_first: Option<String>,
+    pub(super) changes_next: Option<String>,
     pub(super) change_set: Option<PendingView>,
     /// Capacities this user may confirm the pending change set in: (value, the button's text).
     pub(super) can_confirm: Vec<(&'static str, String)>,
@@ -289,6 +292,8 @@ impl LedgerView {
                 confirmed_change_sets: c.confirmed_change_sets,
             }),
             changes_total: s.changes_total as usize,
+            changes_first: None,
+            changes_next: None,
             changes: s
                 .changes
                 .iter()
