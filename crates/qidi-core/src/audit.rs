@@ -360,7 +360,7 @@ impl Verifier {
 /// A signed checkpoint (检查点): the head of the record at a moment, one JSON line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
-    /// Always [`CHECKPOINT_DOMAIN`]; tells a reader what the line is.
+    /// Always `qidi.audit.checkpoint.v1`; tells a reader what the line is.
     pub kind: String,
     /// The last event's sequence number.
     pub seq: i64,

@@ -9,7 +9,7 @@ use std::fmt;
 /// 20 digits written without hyphens are read in that shape. A code of digits only
 /// with any other count is a truncated or Excel-mangled code and is refused. Older
 /// codes differ, so any other shape is accepted (ASCII letters, digits and hyphens,
-/// 8 to 40 characters, at least one digit) and [`ProjectCode::shape_warning`] says it
+/// 8 to 40 characters, at least one digit) and [`ProjectCode::shape_note`] says it
 /// is not in the national shape. The check digit is never verified (DOMAIN.md).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -4,11 +4,11 @@
 //! holds a million lines; its page shows two hundred of them.
 //!
 //! The figures are the same as the whole ledger's ([`CanonicalLedger::department`],
-//! [`diff_lines`], [`ChangeSet::of`]); the tests hold them to it. One thing cannot be
-//! streamed: a change set's head line names the signed content it leads to, which is
-//! known only at the end. Its rows are held up to a limit; past it they go to a file the
-//! caller provides ([`RowSpill`]), or, without one, the lines are read a second time
-//! with that hash known ([`StreamPass::Again`]).
+//! [`diff_lines`](super::diff_lines), [`ChangeSet::of`](super::ChangeSet::of)); the tests
+//! hold them to it. One thing cannot be streamed: a change set's head line names the
+//! signed content it leads to, which is known only at the end. Its rows are held up to a
+//! limit; past it they go to a file the caller provides ([`RowSpill`]), or, without one,
+//! the lines are read a second time with that hash known ([`StreamPass::Again`]).
 
 use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
 use serde::Serialize;

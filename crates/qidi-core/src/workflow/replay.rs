@@ -578,7 +578,7 @@ impl ApplicationView {
     }
 }
 
-/// Fold an application's events, checking each with [`decide`] as it was taken.
+/// Fold an application's events, checking each with [`decide`](super::decide) as it was taken.
 /// A refusal names the event: [`TransitionError::InEvent`].
 pub fn replay(events: &[ApplicationEvent], facts: &ApplicationFacts) -> Result<ApplicationView, TransitionError> {
     let mut view = ApplicationView::new();
