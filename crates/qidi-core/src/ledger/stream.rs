@@ -110,7 +110,10 @@ pub struct LedgerStream<'a> {
     current: Sha256,
     items: u64,
     missing: u64,
+    /// The last line's key, its buffers kept from line to line.
     last: Option<LineKey>,
+    /// The line being pushed as its canonical row is written, kept from line to line.
+    row: Vec<u8>,
     against: Option<Against<'a>>,
 }
 
@@ -159,7 +162,14 @@ impl<'a> LedgerStream<'a> {
                 missing: 0,
             }
         });
-        LedgerStream { current: Sha256::new_with_prefix(head), items: 0, missing: 0, last: None, against }
+        LedgerStream {
+            current: Sha256::new_with_prefix(head),
+            items: 0,
+            missing: 0,
+            last: None,
+            row: Vec::new(),
+            against,
+        }
     }
 
     /// List only the changes after `key` in key order: a later page of them. The figures
@@ -187,12 +197,24 @@ impl<'a> LedgerStream<'a> {
                 return Err(OutOfOrder { after: last.clone(), line: line.key() });
             }
         }
-        self.last = Some(line.key());
-        write_row(&mut self.current, &line.canonical());
+        match &mut self.last {
+            Some((code, item_type)) => {
+                code.clear();
+                code.push_str(&line.project_code);
+                item_type.clear();
+                item_type.push_str(&line.item_type);
+            }
+            None => self.last = Some(line.key()),
+        }
+        // Written once, hashed into the ledger now and, unless it differs from what
+        // was signed, into the signed content once confirmed.
+        self.row.clear();
+        write_row(&mut self.row, &line.canonical());
+        self.current.update(&self.row);
         self.items += 1;
         self.missing += u64::from(missing);
         if let Some(a) = &mut self.against {
-            a.push(line, missing);
+            a.push(line, &self.row, missing);
         }
         Ok(())
     }
@@ -241,7 +263,8 @@ impl<'a> LedgerStream<'a> {
 }
 
 impl<'a> Against<'a> {
-    fn push(&mut self, line: &LedgerLine, missing: bool) {
+    /// `row`: the line's canonical row, as written.
+    fn push(&mut self, line: &LedgerLine, row: &[u8], missing: bool) {
         let key = line.key_ref();
         self.signed_before(Some(key));
         let signed = self.signed.get(self.next).copied().filter(|s| s.key_ref() == key);
@@ -255,7 +278,7 @@ impl<'a> Against<'a> {
             }
             return;
         }
-        write_row(&mut self.result, &line.canonical());
+        self.result.update(row);
         match signed {
             None => self.change(ChangeKind::Added, None, Some(line), missing),
             Some(s) if s != line => self.change(ChangeKind::Changed, Some(s), Some(line), missing),

@@ -201,6 +201,8 @@ async fn department_lines(
          WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
          ORDER BY {order}"
     );
+    // Looked up by borrowed key: no key is made for a line only to look it up.
+    let reduced: BTreeSet<(&str, &str)> = reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     let mut rows = sqlx::query(&sql).bind(region).bind(department_id).bind(campaign_id).fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
         let due: Option<String> = r.get(10);
@@ -216,7 +218,7 @@ async fn department_lines(
             acceptance_status: r.get(9),
             due_on: due.as_deref().and_then(parse_date),
         };
-        if reduced.contains(&line.key()) {
+        if reduced.contains(&line.key_ref()) {
             continue;
         }
         let missing = check_missing(line.check_result.as_deref(), crate::get_bool(&r, 11));
