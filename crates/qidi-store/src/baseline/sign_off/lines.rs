@@ -1,0 +1,361 @@
+//! A department ledger's lines as read, the banner's parts, what its signatories signed, its page.
+
+use crate::baseline::parse_date;
+use crate::{Backend, StoreError};
+use futures_util::TryStreamExt;
+// Named by doc links here; rustdoc only.
+#[cfg(doc)]
+use qidi_core::ledger::CHANGE_ROWS_HELD;
+use qidi_core::ledger::{
+    check_missing, content_hash, fully_signed, BannerPart, CanonicalLedger, Capacity, ChangeSet, LedgerKind,
+    LedgerLine, LedgerPage, LedgerStream, LineKey, RowSpill, StreamEnd, StreamPass,
+};
+use qidi_core::sentence::Sentence;
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+
+/// A pending item of a department ledger now.
+pub(super) struct NowLine {
+    pub(super) id: String,
+    pub(super) line: LedgerLine,
+    /// Its check report is missing (core `check_missing`).
+    pub(super) missing: bool,
+}
+
+/// Pending items of a department ledger's projects in the library, less the lines that
+/// left by reduction, handed to `each` in canonical order (project code, then item type,
+/// byte by byte: PostgreSQL's own collation may be a language's) as they are read: a
+/// department of a region holds a million lines, and no caller holds them twice.
+pub(super) async fn department_lines(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    region: &str,
+    campaign_id: &str,
+    department_id: &str,
+    reduced: &BTreeSet<LineKey>,
+    mut each: impl FnMut(NowLine) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let order = match backend {
+        Backend::Sqlite => "p.code, t.code",
+        Backend::Postgres => "p.code COLLATE \"C\", t.code COLLATE \"C\"",
+    };
+    let sql = format!(
+        "SELECT i.id, p.code, p.name, o.name, idd.code, t.code, hd.code, i.check_result, i.responsible_person,
+                i.acceptance_status, i.due_on,
+                EXISTS (SELECT 1 FROM check_list_items ci JOIN check_lists c ON c.id = ci.check_list_id
+                        WHERE ci.pending_item_id = i.id AND ci.answered_at IS NULL AND c.campaign_id = $3)
+         FROM pending_items i JOIN projects p ON p.id = i.project_id LEFT JOIN owners o ON o.id = p.owner_id
+              JOIN departments idd ON idd.id = p.initiating_department_id JOIN item_types t ON t.id = i.item_type_id
+              JOIN departments hd ON hd.id = i.handling_department_id
+         WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+         ORDER BY {order}"
+    );
+    // Looked up by borrowed key: no key is made for a line only to look it up.
+    let reduced: BTreeSet<(&str, &str)> = reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let mut rows = sqlx::query(&sql).bind(region).bind(department_id).bind(campaign_id).fetch(&mut *conn);
+    while let Some(r) = rows.try_next().await? {
+        let due: Option<String> = r.get(10);
+        let line = LedgerLine {
+            project_code: r.get(1),
+            project_name: r.get(2),
+            owner: r.get(3),
+            initiating_department: r.get(4),
+            item_type: r.get(5),
+            handling_department: r.get(6),
+            check_result: r.get(7),
+            responsible_person: r.get(8),
+            acceptance_status: r.get(9),
+            due_on: due.as_deref().and_then(parse_date),
+        };
+        if reduced.contains(&line.key_ref()) {
+            continue;
+        }
+        let missing = check_missing(line.check_result.as_deref(), crate::get_bool(&r, 11));
+        each(NowLine { id: r.get(0), line, missing })?;
+    }
+    Ok(())
+}
+
+/// The lines that have left the campaign's baseline by reduction, by (project code,
+/// item type): read from the baseline, not guessed from absence.
+pub(super) async fn reduced_keys(conn: &mut AnyConnection, campaign_id: &str) -> Result<BTreeSet<LineKey>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT p.code, t.code FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+              JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
+         WHERE b.campaign_id = $1 AND b.reduction IS NOT NULL",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+pub(super) async fn department_code(conn: &mut AnyConnection, department_id: &str) -> Result<String, StoreError> {
+    sqlx::query("SELECT code FROM departments WHERE id = $1")
+        .bind(department_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.get(0))
+        .ok_or_else(|| StoreError::NotFound("部门不存在".into()))
+}
+
+/// The newest fully signed version of each department: what the banner ledger aggregates.
+pub(super) async fn banner_parts(conn: &mut AnyConnection, campaign_id: &str) -> Result<Vec<BannerPart>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT v.id, d.code, v.content_hash, v.item_count, v.created_at, s.capacity
+         FROM ledger_versions v JOIN departments d ON d.id = v.department_id
+              JOIN ledger_signatures s ON s.ledger_version_id = v.id
+         WHERE v.campaign_id = $1 AND v.kind = 'department'
+         ORDER BY v.created_at, v.id",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut versions: BTreeMap<String, (String, String, i64, String, Vec<Capacity>)> = BTreeMap::new();
+    for r in &rows {
+        let e = versions.entry(r.get(0)).or_insert_with(|| (r.get(1), r.get(2), r.get(3), r.get(4), Vec::new()));
+        if let Some(c) = Capacity::parse(&r.get::<String, _>(5)) {
+            e.4.push(c);
+        }
+    }
+    let mut newest: BTreeMap<String, (String, BannerPart)> = BTreeMap::new();
+    for (_, (dept, hash, items, created, caps)) in versions {
+        if !fully_signed(LedgerKind::Department, &caps) {
+            continue;
+        }
+        let part = BannerPart { department: dept.clone(), content_hash: hash, items: items.max(0) as u64 };
+        match newest.get(&dept) {
+            Some((at, _)) if *at >= created => {}
+            _ => {
+                newest.insert(dept, (created, part));
+            }
+        }
+    }
+    Ok(newest.into_values().map(|(_, p)| p).collect())
+}
+
+/// The version that fixed a department ledger: the newest fully signed one (the one
+/// the banner ledger aggregates). (id, content hash, content).
+async fn fixed_version(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<Option<(String, String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.content_hash, v.content, s.capacity
+         FROM ledger_versions v JOIN ledger_signatures s ON s.ledger_version_id = v.id
+         WHERE v.campaign_id = $1 AND v.scope_key = $2 AND v.kind = 'department'
+         ORDER BY v.created_at, v.id",
+    )
+    .bind(campaign_id)
+    .bind(department_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut versions: Vec<(String, String, String, Vec<Capacity>)> = Vec::new();
+    for r in &rows {
+        let id: String = r.get(0);
+        if versions.last().is_none_or(|v| v.0 != id) {
+            versions.push((id, r.get(1), r.get(2), Vec::new()));
+        }
+        let v = versions.last_mut().expect("pushed above");
+        v.3.extend(Capacity::parse(&r.get::<String, _>(3)));
+    }
+    Ok(versions.into_iter().rev().find(|v| fully_signed(LedgerKind::Department, &v.3)).map(|v| (v.0, v.1, v.2)))
+}
+
+/// A stored change set with its signatures.
+pub(super) struct ChangeSetRow {
+    pub(super) id: String,
+    pub(super) hash: String,
+    pub(super) content: String,
+    pub(super) result: String,
+    pub(super) from_hash: String,
+    pub(super) to_hash: String,
+    pub(super) changes: i64,
+    pub(super) created_at: String,
+    /// (capacity, signer name, signed at, signed hash, missing checks)
+    pub(super) signatures: Vec<(Capacity, String, String, String, i64)>,
+}
+
+impl ChangeSetRow {
+    fn capacities(&self) -> Vec<Capacity> {
+        self.signatures.iter().map(|s| s.0).collect()
+    }
+}
+
+async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<ChangeSetRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT cs.id, cs.content_hash, cs.content, cs.result, cs.from_hash, cs.to_hash, cs.change_count, cs.created_at,
+                s.capacity, s.signer_name, s.signed_at, s.content_hash, s.missing_checks
+         FROM ledger_change_sets cs JOIN ledger_change_signatures s ON s.change_set_id = cs.id
+         WHERE cs.ledger_version_id = $1
+         ORDER BY cs.created_at, cs.id, s.signed_at",
+    )
+    .bind(version_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut sets: Vec<ChangeSetRow> = Vec::new();
+    for r in &rows {
+        let id: String = r.get(0);
+        if sets.last().is_none_or(|s| s.id != id) {
+            sets.push(ChangeSetRow {
+                id,
+                hash: r.get(1),
+                content: r.get(2),
+                result: r.get(3),
+                from_hash: r.get(4),
+                to_hash: r.get(5),
+                changes: r.get(6),
+                created_at: r.get(7),
+                signatures: Vec::new(),
+            });
+        }
+        if let Some(c) = Capacity::parse(&r.get::<String, _>(8)) {
+            let s = sets.last_mut().expect("pushed above");
+            s.signatures.push((c, r.get(9), r.get(10), r.get(11), r.get(12)));
+        }
+    }
+    Ok(sets)
+}
+
+/// What the signatories of a fixed department ledger signed, as it stands.
+pub(super) struct Fixed {
+    pub(super) version_id: String,
+    pub(super) version_hash: String,
+    /// The signed content in force, its hash, and the change sets (ids) it went through.
+    pub(super) lines: Vec<LedgerLine>,
+    pub(super) hash: String,
+    pub(super) chain: Vec<String>,
+    pub(super) sets: Vec<ChangeSetRow>,
+}
+
+/// What the signatories of a fixed department ledger signed, as it stands: the version,
+/// then each confirmed change set in turn from the content it was made for. A set that
+/// does not hold together is not followed, so its changes show as pending again.
+pub(super) async fn fixed_content(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<Option<Fixed>, StoreError> {
+    let Some((version_id, version_hash, version_content)) = fixed_version(conn, campaign_id, department_id).await?
+    else {
+        return Ok(None);
+    };
+    let sets = change_sets(conn, &version_id).await?;
+    let mut signed = CanonicalLedger::parse_department(&version_content).unwrap_or_default();
+    let mut hash = version_hash.clone();
+    let mut chain = Vec::new();
+    while let Some(s) = sets.iter().find(|s| {
+        !chain.contains(&s.id)
+            && fully_signed(LedgerKind::Department, &s.capacities())
+            && ChangeSet::ends(&s.content).is_some_and(|(from, _)| from == hash)
+            && ChangeSet::intact(&s.hash, &s.content, &s.result)
+            && s.signatures.iter().all(|g| g.3 == s.hash)
+    }) {
+        signed = CanonicalLedger::parse_department(&s.result).unwrap_or_default();
+        hash = content_hash(&s.result);
+        chain.push(s.id.clone());
+    }
+    Ok(Some(Fixed { version_id, version_hash, lines: signed, hash, chain, sets }))
+}
+
+/// Which of a ledger's pending changes a state describes: at most `listed`, after the
+/// key `after` when there is one.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeListing<'a> {
+    pub after: Option<&'a LineKey>,
+    pub listed: usize,
+}
+
+/// A change set's rows past what a page holds, in an unnamed temporary file made when
+/// the first row comes (it is gone once closed, even if the server is killed).
+#[derive(Default)]
+struct FileSpill(Option<BufWriter<File>>);
+
+impl Write for FileSpill {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.0 {
+            Some(f) => f.write(buf),
+            None => self.0.insert(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?)).write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl RowSpill for FileSpill {
+    fn read_back(&mut self, into: &mut dyn Write) -> std::io::Result<()> {
+        let Some(f) = &mut self.0 else { return Ok(()) };
+        f.flush()?;
+        let file = f.get_mut();
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut BufReader::with_capacity(1 << 20, file), into)?;
+        Ok(())
+    }
+}
+
+/// A department ledger as its page shows it.
+pub(super) struct DepartmentPage {
+    pub(super) reduced: BTreeSet<LineKey>,
+    pub(super) fixed: Option<Fixed>,
+    pub(super) page: LedgerPage,
+}
+
+/// A department ledger's page, its lines read in canonical order and streamed past core's
+/// [`LedgerStream`]: what is held is the signed content and the changes listed. When the
+/// change set's rows outgrow `held` bytes ([`CHANGE_ROWS_HELD`]), they go to a temporary
+/// file; only if it fails are the lines read a second time, which the caller reads on the
+/// same snapshot.
+pub(super) async fn department_page(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    region: &str,
+    campaign_id: &str,
+    department_id: &str,
+    listed: ChangeListing<'_>,
+    held: usize,
+) -> Result<DepartmentPage, StoreError> {
+    let code = department_code(conn, department_id).await?;
+    let reduced = reduced_keys(conn, campaign_id).await?;
+    let fixed = fixed_content(conn, campaign_id, department_id).await?;
+    let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
+    let mut pass = StreamPass::First { held };
+    let page = loop {
+        let first = matches!(pass, StreamPass::First { .. });
+        let mut stream =
+            LedgerStream::new(region, &code, signed, listed.listed, pass).listing_after(listed.after.cloned());
+        if first {
+            stream = stream.spilling_into(Box::new(FileSpill::default()));
+        }
+        department_lines(conn, backend, region, campaign_id, department_id, &reduced, |l| {
+            // The order is the database's: a line out of it is the database's fault.
+            stream.push(&l.line, l.missing).map_err(|e| {
+                sqlx::Error::Protocol(format!("ledger lines read out of order: {:?} after {:?}", e.line, e.after))
+                    .into()
+            })
+        })
+        .await?;
+        match stream.finish() {
+            StreamEnd::Page(page) => break page,
+            StreamEnd::Again(again) => pass = again,
+            // Not on one snapshot; said plainly if it ever is not.
+            StreamEnd::Moved => {
+                return Err(StoreError::conflict(Sentence::new(
+                    "err-ledger-moved-between-reads",
+                    "台账在读取时发生变动，请刷新页面",
+                )))
+            }
+        }
+    };
+    Ok(DepartmentPage { reduced, fixed, page })
+}
+
+/// Capacities that have confirmed the change set with this hash.
+pub(super) fn confirmed_by(fixed: Option<&Fixed>, hash: &str) -> Vec<Capacity> {
+    fixed.and_then(|f| f.sets.iter().find(|s| s.hash == hash)).map(ChangeSetRow::capacities).unwrap_or_default()
+}

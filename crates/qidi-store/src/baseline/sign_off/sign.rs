@@ -1,0 +1,385 @@
+//! Signing a ledger and confirming the changes to a fixed department ledger, and what each did.
+
+use super::lines::{
+    banner_parts, confirmed_by, department_code, department_lines, fixed_content, reduced_keys, Fixed, NowLine,
+};
+use crate::baseline::{actor_event, date_text};
+use crate::events::append;
+use crate::users::User;
+use crate::{new_id, now_text, today, Backend, Store, StoreError};
+use qidi_core::ledger::{
+    check_change_confirmation, check_signature, diff_lines, fully_signed, CanonicalLedger, Capacity, ChangeSet,
+    LedgerKind, LedgerNow, LineChange, SignError, SignRequest,
+};
+use qidi_core::sentence::Sentence;
+use qidi_core::RegionCode;
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeSet;
+
+/// What a signature did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOutcome {
+    pub version_id: String,
+    pub content_hash: String,
+    pub fully_signed: bool,
+    /// Entries newly in the baseline.
+    pub baseline_added: u64,
+}
+
+/// What a confirmation of changes did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeOutcome {
+    pub change_set_id: String,
+    pub content_hash: String,
+    pub changes: u64,
+    /// Every capacity has confirmed: the changes are part of the signed content.
+    pub confirmed: bool,
+}
+
+/// A department ledger now, and against what it was signed.
+struct DepartmentNow {
+    code: String,
+    /// Pending items less those that left by reduction.
+    lines: Vec<NowLine>,
+    canonical: CanonicalLedger,
+    missing: u64,
+    fixed: Option<Fixed>,
+    changes: Vec<LineChange>,
+    change_set: Option<ChangeSet>,
+    /// Added or changed lines whose check report is missing.
+    change_missing: u64,
+}
+
+/// A department ledger now, whole: what signing and confirming store.
+async fn department_now(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    region: &str,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<DepartmentNow, StoreError> {
+    let code = department_code(conn, department_id).await?;
+    let reduced = reduced_keys(conn, campaign_id).await?;
+    let mut lines = Vec::new();
+    department_lines(conn, backend, region, campaign_id, department_id, &reduced, |l| {
+        lines.push(l);
+        Ok(())
+    })
+    .await?;
+    let canonical = CanonicalLedger::department(region, &code, lines.iter().map(|l| &l.line));
+    let missing = lines.iter().filter(|l| l.missing).count() as u64;
+    let fixed = fixed_content(conn, campaign_id, department_id).await?;
+    let (changes, change_set) = match &fixed {
+        Some(f) => {
+            let changes = diff_lines(&f.lines, lines.iter().map(|l| &l.line), &reduced);
+            let set = (!changes.is_empty()).then(|| ChangeSet::of(region, &code, &f.lines, &changes));
+            (changes, set)
+        }
+        None => (Vec::new(), None),
+    };
+    let missing_keys = missing_keys(&lines);
+    let change_missing =
+        changes.iter().filter(|c| c.after.is_some() && missing_keys.contains(&c.key_ref())).count() as u64;
+    Ok(DepartmentNow { code, lines, canonical, missing, fixed, changes, change_set, change_missing })
+}
+
+/// The lines whose check report is missing, by borrowed key.
+fn missing_keys(lines: &[NowLine]) -> BTreeSet<(&str, &str)> {
+    lines.iter().filter(|l| l.missing).map(|l| l.line.key_ref()).collect()
+}
+
+impl Store {
+    /// Sign the ledger as it is now. `seen_hash` is the hash the signer was shown: if
+    /// the ledger changed since, nothing is signed. With check results missing, the
+    /// signer must have been shown how many and confirmed (`confirm_missing_checks`).
+    /// The signature binds the version's content hash. When the version carries every
+    /// signature its kind needs, its items join the baseline; a department ledger is
+    /// then fixed, and its later changes are confirmed with [`Store::confirm_changes`].
+    pub async fn sign_ledger(
+        &self,
+        region: &RegionCode,
+        department_id: Option<&str>,
+        capacity: Capacity,
+        seen_hash: &str,
+        confirm_missing_checks: bool,
+        actor: &User,
+    ) -> Result<SignOutcome, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        if actor.region_code != rc {
+            return Err(StoreError::NotFound("台账不存在".into()));
+        }
+        let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
+        let scope_key = department_id.unwrap_or("banner");
+        let mut tx = self.begin_write().await?;
+        let (canonical, item_ids, fixed, missing) = match department_id {
+            Some(d) => {
+                let now = department_now(&mut tx, self.backend(), rc, &campaign.id, d).await?;
+                let ids: Vec<String> = now.lines.iter().map(|l| l.id.clone()).collect();
+                (now.canonical, ids, now.fixed.is_some(), now.missing)
+            }
+            None => {
+                let parts = banner_parts(&mut tx, &campaign.id).await?;
+                (CanonicalLedger::banner(rc, &parts), Vec::new(), false, 0)
+            }
+        };
+        let hash = canonical.hash();
+        let existing = sqlx::query(
+            "SELECT id FROM ledger_versions WHERE campaign_id = $1 AND scope_key = $2 AND content_hash = $3",
+        )
+        .bind(&campaign.id)
+        .bind(scope_key)
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.get::<String, _>(0));
+        let mut signed: Vec<Capacity> = Vec::new();
+        if let Some(v) = &existing {
+            for r in sqlx::query("SELECT capacity FROM ledger_signatures WHERE ledger_version_id = $1")
+                .bind(v)
+                .fetch_all(&mut *tx)
+                .await?
+            {
+                signed.extend(Capacity::parse(&r.get::<String, _>(0)));
+            }
+        }
+        let user_dept_code = match &actor.department_id {
+            Some(d) => Some(department_code(&mut tx, d).await?),
+            None => None,
+        };
+        let ledger_dept_code = match department_id {
+            Some(d) => Some(department_code(&mut tx, d).await?),
+            None => None,
+        };
+        let req = SignRequest {
+            role: actor.role,
+            capacity,
+            kind,
+            user_department: user_dept_code.as_deref(),
+            ledger_department: ledger_dept_code.as_deref(),
+            seen_hash,
+            missing_checks_confirmed: confirm_missing_checks,
+        };
+        let now = LedgerNow { hash: &hash, items: canonical.items, signed: &signed, fixed, missing_checks: missing };
+        check_signature(&req, &now).map_err(|e| StoreError::conflict(&e))?;
+        let at = now_text();
+        let version_id = match existing {
+            Some(v) => v,
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO ledger_versions (id, region_code, campaign_id, kind, scope_key, department_id, content_hash, content, item_count, created_at, created_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(&id)
+                .bind(rc)
+                .bind(&campaign.id)
+                .bind(kind.as_str())
+                .bind(scope_key)
+                .bind(department_id)
+                .bind(&hash)
+                .bind(&canonical.text)
+                .bind(canonical.items as i64)
+                .bind(&at)
+                .bind(&actor.id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        sqlx::query(
+            "INSERT INTO ledger_signatures (id, region_code, ledger_version_id, capacity, content_hash, signer_id, signer_name, signed_at, missing_checks)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new_id())
+        .bind(rc)
+        .bind(&version_id)
+        .bind(capacity.as_str())
+        .bind(&hash)
+        .bind(&actor.id)
+        .bind(&actor.display_name)
+        .bind(&at)
+        .bind(missing as i64)
+        .execute(&mut *tx)
+        .await?;
+        signed.push(capacity);
+        let complete = fully_signed(kind, &signed);
+        let mut baseline_added = 0u64;
+        if complete && kind == LedgerKind::Department {
+            // The version that fixes the ledger forms the baseline.
+            let day = date_text(today());
+            for item in &item_ids {
+                let res = sqlx::query(
+                    "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
+                )
+                .bind(new_id())
+                .bind(rc)
+                .bind(&campaign.id)
+                .bind(item)
+                .bind(&version_id)
+                .bind(false)
+                .bind(&day)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+                baseline_added += res.rows_affected();
+            }
+        }
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "ledger.sign",
+                "ledger_version",
+                &version_id,
+                serde_json::json!({
+                    "kind": kind.as_str(),
+                    "department": ledger_dept_code,
+                    "capacity": capacity.as_str(),
+                    "content_hash": hash,
+                    "items": canonical.items,
+                    "missing_checks": missing,
+                    "fully_signed": complete,
+                    "baseline_added": baseline_added,
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SignOutcome { version_id, content_hash: hash, fully_signed: complete, baseline_added })
+    }
+
+    /// Confirm the changes to a fixed department ledger's signed content (新增/变更，
+    /// 待签认) as they are now: `seen_hash` is the change set's hash the signer was
+    /// shown. The department head first, then the leader, as for the ledger; with the
+    /// leader's confirmation the changes become part of the signed content, and the
+    /// ledger's signatures (and the banner ledger's) hold again. One transaction with
+    /// its record.
+    pub async fn confirm_changes(
+        &self,
+        region: &RegionCode,
+        department_id: &str,
+        capacity: Capacity,
+        seen_hash: &str,
+        confirm_missing_checks: bool,
+        actor: &User,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let campaign = self.campaign(region).await?;
+        let rc = region.as_str();
+        if actor.region_code != rc {
+            return Err(StoreError::NotFound("台账不存在".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let now = department_now(&mut tx, self.backend(), rc, &campaign.id, department_id).await?;
+        let set_hash = now.change_set.as_ref().map(ChangeSet::hash).unwrap_or_default();
+        let signed = confirmed_by(now.fixed.as_ref(), &set_hash);
+        let user_dept_code = match &actor.department_id {
+            Some(d) => Some(department_code(&mut tx, d).await?),
+            None => None,
+        };
+        let req = SignRequest {
+            role: actor.role,
+            capacity,
+            kind: LedgerKind::Department,
+            user_department: user_dept_code.as_deref(),
+            ledger_department: Some(&now.code),
+            seen_hash,
+            missing_checks_confirmed: confirm_missing_checks,
+        };
+        let ledger_now = LedgerNow {
+            hash: &set_hash,
+            items: now.changes.len() as u64,
+            signed: &signed,
+            fixed: now.fixed.is_some(),
+            missing_checks: now.change_missing,
+        };
+        check_change_confirmation(&req, &ledger_now).map_err(|e| StoreError::conflict(&e))?;
+        let (Some(fixed), Some(set)) = (&now.fixed, &now.change_set) else {
+            return Err(StoreError::conflict(&SignError::NoChanges));
+        };
+        let at = now_text();
+        sqlx::query(
+            "INSERT INTO ledger_change_sets (id, region_code, campaign_id, department_id, ledger_version_id, from_hash, to_hash,
+                content_hash, content, result, change_count, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (ledger_version_id, content_hash) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(rc)
+        .bind(&campaign.id)
+        .bind(department_id)
+        .bind(&fixed.version_id)
+        .bind(&set.from_hash)
+        .bind(&set.to_hash)
+        .bind(&set_hash)
+        .bind(&set.text)
+        .bind(&set.result.text)
+        .bind(set.changes as i64)
+        .bind(&at)
+        .bind(&actor.id)
+        .execute(&mut *tx)
+        .await?;
+        let set_id: String =
+            sqlx::query("SELECT id FROM ledger_change_sets WHERE ledger_version_id = $1 AND content_hash = $2")
+                .bind(&fixed.version_id)
+                .bind(&set_hash)
+                .fetch_one(&mut *tx)
+                .await?
+                .get(0);
+        sqlx::query(
+            "INSERT INTO ledger_change_signatures (id, region_code, change_set_id, ledger_version_id, from_hash, capacity,
+                content_hash, missing_checks, signer_id, signer_name, signed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(new_id())
+        .bind(rc)
+        .bind(&set_id)
+        .bind(&fixed.version_id)
+        .bind(&set.from_hash)
+        .bind(capacity.as_str())
+        .bind(&set_hash)
+        .bind(now.change_missing as i64)
+        .bind(&actor.id)
+        .bind(&actor.display_name)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                StoreError::conflict(Sentence::new(
+                    "err-ledger-changes-confirmed-meanwhile",
+                    "这些新增/变更已由他人签认，请刷新页面核对",
+                ))
+            } else {
+                e.into()
+            }
+        })?;
+        let mut caps = signed;
+        caps.push(capacity);
+        let confirmed = fully_signed(LedgerKind::Department, &caps);
+        append(
+            &mut tx,
+            &actor_event(
+                actor,
+                "ledger.confirm_changes",
+                "ledger_change_set",
+                &set_id,
+                serde_json::json!({
+                    "department": now.code,
+                    "capacity": capacity.as_str(),
+                    "content_hash": set_hash,
+                    "from": set.from_hash,
+                    "to": set.to_hash,
+                    "changes": set.changes,
+                    "missing_checks": now.change_missing,
+                    "confirmed": confirmed,
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ChangeOutcome { change_set_id: set_id, content_hash: set_hash, changes: set.changes, confirmed })
+    }
+}
