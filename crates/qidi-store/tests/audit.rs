@@ -39,9 +39,17 @@ async fn copy_of(url: &str) -> (String, Store) {
     let copy_url = if url.starts_with("sqlite:") {
         let path = url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
         let copy = format!("{path}.copy-{}.db", qidi_store::new_id());
-        std::fs::copy(&path, &copy).unwrap();
-        // The WAL may hold committed pages the main file does not have yet.
+        // The closed store's last connection checkpoints the WAL into the main file and
+        // removes it as SQLite closes, which on a loaded machine may still be under way
+        // when the pool's close returns: a copy taken meanwhile is torn. Wait for it.
         let wal = format!("{path}-wal");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while std::path::Path::new(&wal).exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        std::fs::copy(&path, &copy).unwrap();
+        // Still there (a connection kept it): it may hold committed pages the main file
+        // does not have yet.
         if std::path::Path::new(&wal).exists() {
             std::fs::copy(&wal, format!("{copy}-wal")).unwrap();
         }
