@@ -117,9 +117,15 @@ pub struct LedgerStream<'a> {
     against: Option<Against<'a>>,
 }
 
+/// One row of a canonical text: its JSON, then a newline.
+fn try_write_row<T: Serialize>(out: &mut impl std::io::Write, row: &T) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, row)?;
+    out.write_all(b"\n")
+}
+
+/// [`try_write_row`] into memory or a hash, which cannot fail.
 fn write_row<T: Serialize>(out: &mut impl std::io::Write, row: &T) {
-    serde_json::to_writer(&mut *out, row).expect("strings serialise");
-    out.write_all(b"\n").expect("writes to memory");
+    try_write_row(out, row).expect("strings serialise into memory");
 }
 
 impl<'a> LedgerStream<'a> {
@@ -206,8 +212,8 @@ impl<'a> LedgerStream<'a> {
             }
             None => self.last = Some(line.key()),
         }
-        // Written once, hashed into the ledger now and, unless it differs from what
-        // was signed, into the signed content once confirmed.
+        // Written once, hashed into the ledger now and, unless the line left by
+        // reduction (the signed line stands), into the signed content once confirmed.
         self.row.clear();
         write_row(&mut self.row, &line.canonical());
         self.current.update(&self.row);
@@ -238,16 +244,10 @@ impl<'a> LedgerStream<'a> {
         page.more_changes = a.more;
         page.change_missing = a.missing;
         if a.total > 0 {
+            let mut h = Sha256::new_with_prefix(change_set_head(a.region, a.department, &a.from_hash, &to_hash));
             page.change_set_hash = Some(match a.rows {
-                Rows::Held(rows, _) => {
-                    let mut h =
-                        Sha256::new_with_prefix(change_set_head(a.region, a.department, &a.from_hash, &to_hash));
-                    h.update(&rows);
-                    hex::encode(h.finalize())
-                }
+                Rows::Held(rows, _) => hex::encode(h.chain_update(&rows).finalize()),
                 Rows::Spilled(mut spill) => {
-                    let mut h =
-                        Sha256::new_with_prefix(change_set_head(a.region, a.department, &a.from_hash, &to_hash));
                     if spill.read_back(&mut h).is_err() {
                         return StreamEnd::Again(StreamPass::Again { to_hash });
                     }
@@ -321,7 +321,7 @@ impl<'a> Against<'a> {
                 }
             }
             Rows::Spilled(spill) => {
-                if serde_json::to_writer(&mut *spill, &row).is_err() || spill.write_all(b"\n").is_err() {
+                if try_write_row(spill, &row).is_err() {
                     self.rows = Rows::GivenUp;
                 }
             }
