@@ -181,11 +181,6 @@ fn invalid_date(e: CalendarError) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", crate::i18n::explain_error(&e))
 }
 
-/// A refusal of the query, in the request's language.
-fn invalid(s: Sentence) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&s))
-}
-
 pub async fn day(
     State(state): State<SharedState>,
     ApiUser(_): ApiUser,
@@ -216,18 +211,18 @@ pub async fn add(
     ApiUser(_): ApiUser,
     Query(q): Query<AddQuery>,
 ) -> Result<Json<AddAnswer>, ApiError> {
-    let from = q
-        .from
-        .as_deref()
-        .ok_or_else(|| invalid(Sentence::new("err-calendar-query-missing-from", "缺少参数 from（YYYY-MM-DD）")))?;
+    let from = q.from.as_deref().ok_or_else(|| {
+        ApiError::invalid(&Sentence::new("err-calendar-query-missing-from", "缺少参数 from（YYYY-MM-DD）"))
+    })?;
     let from = parse_date(from).map_err(invalid_date)?;
-    let n_text =
-        q.n.as_deref()
-            .ok_or_else(|| invalid(Sentence::new("err-calendar-query-missing-n", "缺少参数 n（工作日数）")))?;
+    let n_text = q
+        .n
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid(&Sentence::new("err-calendar-query-missing-n", "缺少参数 n（工作日数）")))?;
     let n = match n_text.trim().parse::<i64>() {
         Ok(n) if n < 0 => {
-            return Err(invalid(
-                Sentence::new(
+            return Err(ApiError::invalid(
+                &Sentence::new(
                     "err-calendar-query-negative-days",
                     format!("工作日数“{n_text}”无效：不能为负数，应为 0 或正整数"),
                 )
@@ -235,21 +230,21 @@ pub async fn add(
             ))
         }
         Ok(n) => u32::try_from(n).map_err(|_| {
-            invalid(
-                Sentence::new("err-calendar-query-too-many-days", format!("工作日数“{n_text}”过大")).arg("n", n_text),
+            ApiError::invalid(
+                &Sentence::new("err-calendar-query-too-many-days", format!("工作日数“{n_text}”过大")).arg("n", n_text),
             )
         })?,
         Err(_) => {
-            return Err(invalid(
-                Sentence::new("err-calendar-query-bad-days", format!("工作日数“{n_text}”无效：应为 0 或正整数，如 5"))
+            return Err(ApiError::invalid(
+                &Sentence::new("err-calendar-query-bad-days", format!("工作日数“{n_text}”无效：应为 0 或正整数，如 5"))
                     .arg("n", n_text),
             ))
         }
     };
     let cal = state.store.work_calendar().await?;
     let date = cal.checked_add_working_days(from, n).ok_or_else(|| {
-        invalid(
-            Sentence::new(
+        ApiError::invalid(
+            &Sentence::new(
                 "err-calendar-query-out-of-range",
                 format!("自 {from} 起加 {n} 个工作日超出可计算的日期范围"),
             )

@@ -23,6 +23,10 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", crate::i18n::t("api-error-unauthorized"))
     }
+    /// A request refused for what it holds (422), the sentence in the request's language.
+    pub fn invalid(s: &qidi_core::sentence::Sentence) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(s))
+    }
 }
 
 /// The code and sentence of an API answer that no handler shaped: axum's own

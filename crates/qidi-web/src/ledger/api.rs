@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use qidi_core::ledger::{line_key_text, may_import, parse_line_key, Capacity};
+use qidi_core::ledger::{may_import, parse_line_key, Capacity};
 use qidi_core::sentence::Sentence;
 use qidi_store::baseline::{ChangeOutcome, DepartmentRef, LedgerState, NewPendingItem, SignOutcome};
 use qidi_store::ledger_import::ImportMode;
@@ -74,7 +74,7 @@ pub async fn import(
     }
     if body.is_empty() {
         let not_excel = Sentence::new("err-ledger-api-not-excel", "请求体应为 Excel 文件（.xlsx/.xls）");
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&not_excel)));
+        return Err(ApiError::invalid(&not_excel));
     }
     let mut ledger = read_upload(&state, &user, &body)
         .await
@@ -123,11 +123,6 @@ pub struct DepartmentLedger {
     next_after: Option<String>,
 }
 
-fn invalid_query(sentence: Sentence, value: &str) -> ApiError {
-    let sentence = sentence.arg("value", value);
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&sentence))
-}
-
 pub async fn department(
     State(state): State<SharedState>,
     ApiUser(user): ApiUser,
@@ -138,23 +133,21 @@ pub async fn department(
         None => CHANGES_LIMIT,
         Some(text) => text.parse().ok().filter(|n| (1..=CHANGES_LIMIT_MAX).contains(n)).ok_or_else(|| {
             let zh = format!("limit 应为 1 至 {CHANGES_LIMIT_MAX} 之间的整数，收到：{text}");
-            invalid_query(Sentence::new("err-ledger-api-limit", zh).arg("max", CHANGES_LIMIT_MAX), text)
+            ApiError::invalid(
+                &Sentence::new("err-ledger-api-limit", zh).arg("max", CHANGES_LIMIT_MAX).arg("value", text),
+            )
         })?,
     };
     let after = match q.after.as_deref() {
         None => None,
         Some(text) => Some(parse_line_key(text).ok_or_else(|| {
             let zh = format!("after 应为“项目代码/事项类型代码”，收到：{text}");
-            invalid_query(Sentence::new("err-ledger-api-after", zh), text)
+            ApiError::invalid(&Sentence::new("err-ledger-api-after", zh).arg("value", text))
         })?),
     };
     let dept = visible_department(&state, &user, &code).await?;
     let state = state.store.ledger_state_after(&user.region(), Some(&dept.id), after.as_ref(), limit).await?;
-    let next_after = state
-        .more_changes
-        .then(|| state.changes.last().map(|c| line_key_text(&c.project_code, &c.item_type)))
-        .flatten();
-    Ok(Json(DepartmentLedger { state, next_after }))
+    Ok(Json(DepartmentLedger { next_after: state.next_after(), state }))
 }
 
 #[derive(Deserialize)]

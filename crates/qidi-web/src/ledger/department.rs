@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use qidi_core::ledger::{
-    line_key_text, may_answer, may_import, may_propose_removal, parse_line_key, AnswerState, BaselineFilter,
-    BaselineFilterError, BaselineQuery, BaselineSort, REMOVAL_REASONS,
+    may_answer, may_import, may_propose_removal, parse_line_key, AnswerState, BaselineFilter, BaselineFilterError,
+    BaselineQuery, BaselineSort, REMOVAL_REASONS,
 };
 use qidi_core::role::ScopeLimit;
 use qidi_core::{Role, Scope};
@@ -448,10 +448,7 @@ pub(super) async fn department_page(
         format!("?{}#changes", serde_urlencoded::to_string(&view).unwrap_or_default())
     };
     let changes_first = changes_after.is_some().then(|| changes_href(None));
-    let changes_next = ledger
-        .more_changes
-        .then(|| ledger.changes.last().map(|c| changes_href(Some(line_key_text(&c.project_code, &c.item_type)))))
-        .flatten();
+    let changes_next = ledger.next_after().map(|key| changes_href(Some(key)));
     let page = DepartmentPage {
         supervision_orders,
         checklists_error,

@@ -21,7 +21,7 @@ fn body_of<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         let detail = e.body_text();
         let s = Sentence::new("err-organisation-request-malformed", format!("请求格式有误：{detail}"))
             .arg("detail", detail);
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::explain(&s))
+        ApiError::invalid(&s)
     })
 }
 

@@ -3,8 +3,8 @@
 use super::lines::{banner_parts, confirmed_by, department_page, ChangeListing};
 use crate::{Store, StoreError};
 use qidi_core::ledger::{
-    fully_signed, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind, LineKey,
-    SignatureState, CHANGE_ROWS_HELD,
+    fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind,
+    LineKey, SignatureState, CHANGE_ROWS_HELD,
 };
 use qidi_core::RegionCode;
 use serde::Serialize;
@@ -45,6 +45,15 @@ pub struct LedgerState {
     pub change_set: Option<PendingChangeSet>,
     /// Change sets that carry confirmations, newest first.
     pub change_sets: Vec<ChangeSetView>,
+}
+
+impl LedgerState {
+    /// The key the next page of pending changes starts after (`project_code/item_type`),
+    /// when more follow those listed.
+    pub fn next_after(&self) -> Option<String> {
+        let last = self.changes.last().filter(|_| self.more_changes)?;
+        Some(line_key_text(&last.project_code, &last.item_type))
+    }
 }
 
 /// One signature as the page shows it.
