@@ -45,6 +45,30 @@ pub async fn fresh_postgres_url() -> Option<String> {
     Some(format!("{prefix}/{name}{query}"))
 }
 
+/// Remove a test database once its test is done with it (its store closed): the SQLite
+/// file with its journal, or the PostgreSQL database. A failing test panics before this
+/// and leaves its database to look at. Test runs on one machine add up: hundreds of
+/// databases a run.
+pub async fn discard(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+        return;
+    }
+    use sqlx::Connection;
+    let Some(base) = std::env::var(TEST_DATABASE_ENV).ok().filter(|s| !s.is_empty()) else { return };
+    let name = url.split('?').next().unwrap_or(url).rsplit('/').next().unwrap_or_default();
+    if !name.starts_with("qidi_t_") || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return;
+    }
+    if let Ok(mut conn) = sqlx::PgConnection::connect(&base).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+        let _ = conn.close().await;
+    }
+}
+
 /// The field key of test stores (never one to use for real data).
 pub fn test_field_key() -> crate::personal::FieldKey {
     crate::personal::FieldKey::from_secret(&[0x5a; 32])
@@ -70,6 +94,7 @@ where
         eprintln!("-- on {backend:?}");
         f(store.clone()).await;
         store.close().await;
+        discard(&url).await;
     }
 }
 

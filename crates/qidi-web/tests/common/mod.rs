@@ -54,8 +54,10 @@ impl TestApp {
         store.seed_catalogue(&banner()).await.unwrap();
         let data_dir = std::env::temp_dir().join(format!("qidi-web-test-{}", qidi_store::new_id()));
         std::fs::create_dir_all(&data_dir).unwrap();
-        let router =
-            qidi_web::router(store.clone(), qidi_web::WebConfig { secure_cookies: false, data_dir: data_dir.clone() });
+        let router = qidi_web::router(
+            store.clone(),
+            qidi_web::WebConfig { secure_cookies: false, data_dir: data_dir.clone(), ..Default::default() },
+        );
         TestApp { store, router, data_dir }
     }
 
@@ -68,9 +70,11 @@ impl TestApp {
         for url in qidi_store::testing::fresh_database_urls().await {
             eprintln!("-- on {}", if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" });
             let app = TestApp::new(&url).await;
-            let store = app.store.clone();
+            let (store, data_dir) = (app.store.clone(), app.data_dir.clone());
             f(app).await;
             store.close().await;
+            qidi_store::testing::discard(&url).await;
+            let _ = std::fs::remove_dir_all(data_dir);
         }
     }
 
