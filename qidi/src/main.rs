@@ -324,7 +324,11 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
     }
     let app = qidi_web::router(
         store.clone(),
-        qidi_web::WebConfig { secure_cookies: cfg.secure_cookies, data_dir: cfg.data_dir.clone() },
+        qidi_web::WebConfig {
+            secure_cookies: cfg.secure_cookies,
+            data_dir: cfg.data_dir.clone(),
+            ..Default::default()
+        },
     );
     let addr = listener.local_addr().context("listener has no address")?;
     let scheduler = qidi_notify::spawn_scheduler(store.clone(), notify_cmd::notifier(cfg)?, cfg.schedule);

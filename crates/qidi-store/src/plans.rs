@@ -322,6 +322,8 @@ async fn dashboards_read_kept_counts() {
         assert_indexed(&store, "a department's pending items", crate::ledger::KEPT_DEPARTMENT_PENDING, &["d"]).await;
         assert_indexed(&store, "baseline progress", crate::baseline::BASELINE_GROUPS, &["c"]).await;
         assert_indexed(&store, "a department's projects", crate::ledger::KEPT_SCOPE_PROJECTS, &["d"]).await;
+        let lines = crate::baseline::KEPT_LEDGER_LINES;
+        assert_indexed(&store, "a department ledger's lines", lines, &["152529", "d"]).await;
         for department in ["", "d"] {
             assert_indexed(&store, "the burn-down's days", crate::baseline::BASELINE_DAYS, &[department, "c"]).await;
         }

@@ -581,7 +581,7 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
         assert_ne!(second.hash, first);
         // Holding none of the change set's rows (they go to a temporary file), the
         // figures are the same.
-        let one = qidi_store::baseline::ChangeListing { after: None, listed: 1 };
+        let one = qidi_store::baseline::ChangeListing { after: None, listed: 1, reading: None };
         let twice = store.ledger_state_holding(&r, Some(&fgw), one, 0).await.unwrap();
         assert_eq!(twice.change_set.map(|c| c.hash), Some(second.hash.clone()));
         assert_eq!((&twice.current_hash, twice.changes_total, twice.changes.len()), (&s.current_hash, 2, 1));

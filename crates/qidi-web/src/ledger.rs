@@ -13,11 +13,13 @@ mod department;
 mod export;
 mod import;
 mod index;
+mod reading;
 mod views;
 
 // Named as `crate::ledger::…` by pages.rs (the home page's chart) and the templates.
 pub(crate) use chart::Chart;
 pub(crate) use department::PROJECTS_LISTED;
+pub use reading::LedgerReadings;
 pub(crate) use views::CampaignView;
 
 use crate::error::PageError;
@@ -29,7 +31,7 @@ use actions::{
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use department::department;
+use department::{department, reading_status};
 use export::export;
 use index::{banner, index, progress_json};
 use qidi_core::ledger::{Capacity, LedgerKind};
@@ -49,6 +51,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/ledger/banner/sign", post(sign_banner))
         .route("/ledger/campaign", post(set_campaign_end))
         .route("/ledger/departments/{code}", get(department))
+        .route("/ledger/readings/{id}", get(reading_status))
         .route("/ledger/departments/{code}/push", post(push))
         .route("/ledger/departments/{code}/sign", post(sign_department))
         .route("/ledger/departments/{code}/changes/sign", post(confirm_changes))

@@ -53,6 +53,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Where uploaded files live (outside any web root), under server-made names.
     pub data_dir: std::path::PathBuf,
+    /// How long a department's ledger page waits for its ledger to be read before it says
+    /// how far the reading has come (None: five seconds). Tests set it to zero.
+    pub ledger_reading_wait: Option<std::time::Duration>,
 }
 
 pub struct AppState {
@@ -68,6 +71,8 @@ pub struct AppState {
     pub search_throttle: throttle::Throttle,
     /// Exports and document downloads per client address and per account.
     pub export_throttle: throttle::Throttle,
+    /// Readings of department ledgers that outlast their request.
+    pub ledger_readings: ledger::LedgerReadings,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -123,6 +128,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         public_throttle: throttle::Throttle::new(rates.public),
         search_throttle: throttle::Throttle::new(rates.search),
         export_throttle: throttle::Throttle::new(rates.export),
+        ledger_readings: ledger::LedgerReadings::default(),
     });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()

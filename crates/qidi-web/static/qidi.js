@@ -45,3 +45,29 @@ document.addEventListener("submit", function (e) {
     history.replaceState(null, "", at);
   }
 })();
+
+// A department ledger read in the background (#reading): its bar follows the reading,
+// and the page shows the result once it is read, unless something was typed meanwhile
+// (then the link beside the bar shows it).
+(function () {
+  var box = document.getElementById("reading");
+  if (!box) return;
+  var status = box.getAttribute("data-reading-status");
+  var href = box.getAttribute("data-reading-href");
+  var bar = document.getElementById("reading-bar");
+  var typed = false;
+  document.addEventListener("input", function () { typed = true; });
+  function poll() {
+    fetch(status, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        if (!s) { if (!typed) location.replace(href); return; }
+        bar.max = Math.max(s.lines, s.lines_read, 1);
+        bar.value = s.lines_read;
+        if (s.done) { if (!typed) location.replace(href); return; }
+        setTimeout(poll, 1000);
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 1000);
+})();

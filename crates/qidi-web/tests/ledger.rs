@@ -437,7 +437,11 @@ async fn unconfirmed_uploads_expire_after_a_day_and_any_instance_confirms() {
         // A second server on the same database (another data directory) confirms it.
         let other = qidi_web::router(
             app.store.clone(),
-            qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.join("elsewhere") },
+            qidi_web::WebConfig {
+                secure_cookies: false,
+                data_dir: app.data_dir.join("elsewhere"),
+                ..Default::default()
+            },
         );
         let req = Request::post("/ledger/import/confirm")
             .header(header::COOKIE, &office)

@@ -352,7 +352,8 @@ fn from(addr: &str, path: &str) -> Request<Body> {
 async fn a_client_that_asks_too_often_gets_429_with_retry_after() {
     TestApp::on_each_backend(|app| async move {
         secrets(&app).await;
-        let config = qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone() };
+        let config =
+            qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone(), ..Default::default() };
         let rates =
             qidi_web::Rates { public: qidi_web::ThrottlePolicy { per_minute: 3 }, ..qidi_web::Rates::from_env() };
         let router = qidi_web::router_with_rates(app.store.clone(), config, rates);

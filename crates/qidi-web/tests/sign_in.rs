@@ -162,7 +162,8 @@ async fn an_account_name_tried_from_many_addresses_is_throttled() {
 #[tokio::test]
 async fn the_rate_is_a_setting_and_zero_turns_it_off() {
     TestApp::on_each_backend(|app| async move {
-        let config = qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone() };
+        let config =
+            qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone(), ..Default::default() };
         let strict = qidi_web::router_with_login_rate(
             app.store.clone(),
             config.clone(),
@@ -194,7 +195,8 @@ async fn searches_and_exports_have_rates_of_their_own() {
     TestApp::on_each_backend(|app| async move {
         create_wang(&app).await;
         qidi_store::testing::office_account(&app.store, "li", PASSWORD).await;
-        let config = qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone() };
+        let config =
+            qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone(), ..Default::default() };
         let rates = qidi_web::Rates {
             search: qidi_web::ThrottlePolicy { per_minute: 2 },
             export: qidi_web::ThrottlePolicy { per_minute: 1 },
@@ -237,7 +239,7 @@ async fn searches_and_exports_have_rates_of_their_own() {
 fn with_second_factor(app: &TestApp, policy: &str) -> TestApp {
     let policy = qidi_core::second_factor::SecondFactorPolicy::parse(policy).unwrap();
     let store = app.store.clone().with_second_factor(policy);
-    let config = qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone() };
+    let config = qidi_web::WebConfig { secure_cookies: false, data_dir: app.data_dir.clone(), ..Default::default() };
     TestApp { store: store.clone(), router: qidi_web::router(store, config), data_dir: app.data_dir.clone() }
 }
 

@@ -495,7 +495,7 @@ async fn behind_https_the_session_cookie_is_host_prefixed_and_hsts_is_sent() {
         let plain = app.get("/login", None).await;
         assert!(!plain.headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS over plain HTTP");
 
-        let config = qidi_web::WebConfig { secure_cookies: true, data_dir: app.data_dir.clone() };
+        let config = qidi_web::WebConfig { secure_cookies: true, data_dir: app.data_dir.clone(), ..Default::default() };
         let https = TestApp {
             store: app.store.clone(),
             router: qidi_web::router(app.store.clone(), config),

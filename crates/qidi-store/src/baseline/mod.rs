@@ -13,9 +13,11 @@ pub use progress::{AddedItem, BaselineRow, DepartmentProgress, NewPendingItem, P
 #[cfg(test)]
 pub(crate) use removals::removals_sql;
 pub use removals::{NewRemoval, RemovalRow};
+#[cfg(test)]
+pub(crate) use sign_off::KEPT_LEDGER_LINES;
 pub use sign_off::{
-    ChangeListing, ChangeOutcome, ChangeSetView, ChangeView, LedgerState, PendingChangeSet, SignOutcome, SignatureView,
-    SignedContent, VersionView,
+    ChangeListing, ChangeOutcome, ChangeSetView, ChangeView, LedgerReading, LedgerState, PendingChangeSet, SignOutcome,
+    SignatureView, SignedContent, VersionView,
 };
 
 mod check_lists;

@@ -11,6 +11,8 @@ mod lines;
 mod sign;
 mod state;
 
-pub use lines::ChangeListing;
+#[cfg(test)]
+pub(crate) use lines::KEPT_LEDGER_LINES;
+pub use lines::{ChangeListing, LedgerReading};
 pub use sign::{ChangeOutcome, SignOutcome};
 pub use state::{ChangeSetView, ChangeView, LedgerState, PendingChangeSet, SignatureView, SignedContent, VersionView};

@@ -92,3 +92,4 @@ err-credit-code-check = The unified social credit code “{ $code }” has the w
 err-department-changed-meanwhile = Someone else has just changed the department: reload the page and try again.
 err-names-alias-saved-meanwhile-department = “{ $written }” has just been saved as a department's alias: it cannot be added twice.
 err-names-alias-saved-meanwhile-item-type = “{ $written }” has just been saved as an item type's alias: it cannot be added twice.
+err-ledger-reading-failed = Reading the ledger did not finish: reload the page to try again.

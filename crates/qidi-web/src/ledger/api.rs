@@ -19,13 +19,14 @@
 //! - `POST /api/v1/projects/{id}/items`: add a pending item found later (补录).
 
 use super::import::read_upload;
+use super::reading::{Read, READING_WAIT};
 use super::{department_signer, read_only_refusal, visible_department, MAX_LEDGER_UPLOAD};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::SharedState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -113,6 +114,8 @@ pub const CHANGES_LIMIT_MAX: usize = 10_000;
 pub struct ChangesQuery {
     limit: Option<String>,
     after: Option<String>,
+    /// A reading begun by an earlier request that answered 202.
+    reading: Option<String>,
 }
 
 /// A department ledger, and the key its next page of changes starts after.
@@ -121,6 +124,17 @@ pub struct DepartmentLedger {
     #[serde(flatten)]
     state: LedgerState,
     next_after: Option<String>,
+    /// When the reading shown began, if before this request (`HH:MM:SS`, server time).
+    reading_began_at: Option<String>,
+}
+
+/// A reading still under way: where to ask again, and how far it has come.
+#[derive(Serialize)]
+struct ReadingUnderWay {
+    reading: String,
+    lines_read: u64,
+    lines: u64,
+    location: String,
 }
 
 pub async fn department(
@@ -128,7 +142,7 @@ pub async fn department(
     ApiUser(user): ApiUser,
     Path(code): Path<String>,
     Query(q): Query<ChangesQuery>,
-) -> Result<Json<DepartmentLedger>, ApiError> {
+) -> Result<Response, ApiError> {
     let limit = match q.limit.as_deref() {
         None => CHANGES_LIMIT,
         Some(text) => text.parse().ok().filter(|n| (1..=CHANGES_LIMIT_MAX).contains(n)).ok_or_else(|| {
@@ -146,8 +160,32 @@ pub async fn department(
         })?),
     };
     let dept = visible_department(&state, &user, &code).await?;
-    let state = state.store.ledger_state_after(&user.region(), Some(&dept.id), after.as_ref(), limit).await?;
-    Ok(Json(DepartmentLedger { next_after: state.next_after(), state }))
+    let wait = state.config.ledger_reading_wait.unwrap_or(READING_WAIT);
+    let asked = q.reading.as_deref();
+    let region = user.region();
+    let read = state.ledger_readings.read(&state.store, &region, &user.id, &dept.id, after, limit, asked, wait);
+    match read.await? {
+        Read::Done { state, began_at } => {
+            let state = LedgerState::clone(&state);
+            Ok(Json(DepartmentLedger { next_after: state.next_after(), state, reading_began_at: began_at })
+                .into_response())
+        }
+        // 202: a region-sized ledger is read in the background; the same query with
+        // `reading=` answers with it once it is read.
+        Read::Reading { id, lines_read, lines } => {
+            let mut query = vec![("reading", id.clone())];
+            query.extend(q.limit.map(|l| ("limit", l)));
+            query.extend(q.after.map(|a| ("after", a)));
+            let location = format!(
+                "/api/v1/ledger/departments/{}?{}",
+                dept.code,
+                serde_urlencoded::to_string(&query).unwrap_or_default()
+            );
+            let headers = [(header::LOCATION, location.clone()), (header::RETRY_AFTER, "2".to_string())];
+            let body = ReadingUnderWay { reading: id, lines_read, lines, location };
+            Ok((StatusCode::ACCEPTED, headers, Json(body)).into_response())
+        }
+    }
 }
 
 #[derive(Deserialize)]

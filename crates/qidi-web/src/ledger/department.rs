@@ -2,6 +2,7 @@
 //! and burn-down, the baseline table (filtered and paged), and removals; shown again
 //! with a refused form's sentence and values kept.
 
+use super::reading::{Read, READING_WAIT};
 use super::views::{CampaignView, LedgerView, ProgressRow, RemovalView};
 use super::{visible_department, Chart, REMOVALS_SHOWN};
 use crate::auth::PageUser;
@@ -10,7 +11,7 @@ use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
     may_answer, may_import, may_propose_removal, parse_line_key, AnswerState, BaselineFilter, BaselineFilterError,
@@ -142,7 +143,9 @@ struct DepartmentPage<'a> {
     user: &'a User,
     dept: DepartmentRef,
     campaign: CampaignView,
-    ledger: LedgerView,
+    /// The ledger's state, once read; while a long reading goes on, how far it has come.
+    ledger: Option<LedgerView>,
+    reading: Option<ReadingView>,
     lists: Vec<ListSummary>,
     missing: Vec<CheckRowView>,
     to_answer: Vec<CheckRowView>,
@@ -175,6 +178,25 @@ struct DepartmentPage<'a> {
     removal_form: KeptRemoval,
 }
 
+/// A reading of the ledger as its page shows it.
+struct ReadingView {
+    /// Still reading: lines read, about how many in all, and the address that shows
+    /// the result (the page's script follows it once `status` says it is done).
+    lines_read: u64,
+    lines: u64,
+    href: String,
+    status: String,
+    /// Done: when the reading shown began, and the address that reads the ledger again.
+    began_at: Option<String>,
+}
+
+/// The reading a department page asks for by its address, once one was begun for it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct ReadingQuery {
+    #[serde(default)]
+    reading: Option<String>,
+}
+
 /// A form on the department page that was refused: the page is shown again with the
 /// refusal beside the form and what was typed still in it.
 #[derive(Default)]
@@ -184,6 +206,8 @@ pub(super) struct Kept {
     pub(super) push: Option<(String, String)>,
     pub(super) reduce: KeptRemoval,
     pub(super) removal: KeptRemoval,
+    /// The reading the page's address asks for (`?reading=`).
+    pub(super) reading: Option<String>,
 }
 
 /// A check-list answer as typed, and why it was refused.
@@ -316,9 +340,24 @@ pub async fn department(
     State(state): State<SharedState>,
     Path(code): Path<String>,
     Query(query): Query<BaselineQuery>,
+    Query(asked): Query<ReadingQuery>,
 ) -> Result<Response, PageError> {
     let dept = visible_department(&state, &user, &code).await?;
-    department_page(&state, &user, dept, &query, Kept::default(), StatusCode::OK).await
+    let kept = Kept { reading: asked.reading, ..Kept::default() };
+    department_page(&state, &user, dept, &query, kept, StatusCode::OK).await
+}
+
+/// How far a reading of a department ledger has come, as JSON for its page's script;
+/// 404 once it is not kept (or not this account's).
+pub async fn reading_status(
+    PageUser(user): PageUser,
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    match state.ledger_readings.status(&user.id, &id) {
+        Some(status) => Ok(axum::Json(status).into_response()),
+        None => Err(PageError::Status(StatusCode::NOT_FOUND, crate::i18n::t("error-not-found-title"))),
+    }
 }
 
 /// The department page of `dept`, with a refused form's sentence and values `kept`, as
@@ -335,7 +374,12 @@ pub(super) async fn department_page(
     let store = &state.store;
     let campaign = store.campaign(&region).await?;
     let changes_after = query.changes_after.as_deref().and_then(parse_line_key);
-    let ledger = store.ledger_state_after(&region, Some(&dept.id), changes_after.as_ref(), CHANGES_LISTED).await?;
+    let wait = state.config.ledger_reading_wait.unwrap_or(READING_WAIT);
+    let asked = kept.reading.as_deref();
+    let read = state
+        .ledger_readings
+        .read(store, &region, &user.id, &dept.id, changes_after.clone(), CHANGES_LISTED, asked, wait)
+        .await?;
     let rows = store.check_rows(&region, &dept.id).await?;
     let today = qidi_store::today();
     let mut lists: Vec<ListSummary> = Vec::new();
@@ -448,7 +492,37 @@ pub(super) async fn department_page(
         format!("?{}#changes", serde_urlencoded::to_string(&view).unwrap_or_default())
     };
     let changes_first = changes_after.is_some().then(|| changes_href(None));
-    let changes_next = ledger.next_after().map(|key| changes_href(Some(key)));
+    let here = |reading: Option<&str>| {
+        let view = serde_urlencoded::to_string(query).unwrap_or_default();
+        let reading = reading.map(|id| format!("reading={id}")).unwrap_or_default();
+        let joined = [view.as_str(), reading.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
+        format!("/ledger/departments/{}?{}#signoff", dept.code, joined.join("&"))
+    };
+    let (ledger, reading) = match read {
+        Read::Done { state: ledger, began_at } => {
+            let changes_next = ledger.next_after().map(|key| changes_href(Some(key)));
+            let view =
+                LedgerView { changes_first, changes_next, ..LedgerView::of(&ledger, user, Some(&dept.id), &names) };
+            let reading = began_at.map(|at| ReadingView {
+                lines_read: 0,
+                lines: 0,
+                href: here(None),
+                status: String::new(),
+                began_at: Some(at),
+            });
+            (Some(view), reading)
+        }
+        Read::Reading { id, lines_read, lines } => (
+            None,
+            Some(ReadingView {
+                lines_read,
+                lines: lines.max(lines_read),
+                href: here(Some(&id)),
+                status: format!("/ledger/readings/{id}"),
+                began_at: None,
+            }),
+        ),
+    };
     let page = DepartmentPage {
         supervision_orders,
         checklists_error,
@@ -456,7 +530,8 @@ pub(super) async fn department_page(
         removal_form: kept.removal,
         user,
         campaign: CampaignView::of(&campaign, None),
-        ledger: LedgerView { changes_first, changes_next, ..LedgerView::of(&ledger, user, Some(&dept.id), &names) },
+        ledger,
+        reading,
         lists,
         missing,
         to_answer,

@@ -15,6 +15,7 @@ use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A pending item of a department ledger now.
 pub(super) struct NowLine {
@@ -27,7 +28,9 @@ pub(super) struct NowLine {
 /// Pending items of a department ledger's projects in the library, less the lines that
 /// left by reduction, handed to `each` in canonical order (project code, then item type,
 /// byte by byte: PostgreSQL's own collation may be a language's) as they are read: a
-/// department of a region holds a million lines, and no caller holds them twice.
+/// department of a region holds a million lines, and no caller holds them twice. Every
+/// row read, reduced or not, is counted into `read` when given.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn department_lines(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -35,6 +38,7 @@ pub(super) async fn department_lines(
     campaign_id: &str,
     department_id: &str,
     reduced: &BTreeSet<LineKey>,
+    read: Option<&AtomicU64>,
     mut each: impl FnMut(NowLine) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let order = match backend {
@@ -56,6 +60,9 @@ pub(super) async fn department_lines(
     let reduced: BTreeSet<(&str, &str)> = reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     let mut rows = sqlx::query(&sql).bind(region).bind(department_id).bind(campaign_id).fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
+        if let Some(read) = read {
+            read.fetch_add(1, Ordering::Relaxed);
+        }
         let due: Option<String> = r.get(10);
         let line = LedgerLine {
             project_code: r.get(1),
@@ -262,12 +269,37 @@ pub(super) async fn fixed_content(
 }
 
 /// Which of a ledger's pending changes a state describes: at most `listed`, after the
-/// key `after` when there is one.
+/// key `after` when there is one; and where to count the lines as they are read.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct ChangeListing<'a> {
     pub after: Option<&'a LineKey>,
     pub listed: usize,
+    pub reading: Option<&'a LedgerReading>,
+}
+
+/// How far a reading of a department ledger has come, for a page that says so while a
+/// region-sized ledger is read (its lines are read one by one, a minute and more for
+/// two million on SQLite). Shared with the reader: it counts as it reads.
+#[derive(Debug, Default)]
+pub struct LedgerReading {
+    lines: AtomicU64,
+    lines_read: AtomicU64,
+}
+
+impl LedgerReading {
+    /// The ledger's lines, from the kept counts before the reading begins: its pending
+    /// items in the library, of which those that left by reduction are passed over.
+    /// Zero until known.
+    pub fn lines(&self) -> u64 {
+        self.lines.load(Ordering::Relaxed)
+    }
+
+    /// Lines read so far in this pass (a second pass, when the change set could not be
+    /// kept, starts again from zero).
+    pub fn lines_read(&self) -> u64 {
+        self.lines_read.load(Ordering::Relaxed)
+    }
 }
 
 /// A change set's rows past what a page holds, in an unnamed temporary file made when
@@ -323,6 +355,9 @@ pub(super) async fn department_page(
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
     let fixed = fixed_content(conn, campaign_id, department_id).await?;
+    if let Some(reading) = listed.reading {
+        reading.lines.store(kept_lines(conn, region, department_id).await?, Ordering::Relaxed);
+    }
     let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
     let mut pass = StreamPass::First { held };
     let page = loop {
@@ -332,7 +367,11 @@ pub(super) async fn department_page(
         if first {
             stream = stream.spilling_into(Box::new(FileSpill::default()));
         }
-        department_lines(conn, backend, region, campaign_id, department_id, &reduced, |l| {
+        let read = listed.reading.map(|r| &r.lines_read);
+        if let Some(read) = read {
+            read.store(0, Ordering::Relaxed);
+        }
+        department_lines(conn, backend, region, campaign_id, department_id, &reduced, read, |l| {
             // The order is the database's: a line out of it is the database's fault.
             stream.push(&l.line, l.missing).map_err(|e| {
                 sqlx::Error::Protocol(format!("ledger lines read out of order: {:?} after {:?}", e.line, e.after))
@@ -353,6 +392,16 @@ pub(super) async fn department_page(
         }
     };
     Ok(DepartmentPage { reduced, fixed, page })
+}
+
+pub(crate) const KEPT_LEDGER_LINES: &str = "SELECT CAST(COALESCE(SUM(pending_items), 0) AS BIGINT) FROM pending_counts
+     WHERE region_code = $1 AND initiating_department_id = $2";
+
+/// A department ledger's lines before reduction, from the kept counts (`crate::counts`):
+/// the pending items of the projects in the library it initiates.
+pub(super) async fn kept_lines(conn: &mut AnyConnection, region: &str, department_id: &str) -> Result<u64, StoreError> {
+    let n: i64 = sqlx::query(KEPT_LEDGER_LINES).bind(region).bind(department_id).fetch_one(&mut *conn).await?.get(0);
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Capacities that have confirmed the change set with this hash.

@@ -62,7 +62,7 @@ async fn department_now(
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
     let mut lines = Vec::new();
-    department_lines(conn, backend, region, campaign_id, department_id, &reduced, |l| {
+    department_lines(conn, backend, region, campaign_id, department_id, &reduced, None, |l| {
         lines.push(l);
         Ok(())
     })

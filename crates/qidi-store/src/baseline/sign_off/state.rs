@@ -1,6 +1,6 @@
 //! A ledger's state as its page shows it: versions, signatures, what was signed, changes to confirm.
 
-use super::lines::{banner_parts, confirmed_by, department_page, ChangeListing};
+use super::lines::{banner_parts, confirmed_by, department_page, kept_lines, ChangeListing, LedgerReading};
 use crate::{Store, StoreError};
 use qidi_core::ledger::{
     fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind,
@@ -162,8 +162,29 @@ impl Store {
         after: Option<&LineKey>,
         listed: usize,
     ) -> Result<LedgerState, StoreError> {
-        let listing = ChangeListing { after, listed };
+        let listing = ChangeListing { after, listed, reading: None };
         self.ledger_state_holding(region, department_id, listing, CHANGE_ROWS_HELD).await
+    }
+
+    /// A department ledger's lines before reduction, from the kept counts: about how
+    /// many lines a reading of it reads.
+    pub async fn kept_ledger_lines(&self, region: &RegionCode, department_id: &str) -> Result<u64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        kept_lines(&mut conn, region.as_str(), department_id).await
+    }
+
+    /// [`Store::ledger_state_after`] of a department, counting its lines into `reading`
+    /// as they are read, for a page that says how far a long reading has come.
+    pub async fn ledger_state_read(
+        &self,
+        region: &RegionCode,
+        department_id: &str,
+        after: Option<&LineKey>,
+        listed: usize,
+        reading: &LedgerReading,
+    ) -> Result<LedgerState, StoreError> {
+        let listing = ChangeListing { after, listed, reading: Some(reading) };
+        self.ledger_state_holding(region, Some(department_id), listing, CHANGE_ROWS_HELD).await
     }
 
     /// [`Store::ledger_state`] with only the first `listed` pending changes described (a
