@@ -1,4 +1,5 @@
-//! Sign-in, the home page, a ledger import, the approval journey and the phone layout
+//! Sign-in, the home page, a ledger import, the approval journey, the phone layout and a
+//! ledger read in the background
 //! in headless Chromium, driven over WebDriver (chromedriver, through fantoccini). Runs when chromedriver is installed; `.ci/run`
 //! installs it and sets `QIDI_BROWSER_TESTS=required`, so CI never skips it.
 
@@ -531,4 +532,37 @@ async fn the_approval_journey_in_a_real_browser() {
     let _ = std::fs::remove_file(&material);
     driver.quit().await;
     server.abort();
+}
+
+#[tokio::test]
+async fn a_ledger_read_in_the_background_shows_its_result_by_itself() {
+    let Some(driver) = Driver::start().await else { return };
+    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    // A server that waits for no reading: the page always starts one and shows its bar.
+    let config = qidi_web::WebConfig {
+        secure_cookies: false,
+        data_dir: app.data_dir.clone(),
+        ledger_reading_wait: Some(Duration::ZERO),
+    };
+    let app = TestApp { router: qidi_web::router(app.store.clone(), config), ..app };
+    let store = &app.store;
+    qidi_store::testing::test_user(store, "fgw_head", qidi_core::Role::DepartmentHead, Some("fgw"), None, None).await;
+    store.set_password("fgw_head", common::PASSWORD, false).await.unwrap();
+    let owner = store.owner_id_or_create(&common::banner(), "白旗绿野能源有限公司").await.unwrap();
+    for serial in 1..=2 {
+        qidi_store::testing::test_pending_item(store, &owner, serial, "land_pre_review", "zrzy").await;
+    }
+    let (base, server) = serve(&app).await;
+    sign_in(&driver, &base, "fgw_head").await;
+    driver.goto(&format!("{base}/ledger/departments/fgw")).await;
+    let first = driver.url().await;
+    assert!(!first.contains("reading="), "{first}");
+    // The page follows its reading and goes to the result when it is read.
+    driver.wait_url("the reading's result", |u| u.contains("reading=")).await;
+    driver.find("#reading-began").await;
+    let hash = driver.find("#current-hash").await.attr("title").await.unwrap().unwrap_or_default();
+    let fgw = store.department_id(&common::banner(), "fgw").await.unwrap();
+    assert_eq!(hash, store.ledger_state(&common::banner(), Some(&fgw)).await.unwrap().current_hash);
+    server.abort();
+    driver.quit().await;
 }
