@@ -26,6 +26,7 @@ pub mod hotline;
 mod jobs;
 pub mod ledger;
 pub mod ledger_import;
+pub mod ledger_readings;
 pub mod library;
 pub mod lookback;
 pub mod messages;

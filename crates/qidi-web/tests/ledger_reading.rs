@@ -142,7 +142,8 @@ async fn the_json_api_answers_202_while_it_reads_and_the_ledger_at_its_location(
         let location = under_way["location"].as_str().unwrap().to_string();
         assert_eq!(res.location(), Some(location.as_str()));
         assert!(location.contains("limit=5") && location.contains("reading="), "{location}");
-        assert_eq!((&under_way["lines_read"], &under_way["lines"]), (&0.into(), &2.into()), "{under_way}");
+        assert_eq!(under_way["lines"], 2, "{under_way}");
+        assert!(under_way["lines_read"].as_u64().is_some_and(|n| n <= 2), "{under_way}");
         assert!(res.headers.contains_key("retry-after"));
 
         let mut ledger = serde_json::Value::Null;
@@ -162,6 +163,57 @@ async fn the_json_api_answers_202_while_it_reads_and_the_ledger_at_its_location(
         // A bad limit is refused before any reading begins.
         let res = app.get("/api/v1/ledger/departments/fgw?limit=0", Some(&head)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_server_behind_the_same_balancer_answers_for_a_reading() {
+    TestApp::on_each_backend(|app| async move {
+        let app = not_waiting(app);
+        let (fgw, head) = fgw_with_items(&app, 3).await;
+        // A second server on the same database, as behind a load balancer.
+        let other = not_waiting(TestApp {
+            router: app.router.clone(),
+            store: app.store.clone(),
+            data_dir: app.data_dir.clone(),
+        });
+        let page = app.get("/ledger/departments/fgw", Some(&head)).await;
+        let (status, href) = (attribute(&page.body, "data-reading-status"), attribute(&page.body, "data-reading-href"));
+        let early = other.get(&status, Some(&head)).await;
+        assert_eq!(early.status, StatusCode::OK, "the other server knows of it at once: {}", early.body);
+        assert_eq!(early.json()["lines"], 3, "{}", early.body);
+        let done = finished(&other, &status, &head).await;
+        assert_eq!(done["lines_read"], 3, "{done}");
+        let page = other.get(&href, Some(&head)).await;
+        let expected = app.store.ledger_state(&banner(), Some(&fgw)).await.unwrap();
+        assert_eq!(attribute(&page.body, "id=\"current-hash\" title"), expected.current_hash, "{}", page.body);
+        assert!(page.body.contains("id=\"reading-began\""), "{}", page.body);
+        let id = href.split("reading=").nth(1).unwrap().split('#').next().unwrap();
+        let json = other.get(&format!("/api/v1/ledger/departments/fgw?reading={id}"), Some(&head)).await;
+        assert_eq!(json.status, StatusCode::ACCEPTED, "1,000 changes listed is another view, read anew");
+        let json = other.get(&format!("/api/v1/ledger/departments/fgw?limit=200&reading={id}"), Some(&head)).await;
+        assert_eq!(json.status, StatusCode::OK, "the same view: {}", json.body);
+        assert_eq!(json.json()["current_hash"], expected.current_hash.as_str());
+
+        // A reading whose server stopped (not heard from for a minute) is done for the
+        // page's script, and its address begins another.
+        let user = app.store.user_by_username("fgw_head").await.unwrap().unwrap();
+        let began = chrono::Utc::now() - chrono::Duration::seconds(60);
+        let stopped = qidi_store::ledger_readings::NewReading {
+            id: "stopped-reading",
+            user_id: &user.id,
+            department_id: &fgw,
+            view: "listed=200;after=",
+            began_at: began,
+            lines: 3,
+        };
+        app.store.begin_ledger_reading(&stopped, began - chrono::Duration::seconds(600)).await.unwrap();
+        let status = other.get("/ledger/readings/stopped-reading", Some(&head)).await.json();
+        assert_eq!((&status["done"], &status["lines_read"]), (&true.into(), &0.into()), "{status}");
+        let page = other.get("/ledger/departments/fgw?reading=stopped-reading", Some(&head)).await;
+        assert!(page.body.contains("id=\"reading\""), "{}", page.body);
+        assert!(!attribute(&page.body, "data-reading-href").contains("stopped-reading"));
     })
     .await;
 }

@@ -34,7 +34,9 @@ impl ChangeKind {
     }
 }
 
-/// One field of a line that differs: before → after.
+/// One field of a line that differs: before → after. Read back (a ledger's state kept
+/// while its page waits for it) only with a field of [`LINE_FIELDS`], whose label it
+/// takes from there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
     /// Its identifier in [`LINE_FIELDS`].
@@ -42,6 +44,26 @@ pub struct FieldChange {
     pub label: &'static str,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// A [`FieldChange`] as read, before its field is found in [`LINE_FIELDS`].
+#[derive(Deserialize)]
+struct FieldChangeText {
+    field: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+// By hand: a derived one would borrow the `&'static str`s from the input.
+impl<'de> Deserialize<'de> for FieldChange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let t = FieldChangeText::deserialize(d)?;
+        let (field, label) = LINE_FIELDS
+            .iter()
+            .find(|(f, _)| *f == t.field)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a field of a ledger line: {}", t.field)))?;
+        Ok(FieldChange { field, label, before: t.before, after: t.after })
+    }
 }
 
 /// One line of the ledger that differs from the signed content.
@@ -328,5 +350,24 @@ mod tests {
             assert_eq!(row, serde_json::to_string(&fields).unwrap());
         }
         assert_eq!(set.text.lines().count(), 1 + changes.len());
+    }
+
+    #[test]
+    fn a_field_change_reads_back_as_written_and_only_with_a_line_field() {
+        let signed = lines();
+        let mut current = signed.clone();
+        current[0].due_on = Some(ymd(2027, 1, 15));
+        current[0].check_result = None;
+        let changes = diff_lines(&signed, &current, &BTreeSet::new());
+        let fields = changes[0].fields();
+        assert_eq!(fields.len(), 2, "{fields:?}");
+        let text = serde_json::to_string(&fields).unwrap();
+        assert_eq!(serde_json::from_str::<Vec<FieldChange>>(&text).unwrap(), fields);
+        let unknown = r#"{"field":"password","label":"项目代码","before":null,"after":"x"}"#;
+        let refused = serde_json::from_str::<FieldChange>(unknown).unwrap_err().to_string();
+        assert!(refused.contains("not a field of a ledger line: password"), "{refused}");
+        // The label is the field's own, whatever was written beside it.
+        let relabelled = r#"{"field":"due_on","label":"项目代码","before":null,"after":"x"}"#;
+        assert_eq!(serde_json::from_str::<FieldChange>(relabelled).unwrap().label, "完成时限");
     }
 }

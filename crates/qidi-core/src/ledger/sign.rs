@@ -250,7 +250,7 @@ pub fn fully_signed(kind: LedgerKind, signed: &[Capacity]) -> bool {
 }
 
 /// How a signature stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureState {
     /// What was signed still holds: the ledger is the signed version, less what left

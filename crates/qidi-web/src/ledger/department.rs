@@ -354,7 +354,7 @@ pub async fn reading_status(
     State(state): State<SharedState>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    match state.ledger_readings.status(&user.id, &id) {
+    match state.ledger_readings.status(&state.store, &user.id, &id).await {
         Some(status) => Ok(axum::Json(status).into_response()),
         None => Err(PageError::Status(StatusCode::NOT_FOUND, crate::i18n::t("error-not-found-title"))),
     }

@@ -288,6 +288,11 @@ pub struct LedgerReading {
 }
 
 impl LedgerReading {
+    /// A reading about to begin, of about `lines` lines (the kept count, known before).
+    pub fn expecting(lines: u64) -> Self {
+        LedgerReading { lines: AtomicU64::new(lines), lines_read: AtomicU64::new(0) }
+    }
+
     /// The ledger's lines, from the kept counts before the reading begins: its pending
     /// items in the library, of which those that left by reduction are passed over.
     /// Zero until known.

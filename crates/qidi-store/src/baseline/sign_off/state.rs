@@ -7,12 +7,12 @@ use qidi_core::ledger::{
     LineKey, SignatureState, CHANGE_ROWS_HELD,
 };
 use qidi_core::RegionCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
 /// A ledger now, and what has been signed of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LedgerState {
     pub kind: LedgerKind,
     /// Department id (None for the banner).
@@ -57,7 +57,7 @@ impl LedgerState {
 }
 
 /// One signature as the page shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SignatureView {
     pub capacity: Capacity,
     pub signer_name: String,
@@ -70,7 +70,7 @@ pub struct SignatureView {
 }
 
 /// A stored version with its signatures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VersionView {
     pub id: String,
     pub content_hash: String,
@@ -83,7 +83,7 @@ pub struct VersionView {
 }
 
 /// What the signatories of a fixed department ledger have signed, as it stands.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SignedContent {
     /// The version they signed whole.
     pub version_id: String,
@@ -99,7 +99,7 @@ pub struct SignedContent {
 }
 
 /// A change to the signed content awaiting confirmation (新增/变更，待签认).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChangeView {
     pub kind: ChangeKind,
     pub project_code: String,
@@ -114,7 +114,7 @@ pub struct ChangeView {
 }
 
 /// The change set that confirms the pending changes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PendingChangeSet {
     /// The hash to sign.
     pub hash: String,
@@ -126,7 +126,7 @@ pub struct PendingChangeSet {
 }
 
 /// A stored change set with its confirmations.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChangeSetView {
     pub id: String,
     pub content_hash: String,
