@@ -46,15 +46,16 @@ document.addEventListener("submit", function (e) {
   }
 })();
 
-// A department ledger read in the background (#reading): its bar follows the reading,
-// and the page shows the result once it is read, unless something was typed meanwhile
-// (then the link beside the bar shows it).
+// A department ledger read in the background (#reading): its bar and its count of lines
+// follow the reading, and the page shows the result once it is read, unless something
+// was typed meanwhile (then the link beside the bar shows it).
 (function () {
   var box = document.getElementById("reading");
   if (!box) return;
   var status = box.getAttribute("data-reading-status");
   var href = box.getAttribute("data-reading-href");
   var bar = document.getElementById("reading-bar");
+  var lines = document.getElementById("reading-lines");
   var typed = false;
   document.addEventListener("input", function () { typed = true; });
   function poll() {
@@ -64,6 +65,7 @@ document.addEventListener("submit", function (e) {
         if (!s) { if (!typed) location.replace(href); return; }
         bar.max = Math.max(s.lines, s.lines_read, 1);
         bar.value = s.lines_read;
+        if (lines && s.text) lines.textContent = s.text;
         if (s.done) { if (!typed) location.replace(href); return; }
         setTimeout(poll, 1000);
       })

@@ -77,6 +77,7 @@ async fn a_long_reading_says_how_far_it_has_come_and_its_address_shows_the_resul
         // Its status counts every line; only the account that asked sees it.
         let done = finished(&app, &status, &head).await;
         assert_eq!((&done["lines_read"], &done["lines"]), (&3.into(), &3.into()), "{done}");
+        assert_eq!(done["text"], "已读 3 行，共约 3 行。", "{done}");
         let office = app.sign_in("office").await;
         assert_eq!(app.get(&status, Some(&office)).await.status, StatusCode::NOT_FOUND);
 

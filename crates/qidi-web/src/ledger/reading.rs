@@ -103,11 +103,23 @@ pub(crate) struct ReadingStatus {
     pub(crate) lines_read: u64,
     pub(crate) lines: u64,
     pub(crate) done: bool,
+    /// "N of about M lines read", in the request's language, for the page to show.
+    pub(crate) text: String,
 }
 
-/// When a reading began, as the page says it (the server's local time, to the second).
+impl ReadingStatus {
+    fn of(lines_read: u64, lines: u64, done: bool) -> Self {
+        let lines = lines.max(lines_read);
+        let text = crate::i18n::t2("ledger-reading-lines", "read", lines_read, "lines", lines);
+        ReadingStatus { lines_read, lines, done, text }
+    }
+}
+
+/// When a reading began, as the page says it: Beijing time (as every time qidi shows), to
+/// the second.
 fn began_text(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string()
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    at.with_timezone(&cst).format("%H:%M:%S").to_string()
 }
 
 fn older_than(at: chrono::DateTime<chrono::Utc>, age: Duration) -> bool {
@@ -169,11 +181,11 @@ impl LedgerReadings {
         let here = self.readings.lock().ok().and_then(|r| r.get(id).cloned());
         if let Some(r) = here.filter(|r| r.view.user_id == user_id) {
             let done = r.result().is_some();
-            return Some(ReadingStatus { lines_read: r.counted.lines_read(), lines: r.counted.lines(), done });
+            return Some(ReadingStatus::of(r.counted.lines_read(), r.counted.lines(), done));
         }
         let r = store.ledger_reading(id).await.ok().flatten().filter(|r| r.user_id == user_id)?;
         let done = r.finished || older_than(r.noted_at, STALE_AFTER);
-        Some(ReadingStatus { lines_read: r.lines_read, lines: r.lines, done })
+        Some(ReadingStatus::of(r.lines_read, r.lines, done))
     }
 
     /// The reading `asked`, if this server runs or ran it for this very view.
