@@ -52,6 +52,10 @@ pub async fn fresh_postgres_url() -> Option<String> {
 pub async fn discard(url: &str) {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let path = path.split('?').next().unwrap_or(path);
+        // Only a database `fresh_sqlite_url` made.
+        if !std::path::Path::new(path).starts_with(std::env::temp_dir().join("qidi-tests")) {
+            return;
+        }
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }

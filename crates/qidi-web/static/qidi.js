@@ -60,7 +60,11 @@ document.addEventListener("submit", function (e) {
   document.addEventListener("input", function () { typed = true; });
   function poll() {
     fetch(status, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      // Not JSON (signed out: the sign-in page): the page's address says what to do.
+      .then(function (r) {
+        var json = r.ok && (r.headers.get("Content-Type") || "").indexOf("json") >= 0;
+        return json ? r.json() : null;
+      })
       .then(function (s) {
         if (!s) { if (!typed) location.replace(href); return; }
         bar.max = Math.max(s.lines, s.lines_read, 1);

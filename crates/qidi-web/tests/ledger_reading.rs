@@ -144,7 +144,6 @@ async fn the_json_api_answers_202_while_it_reads_and_the_ledger_at_its_location(
         assert_eq!(res.location(), Some(location.as_str()));
         assert!(location.contains("limit=5") && location.contains("reading="), "{location}");
         assert_eq!(under_way["lines"], 2, "{under_way}");
-        assert!(under_way["lines_read"].as_u64().is_some_and(|n| n <= 2), "{under_way}");
         assert!(res.headers.contains_key("retry-after"));
 
         let mut ledger = serde_json::Value::Null;
@@ -181,8 +180,16 @@ async fn another_server_behind_the_same_balancer_answers_for_a_reading() {
         });
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;
         let (status, href) = (attribute(&page.body, "data-reading-status"), attribute(&page.body, "data-reading-href"));
-        let early = other.get(&status, Some(&head)).await;
-        assert_eq!(early.status, StatusCode::OK, "the other server knows of it at once: {}", early.body);
+        // Past its wait (none here) the reading notes itself in the database.
+        let mut early = other.get(&status, Some(&head)).await;
+        for _ in 0..3000 {
+            if early.status == StatusCode::OK {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            early = other.get(&status, Some(&head)).await;
+        }
+        assert_eq!(early.status, StatusCode::OK, "the other server knows of it: {}", early.body);
         assert_eq!(early.json()["lines"], 3, "{}", early.body);
         let done = finished(&other, &status, &head).await;
         assert_eq!(done["lines_read"], 3, "{done}");

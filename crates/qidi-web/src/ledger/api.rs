@@ -124,7 +124,7 @@ pub struct DepartmentLedger {
     #[serde(flatten)]
     state: LedgerState,
     next_after: Option<String>,
-    /// When the reading shown began, if before this request (`HH:MM:SS`, server time).
+    /// When the reading shown began, if before this request (`HH:MM:SS`, Beijing time).
     reading_began_at: Option<String>,
 }
 

@@ -7,18 +7,18 @@
 //! reading goes on without the request: the page says how far it has come, and its
 //! address (`?reading=ID`) shows the result once it is done, for ten minutes after.
 //!
-//! The server that reads notes the reading in the database (`qidi_store::ledger_readings`):
-//! how far it has come every [`NOTE_EVERY`], and the state once read, so that any server
-//! behind the same load balancer answers the page's questions about it. One that has not
-//! said how far it has come for [`STALE_AFTER`] stopped with its server, and is begun
-//! again.
+//! A reading that outlasts its wait is noted in the database (`qidi_store::ledger_readings`)
+//! by the task that reads: how far it has come every [`NOTE_EVERY`], and the state once
+//! read, so that any server behind the same load balancer answers the page's questions
+//! about it. One not heard from for [`STALE_AFTER`] stopped with its server, and is begun
+//! again. A reading within its wait writes nothing: a page view stays a read.
 //!
 //! A reading's result is shown only to the account that started it, on the view it was
-//! started for (department and page of changes); any other request starts its own, so
-//! no one is shown a state read before a change they made. The one exception is the
-//! same account asking for the same view while its reading still runs on this server:
-//! it follows that reading rather than start a second. A result read before the request
-//! is shown with the time its reading began.
+//! started for (department and page of changes), and only at its address; every other
+//! request begins a reading of its own, so no one is shown a state read before a change
+//! they made. A server reads at most [`READING_AT_ONCE`] ledgers at once (the rest wait
+//! their turn), and an account at most [`READINGS_PER_ACCOUNT`]: a further one stops the
+//! account's oldest.
 
 use qidi_core::ledger::{line_key_text, LineKey};
 use qidi_core::sentence::Sentence;
@@ -29,7 +29,7 @@ use qidi_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 
 /// How long a page waits for its reading before it says how far the reading has come.
 pub(crate) const READING_WAIT: Duration = Duration::from_secs(5);
@@ -39,9 +39,17 @@ const KEPT_FOR: Duration = Duration::from_secs(600);
 const NOTE_EVERY: Duration = Duration::from_secs(2);
 /// A reading not heard from for this long stopped with its server.
 const STALE_AFTER: Duration = Duration::from_secs(30);
+/// Ledgers this server reads at once; further readings wait their turn.
+const READING_AT_ONCE: usize = 4;
+/// Readings one account runs at once; a further one stops its oldest.
+const READINGS_PER_ACCOUNT: usize = 2;
 /// Readings this server keeps in memory (running or finished); the oldest finished go
 /// first. The database keeps every one for [`KEPT_FOR`].
 const KEPT_AT_MOST: usize = 64;
+
+/// A reading's end as its task sends it: None while it runs, then the state read, or
+/// Err when it failed.
+type Outcome = Option<Result<Arc<LedgerState>, ()>>;
 
 /// What a reading is of: whose, which department, which changes listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,19 +79,37 @@ struct Reading {
     began_at: chrono::DateTime<chrono::Utc>,
     counted: Arc<LedgerReading>,
     /// None while running; then the state, or Err when it failed.
-    done: watch::Receiver<Option<Result<Arc<LedgerState>, ()>>>,
+    done: watch::Receiver<Outcome>,
     /// Why it failed, for the first request to show it.
     error: Mutex<Option<StoreError>>,
     finished: Mutex<Option<Instant>>,
+    /// Stops its task (an account's further reading stops its oldest).
+    task: Mutex<Option<tokio::task::AbortHandle>>,
 }
 
 impl Reading {
-    fn result(&self) -> Option<Result<Arc<LedgerState>, ()>> {
-        self.done.borrow().clone()
+    /// None while it runs; a task that ended without a result (stopped, or panicked)
+    /// failed.
+    fn result(&self) -> Outcome {
+        let result = self.done.borrow().clone();
+        match result {
+            None if self.done.has_changed().is_err() => Some(Err(())),
+            result => result,
+        }
     }
 
     fn expired(&self, now: Instant) -> bool {
-        self.finished.lock().map(|f| f.is_some_and(|at| now.duration_since(at) > KEPT_FOR)).unwrap_or(true)
+        let finished = self.finished.lock().map(|f| *f).unwrap_or(None);
+        match finished {
+            Some(at) => now.duration_since(at) > KEPT_FOR,
+            None => self.result().is_some(),
+        }
+    }
+
+    fn stop(&self) {
+        if let Some(task) = self.task.lock().ok().and_then(|mut t| t.take()) {
+            task.abort();
+        }
     }
 }
 
@@ -127,9 +153,15 @@ fn older_than(at: chrono::DateTime<chrono::Utc>, age: Duration) -> bool {
 }
 
 /// The readings this server runs; the database has every server's.
-#[derive(Default)]
 pub struct LedgerReadings {
     readings: Mutex<HashMap<String, Arc<Reading>>>,
+    at_once: Arc<Semaphore>,
+}
+
+impl Default for LedgerReadings {
+    fn default() -> Self {
+        LedgerReadings { readings: Mutex::default(), at_once: Arc::new(Semaphore::new(READING_AT_ONCE)) }
+    }
 }
 
 impl LedgerReadings {
@@ -155,7 +187,7 @@ impl LedgerReadings {
                 if let Some(read) = Self::stored(store, asked, &view).await? {
                     return Ok(read);
                 }
-                self.begin(store, region, view).await?
+                self.begin(store, region, view, wait).await?
             }
         };
         let mut done = reading.done.clone();
@@ -213,18 +245,15 @@ impl LedgerReadings {
         })
     }
 
-    /// A new reading of `view`, noted in the database and running as a task of its
-    /// own; or the one of this very view still running here (the same account asking
-    /// again while it reads). The flag says whether it began before this request.
+    /// A new reading of `view`, running as a task of its own that notes it in the
+    /// database once it outlasts `wait`. The flag is false: it began with this request.
     async fn begin(
         &self,
         store: &Store,
         region: &RegionCode,
         view: View,
+        wait: Duration,
     ) -> Result<(String, Arc<Reading>, bool), StoreError> {
-        if let Some(running) = self.running(&view) {
-            return Ok(running);
-        }
         // Said on the page from the first answer: the reading counts them again as it begins.
         let lines = store.kept_ledger_lines(region, &view.department_id).await?;
         let (tx, rx) = watch::channel(None);
@@ -236,65 +265,15 @@ impl LedgerReadings {
             done: rx,
             error: Mutex::new(None),
             finished: Mutex::new(None),
+            task: Mutex::new(None),
         });
-        let listing = view.listing();
-        let forget_before = reading.began_at - chrono::Duration::from_std(KEPT_FOR).unwrap_or_default();
-        let new = NewReading {
-            id: &id,
-            user_id: &view.user_id,
-            department_id: &view.department_id,
-            view: &listing,
-            began_at: reading.began_at,
-            lines,
-        };
-        store.begin_ledger_reading(&new, forget_before).await?;
         self.keep(&id, reading.clone());
-        let (store, region, run, id_run) = (store.clone(), *region, reading.clone(), id.clone());
-        tokio::spawn(async move {
-            let counted = run.counted.clone();
-            let work =
-                store.ledger_state_read(&region, &view.department_id, view.after.as_ref(), view.listed, &counted);
-            tokio::pin!(work);
-            let mut note = tokio::time::interval(NOTE_EVERY);
-            note.tick().await;
-            let read = loop {
-                tokio::select! {
-                    read = &mut work => break read,
-                    _ = note.tick() => {
-                        let noted = store.note_ledger_reading(&id_run, counted.lines(), counted.lines_read()).await;
-                        if let Err(e) = noted {
-                            tracing::warn!(error = %e, "noting a ledger reading failed");
-                        }
-                    }
-                }
-            };
-            let read = match read {
-                Ok(state) => Ok(Arc::new(state)),
-                Err(e) => {
-                    tracing::warn!(error = %e, department = %view.department_id, "ledger reading failed");
-                    if let Ok(mut kept) = run.error.lock() {
-                        *kept = Some(e);
-                    }
-                    Err(())
-                }
-            };
-            let state = read.as_ref().ok().map(|s| &**s);
-            if let Err(e) = store.finish_ledger_reading(&id_run, counted.lines_read(), state).await {
-                tracing::warn!(error = %e, "noting a ledger reading's end failed");
-            }
-            if let Ok(mut at) = run.finished.lock() {
-                *at = Some(Instant::now());
-            }
-            let _ = tx.send(Some(read));
-        });
+        let task = Task { store: store.clone(), region: *region, id: id.clone(), reading: reading.clone(), wait };
+        let handle = tokio::spawn(task.run(self.at_once.clone(), tx));
+        if let Ok(mut t) = reading.task.lock() {
+            *t = Some(handle.abort_handle());
+        }
         Ok((id, reading, false))
-    }
-
-    /// This very view's reading still running here, if any.
-    fn running(&self, view: &View) -> Option<(String, Arc<Reading>, bool)> {
-        let readings = self.readings.lock().unwrap_or_else(|p| p.into_inner());
-        let running = readings.iter().filter(|(_, r)| r.view == *view && r.result().is_none());
-        running.max_by_key(|(_, r)| r.began_at).map(|(id, r)| (id.clone(), r.clone(), true))
     }
 
     /// Keep a reading here, making room: expired ones go, then the oldest finished.
@@ -302,6 +281,17 @@ impl LedgerReadings {
         let mut readings = self.readings.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         readings.retain(|_, r| !r.expired(now));
+        let mut running: Vec<(String, Arc<Reading>)> = readings
+            .iter()
+            .filter(|(_, r)| r.view.user_id == reading.view.user_id && r.result().is_none())
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect();
+        running.sort_by_key(|(_, r)| r.began_at);
+        while running.len() >= READINGS_PER_ACCOUNT {
+            let (id, oldest) = running.remove(0);
+            oldest.stop();
+            readings.remove(&id);
+        }
         while readings.len() >= KEPT_AT_MOST {
             let oldest = readings
                 .iter()
@@ -323,6 +313,144 @@ impl LedgerReadings {
     }
 }
 
+/// A reading's task: what it reads and where it notes it.
+struct Task {
+    store: Store,
+    region: RegionCode,
+    id: String,
+    reading: Arc<Reading>,
+    /// Past this it notes the reading in the database, then every [`NOTE_EVERY`].
+    wait: Duration,
+}
+
+impl Task {
+    async fn run(self, at_once: Arc<Semaphore>, done: watch::Sender<Outcome>) {
+        let Task { store, region, id, reading, wait } = self;
+        let (view, counted) = (&reading.view, &reading.counted);
+        let work = async {
+            // Waits its turn while as many ledgers are read; a closed semaphore never happens.
+            let _turn = at_once.acquire().await;
+            store.ledger_state_read(&region, &view.department_id, view.after.as_ref(), view.listed, counted).await
+        };
+        tokio::pin!(work);
+        let note = tokio::time::sleep(wait);
+        tokio::pin!(note);
+        let mut noted = false;
+        let read = loop {
+            tokio::select! {
+                read = &mut work => break read,
+                () = &mut note => {
+                    noted |= Self::note(&store, &id, &reading, noted).await;
+                    note.as_mut().reset(tokio::time::Instant::now() + NOTE_EVERY);
+                }
+            }
+        };
+        let read = match read {
+            Ok(state) => Ok(Arc::new(state)),
+            Err(e) => {
+                tracing::warn!(error = %e, department = %view.department_id, "ledger reading failed");
+                if let Ok(mut kept) = reading.error.lock() {
+                    *kept = Some(e);
+                }
+                Err(())
+            }
+        };
+        if let Ok(mut at) = reading.finished.lock() {
+            *at = Some(Instant::now());
+        }
+        // This server's requests first; then the other servers', through the database.
+        let _ = done.send(Some(read.clone()));
+        if noted {
+            let state = read.as_ref().ok().map(|s| &**s);
+            if let Err(e) = store.finish_ledger_reading(&id, counted.lines_read(), state).await {
+                tracing::warn!(error = %e, "noting a ledger reading's end failed");
+            }
+        }
+    }
+
+    /// Note the reading: the first time its row, then how far it has come. Whether it
+    /// is noted now. A failure is logged: other servers then cannot answer for it.
+    async fn note(store: &Store, id: &str, reading: &Reading, noted: bool) -> bool {
+        let (lines, lines_read) = (reading.counted.lines(), reading.counted.lines_read());
+        let written = if noted {
+            store.note_ledger_reading(id, lines, lines_read).await
+        } else {
+            let listing = reading.view.listing();
+            let new = NewReading {
+                id,
+                user_id: &reading.view.user_id,
+                department_id: &reading.view.department_id,
+                view: &listing,
+                began_at: reading.began_at,
+                lines,
+            };
+            let forget_before = reading.began_at - chrono::Duration::from_std(KEPT_FOR).unwrap_or_default();
+            store.begin_ledger_reading(&new, forget_before).await
+        };
+        match written {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "noting a ledger reading failed");
+                noted
+            }
+        }
+    }
+}
+
 fn failed() -> StoreError {
     StoreError::conflict(Sentence::new("err-ledger-reading-failed", "台账核算未能完成，请刷新页面重试"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(user: &str) -> (Arc<Reading>, watch::Sender<Outcome>) {
+        let (tx, rx) = watch::channel(None);
+        let view = View { user_id: user.into(), department_id: "d".into(), after: None, listed: 200 };
+        let r = Reading {
+            view,
+            began_at: chrono::Utc::now(),
+            counted: Arc::new(LedgerReading::expecting(3)),
+            done: rx,
+            error: Mutex::new(None),
+            finished: Mutex::new(None),
+            task: Mutex::new(None),
+        };
+        (Arc::new(r), tx)
+    }
+
+    #[test]
+    fn a_task_that_ends_without_a_result_failed_and_is_let_go() {
+        let (r, tx) = reading("a");
+        assert!(r.result().is_none() && !r.expired(Instant::now()), "running");
+        drop(tx);
+        assert_eq!(r.result().map(|x| x.is_err()), Some(true), "stopped or panicked");
+        assert!(r.expired(Instant::now()), "not kept");
+    }
+
+    #[tokio::test]
+    async fn an_account_runs_at_most_two_readings_and_a_third_stops_its_oldest() {
+        let readings = LedgerReadings::default();
+        let mut senders = Vec::new();
+        let mut tasks = Vec::new();
+        for (i, user) in ["a", "a", "b", "a"].iter().enumerate() {
+            let (r, tx) = reading(user);
+            let task = tokio::spawn(std::future::pending::<()>());
+            *r.task.lock().unwrap() = Some(task.abort_handle());
+            readings.keep(&format!("r{i}"), r);
+            senders.push(tx);
+            tasks.push(task);
+            tokio::task::yield_now().await;
+        }
+        let kept: Vec<String> = {
+            let mut ids: Vec<String> = readings.readings.lock().unwrap().keys().cloned().collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(kept, ["r1", "r2", "r3"], "a's oldest is let go");
+        let first = tasks.remove(0);
+        assert!(first.await.unwrap_err().is_cancelled(), "and its task stopped");
+        assert!(tasks.iter().all(|t| !t.is_finished()), "the others run on");
+    }
 }

@@ -56,7 +56,13 @@ impl TestApp {
         std::fs::create_dir_all(&data_dir).unwrap();
         let router = qidi_web::router(
             store.clone(),
-            qidi_web::WebConfig { secure_cookies: false, data_dir: data_dir.clone(), ..Default::default() },
+            qidi_web::WebConfig {
+                secure_cookies: false,
+                data_dir: data_dir.clone(),
+                // Every ledger is shown at once however loaded the machine; the reading
+                // tests set their own wait.
+                ledger_reading_wait: Some(std::time::Duration::from_secs(60)),
+            },
         );
         TestApp { store, router, data_dir }
     }
