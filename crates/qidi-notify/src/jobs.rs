@@ -44,7 +44,7 @@ pub struct JobsReport {
 }
 
 fn beijing(now: DateTime<Utc>) -> DateTime<FixedOffset> {
-    now.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
+    now.with_timezone(&qidi_store::beijing())
 }
 
 /// The `job_runs` name of the day's deemed acceptances.

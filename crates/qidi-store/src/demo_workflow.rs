@@ -12,8 +12,10 @@ use qidi_core::{RegionCode, Role};
 use std::path::Path;
 
 fn at(day: NaiveDate) -> DateTime<FixedOffset> {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    cst.from_local_datetime(&day.and_hms_opt(10, 0, 0).expect("10:00 exists")).single().expect("fixed offset")
+    crate::beijing()
+        .from_local_datetime(&day.and_hms_opt(10, 0, 0).expect("10:00 exists"))
+        .single()
+        .expect("fixed offset")
 }
 
 fn step(action: Action) -> ActRequest {

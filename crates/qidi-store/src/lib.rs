@@ -76,15 +76,19 @@ pub fn trial_clock() -> Option<chrono::DateTime<chrono::FixedOffset>> {
     TRIAL_START.get().copied()
 }
 
+/// Beijing time (UTC+8, no daylight saving): the zone qidi shows every time in and dates
+/// every day by.
+pub fn beijing() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
 pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    t.with_timezone(&cst).format("%Y-%m-%dT%H:%M:%S%.6f%:z").to_string()
+    t.with_timezone(&beijing()).format("%Y-%m-%dT%H:%M:%S%.6f%:z").to_string()
 }
 
 /// Today's date in Asia/Shanghai.
 pub fn today() -> chrono::NaiveDate {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    now().with_timezone(&cst).date_naive()
+    now().with_timezone(&beijing()).date_naive()
 }
 
 pub fn new_id() -> String {

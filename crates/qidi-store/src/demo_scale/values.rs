@@ -9,9 +9,8 @@ pub(super) fn meta_key(region: &str, what: &str) -> String {
 }
 
 pub(super) fn at(day: NaiveDate, minute: u32) -> DateTime<FixedOffset> {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let t = day.and_hms_opt(9 + minute / 60 % 8, minute % 60, 0).expect("a valid time");
-    cst.from_local_datetime(&t).single().expect("fixed offset")
+    crate::beijing().from_local_datetime(&t).single().expect("fixed offset")
 }
 
 pub(super) fn stamp(t: DateTime<FixedOffset>) -> String {

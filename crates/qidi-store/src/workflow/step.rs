@@ -218,8 +218,8 @@ impl Store {
 
 /// 00:00 Beijing time on `d`: when a deemed acceptance took effect.
 pub(crate) fn start_of(d: NaiveDate) -> DateTime<FixedOffset> {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    cst.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
+    crate::beijing()
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
         .single()
         .expect("a fixed offset has one local time")
 }

@@ -2,7 +2,7 @@
 //! and burn-down, the baseline table (filtered and paged), and removals; shown again
 //! with a refused form's sentence and values kept.
 
-use super::reading::{Read, READING_WAIT};
+use super::reading::{LinesRead, Read, READING_WAIT};
 use super::views::{CampaignView, LedgerView, ProgressRow, RemovalView};
 use super::{visible_department, Chart, REMOVALS_SHOWN};
 use crate::auth::PageUser;
@@ -146,6 +146,7 @@ struct DepartmentPage<'a> {
     /// The ledger's state, once read; while a long reading goes on, how far it has come.
     ledger: Option<LedgerView>,
     reading: Option<ReadingView>,
+    read_at: Option<ReadAt>,
     lists: Vec<ListSummary>,
     missing: Vec<CheckRowView>,
     to_answer: Vec<CheckRowView>,
@@ -178,16 +179,19 @@ struct DepartmentPage<'a> {
     removal_form: KeptRemoval,
 }
 
-/// A reading of the ledger as its page shows it.
+/// A reading of the ledger still under way: how far it has come, the address that shows
+/// its result, and its status, which the page's script follows to go there once done.
 struct ReadingView {
-    /// Still reading: lines read, about how many in all, and the address that shows
-    /// the result (the page's script follows it once `status` says it is done).
-    lines_read: u64,
-    lines: u64,
+    read: LinesRead,
     href: String,
     status: String,
-    /// Done: when the reading shown began, and the address that reads the ledger again.
-    began_at: Option<String>,
+}
+
+/// A ledger shown from a reading begun before the request: when it began, and the
+/// address that reads the ledger again.
+struct ReadAt {
+    at: String,
+    again: String,
 }
 
 /// The reading a department page asks for by its address, once one was begun for it.
@@ -498,30 +502,17 @@ pub(super) async fn department_page(
         let joined = [view.as_str(), reading.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
         format!("/ledger/departments/{}?{}#signoff", dept.code, joined.join("&"))
     };
-    let (ledger, reading) = match read {
+    let (ledger, reading, read_at) = match read {
         Read::Done { state: ledger, began_at } => {
             let changes_next = ledger.next_after().map(|key| changes_href(Some(key)));
             let view =
                 LedgerView { changes_first, changes_next, ..LedgerView::of(&ledger, user, Some(&dept.id), &names) };
-            let reading = began_at.map(|at| ReadingView {
-                lines_read: 0,
-                lines: 0,
-                href: here(None),
-                status: String::new(),
-                began_at: Some(at),
-            });
-            (Some(view), reading)
+            (Some(view), None, began_at.map(|at| ReadAt { at, again: here(None) }))
         }
-        Read::Reading { id, lines_read, lines } => (
-            None,
-            Some(ReadingView {
-                lines_read,
-                lines: lines.max(lines_read),
-                href: here(Some(&id)),
-                status: format!("/ledger/readings/{id}"),
-                began_at: None,
-            }),
-        ),
+        Read::Reading { id, lines_read, lines } => {
+            let (href, status) = (here(Some(&id)), format!("/ledger/readings/{id}"));
+            (None, Some(ReadingView { read: LinesRead::of(lines_read, lines), href, status }), None)
+        }
     };
     let page = DepartmentPage {
         supervision_orders,
@@ -532,6 +523,7 @@ pub(super) async fn department_page(
         campaign: CampaignView::of(&campaign, None),
         ledger,
         reading,
+        read_at,
         lists,
         missing,
         to_answer,

@@ -122,30 +122,43 @@ pub(crate) enum Read {
     Reading { id: String, lines_read: u64, lines: u64 },
 }
 
+/// How far a reading has come, as its page shows it and its status says it.
+#[derive(serde::Serialize)]
+pub(crate) struct LinesRead {
+    pub(crate) lines_read: u64,
+    /// About how many in all: never fewer than those read.
+    pub(crate) lines: u64,
+    /// "N of about M lines read", in the request's language.
+    pub(crate) text: String,
+}
+
+impl LinesRead {
+    pub(crate) fn of(lines_read: u64, lines: u64) -> Self {
+        let lines = lines.max(lines_read);
+        let text = crate::i18n::t2("ledger-reading-lines", "read", lines_read, "lines", lines);
+        LinesRead { lines_read, lines, text }
+    }
+}
+
 /// A reading's progress as its page's script asks for it. `done` also when the reading
 /// stopped with its server: the page's address then begins another.
 #[derive(serde::Serialize)]
 pub(crate) struct ReadingStatus {
-    pub(crate) lines_read: u64,
-    pub(crate) lines: u64,
+    #[serde(flatten)]
+    pub(crate) read: LinesRead,
     pub(crate) done: bool,
-    /// "N of about M lines read", in the request's language, for the page to show.
-    pub(crate) text: String,
 }
 
 impl ReadingStatus {
     fn of(lines_read: u64, lines: u64, done: bool) -> Self {
-        let lines = lines.max(lines_read);
-        let text = crate::i18n::t2("ledger-reading-lines", "read", lines_read, "lines", lines);
-        ReadingStatus { lines_read, lines, done, text }
+        ReadingStatus { read: LinesRead::of(lines_read, lines), done }
     }
 }
 
 /// When a reading began, as the page says it: Beijing time (as every time qidi shows), to
 /// the second.
 fn began_text(at: chrono::DateTime<chrono::Utc>) -> String {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    at.with_timezone(&cst).format("%H:%M:%S").to_string()
+    at.with_timezone(&qidi_store::beijing()).format("%H:%M:%S").to_string()
 }
 
 fn older_than(at: chrono::DateTime<chrono::Utc>, age: Duration) -> bool {
