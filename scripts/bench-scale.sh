@@ -69,17 +69,8 @@ measure() { # NAME COOKIE URL
     END { printf "| %s | %s | %s | %s | %.2f | %.2f | %.0f |\n", engine, size, name, status, p50, p99, rps }'
 }
 
-login() { # USERNAME -> session token (tried again while the server's start-up jobs write)
-  local token
-  for _ in $(seq 1 30); do
-    token=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-      -d "{\"username\":\"$1\",\"password\":\"Bench-Passw0rd-2026!\"}" "http://127.0.0.1:$PORT/api/v1/login" |
-      sed -n 's/^[Ss]et-[Cc]ookie: qidi_session=\([^;]*\).*/\1/p' | head -1)
-    [ -n "$token" ] && break
-    sleep 1
-  done
-  echo "$token"
-}
+# shellcheck source=scripts/bench-lib.sh
+source scripts/bench-lib.sh
 
 echo "| engine | projects | route | status | median ms | p99 ms | req/s (1 conn) |"
 echo "|---|---|---|---|---|---|---|"
@@ -135,16 +126,8 @@ for SIZE in "${SIZES[@]}"; do
 
     QIDI_PUBLIC_RATE=100000000 QIDI_SEARCH_RATE=100000000 $Q serve --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
     SERVER=$!
-    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-    # The server's first daily light run (every lit clock is a change when there was no
-    # run before) is waited for, so that latencies are not measured against it; its
-    # memory is in the peak RSS below.
-    start=$(date +%s)
-    for _ in $(seq 1 1800); do
-      [ -n "$(sql "SELECT summary FROM job_runs WHERE job = 'lights' AND summary <> '{}'")" ] && break
-      sleep 1
-    done
-    echo "first light run: $(sql "SELECT summary FROM job_runs WHERE job = 'lights'"), waited $(($(date +%s) - start)) s" >&2
+    # Its first light run's memory is in the peak RSS below.
+    await_server
     declare -A TOKEN=()
     for u in office leader fgw_head zrzy_handler inspector applicant; do TOKEN[$u]=$(login "bench_$u"); done
     B="http://127.0.0.1:$PORT"

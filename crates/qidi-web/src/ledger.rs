@@ -14,12 +14,14 @@ mod export;
 mod import;
 mod index;
 mod reading;
+mod signing;
 mod views;
 
 // Named as `crate::ledger::…` by pages.rs (the home page's chart) and the templates.
 pub(crate) use chart::Chart;
 pub(crate) use department::PROJECTS_LISTED;
 pub use reading::LedgerReadings;
+pub use signing::LedgerSigning;
 pub(crate) use views::CampaignView;
 
 use crate::error::PageError;

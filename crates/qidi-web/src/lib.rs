@@ -56,6 +56,9 @@ pub struct WebConfig {
     /// How long a department's ledger page waits for its ledger to be read before it says
     /// how far the reading has come (None: five seconds). Tests set it to zero.
     pub ledger_reading_wait: Option<std::time::Duration>,
+    /// How long a request to sign a department ledger, or confirm its changes, waits for
+    /// the work before it answers that the work goes on (None: 25 seconds).
+    pub ledger_signing_wait: Option<std::time::Duration>,
 }
 
 pub struct AppState {
@@ -73,6 +76,8 @@ pub struct AppState {
     pub export_throttle: throttle::Throttle,
     /// Readings of department ledgers that outlast their request.
     pub ledger_readings: ledger::LedgerReadings,
+    /// Signatures and confirmations of department ledgers that outlast their request.
+    pub ledger_signing: ledger::LedgerSigning,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -129,6 +134,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         search_throttle: throttle::Throttle::new(rates.search),
         export_throttle: throttle::Throttle::new(rates.export),
         ledger_readings: ledger::LedgerReadings::default(),
+        ledger_signing: ledger::LedgerSigning::default(),
     });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()

@@ -543,6 +543,7 @@ async fn a_ledger_read_in_the_background_shows_its_result_by_itself() {
         secure_cookies: false,
         data_dir: app.data_dir.clone(),
         ledger_reading_wait: Some(Duration::ZERO),
+        ..Default::default()
     };
     let app = TestApp { router: qidi_web::router(app.store.clone(), config), ..app };
     let store = &app.store;

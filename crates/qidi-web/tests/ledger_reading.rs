@@ -17,6 +17,7 @@ fn not_waiting(app: TestApp) -> TestApp {
         secure_cookies: false,
         data_dir: app.data_dir.clone(),
         ledger_reading_wait: Some(Duration::ZERO),
+        ..Default::default()
     };
     TestApp { router: qidi_web::router(app.store.clone(), config), ..app }
 }

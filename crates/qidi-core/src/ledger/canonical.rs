@@ -1,5 +1,6 @@
 //! Ledger versions: the lines, their canonical text, the banner's parts and the hash a sign-off binds.
 
+use super::OutOfOrder;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -212,6 +213,39 @@ impl CanonicalLedger {
     }
 }
 
+/// A department ledger's canonical text written as its lines come, in canonical order
+/// (project code, then item type, byte by byte): what signing stores, without holding
+/// the lines. [`CanonicalLedger::department`] gives the same text for the same lines.
+pub struct DepartmentText {
+    text: Vec<u8>,
+    items: u64,
+    last: Option<LineKey>,
+}
+
+impl DepartmentText {
+    pub fn new(region: &str, department: &str) -> DepartmentText {
+        DepartmentText { text: department_head(region, department).into_bytes(), items: 0, last: None }
+    }
+
+    /// The next line; one out of order (or a key twice) is refused, and nothing written.
+    pub fn push(&mut self, line: &LedgerLine) -> Result<(), OutOfOrder> {
+        if let Some(last) = &self.last {
+            if (last.0.as_str(), last.1.as_str()) >= line.key_ref() {
+                return Err(OutOfOrder { after: last.clone(), line: line.key() });
+            }
+        }
+        self.last = Some(line.key());
+        serde_json::to_writer(&mut self.text, &line.canonical()).expect("strings serialise");
+        self.text.push(b'\n');
+        self.items += 1;
+        Ok(())
+    }
+
+    pub fn finish(self) -> CanonicalLedger {
+        CanonicalLedger { text: String::from_utf8(self.text).expect("JSON is UTF-8"), items: self.items }
+    }
+}
+
 /// The head line of a department ledger's canonical text.
 pub(super) fn department_head(region: &str, department: &str) -> String {
     format!("{CANONICAL_TAG} department {} {}\n", json_str(region), json_str(department))
@@ -247,7 +281,41 @@ mod tests {
     use super::*;
     use crate::ledger::fixtures::{line, lines};
 
+    #[test]
+    fn a_line_out_of_order_or_twice_is_refused() {
+        let mut text = DepartmentText::new("152529", "fgw");
+        text.push(&line("2022-152529-44-01-000002", "land")).unwrap();
+        let before = DepartmentText::new("152529", "fgw").finish();
+        assert!(text.push(&line("2022-152529-44-01-000001", "land")).is_err(), "an earlier project");
+        assert!(text.push(&line("2022-152529-44-01-000002", "eia")).is_err(), "an earlier item type");
+        assert!(text.push(&line("2022-152529-44-01-000002", "land")).is_err(), "the same line twice");
+        text.push(&line("2022-152529-44-01-000002", "water")).unwrap();
+        let done = text.finish();
+        assert_eq!(done.items, 2);
+        assert_eq!(done.text.lines().count(), before.text.lines().count() + 2, "nothing written of the refused");
+    }
+
     proptest::proptest! {
+        /// Written line by line in key order, a department ledger is the text the whole
+        /// ledger gives, whatever order its lines were in.
+        #[test]
+        fn a_ledger_written_as_it_comes_is_the_whole_ledger(
+            keys in proptest::strategy::Strategy::prop_shuffle(proptest::strategy::Strategy::prop_map(
+                proptest::collection::btree_set(("[0-9-]{1,6}", "[a-z_]{1,4}"), 0..40),
+                |keys| keys.into_iter().collect::<Vec<_>>(),
+            )),
+        ) {
+            let shuffled: Vec<LedgerLine> = keys.iter().map(|(p, t)| line(p, t)).collect();
+            let whole = CanonicalLedger::department("152529", "fgw", &shuffled);
+            let mut sorted = shuffled.clone();
+            sorted.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
+            let mut text = DepartmentText::new("152529", "fgw");
+            for l in &sorted {
+                text.push(l).unwrap();
+            }
+            proptest::prop_assert_eq!(text.finish(), whole);
+        }
+
         #[test]
         fn a_date_is_written_as_chrono_writes_it(days in -1_000_000i64..4_000_000) {
             let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Duration::days(days);

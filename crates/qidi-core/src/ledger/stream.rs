@@ -10,7 +10,9 @@
 //! limit; past it they go to a file the caller provides ([`RowSpill`]), or, without one,
 //! the lines are read a second time with that hash known ([`StreamPass::Again`]).
 
-use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
+use super::{
+    change_set_head, department_head, CanonicalLedger, ChangeKind, ChangeSet, LedgerLine, LineChange, LineKey,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +50,9 @@ pub struct LedgerPage {
     pub change_missing: u64,
     /// The hash of the change set confirming every change, when there are any.
     pub change_set_hash: Option<String>,
+    /// That change set whole, when the stream was asked to keep it
+    /// ([`LedgerStream::keeping_change_set`]).
+    pub change_set: Option<ChangeSet>,
 }
 
 /// What [`LedgerStream::finish`] found.
@@ -81,6 +86,9 @@ enum Rows<'a> {
     Spilled(Box<dyn RowSpill + 'a>),
     GivenUp,
     Hashing(Sha256, String),
+    /// The change set's whole text, for confirming it: its head line first, written with
+    /// the hash it leads to unknown (as long as any hash), then every row.
+    Kept(Vec<u8>),
 }
 
 /// The signed content a fixed ledger is compared with, and what is made of it.
@@ -94,6 +102,9 @@ struct Against<'a> {
     from_hash: String,
     /// The signed content once confirmed, as its canonical text is hashed.
     result: Sha256,
+    /// That text itself, when the change set is kept whole; and its lines.
+    kept: Option<Vec<u8>>,
+    result_items: u64,
     rows: Rows<'a>,
     spill: Option<Box<dyn RowSpill + 'a>>,
     listed: usize,
@@ -158,6 +169,8 @@ impl<'a> LedgerStream<'a> {
                 department,
                 from_hash,
                 result: Sha256::new_with_prefix(&head),
+                kept: None,
+                result_items: 0,
                 rows,
                 spill: None,
                 listed,
@@ -192,6 +205,17 @@ impl<'a> LedgerStream<'a> {
     pub fn spilling_into(mut self, spill: Box<dyn RowSpill + 'a>) -> Self {
         if let Some(a) = &mut self.against {
             a.spill = Some(spill);
+        }
+        self
+    }
+
+    /// Keep the change set whole, its text and the signed content it leads to, for
+    /// confirming it: its rows are held however many, never spilled. For a first pass.
+    pub fn keeping_change_set(mut self) -> Self {
+        if let Some(a) = &mut self.against {
+            a.kept = Some(department_head(a.region, a.department).into_bytes());
+            let unknown = "0".repeat(64);
+            a.rows = Rows::Kept(change_set_head(a.region, a.department, &a.from_hash, &unknown).into_bytes());
         }
         self
     }
@@ -235,6 +259,7 @@ impl<'a> LedgerStream<'a> {
             more_changes: false,
             change_missing: 0,
             change_set_hash: None,
+            change_set: None,
         };
         let Some(mut a) = self.against else { return StreamEnd::Page(page) };
         a.signed_before(None);
@@ -244,9 +269,28 @@ impl<'a> LedgerStream<'a> {
         page.more_changes = a.more;
         page.change_missing = a.missing;
         if a.total > 0 {
-            let mut h = Sha256::new_with_prefix(change_set_head(a.region, a.department, &a.from_hash, &to_hash));
+            let head = change_set_head(a.region, a.department, &a.from_hash, &to_hash);
+            let mut h = Sha256::new_with_prefix(&head);
             page.change_set_hash = Some(match a.rows {
                 Rows::Held(rows, _) => hex::encode(h.chain_update(&rows).finalize()),
+                Rows::Kept(mut text) => {
+                    // In place, not copied: a region's change set is hundreds of megabytes.
+                    debug_assert_eq!(to_hash.len(), 64, "the head was written for a SHA-256 in hex");
+                    text[..head.len()].copy_from_slice(head.as_bytes());
+                    let hash = hex::encode(Sha256::digest(&text));
+                    let result = a.kept.unwrap_or_default();
+                    page.change_set = Some(ChangeSet {
+                        text: String::from_utf8(text).expect("JSON is UTF-8"),
+                        from_hash: a.from_hash,
+                        to_hash,
+                        result: CanonicalLedger {
+                            text: String::from_utf8(result).expect("JSON is UTF-8"),
+                            items: a.result_items,
+                        },
+                        changes: a.total,
+                    });
+                    hash
+                }
                 Rows::Spilled(mut spill) => {
                     if spill.read_back(&mut h).is_err() {
                         return StreamEnd::Again(StreamPass::Again { to_hash });
@@ -274,16 +318,32 @@ impl<'a> Against<'a> {
         if self.reduced.contains(&key) {
             // Left by reduction: never a change, and it stays as signed.
             if let Some(s) = signed {
-                write_row(&mut self.result, &s.canonical());
+                self.add_signed_to_result(s);
             }
             return;
         }
-        self.result.update(row);
+        self.add_to_result(row);
         match signed {
             None => self.change(ChangeKind::Added, None, Some(line), missing),
             Some(s) if s != line => self.change(ChangeKind::Changed, Some(s), Some(line), missing),
             Some(_) => {}
         }
+    }
+
+    /// A row of the signed content once confirmed.
+    fn add_to_result(&mut self, row: &[u8]) {
+        self.result.update(row);
+        self.result_items += 1;
+        if let Some(kept) = &mut self.kept {
+            kept.extend_from_slice(row);
+        }
+    }
+
+    /// A signed line that stays as signed, into the signed content once confirmed.
+    fn add_signed_to_result(&mut self, line: &LedgerLine) {
+        let mut row = Vec::new();
+        write_row(&mut row, &line.canonical());
+        self.add_to_result(&row);
     }
 
     /// The signed lines before `key` (all that are left, for None): none of them is in
@@ -295,7 +355,7 @@ impl<'a> Against<'a> {
             }
             self.next += 1;
             if self.reduced.contains(&s.key_ref()) {
-                write_row(&mut self.result, &s.canonical());
+                self.add_signed_to_result(s);
             } else {
                 self.change(ChangeKind::Dropped, Some(s), None, false);
             }
@@ -327,6 +387,7 @@ impl<'a> Against<'a> {
             }
             Rows::GivenUp => {}
             Rows::Hashing(h, _) => write_row(h, &row),
+            Rows::Kept(text) => write_row(text, &row),
         }
         let key = after.or(before).map(LedgerLine::key_ref).unwrap_or_default();
         if self.listed_after.as_ref().is_some_and(|(p, t)| key <= (p.as_str(), t.as_str())) {
@@ -495,8 +556,19 @@ mod tests {
             prop_assert_eq!(page.more_changes, past.len() > listed);
             prop_assert_eq!(page.changes_total, changes.len() as u64);
             prop_assert_eq!(page.change_missing, flagged.iter().filter(|c| c.1).count() as u64);
-            let whole = (!changes.is_empty()).then(|| ChangeSet::of("150000", "fgw", &signed, &changes).hash());
-            prop_assert_eq!(page.change_set_hash, whole);
+            let whole = (!changes.is_empty()).then(|| ChangeSet::of("150000", "fgw", &signed, &changes));
+            prop_assert_eq!(&page.change_set_hash, &whole.as_ref().map(ChangeSet::hash));
+            prop_assert!(page.change_set.is_none(), "kept only when asked");
+
+            // Kept whole for confirming, the change set is the whole ledger's.
+            let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
+                .keeping_change_set();
+            for (l, m) in &now {
+                s.push(l, *m).unwrap();
+            }
+            let StreamEnd::Page(kept) = s.finish() else { panic!("a kept change set is never read again") };
+            prop_assert_eq!(&kept.change_set_hash, &page.change_set_hash);
+            prop_assert_eq!(kept.change_set, whole);
         }
     }
 

@@ -1,4 +1,5 @@
-//! Batched inserts, many rows to a statement: the import's and the demo generator's.
+//! Batched inserts, many rows to a statement: the import's, the demo generator's, and the
+//! baseline of a fully signed department ledger.
 
 use crate::db::Backend;
 use crate::StoreError;
@@ -59,6 +60,8 @@ pub(crate) struct Batch {
     /// `INSERT INTO t (a, b, …) VALUES `, for SQLite.
     head_sqlite: String,
     pub(super) width: usize,
+    /// What follows the rows (an `ON CONFLICT` clause), or nothing.
+    tail: String,
     /// The rows so far, one after another.
     pub(super) vals: Vec<Val>,
 }
@@ -85,8 +88,16 @@ impl Batch {
             ),
             head_sqlite: format!("INSERT INTO {table} ({names}) VALUES "),
             width: cols.len(),
+            tail: String::new(),
             vals: Vec::with_capacity(Batch::ROWS * cols.len()),
         }
+    }
+
+    /// Rows that would break the unique key `target` (`(a, b)`) are left out, and not
+    /// counted by [`Batch::flush`].
+    pub(crate) fn ignoring_conflicts(mut self, target: &str) -> Batch {
+        self.tail = format!(" ON CONFLICT {target} DO NOTHING");
+        self
     }
 
     pub(crate) fn push<const N: usize>(&mut self, row: [Val; N]) {
@@ -102,15 +113,17 @@ impl Batch {
         self.rows() >= Batch::ROWS
     }
 
-    pub(crate) async fn flush(&mut self, conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    /// Write the rows held; how many went in.
+    pub(crate) async fn flush(&mut self, conn: &mut AnyConnection, backend: Backend) -> Result<u64, StoreError> {
         if self.vals.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
-        match backend {
+        let done = match backend {
             Backend::Sqlite => {
                 let row = format!("({})", vec!["?"; self.width].join(","));
                 let mut sql = self.head_sqlite.clone();
                 sql.push_str(&vec![row; self.rows()].join(","));
+                sql.push_str(&self.tail);
                 let mut q = sqlx::query(&sql);
                 for v in self.vals.drain(..) {
                     q = match v {
@@ -119,7 +132,7 @@ impl Batch {
                         Val::Bool(b) => q.bind(b),
                     };
                 }
-                q.execute(&mut *conn).await?;
+                q.execute(&mut *conn).await?
             }
             Backend::Postgres => {
                 let mut json = String::from("[");
@@ -137,10 +150,10 @@ impl Batch {
                     }
                 }
                 json.push_str("]]");
-                sqlx::query(&self.sql_postgres).bind(json).execute(&mut *conn).await?;
+                sqlx::query(&format!("{}{}", self.sql_postgres, self.tail)).bind(json).execute(&mut *conn).await?
             }
-        }
-        Ok(())
+        };
+        Ok(done.rows_affected())
     }
 }
 

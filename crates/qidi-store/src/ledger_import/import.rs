@@ -502,7 +502,8 @@ impl Batches {
                 Val::Text(Some(link.hash)),
             ]);
         }
-        self.events.flush(conn, self.backend).await
+        self.events.flush(conn, self.backend).await?;
+        Ok(())
     }
 }
 

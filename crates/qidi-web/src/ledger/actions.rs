@@ -3,10 +3,12 @@
 //! on a department page shows that page again, the sentence beside the form.
 
 use super::department::{department_page, Kept, KeptAnswer, KeptRemoval};
+use super::signing::{Seen, Signing};
 use super::{department_signer, forbidden, not_read_only, unprocessable, visible_department};
 use crate::auth::PageUser;
 use crate::error::{in_place, PageError};
 use crate::SharedState;
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -61,6 +63,10 @@ impl SignForm {
     fn confirms_missing_checks(&self) -> bool {
         !self.confirm_missing_checks.trim().is_empty()
     }
+
+    fn seen(&self, capacity: Capacity) -> Seen<'_> {
+        Seen { capacity, hash: &self.hash, missing_checks_confirmed: self.confirms_missing_checks() }
+    }
 }
 
 /// Store refusals of a rule (stale hash, out of order …) are 409 with the reason.
@@ -92,12 +98,10 @@ pub async fn sign_department(
     Form(form): Form<SignForm>,
 ) -> Result<Response, PageError> {
     let (dept, capacity) = signing(&state, &user, &code, &form.capacity).await?;
-    state
-        .store
-        .sign_ledger(&user.region(), Some(&dept.id), capacity, form.hash.trim(), form.confirms_missing_checks(), &user)
-        .await
-        .map_err(refused)?;
-    Ok(back_to(&dept.code))
+    match state.ledger_signing.sign(&state, &user, &dept, form.seen(capacity)).await {
+        Signing::Done(done) => done.map_err(refused).map(|_| back_to(&dept.code)),
+        Signing::GoesOn => Ok(goes_on(&dept, "ledger-signing-title", "ledger-signing-goes-on")),
+    }
 }
 
 /// The signatories confirm the changes to a fixed department ledger (新增/变更，待签认).
@@ -108,12 +112,31 @@ pub async fn confirm_changes(
     Form(form): Form<SignForm>,
 ) -> Result<Response, PageError> {
     let (dept, capacity) = signing(&state, &user, &code, &form.capacity).await?;
-    state
-        .store
-        .confirm_changes(&user.region(), &dept.id, capacity, form.hash.trim(), form.confirms_missing_checks(), &user)
-        .await
-        .map_err(refused)?;
-    Ok(Redirect::to(&format!("/ledger/departments/{}#signoff", dept.code)).into_response())
+    match state.ledger_signing.confirm(&state, &user, &dept, form.seen(capacity)).await {
+        Signing::Done(done) => done
+            .map_err(refused)
+            .map(|_| Redirect::to(&format!("/ledger/departments/{}#signoff", dept.code)).into_response()),
+        Signing::GoesOn => Ok(goes_on(&dept, "ledger-confirming-title", "ledger-confirming-goes-on")),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger_signing.html")]
+struct GoesOnPage {
+    title: String,
+    message: String,
+    back: String,
+}
+
+/// 202: a signature or confirmation that outlasts its request goes on without it; the
+/// department's page shows it once stored.
+fn goes_on(dept: &DepartmentRef, title: &str, message: &str) -> Response {
+    let page = GoesOnPage {
+        title: crate::i18n::t(title),
+        message: crate::i18n::t(message),
+        back: format!("/ledger/departments/{}#signoff", dept.code),
+    };
+    (StatusCode::ACCEPTED, crate::error::render(&page)).into_response()
 }
 
 pub async fn sign_banner(

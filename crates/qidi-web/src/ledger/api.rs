@@ -16,10 +16,14 @@
 //! - `POST /api/v1/ledger/departments/{code}/changes/sign` (the same body, `hash` being
 //!   `change_set.hash`): confirm the changes to a fixed ledger's signed content
 //!   (`changes`, 新增/变更，待签认), the department head first, then the leader.
+//! - Either of the two answers `202 Accepted` `{"status": "running", "location"}` (and a
+//!   `Location` header) when the work outlasts its wait (25 s): it goes on, and the
+//!   department ledger at `location` shows the signature once it is stored.
 //! - `POST /api/v1/projects/{id}/items`: add a pending item found later (补录).
 
 use super::import::read_upload;
 use super::reading::{Read, READING_WAIT};
+use super::signing::{Seen, Signing};
 use super::{department_signer, read_only_refusal, visible_department, MAX_LEDGER_UPLOAD};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
@@ -33,7 +37,7 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use qidi_core::ledger::{may_import, parse_line_key, Capacity};
 use qidi_core::sentence::Sentence;
-use qidi_store::baseline::{ChangeOutcome, DepartmentRef, LedgerState, NewPendingItem, SignOutcome};
+use qidi_store::baseline::{DepartmentRef, LedgerState, NewPendingItem};
 use qidi_store::ledger_import::ImportMode;
 use qidi_store::users::User;
 use serde::{Deserialize, Serialize};
@@ -197,6 +201,12 @@ pub struct SignBody {
     confirm_missing_checks: bool,
 }
 
+impl SignBody {
+    fn seen(&self, capacity: Capacity) -> Seen<'_> {
+        Seen { capacity, hash: &self.hash, missing_checks_confirmed: self.confirm_missing_checks }
+    }
+}
+
 /// The department ledger `code` and the capacity `user` signs it in: in scope (else
 /// 404), a known capacity (else 422), the role that signs in it, as
 /// `department_signer` says (else 403).
@@ -219,15 +229,12 @@ pub async fn sign(
     ApiUser(user): ApiUser,
     Path(code): Path<String>,
     Json(b): Json<SignBody>,
-) -> Result<Json<SignOutcome>, ApiError> {
+) -> Result<Response, ApiError> {
     let (dept, capacity) = signing(&state, &user, &code, &b.capacity).await?;
-    let region = user.region();
-    Ok(Json(
-        state
-            .store
-            .sign_ledger(&region, Some(&dept.id), capacity, b.hash.trim(), b.confirm_missing_checks, &user)
-            .await?,
-    ))
+    match state.ledger_signing.sign(&state, &user, &dept, b.seen(capacity)).await {
+        Signing::Done(done) => Ok(Json(done?).into_response()),
+        Signing::GoesOn => Ok(goes_on(&dept)),
+    }
 }
 
 pub async fn confirm_changes(
@@ -235,15 +242,28 @@ pub async fn confirm_changes(
     ApiUser(user): ApiUser,
     Path(code): Path<String>,
     Json(b): Json<SignBody>,
-) -> Result<Json<ChangeOutcome>, ApiError> {
+) -> Result<Response, ApiError> {
     let (dept, capacity) = signing(&state, &user, &code, &b.capacity).await?;
-    let region = user.region();
-    Ok(Json(
-        state
-            .store
-            .confirm_changes(&region, &dept.id, capacity, b.hash.trim(), b.confirm_missing_checks, &user)
-            .await?,
-    ))
+    match state.ledger_signing.confirm(&state, &user, &dept, b.seen(capacity)).await {
+        Signing::Done(done) => Ok(Json(done?).into_response()),
+        Signing::GoesOn => Ok(goes_on(&dept)),
+    }
+}
+
+/// What a signature or confirmation past its request's wait answers.
+#[derive(Serialize)]
+struct SigningGoesOn {
+    /// Always `"running"`.
+    status: &'static str,
+    /// The department ledger, whose signatures show the work once it is stored.
+    location: String,
+}
+
+/// 202: the work goes on without the request; the department ledger shows it once stored.
+fn goes_on(dept: &DepartmentRef) -> Response {
+    let location = format!("/api/v1/ledger/departments/{}", dept.code);
+    let headers = [(header::LOCATION, location.clone())];
+    (StatusCode::ACCEPTED, headers, Json(SigningGoesOn { status: "running", location })).into_response()
 }
 
 #[derive(Deserialize)]

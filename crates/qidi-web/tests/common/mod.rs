@@ -62,6 +62,7 @@ impl TestApp {
                 // Every ledger is shown at once however loaded the machine; the reading
                 // tests set their own wait.
                 ledger_reading_wait: Some(std::time::Duration::from_secs(60)),
+                ..Default::default()
             },
         );
         TestApp { store, router, data_dir }

@@ -8,7 +8,7 @@ use futures_util::TryStreamExt;
 use qidi_core::ledger::CHANGE_ROWS_HELD;
 use qidi_core::ledger::{
     check_missing, content_hash, fully_signed, BannerPart, CanonicalLedger, Capacity, ChangeSet, LedgerKind,
-    LedgerLine, LedgerPage, LedgerStream, LineKey, RowSpill, StreamEnd, StreamPass,
+    LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, RowSpill, StreamEnd, StreamPass,
 };
 use qidi_core::sentence::Sentence;
 use sqlx::{AnyConnection, Row};
@@ -377,11 +377,7 @@ pub(super) async fn department_page(
             read.store(0, Ordering::Relaxed);
         }
         department_lines(conn, backend, region, campaign_id, department_id, &reduced, read, |l| {
-            // The order is the database's: a line out of it is the database's fault.
-            stream.push(&l.line, l.missing).map_err(|e| {
-                sqlx::Error::Protocol(format!("ledger lines read out of order: {:?} after {:?}", e.line, e.after))
-                    .into()
-            })
+            stream.push(&l.line, l.missing).map_err(out_of_order)
         })
         .await?;
         match stream.finish() {
@@ -397,6 +393,12 @@ pub(super) async fn department_page(
         }
     };
     Ok(DepartmentPage { reduced, fixed, page })
+}
+
+/// A line read out of canonical order. The order is the database's (`department_lines`):
+/// a line out of it is the database's fault.
+pub(super) fn out_of_order(e: OutOfOrder) -> StoreError {
+    sqlx::Error::Protocol(format!("ledger lines read out of order: {:?} after {:?}", e.line, e.after)).into()
 }
 
 pub(crate) const KEPT_LEDGER_LINES: &str = "SELECT CAST(COALESCE(SUM(pending_items), 0) AS BIGINT) FROM pending_counts

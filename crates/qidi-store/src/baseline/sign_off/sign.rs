@@ -1,21 +1,21 @@
 //! Signing a ledger and confirming the changes to a fixed department ledger, and what each did.
 
 use super::lines::{
-    banner_parts, confirmed_by, department_code, department_lines, fixed_content, reduced_keys, Fixed, NowLine,
+    banner_parts, confirmed_by, department_code, department_lines, fixed_content, out_of_order, reduced_keys, Fixed,
 };
 use crate::baseline::{actor_event, date_text};
 use crate::events::append;
+use crate::ledger_import::{Batch, Col, Val};
 use crate::users::User;
 use crate::{new_id, now_text, today, Backend, Store, StoreError};
 use qidi_core::ledger::{
-    check_change_confirmation, check_signature, diff_lines, fully_signed, CanonicalLedger, Capacity, ChangeSet,
-    LedgerKind, LedgerNow, LineChange, SignError, SignRequest,
+    check_change_confirmation, check_signature, fully_signed, CanonicalLedger, Capacity, DepartmentText, LedgerKind,
+    LedgerNow, LedgerPage, LedgerStream, SignError, SignRequest, StreamEnd, StreamPass,
 };
 use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
-use std::collections::BTreeSet;
 
 /// What a signature did.
 #[derive(Debug, Clone, Serialize)]
@@ -37,21 +37,18 @@ pub struct ChangeOutcome {
     pub confirmed: bool,
 }
 
-/// A department ledger now, and against what it was signed.
+/// A department ledger now against its signed content: what confirming its changes
+/// stores.
 struct DepartmentNow {
     code: String,
-    /// Pending items less those that left by reduction.
-    lines: Vec<NowLine>,
-    canonical: CanonicalLedger,
-    missing: u64,
     fixed: Option<Fixed>,
-    changes: Vec<LineChange>,
-    change_set: Option<ChangeSet>,
-    /// Added or changed lines whose check report is missing.
-    change_missing: u64,
+    /// The changes counted, and their change set kept whole.
+    page: LedgerPage,
 }
 
-/// A department ledger now, whole: what signing and confirming store.
+/// A department ledger now against its signed content, its lines streamed past core's
+/// [`LedgerStream`] in canonical order: what is held is the signed content and the
+/// change set's text, not the ledger now.
 async fn department_now(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -61,33 +58,66 @@ async fn department_now(
 ) -> Result<DepartmentNow, StoreError> {
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
-    let mut lines = Vec::new();
+    let fixed = fixed_content(conn, campaign_id, department_id).await?;
+    let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
+    let mut stream = LedgerStream::new(region, &code, signed, 0, StreamPass::First { held: 0 }).keeping_change_set();
     department_lines(conn, backend, region, campaign_id, department_id, &reduced, None, |l| {
-        lines.push(l);
+        stream.push(&l.line, l.missing).map_err(out_of_order)
+    })
+    .await?;
+    match stream.finish() {
+        StreamEnd::Page(page) => Ok(DepartmentNow { code, fixed, page }),
+        // A change set kept whole is never read again.
+        _ => Err(sqlx::Error::Protocol("a kept change set asked for a second reading".into()).into()),
+    }
+}
+
+/// A department ledger now, as signing it whole stores it.
+struct Signable {
+    canonical: CanonicalLedger,
+    /// Its pending items, which join the baseline once it is fully signed.
+    item_ids: Vec<String>,
+    /// Lines whose check report is missing.
+    missing: u64,
+    /// Some version of it is fully signed: it is signed no more whole.
+    fixed: bool,
+}
+
+/// A department ledger's canonical text written as its lines are read: a region's
+/// department of two million lines is not held twice, only its text and item ids.
+async fn department_signable(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    region: &str,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<Signable, StoreError> {
+    let code = department_code(conn, department_id).await?;
+    let reduced = reduced_keys(conn, campaign_id).await?;
+    let mut text = DepartmentText::new(region, &code);
+    let (mut item_ids, mut missing) = (Vec::new(), 0u64);
+    department_lines(conn, backend, region, campaign_id, department_id, &reduced, None, |l| {
+        text.push(&l.line).map_err(out_of_order)?;
+        missing += u64::from(l.missing);
+        item_ids.push(l.id);
         Ok(())
     })
     .await?;
-    let canonical = CanonicalLedger::department(region, &code, lines.iter().map(|l| &l.line));
-    let missing = lines.iter().filter(|l| l.missing).count() as u64;
-    let fixed = fixed_content(conn, campaign_id, department_id).await?;
-    let (changes, change_set) = match &fixed {
-        Some(f) => {
-            let changes = diff_lines(&f.lines, lines.iter().map(|l| &l.line), &reduced);
-            let set = (!changes.is_empty()).then(|| ChangeSet::of(region, &code, &f.lines, &changes));
-            (changes, set)
-        }
-        None => (Vec::new(), None),
-    };
-    let missing_keys = missing_keys(&lines);
-    let change_missing =
-        changes.iter().filter(|c| c.after.is_some() && missing_keys.contains(&c.key_ref())).count() as u64;
-    Ok(DepartmentNow { code, lines, canonical, missing, fixed, changes, change_set, change_missing })
+    let fixed = fixed_content(conn, campaign_id, department_id).await?.is_some();
+    Ok(Signable { canonical: text.finish(), item_ids, missing, fixed })
 }
 
-/// The lines whose check report is missing, by borrowed key.
-fn missing_keys(lines: &[NowLine]) -> BTreeSet<(&str, &str)> {
-    lines.iter().filter(|l| l.missing).map(|l| l.line.key_ref()).collect()
-}
+/// The columns of `baseline_items` a fully signed department ledger writes.
+const SIGNED_BASELINE: [(&str, Col); 8] = [
+    ("id", Col::Text),
+    ("region_code", Col::Text),
+    ("campaign_id", Col::Text),
+    ("pending_item_id", Col::Text),
+    ("ledger_version_id", Col::Text),
+    ("is_addition", Col::Bool),
+    ("added_on", Col::Text),
+    ("added_at", Col::Text),
+];
 
 impl Store {
     /// Sign the ledger as it is now. `seen_hash` is the hash the signer was shown: if
@@ -115,9 +145,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (canonical, item_ids, fixed, missing) = match department_id {
             Some(d) => {
-                let now = department_now(&mut tx, self.backend(), rc, &campaign.id, d).await?;
-                let ids: Vec<String> = now.lines.iter().map(|l| l.id.clone()).collect();
-                (now.canonical, ids, now.fixed.is_some(), now.missing)
+                let now = department_signable(&mut tx, self.backend(), rc, &campaign.id, d).await?;
+                (now.canonical, now.item_ids, now.fixed, now.missing)
             }
             None => {
                 let parts = banner_parts(&mut tx, &campaign.id).await?;
@@ -179,7 +208,8 @@ impl Store {
                 .bind(scope_key)
                 .bind(department_id)
                 .bind(&hash)
-                .bind(&canonical.text)
+                // Moved, not copied: a region's department ledger is hundreds of megabytes.
+                .bind(canonical.text)
                 .bind(canonical.items as i64)
                 .bind(&at)
                 .bind(&actor.id)
@@ -208,24 +238,27 @@ impl Store {
         let mut baseline_added = 0u64;
         if complete && kind == LedgerKind::Department {
             // The version that fixes the ledger forms the baseline.
+            // Many rows to a statement: a region's department adds two million.
             let day = date_text(today());
-            for item in &item_ids {
-                let res = sqlx::query(
-                    "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
-                )
-                .bind(new_id())
-                .bind(rc)
-                .bind(&campaign.id)
-                .bind(item)
-                .bind(&version_id)
-                .bind(false)
-                .bind(&day)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-                baseline_added += res.rows_affected();
+            let text = |t: &str| Val::Text(Some(t.to_string()));
+            let mut batch =
+                Batch::new("baseline_items", &SIGNED_BASELINE).ignoring_conflicts("(campaign_id, pending_item_id)");
+            for item in item_ids {
+                batch.push([
+                    Val::Text(Some(new_id())),
+                    text(rc),
+                    text(&campaign.id),
+                    Val::Text(Some(item)),
+                    text(&version_id),
+                    Val::Bool(false),
+                    text(&day),
+                    text(&at),
+                ]);
+                if batch.is_full() {
+                    baseline_added += batch.flush(&mut tx, self.backend()).await?;
+                }
             }
+            baseline_added += batch.flush(&mut tx, self.backend()).await?;
         }
         append(
             &mut tx,
@@ -273,7 +306,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let now = department_now(&mut tx, self.backend(), rc, &campaign.id, department_id).await?;
-        let set_hash = now.change_set.as_ref().map(ChangeSet::hash).unwrap_or_default();
+        let set_hash = now.page.change_set_hash.clone().unwrap_or_default();
         let signed = confirmed_by(now.fixed.as_ref(), &set_hash);
         let user_dept_code = match &actor.department_id {
             Some(d) => Some(department_code(&mut tx, d).await?),
@@ -290,13 +323,13 @@ impl Store {
         };
         let ledger_now = LedgerNow {
             hash: &set_hash,
-            items: now.changes.len() as u64,
+            items: now.page.changes_total,
             signed: &signed,
             fixed: now.fixed.is_some(),
-            missing_checks: now.change_missing,
+            missing_checks: now.page.change_missing,
         };
         check_change_confirmation(&req, &ledger_now).map_err(|e| StoreError::conflict(&e))?;
-        let (Some(fixed), Some(set)) = (&now.fixed, &now.change_set) else {
+        let (Some(fixed), Some(set)) = (&now.fixed, now.page.change_set) else {
             return Err(StoreError::conflict(&SignError::NoChanges));
         };
         let at = now_text();
@@ -314,8 +347,9 @@ impl Store {
         .bind(&set.from_hash)
         .bind(&set.to_hash)
         .bind(&set_hash)
-        .bind(&set.text)
-        .bind(&set.result.text)
+        // Moved, not copied: a region's change set and its result are hundreds of megabytes.
+        .bind(set.text)
+        .bind(set.result.text)
         .bind(set.changes as i64)
         .bind(&at)
         .bind(&actor.id)
@@ -340,7 +374,7 @@ impl Store {
         .bind(&set.from_hash)
         .bind(capacity.as_str())
         .bind(&set_hash)
-        .bind(now.change_missing as i64)
+        .bind(now.page.change_missing as i64)
         .bind(&actor.id)
         .bind(&actor.display_name)
         .bind(&at)
@@ -373,7 +407,7 @@ impl Store {
                     "from": set.from_hash,
                     "to": set.to_hash,
                     "changes": set.changes,
-                    "missing_checks": now.change_missing,
+                    "missing_checks": now.page.change_missing,
                     "confirmed": confirmed,
                 }),
             ),
