@@ -81,6 +81,7 @@ act() { # TOKEN PATH HASH TABLE: POST the signature; wait until TABLE has one mo
   local before after began answer
   before=$(sql "SELECT COUNT(*) FROM $4")
   locked=$(grep -c "database is locked" "$T/serve.log" || true)
+  failed=$(grep -c "signature was \(not stored\|refused\)" "$T/serve.log" || true)
   began=$(date +%s.%N)
   answer=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' -H "Cookie: qidi_session=$1" \
     -H 'Content-Type: application/json' \
@@ -91,7 +92,7 @@ act() { # TOKEN PATH HASH TABLE: POST the signature; wait until TABLE has one mo
     for _ in $(seq 1 1800); do
       after=$(sql "SELECT COUNT(*) FROM $4" 2>/dev/null || echo "$before")
       [ "$after" -gt "$before" ] && break
-      grep -q "was not stored" "$T/serve.log" && break
+      [ "$(grep -c "signature was \(not stored\|refused\)" "$T/serve.log" || true)" -gt "$failed" ] && break
       sleep 1
     done
   fi
@@ -113,5 +114,5 @@ else
   act "$LEADER" /api/v1/ledger/departments/fgw/sign "${HASH%% *}" ledger_signatures leader
   echo "baseline rows of fgw's version: $(sql "SELECT COUNT(*) FROM baseline_items b JOIN ledger_versions v ON v.id = b.ledger_version_id WHERE v.department_id = '$FGW'")"
 fi
-grep -h "was not stored" "$T/serve.log" | tail -3 >&2 || true
+grep -h "signature was \(not stored\|refused\)" "$T/serve.log" | tail -3 >&2 || true
 echo "server peak RSS: $(awk '/VmHWM/ { printf "%d MiB", $2 / 1024 }' "/proc/$SERVER/status")"

@@ -322,11 +322,13 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         load_demo(&store, cfg).await?;
     }
+    let signing = qidi_web::LedgerSigning::for_backend(store.backend());
     let app = qidi_web::router(
         store.clone(),
         qidi_web::WebConfig {
             secure_cookies: cfg.secure_cookies,
             data_dir: cfg.data_dir.clone(),
+            ledger_signing: Some(signing.clone()),
             ..Default::default()
         },
     );
@@ -347,6 +349,8 @@ async fn serve(cfg: &Config, demo: bool) -> anyhow::Result<()> {
         .context("server failed")?;
     scheduler.abort();
     checkpoints.abort();
+    // A signature of a region's ledger that outlasted its request is stored first.
+    signing.finish().await;
     store.close().await;
     tracing::info!("qidi stopped");
     Ok(())

@@ -42,6 +42,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, PageError};
+pub use ledger::LedgerSigning;
 pub use public::{DEFAULT_PUBLIC_RATE, PUBLIC_RATE_ENV};
 pub use qidi_core::auth::ThrottlePolicy;
 pub use throttle::{EXPORT_RATE_ENV, LOGIN_RATE_ENV, SEARCH_RATE_ENV};
@@ -59,6 +60,9 @@ pub struct WebConfig {
     /// How long a request to sign a department ledger, or confirm its changes, waits for
     /// the work before it answers that the work goes on (None: 25 seconds).
     pub ledger_signing_wait: Option<std::time::Duration>,
+    /// The signatures this server works on, shared with whoever stops it, which waits for
+    /// them ([`LedgerSigning::finish`]). None: the router makes its own.
+    pub ledger_signing: Option<LedgerSigning>,
 }
 
 pub struct AppState {
@@ -77,7 +81,7 @@ pub struct AppState {
     /// Readings of department ledgers that outlast their request.
     pub ledger_readings: ledger::LedgerReadings,
     /// Signatures and confirmations of department ledgers that outlast their request.
-    pub ledger_signing: ledger::LedgerSigning,
+    pub ledger_signing: LedgerSigning,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -125,6 +129,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
     // Messages to a person are worded from the pages' catalogues, in their language (the
     // binary sets this for every command; here for a router made elsewhere, as in tests).
     qidi_store::messages::set_wording(i18n::word_in);
+    let ledger_signing = config.ledger_signing.clone().unwrap_or_else(|| LedgerSigning::for_backend(store.backend()));
     let state = Arc::new(AppState {
         store,
         config,
@@ -134,7 +139,7 @@ pub fn router_with_rates(store: Store, config: WebConfig, rates: Rates) -> Route
         search_throttle: throttle::Throttle::new(rates.search),
         export_throttle: throttle::Throttle::new(rates.export),
         ledger_readings: ledger::LedgerReadings::default(),
-        ledger_signing: ledger::LedgerSigning::default(),
+        ledger_signing,
     });
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()

@@ -444,3 +444,4 @@ ledger-confirming-title = Confirmation goes on
 ledger-confirming-goes-on = This department's ledger is large, so the confirmation of its changes is still being stored in the background. You need not stay on this page; please do not send it again. Once stored, the confirmation shows on the department's ledger page. Should the ledger change meanwhile, the confirmation does not take effect: check it again and confirm again.
 ledger-signing-back = Back to the department's ledger
 ledger-busy-sign = Signing; a large ledger takes a while. Please wait and do not send it twice…
+ledger-signing-busy = This server is storing another large ledger's signature; yours was not begun. Please try again in a minute or two.

@@ -377,3 +377,4 @@ ledger-confirming-title = 签认仍在进行
 ledger-confirming-goes-on = 本部门台账较大，新增/变更的签认仍在后台进行，无需停留在本页，也请勿重复提交。完成后，签认记录将显示在本部门台账页；若台账在此期间有变动，签认不会生效，需重新核对后再签认。
 ledger-signing-back = 返回本部门台账
 ledger-busy-sign = 正在签字，台账较大时需要一些时间，请稍候，勿重复提交……
+ledger-signing-busy = 本服务器正在处理另一份较大台账的签字，本次签字未开始，请稍候一两分钟再试。

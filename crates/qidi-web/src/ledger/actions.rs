@@ -101,6 +101,7 @@ pub async fn sign_department(
     match state.ledger_signing.sign(&state, &user, &dept, form.seen(capacity)).await {
         Signing::Done(done) => done.map_err(refused).map(|_| back_to(&dept.code)),
         Signing::GoesOn => Ok(goes_on(&dept, "ledger-signing-title", "ledger-signing-goes-on")),
+        other => Err(not_done(other)),
     }
 }
 
@@ -117,6 +118,15 @@ pub async fn confirm_changes(
             .map_err(refused)
             .map(|_| Redirect::to(&format!("/ledger/departments/{}#signoff", dept.code)).into_response()),
         Signing::GoesOn => Ok(goes_on(&dept, "ledger-confirming-title", "ledger-confirming-goes-on")),
+        other => Err(not_done(other)),
+    }
+}
+
+/// A signature that was not begun (no turn free: 503) or stopped (500).
+fn not_done<T>(signing: Signing<T>) -> PageError {
+    match signing {
+        Signing::Busy => PageError::Status(StatusCode::SERVICE_UNAVAILABLE, crate::i18n::t("ledger-signing-busy")),
+        _ => PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("api-error-internal")),
     }
 }
 

@@ -18,7 +18,9 @@
 //!   (`changes`, 新增/变更，待签认), the department head first, then the leader.
 //! - Either of the two answers `202 Accepted` `{"status": "running", "location"}` (and a
 //!   `Location` header) when the work outlasts its wait (25 s): it goes on, and the
-//!   department ledger at `location` shows the signature once it is stored.
+//!   department ledger at `location` shows the signature once it is stored. While the
+//!   server already works on as many as it takes (one on SQLite, two on PostgreSQL), they
+//!   answer `503` with the code `busy`, and begin nothing.
 //! - `POST /api/v1/projects/{id}/items`: add a pending item found later (补录).
 
 use super::import::read_upload;
@@ -234,6 +236,7 @@ pub async fn sign(
     match state.ledger_signing.sign(&state, &user, &dept, b.seen(capacity)).await {
         Signing::Done(done) => Ok(Json(done?).into_response()),
         Signing::GoesOn => Ok(goes_on(&dept)),
+        other => Err(not_done(other)),
     }
 }
 
@@ -247,6 +250,15 @@ pub async fn confirm_changes(
     match state.ledger_signing.confirm(&state, &user, &dept, b.seen(capacity)).await {
         Signing::Done(done) => Ok(Json(done?).into_response()),
         Signing::GoesOn => Ok(goes_on(&dept)),
+        other => Err(not_done(other)),
+    }
+}
+
+/// A signature that was not begun (no turn free: 503 `busy`) or stopped (500).
+fn not_done<T>(signing: Signing<T>) -> ApiError {
+    match signing {
+        Signing::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", crate::i18n::t("ledger-signing-busy")),
+        _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", crate::i18n::t("api-error-internal")),
     }
 }
 

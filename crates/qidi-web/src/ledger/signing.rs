@@ -10,23 +10,28 @@
 //! page shows the signature once it is stored. A failure is logged; as always, a failed
 //! transaction leaves nothing behind.
 //!
-//! A server runs at most [`ACTIONS_AT_ONCE`] such tasks at once; further ones wait their
-//! turn. Each holds a department's whole ledger in memory while it works.
+//! A server works on at most two at once on PostgreSQL, and one on SQLite, whose write
+//! lock a region's signature holds for minutes (a second would fail on it). Each holds
+//! what it stores in memory while it works. A request past that is answered at once: try
+//! again shortly (503). On shutdown the server waits for the work under way
+//! ([`LedgerSigning::finish`]); a process killed meanwhile loses it, and its transaction
+//! rolls back.
 
 use crate::SharedState;
 use qidi_core::ledger::Capacity;
 use qidi_store::baseline::{ChangeOutcome, DepartmentRef, SignOutcome};
 use qidi_store::users::User;
-use qidi_store::StoreError;
+use qidi_store::{Backend, StoreError};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 /// How long a request waits for its signature before it answers that the work goes on:
 /// within the server's 30 s limit.
 pub(crate) const ACTION_WAIT: Duration = Duration::from_secs(25);
-/// Signatures and confirmations this server works on at once.
+/// Signatures and confirmations this server works on at once, on PostgreSQL.
 const ACTIONS_AT_ONCE: usize = 2;
 
 /// What became of a signature within the request's wait.
@@ -34,17 +39,38 @@ pub(crate) enum Signing<T> {
     Done(Result<T, StoreError>),
     /// Still at work; it goes on without the request.
     GoesOn,
+    /// No turn was free: nothing was begun.
+    Busy,
+    /// The work panicked; its transaction rolled back.
+    Stopped,
 }
 
 /// The signatures and confirmations this server works on.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct LedgerSigning {
     turns: Arc<Semaphore>,
+    at_once: u32,
 }
 
-impl Default for LedgerSigning {
-    fn default() -> Self {
-        LedgerSigning { turns: Arc::new(Semaphore::new(ACTIONS_AT_ONCE)) }
+impl LedgerSigning {
+    /// For a server on `backend`.
+    pub fn for_backend(backend: Backend) -> LedgerSigning {
+        LedgerSigning::at_once(match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => ACTIONS_AT_ONCE,
+        })
+    }
+
+    fn at_once(n: usize) -> LedgerSigning {
+        LedgerSigning { turns: Arc::new(Semaphore::new(n)), at_once: n as u32 }
+    }
+
+    /// Wait for the work under way, and take no more: for a server that stops.
+    pub async fn finish(&self) {
+        if let Ok(all) = self.turns.acquire_many(self.at_once).await {
+            all.forget();
+        }
+        self.turns.close();
     }
 }
 
@@ -99,20 +125,27 @@ impl LedgerSigning {
         T: Send + 'static,
         F: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
-        let turns = self.turns.clone();
-        let mut task = tokio::spawn(async move {
-            let _turn = turns.acquire_owned().await.expect("the semaphore is never closed");
+        let Ok(turn) = self.turns.clone().try_acquire_owned() else { return Signing::Busy };
+        let task = async move {
+            let _turn = turn;
             let result = work.await;
-            if let Err(e) = &result {
-                tracing::info!(work = %what, error = %e, "a ledger signature was not stored");
+            match &result {
+                // A rule's refusal (the ledger changed since it was shown …).
+                Err(e @ StoreError::Conflict(_)) => {
+                    tracing::info!(work = %what, error = %e, "a ledger signature was refused")
+                }
+                Err(e) => tracing::warn!(work = %what, error = %e, "a ledger signature was not stored"),
+                Ok(_) => tracing::info!(work = %what, "a ledger signature was stored"),
             }
             result
-        });
+        };
+        // Logged under the request that began it, whose id the log then names.
+        let mut task = tokio::spawn(task.instrument(tracing::Span::current()));
         match tokio::time::timeout(wait, &mut task).await {
             Ok(Ok(result)) => Signing::Done(result),
-            // It panicked, and its transaction rolled back.
             Ok(Err(e)) => {
-                Signing::Done(Err(StoreError::Io { what: "signing stopped".into(), source: std::io::Error::other(e) }))
+                tracing::error!(error = %e, "a ledger signature stopped");
+                Signing::Stopped
             }
             // Dropping the handle leaves the task running.
             Err(_) => Signing::GoesOn,
@@ -130,7 +163,7 @@ mod tests {
 
     #[tokio::test]
     async fn work_past_the_wait_goes_on_and_is_done() {
-        let signing = LedgerSigning::default();
+        let signing = LedgerSigning::at_once(2);
         let (tx, rx) = tokio::sync::oneshot::channel();
         let work = async move {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -143,25 +176,45 @@ mod tests {
 
         let answer = signing.run(Duration::from_secs(10), "test".into(), async { Ok(8) }).await;
         assert!(matches!(answer, Signing::Done(Ok(8))));
+        let answer = signing.run(Duration::from_secs(10), "test".into(), async { panic!("a bug") }).await;
+        assert!(matches!(answer, Signing::<()>::Stopped));
     }
 
     #[tokio::test]
-    async fn a_server_works_on_two_at_once() {
-        let signing = LedgerSigning::default();
+    async fn past_its_turns_a_server_begins_nothing_and_waits_for_its_work_to_stop() {
+        assert_eq!(LedgerSigning::for_backend(Backend::Sqlite).at_once, 1, "SQLite has one writer");
+        let signing = LedgerSigning::for_backend(Backend::Postgres);
         let (release, hold) = tokio::sync::watch::channel(false);
+        let (done_tx, mut done) = tokio::sync::mpsc::unbounded_channel();
         for _ in 0..ACTIONS_AT_ONCE {
-            let mut hold = hold.clone();
+            let (mut hold, done_tx) = (hold.clone(), done_tx.clone());
             let work = async move {
                 hold.wait_for(|go| *go).await.unwrap();
+                done_tx.send(()).unwrap();
                 Ok(())
             };
             assert!(matches!(signing.run(Duration::ZERO, "held".into(), work).await, Signing::GoesOn));
         }
-        // The third waits for a turn, and runs once one is free.
-        let third = signing.run(Duration::from_millis(50), "third".into(), async { Ok(3) }).await;
-        assert!(matches!(third, Signing::GoesOn));
+        let began = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let b = began.clone();
+        let third = async move {
+            b.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(3)
+        };
+        assert!(matches!(signing.run(Duration::from_secs(1), "third".into(), third).await, Signing::Busy));
+        assert!(!began.load(std::sync::atomic::Ordering::SeqCst), "a refused one is never begun");
+
+        // Stopping waits for the two at work.
+        let finishing = tokio::spawn({
+            let signing = signing.clone();
+            async move { signing.finish().await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!finishing.is_finished(), "the work is still under way");
         release.send(true).unwrap();
-        let fourth = signing.run(Duration::from_secs(10), "fourth".into(), async { Ok(4) }).await;
-        assert!(matches!(fourth, Signing::Done(Ok(4))));
+        finishing.await.unwrap();
+        assert_eq!((done.recv().await, done.recv().await), (Some(()), Some(())), "both were done first");
+        let after = signing.run(Duration::from_secs(1), "after".into(), async { Ok(4) }).await;
+        assert!(matches!(after, Signing::Busy), "nothing is begun once stopped");
     }
 }

@@ -150,8 +150,21 @@ async fn fixed_version(
     campaign_id: &str,
     department_id: &str,
 ) -> Result<Option<(String, String, String)>, StoreError> {
+    let Some((id, hash)) = fixed_version_id(conn, campaign_id, department_id).await? else { return Ok(None) };
+    // Read once, not with each signature: a region's version is hundreds of megabytes.
+    let content: String =
+        sqlx::query("SELECT content FROM ledger_versions WHERE id = $1").bind(&id).fetch_one(&mut *conn).await?.get(0);
+    Ok(Some((id, hash, content)))
+}
+
+/// The newest fully signed version of a department ledger: its id and content hash.
+async fn fixed_version_id(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<Option<(String, String)>, StoreError> {
     let rows = sqlx::query(
-        "SELECT v.id, v.content_hash, v.content, s.capacity
+        "SELECT v.id, v.content_hash, s.capacity
          FROM ledger_versions v JOIN ledger_signatures s ON s.ledger_version_id = v.id
          WHERE v.campaign_id = $1 AND v.scope_key = $2 AND v.kind = 'department'
          ORDER BY v.created_at, v.id",
@@ -160,16 +173,26 @@ async fn fixed_version(
     .bind(department_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut versions: Vec<(String, String, String, Vec<Capacity>)> = Vec::new();
+    let mut versions: Vec<(String, String, Vec<Capacity>)> = Vec::new();
     for r in &rows {
         let id: String = r.get(0);
         if versions.last().is_none_or(|v| v.0 != id) {
-            versions.push((id, r.get(1), r.get(2), Vec::new()));
+            versions.push((id, r.get(1), Vec::new()));
         }
         let v = versions.last_mut().expect("pushed above");
-        v.3.extend(Capacity::parse(&r.get::<String, _>(3)));
+        v.2.extend(Capacity::parse(&r.get::<String, _>(2)));
     }
-    Ok(versions.into_iter().rev().find(|v| fully_signed(LedgerKind::Department, &v.3)).map(|v| (v.0, v.1, v.2)))
+    Ok(versions.into_iter().rev().find(|v| fully_signed(LedgerKind::Department, &v.2)).map(|v| (v.0, v.1)))
+}
+
+/// Whether some version of a department ledger is fully signed (it is fixed), without
+/// reading what was signed.
+pub(super) async fn is_fixed(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    department_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(fixed_version_id(conn, campaign_id, department_id).await?.is_some())
 }
 
 /// A stored change set with its signatures.
@@ -192,13 +215,22 @@ impl ChangeSetRow {
     }
 }
 
+/// A version's change sets that carry confirmations, oldest first. Each set's texts are
+/// read once, not with each of its signatures: a region's are hundreds of megabytes.
 async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<ChangeSetRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT cs.id, cs.content_hash, cs.content, cs.result, cs.from_hash, cs.to_hash, cs.change_count, cs.created_at,
-                s.capacity, s.signer_name, s.signed_at, s.content_hash, s.missing_checks
-         FROM ledger_change_sets cs JOIN ledger_change_signatures s ON s.change_set_id = cs.id
+    let signatures = sqlx::query(
+        "SELECT s.change_set_id, s.capacity, s.signer_name, s.signed_at, s.content_hash, s.missing_checks
+         FROM ledger_change_signatures s JOIN ledger_change_sets cs ON cs.id = s.change_set_id
          WHERE cs.ledger_version_id = $1
-         ORDER BY cs.created_at, cs.id, s.signed_at",
+         ORDER BY s.signed_at",
+    )
+    .bind(version_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id, content_hash, content, result, from_hash, to_hash, change_count, created_at
+         FROM ledger_change_sets WHERE ledger_version_id = $1
+         ORDER BY created_at, id",
     )
     .bind(version_id)
     .fetch_all(&mut *conn)
@@ -206,23 +238,28 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
     let mut sets: Vec<ChangeSetRow> = Vec::new();
     for r in &rows {
         let id: String = r.get(0);
-        if sets.last().is_none_or(|s| s.id != id) {
-            sets.push(ChangeSetRow {
-                id,
-                hash: r.get(1),
-                content: r.get(2),
-                result: r.get(3),
-                from_hash: r.get(4),
-                to_hash: r.get(5),
-                changes: r.get(6),
-                created_at: r.get(7),
-                signatures: Vec::new(),
-            });
+        let signed: Vec<_> = signatures
+            .iter()
+            .filter(|s| s.get::<String, _>(0) == id)
+            .filter_map(|s| {
+                Capacity::parse(&s.get::<String, _>(1)).map(|c| (c, s.get(2), s.get(3), s.get(4), s.get(5)))
+            })
+            .collect();
+        // As before, a set none has confirmed is not one.
+        if signatures.iter().all(|s| s.get::<String, _>(0) != id) {
+            continue;
         }
-        if let Some(c) = Capacity::parse(&r.get::<String, _>(8)) {
-            let s = sets.last_mut().expect("pushed above");
-            s.signatures.push((c, r.get(9), r.get(10), r.get(11), r.get(12)));
-        }
+        sets.push(ChangeSetRow {
+            id,
+            hash: r.get(1),
+            content: r.get(2),
+            result: r.get(3),
+            from_hash: r.get(4),
+            to_hash: r.get(5),
+            changes: r.get(6),
+            created_at: r.get(7),
+            signatures: signed,
+        });
     }
     Ok(sets)
 }

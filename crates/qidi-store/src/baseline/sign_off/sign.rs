@@ -1,7 +1,8 @@
 //! Signing a ledger and confirming the changes to a fixed department ledger, and what each did.
 
 use super::lines::{
-    banner_parts, confirmed_by, department_code, department_lines, fixed_content, out_of_order, reduced_keys, Fixed,
+    banner_parts, confirmed_by, department_code, department_lines, fixed_content, is_fixed, out_of_order, reduced_keys,
+    Fixed,
 };
 use crate::baseline::{actor_event, date_text};
 use crate::events::append;
@@ -93,6 +94,9 @@ async fn department_signable(
     department_id: &str,
 ) -> Result<Signable, StoreError> {
     let code = department_code(conn, department_id).await?;
+    // A fixed ledger is signed no more whole: known before its lines are read, without
+    // reading what was signed.
+    let fixed = is_fixed(conn, campaign_id, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
     let mut text = DepartmentText::new(region, &code);
     let (mut item_ids, mut missing) = (Vec::new(), 0u64);
@@ -103,7 +107,6 @@ async fn department_signable(
         Ok(())
     })
     .await?;
-    let fixed = fixed_content(conn, campaign_id, department_id).await?.is_some();
     Ok(Signable { canonical: text.finish(), item_ids, missing, fixed })
 }
 

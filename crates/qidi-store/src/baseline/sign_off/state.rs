@@ -241,7 +241,7 @@ impl Store {
         let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
         let scope_key = department_id.unwrap_or("banner");
         let rows = sqlx::query(
-            "SELECT v.id, v.content_hash, v.item_count, v.created_at, v.content, s.capacity, s.signer_name, s.signed_at,
+            "SELECT v.id, v.content_hash, v.item_count, v.created_at, s.capacity, s.signer_name, s.signed_at,
                     s.content_hash, s.missing_checks
              FROM ledger_versions v JOIN ledger_signatures s ON s.ledger_version_id = v.id
              WHERE v.campaign_id = $1 AND v.scope_key = $2
@@ -267,24 +267,34 @@ impl Store {
                     in_force: fixed.is_some_and(|f| f.version_id == id),
                 });
             }
-            let content: String = r.get(4);
-            let signed_hash: String = r.get(8);
-            let Some(capacity) = Capacity::parse(&r.get::<String, _>(5)) else { continue };
-            let state = match fixed {
-                Some(f) if f.version_id == id => SignatureState::of_fixed(&signed_hash, &content, pending),
-                // A version the fixed one superseded.
-                Some(f) => SignatureState::of(&signed_hash, &content, &f.version_hash),
-                None => SignatureState::of(&signed_hash, &content, &current_hash),
-            };
+            let Some(capacity) = Capacity::parse(&r.get::<String, _>(4)) else { continue };
             let v = versions.last_mut().expect("pushed above");
             v.signatures.push(SignatureView {
                 capacity,
-                signer_name: r.get(6),
-                signed_at: r.get(7),
-                state,
-                content_hash: signed_hash,
-                missing_checks: r.get(9),
+                signer_name: r.get(5),
+                signed_at: r.get(6),
+                // Judged below, against the version's stored content.
+                state: SignatureState::Broken,
+                content_hash: r.get(7),
+                missing_checks: r.get(8),
             });
+        }
+        for v in &mut versions {
+            // Read once per version, not with each signature: a region's is hundreds of
+            // megabytes.
+            let content: String = sqlx::query("SELECT content FROM ledger_versions WHERE id = $1")
+                .bind(&v.id)
+                .fetch_one(&mut *conn)
+                .await?
+                .get(0);
+            for g in &mut v.signatures {
+                g.state = match fixed {
+                    Some(f) if f.version_id == v.id => SignatureState::of_fixed(&g.content_hash, &content, pending),
+                    // A version the fixed one superseded.
+                    Some(f) => SignatureState::of(&g.content_hash, &content, &f.version_hash),
+                    None => SignatureState::of(&g.content_hash, &content, &current_hash),
+                };
+            }
         }
         let mut locked = false;
         let mut signed_now = Vec::new();
