@@ -339,11 +339,14 @@ impl<'a> Against<'a> {
         }
     }
 
-    /// A signed line that stays as signed, into the signed content once confirmed.
+    /// A signed line that stays as signed, into the signed content once confirmed: written
+    /// straight into the hash, as a page reads it, and again only when kept.
     fn add_signed_to_result(&mut self, line: &LedgerLine) {
-        let mut row = Vec::new();
-        write_row(&mut row, &line.canonical());
-        self.add_to_result(&row);
+        write_row(&mut self.result, &line.canonical());
+        self.result_items += 1;
+        if let Some(kept) = &mut self.kept {
+            write_row(kept, &line.canonical());
+        }
     }
 
     /// The signed lines before `key` (all that are left, for None): none of them is in

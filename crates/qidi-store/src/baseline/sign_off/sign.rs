@@ -75,6 +75,8 @@ async fn department_now(
 
 /// A department ledger now, as signing it whole stores it.
 struct Signable {
+    /// The department's code.
+    code: String,
     canonical: CanonicalLedger,
     /// Its pending items, which join the baseline once it is fully signed.
     item_ids: Vec<String>,
@@ -107,7 +109,7 @@ async fn department_signable(
         Ok(())
     })
     .await?;
-    Ok(Signable { canonical: text.finish(), item_ids, missing, fixed })
+    Ok(Signable { code, canonical: text.finish(), item_ids, missing, fixed })
 }
 
 /// The columns of `baseline_items` a fully signed department ledger writes.
@@ -146,14 +148,14 @@ impl Store {
         let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
         let scope_key = department_id.unwrap_or("banner");
         let mut tx = self.begin_write().await?;
-        let (canonical, item_ids, fixed, missing) = match department_id {
+        let (ledger_dept_code, canonical, item_ids, fixed, missing) = match department_id {
             Some(d) => {
                 let now = department_signable(&mut tx, self.backend(), rc, &campaign.id, d).await?;
-                (now.canonical, now.item_ids, now.fixed, now.missing)
+                (Some(now.code), now.canonical, now.item_ids, now.fixed, now.missing)
             }
             None => {
                 let parts = banner_parts(&mut tx, &campaign.id).await?;
-                (CanonicalLedger::banner(rc, &parts), Vec::new(), false, 0)
+                (None, CanonicalLedger::banner(rc, &parts), Vec::new(), false, 0)
             }
         };
         let hash = canonical.hash();
@@ -177,10 +179,6 @@ impl Store {
             }
         }
         let user_dept_code = match &actor.department_id {
-            Some(d) => Some(department_code(&mut tx, d).await?),
-            None => None,
-        };
-        let ledger_dept_code = match department_id {
             Some(d) => Some(department_code(&mut tx, d).await?),
             None => None,
         };
