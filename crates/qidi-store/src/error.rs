@@ -27,11 +27,27 @@ pub enum StoreError {
     #[error("{0}")]
     FieldKey(String),
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     /// A file on the server could not be read or written. The text names the path
     /// for the log; the web shows only a plain sentence.
     #[error("{what}: {source}")]
     Io { what: String, source: std::io::Error },
+}
+
+/// The SQLSTATE with which PostgreSQL refuses a grant while its department's ledger is
+/// being signed (migration 0036).
+const GRANT_WHILE_SIGNING: &str = "QD001";
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if e.as_database_error().and_then(|d| d.code()).as_deref() == Some(GRANT_WHILE_SIGNING) {
+            return StoreError::conflict(Sentence::new(
+                "err-grant-while-signing",
+                "该项目所属部门的台账此刻正在签字、写入基数，本次审批未记录：请稍候一分钟再试",
+            ));
+        }
+        StoreError::Db(e)
+    }
 }
 
 impl StoreError {

@@ -44,6 +44,6 @@ impl WorkflowError {
 
 impl From<sqlx::Error> for WorkflowError {
     fn from(e: sqlx::Error) -> Self {
-        WorkflowError::Store(StoreError::Db(e))
+        WorkflowError::Store(e.into())
     }
 }

@@ -124,6 +124,36 @@ const SIGNED_BASELINE: [(&str, Col); 8] = [
     ("added_at", Col::Text),
 ];
 
+/// On PostgreSQL, reduce the baseline rows just written whose item an approval granted
+/// after the ledger was read (migration 0036). The department's lock, taken exclusively,
+/// waits for every grant of the department still under way; grants after it are refused
+/// until this transaction ends. SQLite's one writer held its lock from before the reading.
+async fn reduce_granted_meanwhile(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    department_id: &str,
+    version_id: &str,
+    day: &str,
+) -> Result<(), StoreError> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('qidi.baseline'), hashtext($1))::text")
+        .bind(department_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE baseline_items b SET reduction = 'approved', reduced_on = $2
+         FROM pending_items p
+         WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND p.id = b.pending_item_id AND p.status = 'granted'",
+    )
+    .bind(version_id)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Sign the ledger as it is now. `seen_hash` is the hash the signer was shown: if
     /// the ledger changed since, nothing is signed. With check results missing, the
@@ -260,6 +290,9 @@ impl Store {
                 }
             }
             baseline_added += batch.flush(&mut tx, self.backend()).await?;
+            if let Some(d) = department_id {
+                reduce_granted_meanwhile(&mut tx, self.backend(), d, &version_id, &day).await?;
+            }
         }
         append(
             &mut tx,

@@ -1,0 +1,135 @@
+//! An approval and the signature that fixes a department ledger never miss each other
+//! (migration 0036). PostgreSQL only: there the signature reads the ledger and writes its
+//! baseline rows in READ COMMITTED, beside approvals committing in the meantime. SQLite's
+//! one writer puts an approval wholly before a signature or wholly after it.
+//!
+//! Each test holds a transaction open on the store's own database at the moment that
+//! matters, and lets it go once the signature is seen waiting for it in `pg_locks`.
+
+#[path = "support/baseline_fixture.rs"]
+mod baseline_fixture;
+
+use baseline_fixture::*;
+use qidi_core::ledger::Capacity;
+use qidi_store::baseline::SignOutcome;
+use qidi_store::testing::{assert_kept_counts, discard, fresh_postgres_url, migrated_store};
+use qidi_store::{Store, StoreError};
+use sqlx::Row;
+use std::time::{Duration, Instant};
+use tokio::task::JoinHandle;
+
+/// A migrated PostgreSQL store, or None (said on stderr) when no server is configured.
+async fn postgres() -> Option<(Store, String)> {
+    let Some(url) = fresh_postgres_url().await else {
+        eprintln!("QIDI_TEST_DATABASE_URL is not set: this test is about PostgreSQL only");
+        return None;
+    };
+    Some((migrated_store(&url).await, url))
+}
+
+/// The leader's signature of 发改委's ledger, the one that fixes it, under way.
+async fn leader_signs(store: &Store, f: &Fixture) -> JoinHandle<Result<SignOutcome, StoreError>> {
+    let fgw = f.fgw_head.department_id.clone().unwrap();
+    let hash = store.ledger_state(&banner(), Some(&fgw)).await.unwrap().current_hash;
+    let (store, leader) = (store.clone(), f.leader.clone());
+    tokio::spawn(async move { store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, true, &leader).await })
+}
+
+/// How many locks of this database are in `pg_locks` as `which` says (a condition on
+/// its columns).
+async fn locks(store: &Store, which: &str) -> i64 {
+    sqlx::query(&format!(
+        "SELECT COUNT(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND {which}"
+    ))
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get(0)
+}
+
+/// Wait until a lock as `which` says is in `pg_locks`, or the signature has ended
+/// (without the guard it does not wait, and the assertions after say what went wrong).
+async fn until_locked(store: &Store, which: &str, signing: &JoinHandle<Result<SignOutcome, StoreError>>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while locks(store, which).await == 0 && !signing.is_finished() {
+        assert!(Instant::now() < deadline, "the signature never reached the lock ({which})");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_approval_committed_while_the_ledger_is_signed_reduces_its_baseline_row() {
+    let Some((store, url)) = postgres().await else { return };
+    let f = fixture_signed_by_head(&store).await;
+    let land = item_id(&store, P1, "land_pre_review").await;
+
+    // An approval of one of 发改委's items, granted but not yet committed.
+    let mut approval = store.pool().begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO outside_approvals (id, region_code, pending_item_id, document_number, decided_on, recorded_at)
+         VALUES ($1, '152529', $2, '正自然资字〔2022〕12号', '2022-09-01', $3)",
+    )
+    .bind(qidi_store::new_id())
+    .bind(&land)
+    .bind(qidi_store::now_text())
+    .execute(&mut *approval)
+    .await
+    .unwrap();
+    let granted = sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1")
+        .bind(&land)
+        .execute(&mut *approval)
+        .await
+        .unwrap();
+    assert_eq!(granted.rows_affected(), 1);
+
+    // The signature reads the item as pending and writes its baseline row; it then
+    // waits for the approval before it reduces what was granted meanwhile.
+    let signing = leader_signs(&store, &f).await;
+    until_locked(&store, "locktype = 'advisory' AND NOT granted", &signing).await;
+    approval.commit().await.unwrap();
+    let out = signing.await.unwrap().unwrap();
+    assert_eq!((out.fully_signed, out.baseline_added), (true, 7), "the ledger as read: the item was pending");
+
+    assert_eq!(status(&store, &land).await, "granted");
+    assert_eq!(reduction(&store, &land).await.as_deref(), Some("approved"), "审批1个核减1个");
+    assert_eq!(remaining(&store).await, 6);
+    assert_kept_counts(&store).await;
+    store.close().await;
+    discard(&url).await;
+}
+
+#[tokio::test]
+async fn an_approval_while_the_signature_writes_its_baseline_is_refused_and_can_be_made_after() {
+    let Some((store, url)) = postgres().await else { return };
+    let f = fixture_signed_by_head(&store).await;
+    let land = item_id(&store, P1, "land_pre_review").await;
+    let today = qidi_store::today();
+
+    // Hold the record's chain head: the signature, once it holds its department's lock
+    // and has reduced what it must, waits here to write its event.
+    let mut chain = store.pool().begin().await.unwrap();
+    sqlx::query("SELECT seq FROM audit_chain_head WHERE id = 1 FOR UPDATE").fetch_one(&mut *chain).await.unwrap();
+    let signing = leader_signs(&store, &f).await;
+    until_locked(&store, "locktype = 'advisory' AND granted AND mode = 'ExclusiveLock'", &signing).await;
+
+    // Refused at once, with a sentence the person can act on; nothing written.
+    let e = store.record_outside_approval(&f.zrzy, &land, "正自然资字〔2022〕12号", today, None).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Conflict(m) if m.contains("正在签字") && m.contains("再试")), "{e:?}");
+    assert_eq!(status(&store, &land).await, "pending");
+
+    chain.rollback().await.unwrap();
+    let out = signing.await.unwrap().unwrap();
+    assert_eq!((out.fully_signed, out.baseline_added), (true, 7));
+    assert_eq!(reduction(&store, &land).await, None);
+    assert_eq!(remaining(&store).await, 7);
+
+    // Tried again once the signature is done, it is recorded and reduces the baseline.
+    let r = store.record_outside_approval(&f.zrzy, &land, "正自然资字〔2022〕12号", today, None).await.unwrap();
+    assert!(r.baseline_reduced);
+    assert_eq!(reduction(&store, &land).await.as_deref(), Some("approved"));
+    assert_eq!(remaining(&store).await, 6);
+    assert_kept_counts(&store).await;
+    store.close().await;
+    discard(&url).await;
+}
