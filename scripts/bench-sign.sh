@@ -38,6 +38,12 @@ sql() { sqlite3 "$T/qidi.db" "$1"; }
 FGW=$(sql "SELECT id FROM departments WHERE code = 'fgw' ORDER BY region_code LIMIT 1")
 if [ "$MODE" = sign ]; then
   start=$(date +%s)
+  # A database written since migration 0037 keeps the signed texts in parts.
+  if [ -n "$(sql "SELECT 1 FROM sqlite_master WHERE name = 'ledger_text_parts'")" ]; then
+    sql "DROP TRIGGER IF EXISTS ledger_text_parts_kept;
+         DELETE FROM ledger_text_parts WHERE owner_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
+           OR owner_id IN (SELECT id FROM ledger_change_sets WHERE department_id = '$FGW');" >/dev/null
+  fi
   sql "DROP TRIGGER IF EXISTS baseline_items_no_delete; DROP TRIGGER IF EXISTS ledger_versions_kept;
        DROP TRIGGER IF EXISTS ledger_signatures_kept; DROP TRIGGER IF EXISTS ledger_change_sets_kept;
        DROP TRIGGER IF EXISTS ledger_change_signatures_kept;

@@ -281,6 +281,26 @@ async fn check_lists_show_missing_answers_and_fixed_ledgers_take_additions() {
         assert!(sqlx::query("UPDATE ledger_signatures SET content_hash = 'x'").execute(store.pool()).await.is_err());
         assert!(sqlx::query("DELETE FROM ledger_versions").execute(store.pool()).await.is_err());
         assert!(sqlx::query("UPDATE ledger_versions SET content = 'x'").execute(store.pool()).await.is_err());
+        // What was signed is stored in parts (one, at this size), its row's column left empty.
+        let (content, parts): (String, i64) = {
+            let r = sqlx::query("SELECT content, content_parts FROM ledger_versions WHERE id = $1")
+                .bind(&out.version_id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            (r.get(0), r.get(1))
+        };
+        assert_eq!((content.as_str(), parts), ("", 1));
+        let part: String = sqlx::query("SELECT text FROM ledger_text_parts WHERE owner_id = $1 AND field = 'content'")
+            .bind(&out.version_id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(qidi_core::ledger::content_hash(&part), out.content_hash);
+        for sql in ["UPDATE ledger_text_parts SET text = 'x'", "DELETE FROM ledger_text_parts"] {
+            assert!(sqlx::query(sql).execute(store.pool()).await.is_err(), "{sql}");
+        }
     })
     .await;
 }
@@ -641,6 +661,23 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
             "DELETE FROM ledger_change_signatures",
         ] {
             assert!(sqlx::query(sql).execute(store.pool()).await.is_err(), "{sql}");
+        }
+        // Each set's texts are in parts, written once though two confirmed it.
+        for r in sqlx::query("SELECT id, content, result, content_parts, result_parts FROM ledger_change_sets")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+        {
+            let id: String = r.get(0);
+            assert_eq!((r.get::<String, _>(1), r.get::<String, _>(2)), (String::new(), String::new()));
+            assert_eq!((r.get::<i64, _>(3), r.get::<i64, _>(4)), (1, 1));
+            let parts: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_text_parts WHERE owner_id = $1")
+                .bind(&id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(parts, 2, "its content and its result");
         }
         let row = sqlx::query("SELECT ledger_version_id, from_hash, change_set_id FROM ledger_change_signatures WHERE capacity = 'leader'")
             .fetch_one(store.pool())

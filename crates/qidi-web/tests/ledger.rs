@@ -693,9 +693,10 @@ async fn a_signature_binds_the_hash_and_a_changed_ledger_outdates_it() {
         assert_eq!(sign(head.clone(), "department_head", hash.clone()).await.status, StatusCode::CONFLICT, "once");
         assert_eq!(sign(leader.clone(), "leader", hash.clone()).await.status, StatusCode::SEE_OTHER);
 
-        // What was signed: the stored content hashes to the signed hash, for both signers.
+        // What was signed: the stored content (its parts, in order) hashes to the signed
+        // hash, for both signers.
         let rows = sqlx::query(
-            "SELECT s.capacity, s.content_hash, v.content, s.signer_name FROM ledger_signatures s
+            "SELECT s.capacity, s.content_hash, v.id, s.signer_name FROM ledger_signatures s
              JOIN ledger_versions v ON v.id = s.ledger_version_id ORDER BY s.signed_at",
         )
         .fetch_all(app.store.pool())
@@ -704,7 +705,13 @@ async fn a_signature_binds_the_hash_and_a_changed_ledger_outdates_it() {
         assert_eq!(rows.len(), 2);
         for r in &rows {
             assert_eq!(r.get::<String, _>(1), hash);
-            assert_eq!(content_hash(&r.get::<String, _>(2)), hash);
+            let parts = sqlx::query("SELECT text FROM ledger_text_parts WHERE owner_id = $1 ORDER BY part")
+                .bind(r.get::<String, _>(2))
+                .fetch_all(app.store.pool())
+                .await
+                .unwrap();
+            let content: String = parts.iter().map(|p| p.get::<String, _>(0)).collect();
+            assert_eq!(content_hash(&content), hash);
         }
         assert_eq!(rows[0].get::<String, _>(3), c.fgw_head.display_name);
         let page = app.get("/ledger/departments/fgw", Some(&head)).await;

@@ -10,6 +10,7 @@
 mod lines;
 mod sign;
 mod state;
+mod texts;
 
 #[cfg(test)]
 pub(crate) use lines::KEPT_LEDGER_LINES;

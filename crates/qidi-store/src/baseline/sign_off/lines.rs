@@ -1,5 +1,6 @@
 //! A department ledger's lines as read, the banner's parts, what its signatories signed, its page.
 
+use super::texts::{read_text, Field};
 use crate::baseline::parse_date;
 use crate::{Backend, StoreError};
 use futures_util::TryStreamExt;
@@ -152,9 +153,17 @@ async fn fixed_version(
 ) -> Result<Option<(String, String, String)>, StoreError> {
     let Some((id, hash)) = fixed_version_id(conn, campaign_id, department_id).await? else { return Ok(None) };
     // Read once, not with each signature: a region's version is hundreds of megabytes.
-    let content: String =
-        sqlx::query("SELECT content FROM ledger_versions WHERE id = $1").bind(&id).fetch_one(&mut *conn).await?.get(0);
+    let content = version_content(conn, &id).await?;
     Ok(Some((id, hash, content)))
+}
+
+/// What a ledger version signed: its canonical text.
+pub(super) async fn version_content(conn: &mut AnyConnection, version_id: &str) -> Result<String, StoreError> {
+    let row = sqlx::query("SELECT content, content_parts FROM ledger_versions WHERE id = $1")
+        .bind(version_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    read_text(conn, version_id, Field::Content, row.try_get(0)?, row.try_get(1)?).await
 }
 
 /// The newest fully signed version of a department ledger: its id and content hash.
@@ -228,7 +237,7 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
     .fetch_all(&mut *conn)
     .await?;
     let rows = sqlx::query(
-        "SELECT id, content_hash, content, result, from_hash, to_hash, change_count, created_at
+        "SELECT id, content_hash, content, result, from_hash, to_hash, change_count, created_at, content_parts, result_parts
          FROM ledger_change_sets WHERE ledger_version_id = $1
          ORDER BY created_at, id",
     )
@@ -249,11 +258,13 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         if signatures.iter().all(|s| s.get::<String, _>(0) != id) {
             continue;
         }
+        let content = read_text(conn, &id, Field::Content, r.try_get(2)?, r.try_get(8)?).await?;
+        let result = read_text(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?).await?;
         sets.push(ChangeSetRow {
             id,
             hash: r.get(1),
-            content: r.get(2),
-            result: r.get(3),
+            content,
+            result,
             from_hash: r.get(4),
             to_hash: r.get(5),
             changes: r.get(6),

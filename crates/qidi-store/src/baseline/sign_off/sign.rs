@@ -4,6 +4,7 @@ use super::lines::{
     banner_parts, confirmed_by, department_code, department_lines, fixed_content, is_fixed, out_of_order, reduced_keys,
     Fixed,
 };
+use super::texts::{cuts, write_parts, Field, PART_BYTES};
 use crate::baseline::{actor_event, date_text};
 use crate::events::append;
 use crate::ledger_import::{Batch, Col, Val};
@@ -228,9 +229,11 @@ impl Store {
             Some(v) => v,
             None => {
                 let id = new_id();
+                // In parts: a region's department ledger is hundreds of megabytes.
+                let parts = cuts(&canonical.text, PART_BYTES);
                 sqlx::query(
-                    "INSERT INTO ledger_versions (id, region_code, campaign_id, kind, scope_key, department_id, content_hash, content, item_count, created_at, created_by)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    "INSERT INTO ledger_versions (id, region_code, campaign_id, kind, scope_key, department_id, content_hash, content, content_parts, item_count, created_at, created_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11)",
                 )
                 .bind(&id)
                 .bind(rc)
@@ -239,13 +242,13 @@ impl Store {
                 .bind(scope_key)
                 .bind(department_id)
                 .bind(&hash)
-                // Moved, not copied: a region's department ledger is hundreds of megabytes.
-                .bind(canonical.text)
+                .bind(parts.len() as i64)
                 .bind(canonical.items as i64)
                 .bind(&at)
                 .bind(&actor.id)
                 .execute(&mut *tx)
                 .await?;
+                write_parts(&mut tx, &id, Field::Content, &canonical.text, &parts).await?;
                 id
             }
         };
@@ -367,13 +370,16 @@ impl Store {
             return Err(StoreError::conflict(&SignError::NoChanges));
         };
         let at = now_text();
-        sqlx::query(
+        // In parts: a region's change set and its result are hundreds of megabytes.
+        let (content_parts, result_parts) = (cuts(&set.text, PART_BYTES), cuts(&set.result.text, PART_BYTES));
+        let new_set = new_id();
+        let stored = sqlx::query(
             "INSERT INTO ledger_change_sets (id, region_code, campaign_id, department_id, ledger_version_id, from_hash, to_hash,
-                content_hash, content, result, change_count, created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                content_hash, content, result, content_parts, result_parts, change_count, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $10, $11, $12, $13)
              ON CONFLICT (ledger_version_id, content_hash) DO NOTHING",
         )
-        .bind(new_id())
+        .bind(&new_set)
         .bind(rc)
         .bind(&campaign.id)
         .bind(department_id)
@@ -381,14 +387,18 @@ impl Store {
         .bind(&set.from_hash)
         .bind(&set.to_hash)
         .bind(&set_hash)
-        // Moved, not copied: a region's change set and its result are hundreds of megabytes.
-        .bind(set.text)
-        .bind(set.result.text)
+        .bind(content_parts.len() as i64)
+        .bind(result_parts.len() as i64)
         .bind(set.changes as i64)
         .bind(&at)
         .bind(&actor.id)
         .execute(&mut *tx)
         .await?;
+        // A set stored before (the head confirmed it; the leader confirms it now) has its parts.
+        if stored.rows_affected() > 0 {
+            write_parts(&mut tx, &new_set, Field::Content, &set.text, &content_parts).await?;
+            write_parts(&mut tx, &new_set, Field::Result, &set.result.text, &result_parts).await?;
+        }
         let set_id: String =
             sqlx::query("SELECT id FROM ledger_change_sets WHERE ledger_version_id = $1 AND content_hash = $2")
                 .bind(&fixed.version_id)

@@ -1,6 +1,8 @@
 //! A ledger's state as its page shows it: versions, signatures, what was signed, changes to confirm.
 
-use super::lines::{banner_parts, confirmed_by, department_page, kept_lines, ChangeListing, LedgerReading};
+use super::lines::{
+    banner_parts, confirmed_by, department_page, kept_lines, version_content, ChangeListing, LedgerReading,
+};
 use crate::{Store, StoreError};
 use qidi_core::ledger::{
     fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind,
@@ -282,11 +284,7 @@ impl Store {
         for v in &mut versions {
             // Read once per version, not with each signature: a region's is hundreds of
             // megabytes.
-            let content: String = sqlx::query("SELECT content FROM ledger_versions WHERE id = $1")
-                .bind(&v.id)
-                .fetch_one(&mut *conn)
-                .await?
-                .get(0);
+            let content = version_content(conn, &v.id).await?;
             for g in &mut v.signatures {
                 g.state = match fixed {
                     Some(f) if f.version_id == v.id => SignatureState::of_fixed(&g.content_hash, &content, pending),
