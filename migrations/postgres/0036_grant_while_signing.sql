@@ -9,7 +9,7 @@
 -- Now the signature, once its rows are written, takes its department's lock exclusively,
 -- which waits for every grant of that department still under way, and then reduces the
 -- rows whose item is granted by now. A grant takes the same lock shared. It does not wait
--- for it: while a signature holds it (the signature's last seconds) the grant
+-- for it: while a signature holds it (the last second or two of the signature) the grant
 -- is refused with SQLSTATE QD001, and the person tries again. Waiting could deadlock: the
 -- grant's transaction may already hold the audit chain's head, which the signature takes
 -- after the lock. SQLite has one writer, so there the two never overlap.

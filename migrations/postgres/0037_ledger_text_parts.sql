@@ -22,3 +22,20 @@ CREATE TRIGGER ledger_text_parts_frozen BEFORE UPDATE OR DELETE ON ledger_text_p
     FOR EACH ROW EXECUTE FUNCTION qidi_ledger_record_frozen();
 CREATE TRIGGER ledger_text_parts_no_truncate BEFORE TRUNCATE ON ledger_text_parts
     FOR EACH STATEMENT EXECUTE FUNCTION qidi_ledger_record_frozen();
+
+-- A part belongs to a row already written, within the count that row names: no part is
+-- added to a signed text afterwards.
+CREATE FUNCTION qidi_text_part_owned() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM ledger_versions v
+               WHERE v.id = NEW.owner_id AND NEW.field = 'content' AND NEW.part < v.content_parts)
+       OR EXISTS (SELECT 1 FROM ledger_change_sets c
+                  WHERE c.id = NEW.owner_id
+                    AND NEW.part < CASE NEW.field WHEN 'content' THEN c.content_parts ELSE c.result_parts END) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'a signed text has only the parts its row names';
+END;
+$$;
+CREATE TRIGGER ledger_text_parts_owned BEFORE INSERT ON ledger_text_parts
+    FOR EACH ROW EXECUTE FUNCTION qidi_text_part_owned();

@@ -22,3 +22,13 @@ CREATE TRIGGER ledger_text_parts_frozen BEFORE UPDATE ON ledger_text_parts
 BEGIN SELECT RAISE(ABORT, 'signed texts are immutable'); END;
 CREATE TRIGGER ledger_text_parts_kept BEFORE DELETE ON ledger_text_parts
 BEGIN SELECT RAISE(ABORT, 'signed texts are immutable'); END;
+
+-- A part belongs to a row already written, within the count that row names: no part is
+-- added to a signed text afterwards.
+CREATE TRIGGER ledger_text_parts_owned BEFORE INSERT ON ledger_text_parts
+WHEN NOT EXISTS (SELECT 1 FROM ledger_versions v
+                 WHERE v.id = NEW.owner_id AND NEW.field = 'content' AND NEW.part < v.content_parts)
+ AND NOT EXISTS (SELECT 1 FROM ledger_change_sets c
+                 WHERE c.id = NEW.owner_id
+                   AND NEW.part < CASE NEW.field WHEN 'content' THEN c.content_parts ELSE c.result_parts END)
+BEGIN SELECT RAISE(ABORT, 'a signed text has only the parts its row names'); END;

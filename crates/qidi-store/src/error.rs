@@ -38,15 +38,30 @@ pub enum StoreError {
 /// being signed (migration 0036).
 const GRANT_WHILE_SIGNING: &str = "QD001";
 
+/// PostgreSQL's SQLSTATEs for a transaction given up so that another could go on
+/// (deadlock_detected, serialization_failure): nothing was written, and trying again works.
+const GIVEN_UP: [&str; 2] = ["40P01", "40001"];
+
+/// The conflicts above, which say to try again.
+const TRY_AGAIN: [&str; 2] = ["err-grant-while-signing", "err-given-up-for-another"];
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if e.as_database_error().and_then(|d| d.code()).as_deref() == Some(GRANT_WHILE_SIGNING) {
-            return StoreError::conflict(Sentence::new(
+        let code = e.as_database_error().and_then(|d| d.code());
+        match code.as_deref() {
+            Some(GRANT_WHILE_SIGNING) => StoreError::conflict(Sentence::new(
                 "err-grant-while-signing",
                 "该项目所属部门的台账此刻正在签字、写入基数，本次审批未记录：请稍候一分钟再试",
-            ));
+            )),
+            Some(c) if GIVEN_UP.contains(&c) => {
+                tracing::info!(error = %e, "a transaction was given up for another");
+                StoreError::conflict(Sentence::new(
+                    "err-given-up-for-another",
+                    "他人正同时修改相关记录，本次操作未保存：请再试一次",
+                ))
+            }
+            _ => StoreError::Db(e),
         }
-        StoreError::Db(e)
     }
 }
 
@@ -71,7 +86,8 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         match self {
             StoreError::Db(sqlx::Error::Database(e)) => e.is_unique_violation(),
-            StoreError::Conflict(_) => true,
+            // Not a refusal that says to try again: nobody else got there first.
+            StoreError::Conflict(s) => !s.key.is_some_and(|k| TRY_AGAIN.contains(&k)),
             _ => false,
         }
     }

@@ -95,6 +95,17 @@ async fn an_approval_committed_while_the_ledger_is_signed_reduces_its_baseline_r
     assert_eq!(reduction(&store, &land).await.as_deref(), Some("approved"), "审批1个核减1个");
     assert_eq!(remaining(&store).await, 6);
     assert_kept_counts(&store).await;
+    // The record says so, in the leader's signature (the head's came first).
+    let payload: String = sqlx::query(
+        "SELECT payload FROM events WHERE action = 'ledger.sign' AND object_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(&out.version_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get(0);
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!((payload["baseline_added"].as_u64(), payload["reduced_meanwhile"].as_u64()), (Some(7), Some(1)));
     store.close().await;
     discard(&url).await;
 }
@@ -116,6 +127,7 @@ async fn an_approval_while_the_signature_writes_its_baseline_is_refused_and_can_
     // Refused at once, with a sentence the person can act on; nothing written.
     let e = store.record_outside_approval(&f.zrzy, &land, "正自然资字〔2022〕12号", today, None).await.unwrap_err();
     assert!(matches!(&e, StoreError::Conflict(m) if m.contains("正在签字") && m.contains("再试")), "{e:?}");
+    assert!(!e.is_unique_violation(), "nobody else got there first");
     assert_eq!(status(&store, &land).await, "pending");
 
     chain.rollback().await.unwrap();

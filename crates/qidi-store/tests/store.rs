@@ -528,3 +528,35 @@ async fn under_the_mlps_profile_passwords_are_not_reused_and_age() {
     })
     .await;
 }
+
+/// A transaction PostgreSQL gives up to end a deadlock is a refusal that says to try
+/// again (nothing of it was written), not a database error, and not "someone else got
+/// there first".
+#[tokio::test]
+async fn a_transaction_given_up_for_a_deadlock_is_told_to_try_again() {
+    let Some(url) = qidi_store::testing::fresh_postgres_url().await else { return };
+    let store = qidi_store::testing::migrated_store(&url).await;
+    let (mut a, mut b) = (store.pool().begin().await.unwrap(), store.pool().begin().await.unwrap());
+    let lock = |key: i64| sqlx::query("SELECT pg_advisory_xact_lock($1)::text").bind(key);
+    lock(1).execute(&mut *a).await.unwrap();
+    lock(2).execute(&mut *b).await.unwrap();
+    // Each now waits for the other; PostgreSQL gives one of them up.
+    let first = tokio::spawn(async move {
+        let r = lock(2).execute(&mut *a).await.map(|_| ());
+        (r, a)
+    });
+    let second = lock(1).execute(&mut *b).await.map(|_| ());
+    let (first, a) = first.await.unwrap();
+    let given_up = match (first, second) {
+        (Err(e), Ok(())) | (Ok(()), Err(e)) => qidi_store::StoreError::from(e),
+        other => panic!("exactly one is given up: {other:?}"),
+    };
+    assert!(
+        matches!(&given_up, qidi_store::StoreError::Conflict(s) if s.key == Some("err-given-up-for-another") && s.text.contains("再试")),
+        "{given_up:?}"
+    );
+    assert!(!given_up.is_unique_violation());
+    drop((a, b));
+    store.close().await;
+    qidi_store::testing::discard(&url).await;
+}

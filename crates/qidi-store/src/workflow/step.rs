@@ -104,6 +104,21 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // 审批1个核减1个: an approval here or above grants the pending item at once. Before
+        // the events: the grant may wait for a department's baseline rows (their counts),
+        // and must not hold the record's chain head while it does (see migration 0036).
+        let grant = match view.decision.as_ref().filter(|d| d.approved && d.seq == seq) {
+            Some(d) => {
+                let granted =
+                    sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1 AND status = 'pending'")
+                        .bind(&app.pending_item_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                Some((d, granted))
+            }
+            None => None,
+        };
         let (actor_id, actor_role) = match user {
             Some(u) => (Some(u.id.clone()), u.role.as_str().to_string()),
             None => (None, SYSTEM_ACTOR.to_string()),
@@ -123,14 +138,7 @@ impl Store {
         )
         .await?;
         crate::messages::tell_step(&mut tx, app, &event, derived.deadline.due_on).await?;
-        // 审批1个核减1个: an approval here or above grants the pending item at once.
-        if let Some(d) = view.decision.as_ref().filter(|d| d.approved && d.seq == seq) {
-            let granted =
-                sqlx::query("UPDATE pending_items SET status = 'granted' WHERE id = $1 AND status = 'pending'")
-                    .bind(&app.pending_item_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+        if let Some((d, granted)) = grant {
             append(
                 &mut tx,
                 &NewEvent {

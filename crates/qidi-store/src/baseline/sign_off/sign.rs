@@ -135,15 +135,15 @@ async fn reduce_granted_meanwhile(
     department_id: &str,
     version_id: &str,
     day: &str,
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     if backend != Backend::Postgres {
-        return Ok(());
+        return Ok(0);
     }
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('qidi.baseline'), hashtext($1))::text")
         .bind(department_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    let reduced = sqlx::query(
         "UPDATE baseline_items b SET reduction = 'approved', reduced_on = $2
          FROM pending_items p
          WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND p.id = b.pending_item_id AND p.status = 'granted'",
@@ -152,7 +152,7 @@ async fn reduce_granted_meanwhile(
     .bind(day)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(reduced.rows_affected())
 }
 
 impl Store {
@@ -269,7 +269,7 @@ impl Store {
         .await?;
         signed.push(capacity);
         let complete = fully_signed(kind, &signed);
-        let mut baseline_added = 0u64;
+        let (mut baseline_added, mut reduced_meanwhile) = (0u64, 0u64);
         if complete && kind == LedgerKind::Department {
             // The version that fixes the ledger forms the baseline.
             // Many rows to a statement: a region's department adds two million.
@@ -294,7 +294,7 @@ impl Store {
             }
             baseline_added += batch.flush(&mut tx, self.backend()).await?;
             if let Some(d) = department_id {
-                reduce_granted_meanwhile(&mut tx, self.backend(), d, &version_id, &day).await?;
+                reduced_meanwhile = reduce_granted_meanwhile(&mut tx, self.backend(), d, &version_id, &day).await?;
             }
         }
         append(
@@ -313,6 +313,8 @@ impl Store {
                     "missing_checks": missing,
                     "fully_signed": complete,
                     "baseline_added": baseline_added,
+                    // Approved after the ledger was read, before this commit (PostgreSQL).
+                    "reduced_meanwhile": reduced_meanwhile,
                 }),
             ),
         )

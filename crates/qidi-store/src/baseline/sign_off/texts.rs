@@ -75,9 +75,9 @@ pub(super) async fn write_parts(
     Ok(())
 }
 
-/// A row's text: the parts joined when it has any, else its own column (`inline`). A
-/// part missing or out of place changes the text, and so breaks the hash it is checked
-/// against, which is how the signatures over it show it.
+/// A row's text: its `parts` parts joined in order when it has any, else its own column
+/// (`inline`). The database lets no part be added, changed or removed; a text found with
+/// a part missing (its guards dropped) is an error, not a shorter text.
 pub(super) async fn read_text(
     conn: &mut AnyConnection,
     owner_id: &str,
@@ -89,12 +89,24 @@ pub(super) async fn read_text(
         return Ok(inline);
     }
     let mut text = String::new();
-    let mut rows = sqlx::query("SELECT text FROM ledger_text_parts WHERE owner_id = $1 AND field = $2 ORDER BY part")
-        .bind(owner_id)
-        .bind(field.as_str())
-        .fetch(&mut *conn);
+    let mut rows = sqlx::query(
+        "SELECT part, text FROM ledger_text_parts WHERE owner_id = $1 AND field = $2 AND part < $3 ORDER BY part",
+    )
+    .bind(owner_id)
+    .bind(field.as_str())
+    .bind(parts)
+    .fetch(&mut *conn);
+    let mut next = 0i64;
     while let Some(r) = rows.try_next().await? {
-        text.push_str(r.try_get::<&str, _>(0)?);
+        if r.try_get::<i64, _>(0)? != next {
+            break;
+        }
+        text.push_str(r.try_get::<&str, _>(1)?);
+        next += 1;
+    }
+    if next != parts {
+        let what = format!("the signed {} of {owner_id} lacks part {next} of {parts}", field.as_str());
+        return Err(sqlx::Error::Protocol(what).into());
     }
     Ok(text)
 }
@@ -143,22 +155,59 @@ mod tests {
 #[cfg(test)]
 mod stored {
     use super::*;
-    use crate::testing::on_each_backend;
+    use crate::testing::{banner, on_each_backend};
+
+    /// A banner ledger version whose content has `parts` parts.
+    async fn version(store: &crate::Store, id: &str, parts: i64) {
+        let campaign = store.campaign(&banner()).await.unwrap().id;
+        sqlx::query(
+            "INSERT INTO ledger_versions (id, region_code, campaign_id, kind, scope_key, content_hash, content,
+                 content_parts, item_count, created_at)
+             VALUES ($1, '152529', $2, 'banner', $1, 'h', '', $3, 0, '2026-12-05T09:00:00+08:00')",
+        )
+        .bind(id)
+        .bind(campaign)
+        .bind(parts)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
 
     #[tokio::test]
-    async fn a_text_in_many_parts_reads_back_whole_and_an_old_row_reads_its_column() {
+    async fn a_text_in_many_parts_reads_back_whole_and_gains_no_part_later() {
         on_each_backend(|store| async move {
             let text: String =
                 (0..200).map(|i| format!("项目{i:04},eia,pending,2026-12-{:02}\n", i % 28 + 1)).collect();
             let parts = cuts(&text, 100);
             assert!(parts.len() > 50);
-            let mut conn = store.pool().acquire().await.unwrap();
-            write_parts(&mut conn, "v-1", Field::Result, &text, &parts).await.unwrap();
             let n = parts.len() as i64;
-            assert_eq!(read_text(&mut conn, "v-1", Field::Result, String::new(), n).await.unwrap(), text);
-            // The other field of the same row has no parts; a row without parts is its column.
-            assert_eq!(read_text(&mut conn, "v-1", Field::Content, String::new(), 1).await.unwrap(), "");
-            assert_eq!(read_text(&mut conn, "v-1", Field::Result, "旧".into(), 0).await.unwrap(), "旧");
+            version(&store, "v-1", n).await;
+            let mut conn = store.pool().acquire().await.unwrap();
+            write_parts(&mut conn, "v-1", Field::Content, &text, &parts).await.unwrap();
+            assert_eq!(read_text(&mut conn, "v-1", Field::Content, String::new(), n).await.unwrap(), text);
+            // A row without parts is its own column, as rows written before parts were.
+            assert_eq!(read_text(&mut conn, "v-1", Field::Content, "旧".into(), 0).await.unwrap(), "旧");
+
+            // No part past the count, of a field the row lacks, or of no row at all.
+            for (owner, field, part) in [("v-1", "content", n), ("v-1", "result", 0), ("v-0", "content", 0)] {
+                let e = sqlx::query(
+                    "INSERT INTO ledger_text_parts (owner_id, field, part, text) VALUES ($1, $2, $3, '多出的一行')",
+                )
+                .bind(owner)
+                .bind(field)
+                .bind(part)
+                .execute(&mut *conn)
+                .await
+                .unwrap_err();
+                assert!(e.to_string().contains("only the parts its row names"), "{owner} {field} {part}: {e}");
+            }
+            assert_eq!(read_text(&mut conn, "v-1", Field::Content, String::new(), n).await.unwrap(), text);
+
+            // A text short of a part is not read as a shorter text.
+            version(&store, "v-2", 3).await;
+            write_parts(&mut conn, "v-2", Field::Content, "甲\n乙\n", &[0..4, 4..8]).await.unwrap();
+            let e = read_text(&mut conn, "v-2", Field::Content, String::new(), 3).await.unwrap_err();
+            assert!(e.to_string().contains("lacks part 2 of 3"), "{e}");
         })
         .await;
     }
