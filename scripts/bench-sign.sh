@@ -14,6 +14,9 @@
 #
 # QIDI_BENCH_BIN: the binary (default target/release/qidi); QIDI_BENCH_PORT (18572);
 # QIDI_BENCH_COPY: where the copy goes (default DATA_DIR.copy).
+# On PostgreSQL: QIDI_BENCH_PG_DB=NAME names the generated database (on QIDI_BENCH_PG,
+# default postgres://postgres@127.0.0.1:5432), and DATA_DIR its data directory (field key);
+# the database is copied as a template to NAME_copy, measured and dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Q=${QIDI_BENCH_BIN:-$PWD/target/release/qidi}
@@ -25,35 +28,55 @@ B="http://127.0.0.1:$PORT"
 # shellcheck source=scripts/bench-lib.sh
 source scripts/bench-lib.sh
 SERVER=
+PGDB=${QIDI_BENCH_PG_DB:-}
+PG=${QIDI_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  [ -n "$SERVER" ] && wait "$SERVER" 2>/dev/null || true
   rm -rf "$T"
+  [ -n "$PGDB" ] && psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS ${PGDB}_copy WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 rm -rf "$T"
 cp -r "$SRC" "$T"
 export QIDI_DATA_DIR=$T
-sql() { sqlite3 "$T/qidi.db" "$1"; }
+if [ -n "$PGDB" ]; then
+  psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS ${PGDB}_copy" -c "CREATE DATABASE ${PGDB}_copy TEMPLATE $PGDB" >/dev/null
+  export QIDI_DATABASE_URL=$PG/${PGDB}_copy
+  sql() { psql -qAt "$QIDI_DATABASE_URL" -c "$1"; }
+else
+  sql() { sqlite3 "$T/qidi.db" "$1"; }
+fi
 FGW=$(sql "SELECT id FROM departments WHERE code = 'fgw' ORDER BY region_code LIMIT 1")
 if [ "$MODE" = sign ]; then
   start=$(date +%s)
-  # A database written since migration 0037 keeps the signed texts in parts.
-  if [ -n "$(sql "SELECT 1 FROM sqlite_master WHERE name = 'ledger_text_parts'")" ]; then
-    sql "DROP TRIGGER IF EXISTS ledger_text_parts_kept;
-         DELETE FROM ledger_text_parts WHERE owner_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
-           OR owner_id IN (SELECT id FROM ledger_change_sets WHERE department_id = '$FGW');" >/dev/null
+  # The guards that keep the record, dropped in the copy only.
+  if [ -n "$PGDB" ]; then
+    for t in baseline_items:baseline_items_no_delete ledger_versions:ledger_versions_frozen \
+      ledger_signatures:ledger_signatures_frozen ledger_change_sets:ledger_change_sets_frozen \
+      ledger_change_signatures:ledger_change_signatures_frozen ledger_text_parts:ledger_text_parts_frozen; do
+      sql "DROP TRIGGER IF EXISTS ${t#*:} ON ${t%%:*}" >/dev/null 2>&1 || true
+    done
+  else
+    for g in baseline_items_no_delete ledger_versions_kept ledger_signatures_kept ledger_change_sets_kept \
+      ledger_change_signatures_kept ledger_text_parts_kept; do
+      sql "DROP TRIGGER IF EXISTS $g" >/dev/null
+    done
   fi
-  sql "DROP TRIGGER IF EXISTS baseline_items_no_delete; DROP TRIGGER IF EXISTS ledger_versions_kept;
-       DROP TRIGGER IF EXISTS ledger_signatures_kept; DROP TRIGGER IF EXISTS ledger_change_sets_kept;
-       DROP TRIGGER IF EXISTS ledger_change_signatures_kept;
-       DELETE FROM baseline_items WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
+  # A database written since migration 0037 keeps the signed texts in parts.
+  if [ -n "$(sql "SELECT 1 FROM ledger_text_parts LIMIT 1" 2>/dev/null || true)" ]; then
+    sql "DELETE FROM ledger_text_parts WHERE owner_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
+           OR owner_id IN (SELECT id FROM ledger_change_sets WHERE department_id = '$FGW')" >/dev/null
+  fi
+  sql "DELETE FROM baseline_items WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
          OR pending_item_id IN (SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
                                 WHERE p.initiating_department_id = '$FGW');
        DELETE FROM ledger_change_signatures WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW');
        DELETE FROM ledger_change_sets WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW');
        DELETE FROM ledger_signatures WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW');
        DELETE FROM ledger_versions WHERE department_id = '$FGW';" >/dev/null
+  [ -n "$PGDB" ] && sql "VACUUM ANALYZE" >/dev/null
   echo "fgw's ledger made unsigned in $(($(date +%s) - start)) s" >&2
 fi
 for r in "fgw_head department_head fgw" "leader leader -"; do

@@ -34,24 +34,25 @@ pub enum StoreError {
     Io { what: String, source: std::io::Error },
 }
 
-/// The SQLSTATE with which PostgreSQL refuses a grant while its department's ledger is
-/// being signed (migration 0036).
-const GRANT_WHILE_SIGNING: &str = "QD001";
+/// The SQLSTATE with which PostgreSQL refuses a grant, an added item or an approved
+/// removal while the signature that fixes its department's ledger writes the baseline
+/// (migrations 0036, 0038).
+const LEDGER_BEING_FIXED: &str = "QD001";
 
 /// PostgreSQL's SQLSTATEs for a transaction given up so that another could go on
 /// (deadlock_detected, serialization_failure): nothing was written, and trying again works.
 const GIVEN_UP: [&str; 2] = ["40P01", "40001"];
 
 /// The conflicts above, which say to try again.
-const TRY_AGAIN: [&str; 2] = ["err-grant-while-signing", "err-given-up-for-another"];
+const TRY_AGAIN: [&str; 2] = ["err-ledger-being-fixed", "err-given-up-for-another"];
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         let code = e.as_database_error().and_then(|d| d.code());
         match code.as_deref() {
-            Some(GRANT_WHILE_SIGNING) => StoreError::conflict(Sentence::new(
-                "err-grant-while-signing",
-                "该项目所属部门的台账此刻正在签字、写入基数，本次审批未记录：请稍候一分钟再试",
+            Some(LEDGER_BEING_FIXED) => StoreError::conflict(Sentence::new(
+                "err-ledger-being-fixed",
+                "该项目所属部门的台账此刻正在签字、写入基数，本次操作未保存：请稍候一分钟再试",
             )),
             Some(c) if GIVEN_UP.contains(&c) => {
                 tracing::info!(error = %e, "a transaction was given up for another");

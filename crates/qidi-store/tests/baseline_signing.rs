@@ -1,5 +1,5 @@
-//! An approval and the signature that fixes a department ledger never miss each other
-//! (migration 0036). PostgreSQL only: there the signature reads the ledger and writes its
+//! An approval, an added item or an approved removal and the signature that fixes a
+//! department ledger never miss each other (migrations 0036, 0038). PostgreSQL only: there the signature reads the ledger and writes its
 //! baseline rows in READ COMMITTED, beside approvals committing in the meantime. SQLite's
 //! one writer puts an approval wholly before a signature or wholly after it.
 //!
@@ -10,7 +10,8 @@
 mod baseline_fixture;
 
 use baseline_fixture::*;
-use qidi_core::ledger::Capacity;
+use qidi_core::ledger::{Capacity, RemovalKind, RemovalReason};
+use qidi_store::baseline::NewRemoval;
 use qidi_store::baseline::SignOutcome;
 use qidi_store::testing::{assert_kept_counts, discard, fresh_postgres_url, migrated_store};
 use qidi_store::{Store, StoreError};
@@ -105,7 +106,8 @@ async fn an_approval_committed_while_the_ledger_is_signed_reduces_its_baseline_r
     .unwrap()
     .get(0);
     let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
-    assert_eq!((payload["baseline_added"].as_u64(), payload["reduced_meanwhile"].as_u64()), (Some(7), Some(1)));
+    assert_eq!(payload["baseline_added"].as_u64(), Some(7));
+    assert_eq!(payload["meanwhile"], serde_json::json!({ "granted": 1, "removed": 0, "added": 0 }));
     store.close().await;
     discard(&url).await;
 }
@@ -141,6 +143,84 @@ async fn an_approval_while_the_signature_writes_its_baseline_is_refused_and_can_
     assert!(r.baseline_reduced);
     assert_eq!(reduction(&store, &land).await.as_deref(), Some("approved"));
     assert_eq!(remaining(&store).await, 6);
+    assert_kept_counts(&store).await;
+    store.close().await;
+    discard(&url).await;
+}
+
+#[tokio::test]
+async fn an_item_added_and_a_removal_approved_while_the_ledger_is_signed_are_in_its_baseline() {
+    let Some((store, url)) = postgres().await else { return };
+    let f = fixture_signed_by_head(&store).await;
+    let removal = store
+        .propose_removal(
+            &banner(),
+            &NewRemoval {
+                kind: RemovalKind::Project,
+                project_id: &project_id(&store, P4).await,
+                pending_item_id: None,
+                reason: RemovalReason::NotGoingAhead,
+                text: "项目单位书面申请不再实施",
+            },
+            &f.fgw_head,
+        )
+        .await
+        .unwrap();
+
+    // Under way together, not yet committed: an item added to one of 发改委's projects
+    // (补录), and the removal of another approved.
+    let added = qidi_store::new_id();
+    let mut meanwhile = store.pool().begin().await.unwrap();
+    for (sql, binds) in [
+        (
+            "INSERT INTO pending_items (id, region_code, project_id, item_type_id, handling_department_id, status, created_at)
+             SELECT $1, '152529', $2, t.id, d.id, 'pending', $3 FROM item_types t, departments d
+             WHERE t.code = 'eia' AND d.code = 'sthj' AND d.region_code = '152529'",
+            vec![added.clone(), project_id(&store, P3).await, qidi_store::now_text()],
+        ),
+        (
+            "UPDATE removals SET decision = 'approved', decided_by = $2, decided_at = $3, decision_note = '' WHERE id = $1",
+            vec![removal.clone(), f.office.id.clone(), qidi_store::now_text()],
+        ),
+        ("UPDATE projects SET in_library = FALSE WHERE id = $1", vec![project_id(&store, P4).await]),
+    ] {
+        let mut q = sqlx::query(sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        assert_eq!(q.execute(&mut *meanwhile).await.unwrap().rows_affected(), 1, "{sql}");
+    }
+
+    let signing = leader_signs(&store, &f).await;
+    until_locked(&store, "locktype = 'advisory' AND NOT granted", &signing).await;
+    meanwhile.commit().await.unwrap();
+    let out = signing.await.unwrap().unwrap();
+    assert_eq!((out.fully_signed, out.baseline_added), (true, 7), "the ledger as read");
+
+    // The added item joined as an addition; the removed project's two rows are reduced
+    // with the removal's reason.
+    let row =
+        sqlx::query("SELECT is_addition, ledger_version_id, reduction FROM baseline_items WHERE pending_item_id = $1")
+            .bind(&added)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(row.get::<bool, _>(0));
+    assert_eq!((row.get::<Option<String>, _>(1), row.get::<Option<String>, _>(2)), (None, None));
+    let removed: Vec<(String, String, String)> = sqlx::query(
+        "SELECT b.reduction, b.reason_category, b.removal_id FROM baseline_items b
+         JOIN pending_items i ON i.id = b.pending_item_id JOIN projects p ON p.id = i.project_id WHERE p.code = $1",
+    )
+    .bind(P4)
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect();
+    assert_eq!(removed.len(), 2);
+    assert!(removed.iter().all(|r| r == &("removed".into(), "not_going_ahead".into(), removal.clone())), "{removed:?}");
+    assert_eq!(remaining(&store).await, 7 + 1 - 2);
     assert_kept_counts(&store).await;
     store.close().await;
     discard(&url).await;

@@ -30,7 +30,7 @@ err-ledger-sign-missing-checks = { $n ->
     } no check report (the check list was not answered, or the check report was left empty): confirm that you are aware before signing off.
 err-ledger-changes-confirmed-meanwhile = Someone else has already confirmed these additions and changes: reload the page and check them.
 err-ledger-moved-between-reads = The ledger changed while it was being read: reload the page.
-err-grant-while-signing = The ledger of this project's department is being signed at this moment and its baseline is being written, so this approval was not recorded: try again in a minute.
+err-ledger-being-fixed = The ledger of this project's department is being signed at this moment and its baseline is being written, so this was not saved: try again in a minute.
 err-given-up-for-another = Someone else was changing related records at the same moment, so this was not saved: try again.
 
 ## Removals and reductions

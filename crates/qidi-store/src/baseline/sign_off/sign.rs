@@ -125,25 +125,41 @@ const SIGNED_BASELINE: [(&str, Col); 8] = [
     ("added_at", Col::Text),
 ];
 
-/// On PostgreSQL, reduce the baseline rows just written whose item an approval granted
-/// after the ledger was read (migration 0036). The department's lock, taken exclusively,
-/// waits for every grant of the department still under way; grants after it are refused
-/// until this transaction ends. SQLite's one writer held its lock from before the reading.
-async fn reduce_granted_meanwhile(
+/// What the signature that fixed a department ledger caught up with on PostgreSQL: what
+/// happened to the department between its reading and its commit.
+#[derive(Debug, Default, Clone, Copy)]
+struct Meanwhile {
+    /// Rows reduced because their item was granted.
+    granted: u64,
+    /// Rows reduced because their project or item was removed by an approved removal.
+    removed: u64,
+    /// Pending items added to the department, now in the baseline as additions.
+    added: u64,
+}
+
+/// On PostgreSQL, bring the baseline rows just written up to what happened to the
+/// department since its ledger was read (migrations 0036, 0038). The department's lock,
+/// taken exclusively, waits for every grant, addition and approved removal of the
+/// department still under way; any after it is refused until this transaction ends.
+/// SQLite's one writer held its lock from before the reading.
+async fn catch_up_meanwhile(
     conn: &mut AnyConnection,
     backend: Backend,
+    campaign_id: &str,
     department_id: &str,
     version_id: &str,
     day: &str,
-) -> Result<u64, StoreError> {
+    at: &str,
+) -> Result<Meanwhile, StoreError> {
     if backend != Backend::Postgres {
-        return Ok(0);
+        return Ok(Meanwhile::default());
     }
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('qidi.baseline'), hashtext($1))::text")
         .bind(department_id)
         .execute(&mut *conn)
         .await?;
-    let reduced = sqlx::query(
+    // Each statement below sees what committed before it: all of the department's.
+    let granted = sqlx::query(
         "UPDATE baseline_items b SET reduction = 'approved', reduced_on = $2
          FROM pending_items p
          WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND p.id = b.pending_item_id AND p.status = 'granted'",
@@ -151,8 +167,41 @@ async fn reduce_granted_meanwhile(
     .bind(version_id)
     .bind(day)
     .execute(&mut *conn)
-    .await?;
-    Ok(reduced.rows_affected())
+    .await?
+    .rows_affected();
+    // As `decide_removal` reduces: a project's removal reduces its items' rows, an
+    // item's its own, with the removal's reason.
+    let removed = sqlx::query(
+        "UPDATE baseline_items b SET reduction = 'removed', reduced_on = $2, reason_category = r.reason_category,
+                reason_text = r.reason_text, removal_id = r.id
+         FROM pending_items i JOIN removals r ON r.project_id = i.project_id
+         WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND i.id = b.pending_item_id
+           AND r.campaign_id = b.campaign_id AND r.decision = 'approved'
+           AND (r.kind = 'project' OR r.pending_item_id = i.id)",
+    )
+    .bind(version_id)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    // As `add_pending_item` adds to a fixed ledger: the department's pending items in the
+    // library that the signed ledger lacks.
+    let added = sqlx::query(
+        "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
+         SELECT gen_random_uuid()::text, i.region_code, $1, i.id, NULL, TRUE, $3, $4
+         FROM pending_items i JOIN projects p ON p.id = i.project_id
+         WHERE p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $1 AND b.pending_item_id = i.id)
+         ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
+    )
+    .bind(campaign_id)
+    .bind(department_id)
+    .bind(day)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(Meanwhile { granted, removed, added })
 }
 
 impl Store {
@@ -269,7 +318,7 @@ impl Store {
         .await?;
         signed.push(capacity);
         let complete = fully_signed(kind, &signed);
-        let (mut baseline_added, mut reduced_meanwhile) = (0u64, 0u64);
+        let (mut baseline_added, mut meanwhile) = (0u64, Meanwhile::default());
         if complete && kind == LedgerKind::Department {
             // The version that fixes the ledger forms the baseline.
             // Many rows to a statement: a region's department adds two million.
@@ -294,7 +343,8 @@ impl Store {
             }
             baseline_added += batch.flush(&mut tx, self.backend()).await?;
             if let Some(d) = department_id {
-                reduced_meanwhile = reduce_granted_meanwhile(&mut tx, self.backend(), d, &version_id, &day).await?;
+                meanwhile =
+                    catch_up_meanwhile(&mut tx, self.backend(), &campaign.id, d, &version_id, &day, &at).await?;
             }
         }
         append(
@@ -313,8 +363,12 @@ impl Store {
                     "missing_checks": missing,
                     "fully_signed": complete,
                     "baseline_added": baseline_added,
-                    // Approved after the ledger was read, before this commit (PostgreSQL).
-                    "reduced_meanwhile": reduced_meanwhile,
+                    // After the ledger was read, before this commit (PostgreSQL).
+                    "meanwhile": {
+                        "granted": meanwhile.granted,
+                        "removed": meanwhile.removed,
+                        "added": meanwhile.added,
+                    },
                 }),
             ),
         )
