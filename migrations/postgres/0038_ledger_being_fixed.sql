@@ -3,9 +3,11 @@
 -- import) or a removal of its project approved between the signature's reading and its
 -- commit saw the ledger unfixed and its baseline rows not yet there: the item never
 -- joined the baseline, and the removed project's rows stayed unreduced. Both now take the
--- department's lock shared, without waiting, as a grant does (refused with QD001 during
--- the signature's last seconds); the signature, once it holds the lock, adds the items
--- added meanwhile as additions and reduces the rows of removals approved meanwhile.
+-- department's lock shared, without waiting, as a grant does: refused with QD001 while
+-- the signature holds it. The signature (it now takes the lock before it writes its
+-- baseline rows, not after as 0036 says) adds the items added meanwhile as additions and
+-- reduces the rows of removals approved meanwhile; an import that began before the ledger
+-- was fixed adds its own items once they are written.
 CREATE FUNCTION qidi_ledger_not_being_fixed(department TEXT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF department IS NOT NULL

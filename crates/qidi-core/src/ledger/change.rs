@@ -225,7 +225,8 @@ mod tests {
     /// The state of a fixed version's signature with the ledger as `current`.
     fn state_now(signed: &[LedgerLine], current: &[LedgerLine], reduced: &BTreeSet<LineKey>) -> SignatureState {
         let text = CanonicalLedger::department("152529", "fgw", signed).text;
-        SignatureState::of_fixed(&content_hash(&text), &text, diff_lines(signed, current, reduced).len())
+        let stored = content_hash(&text);
+        SignatureState::of_fixed(&stored, &stored, diff_lines(signed, current, reduced).len())
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Sign-off: whose ledger, in which capacity, who signs when, and how a signature stands.
 
-use super::content_hash;
 // Named by doc links here; rustdoc only.
 #[cfg(doc)]
-use super::{check_missing, diff_lines};
+use super::{check_missing, content_hash, diff_lines};
 use crate::role::Role;
 use crate::sentence::{Arg, Explain};
 use serde::{Deserialize, Serialize};
@@ -267,12 +266,13 @@ pub enum SignatureState {
 }
 
 impl SignatureState {
-    /// By hash: `signed_hash` is what the signature bound, `stored_content` the
-    /// version's stored canonical text, `current_hash` the hash it must still have (the
-    /// banner ledger's now, a department ledger's now while it is not fixed, a change
-    /// set's own once confirmed).
-    pub fn of(signed_hash: &str, stored_content: &str, current_hash: &str) -> SignatureState {
-        if content_hash(stored_content) != signed_hash {
+    /// By hash: `signed_hash` is what the signature bound, `stored_hash` the hash of the
+    /// version's stored canonical text ([`content_hash`], taken once however many
+    /// signatures it carries), `current_hash` the hash it must still have (the banner
+    /// ledger's now, a department ledger's now while it is not fixed, a change set's own
+    /// once confirmed).
+    pub fn of(signed_hash: &str, stored_hash: &str, current_hash: &str) -> SignatureState {
+        if stored_hash != signed_hash {
             SignatureState::Broken
         } else if signed_hash == current_hash {
             SignatureState::Matches
@@ -282,10 +282,11 @@ impl SignatureState {
     }
 
     /// A signature of the version that fixed a department ledger: it holds while the
-    /// stored content gives the signed hash. Reductions never touch it; changes to the
-    /// signed content ([`diff_lines`]) not yet confirmed show as pending.
-    pub fn of_fixed(signed_hash: &str, stored_content: &str, pending_changes: usize) -> SignatureState {
-        if content_hash(stored_content) != signed_hash {
+    /// stored content gives the signed hash (`stored_hash`, as for [`SignatureState::of`]).
+    /// Reductions never touch it; changes to the signed content ([`diff_lines`]) not yet
+    /// confirmed show as pending.
+    pub fn of_fixed(signed_hash: &str, stored_hash: &str, pending_changes: usize) -> SignatureState {
+        if stored_hash != signed_hash {
             SignatureState::Broken
         } else if pending_changes == 0 {
             SignatureState::Matches
@@ -307,7 +308,7 @@ impl SignatureState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::check_missing;
+    use crate::ledger::{check_missing, content_hash};
 
     #[test]
     fn signing_rules() {
@@ -446,8 +447,8 @@ mod tests {
     fn signature_state() {
         let text = "qidi-ledger-v1 banner \"152529\"\n";
         let h = content_hash(text);
-        assert_eq!(SignatureState::of(&h, text, &h), SignatureState::Matches);
-        assert_eq!(SignatureState::of(&h, text, "other"), SignatureState::Outdated);
-        assert_eq!(SignatureState::of(&h, "tampered", &h), SignatureState::Broken);
+        assert_eq!(SignatureState::of(&h, &content_hash(text), &h), SignatureState::Matches);
+        assert_eq!(SignatureState::of(&h, &content_hash(text), "other"), SignatureState::Outdated);
+        assert_eq!(SignatureState::of(&h, &content_hash("tampered"), &h), SignatureState::Broken);
     }
 }

@@ -15,6 +15,7 @@ pub(crate) use removals::removals_sql;
 pub use removals::{NewRemoval, RemovalRow};
 #[cfg(test)]
 pub(crate) use sign_off::KEPT_LEDGER_LINES;
+pub(crate) use sign_off::{add_missing_additions, FixedNow};
 pub use sign_off::{
     ChangeListing, ChangeOutcome, ChangeSetView, ChangeView, LedgerReading, LedgerState, PendingChangeSet, SignOutcome,
     SignatureView, SignedContent, VersionView,

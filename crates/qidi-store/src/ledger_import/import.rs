@@ -6,7 +6,7 @@ use super::lookup::{
     LOOKUP,
 };
 use super::refusals::{import_refusals, reason_arg};
-use crate::baseline::{current_campaign_tx, locked_departments_tx};
+use crate::baseline::{add_missing_additions, current_campaign_tx, locked_departments_tx, FixedNow};
 use crate::db::Backend;
 use crate::events::{append, NewEvent};
 use crate::users::User;
@@ -209,6 +209,8 @@ impl Store {
 
         let now = now_text();
         let today = today().format("%Y-%m-%d").to_string();
+        // Departments not fixed when this began that it added items to (PostgreSQL).
+        let mut unlocked_with_items: HashSet<String> = HashSet::new();
         let event_actor = EventActor::of(actor);
         // A dry run only reads: it works out the same summary without taking the
         // database's write lock, so checking a file never holds up anyone's work.
@@ -327,6 +329,9 @@ impl Store {
                             batches.flush_full(&mut tx).await?;
                             s.items_new += 1;
                             if let (Some(c), Some(d)) = (&campaign, &project_dept) {
+                                if !locked.contains(d) && self.backend() == Backend::Postgres {
+                                    unlocked_with_items.insert(d.clone());
+                                }
                                 if locked.contains(d) {
                                     // A new item of a signed ledger is an addition to the
                                     // baseline; its batch is written after the items'.
@@ -355,6 +360,17 @@ impl Store {
         if !write {
             tx.rollback().await?;
             return Ok(s);
+        }
+        // On PostgreSQL a department's ledger may have been fixed since `locked` was read:
+        // its signature could not see the items added here, nor these rows its baseline.
+        // The items' statements took the department's lock (migration 0038), so this
+        // reading is exact.
+        if let (Some(c), false) = (&campaign, unlocked_with_items.is_empty()) {
+            let fixed_since = locked_departments_tx(&mut tx, &c.id).await?;
+            for d in unlocked_with_items.intersection(&fixed_since) {
+                let fixed = FixedNow { region: rc, campaign_id: &c.id, department_id: d, day: &today, at: &now };
+                s.additions += add_missing_additions(&mut tx, &fixed).await?;
+            }
         }
         let changed = s.changes_anything();
         append(

@@ -279,6 +279,9 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
 pub(super) struct Fixed {
     pub(super) version_id: String,
     pub(super) version_hash: String,
+    /// The hash of the version's stored content, as read: its signatures hold while it
+    /// is `version_hash`.
+    pub(super) version_stored_hash: String,
     /// The signed content in force, its hash, and the change sets (ids) it went through.
     pub(super) lines: Vec<LedgerLine>,
     pub(super) hash: String,
@@ -299,6 +302,7 @@ pub(super) async fn fixed_content(
         return Ok(None);
     };
     let sets = change_sets(conn, &version_id).await?;
+    let version_stored_hash = content_hash(&version_content);
     let mut signed = CanonicalLedger::parse_department(&version_content).unwrap_or_default();
     let mut hash = version_hash.clone();
     let mut chain = Vec::new();
@@ -313,7 +317,7 @@ pub(super) async fn fixed_content(
         hash = content_hash(&s.result);
         chain.push(s.id.clone());
     }
-    Ok(Some(Fixed { version_id, version_hash, lines: signed, hash, chain, sets }))
+    Ok(Some(Fixed { version_id, version_hash, version_stored_hash, lines: signed, hash, chain, sets }))
 }
 
 /// Which of a ledger's pending changes a state describes: at most `listed`, after the

@@ -137,71 +137,113 @@ struct Meanwhile {
     added: u64,
 }
 
-/// On PostgreSQL, bring the baseline rows just written up to what happened to the
-/// department since its ledger was read (migrations 0036, 0038). The department's lock,
-/// taken exclusively, waits for every grant, addition and approved removal of the
-/// department still under way; any after it is refused until this transaction ends.
-/// SQLite's one writer held its lock from before the reading.
-async fn catch_up_meanwhile(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    campaign_id: &str,
-    department_id: &str,
-    version_id: &str,
-    day: &str,
-    at: &str,
-) -> Result<Meanwhile, StoreError> {
+/// How long the signature asks for its department's lock without queueing for it: while
+/// it queues, PostgreSQL refuses every new shared request (each grant of the department).
+const LOCK_POLLED: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// On PostgreSQL, take the department's lock exclusively before the baseline rows are
+/// written (migrations 0036, 0038): it waits for every grant, addition and approved
+/// removal of the department under way, and refuses any after it until this transaction
+/// ends. Taken before the rows, while the signature holds nothing another writer waits
+/// for. SQLite's one writer held its lock from before the reading.
+async fn lock_department(conn: &mut AnyConnection, backend: Backend, department_id: &str) -> Result<(), StoreError> {
     if backend != Backend::Postgres {
-        return Ok(Meanwhile::default());
+        return Ok(());
+    }
+    let deadline = std::time::Instant::now() + LOCK_POLLED;
+    while std::time::Instant::now() < deadline {
+        let got: bool = sqlx::query("SELECT pg_try_advisory_xact_lock(hashtext('qidi.baseline'), hashtext($1))")
+            .bind(department_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if got {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('qidi.baseline'), hashtext($1))::text")
         .bind(department_id)
         .execute(&mut *conn)
         .await?;
-    // Each statement below sees what committed before it: all of the department's.
+    Ok(())
+}
+
+/// On PostgreSQL, bring the baseline rows just written, under the department's lock, up
+/// to what happened to the department since its ledger was read. Each statement sees
+/// what committed before it: all of the department's.
+async fn catch_up_meanwhile(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    fixed: &FixedNow<'_>,
+    version_id: &str,
+) -> Result<Meanwhile, StoreError> {
+    if backend != Backend::Postgres {
+        return Ok(Meanwhile::default());
+    }
     let granted = sqlx::query(
         "UPDATE baseline_items b SET reduction = 'approved', reduced_on = $2
          FROM pending_items p
          WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND p.id = b.pending_item_id AND p.status = 'granted'",
     )
     .bind(version_id)
-    .bind(day)
+    .bind(fixed.day)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    // As `decide_removal` reduces: a project's removal reduces its items' rows, an
-    // item's its own, with the removal's reason.
+    // As `decide_removal` reduces: a project's removal reduces its items' rows, an item's
+    // its own, with the removal's reason; the removal decided first where two apply.
     let removed = sqlx::query(
         "UPDATE baseline_items b SET reduction = 'removed', reduced_on = $2, reason_category = r.reason_category,
                 reason_text = r.reason_text, removal_id = r.id
-         FROM pending_items i JOIN removals r ON r.project_id = i.project_id
-         WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND i.id = b.pending_item_id
-           AND r.campaign_id = b.campaign_id AND r.decision = 'approved'
-           AND (r.kind = 'project' OR r.pending_item_id = i.id)",
+         FROM pending_items i CROSS JOIN LATERAL (
+                SELECT * FROM removals r
+                WHERE r.project_id = i.project_id AND r.campaign_id = $3 AND r.decision = 'approved'
+                  AND (r.kind = 'project' OR r.pending_item_id = i.id)
+                ORDER BY r.decided_at, r.id LIMIT 1) r
+         WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND i.id = b.pending_item_id",
     )
     .bind(version_id)
-    .bind(day)
+    .bind(fixed.day)
+    .bind(fixed.campaign_id)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    // As `add_pending_item` adds to a fixed ledger: the department's pending items in the
-    // library that the signed ledger lacks.
-    let added = sqlx::query(
+    let added = add_missing_additions(conn, fixed).await?;
+    Ok(Meanwhile { granted, removed, added })
+}
+
+/// A department ledger just fixed, as what joins its baseline is written.
+pub(crate) struct FixedNow<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) campaign_id: &'a str,
+    pub(crate) department_id: &'a str,
+    /// Today (Beijing) and now, as the rows record them.
+    pub(crate) day: &'a str,
+    pub(crate) at: &'a str,
+}
+
+/// As `add_pending_item` adds to a fixed ledger, on PostgreSQL: the department's pending
+/// items in the library that the campaign's baseline lacks join it as additions. For the
+/// items added while its ledger was being fixed, which saw it unfixed; called under the
+/// department's lock (the signature's, or the shared one the adder took with its items).
+pub(crate) async fn add_missing_additions(conn: &mut AnyConnection, fixed: &FixedNow<'_>) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
         "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
          SELECT gen_random_uuid()::text, i.region_code, $1, i.id, NULL, TRUE, $3, $4
          FROM pending_items i JOIN projects p ON p.id = i.project_id
-         WHERE p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+         WHERE p.region_code = $5 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
            AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $1 AND b.pending_item_id = i.id)
          ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
     )
-    .bind(campaign_id)
-    .bind(department_id)
-    .bind(day)
-    .bind(at)
+    .bind(fixed.campaign_id)
+    .bind(fixed.department_id)
+    .bind(fixed.day)
+    .bind(fixed.at)
+    .bind(fixed.region)
     .execute(&mut *conn)
     .await?
-    .rows_affected();
-    Ok(Meanwhile { granted, removed, added })
+    .rows_affected())
 }
 
 impl Store {
@@ -319,9 +361,10 @@ impl Store {
         signed.push(capacity);
         let complete = fully_signed(kind, &signed);
         let (mut baseline_added, mut meanwhile) = (0u64, Meanwhile::default());
-        if complete && kind == LedgerKind::Department {
+        if let (true, Some(d)) = (complete, department_id) {
             // The version that fixes the ledger forms the baseline.
             // Many rows to a statement: a region's department adds two million.
+            lock_department(&mut tx, self.backend(), d).await?;
             let day = date_text(today());
             let text = |t: &str| Val::Text(Some(t.to_string()));
             let mut batch =
@@ -342,10 +385,8 @@ impl Store {
                 }
             }
             baseline_added += batch.flush(&mut tx, self.backend()).await?;
-            if let Some(d) = department_id {
-                meanwhile =
-                    catch_up_meanwhile(&mut tx, self.backend(), &campaign.id, d, &version_id, &day, &at).await?;
-            }
+            let fixed = FixedNow { region: rc, campaign_id: &campaign.id, department_id: d, day: &day, at: &at };
+            meanwhile = catch_up_meanwhile(&mut tx, self.backend(), &fixed, &version_id).await?;
         }
         append(
             &mut tx,

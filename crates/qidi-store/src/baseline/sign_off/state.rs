@@ -5,8 +5,8 @@ use super::lines::{
 };
 use crate::{Store, StoreError};
 use qidi_core::ledger::{
-    fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet, FieldChange, LedgerKind,
-    LineKey, SignatureState, CHANGE_ROWS_HELD,
+    content_hash, fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet,
+    FieldChange, LedgerKind, LineKey, SignatureState, CHANGE_ROWS_HELD,
 };
 use qidi_core::RegionCode;
 use serde::{Deserialize, Serialize};
@@ -282,15 +282,18 @@ impl Store {
             });
         }
         for v in &mut versions {
-            // Read once per version, not with each signature: a region's is hundreds of
-            // megabytes.
-            let content = version_content(conn, &v.id).await?;
+            // Read and hashed once per version, not with each signature: a region's is
+            // hundreds of megabytes. The fixed version's was, with the ledger.
+            let stored = match fixed {
+                Some(f) if f.version_id == v.id => f.version_stored_hash.clone(),
+                _ => content_hash(&version_content(conn, &v.id).await?),
+            };
             for g in &mut v.signatures {
                 g.state = match fixed {
-                    Some(f) if f.version_id == v.id => SignatureState::of_fixed(&g.content_hash, &content, pending),
+                    Some(f) if f.version_id == v.id => SignatureState::of_fixed(&g.content_hash, &stored, pending),
                     // A version the fixed one superseded.
-                    Some(f) => SignatureState::of(&g.content_hash, &content, &f.version_hash),
-                    None => SignatureState::of(&g.content_hash, &content, &current_hash),
+                    Some(f) => SignatureState::of(&g.content_hash, &stored, &f.version_hash),
+                    None => SignatureState::of(&g.content_hash, &stored, &current_hash),
                 };
             }
         }
@@ -375,6 +378,7 @@ impl Store {
             .map(|s| {
                 let in_chain = f.chain.contains(&s.id);
                 let intact = ChangeSet::intact(&s.hash, &s.content, &s.result);
+                let stored = content_hash(&s.content);
                 // A confirmed set holds as itself; one still being confirmed holds while
                 // it is the set of the changes pending now.
                 let reference = if in_chain || pending_hash.as_deref() == Some(s.hash.as_str()) { &s.hash } else { "" };
@@ -395,7 +399,7 @@ impl Store {
                             signed_at: at.clone(),
                             content_hash: signed_hash.clone(),
                             state: if intact {
-                                SignatureState::of(signed_hash, &s.content, reference)
+                                SignatureState::of(signed_hash, &stored, reference)
                             } else {
                                 SignatureState::Broken
                             },
