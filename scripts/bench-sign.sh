@@ -69,8 +69,9 @@ if [ "$MODE" = sign ]; then
     sql "DELETE FROM ledger_text_parts WHERE owner_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
            OR owner_id IN (SELECT id FROM ledger_change_sets WHERE department_id = '$FGW')" >/dev/null
   fi
-  sql "DELETE FROM baseline_items WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW')
-         OR pending_item_id IN (SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
+  # Two statements, not one with OR: PostgreSQL would scan the second list once per row.
+  sql "DELETE FROM baseline_items WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW');
+       DELETE FROM baseline_items WHERE pending_item_id IN (SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
                                 WHERE p.initiating_department_id = '$FGW');
        DELETE FROM ledger_change_signatures WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW');
        DELETE FROM ledger_change_sets WHERE ledger_version_id IN (SELECT id FROM ledger_versions WHERE department_id = '$FGW');

@@ -193,15 +193,16 @@ async fn catch_up_meanwhile(
     .rows_affected();
     // As `decide_removal` reduces: a project's removal reduces its items' rows, an item's
     // its own, with the removal's reason; the removal decided first where two apply.
+    // Driven from the campaign's approved removals (few), not from the rows (millions).
     let removed = sqlx::query(
         "UPDATE baseline_items b SET reduction = 'removed', reduced_on = $2, reason_category = r.reason_category,
                 reason_text = r.reason_text, removal_id = r.id
-         FROM pending_items i CROSS JOIN LATERAL (
-                SELECT * FROM removals r
-                WHERE r.project_id = i.project_id AND r.campaign_id = $3 AND r.decision = 'approved'
-                  AND (r.kind = 'project' OR r.pending_item_id = i.id)
-                ORDER BY r.decided_at, r.id LIMIT 1) r
-         WHERE b.ledger_version_id = $1 AND b.reduction IS NULL AND i.id = b.pending_item_id",
+         FROM (SELECT DISTINCT ON (i.id) i.id AS item_id, r.id, r.reason_category, r.reason_text
+               FROM removals r JOIN pending_items i
+                    ON i.project_id = r.project_id AND (r.kind = 'project' OR r.pending_item_id = i.id)
+               WHERE r.campaign_id = $3 AND r.decision = 'approved'
+               ORDER BY i.id, r.decided_at, r.id) r
+         WHERE b.pending_item_id = r.item_id AND b.ledger_version_id = $1 AND b.reduction IS NULL",
     )
     .bind(version_id)
     .bind(fixed.day)
