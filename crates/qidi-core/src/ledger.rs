@@ -21,7 +21,7 @@ pub use canonical::{
 };
 // The head lines, for the stream beside the whole ledger.
 use canonical::{change_set_head, department_head};
-pub use change::{apply_changes, diff_lines, ChangeKind, ChangeSet, FieldChange, LineChange};
+pub use change::{apply_changes, diff_lines, ChangeKind, ChangeSet, ChangeSetCheck, FieldChange, LineChange};
 pub use check::{
     check_list_default_due, check_missing, AnswerState, CheckAnswer, CheckAnswerError, CHECK_LIST_DEFAULT_DAYS,
 };

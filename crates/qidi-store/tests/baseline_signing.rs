@@ -1,7 +1,8 @@
-//! An approval, an added item or an approved removal and the signature that fixes a
-//! department ledger never miss each other (migrations 0036, 0038). PostgreSQL only: there the signature reads the ledger and writes its
-//! baseline rows in READ COMMITTED, beside approvals committing in the meantime. SQLite's
-//! one writer puts an approval wholly before a signature or wholly after it.
+//! An approval, an added item, a moved project or an approved removal and the signature
+//! that fixes a department ledger never miss each other (migrations 0036, 0038, 0039).
+//! PostgreSQL only: there the signature reads the ledger and writes its baseline rows in
+//! READ COMMITTED, beside approvals committing in the meantime. SQLite's one writer puts
+//! an approval wholly before a signature or wholly after it.
 //!
 //! Each test holds a transaction open on the store's own database at the moment that
 //! matters, and lets it go once the signature is seen asking for its lock
@@ -131,6 +132,25 @@ async fn an_approval_while_the_signature_writes_its_baseline_is_refused_and_can_
     assert!(matches!(&e, StoreError::Conflict(m) if m.contains("正在签字")), "{e:?}");
     let e = store.decide_removal(&removal, Decision::Approved, "", &f.office).await.unwrap_err();
     assert!(matches!(&e, StoreError::Conflict(m) if m.contains("正在签字")), "{e:?}");
+    // And an import that moves 工信局's project to 发改委: nothing of it is written.
+    let mut moving = workbook();
+    moving.projects = vec![project(P2, "fgw", vec![item("construction_permit", "zjj")])];
+    // (Not refused, it would wait for the chain head this test holds: bounded, so that
+    // shows as a failure.)
+    let e = tokio::time::timeout(Duration::from_secs(20), store.import_ledger(&banner(), &moving, None, false))
+        .await
+        .expect("the import moving a project into the ledger was not refused")
+        .unwrap_err();
+    assert!(matches!(&e, StoreError::Conflict(m) if m.contains("正在签字")), "{e:?}");
+    let initiating: String = sqlx::query(
+        "SELECT d.code FROM projects p JOIN departments d ON d.id = p.initiating_department_id WHERE p.code = $1",
+    )
+    .bind(P2)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(initiating, "gxj");
 
     chain.rollback().await.unwrap();
     let out = signing.await.unwrap().unwrap();
@@ -146,6 +166,9 @@ async fn an_approval_while_the_signature_writes_its_baseline_is_refused_and_can_
     assert!(store.add_pending_item(&f.office, &p3, &eia).await.unwrap().addition, "the ledger is fixed now");
     assert_eq!(store.decide_removal(&removal, Decision::Approved, "", &f.office).await.unwrap(), 2);
     assert_eq!(remaining(&store).await, 6 + 1 - 2);
+    let s = store.import_ledger(&banner(), &moving, None, false).await.unwrap();
+    assert_eq!((s.projects_changed, s.additions), (1, 1), "the moved project's item is an addition");
+    assert_eq!(remaining(&store).await, 6 + 1 - 2 + 1);
     assert_kept_counts(&store).await;
     store.close().await;
     discard(&url).await;
@@ -198,6 +221,12 @@ async fn an_item_added_and_a_removal_approved_while_the_ledger_is_signed_are_in_
             vec![removal.clone(), f.office.id.clone(), qidi_store::now_text()],
         ),
         ("UPDATE projects SET in_library = FALSE WHERE id = $1", vec![project_id(&store, P4).await]),
+        // 工信局's project moved to 发改委 (an import does this) brings its item.
+        (
+            "UPDATE projects SET initiating_department_id = (SELECT id FROM departments WHERE code = 'fgw' AND region_code = '152529')
+             WHERE id = $1",
+            vec![project_id(&store, P2).await],
+        ),
     ] {
         let mut q = sqlx::query(sql);
         for b in binds {
@@ -212,8 +241,18 @@ async fn an_item_added_and_a_removal_approved_while_the_ledger_is_signed_are_in_
     let out = signing.await.unwrap().unwrap();
     assert_eq!((out.fully_signed, out.baseline_added), (true, 7), "the ledger as read");
 
-    // The added item joined as an addition; the removed project's two rows are reduced
-    // with the removal's reason.
+    // The added item and the moved project's joined as additions; the removed project's
+    // two rows are reduced with the removal's reason.
+    let moved: bool = sqlx::query(
+        "SELECT b.is_addition FROM baseline_items b JOIN pending_items i ON i.id = b.pending_item_id
+         JOIN projects p ON p.id = i.project_id WHERE p.code = $1",
+    )
+    .bind(P2)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get(0);
+    assert!(moved);
     let row =
         sqlx::query("SELECT is_addition, ledger_version_id, reduction FROM baseline_items WHERE pending_item_id = $1")
             .bind(&added)
@@ -235,10 +274,10 @@ async fn an_item_added_and_a_removal_approved_while_the_ledger_is_signed_are_in_
     .collect();
     assert_eq!(removed.len(), 2);
     assert!(removed.iter().all(|r| r == &("removed".into(), "not_going_ahead".into(), removal.clone())), "{removed:?}");
-    assert_eq!(remaining(&store).await, 7 + 1 - 2);
+    assert_eq!(remaining(&store).await, 7 + 2 - 2);
     assert_kept_counts(&store).await;
     let payload = fixing_event(&store, &out).await;
-    assert_eq!(payload["meanwhile"], serde_json::json!({ "granted": 0, "removed": 2, "added": 1 }));
+    assert_eq!(payload["meanwhile"], serde_json::json!({ "granted": 0, "removed": 2, "added": 2 }));
     store.close().await;
     discard(&url).await;
 }

@@ -276,6 +276,14 @@ async fn check_lists_show_missing_answers_and_fixed_ledgers_take_additions() {
         assert_eq!((p.total.baseline, p.total.additions, p.total.remaining), (2, 1, 3));
         assert_eq!(p.by_initiating.len(), 1);
         assert_eq!(p.burn_down.end, date(2022, 12, 31));
+        // gxj's project moved to fgw brings its two items into fgw's fixed ledger: both
+        // join the baseline as additions, though the import added no item.
+        l.projects[1].initiating_department = Some("fgw".into());
+        let s = store.import_ledger(&banner(), &l, None, false).await.unwrap();
+        assert_eq!((s.projects_changed, s.items_new, s.additions), (1, 0, 2));
+        assert_eq!(store.record_additions(&banner(), None).await.unwrap(), 0, "nothing missed");
+        let p = store.baseline_progress(&banner(), None).await.unwrap();
+        assert_eq!((p.total.baseline, p.total.additions, p.total.remaining), (2, 3, 5));
 
         // The signed versions and signatures are the record.
         assert!(sqlx::query("UPDATE ledger_signatures SET content_hash = 'x'").execute(store.pool()).await.is_err());

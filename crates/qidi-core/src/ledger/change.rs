@@ -203,13 +203,32 @@ impl ChangeSet {
         }
     }
 
-    /// Whether a stored change set holds together: its text gives the signed hash, and
-    /// the stored result is the signed content its head line says it leads to.
-    pub fn intact(signed_hash: &str, text: &str, result_text: &str) -> bool {
-        content_hash(text) == signed_hash
-            && Self::ends(text).is_some_and(|(_, to)| content_hash(result_text) == to)
-            && CanonicalLedger::parse_department(result_text).is_some()
+    /// What a stored change set's texts give, worked out once as they are read.
+    pub fn check(signed_hash: &str, text: &str, result_text: &str) -> ChangeSetCheck {
+        let stored_hash = content_hash(text);
+        let result_hash = content_hash(result_text);
+        let ends = Self::ends(text);
+        // The result is parsed last, and only when the hashes hold: it is the costly part.
+        let intact = stored_hash == signed_hash
+            && ends.as_ref().is_some_and(|(_, to)| *to == result_hash)
+            && CanonicalLedger::parse_department(result_text).is_some();
+        ChangeSetCheck { stored_hash, from_hash: ends.map(|(from, _)| from), result_hash, intact }
     }
+}
+
+/// What a stored change set's texts give. A region's texts are hundreds of megabytes and
+/// a page asks this of each set more than once, so it is worked out once, when they are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetCheck {
+    /// The hash of the stored text: its signatures hold while it is theirs.
+    pub stored_hash: String,
+    /// The signed content the text's head line says it was made for.
+    pub from_hash: Option<String>,
+    /// The hash of the stored result.
+    pub result_hash: String,
+    /// Whether the set holds together: its text gives the signed hash, and the stored
+    /// result is the signed content its head line says it leads to.
+    pub intact: bool,
 }
 
 #[cfg(test)]
@@ -325,9 +344,21 @@ mod tests {
         assert_eq!(set.changes, 3);
         assert_eq!(set.from_hash, CanonicalLedger::department("152529", "fgw", &signed).hash());
         assert_eq!(ChangeSet::ends(&set.text), Some((set.from_hash.clone(), set.to_hash.clone())));
-        assert!(ChangeSet::intact(&set.hash(), &set.text, &set.result.text));
-        assert!(!ChangeSet::intact(&set.hash(), &set.text.replace("2022-12-31", "2023-12-31"), &set.result.text));
-        assert!(!ChangeSet::intact(&set.hash(), &set.text, &set.result.text.replace("fgw", "gxj")));
+        let check = ChangeSet::check(&set.hash(), &set.text, &set.result.text);
+        assert!(check.intact);
+        assert_eq!(check.stored_hash, set.hash());
+        assert_eq!(check.from_hash.as_deref(), Some(set.from_hash.as_str()));
+        assert_eq!(check.result_hash, set.to_hash);
+        let edited = set.text.replace("2022-12-31", "2023-12-31");
+        let check = ChangeSet::check(&set.hash(), &edited, &set.result.text);
+        assert!(!check.intact);
+        assert_eq!(check.stored_hash, content_hash(&edited));
+        assert!(!ChangeSet::check(&set.hash(), &set.text, &set.result.text.replace("fgw", "gxj")).intact);
+        // A result that hashes as named but is not a department ledger does not hold.
+        let not_a_ledger = "not a ledger\n";
+        let text = set.text.replacen(&set.to_hash, &content_hash(not_a_ledger), 1);
+        assert!(!ChangeSet::check(&content_hash(&text), &text, not_a_ledger).intact);
+        assert!(ChangeSet::check(&content_hash(&text), &text, not_a_ledger).from_hash.is_some());
         // Confirmed: the signed content is the result, and nothing is pending.
         let confirmed = CanonicalLedger::parse_department(&set.result.text).unwrap();
         assert!(diff_lines(&confirmed, &current, &reduced).is_empty());

@@ -8,6 +8,7 @@
 pub(crate) use crate::campaigns::current_campaign_tx;
 pub use crate::campaigns::CampaignRow;
 pub use check_lists::{CheckRow, PushSummary};
+pub(crate) use progress::{add_missing_additions, FixedNow};
 pub use progress::{AddedItem, BaselineRow, DepartmentProgress, NewPendingItem, ProgressReport};
 /// For the query-plan tests (`crate::plans`).
 #[cfg(test)]
@@ -15,7 +16,6 @@ pub(crate) use removals::removals_sql;
 pub use removals::{NewRemoval, RemovalRow};
 #[cfg(test)]
 pub(crate) use sign_off::KEPT_LEDGER_LINES;
-pub(crate) use sign_off::{add_missing_additions, FixedNow};
 pub use sign_off::{
     ChangeListing, ChangeOutcome, ChangeSetView, ChangeView, LedgerReading, LedgerState, PendingChangeSet, SignOutcome,
     SignatureView, SignedContent, VersionView,

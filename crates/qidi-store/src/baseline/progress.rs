@@ -77,6 +77,47 @@ async fn insert_addition(
     Ok(res.rows_affected() > 0)
 }
 
+/// A department ledger just fixed, as what joins its baseline is written.
+pub(crate) struct FixedNow<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) campaign_id: &'a str,
+    pub(crate) department_id: &'a str,
+    /// Today (Beijing) and now, as the rows record them.
+    pub(crate) day: &'a str,
+    pub(crate) at: &'a str,
+}
+
+/// The department's pending items in the library that the campaign's baseline lacks join
+/// it as additions, as [`Store::add_pending_item`] adds one; only those of `project` when
+/// given. Returns how many. For items found later, for those of a project moved into the
+/// department, and on PostgreSQL for those added while the ledger was being fixed, which
+/// saw it unfixed: then it is called under the department's lock (the signature's, or the
+/// shared one the adder took with its items).
+pub(crate) async fn add_missing_additions(
+    conn: &mut AnyConnection,
+    fixed: &FixedNow<'_>,
+    project: Option<&str>,
+) -> Result<u64, StoreError> {
+    let of_project = if project.is_some() { " AND p.id = $4" } else { "" };
+    let sql = format!(
+        "SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
+         WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $3 AND b.pending_item_id = i.id){of_project}"
+    );
+    let mut q = sqlx::query(&sql).bind(fixed.region).bind(fixed.department_id).bind(fixed.campaign_id);
+    if let Some(p) = project {
+        q = q.bind(p);
+    }
+    let ids: Vec<String> = q.fetch_all(&mut *conn).await?.iter().map(|r| r.get(0)).collect();
+    let mut added = 0;
+    for id in &ids {
+        if insert_addition(conn, fixed.region, fixed.campaign_id, id, fixed.day, fixed.at).await? {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
 /// A pending item found after the ledger was built (补录).
 #[derive(Debug, Clone, Default)]
 pub struct NewPendingItem {
@@ -503,21 +544,8 @@ impl Store {
         let now = now_text();
         let day = date_text(today());
         for d in &locked {
-            let rows = sqlx::query(
-                "SELECT i.id FROM pending_items i JOIN projects p ON p.id = i.project_id
-                 WHERE p.region_code = $1 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
-                   AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $3 AND b.pending_item_id = i.id)",
-            )
-            .bind(rc)
-            .bind(d)
-            .bind(&campaign.id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for r in &rows {
-                if insert_addition(&mut tx, rc, &campaign.id, &r.get::<String, _>(0), &day, &now).await? {
-                    added += 1;
-                }
-            }
+            let fixed = FixedNow { region: rc, campaign_id: &campaign.id, department_id: d, day: &day, at: &now };
+            added += add_missing_additions(&mut tx, &fixed, None).await?;
         }
         if added > 0 {
             append(

@@ -15,6 +15,5 @@ mod texts;
 #[cfg(test)]
 pub(crate) use lines::KEPT_LEDGER_LINES;
 pub use lines::{ChangeListing, LedgerReading};
-pub(crate) use sign::{add_missing_additions, FixedNow};
 pub use sign::{ChangeOutcome, SignOutcome};
 pub use state::{ChangeSetView, ChangeView, LedgerState, PendingChangeSet, SignatureView, SignedContent, VersionView};

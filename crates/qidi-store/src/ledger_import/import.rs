@@ -211,6 +211,8 @@ impl Store {
         let today = today().format("%Y-%m-%d").to_string();
         // Departments not fixed when this began that it added items to (PostgreSQL).
         let mut unlocked_with_items: HashSet<String> = HashSet::new();
+        // Stored projects it moved to another initiating department, with that department.
+        let mut moved_in: Vec<(String, String)> = Vec::new();
         let event_actor = EventActor::of(actor);
         // A dry run only reads: it works out the same summary without taking the
         // database's write lock, so checking a file never holds up anyone's work.
@@ -277,6 +279,7 @@ impl Store {
                     Some(code) => Some(department_id(&mut tx, write, rc, &mut dept_ids, code).await?),
                     None => None,
                 };
+                let department_before = projects.get(p.code.as_str()).map(|o| o.department_id.clone());
                 let (project_id, project_dept) = upsert_project(
                     &mut tx,
                     &mut batches,
@@ -290,6 +293,11 @@ impl Store {
                     &mut s,
                 )
                 .await?;
+                if let (Some(before), Some(d), true) = (&department_before, &project_dept, write) {
+                    if before.as_ref() != Some(d) {
+                        moved_in.push((project_id.clone(), d.clone()));
+                    }
+                }
                 for it in &p.items {
                     let type_id = item_type_id(&mut tx, write, rc, &mut type_ids, &mut dept_ids, &it.item_type).await?;
                     let handling = department_id(&mut tx, write, rc, &mut dept_ids, &it.handling_department).await?;
@@ -363,13 +371,17 @@ impl Store {
         }
         // On PostgreSQL a department's ledger may have been fixed since `locked` was read:
         // its signature could not see the items added here, nor these rows its baseline.
-        // The items' statements took the department's lock (migration 0038), so this
-        // reading is exact.
-        if let (Some(c), false) = (&campaign, unlocked_with_items.is_empty()) {
-            let fixed_since = locked_departments_tx(&mut tx, &c.id).await?;
-            for d in unlocked_with_items.intersection(&fixed_since) {
-                let fixed = FixedNow { region: rc, campaign_id: &c.id, department_id: d, day: &today, at: &now };
-                s.additions += add_missing_additions(&mut tx, &fixed).await?;
+        // A project moved into a fixed department brings items its baseline lacks, on
+        // either engine. The items' statements and the moves took the department's lock
+        // (migrations 0038, 0039), so this reading is exact.
+        if let (Some(c), false) = (&campaign, unlocked_with_items.is_empty() && moved_in.is_empty()) {
+            let fixed_now = locked_departments_tx(&mut tx, &c.id).await?;
+            let at = |d| FixedNow { region: rc, campaign_id: &c.id, department_id: d, day: &today, at: &now };
+            for d in unlocked_with_items.intersection(&fixed_now) {
+                s.additions += add_missing_additions(&mut tx, &at(d), None).await?;
+            }
+            for (project, d) in moved_in.iter().filter(|(_, d)| fixed_now.contains(d)) {
+                s.additions += add_missing_additions(&mut tx, &at(d), Some(project)).await?;
             }
         }
         let changed = s.changes_anything();

@@ -8,8 +8,8 @@ use futures_util::TryStreamExt;
 #[cfg(doc)]
 use qidi_core::ledger::CHANGE_ROWS_HELD;
 use qidi_core::ledger::{
-    check_missing, content_hash, fully_signed, BannerPart, CanonicalLedger, Capacity, ChangeSet, LedgerKind,
-    LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, RowSpill, StreamEnd, StreamPass,
+    check_missing, content_hash, fully_signed, BannerPart, CanonicalLedger, Capacity, ChangeSet, ChangeSetCheck,
+    LedgerKind, LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, RowSpill, StreamEnd, StreamPass,
 };
 use qidi_core::sentence::Sentence;
 use sqlx::{AnyConnection, Row};
@@ -208,7 +208,8 @@ pub(super) async fn is_fixed(
 pub(super) struct ChangeSetRow {
     pub(super) id: String,
     pub(super) hash: String,
-    pub(super) content: String,
+    /// What its texts give, worked out as they were read. Its text is not kept.
+    pub(super) check: ChangeSetCheck,
     pub(super) result: String,
     pub(super) from_hash: String,
     pub(super) to_hash: String,
@@ -225,7 +226,8 @@ impl ChangeSetRow {
 }
 
 /// A version's change sets that carry confirmations, oldest first. Each set's texts are
-/// read once, not with each of its signatures: a region's are hundreds of megabytes.
+/// read and hashed once, not with each of its signatures: a region's are hundreds of
+/// megabytes.
 async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<ChangeSetRow>, StoreError> {
     let signatures = sqlx::query(
         "SELECT s.change_set_id, s.capacity, s.signer_name, s.signed_at, s.content_hash, s.missing_checks
@@ -260,10 +262,13 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         }
         let content = read_text(conn, &id, Field::Content, r.try_get(2)?, r.try_get(8)?).await?;
         let result = read_text(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?).await?;
+        let hash: String = r.get(1);
+        let check = ChangeSet::check(&hash, &content, &result);
+        drop(content);
         sets.push(ChangeSetRow {
             id,
-            hash: r.get(1),
-            content,
+            hash,
+            check,
             result,
             from_hash: r.get(4),
             to_hash: r.get(5),
@@ -303,20 +308,22 @@ pub(super) async fn fixed_content(
     };
     let sets = change_sets(conn, &version_id).await?;
     let version_stored_hash = content_hash(&version_content);
-    let mut signed = CanonicalLedger::parse_department(&version_content).unwrap_or_default();
     let mut hash = version_hash.clone();
     let mut chain = Vec::new();
+    let mut last = None;
     while let Some(s) = sets.iter().find(|s| {
         !chain.contains(&s.id)
             && fully_signed(LedgerKind::Department, &s.capacities())
-            && ChangeSet::ends(&s.content).is_some_and(|(from, _)| from == hash)
-            && ChangeSet::intact(&s.hash, &s.content, &s.result)
+            && s.check.from_hash.as_deref() == Some(hash.as_str())
+            && s.check.intact
             && s.signatures.iter().all(|g| g.3 == s.hash)
     }) {
-        signed = CanonicalLedger::parse_department(&s.result).unwrap_or_default();
-        hash = content_hash(&s.result);
+        hash = s.check.result_hash.clone();
         chain.push(s.id.clone());
+        last = Some(s);
     }
+    // Only the last set's result is in force, so only it is parsed.
+    let signed = CanonicalLedger::parse_department(last.map_or(&version_content, |s| &s.result)).unwrap_or_default();
     Ok(Some(Fixed { version_id, version_hash, version_stored_hash, lines: signed, hash, chain, sets }))
 }
 

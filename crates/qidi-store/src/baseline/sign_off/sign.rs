@@ -5,7 +5,7 @@ use super::lines::{
     Fixed,
 };
 use super::texts::{cuts, write_parts, Field, PART_BYTES};
-use crate::baseline::{actor_event, date_text};
+use crate::baseline::{actor_event, add_missing_additions, date_text, FixedNow};
 use crate::events::append;
 use crate::ledger_import::{Batch, Col, Val};
 use crate::users::User;
@@ -210,41 +210,8 @@ async fn catch_up_meanwhile(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    let added = add_missing_additions(conn, fixed).await?;
+    let added = add_missing_additions(conn, fixed, None).await?;
     Ok(Meanwhile { granted, removed, added })
-}
-
-/// A department ledger just fixed, as what joins its baseline is written.
-pub(crate) struct FixedNow<'a> {
-    pub(crate) region: &'a str,
-    pub(crate) campaign_id: &'a str,
-    pub(crate) department_id: &'a str,
-    /// Today (Beijing) and now, as the rows record them.
-    pub(crate) day: &'a str,
-    pub(crate) at: &'a str,
-}
-
-/// As `add_pending_item` adds to a fixed ledger, on PostgreSQL: the department's pending
-/// items in the library that the campaign's baseline lacks join it as additions. For the
-/// items added while its ledger was being fixed, which saw it unfixed; called under the
-/// department's lock (the signature's, or the shared one the adder took with its items).
-pub(crate) async fn add_missing_additions(conn: &mut AnyConnection, fixed: &FixedNow<'_>) -> Result<u64, StoreError> {
-    Ok(sqlx::query(
-        "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
-         SELECT gen_random_uuid()::text, i.region_code, $1, i.id, NULL, TRUE, $3, $4
-         FROM pending_items i JOIN projects p ON p.id = i.project_id
-         WHERE p.region_code = $5 AND p.initiating_department_id = $2 AND p.in_library = TRUE AND i.status = 'pending'
-           AND NOT EXISTS (SELECT 1 FROM baseline_items b WHERE b.campaign_id = $1 AND b.pending_item_id = i.id)
-         ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
-    )
-    .bind(fixed.campaign_id)
-    .bind(fixed.department_id)
-    .bind(fixed.day)
-    .bind(fixed.at)
-    .bind(fixed.region)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected())
 }
 
 impl Store {

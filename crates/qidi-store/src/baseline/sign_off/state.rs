@@ -5,8 +5,8 @@ use super::lines::{
 };
 use crate::{Store, StoreError};
 use qidi_core::ledger::{
-    content_hash, fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, ChangeSet,
-    FieldChange, LedgerKind, LineKey, SignatureState, CHANGE_ROWS_HELD,
+    content_hash, fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, FieldChange,
+    LedgerKind, LineKey, SignatureState, CHANGE_ROWS_HELD,
 };
 use qidi_core::RegionCode;
 use serde::{Deserialize, Serialize};
@@ -377,8 +377,7 @@ impl Store {
             .rev()
             .map(|s| {
                 let in_chain = f.chain.contains(&s.id);
-                let intact = ChangeSet::intact(&s.hash, &s.content, &s.result);
-                let stored = content_hash(&s.content);
+                let (intact, stored) = (s.check.intact, &s.check.stored_hash);
                 // A confirmed set holds as itself; one still being confirmed holds while
                 // it is the set of the changes pending now.
                 let reference = if in_chain || pending_hash.as_deref() == Some(s.hash.as_str()) { &s.hash } else { "" };
@@ -399,7 +398,7 @@ impl Store {
                             signed_at: at.clone(),
                             content_hash: signed_hash.clone(),
                             state: if intact {
-                                SignatureState::of(signed_hash, &stored, reference)
+                                SignatureState::of(signed_hash, stored, reference)
                             } else {
                                 SignatureState::Broken
                             },
