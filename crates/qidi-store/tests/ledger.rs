@@ -905,3 +905,50 @@ async fn the_baseline_table_filters_sorts_and_counts() {
     })
     .await;
 }
+
+/// A department ledger whose canonical text is larger than signing holds in memory goes
+/// to a file as it is written: the version stored is still the text that was hashed, and
+/// the leader's signature, which stores no text, completes it.
+#[tokio::test]
+async fn a_ledger_larger_than_signing_holds_is_signed_from_its_file() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        // 6,000 projects of three items: about 2.7 MB of text, past the 1 MiB held.
+        let items = || {
+            vec![item("land_pre_review", "zrzy", None), item("eia", "sthj", None), item("water_intake", "slj", None)]
+        };
+        let projects =
+            (0..6000).map(|n| project(&format!("2022-152529-44-01-{:06}", 200_000 + n), "fgw", items())).collect();
+        store.import_ledger(&banner(), &ledger(projects, Vec::new()), None, false).await.unwrap();
+        let fgw_head = user(&store, "fgw_head", Role::DepartmentHead, Some("fgw")).await;
+        let leader = user(&store, "leader", Role::Leader, None).await;
+        let fgw = fgw_head.department_id.clone().unwrap();
+        let hash = store.ledger_state(&banner(), Some(&fgw)).await.unwrap().current_hash;
+
+        let out =
+            store.sign_ledger(&banner(), Some(&fgw), Capacity::DepartmentHead, &hash, true, &fgw_head).await.unwrap();
+        assert_eq!(out.content_hash, hash);
+        let parts: Vec<String> =
+            sqlx::query("SELECT text FROM ledger_text_parts WHERE owner_id = $1 AND field = 'content' ORDER BY part")
+                .bind(&out.version_id)
+                .fetch_all(store.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        let text = parts.concat();
+        assert!(text.len() > 2 << 20, "{} bytes", text.len());
+        assert_eq!(qidi_core::ledger::content_hash(&text), hash, "the text stored is the text hashed");
+        assert_eq!(text.lines().count(), 1 + 18_000);
+
+        let out = store.sign_ledger(&banner(), Some(&fgw), Capacity::Leader, &hash, true, &leader).await.unwrap();
+        assert_eq!((out.fully_signed, out.baseline_added), (true, 18_000));
+        let state = store.ledger_state(&banner(), Some(&fgw)).await.unwrap();
+        assert_eq!(
+            states(&state),
+            vec![(Capacity::DepartmentHead, SignatureState::Matches), (Capacity::Leader, SignatureState::Matches)]
+        );
+    })
+    .await;
+}

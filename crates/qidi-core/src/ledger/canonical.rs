@@ -216,15 +216,28 @@ impl CanonicalLedger {
 /// A department ledger's canonical text written as its lines come, in canonical order
 /// (project code, then item type, byte by byte): what signing stores, without holding
 /// the lines. [`CanonicalLedger::department`] gives the same text for the same lines.
+/// The text is hashed as it is written, so a caller may take what is written as it goes
+/// ([`DepartmentText::take_written`]) and keep a region's text out of memory.
 pub struct DepartmentText {
     text: Vec<u8>,
+    hasher: Sha256,
     items: u64,
     last: Option<LineKey>,
 }
 
+/// A department ledger's canonical text once written: its hash and line count, and what
+/// of the text was not taken as it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenText {
+    pub hash: String,
+    pub items: u64,
+    pub rest: Vec<u8>,
+}
+
 impl DepartmentText {
     pub fn new(region: &str, department: &str) -> DepartmentText {
-        DepartmentText { text: department_head(region, department).into_bytes(), items: 0, last: None }
+        let head = department_head(region, department).into_bytes();
+        DepartmentText { hasher: Sha256::new_with_prefix(&head), text: head, items: 0, last: None }
     }
 
     /// The next line; one out of order (or a key twice) is refused, and nothing written.
@@ -235,14 +248,26 @@ impl DepartmentText {
             }
         }
         self.last = Some(line.key());
+        let start = self.text.len();
         serde_json::to_writer(&mut self.text, &line.canonical()).expect("strings serialise");
         self.text.push(b'\n');
+        self.hasher.update(&self.text[start..]);
         self.items += 1;
         Ok(())
     }
 
-    pub fn finish(self) -> CanonicalLedger {
-        CanonicalLedger { text: String::from_utf8(self.text).expect("JSON is UTF-8"), items: self.items }
+    /// How many bytes of text are held: written and not taken.
+    pub fn held(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The text written since it was last taken: whole lines. The hash still covers it.
+    pub fn take_written(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.text)
+    }
+
+    pub fn finish(self) -> WrittenText {
+        WrittenText { hash: hex::encode(self.hasher.finalize()), items: self.items, rest: self.text }
     }
 }
 
@@ -292,7 +317,13 @@ mod tests {
         text.push(&line("2022-152529-44-01-000002", "water")).unwrap();
         let done = text.finish();
         assert_eq!(done.items, 2);
-        assert_eq!(done.text.lines().count(), before.text.lines().count() + 2, "nothing written of the refused");
+        assert_eq!(done.rest.split(|&b| b == b'\n').count(), before.rest.split(|&b| b == b'\n').count() + 2);
+        let whole = CanonicalLedger::department(
+            "152529",
+            "fgw",
+            &[line("2022-152529-44-01-000002", "land"), line("2022-152529-44-01-000002", "water")],
+        );
+        assert_eq!(done.hash, whole.hash(), "nothing written of the refused");
     }
 
     proptest::proptest! {
@@ -313,7 +344,32 @@ mod tests {
             for l in &sorted {
                 text.push(l).unwrap();
             }
-            proptest::prop_assert_eq!(text.finish(), whole);
+            let done = text.finish();
+            proptest::prop_assert_eq!((done.hash, done.items, done.rest), (whole.hash(), whole.text.lines().count() as u64 - 1, whole.text.into_bytes()));
+        }
+
+        /// Taken as it is written, whenever, the text is still the whole ledger's, and so
+        /// is its hash.
+        #[test]
+        fn a_text_taken_as_it_is_written_is_the_whole_text(
+            keys in proptest::collection::btree_set(("[0-9-]{1,6}", "[a-z_]{1,4}"), 0..40),
+            takes in proptest::collection::vec(proptest::bool::ANY, 40),
+        ) {
+            let lines: Vec<LedgerLine> = keys.iter().map(|(p, t)| line(p, t)).collect();
+            let whole = CanonicalLedger::department("152529", "fgw", &lines);
+            let mut text = DepartmentText::new("152529", "fgw");
+            let mut taken = Vec::new();
+            for (l, take) in lines.iter().zip(&takes) {
+                text.push(l).unwrap();
+                if *take {
+                    taken.extend(text.take_written());
+                    proptest::prop_assert_eq!(text.held(), 0);
+                }
+            }
+            let done = text.finish();
+            taken.extend(done.rest);
+            proptest::prop_assert_eq!(done.hash, whole.hash());
+            proptest::prop_assert_eq!(String::from_utf8(taken).unwrap(), whole.text);
         }
 
         #[test]

@@ -4,7 +4,7 @@ use super::lines::{
     banner_parts, confirmed_by, department_code, department_lines, fixed_content, is_fixed, out_of_order, reduced_keys,
     Fixed,
 };
-use super::texts::{cuts, write_parts, Field, PART_BYTES};
+use super::texts::{cuts, write_parts, Field, SpilledText, HELD_BYTES, PART_BYTES};
 use crate::baseline::{actor_event, add_missing_additions, date_text, FixedNow};
 use crate::events::append;
 use crate::ledger_import::{Batch, Col, Val};
@@ -78,7 +78,7 @@ async fn department_now(
 struct Signable {
     /// The department's code.
     code: String,
-    canonical: CanonicalLedger,
+    text: Bound,
     /// Its pending items, which join the baseline once it is fully signed.
     item_ids: Vec<String>,
     /// Lines whose check report is missing.
@@ -87,8 +87,23 @@ struct Signable {
     fixed: bool,
 }
 
+/// What a signature binds: the canonical text's hash and line count, and the text, kept
+/// out of memory. Only the signature that makes a version stores the text.
+struct Bound {
+    hash: String,
+    items: u64,
+    text: SpilledText,
+}
+
+impl Bound {
+    fn held(canonical: CanonicalLedger) -> Bound {
+        Bound { hash: canonical.hash(), items: canonical.items, text: SpilledText::held(canonical.text) }
+    }
+}
+
 /// A department ledger's canonical text written as its lines are read: a region's
-/// department of two million lines is not held twice, only its text and item ids.
+/// department of two million lines is not held, only its item ids (its text goes to a
+/// file as it is written).
 async fn department_signable(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -102,15 +117,22 @@ async fn department_signable(
     let fixed = is_fixed(conn, campaign_id, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
     let mut text = DepartmentText::new(region, &code);
+    let mut spilled = SpilledText::default();
     let (mut item_ids, mut missing) = (Vec::new(), 0u64);
     department_lines(conn, backend, region, campaign_id, department_id, &reduced, None, |l| {
         text.push(&l.line).map_err(out_of_order)?;
+        if text.held() >= HELD_BYTES {
+            spilled.push(&text.take_written())?;
+        }
         missing += u64::from(l.missing);
         item_ids.push(l.id);
         Ok(())
     })
     .await?;
-    Ok(Signable { code, canonical: text.finish(), item_ids, missing, fixed })
+    let written = text.finish();
+    spilled.push(&written.rest)?;
+    let text = Bound { hash: written.hash, items: written.items, text: spilled };
+    Ok(Signable { code, text, item_ids, missing, fixed })
 }
 
 /// The columns of `baseline_items` a fully signed department ledger writes.
@@ -238,17 +260,17 @@ impl Store {
         let kind = if department_id.is_some() { LedgerKind::Department } else { LedgerKind::Banner };
         let scope_key = department_id.unwrap_or("banner");
         let mut tx = self.begin_write().await?;
-        let (ledger_dept_code, canonical, item_ids, fixed, missing) = match department_id {
+        let (ledger_dept_code, mut bound, item_ids, fixed, missing) = match department_id {
             Some(d) => {
                 let now = department_signable(&mut tx, self.backend(), rc, &campaign.id, d).await?;
-                (Some(now.code), now.canonical, now.item_ids, now.fixed, now.missing)
+                (Some(now.code), now.text, now.item_ids, now.fixed, now.missing)
             }
             None => {
                 let parts = banner_parts(&mut tx, &campaign.id).await?;
-                (None, CanonicalLedger::banner(rc, &parts), Vec::new(), false, 0)
+                (None, Bound::held(CanonicalLedger::banner(rc, &parts)), Vec::new(), false, 0)
             }
         };
-        let hash = canonical.hash();
+        let hash = bound.hash.clone();
         let existing = sqlx::query(
             "SELECT id FROM ledger_versions WHERE campaign_id = $1 AND scope_key = $2 AND content_hash = $3",
         )
@@ -281,7 +303,7 @@ impl Store {
             seen_hash,
             missing_checks_confirmed: confirm_missing_checks,
         };
-        let now = LedgerNow { hash: &hash, items: canonical.items, signed: &signed, fixed, missing_checks: missing };
+        let now = LedgerNow { hash: &hash, items: bound.items, signed: &signed, fixed, missing_checks: missing };
         check_signature(&req, &now).map_err(|e| StoreError::conflict(&e))?;
         let at = now_text();
         let version_id = match existing {
@@ -289,7 +311,7 @@ impl Store {
             None => {
                 let id = new_id();
                 // In parts: a region's department ledger is hundreds of megabytes.
-                let parts = cuts(&canonical.text, PART_BYTES);
+                let parts = bound.text.cuts(PART_BYTES)?;
                 sqlx::query(
                     "INSERT INTO ledger_versions (id, region_code, campaign_id, kind, scope_key, department_id, content_hash, content, content_parts, item_count, created_at, created_by)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11)",
@@ -302,12 +324,12 @@ impl Store {
                 .bind(department_id)
                 .bind(&hash)
                 .bind(parts.len() as i64)
-                .bind(canonical.items as i64)
+                .bind(bound.items as i64)
                 .bind(&at)
                 .bind(&actor.id)
                 .execute(&mut *tx)
                 .await?;
-                write_parts(&mut tx, &id, Field::Content, &canonical.text, &parts).await?;
+                bound.text.write_parts(&mut tx, &id, Field::Content, &parts).await?;
                 id
             }
         };
@@ -368,7 +390,7 @@ impl Store {
                     "department": ledger_dept_code,
                     "capacity": capacity.as_str(),
                     "content_hash": hash,
-                    "items": canonical.items,
+                    "items": bound.items,
                     "missing_checks": missing,
                     "fully_signed": complete,
                     "baseline_added": baseline_added,

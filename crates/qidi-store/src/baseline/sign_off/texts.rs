@@ -11,6 +11,8 @@
 use crate::StoreError;
 use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, Row};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 
 /// At most this many bytes of text to a part.
@@ -42,17 +44,24 @@ pub(super) fn cuts(text: &str, max: usize) -> Vec<Range<usize>> {
     let mut parts = Vec::with_capacity(text.len() / max + 1);
     let mut start = 0;
     while start < text.len() {
-        let mut end = (start + max).min(text.len());
-        if end < text.len() {
-            end = match text.as_bytes()[start..end].iter().rposition(|&b| b == b'\n') {
-                Some(i) => start + i + 1,
-                None => (start + 1..=end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(end),
-            };
-        }
+        let end = start + part_len(&text.as_bytes()[start..text.len().min(start + max + 1)], max);
         parts.push(start..end);
         start = end;
     }
     parts
+}
+
+/// How long the part is that begins `window`: the rest of a text from the part's start,
+/// or its first `max + 1` bytes (one past the part, to see whether a character begins there).
+fn part_len(window: &[u8], max: usize) -> usize {
+    if window.len() <= max {
+        return window.len();
+    }
+    match window[..max].iter().rposition(|&b| b == b'\n') {
+        Some(i) => i + 1,
+        // No UTF-8 character begins with a continuation byte (0b10xxxxxx).
+        None => (1..=max).rev().find(|&i| window[i] & 0xC0 != 0x80).unwrap_or(max),
+    }
 }
 
 /// Write `text` as the parts `cuts` names, in order, for the row `owner_id`.
@@ -64,15 +73,118 @@ pub(super) async fn write_parts(
     cuts: &[Range<usize>],
 ) -> Result<(), StoreError> {
     for (i, r) in cuts.iter().enumerate() {
-        sqlx::query("INSERT INTO ledger_text_parts (owner_id, field, part, text) VALUES ($1, $2, $3, $4)")
-            .bind(owner_id)
-            .bind(field.as_str())
-            .bind(i as i64)
-            .bind(text[r.clone()].to_string())
-            .execute(&mut *conn)
-            .await?;
+        insert_part(conn, owner_id, field, i, text[r.clone()].to_string()).await?;
     }
     Ok(())
+}
+
+async fn insert_part(
+    conn: &mut AnyConnection,
+    owner_id: &str,
+    field: Field,
+    i: usize,
+    text: String,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO ledger_text_parts (owner_id, field, part, text) VALUES ($1, $2, $3, $4)")
+        .bind(owner_id)
+        .bind(field.as_str())
+        .bind(i as i64)
+        .bind(text)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Past this many bytes, a [`SpilledText`] goes to its file.
+pub(super) const HELD_BYTES: usize = 1 << 20;
+
+/// A text being written for a signature, kept out of memory: a region's department ledger
+/// is hundreds of megabytes, and the signature that completes a version stores nothing of
+/// it. What is written goes to an unnamed temporary file once it passes [`HELD_BYTES`]
+/// (the file is gone once closed, even if the server is killed); the text is the file's
+/// bytes, then those held.
+#[derive(Default)]
+pub(super) struct SpilledText {
+    file: Option<File>,
+    file_len: u64,
+    held: Vec<u8>,
+}
+
+impl SpilledText {
+    /// A text held whole (a banner ledger's: one line per department).
+    pub(super) fn held(text: String) -> SpilledText {
+        SpilledText { held: text.into_bytes(), ..Default::default() }
+    }
+
+    /// Add `bytes` to the end of the text.
+    pub(super) fn push(&mut self, bytes: &[u8]) -> Result<(), StoreError> {
+        self.held.extend_from_slice(bytes);
+        if self.held.len() > HELD_BYTES {
+            let file = match &mut self.file {
+                Some(f) => f,
+                None => self.file.insert(tempfile::tempfile().map_err(io("cannot make a file for a signed text"))?),
+            };
+            file.write_all(&self.held).map_err(io("cannot write a signed text to its file"))?;
+            self.file_len += self.held.len() as u64;
+            self.held.clear();
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> u64 {
+        self.file_len + self.held.len() as u64
+    }
+
+    /// The text's bytes `range`, from the file and from what is held.
+    fn read(&mut self, range: Range<u64>) -> Result<Vec<u8>, StoreError> {
+        let mut out = Vec::with_capacity((range.end - range.start) as usize);
+        if range.start < self.file_len {
+            let file = self.file.as_mut().expect("a text with bytes in its file has one");
+            let to = range.end.min(self.file_len);
+            file.seek(SeekFrom::Start(range.start)).map_err(io("cannot read a signed text's file"))?;
+            out.resize((to - range.start) as usize, 0);
+            file.read_exact(&mut out).map_err(io("cannot read a signed text's file"))?;
+        }
+        if range.end > self.file_len {
+            let from = range.start.max(self.file_len) - self.file_len;
+            out.extend_from_slice(&self.held[from as usize..(range.end - self.file_len) as usize]);
+        }
+        Ok(out)
+    }
+
+    /// Where the text is cut into parts of at most `max` bytes, as [`cuts`] cuts a text
+    /// held whole; read a part at a time.
+    pub(super) fn cuts(&mut self, max: usize) -> Result<Vec<Range<u64>>, StoreError> {
+        let max = max.max(4);
+        let (len, mut start, mut parts) = (self.len(), 0u64, Vec::new());
+        while start < len {
+            let window = self.read(start..len.min(start + max as u64 + 1))?;
+            let end = start + part_len(&window, max) as u64;
+            parts.push(start..end);
+            start = end;
+        }
+        Ok(parts)
+    }
+
+    /// Write the text as the parts `cuts` names, in order, for the row `owner_id`.
+    pub(super) async fn write_parts(
+        &mut self,
+        conn: &mut AnyConnection,
+        owner_id: &str,
+        field: Field,
+        cuts: &[Range<u64>],
+    ) -> Result<(), StoreError> {
+        for (i, r) in cuts.iter().enumerate() {
+            let part = String::from_utf8(self.read(r.clone())?)
+                .map_err(|e| sqlx::Error::Protocol(format!("a signed text's part {i} is not UTF-8: {e}")))?;
+            insert_part(conn, owner_id, field, i, part).await?;
+        }
+        Ok(())
+    }
+}
+
+fn io(what: &'static str) -> impl Fn(std::io::Error) -> StoreError {
+    move |source| StoreError::Io { what: what.into(), source }
 }
 
 /// A row's text: its `parts` parts joined in order when it has any, else its own column
@@ -134,7 +246,52 @@ mod tests {
         assert_eq!(joined(&long, 7), long);
     }
 
+    #[test]
+    fn a_text_past_what_is_held_goes_to_its_file_and_reads_back_whole() {
+        let line = "2022-152529-44-01-000101,项目,eia\n";
+        let n = HELD_BYTES / line.len() + 10;
+        let mut t = SpilledText::default();
+        for _ in 0..n {
+            t.push(line.as_bytes()).unwrap();
+        }
+        assert!(t.file.is_some() && t.file_len > 0, "spilled");
+        assert!(t.held.len() <= HELD_BYTES);
+        let whole = line.repeat(n);
+        let parts = t.cuts(PART_BYTES / 8).unwrap();
+        let wanted: Vec<Range<u64>> =
+            cuts(&whole, PART_BYTES / 8).into_iter().map(|r| r.start as u64..r.end as u64).collect();
+        assert_eq!(parts, wanted);
+        let read: Vec<u8> = parts.iter().flat_map(|r| t.read(r.clone()).unwrap()).collect();
+        assert_eq!(String::from_utf8(read).unwrap(), whole);
+    }
+
     proptest! {
+        /// Cut as it is stored, part by part from its file and what is held, a text is cut
+        /// as when held whole.
+        #[test]
+        fn a_spilled_text_is_cut_as_a_whole_one(
+            pieces in proptest::collection::vec("[a-z,\n项目甲乙😀]{0,40}", 0..20),
+            in_file in 0usize..20,
+            max in 1usize..64,
+        ) {
+            let whole: String = pieces.concat();
+            let mut t = SpilledText::default();
+            for (i, p) in pieces.iter().enumerate() {
+                t.held.extend_from_slice(p.as_bytes());
+                if i < in_file {
+                    // As `push` does past HELD_BYTES.
+                    let file = t.file.get_or_insert_with(|| tempfile::tempfile().unwrap());
+                    file.write_all(&t.held).unwrap();
+                    t.file_len += t.held.len() as u64;
+                    t.held.clear();
+                }
+            }
+            let wanted: Vec<Range<u64>> = cuts(&whole, max).into_iter().map(|r| r.start as u64..r.end as u64).collect();
+            prop_assert_eq!(t.cuts(max).unwrap(), wanted);
+            let read: Vec<u8> = t.cuts(max).unwrap().into_iter().flat_map(|r| t.read(r).unwrap()).collect();
+            prop_assert_eq!(String::from_utf8(read).unwrap(), whole);
+        }
+
         #[test]
         fn the_parts_joined_are_the_text(text in "[a-z,\n项目甲乙😀]{0,300}", max in 1usize..64) {
             let parts = cuts(&text, max);
@@ -202,6 +359,20 @@ mod stored {
                 assert!(e.to_string().contains("only the parts its row names"), "{owner} {field} {part}: {e}");
             }
             assert_eq!(read_text(&mut conn, "v-1", Field::Content, String::new(), n).await.unwrap(), text);
+
+            // A text written as it came, most of it in its file, reads back whole.
+            let line = "2022-152529-44-01-000101,项目,eia\n";
+            let lines = HELD_BYTES / line.len() * 3;
+            let mut spilled = SpilledText::default();
+            for _ in 0..lines {
+                spilled.push(line.as_bytes()).unwrap();
+            }
+            let cuts = spilled.cuts(64 << 10).unwrap();
+            assert!(cuts.len() > 10);
+            version(&store, "v-3", cuts.len() as i64).await;
+            spilled.write_parts(&mut conn, "v-3", Field::Content, &cuts).await.unwrap();
+            let read = read_text(&mut conn, "v-3", Field::Content, String::new(), cuts.len() as i64).await.unwrap();
+            assert_eq!(read, line.repeat(lines));
 
             // A text short of a part is not read as a shorter text.
             version(&store, "v-2", 3).await;
