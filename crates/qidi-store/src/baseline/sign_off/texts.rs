@@ -124,6 +124,8 @@ impl SpilledText {
                 Some(f) => f,
                 None => self.file.insert(tempfile::tempfile().map_err(io("cannot make a file for a signed text"))?),
             };
+            // At its end, whatever was read of it before.
+            file.seek(SeekFrom::End(0)).map_err(io("cannot write a signed text to its file"))?;
             file.write_all(&self.held).map_err(io("cannot write a signed text to its file"))?;
             self.file_len += self.held.len() as u64;
             self.held.clear();
@@ -263,6 +265,13 @@ mod tests {
         assert_eq!(parts, wanted);
         let read: Vec<u8> = parts.iter().flat_map(|r| t.read(r.clone()).unwrap()).collect();
         assert_eq!(String::from_utf8(read).unwrap(), whole);
+        // Written to again after a reading, it goes on at its end.
+        for _ in 0..n {
+            t.push(line.as_bytes()).unwrap();
+        }
+        let len = t.len();
+        let read = t.read(0..len).unwrap();
+        assert_eq!(String::from_utf8(read).unwrap(), line.repeat(2 * n));
     }
 
     proptest! {
