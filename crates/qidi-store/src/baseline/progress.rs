@@ -6,9 +6,10 @@ use super::{
     BASELINE_DAYS, BASELINE_GROUPS,
 };
 use crate::events::{append, NewEvent};
+use crate::ledger_import::{Batch, Val, BASELINE_COLUMNS};
 use crate::users::User;
 use crate::workflow::bind_all;
-use crate::{new_id, now_text, today, Store, StoreError};
+use crate::{new_id, now_text, today, Backend, Store, StoreError};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
     AddItemRefusal, BaselineDay, BaselineFilter, BaselineSort, BaselineSource, BaselineStatus, BurnDown, Progress,
@@ -95,6 +96,7 @@ pub(crate) struct FixedNow<'a> {
 /// shared one the adder took with its items).
 pub(crate) async fn add_missing_additions(
     conn: &mut AnyConnection,
+    backend: Backend,
     fixed: &FixedNow<'_>,
     project: Option<&str>,
 ) -> Result<u64, StoreError> {
@@ -109,13 +111,27 @@ pub(crate) async fn add_missing_additions(
         q = q.bind(p);
     }
     let ids: Vec<String> = q.fetch_all(&mut *conn).await?.iter().map(|r| r.get(0)).collect();
+    // Many rows to a statement, as the import writes its additions: an import may add a
+    // region's items to a department fixed meanwhile.
+    let mut batch =
+        Batch::new("baseline_items", &BASELINE_COLUMNS).ignoring_conflicts("(campaign_id, pending_item_id)");
+    let text = |t: &str| Val::Text(Some(t.to_string()));
     let mut added = 0;
-    for id in &ids {
-        if insert_addition(conn, fixed.region, fixed.campaign_id, id, fixed.day, fixed.at).await? {
-            added += 1;
+    for id in ids {
+        batch.push([
+            Val::Text(Some(new_id())),
+            text(fixed.region),
+            text(fixed.campaign_id),
+            Val::Text(Some(id)),
+            Val::Bool(true),
+            text(fixed.day),
+            text(fixed.at),
+        ]);
+        if batch.is_full() {
+            added += batch.flush(conn, backend).await?;
         }
     }
-    Ok(added)
+    Ok(added + batch.flush(conn, backend).await?)
 }
 
 /// A pending item found after the ledger was built (补录).
@@ -545,7 +561,7 @@ impl Store {
         let day = date_text(today());
         for d in &locked {
             let fixed = FixedNow { region: rc, campaign_id: &campaign.id, department_id: d, day: &day, at: &now };
-            added += add_missing_additions(&mut tx, &fixed, None).await?;
+            added += add_missing_additions(&mut tx, self.backend(), &fixed, None).await?;
         }
         if added > 0 {
             append(

@@ -378,10 +378,10 @@ impl Store {
             let fixed_now = locked_departments_tx(&mut tx, &c.id).await?;
             let at = |d| FixedNow { region: rc, campaign_id: &c.id, department_id: d, day: &today, at: &now };
             for d in unlocked_with_items.intersection(&fixed_now) {
-                s.additions += add_missing_additions(&mut tx, &at(d), None).await?;
+                s.additions += add_missing_additions(&mut tx, self.backend(), &at(d), None).await?;
             }
             for (project, d) in moved_in.iter().filter(|(_, d)| fixed_now.contains(d)) {
-                s.additions += add_missing_additions(&mut tx, &at(d), Some(project)).await?;
+                s.additions += add_missing_additions(&mut tx, self.backend(), &at(d), Some(project)).await?;
             }
         }
         let changed = s.changes_anything();

@@ -232,7 +232,7 @@ async fn catch_up_meanwhile(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    let added = add_missing_additions(conn, fixed, None).await?;
+    let added = add_missing_additions(conn, backend, fixed, None).await?;
     Ok(Meanwhile { granted, removed, added })
 }
 
