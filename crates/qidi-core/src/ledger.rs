@@ -45,7 +45,9 @@ pub use baseline_filter::{
     BaselineStatus,
 };
 pub mod stream;
-pub use stream::{LedgerPage, LedgerStream, OutOfOrder, RowSpill, StreamEnd, StreamPass, CHANGE_ROWS_HELD};
+pub use stream::{
+    KeptChangeSet, KeptText, LedgerPage, LedgerStream, OutOfOrder, RowSpill, StreamEnd, StreamPass, CHANGE_ROWS_HELD,
+};
 
 // Test fixtures the submodules' tests share.
 #[cfg(test)]

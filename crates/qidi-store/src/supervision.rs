@@ -397,6 +397,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Orders from their rows, with what is left of their time. Most projects and
+    /// departments have none: the calendar (one more query, for its version) is then not read.
+    async fn orders_from_rows(
+        &self,
+        rows: &[sqlx::any::AnyRow],
+        today: NaiveDate,
+    ) -> Result<Vec<SupervisionOrder>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let calendar = self.work_calendar().await?;
+        rows.iter().map(|r| order_from_row(r, &calendar, today)).collect()
+    }
+
     /// Open orders of a project (on it or on one of its items), for anyone who may see
     /// the project: the project page and its timeline show them until lifted.
     pub async fn open_orders_of_project(
@@ -404,10 +418,9 @@ impl Store {
         project_id: &str,
         today: NaiveDate,
     ) -> Result<Vec<SupervisionOrder>, StoreError> {
-        let calendar = self.work_calendar().await?;
         let sql = format!("{ORDER_SELECT} WHERE o.project_id = $1 AND o.lifted_on IS NULL ORDER BY o.deadline, o.id");
         let rows = sqlx::query(&sql).bind(project_id).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| order_from_row(r, &calendar, today)).collect()
+        self.orders_from_rows(&rows, today).await
     }
 
     /// Open orders a department answers for (its ledger page shows them until lifted).
@@ -416,11 +429,10 @@ impl Store {
         department_id: &str,
         today: NaiveDate,
     ) -> Result<Vec<SupervisionOrder>, StoreError> {
-        let calendar = self.work_calendar().await?;
         let sql =
             format!("{ORDER_SELECT} WHERE o.department_id = $1 AND o.lifted_on IS NULL ORDER BY o.deadline, o.id");
         let rows = sqlx::query(&sql).bind(department_id).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| order_from_row(r, &calendar, today)).collect()
+        self.orders_from_rows(&rows, today).await
     }
 
     /// Orders open at the end of `month`, as the bulletin lists them.

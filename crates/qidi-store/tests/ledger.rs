@@ -645,6 +645,25 @@ async fn signatures_survive_reductions_and_changes_are_confirmed_as_change_sets(
         assert_eq!(banner_states().await, vec![(Capacity::Office, SignatureState::Matches)]);
         assert_eq!(count(&store, "SELECT COUNT(*) FROM events WHERE action = 'ledger.confirm_changes'").await, 3);
 
+        // A second set follows the first: the content in force is the last set's result,
+        // read again once the chain is known (no set's texts are kept while it is followed).
+        let answer = CheckAnswer {
+            check_result: "材料齐全".into(),
+            responsible_person: "王海".into(),
+            acceptance_status: "已受理".into(),
+            due_on: Some(date(2022, 11, 30)),
+        };
+        store.answer_check(&land, answer, &zrzy).await.unwrap();
+        let third = state().await.change_set.unwrap();
+        assert_eq!(third.changes, 1);
+        store.confirm_changes(&r, &fgw, Capacity::DepartmentHead, &third.hash, false, &fgw_head).await.unwrap();
+        assert!(store.confirm_changes(&r, &fgw, Capacity::Leader, &third.hash, false, &leader).await.unwrap().confirmed);
+        let s = state().await;
+        assert_eq!(states(&s), valid);
+        assert!(s.changes.is_empty() && s.change_set.is_none(), "{:?}", s.changes);
+        let signed = s.signed.clone().unwrap();
+        assert_eq!((signed.items, signed.reduced, signed.confirmed_change_sets), (3, 1, 2));
+
         // The project leaves the library with an approved removal: reductions only.
         let project = qidi_store::baseline::NewRemoval {
             kind: RemovalKind::Project,
@@ -949,6 +968,49 @@ async fn a_ledger_larger_than_signing_holds_is_signed_from_its_file() {
             states(&state),
             vec![(Capacity::DepartmentHead, SignatureState::Matches), (Capacity::Leader, SignatureState::Matches)]
         );
+
+        // Every line changes (a person named for each item): the change set and its result
+        // are written to their files as they are made, and stored from there.
+        let named = || {
+            vec![
+                item("land_pre_review", "zrzy", Some("王海")),
+                item("eia", "sthj", Some("王海")),
+                item("water_intake", "slj", Some("王海")),
+            ]
+        };
+        let projects =
+            (0..6000).map(|n| project(&format!("2022-152529-44-01-{:06}", 200_000 + n), "fgw", named())).collect();
+        store.import_ledger(&banner(), &ledger(projects, Vec::new()), None, false).await.unwrap();
+        let set = store.ledger_state(&banner(), Some(&fgw)).await.unwrap().change_set.unwrap();
+        assert_eq!(set.changes, 18_000);
+        let r = banner();
+        let head = store.confirm_changes(&r, &fgw, Capacity::DepartmentHead, &set.hash, true, &fgw_head).await;
+        assert!(!head.unwrap().confirmed);
+        let out = store.confirm_changes(&banner(), &fgw, Capacity::Leader, &set.hash, true, &leader).await.unwrap();
+        assert!(out.confirmed);
+        let text_of = |field: &'static str| {
+            let (store, id) = (store.clone(), out.change_set_id.clone());
+            async move {
+                let parts =
+                    sqlx::query("SELECT text FROM ledger_text_parts WHERE owner_id = $1 AND field = $2 ORDER BY part")
+                        .bind(id)
+                        .bind(field)
+                        .fetch_all(store.pool())
+                        .await
+                        .unwrap();
+                parts.iter().map(|r| r.get::<String, _>(0)).collect::<String>()
+            }
+        };
+        let (text, result) = (text_of("content").await, text_of("result").await);
+        assert!(text.len() > 2 << 20 && result.len() > 2 << 20, "{} and {} bytes", text.len(), result.len());
+        assert_eq!(qidi_core::ledger::content_hash(&text), set.hash, "the set stored is the set hashed");
+        assert_eq!(text.lines().count(), 1 + 18_000);
+        let (from, to) = qidi_core::ledger::ChangeSet::ends(&text).unwrap();
+        assert_eq!((from, qidi_core::ledger::content_hash(&result)), (hash, to), "its head names its result");
+        let state = store.ledger_state(&banner(), Some(&fgw)).await.unwrap();
+        assert!(state.changes.is_empty() && state.change_set.is_none());
+        assert_eq!(states(&state).iter().filter(|s| s.1 == SignatureState::Matches).count(), 2);
+        assert_eq!(state.signed.unwrap().confirmed_change_sets, 1);
     })
     .await;
 }

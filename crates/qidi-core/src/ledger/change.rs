@@ -175,7 +175,7 @@ pub struct ChangeSet {
 impl ChangeSet {
     /// The change set confirming `changes` to the signed content `signed`.
     pub fn of(region: &str, department: &str, signed: &[LedgerLine], changes: &[LineChange]) -> ChangeSet {
-        let from_hash = CanonicalLedger::department(region, department, signed).hash();
+        let from_hash = CanonicalLedger::department_hash(region, department, signed);
         let result = CanonicalLedger::department(region, department, apply_changes(signed, changes).into_values());
         let to_hash = result.hash();
         let head = change_set_head(region, department, &from_hash, &to_hash);

@@ -10,9 +10,7 @@
 //! limit; past it they go to a file the caller provides ([`RowSpill`]), or, without one,
 //! the lines are read a second time with that hash known ([`StreamPass::Again`]).
 
-use super::{
-    change_set_head, department_head, CanonicalLedger, ChangeKind, ChangeSet, LedgerLine, LineChange, LineKey,
-};
+use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,9 +48,22 @@ pub struct LedgerPage {
     pub change_missing: u64,
     /// The hash of the change set confirming every change, when there are any.
     pub change_set_hash: Option<String>,
-    /// That change set whole, when the stream was asked to keep it
-    /// ([`LedgerStream::keeping_change_set`]).
-    pub change_set: Option<ChangeSet>,
+    /// That change set, when the stream was asked to keep it
+    /// ([`LedgerStream::keeping_change_set`]): its texts are in the caller's [`KeptText`]s.
+    pub change_set: Option<KeptChangeSet>,
+}
+
+/// A change set kept for confirming: what [`ChangeSet::of`](super::ChangeSet::of) gives,
+/// but for its two texts, which were written as they came into the [`KeptText`]s the
+/// caller gave [`LedgerStream::keeping_change_set`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptChangeSet {
+    pub from_hash: String,
+    /// The hash of the signed content once confirmed: the result text's.
+    pub to_hash: String,
+    /// The lines of the result.
+    pub result_items: u64,
+    pub changes: u64,
 }
 
 /// What [`LedgerStream::finish`] found.
@@ -63,6 +74,8 @@ pub enum StreamEnd {
     Again(StreamPass),
     /// A second pass saw another ledger than the first (it changed between them).
     Moved,
+    /// A text kept for confirming could not be written or read back (its file).
+    Failed(String),
 }
 
 /// A line came out of canonical order: the reader's order is not the ledger's.
@@ -80,6 +93,31 @@ pub trait RowSpill: std::io::Write + Send {
     fn read_back(&mut self, into: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
 
+/// Where a change set kept for confirming, and the signed content it leads to, are
+/// written as they come: a region's are hundreds of megabytes each, so the caller gives a
+/// file (core does no I/O of its own), or memory.
+pub trait KeptText: RowSpill {
+    /// Write `bytes` over the text's first bytes, as many: the change set's head line,
+    /// once the hash it leads to is known.
+    fn rewrite_start(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+impl RowSpill for Vec<u8> {
+    fn read_back(&mut self, into: &mut dyn std::io::Write) -> std::io::Result<()> {
+        into.write_all(self)
+    }
+}
+
+impl KeptText for Vec<u8> {
+    fn rewrite_start(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let Some(start) = self.get_mut(..bytes.len()) else {
+            return Err(std::io::Error::other("a kept text is shorter than its head line"));
+        };
+        start.copy_from_slice(bytes);
+        Ok(())
+    }
+}
+
 /// The change set's rows as they come.
 enum Rows<'a> {
     Held(Vec<u8>, usize),
@@ -88,7 +126,7 @@ enum Rows<'a> {
     Hashing(Sha256, String),
     /// The change set's whole text, for confirming it: its head line first, written with
     /// the hash it leads to unknown (as long as any hash), then every row.
-    Kept(Vec<u8>),
+    Kept(&'a mut dyn KeptText),
 }
 
 /// The signed content a fixed ledger is compared with, and what is made of it.
@@ -102,8 +140,10 @@ struct Against<'a> {
     from_hash: String,
     /// The signed content once confirmed, as its canonical text is hashed.
     result: Sha256,
-    /// That text itself, when the change set is kept whole; and its lines.
-    kept: Option<Vec<u8>>,
+    /// That text itself, when the change set is kept; and its lines.
+    kept: Option<&'a mut dyn KeptText>,
+    /// What went wrong writing a kept text, if anything did.
+    kept_failed: Option<String>,
     result_items: u64,
     rows: Rows<'a>,
     spill: Option<Box<dyn RowSpill + 'a>>,
@@ -152,7 +192,7 @@ impl<'a> LedgerStream<'a> {
         let head = department_head(region, department);
         let against = signed.map(|(lines, reduced)| {
             let by_key: BTreeMap<(&str, &str), &LedgerLine> = lines.iter().map(|l| (l.key_ref(), l)).collect();
-            let from_hash = CanonicalLedger::department(region, department, lines).hash();
+            let from_hash = CanonicalLedger::department_hash(region, department, lines);
             let rows = match pass {
                 StreamPass::First { held } => Rows::Held(Vec::new(), held),
                 StreamPass::Again { to_hash } => {
@@ -170,6 +210,7 @@ impl<'a> LedgerStream<'a> {
                 from_hash,
                 result: Sha256::new_with_prefix(&head),
                 kept: None,
+                kept_failed: None,
                 result_items: 0,
                 rows,
                 spill: None,
@@ -209,13 +250,20 @@ impl<'a> LedgerStream<'a> {
         self
     }
 
-    /// Keep the change set whole, its text and the signed content it leads to, for
-    /// confirming it: its rows are held however many, never spilled. For a first pass.
-    pub fn keeping_change_set(mut self) -> Self {
+    /// Keep the change set whole for confirming it: its text into `text`, and the signed
+    /// content it leads to into `result`, both from their start; its rows are never held
+    /// or read again. For a first pass.
+    pub fn keeping_change_set(mut self, text: &'a mut dyn KeptText, result: &'a mut dyn KeptText) -> Self {
         if let Some(a) = &mut self.against {
-            a.kept = Some(department_head(a.region, a.department).into_bytes());
             let unknown = "0".repeat(64);
-            a.rows = Rows::Kept(change_set_head(a.region, a.department, &a.from_hash, &unknown).into_bytes());
+            let head = change_set_head(a.region, a.department, &a.from_hash, &unknown);
+            a.kept_failed = text
+                .write_all(head.as_bytes())
+                .and_then(|()| result.write_all(department_head(a.region, a.department).as_bytes()))
+                .err()
+                .map(|e| e.to_string());
+            a.kept = Some(result);
+            a.rows = Rows::Kept(text);
         }
         self
     }
@@ -273,23 +321,29 @@ impl<'a> LedgerStream<'a> {
             let mut h = Sha256::new_with_prefix(&head);
             page.change_set_hash = Some(match a.rows {
                 Rows::Held(rows, _) => hex::encode(h.chain_update(&rows).finalize()),
-                Rows::Kept(mut text) => {
-                    // In place, not copied: a region's change set is hundreds of megabytes.
+                Rows::Kept(text) => {
+                    // The head line in place, then the whole text hashed as it reads back.
                     debug_assert_eq!(to_hash.len(), 64, "the head was written for a SHA-256 in hex");
-                    text[..head.len()].copy_from_slice(head.as_bytes());
-                    let hash = hex::encode(Sha256::digest(&text));
-                    let result = a.kept.unwrap_or_default();
-                    page.change_set = Some(ChangeSet {
-                        text: String::from_utf8(text).expect("JSON is UTF-8"),
+                    let mut whole = Sha256::new();
+                    let written = match a.kept_failed {
+                        Some(e) => Err(e),
+                        None => text
+                            .flush()
+                            .and_then(|()| a.kept.map_or(Ok(()), |r| r.flush()))
+                            .and_then(|()| text.rewrite_start(head.as_bytes()))
+                            .and_then(|()| text.read_back(&mut whole))
+                            .map_err(|e| e.to_string()),
+                    };
+                    if let Err(e) = written {
+                        return StreamEnd::Failed(e);
+                    }
+                    page.change_set = Some(KeptChangeSet {
                         from_hash: a.from_hash,
                         to_hash,
-                        result: CanonicalLedger {
-                            text: String::from_utf8(result).expect("JSON is UTF-8"),
-                            items: a.result_items,
-                        },
+                        result_items: a.result_items,
                         changes: a.total,
                     });
-                    hash
+                    hex::encode(whole.finalize())
                 }
                 Rows::Spilled(mut spill) => {
                     if spill.read_back(&mut h).is_err() {
@@ -335,7 +389,9 @@ impl<'a> Against<'a> {
         self.result.update(row);
         self.result_items += 1;
         if let Some(kept) = &mut self.kept {
-            kept.extend_from_slice(row);
+            if let Err(e) = kept.write_all(row) {
+                self.kept_failed.get_or_insert(e.to_string());
+            }
         }
     }
 
@@ -345,7 +401,9 @@ impl<'a> Against<'a> {
         write_row(&mut self.result, &line.canonical());
         self.result_items += 1;
         if let Some(kept) = &mut self.kept {
-            write_row(kept, &line.canonical());
+            if let Err(e) = try_write_row(kept, &line.canonical()) {
+                self.kept_failed.get_or_insert(e.to_string());
+            }
         }
     }
 
@@ -390,7 +448,11 @@ impl<'a> Against<'a> {
             }
             Rows::GivenUp => {}
             Rows::Hashing(h, _) => write_row(h, &row),
-            Rows::Kept(text) => write_row(text, &row),
+            Rows::Kept(text) => {
+                if let Err(e) = try_write_row(text, &row) {
+                    self.kept_failed.get_or_insert(e.to_string());
+                }
+            }
         }
         let key = after.or(before).map(LedgerLine::key_ref).unwrap_or_default();
         if self.listed_after.as_ref().is_some_and(|(p, t)| key <= (p.as_str(), t.as_str())) {
@@ -496,6 +558,7 @@ mod tests {
                 StreamEnd::Page(p) => return (p, passes),
                 StreamEnd::Again(again) => pass = again,
                 StreamEnd::Moved => panic!("the lines did not change"),
+                StreamEnd::Failed(e) => panic!("nothing is kept: {e}"),
             }
         }
         unreachable!()
@@ -563,16 +626,79 @@ mod tests {
             prop_assert_eq!(&page.change_set_hash, &whole.as_ref().map(ChangeSet::hash));
             prop_assert!(page.change_set.is_none(), "kept only when asked");
 
-            // Kept whole for confirming, the change set is the whole ledger's.
+            // Kept for confirming, the change set is the whole ledger's, its texts written
+            // where the caller said.
+            let (mut text, mut result) = (Vec::new(), Vec::new());
             let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
-                .keeping_change_set();
+                .keeping_change_set(&mut text, &mut result);
             for (l, m) in &now {
                 s.push(l, *m).unwrap();
             }
             let StreamEnd::Page(kept) = s.finish() else { panic!("a kept change set is never read again") };
             prop_assert_eq!(&kept.change_set_hash, &page.change_set_hash);
-            prop_assert_eq!(kept.change_set, whole);
+            let kept = kept.change_set.map(|k| (k.from_hash, k.to_hash, k.result_items, k.changes));
+            prop_assert_eq!(kept, whole.as_ref().map(|w| (w.from_hash.clone(), w.to_hash.clone(), w.result.items, w.changes)));
+            if let Some(w) = whole {
+                prop_assert_eq!(String::from_utf8(text).unwrap(), w.text);
+                prop_assert_eq!(String::from_utf8(result).unwrap(), w.result.text);
+            }
         }
+    }
+
+    /// A file that takes `room` bytes, then refuses.
+    struct Full(Vec<u8>, usize);
+
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > self.1 {
+                return Err(std::io::Error::other("no space left"));
+            }
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl RowSpill for Full {
+        fn read_back(&mut self, into: &mut dyn std::io::Write) -> std::io::Result<()> {
+            into.write_all(&self.0)
+        }
+    }
+
+    impl KeptText for Full {
+        fn rewrite_start(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            self.0.rewrite_start(bytes)
+        }
+    }
+
+    #[test]
+    fn a_kept_text_that_cannot_be_written_fails_the_stream() {
+        let signed = vec![line(1, 0, 0, true)];
+        let reduced = BTreeSet::new();
+        for (text_room, result_room) in [(10_000, 150), (150, 10_000), (10, 10_000), (10_000, 10)] {
+            let (mut text, mut result) = (Full(Vec::new(), text_room), Full(Vec::new(), result_room));
+            let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
+                .keeping_change_set(&mut text, &mut result);
+            for l in [line(1, 0, 1, true), line(2, 0, 0, true), line(4, 0, 0, true)] {
+                s.push(&l, false).unwrap();
+            }
+            let end = s.finish();
+            assert!(
+                matches!(&end, StreamEnd::Failed(e) if e.contains("no space left")),
+                "{text_room} {result_room}: {end:?}"
+            );
+        }
+        // With room, the same ledger is kept.
+        let (mut text, mut result) = (Full(Vec::new(), 10_000), Full(Vec::new(), 10_000));
+        let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
+            .keeping_change_set(&mut text, &mut result);
+        for l in [line(1, 0, 1, true), line(2, 0, 0, true), line(4, 0, 0, true)] {
+            s.push(&l, false).unwrap();
+        }
+        let StreamEnd::Page(page) = s.finish() else { panic!("kept") };
+        assert_eq!(page.change_set.map(|c| c.changes), Some(3));
+        assert_eq!(page.change_set_hash, Some(crate::ledger::content_hash(std::str::from_utf8(&text.0).unwrap())));
     }
 
     #[test]

@@ -208,9 +208,9 @@ pub(super) async fn is_fixed(
 pub(super) struct ChangeSetRow {
     pub(super) id: String,
     pub(super) hash: String,
-    /// What its texts give, worked out as they were read. Its text is not kept.
+    /// What its texts give, worked out as they were read. Its texts are not kept: a
+    /// region's are hundreds of megabytes each, and only the last set's result is used.
     pub(super) check: ChangeSetCheck,
-    pub(super) result: String,
     pub(super) from_hash: String,
     pub(super) to_hash: String,
     pub(super) changes: i64,
@@ -264,12 +264,11 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         let result = read_text(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?).await?;
         let hash: String = r.get(1);
         let check = ChangeSet::check(&hash, &content, &result);
-        drop(content);
+        drop((content, result));
         sets.push(ChangeSetRow {
             id,
             hash,
             check,
-            result,
             from_hash: r.get(4),
             to_hash: r.get(5),
             changes: r.get(6),
@@ -278,6 +277,15 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         });
     }
     Ok(sets)
+}
+
+/// The stored result of the change set `id`.
+async fn change_set_result(conn: &mut AnyConnection, id: &str) -> Result<String, StoreError> {
+    let r = sqlx::query("SELECT result, result_parts FROM ledger_change_sets WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    read_text(conn, id, Field::Result, r.try_get(0)?, r.try_get(1)?).await
 }
 
 /// What the signatories of a fixed department ledger signed, as it stands.
@@ -322,8 +330,16 @@ pub(super) async fn fixed_content(
         chain.push(s.id.clone());
         last = Some(s);
     }
-    // Only the last set's result is in force, so only it is parsed.
-    let signed = CanonicalLedger::parse_department(last.map_or(&version_content, |s| &s.result)).unwrap_or_default();
+    // Only the last set's result is in force, so only it is read again and parsed. Its
+    // hash was checked as it was read above; stored texts are never changed (0037).
+    let content = match last {
+        Some(s) => {
+            drop(version_content);
+            change_set_result(conn, &s.id).await?
+        }
+        None => version_content,
+    };
+    let signed = CanonicalLedger::parse_department(&content).unwrap_or_default();
     Ok(Some(Fixed { version_id, version_hash, version_stored_hash, lines: signed, hash, chain, sets }))
 }
 
@@ -449,9 +465,15 @@ pub(super) async fn department_page(
                     "台账在读取时发生变动，请刷新页面",
                 )))
             }
+            StreamEnd::Failed(e) => return Err(kept_text_failed(e)),
         }
     };
     Ok(DepartmentPage { reduced, fixed, page })
+}
+
+/// A change set's text that could not be kept in its file.
+pub(super) fn kept_text_failed(e: String) -> StoreError {
+    StoreError::Io { what: "cannot keep a change set's text in its file".into(), source: std::io::Error::other(e) }
 }
 
 /// A line read out of canonical order. The order is the database's (`department_lines`):

@@ -1,10 +1,10 @@
 //! Signing a ledger and confirming the changes to a fixed department ledger, and what each did.
 
 use super::lines::{
-    banner_parts, confirmed_by, department_code, department_lines, fixed_content, is_fixed, out_of_order, reduced_keys,
-    Fixed,
+    banner_parts, confirmed_by, department_code, department_lines, fixed_content, is_fixed, kept_text_failed,
+    out_of_order, reduced_keys, Fixed,
 };
-use super::texts::{cuts, write_parts, Field, SpilledText, HELD_BYTES, PART_BYTES};
+use super::texts::{Field, SpilledText, HELD_BYTES, PART_BYTES};
 use crate::baseline::{actor_event, add_missing_additions, date_text, FixedNow};
 use crate::events::append;
 use crate::ledger_import::{Batch, Col, Val};
@@ -44,13 +44,16 @@ pub struct ChangeOutcome {
 struct DepartmentNow {
     code: String,
     fixed: Option<Fixed>,
-    /// The changes counted, and their change set kept whole.
+    /// The changes counted, and their change set kept.
     page: LedgerPage,
+    /// The change set's text and the signed content it leads to, kept out of memory.
+    kept_text: SpilledText,
+    kept_result: SpilledText,
 }
 
 /// A department ledger now against its signed content, its lines streamed past core's
-/// [`LedgerStream`] in canonical order: what is held is the signed content and the
-/// change set's text, not the ledger now.
+/// [`LedgerStream`] in canonical order: what is held is the signed content, not the
+/// ledger now; the change set's texts go to their files as they are written.
 async fn department_now(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -62,14 +65,17 @@ async fn department_now(
     let reduced = reduced_keys(conn, campaign_id).await?;
     let fixed = fixed_content(conn, campaign_id, department_id).await?;
     let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
-    let mut stream = LedgerStream::new(region, &code, signed, 0, StreamPass::First { held: 0 }).keeping_change_set();
+    let (mut kept_text, mut kept_result) = (SpilledText::default(), SpilledText::default());
+    let mut stream = LedgerStream::new(region, &code, signed, 0, StreamPass::First { held: 0 })
+        .keeping_change_set(&mut kept_text, &mut kept_result);
     department_lines(conn, backend, region, campaign_id, department_id, &reduced, None, |l| {
         stream.push(&l.line, l.missing).map_err(out_of_order)
     })
     .await?;
     match stream.finish() {
-        StreamEnd::Page(page) => Ok(DepartmentNow { code, fixed, page }),
-        // A change set kept whole is never read again.
+        StreamEnd::Page(page) => Ok(DepartmentNow { code, fixed, page, kept_text, kept_result }),
+        StreamEnd::Failed(e) => Err(kept_text_failed(e)),
+        // A kept change set is never read again.
         _ => Err(sqlx::Error::Protocol("a kept change set asked for a second reading".into()).into()),
     }
 }
@@ -99,6 +105,20 @@ impl Bound {
     fn held(canonical: CanonicalLedger) -> Bound {
         Bound { hash: canonical.hash(), items: canonical.items, text: SpilledText::held(canonical.text) }
     }
+}
+
+/// The id of the change set `hash` from the fixed version `version_id`, if it is stored.
+async fn stored_change_set(
+    conn: &mut AnyConnection,
+    version_id: &str,
+    hash: &str,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT id FROM ledger_change_sets WHERE ledger_version_id = $1 AND content_hash = $2")
+        .bind(version_id)
+        .bind(hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.get(0)))
 }
 
 /// A department ledger's canonical text written as its lines are read: a region's
@@ -457,10 +477,14 @@ impl Store {
             return Err(StoreError::conflict(&SignError::NoChanges));
         };
         let at = now_text();
-        // In parts: a region's change set and its result are hundreds of megabytes.
-        let (content_parts, result_parts) = (cuts(&set.text, PART_BYTES), cuts(&set.result.text, PART_BYTES));
-        let new_set = new_id();
-        let stored = sqlx::query(
+        let (mut text, mut result) = (now.kept_text, now.kept_result);
+        // A set stored before (the head confirmed it; the leader confirms it now) has its
+        // texts; otherwise they are stored in parts, cut from their files: a region's
+        // change set and its result are hundreds of megabytes each.
+        if stored_change_set(&mut tx, &fixed.version_id, &set_hash).await?.is_none() {
+            let (content_parts, result_parts) = (text.cuts(PART_BYTES)?, result.cuts(PART_BYTES)?);
+            let new_set = new_id();
+            let stored = sqlx::query(
             "INSERT INTO ledger_change_sets (id, region_code, campaign_id, department_id, ledger_version_id, from_hash, to_hash,
                 content_hash, content, result, content_parts, result_parts, change_count, created_at, created_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $10, $11, $12, $13)
@@ -481,18 +505,13 @@ impl Store {
         .bind(&actor.id)
         .execute(&mut *tx)
         .await?;
-        // A set stored before (the head confirmed it; the leader confirms it now) has its parts.
-        if stored.rows_affected() > 0 {
-            write_parts(&mut tx, &new_set, Field::Content, &set.text, &content_parts).await?;
-            write_parts(&mut tx, &new_set, Field::Result, &set.result.text, &result_parts).await?;
+            // Stored meanwhile by another confirmation (PostgreSQL), with its parts.
+            if stored.rows_affected() > 0 {
+                text.write_parts(&mut tx, &new_set, Field::Content, &content_parts).await?;
+                result.write_parts(&mut tx, &new_set, Field::Result, &result_parts).await?;
+            }
         }
-        let set_id: String =
-            sqlx::query("SELECT id FROM ledger_change_sets WHERE ledger_version_id = $1 AND content_hash = $2")
-                .bind(&fixed.version_id)
-                .bind(&set_hash)
-                .fetch_one(&mut *tx)
-                .await?
-                .get(0);
+        let set_id = stored_change_set(&mut tx, &fixed.version_id, &set_hash).await?.ok_or(sqlx::Error::RowNotFound)?;
         sqlx::query(
             "INSERT INTO ledger_change_signatures (id, region_code, change_set_id, ledger_version_id, from_hash, capacity,
                 content_hash, missing_checks, signer_id, signer_name, signed_at)

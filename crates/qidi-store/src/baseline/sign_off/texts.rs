@@ -10,6 +10,7 @@
 
 use crate::StoreError;
 use futures_util::TryStreamExt;
+use qidi_core::ledger::{KeptText, RowSpill};
 use sqlx::{AnyConnection, Row};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -36,10 +37,12 @@ impl Field {
     }
 }
 
+/// The rule a [`SpilledText`] is cut by, for a text held whole: what its tests hold it to.
 /// Where `text` is cut into parts of at most `max` bytes: after the last line end within
 /// each part, or, in a line longer than `max`, at the last character boundary. The parts
 /// joined are the text; an empty text has no parts.
-pub(super) fn cuts(text: &str, max: usize) -> Vec<Range<usize>> {
+#[cfg(test)]
+fn cuts(text: &str, max: usize) -> Vec<Range<usize>> {
     let max = max.max(4); // room for any one character
     let mut parts = Vec::with_capacity(text.len() / max + 1);
     let mut start = 0;
@@ -65,7 +68,8 @@ fn part_len(window: &[u8], max: usize) -> usize {
 }
 
 /// Write `text` as the parts `cuts` names, in order, for the row `owner_id`.
-pub(super) async fn write_parts(
+#[cfg(test)]
+async fn write_parts(
     conn: &mut AnyConnection,
     owner_id: &str,
     field: Field,
@@ -185,6 +189,46 @@ impl SpilledText {
     }
 }
 
+// A change set kept for confirming is written straight into its file by core's stream.
+impl Write for SpilledText {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.push(buf).map_err(std::io::Error::other)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl RowSpill for SpilledText {
+    fn read_back(&mut self, into: &mut dyn Write) -> std::io::Result<()> {
+        let (len, mut at) = (self.len(), 0u64);
+        while at < len {
+            let to = len.min(at + HELD_BYTES as u64);
+            into.write_all(&self.read(at..to).map_err(std::io::Error::other)?)?;
+            at = to;
+        }
+        Ok(())
+    }
+}
+
+impl KeptText for SpilledText {
+    fn rewrite_start(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if bytes.len() as u64 > self.len() {
+            return Err(std::io::Error::other("a kept text is shorter than its head line"));
+        }
+        let in_file = (bytes.len() as u64).min(self.file_len) as usize;
+        if in_file > 0 {
+            let file = self.file.as_mut().expect("a text with bytes in its file has one");
+            file.seek(SeekFrom::Start(0))?;
+            file.write_all(&bytes[..in_file])?;
+        }
+        self.held[..bytes.len() - in_file].copy_from_slice(&bytes[in_file..]);
+        Ok(())
+    }
+}
+
 fn io(what: &'static str) -> impl Fn(std::io::Error) -> StoreError {
     move |source| StoreError::Io { what: what.into(), source }
 }
@@ -299,6 +343,40 @@ mod tests {
             prop_assert_eq!(t.cuts(max).unwrap(), wanted);
             let read: Vec<u8> = t.cuts(max).unwrap().into_iter().flat_map(|r| t.read(r).unwrap()).collect();
             prop_assert_eq!(String::from_utf8(read).unwrap(), whole);
+        }
+
+        /// A change set's head line written over its start, wherever the file ends, reads
+        /// back as the text with that head; what is written after goes on at the end.
+        #[test]
+        fn a_kept_text_takes_its_head_in_place(
+            pieces in proptest::collection::vec("[a-z,\n项目甲乙😀]{0,40}", 1..20),
+            in_file in 0usize..20,
+            head_len in 0usize..80,
+        ) {
+            let mut whole: String = pieces.concat();
+            let mut t = SpilledText::default();
+            for (i, p) in pieces.iter().enumerate() {
+                t.write_all(p.as_bytes()).unwrap();
+                if i < in_file {
+                    let file = t.file.get_or_insert_with(|| tempfile::tempfile().unwrap());
+                    file.seek(SeekFrom::End(0)).unwrap();
+                    file.write_all(&t.held).unwrap();
+                    t.file_len += t.held.len() as u64;
+                    t.held.clear();
+                }
+            }
+            let head = "h".repeat(head_len);
+            if head_len > whole.len() || !whole.is_char_boundary(head_len) {
+                prop_assert!(head_len <= whole.len() || t.rewrite_start(head.as_bytes()).is_err());
+                return Ok(());
+            }
+            t.rewrite_start(head.as_bytes()).unwrap();
+            whole.replace_range(..head_len, &head);
+            t.write_all("末\n".as_bytes()).unwrap();
+            whole.push_str("末\n");
+            let mut back = Vec::new();
+            t.read_back(&mut back).unwrap();
+            prop_assert_eq!(String::from_utf8(back).unwrap(), whole);
         }
 
         #[test]
