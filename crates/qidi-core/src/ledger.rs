@@ -16,8 +16,8 @@ mod removal;
 mod sign;
 
 pub use canonical::{
-    content_hash, line_key_text, parse_line_key, short_hash, BannerPart, CanonicalLedger, DepartmentText, LedgerLine,
-    LineKey, WrittenText, CANONICAL_TAG, LINE_FIELDS,
+    content_hash, line_key_text, parse_line_key, short_hash, BannerPart, CanonicalLedger, DepartmentReading,
+    DepartmentText, LedgerLine, LineKey, ReadText, WrittenText, CANONICAL_TAG, LINE_FIELDS,
 };
 // The head lines, for the stream beside the whole ledger.
 use canonical::{change_set_head, department_head};

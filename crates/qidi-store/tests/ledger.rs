@@ -1011,6 +1011,45 @@ async fn a_ledger_larger_than_signing_holds_is_signed_from_its_file() {
         assert!(state.changes.is_empty() && state.change_set.is_none());
         assert_eq!(states(&state).iter().filter(|s| s.1 == SignatureState::Matches).count(), 2);
         assert_eq!(state.signed.unwrap().confirmed_change_sets, 1);
+
+        // The texts are read a part at a time, hashed and parsed as they come. A part
+        // altered behind the database's guard (dropped here) is seen: in the result, the set no longer holds and its changes
+        // are pending again; in the version, its signatures fail their check.
+        let guard = match store.backend() {
+            qidi_store::Backend::Sqlite => "DROP TRIGGER ledger_text_parts_frozen",
+            qidi_store::Backend::Postgres => "DROP TRIGGER ledger_text_parts_frozen ON ledger_text_parts",
+        };
+        sqlx::query(guard).execute(store.pool()).await.unwrap();
+        let alter = |owner: String, field: &'static str| {
+            let store = store.clone();
+            async move {
+                let altered = sqlx::query(
+                    "UPDATE ledger_text_parts SET text = REPLACE(text, 'zrzy', 'zrzx')
+                     WHERE owner_id = $1 AND field = $2 AND part = 0",
+                )
+                .bind(owner)
+                .bind(field)
+                .execute(store.pool())
+                .await
+                .unwrap();
+                assert_eq!(altered.rows_affected(), 1);
+            }
+        };
+        alter(out.change_set_id.clone(), "result").await;
+        let state = store.ledger_state(&banner(), Some(&fgw)).await.unwrap();
+        assert_eq!(state.changes_total, 18_000, "the set's changes are pending again");
+        assert_eq!(state.signed.unwrap().confirmed_change_sets, 0);
+        let version: String = sqlx::query("SELECT id FROM ledger_versions WHERE kind = 'department'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        alter(version, "content").await;
+        let state = store.ledger_state(&banner(), Some(&fgw)).await.unwrap();
+        assert_eq!(
+            states(&state),
+            vec![(Capacity::DepartmentHead, SignatureState::Broken), (Capacity::Leader, SignatureState::Broken)]
+        );
     })
     .await;
 }

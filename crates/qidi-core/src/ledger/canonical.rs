@@ -231,6 +231,87 @@ impl CanonicalLedger {
     }
 }
 
+/// A department ledger's canonical text read back as it comes, a piece at a time (the
+/// parts it is stored in): hashed, and its lines parsed, without holding the text. The
+/// same as [`content_hash`] and [`CanonicalLedger::parse_department`] of the whole text,
+/// wherever it is cut; a region's text is hundreds of megabytes beside its lines.
+pub struct DepartmentReading {
+    hasher: Sha256,
+    /// The line begun and not yet ended.
+    pending: Vec<u8>,
+    head_seen: bool,
+    /// The lines so far; None once the text is not a department ledger.
+    lines: Option<Vec<LedgerLine>>,
+    /// Whether the lines are kept, or only checked.
+    keep: bool,
+}
+
+/// A department ledger's text as read: its hash, and its lines (kept, or checked only and
+/// then empty), or None when it is not a department ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadText {
+    pub hash: String,
+    pub lines: Option<Vec<LedgerLine>>,
+}
+
+impl DepartmentReading {
+    /// `keep`: keep the lines, or only check that the text is a department ledger.
+    pub fn new(keep: bool) -> DepartmentReading {
+        DepartmentReading {
+            hasher: Sha256::new(),
+            pending: Vec::new(),
+            head_seen: false,
+            lines: Some(Vec::new()),
+            keep,
+        }
+    }
+
+    /// The next piece of the text.
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        self.hasher.update(bytes);
+        while let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+            if self.pending.is_empty() {
+                self.line(&bytes[..end]);
+            } else {
+                self.pending.extend_from_slice(&bytes[..end]);
+                let line = std::mem::take(&mut self.pending);
+                self.line(&line);
+            }
+            bytes = &bytes[end + 1..];
+        }
+        self.pending.extend_from_slice(bytes);
+    }
+
+    fn line(&mut self, line: &[u8]) {
+        let Some(lines) = &mut self.lines else { return };
+        let Ok(line) = std::str::from_utf8(line) else {
+            self.lines = None;
+            return;
+        };
+        if !self.head_seen {
+            self.head_seen = true;
+            if !line.starts_with(&format!("{CANONICAL_TAG} department ")) {
+                self.lines = None;
+            }
+            return;
+        }
+        match serde_json::from_str(line).ok().and_then(LedgerLine::from_fields) {
+            Some(l) if self.keep => lines.push(l),
+            Some(_) => {}
+            None => self.lines = None,
+        }
+    }
+
+    pub fn finish(mut self) -> ReadText {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            self.line(&line);
+        }
+        let lines = if self.head_seen { self.lines } else { None };
+        ReadText { hash: hex::encode(self.hasher.finalize()), lines }
+    }
+}
+
 /// Lines by project code, then item type; equal keys in the order they came.
 fn in_key_order<'a>(lines: impl IntoIterator<Item = &'a LedgerLine>) -> Vec<&'a LedgerLine> {
     let mut sorted: Vec<&LedgerLine> = lines.into_iter().collect();
@@ -332,6 +413,19 @@ mod tests {
     use crate::ledger::fixtures::{line, lines};
 
     #[test]
+    fn a_text_read_in_pieces_needs_its_head() {
+        let read = |text: &str| {
+            let mut r = DepartmentReading::new(true);
+            r.feed(text.as_bytes());
+            r.finish().lines
+        };
+        assert_eq!(read(""), None);
+        assert_eq!(read("qidi-ledger-v1 banner \"152529\"\n"), None);
+        assert_eq!(read("qidi-ledger-v1 department \"152529\" \"fgw\""), Some(vec![]));
+        assert_eq!(read("qidi-ledger-v1 department \"152529\" \"fgw\"\n[1]\n"), None);
+    }
+
+    #[test]
     fn a_line_out_of_order_or_twice_is_refused() {
         let mut text = DepartmentText::new("152529", "fgw");
         text.push(&line("2022-152529-44-01-000002", "land")).unwrap();
@@ -373,6 +467,40 @@ mod tests {
             // Hashed without its text, in any order, it is the same hash.
             proptest::prop_assert_eq!(&CanonicalLedger::department_hash("152529", "fgw", &shuffled), &whole.hash());
             proptest::prop_assert_eq!((done.hash, done.items, done.rest), (whole.hash(), whole.text.lines().count() as u64 - 1, whole.text.into_bytes()));
+        }
+
+        /// Read back a piece at a time, cut anywhere, a text gives the hash and the lines
+        /// it gives read whole; so does a text that is not a department ledger.
+        #[test]
+        fn a_text_read_in_pieces_is_the_text_read_whole(
+            keys in proptest::collection::btree_set(("[0-9-]{1,6}", "[a-z_]{1,4}"), 0..12),
+            damage in proptest::option::of((0usize..2000, "[\\[\\]\n\"a,]{0,3}")),
+            cuts in proptest::collection::vec(0usize..2000, 0..6),
+            keep in proptest::bool::ANY,
+        ) {
+            let lines: Vec<LedgerLine> = keys.iter().map(|(p, t)| line(p, t)).collect();
+            let mut text = CanonicalLedger::department("152529", "fgw", &lines).text;
+            if let Some((at, with)) = damage {
+                let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                text.insert_str(at, &with);
+            }
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(text.len())).collect();
+            cuts.sort();
+            let mut reading = DepartmentReading::new(keep);
+            let mut from = 0;
+            for c in cuts.into_iter().chain([text.len()]) {
+                reading.feed(&text.as_bytes()[from..c]);
+                from = c;
+            }
+            let read = reading.finish();
+            let whole = CanonicalLedger::parse_department(&text);
+            proptest::prop_assert_eq!(&read.hash, &content_hash(&text));
+            proptest::prop_assert_eq!(read.lines.is_some(), whole.is_some());
+            if keep {
+                proptest::prop_assert_eq!(read.lines, whole);
+            } else {
+                proptest::prop_assert!(read.lines.is_none_or(|l| l.is_empty()));
+            }
         }
 
         /// Taken as it is written, whenever, the text is still the whole ledger's, and so

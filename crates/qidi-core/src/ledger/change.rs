@@ -1,6 +1,6 @@
 //! Changes to a fixed ledger's signed content, and the change sets that confirm them.
 
-use super::canonical::{canonical_text, change_set_head};
+use super::canonical::{canonical_text, change_set_head, DepartmentReading, ReadText};
 use super::{content_hash, CanonicalLedger, LedgerLine, LineKey, CANONICAL_TAG, LINE_FIELDS};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -205,14 +205,19 @@ impl ChangeSet {
 
     /// What a stored change set's texts give, worked out once as they are read.
     pub fn check(signed_hash: &str, text: &str, result_text: &str) -> ChangeSetCheck {
-        let stored_hash = content_hash(text);
-        let result_hash = content_hash(result_text);
-        let ends = Self::ends(text);
-        // The result is parsed last, and only when the hashes hold: it is the costly part.
+        let mut result = DepartmentReading::new(false);
+        result.feed(result_text.as_bytes());
+        Self::checked(signed_hash, content_hash(text), text, &result.finish())
+    }
+
+    /// [`ChangeSet::check`] from what the texts gave as they were read a part at a time:
+    /// the text's hash and its start (its head line), and the result read back.
+    pub fn checked(signed_hash: &str, stored_hash: String, text_start: &str, result: &ReadText) -> ChangeSetCheck {
+        let ends = Self::ends(text_start);
         let intact = stored_hash == signed_hash
-            && ends.as_ref().is_some_and(|(_, to)| *to == result_hash)
-            && CanonicalLedger::parse_department(result_text).is_some();
-        ChangeSetCheck { stored_hash, from_hash: ends.map(|(from, _)| from), result_hash, intact }
+            && ends.as_ref().is_some_and(|(_, to)| *to == result.hash)
+            && result.lines.is_some();
+        ChangeSetCheck { stored_hash, from_hash: ends.map(|(from, _)| from), result_hash: result.hash.clone(), intact }
     }
 }
 

@@ -13,7 +13,7 @@
 use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write as _;
 
 /// How many bytes of a change set's rows a first pass holds before it gives them up
@@ -191,7 +191,18 @@ impl<'a> LedgerStream<'a> {
     ) -> LedgerStream<'a> {
         let head = department_head(region, department);
         let against = signed.map(|(lines, reduced)| {
-            let by_key: BTreeMap<(&str, &str), &LedgerLine> = lines.iter().map(|l| (l.key_ref(), l)).collect();
+            // By key, the last of equal keys: a stable sort, and a vector, not a map (a
+            // region's two million lines made a map of a hundred megabytes). Signed content
+            // read back is in key order already.
+            let mut signed: Vec<&LedgerLine> = lines.iter().collect();
+            signed.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
+            signed.dedup_by(|later, kept| {
+                let same = later.key_ref() == kept.key_ref();
+                if same {
+                    *kept = *later;
+                }
+                same
+            });
             let from_hash = CanonicalLedger::department_hash(region, department, lines);
             let rows = match pass {
                 StreamPass::First { held } => Rows::Held(Vec::new(), held),
@@ -202,7 +213,7 @@ impl<'a> LedgerStream<'a> {
                 }
             };
             Against {
-                signed: by_key.into_values().collect(),
+                signed,
                 next: 0,
                 reduced: reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
                 region,
@@ -473,6 +484,7 @@ mod tests {
     use super::*;
     use crate::ledger::{diff_lines, ChangeSet};
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     fn line(code: u8, item: u8, version: u8, check: bool) -> LedgerLine {
         LedgerLine {

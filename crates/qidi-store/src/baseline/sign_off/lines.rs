@@ -1,6 +1,6 @@
 //! A department ledger's lines as read, the banner's parts, what its signatories signed, its page.
 
-use super::texts::{read_text, Field};
+use super::texts::{read_text_with, Field};
 use crate::baseline::parse_date;
 use crate::{Backend, StoreError};
 use futures_util::TryStreamExt;
@@ -8,10 +8,11 @@ use futures_util::TryStreamExt;
 #[cfg(doc)]
 use qidi_core::ledger::CHANGE_ROWS_HELD;
 use qidi_core::ledger::{
-    check_missing, content_hash, fully_signed, BannerPart, CanonicalLedger, Capacity, ChangeSet, ChangeSetCheck,
-    LedgerKind, LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, RowSpill, StreamEnd, StreamPass,
+    check_missing, fully_signed, BannerPart, Capacity, ChangeSet, ChangeSetCheck, DepartmentReading, LedgerKind,
+    LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, ReadText, RowSpill, StreamEnd, StreamPass,
 };
 use qidi_core::sentence::Sentence;
+use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -144,26 +145,47 @@ pub(super) async fn banner_parts(conn: &mut AnyConnection, campaign_id: &str) ->
     Ok(newest.into_values().map(|(_, p)| p).collect())
 }
 
-/// The version that fixed a department ledger: the newest fully signed one (the one
-/// the banner ledger aggregates). (id, content hash, content).
-async fn fixed_version(
+/// A stored text, hashed a part at a time: a region's is hundreds of megabytes.
+async fn text_hash(
     conn: &mut AnyConnection,
-    campaign_id: &str,
-    department_id: &str,
-) -> Result<Option<(String, String, String)>, StoreError> {
-    let Some((id, hash)) = fixed_version_id(conn, campaign_id, department_id).await? else { return Ok(None) };
-    // Read once, not with each signature: a region's version is hundreds of megabytes.
-    let content = version_content(conn, &id).await?;
-    Ok(Some((id, hash, content)))
+    owner_id: &str,
+    field: Field,
+    inline: String,
+    parts: i64,
+) -> Result<String, StoreError> {
+    let mut hasher = Sha256::new();
+    read_text_with(conn, owner_id, field, inline, parts, |part| hasher.update(part)).await?;
+    Ok(hex::encode(hasher.finalize()))
 }
 
-/// What a ledger version signed: its canonical text.
-pub(super) async fn version_content(conn: &mut AnyConnection, version_id: &str) -> Result<String, StoreError> {
+/// A stored department ledger text, a part at a time: its hash and, when `keep`, its lines
+/// (checked only otherwise). The text itself is never held beside its lines.
+async fn department_reading(
+    conn: &mut AnyConnection,
+    owner_id: &str,
+    field: Field,
+    inline: String,
+    parts: i64,
+    keep: bool,
+) -> Result<ReadText, StoreError> {
+    let mut reading = DepartmentReading::new(keep);
+    read_text_with(conn, owner_id, field, inline, parts, |part| reading.feed(part.as_bytes())).await?;
+    Ok(reading.finish())
+}
+
+/// A ledger version's stored content: (inline, parts).
+async fn version_row(conn: &mut AnyConnection, version_id: &str) -> Result<(String, i64), StoreError> {
     let row = sqlx::query("SELECT content, content_parts FROM ledger_versions WHERE id = $1")
         .bind(version_id)
         .fetch_one(&mut *conn)
         .await?;
-    read_text(conn, version_id, Field::Content, row.try_get(0)?, row.try_get(1)?).await
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// The hash of what a ledger version signed, its canonical text as stored.
+pub(super) async fn version_stored_hash(conn: &mut AnyConnection, version_id: &str) -> Result<String, StoreError> {
+    let (inline, parts) = version_row(conn, version_id).await?;
+    text_hash(conn, version_id, Field::Content, inline, parts).await
 }
 
 /// The newest fully signed version of a department ledger: its id and content hash.
@@ -225,6 +247,9 @@ impl ChangeSetRow {
     }
 }
 
+/// At most this much of a change set's text is kept for its head line.
+const HEAD_BYTES: usize = 4096;
+
 /// A version's change sets that carry confirmations, oldest first. Each set's texts are
 /// read and hashed once, not with each of its signatures: a region's are hundreds of
 /// megabytes.
@@ -260,11 +285,20 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         if signatures.iter().all(|s| s.get::<String, _>(0) != id) {
             continue;
         }
-        let content = read_text(conn, &id, Field::Content, r.try_get(2)?, r.try_get(8)?).await?;
-        let result = read_text(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?).await?;
+        // A part at a time: the text's hash and its head line, the result's hash and
+        // whether it is a department ledger.
+        let (mut hasher, mut head) = (Sha256::new(), Vec::new());
+        read_text_with(conn, &id, Field::Content, r.try_get(2)?, r.try_get(8)?, |part| {
+            hasher.update(part);
+            if !head.contains(&b'\n') && head.len() < HEAD_BYTES {
+                head.extend_from_slice(&part.as_bytes()[..part.len().min(HEAD_BYTES)]);
+            }
+        })
+        .await?;
+        let stored_hash = hex::encode(hasher.finalize());
+        let result = department_reading(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?, false).await?;
         let hash: String = r.get(1);
-        let check = ChangeSet::check(&hash, &content, &result);
-        drop((content, result));
+        let check = ChangeSet::checked(&hash, stored_hash, &String::from_utf8_lossy(&head), &result);
         sets.push(ChangeSetRow {
             id,
             hash,
@@ -277,15 +311,6 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         });
     }
     Ok(sets)
-}
-
-/// The stored result of the change set `id`.
-async fn change_set_result(conn: &mut AnyConnection, id: &str) -> Result<String, StoreError> {
-    let r = sqlx::query("SELECT result, result_parts FROM ledger_change_sets WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    read_text(conn, id, Field::Result, r.try_get(0)?, r.try_get(1)?).await
 }
 
 /// What the signatories of a fixed department ledger signed, as it stands.
@@ -310,12 +335,10 @@ pub(super) async fn fixed_content(
     campaign_id: &str,
     department_id: &str,
 ) -> Result<Option<Fixed>, StoreError> {
-    let Some((version_id, version_hash, version_content)) = fixed_version(conn, campaign_id, department_id).await?
-    else {
+    let Some((version_id, version_hash)) = fixed_version_id(conn, campaign_id, department_id).await? else {
         return Ok(None);
     };
     let sets = change_sets(conn, &version_id).await?;
-    let version_stored_hash = content_hash(&version_content);
     let mut hash = version_hash.clone();
     let mut chain = Vec::new();
     let mut last = None;
@@ -330,16 +353,27 @@ pub(super) async fn fixed_content(
         chain.push(s.id.clone());
         last = Some(s);
     }
-    // Only the last set's result is in force, so only it is read again and parsed. Its
-    // hash was checked as it was read above; stored texts are never changed (0037).
-    let content = match last {
+    // Read a part at a time, each text once: the version's for its hash, and the content
+    // in force (the version's, or the last set's result, read again) for its lines, never
+    // held as text beside them. The result's hash was checked as it was read above;
+    // stored texts are never changed (0037).
+    let (inline, parts) = version_row(conn, &version_id).await?;
+    let (version_stored_hash, lines) = match last {
         Some(s) => {
-            drop(version_content);
-            change_set_result(conn, &s.id).await?
+            let stored = text_hash(conn, &version_id, Field::Content, inline, parts).await?;
+            let row = sqlx::query("SELECT result, result_parts FROM ledger_change_sets WHERE id = $1")
+                .bind(&s.id)
+                .fetch_one(&mut *conn)
+                .await?;
+            let result = department_reading(conn, &s.id, Field::Result, row.try_get(0)?, row.try_get(1)?, true).await?;
+            (stored, result.lines)
         }
-        None => version_content,
+        None => {
+            let version = department_reading(conn, &version_id, Field::Content, inline, parts, true).await?;
+            (version.hash, version.lines)
+        }
     };
-    let signed = CanonicalLedger::parse_department(&content).unwrap_or_default();
+    let signed = lines.unwrap_or_default();
     Ok(Some(Fixed { version_id, version_hash, version_stored_hash, lines: signed, hash, chain, sets }))
 }
 

@@ -1,12 +1,12 @@
 //! A ledger's state as its page shows it: versions, signatures, what was signed, changes to confirm.
 
 use super::lines::{
-    banner_parts, confirmed_by, department_page, kept_lines, version_content, ChangeListing, LedgerReading,
+    banner_parts, confirmed_by, department_page, kept_lines, version_stored_hash, ChangeListing, LedgerReading,
 };
 use crate::{Store, StoreError};
 use qidi_core::ledger::{
-    content_hash, fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, FieldChange,
-    LedgerKind, LineKey, SignatureState, CHANGE_ROWS_HELD,
+    fully_signed, line_key_text, BannerPart, CanonicalLedger, Capacity, ChangeKind, FieldChange, LedgerKind, LineKey,
+    SignatureState, CHANGE_ROWS_HELD,
 };
 use qidi_core::RegionCode;
 use serde::{Deserialize, Serialize};
@@ -286,7 +286,7 @@ impl Store {
             // hundreds of megabytes. The fixed version's was, with the ledger.
             let stored = match fixed {
                 Some(f) if f.version_id == v.id => f.version_stored_hash.clone(),
-                _ => content_hash(&version_content(conn, &v.id).await?),
+                _ => version_stored_hash(conn, &v.id).await?,
             };
             for g in &mut v.signatures {
                 g.state = match fixed {

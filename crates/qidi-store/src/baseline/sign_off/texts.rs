@@ -236,6 +236,7 @@ fn io(what: &'static str) -> impl Fn(std::io::Error) -> StoreError {
 /// A row's text: its `parts` parts joined in order when it has any, else its own column
 /// (`inline`). The database lets no part be added, changed or removed; a text found with
 /// a part missing (its guards dropped) is an error, not a shorter text.
+#[cfg(test)]
 pub(super) async fn read_text(
     conn: &mut AnyConnection,
     owner_id: &str,
@@ -243,10 +244,25 @@ pub(super) async fn read_text(
     inline: String,
     parts: i64,
 ) -> Result<String, StoreError> {
-    if parts == 0 {
-        return Ok(inline);
-    }
     let mut text = String::new();
+    read_text_with(conn, owner_id, field, inline, parts, |part| text.push_str(part)).await?;
+    Ok(text)
+}
+
+/// [`read_text`] a part at a time, each given to `each` in order: a region's text is
+/// hundreds of megabytes, and its readers hash and parse it as it comes.
+pub(super) async fn read_text_with(
+    conn: &mut AnyConnection,
+    owner_id: &str,
+    field: Field,
+    inline: String,
+    parts: i64,
+    mut each: impl FnMut(&str),
+) -> Result<(), StoreError> {
+    if parts == 0 {
+        each(&inline);
+        return Ok(());
+    }
     let mut rows = sqlx::query(
         "SELECT part, text FROM ledger_text_parts WHERE owner_id = $1 AND field = $2 AND part < $3 ORDER BY part",
     )
@@ -259,14 +275,14 @@ pub(super) async fn read_text(
         if r.try_get::<i64, _>(0)? != next {
             break;
         }
-        text.push_str(r.try_get::<&str, _>(1)?);
+        each(r.try_get::<&str, _>(1)?);
         next += 1;
     }
     if next != parts {
         let what = format!("the signed {} of {owner_id} lacks part {next} of {parts}", field.as_str());
         return Err(sqlx::Error::Protocol(what).into());
     }
-    Ok(text)
+    Ok(())
 }
 
 #[cfg(test)]
