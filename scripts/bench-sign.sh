@@ -2,7 +2,7 @@
 # Signing a region's department ledger, and confirming its changes, on SQLite: how long the
 # work takes to be stored, what the request answers, and the server's peak memory.
 #
-#   scripts/bench-sign.sh DATA_DIR confirm|sign
+#   scripts/bench-sign.sh DATA_DIR confirm|sign|page
 #
 # DATA_DIR holds a generated database (`QIDI_DATA_DIR=DATA_DIR qidi demo` and then
 # `qidi demo --projects 999535`); it is copied first, and the copy is measured and removed.
@@ -10,10 +10,13 @@
 # nearly every line of the region a change to it). `sign`: fgw's ledger is made unsigned in
 # the copy (its versions, signatures, change sets and baseline rows deleted, their guards
 # dropped), then fgw's head signs it whole and the leader signs second, which fixes it and
-# writes its baseline.
+# writes its baseline. `page`: fgw's head reads fgw's department ledger page once, and nothing
+# else; run it on a copy kept after `sign` (QIDI_BENCH_KEEP_COPY=1), where fgw's signed content
+# is the region's whole ledger.
 #
 # QIDI_BENCH_BIN: the binary (default target/release/qidi); QIDI_BENCH_PORT (18572);
-# QIDI_BENCH_COPY: where the copy goes (default DATA_DIR.copy).
+# QIDI_BENCH_COPY: where the copy goes (default DATA_DIR.copy); QIDI_BENCH_KEEP_COPY=1 keeps it
+# (SQLite) once measured.
 # On PostgreSQL: QIDI_BENCH_PG_DB=NAME names the generated database (on QIDI_BENCH_PG,
 # default postgres://postgres@127.0.0.1:5432), and DATA_DIR its data directory (field key);
 # the database is copied as a template to NAME_copy, measured and dropped.
@@ -33,7 +36,7 @@ PG=${QIDI_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
   [ -n "$SERVER" ] && wait "$SERVER" 2>/dev/null || true
-  rm -rf "$T"
+  [ -z "${QIDI_BENCH_KEEP_COPY:-}" ] && rm -rf "$T"
   [ -n "$PGDB" ] && psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS ${PGDB}_copy WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -132,7 +135,11 @@ act() { # TOKEN PATH HASH TABLE: POST the signature; wait until TABLE has one mo
 }
 
 HEAD=$(login bench_fgw_head)
-if [ "$MODE" = confirm ]; then
+if [ "$MODE" = page ]; then
+  began=$(date +%s.%N)
+  ledger "$HEAD" | python3 -c 'import json,sys; j=json.load(sys.stdin); print("page:", j["items"], "lines,", j["changes_total"], "changes")'
+  printf 'read in %.1f s\n' "$(python3 -c "print($(date +%s.%N) - $began)")"
+elif [ "$MODE" = confirm ]; then
   HASH=$(ledger "$HEAD" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["change_set"]["hash"], j["changes_total"])')
   echo "change set: $HASH" >&2
   act "$HEAD" /api/v1/ledger/departments/fgw/changes/sign "${HASH%% *}" ledger_change_signatures department_head

@@ -355,8 +355,7 @@ pub(super) async fn fixed_content(
     }
     // Read a part at a time, each text once: the version's for its hash, and the content
     // in force (the version's, or the last set's result, read again) for its lines, never
-    // held as text beside them. The result's hash was checked as it was read above;
-    // stored texts are never changed (0037).
+    // held as text beside them.
     let (inline, parts) = version_row(conn, &version_id).await?;
     let (version_stored_hash, lines) = match last {
         Some(s) => {
@@ -366,6 +365,11 @@ pub(super) async fn fixed_content(
                 .fetch_one(&mut *conn)
                 .await?;
             let result = department_reading(conn, &s.id, Field::Result, row.try_get(0)?, row.try_get(1)?, true).await?;
+            // Read on one snapshot, and stored texts are never changed (0037): the same text.
+            if result.hash != s.check.result_hash {
+                let what = format!("the result of change set {} changed while it was read", s.id);
+                return Err(sqlx::Error::Protocol(what).into());
+            }
             (stored, result.lines)
         }
         None => {
