@@ -14,7 +14,7 @@ mod import;
 mod lookup;
 mod refusals;
 
-pub(crate) use batch::{Batch, Col, Val, BASELINE_COLUMNS, PROJECT_COLUMNS};
+pub(crate) use batch::{addition_row, Batch, Col, Val, BASELINE_COLUMNS, PROJECT_COLUMNS};
 pub(crate) use export::{ledger_items, ledger_project, LEDGER_ITEM_SELECT, LEDGER_PROJECT_SELECT};
 pub use import::{ImportMode, ImportSummary};
 /// For the query-plan tests (`crate::plans`).

@@ -6,7 +6,7 @@ use super::{
     BASELINE_DAYS, BASELINE_GROUPS,
 };
 use crate::events::{append, NewEvent};
-use crate::ledger_import::{Batch, Val, BASELINE_COLUMNS};
+use crate::ledger_import::{addition_row, Batch, BASELINE_COLUMNS};
 use crate::users::User;
 use crate::workflow::bind_all;
 use crate::{new_id, now_text, today, Backend, Store, StoreError};
@@ -53,29 +53,25 @@ fn baseline_from_sql(department: bool) -> (String, Vec<String>) {
     }
 }
 
+/// Baseline rows of additions, many to a statement; an item already in the baseline is
+/// left as it is.
+fn additions() -> Batch {
+    Batch::new("baseline_items", &BASELINE_COLUMNS).ignoring_conflicts("(campaign_id, pending_item_id)")
+}
+
 /// Add a pending item found after the baseline was fixed, marked as an addition.
 async fn insert_addition(
     conn: &mut AnyConnection,
+    backend: Backend,
     region: &str,
     campaign_id: &str,
     pending_item_id: &str,
     today: &str,
     now: &str,
 ) -> Result<bool, StoreError> {
-    let res = sqlx::query(
-        "INSERT INTO baseline_items (id, region_code, campaign_id, pending_item_id, ledger_version_id, is_addition, added_on, added_at)
-         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7) ON CONFLICT (campaign_id, pending_item_id) DO NOTHING",
-    )
-    .bind(new_id())
-    .bind(region)
-    .bind(campaign_id)
-    .bind(pending_item_id)
-    .bind(true)
-    .bind(today)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(res.rows_affected() > 0)
+    let mut batch = additions();
+    batch.push(addition_row(region, campaign_id, pending_item_id, today, now));
+    Ok(batch.flush(conn, backend).await? > 0)
 }
 
 /// A department ledger just fixed, as what joins its baseline is written.
@@ -113,20 +109,10 @@ pub(crate) async fn add_missing_additions(
     let ids: Vec<String> = q.fetch_all(&mut *conn).await?.iter().map(|r| r.get(0)).collect();
     // Many rows to a statement, as the import writes its additions: an import may add a
     // region's items to a department fixed meanwhile.
-    let mut batch =
-        Batch::new("baseline_items", &BASELINE_COLUMNS).ignoring_conflicts("(campaign_id, pending_item_id)");
-    let text = |t: &str| Val::Text(Some(t.to_string()));
+    let mut batch = additions();
     let mut added = 0;
     for id in ids {
-        batch.push([
-            Val::Text(Some(new_id())),
-            text(fixed.region),
-            text(fixed.campaign_id),
-            Val::Text(Some(id)),
-            Val::Bool(true),
-            text(fixed.day),
-            text(fixed.at),
-        ]);
+        batch.push(addition_row(fixed.region, fixed.campaign_id, &id, fixed.day, fixed.at));
         if batch.is_full() {
             added += batch.flush(conn, backend).await?;
         }
@@ -531,7 +517,8 @@ impl Store {
         })?;
         if let (Some(c), Some(d)) = (current_campaign_tx(&mut tx, &region_code).await?, &initiating) {
             if locked_departments_tx(&mut tx, &c.id).await?.contains(d) {
-                addition = insert_addition(&mut tx, &region, &c.id, &id, &date_text(today()), &now).await?;
+                addition =
+                    insert_addition(&mut tx, self.backend(), &region, &c.id, &id, &date_text(today()), &now).await?;
             }
         }
         append(

@@ -34,6 +34,21 @@ pub(crate) const BASELINE_COLUMNS: [(&str, Col); 7] = [
     ("added_at", Col::Text),
 ];
 
+/// A [`BASELINE_COLUMNS`] row: the pending item `pending_item_id` joins the baseline as
+/// an addition, on `day`, at `at`.
+pub(crate) fn addition_row(region: &str, campaign_id: &str, pending_item_id: &str, day: &str, at: &str) -> [Val; 7] {
+    let text = |t: &str| Val::Text(Some(t.to_string()));
+    [
+        text(&crate::new_id()),
+        text(region),
+        text(campaign_id),
+        text(pending_item_id),
+        Val::Bool(true),
+        text(day),
+        text(at),
+    ]
+}
+
 /// A value to bind in a batched insert.
 pub(crate) enum Val {
     Text(Option<String>),

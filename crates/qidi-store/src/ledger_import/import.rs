@@ -1,6 +1,6 @@
 //! The import itself: its mode and summary, its batches, and the one transaction that writes a file chunk by chunk.
 
-use super::batch::{Batch, Col, Val, BASELINE_COLUMNS, PROJECT_COLUMNS};
+use super::batch::{addition_row, Batch, Col, Val, BASELINE_COLUMNS, PROJECT_COLUMNS};
 use super::lookup::{
     department_id, item_type_id, load_map, owner_name, stored_items, stored_owners, stored_projects, DEPARTMENT_IDS,
     LOOKUP,
@@ -343,15 +343,7 @@ impl Store {
                                 if locked.contains(d) {
                                     // A new item of a signed ledger is an addition to the
                                     // baseline; its batch is written after the items'.
-                                    batches.baseline.push([
-                                        text(&new_id()),
-                                        text(rc),
-                                        text(&c.id),
-                                        text(&id),
-                                        Val::Bool(true),
-                                        text(&today),
-                                        text(&now),
-                                    ]);
+                                    batches.baseline.push(addition_row(rc, &c.id, &id, &today, &now));
                                     batches.flush_full(&mut tx).await?;
                                     s.additions += 1;
                                 }
