@@ -481,10 +481,12 @@ impl Store {
         // A set stored before (the head confirmed it; the leader confirms it now) has its
         // texts; otherwise they are stored in parts, cut from their files: a region's
         // change set and its result are hundreds of megabytes each.
-        if stored_change_set(&mut tx, &fixed.version_id, &set_hash).await?.is_none() {
-            let (content_parts, result_parts) = (text.cuts(PART_BYTES)?, result.cuts(PART_BYTES)?);
-            let new_set = new_id();
-            let stored = sqlx::query(
+        let set_id = match stored_change_set(&mut tx, &fixed.version_id, &set_hash).await? {
+            Some(id) => id,
+            None => {
+                let (content_parts, result_parts) = (text.cuts(PART_BYTES)?, result.cuts(PART_BYTES)?);
+                let new_set = new_id();
+                let stored = sqlx::query(
             "INSERT INTO ledger_change_sets (id, region_code, campaign_id, department_id, ledger_version_id, from_hash, to_hash,
                 content_hash, content, result, content_parts, result_parts, change_count, created_at, created_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $10, $11, $12, $13)
@@ -505,13 +507,16 @@ impl Store {
         .bind(&actor.id)
         .execute(&mut *tx)
         .await?;
-            // Stored meanwhile by another confirmation (PostgreSQL), with its parts.
-            if stored.rows_affected() > 0 {
-                text.write_parts(&mut tx, &new_set, Field::Content, &content_parts).await?;
-                result.write_parts(&mut tx, &new_set, Field::Result, &result_parts).await?;
+                if stored.rows_affected() > 0 {
+                    text.write_parts(&mut tx, &new_set, Field::Content, &content_parts).await?;
+                    result.write_parts(&mut tx, &new_set, Field::Result, &result_parts).await?;
+                    new_set
+                } else {
+                    // Stored meanwhile by another confirmation (PostgreSQL), with its parts.
+                    stored_change_set(&mut tx, &fixed.version_id, &set_hash).await?.ok_or(sqlx::Error::RowNotFound)?
+                }
             }
-        }
-        let set_id = stored_change_set(&mut tx, &fixed.version_id, &set_hash).await?.ok_or(sqlx::Error::RowNotFound)?;
+        };
         sqlx::query(
             "INSERT INTO ledger_change_signatures (id, region_code, change_set_id, ledger_version_id, from_hash, capacity,
                 content_hash, missing_checks, signer_id, signer_name, signed_at)
