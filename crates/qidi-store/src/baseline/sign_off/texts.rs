@@ -67,21 +67,6 @@ fn part_len(window: &[u8], max: usize) -> usize {
     }
 }
 
-/// Write `text` as the parts `cuts` names, in order, for the row `owner_id`.
-#[cfg(test)]
-async fn write_parts(
-    conn: &mut AnyConnection,
-    owner_id: &str,
-    field: Field,
-    text: &str,
-    cuts: &[Range<usize>],
-) -> Result<(), StoreError> {
-    for (i, r) in cuts.iter().enumerate() {
-        insert_part(conn, owner_id, field, i, text[r.clone()].to_string()).await?;
-    }
-    Ok(())
-}
-
 async fn insert_part(
     conn: &mut AnyConnection,
     owner_id: &str,
@@ -443,7 +428,8 @@ mod stored {
             let n = parts.len() as i64;
             version(&store, "v-1", n).await;
             let mut conn = store.pool().acquire().await.unwrap();
-            write_parts(&mut conn, "v-1", Field::Content, &text, &parts).await.unwrap();
+            let parts: Vec<Range<u64>> = parts.into_iter().map(|r| r.start as u64..r.end as u64).collect();
+            SpilledText::held(text.clone()).write_parts(&mut conn, "v-1", Field::Content, &parts).await.unwrap();
             assert_eq!(read_text(&mut conn, "v-1", Field::Content, String::new(), n).await.unwrap(), text);
             // A row without parts is its own column, as rows written before parts were.
             assert_eq!(read_text(&mut conn, "v-1", Field::Content, "旧".into(), 0).await.unwrap(), "旧");
@@ -479,7 +465,8 @@ mod stored {
 
             // A text short of a part is not read as a shorter text.
             version(&store, "v-2", 3).await;
-            write_parts(&mut conn, "v-2", Field::Content, "甲\n乙\n", &[0..4, 4..8]).await.unwrap();
+            let mut two = SpilledText::held("甲\n乙\n".into());
+            two.write_parts(&mut conn, "v-2", Field::Content, &[0..4, 4..8]).await.unwrap();
             let e = read_text(&mut conn, "v-2", Field::Content, String::new(), 3).await.unwrap_err();
             assert!(e.to_string().contains("lacks part 2 of 3"), "{e}");
         })
