@@ -14,6 +14,9 @@
 # else; run it on a copy kept after `sign` (QIDI_BENCH_KEEP_COPY=1), where fgw's signed content
 # is the region's whole ledger.
 #
+# QIDI_BENCH_CHANGE=N: before the server starts, the responsible person of N of fgw's pending
+# items is changed in the copy: with `confirm` on a copy kept after `sign`, N changes are
+# confirmed against a signed content of the region's whole ledger.
 # QIDI_BENCH_BIN: the binary (default target/release/qidi); QIDI_BENCH_PORT (18572);
 # QIDI_BENCH_COPY: where the copy goes (default DATA_DIR.copy); QIDI_BENCH_KEEP_COPY=1 keeps it
 # (SQLite) once measured.
@@ -82,6 +85,12 @@ if [ "$MODE" = sign ]; then
        DELETE FROM ledger_versions WHERE department_id = '$FGW';" >/dev/null
   [ -n "$PGDB" ] && sql "VACUUM ANALYZE" >/dev/null
   echo "fgw's ledger made unsigned in $(($(date +%s) - start)) s" >&2
+fi
+if [ -n "${QIDI_BENCH_CHANGE:-}" ]; then
+  sql "UPDATE pending_items SET responsible_person = 'bench-changed' WHERE id IN (SELECT i.id FROM pending_items i
+         JOIN projects p ON p.id = i.project_id WHERE p.initiating_department_id = '$FGW' AND i.status = 'pending'
+         ORDER BY i.id LIMIT ${QIDI_BENCH_CHANGE})" >/dev/null
+  echo "${QIDI_BENCH_CHANGE} of fgw's items changed" >&2
 fi
 for r in "fgw_head department_head fgw" "leader leader -"; do
   read -r name role dept <<<"$r"

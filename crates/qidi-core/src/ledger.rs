@@ -46,7 +46,8 @@ pub use baseline_filter::{
 };
 pub mod stream;
 pub use stream::{
-    KeptChangeSet, KeptText, LedgerPage, LedgerStream, OutOfOrder, RowSpill, StreamEnd, StreamPass, CHANGE_ROWS_HELD,
+    KeptChangeSet, KeptText, LedgerPage, LedgerStream, OutOfOrder, RowSpill, Signed, StreamEnd, StreamPass,
+    CHANGE_ROWS_HELD,
 };
 
 // Test fixtures the submodules' tests share.

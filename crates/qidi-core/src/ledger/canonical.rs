@@ -98,6 +98,12 @@ impl LedgerLine {
         CanonicalFields(self)
     }
 
+    /// A row of a department ledger's canonical text (its JSON, without the newline);
+    /// None when it is not one.
+    pub(super) fn parse_row(row: &[u8]) -> Option<LedgerLine> {
+        LedgerLine::from_fields(serde_json::from_slice(row).ok()?)
+    }
+
     fn from_fields(f: Vec<Option<String>>) -> Option<LedgerLine> {
         let [code, name, owner, initiating, item_type, handling, result, person, acceptance, due]: [Option<String>;
             10] = f.try_into().ok()?;
@@ -210,7 +216,7 @@ impl CanonicalLedger {
         if !rows.next()?.starts_with(&format!("{CANONICAL_TAG} department ")) {
             return None;
         }
-        rows.map(|row| LedgerLine::from_fields(serde_json::from_str(row).ok()?)).collect()
+        rows.map(|row| LedgerLine::parse_row(row.as_bytes())).collect()
     }
 
     /// A banner ledger: the signed department versions it aggregates, by department code.
@@ -295,7 +301,7 @@ impl DepartmentReading {
             }
             return;
         }
-        match serde_json::from_str(line).ok().and_then(LedgerLine::from_fields) {
+        match LedgerLine::parse_row(line.as_bytes()) {
             Some(l) if self.keep => lines.push(l),
             Some(_) => {}
             None => self.lines = None,

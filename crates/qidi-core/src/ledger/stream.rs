@@ -1,20 +1,24 @@
 //! A department ledger's page, computed as its lines stream past in canonical order
-//! (project code, then item type, byte by byte), so that what is held is the signed
-//! content and the changes a page lists, not the ledger now. A department of a region
-//! holds a million lines; its page shows two hundred of them.
+//! (project code, then item type, byte by byte), beside the signed content read in the
+//! same order ([`Signed`]), so that what is held is the changes a page lists, not the
+//! ledger now nor what was signed. A department of a region holds a million lines; its
+//! page shows two hundred of them.
 //!
-//! The figures are the same as the whole ledger's ([`CanonicalLedger::department`],
+//! The figures are the same as the whole ledger's ([`CanonicalLedger::department`](super::CanonicalLedger::department),
 //! [`diff_lines`](super::diff_lines), [`ChangeSet::of`](super::ChangeSet::of)); the tests
 //! hold them to it. One thing cannot be streamed: a change set's head line names the
 //! signed content it leads to, which is known only at the end. Its rows are held up to a
 //! limit; past it they go to a file the caller provides ([`RowSpill`]), or, without one,
 //! the lines are read a second time with that hash known ([`StreamPass::Again`]).
 
-use super::{change_set_head, department_head, CanonicalLedger, ChangeKind, LedgerLine, LineChange, LineKey};
+use super::{change_set_head, department_head, ChangeKind, LedgerLine, LineChange, LineKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::io::Write as _;
+
+mod signed;
+pub use signed::Signed;
 
 /// How many bytes of a change set's rows a first pass holds before it gives them up
 /// for a second pass: about 200,000 changes, a region's ledger imported into a fixed one.
@@ -32,7 +36,7 @@ pub enum StreamPass {
 /// What a department ledger's page shows of it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerPage {
-    /// The hash of the ledger now ([`CanonicalLedger::department`]).
+    /// The hash of the ledger now ([`CanonicalLedger::department`](super::CanonicalLedger::department)).
     pub current_hash: String,
     pub items: u64,
     /// Lines whose check report is missing.
@@ -48,6 +52,10 @@ pub struct LedgerPage {
     pub change_missing: u64,
     /// The hash of the change set confirming every change, when there are any.
     pub change_set_hash: Option<String>,
+    /// The lines of the signed content, when the ledger is fixed, and how many of them
+    /// left by reduction.
+    pub signed_items: u64,
+    pub signed_reduced: u64,
     /// That change set, when the stream was asked to keep it
     /// ([`LedgerStream::keeping_change_set`]): its texts are in the caller's [`KeptText`]s.
     pub change_set: Option<KeptChangeSet>,
@@ -131,9 +139,12 @@ enum Rows<'a> {
 
 /// The signed content a fixed ledger is compared with, and what is made of it.
 struct Against<'a> {
-    /// By key, the last of equal keys (as [`diff_lines`] and [`super::apply_changes`] take it).
-    signed: Vec<&'a LedgerLine>,
-    next: usize,
+    signed: Signed<'a>,
+    /// The signed line read and not yet compared; whether every line is read.
+    head: Option<LedgerLine>,
+    read_all: bool,
+    signed_items: u64,
+    signed_reduced: u64,
     reduced: BTreeSet<(&'a str, &'a str)>,
     region: &'a str,
     department: &'a str,
@@ -142,8 +153,8 @@ struct Against<'a> {
     result: Sha256,
     /// That text itself, when the change set is kept; and its lines.
     kept: Option<&'a mut dyn KeptText>,
-    /// What went wrong writing a kept text, if anything did.
-    kept_failed: Option<String>,
+    /// What went wrong reading the signed content or writing a kept text, if anything did.
+    failed: Option<String>,
     result_items: u64,
     rows: Rows<'a>,
     spill: Option<Box<dyn RowSpill + 'a>>,
@@ -185,25 +196,13 @@ impl<'a> LedgerStream<'a> {
     pub fn new(
         region: &'a str,
         department: &'a str,
-        signed: Option<(&'a [LedgerLine], &'a BTreeSet<LineKey>)>,
+        signed: Option<Signed<'a>>,
         listed: usize,
         pass: StreamPass,
     ) -> LedgerStream<'a> {
         let head = department_head(region, department);
-        let against = signed.map(|(lines, reduced)| {
-            // By key, the last of equal keys: a stable sort, and a vector, not a map (a
-            // region's two million lines made a map of a hundred megabytes). Signed content
-            // read back is in key order already.
-            let mut signed: Vec<&LedgerLine> = lines.iter().collect();
-            signed.sort_by(|a, b| a.key_ref().cmp(&b.key_ref()));
-            signed.dedup_by(|later, kept| {
-                let same = later.key_ref() == kept.key_ref();
-                if same {
-                    *kept = *later;
-                }
-                same
-            });
-            let from_hash = CanonicalLedger::department_hash(region, department, lines);
+        let against = signed.map(|signed| {
+            let from_hash = signed.hash.clone();
             let rows = match pass {
                 StreamPass::First { held } => Rows::Held(Vec::new(), held),
                 StreamPass::Again { to_hash } => {
@@ -213,15 +212,18 @@ impl<'a> LedgerStream<'a> {
                 }
             };
             Against {
+                reduced: signed.reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
                 signed,
-                next: 0,
-                reduced: reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
+                head: None,
+                read_all: false,
+                signed_items: 0,
+                signed_reduced: 0,
                 region,
                 department,
                 from_hash,
                 result: Sha256::new_with_prefix(&head),
                 kept: None,
-                kept_failed: None,
+                failed: None,
                 result_items: 0,
                 rows,
                 spill: None,
@@ -268,7 +270,7 @@ impl<'a> LedgerStream<'a> {
         if let Some(a) = &mut self.against {
             let unknown = "0".repeat(64);
             let head = change_set_head(a.region, a.department, &a.from_hash, &unknown);
-            a.kept_failed = text
+            a.failed = text
                 .write_all(head.as_bytes())
                 .and_then(|()| result.write_all(department_head(a.region, a.department).as_bytes()))
                 .err()
@@ -319,9 +321,18 @@ impl<'a> LedgerStream<'a> {
             change_missing: 0,
             change_set_hash: None,
             change_set: None,
+            signed_items: 0,
+            signed_reduced: 0,
         };
         let Some(mut a) = self.against else { return StreamEnd::Page(page) };
         a.signed_before(None);
+        if a.failed.is_none() {
+            a.failed = a.signed.check_end(a.region, a.department).err();
+        }
+        if let Some(e) = a.failed {
+            return StreamEnd::Failed(e);
+        }
+        (page.signed_items, page.signed_reduced) = (a.signed_items, a.signed_reduced);
         let to_hash = hex::encode(a.result.finalize());
         page.changes = a.changes;
         page.changes_total = a.total;
@@ -336,17 +347,13 @@ impl<'a> LedgerStream<'a> {
                     // The head line in place, then the whole text hashed as it reads back.
                     debug_assert_eq!(to_hash.len(), 64, "the head was written for a SHA-256 in hex");
                     let mut whole = Sha256::new();
-                    let written = match a.kept_failed {
-                        Some(e) => Err(e),
-                        None => text
-                            .flush()
-                            .and_then(|()| a.kept.map_or(Ok(()), |r| r.flush()))
-                            .and_then(|()| text.rewrite_start(head.as_bytes()))
-                            .and_then(|()| text.read_back(&mut whole))
-                            .map_err(|e| e.to_string()),
-                    };
+                    let written = text
+                        .flush()
+                        .and_then(|()| a.kept.map_or(Ok(()), |r| r.flush()))
+                        .and_then(|()| text.rewrite_start(head.as_bytes()))
+                        .and_then(|()| text.read_back(&mut whole));
                     if let Err(e) = written {
-                        return StreamEnd::Failed(e);
+                        return StreamEnd::Failed(e.to_string());
                     }
                     page.change_set = Some(KeptChangeSet {
                         from_hash: a.from_hash,
@@ -376,23 +383,44 @@ impl<'a> Against<'a> {
     fn push(&mut self, line: &LedgerLine, row: &[u8], missing: bool) {
         let key = line.key_ref();
         self.signed_before(Some(key));
-        let signed = self.signed.get(self.next).copied().filter(|s| s.key_ref() == key);
-        if signed.is_some() {
-            self.next += 1;
-        }
+        let signed = if self.head().is_some_and(|s| s.key_ref() == key) { self.take_head() } else { None };
         if self.reduced.contains(&key) {
             // Left by reduction: never a change, and it stays as signed.
             if let Some(s) = signed {
-                self.add_signed_to_result(s);
+                self.add_signed_to_result(&s);
             }
             return;
         }
         self.add_to_result(row);
         match signed {
             None => self.change(ChangeKind::Added, None, Some(line), missing),
-            Some(s) if s != line => self.change(ChangeKind::Changed, Some(s), Some(line), missing),
+            Some(s) if s != *line => self.change(ChangeKind::Changed, Some(&s), Some(line), missing),
             Some(_) => {}
         }
+    }
+
+    /// The next signed line, read when first needed; None past the last, or once the
+    /// signed content fails to be read.
+    fn head(&mut self) -> Option<&LedgerLine> {
+        if self.head.is_none() && !self.read_all {
+            match self.signed.next_line() {
+                Ok(Some(line)) => self.head = Some(line),
+                Ok(None) => self.read_all = true,
+                Err(e) => {
+                    self.failed.get_or_insert(e);
+                    self.read_all = true;
+                }
+            }
+        }
+        self.head.as_ref()
+    }
+
+    /// The signed line [`Against::head`] gave, taken to be compared, and counted.
+    fn take_head(&mut self) -> Option<LedgerLine> {
+        let line = self.head.take()?;
+        self.signed_items += 1;
+        self.signed_reduced += u64::from(self.reduced.contains(&line.key_ref()));
+        Some(line)
     }
 
     /// A row of the signed content once confirmed.
@@ -401,7 +429,7 @@ impl<'a> Against<'a> {
         self.result_items += 1;
         if let Some(kept) = &mut self.kept {
             if let Err(e) = kept.write_all(row) {
-                self.kept_failed.get_or_insert(e.to_string());
+                self.failed.get_or_insert(e.to_string());
             }
         }
     }
@@ -413,7 +441,7 @@ impl<'a> Against<'a> {
         self.result_items += 1;
         if let Some(kept) = &mut self.kept {
             if let Err(e) = try_write_row(kept, &line.canonical()) {
-                self.kept_failed.get_or_insert(e.to_string());
+                self.failed.get_or_insert(e.to_string());
             }
         }
     }
@@ -421,15 +449,15 @@ impl<'a> Against<'a> {
     /// The signed lines before `key` (all that are left, for None): none of them is in
     /// the ledger now.
     fn signed_before(&mut self, key: Option<(&str, &str)>) {
-        while let Some(s) = self.signed.get(self.next).copied() {
+        while let Some(s) = self.head() {
             if key.is_some_and(|k| s.key_ref() >= k) {
                 break;
             }
-            self.next += 1;
+            let Some(s) = self.take_head() else { break };
             if self.reduced.contains(&s.key_ref()) {
-                self.add_signed_to_result(s);
+                self.add_signed_to_result(&s);
             } else {
-                self.change(ChangeKind::Dropped, Some(s), None, false);
+                self.change(ChangeKind::Dropped, Some(&s), None, false);
             }
         }
     }
@@ -461,7 +489,7 @@ impl<'a> Against<'a> {
             Rows::Hashing(h, _) => write_row(h, &row),
             Rows::Kept(text) => {
                 if let Err(e) = try_write_row(text, &row) {
-                    self.kept_failed.get_or_insert(e.to_string());
+                    self.failed.get_or_insert(e.to_string());
                 }
             }
         }
@@ -482,7 +510,7 @@ impl<'a> Against<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::{diff_lines, ChangeSet};
+    use crate::ledger::{content_hash, diff_lines, CanonicalLedger, ChangeSet};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -541,10 +569,20 @@ mod tests {
         Unreadable,
     }
 
+    /// The signed content `lines`, held or read from its canonical text (which holds one
+    /// line per key).
+    fn signed_of<'a>(lines: &'a [LedgerLine], reduced: &'a BTreeSet<LineKey>, read: bool) -> Signed<'a> {
+        if !read {
+            return Signed::held("150000", "fgw", lines, reduced);
+        }
+        let text = CanonicalLedger::department("150000", "fgw", lines).text;
+        Signed::read(content_hash(&text), Box::new(std::io::Cursor::new(text.into_bytes())), reduced)
+    }
+
     /// The page streamed over `now`, both passes when the first gives up, and how many
-    /// passes it took.
+    /// passes it took; the signed content held or read.
     fn streamed(
-        signed: Option<(&[LedgerLine], &BTreeSet<LineKey>)>,
+        signed: Option<(&[LedgerLine], &BTreeSet<LineKey>, bool)>,
         now: &[(LedgerLine, bool)],
         listed: usize,
         after: Option<LineKey>,
@@ -553,6 +591,7 @@ mod tests {
     ) -> (LedgerPage, usize) {
         let mut pass = StreamPass::First { held };
         for passes in 1.. {
+            let signed = signed.map(|(lines, reduced, read)| signed_of(lines, reduced, read));
             let mut s = LedgerStream::new("150000", "fgw", signed, listed, pass.clone()).listing_after(after.clone());
             let (room, readable) = match spill {
                 Spill::None => (0, false),
@@ -584,7 +623,8 @@ mod tests {
         /// Streamed, the page's figures are those of the whole ledger: the current hash,
         /// the changes in order with their missing flags (from any key on), and the
         /// change set's hash, whether its rows are held, spilled, or read again (when the
-        /// spill fails to be written or read back).
+        /// spill fails to be written or read back), and whether the signed content is held
+        /// or read from its text.
         #[test]
         fn streaming_gives_the_whole_ledgers_figures(
             signed in lines_strategy(),
@@ -595,8 +635,14 @@ mod tests {
             held in prop_oneof![Just(0usize), Just(usize::MAX)],
             spill in prop_oneof![Just(Spill::None), Just(Spill::Memory), Just(Spill::Full), Just(Spill::Unreadable)],
             fixed in any::<bool>(),
+            read in any::<bool>(),
         ) {
-            let signed: Vec<LedgerLine> = signed.iter().map(|&(c, i, v, k)| line(c, i, v, k)).collect();
+            let mut signed: Vec<LedgerLine> = signed.iter().map(|&(c, i, v, k)| line(c, i, v, k)).collect();
+            if read {
+                // A signed text holds one line per key: the last of equal keys.
+                let by_key: BTreeMap<LineKey, LedgerLine> = signed.into_iter().map(|l| (l.key(), l)).collect();
+                signed = by_key.into_values().rev().collect();
+            }
             let reduced: BTreeSet<LineKey> = reduced.iter().map(|&(c, i)| line(c, i, 0, false).key()).collect();
             // The ledger now, as the store reads it: one line per key, in canonical
             // order, without the lines left by reduction.
@@ -609,7 +655,7 @@ mod tests {
             let current: Vec<&LedgerLine> = now.iter().map(|(l, _)| l).collect();
             let after = after.map(|(c, i)| line(c, i, 0, false).key());
             let (page, passes) =
-                streamed(fixed.then_some((signed.as_slice(), &reduced)), &now, listed, after.clone(), held, spill);
+                streamed(fixed.then_some((signed.as_slice(), &reduced, read)), &now, listed, after.clone(), held, spill);
             // Rows spilled are read back, not read again.
             if matches!(spill, Spill::Memory) || held == usize::MAX {
                 prop_assert_eq!(passes, 1);
@@ -637,11 +683,14 @@ mod tests {
             let whole = (!changes.is_empty()).then(|| ChangeSet::of("150000", "fgw", &signed, &changes));
             prop_assert_eq!(&page.change_set_hash, &whole.as_ref().map(ChangeSet::hash));
             prop_assert!(page.change_set.is_none(), "kept only when asked");
+            let signed_keys: BTreeSet<LineKey> = signed.iter().map(LedgerLine::key).collect();
+            prop_assert_eq!(page.signed_items, signed_keys.len() as u64);
+            prop_assert_eq!(page.signed_reduced, signed_keys.intersection(&reduced).count() as u64);
 
             // Kept for confirming, the change set is the whole ledger's, its texts written
             // where the caller said.
             let (mut text, mut result) = (Vec::new(), Vec::new());
-            let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
+            let mut s = LedgerStream::new("150000", "fgw", Some(signed_of(&signed, &reduced, read)), 0, StreamPass::First { held: 0 })
                 .keeping_change_set(&mut text, &mut result);
             for (l, m) in &now {
                 s.push(l, *m).unwrap();
@@ -688,29 +737,96 @@ mod tests {
     fn a_kept_text_that_cannot_be_written_fails_the_stream() {
         let signed = vec![line(1, 0, 0, true)];
         let reduced = BTreeSet::new();
-        for (text_room, result_room) in [(10_000, 150), (150, 10_000), (10, 10_000), (10_000, 10)] {
+        let kept = |text_room, result_room| {
             let (mut text, mut result) = (Full(Vec::new(), text_room), Full(Vec::new(), result_room));
-            let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
+            let signed = Signed::held("150000", "fgw", &signed, &reduced);
+            let mut s = LedgerStream::new("150000", "fgw", Some(signed), 0, StreamPass::First { held: 0 })
                 .keeping_change_set(&mut text, &mut result);
             for l in [line(1, 0, 1, true), line(2, 0, 0, true), line(4, 0, 0, true)] {
                 s.push(&l, false).unwrap();
             }
-            let end = s.finish();
+            (s.finish(), text.0)
+        };
+        for (text_room, result_room) in [(10_000, 150), (150, 10_000), (10, 10_000), (10_000, 10)] {
+            let (end, _) = kept(text_room, result_room);
             assert!(
                 matches!(&end, StreamEnd::Failed(e) if e.contains("no space left")),
                 "{text_room} {result_room}: {end:?}"
             );
         }
         // With room, the same ledger is kept.
-        let (mut text, mut result) = (Full(Vec::new(), 10_000), Full(Vec::new(), 10_000));
-        let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 0, StreamPass::First { held: 0 })
-            .keeping_change_set(&mut text, &mut result);
-        for l in [line(1, 0, 1, true), line(2, 0, 0, true), line(4, 0, 0, true)] {
-            s.push(&l, false).unwrap();
-        }
-        let StreamEnd::Page(page) = s.finish() else { panic!("kept") };
+        let (StreamEnd::Page(page), text) = kept(10_000, 10_000) else { panic!("kept") };
         assert_eq!(page.change_set.map(|c| c.changes), Some(3));
-        assert_eq!(page.change_set_hash, Some(crate::ledger::content_hash(std::str::from_utf8(&text.0).unwrap())));
+        assert_eq!(page.change_set_hash, Some(crate::ledger::content_hash(std::str::from_utf8(&text).unwrap())));
+    }
+
+    /// Reads `text`, then fails: a file that cannot be read on.
+    struct BrokenOff(std::io::Cursor<Vec<u8>>);
+
+    impl std::io::Read for BrokenOff {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("the file cannot be read")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn signed_content_that_is_not_what_was_signed_fails_the_stream() {
+        let reduced = BTreeSet::new();
+        let signed = [line(1, 0, 0, true), line(2, 0, 0, true), line(4, 1, 0, true)];
+        let text = CanonicalLedger::department("150000", "fgw", &signed).text;
+        let hash = content_hash(&text);
+        let page = |text: &str, hash: &str| {
+            let read = Signed::read(hash.to_string(), Box::new(std::io::Cursor::new(text.to_string())), &reduced);
+            let mut s = LedgerStream::new("150000", "fgw", Some(read), 5, StreamPass::First { held: usize::MAX });
+            for l in [line(3, 0, 0, true), line(2, 0, 1, true)] {
+                s.push(&l, false).unwrap();
+            }
+            s.finish()
+        };
+        let StreamEnd::Page(whole) = page(&text, &hash) else { panic!("the signed text as signed") };
+        assert_eq!((whole.changes_total, whole.signed_items), (4, 3));
+
+        let rows: Vec<&str> = text.split_inclusive('\n').collect();
+        let swapped = [rows[0], rows[2], rows[1], rows[3]].concat();
+        let other_head = text.replacen("\"fgw\"", "\"gxj\"", 1);
+        let not_a_line = text.replacen(rows[2], "[\"a-01\"]\n", 1);
+        for (what, text, hash, says) in [
+            ("out of order", swapped.clone(), content_hash(&swapped), "comes after"),
+            ("another department's", other_head.clone(), content_hash(&other_head), "not this department's"),
+            ("not ledger lines", not_a_line.clone(), content_hash(&not_a_line), "not a ledger line"),
+            ("not the hash signed", text.clone(), content_hash("another text"), "not the"),
+            ("cut short", rows[..3].concat(), hash.clone(), "not the"),
+        ] {
+            let end = page(&text, &hash);
+            assert!(matches!(&end, StreamEnd::Failed(e) if e.contains(says)), "{what}: {end:?}");
+        }
+
+        // A text that cannot be read to its end fails the stream, kept or not.
+        let broken =
+            || Box::new(std::io::BufReader::new(BrokenOff(std::io::Cursor::new(rows[..2].concat().into_bytes()))));
+        let mut s = LedgerStream::new(
+            "150000",
+            "fgw",
+            Some(Signed::read(hash.clone(), broken(), &reduced)),
+            5,
+            StreamPass::First { held: 0 },
+        );
+        s.push(&line(5, 0, 0, true), false).unwrap();
+        assert!(matches!(s.finish(), StreamEnd::Failed(e) if e.contains("cannot be read")));
+        let (mut kept, mut result) = (Vec::new(), Vec::new());
+        let mut s = LedgerStream::new(
+            "150000",
+            "fgw",
+            Some(Signed::read(hash, broken(), &reduced)),
+            0,
+            StreamPass::First { held: 0 },
+        )
+        .keeping_change_set(&mut kept, &mut result);
+        s.push(&line(5, 0, 0, true), false).unwrap();
+        assert!(matches!(s.finish(), StreamEnd::Failed(e) if e.contains("cannot be read")));
     }
 
     #[test]
@@ -728,11 +844,18 @@ mod tests {
         let signed = vec![line(1, 0, 0, true)];
         let reduced = BTreeSet::new();
         let first = [line(2, 0, 0, true)];
-        let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 1, StreamPass::First { held: 0 });
+        let mut s = LedgerStream::new(
+            "150000",
+            "fgw",
+            Some(Signed::held("150000", "fgw", &signed, &reduced)),
+            1,
+            StreamPass::First { held: 0 },
+        );
         first.iter().for_each(|l| s.push(l, false).unwrap());
         let StreamEnd::Again(again) = s.finish() else { panic!("a first pass holding nothing gives up") };
         // Between the passes a line was added.
-        let mut s = LedgerStream::new("150000", "fgw", Some((&signed, &reduced)), 1, again);
+        let mut s =
+            LedgerStream::new("150000", "fgw", Some(Signed::held("150000", "fgw", &signed, &reduced)), 1, again);
         for l in [line(2, 0, 0, true), line(4, 0, 0, true)] {
             s.push(&l, false).unwrap();
         }

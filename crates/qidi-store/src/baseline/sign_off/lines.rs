@@ -1,6 +1,6 @@
 //! A department ledger's lines as read, the banner's parts, what its signatories signed, its page.
 
-use super::texts::{read_text_with, Field};
+use super::texts::{read_text_with, Field, SpilledText};
 use crate::baseline::parse_date;
 use crate::{Backend, StoreError};
 use futures_util::TryStreamExt;
@@ -9,7 +9,7 @@ use futures_util::TryStreamExt;
 use qidi_core::ledger::CHANGE_ROWS_HELD;
 use qidi_core::ledger::{
     check_missing, fully_signed, BannerPart, Capacity, ChangeSet, ChangeSetCheck, DepartmentReading, LedgerKind,
-    LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, ReadText, RowSpill, StreamEnd, StreamPass,
+    LedgerLine, LedgerPage, LedgerStream, LineKey, OutOfOrder, ReadText, RowSpill, Signed, StreamEnd, StreamPass,
 };
 use qidi_core::sentence::Sentence;
 use sha2::{Digest, Sha256};
@@ -158,19 +158,42 @@ async fn text_hash(
     Ok(hex::encode(hasher.finalize()))
 }
 
-/// A stored department ledger text, a part at a time: its hash and, when `keep`, its lines
-/// (checked only otherwise). The text itself is never held beside its lines.
+/// A stored department ledger text, a part at a time: its hash, and whether it is a
+/// department ledger (its lines checked, not kept).
 async fn department_reading(
     conn: &mut AnyConnection,
     owner_id: &str,
     field: Field,
     inline: String,
     parts: i64,
-    keep: bool,
 ) -> Result<ReadText, StoreError> {
-    let mut reading = DepartmentReading::new(keep);
+    let mut reading = DepartmentReading::new(false);
     read_text_with(conn, owner_id, field, inline, parts, |part| reading.feed(part.as_bytes())).await?;
     Ok(reading.finish())
+}
+
+/// [`department_reading`], the text also copied as it comes into a [`SpilledText`]
+/// (a file past a megabyte), to be read again a line at a time: a region's signed
+/// content, parsed and held, was a gigabyte.
+async fn department_content(
+    conn: &mut AnyConnection,
+    owner_id: &str,
+    field: Field,
+    inline: String,
+    parts: i64,
+) -> Result<(ReadText, SpilledText), StoreError> {
+    let (mut reading, mut text, mut failed) = (DepartmentReading::new(false), SpilledText::default(), None);
+    read_text_with(conn, owner_id, field, inline, parts, |part| {
+        reading.feed(part.as_bytes());
+        if failed.is_none() {
+            failed = text.push(part.as_bytes()).err();
+        }
+    })
+    .await?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((reading.finish(), text)),
+    }
 }
 
 /// A ledger version's stored content: (inline, parts).
@@ -296,7 +319,7 @@ async fn change_sets(conn: &mut AnyConnection, version_id: &str) -> Result<Vec<C
         })
         .await?;
         let stored_hash = hex::encode(hasher.finalize());
-        let result = department_reading(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?, false).await?;
+        let result = department_reading(conn, &id, Field::Result, r.try_get(3)?, r.try_get(9)?).await?;
         let hash: String = r.get(1);
         let check = ChangeSet::checked(&hash, stored_hash, &String::from_utf8_lossy(&head), &result);
         sets.push(ChangeSetRow {
@@ -320,8 +343,10 @@ pub(super) struct Fixed {
     /// The hash of the version's stored content, as read: its signatures hold while it
     /// is `version_hash`.
     pub(super) version_stored_hash: String,
-    /// The signed content in force, its hash, and the change sets (ids) it went through.
-    pub(super) lines: Vec<LedgerLine>,
+    /// The signed content in force, as its canonical text, with the hash that text gives;
+    /// None when it is not a department ledger.
+    content: Option<(SpilledText, String)>,
+    /// The hash of the signed content in force, and the change sets (ids) it went through.
     pub(super) hash: String,
     pub(super) chain: Vec<String>,
     pub(super) sets: Vec<ChangeSetRow>,
@@ -354,31 +379,51 @@ pub(super) async fn fixed_content(
         last = Some(s);
     }
     // Read a part at a time, each text once: the version's for its hash, and the content
-    // in force (the version's, or the last set's result, read again) for its lines, never
-    // held as text beside them.
+    // in force (the version's, or the last set's result, read again) into a file, to be
+    // read from there a line at a time.
     let (inline, parts) = version_row(conn, &version_id).await?;
-    let (version_stored_hash, lines) = match last {
+    let (version_stored_hash, (read, text)) = match last {
         Some(s) => {
             let stored = text_hash(conn, &version_id, Field::Content, inline, parts).await?;
             let row = sqlx::query("SELECT result, result_parts FROM ledger_change_sets WHERE id = $1")
                 .bind(&s.id)
                 .fetch_one(&mut *conn)
                 .await?;
-            let result = department_reading(conn, &s.id, Field::Result, row.try_get(0)?, row.try_get(1)?, true).await?;
+            let result = department_content(conn, &s.id, Field::Result, row.try_get(0)?, row.try_get(1)?).await?;
             // Read on one snapshot, and stored texts are never changed (0037): the same text.
-            if result.hash != s.check.result_hash {
+            if result.0.hash != s.check.result_hash {
                 let what = format!("the result of change set {} changed while it was read", s.id);
                 return Err(sqlx::Error::Protocol(what).into());
             }
-            (stored, result.lines)
+            (stored, result)
         }
         None => {
-            let version = department_reading(conn, &version_id, Field::Content, inline, parts, true).await?;
-            (version.hash, version.lines)
+            let version = department_content(conn, &version_id, Field::Content, inline, parts).await?;
+            (version.0.hash.clone(), version)
         }
     };
-    let signed = lines.unwrap_or_default();
-    Ok(Some(Fixed { version_id, version_hash, version_stored_hash, lines: signed, hash, chain, sets }))
+    let content = read.lines.is_some().then_some((text, read.hash));
+    Ok(Some(Fixed { version_id, version_hash, version_stored_hash, content, hash, chain, sets }))
+}
+
+impl Fixed {
+    /// The signed content in force, for core's [`LedgerStream`]: read again from its text
+    /// a line at a time, once for each pass over the ledger now.
+    pub(super) fn signed<'a>(
+        &'a mut self,
+        region: &str,
+        department: &str,
+        reduced: &'a BTreeSet<LineKey>,
+    ) -> Signed<'a> {
+        match &mut self.content {
+            Some((text, hash)) => {
+                let lines = BufReader::with_capacity(1 << 20, text.reader());
+                Signed::read(hash.clone(), Box::new(lines), reduced)
+            }
+            // Not a department ledger (its signatures show as broken): nothing signed stands.
+            None => Signed::held(region, department, &[], reduced),
+        }
+    }
 }
 
 /// Which of a ledger's pending changes a state describes: at most `listed`, after the
@@ -451,7 +496,6 @@ impl RowSpill for FileSpill {
 
 /// A department ledger as its page shows it.
 pub(super) struct DepartmentPage {
-    pub(super) reduced: BTreeSet<LineKey>,
     pub(super) fixed: Option<Fixed>,
     pub(super) page: LedgerPage,
 }
@@ -472,14 +516,14 @@ pub(super) async fn department_page(
 ) -> Result<DepartmentPage, StoreError> {
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
-    let fixed = fixed_content(conn, campaign_id, department_id).await?;
+    let mut fixed = fixed_content(conn, campaign_id, department_id).await?;
     if let Some(reading) = listed.reading {
         reading.lines.store(kept_lines(conn, region, department_id).await?, Ordering::Relaxed);
     }
-    let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
     let mut pass = StreamPass::First { held };
     let page = loop {
         let first = matches!(pass, StreamPass::First { .. });
+        let signed = fixed.as_mut().map(|f| f.signed(region, &code, &reduced));
         let mut stream =
             LedgerStream::new(region, &code, signed, listed.listed, pass).listing_after(listed.after.cloned());
         if first {
@@ -506,7 +550,7 @@ pub(super) async fn department_page(
             StreamEnd::Failed(e) => return Err(kept_text_failed(e)),
         }
     };
-    Ok(DepartmentPage { reduced, fixed, page })
+    Ok(DepartmentPage { fixed, page })
 }
 
 /// A change set's text that could not be kept in its file.

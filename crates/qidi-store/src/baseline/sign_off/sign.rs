@@ -63,8 +63,8 @@ async fn department_now(
 ) -> Result<DepartmentNow, StoreError> {
     let code = department_code(conn, department_id).await?;
     let reduced = reduced_keys(conn, campaign_id).await?;
-    let fixed = fixed_content(conn, campaign_id, department_id).await?;
-    let signed = fixed.as_ref().map(|f| (f.lines.as_slice(), &reduced));
+    let mut fixed = fixed_content(conn, campaign_id, department_id).await?;
+    let signed = fixed.as_mut().map(|f| f.signed(region, &code, &reduced));
     let (mut kept_text, mut kept_result) = (SpilledText::default(), SpilledText::default());
     let mut stream = LedgerStream::new(region, &code, signed, 0, StreamPass::First { held: 0 })
         .keeping_change_set(&mut kept_text, &mut kept_result);

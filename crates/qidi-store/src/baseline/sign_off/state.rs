@@ -331,8 +331,8 @@ impl Store {
             version_id: f.version_id.clone(),
             version_hash: f.version_hash.clone(),
             hash: f.hash.clone(),
-            items: f.lines.len() as u64,
-            reduced: f.lines.iter().filter(|l| d.reduced.contains(&l.key())).count() as u64,
+            items: d.page.signed_items,
+            reduced: d.page.signed_reduced,
             confirmed_change_sets: f.chain.len() as u64,
         });
         let type_names: BTreeMap<String, String> =

@@ -128,19 +128,31 @@ impl SpilledText {
 
     /// The text's bytes `range`, from the file and from what is held.
     fn read(&mut self, range: Range<u64>) -> Result<Vec<u8>, StoreError> {
-        let mut out = Vec::with_capacity((range.end - range.start) as usize);
-        if range.start < self.file_len {
-            let file = self.file.as_mut().expect("a text with bytes in its file has one");
-            let to = range.end.min(self.file_len);
-            file.seek(SeekFrom::Start(range.start)).map_err(io("cannot read a signed text's file"))?;
-            out.resize((to - range.start) as usize, 0);
-            file.read_exact(&mut out).map_err(io("cannot read a signed text's file"))?;
-        }
-        if range.end > self.file_len {
-            let from = range.start.max(self.file_len) - self.file_len;
-            out.extend_from_slice(&self.held[from as usize..(range.end - self.file_len) as usize]);
-        }
+        let mut out = vec![0; (range.end - range.start) as usize];
+        self.read_into(range.start, &mut out).map_err(io("cannot read a signed text's file"))?;
         Ok(out)
+    }
+
+    /// The text's bytes from `start`, as many as `out` takes.
+    fn read_into(&mut self, start: u64, out: &mut [u8]) -> std::io::Result<()> {
+        let end = start + out.len() as u64;
+        let in_file = self.file_len.min(end).saturating_sub(start) as usize;
+        if in_file > 0 {
+            let file = self.file.as_mut().expect("a text with bytes in its file has one");
+            file.seek(SeekFrom::Start(start))?;
+            file.read_exact(&mut out[..in_file])?;
+        }
+        if end > self.file_len {
+            let from = (start.max(self.file_len) - self.file_len) as usize;
+            out[in_file..].copy_from_slice(&self.held[from..(end - self.file_len) as usize]);
+        }
+        Ok(())
+    }
+
+    /// The text from its start, to be read as it is: the signed content a page compares
+    /// the ledger now with, a line at a time.
+    pub(super) fn reader(&mut self) -> TextReader<'_> {
+        TextReader { text: self, at: 0 }
     }
 
     /// Where the text is cut into parts of at most `max` bytes, as [`cuts`] cuts a text
@@ -171,6 +183,21 @@ impl SpilledText {
             insert_part(conn, owner_id, field, i, part).await?;
         }
         Ok(())
+    }
+}
+
+/// A [`SpilledText`] read from its start ([`SpilledText::reader`]).
+pub(super) struct TextReader<'a> {
+    text: &'a mut SpilledText,
+    at: u64,
+}
+
+impl Read for TextReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (self.text.len() - self.at).min(buf.len() as u64) as usize;
+        self.text.read_into(self.at, &mut buf[..n])?;
+        self.at += n as u64;
+        Ok(n)
     }
 }
 
@@ -321,12 +348,13 @@ mod tests {
 
     proptest! {
         /// Cut as it is stored, part by part from its file and what is held, a text is cut
-        /// as when held whole.
+        /// as when held whole; read from its start, in reads of any size, it is the text.
         #[test]
         fn a_spilled_text_is_cut_as_a_whole_one(
             pieces in proptest::collection::vec("[a-z,\n项目甲乙😀]{0,40}", 0..20),
             in_file in 0usize..20,
             max in 1usize..64,
+            read_size in 1usize..100,
         ) {
             let whole: String = pieces.concat();
             let mut t = SpilledText::default();
@@ -343,6 +371,14 @@ mod tests {
             let wanted: Vec<Range<u64>> = cuts(&whole, max).into_iter().map(|r| r.start as u64..r.end as u64).collect();
             prop_assert_eq!(t.cuts(max).unwrap(), wanted);
             let read: Vec<u8> = t.cuts(max).unwrap().into_iter().flat_map(|r| t.read(r).unwrap()).collect();
+            prop_assert_eq!(&String::from_utf8(read).unwrap(), &whole);
+            let (mut reader, mut buf, mut read) = (t.reader(), vec![0; read_size], Vec::new());
+            loop {
+                match reader.read(&mut buf).unwrap() {
+                    0 => break,
+                    n => read.extend_from_slice(&buf[..n]),
+                }
+            }
             prop_assert_eq!(String::from_utf8(read).unwrap(), whole);
         }
 
