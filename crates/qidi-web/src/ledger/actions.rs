@@ -124,10 +124,8 @@ pub async fn confirm_changes(
 
 /// A signature that was not begun (no turn free: 503) or stopped (500).
 fn not_done<T>(signing: Signing<T>) -> PageError {
-    match signing {
-        Signing::Busy => PageError::Status(StatusCode::SERVICE_UNAVAILABLE, crate::i18n::t("ledger-signing-busy")),
-        _ => PageError::Status(StatusCode::INTERNAL_SERVER_ERROR, crate::i18n::t("api-error-internal")),
-    }
+    let (status, _, message) = signing.not_done();
+    PageError::Status(status, message)
 }
 
 #[derive(Template)]

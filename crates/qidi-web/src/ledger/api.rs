@@ -256,10 +256,8 @@ pub async fn confirm_changes(
 
 /// A signature that was not begun (no turn free: 503 `busy`) or stopped (500).
 fn not_done<T>(signing: Signing<T>) -> ApiError {
-    match signing {
-        Signing::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", crate::i18n::t("ledger-signing-busy")),
-        _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", crate::i18n::t("api-error-internal")),
-    }
+    let (status, code, message) = signing.not_done();
+    ApiError::new(status, code, message)
 }
 
 /// What a signature or confirmation past its request's wait answers.

@@ -18,10 +18,11 @@
 //! rolls back.
 
 use crate::SharedState;
+use axum::http::StatusCode;
 use qidi_core::ledger::Capacity;
 use qidi_store::baseline::{ChangeOutcome, DepartmentRef, SignOutcome};
 use qidi_store::users::User;
-use qidi_store::{Backend, StoreError};
+use qidi_store::{Backend, Store, StoreError};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +44,17 @@ pub(crate) enum Signing<T> {
     Busy,
     /// The work panicked; its transaction rolled back.
     Stopped,
+}
+
+impl<T> Signing<T> {
+    /// For a signature not begun (no turn free) or stopped, what the answer says: 503
+    /// `busy` or 500 `internal`, and the message to show.
+    pub(crate) fn not_done(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            Signing::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy", crate::i18n::t("ledger-signing-busy")),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal", crate::i18n::t("api-error-internal")),
+        }
+    }
 }
 
 /// The signatures and confirmations this server works on.
@@ -82,6 +94,16 @@ pub(crate) struct Seen<'a> {
     pub(crate) missing_checks_confirmed: bool,
 }
 
+/// A signature or confirmation as the work that outlasts its request owns it.
+struct Asked {
+    store: Store,
+    user: User,
+    department_id: String,
+    capacity: Capacity,
+    hash: String,
+    missing_checks_confirmed: bool,
+}
+
 impl LedgerSigning {
     /// `user` signs the department ledger `dept` as it is now ([`qidi_store::Store::sign_ledger`]).
     pub(crate) async fn sign(
@@ -91,13 +113,12 @@ impl LedgerSigning {
         dept: &DepartmentRef,
         seen: Seen<'_>,
     ) -> Signing<SignOutcome> {
-        let (store, user, id, hash) =
-            (state.store.clone(), user.clone(), dept.id.clone(), seen.hash.trim().to_string());
-        let what = format!("{} signs the ledger of {} as {}", user.username, dept.code, seen.capacity.as_str());
-        let confirmed = seen.missing_checks_confirmed;
-        let work =
-            async move { store.sign_ledger(&user.region(), Some(&id), seen.capacity, &hash, confirmed, &user).await };
-        self.run(wait(state), what, work).await
+        let what = "signs the ledger of";
+        self.asked(state, user, dept, seen, what, |a| async move {
+            let Asked { store, user, department_id: id, capacity, hash, missing_checks_confirmed: confirmed } = a;
+            store.sign_ledger(&user.region(), Some(&id), capacity, &hash, confirmed, &user).await
+        })
+        .await
     }
 
     /// `user` confirms the changes to the fixed department ledger `dept`
@@ -109,13 +130,39 @@ impl LedgerSigning {
         dept: &DepartmentRef,
         seen: Seen<'_>,
     ) -> Signing<ChangeOutcome> {
-        let (store, user, id, hash) =
-            (state.store.clone(), user.clone(), dept.id.clone(), seen.hash.trim().to_string());
-        let what = format!("{} confirms the changes of {} as {}", user.username, dept.code, seen.capacity.as_str());
-        let confirmed = seen.missing_checks_confirmed;
-        let work =
-            async move { store.confirm_changes(&user.region(), &id, seen.capacity, &hash, confirmed, &user).await };
-        self.run(wait(state), what, work).await
+        let what = "confirms the changes of";
+        self.asked(state, user, dept, seen, what, |a| async move {
+            let Asked { store, user, department_id: id, capacity, hash, missing_checks_confirmed: confirmed } = a;
+            store.confirm_changes(&user.region(), &id, capacity, &hash, confirmed, &user).await
+        })
+        .await
+    }
+
+    /// [`LedgerSigning::run`] the work `act` makes of what `user` asked of `dept`; `what`
+    /// names it in the log.
+    async fn asked<T, F>(
+        &self,
+        state: &SharedState,
+        user: &User,
+        dept: &DepartmentRef,
+        seen: Seen<'_>,
+        what: &str,
+        act: impl FnOnce(Asked) -> F,
+    ) -> Signing<T>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        let what = format!("{} {what} {} as {}", user.username, dept.code, seen.capacity.as_str());
+        let asked = Asked {
+            store: state.store.clone(),
+            user: user.clone(),
+            department_id: dept.id.clone(),
+            capacity: seen.capacity,
+            hash: seen.hash.trim().to_string(),
+            missing_checks_confirmed: seen.missing_checks_confirmed,
+        };
+        self.run(wait(state), what, act(asked)).await
     }
 
     /// Run `work` as a task of its own, and wait for it at most `wait`. `what` names the
