@@ -20,7 +20,7 @@ use qidi_core::Role;
 use sqlx::Row;
 
 /// The tables that grow with the region; no hot query may scan one of them whole.
-const LARGE: [&str; 11] = [
+const LARGE: [&str; 12] = [
     "projects",
     "pending_items",
     "applications",
@@ -28,6 +28,8 @@ const LARGE: [&str; 11] = [
     "baseline_items",
     "clock_records",
     "hotline_orders",
+    // A region's signed texts, in parts of 4 MiB.
+    "ledger_text_parts",
     // Kept counts that grow with the region too: per project, per group of days.
     "pending_projects",
     "scope_projects",
@@ -193,6 +195,16 @@ async fn a_project_page_reads_one_projects_rows() {
         let mut binds = vec!["x", "#1000"];
         binds.extend(strings(&is.binds));
         assert_indexed(&store, "the project's items", &pending_items_sql(true, &is.sql), &binds).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_signed_text_is_read_a_part_at_a_time_by_key() {
+    on_each_backend(|store| async move {
+        with_data(&store).await;
+        let sql = crate::baseline::LEDGER_TEXT_PART;
+        assert_indexed(&store, "a signed text's part", sql, &["v-1", "content", "#3"]).await;
     })
     .await;
 }

@@ -59,6 +59,11 @@ pub(crate) const BASELINE_GROUPS: &str =
 pub(crate) const BASELINE_DAYS: &str = "SELECT day, is_addition, reduction, CAST(n AS BIGINT)
      FROM baseline_days WHERE department_id = $1 AND campaign_id = $2 AND n <> 0";
 
+/// One part of a signed text (`$1` its row, `$2` which text, `$3` which part), by its
+/// key: a region's department ledger has hundreds of megabytes of them.
+pub(crate) const LEDGER_TEXT_PART: &str =
+    "SELECT text FROM ledger_text_parts WHERE owner_id = $1 AND field = $2 AND part = $3";
+
 /// A row of (day, addition, reduction or '', number) of `baseline_days`.
 pub(crate) fn baseline_day(r: &sqlx::any::AnyRow) -> Option<BaselineDay> {
     Some(BaselineDay {

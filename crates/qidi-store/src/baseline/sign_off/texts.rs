@@ -9,7 +9,6 @@
 //! its text in its own column, with no parts.
 
 use crate::StoreError;
-use futures_util::TryStreamExt;
 use qidi_core::ledger::{KeptText, RowSpill};
 use sqlx::{AnyConnection, Row};
 use std::fs::File;
@@ -262,7 +261,9 @@ pub(super) async fn read_text(
 }
 
 /// [`read_text`] a part at a time, each given to `each` in order: a region's text is
-/// hundreds of megabytes, and its readers hash and parse it as it comes.
+/// hundreds of megabytes, and its readers hash and parse it as it comes. Each part is
+/// its own query: fetched as one stream, SQLite's driver read up to 50 rows ahead of the
+/// reader, 200 MB of parts held in its channel.
 pub(super) async fn read_text_with(
     conn: &mut AnyConnection,
     owner_id: &str,
@@ -275,24 +276,18 @@ pub(super) async fn read_text_with(
         each(&inline);
         return Ok(());
     }
-    let mut rows = sqlx::query(
-        "SELECT part, text FROM ledger_text_parts WHERE owner_id = $1 AND field = $2 AND part < $3 ORDER BY part",
-    )
-    .bind(owner_id)
-    .bind(field.as_str())
-    .bind(parts)
-    .fetch(&mut *conn);
-    let mut next = 0i64;
-    while let Some(r) = rows.try_next().await? {
-        if r.try_get::<i64, _>(0)? != next {
-            break;
-        }
-        each(r.try_get::<&str, _>(1)?);
-        next += 1;
-    }
-    if next != parts {
-        let what = format!("the signed {} of {owner_id} lacks part {next} of {parts}", field.as_str());
-        return Err(sqlx::Error::Protocol(what).into());
+    for part in 0..parts {
+        let row = sqlx::query(crate::baseline::LEDGER_TEXT_PART)
+            .bind(owner_id)
+            .bind(field.as_str())
+            .bind(part)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(row) = row else {
+            let what = format!("the signed {} of {owner_id} lacks part {part} of {parts}", field.as_str());
+            return Err(sqlx::Error::Protocol(what).into());
+        };
+        each(row.try_get::<&str, _>(0)?);
     }
     Ok(())
 }
