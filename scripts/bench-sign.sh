@@ -125,9 +125,14 @@ act() { # TOKEN PATH HASH TABLE: POST the signature; wait until TABLE has one mo
   locked=$(grep -c "database is locked" "$T/serve.log" || true)
   failed=$(grep -c "signature was \(not stored\|refused\)" "$T/serve.log" || true)
   began=$(date +%s.%N)
-  answer=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' -H "Cookie: qidi_session=$1" \
-    -H 'Content-Type: application/json' \
-    -d "{\"capacity\":\"$5\",\"hash\":\"$3\",\"confirm_missing_checks\":true}" "$B$2")
+  # 503: the server is still finishing the work before (one at a time on SQLite); again.
+  for _ in $(seq 1 60); do
+    answer=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' -H "Cookie: qidi_session=$1" \
+      -H 'Content-Type: application/json' \
+      -d "{\"capacity\":\"$5\",\"hash\":\"$3\",\"confirm_missing_checks\":true}" "$B$2")
+    [ "${answer%% *}" != 503 ] && break
+    sleep 1
+  done
   # 202: the work goes on; wait for it to be stored (or to fail). Any other answer is final.
   after=$(sql "SELECT COUNT(*) FROM $4")
   if [ "${answer%% *}" = 202 ]; then
