@@ -560,3 +560,20 @@ async fn a_transaction_given_up_for_a_deadlock_is_told_to_try_again() {
     store.close().await;
     qidi_store::testing::discard(&url).await;
 }
+
+#[tokio::test]
+async fn a_projects_page_reads_its_own_regions_item_types() {
+    on_each_backend(|store| async move {
+        let other = RegionCode::parse("152530").unwrap();
+        store.seed_catalogue(&banner()).await.unwrap();
+        store.seed_catalogue(&other).await.unwrap();
+        for region in [banner(), other] {
+            let types = store.item_types_of_region(region.as_str()).await.unwrap();
+            assert!(!types.is_empty(), "{region:?} has its catalogue");
+            assert!(types.iter().all(|t| t.region_code == region.as_str()), "only {region:?}'s types");
+            assert!(types.windows(2).all(|w| w[0].code < w[1].code), "by code");
+        }
+        assert!(store.item_types_of_region("152599").await.unwrap().is_empty());
+    })
+    .await;
+}

@@ -469,12 +469,10 @@ pub async fn project(
         let present: Vec<&str> = items.iter().map(|i| i.item_type.as_str()).collect();
         state
             .store
-            .item_types(&user)
+            .item_types_of_region(&project.region_code)
             .await?
             .into_iter()
-            .filter(|t| {
-                t.retired_at.is_none() && t.region_code == project.region_code && !present.contains(&t.name.as_str())
-            })
+            .filter(|t| t.retired_at.is_none() && !present.contains(&t.name.as_str()))
             .map(|t| (t.id, crate::i18n::t2("project-add-type-option", "item", &t.name, "department", &t.department)))
             .collect()
     } else {

@@ -227,6 +227,15 @@ impl Store {
         rows.iter().map(item_from_row).collect()
     }
 
+    /// The item types of one region, by code: a project's, for its page (a league's or a
+    /// region's office sees every banner's types, and a project takes its own banner's).
+    /// The caller has checked that the region is the user's to see.
+    pub async fn item_types_of_region(&self, region_code: &str) -> Result<Vec<ItemType>, StoreError> {
+        let sql = format!("{ITEM_SELECT} WHERE t.region_code = $1 ORDER BY t.code");
+        let rows = sqlx::query(&sql).bind(region_code).fetch_all(&self.pool).await?;
+        rows.iter().map(item_from_row).collect()
+    }
+
     pub async fn item_type(&self, user: &User, id: &str) -> Result<ItemType, WorkflowError> {
         let sql = format!("{ITEM_SELECT} WHERE t.id = $1 AND t.region_code LIKE $2");
         let row = sqlx::query(&sql)
