@@ -140,9 +140,8 @@ enum Rows<'a> {
 /// The signed content a fixed ledger is compared with, and what is made of it.
 struct Against<'a> {
     signed: Signed<'a>,
-    /// The signed line read and not yet compared; whether every line is read.
+    /// The signed line read and not yet compared.
     head: Option<LedgerLine>,
-    read_all: bool,
     signed_items: u64,
     signed_reduced: u64,
     reduced: BTreeSet<(&'a str, &'a str)>,
@@ -215,7 +214,6 @@ impl<'a> LedgerStream<'a> {
                 reduced: signed.reduced.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
                 signed,
                 head: None,
-                read_all: false,
                 signed_items: 0,
                 signed_reduced: 0,
                 region,
@@ -402,14 +400,10 @@ impl<'a> Against<'a> {
     /// The next signed line, read when first needed; None past the last, or once the
     /// signed content fails to be read.
     fn head(&mut self) -> Option<&LedgerLine> {
-        if self.head.is_none() && !self.read_all {
+        if self.head.is_none() {
             match self.signed.next_line() {
-                Ok(Some(line)) => self.head = Some(line),
-                Ok(None) => self.read_all = true,
-                Err(e) => {
-                    self.failed.get_or_insert(e);
-                    self.read_all = true;
-                }
+                Ok(line) => self.head = line,
+                Err(e) => _ = self.failed.get_or_insert(e),
             }
         }
         self.head.as_ref()

@@ -115,8 +115,8 @@ impl LedgerSigning {
     ) -> Signing<SignOutcome> {
         let what = "signs the ledger of";
         self.asked(state, user, dept, seen, what, |a| async move {
-            let Asked { store, user, department_id: id, capacity, hash, missing_checks_confirmed: confirmed } = a;
-            store.sign_ledger(&user.region(), Some(&id), capacity, &hash, confirmed, &user).await
+            let confirmed = a.missing_checks_confirmed;
+            a.store.sign_ledger(&a.user.region(), Some(&a.department_id), a.capacity, &a.hash, confirmed, &a.user).await
         })
         .await
     }
@@ -132,8 +132,8 @@ impl LedgerSigning {
     ) -> Signing<ChangeOutcome> {
         let what = "confirms the changes of";
         self.asked(state, user, dept, seen, what, |a| async move {
-            let Asked { store, user, department_id: id, capacity, hash, missing_checks_confirmed: confirmed } = a;
-            store.confirm_changes(&user.region(), &id, capacity, &hash, confirmed, &user).await
+            let confirmed = a.missing_checks_confirmed;
+            a.store.confirm_changes(&a.user.region(), &a.department_id, a.capacity, &a.hash, confirmed, &a.user).await
         })
         .await
     }

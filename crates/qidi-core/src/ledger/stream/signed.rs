@@ -64,11 +64,16 @@ impl<'a> Signed<'a> {
         Signed { hash, lines: Lines::Read(Box::new(reading)), reduced }
     }
 
-    /// The next signed line in key order, None past the last.
+    /// The next signed line in key order; None past the last, and after a failure.
     pub(super) fn next_line(&mut self) -> Result<Option<LedgerLine>, String> {
         match &mut self.lines {
             Lines::Held(lines) => Ok(lines.next().cloned()),
-            Lines::Read(reading) => reading.next_line(),
+            Lines::Read(reading) => {
+                let next = reading.next_line();
+                // A text read wrong is read no further.
+                reading.ended |= next.is_err();
+                next
+            }
         }
     }
 
