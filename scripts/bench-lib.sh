@@ -25,3 +25,14 @@ await_server() {
   done
   echo "first light run: $(sql "SELECT summary FROM job_runs WHERE job = 'lights'"), waited $(($(date +%s) - start)) s" >&2
 }
+
+# A new, empty database for $ENGINE: the SQLite file FILE, or the PostgreSQL database NAME
+# on $PG, made anew. Sets URL.
+new_database() { # FILE NAME
+  case $ENGINE in
+    sqlite) rm -f "$1"*; URL="sqlite://$1" ;;
+    postgres)
+      psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" >/dev/null
+      URL="$PG/$2" ;;
+  esac
+}

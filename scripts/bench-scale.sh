@@ -91,12 +91,7 @@ for SIZE in "${SIZES[@]}"; do
       SKIP=
     fi
     if [ -z "$SKIP" ]; then
-    case $ENGINE in
-      sqlite) rm -f "$T/q-$SIZE.db"*; URL="sqlite://$T/q-$SIZE.db" ;;
-      postgres)
-        psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB" >/dev/null
-        URL="$PG/$PGDB" ;;
-    esac
+    new_database "$T/q-$SIZE.db" "$PGDB"
     export QIDI_DATABASE_URL=$URL QIDI_DATA_DIR=$T/data-$ENGINE-$SIZE
     $Q demo >/dev/null 2>&1
     if [ "$SIZE" = ledger ] || { [ -n "$IMPORT_ALL" ] && [ "$SIZE" -gt 465 ] && [ -n "${QIDI_BENCH_LEDGER:-}" ]; }; then

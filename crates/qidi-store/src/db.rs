@@ -17,6 +17,8 @@ pub struct Store {
     backend: Backend,
     /// The working-day calendar last read (`Store::work_calendar`).
     pub(crate) calendar: Arc<Mutex<Option<CachedCalendar>>>,
+    /// Each region's item types as last read (`Store::item_types_of_region_at`).
+    pub(crate) item_types: Arc<Mutex<CachedItemTypes>>,
     /// When each session's touch was last started (`Store::session_user`).
     pub(crate) touches: Arc<Mutex<std::collections::HashMap<String, std::time::Instant>>>,
     /// Which roles must sign in with a second factor (`Store::with_second_factor`).
@@ -29,6 +31,9 @@ pub struct Store {
 
 /// A calendar as read, with the `calendar_version` it was read at.
 pub(crate) type CachedCalendar = (i64, Arc<qidi_core::calendar::WorkCalendar>);
+
+/// Item types as read, by region, with the `item_types_version` they were read at.
+pub(crate) type CachedItemTypes = (i64, std::collections::HashMap<String, Arc<[crate::workflow::ItemType]>>);
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -155,6 +160,7 @@ impl Store {
             pool,
             backend,
             calendar: Default::default(),
+            item_types: Default::default(),
             touches: Default::default(),
             second_factor: Default::default(),
             password_age: Default::default(),

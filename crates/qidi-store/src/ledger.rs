@@ -264,6 +264,20 @@ pub(crate) fn project_sql(scope_sql: &str) -> String {
     format!("{PROJECT_SELECT} WHERE p.id = $1 AND {scope_sql}")
 }
 
+/// [`project_sql`] with what the project page needs to know besides, read in the same
+/// query: whether an open supervision order is on the project (or one of its items), and
+/// the item types' version ([`ProjectPageRow`]).
+pub(crate) fn project_page_sql(scope_sql: &str) -> String {
+    let select = PROJECT_SELECT.replacen(
+        " FROM projects p ",
+        ", EXISTS (SELECT 1 FROM supervision_orders so WHERE so.project_id = p.id AND so.lifted_on IS NULL),
+        (SELECT v.version FROM item_types_version v)
+    FROM projects p ",
+        1,
+    );
+    format!("{select} WHERE p.id = $1 AND {scope_sql}")
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct DepartmentCount {
     pub department_id: String,
@@ -293,6 +307,20 @@ pub struct ProjectRow {
     pub in_library: bool,
     pub pending_items: i64,
     pub initiating_department_id: Option<String>,
+}
+
+/// A project as its page reads it. Every query a page makes is a round trip to the
+/// database (to SQLite's worker thread, or to the server), and these cost most of a
+/// page's time, so the page learns here whether it needs two of them: the open
+/// supervision orders (most projects have none) and the item types to offer, which come
+/// from memory while `item_types_version` holds ([`Store::item_types_of_region_at`]).
+#[derive(Debug, Clone)]
+pub struct ProjectPageRow {
+    pub project: ProjectRow,
+    /// Whether a supervision order on the project or one of its items is open.
+    pub open_orders: bool,
+    /// The item types' version when the project was read.
+    pub item_types_version: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -524,5 +552,17 @@ impl Store {
         let sql = project_sql(&ps.sql);
         let row = bind_all(sqlx::query(&sql).bind(id), &ps.binds).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(project_from_row))
+    }
+
+    /// One project for its page, if the scope may see it ([`ProjectPageRow`]).
+    pub async fn project_page_in_scope(&self, scope: &Scope, id: &str) -> Result<Option<ProjectPageRow>, StoreError> {
+        let ps = project_scope(scope, 2);
+        let sql = project_page_sql(&ps.sql);
+        let row = bind_all(sqlx::query(&sql).bind(id), &ps.binds).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| ProjectPageRow {
+            project: project_from_row(&r),
+            open_orders: crate::get_bool(&r, 12),
+            item_types_version: r.get(13),
+        }))
     }
 }

@@ -11,7 +11,8 @@
 //! Any driver does not expose.
 
 use crate::ledger::{
-    item_scope, library_scope, pending_items_sql, project_scope, project_sql, projects_from_sql, PageDirection,
+    item_scope, library_scope, pending_items_sql, project_page_sql, project_scope, project_sql, projects_from_sql,
+    PageDirection,
 };
 use crate::testing::{banner, on_each_backend};
 use crate::{Backend, Store};
@@ -190,6 +191,9 @@ async fn a_project_page_reads_one_projects_rows() {
         let mut binds = vec!["x"];
         binds.extend(strings(&ps.binds));
         assert_indexed(&store, "the project", &project_sql(&ps.sql), &binds).await;
+        assert_indexed(&store, "the project for its page", &project_page_sql(&ps.sql), &binds).await;
+        let page = plan(&store, &project_page_sql(&ps.sql), &binds).await.join("\n");
+        assert!(page.contains("supervision_orders_project"), "its open orders are looked up by project: {page}");
 
         let is = item_scope(&office_scope(), 3);
         let mut binds = vec!["x", "#1000"];

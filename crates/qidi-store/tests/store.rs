@@ -577,3 +577,58 @@ async fn a_projects_page_reads_its_own_regions_item_types() {
     })
     .await;
 }
+
+/// The project page offers the item types still to be added from memory while
+/// `item_types_version` holds; any change of the types, or of a department's name they
+/// show, moves it, and nothing else does.
+#[tokio::test]
+async fn a_project_pages_item_types_are_read_again_only_when_they_changed() {
+    on_each_backend(|store| async move {
+        store.seed_catalogue(&banner()).await.unwrap();
+        let region = banner();
+        let region = region.as_str();
+        let version = || {
+            let store = store.clone();
+            async move {
+                sqlx::Row::get::<i64, _>(
+                    &sqlx::query("SELECT version FROM item_types_version").fetch_one(store.pool()).await.unwrap(),
+                    0,
+                )
+            }
+        };
+        let first_name = |version: i64| {
+            let store = store.clone();
+            async move { store.item_types_of_region_at(region, version).await.unwrap()[0].name.clone() }
+        };
+        let v1 = version().await;
+        let types = store.item_types_of_region_at(region, v1).await.unwrap();
+        let (id, name, department) = (types[0].id.clone(), types[0].name.clone(), types[0].department_id.clone());
+        assert_eq!(types.len(), store.item_types_of_region(region).await.unwrap().len());
+
+        // A change made by plain SQL, as another server or a command would make it.
+        sqlx::query("UPDATE item_types SET name = '改名后的事项' WHERE id = $1")
+            .bind(&id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let v2 = version().await;
+        assert!(v2 > v1, "a change of an item type moves the version");
+        assert_eq!(first_name(v1).await, name, "at the version read before, from memory");
+        assert_eq!(first_name(v2).await, "改名后的事项", "at the new version, read again");
+
+        sqlx::query("UPDATE departments SET name = '改名后的部门' WHERE id = $1")
+            .bind(&department)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let v3 = version().await;
+        assert!(v3 > v2, "a department's new name moves it");
+        assert_eq!(store.item_types_of_region_at(region, v3).await.unwrap()[0].department, "改名后的部门");
+
+        // A project and its pending item are no change of the catalogue.
+        let owner = store.owner_id_or_create(&banner(), "白旗绿野能源有限公司").await.unwrap();
+        qidi_store::testing::test_pending_item(&store, &owner, 7, "eia", "sthj").await;
+        assert_eq!(version().await, v3);
+    })
+    .await;
+}

@@ -167,6 +167,12 @@ async fn orders_are_issued_shown_lit_listed_and_lifted() {
         let sthj = test_user(&store, "sthj_head", Role::DepartmentHead, Some("sthj"), None, None).await;
         let zrzy = test_user(&store, "zrzy_head", Role::DepartmentHead, Some("zrzy"), None, None).await;
         let inspector = test_user(&store, "insp", Role::Inspector, None, None, None).await;
+        // The project page asks for the orders only when its project says one is open.
+        let page_says_open = |project: String| {
+            let (store, scope) = (store.clone(), office.scope());
+            async move { store.project_page_in_scope(&scope, &project).await.unwrap().unwrap().open_orders }
+        };
+        assert!(!page_says_open(project.clone()).await, "no order yet");
 
         let on = |target, target_id: &str, title: &str, deadline: &str| NewOrder {
             target,
@@ -189,6 +195,7 @@ async fn orders_are_issued_shown_lit_listed_and_lifted() {
             .unwrap();
         assert_eq!(item_order.department_code, "sthj", "an item's order is answered by its handling department");
         assert_eq!(item_order.project_id.as_deref(), Some(project.as_str()));
+        assert!(page_says_open(project.clone()).await, "an order on one of its items is open");
         let project_order = store
             .issue_order(
                 &office,
@@ -281,6 +288,7 @@ async fn orders_are_issued_shown_lit_listed_and_lifted() {
         store.lift_order(&office, &dept.id, "已办结", day("2026-05-07")).await.unwrap();
         let may = store.open_orders_at(&banner(), Month::parse("2026-05").unwrap()).await.unwrap();
         assert_eq!(may.iter().map(|o| o.title.as_str()).collect::<Vec<_>>(), vec!["督办环评审批"]);
+        assert!(page_says_open(project.clone()).await, "the item's order is still open");
 
         // The database lifts once and changes nothing else; nothing is deleted.
         assert!(sqlx::query("UPDATE supervision_orders SET result = 'x'").execute(store.pool()).await.is_err());
@@ -289,6 +297,8 @@ async fn orders_are_issued_shown_lit_listed_and_lifted() {
             .await
             .is_err());
         assert!(sqlx::query("DELETE FROM supervision_orders").execute(store.pool()).await.is_err());
+        store.lift_order(&office, &item_order.id, "已受理", day("2026-05-08")).await.unwrap();
+        assert!(!page_says_open(project.clone()).await, "every order on it lifted");
         // Every step is an event.
         let events: Vec<String> =
             sqlx::query("SELECT action FROM events WHERE object_type = 'supervision_order' ORDER BY seq")
@@ -300,7 +310,14 @@ async fn orders_are_issued_shown_lit_listed_and_lifted() {
                 .collect();
         assert_eq!(
             events,
-            vec!["supervision.issue", "supervision.issue", "supervision.issue", "supervision.lift", "supervision.lift"]
+            vec![
+                "supervision.issue",
+                "supervision.issue",
+                "supervision.issue",
+                "supervision.lift",
+                "supervision.lift",
+                "supervision.lift"
+            ]
         );
     })
     .await;

@@ -456,7 +456,8 @@ pub async fn project(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let scope = user.scope();
-    let project = state.store.project_in_scope(&scope, &id).await?.ok_or_else(PageError::not_found)?;
+    let page = state.store.project_page_in_scope(&scope, &id).await?.ok_or_else(PageError::not_found)?;
+    let project = page.project;
     let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
     let may_add = qidi_core::ledger::add_item_refusal(
         user.role,
@@ -469,16 +470,19 @@ pub async fn project(
         let present: Vec<&str> = items.iter().map(|i| i.item_type.as_str()).collect();
         state
             .store
-            .item_types_of_region(&project.region_code)
+            .item_types_of_region_at(&project.region_code, page.item_types_version)
             .await?
-            .into_iter()
+            .iter()
             .filter(|t| t.retired_at.is_none() && !present.contains(&t.name.as_str()))
-            .map(|t| (t.id, crate::i18n::t2("project-add-type-option", "item", &t.name, "department", &t.department)))
+            .map(|t| {
+                (t.id.clone(), crate::i18n::t2("project-add-type-option", "item", &t.name, "department", &t.department))
+            })
             .collect()
     } else {
         Vec::new()
     };
-    let supervision_orders = crate::supervision::project_orders(&state, &user, &id).await?;
+    let supervision_orders =
+        if page.open_orders { crate::supervision::project_orders(&state, &user, &id).await? } else { Vec::new() };
     Ok(render(&ProjectPage { user: &user, project: project.into(), items, add_types, supervision_orders }))
 }
 

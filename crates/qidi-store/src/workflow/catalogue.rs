@@ -6,6 +6,7 @@
 //! to applications created after it.
 
 use super::{to_json, MaterialSpec, WorkflowError};
+use crate::db::CachedItemTypes;
 use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
@@ -19,6 +20,7 @@ use qidi_core::sentence::Sentence;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::Arc;
 
 /// An item type as stored.
 #[derive(Debug, Clone, Serialize)]
@@ -234,6 +236,27 @@ impl Store {
         let sql = format!("{ITEM_SELECT} WHERE t.region_code = $1 ORDER BY t.code");
         let rows = sqlx::query(&sql).bind(region_code).fetch_all(&self.pool).await?;
         rows.iter().map(item_from_row).collect()
+    }
+
+    /// [`Store::item_types_of_region`] at `version`, the `item_types_version` read with
+    /// the page's project ([`crate::ledger::ProjectPageRow`]): from memory while the
+    /// version holds. Read after that version was, the types are never older than it.
+    pub async fn item_types_of_region_at(
+        &self,
+        region_code: &str,
+        version: i64,
+    ) -> Result<Arc<[ItemType]>, StoreError> {
+        let held = |cache: &CachedItemTypes| (cache.0 == version).then(|| cache.1.get(region_code).cloned()).flatten();
+        if let Some(types) = held(&self.item_types.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(types);
+        }
+        let types: Arc<[ItemType]> = self.item_types_of_region(region_code).await?.into();
+        let mut cache = self.item_types.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.0 != version {
+            *cache = (version, Default::default());
+        }
+        cache.1.insert(region_code.to_string(), types.clone());
+        Ok(types)
     }
 
     pub async fn item_type(&self, user: &User, id: &str) -> Result<ItemType, WorkflowError> {
