@@ -26,3 +26,6 @@ FOR EACH STATEMENT EXECUTE FUNCTION item_types_version_bump();
 CREATE TRIGGER item_types_version_departments AFTER UPDATE OF name, code ON departments
 FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.code IS DISTINCT FROM NEW.code)
 EXECUTE FUNCTION item_types_version_bump();
+
+-- The project page asks whether an open supervision order is on its project.
+CREATE INDEX supervision_orders_open_project ON supervision_orders (project_id) WHERE lifted_on IS NULL;

@@ -27,3 +27,6 @@ WHEN OLD.name IS NOT NEW.name OR OLD.code IS NOT NEW.code
 BEGIN
     UPDATE item_types_version SET version = version + 1;
 END;
+
+-- The project page asks whether an open supervision order is on its project.
+CREATE INDEX supervision_orders_open_project ON supervision_orders (project_id) WHERE lifted_on IS NULL;

@@ -202,9 +202,12 @@ pub(crate) fn item_scope(scope: &Scope, first: usize) -> ScopeSql {
 /// use no index and read the whole region.
 pub(crate) fn pending_items_sql(one_project: bool, scope_sql: &str) -> String {
     let project = if one_project { "i.project_id = $1" } else { "$1 = ''" };
+    // Named, so that the project page can read them as a table of its own
+    // ([`project_page_sql`]); `type_code` is their order there.
     format!(
-        "SELECT i.id, i.region_code, p.id, p.code, p.name, t.name, d.id, d.name, i.status, i.responsible_person, i.due_on,
-                i.provisional
+        "SELECT i.id AS item_id, i.region_code AS item_region, p.id AS project_id, p.code AS project_code,
+                p.name AS project_name, t.name AS item_type, d.id AS department_id, d.name AS department, i.status,
+                i.responsible_person, i.due_on, i.provisional, t.code AS type_code
          FROM pending_items i JOIN projects p ON p.id = i.project_id JOIN item_types t ON t.id = i.item_type_id
               JOIN departments d ON d.id = i.handling_department_id
          WHERE {project} AND {scope_sql} ORDER BY p.code, t.code LIMIT $2"
@@ -264,18 +267,23 @@ pub(crate) fn project_sql(scope_sql: &str) -> String {
     format!("{PROJECT_SELECT} WHERE p.id = $1 AND {scope_sql}")
 }
 
-/// [`project_sql`] with what the project page needs to know besides, read in the same
-/// query: whether an open supervision order is on the project (or one of its items), and
-/// the item types' version ([`ProjectPageRow`]).
-pub(crate) fn project_page_sql(scope_sql: &str) -> String {
+/// The project page's one query: [`project_sql`] with what the page needs besides. It
+/// reads whether an open supervision order is on the project (or one of its items), the
+/// item types' version, and the project's items in scope ([`pending_items_sql`], at
+/// most `$2`), one row each after the project's columns; a project without items in scope
+/// gives one row, its items' columns empty. Both scopes take the same binds, from `$3`.
+pub(crate) fn project_page_sql(project_scope_sql: &str, item_scope_sql: &str) -> String {
     let select = PROJECT_SELECT.replacen(
         " FROM projects p ",
         ", EXISTS (SELECT 1 FROM supervision_orders so WHERE so.project_id = p.id AND so.lifted_on IS NULL),
-        (SELECT v.version FROM item_types_version v)
+        (SELECT v.version FROM item_types_version v), x.*
     FROM projects p ",
         1,
     );
-    format!("{select} WHERE p.id = $1 AND {scope_sql}")
+    format!(
+        "{select} LEFT JOIN ({}) x ON TRUE WHERE p.id = $1 AND {project_scope_sql} ORDER BY x.type_code",
+        pending_items_sql(true, item_scope_sql)
+    )
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -309,14 +317,17 @@ pub struct ProjectRow {
     pub initiating_department_id: Option<String>,
 }
 
-/// A project as its page reads it. Every query a page makes is a round trip to the
-/// database (to SQLite's worker thread, or to the server), and these cost most of a
-/// page's time, so the page learns here whether it needs two of them: the open
-/// supervision orders (most projects have none) and the item types to offer, which come
-/// from memory while `item_types_version` holds ([`Store::item_types_of_region_at`]).
+/// A project as its page reads it, in one query ([`project_page_sql`]). Every query a
+/// page makes is a round trip to the database (to SQLite's worker thread, or to the
+/// server), and these cost most of a page's time. So the page reads its project's items
+/// in the same query, and learns there whether it needs two more: the open supervision
+/// orders (most projects have none), and the item types to offer, which come from memory
+/// while `item_types_version` holds ([`Store::item_types_of_region_at`]).
 #[derive(Debug, Clone)]
-pub struct ProjectPageRow {
+pub struct ProjectPage {
     pub project: ProjectRow,
+    /// Its pending items in the scope, as [`Store::list_pending_items`] lists them.
+    pub items: Vec<PendingItemRow>,
     /// Whether a supervision order on the project or one of its items is open.
     pub open_orders: bool,
     /// The item types' version when the project was read.
@@ -527,23 +538,7 @@ impl Store {
         let sql = pending_items_sql(project_id.is_some(), &is.sql);
         let q = sqlx::query(&sql).bind(project_id.unwrap_or("")).bind(limit);
         let rows = bind_all(q, &is.binds).fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|r| PendingItemRow {
-                id: r.get(0),
-                region_code: r.get(1),
-                project_id: r.get(2),
-                project_code: r.get(3),
-                project_name: r.get(4),
-                item_type: r.get(5),
-                handling_department_id: r.get(6),
-                handling_department: r.get(7),
-                status: r.get(8),
-                responsible_person: r.get(9),
-                due_on: r.get(10),
-                provisional: crate::get_bool(r, 11),
-            })
-            .collect())
+        Ok(rows.iter().map(|r| pending_item_from_row(r, 0)).collect())
     }
 
     /// One project, if the scope may see it.
@@ -554,15 +549,43 @@ impl Store {
         Ok(row.as_ref().map(project_from_row))
     }
 
-    /// One project for its page, if the scope may see it ([`ProjectPageRow`]).
-    pub async fn project_page_in_scope(&self, scope: &Scope, id: &str) -> Result<Option<ProjectPageRow>, StoreError> {
-        let ps = project_scope(scope, 2);
-        let sql = project_page_sql(&ps.sql);
-        let row = bind_all(sqlx::query(&sql).bind(id), &ps.binds).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| ProjectPageRow {
-            project: project_from_row(&r),
-            open_orders: crate::get_bool(&r, 12),
-            item_types_version: r.get(13),
+    /// One project for its page, with its items, if the scope may see it ([`ProjectPage`]).
+    pub async fn project_page(&self, scope: &Scope, id: &str) -> Result<Option<ProjectPage>, StoreError> {
+        let (ps, is) = (project_scope(scope, 3), item_scope(scope, 3));
+        debug_assert_eq!(ps.binds, is.binds, "both scopes are bound once");
+        let sql = project_page_sql(&ps.sql, &is.sql);
+        let rows = bind_all(sqlx::query(&sql).bind(id).bind(1000_i64), &ps.binds).fetch_all(&self.pool).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        // The items' columns follow the project's twelve and the two facts.
+        const ITEM: usize = 14;
+        let items = rows
+            .iter()
+            .filter(|r| r.try_get::<Option<String>, _>(ITEM).ok().flatten().is_some())
+            .map(|r| pending_item_from_row(r, ITEM))
+            .collect();
+        Ok(Some(ProjectPage {
+            project: project_from_row(first),
+            items,
+            open_orders: crate::get_bool(first, 12),
+            item_types_version: first.get(13),
         }))
+    }
+}
+
+/// A row of [`pending_items_sql`]'s columns from column `at` on.
+fn pending_item_from_row(r: &sqlx::any::AnyRow, at: usize) -> PendingItemRow {
+    PendingItemRow {
+        id: r.get(at),
+        region_code: r.get(at + 1),
+        project_id: r.get(at + 2),
+        project_code: r.get(at + 3),
+        project_name: r.get(at + 4),
+        item_type: r.get(at + 5),
+        handling_department_id: r.get(at + 6),
+        handling_department: r.get(at + 7),
+        status: r.get(at + 8),
+        responsible_person: r.get(at + 9),
+        due_on: r.get(at + 10),
+        provisional: crate::get_bool(r, at + 11),
     }
 }

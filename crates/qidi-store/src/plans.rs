@@ -191,14 +191,25 @@ async fn a_project_page_reads_one_projects_rows() {
         let mut binds = vec!["x"];
         binds.extend(strings(&ps.binds));
         assert_indexed(&store, "the project", &project_sql(&ps.sql), &binds).await;
-        assert_indexed(&store, "the project for its page", &project_page_sql(&ps.sql), &binds).await;
-        let page = plan(&store, &project_page_sql(&ps.sql), &binds).await.join("\n");
-        assert!(page.contains("supervision_orders_project"), "its open orders are looked up by project: {page}");
 
         let is = item_scope(&office_scope(), 3);
         let mut binds = vec!["x", "#1000"];
         binds.extend(strings(&is.binds));
         assert_indexed(&store, "the project's items", &pending_items_sql(true, &is.sql), &binds).await;
+
+        // The page's one query, for the office and for a department.
+        for scope in [office_scope(), Scope::for_user(Role::Handler, &banner(), Some("d"), None)] {
+            let (ps, is) = (project_scope(&scope, 3), item_scope(&scope, 3));
+            let sql = project_page_sql(&ps.sql, &is.sql);
+            let mut binds = vec!["x", "#1000"];
+            binds.extend(strings(&ps.binds));
+            assert_indexed(&store, "the project's page", &sql, &binds).await;
+            let page = plan(&store, &sql, &binds).await.join("\n");
+            assert!(
+                page.contains("supervision_orders_open_project"),
+                "its open orders are looked up by project: {page}"
+            );
+        }
     })
     .await;
 }

@@ -107,6 +107,59 @@ async fn demo_loads_once_and_departments_see_only_their_items() {
     .await;
 }
 
+/// The project page reads its project and the items in scope in one query: the same as the
+/// project's and its items' own queries give, in every scope, items in their order.
+#[tokio::test]
+async fn a_project_page_reads_its_project_and_its_items_in_scope_at_once() {
+    on_each_backend(|store| async move {
+        store.load_demo(&banner()).await.unwrap();
+        let office = store.user_by_username("office").await.unwrap().unwrap();
+        let projects = store.list_projects(&office.scope(), 1000, 0).await.unwrap();
+        assert_eq!(projects.len(), 465);
+        // The rows compared whole (they do not implement `PartialEq`).
+        fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+            serde_json::to_value(v).unwrap()
+        }
+        let mut office_items = std::collections::HashMap::new();
+        for username in ["office", "zrzy_handler", "fgw_head", "applicant"] {
+            let scope = store.user_by_username(username).await.unwrap().unwrap().scope();
+            let (mut seen, mut in_part) = (0, 0);
+            for p in projects.iter().step_by(3) {
+                let page = store.project_page(&scope, &p.id).await.unwrap();
+                let project = store.project_in_scope(&scope, &p.id).await.unwrap();
+                assert_eq!(page.is_some(), project.is_some(), "{username} sees {} on both or neither", p.code);
+                let (Some(page), Some(project)) = (page, project) else { continue };
+                seen += 1;
+                let items = store.list_pending_items(&scope, Some(&p.id), 1000).await.unwrap();
+                assert!(!page.open_orders, "the demo issues no order");
+                assert_eq!(json(&page.project), json(&project), "{username}: {}", p.code);
+                assert_eq!(json(&page.items), json(&items), "{username}: {}'s items", p.code);
+                let all = *office_items.entry(p.id.clone()).or_insert(items.len());
+                in_part += usize::from(items.len() < all);
+            }
+            assert!(seen > 0, "{username} sees some projects");
+            if username == "zrzy_handler" {
+                assert!(in_part > 0, "a handler sees only its own items of a project");
+            }
+        }
+
+        // A project without items: its row, no items.
+        let bare = qidi_store::new_id();
+        sqlx::query(
+            "INSERT INTO projects (id, region_code, code, name, stage, in_library, created_at, updated_at)
+             VALUES ($1, '152529', '2026-152529-44-01-999999', '无事项的项目', 'not_started', TRUE, '2026-01-05', '2026-01-05')",
+        )
+        .bind(&bare)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let page = store.project_page(&office.scope(), &bare).await.unwrap().expect("the office sees it");
+        assert_eq!((page.project.name.as_str(), page.items.len()), ("无事项的项目", 0));
+        assert!(store.project_page(&office.scope(), "no-such-project").await.unwrap().is_none());
+    })
+    .await;
+}
+
 async fn make_user(store: &Store, name: &str, password: &str) {
     store.seed_catalogue(&banner()).await.unwrap();
     store

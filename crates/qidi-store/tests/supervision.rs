@@ -170,7 +170,7 @@ async fn orders_are_issued_shown_lit_listed_and_lifted() {
         // The project page asks for the orders only when its project says one is open.
         let page_says_open = |project: String| {
             let (store, scope) = (store.clone(), office.scope());
-            async move { store.project_page_in_scope(&scope, &project).await.unwrap().unwrap().open_orders }
+            async move { store.project_page(&scope, &project).await.unwrap().unwrap().open_orders }
         };
         assert!(!page_says_open(project.clone()).await, "no order yet");
 

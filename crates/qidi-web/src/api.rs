@@ -78,10 +78,8 @@ pub async fn project(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let scope = user.scope();
-    let project = state.store.project_in_scope(&scope, &id).await?.ok_or_else(ApiError::not_found)?;
-    let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
-    Ok(Json(serde_json::json!({ "project": project, "pending_items": items })))
+    let page = state.store.project_page(&user.scope(), &id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(serde_json::json!({ "project": page.project, "pending_items": page.items })))
 }
 
 pub async fn pending_items(

@@ -455,10 +455,8 @@ pub async fn project(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let scope = user.scope();
-    let page = state.store.project_page_in_scope(&scope, &id).await?.ok_or_else(PageError::not_found)?;
-    let project = page.project;
-    let items = state.store.list_pending_items(&scope, Some(&id), 1000).await?;
+    let page = state.store.project_page(&user.scope(), &id).await?.ok_or_else(PageError::not_found)?;
+    let (project, items) = (page.project, page.items);
     let may_add = qidi_core::ledger::add_item_refusal(
         user.role,
         user.department_id.as_deref(),
