@@ -239,7 +239,7 @@ impl Store {
     }
 
     /// [`Store::item_types_of_region`] at `version`, the `item_types_version` read with
-    /// the page's project ([`crate::ledger::ProjectPageRow`]): from memory while the
+    /// the page's project ([`crate::ledger::ProjectPage`]): from memory while the
     /// version holds. Read after that version was, the types are never older than it.
     pub async fn item_types_of_region_at(
         &self,
