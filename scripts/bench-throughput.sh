@@ -4,6 +4,8 @@
 # a new server per binary, then `wrk -t2 -c16` for a few seconds on /healthz, /api/v1/me,
 # /api/v1/projects/{id} and /projects/{id} as the office. Binaries alternate within a
 # round, so that a baseline and a change are measured under the same noise.
+# The first binary makes the database; the others must accept its migrations (an older
+# binary ignores a newer one's, but two builds that differ in one migration cannot share).
 # Build first: cargo build --release -p qidi
 # Usage: scripts/bench-throughput.sh [BINARY...]   (default: target/release/qidi)
 #   QIDI_BENCH_ENGINES="sqlite postgres"  QIDI_BENCH_PG=postgres://postgres@127.0.0.1:5432
