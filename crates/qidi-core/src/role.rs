@@ -116,6 +116,14 @@ impl Role {
         matches!(self, Role::Admin | Role::SecurityAdmin)
     }
 
+    /// Whether this role takes part in supervision: sees supervision orders and the
+    /// progress reports' plan. The administration's staff do; a project unit does not
+    /// (an order is the administration's business with a department), nor do the
+    /// administrators, who read no business data.
+    pub fn sees_supervision(self) -> bool {
+        self != Role::Applicant && !self.is_administrator()
+    }
+
     /// Roles that act for one department and must belong to one.
     pub fn needs_department(self) -> bool {
         matches!(self, Role::Handler | Role::DepartmentHead)
@@ -273,6 +281,12 @@ mod tests {
         }
         let seeing: Vec<Role> = ALL_ROLES.into_iter().filter(|r| r.sees_accounts()).collect();
         assert_eq!(seeing, [Role::Admin, Role::SecurityAdmin]);
+    }
+
+    #[test]
+    fn the_administrations_staff_see_supervision_and_no_one_else() {
+        let seeing: Vec<Role> = ALL_ROLES.into_iter().filter(|r| r.sees_supervision()).collect();
+        assert_eq!(seeing, [Role::Handler, Role::DepartmentHead, Role::Office, Role::Leader, Role::Inspector]);
     }
 
     #[test]

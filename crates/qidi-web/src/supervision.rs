@@ -47,15 +47,15 @@ pub fn routes() -> Router<SharedState> {
         )
 }
 
-/// Open orders on a project or its items, for its page and timeline: staff see them,
-/// a project unit does not (an order is the administration's business with a
-/// department). The caller has checked that `user` may see the project.
+/// Open orders on a project or its items, for its page and timeline, to those who see
+/// them ([`qidi_core::Role::sees_supervision`]). The caller has checked that `user` may
+/// see the project.
 pub(crate) async fn project_orders(
     state: &SharedState,
     user: &qidi_store::users::User,
     project_id: &str,
 ) -> Result<Vec<qidi_store::supervision::SupervisionOrder>, qidi_store::StoreError> {
-    if user.role == qidi_core::Role::Applicant || user.role.is_administrator() {
+    if !user.role.sees_supervision() {
         return Ok(Vec::new());
     }
     state.store.open_orders_of_project(project_id, qidi_store::today()).await

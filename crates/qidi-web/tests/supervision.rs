@@ -208,6 +208,10 @@ async fn orders_and_reports_on_the_web() {
         assert_eq!(app.get(&order_page, Some(&insp)).await.status, StatusCode::OK);
         assert_eq!(app.get("/api/v1/progress-reports", Some(&insp)).await.json().as_array().unwrap().len(), 1);
 
+        // The reports' plan is for the administration's staff: not for an administrator.
+        assert_eq!(app.get("/api/v1/progress-reports/plan", Some(&office)).await.status, StatusCode::OK);
+        assert_eq!(app.get("/api/v1/progress-reports/plan", Some(&admin)).await.status, StatusCode::NOT_FOUND);
+
         // The office lifts the order with its result; it leaves the project's page.
         let res = app
             .post_json(

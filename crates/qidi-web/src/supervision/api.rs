@@ -122,7 +122,7 @@ pub struct PlanAnswer {
 }
 
 pub async fn plan(State(state): State<SharedState>, ApiUser(user): ApiUser) -> Result<Json<PlanAnswer>, ApiError> {
-    if user.role == Role::Applicant || user.role.is_administrator() {
+    if !user.role.sees_supervision() {
         return Err(ApiError::not_found());
     }
     let plan = state.store.report_plan(&user.region()).await?;
