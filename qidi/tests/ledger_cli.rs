@@ -188,7 +188,7 @@ fn region_scope() -> Scope {
 async fn db_counts(url: &str) -> (usize, usize, Vec<String>, usize) {
     let store = Store::connect(url).await.unwrap();
     let projects = store.list_projects(&region_scope(), 10_000, 0).await.unwrap().len();
-    let items = store.list_pending_items(&region_scope(), None, 10_000).await.unwrap().len();
+    let items = store.list_pending_items(&region_scope(), 10_000).await.unwrap().len();
     let events = store.recent_events(10_000).await.unwrap();
     let mut imports: Vec<(String, String)> =
         events.iter().filter(|e| e.action == "ledger.import").map(|e| (e.at.clone(), e.outcome.clone())).collect();

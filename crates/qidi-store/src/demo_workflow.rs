@@ -59,7 +59,7 @@ impl Store {
                     && u.department_id.as_deref() == Some(dept)
             })
         };
-        let items = self.list_pending_items(&unit.scope(), None, 200).await?;
+        let items = self.list_pending_items(&unit.scope(), 200).await?;
         if !matches!(unit.scope().limit, ScopeLimit::Owner(_)) || items.is_empty() {
             return Ok(0);
         }

@@ -527,16 +527,12 @@ impl Store {
         Ok(out)
     }
 
-    /// Pending items in scope, optionally of one project.
-    pub async fn list_pending_items(
-        &self,
-        scope: &Scope,
-        project_id: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<PendingItemRow>, StoreError> {
+    /// Pending items in scope, at most `limit`, in the ledger's order (project code, item
+    /// type). One project's are read with its page ([`Store::project_page`]).
+    pub async fn list_pending_items(&self, scope: &Scope, limit: i64) -> Result<Vec<PendingItemRow>, StoreError> {
         let is = item_scope(scope, 3);
-        let sql = pending_items_sql(project_id.is_some(), &is.sql);
-        let q = sqlx::query(&sql).bind(project_id.unwrap_or("")).bind(limit);
+        let sql = pending_items_sql(false, &is.sql);
+        let q = sqlx::query(&sql).bind("").bind(limit);
         let rows = bind_all(q, &is.binds).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(|r| pending_item_from_row(r, 0)).collect())
     }

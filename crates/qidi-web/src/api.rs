@@ -86,7 +86,7 @@ pub async fn pending_items(
     State(state): State<SharedState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<PendingItemRow>>, ApiError> {
-    Ok(Json(state.store.list_pending_items(&user.scope(), None, 5000).await?))
+    Ok(Json(state.store.list_pending_items(&user.scope(), 5000).await?))
 }
 
 #[derive(Debug, Deserialize)]

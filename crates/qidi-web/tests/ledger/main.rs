@@ -178,7 +178,7 @@ fn region() -> Scope {
 
 async fn counts(app: &TestApp) -> (usize, usize, usize) {
     let projects = app.store.list_projects(&region(), 1000, 0).await.unwrap().len();
-    let items = app.store.list_pending_items(&region(), None, 1000).await.unwrap().len();
+    let items = app.store.list_pending_items(&region(), 1000).await.unwrap().len();
     let imports = app.store.recent_events(1000).await.unwrap().iter().filter(|e| e.action == "ledger.import").count();
     (projects, items, imports)
 }
