@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use qidi_core::project::{ProjectCode, ProjectStage, Yuan};
 use qidi_core::{RegionCode, Role};
 use qidi_office::{LedgerImport, LedgerItem, LedgerProject, RowIssue};
-use qidi_store::users::{NewUser, User};
+use qidi_store::users::User;
 use qidi_store::Store;
 use sqlx::Row;
 
@@ -84,23 +84,5 @@ async fn count(store: &Store, sql: &str) -> i64 {
 }
 
 async fn user(store: &Store, username: &str, role: Role, dept: Option<&str>) -> User {
-    let department_id = match dept {
-        Some(code) => Some(store.department_id(&banner(), code).await.unwrap()),
-        None => None,
-    };
-    store
-        .create_user(
-            &NewUser {
-                region: &banner(),
-                username,
-                display_name: username,
-                role,
-                department_id: department_id.as_deref(),
-                owner_id: None,
-                password: "Test-Ledger-2026",
-            },
-            None,
-        )
-        .await
-        .unwrap()
+    qidi_store::testing::test_user(store, username, role, dept, None, None).await
 }

@@ -117,25 +117,7 @@ fn error_rows() -> Vec<[&'static str; 15]> {
 
 /// An account of the demo banner, of the department `dept` when given.
 async fn user(app: &TestApp, username: &str, role: Role, dept: Option<&str>) -> User {
-    let department_id = match dept {
-        Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
-        None => None,
-    };
-    app.store
-        .create_user(
-            &NewUser {
-                region: &banner(),
-                username,
-                display_name: username,
-                role,
-                department_id: department_id.as_deref(),
-                owner_id: None,
-                password: PASSWORD,
-            },
-            None,
-        )
-        .await
-        .unwrap()
+    qidi_store::testing::test_user(&app.store, username, role, dept, None, None).await
 }
 
 struct Cast {
