@@ -9,27 +9,8 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{banner, ledger_xlsx, TestApp, WIND_FARM_CODE, WIND_FARM_ROW};
 use qidi_core::Role;
-use qidi_store::users::NewUser;
 use serde_json::{json, Value};
 use sqlx::Row;
-
-async fn user(app: &TestApp, name: &str, role: Role, dept: Option<&str>, owner: Option<&str>) -> String {
-    let dept_id = match dept {
-        Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
-        None => None,
-    };
-    let new = NewUser {
-        region: &banner(),
-        username: name,
-        display_name: name,
-        role,
-        department_id: dept_id.as_deref(),
-        owner_id: owner,
-        password: common::PASSWORD,
-    };
-    app.store.create_user(&new, None).await.unwrap();
-    app.sign_in(name).await
-}
 
 async fn import(app: &TestApp, cookie: &str, bytes: Vec<u8>) -> common::TestResponse {
     let req = Request::post("/api/v1/ledger/import")
@@ -58,8 +39,8 @@ fn row(item: &'static str, department: &'static str) -> [&'static str; 15] {
 #[tokio::test]
 async fn an_item_type_added_on_the_web_is_imported_and_applied_for() {
     TestApp::on_each_backend(|app| async move {
-        let office = user(&app, "office", Role::Office, None, None).await;
-        let leader = user(&app, "leader", Role::Leader, None, None).await;
+        let office = app.account("office", "office", Role::Office, None, None).await;
+        let leader = app.account("leader", "leader", Role::Leader, None, None).await;
 
         // Only the office keeps the catalogue.
         let form = [("code", "rfb"), ("name", "旗人民防空办公室"), ("aliases", "人防办")];
@@ -138,8 +119,8 @@ async fn an_item_type_added_on_the_web_is_imported_and_applied_for() {
 
         // Its application goes through like a shipped type's.
         let owner = app.store.owner_id_or_create(&banner(), "锡林能源有限公司").await.unwrap();
-        let unit = user(&app, "unit", Role::Applicant, None, Some(&owner)).await;
-        let handler = user(&app, "rfb_handler", Role::Handler, Some("rfb"), None).await;
+        let unit = app.account("unit", "unit", Role::Applicant, None, Some(&owner)).await;
+        let handler = app.account("rfb_handler", "rfb_handler", Role::Handler, Some("rfb"), None).await;
         let res = app.post_json("/api/v1/applications", Some(&unit), &json!({ "pending_item_id": item })).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
         let id = res.json()["application"]["id"].as_str().unwrap().to_string();
@@ -467,8 +448,8 @@ async fn events_on(app: &TestApp, object_type: &str) -> i64 {
 #[tokio::test]
 async fn a_refused_item_type_form_comes_back_beside_itself() {
     TestApp::on_each_backend(|app| async move {
-        let office = user(&app, "office", Role::Office, None, None).await;
-        let leader = user(&app, "leader", Role::Leader, None, None).await;
+        let office = app.account("office", "office", Role::Office, None, None).await;
+        let leader = app.account("leader", "leader", Role::Leader, None, None).await;
         let before = app.get("/api/v1/item-types", Some(&office)).await.json();
         let permit = before.as_array().unwrap().iter().find(|t| t["code"] == "construction_permit").unwrap().clone();
         let tid = permit["id"].as_str().unwrap().to_string();
@@ -582,8 +563,8 @@ async fn a_refused_item_type_form_comes_back_beside_itself() {
 #[tokio::test]
 async fn a_refused_department_form_comes_back_beside_itself() {
     TestApp::on_each_backend(|app| async move {
-        let office = user(&app, "office", Role::Office, None, None).await;
-        let leader = user(&app, "leader", Role::Leader, None, None).await;
+        let office = app.account("office", "office", Role::Office, None, None).await;
+        let leader = app.account("leader", "leader", Role::Leader, None, None).await;
         let before = app.get("/api/v1/departments", Some(&office)).await.json();
 
         // A new department whose name another answers to: 409, in the new form.

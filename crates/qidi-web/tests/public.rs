@@ -10,7 +10,6 @@ use axum::http::{header, Request, StatusCode};
 use common::{banner, TestApp, TestResponse};
 use qidi_core::Role;
 use qidi_store::hotline::IntakeSource;
-use qidi_store::users::NewUser;
 use serde_json::{json, Value};
 use sqlx::Row;
 use std::net::SocketAddr;
@@ -29,24 +28,6 @@ const NOTICE_PROBLEM: &str = "缺少唯一标记ABCDEF的盖章页";
 const NOTICE_REMEDY: &str = "请致电13512345678补正";
 const NOTICE_SUGGESTION: &str = "独特建议文本QWERTY";
 const NOTE: &str = "内部备注不宜公开XYZ";
-
-async fn user(app: &TestApp, name: &str, display: &str, role: Role, dept: Option<&str>, owner: Option<&str>) -> String {
-    let dept_id = match dept {
-        Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
-        None => None,
-    };
-    let new = NewUser {
-        region: &banner(),
-        username: name,
-        display_name: display,
-        role,
-        department_id: dept_id.as_deref(),
-        owner_id: owner,
-        password: common::PASSWORD,
-    };
-    app.store.create_user(&new, None).await.unwrap();
-    app.sign_in(name).await
-}
 
 async fn act(app: &TestApp, cookie: &str, id: &str, action: Value) {
     let res =
@@ -102,8 +83,8 @@ async fn secrets(app: &TestApp) -> (String, String, String) {
     .execute(store.pool())
     .await
     .unwrap();
-    let unit = user(app, UNIT_USER, UNIT_NAME, Role::Applicant, None, Some(&owner)).await;
-    let handler = user(app, HANDLER, HANDLER_NAME, Role::Handler, Some("zrzy"), None).await;
+    let unit = app.account(UNIT_USER, UNIT_NAME, Role::Applicant, None, Some(&owner)).await;
+    let handler = app.account(HANDLER, HANDLER_NAME, Role::Handler, Some("zrzy"), None).await;
     let res = app.post_json("/api/v1/applications", Some(&unit), &json!({ "pending_item_id": item })).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let id = res.json()["application"]["id"].as_str().unwrap().to_string();
@@ -430,7 +411,7 @@ async fn the_qr_codes_point_at_the_public_page_and_the_office_can_print_them() {
         let sheet = app.get(&format!("/public/projects/{CODE}/qr"), None).await;
         assert!(sheet.body.contains(&format!("{}/public/projects/{CODE}", qidi_store::messages::public_url())));
         // The office's project page links to the sheet and the downloads.
-        let office = user(&app, "office_p", "办公室", Role::Office, Some("fgw"), None).await;
+        let office = app.account("office_p", "办公室", Role::Office, Some("fgw"), None).await;
         let id: String = sqlx::query("SELECT id FROM projects WHERE code = $1")
             .bind(CODE)
             .fetch_one(app.store.pool())

@@ -135,6 +135,33 @@ impl TestApp {
         self.send(b.body(Body::from(json.to_string())).unwrap()).await
     }
 
+    /// A new account `username` of `role` shown as `display`, of department `dept` (its
+    /// code) or project unit `owner`, signed in: its session cookie.
+    pub async fn account(
+        &self,
+        username: &str,
+        display: &str,
+        role: qidi_core::Role,
+        dept: Option<&str>,
+        owner: Option<&str>,
+    ) -> String {
+        let department_id = match dept {
+            Some(code) => Some(self.store.department_id(&banner(), code).await.unwrap()),
+            None => None,
+        };
+        let new = qidi_store::users::NewUser {
+            region: &banner(),
+            username,
+            display_name: display,
+            role,
+            department_id: department_id.as_deref(),
+            owner_id: owner,
+            password: PASSWORD,
+        };
+        self.store.create_user(&new, None).await.unwrap();
+        self.sign_in(username).await
+    }
+
     /// Give an existing account a known password that needs no change, and sign in.
     pub async fn sign_in(&self, username: &str) -> String {
         self.store.set_password(username, PASSWORD, false).await.unwrap();

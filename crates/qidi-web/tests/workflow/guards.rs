@@ -2,8 +2,8 @@
 
 use crate::common::TestApp;
 use crate::{
-    act, act_ok, create, detail, item_status, multipart, put_file, refusal, state, upload_all, user,
-    without_prerequisites, world,
+    act, act_ok, create, detail, item_status, multipart, put_file, refusal, state, upload_all, without_prerequisites,
+    world,
 };
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -129,7 +129,7 @@ async fn a_helper_acts_for_the_unit_only_once_authorised() {
     TestApp::on_each_backend(|app| async move {
         let w = world(&app).await;
         without_prerequisites(&app).await;
-        let helper = user(&app, "helper", "帮办员 其其格", Role::Office, Some("fgw"), None).await;
+        let helper = app.account("helper", "帮办员 其其格", Role::Office, Some("fgw"), None).await;
         let item = w.item(&app, "grassland").await;
         let assign = |cookie: String| {
             let app = &app;
@@ -171,7 +171,7 @@ async fn a_helper_acts_for_the_unit_only_once_authorised() {
         let page = app.get(&format!("/projects/{}/timeline", w.project), Some(&w.unit)).await;
         assert!(page.body.contains("帮办代办，代表项目单位") && page.body.contains("帮办员 其其格"));
         // A helper acts for the unit, never for the department.
-        let lcj = user(&app, "lcj_h", "林草局 额尔德尼", Role::Handler, Some("lcj"), None).await;
+        let lcj = app.account("lcj_h", "林草局 额尔德尼", Role::Handler, Some("lcj"), None).await;
         let (status, code, _) = refusal(&act(&app, &helper, &id, json!({ "type": "accept" })).await);
         assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "not_handler"));
         act_ok(&app, &lcj, &id, json!({ "type": "accept" })).await;

@@ -12,7 +12,6 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{banner, TestApp, TestResponse};
 use qidi_core::Role;
-use qidi_store::users::NewUser;
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -44,29 +43,6 @@ impl World {
         .unwrap()
         .get(0)
     }
-}
-
-async fn user(app: &TestApp, name: &str, display: &str, role: Role, dept: Option<&str>, owner: Option<&str>) -> String {
-    let dept_id = match dept {
-        Some(code) => Some(app.store.department_id(&banner(), code).await.unwrap()),
-        None => None,
-    };
-    app.store
-        .create_user(
-            &NewUser {
-                region: &banner(),
-                username: name,
-                display_name: display,
-                role,
-                department_id: dept_id.as_deref(),
-                owner_id: owner,
-                password: common::PASSWORD,
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    app.sign_in(name).await
 }
 
 /// Every item type of the one project is pending in `world`, so the shipped
@@ -108,14 +84,14 @@ async fn world(app: &TestApp) -> World {
         .unwrap();
     }
     World {
-        unit: user(app, "unit", "绿野能源 张经理", Role::Applicant, None, Some(&owner)).await,
-        zrzy: user(app, "zrzy_h", "自然资源局 李娜", Role::Handler, Some("zrzy"), None).await,
-        zrzy2: user(app, "zrzy_h2", "自然资源局 王海", Role::Handler, Some("zrzy"), None).await,
-        slj: user(app, "slj_h", "水利局 赵磊", Role::Handler, Some("slj"), None).await,
-        sthj: user(app, "sthj_h", "生态环境分局 陈静", Role::Handler, Some("sthj"), None).await,
-        fgw: user(app, "fgw_h", "发改委 杨帆", Role::Handler, Some("fgw"), None).await,
-        office: user(app, "office_u", "大起底办公室 孙丽", Role::Office, Some("fgw"), None).await,
-        inspector: user(app, "insp", "派驻纪检组 乌兰", Role::Inspector, None, None).await,
+        unit: app.account("unit", "绿野能源 张经理", Role::Applicant, None, Some(&owner)).await,
+        zrzy: app.account("zrzy_h", "自然资源局 李娜", Role::Handler, Some("zrzy"), None).await,
+        zrzy2: app.account("zrzy_h2", "自然资源局 王海", Role::Handler, Some("zrzy"), None).await,
+        slj: app.account("slj_h", "水利局 赵磊", Role::Handler, Some("slj"), None).await,
+        sthj: app.account("sthj_h", "生态环境分局 陈静", Role::Handler, Some("sthj"), None).await,
+        fgw: app.account("fgw_h", "发改委 杨帆", Role::Handler, Some("fgw"), None).await,
+        office: app.account("office_u", "大起底办公室 孙丽", Role::Office, Some("fgw"), None).await,
+        inspector: app.account("insp", "派驻纪检组 乌兰", Role::Inspector, None, None).await,
         project,
         owner,
     }

@@ -1,7 +1,7 @@
 //! The workflow on the pages: the project timeline, inboxes and home pages, page forms, and refusals by language.
 
 use crate::common::TestApp;
-use crate::{act, act_ok, create, detail, multipart, notice, refusal, upload_all, user, without_prerequisites, world};
+use crate::{act, act_ok, create, detail, multipart, notice, refusal, upload_all, without_prerequisites, world};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use qidi_core::Role;
@@ -71,7 +71,7 @@ async fn the_timeline_page_shows_dates_actors_and_working_days() {
         assert_eq!(other.status, StatusCode::OK);
         assert!(!other.body.contains("正自然资预〔2022〕31号") && other.body.contains("该项目尚无申请记录"));
         // A department with nothing on the project does not see it at all.
-        let jtj = user(&app, "jtj_h", "交通局 刘洋", Role::Handler, Some("jtj"), None).await;
+        let jtj = app.account("jtj_h", "交通局 刘洋", Role::Handler, Some("jtj"), None).await;
         assert_eq!(
             app.get(&format!("/projects/{}/timeline", w.project), Some(&jtj)).await.status,
             StatusCode::NOT_FOUND
@@ -165,7 +165,7 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         let home = app.get("/", Some(&w.zrzy)).await.body;
         assert!(home.contains("本部门待办") && home.contains("id=\"work-red\">1<"), "{home}");
         assert!(home.contains("lamp lamp-red") && home.contains("已超期"), "{home}");
-        let lcj = user(&app, "lcj_h", "林草局 额尔德尼", Role::Handler, Some("lcj"), None).await;
+        let lcj = app.account("lcj_h", "林草局 额尔德尼", Role::Handler, Some("lcj"), None).await;
         let home = app.get("/", Some(&lcj)).await.body;
         // Two working days into the 3-day notice limit: due on the next working day.
         assert!(home.contains("id=\"work-red\">0<") && home.contains("id=\"work-next\">1<"), "{home}");
@@ -178,7 +178,7 @@ async fn the_inbox_puts_red_before_yellow_before_green() {
         let days = calendar.working_days_between(red_due.parse().unwrap(), today);
         assert!(home.contains("id=\"overdue-total\">1<"), "{home}");
         assert!(home.contains(&format!("<td>{red_due}</td><td class=\"n\">{days}</td>")), "{days} days: {home}");
-        user(&app, "admin_u", "系统管理员", Role::Admin, None, None).await;
+        app.account("admin_u", "系统管理员", Role::Admin, None, None).await;
         let admin_user = app.store.user_by_username("admin_u").await.unwrap().unwrap();
         let insp = app.store.user_by_username("insp").await.unwrap().unwrap();
         app.store.set_inspector_departments(&admin_user, &insp.id, &["slj".to_string()]).await.unwrap();
@@ -251,7 +251,7 @@ async fn pages_drive_the_workflow_and_files_go_out_only_in_scope() {
         );
 
         // The handler's review page offers return, accept and withdraw-free forms.
-        let zjj = user(&app, "zjj_h", "住建局 巴特尔", Role::Handler, Some("zjj"), None).await;
+        let zjj = app.account("zjj_h", "住建局 巴特尔", Role::Handler, Some("zjj"), None).await;
         let review = app.get(&format!("/applications/{id}"), Some(&zjj)).await;
         assert_eq!(review.status, StatusCode::OK);
         for text in ["退回并一次性告知", "name=\"problem_0\"", "受理", "value=\"accept\""] {
