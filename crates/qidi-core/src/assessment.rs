@@ -18,6 +18,6 @@ mod score;
 pub use error::{AssessmentError, EntryError, ProfileError};
 pub use facts::{ClockGroup, CountedFact, DepartmentRef, EndedClock, EntryFact, Facts, Link, Rating};
 pub use period::Period;
-pub use permission::{check_entry, may_edit_profile, may_see_all};
+pub use permission::{check_entry, may_edit_profile, may_rate, may_read, may_see_all};
 pub use profile::{centi_text, parse_centi, Centi, Grade, Profile, FIELDS};
 pub use score::{assess, Assessment, DepartmentScore, ItemTypeDays, Term};

@@ -8,6 +8,7 @@
 //! new bulletin that names the one it corrects.
 
 use crate::calendar::WorkCalendar;
+use crate::role::Role;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,17 @@ impl crate::sentence::Explain for BulletinError {
             }
         }
     }
+}
+
+/// Who reads the bulletins: the office that issues them, the leader, department heads
+/// and the inspectors they go to; not a handler, a project unit or an administrator.
+pub fn may_read(role: Role) -> bool {
+    matches!(role, Role::Office | Role::Leader | Role::DepartmentHead | Role::Inspector)
+}
+
+/// Only the office issues a bulletin, or a correction of one.
+pub fn may_issue(role: Role) -> bool {
+    role == Role::Office
 }
 
 impl Month {
@@ -132,7 +144,7 @@ pub fn overdue_working_days(
     closed_on: Option<NaiveDate>,
     month: Month,
 ) -> i64 {
-    calendar.working_days_between(due_on, closed_on.unwrap_or(month.last_day())).max(0)
+    calendar.working_days_overdue(due_on, closed_on.unwrap_or(month.last_day()))
 }
 
 /// A clock as the store found it for a month: still running at the month's end, or
@@ -199,7 +211,7 @@ pub fn items_between(
             clock: f.clock.clone(),
             due_on: f.due_on,
             closed_on: f.ended_on,
-            overdue_working_days: calendar.working_days_between(f.due_on, f.ended_on.unwrap_or(end)).max(0),
+            overdue_working_days: calendar.working_days_overdue(f.due_on, f.ended_on.unwrap_or(end)),
             link: f.link.clone(),
         })
         .collect();
@@ -525,6 +537,15 @@ impl Bulletin {
 mod tests {
     use super::*;
     use crate::calendar::parse_date;
+    use crate::role::ALL_ROLES;
+
+    #[test]
+    fn the_office_issues_and_the_accountable_read() {
+        let reading: Vec<Role> = ALL_ROLES.into_iter().filter(|r| may_read(*r)).collect();
+        assert_eq!(reading, [Role::DepartmentHead, Role::Office, Role::Leader, Role::Inspector]);
+        let issuing: Vec<Role> = ALL_ROLES.into_iter().filter(|r| may_issue(*r)).collect();
+        assert_eq!(issuing, [Role::Office]);
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()

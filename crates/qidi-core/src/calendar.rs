@@ -521,6 +521,13 @@ impl WorkCalendar {
         self.rank(day_number(to)) - self.rank(day_number(from))
     }
 
+    /// How many working days `on` is past `due`: the working days in `(due, on]`, and 0
+    /// on or before the due day. A clock, an order or a work order due on `due` and
+    /// still open on `on` is this late.
+    pub fn working_days_overdue(&self, due: NaiveDate, on: NaiveDate) -> i64 {
+        self.working_days_between(due, on).max(0)
+    }
+
     /// Same as [`Self::is_working_day`], by looking the date up in the listings.
     /// The reference the tables are tested and benchmarked against.
     #[doc(hidden)]

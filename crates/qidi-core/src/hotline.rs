@@ -20,8 +20,8 @@ mod step;
 pub use caller::{
     caller_view, mask_phone, may_find_by_phone, may_see, may_substantiate, normalise_phone, CallerView, CALLER_LABEL,
 };
-pub use intake::{callback_retry_delay, initial_state, FieldError, NewOrder, OrderInput};
-pub use limit::{limits_for, urging_due, Deadline, StepLimits, MAX_LIMIT};
+pub use intake::{callback_retry_delay, initial_state, may_enter, FieldError, NewOrder, OrderInput};
+pub use limit::{limits_for, may_set_limits, urging_due, Deadline, StepLimits, MAX_LIMIT};
 pub use order::{Category, Clock, OrderState, Urgency};
 pub use step::{decide, Action, Actor, HotlineError, OrderFacts, Transition, ESCALATE_AFTER_REOPENINGS};
 

@@ -26,17 +26,18 @@ pub use check::{
     check_list_default_due, check_missing, AnswerState, CheckAnswer, CheckAnswerError, CHECK_LIST_DEFAULT_DAYS,
 };
 pub use permission::{
-    add_item_refusal, import_refusal_reason, may_answer, may_export, may_import, may_import_over_item,
+    acts_for, add_item_refusal, import_refusal_reason, may_answer, may_export, may_import, may_import_over_item,
     may_push_check_list, read_only_refusal, AddItemRefusal, ImportRefusal,
 };
 pub use progress::{BaselineDay, BaselineEntry, BurnDown, Forecast, Progress, FORECAST_DAYS};
 pub use removal::{
-    check_decision, check_reason_text, check_reduction, may_decide_removal, may_propose_removal, Decision, Reduction,
-    ReductionError, RemovalError, RemovalFacts, RemovalKind, RemovalReason, GRANTED, REMOVAL_REASONS,
+    check_decision, check_reason_text, check_reduction, may_decide_removal, may_propose_removal,
+    may_propose_removal_of, Decision, Reduction, ReductionError, RemovalError, RemovalFacts, RemovalKind,
+    RemovalReason, GRANTED, REMOVAL_REASONS,
 };
 pub use sign::{
-    check_change_confirmation, check_signature, fully_signed, Capacity, LedgerKind, LedgerNow, SignError, SignRequest,
-    SignatureState,
+    check_change_confirmation, check_signature, fully_signed, may_sign, Capacity, LedgerKind, LedgerNow, SignError,
+    SignRequest, SignatureState,
 };
 
 pub mod baseline_filter;

@@ -206,6 +206,12 @@ pub fn may_run(role: Role) -> bool {
     role == Role::Office
 }
 
+/// Whether `role` may still change a review closed on `closed_on` (if it was): the
+/// office, while the review is open. A closed review is the record and stays as it is.
+pub fn may_edit(role: Role, closed_on: Option<NaiveDate>) -> bool {
+    may_run(role) && closed_on.is_none()
+}
+
 /// The administrators read no business data (三员分立).
 pub fn may_read(role: Role) -> bool {
     matches!(role, Role::Office | Role::Leader | Role::Inspector)
@@ -338,6 +344,15 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_office_edits_a_review_until_it_is_closed() {
+        assert!(may_edit(Role::Office, None));
+        assert!(!may_edit(Role::Office, Some(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())));
+        for r in crate::role::ALL_ROLES.into_iter().filter(|r| *r != Role::Office) {
+            assert!(!may_edit(r, None), "{r:?}");
+        }
+    }
 
     fn cands(n: usize) -> Vec<Candidate> {
         (0..n)

@@ -26,6 +26,13 @@ pub use reminder::{
 pub use render::Message;
 pub use schedule::{due_run, retry_delay, MAX_ATTEMPTS};
 
+/// Who reads the send log (every message, its channel and whether it arrived): the
+/// office the messages speak for, and the system administrator who keeps the channels
+/// working. Not the people the messages went to.
+pub fn may_read_send_log(role: crate::Role) -> bool {
+    matches!(role, crate::Role::Office | crate::Role::Admin)
+}
+
 // Test fixtures the submodules' tests share.
 #[cfg(test)]
 mod fixtures {

@@ -116,6 +116,12 @@ impl ReportPeriod {
         }
     }
 
+    /// Whether a report on the period may be filed on `today`: from its last day on
+    /// (期末当天起方可报送), so a department can report as the period closes.
+    pub fn open_for_filing(&self, today: NaiveDate) -> bool {
+        self.ends_on <= today
+    }
+
     /// The period's name in a message: its Chinese, or a catalogue's wording of the
     /// year, the month and which half.
     pub fn sentence(&self) -> crate::sentence::Sentence {
@@ -200,6 +206,12 @@ pub enum ReportState {
 }
 
 impl ReportState {
+    /// Whether the state is a lapse the bulletin names: filed late, or not filed by
+    /// its due date.
+    pub fn is_lapse(self) -> bool {
+        matches!(self, ReportState::Late | ReportState::Missing)
+    }
+
     pub fn of(due_on: NaiveDate, filed_on: Option<NaiveDate>, today: NaiveDate) -> ReportState {
         match filed_on {
             Some(f) if f > due_on => ReportState::Late,
@@ -247,6 +259,11 @@ pub fn may_file(role: Role, user_department: Option<&str>, department_id: &str) 
         (Role::DepartmentHead | Role::Handler, Some(d)) if d == department_id => Ok(()),
         _ => Err(ReportError::NotAllowed),
     }
+}
+
+/// Only the office sets when the reports are due (the schedule).
+pub fn may_set_schedule(role: Role) -> bool {
+    role == Role::Office
 }
 
 /// What a department writes: required, at most 5000 characters, trimmed.
@@ -304,7 +321,7 @@ pub fn lapses(
         .filter_map(|(code, name, p, filed)| {
             let filed = filed.filter(|f| *f <= as_of);
             let state = ReportState::of(p.due_on, filed, as_of);
-            matches!(state, ReportState::Late | ReportState::Missing).then(|| ReportLapse {
+            state.is_lapse().then(|| ReportLapse {
                 department_code: code.clone(),
                 department: name.clone(),
                 period: p.key.clone(),
@@ -312,7 +329,7 @@ pub fn lapses(
                 due_on: p.due_on,
                 state,
                 filed_on: filed,
-                working_days_late: calendar.working_days_between(p.due_on, filed.unwrap_or(as_of)).max(0),
+                working_days_late: calendar.working_days_overdue(p.due_on, filed.unwrap_or(as_of)),
                 link: format!("/supervision/reports?period={}", p.key),
             })
         })
@@ -353,6 +370,16 @@ mod tests {
         assert_eq!(ps[2].due_on, d("2022-10-10"), "three working days: 8, 9 (make-up days) and 10 October");
         // 15 Sep 2022 is a Thursday: 16, 19, 20 September.
         assert_eq!(ps[1].due_on, d("2022-09-20"));
+        assert!(!ps[1].open_for_filing(d("2022-09-14")));
+        assert!(ps[1].open_for_filing(d("2022-09-15")), "from the period's last day on");
+        assert!(ps[1].open_for_filing(d("2022-09-16")));
+    }
+
+    #[test]
+    fn only_the_office_sets_the_schedule() {
+        for r in crate::role::ALL_ROLES {
+            assert_eq!(may_set_schedule(r), r == Role::Office, "{r:?}");
+        }
     }
 
     #[test]

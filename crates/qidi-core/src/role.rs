@@ -86,6 +86,17 @@ impl Role {
         matches!(self, Role::Office | Role::Handler | Role::DepartmentHead)
     }
 
+    /// Whether this role names a project's helpers: the office.
+    pub fn assigns_helpers(self) -> bool {
+        self == Role::Office
+    }
+
+    /// Whether an account of this role, of the project unit `own_owner`, authorises the
+    /// helpers of a project of `project_owner`: only the project's own unit.
+    pub fn may_authorise_helpers(self, own_owner: Option<&str>, project_owner: Option<&str>) -> bool {
+        self == Role::Applicant && own_owner.is_some() && own_owner == project_owner
+    }
+
     /// Whether this role manages other accounts' security (roles, locks, second factors).
     pub fn manages_accounts(self) -> bool {
         self == Role::SecurityAdmin
@@ -281,6 +292,18 @@ mod tests {
         }
         let seeing: Vec<Role> = ALL_ROLES.into_iter().filter(|r| r.sees_accounts()).collect();
         assert_eq!(seeing, [Role::Admin, Role::SecurityAdmin]);
+    }
+
+    #[test]
+    fn the_office_names_helpers_and_the_projects_own_unit_authorises_them() {
+        let naming: Vec<Role> = ALL_ROLES.into_iter().filter(|r| r.assigns_helpers()).collect();
+        assert_eq!(naming, [Role::Office]);
+        assert!(Role::Applicant.may_authorise_helpers(Some("o1"), Some("o1")));
+        assert!(!Role::Applicant.may_authorise_helpers(Some("o2"), Some("o1")));
+        assert!(!Role::Applicant.may_authorise_helpers(None, None), "a unit without its unit authorises nothing");
+        for r in ALL_ROLES.into_iter().filter(|r| *r != Role::Applicant) {
+            assert!(!r.may_authorise_helpers(Some("o1"), Some("o1")), "{r:?}");
+        }
     }
 
     #[test]

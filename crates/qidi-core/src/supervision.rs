@@ -130,6 +130,11 @@ impl OrderRequest {
     }
 }
 
+/// Whether `role` may lift an order lifted on `lifted_on` (if it was): the office, once.
+pub fn may_lift(role: Role, lifted_on: Option<NaiveDate>) -> bool {
+    may_manage(role).is_ok() && lifted_on.is_none()
+}
+
 /// The result recorded when an order is lifted.
 pub fn check_result(result: &str, lifted_on: Option<NaiveDate>) -> Result<String, OrderError> {
     if let Some(on) = lifted_on {
@@ -160,7 +165,7 @@ pub fn order_light(
 
 /// Working days past the deadline on `on` (0 on or before it).
 pub fn days_past(calendar: &WorkCalendar, deadline: NaiveDate, on: NaiveDate) -> i64 {
-    calendar.working_days_between(deadline, on).max(0)
+    calendar.working_days_overdue(deadline, on)
 }
 
 /// An order open at a month's end, as the bulletin lists it.
@@ -227,7 +232,10 @@ mod tests {
         assert!(may_manage(Role::Office).is_ok());
         for r in [Role::Inspector, Role::Leader, Role::DepartmentHead, Role::Handler, Role::Admin, Role::Applicant] {
             assert_eq!(may_manage(r), Err(OrderError::NotOffice));
+            assert!(!may_lift(r, None));
         }
+        assert!(may_lift(Role::Office, None));
+        assert!(!may_lift(Role::Office, Some(d("2026-04-25"))));
     }
 
     #[test]

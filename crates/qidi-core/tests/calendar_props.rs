@@ -109,6 +109,20 @@ proptest! {
     }
 
     #[test]
+    fn overdue_counts_the_working_days_after_the_due_day(due in any_date(), n in 0u32..400, back in 0u64..400) {
+        let c = cal();
+        // Due on `due`, still open n working days later: n days overdue, the due day not counted.
+        prop_assert_eq!(c.working_days_overdue(due, c.add_working_days(due, n)), i64::from(n));
+        // On or before the due day it is not overdue at all.
+        let before = due - chrono::Days::new(back);
+        prop_assert_eq!(c.working_days_overdue(due, before), 0);
+        // A day that is not a working day adds nothing.
+        let next = c.add_working_days(due, n).succ_opt().unwrap();
+        let expected = i64::from(n) + i64::from(c.is_working_day(next));
+        prop_assert_eq!(c.working_days_overdue(due, next), expected);
+    }
+
+    #[test]
     fn add_is_strictly_monotonic_in_n(d in any_date(), n in 0u32..1000) {
         let c = cal();
         prop_assert!(c.add_working_days(d, n) < c.add_working_days(d, n + 1));

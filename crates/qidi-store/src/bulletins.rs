@@ -15,6 +15,7 @@ use qidi_core::bulletin::{
     bulletin_items, bulletin_number, rank, BaselineLine, Bulletin, ClockFact, DepartmentLine, ListedFact, Month,
 };
 use qidi_core::calendar::WorkCalendar;
+use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -142,7 +143,7 @@ pub(crate) async fn listed(
         .iter()
         .filter_map(|r| {
             let (on, due) = (date(r, 5)?, date(r, 6)?);
-            let late = calendar.working_days_between(due, on).max(0);
+            let late = calendar.working_days_overdue(due, on);
             Some((
                 r.get::<String, _>(3),
                 ListedFact {
@@ -360,6 +361,12 @@ impl Store {
         issuer: Option<&User>,
         correct: bool,
     ) -> Result<(IssuedBulletin, bool), StoreError> {
+        if issuer.is_some_and(|u| !qidi_core::bulletin::may_issue(u.role)) {
+            return Err(StoreError::forbidden(Sentence::new(
+                "err-bulletin-office-issues",
+                "只有领导小组办公室可以印发通报",
+            )));
+        }
         month.check_closed(today).map_err(|e| StoreError::invalid(&e))?;
         let latest = self.latest_bulletin(region, month).await?;
         if let (Some(b), false) = (&latest, correct) {

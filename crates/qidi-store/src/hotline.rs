@@ -177,7 +177,7 @@ impl Store {
     ) -> Result<Intake, StoreError> {
         let region = region.as_str();
         if let IntakeSource::Web(u) = source {
-            if u.role != qidi_core::Role::Office {
+            if !qidi_core::hotline::may_enter(u.role) {
                 return Err(StoreError::forbidden(Sentence::new(
                     "err-hotline-office-enters",
                     "只有领导小组办公室可以登记12345工单",
@@ -691,7 +691,7 @@ impl Store {
         urgency: Urgency,
         limits: StepLimits,
     ) -> Result<(), StoreError> {
-        if !matches!(user.role, qidi_core::Role::Office | qidi_core::Role::Admin) {
+        if !qidi_core::hotline::may_set_limits(user.role) {
             return Err(StoreError::forbidden(Sentence::new(
                 "err-hotline-may-not-set-limits",
                 "只有领导小组办公室或系统管理员可以设置工单时限",

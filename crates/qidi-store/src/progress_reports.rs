@@ -269,7 +269,7 @@ impl Store {
 
     /// Set the campaign's reporting schedule (the office).
     pub async fn set_report_schedule(&self, actor: &User, schedule: ReportSchedule) -> Result<ReportPlan, StoreError> {
-        if actor.role != qidi_core::Role::Office {
+        if !qidi_core::progress_report::may_set_schedule(actor.role) {
             return Err(StoreError::forbidden(Sentence::new(
                 "err-report-schedule-forbidden",
                 "只有领导小组办公室可以设置信息报送安排",
@@ -368,7 +368,7 @@ impl Store {
             .period(period_key)
             .cloned()
             .ok_or_else(|| StoreError::invalid(&ReportError::UnknownPeriod(period_key.to_string())))?;
-        if today < p.ends_on {
+        if !p.open_for_filing(today) {
             return Err(StoreError::invalid(
                 Sentence::new(
                     "err-report-period-not-ended",

@@ -142,6 +142,10 @@ async fn a_month_of_history_gives_exactly_its_bulletin() {
         let (again, new) = store.issue_bulletin(&banner(), april, day("2026-05-07"), None, false).await.unwrap();
         assert!(!new);
         assert_eq!(again.id, issued.id);
+        // Only the office issues: an inspector's correction is refused, and nothing is issued
+        // (the office's correction below is still number 2).
+        let refused = store.issue_bulletin(&banner(), april, day("2026-05-08"), Some(&inspector), true).await;
+        assert!(matches!(refused, Err(qidi_store::StoreError::Forbidden(_))), "{refused:?}");
         let (correction, new) = store.issue_bulletin(&banner(), april, day("2026-05-08"), None, true).await.unwrap();
         assert!(new);
         assert_eq!(correction.bulletin.document_number, "清理办通报〔2026〕2号");

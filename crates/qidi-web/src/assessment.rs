@@ -18,7 +18,6 @@ use crate::SharedState;
 use axum::routing::get;
 use axum::Router;
 use qidi_core::assessment::{may_see_all, Assessment, Period};
-use qidi_core::Role;
 use qidi_store::users::User;
 use qidi_store::{Store, StoreError};
 
@@ -33,9 +32,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/assessment/entries", axum::routing::post(api::add_entry))
 }
 
-/// Who may look at assessments at all: everyone but project units.
 fn may_read(u: &User) -> bool {
-    u.role != Role::Applicant
+    qidi_core::assessment::may_read(u.role)
 }
 
 /// The period asked for, or last month by default.

@@ -20,7 +20,6 @@ use axum::{Form, Json, Router};
 use qidi_core::bulletin::{BulletinItem, ListedFact, Month};
 use qidi_core::progress_report::ReportLapse;
 use qidi_core::supervision::OpenOrder;
-use qidi_core::Role;
 use qidi_store::bulletins::IssuedBulletin;
 use qidi_store::users::User;
 use qidi_store::StoreError;
@@ -35,9 +34,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/bulletins/{id}", post(refuse_write).get(api_one))
 }
 
-/// Who reads bulletins: the office, the leader, department heads and inspectors.
 fn may_read(u: &User) -> bool {
-    matches!(u.role, Role::Office | Role::Leader | Role::DepartmentHead | Role::Inspector)
+    qidi_core::bulletin::may_read(u.role)
 }
 
 #[derive(Template)]
@@ -63,7 +61,7 @@ async fn list_page_with(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let bulletins = state.store.bulletins(&user.region()).await?;
-    Ok(render(&ListPage { user, bulletins, may_issue: user.role == Role::Office, last_month, error }))
+    Ok(render(&ListPage { user, bulletins, may_issue: qidi_core::bulletin::may_issue(user.role), last_month, error }))
 }
 
 /// The list again with the month as typed and why it was refused, as 422.
@@ -85,7 +83,7 @@ async fn issue(
     PageUser(user): PageUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if user.role != Role::Office {
+    if !qidi_core::bulletin::may_issue(user.role) {
         return Err(PageError::not_found());
     }
     let typed = f.get("month").map(String::as_str).unwrap_or_default();

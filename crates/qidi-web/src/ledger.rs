@@ -36,7 +36,7 @@ use axum::Router;
 use department::{department, reading_status};
 use export::export;
 use index::{banner, index, progress_json};
-use qidi_core::ledger::{Capacity, LedgerKind};
+use qidi_core::ledger::{may_sign, Capacity, LedgerKind};
 use qidi_core::role::ScopeLimit;
 use qidi_store::baseline::DepartmentRef;
 use qidi_store::users::User;
@@ -106,13 +106,11 @@ pub(crate) async fn visible_department(
     }
 }
 
-/// Whether `user` may sign a department ledger in `capacity` (their own role's); if not,
+/// Whether `user` may sign `dept`'s ledger in `capacity` (core's `may_sign`); if not,
 /// the refusal in the request's language.
-pub(crate) fn department_signer(user: &User, capacity: Capacity) -> Result<(), String> {
-    if !LedgerKind::Department.capacities().contains(&capacity) || capacity.role() != user.role {
-        return Err(crate::i18n::t("ledger-error-department-signer"));
-    }
-    Ok(())
+pub(crate) fn department_signer(user: &User, capacity: Capacity, dept: &DepartmentRef) -> Result<(), String> {
+    may_sign(LedgerKind::Department, capacity, user.role, user.department_id.as_deref(), Some(&dept.id))
+        .map_err(|_| crate::i18n::t("ledger-error-department-signer"))
 }
 
 /// Removals a ledger page lists: every one awaiting a decision comes first.

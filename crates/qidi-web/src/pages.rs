@@ -343,7 +343,7 @@ async fn overview(state: &SharedState, user: &User) -> Result<Option<Overview>, 
         .filter_map(|a| {
             let due = a.due_on?;
             Some(OverdueRow {
-                days: calendar.working_days_between(due, today).max(0),
+                days: calendar.working_days_overdue(due, today),
                 due_on: due.to_string(),
                 id: a.id,
                 project_name: a.project_name,

@@ -34,6 +34,7 @@ async fn departments_see_their_own_and_the_office_edits_the_profile() {
             ("insp", Role::Inspector, None),
             ("zrzy_h", Role::Handler, Some("zrzy")),
             ("fgw_h", Role::Handler, Some("fgw")),
+            ("admin", Role::Admin, None),
         ] {
             test_user(&app.store, name, role, dept, None, None).await;
         }
@@ -71,6 +72,12 @@ async fn departments_see_their_own_and_the_office_edits_the_profile() {
             app.get(&format!("/assessment/departments/sthj?period={last}"), Some(&zrzy)).await.status,
             StatusCode::NOT_FOUND
         );
+
+        // The administrators read no business data (三员分立): no assessment at all.
+        let admin = app.sign_in("admin").await;
+        assert_eq!(app.get(&format!("/assessment?period={last}"), Some(&admin)).await.status, StatusCode::NOT_FOUND);
+        let api = app.get(&format!("/api/v1/assessment?period={last}"), Some(&admin)).await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND);
 
         // The profile: the office edits, the inspector only reads.
         assert_eq!(app.post_form("/assessment/profile", Some(&insp), &[]).await.status, StatusCode::NOT_FOUND);

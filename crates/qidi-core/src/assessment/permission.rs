@@ -10,6 +10,18 @@ pub fn may_see_all(role: Role) -> bool {
     matches!(role, Role::Office | Role::Leader | Role::Inspector)
 }
 
+/// Who looks at assessments at all: the administration's staff. Not a project unit,
+/// and not the administrators, who read no business data (三员分立).
+pub fn may_read(role: Role) -> bool {
+    role != Role::Applicant && !role.is_administrator()
+}
+
+/// Who enters assessments: the head or a handler of a department that initiates
+/// projects (and then only of departments other than their own, [`check_entry`]).
+pub fn may_rate(role: Role, own_department_initiates: bool) -> bool {
+    matches!(role, Role::Handler | Role::DepartmentHead) && own_department_initiates
+}
+
 /// Only the office edits the profile.
 pub fn may_edit_profile(role: Role) -> bool {
     role == Role::Office
@@ -25,7 +37,7 @@ pub fn check_entry(
     score: Centi,
     comment: &str,
 ) -> Result<(), AssessmentError> {
-    if !matches!(role, Role::Handler | Role::DepartmentHead) || !own_department_initiates {
+    if !may_rate(role, own_department_initiates) {
         return Err(AssessmentError::BadEntry(EntryError::NotInitiating));
     }
     if own_department == Some(assessed) {
@@ -52,5 +64,15 @@ mod tests {
         assert!(check_entry(Role::Handler, true, Some("fgw"), "zrzy", 10001, "好").is_err());
         assert!(check_entry(Role::Handler, true, Some("fgw"), "zrzy", 8000, " ").is_err());
         assert!(check_entry(Role::Office, true, None, "zrzy", 8000, "好").is_err());
+    }
+
+    #[test]
+    fn the_administrations_staff_read_and_an_initiating_departments_staff_rate() {
+        use crate::role::ALL_ROLES;
+        let reading: Vec<Role> = ALL_ROLES.into_iter().filter(|r| may_read(*r)).collect();
+        assert_eq!(reading, [Role::Handler, Role::DepartmentHead, Role::Office, Role::Leader, Role::Inspector]);
+        let rating: Vec<Role> = ALL_ROLES.into_iter().filter(|r| may_rate(*r, true)).collect();
+        assert_eq!(rating, [Role::Handler, Role::DepartmentHead]);
+        assert!(ALL_ROLES.into_iter().all(|r| !may_rate(r, false)));
     }
 }

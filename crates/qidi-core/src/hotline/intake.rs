@@ -179,9 +179,21 @@ pub fn callback_retry_delay(attempts: u32) -> chrono::Duration {
     chrono::Duration::minutes(minutes.min(60))
 }
 
+/// Only the office enters a 12345 work order (web entry; the 12345 platform's
+/// own callbacks come through its token, not an account).
+pub fn may_enter(role: crate::Role) -> bool {
+    role == crate::Role::Office
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_office_enters_orders() {
+        let entering: Vec<crate::Role> = crate::role::ALL_ROLES.into_iter().filter(|r| may_enter(*r)).collect();
+        assert_eq!(entering, [crate::Role::Office]);
+    }
 
     #[test]
     fn input_is_checked_field_by_field() {

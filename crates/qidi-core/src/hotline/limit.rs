@@ -92,7 +92,7 @@ impl Deadline {
 
     /// Working days past the due date on `today` (0 when not late).
     pub fn days_overdue(&self, calendar: &WorkCalendar, today: NaiveDate) -> i64 {
-        calendar.working_days_between(self.due_on, today).max(0)
+        calendar.working_days_overdue(self.due_on, today)
     }
 }
 
@@ -103,9 +103,21 @@ pub fn urging_due(calendar: &WorkCalendar, state: OrderState, due_on: NaiveDate,
     state.with_department() && calendar.working_days_between(due_on, today) >= 1
 }
 
+/// Who sets the work orders' time limits: the office, or the system administrator
+/// who keeps the catalogues.
+pub fn may_set_limits(role: crate::Role) -> bool {
+    matches!(role, crate::Role::Office | crate::Role::Admin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_office_and_the_system_administrator_set_limits() {
+        let setting: Vec<crate::Role> = crate::role::ALL_ROLES.into_iter().filter(|r| may_set_limits(*r)).collect();
+        assert_eq!(setting, [crate::Role::Office, crate::Role::Admin]);
+    }
 
     #[test]
     fn limits_default_and_override() {

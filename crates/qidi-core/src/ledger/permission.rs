@@ -94,13 +94,19 @@ pub fn may_export(role: Role) -> bool {
     role != Role::Applicant
 }
 
-/// Who may push check lists: the initiating department's own staff, or the office.
-pub fn may_push_check_list(role: Role, user_department: Option<&str>, initiating_department: &str) -> bool {
+/// Whether `role` of `user_department` acts for one of `departments` on a ledger: the
+/// office for any; a department's head or handler only when one of them is their own.
+pub fn acts_for(role: Role, user_department: Option<&str>, departments: &[&str]) -> bool {
     match role {
         Role::Office => true,
-        Role::DepartmentHead | Role::Handler => user_department == Some(initiating_department),
+        Role::DepartmentHead | Role::Handler => user_department.is_some_and(|u| departments.contains(&u)),
         _ => false,
     }
+}
+
+/// Who may push check lists: the initiating department's own staff, or the office.
+pub fn may_push_check_list(role: Role, user_department: Option<&str>, initiating_department: &str) -> bool {
+    acts_for(role, user_department, &[initiating_department])
 }
 
 /// Why a pending item found later (补录) may not be added.
@@ -189,6 +195,19 @@ mod tests {
         assert!(add_item_refusal(Role::Applicant, None, fgw, true).is_some());
         assert_eq!(add_item_refusal(Role::Office, None, fgw, false), Some(AddItemRefusal::NotInLibrary));
         assert_eq!(add_item_refusal(Role::Handler, Some("zrzy-id"), fgw, false), Some(AddItemRefusal::NotAllowed));
+    }
+
+    #[test]
+    fn the_office_acts_for_every_department_and_its_staff_for_their_own() {
+        assert!(acts_for(Role::Office, None, &["fgw-id"]));
+        assert!(acts_for(Role::Handler, Some("fgw-id"), &["zrzy-id", "fgw-id"]));
+        assert!(acts_for(Role::DepartmentHead, Some("fgw-id"), &["fgw-id"]));
+        assert!(!acts_for(Role::Handler, Some("fgw-id"), &["zrzy-id"]));
+        assert!(!acts_for(Role::Handler, None, &[]));
+        assert!(!acts_for(Role::Handler, Some("fgw-id"), &[]));
+        for r in [Role::Leader, Role::Inspector, Role::Applicant, Role::Admin] {
+            assert!(!acts_for(r, Some("fgw-id"), &["fgw-id"]), "{r:?}");
+        }
     }
 
     #[test]

@@ -166,6 +166,13 @@ pub fn may_propose_removal(role: Role) -> Result<(), RemovalError> {
     }
 }
 
+/// Who may propose removing what `departments` answer for (a project: its initiating
+/// department; an item: the department handling it and the project's initiating
+/// department): their staff, or the office.
+pub fn may_propose_removal_of(role: Role, user_department: Option<&str>, departments: &[&str]) -> bool {
+    may_propose_removal(role).is_ok() && super::permission::acts_for(role, user_department, departments)
+}
+
 /// Only the office decides, once, between approval and rejection.
 /// Whether `role` decides proposed removals: the sweep office.
 pub fn may_decide_removal(role: Role) -> bool {

@@ -167,21 +167,31 @@ pub struct LedgerNow<'a> {
     pub missing_checks: u64,
 }
 
-/// The right role for the capacity, and a department head only for the own department.
-fn check_signer(req: &SignRequest<'_>) -> Result<(), SignError> {
-    let capacity = req.capacity;
-    if !req.kind.capacities().contains(&capacity) {
+/// Whether `role` of `user_department` may sign a `kind` ledger of `ledger_department`
+/// in `capacity`: a capacity of that ledger, the signer's own role, and a department
+/// head only for their own department. The two departments are named alike (both
+/// codes, or both ids).
+pub fn may_sign(
+    kind: LedgerKind,
+    capacity: Capacity,
+    role: Role,
+    user_department: Option<&str>,
+    ledger_department: Option<&str>,
+) -> Result<(), SignError> {
+    if !kind.capacities().contains(&capacity) {
         return Err(SignError::NotForThisLedger(capacity));
     }
-    if req.role != capacity.role() {
+    if role != capacity.role() {
         return Err(SignError::WrongRole(capacity));
     }
-    if capacity == Capacity::DepartmentHead
-        && (req.user_department.is_none() || req.user_department != req.ledger_department)
-    {
+    if capacity == Capacity::DepartmentHead && (user_department.is_none() || user_department != ledger_department) {
         return Err(SignError::OtherDepartment);
     }
     Ok(())
+}
+
+fn check_signer(req: &SignRequest<'_>) -> Result<(), SignError> {
+    may_sign(req.kind, req.capacity, req.role, req.user_department, req.ledger_department)
 }
 
 /// Nobody twice, in order, and missing check results seen and confirmed.

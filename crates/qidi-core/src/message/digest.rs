@@ -55,7 +55,7 @@ pub struct LightItem {
 
 impl LightItem {
     pub fn days_overdue_on(calendar: &WorkCalendar, due_on: NaiveDate, on: NaiveDate) -> i64 {
-        calendar.working_days_between(due_on, on).max(0)
+        calendar.working_days_overdue(due_on, on)
     }
 }
 

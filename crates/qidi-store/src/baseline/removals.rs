@@ -5,8 +5,8 @@ use crate::events::append;
 use crate::users::User;
 use crate::{new_id, now_text, today, Store, StoreError};
 use qidi_core::ledger::{
-    check_decision, check_reason_text, check_reduction, Decision, Reduction, RemovalError, RemovalFacts, RemovalKind,
-    RemovalReason,
+    check_decision, check_reason_text, check_reduction, may_propose_removal_of, Decision, Reduction, RemovalError,
+    RemovalFacts, RemovalKind, RemovalReason,
 };
 use qidi_core::sentence::Sentence;
 use qidi_core::RegionCode;
@@ -118,18 +118,15 @@ impl Store {
                     return Err(StoreError::conflict(Sentence::new("err-ledger-removal-item-reduced", "该事项已核减")));
                 }
                 let handling: String = row.get(1);
-                if matches!(actor.role, qidi_core::Role::Handler | qidi_core::Role::DepartmentHead)
-                    && actor.department_id.as_deref() != Some(handling.as_str())
-                    && actor.department_id != initiating
-                {
+                let answering: Vec<&str> = std::iter::once(handling.as_str()).chain(initiating.as_deref()).collect();
+                if !may_propose_removal_of(actor.role, actor.department_id.as_deref(), &answering) {
                     return Err(StoreError::NotFound("该事项不存在，或不属于本部门".into()));
                 }
                 Some(item.to_string())
             }
         };
         if r.kind == RemovalKind::Project
-            && matches!(actor.role, qidi_core::Role::Handler | qidi_core::Role::DepartmentHead)
-            && actor.department_id != initiating
+            && !may_propose_removal_of(actor.role, actor.department_id.as_deref(), initiating.as_deref().as_slice())
         {
             return Err(StoreError::NotFound("只能对本部门立项的项目提出移出".into()));
         }

@@ -94,7 +94,7 @@ impl Store {
         helper_username: &str,
     ) -> Result<ProjectHelper, WorkflowError> {
         let region = self.visible_project(user, project_id).await?;
-        if user.role != Role::Office {
+        if !user.role.assigns_helpers() {
             return Err(WorkflowError::forbidden(Sentence::new(
                 "err-workflow-helper-office-assigns",
                 "帮办代办人员由领导小组办公室指定",
@@ -174,7 +174,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await?
             .get(0);
-        if user.role != Role::Applicant || owner.is_none() || user.owner_id != owner {
+        if !user.role.may_authorise_helpers(user.owner_id.as_deref(), owner.as_deref()) {
             return Err(WorkflowError::forbidden(Sentence::new(
                 "err-workflow-helper-owner-authorises",
                 "只有项目单位本身可以授权帮办代办",

@@ -76,6 +76,7 @@ err-assessment-entry-project-unknown = There is no project with the project code
 ## Bulletins
 err-bulletin-bad-month = “{ $value }” is not a month such as 2026-03.
 err-bulletin-month-not-closed = { $month } is not over yet: a bulletin is made for a closed month (its last day is { $last }).
+err-bulletin-office-issues = Only the leading group office may issue a bulletin.
 
 ## Look-back reviews
 err-lookback-note-blank = The finding is wrong: when a problem is found, describe the problem.

@@ -13,7 +13,6 @@ use axum::Form;
 use qidi_core::assessment::{
     centi_text, may_edit_profile, parse_centi, DepartmentScore, Grade, Period, Profile, Term, FIELDS,
 };
-use qidi_core::Role;
 use qidi_store::assessment::{EntryRow, NewEntry};
 use qidi_store::baseline::DepartmentRef;
 use qidi_store::users::User;
@@ -372,8 +371,8 @@ async fn entries_page(
 ) -> Result<Response, PageError> {
     let p = period(&state.store, user, key).await?;
     let departments = state.store.departments(&user.region()).await?;
-    let may_enter = matches!(user.role, Role::Handler | Role::DepartmentHead)
-        && departments.iter().any(|d| Some(&d.id) == user.department_id.as_ref() && d.initiates);
+    let own_initiates = departments.iter().any(|d| Some(&d.id) == user.department_id.as_ref() && d.initiates);
+    let may_enter = qidi_core::assessment::may_rate(user.role, own_initiates);
     let entries = state
         .store
         .assessment_entries(user, &p)

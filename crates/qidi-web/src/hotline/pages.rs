@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use qidi_core::hotline::{Action, CallerView, Category, Clock, OrderInput, Urgency};
-use qidi_core::Role;
 use qidi_store::baseline::DepartmentRef;
 use qidi_store::hotline::{Complaint, ComplaintDetail, HistoryEntry, IntakeSource, Substantiation};
 use qidi_store::users::User;
@@ -118,7 +117,7 @@ struct ListPage<'a> {
 
 fn list_page(user: &User, found: Vec<Complaint>, phone: Option<String>, error: Option<String>) -> Response {
     render(&ListPage {
-        may_enter: user.role == Role::Office,
+        may_enter: qidi_core::hotline::may_enter(user.role),
         may_search: qidi_core::hotline::may_find_by_phone(user.role),
         user,
         rows: found.into_iter().map(|c| Row { lamp: lamp(&c), c }).collect(),
@@ -181,7 +180,7 @@ fn new_page(user: &User, error: Option<String>, form: HashMap<String, String>) -
 }
 
 fn office_only(user: &User) -> Result<(), PageError> {
-    if user.role == Role::Office {
+    if qidi_core::hotline::may_enter(user.role) {
         Ok(())
     } else {
         Err(PageError::not_found())

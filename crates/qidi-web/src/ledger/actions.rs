@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use qidi_core::ledger::{
-    may_answer, may_propose_removal, BaselineQuery, Capacity, CheckAnswer, Decision, LedgerKind, RemovalKind,
+    may_answer, may_propose_removal, may_sign, BaselineQuery, Capacity, CheckAnswer, Decision, LedgerKind, RemovalKind,
     RemovalReason,
 };
 use qidi_core::role::ScopeLimit;
@@ -87,7 +87,7 @@ async fn signing(
 ) -> Result<(DepartmentRef, Capacity), PageError> {
     let dept = visible_department(state, user, code).await?;
     let capacity = Capacity::parse(capacity).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-capacity")))?;
-    department_signer(user, capacity).map_err(|m| forbidden(&m))?;
+    department_signer(user, capacity, &dept).map_err(|m| forbidden(&m))?;
     Ok((dept, capacity))
 }
 
@@ -157,7 +157,7 @@ pub async fn sign_banner(
     }
     let capacity =
         Capacity::parse(&form.capacity).ok_or_else(|| unprocessable(crate::i18n::t("ledger-error-capacity")))?;
-    if !LedgerKind::Banner.capacities().contains(&capacity) || capacity.role() != user.role {
+    if may_sign(LedgerKind::Banner, capacity, user.role, user.department_id.as_deref(), None).is_err() {
         return Err(forbidden(&crate::i18n::t("ledger-error-banner-signer")));
     }
     state

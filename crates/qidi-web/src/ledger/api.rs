@@ -222,7 +222,7 @@ async fn signing(
     let capacity = Capacity::parse(capacity).ok_or_else(|| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", crate::i18n::t("ledger-error-capacity"))
     })?;
-    department_signer(user, capacity).map_err(|m| forbidden(&m))?;
+    department_signer(user, capacity, &dept).map_err(|m| forbidden(&m))?;
     Ok((dept, capacity))
 }
 

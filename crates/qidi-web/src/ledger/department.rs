@@ -14,11 +14,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use qidi_core::ledger::{
-    may_answer, may_import, may_propose_removal, parse_line_key, AnswerState, BaselineFilter, BaselineFilterError,
-    BaselineQuery, BaselineSort, REMOVAL_REASONS,
+    acts_for, may_answer, may_import, may_propose_removal_of, parse_line_key, AnswerState, BaselineFilter,
+    BaselineFilterError, BaselineQuery, BaselineSort, REMOVAL_REASONS,
 };
 use qidi_core::role::ScopeLimit;
-use qidi_core::{Role, Scope};
+use qidi_core::Scope;
 use qidi_store::baseline::{BaselineRow, CheckRow, DepartmentRef, ProgressReport};
 use qidi_store::users::User;
 use std::collections::BTreeMap;
@@ -482,7 +482,6 @@ pub(super) async fn department_page(
         .collect();
     let removals =
         store.removals(&region, Some(&dept.id), REMOVALS_SHOWN as i64).await?.iter().map(RemovalView::of).collect();
-    let own = user.department_id.as_deref() == Some(dept.id.as_str());
     let names: BTreeMap<String, String> =
         store.departments(&region).await?.into_iter().map(|d| (d.code, d.name)).collect();
     let supervision_orders = store.open_orders_of_department(&dept.id, today).await?;
@@ -530,9 +529,9 @@ pub(super) async fn department_page(
         can_push: something_to_push
             && qidi_core::ledger::may_push_check_list(user.role, user.department_id.as_deref(), &dept.id),
         can_answer: may_answer(user.role, user.department_id.as_deref(), &dept.id),
-        can_propose: may_propose_removal(user.role).is_ok() && (own || user.role == Role::Office),
+        can_propose: may_propose_removal_of(user.role, user.department_id.as_deref(), &[&dept.id]),
         can_decide: qidi_core::ledger::may_decide_removal(user.role),
-        can_import: may_import(user.role) && (own || user.role == Role::Office),
+        can_import: may_import(user.role) && acts_for(user.role, user.department_id.as_deref(), &[&dept.id]),
         progress,
         chart,
         baseline,

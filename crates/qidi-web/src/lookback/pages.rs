@@ -171,7 +171,7 @@ async fn detail_page(
     let page = DetailPage {
         user,
         rule: rule_label(&v.review.rule),
-        may_edit: may_run(user.role) && v.review.closed_on.is_none(),
+        may_edit: qidi_core::lookback::may_edit(user.role, v.review.closed_on),
         findings: [Finding::NoProblem, Finding::ProblemFound, Finding::CorrectionNeeded]
             .iter()
             .map(|f| (f.as_str(), crate::i18n::tc("lookback-finding", f.as_str())))

@@ -301,7 +301,7 @@ struct SendLogPage<'a> {
 }
 
 pub async fn send_log(State(state): State<SharedState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    if !matches!(user.role, Role::Admin | Role::Office) {
+    if !qidi_core::message::may_read_send_log(user.role) {
         return Err(PageError::not_found());
     }
     let entries = state

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use qidi_core::progress_report::{ReportFigures, ReportPeriod, ReportSchedule};
+use qidi_core::role::ScopeLimit;
 use qidi_core::supervision::{OrderRequest, OrderTarget};
 use qidi_core::Role;
 use qidi_store::baseline::DepartmentRef;
@@ -146,10 +147,10 @@ pub async fn reports(
     ApiUser(user): ApiUser,
     Query(q): Query<ReportsQuery>,
 ) -> Result<Json<Vec<FiledReport>>, ApiError> {
-    let department = match user.role {
-        Role::Office | Role::Leader | Role::Inspector => None,
-        Role::DepartmentHead | Role::Handler => Some(user.department_id.clone().ok_or_else(ApiError::not_found)?),
-        Role::Applicant | Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => return Err(ApiError::not_found()),
+    let department = match user.scope().limit {
+        ScopeLimit::Region => None,
+        ScopeLimit::Department(d) => Some(d),
+        ScopeLimit::Owner(_) | ScopeLimit::Nothing => return Err(ApiError::not_found()),
     };
     let period = q.period.filter(|p| !p.is_empty());
     Ok(Json(state.store.progress_reports(&user.region(), department.as_deref(), period.as_deref()).await?))

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
-use qidi_core::progress_report::{ReportFigures, ReportPeriod, ReportSchedule, ReportState};
+use qidi_core::progress_report::{may_file, may_set_schedule, ReportFigures, ReportPeriod, ReportSchedule};
+use qidi_core::role::ScopeLimit;
 use qidi_core::supervision::{OrderRequest, OrderTarget};
 use qidi_core::Role;
 use qidi_store::baseline::DepartmentRef;
@@ -19,14 +20,14 @@ use qidi_store::users::User;
 use qidi_store::StoreError;
 use std::collections::{BTreeSet, HashMap};
 
-/// Who sees the supervision pages: the office, the leader, inspectors, and a
-/// department's head and handlers (their own department's).
+/// Who sees the supervision pages ([`Role::sees_supervision`]); a department's
+/// head and handlers see their own department's.
 fn may_read(u: &User) -> bool {
-    matches!(u.role, Role::Office | Role::Leader | Role::Inspector | Role::DepartmentHead | Role::Handler)
+    u.role.sees_supervision()
 }
 
 fn region_wide(u: &User) -> bool {
-    matches!(u.role, Role::Office | Role::Leader | Role::Inspector)
+    u.scope().limit == ScopeLimit::Region
 }
 
 /// The codes of the departments an inspector oversees, to highlight.
@@ -96,10 +97,10 @@ async fn overview_page(
     if !region_wide(user) {
         statuses.retain(|s| user.department_id.as_deref() == Some(s.department_id.as_str()));
     }
-    let may_issue = user.role == Role::Office;
+    let may_issue = qidi_core::supervision::may_manage(user.role).is_ok();
     let departments = if may_issue { state.store.departments(&user.region()).await? } else { Vec::new() };
     let page = OverviewPage {
-        may_file: matches!(user.role, Role::DepartmentHead | Role::Handler) && user.department_id.is_some(),
+        may_file: user.department_id.as_deref().is_some_and(|d| may_file(user.role, Some(d), d).is_ok()),
         overseen: overseen(state, user).await?,
         user,
         orders,
@@ -126,7 +127,7 @@ pub async fn issue(
     PageUser(user): PageUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if user.role != Role::Office {
+    if qidi_core::supervision::may_manage(user.role).is_err() {
         return Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::t("supervision-error-office-issues")));
     }
     let get = |k: &str| f.get(k).map_or("", |s| s.trim());
@@ -215,7 +216,7 @@ async fn order_page(
     refused: Option<(StatusCode, RefusedForm)>,
 ) -> Result<Response, PageError> {
     let o = state.store.order_for(user, id, qidi_store::today()).await?.ok_or_else(PageError::not_found)?;
-    let may_lift = user.role == Role::Office && o.lifted_on.is_none();
+    let may_lift = qidi_core::supervision::may_lift(user.role, o.lifted_on);
     let (status, refused) = RefusedForm::split(refused);
     Ok((status, render(&OrderPage { user, o, may_lift, refused })).into_response())
 }
@@ -295,9 +296,9 @@ async fn reports_page(
         statuses.retain(|s| &s.department_id == d);
     }
     let reports = state.store.progress_reports(&user.region(), department.as_deref(), Some(&period.key)).await?;
-    let lapses = statuses.iter().filter(|s| matches!(s.state, ReportState::Late | ReportState::Missing)).count();
+    let lapses = statuses.iter().filter(|s| s.state.is_lapse()).count();
     let page = ReportsPage {
-        may_set_schedule: user.role == Role::Office,
+        may_set_schedule: may_set_schedule(user.role),
         overseen: overseen(state, user).await?,
         user,
         plan,
@@ -338,9 +339,7 @@ async fn report_form_page(
     text: String,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let Some(department_id) =
-        user.department_id.clone().filter(|_| matches!(user.role, Role::DepartmentHead | Role::Handler))
-    else {
+    let Some(department_id) = user.department_id.clone().filter(|d| may_file(user.role, Some(d), d).is_ok()) else {
         return Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::t("supervision-error-department-files")));
     };
     let today = qidi_store::today();
@@ -354,7 +353,7 @@ async fn report_form_page(
     let figures = state.store.report_figures(&department_id, &period).await?;
     let previous =
         state.store.progress_reports(&user.region(), Some(&department_id), Some(&period.key)).await?.into_iter().next();
-    let periods = plan.periods.iter().filter(|p| p.ends_on <= today).rev().take(12).cloned().collect();
+    let periods = plan.periods.iter().filter(|p| p.open_for_filing(today)).rev().take(12).cloned().collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReportForm { user, period, periods, figures, previous, text, error };
     Ok((status, render(&page)).into_response())
@@ -389,7 +388,7 @@ pub async fn set_schedule(
     PageUser(user): PageUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if user.role != Role::Office {
+    if !may_set_schedule(user.role) {
         return Err(PageError::Status(StatusCode::FORBIDDEN, crate::i18n::t("supervision-error-office-schedules")));
     }
     let until = f.get("half_monthly_until").and_then(|s| s.parse::<NaiveDate>().ok());

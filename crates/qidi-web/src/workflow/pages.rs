@@ -18,7 +18,6 @@ use qidi_core::catalogue::LimitUnit;
 use qidi_core::light::Light;
 use qidi_core::workflow::{Action, ALL_PAUSE_REASONS};
 use qidi_core::workflow::{ClockOutcome, ClockRecord};
-use qidi_core::Role;
 use qidi_store::users::User;
 use qidi_store::workflow::{
     ActRequest, ApplicationDetail, ApplicationRow, MaterialSpec, ProjectBrief, ProjectHelper, TimelineStep,
@@ -698,9 +697,9 @@ pub async fn project_timeline(
         })
         .collect();
     let helpers = state.store.project_helpers(&user, &id).await?;
-    let is_owner = user.role == Role::Applicant && user.owner_id.is_some() && user.owner_id == project.owner_id;
+    let is_owner = user.role.may_authorise_helpers(user.owner_id.as_deref(), project.owner_id.as_deref());
     let supervision_orders = crate::supervision::project_orders(&state, &user, &id).await?;
-    let is_office = user.role == Role::Office;
+    let is_office = user.role.assigns_helpers();
     let helper_choices = if is_office { state.store.helper_choices(&user).await? } else { Vec::new() };
     let page =
         TimelinePage { helper_choices, is_office, is_owner, user: &user, project, apps, helpers, supervision_orders };
