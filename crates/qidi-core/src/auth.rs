@@ -114,6 +114,42 @@ impl PasswordAgePolicy {
     }
 }
 
+/// Why an account's name or display name is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AccountNameError {
+    #[error("用户名须为 1–64 个字符，且不含空格")]
+    BadUsername,
+    #[error("请填写姓名或岗位（最多 64 个字）")]
+    BadDisplayName,
+}
+
+impl crate::sentence::Explain for AccountNameError {
+    fn key(&self) -> &'static str {
+        match self {
+            AccountNameError::BadUsername => "err-account-bad-username",
+            AccountNameError::BadDisplayName => "err-account-bad-display-name",
+        }
+    }
+}
+
+/// An account's name as kept: trimmed, 1–64 characters, no whitespace inside.
+pub fn check_username(username: &str) -> Result<&str, AccountNameError> {
+    let t = username.trim();
+    if t.is_empty() || t.chars().count() > 64 || t.chars().any(char::is_whitespace) {
+        return Err(AccountNameError::BadUsername);
+    }
+    Ok(t)
+}
+
+/// The name or post an account is shown under: trimmed, 1–64 characters.
+pub fn check_display_name(name: &str) -> Result<&str, AccountNameError> {
+    let t = name.trim();
+    if t.is_empty() || t.chars().count() > 64 {
+        return Err(AccountNameError::BadDisplayName);
+    }
+    Ok(t)
+}
+
 /// Check a new password against the "mlps" policy.
 pub fn check_password(username: &str, password: &str) -> Result<(), PasswordError> {
     let n = password.chars().count();
@@ -302,6 +338,18 @@ impl SessionPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_names_are_trimmed_and_bounded() {
+        assert_eq!(check_username("  fgw_h "), Ok("fgw_h"));
+        assert_eq!(check_username(" "), Err(AccountNameError::BadUsername));
+        assert_eq!(check_username("fgw h"), Err(AccountNameError::BadUsername));
+        assert_eq!(check_username(&"名".repeat(64)), Ok("名".repeat(64).as_str()));
+        assert_eq!(check_username(&"名".repeat(65)), Err(AccountNameError::BadUsername));
+        assert_eq!(check_display_name(" 发改委 杨帆 "), Ok("发改委 杨帆"));
+        assert_eq!(check_display_name(""), Err(AccountNameError::BadDisplayName));
+        assert_eq!(check_display_name(&"名".repeat(65)), Err(AccountNameError::BadDisplayName));
+    }
 
     fn t(min: i64) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-11-27T09:00:00+08:00").unwrap() + Duration::minutes(min)

@@ -25,6 +25,17 @@ impl Default for LightPolicy {
 }
 
 impl LightPolicy {
+    /// An item type's policy as stored: each value the type does not set is the
+    /// default's; warning days are held to 0–3650 and the ratio to 0–100 %.
+    pub fn from_stored(warn_days: Option<i64>, warn_ratio_percent: Option<i64>) -> LightPolicy {
+        let default = LightPolicy::default();
+        let held = |v: i64, max: u32| u32::try_from(v.clamp(0, i64::from(max))).unwrap_or(max);
+        LightPolicy {
+            warn_days: warn_days.map_or(default.warn_days, |v| held(v, 3650)),
+            warn_ratio_percent: warn_ratio_percent.map_or(default.warn_ratio_percent, |v| held(v, 100)),
+        }
+    }
+
     /// How many days of a `limit` must be used for yellow: the smaller of
     /// `limit - warn_days` and `ceil(limit × ratio / 100)`. 0 means yellow from the
     /// start (a limit no longer than `warn_days`). Never more than `limit`.
@@ -154,6 +165,18 @@ impl DueSoon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_policy_takes_the_default_for_what_is_not_set_and_holds_the_rest_in_range() {
+        assert_eq!(LightPolicy::from_stored(None, None), LightPolicy::default());
+        assert_eq!(LightPolicy::from_stored(Some(5), None), LightPolicy { warn_days: 5, warn_ratio_percent: 80 });
+        assert_eq!(LightPolicy::from_stored(None, Some(50)), LightPolicy { warn_days: 2, warn_ratio_percent: 50 });
+        assert_eq!(
+            LightPolicy::from_stored(Some(-1), Some(250)),
+            LightPolicy { warn_days: 0, warn_ratio_percent: 100 }
+        );
+        assert_eq!(LightPolicy::from_stored(Some(i64::MAX), Some(i64::MIN)).warn_days, 3650);
+    }
 
     #[test]
     fn what_falls_due_today_and_on_the_next_working_day() {

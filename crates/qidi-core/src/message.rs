@@ -33,6 +33,11 @@ pub fn may_read_send_log(role: crate::Role) -> bool {
     matches!(role, crate::Role::Office | crate::Role::Admin)
 }
 
+/// Only the system administrator sets which channels each kind of message goes by.
+pub fn may_set_policy(role: crate::Role) -> bool {
+    role == crate::Role::Admin
+}
+
 // Test fixtures the submodules' tests share.
 #[cfg(test)]
 mod fixtures {

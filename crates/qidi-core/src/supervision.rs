@@ -130,6 +130,22 @@ impl OrderRequest {
     }
 }
 
+/// Who sees an order on a department: the office, the leader and the inspectors of the
+/// region; that department's head and handlers.
+pub fn may_see(role: Role, user_department: Option<&str>, order_department: &str) -> bool {
+    match role {
+        Role::Office | Role::Leader | Role::Inspector => true,
+        Role::DepartmentHead | Role::Handler => user_department == Some(order_department),
+        Role::Applicant | Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => false,
+    }
+}
+
+/// Only the system administrator sets which departments an inspector oversees (and
+/// reads them, as the inspector itself may).
+pub fn may_set_overseen_departments(by: Role) -> bool {
+    by == Role::Admin
+}
+
 /// Whether `role` may lift an order lifted on `lifted_on` (if it was): the office, once.
 pub fn may_lift(role: Role, lifted_on: Option<NaiveDate>) -> bool {
     may_manage(role).is_ok() && lifted_on.is_none()
@@ -235,6 +251,12 @@ mod tests {
             assert!(!may_lift(r, None));
         }
         assert!(may_lift(Role::Office, None));
+        assert!(may_see(Role::Inspector, None, "fgw") && may_see(Role::Leader, None, "fgw"));
+        assert!(may_see(Role::Handler, Some("fgw"), "fgw") && !may_see(Role::Handler, Some("zrzy"), "fgw"));
+        assert!(!may_see(Role::Applicant, None, "fgw") && !may_see(Role::Admin, None, "fgw"));
+        let setting: Vec<Role> =
+            crate::role::ALL_ROLES.into_iter().filter(|r| may_set_overseen_departments(*r)).collect();
+        assert_eq!(setting, [Role::Admin]);
         assert!(!may_lift(Role::Office, Some(d("2026-04-25"))));
     }
 

@@ -141,13 +141,7 @@ impl Store {
                 "系统管理员只能创建工作人员账户（管理员和项目单位账户除外）",
             )));
         }
-        let display_name = display_name.trim();
-        if display_name.is_empty() || display_name.chars().count() > 64 {
-            return Err(StoreError::invalid(Sentence::new(
-                "err-account-bad-display-name",
-                "请填写姓名或岗位（最多 64 个字）",
-            )));
-        }
+        let display_name = qidi_core::auth::check_display_name(display_name).map_err(|e| StoreError::invalid(&e))?;
         let password = crate::password::random_password_for(username);
         let new = crate::users::NewUser {
             region: &by.region(),

@@ -539,7 +539,7 @@ impl Store {
             if !qidi_core::hotline::urging_due(&calendar, state, due_on, day) {
                 continue;
             }
-            let days_overdue = calendar.working_days_between(due_on, day);
+            let days_overdue = calendar.working_days_overdue(due_on, day);
             let mut tx = self.begin_write().await?;
             // Claim the urging of this due date first: another instance, or a step that
             // moved the due date meanwhile, makes this a no-op.

@@ -359,7 +359,7 @@ impl Store {
         channel: ChannelKind,
         new_rule: ChannelRule,
     ) -> Result<(), StoreError> {
-        if admin.role != qidi_core::Role::Admin {
+        if !qidi_core::message::may_set_policy(admin.role) {
             return Err(StoreError::forbidden(Sentence::new(
                 "err-messages-admin-sets-policy",
                 "只有系统管理员可以设置消息策略",

@@ -183,11 +183,7 @@ pub(crate) async fn month_open_orders(
 /// department's head and handlers the orders their department answers for.
 fn may_see(user: &User, o: &SupervisionOrder) -> bool {
     o.region_code == user.region_code
-        && match user.role {
-            Role::Office | Role::Leader | Role::Inspector => true,
-            Role::DepartmentHead | Role::Handler => user.department_id.as_deref() == Some(o.department_id.as_str()),
-            Role::Applicant | Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => false,
-        }
+        && qidi_core::supervision::may_see(user.role, user.department_id.as_deref(), &o.department_id)
 }
 
 impl Store {
@@ -481,7 +477,7 @@ impl Store {
         inspector_id: &str,
         codes: &[String],
     ) -> Result<Vec<crate::baseline::DepartmentRef>, StoreError> {
-        if admin.role != Role::Admin {
+        if !qidi_core::supervision::may_set_overseen_departments(admin.role) {
             return Err(StoreError::forbidden(Sentence::new(
                 "err-supervision-admin-sets-inspector-departments",
                 "只有系统管理员可以设置纪检组监督的部门",

@@ -132,13 +132,7 @@ impl Store {
     /// Create an account. The password must meet the policy; the role must have the
     /// department or project unit it acts for.
     pub async fn create_user(&self, u: &NewUser<'_>, actor: Option<&User>) -> Result<User, StoreError> {
-        let username = u.username.trim();
-        if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
-            return Err(StoreError::invalid(Sentence::new(
-                "err-account-bad-username",
-                "用户名须为 1–64 个字符，且不含空格",
-            )));
-        }
+        let username = qidi_core::auth::check_username(u.username).map_err(|e| StoreError::invalid(&e))?;
         check_password(username, u.password).map_err(|e| StoreError::invalid(&e))?;
         Scope::check_account(u.role, u.department_id, u.owner_id).map_err(|e| StoreError::invalid(&e))?;
         let id = new_id();

@@ -117,4 +117,6 @@ fn every_word_of_a_message_comes_from_its_words() {
 fn the_office_and_the_system_administrator_read_the_send_log() {
     let reading: Vec<crate::Role> = crate::role::ALL_ROLES.into_iter().filter(|r| may_read_send_log(*r)).collect();
     assert_eq!(reading, [crate::Role::Office, crate::Role::Admin]);
+    let setting: Vec<crate::Role> = crate::role::ALL_ROLES.into_iter().filter(|r| may_set_policy(*r)).collect();
+    assert_eq!(setting, [crate::Role::Admin]);
 }

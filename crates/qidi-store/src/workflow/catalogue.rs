@@ -101,7 +101,6 @@ fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
     let limit = |what, idx: usize, zero_allowed| {
         stored_limit(&code, what, r.get::<i64, _>(idx), zero_allowed).map_err(|e| StoreError::invalid(&e))
     };
-    let default = LightPolicy::default();
     Ok(ItemType {
         id: r.get(0),
         region_code: r.get(1),
@@ -127,12 +126,7 @@ fn item_from_row(r: &AnyRow) -> Result<ItemType, StoreError> {
             .unwrap_or_default(),
         prerequisites: serde_json::from_str(&r.get::<String, _>(13)).unwrap_or_default(),
         materials_source: r.get(14),
-        light_policy: LightPolicy {
-            warn_days: r.get::<Option<i64>, _>(15).map_or(default.warn_days, |v| v.clamp(0, 3650) as u32),
-            warn_ratio_percent: r
-                .get::<Option<i64>, _>(16)
-                .map_or(default.warn_ratio_percent, |v| v.clamp(0, 100) as u32),
-        },
+        light_policy: LightPolicy::from_stored(r.get(15), r.get(16)),
         updated_at: r.get(17),
     })
 }

@@ -99,13 +99,7 @@ impl Store {
             extension_limit: stored_limit(&item_code, "延期时限", item.get::<i64, _>(13), true)
                 .map_err(|e| WorkflowError::invalid(&e))?,
         };
-        let default = LightPolicy::default();
-        let policy = LightPolicy {
-            warn_days: item.get::<Option<i64>, _>(10).map_or(default.warn_days, |v| v.clamp(0, 3650) as u32),
-            warn_ratio_percent: item
-                .get::<Option<i64>, _>(11)
-                .map_or(default.warn_ratio_percent, |v| v.clamp(0, 100) as u32),
-        };
+        let policy = LightPolicy::from_stored(item.get(10), item.get(11));
         // Whoever may submit the draft may open it: the core says who acts for the unit.
         let helper = self.helper_link(&user.id, &project_id).await?;
         let actor = actor_for(user, helper.as_ref(), &owner_id, Side::Unit);

@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use qidi_core::progress_report::{ReportFigures, ReportPeriod, ReportSchedule};
 use qidi_core::role::ScopeLimit;
 use qidi_core::supervision::{OrderRequest, OrderTarget};
-use qidi_core::Role;
 use qidi_store::baseline::DepartmentRef;
 use qidi_store::progress_reports::{FiledReport, ReportPlan};
 use qidi_store::supervision::{NewOrder, OrderFilter, SupervisionOrder};
@@ -189,8 +188,8 @@ pub async fn inspector_departments(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<DepartmentRef>>, ApiError> {
-    // The administrator, and the inspector itself.
-    if user.role != Role::Admin && user.id != id {
+    // The administrator who sets them, and the inspector itself.
+    if !qidi_core::supervision::may_set_overseen_departments(user.role) && user.id != id {
         return Err(ApiError::not_found());
     }
     Ok(Json(state.store.inspector_departments(&id).await?))
