@@ -260,6 +260,7 @@ async fn checkpoint_then_verify_on_postgres() {
         .unwrap();
     store.close().await;
     assert_names(&run(&["audit", "verify", "--checkpoints", cps_s]), "(seq 5) no longer matches its hash");
+    qidi_store::testing::discard(&url).await;
 }
 
 /// `qidi jobs run` at the given Beijing time, with no mail server to reach.

@@ -148,7 +148,7 @@ async fn jobs_run_sends_each_light_change_once() {
 
 #[test]
 fn bad_settings_are_one_clear_line() {
-    let url = qidi_store::testing::fresh_sqlite_url();
+    let url = qidi_store::testing::fresh_sqlite_database();
     let o = qidi(&url, "yesterday", "smtp://127.0.0.1:1", &["jobs", "run"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("QIDI_NOW") && err.contains("RFC 3339"), "{err}");

@@ -6,14 +6,72 @@ use crate::{Backend, Store};
 /// The environment variable naming a PostgreSQL server for tests.
 pub const TEST_DATABASE_ENV: &str = "QIDI_TEST_DATABASE_URL";
 
-/// URLs of fresh, empty databases: always one SQLite file, plus one PostgreSQL
-/// database when the environment names a server.
-pub async fn fresh_database_urls() -> Vec<String> {
-    let mut urls = vec![fresh_sqlite_url()];
+/// Fresh, empty databases: always one SQLite file, plus one PostgreSQL database when
+/// the environment names a server. Each is removed when the test is done with it.
+pub async fn fresh_database_urls() -> Vec<FreshDatabase> {
+    let mut urls = vec![FreshDatabase(fresh_sqlite_url())];
     if let Some(pg) = fresh_postgres_url().await {
-        urls.push(pg);
+        urls.push(FreshDatabase(pg));
     }
     urls
+}
+
+/// A test's own database, read as its URL, and removed ([`discard`]) when it goes out
+/// of scope. Not when the test is panicking: a failing test leaves its database to look
+/// at.
+#[derive(Debug)]
+pub struct FreshDatabase(String);
+
+impl FreshDatabase {
+    /// Take charge of removing a test database made otherwise (a copy of one).
+    pub fn adopt(url: String) -> FreshDatabase {
+        FreshDatabase(url)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for FreshDatabase {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for FreshDatabase {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_ref()
+    }
+}
+
+impl std::fmt::Display for FreshDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let url = std::mem::take(&mut self.0);
+        // A drop cannot wait on the test's runtime (it may be the one thread, blocked
+        // here): the removal runs on a runtime of its own, on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                rt.block_on(discard(&url));
+            }
+        })
+        .join();
+    }
+}
+
+/// A fresh SQLite file, removed when the test is done with it ([`FreshDatabase`]).
+pub fn fresh_sqlite_database() -> FreshDatabase {
+    FreshDatabase(fresh_sqlite_url())
 }
 
 pub fn fresh_sqlite_url() -> String {
@@ -98,7 +156,6 @@ where
         eprintln!("-- on {backend:?}");
         f(store.clone()).await;
         store.close().await;
-        discard(&url).await;
     }
 }
 

@@ -6,7 +6,7 @@
 use qidi_core::audit::{self, Break, Checkpoint, CheckpointMark};
 use qidi_core::RegionCode;
 use qidi_store::events::NewEvent;
-use qidi_store::testing::{fresh_database_urls, migrated_store, TEST_DATABASE_ENV};
+use qidi_store::testing::{fresh_database_urls, migrated_store, FreshDatabase, TEST_DATABASE_ENV};
 use qidi_store::{Backend, Store};
 use sqlx::Row;
 
@@ -34,8 +34,9 @@ async fn verdict(store: &Store, marks: Vec<CheckpointMark>) -> Result<audit::Sum
     store.verify_audit_chain(marks).await.expect("verify reads the database")
 }
 
-/// A copy of the database at `url` (whose store must be closed), migrated as it is.
-async fn copy_of(url: &str) -> (String, Store) {
+/// A copy of the database at `url` (whose store must be closed), migrated as it is,
+/// removed when the test is done with it.
+async fn copy_of(url: &str) -> (FreshDatabase, Store) {
     let copy_url = if url.starts_with("sqlite:") {
         let path = url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
         let copy = format!("{path}.copy-{}.db", qidi_store::new_id());
@@ -87,7 +88,7 @@ async fn copy_of(url: &str) -> (String, Store) {
         format!("{head}/{name}")
     };
     let store = Store::connect(&copy_url).await.unwrap();
-    (copy_url, store)
+    (FreshDatabase::adopt(copy_url), store)
 }
 
 async fn drop_event_triggers(store: &Store) {
@@ -163,7 +164,7 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         store.close().await;
 
         // (a) A record's payload altered, the triggers dropped first.
-        let (_, copy) = copy_of(&url).await;
+        let (_copied, copy) = copy_of(&url).await;
         drop_event_triggers(&copy).await;
         exec(&copy, "UPDATE events SET payload = '{\"decision\":\"refused\"}' WHERE seq = 7").await;
         let err = verdict(&copy, vec![]).await.unwrap_err();
@@ -175,7 +176,7 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         copy.close().await;
 
         // (b) A record deleted.
-        let (_, copy) = copy_of(&url).await;
+        let (_copied, copy) = copy_of(&url).await;
         drop_event_triggers(&copy).await;
         exec(&copy, "DELETE FROM events WHERE seq = 9").await;
         let err = verdict(&copy, vec![]).await.unwrap_err();
@@ -185,7 +186,7 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         copy.close().await;
 
         // (c) A backdated forged record, triggers on.
-        let (_, copy) = copy_of(&url).await;
+        let (_copied, copy) = copy_of(&url).await;
         // Written the old way, without chain columns: the database refuses it.
         let naive = sqlx::query(
             "INSERT INTO events (id, region_code, at, action, object_type, outcome, payload)
@@ -208,7 +209,7 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         assert_eq!(err, Break::BeyondHead { seq: n + 1, id: forged.clone(), head_seq: n });
         copy.close().await;
         // After the head, hashed correctly, head moved too: its date gives it away.
-        let (_, copy) = copy_of(&url).await;
+        let (_copied, copy) = copy_of(&url).await;
         let forged = forge_after_head(&copy, "2026-03-02T10:00:00.000000+08:00", true).await;
         let err = verdict(&copy, vec![]).await.unwrap_err();
         assert!(matches!(&err, Break::Backdated { seq, id, .. } if *seq == n + 1 && *id == forged), "{err:?}");
@@ -216,7 +217,7 @@ async fn tampering_with_a_copy_of_a_real_history_is_caught() {
         copy.close().await;
 
         // (d) The tail truncated.
-        let (_, copy) = copy_of(&url).await;
+        let (_copied, copy) = copy_of(&url).await;
         drop_event_triggers(&copy).await;
         let del = format!("DELETE FROM events WHERE seq > {}", n - 3);
         exec(&copy, &del).await;

@@ -88,7 +88,7 @@ async fn parallel_wrong_passwords_lock_the_account_and_every_attempt_costs_one_h
 #[tokio::test]
 async fn a_busy_writer_does_not_hold_up_a_session() {
     use sqlx::Connection;
-    let url = qidi_store::testing::fresh_sqlite_url();
+    let url = qidi_store::testing::fresh_sqlite_database();
     let store = qidi_store::testing::migrated_store(&url).await;
     let wang = office_account(&store, "wang", RIGHT).await;
     let (_, token) = store.login("wang", RIGHT, None).await.unwrap().unwrap();

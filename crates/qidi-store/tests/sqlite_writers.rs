@@ -5,17 +5,18 @@
 
 use qidi_core::RegionCode;
 use qidi_store::baseline::NewPendingItem;
-use qidi_store::testing::{fresh_sqlite_url, migrated_store};
+use qidi_store::testing::{fresh_sqlite_database, migrated_store, FreshDatabase};
 use qidi_store::Store;
 use sqlx::Row;
 use std::sync::Arc;
 
 const WRITERS: usize = 8;
 
-async fn sqlite_store() -> Store {
-    let store = migrated_store(&fresh_sqlite_url()).await;
+async fn sqlite_store() -> (FreshDatabase, Store) {
+    let db = fresh_sqlite_database();
+    let store = migrated_store(&db).await;
     sqlx::query("CREATE TABLE tally (n INTEGER NOT NULL)").execute(store.pool()).await.unwrap();
-    store
+    (db, store)
 }
 
 /// What the store did before: deferred transactions that all read, then all write.
@@ -23,7 +24,7 @@ async fn sqlite_store() -> Store {
 /// once the first commits). This shows the test below sets up the contention it claims.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn deferred_transactions_that_read_first_fail_under_concurrent_writers() {
-    let store = sqlite_store().await;
+    let (_db, store) = sqlite_store().await;
     let all_have_read = Arc::new(tokio::sync::Barrier::new(WRITERS));
     let tasks: Vec<_> = (0..WRITERS)
         .map(|_| {
@@ -52,7 +53,7 @@ async fn deferred_transactions_that_read_first_fail_under_concurrent_writers() {
 /// sees the rows of those before it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn write_transactions_wait_for_each_other_on_sqlite() {
-    let store = sqlite_store().await;
+    let (_db, store) = sqlite_store().await;
     let tasks: Vec<_> = (0..WRITERS)
         .map(|_| {
             let store = store.clone();
@@ -85,7 +86,8 @@ async fn write_transactions_wait_for_each_other_on_sqlite() {
 /// written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_additions_all_succeed_on_sqlite() {
-    let store = migrated_store(&fresh_sqlite_url()).await;
+    let db = fresh_sqlite_database();
+    let store = migrated_store(&db).await;
     let banner = RegionCode::parse("152529").unwrap();
     store.load_demo(&banner).await.unwrap();
     let office = store.user_by_username("office").await.unwrap().expect("demo office account");

@@ -345,8 +345,8 @@ async fn sessions_end_after_30_idle_minutes_or_12_hours_and_every_sign_in_is_a_n
 #[tokio::test]
 async fn no_two_installs_share_a_password_and_each_must_be_changed() {
     // Two fresh installs of the demo, as two banners would make them.
-    let a = qidi_store::testing::migrated_store(&qidi_store::testing::fresh_sqlite_url()).await;
-    let b = qidi_store::testing::migrated_store(&qidi_store::testing::fresh_sqlite_url()).await;
+    let (da, db) = (qidi_store::testing::fresh_sqlite_database(), qidi_store::testing::fresh_sqlite_database());
+    let (a, b) = (qidi_store::testing::migrated_store(&da).await, qidi_store::testing::migrated_store(&db).await);
     let first = a.load_demo(&banner()).await.unwrap();
     let second = b.load_demo(&banner()).await.unwrap();
     let mut seen = std::collections::HashSet::new();
@@ -419,6 +419,7 @@ async fn a_connection_the_server_ended_while_idle_is_replaced() {
     assert_eq!(count().await.expect("read after the server ended the idle connections"), 0);
     store.close().await;
     let _ = admin.close().await;
+    qidi_store::testing::discard(&url).await;
 }
 
 #[tokio::test]

@@ -195,7 +195,8 @@ impl Driver {
 #[tokio::test]
 async fn first_sign_in_in_a_real_browser() {
     let Some(driver) = Driver::start().await else { return };
-    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let db = qidi_store::testing::fresh_sqlite_database();
+    let app = TestApp::new(&db).await;
     let accounts = app.store.load_demo(&common::banner()).await.unwrap();
     let office = accounts.iter().find(|a| a.username == "office").unwrap().password.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -257,7 +258,8 @@ fn ledger_file() -> std::path::PathBuf {
 #[tokio::test]
 async fn a_ledger_file_is_checked_then_imported_in_a_real_browser() {
     let Some(driver) = Driver::start().await else { return };
-    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let db = qidi_store::testing::fresh_sqlite_database();
+    let app = TestApp::new(&db).await;
     let region = common::banner();
     let new_user = qidi_store::users::NewUser {
         region: &region,
@@ -384,7 +386,8 @@ async fn sign_in(driver: &Driver, base: &str, username: &str) {
 #[tokio::test]
 async fn the_approval_journey_in_a_real_browser() {
     let Some(driver) = Driver::start().await else { return };
-    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let db = qidi_store::testing::fresh_sqlite_database();
+    let app = TestApp::new(&db).await;
     let region = common::banner();
     // The office imports a project with one pending item: 节能审查, handled by 发改委.
     let mut row = common::WIND_FARM_ROW;
@@ -537,7 +540,8 @@ async fn the_approval_journey_in_a_real_browser() {
 #[tokio::test]
 async fn a_ledger_read_in_the_background_shows_its_result_by_itself() {
     let Some(driver) = Driver::start().await else { return };
-    let app = TestApp::new(&qidi_store::testing::fresh_sqlite_url()).await;
+    let db = qidi_store::testing::fresh_sqlite_database();
+    let app = TestApp::new(&db).await;
     // A server that waits for no reading: the page always starts one and shows its bar.
     let config = qidi_web::WebConfig {
         secure_cookies: false,

@@ -8,7 +8,7 @@ use common::TestApp;
 
 #[tokio::test]
 async fn every_page_says_the_trial_clock_is_set() {
-    let url = qidi_store::testing::fresh_sqlite_url();
+    let url = qidi_store::testing::fresh_sqlite_database();
     let app = TestApp::new(&url).await;
     let before = app.get("/login", None).await;
     assert!(!before.body.contains("演练时钟已启用"), "no banner without the trial clock");

@@ -187,7 +187,7 @@ async fn cross_site_writes_are_refused_and_headers_are_set() {
 
 #[tokio::test]
 async fn through_a_real_socket() {
-    let url = qidi_store::testing::fresh_sqlite_url();
+    let url = qidi_store::testing::fresh_sqlite_database();
     let app = TestApp::new(&url).await;
     app.store.load_demo(&common::banner()).await.unwrap();
     app.store.set_password("office", PASSWORD, false).await.unwrap();

@@ -80,7 +80,6 @@ impl TestApp {
             let (store, data_dir) = (app.store.clone(), app.data_dir.clone());
             f(app).await;
             store.close().await;
-            qidi_store::testing::discard(&url).await;
             let _ = std::fs::remove_dir_all(data_dir);
         }
     }
