@@ -53,7 +53,7 @@ pub use replay::{
     Clock, ClockEnd, ClockKind, ClockRun, Decision, DeemedAcceptance, Extension, Forwarding, NoticeRecord,
     OneTimeViolation, PauseRecord, ReturnFlag, Submission, Withdrawal,
 };
-pub use state::{ApplicationState, PauseReason, ALL_PAUSE_REASONS, ALL_STATES};
+pub use state::{ApplicationState, Awaiting, PauseReason, ALL_PAUSE_REASONS, ALL_STATES};
 pub use transition::decide;
 // For the replay, which knows whether an acceptance was deemed.
 use transition::decide_in;

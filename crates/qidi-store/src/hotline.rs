@@ -431,9 +431,7 @@ impl Store {
         let urgency = Urgency::parse(&row.get::<String, _>(6)).unwrap_or(Urgency::Normal);
         let limits = limits_for(&stored_limits(&mut tx, region).await?, category, urgency);
         let today = crate::today();
-        // A new clock starts when the clock changes, on reopening and on reassignment;
-        // handling keeps the reply clock running.
-        let restart = t.to.clock() != state.clock() || t.to == OrderState::Reopened || t.assigns.is_some();
+        let restart = t.restarts_clock(state);
         let (started, limit, due, warn): (Option<String>, Option<i64>, Option<String>, Option<String>) = if restart {
             let c = clock_for(&calendar, &limits, t.to, today);
             (

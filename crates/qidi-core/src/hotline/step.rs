@@ -87,6 +87,14 @@ pub struct Transition {
     pub calls_back: bool,
 }
 
+impl Transition {
+    /// Whether the step from `from` starts a new clock: when the clock changes, on
+    /// reopening and on reassignment. Handling keeps the reply clock running.
+    pub fn restarts_clock(&self, from: OrderState) -> bool {
+        self.to.clock() != from.clock() || self.to == OrderState::Reopened || self.assigns.is_some()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HotlineError {
     /// `step` is the action's name ([`Action::name`]), `action` its Chinese label.
@@ -239,15 +247,19 @@ mod tests {
             f.reopen_count = t.reopen_count;
             t
         };
-        assert!(step(&mut f, &lead, Action::SignFor).calls_back);
-        assert!(!step(&mut f, &lead, Action::Handle { note: "已约谈".into() }).calls_back);
-        step(&mut f, &lead, Action::Reply { text: "已督促受理".into() });
+        let signed = step(&mut f, &lead, Action::SignFor);
+        assert!(signed.calls_back && signed.restarts_clock(OrderState::Assigned), "signing for starts the reply clock");
+        let handled = step(&mut f, &lead, Action::Handle { note: "已约谈".into() });
+        assert!(!handled.calls_back);
+        assert!(!handled.restarts_clock(OrderState::SignedFor), "handling keeps the reply clock running");
+        assert!(step(&mut f, &lead, Action::Reply { text: "已督促受理".into() }).restarts_clock(OrderState::Handled));
         assert_eq!(f.state, OrderState::Replied);
         // Unsatisfied four times: the fourth reopening escalates, once.
         let mut escalations = 0;
         for n in 1..=5 {
             let t = step(&mut f, &Actor::Platform, Action::FollowUp { satisfied: false, note: String::new() });
             assert_eq!((t.to, t.reopen_count), (OrderState::Reopened, n));
+            assert!(t.restarts_clock(OrderState::Replied), "a reopening starts a new reply clock");
             escalations += usize::from(t.escalates);
             assert_eq!(t.escalates, n == 4, "reopening {n}");
             step(&mut f, &lead, Action::Handle { note: "重办".into() });

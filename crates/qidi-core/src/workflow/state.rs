@@ -109,6 +109,42 @@ impl ApplicationState {
     }
 }
 
+/// Whose turn it is on an application: the project unit's, the handling department's,
+/// or the higher authority's it was forwarded to. Inboxes and a unit's counts are read
+/// by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Awaiting {
+    Unit,
+    Department,
+    HigherAuthority,
+}
+
+impl Awaiting {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Awaiting::Unit => "unit",
+            Awaiting::Department => "department",
+            Awaiting::HigherAuthority => "higher_authority",
+        }
+    }
+
+    /// Whose turn it is in `state`, while a department's clock runs or not: nobody's
+    /// once decided or withdrawn; the department's while its clock runs; the higher
+    /// authority's once forwarded; otherwise the unit's (a draft, a returned application).
+    pub fn of(state: ApplicationState, clock_running: bool) -> Option<Awaiting> {
+        if state.is_terminal() {
+            None
+        } else if clock_running {
+            Some(Awaiting::Department)
+        } else if state == ApplicationState::Forwarded {
+            Some(Awaiting::HigherAuthority)
+        } else {
+            Some(Awaiting::Unit)
+        }
+    }
+}
+
 /// Why the review clock is paused. The law excludes hearings, tendering, testing,
 /// appraisal and expert review from the limit (行政许可法 art. 45).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -166,5 +202,27 @@ impl PauseReason {
             PauseReason::AwaitingCorrection => "补正材料",
             PauseReason::Other => "其他法定情形",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_turn_is_the_departments_while_its_clock_runs_and_nobodys_once_decided() {
+        for state in ALL_STATES {
+            let running = Awaiting::of(state, true);
+            let stopped = Awaiting::of(state, false);
+            if state.is_terminal() {
+                assert_eq!((running, stopped), (None, None), "{state:?}");
+                continue;
+            }
+            assert_eq!(running, Some(Awaiting::Department), "{state:?}");
+            let expected =
+                if state == ApplicationState::Forwarded { Awaiting::HigherAuthority } else { Awaiting::Unit };
+            assert_eq!(stopped, Some(expected), "{state:?}");
+        }
+        assert_eq!(Awaiting::HigherAuthority.as_str(), "higher_authority");
     }
 }

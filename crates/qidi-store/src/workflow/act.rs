@@ -1,10 +1,7 @@
 //! Taking one step on an application: the request, the outcome, repeats and denials, the derived columns.
 
 use super::create::check_token;
-use super::{
-    actor_for, ApplicationRow, NamedWarnings, Step, Stored, WorkflowError, AWAITING_DEPARTMENT, AWAITING_HIGHER,
-    AWAITING_UNIT,
-};
+use super::{actor_for, ApplicationRow, NamedWarnings, Step, Stored, WorkflowError};
 use crate::events::NewEvent;
 use crate::users::User;
 use crate::{now_text, Store, StoreError};
@@ -12,8 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use qidi_core::deadline::{ClockPause, Deadline};
 use qidi_core::sentence::Sentence;
 use qidi_core::workflow::{
-    replay, running_clock, shanghai_date, Action, ApplicationEvent, ApplicationState, ApplicationView,
-    SubmissionWarnings, TransitionError,
+    replay, running_clock, shanghai_date, Action, ApplicationEvent, ApplicationView, Awaiting, SubmissionWarnings,
+    TransitionError,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -284,15 +281,7 @@ impl Derived {
             }
             None => Deadline { due_on: None, warn_on: None, provisional: false, paused_since: None },
         };
-        let awaiting = if view.state.is_terminal() {
-            None
-        } else if clock.is_some() {
-            Some(AWAITING_DEPARTMENT)
-        } else if view.state == ApplicationState::Forwarded {
-            Some(AWAITING_HIGHER)
-        } else {
-            Some(AWAITING_UNIT)
-        };
+        let awaiting = Awaiting::of(view.state, clock.is_some()).map(Awaiting::as_str);
         Ok(Derived { deadline, clock_kind: clock.map(|c| c.kind.as_str()), awaiting })
     }
 }

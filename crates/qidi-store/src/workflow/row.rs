@@ -4,15 +4,15 @@ use crate::StoreError;
 use chrono::NaiveDate;
 use qidi_core::deadline::Deadline;
 use qidi_core::light::Light;
-use qidi_core::workflow::ApplicationState;
+use qidi_core::workflow::{ApplicationState, Awaiting};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-/// Whose turn it is.
-pub const AWAITING_UNIT: &str = "unit";
-pub const AWAITING_DEPARTMENT: &str = "department";
-pub const AWAITING_HIGHER: &str = "higher_authority";
+/// Whose turn it is (core [`Awaiting`]), as the `awaiting` column holds it.
+pub const AWAITING_UNIT: &str = Awaiting::Unit.as_str();
+pub const AWAITING_DEPARTMENT: &str = Awaiting::Department.as_str();
+pub const AWAITING_HIGHER: &str = Awaiting::HigherAuthority.as_str();
 
 /// An application as lists show it. `light` is worked out for today from the stored
 /// dates by the core; it is never stored.
