@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod edit;
+pub use edit::{check_item_type_edit, ItemTypeEdit, ItemTypeEditError, MaterialSpec, MAX_MATERIALS};
+
 /// How an item type's limit is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -11,12 +11,12 @@ use crate::events::{append, NewEvent};
 use crate::users::User;
 use crate::{new_id, now_text, Store, StoreError};
 use qidi_core::catalogue::{
-    check_code, check_handling_department, check_limit_set, check_limits, check_names, check_retire_item_type,
-    may_keep_catalogue, prerequisite_cycle, stored_limit, AuthorityLevel, CatalogueError, LimitUnit, MAX_LIMIT,
+    check_code, check_handling_department, check_item_type_edit, check_limit_set, check_limits, check_names,
+    check_retire_item_type, may_keep_catalogue, prerequisite_cycle, stored_limit, AuthorityLevel, CatalogueError,
+    LimitUnit,
 };
 use qidi_core::light::LightPolicy;
 use qidi_core::names::NameKind;
-use qidi_core::sentence::Sentence;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -54,39 +54,7 @@ pub struct ItemType {
     pub updated_at: Option<String>,
 }
 
-/// An office edit; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct ItemTypeEdit {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub aliases: Option<Vec<String>>,
-    /// The handling department, by code.
-    #[serde(default)]
-    pub department_code: Option<String>,
-    #[serde(default)]
-    pub promised_limit: Option<u32>,
-    #[serde(default)]
-    pub statutory_limit: Option<u32>,
-    #[serde(default)]
-    pub extension_limit: Option<u32>,
-    #[serde(default)]
-    pub limit_unit: Option<LimitUnit>,
-    #[serde(default)]
-    pub authority_level: Option<AuthorityLevel>,
-    #[serde(default)]
-    pub limit_source: Option<String>,
-    #[serde(default)]
-    pub limit_confirmed: Option<bool>,
-    #[serde(default)]
-    pub required_materials: Option<Vec<MaterialSpec>>,
-    #[serde(default)]
-    pub prerequisites: Option<Vec<String>>,
-    #[serde(default)]
-    pub warn_days: Option<u32>,
-    #[serde(default)]
-    pub warn_ratio_percent: Option<u32>,
-}
+pub use qidi_core::catalogue::ItemTypeEdit;
 
 const ITEM_SELECT: &str = "SELECT t.id, t.region_code, t.code, t.name, t.department_id, d.name, t.authority_level,
         t.statutory_limit, t.limit_unit, t.promised_limit, t.limit_confirmed, t.limit_source, t.required_materials,
@@ -144,74 +112,6 @@ pub(crate) async fn fill_catalogue_defaults(conn: &mut sqlx::AnyConnection) -> R
     )
     .execute(conn)
     .await?;
-    Ok(())
-}
-
-fn valid_code(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
-/// Shape checks of an edit (the values' meaning is the office's call).
-fn check_edit(edit: &ItemTypeEdit, own_code: &str, known_codes: &[String]) -> Result<(), WorkflowError> {
-    let bad = |key: &'static str, m: &str| Err(WorkflowError::invalid(Sentence::new(key, m)));
-    for limit in [edit.promised_limit, edit.statutory_limit].into_iter().flatten() {
-        if limit == 0 || limit > MAX_LIMIT {
-            return bad("err-item-type-limit-out-of-range", "时限须为 1 至 3650 之间的整数");
-        }
-    }
-    if edit.extension_limit.is_some_and(|l| l > MAX_LIMIT) {
-        return bad("err-item-type-extension-out-of-range", "延期时限须为 0 至 3650 之间的整数（0 表示不得延期）");
-    }
-    if let Some(ms) = &edit.required_materials {
-        if ms.len() > 100 {
-            return bad("err-item-type-too-many-materials", "材料清单最多 100 项");
-        }
-        for (i, m) in ms.iter().enumerate() {
-            if !valid_code(m.code.trim()) {
-                return Err(WorkflowError::invalid(
-                    Sentence::new(
-                        "err-item-type-bad-material-code",
-                        format!("第{}项材料的代码须为小写字母、数字或下划线（不超过 64 位）", i + 1),
-                    )
-                    .arg("n", i + 1),
-                ));
-            }
-            if m.name.trim().is_empty() || m.name.chars().count() > 200 {
-                return Err(WorkflowError::invalid(
-                    Sentence::new("err-item-type-bad-material-name", format!("第{}项材料的名称须为 1–200 个字", i + 1))
-                        .arg("n", i + 1),
-                ));
-            }
-            if ms[..i].iter().any(|o| o.code.trim() == m.code.trim()) {
-                return Err(WorkflowError::invalid(
-                    Sentence::new("err-item-type-material-code-repeated", format!("材料代码“{}”重复", m.code.trim()))
-                        .arg("code", m.code.trim()),
-                ));
-            }
-        }
-    }
-    if let Some(ps) = &edit.prerequisites {
-        for p in ps {
-            if p == own_code {
-                return bad("err-item-type-own-prerequisite", "事项不能以自身为前置事项");
-            }
-            if !known_codes.contains(p) {
-                return Err(WorkflowError::invalid(
-                    Sentence::new("err-item-type-unknown-prerequisite", format!("前置事项“{p}”不在事项目录中"))
-                        .arg("code", p),
-                ));
-            }
-        }
-    }
-    if edit.warn_ratio_percent.is_some_and(|r| r > 100) {
-        return bad("err-item-type-bad-warn-ratio", "黄灯比例须在 0 至 100 之间");
-    }
-    if edit.warn_days.is_some_and(|d| d > 3650) {
-        return bad("err-item-type-warn-days-too-large", "黄灯提前天数过大");
-    }
-    if edit.limit_source.as_ref().is_some_and(|s| s.chars().count() > 500) {
-        return bad("err-item-type-limit-source-too-long", "时限依据最多 500 字");
-    }
     Ok(())
 }
 
@@ -275,7 +175,7 @@ impl Store {
         may_keep_catalogue(user.role).map_err(refused)?;
         let catalogue = self.item_types(user).await?;
         let known: Vec<String> = catalogue.iter().map(|t| t.code.clone()).collect();
-        check_edit(edit, &before.code, &known)?;
+        check_item_type_edit(edit, &before.code, &known).map_err(|e| WorkflowError::invalid(&e))?;
         let names = self.name_table(&user.region()).await?;
         let name = edit.name.as_deref().map_or(before.name.as_str(), str::trim).to_string();
         let aliases = check_names(
@@ -418,7 +318,7 @@ impl Store {
             limit_source: Some(new.limit_source.clone()),
             ..Default::default()
         };
-        check_edit(&edit, code, &known)?;
+        check_item_type_edit(&edit, code, &known).map_err(|e| WorkflowError::invalid(&e))?;
         let (department_id, _) = self.handling_department(region.as_str(), new.department_code.trim()).await?;
         let id = new_id();
         let materials: Vec<MaterialSpec> = new

@@ -1,14 +1,9 @@
 //! Checklist materials by name, and a submission's warnings with those names.
 
 use qidi_core::workflow::SubmissionWarnings;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// One required material as the checklist names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MaterialSpec {
-    pub code: String,
-    pub name: String,
-}
+pub use qidi_core::catalogue::MaterialSpec;
 
 /// The checklist's name of a material code (the code itself if the checklist lacks it).
 pub(crate) fn material_name(checklist: &[MaterialSpec], code: &str) -> String {
