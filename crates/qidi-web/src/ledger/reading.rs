@@ -346,9 +346,12 @@ impl Task {
             store.ledger_state_read(&region, &view.department_id, view.after.as_ref(), view.listed, counted).await
         };
         tokio::pin!(work);
-        let note = tokio::time::sleep(wait);
+        // A reading with no wait at all is noted before it reads: a zero sleep may lose the
+        // race to a short reading, which then finishes unnoted and unknown to the other
+        // servers.
+        let mut noted = wait.is_zero() && Self::note(&store, &id, &reading, false).await;
+        let note = tokio::time::sleep(if noted { NOTE_EVERY } else { wait });
         tokio::pin!(note);
-        let mut noted = false;
         let read = loop {
             tokio::select! {
                 read = &mut work => break read,
