@@ -25,13 +25,16 @@ impl Default for LightPolicy {
 }
 
 impl LightPolicy {
+    /// The most warning days an item type may set (ten years of days).
+    pub const MAX_WARN_DAYS: u32 = 3650;
+
     /// An item type's policy as stored: each value the type does not set is the
-    /// default's; warning days are held to 0–3650 and the ratio to 0–100 %.
+    /// default's; warning days are held to 0–[`Self::MAX_WARN_DAYS`] and the ratio to 0–100 %.
     pub fn from_stored(warn_days: Option<i64>, warn_ratio_percent: Option<i64>) -> LightPolicy {
         let default = LightPolicy::default();
         let held = |v: i64, max: u32| u32::try_from(v.clamp(0, i64::from(max))).unwrap_or(max);
         LightPolicy {
-            warn_days: warn_days.map_or(default.warn_days, |v| held(v, 3650)),
+            warn_days: warn_days.map_or(default.warn_days, |v| held(v, Self::MAX_WARN_DAYS)),
             warn_ratio_percent: warn_ratio_percent.map_or(default.warn_ratio_percent, |v| held(v, 100)),
         }
     }

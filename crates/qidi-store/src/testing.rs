@@ -27,10 +27,6 @@ impl FreshDatabase {
     pub fn adopt(url: String) -> FreshDatabase {
         FreshDatabase(url)
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl std::ops::Deref for FreshDatabase {

@@ -3,6 +3,7 @@
 //! checked here.
 
 use super::{AuthorityLevel, LimitUnit, MAX_LIMIT};
+use crate::light::LightPolicy;
 use serde::{Deserialize, Serialize};
 
 /// One required material as the checklist names it.
@@ -155,7 +156,7 @@ pub fn check_item_type_edit(
     if edit.warn_ratio_percent.is_some_and(|r| r > 100) {
         return Err(E::BadWarnRatio);
     }
-    if edit.warn_days.is_some_and(|d| d > 3650) {
+    if edit.warn_days.is_some_and(|d| d > LightPolicy::MAX_WARN_DAYS) {
         return Err(E::WarnDaysTooLarge);
     }
     if edit.limit_source.as_ref().is_some_and(|s| s.chars().count() > 500) {
